@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Runs every `*.test.ts` under src/ with Node's own test runner, TypeScript loaded through tsx.
+// Node 20's `--test` does not expand globs itself, so the files are listed here.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+function findTests(dir) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...findTests(path));
+    else if (name.endsWith('.test.ts')) found.push(path);
+  }
+  return found;
+}
+
+const filter = process.argv.slice(2);
+const root = new URL('..', import.meta.url).pathname;
+const files = findTests(join(root, 'src'))
+  .map((file) => relative(root, file))
+  .filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  cwd: root,
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);
