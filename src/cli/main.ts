@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+import { runCli } from './program.js';
+
+// The only place that touches `process`: every command runs through `runCli` with this io.
+const code = await runCli(process.argv.slice(2), {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+  interactive: Boolean(process.stderr.isTTY),
+});
+process.exitCode = code;
