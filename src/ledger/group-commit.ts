@@ -1,0 +1,109 @@
+import { TransferFlags } from './flags.js';
+import type { Ledger } from './ledger.js';
+import { BATCH_MAX, type TransferInput } from './model.js';
+import type { CreateTransferResult } from './results.js';
+
+export interface GroupCommitOptions {
+  /** Most transfers waiting at once; past this, `submit` refuses with `LedgerOverloadedError`. */
+  readonly queueMax?: number;
+  /** Most transfers in one transaction. */
+  readonly batchMax?: number;
+  /**
+   * How long the first waiting transfer may wait for others before its batch is written. 0 writes
+   * as soon as the event loop is free, which already gathers every caller that arrived meanwhile.
+   */
+  readonly maxWaitMs?: number;
+}
+
+/** The queue is full: the caller should back off and retry (HTTP 503 with Retry-After). */
+export class LedgerOverloadedError extends Error {
+  constructor(readonly queueMax: number) {
+    super(`the ledger has ${queueMax} transfers waiting; retry shortly`);
+  }
+}
+
+interface Waiting {
+  readonly transfer: TransferInput;
+  readonly resolve: (result: CreateTransferResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: many callers that each submit one transfer are written together, one transaction
+ * (and one fsync) per group, and each caller gets its own result. A single transfer is a batch of
+ * one, so a `linked` flag on it leaves its chain open, exactly as it would alone.
+ */
+export class GroupCommitter {
+  private readonly queueMax: number;
+  private readonly batchMax: number;
+  private readonly maxWaitMs: number;
+  private queue: Waiting[] = [];
+  private flushing = false;
+  private scheduled = false;
+  /** Sizes of the batches written, for metrics. */
+  readonly batchSizes: number[] = [];
+
+  constructor(private readonly ledger: Ledger, options: GroupCommitOptions = {}) {
+    this.queueMax = options.queueMax ?? 65_536;
+    this.batchMax = Math.min(options.batchMax ?? BATCH_MAX, BATCH_MAX);
+    this.maxWaitMs = options.maxWaitMs ?? 0;
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  submit(transfer: TransferInput): Promise<CreateTransferResult> {
+    if ((transfer.flags & TransferFlags.linked) !== 0) return Promise.resolve('linked_event_chain_open');
+    if (this.queue.length >= this.queueMax) return Promise.reject(new LedgerOverloadedError(this.queueMax));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ transfer, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once everything submitted so far has been written. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    const run = (): void => {
+      this.scheduled = false;
+      void this.flush();
+    };
+    if (this.maxWaitMs > 0) setTimeout(run, this.maxWaitMs);
+    else setImmediate(run);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.length <= this.batchMax ? this.queue : this.queue.slice(0, this.batchMax);
+        this.queue = this.queue.length <= this.batchMax ? [] : this.queue.slice(this.batchMax);
+        await this.write(group);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async write(group: Waiting[]): Promise<void> {
+    this.recordBatchSize(group.length);
+    try {
+      const outcome = await this.ledger.createTransfers(group.map((waiting) => waiting.transfer));
+      if (!outcome.ok) throw new Error(`bug: group of ${group.length} refused as ${outcome.error}`);
+      group.forEach((waiting, index) => waiting.resolve(outcome.results[index] as CreateTransferResult));
+    } catch (error) {
+      for (const waiting of group) waiting.reject(error);
+    }
+  }
+
+  private recordBatchSize(size: number): void {
+    if (this.batchSizes.length >= 10_000) this.batchSizes.splice(0, 5_000);
+    this.batchSizes.push(size);
+  }
+}

@@ -1,0 +1,164 @@
+import { DuplicateTransferIdError, type LedgerStore, type WriteTransaction } from '../store/store.js';
+import { systemClock, type Clock } from './clock.js';
+import { createAccounts } from './create-accounts.js';
+import { createTransfers, expirePendingTransfers, type TransferEffects } from './create-transfers.js';
+import { expiryTransferId, ZERO_ID, type AccountId, type TransferId } from './ids.js';
+import { GENESIS_HASH, hashAccounts, hashTransfers, type JournalEntry } from './journal.js';
+import { mapView } from './ledger-view.js';
+import { BATCH_MAX, type Account, type AccountInput, type StoredTransfer, type TransferInput } from './model.js';
+import type { CreateAccountResult, CreateTransferResult } from './results.js';
+
+/** A whole batch refused before any item is looked at. */
+export type BatchError = 'batch_too_large';
+export type BatchOutcome<Result> = { readonly ok: true; readonly results: Result[] } | { readonly ok: false; readonly error: BatchError };
+
+/** Pending transfers voided by the ledger in one transaction, at most. */
+const EXPIRY_BATCH_MAX = BATCH_MAX;
+
+export interface LedgerOptions {
+  readonly clock?: Clock;
+}
+
+/**
+ * The ledger service: runs the pure rules inside one store transaction per batch, assigns the
+ * strictly increasing timestamps, voids expired pending transfers and appends the hash-chained
+ * journal entry. Writes from one process are serialised here; across processes, by the store.
+ */
+export class Ledger {
+  readonly clock: Clock;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly store: LedgerStore, options: LedgerOptions = {}) {
+    this.clock = options.clock ?? systemClock();
+  }
+
+  async createAccounts(events: readonly AccountInput[]): Promise<BatchOutcome<CreateAccountResult>> {
+    if (events.length > BATCH_MAX) return { ok: false, error: 'batch_too_large' };
+    if (events.length === 0) return { ok: true, results: [] };
+    const results = await this.exclusive((transaction) => this.createAccountsIn(transaction, events));
+    return { ok: true, results };
+  }
+
+  async createTransfers(events: readonly TransferInput[]): Promise<BatchOutcome<CreateTransferResult>> {
+    if (events.length > BATCH_MAX) return { ok: false, error: 'batch_too_large' };
+    if (events.length === 0) return { ok: true, results: [] };
+    try {
+      return { ok: true, results: await this.exclusive((transaction) => this.createTransfersIn(transaction, events, false)) };
+    } catch (error) {
+      if (!(error instanceof DuplicateTransferIdError)) throw error;
+      return { ok: true, results: await this.exclusive((transaction) => this.createTransfersIn(transaction, events, true)) };
+    }
+  }
+
+  /** Voids every pending transfer whose timeout has passed; returns how many. */
+  async expireDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await this.exclusive((transaction) => this.expireIn(transaction));
+      total += count;
+      if (count < EXPIRY_BATCH_MAX) return total;
+    }
+  }
+
+  async lookupAccounts(ids: readonly AccountId[]): Promise<Account[]> {
+    return this.store.getAccounts(ids);
+  }
+
+  async lookupTransfers(ids: readonly TransferId[]): Promise<StoredTransfer[]> {
+    return this.store.getTransfers(ids);
+  }
+
+  /** One write transaction at a time from this process, in arrival order. */
+  private exclusive<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
+    const run = this.tail.then(() => this.store.write(work));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async nextTimestamp(transaction: WriteTransaction): Promise<{ first: bigint; last: JournalEntry | undefined }> {
+    const last = await transaction.lastJournalEntry();
+    const now = this.clock.nowNs();
+    const floor = (last?.lastTimestamp ?? 0n) + 1n;
+    return { first: now > floor ? now : floor, last };
+  }
+
+  private async createAccountsIn(transaction: WriteTransaction, events: readonly AccountInput[]): Promise<CreateAccountResult[]> {
+    const { first, last } = await this.nextTimestamp(transaction);
+    const existing = await transaction.loadAccounts(events.map((event) => event.id));
+    const outcome = createAccounts(events, mapView(existing, new Map()), first);
+    if (outcome.created.length > 0) {
+      await transaction.insertAccounts(outcome.created);
+      const prevHash = last?.hash ?? GENESIS_HASH;
+      await transaction.appendJournal({
+        seq: (last?.seq ?? 0n) + 1n,
+        kind: 'accounts',
+        firstTimestamp: (outcome.created[0] as Account).timestamp,
+        lastTimestamp: (outcome.created.at(-1) as Account).timestamp,
+        count: outcome.created.length,
+        prevHash,
+        hash: hashAccounts(prevHash, outcome.created),
+      });
+    }
+    return outcome.results;
+  }
+
+  /**
+   * Most batches are new transfers, so by default ids are not looked up first (`lookupIds` false):
+   * an id that is already stored then surfaces as DuplicateTransferIdError from the insert, or,
+   * for an event that failed and so was not inserted, from the check of failed ids below; either
+   * way the batch is rolled back and redone with every id looked up, which gives the exact results.
+   */
+  private async createTransfersIn(transaction: WriteTransaction, events: readonly TransferInput[], lookupIds: boolean): Promise<CreateTransferResult[]> {
+    const { first, last } = await this.nextTimestamp(transaction);
+    const due = await transaction.duePendingTransfers(this.clock.nowNs(), EXPIRY_BATCH_MAX);
+    const transferIds: TransferId[] = [];
+    for (const event of events) {
+      if (lookupIds) transferIds.push(event.id);
+      if (event.pendingId !== ZERO_ID) transferIds.push(event.pendingId);
+    }
+    const transfers = await transaction.loadTransfers(transferIds);
+    const accountIds: AccountId[] = [];
+    for (const event of events) accountIds.push(event.debitAccountId, event.creditAccountId);
+    for (const transfer of [...transfers.values(), ...due]) accountIds.push(transfer.debitAccountId, transfer.creditAccountId);
+    const accounts = await transaction.loadAccounts(accountIds);
+    const view = mapView(accounts, transfers);
+    const expired = expirePendingTransfers(due, view, first, expiryTransferId);
+    const outcome = createTransfers(events, view, first + BigInt(due.length));
+    if (!lookupIds) {
+      const failedIds = events.filter((_, index) => outcome.results[index] !== 'ok').map((event) => event.id);
+      if (failedIds.length > 0 && (await transaction.loadTransfers(failedIds)).size > 0) throw new DuplicateTransferIdError();
+    }
+    await this.persistTransfers(transaction, last, [expired, outcome]);
+    return outcome.results;
+  }
+
+  private async expireIn(transaction: WriteTransaction): Promise<number> {
+    const due = await transaction.duePendingTransfers(this.clock.nowNs(), EXPIRY_BATCH_MAX);
+    if (due.length === 0) return 0;
+    const { first, last } = await this.nextTimestamp(transaction);
+    const accounts = await transaction.loadAccounts(due.flatMap((transfer) => [transfer.debitAccountId, transfer.creditAccountId]));
+    const expired = expirePendingTransfers(due, mapView(accounts, new Map()), first, expiryTransferId);
+    await this.persistTransfers(transaction, last, [expired]);
+    return due.length;
+  }
+
+  private async persistTransfers(transaction: WriteTransaction, last: JournalEntry | undefined, parts: readonly TransferEffects[]): Promise<void> {
+    const created = parts.length === 1 ? (parts[0] as TransferEffects).created : parts.flatMap((part) => part.created);
+    if (created.length === 0) return;
+    const touched = new Set<Account>();
+    for (const part of parts) for (const account of part.touched) touched.add(account);
+    await transaction.insertTransfers(created);
+    await transaction.updateBalances(touched);
+    for (const part of parts) if (part.resolutions.length > 0) await transaction.resolvePending(part.resolutions);
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    await transaction.appendJournal({
+      seq: (last?.seq ?? 0n) + 1n,
+      kind: 'transfers',
+      firstTimestamp: (created[0] as StoredTransfer).timestamp,
+      lastTimestamp: (created.at(-1) as StoredTransfer).timestamp,
+      count: created.length,
+      prevHash,
+      hash: hashTransfers(prevHash, created),
+    });
+  }
+}

@@ -1,0 +1,179 @@
+import type { LedgerStore } from '../store/store.js';
+import { currencyByLedger } from './currency.js';
+import { AccountFlags, TransferFlags } from './flags.js';
+import type { AccountId, TransferId } from './ids.js';
+import { GENESIS_HASH, hashAccounts, hashTransfers, type JournalEntry } from './journal.js';
+import type { Balances, PendingStatus, StoredTransfer } from './model.js';
+
+export interface LedgerTotals {
+  readonly ledger: number;
+  readonly currency: string;
+  readonly accounts: number;
+  readonly debitsPosted: bigint;
+  readonly creditsPosted: bigint;
+  readonly debitsPending: bigint;
+  readonly creditsPending: bigint;
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly journalEntries: number;
+  readonly accounts: number;
+  readonly transfers: number;
+  readonly ledgers: LedgerTotals[];
+  /** Everything found wrong, most important first; at most `PROBLEMS_MAX`. */
+  readonly problems: string[];
+}
+
+const PAGE = 1000;
+const PROBLEMS_MAX = 100;
+
+interface Replayed extends Balances {
+  readonly ledger: number;
+  readonly flags: number;
+}
+
+/**
+ * Recomputes everything from the journal: checks the hash chain entry by entry, replays every
+ * transfer in timestamp order to rebuild every balance and the fate of every pending transfer,
+ * and compares them with what the store holds. Per ledger, debits must equal credits, posted and
+ * pending. `onProgress` is called with the number of journal entries read so far.
+ */
+export async function verifyLedger(store: LedgerStore, onProgress?: (entriesRead: number, entriesTotal: number) => void): Promise<VerifyReport> {
+  const problems: string[] = [];
+  const report = (problem: string): void => {
+    if (problems.length < PROBLEMS_MAX) problems.push(problem);
+  };
+  const counts = await store.counts();
+  const balances = new Map<AccountId, Replayed>();
+  const pending = new Map<TransferId, { transfer: StoredTransfer; status: PendingStatus }>();
+  let seen = { accounts: 0, transfers: 0, entries: 0 };
+  let previous: JournalEntry | undefined;
+  for (let after = 0n; ; ) {
+    const entries = await store.journalEntries(after, PAGE);
+    for (const entry of entries) {
+      checkLink(entry, previous, report);
+      if (entry.kind === 'accounts') {
+        const accounts = await store.accountsInRange(entry.firstTimestamp, entry.lastTimestamp);
+        if (!hashAccounts(entry.prevHash, accounts).equals(entry.hash)) report(`journal entry ${entry.seq}: hash mismatch, its accounts were changed`);
+        if (accounts.length !== entry.count) report(`journal entry ${entry.seq}: ${accounts.length} accounts, journal says ${entry.count}`);
+        for (const account of accounts) balances.set(account.id, { ledger: account.ledger, flags: account.flags, debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n });
+        seen.accounts += accounts.length;
+      } else {
+        const transfers = await store.transfersInRange(entry.firstTimestamp, entry.lastTimestamp);
+        if (!hashTransfers(entry.prevHash, transfers).equals(entry.hash)) report(`journal entry ${entry.seq}: hash mismatch, its transfers were changed`);
+        if (transfers.length !== entry.count) report(`journal entry ${entry.seq}: ${transfers.length} transfers, journal says ${entry.count}`);
+        for (const transfer of transfers) replay(transfer, balances, pending, report);
+        seen.transfers += transfers.length;
+      }
+      previous = entry;
+      seen.entries += 1;
+    }
+    onProgress?.(seen.entries, counts.journalEntries);
+    if (entries.length < PAGE) break;
+    after = (entries.at(-1) as JournalEntry).seq;
+  }
+  if (seen.accounts !== counts.accounts) report(`${counts.accounts - seen.accounts} accounts are not covered by any journal entry`);
+  if (seen.transfers !== counts.transfers) report(`${counts.transfers - seen.transfers} transfers are not covered by any journal entry`);
+  await compareStored(store, balances, pending, report);
+  const ledgers = totalsPerLedger(balances, report);
+  return { ok: problems.length === 0, journalEntries: seen.entries, accounts: seen.accounts, transfers: seen.transfers, ledgers, problems };
+}
+
+function checkLink(entry: JournalEntry, previous: JournalEntry | undefined, report: (problem: string) => void): void {
+  const expectedSeq = (previous?.seq ?? 0n) + 1n;
+  if (entry.seq !== expectedSeq) report(`journal entry ${entry.seq} follows ${previous?.seq ?? 0n}: an entry is missing`);
+  if (!entry.prevHash.equals(previous?.hash ?? GENESIS_HASH)) report(`journal entry ${entry.seq}: does not chain to the hash of the entry before it`);
+  if (previous !== undefined && entry.firstTimestamp <= previous.lastTimestamp) report(`journal entry ${entry.seq}: timestamps overlap the entry before it`);
+}
+
+function replay(
+  transfer: StoredTransfer,
+  balances: Map<AccountId, Replayed>,
+  pending: Map<TransferId, { transfer: StoredTransfer; status: PendingStatus }>,
+  report: (problem: string) => void,
+): void {
+  const debit = balances.get(transfer.debitAccountId);
+  const credit = balances.get(transfer.creditAccountId);
+  if (debit === undefined || credit === undefined) {
+    report(`transfer ${transfer.id}: refers to an account created after it, or to none`);
+    return;
+  }
+  if (debit.ledger !== transfer.ledger || credit.ledger !== transfer.ledger) report(`transfer ${transfer.id}: ledger differs from its accounts'`);
+  if ((transfer.flags & TransferFlags.pending) !== 0) {
+    debit.debitsPending += transfer.amount;
+    credit.creditsPending += transfer.amount;
+    pending.set(transfer.id, { transfer, status: 'pending' });
+  } else if ((transfer.flags & (TransferFlags.postPending | TransferFlags.voidPending)) !== 0) {
+    const original = pending.get(transfer.pendingId);
+    if (original === undefined || original.status !== 'pending') {
+      report(`transfer ${transfer.id}: resolves ${transfer.pendingId}, which is not pending at that point`);
+      return;
+    }
+    debit.debitsPending -= original.transfer.amount;
+    credit.creditsPending -= original.transfer.amount;
+    const isPost = (transfer.flags & TransferFlags.postPending) !== 0;
+    if (isPost) {
+      debit.debitsPosted += transfer.amount;
+      credit.creditsPosted += transfer.amount;
+    }
+    original.status = isPost ? 'posted' : (transfer.flags & TransferFlags.expired) !== 0 ? 'expired' : 'voided';
+  } else {
+    debit.debitsPosted += transfer.amount;
+    credit.creditsPosted += transfer.amount;
+  }
+}
+
+async function compareStored(
+  store: LedgerStore,
+  balances: Map<AccountId, Replayed>,
+  pending: Map<TransferId, { transfer: StoredTransfer; status: PendingStatus }>,
+  report: (problem: string) => void,
+): Promise<void> {
+  for (let after = 0n; ; ) {
+    const accounts = await store.accountsAfter(after, PAGE);
+    for (const account of accounts) {
+      const replayed = balances.get(account.id);
+      if (replayed === undefined) continue; // reported above as not covered by the journal
+      for (const field of ['debitsPending', 'debitsPosted', 'creditsPending', 'creditsPosted'] as const) {
+        if (account[field] !== replayed[field]) report(`account ${account.id}: stored ${field} ${account[field]}, replay gives ${replayed[field]}`);
+      }
+      if ((account.flags & AccountFlags.debitsMustNotExceedCredits) !== 0 && replayed.debitsPending + replayed.debitsPosted > replayed.creditsPosted) {
+        report(`account ${account.id}: debits exceed credits although its flags forbid it`);
+      }
+      if ((account.flags & AccountFlags.creditsMustNotExceedDebits) !== 0 && replayed.creditsPending + replayed.creditsPosted > replayed.debitsPosted) {
+        report(`account ${account.id}: credits exceed debits although its flags forbid it`);
+      }
+    }
+    if (accounts.length < PAGE) break;
+    after = (accounts.at(-1) as { timestamp: bigint }).timestamp;
+  }
+  const ids = [...pending.keys()];
+  for (let start = 0; start < ids.length; start += PAGE) {
+    for (const stored of await store.getTransfers(ids.slice(start, start + PAGE))) {
+      const expected = pending.get(stored.id)?.status;
+      if (stored.pendingStatus !== expected) report(`pending transfer ${stored.id}: stored status ${stored.pendingStatus}, replay gives ${expected}`);
+    }
+  }
+}
+
+function totalsPerLedger(balances: Map<AccountId, Replayed>, report: (problem: string) => void): LedgerTotals[] {
+  const totals = new Map<number, { accounts: number } & Balances>();
+  for (const balance of balances.values()) {
+    const total = totals.get(balance.ledger) ?? { accounts: 0, debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
+    total.accounts += 1;
+    total.debitsPending += balance.debitsPending;
+    total.debitsPosted += balance.debitsPosted;
+    total.creditsPending += balance.creditsPending;
+    total.creditsPosted += balance.creditsPosted;
+    totals.set(balance.ledger, total);
+  }
+  return [...totals.entries()]
+    .sort(([left], [right]) => left - right)
+    .map(([ledger, total]) => {
+      const currency = currencyByLedger(ledger)?.code ?? `ledger ${ledger}`;
+      if (total.debitsPosted !== total.creditsPosted) report(`${currency}: posted debits ${total.debitsPosted} differ from posted credits ${total.creditsPosted}`);
+      if (total.debitsPending !== total.creditsPending) report(`${currency}: pending debits ${total.debitsPending} differ from pending credits ${total.creditsPending}`);
+      return { ledger, currency, ...total };
+    });
+}

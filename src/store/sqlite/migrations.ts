@@ -1,0 +1,91 @@
+/**
+ * Versioned schema of the SQLite store. Append new migrations; never edit one that has shipped.
+ *
+ * Ids are canonical lower-case UUID text (36 characters): no conversion on the hot path, and the
+ * same text the journal hashes. `timestamp` (nanoseconds, strictly increasing, assigned by the ledger)
+ * is the integer primary key of accounts and transfers, so new rows are appended at the end of the
+ * table. Transfers and journal entries are append-only: triggers refuse updates and deletes.
+ *
+ * There is deliberately no index on a transfer's accounts. With thousands of accounts, every batch
+ * would insert into nearly every leaf page of such an index, and WAL mode writes each dirty page
+ * whole at commit: a batch of 8,190 transfers wrote tens of megabytes. Instead each account keeps
+ * the timestamp of its newest transfer (`last_transfer`), and each transfer the timestamp of the
+ * previous transfer of its debit account and of its credit account (`debit_previous`,
+ * `credit_previous`): an account's history is a chain walked newest first through the primary
+ * key, and writing it costs two integers per transfer.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'ledger',
+    sql: `
+      CREATE TABLE accounts (
+        timestamp INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE CHECK (length(id) = 36),
+        ledger INTEGER NOT NULL CHECK (ledger > 0),
+        code INTEGER NOT NULL CHECK (code > 0),
+        flags INTEGER NOT NULL CHECK (flags >= 0),
+        owner TEXT NOT NULL CHECK (length(owner) > 0),
+        reference TEXT NOT NULL,
+        user_data_64 INTEGER NOT NULL CHECK (user_data_64 >= 0),
+        user_data_32 INTEGER NOT NULL CHECK (user_data_32 >= 0),
+        debits_pending INTEGER NOT NULL DEFAULT 0 CHECK (debits_pending >= 0),
+        debits_posted INTEGER NOT NULL DEFAULT 0 CHECK (debits_posted >= 0),
+        credits_pending INTEGER NOT NULL DEFAULT 0 CHECK (credits_pending >= 0),
+        credits_posted INTEGER NOT NULL DEFAULT 0 CHECK (credits_posted >= 0),
+        last_transfer INTEGER NOT NULL DEFAULT 0,
+        CHECK ((flags & 2) = 0 OR debits_pending + debits_posted <= credits_posted),
+        CHECK ((flags & 4) = 0 OR credits_pending + credits_posted <= debits_posted)
+      );
+      CREATE INDEX accounts_owner ON accounts (owner, timestamp);
+
+      CREATE TABLE transfers (
+        timestamp INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE CHECK (length(id) = 36),
+        debit_account_id TEXT NOT NULL,
+        credit_account_id TEXT NOT NULL,
+        amount INTEGER NOT NULL CHECK (amount > 0),
+        pending_id TEXT,
+        ledger INTEGER NOT NULL CHECK (ledger > 0),
+        code INTEGER NOT NULL CHECK (code > 0),
+        flags INTEGER NOT NULL CHECK (flags >= 0),
+        timeout INTEGER NOT NULL CHECK (timeout >= 0),
+        reference TEXT NOT NULL,
+        user_data_64 INTEGER NOT NULL,
+        user_data_32 INTEGER NOT NULL,
+        debit_previous INTEGER NOT NULL,
+        credit_previous INTEGER NOT NULL,
+        CHECK (debit_account_id <> credit_account_id)
+      );
+      CREATE TRIGGER transfers_no_update BEFORE UPDATE ON transfers BEGIN SELECT RAISE(ABORT, 'transfers are append-only'); END;
+      CREATE TRIGGER transfers_no_delete BEFORE DELETE ON transfers BEGIN SELECT RAISE(ABORT, 'transfers are append-only'); END;
+
+      -- What became of each pending transfer: 1 pending, 2 posted, 3 voided, 4 expired.
+      CREATE TABLE pending_transfers (
+        timestamp INTEGER PRIMARY KEY,
+        expires_at INTEGER NOT NULL,
+        status INTEGER NOT NULL CHECK (status BETWEEN 1 AND 4),
+        resolved_by INTEGER
+      );
+      CREATE INDEX pending_transfers_due ON pending_transfers (expires_at) WHERE status = 1 AND expires_at > 0;
+
+      CREATE TABLE journal (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('accounts', 'transfers')),
+        first_timestamp INTEGER NOT NULL,
+        last_timestamp INTEGER NOT NULL CHECK (last_timestamp >= first_timestamp),
+        count INTEGER NOT NULL CHECK (count > 0),
+        prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),
+        hash BLOB NOT NULL CHECK (length(hash) = 32)
+      );
+      CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+      CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+    `,
+  },
+];

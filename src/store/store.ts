@@ -1,0 +1,87 @@
+import type { AccountId, TransferId } from '../ledger/ids.js';
+import type { JournalEntry } from '../ledger/journal.js';
+import type { Account, PendingStatus, StoredTransfer } from '../ledger/model.js';
+import type { PendingResolution } from '../ledger/create-transfers.js';
+
+/**
+ * The narrow interface every store implements (SQLite embedded, PostgreSQL for servers). A store
+ * reads and writes rows; it never decides whether a transfer is valid — the rules in
+ * `src/ledger` do. Every store must pass the conformance suite in `src/store/conformance`.
+ */
+export interface LedgerStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** A short description for logs and `vostro` output, e.g. the file path. Never contains a password. */
+  readonly description: string;
+  /**
+   * Runs `work` in one write transaction. Everything it writes commits together, durably, or on
+   * any error not at all. Calls are serialised by the caller (the Ledger), one at a time.
+   */
+  write<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T>;
+
+  getAccounts(ids: readonly AccountId[]): Promise<Account[]>;
+  getTransfers(ids: readonly TransferId[]): Promise<StoredTransfer[]>;
+  listAccounts(query: AccountQuery): Promise<Account[]>;
+  /** Transfers that debit or credit the account, newest first, older than `beforeTimestamp` when given. */
+  listAccountTransfers(query: AccountTransfersQuery): Promise<StoredTransfer[]>;
+
+  /** The journal in order, `limit` entries after `afterSeq`. */
+  journalEntries(afterSeq: bigint, limit: number): Promise<JournalEntry[]>;
+  accountsInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<Account[]>;
+  transfersInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<StoredTransfer[]>;
+  /** Every account, by timestamp, in pages. */
+  accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]>;
+  counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }>;
+
+  close(): Promise<void>;
+}
+
+export interface AccountQuery {
+  readonly owner?: string;
+  readonly afterTimestamp?: bigint;
+  readonly limit: number;
+}
+
+export interface AccountTransfersQuery {
+  readonly accountId: AccountId;
+  readonly beforeTimestamp?: bigint;
+  readonly limit: number;
+}
+
+/** What the Ledger may do inside one write transaction. */
+export interface WriteTransaction {
+  /** The newest journal entry, or undefined for an empty ledger. */
+  lastJournalEntry(): Promise<JournalEntry | undefined>;
+  /** Loads accounts for update; PostgreSQL locks their rows (in id order, so writers never deadlock). */
+  loadAccounts(ids: readonly AccountId[]): Promise<Map<AccountId, Account>>;
+  loadTransfers(ids: readonly TransferId[]): Promise<Map<TransferId, StoredTransfer>>;
+  /** Pending transfers still pending whose expiry is at or before `nowNs`, oldest expiry first. */
+  duePendingTransfers(nowNs: bigint, limit: number): Promise<StoredTransfer[]>;
+  insertAccounts(accounts: readonly Account[]): Promise<void>;
+  /**
+   * Inserts transfers; those with `pendingStatus` also get their pending-state row. Throws
+   * DuplicateTransferIdError (and the transaction is then rolled back) if an id is already stored.
+   */
+  insertTransfers(transfers: readonly StoredTransfer[]): Promise<void>;
+  updateBalances(accounts: Iterable<Account>): Promise<void>;
+  resolvePending(resolutions: readonly PendingResolution[]): Promise<void>;
+  appendJournal(entry: JournalEntry): Promise<void>;
+}
+
+export type { PendingStatus };
+
+/**
+ * Thrown by `insertTransfers` when a transfer id is already stored. The Ledger writes optimistically,
+ * without looking every id up first; this sends it back to redo the batch with the lookups.
+ */
+export class DuplicateTransferIdError extends Error {
+  constructor() {
+    super('a transfer id of the batch is already stored');
+  }
+}
+
+/** Thrown when a database's schema is newer than this code knows: never migrate downwards. */
+export class SchemaTooNewError extends Error {
+  constructor(readonly databaseVersion: number, readonly codeVersion: number) {
+    super(`the database schema is at version ${databaseVersion}, newer than this vostro knows (${codeVersion}); upgrade vostro before opening it`);
+  }
+}
