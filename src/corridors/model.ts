@@ -85,8 +85,11 @@ export interface Waypoint {
   readonly id: string;
   readonly name: string;
   readonly at: LonLat;
-  /** Named chokepoints can be avoided by name, and the countries that control them by country code. */
-  readonly chokepoint?: { readonly countries: readonly string[] };
+  /**
+   * Named chokepoints can be avoided by name. `countries` lists only the states whose own waters the
+   * passage is (a canal, a strait inside territorial seas), so that avoiding a country avoids them too.
+   */
+  readonly chokepoint?: { readonly countries: readonly string[]; readonly aliases?: readonly string[] };
 }
 
 export interface SourceRef {

@@ -16,7 +16,10 @@ export interface CompiledEdge {
   readonly distanceEstimated: boolean;
   /** Transit days outside any seasonal delay. */
   readonly baseDays: number;
-  readonly costUsdPerTeu: number;
+  /** Loading, unloading and paperwork: charged when a run of this mode starts (see `search.ts`). */
+  readonly fixedCostUsdPerTeu: number;
+  /** The per-km part, charged on every edge. */
+  readonly runningCostUsdPerTeu: number;
   readonly co2eKgPerTonne: number;
   /** Points from `from` to `to`, for the map. */
   readonly line: readonly LonLat[];
@@ -70,8 +73,7 @@ export function buildNetwork(data: NetworkData): Network {
   const chokepointsByKey = new Map<string, Waypoint>();
   for (const waypoint of data.waypoints) {
     if (waypoint.chokepoint === undefined) continue;
-    chokepointsByKey.set(lookupKey(waypoint.id), waypoint);
-    chokepointsByKey.set(lookupKey(waypoint.name), waypoint);
+    for (const key of [waypoint.id, waypoint.name, ...(waypoint.chokepoint.aliases ?? [])]) chokepointsByKey.set(lookupKey(key), waypoint);
   }
   const countries = new Set<string>();
   for (const node of data.nodes) for (const country of node.countries) countries.add(country);
@@ -123,7 +125,8 @@ function compileEdge(
     distanceKm,
     distanceEstimated: spec.distanceKm === undefined && spec.lane === undefined,
     baseDays: distanceKm / (spec.speedKmPerDay ?? model.speedKmPerDay) + (spec.extraDays ?? 0),
-    costUsdPerTeu: model.fixedUsdPerTeu + model.usdPerTeuKm * distanceKm,
+    fixedCostUsdPerTeu: model.fixedUsdPerTeu,
+    runningCostUsdPerTeu: model.usdPerTeuKm * distanceKm,
     co2eKgPerTonne: (model.co2eGramsPerTonneKm * distanceKm) / 1000,
     line,
     chokepointIds: chokepoints.map((waypoint) => waypoint.id),

@@ -25,7 +25,7 @@ export interface ModeModel {
 export const modeModels: Readonly<Record<Mode, ModeModel>> = {
   sea: {
     label: 'deep-sea container ship',
-    fixedUsdPerTeu: 450,
+    fixedUsdPerTeu: 400,
     usdPerTeuKm: 0.12,
     // 14 knots, a slow-steaming container ship: 14 × 1.852 × 24.
     speedKmPerDay: 622,
@@ -37,7 +37,7 @@ export const modeModels: Readonly<Record<Mode, ModeModel>> = {
   caspian: {
     label: 'Caspian ro-ro / rail ferry / feeder',
     fixedUsdPerTeu: 400,
-    usdPerTeuKm: 0.6,
+    usdPerTeuKm: 0.45,
     // 10 knots: small Caspian ro-ro and river-sea ships.
     speedKmPerDay: 444,
     co2eGramsPerTonneKm: 124.8,
@@ -57,7 +57,7 @@ export const modeModels: Readonly<Record<Mode, ModeModel>> = {
   road: {
     label: 'truck (one 20-40 ft container)',
     fixedUsdPerTeu: 150,
-    usdPerTeuKm: 1.0,
+    usdPerTeuKm: 0.7,
     // One driver: about 10 hours of driving a day.
     speedKmPerDay: 500,
     co2eGramsPerTonneKm: 77.0,

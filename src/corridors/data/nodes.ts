@@ -3,7 +3,7 @@ import type { NodeDwell, NodeSpec } from '../model.js';
 // Dwell figures are the project's planning assumptions (source `vostro-cost-model`): a container
 // passing through a port waits for its next ship or train and is handled twice; at a border it is
 // inspected; where the gauge changes it is lifted onto other wagons or the wagons change bogies.
-const portTransshipment: NodeDwell = { days: 2, costUsdPerTeu: 180, reason: 'transshipment' };
+const portTransshipment: NodeDwell = { days: 2, costUsdPerTeu: 100, reason: 'transshipment' };
 const railHub: NodeDwell = { days: 0.5, costUsdPerTeu: 50, reason: 'marshalling' };
 const portRefs = ['searoute-py-reference', 'unece-unlocode', 'vostro-cost-model'] as const;
 const inlandRefs = ['vostro-coordinates', 'vostro-cost-model'] as const;
@@ -17,9 +17,9 @@ export const nodes: readonly NodeSpec[] = [
   { id: 'INMAA', locode: 'INMAA', name: 'Chennai', kind: 'port', countries: ['IN'], at: [80.283333, 13.1], aliases: ['Madras'], dwell: portTransshipment, sourceIds: portRefs },
   { id: 'INTKD', locode: 'INTKD', name: 'Delhi (ICD Tughlakabad)', kind: 'inland-terminal', countries: ['IN'], at: [77.28, 28.5], aliases: ['Delhi', 'New Delhi', 'Tughlakabad'], dwell: { days: 1, costUsdPerTeu: 100, reason: 'inland container depot' }, sourceIds: ['unece-unlocode', ...inlandRefs] },
   // Iran.
-  { id: 'IRBND', locode: 'IRBND', name: 'Bandar Abbas (Shahid Rajaee)', kind: 'port', countries: ['IR'], at: [56.283333, 27.183333], aliases: ['Bandar Abbas', 'Shahid Rajaee'], dwell: { days: 3, costUsdPerTeu: 200, reason: 'transshipment and transit customs' }, sourceIds: portRefs },
-  { id: 'IRZBR', locode: 'IRZBR', name: 'Chabahar (Shahid Beheshti)', kind: 'port', countries: ['IR'], at: [60.616706, 25.283682], aliases: ['Chabahar'], dwell: { days: 3, costUsdPerTeu: 200, reason: 'transshipment and transit customs' }, sourceIds: portRefs },
-  { id: 'IRBAZ', locode: 'IRBAZ', name: 'Bandar Anzali', kind: 'port', countries: ['IR'], at: [49.471817, 37.476885], aliases: ['Anzali', 'Bandar-e Anzali'], dwell: { days: 2, costUsdPerTeu: 200, reason: 'transshipment' }, sourceIds: portRefs },
+  { id: 'IRBND', locode: 'IRBND', name: 'Bandar Abbas (Shahid Rajaee)', kind: 'port', countries: ['IR'], at: [56.283333, 27.183333], aliases: ['Bandar Abbas', 'Shahid Rajaee'], dwell: { days: 3, costUsdPerTeu: 120, reason: 'transshipment and transit customs' }, sourceIds: portRefs },
+  { id: 'IRZBR', locode: 'IRZBR', name: 'Chabahar (Shahid Beheshti)', kind: 'port', countries: ['IR'], at: [60.616706, 25.283682], aliases: ['Chabahar'], dwell: { days: 3, costUsdPerTeu: 120, reason: 'transshipment and transit customs' }, sourceIds: portRefs },
+  { id: 'IRBAZ', locode: 'IRBAZ', name: 'Bandar Anzali', kind: 'port', countries: ['IR'], at: [49.471817, 37.476885], aliases: ['Anzali', 'Bandar-e Anzali'], dwell: { days: 2, costUsdPerTeu: 120, reason: 'transshipment' }, sourceIds: portRefs },
   { id: 'IRTHR', locode: 'IRTHR', name: 'Tehran', kind: 'hub', countries: ['IR'], at: [51.39, 35.69], dwell: { days: 1, costUsdPerTeu: 80, reason: 'marshalling' }, sourceIds: ['unece-unlocode', ...inlandRefs] },
   { id: 'qazvin', name: 'Qazvin', kind: 'hub', countries: ['IR'], at: [50.0, 36.27], dwell: railHub, sourceIds: inlandRefs },
   { id: 'rasht', name: 'Rasht', kind: 'hub', countries: ['IR'], at: [49.58, 37.28], dwell: { days: 1, costUsdPerTeu: 120, reason: 'rail to road transfer at the end of the line' }, sourceIds: inlandRefs },
