@@ -46,6 +46,7 @@ interface ContextOptions {
   readonly ignoreSeason?: boolean;
   readonly includeUnderConstruction?: boolean;
   readonly ignoreModesAndAvoid?: 'modes' | 'all';
+  readonly allowIceClass?: boolean;
 }
 
 const msPerDay = 86_400_000;
@@ -79,7 +80,7 @@ export function searchContext(network: Network, query: CompareQuery, budget: Sea
     ...(arcRequired === undefined ? {} : { arcRequired }),
     ...objectiveWeights(query, container.teu),
     departureDay: Date.UTC(y, m - 1, d) / msPerDay,
-    iceClass: query.iceClass,
+    iceClass: query.iceClass || options.allowIceClass === true,
     ignoreSeason: options.ignoreSeason === true,
     costFactor: container.costFactor,
     co2eTonnes: container.cargoTonnes * container.co2eFactor,
@@ -177,9 +178,10 @@ export function diagnose(network: Network, query: CompareQuery, corridor: Corrid
   const seasonal = attempt({ ignoreSeason: true });
   if (seasonal !== undefined) {
     const notes = [...new Set(seasonal.flatMap((edge) => (edge.spec.season === undefined ? [] : [edge.spec.season.note])))];
-    const field = query.iceClass ? 'date' : 'iceClass';
-    const advice = query.iceClass ? `closed when the cargo would reach it (departing ${query.departureDate})` : 'needs an ice-class ship or escort (iceClass) or is closed then';
-    return { field, reason: `${notes.join('; ')}: ${advice}` };
+    if (!query.iceClass && attempt({ allowIceClass: true }) !== undefined) {
+      return { field: 'iceClass', reason: `${notes.join('; ')}: needs an ice-class ship or escort (iceClass)` };
+    }
+    return { field: 'date', reason: `${notes.join('; ')}: closed when the cargo would reach it, departing ${query.departureDate}` };
   }
   const building = attempt({ includeUnderConstruction: true, ignoreSeason: true });
   if (building !== undefined) {

@@ -59,8 +59,10 @@ export interface GeoJsonFeature {
 }
 
 export interface PlannedRoute {
-  /** "INNSA → IRBND → … → RUMOW" with the mode of each leg. */
+  /** Every stop by id with the mode between: "INNSA -sea-> IRBND -road-> IRTHR …". */
   readonly summary: string;
+  /** For people: only where the mode changes, by name: "Nhava Sheva –sea→ Bandar Abbas –rail→ Moscow". */
+  readonly headline: string;
   readonly stops: readonly NodeRef[];
   readonly legs: readonly RouteLeg[];
   readonly totals: RouteTotals;
@@ -92,7 +94,20 @@ export function describeRoute(context: SearchContext, walk: Walk): PlannedRoute 
   const stops = walk.nodes.map((node) => nodeRef(network, node));
   const summary = stops.map((stop, i) => (i === 0 ? stop.id : `-${legs[i - 1]!.mode}-> ${stop.id}`)).join(' ');
   const notes = [...new Set([...legs.flatMap((leg) => leg.notes), ...gaugeNotes(network, walk)])];
-  return { summary, stops, legs, totals, objectiveValue: round(walk.weight, 2), notes, geometry: routeGeometry(network, walk, legs) };
+  return { summary, headline: headline(legs), stops, legs, totals, objectiveValue: round(walk.weight, 2), notes, geometry: routeGeometry(network, walk, legs) };
+}
+
+function shortName(stop: NodeRef): string {
+  return stop.name.replace(/ \(.*\)$/, '');
+}
+
+function headline(legs: readonly RouteLeg[]): string {
+  let text = shortName(legs[0]!.from);
+  legs.forEach((leg, i) => {
+    const next = legs[i + 1];
+    if (next === undefined || next.mode !== leg.mode) text += ` –${leg.mode}→ ${shortName(leg.to)}`;
+  });
+  return text;
 }
 
 function describeLeg(context: SearchContext, walk: Walk, arc: number, i: number): RouteLeg {
