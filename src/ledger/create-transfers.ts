@@ -43,8 +43,8 @@ export interface CreateTransfersOutcome extends TransferEffects {
  * The posting rules. Pure apart from updating the balances of the view's account objects in
  * place; the store persists exactly `created`, `touched` and `resolutions`, or nothing.
  */
-export function createTransfers(events: readonly TransferInput[], view: LedgerView, firstTimestamp: bigint): CreateTransfersOutcome {
-  const batch = new TransferBatch(view);
+export function createTransfers(events: readonly TransferInput[], view: LedgerView, firstTimestamp: bigint, nowNs: bigint): CreateTransfersOutcome {
+  const batch = new TransferBatch(view, nowNs);
   const results: CreateTransferResult[] = new Array(events.length);
   forEachChain(events, (event) => (event.flags & TransferFlags.linked) !== 0, results, {
     begin: () => batch.mark(),
@@ -64,7 +64,7 @@ export function expirePendingTransfers(
   firstTimestamp: bigint,
   expiryId: (pendingId: TransferId) => TransferId,
 ): TransferEffects {
-  const batch = new TransferBatch(view);
+  const batch = new TransferBatch(view, firstTimestamp);
   due.forEach((pending, index) => batch.expire(pending, firstTimestamp + BigInt(index), expiryId(pending.id)));
   return { created: batch.created, touched: batch.touched, resolutions: batch.resolutions };
 }
@@ -90,7 +90,12 @@ class TransferBatch {
   private readonly createdById = new Map<TransferId, StoredTransfer>();
   private readonly statusById = new Map<TransferId, PendingStatus>();
 
-  constructor(private readonly view: LedgerView) {}
+  /**
+   * @param nowNs the ledger clock at the start of the batch. A pending transfer counts as expired
+   * when its expiry is at or before this instant, the same instant the ledger's sweep uses, so
+   * a post or void and the sweep never disagree about whether it had expired.
+   */
+  constructor(private readonly view: LedgerView, private readonly nowNs: bigint) {}
 
   mark(): Mark {
     return { undo: this.undo.length, created: this.created.length, resolutions: this.resolutions.length };
@@ -171,7 +176,7 @@ class TransferBatch {
   /** A post_pending or void_pending transfer. */
   private resolvePending(event: TransferInput, timestamp: bigint): CreateTransferResult {
     const pending = this.lookup(event.pendingId);
-    const refused = checkPending(event, pending, timestamp);
+    const refused = checkPending(event, pending, this.nowNs);
     if (refused !== 'ok' || pending === undefined) return refused;
     const isPost = (event.flags & TransferFlags.postPending) !== 0;
     const amount = isPost && event.amount !== 0n ? event.amount : pending.amount;
@@ -263,7 +268,7 @@ function compareExisting(event: TransferInput, existing: StoredTransfer): Create
   return 'exists';
 }
 
-function checkPending(event: TransferInput, pending: StoredTransfer | undefined, timestamp: bigint): CreateTransferResult {
+function checkPending(event: TransferInput, pending: StoredTransfer | undefined, nowNs: bigint): CreateTransferResult {
   if (pending === undefined) return 'pending_transfer_not_found';
   if ((pending.flags & TransferFlags.pending) === 0) return 'pending_transfer_not_pending';
   if (event.debitAccountId !== ZERO_ID && event.debitAccountId !== pending.debitAccountId) return 'pending_transfer_has_different_debit_account_id';
@@ -277,7 +282,7 @@ function checkPending(event: TransferInput, pending: StoredTransfer | undefined,
   if (pending.pendingStatus === 'voided') return 'pending_transfer_already_voided';
   if (pending.pendingStatus === 'expired') return 'pending_transfer_expired';
   const expiresAt = pending.expiresAt ?? 0n;
-  if (expiresAt !== 0n && expiresAt <= timestamp) return 'pending_transfer_expired';
+  if (expiresAt !== 0n && expiresAt <= nowNs) return 'pending_transfer_expired';
   return 'ok';
 }
 

@@ -110,7 +110,8 @@ export class Ledger {
    */
   private async createTransfersIn(transaction: WriteTransaction, events: readonly TransferInput[], lookupIds: boolean): Promise<CreateTransferResult[]> {
     const { first, last } = await this.nextTimestamp(transaction);
-    const due = await transaction.duePendingTransfers(this.clock.nowNs(), EXPIRY_BATCH_MAX);
+    const nowNs = this.clock.nowNs();
+    const due = await transaction.duePendingTransfers(nowNs, EXPIRY_BATCH_MAX);
     const transferIds: TransferId[] = [];
     for (const event of events) {
       if (lookupIds) transferIds.push(event.id);
@@ -123,7 +124,7 @@ export class Ledger {
     const accounts = await transaction.loadAccounts(accountIds);
     const view = mapView(accounts, transfers);
     const expired = expirePendingTransfers(due, view, first, expiryTransferId);
-    const outcome = createTransfers(events, view, first + BigInt(due.length));
+    const outcome = createTransfers(events, view, first + BigInt(due.length), nowNs);
     if (!lookupIds) {
       const failedIds = events.filter((_, index) => outcome.results[index] !== 'ok').map((event) => event.id);
       if (failedIds.length > 0 && (await transaction.loadTransfers(failedIds)).size > 0) throw new DuplicateTransferIdError();

@@ -44,6 +44,8 @@ export class BackgroundCheckpointer {
   }
 
   async stop(): Promise<void> {
+    // Unreferenced so it never holds a process open, but waiting for its exit must keep the loop alive.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await new Promise<void>((resolve) => {
       this.worker.once('exit', () => resolve());

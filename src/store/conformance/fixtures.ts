@@ -1,0 +1,77 @@
+import { manualClock, type ManualClock } from '../../ledger/clock.js';
+import { AccountFlags, TransferFlags } from '../../ledger/flags.js';
+import { newAccountId, newTransferId, ZERO_ID, type AccountId, type TransferId } from '../../ledger/ids.js';
+import { Ledger } from '../../ledger/ledger.js';
+import { AccountKind, type AccountInput, type TransferInput } from '../../ledger/model.js';
+import type { CreateAccountResult, CreateTransferResult } from '../../ledger/results.js';
+import type { LedgerStore } from '../store.js';
+
+export const INR = 356;
+export const RUB = 643;
+
+export function accountInput(overrides: Partial<AccountInput> = {}): AccountInput {
+  return { id: newAccountId(), ledger: INR, code: AccountKind.settlement, flags: AccountFlags.none, owner: 'sbi', reference: '', userData64: 0n, userData32: 0, ...overrides };
+}
+
+export function transferInput(overrides: Partial<TransferInput> = {}): TransferInput {
+  return {
+    id: newTransferId(),
+    debitAccountId: ZERO_ID as AccountId,
+    creditAccountId: ZERO_ID as AccountId,
+    amount: 100n,
+    pendingId: ZERO_ID as TransferId,
+    ledger: INR,
+    code: 1,
+    flags: TransferFlags.none,
+    timeoutSeconds: 0,
+    reference: '',
+    userData64: 0n,
+    userData32: 0,
+    ...overrides,
+  };
+}
+
+/** A ledger on a store with a manual clock, and shorthands that fail loudly on a refused batch. */
+export class LedgerFixture {
+  readonly clock: ManualClock = manualClock();
+  readonly ledger: Ledger;
+
+  constructor(readonly store: LedgerStore) {
+    this.ledger = new Ledger(store, { clock: this.clock });
+  }
+
+  async accounts(inputs: readonly AccountInput[]): Promise<CreateAccountResult[]> {
+    const outcome = await this.ledger.createAccounts(inputs);
+    if (!outcome.ok) throw new Error(outcome.error);
+    return outcome.results;
+  }
+
+  async transfers(inputs: readonly TransferInput[]): Promise<CreateTransferResult[]> {
+    const outcome = await this.ledger.createTransfers(inputs);
+    if (!outcome.ok) throw new Error(outcome.error);
+    return outcome.results;
+  }
+
+  /** Creates accounts that must succeed and returns their ids. */
+  async openAccounts<Inputs extends Partial<AccountInput>[]>(...inputs: Inputs): Promise<{ [K in keyof Inputs]: AccountId }> {
+    const created = inputs.map((input) => accountInput(input));
+    const results = await this.accounts(created);
+    if (results.some((result) => result !== 'ok')) throw new Error(`fixture accounts refused: ${results.join(', ')}`);
+    return created.map((input) => input.id) as { [K in keyof Inputs]: AccountId };
+  }
+
+  async balances(id: AccountId): Promise<{ debitsPending: bigint; debitsPosted: bigint; creditsPending: bigint; creditsPosted: bigint }> {
+    const [account] = await this.ledger.lookupAccounts([id]);
+    if (account === undefined) throw new Error(`no account ${id}`);
+    const { debitsPending, debitsPosted, creditsPending, creditsPosted } = account;
+    return { debitsPending, debitsPosted, creditsPending, creditsPosted };
+  }
+}
+
+/** How a conformance suite gets a fresh, empty store of the kind under test. */
+export interface StoreFactory {
+  readonly name: string;
+  /** Undefined when this kind of store cannot run here (the suite then says so and skips). */
+  readonly unavailableReason?: () => Promise<string | undefined>;
+  open(): Promise<LedgerStore>;
+}

@@ -1,0 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { resultCodeCases } from '../conformance/result-codes.cases.js';
+import type { StoreFactory } from '../conformance/fixtures.js';
+import { SqliteStore } from './sqlite-store.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'vostro-sqlite-'));
+after(() => rmSync(directory, { recursive: true, force: true }));
+let counter = 0;
+
+/** Real SQLite files (WAL needs a file, and so does the background checkpointer). */
+export const sqliteFactory: StoreFactory = {
+  name: 'sqlite',
+  open: async () => new SqliteStore({ path: join(directory, `ledger-${++counter}.db`) }),
+};
+
+resultCodeCases(sqliteFactory);
