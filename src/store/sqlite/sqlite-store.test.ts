@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { modelCases } from '../conformance/model.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import type { StoreFactory } from '../conformance/fixtures.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -17,3 +18,4 @@ export const sqliteFactory: StoreFactory = {
 };
 
 resultCodeCases(sqliteFactory);
+modelCases(sqliteFactory);
