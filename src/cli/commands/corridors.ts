@@ -45,8 +45,8 @@ function renderComparison(comparison: CorridorComparison): string {
   const query = comparison.query;
   const container = containerModels[query.container].label;
   const table = new Table({
-    head: ['Corridor', 'Route', 'Days', `US$ per ${container}`, 'kg CO2e per container', 'Status, season and notes'],
-    colWidths: [24, 44, 7, 11, 12, 48],
+    head: ['Corridor', 'Route', 'Days', 'US$', 'kg CO2e', 'Status, season and notes'],
+    colWidths: [24, 44, 7, 8, 9, 50],
     wordWrap: true,
     style: { head: [], border: [] },
   });
@@ -58,6 +58,7 @@ function renderComparison(comparison: CorridorComparison): string {
   ].filter((text) => text !== undefined);
   return [
     `Corridors from ${query.from} to ${query.to}, departing ${query.departureDate}, best route per corridor by ${query.by}${query.iceClass ? ', ice class allowed' : ''}`,
+    `Days door to door, US$ and kg CO2e per ${container} container.`,
     table.toString(),
     best.length > 0 ? `Best: ${best.join('; ')}.` : 'No corridor connects these places under the constraints.',
     `CO2e is well-to-wheel (GLEC v3 defaults) for ${containerModels[query.container].cargoTonnes} t of cargo; costs and days are indicative planning figures, not quotes.`,
