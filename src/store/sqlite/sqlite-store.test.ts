@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { crashCases } from '../conformance/crash.cases.js';
 import { modelCases } from '../conformance/model.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import type { StoreFactory } from '../conformance/fixtures.js';
@@ -19,3 +20,5 @@ export const sqliteFactory: StoreFactory = {
 
 resultCodeCases(sqliteFactory);
 modelCases(sqliteFactory);
+const crashFile = join(directory, 'crash.db');
+crashCases('sqlite', () => crashFile);
