@@ -1,6 +1,23 @@
 import type { RegisterCommand } from '../program.js';
+import { registerAccount } from './account.js';
+import { registerBalance } from './balance.js';
 import { registerCorridors } from './corridors.js';
+import { registerHistory } from './history.js';
+import { registerInit } from './init.js';
 import { registerRoute } from './route.js';
+import { registerStart } from './start.js';
+import { registerTransfer } from './transfer.js';
+import { registerVerify } from './verify.js';
 
 /** Every top-level command of `vostro`, one file per verb, in the order `--help` lists them. */
-export const commands: readonly RegisterCommand[] = [registerRoute, registerCorridors];
+export const commands: readonly RegisterCommand[] = [
+  registerStart,
+  registerInit,
+  registerAccount,
+  registerTransfer,
+  registerBalance,
+  registerHistory,
+  registerVerify,
+  registerRoute,
+  registerCorridors,
+];

@@ -1,0 +1,190 @@
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { AccountFlags } from '../../ledger/flags.js';
+import { newAccountId, type AccountId } from '../../ledger/ids.js';
+import { AccountKind, accountKindName, accountKindNames, type Account, type AccountInput, type AccountKindName } from '../../ledger/model.js';
+import { ACCOUNT_RESULT_MESSAGES } from '../../ledger/results.js';
+import { accountJson, amountText, availableMinor, currencyCode, isoTime, netPostedMinor } from '../format.js';
+import type { CliIo } from '../io.js';
+import { ExitCode } from '../io.js';
+import { addDbOption, printJson, RefusedError, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import { parseAccountIdOption, parseCurrencyOption, parseIntegerOption, parseParticipantOption, parseReferenceOption, parseTimestampOption } from '../options.js';
+import type { CliContext, RegisterCommand } from '../program.js';
+
+/** Accounts one `account list` prints at most; page on with `--after`. */
+export const ACCOUNT_LIST_MAX = 1000;
+const ACCOUNT_LIST_DEFAULT = 50;
+
+/** `vostro account create|list|show`. */
+export const registerAccount: RegisterCommand = (program, context) => {
+  const account = program.command('account').description('create, list and show ledger accounts');
+  registerCreate(account, context);
+  registerList(account, context);
+  registerShow(account, context);
+};
+
+interface CreateOptions {
+  readonly owner: string;
+  readonly currency: string;
+  readonly kind: AccountKindName;
+  readonly id?: string;
+  readonly debitsMustNotExceedCredits?: boolean;
+  readonly creditsMustNotExceedDebits?: boolean;
+  readonly reference?: string;
+  readonly json?: boolean;
+  readonly db?: string;
+}
+
+function registerCreate(account: Command, context: CliContext): void {
+  addDbOption(
+    account
+      .command('create')
+      .description('create an account in one currency for one participant; prints its id')
+      .requiredOption('--owner <participant>', 'participant that owns the account, e.g. sbi, sberbank, hub')
+      .requiredOption('--currency <code>', 'ISO 4217 currency code: INR, RUB, USD, AED, CNY, EUR')
+      .addOption(new Option('--kind <kind>', 'what the account is for').choices(accountKindNames).makeOptionMandatory())
+      .option('--id <uuid>', 'the account id (default: a new time-ordered UUIDv7); re-running with the same id and content is harmless')
+      .addOption(new Option('--debits-must-not-exceed-credits', 'refuse debits beyond the posted credits (a funded account)').conflicts('creditsMustNotExceedDebits'))
+      .option('--credits-must-not-exceed-debits', 'refuse credits beyond the posted debits')
+      .option('--reference <text>', 'free reference text, at most 64 characters')
+      .option('--json', 'print the result as JSON'),
+  ).action(async (options: CreateOptions) => {
+    const input = accountInputFrom(options);
+    await runLedgerCommand(context, { dbOption: options.db, create: false }, (session) => runAccountCreate(session, input, options, context.io));
+  });
+}
+
+/** Validates every option before the database is opened, so a usage error writes nothing. */
+export function accountInputFrom(options: CreateOptions): AccountInput {
+  const currency = parseCurrencyOption('--currency', options.currency);
+  let flags: number = AccountFlags.none;
+  if (options.debitsMustNotExceedCredits === true) flags |= AccountFlags.debitsMustNotExceedCredits;
+  if (options.creditsMustNotExceedDebits === true) flags |= AccountFlags.creditsMustNotExceedDebits;
+  return {
+    id: options.id === undefined ? newAccountId() : parseAccountIdOption('--id', options.id),
+    ledger: currency.ledger,
+    code: AccountKind[options.kind],
+    flags,
+    owner: parseParticipantOption('--owner', options.owner),
+    reference: parseReferenceOption('--reference', options.reference),
+    userData64: 0n,
+    userData32: 0,
+  };
+}
+
+export async function runAccountCreate(session: LedgerSession, input: AccountInput, options: { json?: boolean }, io: CliIo): Promise<number> {
+  const outcome = await session.ledger.createAccounts([input]);
+  if (!outcome.ok) throw new Error(`bug: a batch of one account was refused as ${outcome.error}`);
+  const result = outcome.results[0] ?? 'ok';
+  const accepted = result === 'ok' || result === 'exists';
+  const [stored] = accepted ? await session.ledger.lookupAccounts([input.id]) : [];
+  if (options.json === true) {
+    printJson(io, { id: input.id, result, message: ACCOUNT_RESULT_MESSAGES[result], account: stored === undefined ? null : accountJson(stored) });
+  } else if (accepted) {
+    io.out(`${input.id}\n`);
+    if (result === 'exists') io.err(`note: ${ACCOUNT_RESULT_MESSAGES.exists}\n`);
+  } else {
+    io.err(`error: account refused: ${result}: ${ACCOUNT_RESULT_MESSAGES[result]}\n`);
+  }
+  return accepted ? ExitCode.ok : ExitCode.refused;
+}
+
+interface ListOptions {
+  readonly owner?: string;
+  readonly limit?: string;
+  readonly after?: string;
+  readonly json?: boolean;
+  readonly db?: string;
+}
+
+function registerList(account: Command, context: CliContext): void {
+  addDbOption(
+    account
+      .command('list')
+      .description('list accounts in the order they were created, with their posted balances')
+      .option('--owner <participant>', 'only the accounts of this participant')
+      .option('--limit <count>', `at most this many accounts, 1 to ${ACCOUNT_LIST_MAX}`, String(ACCOUNT_LIST_DEFAULT))
+      .option('--after <timestamp>', 'continue after this creation timestamp (the `next` value of the previous page)')
+      .option('--json', 'print the accounts as JSON'),
+  ).action(async (options: ListOptions) => {
+    const query = {
+      owner: options.owner === undefined ? undefined : parseParticipantOption('--owner', options.owner),
+      limit: parseIntegerOption('--limit', options.limit ?? String(ACCOUNT_LIST_DEFAULT), { minimum: 1, maximum: ACCOUNT_LIST_MAX }),
+      afterTimestamp: options.after === undefined ? undefined : parseTimestampOption('--after', options.after),
+    };
+    await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
+      // One more than asked tells whether there is a next page without a second query.
+      const found = await session.store.listAccounts({ ...query, limit: query.limit + 1 });
+      const accounts = found.slice(0, query.limit);
+      const next = found.length > query.limit ? (accounts.at(-1) as Account).timestamp.toString() : null;
+      printAccounts(context.io, accounts, next, options.json === true);
+      return ExitCode.ok;
+    });
+  });
+}
+
+function printAccounts(io: CliIo, accounts: readonly Account[], next: string | null, json: boolean): void {
+  if (json) {
+    printJson(io, { accounts: accounts.map(accountJson), next });
+    return;
+  }
+  if (accounts.length === 0) {
+    io.out('No accounts. Create one with `vostro account create --help`.\n');
+    return;
+  }
+  const rows = accounts.map((account) => [
+    account.id,
+    account.owner,
+    currencyCode(account.ledger),
+    accountKindName(account.code),
+    amountText(netPostedMinor(account), account.ledger),
+    amountText(account.debitsPending, account.ledger),
+  ]);
+  io.out(renderTable(['id', 'owner', 'currency', 'kind', 'balance (posted)', 'pending debits'], rows, [4, 5]));
+  if (next !== null) io.out(`more: --after ${next}\n`);
+}
+
+function registerShow(account: Command, context: CliContext): void {
+  addDbOption(
+    account
+      .command('show')
+      .description('show one account: owner, currency, kind, flags and balances')
+      .argument('<account-id>', 'the account id (UUID)')
+      .option('--json', 'print the account as JSON'),
+  ).action(async (idText: string, options: { json?: boolean; db?: string }) => {
+    const id = parseAccountIdOption('<account-id>', idText);
+    await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
+      const account = await requireAccount(session, id, 'account');
+      if (options.json === true) printJson(context.io, accountJson(account));
+      else context.io.out(describeAccount(account));
+      return ExitCode.ok;
+    });
+  });
+}
+
+/** Looks an account up; a missing one ends the command with exit code 1 and names what was missing. */
+export async function requireAccount(session: LedgerSession, id: AccountId, role: string): Promise<Account> {
+  const [account] = await session.ledger.lookupAccounts([id]);
+  if (account === undefined) throw new RefusedError(`${role} ${id} does not exist in ${session.dbPath}`);
+  return account;
+}
+
+export function describeAccount(account: Account): string {
+  const json = accountJson(account);
+  const rows = [
+    ['id', json.id],
+    ['owner', json.owner],
+    ['currency', `${json.currency} (ledger ${json.ledger})`],
+    ['kind', `${json.kind} (code ${json.code})`],
+    ['flags', json.flags.length === 0 ? '-' : json.flags.join(', ')],
+    ['reference', json.reference === '' ? '-' : json.reference],
+    ['created', `${isoTime(account.timestamp)} (${account.timestamp})`],
+    ['debits posted', json.balances.debitsPosted],
+    ['credits posted', json.balances.creditsPosted],
+    ['debits pending', json.balances.debitsPending],
+    ['credits pending', json.balances.creditsPending],
+    ['balance (credits − debits, posted)', `${json.balances.netPosted} ${json.currency}`],
+    ['available (less pending debits)', `${amountText(availableMinor(account), account.ledger)} ${json.currency}`],
+  ];
+  return renderTable(['field', 'value'], rows);
+}

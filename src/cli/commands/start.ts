@@ -1,0 +1,72 @@
+import type { Account } from '../../ledger/model.js';
+import { accountKindName } from '../../ledger/model.js';
+import { seedDemo } from '../demo.js';
+import { amountText, currencyCode, netPostedMinor } from '../format.js';
+import type { CliIo } from '../io.js';
+import { ExitCode } from '../io.js';
+import { addDbOption, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import type { RegisterCommand } from '../program.js';
+
+/** Accounts `start` lists at most; the demo has eleven. */
+const START_ACCOUNTS_SHOWN = 50;
+
+/**
+ * `vostro start` (what `npm start` runs): initialises the database, seeds a demo when it is empty,
+ * prints balances and how to go on. For now it exits; a later issue makes it serve the HTTP hub.
+ */
+export const registerStart: RegisterCommand = (program, context) => {
+  addDbOption(
+    program
+      .command('start')
+      .description('initialise the database, seed a demo of Indian and Russian banks when it is empty, print balances and how to use the CLI'),
+  ).action(async (options: { db?: string }) => {
+    await runLedgerCommand(context, { dbOption: options.db, create: true }, (session) => runStart(session, options.db, context.io));
+  });
+};
+
+export async function runStart(session: LedgerSession, dbOption: string | undefined, io: CliIo): Promise<number> {
+  const counts = await session.store.counts();
+  io.out(`vostro ledger at ${session.dbPath}\n`);
+  if (counts.accounts === 0) {
+    await seedDemo(session.ledger);
+    const seeded = await session.store.counts();
+    io.out(`Empty database: seeded a demo with ${seeded.accounts} accounts and ${seeded.transfers} transfers (one still pending).\n`);
+  } else {
+    io.out(`Existing database: ${counts.accounts} accounts, ${counts.transfers} transfers; no demo seeded.\n`);
+  }
+  const accounts = await session.store.listAccounts({ limit: START_ACCOUNTS_SHOWN });
+  io.out(renderTable(['id', 'owner', 'kind', 'currency', 'balance (posted)', 'pending debits', 'reference'], accounts.map(accountRow), [4, 5]));
+  io.out(usage(dbOption, accounts[0]?.id));
+  return ExitCode.ok;
+}
+
+function accountRow(account: Account): string[] {
+  return [
+    account.id,
+    account.owner,
+    accountKindName(account.code),
+    currencyCode(account.ledger),
+    amountText(netPostedMinor(account), account.ledger),
+    amountText(account.debitsPending, account.ledger),
+    account.reference,
+  ];
+}
+
+function usage(dbOption: string | undefined, exampleAccountId: string | undefined): string {
+  const db = dbOption === undefined ? '' : ` --db ${dbOption}`;
+  const account = exampleAccountId ?? '<account-id>';
+  return [
+    '',
+    'Use the command line (installed as `vostro`; from this checkout `npx vostro` or `npm run vostro --`):',
+    '  npx vostro --help',
+    `  npx vostro balance ${account}${db}`,
+    `  npx vostro history ${account}${db}`,
+    `  npx vostro account list --owner sbi${db}`,
+    `  npx vostro transfer --debit <account-id> --credit <account-id> --amount 12500.00${db}`,
+    `  npx vostro transfer post <pending-id>${db}`,
+    `  npx vostro verify${db}`,
+    '  npm run vostro -- account create --owner sbi --currency INR --kind customer',
+    'The HTTP hub is not served yet; this command exits after printing the above.',
+    '',
+  ].join('\n');
+}

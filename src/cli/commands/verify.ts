@@ -1,0 +1,96 @@
+import { SingleBar } from 'cli-progress';
+import { verifyLedger, type LedgerTotals, type VerifyReport } from '../../ledger/verify.js';
+import { amountText } from '../format.js';
+import type { CliIo } from '../io.js';
+import { ExitCode } from '../io.js';
+import { addDbOption, printJson, renderTable, runLedgerCommand } from '../ledger-context.js';
+import type { RegisterCommand } from '../program.js';
+
+/** `vostro verify`: replays the journal and checks every balance, the hash chain and debits = credits. */
+export const registerVerify: RegisterCommand = (program, context) => {
+  addDbOption(
+    program
+      .command('verify')
+      .description('replay the journal: check the hash chain, recompute every balance, and check that debits equal credits per currency; exit 1 if anything is wrong')
+      .option('--json', 'print the report as JSON'),
+  ).action(async (options: { json?: boolean; db?: string }) => {
+    await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
+      const progress = context.io.interactive ? progressBar(context.io) : undefined;
+      let report: VerifyReport;
+      try {
+        report = await verifyLedger(session.store, (read, total) => {
+          progress?.setTotal(Math.max(total, 1));
+          progress?.update(read);
+        });
+      } finally {
+        progress?.stop();
+      }
+      printReport(context.io, report, options.json === true);
+      return report.ok ? ExitCode.ok : ExitCode.refused;
+    });
+  });
+};
+
+/**
+ * cli-progress writes to a stream; this one forwards to `io.err`, so the bar goes where the
+ * command's other diagnostics go and `main.ts` stays the only place that touches `process`.
+ */
+function progressBar(io: CliIo): SingleBar {
+  const stream = {
+    isTTY: true,
+    columns: 80,
+    write(text: string, callback?: () => void): boolean {
+      io.err(text);
+      callback?.();
+      return true;
+    },
+  };
+  const bar = new SingleBar({
+    format: 'verifying journal [{bar}] {value}/{total} entries',
+    stream: stream as unknown as NodeJS.WritableStream,
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  bar.start(1, 0);
+  return bar;
+}
+
+function totalsJson(totals: LedgerTotals) {
+  const amount = (minor: bigint): string => amountText(minor, totals.ledger);
+  return {
+    currency: totals.currency,
+    ledger: totals.ledger,
+    accounts: totals.accounts,
+    debitsPosted: amount(totals.debitsPosted),
+    creditsPosted: amount(totals.creditsPosted),
+    debitsPending: amount(totals.debitsPending),
+    creditsPending: amount(totals.creditsPending),
+  };
+}
+
+function printReport(io: CliIo, report: VerifyReport, json: boolean): void {
+  const ledgers = report.ledgers.map(totalsJson);
+  if (json) {
+    const { ok, journalEntries, accounts, transfers, problems } = report;
+    printJson(io, { ok, journalEntries, accounts, transfers, ledgers, problems });
+    return;
+  }
+  io.out(`${report.journalEntries} journal entries, ${report.accounts} accounts, ${report.transfers} transfers replayed\n`);
+  if (ledgers.length > 0) {
+    const rows = ledgers.map((totals) => [
+      totals.currency,
+      String(totals.accounts),
+      totals.debitsPosted,
+      totals.creditsPosted,
+      totals.debitsPending,
+      totals.creditsPending,
+    ]);
+    io.out(renderTable(['currency', 'accounts', 'debits posted', 'credits posted', 'debits pending', 'credits pending'], rows, [1, 2, 3, 4, 5]));
+  }
+  if (report.ok) {
+    io.out('ok: the hash chain is intact, every balance matches the journal, debits equal credits in every currency\n');
+    return;
+  }
+  io.out(`FAILED: ${report.problems.length} problem(s)\n`);
+  for (const problem of report.problems) io.out(`  - ${problem}\n`);
+}

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { Ledger } from '../ledger/ledger.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { SchemaTooNewError } from '../store/store.js';
+import type { CliIo } from './io.js';
+import { ExitCode } from './io.js';
+import type { CliContext } from './program.js';
+
+/** Where the database lives when neither `--db` nor `VOSTRO_DB` says otherwise. */
+export const DEFAULT_DB_PATH = './.vostro/vostro.db';
+
+export const DB_OPTION_HELP = `SQLite database file (default: $VOSTRO_DB, else ${DEFAULT_DB_PATH})`;
+
+/** Adds the `--db <path>` option every ledger command shares. */
+export function addDbOption(command: Command): Command {
+  return command.option('--db <path>', DB_OPTION_HELP);
+}
+
+/** The flag wins over the environment, the environment over the default. */
+export function resolveDbPath(option: string | undefined, env: CliIo['env']): string {
+  const chosen = option ?? env['VOSTRO_DB'] ?? DEFAULT_DB_PATH;
+  return chosen === ':memory:' ? chosen : resolve(chosen);
+}
+
+export interface LedgerSession {
+  readonly ledger: Ledger;
+  readonly store: SqliteStore;
+  readonly dbPath: string;
+}
+
+/**
+ * A command's failure that is not a usage error: something asked for was not found or refused.
+ * `runLedgerCommand` prints it and exits with 1, so a command body can stop with one `throw`.
+ */
+export class RefusedError extends Error {}
+
+export interface LedgerCommandOptions {
+  readonly dbOption: string | undefined;
+  /**
+   * Whether a missing file may be created. Only `init` and `start` create databases: every other
+   * command would otherwise leave an empty database behind a mistyped path and report "not found".
+   */
+  readonly create: boolean;
+}
+
+/**
+ * Opens the store and the ledger, voids pending transfers whose timeout has passed (so every
+ * command sees the ledger as it stands now), runs `work`, and closes the store whatever happens.
+ * A `RefusedError` from `work` becomes a message on stderr and exit code 1.
+ */
+export async function runLedgerCommand(
+  context: CliContext,
+  options: LedgerCommandOptions,
+  work: (session: LedgerSession) => Promise<number>,
+): Promise<void> {
+  const dbPath = resolveDbPath(options.dbOption, context.io.env);
+  try {
+    if (!options.create && dbPath !== ':memory:' && !existsSync(dbPath)) {
+      throw new RefusedError(`no database at ${dbPath}; create one with \`vostro init --db ${dbPath}\` or point --db / VOSTRO_DB at an existing one`);
+    }
+    const store = openStore(dbPath);
+    try {
+      const ledger = new Ledger(store);
+      await ledger.expireDue();
+      context.setExitCode(await work({ ledger, store, dbPath }));
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    if (!(error instanceof RefusedError)) throw error;
+    context.io.err(`error: ${error.message}\n`);
+    context.setExitCode(ExitCode.refused);
+  }
+}
+
+function openStore(dbPath: string): SqliteStore {
+  try {
+    return new SqliteStore({ path: dbPath });
+  } catch (error) {
+    if (error instanceof SchemaTooNewError) throw new RefusedError(error.message);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RefusedError(`cannot open the database at ${dbPath}: ${reason}`);
+  }
+}
+
+/** JSON for scripts: two-space indented, bigints as decimal strings (JSON numbers lose precision past 2^53). */
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(`${JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? field.toString() : field), 2)}\n`);
+}
+
+/** A plain table for people; no colours, so piped output stays clean. */
+export function renderTable(head: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly number[] = []): string {
+  const table = new Table({
+    head: [...head],
+    style: { head: [], border: [] },
+    colAligns: head.map((_, index) => (alignRight.includes(index) ? 'right' : 'left')),
+  });
+  for (const row of rows) table.push([...row]);
+  return `${table.toString()}\n`;
+}
