@@ -1,6 +1,7 @@
 import type { RegisterCommand } from '../program.js';
 import { registerAccount } from './account.js';
 import { registerBalance } from './balance.js';
+import { registerBench } from './bench.js';
 import { registerCorridors } from './corridors.js';
 import { registerHistory } from './history.js';
 import { registerInit } from './init.js';
@@ -18,6 +19,7 @@ export const commands: readonly RegisterCommand[] = [
   registerBalance,
   registerHistory,
   registerVerify,
+  registerBench,
   registerRoute,
   registerCorridors,
 ];
