@@ -95,7 +95,7 @@ export function printJson(io: CliIo, value: unknown): void {
 export function renderTable(head: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly number[] = []): string {
   const table = new Table({
     head: [...head],
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
     colAligns: head.map((_, index) => (alignRight.includes(index) ? 'right' : 'left')),
   });
   for (const row of rows) table.push([...row]);

@@ -136,7 +136,7 @@ function printHistory(io: CliIo, account: Account, page: { lines: HistoryLine[];
     return;
   }
   const rows = page.lines.map((line) => [
-    `${isoTime(line.transfer.timestamp)}\n${line.transfer.timestamp}`,
+    isoTime(line.transfer.timestamp),
     line.kind,
     line.direction,
     line.counterpartyAccountId,
@@ -144,6 +144,6 @@ function printHistory(io: CliIo, account: Account, page: { lines: HistoryLine[];
     amount(line.balanceAfterMinor) ?? '?',
     line.transfer.reference,
   ]);
-  io.out(renderTable(['time / timestamp (ns)', 'kind', 'side', 'counterparty', 'amount', 'balance after', 'reference'], rows, [4, 5]));
+  io.out(renderTable(['time (UTC, ns)', 'kind', 'side', 'counterparty', 'amount', 'balance after', 'reference'], rows, [4, 5]));
   if (page.next !== undefined) io.out(`older: --before ${page.next}\n`);
 }

@@ -36,7 +36,8 @@ export async function runStart(session: LedgerSession, dbOption: string | undefi
   }
   const accounts = await session.store.listAccounts({ limit: START_ACCOUNTS_SHOWN });
   io.out(renderTable(['id', 'owner', 'kind', 'currency', 'balance (posted)', 'pending debits', 'reference'], accounts.map(accountRow), [4, 5]));
-  io.out(usage(dbOption, accounts[0]?.id));
+  const example = accounts.find((account) => account.owner === 'sbi') ?? accounts[0];
+  io.out(usage(dbOption, example?.id));
   return ExitCode.ok;
 }
 

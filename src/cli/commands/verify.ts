@@ -26,6 +26,7 @@ export const registerVerify: RegisterCommand = (program, context) => {
         progress?.stop();
       }
       printReport(context.io, report, options.json === true);
+      if (!report.ok) context.io.err(`error: verification failed with ${report.problems.length} problem(s)\n`);
       return report.ok ? ExitCode.ok : ExitCode.refused;
     });
   });

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { storeCounts, tempDb, vostro, vostroJson, vostroOk } from './cli.test-helper.js';
+
+describe('vostro init', () => {
+  const { path: db, cleanup } = tempDb();
+  after(cleanup);
+
+  it('creates the database, says where and what to do next', async () => {
+    const run = await vostroOk(['init', '--db', db]);
+    assert.ok(existsSync(db));
+    assert.match(run.stdout, new RegExp(`Ledger database ready at ${db}`));
+    assert.match(run.stdout, /Next steps:/);
+    assert.match(run.stdout, /vostro account create/);
+  });
+
+  it('is harmless to run again, and --json reports the counts', async () => {
+    assert.deepEqual(await vostroJson(['init', '--db', db]), { database: db, accounts: 0, transfers: 0, journalEntries: 0 });
+  });
+
+  it('takes the path from VOSTRO_DB', async () => {
+    const other = tempDb();
+    try {
+      const run = await vostro(['init'], { VOSTRO_DB: other.path });
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(existsSync(other.path));
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('other commands refuse a database that does not exist instead of creating it', async () => {
+    const missing = `${db}-missing`;
+    const run = await vostro(['verify', '--db', missing]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /no database at/);
+    assert.equal(existsSync(missing), false);
+  });
+});
+
+describe('vostro start', () => {
+  const { path: db, cleanup } = tempDb();
+  after(cleanup);
+
+  it('seeds the demo into an empty database and prints balances and usage', async () => {
+    const run = await vostroOk(['start', '--db', db]);
+    assert.match(run.stdout, /seeded a demo with 11 accounts and 29 transfers/);
+    for (const owner of ['sbi', 'bob', 'sberbank', 'vtb', 'indorus-fx', 'hub']) assert.match(run.stdout, new RegExp(`│ ${owner} `));
+    assert.match(run.stdout, /npx vostro --help/);
+    assert.match(run.stdout, /npm run vostro --/);
+  });
+
+  it('does not seed again, and the demo verifies with one transfer still pending', async () => {
+    const countsBefore = await storeCounts(db);
+    const run = await vostroOk(['start', '--db', db]);
+    assert.match(run.stdout, /Existing database: 11 accounts, 29 transfers; no demo seeded/);
+    assert.deepEqual(await storeCounts(db), countsBefore);
+    const report = await vostroJson<{ ok: boolean; ledgers: { currency: string; debitsPending: string }[] }>(['verify', '--db', db]);
+    assert.equal(report.ok, true);
+    assert.deepEqual(report.ledgers.map((ledger) => [ledger.currency, ledger.debitsPending]), [['INR', '14200000.00'], ['RUB', '0.00']]);
+  });
+
+  it('--help lists every ledger command', async () => {
+    const run = await vostro(['--help']);
+    assert.equal(run.code, 0);
+    for (const command of ['start', 'init', 'account', 'transfer', 'balance', 'history', 'verify']) assert.match(run.stdout, new RegExp(`^  ${command} `, 'm'));
+  });
+});

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { recordingIo } from '../io.js';
+import { runCli } from '../program.js';
+import { createAccount, tempDb, vostro, vostroOk } from './cli.test-helper.js';
+
+interface VerifyJson {
+  ok: boolean;
+  journalEntries: number;
+  accounts: number;
+  transfers: number;
+  ledgers: { currency: string; ledger: number; accounts: number; debitsPosted: string; creditsPosted: string; debitsPending: string; creditsPending: string }[];
+  problems: string[];
+}
+
+describe('vostro verify', () => {
+  const { path: db, cleanup } = tempDb();
+  let sbi = '';
+  before(async () => {
+    await vostroOk(['init', '--db', db]);
+    sbi = await createAccount(db, 'sbi', 'INR');
+    const sberbank = await createAccount(db, 'sberbank', 'INR');
+    const vtb = await createAccount(db, 'vtb', 'RUB');
+    const hub = await createAccount(db, 'hub', 'RUB');
+    await vostroOk(['transfer', '--db', db, '--debit', sbi, '--credit', sberbank, '--amount', '10.10']);
+    await vostroOk(['transfer', '--db', db, '--debit', hub, '--credit', vtb, '--amount', '7', '--pending']);
+  });
+  after(cleanup);
+
+  it('passes on a sound ledger, with per-currency totals', async () => {
+    const run = await vostroOk(['verify', '--db', db]);
+    assert.match(run.stdout, /4 accounts, 2 transfers replayed/);
+    assert.match(run.stdout, /INR .*10\.10 .*10\.10/);
+    assert.match(run.stdout, /^ok: /m);
+  });
+
+  it('--json has the report shape', async () => {
+    const run = await vostroOk(['verify', '--db', db, '--json']);
+    const report = JSON.parse(run.stdout) as VerifyJson;
+    assert.equal(report.ok, true);
+    assert.equal(report.accounts, 4);
+    assert.equal(report.transfers, 2);
+    assert.deepEqual(report.problems, []);
+    assert.deepEqual(report.ledgers, [
+      { currency: 'INR', ledger: 356, accounts: 2, debitsPosted: '10.10', creditsPosted: '10.10', debitsPending: '0.00', creditsPending: '0.00' },
+      { currency: 'RUB', ledger: 643, accounts: 2, debitsPosted: '0.00', creditsPosted: '0.00', debitsPending: '7.00', creditsPending: '7.00' },
+    ]);
+  });
+
+  it('draws a progress bar on stderr only when interactive', async () => {
+    const io = { ...recordingIo(), interactive: true };
+    assert.equal(await runCli(['verify', '--db', db], io), 0);
+    assert.match(io.stderr.join(''), /verifying journal/);
+    const quiet = await vostroOk(['verify', '--db', db]);
+    assert.equal(quiet.stderr, '');
+  });
+
+  it('fails with exit 1 and names the problem when a balance was tampered with', async () => {
+    const store = new SqliteStore({ path: db, backgroundCheckpoints: false });
+    try {
+      store.unsafeExecForTests(`UPDATE accounts SET credits_posted = credits_posted + 1 WHERE id = '${sbi}'`);
+    } finally {
+      await store.close();
+    }
+    const run = await vostro(['verify', '--db', db]);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /FAILED/);
+    assert.match(run.stdout, new RegExp(`account ${sbi}: stored creditsPosted 1, replay gives 0`));
+    const json = await vostro(['verify', '--db', db, '--json']);
+    assert.equal(json.code, 1);
+    assert.equal((JSON.parse(json.stdout) as VerifyJson).ok, false);
+  });
+});
