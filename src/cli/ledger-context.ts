@@ -7,6 +7,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { SchemaTooNewError } from '../store/store.js';
 import type { CliIo } from './io.js';
 import { ExitCode } from './io.js';
+import { OptionError } from './options.js';
 import type { CliContext } from './program.js';
 
 /** Where the database lives when neither `--db` nor `VOSTRO_DB` says otherwise. */
@@ -84,6 +85,22 @@ function openStore(dbPath: string): SqliteStore {
     const reason = error instanceof Error ? error.message : String(error);
     throw new RefusedError(`cannot open the database at ${dbPath}: ${reason}`);
   }
+}
+
+/**
+ * Wraps a command's action: a malformed option value (OptionError) is printed as `error: …` and
+ * ends the command with exit code 2, the same as commander's own usage errors.
+ */
+export function commandAction<Args extends unknown[]>(context: CliContext, body: (...args: Args) => Promise<void>): (...args: Args) => Promise<void> {
+  return async (...args) => {
+    try {
+      await body(...args);
+    } catch (error) {
+      if (!(error instanceof OptionError)) throw error;
+      context.io.err(`error: ${error.message}\n`);
+      context.setExitCode(ExitCode.usage);
+    }
+  };
 }
 
 /** JSON for scripts: two-space indented, bigints as decimal strings (JSON numbers lose precision past 2^53). */

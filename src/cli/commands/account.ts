@@ -7,7 +7,7 @@ import { ACCOUNT_RESULT_MESSAGES } from '../../ledger/results.js';
 import { accountJson, amountText, availableMinor, currencyCode, isoTime, netPostedMinor } from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, printJson, RefusedError, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import { addDbOption, commandAction, printJson, RefusedError, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
 import { parseAccountIdOption, parseCurrencyOption, parseIntegerOption, parseParticipantOption, parseReferenceOption, parseTimestampOption } from '../options.js';
 import type { CliContext, RegisterCommand } from '../program.js';
 
@@ -48,10 +48,10 @@ function registerCreate(account: Command, context: CliContext): void {
       .option('--credits-must-not-exceed-debits', 'refuse credits beyond the posted debits')
       .option('--reference <text>', 'free reference text, at most 64 characters')
       .option('--json', 'print the result as JSON'),
-  ).action(async (options: CreateOptions) => {
+  ).action(commandAction(context, async (options: CreateOptions) => {
     const input = accountInputFrom(options);
     await runLedgerCommand(context, { dbOption: options.db, create: false }, (session) => runAccountCreate(session, input, options, context.io));
-  });
+  }));
 }
 
 /** Validates every option before the database is opened, so a usage error writes nothing. */
@@ -106,7 +106,7 @@ function registerList(account: Command, context: CliContext): void {
       .option('--limit <count>', `at most this many accounts, 1 to ${ACCOUNT_LIST_MAX}`, String(ACCOUNT_LIST_DEFAULT))
       .option('--after <timestamp>', 'continue after this creation timestamp (the `next` value of the previous page)')
       .option('--json', 'print the accounts as JSON'),
-  ).action(async (options: ListOptions) => {
+  ).action(commandAction(context, async (options: ListOptions) => {
     const query = {
       owner: options.owner === undefined ? undefined : parseParticipantOption('--owner', options.owner),
       limit: parseIntegerOption('--limit', options.limit ?? String(ACCOUNT_LIST_DEFAULT), { minimum: 1, maximum: ACCOUNT_LIST_MAX }),
@@ -120,7 +120,7 @@ function registerList(account: Command, context: CliContext): void {
       printAccounts(context.io, accounts, next, options.json === true);
       return ExitCode.ok;
     });
-  });
+  }));
 }
 
 function printAccounts(io: CliIo, accounts: readonly Account[], next: string | null, json: boolean): void {
@@ -151,7 +151,7 @@ function registerShow(account: Command, context: CliContext): void {
       .description('show one account: owner, currency, kind, flags and balances')
       .argument('<account-id>', 'the account id (UUID)')
       .option('--json', 'print the account as JSON'),
-  ).action(async (idText: string, options: { json?: boolean; db?: string }) => {
+  ).action(commandAction(context, async (idText: string, options: { json?: boolean; db?: string }) => {
     const id = parseAccountIdOption('<account-id>', idText);
     await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
       const account = await requireAccount(session, id, 'account');
@@ -159,7 +159,7 @@ function registerShow(account: Command, context: CliContext): void {
       else context.io.out(describeAccount(account));
       return ExitCode.ok;
     });
-  });
+  }));
 }
 
 /** Looks an account up; a missing one ends the command with exit code 1 and names what was missing. */

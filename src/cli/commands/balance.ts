@@ -3,7 +3,7 @@ import { accountKindName } from '../../ledger/model.js';
 import { amountText, availableMinor, balancesJson, currencyCode, netPostedMinor } from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, printJson, renderTable, runLedgerCommand } from '../ledger-context.js';
+import { addDbOption, commandAction, printJson, renderTable, runLedgerCommand } from '../ledger-context.js';
 import { parseAccountIdOption } from '../options.js';
 import type { RegisterCommand } from '../program.js';
 import { requireAccount } from './account.js';
@@ -16,14 +16,14 @@ export const registerBalance: RegisterCommand = (program, context) => {
       .description('show the posted and pending debits and credits of an account and its net balance (credits − debits)')
       .argument('<account-id>', 'the account id (UUID)')
       .option('--json', 'print the balances as JSON (amounts as decimal strings)'),
-  ).action(async (idText: string, options: { json?: boolean; db?: string }) => {
+  ).action(commandAction(context, async (idText: string, options: { json?: boolean; db?: string }) => {
     const id = parseAccountIdOption('<account-id>', idText);
     await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
       const account = await requireAccount(session, id, 'account');
       printBalance(context.io, account, options.json === true);
       return ExitCode.ok;
     });
-  });
+  }));
 };
 
 export function printBalance(io: CliIo, account: Account, json: boolean): void {

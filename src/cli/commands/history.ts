@@ -4,9 +4,9 @@ import type { LedgerStore } from '../../store/store.js';
 import { amountText, currencyCode, isoTime, netPostedMinor, postedAmountMinor, transferKind, type TransferKind } from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, printJson, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
-import { parseAccountIdOption, parseIntegerOption, parseTimestampOption } from '../options.js';
-import { UsageError, type RegisterCommand } from '../program.js';
+import { addDbOption, commandAction, printJson, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import { OptionError, parseAccountIdOption, parseIntegerOption, parseTimestampOption } from '../options.js';
+import type { RegisterCommand } from '../program.js';
 import { requireAccount } from './account.js';
 
 export const HISTORY_LIMIT_MAX = 1000;
@@ -38,7 +38,7 @@ export const registerHistory: RegisterCommand = (program, context) => {
       .option('--limit <count>', `at most this many transfers, 1 to ${HISTORY_LIMIT_MAX}`, String(HISTORY_LIMIT_DEFAULT))
       .option('--before <timestamp>', 'only transfers older than this one (the `next` value printed by the previous page)')
       .option('--json', 'print the history as JSON'),
-  ).action(async (idText: string, options: { limit: string; before?: string; json?: boolean; db?: string }) => {
+  ).action(commandAction(context, async (idText: string, options: { limit: string; before?: string; json?: boolean; db?: string }) => {
     const id = parseAccountIdOption('<account-id>', idText);
     const limit = parseIntegerOption('--limit', options.limit, { minimum: 1, maximum: HISTORY_LIMIT_MAX });
     const before = options.before === undefined ? undefined : parseTimestampOption('--before', options.before);
@@ -49,14 +49,14 @@ export const registerHistory: RegisterCommand = (program, context) => {
       printHistory(context.io, account, page, options.json === true);
       return ExitCode.ok;
     });
-  });
+  }));
 };
 
 /** The store follows the account's history chain from the cursor, so the cursor must be one of its transfers. */
 async function requireCursorOf(store: LedgerStore, accountId: AccountId, beforeTimestamp: bigint): Promise<void> {
   const [cursor] = await store.transfersInRange(beforeTimestamp, beforeTimestamp);
   if (cursor === undefined || (cursor.debitAccountId !== accountId && cursor.creditAccountId !== accountId)) {
-    throw new UsageError(`--before: no transfer of account ${accountId} has timestamp ${beforeTimestamp}; use the \`next\` value of the previous page`);
+    throw new OptionError(`--before: no transfer of account ${accountId} has timestamp ${beforeTimestamp}; use the \`next\` value of the previous page`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, printJson, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import { addDbOption, commandAction, printJson, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
 import type { RegisterCommand } from '../program.js';
 
 interface InitOptions {
@@ -16,9 +16,9 @@ export const registerInit: RegisterCommand = (program, context) => {
       .description('create the ledger database (or migrate an existing one to the current schema) and print next steps'),
   )
     .option('--json', 'print the result as JSON')
-    .action(async (options: InitOptions) => {
+    .action(commandAction(context, async (options: InitOptions) => {
       await runLedgerCommand(context, { dbOption: options.db, create: true }, (session) => runInit(session, options, context.io));
-    });
+    }));
 };
 
 export async function runInit(session: LedgerSession, options: InitOptions, io: CliIo): Promise<number> {

@@ -4,7 +4,7 @@ import { seedDemo } from '../demo.js';
 import { amountText, currencyCode, netPostedMinor } from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import { addDbOption, commandAction, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
 import type { RegisterCommand } from '../program.js';
 
 /** Accounts `start` lists at most; the demo has eleven. */
@@ -19,9 +19,9 @@ export const registerStart: RegisterCommand = (program, context) => {
     program
       .command('start')
       .description('initialise the database, seed a demo of Indian and Russian banks when it is empty, print balances and how to use the CLI'),
-  ).action(async (options: { db?: string }) => {
+  ).action(commandAction(context, async (options: { db?: string }) => {
     await runLedgerCommand(context, { dbOption: options.db, create: true }, (session) => runStart(session, options.db, context.io));
-  });
+  }));
 };
 
 export async function runStart(session: LedgerSession, dbOption: string | undefined, io: CliIo): Promise<number> {

@@ -7,9 +7,9 @@ import { TRANSFER_RESULT_MESSAGES, type CreateTransferResult } from '../../ledge
 import { amountWithCode, isoTime, transferJson, transferKind } from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, printJson, RefusedError, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
-import { parseAccountIdOption, parseAmountOption, parseIntegerOption, parseReferenceOption, parseTransferIdOption } from '../options.js';
-import { UsageError, type CliContext, type RegisterCommand } from '../program.js';
+import { addDbOption, commandAction, printJson, RefusedError, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import { OptionError, parseAccountIdOption, parseAmountOption, parseIntegerOption, parseReferenceOption, parseTransferIdOption } from '../options.js';
+import type { CliContext, RegisterCommand } from '../program.js';
 import { requireAccount } from './account.js';
 
 /** Transfer codes say why money moved; 16 bits, as in TigerBeetle. */
@@ -56,10 +56,10 @@ function registerCreate(transfer: Command, context: CliContext): void {
       .option('--pending', 'reserve the amount now; post or void it later (two-phase transfer)')
       .option('--timeout <seconds>', 'with --pending: void the reservation after this many seconds (default: never)')
       .option('--json', 'print the result as JSON'),
-  ).action(async (options: CreateOptions) => {
+  ).action(commandAction(context, async (options: CreateOptions) => {
     const debitAccountId = parseAccountIdOption('--debit', options.debit);
     const creditAccountId = parseAccountIdOption('--credit', options.credit);
-    if (options.timeout !== undefined && options.pending !== true) throw new UsageError('--timeout: only a --pending transfer can time out');
+    if (options.timeout !== undefined && options.pending !== true) throw new OptionError('--timeout: only a --pending transfer can time out');
     const partial = {
       id: options.id === undefined ? newTransferId() : parseTransferIdOption('--id', options.id),
       code: parseIntegerOption('--code', options.code, { minimum: 1, maximum: TRANSFER_CODE_MAX }),
@@ -78,7 +78,7 @@ function registerCreate(transfer: Command, context: CliContext): void {
       const input: TransferInput = { ...partial, debitAccountId, creditAccountId, amount, pendingId: ZERO_ID as TransferId, ledger: debit.ledger, userData64: 0n, userData32: 0 };
       return submitTransfer(session, input, options.json === true, context.io);
     });
-  });
+  }));
 }
 
 interface ResolveOptions {
@@ -99,9 +99,9 @@ function registerPost(transfer: Command, context: CliContext): void {
       .option('--id <uuid>', 'id of the posting transfer (default: a new UUIDv7)')
       .option('--reference <text>', 'free reference text, at most 64 characters')
       .option('--json', 'print the result as JSON'),
-  ).action(async (pendingText: string, options: ResolveOptions) => {
+  ).action(commandAction(context, async (pendingText: string, options: ResolveOptions) => {
     await resolvePending(context, pendingText, options, TransferFlags.postPending);
-  });
+  }));
 }
 
 function registerVoid(transfer: Command, context: CliContext): void {
@@ -113,9 +113,9 @@ function registerVoid(transfer: Command, context: CliContext): void {
       .option('--id <uuid>', 'id of the voiding transfer (default: a new UUIDv7)')
       .option('--reference <text>', 'free reference text, at most 64 characters')
       .option('--json', 'print the result as JSON'),
-  ).action(async (pendingText: string, options: ResolveOptions) => {
+  ).action(commandAction(context, async (pendingText: string, options: ResolveOptions) => {
     await resolvePending(context, pendingText, options, TransferFlags.voidPending);
-  });
+  }));
 }
 
 /** Post or void: accounts, ledger and code are left zero, so the ledger takes them from the pending transfer. */

@@ -3,7 +3,7 @@ import { verifyLedger, type LedgerTotals, type VerifyReport } from '../../ledger
 import { amountText } from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, printJson, renderTable, runLedgerCommand } from '../ledger-context.js';
+import { addDbOption, commandAction, printJson, renderTable, runLedgerCommand } from '../ledger-context.js';
 import type { RegisterCommand } from '../program.js';
 
 /** `vostro verify`: replays the journal and checks every balance, the hash chain and debits = credits. */
@@ -13,7 +13,7 @@ export const registerVerify: RegisterCommand = (program, context) => {
       .command('verify')
       .description('replay the journal: check the hash chain, recompute every balance, and check that debits equal credits per currency; exit 1 if anything is wrong')
       .option('--json', 'print the report as JSON'),
-  ).action(async (options: { json?: boolean; db?: string }) => {
+  ).action(commandAction(context, async (options: { json?: boolean; db?: string }) => {
     await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
       const progress = context.io.interactive ? progressBar(context.io) : undefined;
       let report: VerifyReport;
@@ -29,7 +29,7 @@ export const registerVerify: RegisterCommand = (program, context) => {
       if (!report.ok) context.io.err(`error: verification failed with ${report.problems.length} problem(s)\n`);
       return report.ok ? ExitCode.ok : ExitCode.refused;
     });
-  });
+  }));
 };
 
 /**
