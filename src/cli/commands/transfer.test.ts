@@ -117,6 +117,15 @@ describe('vostro transfer', () => {
     await refusedWithoutWriting(['transfer', '--db', db, '--debit', funded, '--credit', sbi, '--amount', '1'], 1, /exceeds_credits/);
   });
 
+  it('a refused transfer with --json prints its result code and message, exit 1', async () => {
+    const run = await vostro(['transfer', '--db', db, '--debit', funded, '--credit', sbi, '--amount', '1', '--json']);
+    assert.equal(run.code, 1);
+    const out = JSON.parse(run.stdout) as TransferJson;
+    assert.equal(out.result, 'exceeds_credits');
+    assert.match(out.message, /may not have more debits than credits/);
+    assert.equal(out.transfer, null);
+  });
+
   it('refuses a missing required option with exit 2', async () => {
     await refusedWithoutWriting(['transfer', '--db', db, '--debit', sbi, '--credit', sberbank], 2, /required option '--amount <decimal>' not specified/);
     await refusedWithoutWriting(['transfer', '--db', db, '--credit', sberbank, '--amount', '1'], 2, /required option '--debit <account-id>'/);
