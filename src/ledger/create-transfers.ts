@@ -47,7 +47,7 @@ export function createTransfers(events: readonly TransferInput[], view: LedgerVi
   const batch = new TransferBatch(view, nowNs);
   const results: CreateTransferResult[] = new Array(events.length);
   forEachChain(events, (event) => (event.flags & TransferFlags.linked) !== 0, results, {
-    begin: () => batch.mark(),
+    begin: (chainLength) => batch.mark(chainLength > 1),
     apply: (event, index) => batch.apply(event, firstTimestamp + BigInt(index)),
     rollback: (mark) => batch.rollback(mark),
   });
@@ -87,6 +87,7 @@ class TransferBatch {
   readonly touched = new Set<Account>();
   readonly resolutions: PendingResolution[] = [];
   private readonly undo: Undo[] = [];
+  private keepUndo = true;
   private readonly createdById = new Map<TransferId, StoredTransfer>();
   private readonly statusById = new Map<TransferId, PendingStatus>();
 
@@ -97,7 +98,13 @@ class TransferBatch {
    */
   constructor(private readonly view: LedgerView, private readonly nowNs: bigint) {}
 
-  mark(): Mark {
+  /**
+   * Starts a chain. Only a chain of two or more events can need undoing: a single event makes all
+   * its checks before it changes any balance, so it fails without having changed anything, and
+   * keeping an undo log for it would be pure cost on the hottest path.
+   */
+  mark(undoable: boolean): Mark {
+    this.keepUndo = undoable;
     return { undo: this.undo.length, created: this.created.length, resolutions: this.resolutions.length };
   }
 
@@ -169,7 +176,8 @@ class TransferBatch {
     this.change(debit, isPending ? 'debitsPending' : 'debitsPosted', event.amount);
     this.change(credit, isPending ? 'creditsPending' : 'creditsPosted', event.amount);
     const expiresAt = isPending && event.timeoutSeconds > 0 ? timestamp + BigInt(event.timeoutSeconds) * NANOSECONDS_PER_SECOND : 0n;
-    this.record(isPending ? { ...event, timestamp, pendingStatus: 'pending', expiresAt } : { ...event, timestamp });
+    const record = stored(event, timestamp);
+    this.record(isPending ? { ...record, pendingStatus: 'pending', expiresAt } : record);
     return 'ok';
   }
 
@@ -204,7 +212,7 @@ class TransferBatch {
   }
 
   private change(account: Account, field: BalanceField, delta: bigint): void {
-    this.undo.push({ account, field, previous: account[field] });
+    if (this.keepUndo) this.undo.push({ account, field, previous: account[field] });
     account[field] += delta;
     this.touched.add(account);
   }
@@ -218,6 +226,25 @@ class TransferBatch {
     this.resolutions.push({ pending, status, resolvedBy });
     this.statusById.set(pending.id, status);
   }
+}
+
+/** The stored form of an event, written out field by field: measurably cheaper than a spread on the hot path. */
+function stored(event: TransferInput, timestamp: bigint): StoredTransfer {
+  return {
+    id: event.id,
+    debitAccountId: event.debitAccountId,
+    creditAccountId: event.creditAccountId,
+    amount: event.amount,
+    pendingId: event.pendingId,
+    ledger: event.ledger,
+    code: event.code,
+    flags: event.flags,
+    timeoutSeconds: event.timeoutSeconds,
+    reference: event.reference,
+    userData64: event.userData64,
+    userData32: event.userData32,
+    timestamp,
+  };
 }
 
 function isPostOrVoid(flags: number): boolean {

@@ -1,4 +1,4 @@
-import { DuplicateTransferIdError, type LedgerStore, type WriteTransaction } from '../store/store.js';
+import { DuplicateTransferIdError, RetryableWriteError, type LedgerStore, type WriteTransaction } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
 import { createAccounts } from './create-accounts.js';
 import { createTransfers, expirePendingTransfers, type TransferEffects } from './create-transfers.js';
@@ -14,6 +14,8 @@ export type BatchOutcome<Result> = { readonly ok: true; readonly results: Result
 
 /** Pending transfers voided by the ledger in one transaction, at most. */
 const EXPIRY_BATCH_MAX = BATCH_MAX;
+/** How often a batch is run again after RetryableWriteError before the error is passed on. */
+const WRITE_ATTEMPTS_MAX = 5;
 
 export interface LedgerOptions {
   readonly clock?: Clock;
@@ -26,7 +28,6 @@ export interface LedgerOptions {
  */
 export class Ledger {
   readonly clock: Clock;
-  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(readonly store: LedgerStore, options: LedgerOptions = {}) {
     this.clock = options.clock ?? systemClock();
@@ -68,11 +69,18 @@ export class Ledger {
     return this.store.getTransfers(ids);
   }
 
-  /** One write transaction at a time from this process, in arrival order. */
-  private exclusive<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
-    const run = this.tail.then(() => this.store.write(work));
-    this.tail = run.catch(() => undefined);
-    return run;
+  /**
+   * One write transaction per batch. The store runs the work of concurrent calls one at a time in
+   * call order (and may commit one while the next runs); a batch it could not write is run again.
+   */
+  private async exclusive<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.store.write(work);
+      } catch (error) {
+        if (!(error instanceof RetryableWriteError) || attempt >= WRITE_ATTEMPTS_MAX) throw error;
+      }
+    }
   }
 
   private async nextTimestamp(transaction: WriteTransaction): Promise<{ first: bigint; last: JournalEntry | undefined }> {
@@ -146,8 +154,11 @@ export class Ledger {
   private async persistTransfers(transaction: WriteTransaction, last: JournalEntry | undefined, parts: readonly TransferEffects[]): Promise<void> {
     const created = parts.length === 1 ? (parts[0] as TransferEffects).created : parts.flatMap((part) => part.created);
     if (created.length === 0) return;
-    const touched = new Set<Account>();
-    for (const part of parts) for (const account of part.touched) touched.add(account);
+    let touched = (parts[parts.length - 1] as TransferEffects).touched;
+    if (parts.some((part) => part.touched !== touched && part.touched.size > 0)) {
+      touched = new Set<Account>();
+      for (const part of parts) for (const account of part.touched) touched.add(account);
+    }
     await transaction.insertTransfers(created);
     await transaction.updateBalances(touched);
     for (const part of parts) if (part.resolutions.length > 0) await transaction.resolvePending(part.resolutions);

@@ -13,7 +13,8 @@ export function forEachChain<Event, Result extends string, Mark>(
   isLinked: (event: Event) => boolean,
   results: (Result | 'linked_event_failed' | 'linked_event_chain_open' | 'ok' | 'exists')[],
   steps: {
-    begin: () => Mark;
+    /** Called at the start of each chain with its length (1 for an unlinked event). */
+    begin: (chainLength: number) => Mark;
     apply: (event: Event, index: number) => Result | 'ok' | 'exists';
     rollback: (mark: Mark) => void;
   },
@@ -21,7 +22,7 @@ export function forEachChain<Event, Result extends string, Mark>(
   let index = 0;
   while (index < events.length) {
     const chainEnd = findChainEnd(events, isLinked, index);
-    const mark = steps.begin();
+    const mark = steps.begin(chainEnd - index + 1);
     let failedAt = -1;
     for (let position = index; position <= chainEnd; position += 1) {
       const event = events[position] as Event;

@@ -13,8 +13,11 @@ export interface LedgerStore {
   /** A short description for logs and `vostro` output, e.g. the file path. Never contains a password. */
   readonly description: string;
   /**
-   * Runs `work` in one write transaction. Everything it writes commits together, durably, or on
-   * any error not at all. Calls are serialised by the caller (the Ledger), one at a time.
+   * Runs `work` as one write transaction. Everything it writes commits together, durably, or on
+   * any error not at all; the promise resolves only after the commit. `write` may be called again
+   * before an earlier call has resolved: the store runs the `work` callbacks one at a time, in call
+   * order, and may commit one while the next runs. It rejects with RetryableWriteError when the
+   * batch was not written and running it again is safe.
    */
   write<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T>;
 
@@ -51,8 +54,11 @@ export interface AccountTransfersQuery {
 export interface WriteTransaction {
   /** The newest journal entry, or undefined for an empty ledger. */
   lastJournalEntry(): Promise<JournalEntry | undefined>;
-  /** Loads accounts for update; PostgreSQL locks their rows (in id order, so writers never deadlock). */
-  loadAccounts(ids: readonly AccountId[]): Promise<Map<AccountId, Account>>;
+  /**
+   * Loads accounts for update; PostgreSQL locks their rows (in id order, so writers never deadlock).
+   * The map holds at least the accounts asked for that exist (it may hold more).
+   */
+  loadAccounts(ids: readonly AccountId[]): Promise<ReadonlyMap<AccountId, Account>>;
   loadTransfers(ids: readonly TransferId[]): Promise<Map<TransferId, StoredTransfer>>;
   /** Pending transfers still pending whose expiry is at or before `nowNs`, oldest expiry first. */
   duePendingTransfers(nowNs: bigint, limit: number): Promise<StoredTransfer[]>;
@@ -78,6 +84,9 @@ export class DuplicateTransferIdError extends Error {
     super('a transfer id of the batch is already stored');
   }
 }
+
+/** The batch was not written (a conflict with another writer, or an earlier batch it built on failed); run it again. */
+export class RetryableWriteError extends Error {}
 
 /** Thrown when a database's schema is newer than this code knows: never migrate downwards. */
 export class SchemaTooNewError extends Error {

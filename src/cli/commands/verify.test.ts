@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
@@ -57,11 +58,12 @@ describe('vostro verify', () => {
   });
 
   it('fails with exit 1 and names the problem when a balance was tampered with', async () => {
-    const store = new SqliteStore({ path: db, backgroundCheckpoints: false });
+    // Tampering as an intruder would: straight into the file, past vostro.
+    const intruder = new Database(db);
     try {
-      store.unsafeExecForTests(`UPDATE accounts SET credits_posted = credits_posted + 1 WHERE id = '${sbi}'`);
+      intruder.exec(`UPDATE accounts SET credits_posted = credits_posted + 1 WHERE id = '${sbi}'`);
     } finally {
-      await store.close();
+      intruder.close();
     }
     const run = await vostro(['verify', '--db', db]);
     assert.equal(run.code, 1);

@@ -1,0 +1,123 @@
+import type { AccountId, TransferId } from '../../ledger/ids.js';
+import { encodeTransfers, type JournalEntry } from '../../ledger/journal.js';
+import type { Account, PendingStatus, StoredTransfer } from '../../ledger/model.js';
+import type { PendingResolution } from '../../ledger/create-transfers.js';
+import { PENDING_STATUS_CODES } from './rows.js';
+import type { WriteUnit } from './writer-protocol.js';
+
+/**
+ * What the main thread knows that the database does not show yet: the effects of batches handed
+ * to the writer thread and not yet committed. Reads during a later batch consult it first.
+ */
+export class InFlight {
+  /** The units handed to the writer and not yet committed, oldest first. */
+  private readonly units = new Set<UnitBuilder>();
+  /** Pending transfers created by those units, for the expiry sweep. */
+  readonly pending = new Map<TransferId, StoredTransfer>();
+  readonly statuses = new Map<TransferId, PendingStatus>();
+
+  add(unit: UnitBuilder): void {
+    this.units.add(unit);
+  }
+
+  /** A transfer written by a unit in flight, newest unit first. Rare, so each unit's index is built on demand. */
+  find(id: TransferId): StoredTransfer | undefined {
+    let found: StoredTransfer | undefined;
+    for (const unit of this.units) found = unit.transferById(id) ?? found;
+    return found;
+  }
+
+  /** A stored or in-flight transfer with its in-flight pending status applied. */
+  withStatus(transfer: StoredTransfer): StoredTransfer {
+    const status = this.statuses.get(transfer.id);
+    return status === undefined || transfer.pendingStatus === undefined ? transfer : { ...transfer, pendingStatus: status };
+  }
+
+  forget(unit: UnitBuilder): void {
+    this.units.delete(unit);
+    for (const transfer of unit.pendingTransfers) this.pending.delete(transfer.id);
+    for (const id of unit.resolvedIds) this.statuses.delete(id);
+  }
+
+  clear(): void {
+    this.units.clear();
+    this.pending.clear();
+    this.statuses.clear();
+  }
+}
+
+/** Collects one batch's writes into a unit for the writer thread. */
+export class UnitBuilder {
+  readonly pendingTransfers: StoredTransfer[] = [];
+  readonly resolvedIds: TransferId[] = [];
+  private records: readonly StoredTransfer[] = [];
+  private byId: Map<TransferId, StoredTransfer> | undefined;
+  private accounts: unknown[] | undefined;
+  private transfers: Uint8Array | undefined;
+  private previous: BigInt64Array | undefined;
+  private pending: bigint[] = [];
+  private resolutions: bigint[] = [];
+  private balances: bigint[] = [];
+  private journal: WriteUnit['journal'];
+
+  constructor(readonly epoch: number) {}
+
+  get empty(): boolean {
+    return this.journal === undefined && this.balances.length === 0;
+  }
+
+  addAccounts(accounts: readonly Account[]): void {
+    this.accounts ??= [];
+    for (const account of accounts) {
+      this.accounts.push(account.timestamp, account.id, account.ledger, account.code, account.flags, account.owner, account.reference, account.userData64, account.userData32);
+    }
+  }
+
+  /** `previousOf` gives, per transfer, the timestamps of the previous transfer of its two accounts. */
+  addTransfers(transfers: readonly StoredTransfer[], previous: BigInt64Array): void {
+    // A copy: the encoding is remembered for hashing, and a transferred buffer is gone from this thread.
+    this.transfers = encodeTransfers(transfers).slice();
+    this.previous = previous;
+    this.records = transfers;
+    for (const transfer of transfers) {
+      if (transfer.pendingStatus === undefined) continue;
+      this.pending.push(transfer.timestamp, transfer.expiresAt ?? 0n, BigInt(PENDING_STATUS_CODES[transfer.pendingStatus]));
+      this.pendingTransfers.push(transfer);
+    }
+  }
+
+  transferById(id: TransferId): StoredTransfer | undefined {
+    if (this.records.length === 0) return undefined;
+    this.byId ??= new Map(this.records.map((transfer) => [transfer.id, transfer]));
+    return this.byId.get(id);
+  }
+
+  addResolutions(resolutions: readonly PendingResolution[]): void {
+    for (const resolution of resolutions) {
+      this.resolutions.push(BigInt(PENDING_STATUS_CODES[resolution.status]), resolution.resolvedBy, resolution.pending.timestamp);
+      this.resolvedIds.push(resolution.pending.id);
+    }
+  }
+
+  addBalances(account: Account, lastTransfer: bigint): void {
+    this.balances.push(account.timestamp, account.debitsPending, account.debitsPosted, account.creditsPending, account.creditsPosted, lastTransfer);
+  }
+
+  setJournal(entry: JournalEntry): void {
+    this.journal = [entry.seq, entry.kind, entry.firstTimestamp, entry.lastTimestamp, entry.count, entry.prevHash, entry.hash];
+  }
+
+  build(): Omit<WriteUnit, 'unitId'> {
+    return {
+      epoch: this.epoch,
+      ...(this.accounts === undefined ? {} : { accounts: this.accounts }),
+      ...(this.transfers === undefined ? {} : { transfers: this.transfers, previous: this.previous }),
+      ...(this.pending.length === 0 ? {} : { pending: BigInt64Array.from(this.pending) }),
+      ...(this.resolutions.length === 0 ? {} : { resolutions: BigInt64Array.from(this.resolutions) }),
+      ...(this.balances.length === 0 ? {} : { balances: BigInt64Array.from(this.balances) }),
+      ...(this.journal === undefined ? {} : { journal: this.journal }),
+    };
+  }
+}
+
+export type { AccountId };

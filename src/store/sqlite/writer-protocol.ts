@@ -1,0 +1,43 @@
+/**
+ * Messages between the SQLite store (main thread) and its writer thread. A unit is everything
+ * one ledger batch writes; the big parts travel as transferred buffers, not copied objects.
+ */
+export interface WriteUnit {
+  readonly unitId: number;
+  /** Units of an epoch build on one another; after a failure the whole epoch is refused. */
+  readonly epoch: number;
+  /** Account rows: [timestamp, id, ledger, code, flags, owner, reference, userData64, userData32] per account. */
+  readonly accounts?: unknown[];
+  /** Transfers in the journal's binary encoding (`encodeTransfers`). */
+  readonly transfers?: Uint8Array;
+  /** Per transfer, in order: [debitPrevious, creditPrevious]. */
+  readonly previous?: BigInt64Array;
+  /** Per new pending transfer: [timestamp, expiresAt, statusCode]. */
+  readonly pending?: BigInt64Array;
+  /** Per resolution: [statusCode, resolvedBy, pendingTimestamp]. */
+  readonly resolutions?: BigInt64Array;
+  /** Per touched account: [timestamp, debitsPending, debitsPosted, creditsPending, creditsPosted, lastTransfer]. */
+  readonly balances?: BigInt64Array;
+  /** [seq, kind, firstTimestamp, lastTimestamp, count, prevHash, hash]. */
+  readonly journal?: readonly [bigint, string, bigint, bigint, number, Uint8Array, Uint8Array];
+}
+
+export type WriteFailure =
+  /** A transfer id of the unit is already stored. */
+  | 'duplicate_transfer_id'
+  /** Another connection committed since this writer's last commit: the main thread's cache is stale. */
+  | 'stale'
+  /** An earlier unit of the same epoch failed, so this one (built on it) was not written. */
+  | 'reset'
+  /** Anything else: disk full, a constraint that means a bug. */
+  | 'failed';
+
+export type WriterReply = { readonly unitId: number; readonly ok: true } | { readonly unitId: number; readonly ok: false; readonly failure: WriteFailure; readonly message: string };
+
+export type WriterRequest = { readonly type: 'unit'; readonly unit: WriteUnit } | { readonly type: 'close' };
+
+export interface WriterOptions {
+  readonly path: string;
+  /** When the WAL has grown past this, the writer restarts it (see writer-worker.ts). */
+  readonly walRestartBytes: number;
+}

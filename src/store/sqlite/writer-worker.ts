@@ -1,0 +1,153 @@
+/**
+ * The writer thread of the SQLite store. It owns the only write connection and applies units in
+ * the order they arrive. Units that are waiting when it becomes free are written in one
+ * transaction, so one fsync serves them all. A reply goes back only after COMMIT returns.
+ */
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { ZERO_ID } from '../../ledger/ids.js';
+import { decodeTransfers } from '../../ledger/journal.js';
+import { ChunkedStatement, placeholders } from './chunked.js';
+import type { WriteFailure, WriteUnit, WriterOptions, WriterReply, WriterRequest } from './writer-protocol.js';
+
+const TRANSFER_COLUMNS = 15;
+const options = workerData as WriterOptions;
+const port = parentPort;
+if (port === null) throw new Error('writer-worker must run as a worker thread');
+
+const db = new Database(options.path);
+db.defaultSafeIntegers(true);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 10000');
+db.pragma('cache_size = -65536');
+db.pragma('wal_autocheckpoint = 0');
+const statements = prepare(db);
+let dataVersion = db.pragma('data_version', { simple: true }) as bigint;
+let failedEpoch = -1;
+let commits = 0;
+let queue: WriteUnit[] = [];
+let scheduled = false;
+
+port.on('message', (request: WriterRequest) => {
+  if (request.type === 'close') {
+    db.close();
+    port.close();
+    return;
+  }
+  queue.push(request.unit);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(drain);
+  }
+});
+
+function reply(message: WriterReply): void {
+  port?.postMessage(message);
+}
+
+function drain(): void {
+  scheduled = false;
+  const units = queue.filter((unit) => {
+    if (unit.epoch > failedEpoch) return true;
+    reply({ unitId: unit.unitId, ok: false, failure: 'reset', message: 'an earlier write of this epoch failed' });
+    return false;
+  });
+  queue = [];
+  if (units.length > 0) writeTogether(units);
+}
+
+function writeTogether(units: readonly WriteUnit[]): void {
+  db.exec('BEGIN IMMEDIATE');
+  const version = db.pragma('data_version', { simple: true }) as bigint;
+  if (version !== dataVersion) {
+    db.exec('ROLLBACK');
+    dataVersion = version;
+    fail(units, undefined, 'stale', 'another process wrote to the database');
+    return;
+  }
+  let current: WriteUnit | undefined;
+  try {
+    for (const unit of units) {
+      current = unit;
+      apply(unit);
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    const message = error instanceof Error ? error.message : String(error);
+    const duplicate = (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('transfers.id');
+    fail(units, current, duplicate ? 'duplicate_transfer_id' : 'failed', message);
+    return;
+  }
+  for (const unit of units) reply({ unitId: unit.unitId, ok: true });
+  commits += 1;
+  // A WAL that keeps growing makes every fsync also commit the file's new size, which measured
+  // about twice as slow as overwriting a WAL already on disk. So once it is large the writer
+  // restarts it: the background checkpointer has copied most of it already, so this is short.
+  if (commits % 16 === 0 && walBytes() > options.walRestartBytes) db.pragma('wal_checkpoint(RESTART)');
+}
+
+function fail(units: readonly WriteUnit[], culprit: WriteUnit | undefined, failure: WriteFailure, message: string): void {
+  for (const unit of units) {
+    failedEpoch = Math.max(failedEpoch, unit.epoch);
+    if (unit === culprit || culprit === undefined) reply({ unitId: unit.unitId, ok: false, failure, message });
+    else reply({ unitId: unit.unitId, ok: false, failure: 'reset', message: 'written in one transaction with a unit that failed' });
+  }
+}
+
+function walBytes(): number {
+  try {
+    return statSync(`${options.path}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+function apply(unit: WriteUnit): void {
+  if (unit.accounts !== undefined) {
+    for (let index = 0; index < unit.accounts.length; index += 9) statements.insertAccount.run(unit.accounts.slice(index, index + 9));
+  }
+  if (unit.transfers !== undefined) insertTransfers(unit.transfers, unit.previous ?? new BigInt64Array(0));
+  if (unit.pending !== undefined && unit.pending.length > 0) statements.insertPending.run([...unit.pending]);
+  const resolutions = unit.resolutions ?? new BigInt64Array(0);
+  for (let index = 0; index < resolutions.length; index += 3) {
+    statements.resolvePending.run(resolutions[index], resolutions[index + 1], resolutions[index + 2]);
+  }
+  const balances = unit.balances ?? new BigInt64Array(0);
+  for (let index = 0; index < balances.length; index += 6) {
+    statements.updateBalances.run(balances[index + 1], balances[index + 2], balances[index + 3], balances[index + 4], balances[index + 5], balances[index]);
+  }
+  if (unit.journal !== undefined) {
+    const [seq, kind, first, last, count, prevHash, hash] = unit.journal;
+    statements.insertJournal.run(seq, kind, first, last, count, Buffer.from(prevHash), Buffer.from(hash));
+  }
+}
+
+function insertTransfers(encoded: Uint8Array, previous: BigInt64Array): void {
+  const params: unknown[] = [];
+  let index = 0;
+  decodeTransfers(encoded, (id, debit, credit, pending, amount, ledger, code, flags, timeout, userData64, userData32, timestamp, reference) => {
+    params.push(timestamp, id, debit, credit, amount, pending === ZERO_ID ? null : pending, ledger, code, flags, timeout, reference, userData64, userData32, previous[index * 2], previous[index * 2 + 1]);
+    index += 1;
+  });
+  statements.insertTransfers.run(params);
+}
+
+function prepare(database: SqliteDatabase) {
+  const statement = (sql: string): Statement => database.prepare(sql);
+  return {
+    insertAccount: statement(`INSERT INTO accounts (timestamp, id, ledger, code, flags, owner, reference, user_data_64, user_data_32)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertTransfers: new ChunkedStatement(database, 32, TRANSFER_COLUMNS, (rows) => `INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id,
+      amount, pending_id, ledger, code, flags, timeout, reference, user_data_64, user_data_32, debit_previous, credit_previous)
+      VALUES ${placeholders(rows, TRANSFER_COLUMNS)}`),
+    insertPending: new ChunkedStatement(database, 64, 3, (rows) => `INSERT INTO pending_transfers (timestamp, expires_at, status) VALUES ${placeholders(rows, 3)}`),
+    resolvePending: statement('UPDATE pending_transfers SET status = ?, resolved_by = ? WHERE timestamp = ?'),
+    updateBalances: statement(`UPDATE accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?, credits_posted = ?,
+      last_transfer = ? WHERE timestamp = ?`),
+    insertJournal: statement('INSERT INTO journal (seq, kind, first_timestamp, last_timestamp, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+  };
+}

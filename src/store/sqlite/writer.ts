@@ -1,0 +1,78 @@
+import { Worker } from 'node:worker_threads';
+import type { WriteFailure, WriteUnit, WriterOptions, WriterReply, WriterRequest } from './writer-protocol.js';
+
+/** A unit the writer refused; `failure` says why. */
+export class WriteUnitError extends Error {
+  constructor(readonly failure: WriteFailure, message: string) {
+    super(`the SQLite writer refused a batch (${failure}): ${message}`);
+  }
+}
+
+/**
+ * The main-thread handle of the writer thread: `submit` sends a unit and resolves when it is
+ * durably committed, or rejects with WriteUnitError.
+ */
+export class SqliteWriter {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private nextUnitId = 1;
+  private crashed: Error | undefined;
+
+  constructor(options: WriterOptions) {
+    this.worker = startWorker(options);
+    this.worker.on('message', (message: WriterReply) => this.settle(message));
+    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('exit', (code) => {
+      if (this.waiting.size > 0) this.failAll(new Error(`the SQLite writer thread exited (${code})`));
+    });
+  }
+
+  get inFlight(): number {
+    return this.waiting.size;
+  }
+
+  submit(unit: Omit<WriteUnit, 'unitId'>): Promise<void> {
+    if (this.crashed !== undefined) return Promise.reject(this.crashed);
+    const unitId = this.nextUnitId++;
+    const full: WriteUnit = { ...unit, unitId };
+    const transfer = [full.transfers, full.previous, full.pending, full.resolutions, full.balances]
+      .filter((part): part is Uint8Array | BigInt64Array => part !== undefined)
+      .map((part) => part.buffer as ArrayBuffer);
+    return new Promise((resolve, reject) => {
+      this.waiting.set(unitId, { resolve, reject });
+      const request: WriterRequest = { type: 'unit', unit: full };
+      this.worker.postMessage(request, transfer);
+    });
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    const request: WriterRequest = { type: 'close' };
+    this.worker.postMessage(request);
+    await exited;
+  }
+
+  private settle(message: WriterReply): void {
+    const waiter = this.waiting.get(message.unitId);
+    if (waiter === undefined) return;
+    this.waiting.delete(message.unitId);
+    if (message.ok) waiter.resolve();
+    else waiter.reject(new WriteUnitError(message.failure, message.message));
+  }
+
+  private failAll(error: Error): void {
+    this.crashed = error;
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+}
+
+/** Starts the worker from compiled JavaScript, or, when running from TypeScript sources, through tsx. */
+function startWorker(options: WriterOptions): Worker {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const url = new URL(`./writer-worker.${fromSources ? 'ts' : 'js'}`, import.meta.url);
+  if (!fromSources) return new Worker(url, { workerData: options });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: options });
+}
