@@ -89,7 +89,7 @@ function randomTransfer(accountIds: readonly AccountId[], id: TransferId): Trans
 }
 
 /** Batches in flight at once: a client that waits for each batch before sending the next leaves the writer idle. */
-const BATCHES_IN_FLIGHT = 4;
+const BATCHES_IN_FLIGHT = 3;
 
 async function runBatches(ledger: Ledger, accountIds: readonly AccountId[], options: WorkloadOptions, latenciesMs: number[]): Promise<void> {
   const makeId = options.scenario === 'batch-random-ids' ? randomTransferId : newTransferId;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 /**
  * 128-bit ids chosen by the client, in canonical lower-case UUID text form. The brands keep an
@@ -38,44 +38,35 @@ export function newTransferId(): TransferId {
   return uuidV7() as TransferId;
 }
 
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-const RANDOM_POOL_BYTES = 16 * 1024;
-const randomPool = Buffer.allocUnsafe(RANDOM_POOL_BYTES);
-let randomOffset = RANDOM_POOL_BYTES;
+const COUNTER_HEX = Array.from({ length: 4096 }, (_, value) => value.toString(16).padStart(3, '0'));
 let lastMs = 0;
 let counter = 0;
+let timePrefix = '';
 
 /**
- * UUIDv7 (RFC 9562 §5.7): 48 bits of Unix milliseconds, then a 12-bit counter (rand_a, restarted
- * at a random value below 2048 each millisecond) so ids made in one process always increase, then
- * 62 random bits. Randomness is drawn from a pool, because one system call per id was the single
- * largest cost of making ids in the benchmark.
+ * UUIDv7 (RFC 9562 §5.7): 48 bits of Unix milliseconds, version 7, a 12-bit counter (rand_a,
+ * restarted at a random value below 2,048 each millisecond) so ids made in one process always
+ * increase, then the variant and 62 random bits. The random tail is taken from
+ * `crypto.randomUUID()`, which draws from a pooled random source: making ids one by one with a
+ * system call each was the largest cost of the benchmark's client.
  */
 export function uuidV7(nowMs: number = Date.now()): string {
-  if (randomOffset + 10 > RANDOM_POOL_BYTES) {
-    randomFillSync(randomPool);
-    randomOffset = 0;
-  }
-  const random = randomPool;
-  const at = randomOffset;
-  randomOffset += 10;
+  const random = randomUUID(); // xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx, V the variant
   if (nowMs > lastMs) {
     lastMs = nowMs;
-    counter = ((random[at + 8] as number) << 3) | ((random[at + 9] as number) & 0x07);
+    counter = parseInt(random.slice(15, 18), 16) & 0x7ff;
+    timePrefix = formatTimePrefix(lastMs);
   } else if (++counter > 0xfff) {
     lastMs += 1; // more than 2,048 ids in one millisecond: borrow the next millisecond
     counter = 0;
+    timePrefix = formatTimePrefix(lastMs);
   }
-  const hi = Math.floor(lastMs / 0x10000);
-  const lo = lastMs % 0x10000;
-  const hex = (value: number): string => HEX[value & 0xff] as string;
-  return (
-    hex(hi >>> 24) + hex(hi >>> 16) + hex(hi >>> 8) + hex(hi) + '-' + hex(lo >>> 8) + hex(lo) + '-' +
-    hex(0x70 | (counter >>> 8)) + hex(counter) + '-' +
-    hex(0x80 | ((random[at] as number) & 0x3f)) + hex(random[at + 1] as number) + '-' +
-    hex(random[at + 2] as number) + hex(random[at + 3] as number) + hex(random[at + 4] as number) +
-    hex(random[at + 5] as number) + hex(random[at + 6] as number) + hex(random[at + 7] as number)
-  );
+  return `${timePrefix}-7${COUNTER_HEX[counter] as string}${random.slice(18)}`;
+}
+
+function formatTimePrefix(ms: number): string {
+  const hex = ms.toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}`;
 }
 
 /** A random (UUIDv4-shaped) id; the benchmark uses these to show what time ordering saves. */

@@ -31,8 +31,16 @@ export interface LedgerStore {
   journalEntries(afterSeq: bigint, limit: number): Promise<JournalEntry[]>;
   accountsInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<Account[]>;
   transfersInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<StoredTransfer[]>;
-  /** Every account, by timestamp, in pages. */
+  /** Every account with its current balances, by timestamp, in pages. */
   accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]>;
+  /**
+   * The journal entry up to which the balance columns in storage are current. A store may write
+   * balances lazily and rebuild the rest from the journal (SQLite does); the verifier checks the
+   * stored columns at this entry, and the current balances at the end.
+   */
+  storedBalancesSeq(): Promise<bigint>;
+  /** Accounts with the balances as stored (current as of `storedBalancesSeq`), in pages. */
+  storedAccountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]>;
   counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }>;
 
   close(): Promise<void>;

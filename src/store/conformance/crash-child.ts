@@ -47,7 +47,7 @@ export function crashBatch(batch: number): TransferInput[] {
 async function main(): Promise<void> {
   const target = process.argv[2];
   if (target === undefined) throw new Error('usage: crash-child <sqlite path | postgres url>');
-  const store = await openStoreForTests(target);
+  const store = await openStoreForTests(target, { flushIntervalMs: 25 });
   const ledger = new Ledger(store);
   const accounts = Array.from({ length: CRASH_ACCOUNTS }, (_, index) => ({
     id: crashAccountId(index), ledger: 356, code: 1, flags: 0, owner: 'crash', reference: '', userData64: 0n, userData32: 0,

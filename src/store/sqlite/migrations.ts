@@ -88,4 +88,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'lazy balances',
+    // Balance columns (and last_transfer) are written in periodic flushes, not with every batch;
+    // balances_seq is the journal entry they are current up to. The journal after it is replayed
+    // at open (see recovery.ts). Databases from version 1 had them current with every batch.
+    sql: `
+      CREATE TABLE ledger_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        balances_seq INTEGER NOT NULL CHECK (balances_seq >= 0)
+      );
+      INSERT INTO ledger_state (id, balances_seq) SELECT 1, coalesce(max(seq), 0) FROM journal;
+    `,
+  },
 ];

@@ -13,14 +13,17 @@ import { ChunkedStatement, placeholders } from './chunked.js';
 import { BackgroundCheckpointer } from './checkpointer.js';
 import { InFlight, UnitBuilder } from './staging.js';
 import { SqliteWriter, WriteUnitError } from './writer.js';
+import { recoverBalances } from './recovery.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:'. */
   readonly path: string;
   /** Accounts kept in memory between batches; the cache is dropped whole when it grows past this. */
   readonly accountCacheMax?: number;
-  /** Run WAL checkpoints on a worker thread (default for files); false checkpoints inline, as SQLite does by default. */
+  /** Run WAL checkpoints on a worker thread (default); false leaves them to the writer's WAL restarts. */
   readonly backgroundCheckpoints?: boolean;
+  /** How often balances only held in memory are written to their columns (default 1,000 ms). */
+  readonly flushIntervalMs?: number;
 }
 
 const TRANSFER_COLUMNS = `t.timestamp, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id, t.ledger, t.code,
@@ -72,16 +75,24 @@ export class SqliteStore implements LedgerStore {
   readonly description: string;
   private readonly db: SqliteDatabase;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  /** Every account touched since the last balance flush, and others read for writing; authoritative. */
   private readonly accountCache = new Map<AccountId, Account>();
   /** The newest transfer of each cached account: the head of its history chain. */
   private readonly lastTransferOf = new Map<AccountId, bigint>();
+  /** Accounts whose balances changed since the last flush was staged; always in the cache. */
+  private readonly dirty = new Set<AccountId>();
   private readonly accountCacheMax: number;
+  private readonly flushIntervalMs: number;
   private readonly inFlight = new InFlight();
   private readonly writer: SqliteWriter;
   private readonly checkpointer: BackgroundCheckpointer | undefined;
+  private readonly flushTimer: NodeJS.Timeout;
   private lastJournal: JournalEntry | undefined | null = null; // null: not known
+  private lastFlushMs = Date.now();
+  private flushRequested = false;
   private epoch = 0;
   private mustReset = false;
+  private closed = false;
   private staging: Promise<unknown> = Promise.resolve();
   /** Resolves when every unit handed to the writer so far has settled. */
   private settled: Promise<unknown> = Promise.resolve();
@@ -95,16 +106,21 @@ export class SqliteStore implements LedgerStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 10000');
-    this.db.pragma('cache_size = -65536');
+    this.db.pragma('cache_size = -16384'); // 16 MiB: this connection only reads, mostly single rows
     this.db.pragma('wal_autocheckpoint = 0');
     migrate(this.db);
     this.statements = prepareStatements(this.db);
     this.accountCacheMax = options.accountCacheMax ?? 200_000;
+    this.flushIntervalMs = options.flushIntervalMs ?? 1000;
+    this.recover();
     this.writer = new SqliteWriter({ path: options.path, walRestartBytes: 64 * 1024 * 1024 });
     if (options.backgroundCheckpoints !== false) this.checkpointer = new BackgroundCheckpointer(options.path);
+    this.flushTimer = setInterval(() => this.flushWhenIdle(), this.flushIntervalMs);
+    this.flushTimer.unref();
   }
 
   async write<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('the store is closed');
     const staged = this.staging.then(() => this.stage(work));
     this.staging = staged.catch(() => undefined);
     const { result, committed } = await staged;
@@ -114,7 +130,8 @@ export class SqliteStore implements LedgerStore {
 
   /** Runs one batch's work on this thread and hands its unit to the writer; one at a time. */
   private async stage<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<{ result: T; committed: Promise<unknown> }> {
-    if (this.mustReset || (this.writer.inFlight === 0 && this.accountCache.size >= this.accountCacheMax)) await this.reset();
+    if (this.mustReset) await this.reset();
+    this.shrinkCacheIfClean();
     const unit = new UnitBuilder(this.epoch);
     let result: T;
     try {
@@ -124,12 +141,27 @@ export class SqliteStore implements LedgerStore {
       this.mustReset = true;
       throw error;
     }
+    this.flushIfDue(unit);
     // Even a batch that writes nothing may have read effects of batches still in flight, so its
     // results wait for them too; if one of them fails, so does this batch (and it is run again).
     if (!unit.empty) this.inFlight.add(unit);
     const committed = unit.empty ? this.settled.then(() => this.requireEpoch(unit.epoch)) : this.submit(unit);
     this.settled = committed.catch(() => undefined);
     return { result, committed };
+  }
+
+  /**
+   * Reads at a point in the order of batches: what every batch staged before it wrote, returned
+   * once all of those have committed. So a read never sees a batch that might still fail.
+   */
+  private async consistentRead<T>(read: () => T): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.write(async () => read());
+      } catch (error) {
+        if (!(error instanceof RetryableWriteError) || attempt >= 5) throw error;
+      }
+    }
   }
 
   private requireEpoch(epoch: number): void {
@@ -148,25 +180,60 @@ export class SqliteStore implements LedgerStore {
     );
   }
 
+  /** Waits for the writer to go idle, then starts over from what is committed. */
   private async reset(): Promise<void> {
     await this.settled;
-    this.accountCache.clear();
-    this.lastTransferOf.clear();
     this.inFlight.clear();
     this.lastJournal = null;
     this.epoch += 1;
     this.mustReset = false;
+    this.recover();
+  }
+
+  /** Rebuilds the cache: the stored balance columns plus everything the journal holds after them. */
+  private recover(): void {
+    this.accountCache.clear();
+    this.lastTransferOf.clear();
+    this.dirty.clear();
+    const recovered = this.db.transaction(() => recoverBalances(this.statements))();
+    for (const [id, account] of recovered.accounts) {
+      this.accountCache.set(id, account);
+      this.dirty.add(id);
+    }
+    for (const [id, last] of recovered.lastTransferOf) this.lastTransferOf.set(id, last);
+  }
+
+  private shrinkCacheIfClean(): void {
+    if (this.accountCache.size < this.accountCacheMax || this.dirty.size > 0 || this.writer.inFlight > 0) return;
+    this.accountCache.clear();
+    this.lastTransferOf.clear();
+  }
+
+  /**
+   * Balance columns are written in flushes, not with every batch: a batch of single transfers to
+   * random accounts otherwise rewrote a page per account, which was most of what its commit cost.
+   * A flush rides on the batch being staged and carries every account changed since the last one.
+   */
+  private flushIfDue(unit: UnitBuilder): void {
+    if (this.dirty.size === 0) return;
+    const due = this.flushRequested || this.dirty.size >= DIRTY_MAX || Date.now() - this.lastFlushMs >= this.flushIntervalMs;
+    if (!due) return;
+    const accounts = [...this.dirty].map((id) => ({ account: this.accountCache.get(id) as Account, lastTransfer: this.lastTransferOf.get(id) ?? 0n }));
+    unit.flushBalances(accounts, this.lastJournalEntry()?.seq ?? 0n);
+    this.dirty.clear();
+    this.flushRequested = false;
+    this.lastFlushMs = Date.now();
+  }
+
+  private flushWhenIdle(): void {
+    if (this.dirty.size === 0 || this.closed) return;
+    this.flushRequested = true;
+    void this.write(async () => undefined).catch(() => undefined);
   }
 
   private transactionFor(unit: UnitBuilder): WriteTransaction {
     return {
-      lastJournalEntry: async () => {
-        if (this.lastJournal === null) {
-          const row = this.statements.lastJournal.get() as JournalRow | undefined;
-          this.lastJournal = row === undefined ? undefined : journalFromRow(row);
-        }
-        return this.lastJournal;
-      },
+      lastJournalEntry: async () => this.lastJournalEntry(),
       loadAccounts: async (ids) => this.loadAccountsCached(ids),
       loadTransfers: async (ids) => this.loadTransfers(ids),
       duePendingTransfers: async (nowNs, limit) => this.duePending(nowNs, limit),
@@ -176,7 +243,7 @@ export class SqliteStore implements LedgerStore {
       },
       insertTransfers: async (transfers) => this.stageTransfers(unit, transfers),
       updateBalances: async (accounts) => {
-        for (const account of accounts) unit.addBalances(account, this.lastTransferOf.get(account.id) ?? 0n);
+        for (const account of accounts) this.dirty.add(account.id);
       },
       resolvePending: async (resolutions: readonly PendingResolution[]) => {
         unit.addResolutions(resolutions);
@@ -187,6 +254,14 @@ export class SqliteStore implements LedgerStore {
         this.lastJournal = entry;
       },
     };
+  }
+
+  private lastJournalEntry(): JournalEntry | undefined {
+    if (this.lastJournal === null) {
+      const row = this.statements.lastJournal.get() as JournalRow | undefined;
+      this.lastJournal = row === undefined ? undefined : journalFromRow(row);
+    }
+    return this.lastJournal;
   }
 
   private stageTransfers(unit: UnitBuilder, transfers: readonly StoredTransfer[]): void {
@@ -225,7 +300,7 @@ export class SqliteStore implements LedgerStore {
     for (const transfer of this.inFlight.pending.values()) {
       if (due.length >= limit) break;
       const expiresAt = transfer.expiresAt ?? 0n;
-      if (transfer.pendingStatus === 'pending' && !this.inFlight.statuses.has(transfer.id) && expiresAt !== 0n && expiresAt <= nowNs) due.push(transfer);
+      if (!this.inFlight.statuses.has(transfer.id) && expiresAt !== 0n && expiresAt <= nowNs) due.push(transfer);
     }
     return due;
   }
@@ -237,19 +312,32 @@ export class SqliteStore implements LedgerStore {
    */
   private loadAccountsCached(ids: readonly AccountId[]): ReadonlyMap<AccountId, Account> {
     for (const id of ids) {
-      if (this.accountCache.has(id)) continue;
-      // Not cached means no batch in flight touched it, so the committed row is current.
-      const row = this.statements.accountById.get(id) as AccountRow | undefined;
-      if (row === undefined) continue;
-      this.accountCache.set(id, accountFromRow(row));
-      this.lastTransferOf.set(id, row.last_transfer);
+      if (!this.accountCache.has(id)) this.cacheFromRow(id);
     }
     return this.accountCache;
   }
 
+  /** Not cached means not changed since the last flush, so the stored row is current. */
+  private cacheFromRow(id: AccountId): Account | undefined {
+    const row = this.statements.accountById.get(id) as AccountRow | undefined;
+    if (row === undefined) return undefined;
+    const account = accountFromRow(row);
+    this.accountCache.set(id, account);
+    this.lastTransferOf.set(id, row.last_transfer);
+    return account;
+  }
+
+  /** A copy of the current balances: the cached account when there is one, else the stored row. */
+  private current(row: AccountRow): Account {
+    const cached = this.accountCache.get(row.id as AccountId);
+    return cached === undefined ? accountFromRow(row) : { ...cached };
+  }
+
   async getAccounts(ids: readonly AccountId[]): Promise<Account[]> {
-    const rows = ids.map((id) => this.statements.accountById.get(id) as AccountRow | undefined);
-    return rows.filter((row): row is AccountRow => row !== undefined).map(accountFromRow);
+    return this.consistentRead(() => {
+      const rows = ids.map((id) => this.statements.accountById.get(id) as AccountRow | undefined);
+      return rows.filter((row): row is AccountRow => row !== undefined).map((row) => this.current(row));
+    });
   }
 
   async getTransfers(ids: readonly TransferId[]): Promise<StoredTransfer[]> {
@@ -258,11 +346,13 @@ export class SqliteStore implements LedgerStore {
   }
 
   async listAccounts(query: AccountQuery): Promise<Account[]> {
-    const after = query.afterTimestamp ?? 0n;
-    const rows = query.owner === undefined
-      ? this.statements.accountsAfter.all(after, query.limit)
-      : this.statements.accountsOfOwner.all(query.owner, after, query.limit);
-    return (rows as AccountRow[]).map(accountFromRow);
+    return this.consistentRead(() => {
+      const after = query.afterTimestamp ?? 0n;
+      const rows = query.owner === undefined
+        ? this.statements.accountsAfter.all(after, query.limit)
+        : this.statements.accountsOfOwner.all(query.owner, after, query.limit);
+      return (rows as AccountRow[]).map((row) => this.current(row));
+    });
   }
 
   /**
@@ -271,10 +361,14 @@ export class SqliteStore implements LedgerStore {
    * and skips what is not older (at most HISTORY_SKIP_MAX steps).
    */
   async listAccountTransfers(query: AccountTransfersQuery): Promise<StoredTransfer[]> {
-    const accountRow = this.statements.accountById.get(query.accountId) as AccountRow | undefined;
-    if (accountRow === undefined) return [];
-    const accountId = accountRow.id;
-    let next = accountRow.last_transfer;
+    const head = await this.consistentRead(() => {
+      const row = this.statements.accountById.get(query.accountId) as AccountRow | undefined;
+      if (row === undefined) return undefined;
+      return this.lastTransferOf.get(query.accountId) ?? row.last_transfer;
+    });
+    if (head === undefined) return [];
+    const accountId = query.accountId as string;
+    let next = head;
     const before = query.beforeTimestamp;
     if (before !== undefined) {
       const cursor = this.statements.transferByTimestamp.get(before) as TransferRow | undefined;
@@ -306,6 +400,14 @@ export class SqliteStore implements LedgerStore {
   }
 
   async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {
+    return this.consistentRead(() => (this.statements.accountsAfter.all(afterTimestamp, limit) as AccountRow[]).map((row) => this.current(row)));
+  }
+
+  async storedBalancesSeq(): Promise<bigint> {
+    return this.statements.balancesSeq.pluck().get() as bigint;
+  }
+
+  async storedAccountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {
     return (this.statements.accountsAfter.all(afterTimestamp, limit) as AccountRow[]).map(accountFromRow);
   }
 
@@ -314,7 +416,13 @@ export class SqliteStore implements LedgerStore {
     return { accounts: count('accounts'), transfers: count('transfers'), journalEntries: count('journal') };
   }
 
+  /** Writes out every balance still only in memory, waits for the writer, and closes. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    clearInterval(this.flushTimer);
+    this.flushRequested = true;
+    await this.write(async () => undefined).catch(() => undefined);
+    this.closed = true;
     await this.staging;
     await this.settled;
     await this.writer.close();
@@ -326,6 +434,8 @@ export class SqliteStore implements LedgerStore {
   }
 }
 
+/** A flush is forced once this many accounts wait for one, which bounds the cache and the replay at open. */
+const DIRTY_MAX = 100_000;
 const HISTORY_SKIP_MAX = 1_000_000;
 
 function migrate(db: SqliteDatabase): void {
@@ -361,6 +471,7 @@ function prepareStatements(db: SqliteDatabase) {
     transferByTimestamp: prepare(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp = ?`),
     transfersByIds: new ChunkedStatement(db, 256, 1, (rows) => `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id IN (${new Array(rows).fill('?').join(', ')})`),
     transfersInRange: prepare(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp BETWEEN ? AND ? ORDER BY t.timestamp`),
+    balancesSeq: prepare('SELECT balances_seq FROM ledger_state WHERE id = 1'),
     duePending: prepare(`SELECT ${TRANSFER_COLUMNS} FROM pending_transfers p JOIN transfers t ON t.timestamp = p.timestamp
       WHERE p.status = 1 AND p.expires_at > 0 AND p.expires_at <= ? ORDER BY p.expires_at LIMIT ?`),
   };

@@ -57,13 +57,14 @@ export class UnitBuilder {
   private previous: BigInt64Array | undefined;
   private pending: bigint[] = [];
   private resolutions: bigint[] = [];
-  private balances: bigint[] = [];
+  private balances: BigInt64Array | undefined;
+  private balancesSeq: bigint | undefined;
   private journal: WriteUnit['journal'];
 
   constructor(readonly epoch: number) {}
 
   get empty(): boolean {
-    return this.journal === undefined && this.balances.length === 0;
+    return this.journal === undefined && this.balances === undefined;
   }
 
   addAccounts(accounts: readonly Account[]): void {
@@ -99,8 +100,14 @@ export class UnitBuilder {
     }
   }
 
-  addBalances(account: Account, lastTransfer: bigint): void {
-    this.balances.push(account.timestamp, account.debitsPending, account.debitsPosted, account.creditsPending, account.creditsPosted, lastTransfer);
+  /** Makes this unit a flush: the balances of these accounts are current as of journal entry `seq`. */
+  flushBalances(accounts: readonly { account: Account; lastTransfer: bigint }[], seq: bigint): void {
+    const balances = new BigInt64Array(accounts.length * 6);
+    accounts.forEach(({ account, lastTransfer }, index) => {
+      balances.set([account.timestamp, account.debitsPending, account.debitsPosted, account.creditsPending, account.creditsPosted, lastTransfer], index * 6);
+    });
+    this.balances = balances;
+    this.balancesSeq = seq;
   }
 
   setJournal(entry: JournalEntry): void {
@@ -114,7 +121,7 @@ export class UnitBuilder {
       ...(this.transfers === undefined ? {} : { transfers: this.transfers, previous: this.previous }),
       ...(this.pending.length === 0 ? {} : { pending: BigInt64Array.from(this.pending) }),
       ...(this.resolutions.length === 0 ? {} : { resolutions: BigInt64Array.from(this.resolutions) }),
-      ...(this.balances.length === 0 ? {} : { balances: BigInt64Array.from(this.balances) }),
+      ...(this.balances === undefined ? {} : { balances: this.balances, balancesSeq: this.balancesSeq }),
       ...(this.journal === undefined ? {} : { journal: this.journal }),
     };
   }

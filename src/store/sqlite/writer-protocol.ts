@@ -16,8 +16,10 @@ export interface WriteUnit {
   readonly pending?: BigInt64Array;
   /** Per resolution: [statusCode, resolvedBy, pendingTimestamp]. */
   readonly resolutions?: BigInt64Array;
-  /** Per touched account: [timestamp, debitsPending, debitsPosted, creditsPending, creditsPosted, lastTransfer]. */
+  /** A flush: per account changed since the last one: [timestamp, debitsPending, debitsPosted, creditsPending, creditsPosted, lastTransfer]. */
   readonly balances?: BigInt64Array;
+  /** With a flush: the journal entry the flushed balances are current up to. */
+  readonly balancesSeq?: bigint;
   /** [seq, kind, firstTimestamp, lastTimestamp, count, prevHash, hash]. */
   readonly journal?: readonly [bigint, string, bigint, bigint, number, Uint8Array, Uint8Array];
 }

@@ -22,7 +22,7 @@ db.defaultSafeIntegers(true);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 10000');
-db.pragma('cache_size = -65536');
+db.pragma('cache_size = -32768'); // 32 MiB
 db.pragma('wal_autocheckpoint = 0');
 const statements = prepare(db);
 let dataVersion = db.pragma('data_version', { simple: true }) as bigint;
@@ -120,6 +120,7 @@ function apply(unit: WriteUnit): void {
   for (let index = 0; index < balances.length; index += 6) {
     statements.updateBalances.run(balances[index + 1], balances[index + 2], balances[index + 3], balances[index + 4], balances[index + 5], balances[index]);
   }
+  if (unit.balancesSeq !== undefined) statements.setBalancesSeq.run(unit.balancesSeq);
   if (unit.journal !== undefined) {
     const [seq, kind, first, last, count, prevHash, hash] = unit.journal;
     statements.insertJournal.run(seq, kind, first, last, count, Buffer.from(prevHash), Buffer.from(hash));
@@ -148,6 +149,7 @@ function prepare(database: SqliteDatabase) {
     resolvePending: statement('UPDATE pending_transfers SET status = ?, resolved_by = ? WHERE timestamp = ?'),
     updateBalances: statement(`UPDATE accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?, credits_posted = ?,
       last_transfer = ? WHERE timestamp = ?`),
+    setBalancesSeq: statement('UPDATE ledger_state SET balances_seq = ? WHERE id = 1'),
     insertJournal: statement('INSERT INTO journal (seq, kind, first_timestamp, last_timestamp, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
   };
 }
