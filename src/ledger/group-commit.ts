@@ -13,6 +13,8 @@ export interface GroupCommitOptions {
    * as soon as the event loop is free, which already gathers every caller that arrived meanwhile.
    */
   readonly maxWaitMs?: number;
+  /** Groups being written at once; more than one lets the next group's rules run during a commit. */
+  readonly concurrentGroups?: number;
 }
 
 /** The queue is full: the caller should back off and retry (HTTP 503 with Retry-After). */
@@ -37,8 +39,9 @@ export class GroupCommitter {
   private readonly queueMax: number;
   private readonly batchMax: number;
   private readonly maxWaitMs: number;
+  private readonly concurrentGroups: number;
   private queue: Waiting[] = [];
-  private flushing = false;
+  private writing = 0;
   private scheduled = false;
   /** Sizes of the batches written, for metrics. */
   readonly batchSizes: number[] = [];
@@ -47,6 +50,7 @@ export class GroupCommitter {
     this.queueMax = options.queueMax ?? 65_536;
     this.batchMax = Math.min(options.batchMax ?? BATCH_MAX, BATCH_MAX);
     this.maxWaitMs = options.maxWaitMs ?? 0;
+    this.concurrentGroups = options.concurrentGroups ?? 2;
   }
 
   get waiting(): number {
@@ -64,30 +68,37 @@ export class GroupCommitter {
 
   /** Resolves once everything submitted so far has been written. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing) await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length > 0 || this.writing > 0) await new Promise((resolve) => setImmediate(resolve));
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing) return;
+    if (this.scheduled || this.writing >= this.concurrentGroups) return;
     this.scheduled = true;
     const run = (): void => {
       this.scheduled = false;
-      void this.flush();
+      this.flush();
     };
     if (this.maxWaitMs > 0) setTimeout(run, this.maxWaitMs);
     else setImmediate(run);
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const group = this.queue.length <= this.batchMax ? this.queue : this.queue.slice(0, this.batchMax);
-        this.queue = this.queue.length <= this.batchMax ? [] : this.queue.slice(this.batchMax);
-        await this.write(group);
-      }
-    } finally {
-      this.flushing = false;
+  /**
+   * Starts groups while there is room; each finished group makes room for the next. When nothing
+   * is being written, the waiting transfers are split across the allowed groups, so that the
+   * rules of the second group run while the first one commits, instead of the two threads of the
+   * store taking turns; when a group is already being written, everything waiting goes in one.
+   */
+  private flush(): void {
+    while (this.queue.length > 0 && this.writing < this.concurrentGroups) {
+      const size = this.writing === 0 ? Math.ceil(this.queue.length / this.concurrentGroups) : this.batchMax;
+      const take = Math.min(size, this.batchMax);
+      const group = this.queue.length <= take ? this.queue : this.queue.slice(0, take);
+      this.queue = this.queue.length <= take ? [] : this.queue.slice(take);
+      this.writing += 1;
+      void this.write(group).finally(() => {
+        this.writing -= 1;
+        if (this.queue.length > 0) this.schedule();
+      });
     }
   }
 

@@ -88,6 +88,8 @@ export class SqliteStore implements LedgerStore {
   private readonly checkpointer: BackgroundCheckpointer | undefined;
   private readonly flushTimer: NodeJS.Timeout;
   private lastJournal: JournalEntry | undefined | null = null; // null: not known
+  /** The earliest expiry of a committed pending transfer still pending; undefined: not known. */
+  private earliestStoredExpiry: bigint | undefined;
   private lastFlushMs = Date.now();
   private flushRequested = false;
   private epoch = 0;
@@ -113,7 +115,7 @@ export class SqliteStore implements LedgerStore {
     this.accountCacheMax = options.accountCacheMax ?? 200_000;
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.recover();
-    this.writer = new SqliteWriter({ path: options.path, walRestartBytes: 64 * 1024 * 1024 });
+    this.writer = new SqliteWriter({ path: options.path, walRestartBytes: 8 * 1024 * 1024 });
     if (options.backgroundCheckpoints !== false) this.checkpointer = new BackgroundCheckpointer(options.path);
     this.flushTimer = setInterval(() => this.flushWhenIdle(), this.flushIntervalMs);
     this.flushTimer.unref();
@@ -185,6 +187,7 @@ export class SqliteStore implements LedgerStore {
     await this.settled;
     this.inFlight.clear();
     this.lastJournal = null;
+    this.earliestStoredExpiry = undefined;
     this.epoch += 1;
     this.mustReset = false;
     this.recover();
@@ -273,7 +276,12 @@ export class SqliteStore implements LedgerStore {
       this.lastTransferOf.set(transfer.creditAccountId, transfer.timestamp);
     });
     unit.addTransfers(transfers, previous);
-    for (const transfer of unit.pendingTransfers) this.inFlight.pending.set(transfer.id, transfer);
+    for (const transfer of unit.pendingTransfers) {
+      this.inFlight.pending.set(transfer.id, transfer);
+      // Once committed it is a stored pending transfer: its expiry counts for the query's shortcut.
+      const expiresAt = transfer.expiresAt ?? 0n;
+      if (expiresAt !== 0n && this.earliestStoredExpiry !== undefined && expiresAt < this.earliestStoredExpiry) this.earliestStoredExpiry = expiresAt;
+    }
   }
 
   private loadTransfers(ids: readonly TransferId[]): Map<TransferId, StoredTransfer> {
@@ -293,8 +301,16 @@ export class SqliteStore implements LedgerStore {
     return found;
   }
 
+  /**
+   * Pending transfers due for expiry. The earliest expiry among committed pending transfers is
+   * remembered, so that the query, which nearly always finds nothing, is skipped before then.
+   */
   private duePending(nowNs: bigint, limit: number): StoredTransfer[] {
-    const due = (this.statements.duePending.all(nowNs, limit) as TransferRow[])
+    this.earliestStoredExpiry ??= (this.statements.earliestExpiry.pluck().get() as bigint | null) ?? NEVER;
+    const stored = nowNs < this.earliestStoredExpiry ? [] : (this.statements.duePending.all(nowNs, limit) as TransferRow[]);
+    // Having looked, the remembered earliest expiry is out of date either way: look it up again next time.
+    if (nowNs >= this.earliestStoredExpiry) this.earliestStoredExpiry = undefined;
+    const due = stored
       .map(transferFromRow)
       .filter((transfer) => !this.inFlight.statuses.has(transfer.id));
     for (const transfer of this.inFlight.pending.values()) {
@@ -434,6 +450,8 @@ export class SqliteStore implements LedgerStore {
   }
 }
 
+const NEVER = (1n << 63n) - 1n;
+
 /** A flush is forced once this many accounts wait for one, which bounds the cache and the replay at open. */
 const DIRTY_MAX = 100_000;
 const HISTORY_SKIP_MAX = 1_000_000;
@@ -472,6 +490,7 @@ function prepareStatements(db: SqliteDatabase) {
     transfersByIds: new ChunkedStatement(db, 256, 1, (rows) => `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id IN (${new Array(rows).fill('?').join(', ')})`),
     transfersInRange: prepare(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp BETWEEN ? AND ? ORDER BY t.timestamp`),
     balancesSeq: prepare('SELECT balances_seq FROM ledger_state WHERE id = 1'),
+    earliestExpiry: prepare('SELECT min(expires_at) FROM pending_transfers WHERE status = 1 AND expires_at > 0'),
     duePending: prepare(`SELECT ${TRANSFER_COLUMNS} FROM pending_transfers p JOIN transfers t ON t.timestamp = p.timestamp
       WHERE p.status = 1 AND p.expires_at > 0 AND p.expires_at <= ? ORDER BY p.expires_at LIMIT ?`),
   };

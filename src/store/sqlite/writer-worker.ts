@@ -25,7 +25,8 @@ db.pragma('busy_timeout = 10000');
 db.pragma('cache_size = -32768'); // 32 MiB
 db.pragma('wal_autocheckpoint = 0');
 const statements = prepare(db);
-let dataVersion = db.pragma('data_version', { simple: true }) as bigint;
+const dataVersionStatement = db.prepare('PRAGMA data_version').pluck();
+let dataVersion = dataVersionStatement.get() as bigint;
 let failedEpoch = -1;
 let commits = 0;
 let queue: WriteUnit[] = [];
@@ -61,7 +62,7 @@ function drain(): void {
 
 function writeTogether(units: readonly WriteUnit[]): void {
   db.exec('BEGIN IMMEDIATE');
-  const version = db.pragma('data_version', { simple: true }) as bigint;
+  const version = dataVersionStatement.get() as bigint;
   if (version !== dataVersion) {
     db.exec('ROLLBACK');
     dataVersion = version;
