@@ -55,19 +55,21 @@ export function encodeTransfers(transfers: readonly Transfer[]): Buffer {
   let size = 1;
   for (const transfer of transfers) size += TRANSFER_FIXED_BYTES + Buffer.byteLength(transfer.reference);
   const buffer = Buffer.allocUnsafe(size);
+  // DataView's big-endian setters are built into the engine; Buffer's bigint writers are not.
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   let offset = buffer.writeUInt8(2, 0);
   for (const transfer of transfers) {
     // One write of the four ids together: fewer calls into the buffer code than four.
     offset += buffer.write(transfer.id + transfer.debitAccountId + transfer.creditAccountId + transfer.pendingId, offset, 'latin1');
-    offset = buffer.writeBigUInt64BE(transfer.amount, offset);
-    offset = buffer.writeUInt32BE(transfer.ledger, offset);
-    offset = buffer.writeUInt16BE(transfer.code, offset);
-    offset = buffer.writeUInt16BE(transfer.flags, offset);
-    offset = buffer.writeUInt32BE(transfer.timeoutSeconds, offset);
-    offset = buffer.writeBigUInt64BE(transfer.userData64, offset);
-    offset = buffer.writeUInt32BE(transfer.userData32, offset);
-    offset = buffer.writeBigUInt64BE(transfer.timestamp, offset);
-    offset = writeText(buffer, offset, transfer.reference);
+    view.setBigUint64(offset, transfer.amount);
+    view.setUint32(offset + 8, transfer.ledger);
+    view.setUint16(offset + 12, transfer.code);
+    view.setUint16(offset + 14, transfer.flags);
+    view.setUint32(offset + 16, transfer.timeoutSeconds);
+    view.setBigUint64(offset + 20, transfer.userData64);
+    view.setUint32(offset + 28, transfer.userData32);
+    view.setBigUint64(offset + 32, transfer.timestamp);
+    offset = writeText(buffer, offset + 40, transfer.reference);
   }
   const encoded = buffer.subarray(0, offset);
   encodedTransfers.set(transfers, encoded);
@@ -80,6 +82,7 @@ export function decodeTransfers(
   row: (id: string, debitAccountId: string, creditAccountId: string, pendingId: string, amount: bigint, ledger: number, code: number, flags: number, timeoutSeconds: number, userData64: bigint, userData32: number, timestamp: bigint, reference: string) => void,
 ): void {
   const buffer = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+  const view = new DataView(encoded.buffer, encoded.byteOffset, encoded.byteLength);
   if (buffer.readUInt8(0) !== 2) throw new Error('not an encoded batch of transfers');
   let offset = 1;
   while (offset < buffer.length) {
@@ -88,15 +91,15 @@ export function decodeTransfers(
     const credit = buffer.toString('latin1', offset + 72, offset + 108);
     const pending = buffer.toString('latin1', offset + 108, offset + 144);
     offset += 144;
-    const amount = buffer.readBigUInt64BE(offset);
-    const ledger = buffer.readUInt32BE(offset + 8);
-    const code = buffer.readUInt16BE(offset + 12);
-    const flags = buffer.readUInt16BE(offset + 14);
-    const timeout = buffer.readUInt32BE(offset + 16);
-    const userData64 = buffer.readBigUInt64BE(offset + 20);
-    const userData32 = buffer.readUInt32BE(offset + 28);
-    const timestamp = buffer.readBigUInt64BE(offset + 32);
-    const referenceLength = buffer.readUInt16BE(offset + 40);
+    const amount = view.getBigUint64(offset);
+    const ledger = view.getUint32(offset + 8);
+    const code = view.getUint16(offset + 12);
+    const flags = view.getUint16(offset + 14);
+    const timeout = view.getUint32(offset + 16);
+    const userData64 = view.getBigUint64(offset + 20);
+    const userData32 = view.getUint32(offset + 28);
+    const timestamp = view.getBigUint64(offset + 32);
+    const referenceLength = view.getUint16(offset + 40);
     const reference = buffer.toString('utf8', offset + 42, offset + 42 + referenceLength);
     offset += 42 + referenceLength;
     row(id, debit, credit, pending, amount, ledger, code, flags, timeout, userData64, userData32, timestamp, reference);
