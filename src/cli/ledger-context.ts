@@ -7,7 +7,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { SchemaTooNewError } from '../store/store.js';
 import type { CliIo } from './io.js';
 import { ExitCode } from './io.js';
-import { OptionError } from './options.js';
+import { UsageError } from './errors.js';
 import type { CliContext } from './program.js';
 
 /** Where the database lives when neither `--db` nor `VOSTRO_DB` says otherwise. */
@@ -88,7 +88,7 @@ function openStore(dbPath: string): SqliteStore {
 }
 
 /**
- * Wraps a command's action: a malformed option value (OptionError) is printed as `error: …` and
+ * Wraps a command's action: a malformed option value (UsageError) is printed as `error: …` and
  * ends the command with exit code 2, the same as commander's own usage errors.
  */
 export function commandAction<Args extends unknown[]>(context: CliContext, body: (...args: Args) => Promise<void>): (...args: Args) => Promise<void> {
@@ -96,7 +96,7 @@ export function commandAction<Args extends unknown[]>(context: CliContext, body:
     try {
       await body(...args);
     } catch (error) {
-      if (!(error instanceof OptionError)) throw error;
+      if (!(error instanceof UsageError)) throw error;
       context.io.err(`error: ${error.message}\n`);
       context.setExitCode(ExitCode.usage);
     }

@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io.js';
 import { ExitCode } from './io.js';
 import { commands } from './commands/index.js';
+import { UsageError } from './errors.js';
+
+export { UsageError };
 
 /**
  * What a command's `register` receives: the io to print through and a way to set the exit code.
@@ -14,9 +17,6 @@ export interface CliContext {
 
 /** A command file exports one of these; `commands/index.ts` lists them all. */
 export type RegisterCommand = (program: Command, context: CliContext) => void;
-
-/** Thrown by a command for bad command-line input: printed as a message with exit code 2. */
-export class UsageError extends Error {}
 
 /**
  * Builds the whole `vostro` program and runs it on `argv` (without the node and script names).

@@ -4,7 +4,8 @@ import { SCENARIOS, type Scenario, type WorkloadResult } from '../../bench/ledge
 import { ExitCode } from '../io.js';
 import { printJson, renderTable } from '../ledger-context.js';
 import { parseIntegerOption } from '../options.js';
-import { UsageError, type RegisterCommand } from '../program.js';
+import { UsageError } from '../errors.js';
+import type { RegisterCommand } from '../program.js';
 
 /** What issue 2 asks of each scenario, in transfers per second. */
 const TARGETS: Record<Scenario, number | undefined> = {

@@ -5,7 +5,8 @@ import { amountText, currencyCode, isoTime, netPostedMinor, postedAmountMinor, t
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import { addDbOption, commandAction, printJson, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
-import { OptionError, parseAccountIdOption, parseIntegerOption, parseTimestampOption } from '../options.js';
+import { parseAccountIdOption, parseIntegerOption, parseTimestampOption } from '../options.js';
+import { UsageError } from '../errors.js';
 import type { RegisterCommand } from '../program.js';
 import { requireAccount } from './account.js';
 
@@ -56,7 +57,7 @@ export const registerHistory: RegisterCommand = (program, context) => {
 async function requireCursorOf(store: LedgerStore, accountId: AccountId, beforeTimestamp: bigint): Promise<void> {
   const [cursor] = await store.transfersInRange(beforeTimestamp, beforeTimestamp);
   if (cursor === undefined || (cursor.debitAccountId !== accountId && cursor.creditAccountId !== accountId)) {
-    throw new OptionError(`--before: no transfer of account ${accountId} has timestamp ${beforeTimestamp}; use the \`next\` value of the previous page`);
+    throw new UsageError(`--before: no transfer of account ${accountId} has timestamp ${beforeTimestamp}; use the \`next\` value of the previous page`);
   }
 }
 

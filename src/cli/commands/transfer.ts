@@ -8,7 +8,8 @@ import { amountWithCode, isoTime, transferJson, transferKind } from '../format.j
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import { addDbOption, commandAction, printJson, RefusedError, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
-import { OptionError, parseAccountIdOption, parseAmountOption, parseIntegerOption, parseReferenceOption, parseTransferIdOption } from '../options.js';
+import { parseAccountIdOption, parseAmountOption, parseIntegerOption, parseReferenceOption, parseTransferIdOption } from '../options.js';
+import { UsageError } from '../errors.js';
 import type { CliContext, RegisterCommand } from '../program.js';
 import { requireAccount } from './account.js';
 
@@ -59,7 +60,7 @@ function registerCreate(transfer: Command, context: CliContext): void {
   ).action(commandAction(context, async (options: CreateOptions) => {
     const debitAccountId = parseAccountIdOption('--debit', options.debit);
     const creditAccountId = parseAccountIdOption('--credit', options.credit);
-    if (options.timeout !== undefined && options.pending !== true) throw new OptionError('--timeout: only a --pending transfer can time out');
+    if (options.timeout !== undefined && options.pending !== true) throw new UsageError('--timeout: only a --pending transfer can time out');
     const partial = {
       id: options.id === undefined ? newTransferId() : parseTransferIdOption('--id', options.id),
       code: parseIntegerOption('--code', options.code, { minimum: 1, maximum: TRANSFER_CODE_MAX }),
