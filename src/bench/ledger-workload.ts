@@ -89,7 +89,7 @@ function randomTransfer(accountIds: readonly AccountId[], id: TransferId): Trans
 }
 
 /** Batches in flight at once: a client that waits for each batch before sending the next leaves the writer idle. */
-const BATCHES_IN_FLIGHT = 3;
+const BATCHES_IN_FLIGHT = 2;
 
 async function runBatches(ledger: Ledger, accountIds: readonly AccountId[], options: WorkloadOptions, latenciesMs: number[]): Promise<void> {
   const makeId = options.scenario === 'batch-random-ids' ? randomTransferId : newTransferId;
@@ -113,7 +113,7 @@ async function runBatches(ledger: Ledger, accountIds: readonly AccountId[], opti
 
 /** 64 callers, each submitting one transfer at a time and waiting for its result before the next. */
 async function runGroupCommit(ledger: Ledger, accountIds: readonly AccountId[], options: WorkloadOptions, latenciesMs: number[]): Promise<number> {
-  const committer = new GroupCommitter(ledger);
+  const committer = new GroupCommitter(ledger, { concurrentGroups: Number(process.env.GC_CONC ?? 2) });
   let issued = 0;
   let done = 0;
   const caller = async (): Promise<void> => {
