@@ -1,0 +1,137 @@
+import type pg from 'pg';
+import { SchemaTooNewError } from '../store.js';
+
+/**
+ * Versioned schema of the PostgreSQL store. Append new migrations; never edit one that has shipped.
+ *
+ * The tables mirror the SQLite store's (`../sqlite/migrations.ts`) column for column and in
+ * meaning, with three differences:
+ * - ids are `uuid` (16 bytes; PostgreSQL prints them in canonical lower-case text, the form the
+ *   journal hashes), and a transfer without a pending id stores NULL, as in SQLite;
+ * - balances are written with every batch (SQLite writes them lazily), so the stored balances
+ *   are always current and there is no `ledger_state`;
+ * - an account's history comes from ordinary indexes on (debit_account_id, timestamp) and
+ *   (credit_account_id, timestamp) instead of SQLite's chain of previous-transfer columns:
+ *   PostgreSQL's WAL logs index inserts as small records, not whole pages.
+ *
+ * `ledger_head` has one row, locked FOR UPDATE by every write transaction before it reads
+ * anything: that lock puts all writers of this schema, in every process, into one order, which
+ * the journal's hash chain and the strictly increasing timestamps need (see docs/architecture.md).
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'ledger',
+    sql: `
+      CREATE FUNCTION vostro_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+      END $$;
+
+      CREATE TABLE accounts (
+        timestamp int8 PRIMARY KEY CHECK (timestamp > 0),
+        id uuid NOT NULL UNIQUE,
+        ledger int4 NOT NULL CHECK (ledger > 0),
+        code int4 NOT NULL CHECK (code > 0),
+        flags int4 NOT NULL CHECK (flags >= 0),
+        owner text NOT NULL CHECK (length(owner) > 0),
+        reference text NOT NULL CHECK (length(reference) <= 64),
+        user_data_64 int8 NOT NULL CHECK (user_data_64 >= 0),
+        user_data_32 int8 NOT NULL CHECK (user_data_32 BETWEEN 0 AND 4294967295),
+        debits_pending int8 NOT NULL DEFAULT 0 CHECK (debits_pending >= 0),
+        debits_posted int8 NOT NULL DEFAULT 0 CHECK (debits_posted >= 0),
+        credits_pending int8 NOT NULL DEFAULT 0 CHECK (credits_pending >= 0),
+        credits_posted int8 NOT NULL DEFAULT 0 CHECK (credits_posted >= 0),
+        CHECK ((flags & 2) = 0 OR debits_pending + debits_posted <= credits_posted),
+        CHECK ((flags & 4) = 0 OR credits_pending + credits_posted <= debits_posted)
+      );
+      CREATE INDEX accounts_owner ON accounts (owner, timestamp);
+
+      CREATE TABLE transfers (
+        timestamp int8 PRIMARY KEY CHECK (timestamp > 0),
+        id uuid NOT NULL UNIQUE,
+        debit_account_id uuid NOT NULL,
+        credit_account_id uuid NOT NULL,
+        amount int8 NOT NULL CHECK (amount > 0),
+        pending_id uuid,
+        ledger int4 NOT NULL CHECK (ledger > 0),
+        code int4 NOT NULL CHECK (code > 0),
+        flags int4 NOT NULL CHECK (flags >= 0),
+        timeout int8 NOT NULL CHECK (timeout >= 0),
+        reference text NOT NULL CHECK (length(reference) <= 64),
+        user_data_64 int8 NOT NULL,
+        user_data_32 int8 NOT NULL,
+        CHECK (debit_account_id <> credit_account_id)
+      );
+      CREATE INDEX transfers_debit_history ON transfers (debit_account_id, timestamp);
+      CREATE INDEX transfers_credit_history ON transfers (credit_account_id, timestamp);
+      CREATE TRIGGER transfers_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON transfers
+        FOR EACH STATEMENT EXECUTE FUNCTION vostro_append_only();
+
+      -- What became of each pending transfer: 1 pending, 2 posted, 3 voided, 4 expired.
+      CREATE TABLE pending_transfers (
+        timestamp int8 PRIMARY KEY,
+        expires_at int8 NOT NULL CHECK (expires_at >= 0),
+        status int2 NOT NULL CHECK (status BETWEEN 1 AND 4),
+        resolved_by int8
+      );
+      CREATE INDEX pending_transfers_due ON pending_transfers (expires_at) WHERE status = 1 AND expires_at > 0;
+
+      CREATE TABLE journal (
+        seq int8 PRIMARY KEY CHECK (seq > 0),
+        kind text NOT NULL CHECK (kind IN ('accounts', 'transfers')),
+        first_timestamp int8 NOT NULL,
+        last_timestamp int8 NOT NULL CHECK (last_timestamp >= first_timestamp),
+        count int4 NOT NULL CHECK (count > 0),
+        prev_hash bytea NOT NULL CHECK (length(prev_hash) = 32),
+        hash bytea NOT NULL CHECK (length(hash) = 32)
+      );
+      CREATE TRIGGER journal_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON journal
+        FOR EACH STATEMENT EXECUTE FUNCTION vostro_append_only();
+
+      CREATE TABLE ledger_head (id int4 PRIMARY KEY CHECK (id = 1));
+      INSERT INTO ledger_head (id) VALUES (1);
+      CREATE TRIGGER ledger_head_fixed BEFORE DELETE OR TRUNCATE ON ledger_head
+        FOR EACH STATEMENT EXECUTE FUNCTION vostro_append_only();
+    `,
+  },
+];
+
+export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;
+
+/**
+ * Brings the schema up to date, or refuses one newer than this code. Several processes may start
+ * at once: an advisory lock per schema lets one migrate while the others wait, then find nothing
+ * left to do. Each migration commits together with its row in schema_migrations.
+ */
+export async function migrate(client: pg.PoolClient, schema: string, migrations: readonly Migration[] = POSTGRES_MIGRATIONS): Promise<void> {
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch(async (error: unknown) => {
+    // Two processes creating the same schema at once: one of them gets a duplicate error.
+    const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (exists.rowCount === 0) throw error;
+  });
+  await client.query('BEGIN');
+  try {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('vostro-migrations'), hashtext($1))", [schema]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version int4 PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0)::int4 AS version FROM schema_migrations');
+    const current = rows[0]?.version ?? 0;
+    const latest = migrations.at(-1)?.version ?? 0;
+    if (current > latest) throw new SchemaTooNewError(current, latest);
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,18 @@
+import { crashCases } from '../conformance/crash.cases.js';
+import type { StoreFactory } from '../conformance/fixtures.js';
+import { modelCases } from '../conformance/model.cases.js';
+import { resultCodeCases } from '../conformance/result-codes.cases.js';
+import { PostgresStore } from './postgres-store.js';
+import { postgresTests } from './test-database.js';
+
+/** The conformance suite on a real PostgreSQL server, each store in a schema of its own. */
+await postgresTests('postgres conformance', (schemas) => {
+  const postgresFactory: StoreFactory = {
+    name: 'postgres',
+    open: async () => PostgresStore.open({ url: schemas.next(), poolMax: 2 }),
+  };
+  resultCodeCases(postgresFactory);
+  modelCases(postgresFactory);
+  const crashUrl = schemas.next();
+  crashCases('postgres', () => crashUrl);
+});

@@ -1,0 +1,187 @@
+import type pg from 'pg';
+import type { AccountId, TransferId } from '../../ledger/ids.js';
+import type { JournalEntry } from '../../ledger/journal.js';
+import type { Account, StoredTransfer } from '../../ledger/model.js';
+import type { AccountQuery, AccountTransfersQuery, LedgerStore, WriteTransaction } from '../store.js';
+import { createPool, parsePostgresUrl, type PostgresTarget } from './connection.js';
+import { migrate } from './migrations.js';
+import { PostgresTransaction, uuidsOnly } from './postgres-transaction.js';
+import {
+  ACCOUNT_COLUMNS, accountFromRow, journalFromRow, TRANSFER_COLUMNS, TRANSFER_FROM, transferFromRow, uuidArray,
+  type AccountRow, type JournalRow, type TransferRow,
+} from './rows.js';
+import { runWriteTransaction } from './write-transaction.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user@host:port/database, optionally `?schema=name` (default `public`). */
+  readonly url: string;
+  /** Connections at most: one writes at a time, the others serve reads (default 4). */
+  readonly poolMax?: number;
+  /** How long to wait for a connection, from the pool or the server (default 10,000 ms). */
+  readonly connectTimeoutMs?: number;
+  /** The server ends a session idle inside a transaction after this long, freeing the write lock (default 60,000 ms). */
+  readonly idleInTransactionTimeoutMs?: number;
+}
+
+const NEWEST = (1n << 63n) - 1n;
+
+/**
+ * The server store: PostgreSQL through a bounded pool. Each batch is one database transaction
+ * that first locks the ledger's head row, so that the writers of every process sharing the
+ * schema take turns in one order (the journal's hash chain and the timestamps need one), then
+ * reads what it needs, locking the batch's account rows in id order, and writes every effect in
+ * a few multi-row statements. Nothing is cached between batches: another process may write.
+ * Balances are written with each batch, so stored balances are always the current ones.
+ *
+ * Within this process, `write` runs the callbacks one at a time in call order (a promise chain):
+ * a second transaction could only wait for the head lock anyway, holding a connection meanwhile.
+ */
+export class PostgresStore implements LedgerStore {
+  readonly kind = 'postgres' as const;
+  readonly description: string;
+  private readonly target: PostgresTarget;
+  private readonly pool: pg.Pool;
+  private writes: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(target: PostgresTarget, pool: pg.Pool) {
+    this.target = target;
+    this.pool = pool;
+    this.description = target.description;
+  }
+
+  /** Connects, migrates a schema that is behind, and refuses one that is ahead (SchemaTooNewError). */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const target = parsePostgresUrl(options.url);
+    const pool = createPool(target, {
+      poolMax: options.poolMax ?? 4,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs ?? 60_000,
+    });
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client, target.schema);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+    return new PostgresStore(target, pool);
+  }
+
+  get schema(): string {
+    return this.target.schema;
+  }
+
+  write<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    const run = this.writes.then(() => runWriteTransaction(this.pool, work));
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  async getAccounts(ids: readonly AccountId[]): Promise<Account[]> {
+    const wanted = uuidsOnly(ids);
+    if (wanted.length === 0) return [];
+    const rows = await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ANY($1::uuid[])`, [uuidArray(wanted)]);
+    const byId = new Map(rows.map((row) => [row.id, accountFromRow(row)]));
+    return inInputOrder(ids, byId);
+  }
+
+  async getTransfers(ids: readonly TransferId[]): Promise<StoredTransfer[]> {
+    const wanted = uuidsOnly(ids);
+    if (wanted.length === 0) return [];
+    const rows = await this.rows<TransferRow>(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id = ANY($1::uuid[])`, [uuidArray(wanted)]);
+    const byId = new Map(rows.map((row) => [row.id, transferFromRow(row)]));
+    return inInputOrder(ids, byId);
+  }
+
+  async listAccounts(query: AccountQuery): Promise<Account[]> {
+    const after = query.afterTimestamp ?? 0n;
+    const rows = query.owner === undefined
+      ? await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp > $1 ORDER BY timestamp LIMIT $2`, [after, query.limit])
+      : await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE owner = $1 AND timestamp > $2 ORDER BY timestamp LIMIT $3`, [query.owner, after, query.limit]);
+    return rows.map(accountFromRow);
+  }
+
+  /**
+   * Newest first, strictly older than `beforeTimestamp` when given (the same cursor as the SQLite
+   * store's). Each half walks one history index backwards and stops after `limit` rows; a
+   * transfer never debits and credits the same account, so the halves never overlap.
+   */
+  async listAccountTransfers(query: AccountTransfersQuery): Promise<StoredTransfer[]> {
+    if (uuidsOnly([query.accountId]).length === 0 || query.limit <= 0) return [];
+    const half = (column: string): string =>
+      `(SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.${column} = $1 AND t.timestamp < $2 ORDER BY t.timestamp DESC LIMIT $3)`;
+    const rows = await this.rows<TransferRow>(
+      `SELECT * FROM (${half('debit_account_id')} UNION ALL ${half('credit_account_id')}) h ORDER BY timestamp DESC LIMIT $3`,
+      [query.accountId, query.beforeTimestamp ?? NEWEST, query.limit],
+    );
+    return rows.map(transferFromRow);
+  }
+
+  async journalEntries(afterSeq: bigint, limit: number): Promise<JournalEntry[]> {
+    const rows = await this.rows<JournalRow>('SELECT * FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
+    return rows.map(journalFromRow);
+  }
+
+  async accountsInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<Account[]> {
+    const rows = await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp BETWEEN $1 AND $2 ORDER BY timestamp`, [firstTimestamp, lastTimestamp]);
+    return rows.map(accountFromRow);
+  }
+
+  async transfersInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<StoredTransfer[]> {
+    const rows = await this.rows<TransferRow>(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp BETWEEN $1 AND $2 ORDER BY t.timestamp`, [firstTimestamp, lastTimestamp]);
+    return rows.map(transferFromRow);
+  }
+
+  async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {
+    const rows = await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp > $1 ORDER BY timestamp LIMIT $2`, [afterTimestamp, limit]);
+    return rows.map(accountFromRow);
+  }
+
+  /** Balances are written with every batch: the stored columns are current as of the newest entry. */
+  async storedBalancesSeq(): Promise<bigint> {
+    const rows = await this.rows<{ seq: bigint }>('SELECT coalesce(max(seq), 0)::int8 AS seq FROM journal', []);
+    return rows[0]?.seq ?? 0n;
+  }
+
+  async storedAccountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {
+    return this.accountsAfter(afterTimestamp, limit);
+  }
+
+  async counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }> {
+    const rows = await this.rows<{ accounts: bigint; transfers: bigint; journal: bigint }>(
+      'SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM transfers) AS transfers, (SELECT count(*) FROM journal) AS journal',
+      [],
+    );
+    const row = rows[0];
+    return { accounts: Number(row?.accounts ?? 0n), transfers: Number(row?.transfers ?? 0n), journalEntries: Number(row?.journal ?? 0n) };
+  }
+
+  /** Waits for the batches already handed in, then closes every connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writes;
+    await this.pool.end();
+  }
+
+  private async rows<Row extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<Row[]> {
+    if (this.closed) throw new Error('the store is closed');
+    return (await this.pool.query<Row>(text, values)).rows;
+  }
+}
+
+/** One item per id asked for that exists, in the order asked (as the SQLite store answers). */
+function inInputOrder<Item>(ids: readonly string[], byId: ReadonlyMap<string, Item>): Item[] {
+  const found: Item[] = [];
+  for (const id of ids) {
+    const item = byId.get(id.toLowerCase());
+    if (item !== undefined) found.push(item);
+  }
+  return found;
+}
