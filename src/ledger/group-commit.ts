@@ -10,7 +10,8 @@ export interface GroupCommitOptions {
   readonly batchMax?: number;
   /**
    * How long the first waiting transfer may wait for others before its batch is written. 0 writes
-   * as soon as the event loop is free, which already gathers every caller that arrived meanwhile.
+   * once the current turn's callbacks have run: callers woken by one commit all resubmit in the
+   * same turn, so they still form one group, without waiting a whole event-loop cycle.
    */
   readonly maxWaitMs?: number;
   /** Groups being written at once; more than one lets the next group's rules run during a commit. */
@@ -79,7 +80,7 @@ export class GroupCommitter {
       this.flush();
     };
     if (this.maxWaitMs > 0) setTimeout(run, this.maxWaitMs);
-    else setImmediate(run);
+    else queueMicrotask(run);
   }
 
   /**
