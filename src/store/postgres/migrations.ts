@@ -12,7 +12,10 @@ import { SchemaTooNewError } from '../store.js';
  *   are always current and there is no `ledger_state`;
  * - an account's history comes from ordinary indexes on (debit_account_id, timestamp) and
  *   (credit_account_id, timestamp) instead of SQLite's chain of previous-transfer columns:
- *   PostgreSQL's WAL logs index inserts as small records, not whole pages.
+ *   PostgreSQL's WAL logs index inserts as small records, not whole pages;
+ * - accounts are rewritten by nearly every batch, so their pages are kept 40 % full: the new row
+ *   version then fits on the same page (a HOT update) and none of the account indexes is touched.
+ *   At 100 % only about half the updates were HOT.
  *
  * `ledger_head` has one row, locked FOR UPDATE by every write transaction before it reads
  * anything: that lock puts all writers of this schema, in every process, into one order, which
@@ -50,7 +53,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         credits_posted int8 NOT NULL DEFAULT 0 CHECK (credits_posted >= 0),
         CHECK ((flags & 2) = 0 OR debits_pending + debits_posted <= credits_posted),
         CHECK ((flags & 4) = 0 OR credits_pending + credits_posted <= debits_posted)
-      );
+      ) WITH (fillfactor = 40);
       CREATE INDEX accounts_owner ON accounts (owner, timestamp);
 
       CREATE TABLE transfers (

@@ -24,7 +24,8 @@ export class PostgresConnectionError extends Error {
  */
 const BEGIN_AND_LOCK = `BEGIN ISOLATION LEVEL READ COMMITTED;
   SELECT id FROM ledger_head WHERE id = 1 FOR UPDATE;
-  SELECT * FROM journal ORDER BY seq DESC LIMIT 1`;
+  SELECT * FROM journal ORDER BY seq DESC LIMIT 1;
+  SELECT min(expires_at) AS earliest FROM pending_transfers WHERE status = 1 AND expires_at > 0`;
 
 /** Runs `work` as one database transaction on a pooled connection; commits, or leaves nothing behind. */
 export async function runWriteTransaction<T>(pool: pg.Pool, work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
@@ -39,8 +40,11 @@ export async function runWriteTransaction<T>(pool: pg.Pool, work: (transaction: 
     const results = (await client.query(BEGIN_AND_LOCK)) as unknown as pg.QueryResult[];
     const headRow = results[2]?.rows[0] as JournalRow | undefined;
     if (results[1]?.rowCount !== 1) throw new Error('the ledger_head row is missing: the schema was damaged');
-    transaction = new PostgresTransaction(client, headRow === undefined ? undefined : journalFromRow(headRow));
-    done = { result: await work(transaction) };
+    const earliestExpiry = (results[3]?.rows[0] as { earliest: bigint | null } | undefined)?.earliest ?? undefined;
+    transaction = new PostgresTransaction(client, headRow === undefined ? undefined : journalFromRow(headRow), earliestExpiry);
+    const result = await work(transaction);
+    await transaction.flush();
+    done = { result };
     await client.query('COMMIT');
     release(client, onError, false);
     return done.result;
@@ -51,7 +55,8 @@ export async function runWriteTransaction<T>(pool: pg.Pool, work: (transaction: 
     }
     release(client, onError, true);
     // Broken during COMMIT: the batch is written exactly when its journal entry is there. A batch
-    // that appended none wrote nothing, and its results (all refusals) stand either way.
+    // that appended none wrote nothing, and its results (all refusals) stand either way. Broken
+    // before COMMIT was sent: the server rolls the transaction back when the session ends.
     const appended = transaction?.appended;
     if (done !== undefined && (appended === undefined || (await wasCommitted(pool, appended, error)))) return done.result;
     throw lostBeforeCommit(error);
