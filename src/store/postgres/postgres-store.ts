@@ -10,7 +10,7 @@ import {
   ACCOUNT_COLUMNS, accountFromRow, journalFromRow, TRANSFER_COLUMNS, TRANSFER_FROM, transferFromRow, uuidArray,
   type AccountRow, type JournalRow, type TransferRow,
 } from './rows.js';
-import { runWriteTransaction } from './write-transaction.js';
+import { PostgresConnectionError, runWriteTransaction } from './write-transaction.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database, optionally `?schema=name` (default `public`). */
@@ -59,7 +59,9 @@ export class PostgresStore implements LedgerStore {
       idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs ?? 60_000,
     });
     try {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        throw new PostgresConnectionError(`cannot reach PostgreSQL at ${target.description}: ${error instanceof Error ? error.message : String(error)}`, 'not_written', { cause: error });
+      });
       try {
         await migrate(client, target.schema);
       } finally {
