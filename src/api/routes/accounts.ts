@@ -1,0 +1,77 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { ACCOUNT_RESULT_MESSAGES, type CreateAccountResult } from '../../ledger/results.js';
+import { parseAccountId, type AccountId } from '../../ledger/ids.js';
+import type { Account as AccountValue, AccountInput } from '../../ledger/model.js';
+import type { ApiContext } from '../context.js';
+import { accountInput } from '../from-json.js';
+import { pageLimit, parseCursor } from '../paging.js';
+import { ApiProblem, notFound } from '../problems.js';
+import { ACCOUNT_RESULT_STATUS } from '../result-status.js';
+import { Account, AccountBatch, AccountBatchResults, AccountCreate, AccountListQuery, IdParams, Page, commonErrors, Problem } from '../schemas.js';
+import { accountJson } from '../to-json.js';
+import { batchSummary } from './batch.js';
+
+/** Accounts: create one or a batch, get one, list by owner a page at a time. */
+export function accountRoutes(context: ApiContext): FastifyPluginAsync {
+  return async (app) => {
+    app.post<{ Body: AccountCreate }>('/accounts', {
+      config: { access: 'write' },
+      schema: { tags: ['accounts'], summary: 'Create an account (the id is the idempotency key)', body: AccountCreate, response: { 200: Account, 201: Account, 409: Problem, 422: Problem, ...commonErrors } },
+    }, async (request, reply) => {
+      const input = accountInput(request.body);
+      const result = await createOne(context, input);
+      const [account] = await context.ledger.lookupAccounts([input.id]);
+      if (account === undefined) throw new Error(`bug: account ${input.id} was ${result} but cannot be read back`);
+      return reply.code(ACCOUNT_RESULT_STATUS[result]).send(accountJson(account));
+    });
+
+    app.post<{ Body: { accounts: AccountCreate[] } }>('/accounts/batch', {
+      config: { access: 'write' },
+      bodyLimit: context.limits.bodyBytesMax,
+      schema: { tags: ['accounts'], summary: `Create up to ${context.limits.batchItemsMax} accounts; one result per item`, body: AccountBatch, response: { 200: AccountBatchResults, ...commonErrors } },
+    }, async (request) => {
+      const items = request.body.accounts;
+      checkBatchSize(items.length, context.limits.batchItemsMax);
+      const inputs = items.map((item, index) => accountInput(item, `/accounts/${index}`));
+      const outcome = await context.ledger.createAccounts(inputs);
+      if (!outcome.ok) throw new ApiProblem(400, outcome.error, `a batch holds at most ${context.limits.batchItemsMax} items`);
+      return batchSummary(inputs, outcome.results, ACCOUNT_RESULT_STATUS);
+    });
+
+    app.get<{ Params: IdParams }>('/accounts/:id', {
+      config: { access: 'read' },
+      schema: { tags: ['accounts'], summary: 'Get an account with its balances', params: IdParams, response: { 200: Account, 404: Problem, ...commonErrors } },
+    }, async (request) => accountJson(await requireAccount(context, request.params.id)));
+
+    app.get<{ Querystring: AccountListQuery }>('/accounts', {
+      config: { access: 'read' },
+      schema: { tags: ['accounts'], summary: 'List accounts (of one owner), oldest first, a page at a time', querystring: AccountListQuery, response: { 200: Page(Account), ...commonErrors } },
+    }, async (request) => {
+      const limit = pageLimit(request.query.limit, context.limits);
+      const afterTimestamp = parseCursor(request.query.after, 'query.after');
+      const accounts = await context.store.listAccounts({ owner: request.query.owner, afterTimestamp, limit: limit + 1 });
+      const page = accounts.slice(0, limit);
+      const last = page.at(-1);
+      return { data: page.map(accountJson), next: accounts.length > limit && last !== undefined ? last.timestamp.toString() : null };
+    });
+  };
+}
+
+async function createOne(context: ApiContext, input: AccountInput): Promise<CreateAccountResult> {
+  const outcome = await context.ledger.createAccounts([input]);
+  if (!outcome.ok) throw new Error(`bug: a batch of one account was refused as ${outcome.error}`);
+  const result = outcome.results[0] ?? 'ok';
+  if (result !== 'ok' && result !== 'exists') throw new ApiProblem(ACCOUNT_RESULT_STATUS[result], result, ACCOUNT_RESULT_MESSAGES[result]);
+  return result;
+}
+
+export async function requireAccount(context: ApiContext, idText: string): Promise<AccountValue> {
+  const id = parseAccountId(idText) as AccountId;
+  const [account] = await context.ledger.lookupAccounts([id]);
+  if (account === undefined) throw notFound('account', id);
+  return account;
+}
+
+export function checkBatchSize(size: number, max: number): void {
+  if (size > max) throw new ApiProblem(400, 'batch_too_large', `a batch holds at most ${max} items; this one has ${size}`, { errors: [{ field: '/', reason: `more than ${max} items` }] });
+}

@@ -1,0 +1,103 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { currencyByLedger } from '../../ledger/currency.js';
+import { TransferFlags } from '../../ledger/flags.js';
+import { parseTransferId, type TransferId } from '../../ledger/ids.js';
+import type { StoredTransfer, TransferInput } from '../../ledger/model.js';
+import { TRANSFER_RESULT_MESSAGES } from '../../ledger/results.js';
+import type { ApiContext } from '../context.js';
+import { resolveInput, transferInput } from '../from-json.js';
+import { pageLimit, parseCursor } from '../paging.js';
+import { ApiProblem, notFound } from '../problems.js';
+import { TRANSFER_RESULT_STATUS } from '../result-status.js';
+import { IdParams, Page, PendingResolve, Problem, Transfer, TransferBatch, TransferBatchResults, TransferCreate, TransferListQuery, commonErrors } from '../schemas.js';
+import { transferJson } from '../to-json.js';
+import { checkBatchSize, requireAccount } from './accounts.js';
+import { batchSummary } from './batch.js';
+
+const singleResponses = { 200: Transfer, 201: Transfer, 409: Problem, 422: Problem, ...commonErrors } as const;
+
+/** Transfers: create one (through group commit) or a batch, get one, list an account's, post or void a pending one. */
+export function transferRoutes(context: ApiContext): FastifyPluginAsync {
+  return async (app) => {
+    app.post<{ Body: TransferCreate }>('/transfers', {
+      config: { access: 'write' },
+      schema: { tags: ['transfers'], summary: 'Create a transfer (the id is the idempotency key: a retry returns the original)', body: TransferCreate, response: singleResponses },
+    }, async (request, reply) => {
+      const { status, transfer } = await submitOne(context, transferInput(request.body));
+      return reply.code(status).send(transferJson(transfer));
+    });
+
+    app.post<{ Body: { transfers: TransferCreate[] } }>('/transfers/batch', {
+      config: { access: 'write' },
+      bodyLimit: context.limits.bodyBytesMax,
+      schema: { tags: ['transfers'], summary: `Create up to ${context.limits.batchItemsMax} transfers in one transaction; one result per item`, body: TransferBatch, response: { 200: TransferBatchResults, ...commonErrors } },
+    }, async (request) => {
+      const items = request.body.transfers;
+      checkBatchSize(items.length, context.limits.batchItemsMax);
+      const inputs = items.map((item, index) => transferInput(item, `/transfers/${index}`));
+      const outcome = await context.ledger.createTransfers(inputs);
+      if (!outcome.ok) throw new ApiProblem(400, outcome.error, `a batch holds at most ${context.limits.batchItemsMax} items`);
+      const summary = batchSummary(inputs, outcome.results, TRANSFER_RESULT_STATUS);
+      context.metrics.transfersPosted.inc(summary.created);
+      return summary;
+    });
+
+    app.get<{ Params: IdParams }>('/transfers/:id', {
+      config: { access: 'read' },
+      schema: { tags: ['transfers'], summary: 'Get a transfer; a pending one says whether it was posted, voided or expired', params: IdParams, response: { 200: Transfer, 404: Problem, ...commonErrors } },
+    }, async (request) => transferJson(await requireTransfer(context, request.params.id)));
+
+    app.get<{ Params: IdParams; Querystring: TransferListQuery }>('/accounts/:id/transfers', {
+      config: { access: 'read' },
+      schema: { tags: ['transfers'], summary: "An account's transfers, newest first, a page at a time", params: IdParams, querystring: TransferListQuery, response: { 200: Page(Transfer), 404: Problem, ...commonErrors } },
+    }, async (request) => {
+      const account = await requireAccount(context, request.params.id);
+      const limit = pageLimit(request.query.limit, context.limits);
+      const beforeTimestamp = parseCursor(request.query.before, 'query.before');
+      const transfers = await context.store.listAccountTransfers({ accountId: account.id, beforeTimestamp, limit: limit + 1 });
+      const page = transfers.slice(0, limit);
+      const last = page.at(-1);
+      return { data: page.map(transferJson), next: transfers.length > limit && last !== undefined ? last.timestamp.toString() : null };
+    });
+
+    for (const [action, flags] of [['post', TransferFlags.postPending], ['void', TransferFlags.voidPending]] as const) {
+      app.post<{ Params: IdParams; Body: PendingResolve }>(`/transfers/:id/${action}`, {
+        config: { access: 'write' },
+        schema: {
+          tags: ['transfers'],
+          summary: action === 'post' ? 'Post a pending transfer, all of it or part' : 'Void a pending transfer',
+          params: IdParams,
+          body: PendingResolve,
+          response: { ...singleResponses, 404: Problem },
+        },
+      }, async (request, reply) => {
+        const pending = await requireTransfer(context, request.params.id);
+        const currency = currencyByLedger(pending.ledger);
+        if (currency === undefined) throw new Error(`bug: transfer ${pending.id} is in ledger ${pending.ledger}, no known currency`);
+        const input = resolveInput({ body: request.body, pendingId: pending.id, currency, flags });
+        const { status, transfer } = await submitOne(context, input);
+        return reply.code(status).send(transferJson(transfer));
+      });
+    }
+  };
+}
+
+/**
+ * One transfer through the group committer, so concurrent requests share a transaction. `exists`
+ * is the idempotent retry: the stored transfer comes back with 200 and nothing new is written.
+ */
+async function submitOne(context: ApiContext, input: TransferInput): Promise<{ status: number; transfer: StoredTransfer }> {
+  const result = await context.committer.submit(input);
+  if (result !== 'ok' && result !== 'exists') throw new ApiProblem(TRANSFER_RESULT_STATUS[result], result, TRANSFER_RESULT_MESSAGES[result]);
+  if (result === 'ok') context.metrics.transfersPosted.inc();
+  const [transfer] = await context.ledger.lookupTransfers([input.id]);
+  if (transfer === undefined) throw new Error(`bug: transfer ${input.id} was ${result} but cannot be read back`);
+  return { status: TRANSFER_RESULT_STATUS[result], transfer };
+}
+
+async function requireTransfer(context: ApiContext, idText: string): Promise<StoredTransfer> {
+  const id = parseTransferId(idText) as TransferId;
+  const [transfer] = await context.ledger.lookupTransfers([id]);
+  if (transfer === undefined) throw notFound('transfer', id);
+  return transfer;
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { GroupCommitter } from '../ledger/group-commit.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { LedgerStore } from '../store/store.js';
+import type { ApiContext } from './context.js';
+import { handleError, sendProblem } from './errors.js';
+import { DEFAULT_LIMITS, type ApiLimits } from './limits.js';
+import { createMetrics } from './metrics.js';
+import { ApiProblem } from './problems.js';
+import { RateLimiter } from './rate-limit.js';
+import { accountRoutes } from './routes/accounts.js';
+import { balanceRoutes } from './routes/balances.js';
+import { healthRoutes } from './routes/health.js';
+import { transferRoutes } from './routes/transfers.js';
+
+export interface ServerOptions {
+  readonly ledger: Ledger;
+  readonly store: LedgerStore;
+  /** A pino logger; none means no logs (tests). */
+  readonly logger?: FastifyBaseLogger;
+  readonly limits?: Partial<ApiLimits>;
+  /** The group committer single transfers go through; made here when not given. */
+  readonly committer?: GroupCommitter;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The HTTP API over a ledger, not yet listening: `vostro serve` listens, tests use `inject`.
+ * Routes live under `/v1`; `/healthz`, `/readyz` and `/metrics` outside it.
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const committer = options.committer ?? new GroupCommitter(options.ledger);
+  const context: ApiContext = { ledger: options.ledger, store: options.store, committer, limits, metrics: createMetrics(committer), state: { ready: true } };
+  const app = Fastify({
+    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
+    bodyLimit: limits.bodyBytesMax,
+    // A client's X-Request-Id is kept when it is short and plain, so its logs and ours line up.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  });
+
+  installJsonParser(app, limits);
+  installHooks(app, context);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiProblem(404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));
+
+  await app.register(swagger, { openapi: openApiInfo() });
+  await app.register(swaggerUi, { routePrefix: '/v1/docs', staticCSP: true });
+  await app.register(healthRoutes(context));
+  await app.register(async (v1) => {
+    // The authorisation pre-handler (API keys and roles) is added here, once, for every /v1 route.
+    await v1.register(accountRoutes(context));
+    await v1.register(transferRoutes(context));
+    await v1.register(balanceRoutes(context));
+    v1.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  }, { prefix: '/v1' });
+  // Readiness turns false as soon as closing begins, before in-flight requests have finished.
+  app.addHook('preClose', async () => {
+    context.state.ready = false;
+  });
+  await app.ready();
+  return app;
+}
+
+/**
+ * JSON bodies are decoded strictly: invalid UTF-8 is refused rather than silently replaced with
+ * U+FFFD (which would store text the client never sent), and a syntax error is a 400 problem.
+ */
+function installJsonParser(app: FastifyInstance, limits: ApiLimits): void {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: limits.bodyBytesMax }, (_request, body, done) => {
+    let text: string;
+    try {
+      text = decoder.decode(body as Buffer);
+    } catch {
+      done(new ApiProblem(400, 'invalid_utf8', 'the body is not valid UTF-8'), undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(new ApiProblem(400, 'malformed_json', `the body is not valid JSON: ${(error as Error).message}`), undefined);
+    }
+  });
+}
+
+function installHooks(app: FastifyInstance, context: ApiContext): void {
+  const { limits, metrics } = context;
+  const limiter = new RateLimiter({ perSecond: limits.rateLimitPerSecond, burst: limits.rateLimitBurst, clientsMax: limits.rateLimitClientsMax });
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (limits.rateLimitPerSecond <= 0 || request.routeOptions.config.access === 'public') return;
+    const decision = limiter.take(clientKey(request));
+    if (!decision.allowed) {
+      throw new ApiProblem(429, 'rate_limited', `more than ${limits.rateLimitPerSecond} requests per second from this client`, { retryAfterSeconds: decision.retryAfterSeconds });
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    metrics.requests.inc(labels);
+    metrics.requestSeconds.observe(labels, reply.elapsedTime / 1000);
+  });
+}
+
+/**
+ * Clients are told apart by address for now. Once API keys exist (next slice) the bucket is keyed
+ * by the authenticated key; an unverified header cannot be the key, or a client could dodge the
+ * limit by sending a new value with each request.
+ */
+function clientKey(request: FastifyRequest): string {
+  return request.ip;
+}
+
+function openApiInfo() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'vostro API',
+      version: '1',
+      description: 'Ledger of the India–Russia clearing hub. Amounts are decimal strings in major units; ids are UUIDs chosen by the client and are idempotency keys. Errors are RFC 9457 problem documents. Unauthenticated for now: bind to 127.0.0.1.',
+    },
+    tags: [{ name: 'accounts' }, { name: 'transfers' }, { name: 'balances' }, { name: 'verify' }, { name: 'operations' }],
+  };
+}
