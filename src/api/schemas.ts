@@ -189,5 +189,15 @@ export const Problem = Type.Object({
   requestId: Type.Optional(Type.String()),
 }, { ...strict, description: 'RFC 9457 problem document (application/problem+json)' });
 
+/** A problem response as the description publishes it: under its own media type. */
+export const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } });
+
 /** Responses every route may give besides its own: refused input, throttling, overload. */
-export const commonErrors = { 400: Problem, 413: Problem, 415: Problem, 429: Problem, 500: Problem, 503: Problem } as const;
+export const commonErrors = {
+  400: problemResponse('the request is malformed or a field is invalid'),
+  413: problemResponse('the body is larger than the limit'),
+  415: problemResponse('the body is not application/json'),
+  429: problemResponse('too many requests from this client; see Retry-After'),
+  500: problemResponse('the server failed'),
+  503: problemResponse('overloaded or shutting down; see Retry-After'),
+} as const;

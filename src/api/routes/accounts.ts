@@ -7,7 +7,7 @@ import { accountInput } from '../from-json.js';
 import { pageLimit, parseCursor } from '../paging.js';
 import { ApiProblem, notFound } from '../problems.js';
 import { ACCOUNT_RESULT_STATUS } from '../result-status.js';
-import { Account, AccountBatch, AccountBatchResults, AccountCreate, AccountListQuery, IdParams, Page, commonErrors, Problem } from '../schemas.js';
+import { Account, AccountBatch, AccountBatchResults, AccountCreate, AccountListQuery, IdParams, Page, commonErrors, problemResponse } from '../schemas.js';
 import { accountJson } from '../to-json.js';
 import { batchSummary } from './batch.js';
 
@@ -16,7 +16,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
   return async (app) => {
     app.post<{ Body: AccountCreate }>('/accounts', {
       config: { access: 'write' },
-      schema: { tags: ['accounts'], summary: 'Create an account (the id is the idempotency key)', body: AccountCreate, response: { 200: Account, 201: Account, 409: Problem, 422: Problem, ...commonErrors } },
+      schema: { tags: ['accounts'], summary: 'Create an account (the id is the idempotency key)', body: AccountCreate, response: { 200: Account, 201: Account, 409: problemResponse('conflicts with what is stored'), 422: problemResponse('refused by the ledger'), ...commonErrors } },
     }, async (request, reply) => {
       const input = accountInput(request.body);
       const result = await createOne(context, input);
@@ -40,7 +40,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
 
     app.get<{ Params: IdParams }>('/accounts/:id', {
       config: { access: 'read' },
-      schema: { tags: ['accounts'], summary: 'Get an account with its balances', params: IdParams, response: { 200: Account, 404: Problem, ...commonErrors } },
+      schema: { tags: ['accounts'], summary: 'Get an account with its balances', params: IdParams, response: { 200: Account, 404: problemResponse('not found'), ...commonErrors } },
     }, async (request) => accountJson(await requireAccount(context, request.params.id)));
 
     app.get<{ Querystring: AccountListQuery }>('/accounts', {

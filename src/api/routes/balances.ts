@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../context.js';
-import { AccountBalance, IdParams, Problem, VerifyReport, commonErrors } from '../schemas.js';
+import { AccountBalance, IdParams, problemResponse, VerifyReport, commonErrors } from '../schemas.js';
 import { accountBalanceJson, verifyReportJson } from '../to-json.js';
 import { verifyLedger, type VerifyReport as VerifyReportValue } from '../../ledger/verify.js';
 import { requireAccount } from './accounts.js';
@@ -14,7 +14,7 @@ export function balanceRoutes(context: ApiContext): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Params: IdParams }>('/accounts/:id/balance', {
       config: { access: 'read' },
-      schema: { tags: ['balances'], summary: "An account's posted and pending balances", params: IdParams, response: { 200: AccountBalance, 404: Problem, ...commonErrors } },
+      schema: { tags: ['balances'], summary: "An account's posted and pending balances", params: IdParams, response: { 200: AccountBalance, 404: problemResponse('not found'), ...commonErrors } },
     }, async (request) => accountBalanceJson(await requireAccount(context, request.params.id), context.ledger.clock.nowNs()));
 
     app.get('/verify', {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ApiContext } from '../context.js';
-import { Problem } from '../schemas.js';
+import { problemResponse } from '../schemas.js';
 
 const Status = Type.Object({ status: Type.String() }, { additionalProperties: false });
 
@@ -15,7 +15,7 @@ export function healthRoutes(context: ApiContext): FastifyPluginAsync {
 
     app.get('/readyz', {
       config: { access: 'public' },
-      schema: { tags: ['operations'], summary: 'The store is open and the server is not shutting down', response: { 200: Status, 503: Problem } },
+      schema: { tags: ['operations'], summary: 'The store is open and the server is not shutting down', response: { 200: Status, 503: problemResponse('not ready') } },
     }, async (request, reply) => {
       if (!context.state.ready) return reply.code(503).type('application/problem+json').send(notReady(request.url, request.id, 'the server is shutting down'));
       try {

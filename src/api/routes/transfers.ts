@@ -9,12 +9,12 @@ import { resolveInput, transferInput } from '../from-json.js';
 import { pageLimit, parseCursor } from '../paging.js';
 import { ApiProblem, notFound } from '../problems.js';
 import { TRANSFER_RESULT_STATUS } from '../result-status.js';
-import { IdParams, Page, PendingResolve, Problem, Transfer, TransferBatch, TransferBatchResults, TransferCreate, TransferListQuery, commonErrors } from '../schemas.js';
+import { IdParams, Page, PendingResolve, problemResponse, Transfer, TransferBatch, TransferBatchResults, TransferCreate, TransferListQuery, commonErrors } from '../schemas.js';
 import { transferJson } from '../to-json.js';
 import { checkBatchSize, requireAccount } from './accounts.js';
 import { batchSummary } from './batch.js';
 
-const singleResponses = { 200: Transfer, 201: Transfer, 409: Problem, 422: Problem, ...commonErrors } as const;
+const singleResponses = { 200: Transfer, 201: Transfer, 409: problemResponse('conflicts with what is stored'), 422: problemResponse('refused by the ledger'), ...commonErrors } as const;
 
 /** Transfers: create one (through group commit) or a batch, get one, list an account's, post or void a pending one. */
 export function transferRoutes(context: ApiContext): FastifyPluginAsync {
@@ -44,12 +44,12 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
 
     app.get<{ Params: IdParams }>('/transfers/:id', {
       config: { access: 'read' },
-      schema: { tags: ['transfers'], summary: 'Get a transfer; a pending one says whether it was posted, voided or expired', params: IdParams, response: { 200: Transfer, 404: Problem, ...commonErrors } },
+      schema: { tags: ['transfers'], summary: 'Get a transfer; a pending one says whether it was posted, voided or expired', params: IdParams, response: { 200: Transfer, 404: problemResponse('not found'), ...commonErrors } },
     }, async (request) => transferJson(await requireTransfer(context, request.params.id)));
 
     app.get<{ Params: IdParams; Querystring: TransferListQuery }>('/accounts/:id/transfers', {
       config: { access: 'read' },
-      schema: { tags: ['transfers'], summary: "An account's transfers, newest first, a page at a time", params: IdParams, querystring: TransferListQuery, response: { 200: Page(Transfer), 404: Problem, ...commonErrors } },
+      schema: { tags: ['transfers'], summary: "An account's transfers, newest first, a page at a time", params: IdParams, querystring: TransferListQuery, response: { 200: Page(Transfer), 404: problemResponse('not found'), ...commonErrors } },
     }, async (request) => {
       const account = await requireAccount(context, request.params.id);
       const limit = pageLimit(request.query.limit, context.limits);
@@ -68,7 +68,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
           summary: action === 'post' ? 'Post a pending transfer, all of it or part' : 'Void a pending transfer',
           params: IdParams,
           body: PendingResolve,
-          response: { ...singleResponses, 404: Problem },
+          response: { ...singleResponses, 404: problemResponse('not found') },
         },
       }, async (request, reply) => {
         const pending = await requireTransfer(context, request.params.id);

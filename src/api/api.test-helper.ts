@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Ledger } from '../ledger/ledger.js';
+import { newAccountId, newTransferId } from '../ledger/ids.js';
+import { verifyLedger } from '../ledger/verify.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { ApiLimits } from './limits.js';
+import { buildServer } from './server.js';
+
+/**
+ * A server on a real SQLite file in a temporary directory, and `call`, which injects a request
+ * and checks the response against the OpenAPI description the server itself serves: every route
+ * test is therefore also a test that the description tells the truth.
+ */
+export interface TestApi {
+  readonly app: FastifyInstance;
+  readonly store: SqliteStore;
+  call(options: InjectOptions): Promise<LightMyRequestResponse & { json<T = Record<string, any>>(): T }>;
+  /** Responses checked against the description so far. */
+  readonly checked: { count: number; byRoute: Set<string> };
+  close(): Promise<void>;
+}
+
+type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+interface Description {
+  paths: Record<string, Record<string, Operation>>;
+}
+
+export async function openTestApi(limits: Partial<ApiLimits> = {}): Promise<TestApi> {
+  const directory = mkdtempSync(join(tmpdir(), 'vostro-api-'));
+  const store = new SqliteStore({ path: join(directory, 'api.db'), backgroundCheckpoints: false });
+  const app = await buildServer({ ledger: new Ledger(store), store, limits });
+  const description = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json<Description>();
+  const checker = responseChecker(description);
+  const checked = { count: 0, byRoute: new Set<string>() };
+  return {
+    app,
+    store,
+    checked,
+    async call(options) {
+      const response = await app.inject(options);
+      const route = checker(String(options.method ?? 'GET'), String(options.url), response);
+      if (route !== undefined) {
+        checked.count += 1;
+        checked.byRoute.add(route);
+      }
+      return response as LightMyRequestResponse & { json<T>(): T };
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Finds the operation for a request in the description (paths such as `/v1/accounts/{id}`) and
+ * validates the response body against the schema published for its status and media type.
+ * Returns the route template that was checked, or undefined for a URL the description does not
+ * hold (unknown routes, whose 404 problem is checked by the tests themselves).
+ */
+function responseChecker(description: Description) {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const compiled = new Map<unknown, ValidateFunction>();
+  const templates = Object.keys(description.paths).map((path) => ({ path, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+  return (method: string, url: string, response: LightMyRequestResponse): string | undefined => {
+    const pathOnly = url.split('?')[0] ?? url;
+    const template = templates.find((candidate) => candidate.pattern.test(pathOnly));
+    const operation = template === undefined ? undefined : description.paths[template.path]?.[method.toLowerCase()];
+    if (template === undefined || operation === undefined) return undefined;
+    const documented = operation.responses?.[String(response.statusCode)];
+    assert.ok(documented !== undefined, `${method} ${template.path} answered ${response.statusCode}, which the description does not list`);
+    const mediaType = String(response.headers['content-type'] ?? '').split(';')[0] ?? '';
+    if (documented.content === undefined) return `${method} ${template.path}`;
+    const content = documented.content[mediaType];
+    assert.ok(content !== undefined, `${method} ${template.path} ${response.statusCode} answered ${mediaType}, not in the description`);
+    let validate = compiled.get(content.schema);
+    if (validate === undefined) {
+      validate = ajv.compile(content.schema as object);
+      compiled.set(content.schema, validate);
+    }
+    assert.ok(validate(response.json()), `${method} ${template.path} ${response.statusCode}: ${ajv.errorsText(validate.errors)}\n${response.body.slice(0, 500)}`);
+    return `${method} ${template.path}`;
+  };
+}
+
+/** Checks the whole journal and every balance; nothing a test did may leave the ledger inconsistent. */
+export async function assertVerified(store: SqliteStore): Promise<void> {
+  assert.deepEqual((await verifyLedger(store)).problems, []);
+}
+
+export function accountBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id: newAccountId(), owner: 'sbi', currency: 'INR', kind: 'settlement', ...overrides };
+}
+
+export function transferBody(debitAccountId: string, creditAccountId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id: newTransferId(), debitAccountId, creditAccountId, amount: '100.00', currency: 'INR', code: 1, ...overrides };
+}
+
+/** Creates accounts through the API and returns their ids. */
+export async function createAccounts(api: TestApi, ...bodies: Record<string, unknown>[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const body of bodies) {
+    const response = await api.call({ method: 'POST', url: '/v1/accounts', payload: body });
+    assert.equal(response.statusCode, 201, response.body);
+    ids.push(String(body['id']));
+  }
+  return ids;
+}
