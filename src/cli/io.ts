@@ -11,6 +11,12 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether standard error is a terminal, so progress bars are worth drawing. */
   readonly interactive: boolean;
+  /**
+   * Resolves with the signal's name when the process is asked to stop (SIGTERM, SIGINT). Only
+   * long-running commands (`serve`) call it, and the handlers are installed only then, so every
+   * other command still ends at Ctrl-C as usual. Tests resolve it themselves.
+   */
+  waitForShutdown?(): Promise<string>;
 }
 
 /** Exit codes shared by every command. */

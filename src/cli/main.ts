@@ -7,5 +7,15 @@ const code = await runCli(process.argv.slice(2), {
   err: (text) => process.stderr.write(text),
   env: process.env,
   interactive: Boolean(process.stderr.isTTY),
+  waitForShutdown: () =>
+    new Promise<string>((resolve) => {
+      const stop = (signal: NodeJS.Signals): void => {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+        resolve(signal);
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    }),
 });
 process.exitCode = code;

@@ -6,6 +6,7 @@ import { registerCorridors } from './corridors.js';
 import { registerHistory } from './history.js';
 import { registerInit } from './init.js';
 import { registerRoute } from './route.js';
+import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
 import { registerTransfer } from './transfer.js';
 import { registerVerify } from './verify.js';
@@ -13,6 +14,7 @@ import { registerVerify } from './verify.js';
 /** Every top-level command of `vostro`, one file per verb, in the order `--help` lists them. */
 export const commands: readonly RegisterCommand[] = [
   registerStart,
+  registerServe,
   registerInit,
   registerAccount,
   registerTransfer,
