@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import pg from 'pg';
 import { verifyLedger } from '../../ledger/verify.js';
@@ -7,6 +10,8 @@ import type { LedgerStore, WriteTransaction } from '../store.js';
 import { SchemaTooNewError } from '../store.js';
 import { parsePostgresUrl } from './connection.js';
 import { migrate, POSTGRES_MIGRATIONS } from './migrations.js';
+import { SqliteStore } from '../sqlite/sqlite-store.js';
+import type { AccountId } from '../../ledger/ids.js';
 import { PostgresStore } from './postgres-store.js';
 import { postgresTests } from './test-database.js';
 import { PostgresConnectionError } from './write-transaction.js';
@@ -147,6 +152,39 @@ await postgresTests('postgres faults and migrations', (schemas) => {
       assert.equal(typeof stored?.timestamp, 'bigint');
     } finally {
       await store.close();
+    }
+  });
+
+  it('account history pages newest first with the same cursor semantics as the SQLite store', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'vostro-history-'));
+    const stores: LedgerStore[] = [await PostgresStore.open({ url: schemas.next() }), new SqliteStore({ path: join(directory, 'history.db') })];
+    try {
+      const pages: string[][][] = [];
+      for (const store of stores) {
+        const fixture = new LedgerFixture(store);
+        const ids = ['01950000-0000-7000-8000-00000000000a', '01950000-0000-7000-8000-00000000000b', '01950000-0000-7000-8000-00000000000c'] as AccountId[];
+        await fixture.accounts(ids.map((id) => accountInput({ id })));
+        const [a, b, c] = ids as [AccountId, AccountId, AccountId];
+        for (let round = 0; round < 4; round += 1) {
+          await fixture.transfers([transferInput({ debitAccountId: a, creditAccountId: b, amount: BigInt(round + 1) }), transferInput({ debitAccountId: c, creditAccountId: a, amount: 9n }), transferInput({ debitAccountId: b, creditAccountId: c })]);
+        }
+        const walk: string[][] = [];
+        let before: bigint | undefined;
+        for (;;) {
+          const page = await store.listAccountTransfers({ accountId: a, limit: 3, ...(before === undefined ? {} : { beforeTimestamp: before }) });
+          if (page.length === 0) break;
+          walk.push(page.map((transfer) => `${transfer.debitAccountId.slice(-1)}>${transfer.creditAccountId.slice(-1)} ${transfer.amount}`));
+          before = page.at(-1)?.timestamp;
+        }
+        const middle = await store.listAccountTransfers({ accountId: a, limit: 2, beforeTimestamp: ((await store.listAccountTransfers({ accountId: a, limit: 1 }))[0]?.timestamp ?? 0n) - 1n });
+        walk.push(middle.map((transfer) => `${transfer.debitAccountId.slice(-1)}>${transfer.creditAccountId.slice(-1)} ${transfer.amount}`));
+        pages.push(walk);
+      }
+      assert.deepEqual(pages[0], pages[1]);
+      assert.deepEqual(pages[0]?.slice(0, 3).flat().length, 8, 'all eight of the account\'s transfers, in pages of three');
+    } finally {
+      for (const store of stores) await store.close();
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 });
