@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { Ledger } from '../ledger/ledger.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { SchemaTooNewError } from '../store/store.js';
+import { isPostgresUrl, openStore as openStoreTarget } from '../store/open-store.js';
+import { maskPassword } from '../store/postgres/connection.js';
+import { PostgresConnectionError } from '../store/postgres/write-transaction.js';
+import { SchemaTooNewError, type LedgerStore } from '../store/store.js';
 import type { CliIo } from './io.js';
 import { ExitCode } from './io.js';
 import { UsageError } from './errors.js';
@@ -13,22 +15,23 @@ import type { CliContext } from './program.js';
 /** Where the database lives when neither `--db` nor `VOSTRO_DB` says otherwise. */
 export const DEFAULT_DB_PATH = './.vostro/vostro.db';
 
-export const DB_OPTION_HELP = `SQLite database file (default: $VOSTRO_DB, else ${DEFAULT_DB_PATH})`;
+export const DB_OPTION_HELP = `SQLite database file, or a postgres:// URL for PostgreSQL (default: $VOSTRO_DATABASE_URL, else $VOSTRO_DB, else ${DEFAULT_DB_PATH})`;
 
 /** Adds the `--db <path>` option every ledger command shares. */
 export function addDbOption(command: Command): Command {
   return command.option('--db <path>', DB_OPTION_HELP);
 }
 
-/** The flag wins over the environment, the environment over the default. */
+/** The flag wins over the environment (a PostgreSQL URL before a SQLite path), the environment over the default. */
 export function resolveDbPath(option: string | undefined, env: CliIo['env']): string {
-  const chosen = option ?? env['VOSTRO_DB'] ?? DEFAULT_DB_PATH;
-  return chosen === ':memory:' ? chosen : resolve(chosen);
+  const chosen = option ?? env['VOSTRO_DATABASE_URL'] ?? env['VOSTRO_DB'] ?? DEFAULT_DB_PATH;
+  return chosen === ':memory:' || isPostgresUrl(chosen) ? chosen : resolve(chosen);
 }
 
 export interface LedgerSession {
   readonly ledger: Ledger;
-  readonly store: SqliteStore;
+  readonly store: LedgerStore;
+  /** Where the ledger is, fit to print: a PostgreSQL URL with its password masked. */
   readonly dbPath: string;
 }
 
@@ -59,14 +62,14 @@ export async function runLedgerCommand(
 ): Promise<void> {
   const dbPath = resolveDbPath(options.dbOption, context.io.env);
   try {
-    if (!options.create && dbPath !== ':memory:' && !existsSync(dbPath)) {
+    if (!options.create && dbPath !== ':memory:' && !isPostgresUrl(dbPath) && !existsSync(dbPath)) {
       throw new RefusedError(`no database at ${dbPath}; create one with \`vostro init --db ${dbPath}\` or point --db / VOSTRO_DB at an existing one`);
     }
-    const store = openStore(dbPath);
+    const store = await openStore(dbPath);
     try {
       const ledger = new Ledger(store);
       await ledger.expireDue();
-      context.setExitCode(await work({ ledger, store, dbPath }));
+      context.setExitCode(await work({ ledger, store, dbPath: printable(dbPath) }));
     } finally {
       await store.close();
     }
@@ -77,14 +80,19 @@ export async function runLedgerCommand(
   }
 }
 
-function openStore(dbPath: string): SqliteStore {
+async function openStore(dbPath: string): Promise<LedgerStore> {
   try {
-    return new SqliteStore({ path: dbPath });
+    return await openStoreTarget(dbPath);
   } catch (error) {
-    if (error instanceof SchemaTooNewError) throw new RefusedError(error.message);
+    if (error instanceof SchemaTooNewError || error instanceof PostgresConnectionError) throw new RefusedError(error.message);
     const reason = error instanceof Error ? error.message : String(error);
-    throw new RefusedError(`cannot open the database at ${dbPath}: ${reason}`);
+    throw new RefusedError(`cannot open the database at ${printable(dbPath)}: ${reason}`);
   }
+}
+
+/** Never print a password: it would end up in terminals, logs and CI output. */
+function printable(target: string): string {
+  return isPostgresUrl(target) ? maskPassword(target) : target;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isPostgresUrl } from '../../store/open-store.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import { addDbOption, commandAction, printJson, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
@@ -35,7 +36,8 @@ export async function runInit(session: LedgerSession, options: InitOptions, io: 
 
 /** Commands to try next, with `--db` repeated only when the user gave one. */
 export function nextSteps(dbOption: string | undefined): string {
-  const db = dbOption === undefined ? '' : ` --db ${dbOption}`;
+  // A URL may carry a password: never echo it; point at the variable instead.
+  const db = dbOption === undefined ? '' : isPostgresUrl(dbOption) ? ' --db "$VOSTRO_DATABASE_URL"' : ` --db ${dbOption}`;
   return [
     'Next steps:',
     `  vostro account create --owner sbi --currency INR --kind settlement${db}`,
@@ -44,7 +46,7 @@ export function nextSteps(dbOption: string | undefined): string {
     `  vostro balance <account-id>${db}`,
     `  vostro history <account-id>${db}`,
     `  vostro verify${db}`,
-    'Run `vostro <command> --help` for every option; set VOSTRO_DB instead of repeating --db.',
+    'Run `vostro <command> --help` for every option; set VOSTRO_DB (a SQLite file) or VOSTRO_DATABASE_URL (PostgreSQL) instead of repeating --db.',
     '',
   ].join('\n');
 }
