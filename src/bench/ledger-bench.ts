@@ -24,4 +24,14 @@ export async function runScenarioInChild(options: Omit<WorkloadOptions, 'onProgr
   return result;
 }
 
+/** The PostgreSQL benchmark is its own script (it drives pgbench too); runs it with this process's loader flags. */
+export async function runPostgresBenchInChild(url: string, json: boolean, output: { out: (text: string) => void; err: (text: string) => void }): Promise<number | null> {
+  const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  const script = fileURLToPath(new URL(`./postgres-bench.${extension}`, import.meta.url));
+  const child = spawn(process.execPath, [...process.execArgv, script, '--db', url, ...(json ? ['--json'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (chunk: Buffer) => output.out(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => output.err(chunk.toString()));
+  return new Promise<number | null>((resolve) => child.on('exit', resolve));
+}
+
 export type { Scenario, WorkloadResult };

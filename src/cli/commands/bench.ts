@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
-import { runScenarioInChild } from '../../bench/ledger-bench.js';
+import { isPostgresUrl } from '../../store/open-store.js';
+import { runPostgresBenchInChild, runScenarioInChild } from '../../bench/ledger-bench.js';
 import { SCENARIOS, type Scenario, type WorkloadResult } from '../../bench/ledger-workload.js';
 import { ExitCode } from '../io.js';
 import { printJson, renderTable } from '../ledger-context.js';
@@ -20,7 +21,9 @@ interface BenchOptions {
   scenario: string;
   dir: string;
   json?: boolean;
+  db?: string;
 }
+
 
 /**
  * `vostro bench`: the ledger benchmark. Each scenario runs in its own process on a fresh SQLite
@@ -35,7 +38,14 @@ export const registerBench: RegisterCommand = (program, context) => {
     .option('--scenario <name>', `one of ${SCENARIOS.join(', ')}, or all`, 'all')
     .option('--dir <path>', 'directory for the temporary database (keep it on a real disk: a RAM disk would fake durability)', process.cwd())
     .option('--json', 'print results as JSON')
+    .option('--db <url>', 'a postgres:// URL: benchmark the PostgreSQL store instead, against pgbench TPC-B on the same server (runs npm run bench:postgres)')
     .action(async (options: BenchOptions) => {
+      if (options.db !== undefined) {
+        if (!isPostgresUrl(options.db)) throw new UsageError('--db: the SQLite benchmark makes its own database under --dir; --db takes a postgres:// URL');
+        const code = await runPostgresBenchInChild(options.db, options.json === true, { out: (text) => context.io.out(text), err: (text) => context.io.err(text) });
+        context.setExitCode(code === 0 ? ExitCode.ok : ExitCode.refused);
+        return;
+      }
       const accounts = parseIntegerOption('--accounts', options.accounts, { minimum: 2, maximum: 1_000_000 });
       const transfers = parseIntegerOption('--transfers', options.transfers, { minimum: 1, maximum: 10_000_000 });
       const scenarios = options.scenario === 'all' ? SCENARIOS : [parseScenario(options.scenario)];
