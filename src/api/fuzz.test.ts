@@ -43,8 +43,12 @@ describe('API fuzz: malformed input changes nothing', () => {
         // A value that happens to be valid for that field (the string "7" as a code is not) is skipped.
         if (field === 'pending' && typeof value === 'boolean') return;
         if (field === 'amount' && typeof value === 'string' && /^[1-9][0-9]{0,15}(\.[0-9]{1,2})?$/.test(value)) return;
-        if ((field === 'code' || field === 'userData32' || field === 'timeoutSeconds') && Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535) return;
-        if (field === 'userData64' && typeof value === 'string' && /^(0|[1-9][0-9]{0,17})$/.test(value)) return;
+        const integer = typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+        if (field === 'code' && integer !== undefined && integer >= 1 && integer <= 65_535) return;
+        if (field === 'userData32' && integer !== undefined && integer >= 0 && integer <= 2 ** 32 - 1) return;
+        // A timeout on a plain transfer is refused by the ledger (422, nothing written); 0 is valid.
+        if (field === 'timeoutSeconds' && integer === 0) return;
+        if (field === 'userData64' && typeof value === 'string' && /^(0|[1-9][0-9]{0,18})$/.test(value) && BigInt(value) < 2n ** 63n) return;
         await assertRefused('/v1/transfers', JSON.stringify(body));
       }),
       { numRuns: 300 },
