@@ -13,6 +13,7 @@ import { ApiProblem } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
 import { accountRoutes } from './routes/accounts.js';
 import { balanceRoutes } from './routes/balances.js';
+import { corridorRoutes } from './routes/corridors.js';
 import { healthRoutes } from './routes/health.js';
 import { transferRoutes } from './routes/transfers.js';
 
@@ -61,6 +62,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(accountRoutes(context));
     await v1.register(transferRoutes(context));
     await v1.register(balanceRoutes(context));
+    await v1.register(corridorRoutes(context));
     v1.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/v1' });
   // Readiness turns false as soon as closing begins, before in-flight requests have finished.
