@@ -6,25 +6,44 @@ import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import { addDbOption, commandAction, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
 import type { RegisterCommand } from '../program.js';
+import { parseIntegerOption } from '../options.js';
+import { runServe } from './serve.js';
 
 /** Accounts `start` lists at most; the demo has eleven. */
 const START_ACCOUNTS_SHOWN = 50;
 
+interface StartOptions {
+  readonly db?: string;
+  readonly serve: boolean;
+  readonly host: string;
+  readonly port: string;
+}
+
 /**
  * `vostro start` (what `npm start` runs): initialises the database, seeds a demo when it is empty,
- * prints balances and how to go on. For now it exits; a later issue makes it serve the HTTP hub.
+ * prints balances and how to go on, then serves the HTTP hub until SIGTERM or SIGINT (as `serve`).
+ * With `--no-serve`, or where nothing can deliver a shutdown signal (in-process tests), it exits.
  */
 export const registerStart: RegisterCommand = (program, context) => {
   addDbOption(
     program
       .command('start')
-      .description('initialise the database, seed a demo of Indian and Russian banks when it is empty, print balances and how to use the CLI'),
-  ).action(commandAction(context, async (options: { db?: string }) => {
-    await runLedgerCommand(context, { dbOption: options.db, create: true }, (session) => runStart(session, options.db, context.io));
+      .description('initialise the database, seed a demo of Indian and Russian banks when it is empty, print balances and how to use the CLI, then serve the HTTP API until Ctrl-C')
+      .option('--no-serve', 'exit after printing instead of serving')
+      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option('--port <port>', 'port to listen on', '8080'),
+  ).action(commandAction(context, async (options: StartOptions) => {
+    const port = parseIntegerOption('--port', options.port, { minimum: 0, maximum: 65_535 });
+    const serve = options.serve && context.io.waitForShutdown !== undefined;
+    await runLedgerCommand(context, { dbOption: options.db, create: true }, async (session) => {
+      const code = await runStart(session, options.db, context.io, serve);
+      if (!serve) return code;
+      return runServe(session, { host: options.host, port, logLevel: 'info', rateLimitPerSecond: undefined }, context.io);
+    });
   }));
 };
 
-export async function runStart(session: LedgerSession, dbOption: string | undefined, io: CliIo): Promise<number> {
+export async function runStart(session: LedgerSession, dbOption: string | undefined, io: CliIo, serving = false): Promise<number> {
   const counts = await session.store.counts();
   io.out(`vostro ledger at ${session.dbPath}\n`);
   if (counts.accounts === 0) {
@@ -37,7 +56,7 @@ export async function runStart(session: LedgerSession, dbOption: string | undefi
   const accounts = await session.store.listAccounts({ limit: START_ACCOUNTS_SHOWN });
   io.out(renderTable(['id', 'owner', 'kind', 'currency', 'balance (posted)', 'pending debits', 'reference'], accounts.map(accountRow), [4, 5]));
   const example = accounts.find((account) => account.owner === 'sbi') ?? accounts[0];
-  io.out(usage(dbOption, example?.id));
+  io.out(usage(dbOption, example?.id, serving));
   return ExitCode.ok;
 }
 
@@ -53,7 +72,7 @@ function accountRow(account: Account): string[] {
   ];
 }
 
-function usage(dbOption: string | undefined, exampleAccountId: string | undefined): string {
+function usage(dbOption: string | undefined, exampleAccountId: string | undefined, serving: boolean): string {
   const db = dbOption === undefined ? '' : ` --db ${dbOption}`;
   const account = exampleAccountId ?? '<account-id>';
   return [
@@ -67,7 +86,7 @@ function usage(dbOption: string | undefined, exampleAccountId: string | undefine
     `  npx vostro transfer post <pending-id>${db}`,
     `  npx vostro verify${db}`,
     '  npm run vostro -- account create --owner sbi --currency INR --kind customer',
-    'The HTTP hub is not served yet; this command exits after printing the above.',
+    serving ? 'Starting the HTTP API (docs/api.md has curl examples); Ctrl-C stops it.' : 'Not serving (--no-serve); `npx vostro serve` starts the HTTP API.',
     '',
   ].join('\n');
 }
