@@ -1,10 +1,10 @@
 import type { Static } from '@sinclair/typebox';
-import type { LedgerTotals as LedgerTotalsValue, VerifyReport as VerifyReportValue } from '../ledger/verify.js';
+import type { VerifyReport as VerifyReportValue } from '../ledger/verify.js';
 import { AccountFlags, hasFlag, TransferFlags } from '../ledger/flags.js';
 import { ZERO_ID } from '../ledger/ids.js';
 import { accountKindName, type Account as AccountValue, type StoredTransfer } from '../ledger/model.js';
-import { amountText, availableMinor, currencyCode, isoTime, netPostedMinor, transferKind } from '../cli/format.js';
-import type { Account, AccountBalance, Balances, LedgerTotals, Transfer, VerifyReport } from './schemas.js';
+import { amountText, availableMinor, currencyCode, isoTime, netPostedMinor, transferKind, ledgerTotalsJson } from '../cli/format.js';
+import type { Account, AccountBalance, Balances, Transfer, VerifyReport } from './schemas.js';
 
 /**
  * Ledger values as the API shows them. Amounts are decimal strings in major units, 64-bit
@@ -73,20 +73,7 @@ export function transferJson(transfer: StoredTransfer): Static<typeof Transfer> 
   };
 }
 
-function totalsJson(totals: LedgerTotalsValue): Static<typeof LedgerTotals> {
-  const amount = (minor: bigint): string => amountText(minor, totals.ledger);
-  return {
-    currency: totals.currency,
-    ledger: totals.ledger,
-    accounts: totals.accounts,
-    debitsPosted: amount(totals.debitsPosted),
-    creditsPosted: amount(totals.creditsPosted),
-    debitsPending: amount(totals.debitsPending),
-    creditsPending: amount(totals.creditsPending),
-  };
-}
-
 export function verifyReportJson(report: VerifyReportValue): Static<typeof VerifyReport> {
   const { ok, journalEntries, accounts, transfers, problems } = report;
-  return { ok, journalEntries, accounts, transfers, ledgers: report.ledgers.map(totalsJson), problems };
+  return { ok, journalEntries, accounts, transfers, ledgers: report.ledgers.map(ledgerTotalsJson), problems };
 }

@@ -2,6 +2,7 @@ import { currencyByLedger, formatAmount } from '../ledger/currency.js';
 import { accountFlagNames, flagNames, TransferFlags } from '../ledger/flags.js';
 import { ZERO_ID } from '../ledger/ids.js';
 import { accountKindName, type Account, type StoredTransfer, type Transfer } from '../ledger/model.js';
+import type { LedgerTotals } from '../ledger/verify.js';
 
 /**
  * How ledger values look on the command line, shared by the table and the JSON forms so the two
@@ -106,5 +107,19 @@ export function transferJson(transfer: StoredTransfer) {
     timestamp: transfer.timestamp.toString(),
     pendingStatus: transfer.pendingStatus ?? null,
     expiresAt: transfer.expiresAt !== undefined && transfer.expiresAt !== 0n ? isoTime(transfer.expiresAt) : null,
+  };
+}
+
+/** One currency's totals from the verifier, amounts as decimal strings (the CLI's --json and the API). */
+export function ledgerTotalsJson(totals: LedgerTotals) {
+  const amount = (minor: bigint): string => amountText(minor, totals.ledger);
+  return {
+    currency: totals.currency,
+    ledger: totals.ledger,
+    accounts: totals.accounts,
+    debitsPosted: amount(totals.debitsPosted),
+    creditsPosted: amount(totals.creditsPosted),
+    debitsPending: amount(totals.debitsPending),
+    creditsPending: amount(totals.creditsPending),
   };
 }

@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { recordingIo } from '../io.js';
 import { runCli } from '../program.js';
 import { createAccount, tempDb, vostro, vostroOk } from './cli.test-helper.js';

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
-import { verifyLedger, type LedgerTotals, type VerifyReport } from '../../ledger/verify.js';
-import { amountText } from '../format.js';
+import { verifyLedger, type VerifyReport } from '../../ledger/verify.js';
+import { ledgerTotalsJson } from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import { addDbOption, commandAction, printJson, renderTable, runLedgerCommand } from '../ledger-context.js';
@@ -56,21 +56,8 @@ function progressBar(io: CliIo): SingleBar {
   return bar;
 }
 
-function totalsJson(totals: LedgerTotals) {
-  const amount = (minor: bigint): string => amountText(minor, totals.ledger);
-  return {
-    currency: totals.currency,
-    ledger: totals.ledger,
-    accounts: totals.accounts,
-    debitsPosted: amount(totals.debitsPosted),
-    creditsPosted: amount(totals.creditsPosted),
-    debitsPending: amount(totals.debitsPending),
-    creditsPending: amount(totals.creditsPending),
-  };
-}
-
 function printReport(io: CliIo, report: VerifyReport, json: boolean): void {
-  const ledgers = report.ledgers.map(totalsJson);
+  const ledgers = report.ledgers.map(ledgerTotalsJson);
   if (json) {
     const { ok, journalEntries, accounts, transfers, problems } = report;
     printJson(io, { ok, journalEntries, accounts, transfers, ledgers, problems });

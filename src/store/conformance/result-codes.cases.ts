@@ -6,7 +6,7 @@ import { MAX_ID, ZERO_ID, type AccountId, type TransferId } from '../../ledger/i
 import { BATCH_MAX } from '../../ledger/model.js';
 import { CREATE_ACCOUNT_RESULTS, CREATE_TRANSFER_RESULTS, type CreateAccountResult, type CreateTransferResult } from '../../ledger/results.js';
 import { verifyLedger } from '../../ledger/verify.js';
-import { accountInput, INR, LedgerFixture, RUB, transferInput, type StoreFactory } from './fixtures.js';
+import { accountInput, LedgerFixture, RUB, transferInput, type StoreFactory } from './fixtures.js';
 
 const seenAccountResults = new Set<CreateAccountResult>();
 const seenTransferResults = new Set<CreateTransferResult>();

@@ -5,7 +5,7 @@ import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { AccountQuery, AccountTransfersQuery, LedgerStore, WriteTransaction } from '../store.js';
 import { createPool, parsePostgresUrl, type PostgresTarget } from './connection.js';
 import { migrate } from './migrations.js';
-import { PostgresTransaction, uuidsOnly } from './postgres-transaction.js';
+import { uuidsOnly } from './postgres-transaction.js';
 import {
   ACCOUNT_COLUMNS, accountFromRow, journalFromRow, TRANSFER_COLUMNS, TRANSFER_FROM, transferFromRow, uuidArray,
   type AccountRow, type JournalRow, type TransferRow,

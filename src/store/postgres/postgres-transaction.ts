@@ -1,12 +1,12 @@
 import type pg from 'pg';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
-import { isUuid, ZERO_ID, type AccountId, type TransferId } from '../../ledger/ids.js';
+import { isUuid, type AccountId, type TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import { BatchWrite } from './batch-write.js';
 import type { WriteTransaction } from '../store.js';
 import {
-  ACCOUNT_COLUMNS, accountFromRow, numberArray, PENDING_STATUS_CODES, textArray, TRANSFER_COLUMNS, TRANSFER_FROM, transferFromRow, uuidArray,
+  ACCOUNT_COLUMNS, accountFromRow, numberArray, textArray, TRANSFER_COLUMNS, TRANSFER_FROM, transferFromRow, uuidArray,
   type AccountRow, type TransferRow,
 } from './rows.js';
 

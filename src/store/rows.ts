@@ -1,0 +1,86 @@
+import { ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';
+import type { Account, PendingStatus, StoredTransfer } from '../ledger/model.js';
+
+/**
+ * Rows of the accounts and transfers tables as both stores read them, and the one mapping to the
+ * ledger's values. Column names and meanings are the same in SQLite and PostgreSQL; small integers
+ * come back as bigint from SQLite (safe integers) and as number from PostgreSQL (int2/int4).
+ */
+type SmallInteger = number | bigint;
+
+export interface AccountRow {
+  timestamp: bigint;
+  id: string;
+  ledger: SmallInteger;
+  code: SmallInteger;
+  flags: SmallInteger;
+  owner: string;
+  reference: string;
+  user_data_64: bigint;
+  user_data_32: SmallInteger;
+  debits_pending: bigint;
+  debits_posted: bigint;
+  credits_pending: bigint;
+  credits_posted: bigint;
+}
+
+export interface TransferRow {
+  timestamp: bigint;
+  id: string;
+  debit_account_id: string;
+  credit_account_id: string;
+  amount: bigint;
+  pending_id: string | null;
+  ledger: SmallInteger;
+  code: SmallInteger;
+  flags: SmallInteger;
+  timeout: SmallInteger;
+  reference: string;
+  user_data_64: bigint;
+  user_data_32: SmallInteger;
+  /** From the pending_transfers table: null for a transfer that is not pending. */
+  status: SmallInteger | null;
+  expires_at: bigint | null;
+}
+
+/** What became of a pending transfer, as stored in pending_transfers.status. */
+export const PENDING_STATUS_CODES: Record<PendingStatus, number> = { pending: 1, posted: 2, voided: 3, expired: 4 };
+const PENDING_STATUS_BY_CODE: readonly (PendingStatus | undefined)[] = [undefined, 'pending', 'posted', 'voided', 'expired'];
+
+export function accountFromRow(row: AccountRow): Account {
+  return {
+    id: row.id as AccountId,
+    ledger: Number(row.ledger),
+    code: Number(row.code),
+    flags: Number(row.flags),
+    owner: row.owner,
+    reference: row.reference,
+    userData64: row.user_data_64,
+    userData32: Number(row.user_data_32),
+    timestamp: row.timestamp,
+    debitsPending: row.debits_pending,
+    debitsPosted: row.debits_posted,
+    creditsPending: row.credits_pending,
+    creditsPosted: row.credits_posted,
+  };
+}
+
+export function transferFromRow(row: TransferRow): StoredTransfer {
+  const transfer: StoredTransfer = {
+    id: row.id as TransferId,
+    debitAccountId: row.debit_account_id as AccountId,
+    creditAccountId: row.credit_account_id as AccountId,
+    amount: row.amount,
+    pendingId: (row.pending_id ?? ZERO_ID) as TransferId,
+    ledger: Number(row.ledger),
+    code: Number(row.code),
+    flags: Number(row.flags),
+    timeoutSeconds: Number(row.timeout),
+    reference: row.reference,
+    userData64: row.user_data_64,
+    userData32: Number(row.user_data_32),
+    timestamp: row.timestamp,
+  };
+  if (row.status === null) return transfer;
+  return { ...transfer, pendingStatus: PENDING_STATUS_BY_CODE[Number(row.status)], expiresAt: row.expires_at ?? 0n };
+}
