@@ -7,6 +7,7 @@ import { GENESIS_HASH, hashAccounts, hashTransfers, type JournalEntry } from './
 import { mapView } from './ledger-view.js';
 import { BATCH_MAX, type Account, type AccountInput, type StoredTransfer, type TransferInput } from './model.js';
 import type { CreateAccountResult, CreateTransferResult } from './results.js';
+import type { AuditEntry, JsonObject, RecordPut, StoredRecord } from '../store/records.js';
 
 /** A whole batch refused before any item is looked at. */
 export type BatchError = 'batch_too_large';
@@ -21,6 +22,31 @@ export interface LedgerOptions {
   readonly clock?: Clock;
 }
 
+/** What goes with a batch into its transaction besides the ledger's rows. */
+export interface BatchExtras {
+  /** Audit entries written in the same transaction as the batch (and only if it commits). */
+  readonly audit?: readonly AuditEntry[];
+}
+
+/**
+ * One write transaction of the hub: at most one ledger batch together with documents and audit
+ * entries, all committed together or not at all (see `Ledger.transact`).
+ */
+export interface LedgerTransaction {
+  /** The clock reading taken when the transaction began, ns. */
+  readonly nowNs: bigint;
+  /** The timestamp of the newest ledger write before this transaction (0 for an empty ledger): everything at or before it is earlier. */
+  lastTimestamp(): Promise<bigint>;
+  createAccounts(events: readonly AccountInput[]): Promise<CreateAccountResult[]>;
+  createTransfers(events: readonly TransferInput[]): Promise<CreateTransferResult[]>;
+  /** Balances as of this point of the transaction (including its own batch). */
+  accounts(ids: readonly AccountId[]): Promise<ReadonlyMap<AccountId, Account>>;
+  getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>>;
+  getRecord(collection: string, key: string): Promise<JsonObject | undefined>;
+  putRecords(puts: readonly RecordPut[]): Promise<void>;
+  appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+}
+
 /**
  * The ledger service: runs the pure rules inside one store transaction per batch, assigns the
  * strictly increasing timestamps, voids expired pending transfers and appends the hash-chained
@@ -33,22 +59,69 @@ export class Ledger {
     this.clock = options.clock ?? systemClock();
   }
 
-  async createAccounts(events: readonly AccountInput[]): Promise<BatchOutcome<CreateAccountResult>> {
+  async createAccounts(events: readonly AccountInput[], extras: BatchExtras = {}): Promise<BatchOutcome<CreateAccountResult>> {
     if (events.length > BATCH_MAX) return { ok: false, error: 'batch_too_large' };
     if (events.length === 0) return { ok: true, results: [] };
-    const results = await this.exclusive((transaction) => this.createAccountsIn(transaction, events));
+    const results = await this.exclusive(async (transaction) => {
+      const results = await this.createAccountsIn(transaction, events);
+      await appendAudit(transaction, extras);
+      return results;
+    });
     return { ok: true, results };
   }
 
-  async createTransfers(events: readonly TransferInput[]): Promise<BatchOutcome<CreateTransferResult>> {
+  async createTransfers(events: readonly TransferInput[], extras: BatchExtras = {}): Promise<BatchOutcome<CreateTransferResult>> {
     if (events.length > BATCH_MAX) return { ok: false, error: 'batch_too_large' };
     if (events.length === 0) return { ok: true, results: [] };
+    const run = (lookupIds: boolean) => async (transaction: WriteTransaction): Promise<CreateTransferResult[]> => {
+      const results = await this.createTransfersIn(transaction, events, lookupIds);
+      await appendAudit(transaction, extras);
+      return results;
+    };
     try {
-      return { ok: true, results: await this.exclusive((transaction) => this.createTransfersIn(transaction, events, false)) };
+      return { ok: true, results: await this.exclusive(run(false)) };
     } catch (error) {
       if (!(error instanceof DuplicateTransferIdError)) throw error;
-      return { ok: true, results: await this.exclusive((transaction) => this.createTransfersIn(transaction, events, true)) };
+      return { ok: true, results: await this.exclusive(run(true)) };
     }
+  }
+
+  /**
+   * Runs `work` as one write transaction: at most one ledger batch (accounts or transfers, with
+   * every id looked up) plus documents and audit entries, committed together or, if `work` throws,
+   * not at all. Transactions are ordered with every other batch, so `lastTimestamp()` is a true
+   * boundary: every transfer is either at or before it, or after everything this transaction
+   * writes. `work` may be run again (after a conflict), so it must not have other side effects.
+   */
+  async transact<T>(work: (transaction: LedgerTransaction) => Promise<T>): Promise<T> {
+    return this.exclusive(async (store) => {
+      const nowNs = this.clock.nowNs();
+      let batches = 0;
+      const oneBatch = (): void => {
+        batches += 1;
+        if (batches > 1) throw new Error('bug: one ledger batch per transaction (combine the events into one batch)');
+      };
+      const transaction: LedgerTransaction = {
+        nowNs,
+        lastTimestamp: async () => (await store.lastJournalEntry())?.lastTimestamp ?? 0n,
+        createAccounts: async (events) => {
+          oneBatch();
+          if (events.length > BATCH_MAX) throw new Error(`bug: ${events.length} accounts in one transaction`);
+          return events.length === 0 ? [] : this.createAccountsIn(store, events);
+        },
+        createTransfers: async (events) => {
+          oneBatch();
+          if (events.length > BATCH_MAX) throw new Error(`bug: ${events.length} transfers in one transaction`);
+          return events.length === 0 ? [] : this.createTransfersIn(store, events, true);
+        },
+        accounts: (ids) => store.loadAccounts(ids),
+        getRecords: (collection, keys) => store.getRecords(collection, keys),
+        getRecord: async (collection, key) => (await store.getRecords(collection, [key])).get(key)?.value,
+        putRecords: (puts) => store.putRecords(puts, nowNs),
+        appendAudit: (entries) => store.appendAudit(entries),
+      };
+      return work(transaction);
+    });
   }
 
   /** Voids every pending transfer whose timeout has passed; returns how many. */
@@ -173,4 +246,8 @@ export class Ledger {
       hash: hashTransfers(prevHash, created),
     });
   }
+}
+
+async function appendAudit(transaction: WriteTransaction, extras: BatchExtras): Promise<void> {
+  if (extras.audit !== undefined && extras.audit.length > 0) await transaction.appendAudit(extras.audit);
 }

@@ -1,5 +1,6 @@
 import { ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';
 import type { Account, PendingStatus, StoredTransfer } from '../ledger/model.js';
+import type { JsonObject, StoredAuditEntry, StoredRecord } from './records.js';
 
 /**
  * Rows of the accounts and transfers tables as both stores read them, and the one mapping to the
@@ -83,4 +84,42 @@ export function transferFromRow(row: TransferRow): StoredTransfer {
   };
   if (row.status === null) return transfer;
   return { ...transfer, pendingStatus: PENDING_STATUS_BY_CODE[Number(row.status)], expiresAt: row.expires_at ?? 0n };
+}
+
+/** A records row as both stores return it (the value as JSON text). */
+export interface RecordRow {
+  collection: string;
+  key: string;
+  value: string | JsonObject;
+  updated_at: bigint;
+}
+
+export function recordFromRow(row: RecordRow): StoredRecord {
+  return { collection: row.collection, key: row.key, value: typeof row.value === 'string' ? (JSON.parse(row.value) as JsonObject) : row.value, updatedAt: row.updated_at };
+}
+
+export interface AuditRow {
+  seq: bigint;
+  at: bigint;
+  actor: string;
+  role: string;
+  key_id: string | null;
+  request_id: string | null;
+  action: string;
+  target: string | null;
+  detail: string | JsonObject;
+}
+
+export function auditFromRow(row: AuditRow): StoredAuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    role: row.role,
+    ...(row.key_id === null ? {} : { keyId: row.key_id }),
+    ...(row.request_id === null ? {} : { requestId: row.request_id }),
+    action: row.action,
+    ...(row.target === null ? {} : { target: row.target }),
+    detail: typeof row.detail === 'string' ? (JSON.parse(row.detail) as JsonObject) : row.detail,
+  };
 }

@@ -2,6 +2,7 @@ import type { AccountId, TransferId } from '../ledger/ids.js';
 import type { JournalEntry } from '../ledger/journal.js';
 import type { Account, PendingStatus, StoredTransfer } from '../ledger/model.js';
 import type { PendingResolution } from '../ledger/create-transfers.js';
+import type { AuditQuery, AuditEntry, RecordPut, RecordQuery, StoredAuditEntry, StoredRecord } from './records.js';
 
 /**
  * The narrow interface every store implements (SQLite embedded, PostgreSQL for servers). A store
@@ -43,6 +44,13 @@ export interface LedgerStore {
   storedAccountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]>;
   counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }>;
 
+  /** Documents of the hub's other state (see records.ts) as committed, those of `keys` that exist. */
+  getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>>;
+  /** Documents of a collection in key order, a page at a time. */
+  listRecords(query: RecordQuery): Promise<StoredRecord[]>;
+  /** The audit log in order, oldest first. */
+  auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]>;
+
   close(): Promise<void>;
 }
 
@@ -79,6 +87,12 @@ export interface WriteTransaction {
   updateBalances(accounts: Iterable<Account>): Promise<void>;
   resolvePending(resolutions: readonly PendingResolution[]): Promise<void>;
   appendJournal(entry: JournalEntry): Promise<void>;
+  /** Documents as this transaction sees them: committed, or written earlier in the same order of writes. */
+  getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>>;
+  /** Writes whole documents (insert or replace); they commit with everything else of the transaction. */
+  putRecords(puts: readonly RecordPut[], updatedAt: bigint): Promise<void>;
+  /** Appends to the audit log, in the same transaction. */
+  appendAudit(entries: readonly AuditEntry[]): Promise<void>;
 }
 
 export type { PendingStatus };

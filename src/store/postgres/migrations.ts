@@ -104,6 +104,35 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION vostro_append_only();
     `,
   },
+  {
+    version: 2,
+    name: 'records and audit log',
+    // The hub's documents (../records.ts) and the append-only audit log, as in SQLite's version 3.
+    sql: `
+      CREATE TABLE records (
+        collection text NOT NULL,
+        key text NOT NULL,
+        value jsonb NOT NULL,
+        updated_at int8 NOT NULL,
+        PRIMARY KEY (collection, key)
+      );
+
+      CREATE TABLE audit_log (
+        seq int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at int8 NOT NULL,
+        actor text NOT NULL,
+        role text NOT NULL,
+        key_id text,
+        request_id text,
+        action text NOT NULL,
+        target text,
+        detail jsonb NOT NULL
+      );
+      CREATE INDEX audit_log_actor ON audit_log (actor, seq);
+      CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION vostro_append_only();
+    `,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

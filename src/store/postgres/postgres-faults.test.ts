@@ -56,6 +56,9 @@ function withHookAfterLoad(store: LedgerStore, hook: () => Promise<void>): Ledge
         updateBalances: (accounts) => transaction.updateBalances(accounts),
         resolvePending: (resolutions) => transaction.resolvePending(resolutions),
         appendJournal: (entry) => transaction.appendJournal(entry),
+        getRecords: (collection, keys) => transaction.getRecords(collection, keys),
+        putRecords: (puts, updatedAt) => transaction.putRecords(puts, updatedAt),
+        appendAudit: (entries) => transaction.appendAudit(entries),
       };
       return work(hooked);
     });

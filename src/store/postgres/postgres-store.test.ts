@@ -1,6 +1,7 @@
 import { crashCases } from '../conformance/crash.cases.js';
 import type { StoreFactory } from '../conformance/fixtures.js';
 import { modelCases } from '../conformance/model.cases.js';
+import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import { PostgresStore } from './postgres-store.js';
 import { postgresTests } from './test-database.js';
@@ -13,6 +14,7 @@ await postgresTests('postgres conformance', (schemas) => {
   };
   resultCodeCases(postgresFactory);
   modelCases(postgresFactory);
+  recordCases(postgresFactory);
   const crashUrl = schemas.next();
   crashCases('postgres', () => crashUrl);
 });

@@ -11,6 +11,8 @@ import {
   type AccountRow, type JournalRow, type TransferRow,
 } from './rows.js';
 import { PostgresConnectionError, runWriteTransaction } from './write-transaction.js';
+import type { AuditQuery, RecordQuery, StoredAuditEntry, StoredRecord } from '../records.js';
+import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database, optionally `?schema=name` (default `public`). */
@@ -162,6 +164,29 @@ export class PostgresStore implements LedgerStore {
     );
     const row = rows[0];
     return { accounts: Number(row?.accounts ?? 0n), transfers: Number(row?.transfers ?? 0n), journalEntries: Number(row?.journal ?? 0n) };
+  }
+
+  async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {
+    const rows = await this.rows<RecordRow>('SELECT * FROM records WHERE collection = $1 AND key = ANY($2::text[])', [collection, [...new Set(keys)]]);
+    return new Map(rows.map((row) => [row.key, recordFromRow(row)]));
+  }
+
+  /** `COLLATE "C"` orders keys as byte strings, as SQLite does. */
+  async listRecords(query: RecordQuery): Promise<StoredRecord[]> {
+    const prefix = query.prefix ?? '';
+    const rows = await this.rows<RecordRow>(
+      `SELECT * FROM records WHERE collection = $1 AND key COLLATE "C" > $2 AND left(key, length($3)) = $3 ORDER BY key COLLATE "C" LIMIT $4`,
+      [query.collection, query.afterKey ?? '', prefix, query.limit],
+    );
+    return rows.map(recordFromRow);
+  }
+
+  async auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]> {
+    const after = query.afterSeq ?? 0n;
+    const rows = query.actor === undefined
+      ? await this.rows<AuditRow>('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, query.limit])
+      : await this.rows<AuditRow>('SELECT * FROM audit_log WHERE actor = $1 AND seq > $2 ORDER BY seq LIMIT $3', [query.actor, after, query.limit]);
+    return rows.map(auditFromRow);
   }
 
   /** Waits for the batches already handed in, then closes every connection. */

@@ -5,6 +5,8 @@ import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import { BatchWrite } from './batch-write.js';
 import type { WriteTransaction } from '../store.js';
+import { checkRecordPut, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
+import { recordFromRow, type RecordRow } from '../rows.js';
 import {
   ACCOUNT_COLUMNS, accountFromRow, numberArray, textArray, TRANSFER_COLUMNS, TRANSFER_FROM, transferFromRow, uuidArray,
   type AccountRow, type TransferRow,
@@ -43,6 +45,10 @@ export function uuidsOnly(ids: Iterable<string>): string[] {
  */
 export class PostgresTransaction implements WriteTransaction {
   private readonly batch = new BatchWrite();
+  /** Documents written by this transaction, by collection and key, sent with `flush`. */
+  private readonly records = new Map<string, Map<string, StoredRecord>>();
+  private readonly audit: AuditEntry[] = [];
+  private readonly loaded = new Map<AccountId, Account>();
 
   /**
    * `head` is the newest journal entry and `earliestExpiry` the earliest expiry of a pending
@@ -57,10 +63,20 @@ export class PostgresTransaction implements WriteTransaction {
   /** Locks the rows in id order, so two writers that both lock several accounts never deadlock. */
   async loadAccounts(ids: readonly AccountId[]): Promise<ReadonlyMap<AccountId, Account>> {
     const found = new Map<AccountId, Account>();
-    const wanted = uuidsOnly(ids);
+    // Accounts this transaction loaded before are returned as the same objects: the rules change
+    // balances in place, and those changes are only sent to the server at `flush`.
+    const wanted = uuidsOnly(ids).filter((id) => {
+      const loaded = this.loaded.get(id as AccountId);
+      if (loaded !== undefined) found.set(id as AccountId, loaded);
+      return loaded === undefined;
+    });
     if (wanted.length === 0) return found;
     const { rows } = await this.client.query<AccountRow>({ ...SQL.lockAccounts, values: [uuidArray(wanted)] });
-    for (const row of rows) found.set(row.id as AccountId, accountFromRow(row));
+    for (const row of rows) {
+      const account = accountFromRow(row);
+      found.set(row.id as AccountId, account);
+      this.loaded.set(row.id as AccountId, account);
+    }
     return found;
   }
 
@@ -120,6 +136,40 @@ export class PostgresTransaction implements WriteTransaction {
     return Promise.resolve();
   }
 
+  async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {
+    const found = new Map<string, StoredRecord>();
+    const written = this.records.get(collection);
+    const missing = [...new Set(keys)].filter((key) => {
+      const record = written?.get(key);
+      if (record !== undefined) found.set(key, record);
+      return record === undefined;
+    });
+    if (missing.length === 0) return found;
+    const { rows } = await this.client.query<RecordRow>('SELECT * FROM records WHERE collection = $1 AND key = ANY($2::text[]) FOR UPDATE', [collection, missing]);
+    for (const row of rows) found.set(row.key, recordFromRow(row));
+    return found;
+  }
+
+  putRecords(puts: readonly RecordPut[], updatedAt: bigint): Promise<void> {
+    for (const put of puts) {
+      checkRecordPut(put);
+      let collection = this.records.get(put.collection);
+      if (collection === undefined) this.records.set(put.collection, (collection = new Map()));
+      collection.set(put.key, { collection: put.collection, key: put.key, value: put.value, updatedAt });
+    }
+    return Promise.resolve();
+  }
+
+  appendAudit(entries: readonly AuditEntry[]): Promise<void> {
+    this.audit.push(...entries);
+    return Promise.resolve();
+  }
+
+  /** True when the transaction writes documents or audit entries, which have no journal entry to check a lost COMMIT by. */
+  get writesRecords(): boolean {
+    return this.records.size > 0 || this.audit.length > 0;
+  }
+
   /** The journal entry this transaction appends, so a commit whose outcome is unknown can be checked. */
   get appended(): JournalEntry | undefined {
     return this.batch.journal;
@@ -130,7 +180,28 @@ export class PostgresTransaction implements WriteTransaction {
    * unique violation, which the store turns into DuplicateTransferIdError after the rollback.
    */
   async flush(): Promise<void> {
-    if (this.batch.empty) return;
-    await this.client.query(this.batch.toQuery());
+    if (!this.batch.empty) await this.client.query(this.batch.toQuery());
+    const records = [...this.records.values()].flatMap((collection) => [...collection.values()]);
+    if (records.length > 0) {
+      await this.client.query({
+        name: 'vostro_put_records',
+        text: `INSERT INTO records (collection, key, value, updated_at)
+          SELECT c, k, v::jsonb, u FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS r(c, k, v, u)
+          ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        values: [records.map((r) => r.collection), records.map((r) => r.key), records.map((r) => JSON.stringify(r.value)), records.map((r) => r.updatedAt.toString())],
+      });
+    }
+    if (this.audit.length > 0) {
+      const column = <Value>(pick: (entry: AuditEntry) => Value): Value[] => this.audit.map(pick);
+      await this.client.query({
+        name: 'vostro_append_audit',
+        text: `INSERT INTO audit_log (at, actor, role, key_id, request_id, action, target, detail)
+          SELECT a, ac, r, k, q, x, t, d::jsonb FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS e(a, ac, r, k, q, x, t, d)`,
+        values: [
+          column((e) => e.at.toString()), column((e) => e.actor), column((e) => e.role), column((e) => e.keyId ?? null), column((e) => e.requestId ?? null),
+          column((e) => e.action), column((e) => e.target ?? null), column((e) => JSON.stringify(e.detail)),
+        ],
+      });
+    }
   }
 }

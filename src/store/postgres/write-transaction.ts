@@ -58,6 +58,9 @@ export async function runWriteTransaction<T>(pool: pg.Pool, work: (transaction: 
     // that appended none wrote nothing, and its results (all refusals) stand either way. Broken
     // before COMMIT was sent: the server rolls the transaction back when the session ends.
     const appended = transaction?.appended;
+    if (done !== undefined && appended === undefined && transaction?.writesRecords === true) {
+      throw new PostgresConnectionError(`lost the connection to PostgreSQL while committing (${describe(error)}): whether the hub records of this request were written is unknown; read them back`, 'unknown', { cause: error });
+    }
     if (done !== undefined && (appended === undefined || (await wasCommitted(pool, appended, error)))) return done.result;
     throw lostBeforeCommit(error);
   }

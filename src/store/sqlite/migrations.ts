@@ -102,4 +102,35 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       INSERT INTO ledger_state (id, balances_seq) SELECT 1, coalesce(max(seq), 0) FROM journal;
     `,
   },
+  {
+    version: 3,
+    name: 'records and audit log',
+    // The hub's documents (participants, keys, rates, quotes, windows: see ../records.ts) and the
+    // append-only audit log. Both are written by the writer thread in the same transaction as the
+    // ledger batch they go with.
+    sql: `
+      CREATE TABLE records (
+        collection TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL CHECK (json_valid(value)),
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (collection, key)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        role TEXT NOT NULL,
+        key_id TEXT,
+        request_id TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        detail TEXT NOT NULL CHECK (json_valid(detail))
+      );
+      CREATE INDEX audit_log_actor ON audit_log (actor, seq);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { crashCases } from '../conformance/crash.cases.js';
 import { modelCases } from '../conformance/model.cases.js';
+import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import type { StoreFactory } from '../conformance/fixtures.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -20,5 +21,6 @@ export const sqliteFactory: StoreFactory = {
 
 resultCodeCases(sqliteFactory);
 modelCases(sqliteFactory);
+recordCases(sqliteFactory);
 const crashFile = join(directory, 'crash.db');
 crashCases('sqlite', () => crashFile);

@@ -8,6 +8,8 @@ import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
 import { DuplicateTransferIdError, RetryableWriteError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type WriteTransaction } from '../store.js';
 import { accountFromRow, transferFromRow, type AccountRow, type TransferRow } from './rows.js';
+import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
+import { checkRecordPut, recordMapKey, type AuditQuery, type RecordQuery, type StoredAuditEntry, type StoredRecord } from '../records.js';
 import { journalFromRow, migrate, prepareStatements, previousOf, type JournalRow } from './statements.js';
 import { BackgroundCheckpointer } from './checkpointer.js';
 import { InFlight, UnitBuilder } from './staging.js';
@@ -229,7 +231,26 @@ export class SqliteStore implements LedgerStore {
         unit.setJournal(entry);
         this.lastJournal = entry;
       },
+      getRecords: async (collection, keys) => this.readRecords(collection, keys, true),
+      putRecords: async (puts, updatedAt) => {
+        for (const put of puts) checkRecordPut(put);
+        const stored = unit.addRecords(puts, updatedAt);
+        for (const record of stored) this.inFlight.records.set(recordMapKey(record.collection, record.key), { record, unit });
+      },
+      appendAudit: async (entries) => unit.addAudit(entries),
     };
+  }
+
+  /** Committed documents, overlaid (inside a write) with those of batches still in flight. */
+  private readRecords(collection: string, keys: readonly string[], withInFlight: boolean): Map<string, StoredRecord> {
+    const found = new Map<string, StoredRecord>();
+    for (const key of new Set(keys)) {
+      const staged = withInFlight ? this.inFlight.records.get(recordMapKey(collection, key)) : undefined;
+      const row = staged === undefined ? (this.statements.recordByKey.get(collection, key) as RecordRow | undefined) : undefined;
+      const record = staged?.record ?? (row === undefined ? undefined : recordFromRow(row));
+      if (record !== undefined) found.set(key, record);
+    }
+    return found;
   }
 
   private lastJournalEntry(): JournalEntry | undefined {
@@ -403,6 +424,26 @@ export class SqliteStore implements LedgerStore {
   async counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }> {
     const count = (table: string): number => Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as bigint);
     return { accounts: count('accounts'), transfers: count('transfers'), journalEntries: count('journal') };
+  }
+
+  async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {
+    return this.consistentRead(() => this.readRecords(collection, keys, false));
+  }
+
+  async listRecords(query: RecordQuery): Promise<StoredRecord[]> {
+    return this.consistentRead(() => {
+      const prefix = query.prefix ?? '';
+      const after = query.afterKey ?? '';
+      return (this.statements.recordsAfter.all(query.collection, after, prefix, prefix, query.limit) as RecordRow[]).map(recordFromRow);
+    });
+  }
+
+  async auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]> {
+    return this.consistentRead(() => {
+      const after = query.afterSeq ?? 0n;
+      const rows = query.actor === undefined ? this.statements.auditAfter.all(after, query.limit) : this.statements.auditOfActorAfter.all(query.actor, after, query.limit);
+      return (rows as AuditRow[]).map(auditFromRow);
+    });
   }
 
   /** Writes out every balance still only in memory, waits for the writer, and closes. */

@@ -2,6 +2,7 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import { encodeTransfers, type JournalEntry } from '../../ledger/journal.js';
 import type { Account, PendingStatus, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
+import { recordMapKey, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
 import { PENDING_STATUS_CODES } from './rows.js';
 import type { WriteUnit } from './writer-protocol.js';
 
@@ -15,6 +16,8 @@ export class InFlight {
   /** Pending transfers created by those units, for the expiry sweep. */
   readonly pending = new Map<TransferId, StoredTransfer>();
   readonly statuses = new Map<TransferId, PendingStatus>();
+  /** Documents written by those units, by `recordMapKey`, with the unit that wrote them last. */
+  readonly records = new Map<string, { readonly record: StoredRecord; readonly unit: UnitBuilder }>();
 
   add(unit: UnitBuilder): void {
     this.units.add(unit);
@@ -37,12 +40,16 @@ export class InFlight {
     this.units.delete(unit);
     for (const transfer of unit.pendingTransfers) this.pending.delete(transfer.id);
     for (const id of unit.resolvedIds) this.statuses.delete(id);
+    for (const key of unit.recordKeys) {
+      if (this.records.get(key)?.unit === unit) this.records.delete(key);
+    }
   }
 
   clear(): void {
     this.units.clear();
     this.pending.clear();
     this.statuses.clear();
+    this.records.clear();
   }
 }
 
@@ -50,6 +57,9 @@ export class InFlight {
 export class UnitBuilder {
   readonly pendingTransfers: StoredTransfer[] = [];
   readonly resolvedIds: TransferId[] = [];
+  readonly recordKeys: string[] = [];
+  private recordRows: unknown[] | undefined;
+  private auditRows: unknown[] | undefined;
   private records: readonly StoredTransfer[] = [];
   private byId: Map<TransferId, StoredTransfer> | undefined;
   private accounts: unknown[] | undefined;
@@ -64,7 +74,24 @@ export class UnitBuilder {
   constructor(readonly epoch: number) {}
 
   get empty(): boolean {
-    return this.journal === undefined && this.balances === undefined;
+    return this.journal === undefined && this.balances === undefined && this.recordRows === undefined && this.auditRows === undefined;
+  }
+
+  /** Stages documents and returns them as stored, for the in-flight overlay. */
+  addRecords(puts: readonly RecordPut[], updatedAt: bigint): StoredRecord[] {
+    this.recordRows ??= [];
+    return puts.map((put) => {
+      this.recordRows?.push(put.collection, put.key, JSON.stringify(put.value), updatedAt);
+      this.recordKeys.push(recordMapKey(put.collection, put.key));
+      return { collection: put.collection, key: put.key, value: put.value, updatedAt };
+    });
+  }
+
+  addAudit(entries: readonly AuditEntry[]): void {
+    this.auditRows ??= [];
+    for (const entry of entries) {
+      this.auditRows.push(entry.at, entry.actor, entry.role, entry.keyId ?? null, entry.requestId ?? null, entry.action, entry.target ?? null, JSON.stringify(entry.detail));
+    }
   }
 
   addAccounts(accounts: readonly Account[]): void {
@@ -122,6 +149,8 @@ export class UnitBuilder {
       ...(this.pending.length === 0 ? {} : { pending: BigInt64Array.from(this.pending) }),
       ...(this.resolutions.length === 0 ? {} : { resolutions: BigInt64Array.from(this.resolutions) }),
       ...(this.balances === undefined ? {} : { balances: this.balances, balancesSeq: this.balancesSeq }),
+      ...(this.recordRows === undefined ? {} : { records: this.recordRows }),
+      ...(this.auditRows === undefined ? {} : { audit: this.auditRows }),
       ...(this.journal === undefined ? {} : { journal: this.journal }),
     };
   }

@@ -66,6 +66,10 @@ export function prepareStatements(db: SqliteDatabase) {
     transferByTimestamp: prepare(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp = ?`),
     transfersByIds: new ChunkedStatement(db, 256, 1, (rows) => `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id IN (${new Array(rows).fill('?').join(', ')})`),
     transfersInRange: prepare(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp BETWEEN ? AND ? ORDER BY t.timestamp`),
+    recordByKey: prepare('SELECT * FROM records WHERE collection = ? AND key = ?'),
+    recordsAfter: prepare('SELECT * FROM records WHERE collection = ? AND key > ? AND substr(key, 1, length(?)) = ? ORDER BY key LIMIT ?'),
+    auditAfter: prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?'),
+    auditOfActorAfter: prepare('SELECT * FROM audit_log WHERE actor = ? AND seq > ? ORDER BY seq LIMIT ?'),
     balancesSeq: prepare('SELECT balances_seq FROM ledger_state WHERE id = 1'),
     earliestExpiry: prepare('SELECT min(expires_at) FROM pending_transfers WHERE status = 1 AND expires_at > 0'),
     duePending: prepare(`SELECT ${TRANSFER_COLUMNS} FROM pending_transfers p JOIN transfers t ON t.timestamp = p.timestamp

@@ -20,6 +20,10 @@ export interface WriteUnit {
   readonly balances?: BigInt64Array;
   /** With a flush: the journal entry the flushed balances are current up to. */
   readonly balancesSeq?: bigint;
+  /** Documents to insert or replace: [collection, key, valueJson, updatedAt] per document. */
+  readonly records?: unknown[];
+  /** Audit entries: [at, actor, role, keyId, requestId, action, target, detailJson] per entry. */
+  readonly audit?: unknown[];
   /** [seq, kind, firstTimestamp, lastTimestamp, count, prevHash, hash]. */
   readonly journal?: readonly [bigint, string, bigint, bigint, number, Uint8Array, Uint8Array];
 }

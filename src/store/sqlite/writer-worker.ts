@@ -104,7 +104,7 @@ function fail(units: readonly WriteUnit[], culprit: WriteUnit | undefined, failu
  */
 function restartWalWhenFull(units: readonly WriteUnit[]): void {
   for (const unit of units) {
-    walBytesSinceRestart += PAGE_BYTES + 2 * (unit.transfers?.byteLength ?? 0) + 8 * (unit.balances?.length ?? 0) * 4;
+    walBytesSinceRestart += PAGE_BYTES + 2 * (unit.transfers?.byteLength ?? 0) + 8 * (unit.balances?.length ?? 0) * 4 + 64 * ((unit.records?.length ?? 0) + (unit.audit?.length ?? 0));
   }
   if (walBytesSinceRestart < options.walRestartBytes) return;
   walBytesSinceRestart = 0;
@@ -126,6 +126,10 @@ function apply(unit: WriteUnit): void {
     statements.updateBalances.run(balances[index + 1], balances[index + 2], balances[index + 3], balances[index + 4], balances[index + 5], balances[index]);
   }
   if (unit.balancesSeq !== undefined) statements.setBalancesSeq.run(unit.balancesSeq);
+  const records = unit.records ?? [];
+  for (let index = 0; index < records.length; index += 4) statements.putRecord.run(records.slice(index, index + 4));
+  const audit = unit.audit ?? [];
+  for (let index = 0; index < audit.length; index += 8) statements.insertAudit.run(audit.slice(index, index + 8));
   if (unit.journal !== undefined) {
     const [seq, kind, first, last, count, prevHash, hash] = unit.journal;
     statements.insertJournal.run(seq, kind, first, last, count, Buffer.from(prevHash), Buffer.from(hash));
@@ -155,6 +159,9 @@ function prepare(database: SqliteDatabase) {
     updateBalances: statement(`UPDATE accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?, credits_posted = ?,
       last_transfer = ? WHERE timestamp = ?`),
     setBalancesSeq: statement('UPDATE ledger_state SET balances_seq = ? WHERE id = 1'),
+    putRecord: statement(`INSERT INTO records (collection, key, value, updated_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
+    insertAudit: statement('INSERT INTO audit_log (at, actor, role, key_id, request_id, action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     insertJournal: statement('INSERT INTO journal (seq, kind, first_timestamp, last_timestamp, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
   };
 }
