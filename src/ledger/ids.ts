@@ -79,10 +79,19 @@ export function randomTransferId(): TransferId {
 
 /** The id the ledger gives the void it writes when a pending transfer times out. */
 export function expiryTransferId(pendingId: TransferId): TransferId {
-  const bytes = createHash('sha256').update(`vostro:expiry:${pendingId}`).digest().subarray(0, 16);
+  return derivedId(`vostro:expiry:${pendingId}`) as TransferId;
+}
+
+/**
+ * An id derived from a name (UUIDv8, the first 128 bits of its SHA-256, version and variant set):
+ * the same name always gives the same id, so an operation retried with the same name finds what
+ * its first attempt created (the ledger answers `exists`) instead of creating it twice.
+ */
+export function derivedId(name: string): string {
+  const bytes = createHash('sha256').update(name).digest().subarray(0, 16);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80; // version 8: custom, derived
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  return idFromBytes(bytes) as TransferId;
+  return idFromBytes(bytes);
 }
 
 export function idToBytes(id: string): Buffer {

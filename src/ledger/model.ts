@@ -14,6 +14,8 @@ export const AccountKind = {
   suspense: 7,
   investment: 8,
   hub: 9,
+  /** A bank's remaining net debit headroom in the open settlement window (see src/settlement/caps.ts). */
+  netDebitCap: 10,
 } as const;
 export type AccountKindName = keyof typeof AccountKind;
 export const accountKindNames = Object.keys(AccountKind) as AccountKindName[];

@@ -1,0 +1,62 @@
+import { currencyByCode } from '../ledger/currency.js';
+import { HubError, invalidField } from '../hub/errors.js';
+
+/**
+ * Who takes part in clearing. Banks (in India or Russia) settle at the hub; FX providers quote and
+ * hold liquidity in both currencies and settle like banks; corporates are customers of a bank and
+ * hold customer accounts there; the hub is the operator itself. Every party is named: nothing in
+ * vostro moves money for an account whose owner is not a registered participant.
+ */
+export const PARTICIPANT_KINDS = ['bank', 'fx_provider', 'corporate', 'hub'] as const;
+export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
+
+export const PARTICIPANT_ID = /^[a-z][a-z0-9-]{1,39}$/;
+export const HUB_ID = 'hub';
+
+export interface Participant {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: ParticipantKind;
+  /** ISO 3166-1 alpha-2, e.g. IN, RU. */
+  readonly country: string;
+  /** For a corporate: the bank that keeps its accounts and settles for it. */
+  readonly bank?: string;
+  /** ISO 4217 codes of the currencies it holds accounts in. */
+  readonly currencies: readonly string[];
+  readonly status: 'active' | 'suspended';
+  /** ISO 8601. */
+  readonly createdAt: string;
+}
+
+export interface ParticipantInput {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: ParticipantKind;
+  readonly country: string;
+  readonly bank?: string;
+  readonly currencies: readonly string[];
+}
+
+const COUNTRY = /^[A-Z]{2}$/;
+
+/** Checks shape and values; the registry checks what needs the store (a corporate's bank exists). */
+export function validateParticipantInput(input: ParticipantInput): ParticipantInput {
+  if (typeof input.id !== 'string' || !PARTICIPANT_ID.test(input.id)) {
+    throw invalidField('id', 'a participant id is 2 to 40 characters: a lower-case letter, then lower-case letters, digits or hyphens');
+  }
+  if (input.id === HUB_ID && input.kind !== 'hub') throw invalidField('id', `"${HUB_ID}" is the hub's own id`);
+  if (typeof input.name !== 'string' || input.name.trim().length === 0 || input.name.length > 120) throw invalidField('name', 'a name of 1 to 120 characters is required');
+  if (!PARTICIPANT_KINDS.includes(input.kind)) throw invalidField('kind', `kind must be one of ${PARTICIPANT_KINDS.join(', ')}`);
+  if (typeof input.country !== 'string' || !COUNTRY.test(input.country)) throw invalidField('country', 'country is an ISO 3166-1 alpha-2 code in capitals, e.g. IN or RU');
+  if (input.kind === 'bank' && input.country !== 'IN' && input.country !== 'RU') throw invalidField('country', 'a bank in the rupee–rouble corridor is in India (IN) or Russia (RU)');
+  if (input.kind === 'corporate' && (input.bank === undefined || !PARTICIPANT_ID.test(input.bank))) throw invalidField('bank', 'a corporate names the bank that keeps its accounts');
+  if (input.kind !== 'corporate' && input.bank !== undefined) throw invalidField('bank', 'only a corporate names a bank');
+  if (!Array.isArray(input.currencies) || input.currencies.length === 0 || input.currencies.length > 8) throw invalidField('currencies', 'one to eight currencies are required');
+  const currencies = input.currencies.map((code, index) => {
+    const currency = typeof code === 'string' ? currencyByCode(code) : undefined;
+    if (currency === undefined || currency.code !== code) throw new HubError('unknown_currency', `currencies[${index}]: ${JSON.stringify(code)} is not a supported ISO 4217 code`, `currencies/${index}`);
+    return currency.code;
+  });
+  if (new Set(currencies).size !== currencies.length) throw invalidField('currencies', 'a currency is listed twice');
+  return { ...input, name: input.name.trim(), currencies };
+}
