@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { ApiKeys } from '../access/api-keys.js';
+import { CLI_ACTOR, type ActorRole } from '../hub/actor.js';
 import { Ledger } from '../ledger/ledger.js';
+import { ParticipantRegistry } from '../participants/registry.js';
 import { newAccountId, newTransferId } from '../ledger/ids.js';
 import { verifyLedger } from '../ledger/verify.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -14,35 +17,54 @@ import { buildServer } from './server.js';
 /**
  * A server on a real SQLite file in a temporary directory, and `call`, which injects a request
  * and checks the response against the OpenAPI description the server itself serves: every route
- * test is therefore also a test that the description tells the truth.
+ * test is therefore also a test that the description tells the truth. Requests carry an operator
+ * key unless they say otherwise (`key: null` for none, or another key).
  */
 export interface TestApi {
   readonly app: FastifyInstance;
   readonly store: SqliteStore;
-  call(options: InjectOptions): Promise<LightMyRequestResponse & { json<T = Record<string, any>>(): T }>;
+  readonly ledger: Ledger;
+  readonly keys: ApiKeys;
+  readonly participants: ParticipantRegistry;
+  /** An operator key, sent with every `call` by default. */
+  readonly operatorKey: string;
+  call(options: TestCall): Promise<LightMyRequestResponse & { json<T = Record<string, any>>(): T }>;
+  /** Issues a key (through the service, as the CLI would) and returns its full text. */
+  issueKey(role: ActorRole, participant?: string): Promise<string>;
   /** Responses checked against the description so far. */
   readonly checked: { count: number; byRoute: Set<string> };
   close(): Promise<void>;
 }
+
+/** An inject request; `key` is the API key to send (default: the operator key; null: none). */
+export type TestCall = InjectOptions & { key?: string | null };
 
 type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
 interface Description {
   paths: Record<string, Record<string, Operation>>;
 }
 
-export async function openTestApi(limits: Partial<ApiLimits> = {}): Promise<TestApi> {
+export async function openTestApi(limits: Partial<ApiLimits> = {}, options: { logger?: FastifyBaseLogger } = {}): Promise<TestApi> {
   const directory = mkdtempSync(join(tmpdir(), 'vostro-api-'));
   const store = new SqliteStore({ path: join(directory, 'api.db'), backgroundCheckpoints: false });
-  const app = await buildServer({ ledger: new Ledger(store), store, limits });
+  const ledger = new Ledger(store);
+  const keys = new ApiKeys(ledger);
+  const participants = new ParticipantRegistry(ledger);
+  const app = await buildServer({ ledger, store, limits, keys, participants, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  const operatorKey = (await keys.issue({ role: 'operator', label: 'tests' }, CLI_ACTOR)).key;
   const description = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json<Description>();
   const checker = responseChecker(description);
   const checked = { count: 0, byRoute: new Set<string>() };
   return {
     app,
     store,
+    ledger,
+    keys,
+    participants,
+    operatorKey,
     checked,
-    async call(options) {
-      const response = await app.inject(options);
+    async call({ key, ...options }) {
+      const response = await app.inject(withKey(options, key === undefined ? operatorKey : key));
       const route = checker(String(options.method ?? 'GET'), String(options.url), response);
       if (route !== undefined) {
         checked.count += 1;
@@ -50,12 +72,22 @@ export async function openTestApi(limits: Partial<ApiLimits> = {}): Promise<Test
       }
       return response as LightMyRequestResponse & { json<T>(): T };
     },
+    async issueKey(role, participant) {
+      return (await keys.issue({ role, ...(participant === undefined ? {} : { participant }) }, CLI_ACTOR)).key;
+    },
     async close() {
       await app.close();
       await store.close();
       rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** The request with `Authorization: Bearer <key>` added, unless it names its own or key is null. */
+export function withKey(options: InjectOptions, key: string | null): InjectOptions {
+  const headers = { ...(options.headers ?? {}) };
+  if (key !== null && !('authorization' in headers)) headers['authorization'] = `Bearer ${key}`;
+  return { ...options, headers };
 }
 
 /**

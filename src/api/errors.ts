@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { HubError } from '../hub/errors.js';
 import { LedgerOverloadedError } from '../ledger/group-commit.js';
+import { HUB_ERROR_STATUS } from './hub-status.js';
 import { ApiProblem, PROBLEM_MEDIA_TYPE, problemDocument, type FieldError } from './problems.js';
 
 interface ValidationIssue {
@@ -36,6 +38,7 @@ function validationProblem(error: FastifyError): ApiProblem {
 /** Fastify's own errors and anything thrown by a route, as an ApiProblem; undefined for a bug. */
 export function toProblem(error: FastifyError | Error): ApiProblem | undefined {
   if (error instanceof ApiProblem) return error;
+  if (error instanceof HubError) return hubProblem(error);
   if (error instanceof LedgerOverloadedError) return new ApiProblem(503, 'ledger_overloaded', error.message, { retryAfterSeconds: 1 });
   const fastifyError = error as FastifyError;
   if (fastifyError.validation !== undefined) return validationProblem(fastifyError);
@@ -45,8 +48,26 @@ export function toProblem(error: FastifyError | Error): ApiProblem | undefined {
   return new ApiProblem(status, code, error.message);
 }
 
+/**
+ * A refusal of the hub's operations (participants, keys, FX, settlement): its one status from
+ * `HUB_ERROR_STATUS`, its code, and the field at fault. Fields are named as the request has them:
+ * a JSON Pointer into the body (`/currencies/0`), or `path.id` / `query.after` for the URL.
+ */
+export function hubProblem(error: HubError): ApiProblem {
+  const status = HUB_ERROR_STATUS[error.code];
+  if (error.field === undefined) return new ApiProblem(status, error.code, error.message);
+  const field = fieldPointer(error.field);
+  return new ApiProblem(status, error.code, `${field}: ${error.message}`, { errors: [{ field, reason: error.message }] });
+}
+
+function fieldPointer(field: string): string {
+  if (field.startsWith('path.') || field.startsWith('query.') || field.startsWith('/')) return field;
+  return `/${field}`;
+}
+
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ApiProblem): FastifyReply {
   if (problem.extra.retryAfterSeconds !== undefined) void reply.header('retry-after', String(problem.extra.retryAfterSeconds));
+  if (problem.extra.wwwAuthenticate !== undefined) void reply.header('www-authenticate', problem.extra.wwwAuthenticate);
   return reply.code(problem.status).type(PROBLEM_MEDIA_TYPE).send(problemDocument(problem, request.url, request.id));
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { accountBody, assertVerified, createAccounts, openTestApi, transferBody, type TestApi } from './api.test-helper.js';
+import { accountBody, assertVerified, createAccounts, openTestApi, transferBody, withKey, type TestApi } from './api.test-helper.js';
 
 /**
  * Bad input of every kind: each request must get a 4xx problem document, the server must keep
@@ -18,7 +18,7 @@ describe('API fuzz: malformed input changes nothing', () => {
   after(async () => api.close());
 
   async function assertRefused(url: string, payload: string | Buffer, contentType = 'application/json'): Promise<void> {
-    const response = await api.app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload });
+    const response = await api.app.inject(withKey({ method: 'POST', url, headers: { 'content-type': contentType }, payload }, api.operatorKey));
     assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${url} ${String(payload).slice(0, 200)} → ${response.statusCode} ${response.body}`);
     assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
     const problem = response.json();
@@ -76,7 +76,7 @@ describe('API fuzz: malformed input changes nothing', () => {
 
   it('still serves and verifies after all of it', async () => {
     assert.equal((await api.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
-    assert.equal((await api.app.inject({ method: 'POST', url: '/v1/transfers', payload: transferBody(from, to) })).statusCode, 201);
+    assert.equal((await api.app.inject(withKey({ method: 'POST', url: '/v1/transfers', payload: transferBody(from, to) }, api.operatorKey))).statusCode, 201);
     await assertVerified(api.store);
   });
 });

@@ -31,6 +31,8 @@ export function problemType(code: string): string {
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
@@ -52,7 +54,12 @@ export class ApiProblem extends Error {
     readonly status: number,
     readonly code: string,
     detail: string,
-    readonly extra: { readonly errors?: readonly FieldError[]; readonly retryAfterSeconds?: number } = {},
+    readonly extra: {
+      readonly errors?: readonly FieldError[];
+      readonly retryAfterSeconds?: number;
+      /** For 401: the `WWW-Authenticate` challenge (RFC 6750). */
+      readonly wwwAuthenticate?: string;
+    } = {},
   ) {
     super(detail);
   }

@@ -192,12 +192,14 @@ export const Problem = Type.Object({
 /** A problem response as the description publishes it: under its own media type. */
 export const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } });
 
-/** Responses every route may give besides its own: refused input, throttling, overload. */
+/** Responses every route may give besides its own: refused input, no or a wrong key, throttling, overload. */
 export const commonErrors = {
   400: problemResponse('the request is malformed or a field is invalid'),
+  401: problemResponse('no API key, or a malformed, unknown or revoked one (WWW-Authenticate: Bearer)'),
+  403: problemResponse('the key\'s role may not use this route'),
   413: problemResponse('the body is larger than the limit'),
   415: problemResponse('the body is not application/json'),
-  429: problemResponse('too many requests from this client; see Retry-After'),
+  429: problemResponse('too many requests from this API key (or, without a key, this address); see Retry-After'),
   500: problemResponse('the server failed'),
   503: problemResponse('overloaded or shutting down; see Retry-After'),
 } as const;

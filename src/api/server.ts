@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ApiKeys } from '../access/api-keys.js';
 import { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { ParticipantRegistry } from '../participants/registry.js';
 import type { LedgerStore } from '../store/store.js';
+import { checkRoutePolicies, installAuthentication } from './access.js';
 import type { ApiContext } from './context.js';
 import { handleError, sendProblem } from './errors.js';
 import { DEFAULT_LIMITS, type ApiLimits } from './limits.js';
@@ -12,9 +15,12 @@ import { createMetrics } from './metrics.js';
 import { ApiProblem } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
 import { accountRoutes } from './routes/accounts.js';
+import { auditRoutes } from './routes/audit.js';
 import { balanceRoutes } from './routes/balances.js';
 import { corridorRoutes } from './routes/corridors.js';
 import { healthRoutes } from './routes/health.js';
+import { keyRoutes } from './routes/keys.js';
+import { participantRoutes } from './routes/participants.js';
 import { transferRoutes } from './routes/transfers.js';
 
 export interface ServerOptions {
@@ -25,6 +31,10 @@ export interface ServerOptions {
   readonly limits?: Partial<ApiLimits>;
   /** The group committer single transfers go through; made here when not given. */
   readonly committer?: GroupCommitter;
+  /** The participant registry; made here when not given. */
+  readonly participants?: ParticipantRegistry;
+  /** API keys and their verifier; made here when not given (tests pass one to share its cache). */
+  readonly keys?: ApiKeys;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -36,7 +46,16 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const committer = options.committer ?? new GroupCommitter(options.ledger);
-  const context: ApiContext = { ledger: options.ledger, store: options.store, committer, limits, metrics: createMetrics(committer), state: { ready: true } };
+  const context: ApiContext = {
+    ledger: options.ledger,
+    store: options.store,
+    committer,
+    limits,
+    metrics: createMetrics(committer),
+    participants: options.participants ?? new ParticipantRegistry(options.ledger),
+    keys: options.keys ?? new ApiKeys(options.ledger),
+    state: { ready: true },
+  };
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     bodyLimit: limits.bodyBytesMax,
@@ -50,7 +69,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   installJsonParser(app, limits);
-  installHooks(app, context);
+  // Before any route is registered: every route must declare who may call it.
+  checkRoutePolicies(app);
+  app.decorateRequest('actor', null);
+  const limiter = limits.rateLimitPerSecond > 0 ? new RateLimiter({ perSecond: limits.rateLimitPerSecond, burst: limits.rateLimitBurst, clientsMax: limits.rateLimitClientsMax }) : undefined;
+  installHooks(app, context, limiter);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiProblem(404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));
 
@@ -58,12 +81,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swaggerUi, { routePrefix: '/v1/docs', staticCSP: true });
   await app.register(healthRoutes(context));
   await app.register(async (v1) => {
-    // The authorisation pre-handler (API keys and roles) is added here, once, for every /v1 route.
+    // API keys, roles and the per-key rate limit, once for every /v1 route (src/api/access.ts).
+    installAuthentication(v1, context, limiter);
     await v1.register(accountRoutes(context));
     await v1.register(transferRoutes(context));
     await v1.register(balanceRoutes(context));
+    await v1.register(participantRoutes(context));
+    await v1.register(keyRoutes(context));
+    await v1.register(auditRoutes(context));
     await v1.register(corridorRoutes(context));
-    v1.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+    v1.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/v1' });
   // Readiness turns false as soon as closing begins, before in-flight requests have finished.
   app.addHook('preClose', async () => {
@@ -96,13 +123,14 @@ function installJsonParser(app: FastifyInstance, limits: ApiLimits): void {
   });
 }
 
-function installHooks(app: FastifyInstance, context: ApiContext): void {
+function installHooks(app: FastifyInstance, context: ApiContext, limiter: RateLimiter | undefined): void {
   const { limits, metrics } = context;
-  const limiter = new RateLimiter({ perSecond: limits.rateLimitPerSecond, burst: limits.rateLimitBurst, clientsMax: limits.rateLimitClientsMax });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    if (limits.rateLimitPerSecond <= 0 || request.routeOptions.config.access === 'public') return;
-    const decision = limiter.take(clientKey(request));
+    // Routes that take a key are limited per key by the authentication hook, public routes not
+    // at all; what is left (requests that match no route) is limited per address here.
+    if (limiter === undefined || request.routeOptions.config.access !== undefined) return;
+    const decision = limiter.take(request.ip);
     if (!decision.allowed) {
       throw new ApiProblem(429, 'rate_limited', `more than ${limits.rateLimitPerSecond} requests per second from this client`, { retryAfterSeconds: decision.retryAfterSeconds });
     }
@@ -114,23 +142,23 @@ function installHooks(app: FastifyInstance, context: ApiContext): void {
   });
 }
 
-/**
- * Clients are told apart by address for now. Once API keys exist (next slice) the bucket is keyed
- * by the authenticated key; an unverified header cannot be the key, or a client could dodge the
- * limit by sending a new value with each request.
- */
-function clientKey(request: FastifyRequest): string {
-  return request.ip;
-}
-
 function openApiInfo() {
   return {
     openapi: '3.1.0',
     info: {
       title: 'vostro API',
       version: '1',
-      description: 'Ledger of the India–Russia clearing hub. Amounts are decimal strings in major units; ids are UUIDs chosen by the client and are idempotency keys. Errors are RFC 9457 problem documents. Unauthenticated for now: bind to 127.0.0.1.',
+      description: [
+        'Ledger and participants of the India–Russia clearing hub. Amounts are decimal strings in major units; ids are UUIDs chosen by the client and are idempotency keys. Errors are RFC 9457 problem documents.',
+        'Every route under /v1 except this description and its page needs an API key: `Authorization: Bearer vostro_<keyId>_<secret>`. Keys have a role: operator (everything), auditor (every read, no writes) or participant (reads of its own accounts, their transfers and balances, its own record and keys; no raw ledger writes). A missing or invalid key is 401, a role that may not use the route 403, and a participant key naming an account, transfer, participant or key not its own gets the same 404 as for one that does not exist. Every change is in the audit log (GET /v1/audit).',
+      ].join('\n\n'),
     },
-    tags: [{ name: 'accounts' }, { name: 'transfers' }, { name: 'balances' }, { name: 'verify' }, { name: 'operations' }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http' as const, scheme: 'bearer', bearerFormat: 'vostro_<keyId>_<secret>', description: 'An API key issued by the operator (`vostro key issue`, POST /v1/keys, POST /v1/participants/{id}/keys), shown once.' },
+      },
+    },
+    security: [{ apiKey: [] }],
+    tags: [{ name: 'accounts' }, { name: 'transfers' }, { name: 'balances' }, { name: 'participants' }, { name: 'keys' }, { name: 'audit' }, { name: 'verify' }, { name: 'corridors' }, { name: 'operations' }],
   };
 }

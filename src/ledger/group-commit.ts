@@ -1,4 +1,5 @@
 import { TransferFlags } from './flags.js';
+import type { AuditEntry } from '../store/records.js';
 import type { Ledger } from './ledger.js';
 import { BATCH_MAX, type TransferInput } from './model.js';
 import type { CreateTransferResult } from './results.js';
@@ -27,6 +28,8 @@ export class LedgerOverloadedError extends Error {
 
 interface Waiting {
   readonly transfer: TransferInput;
+  /** Written with the group, in its transaction. */
+  readonly audit: AuditEntry | undefined;
   readonly resolve: (result: CreateTransferResult) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -58,11 +61,12 @@ export class GroupCommitter {
     return this.queue.length;
   }
 
-  submit(transfer: TransferInput): Promise<CreateTransferResult> {
+  /** `audit`, when given, is written in the same transaction as the group that holds `transfer`. */
+  submit(transfer: TransferInput, audit?: AuditEntry): Promise<CreateTransferResult> {
     if ((transfer.flags & TransferFlags.linked) !== 0) return Promise.resolve('linked_event_chain_open');
     if (this.queue.length >= this.queueMax) return Promise.reject(new LedgerOverloadedError(this.queueMax));
     return new Promise((resolve, reject) => {
-      this.queue.push({ transfer, resolve, reject });
+      this.queue.push({ transfer, audit, resolve, reject });
       this.schedule();
     });
   }
@@ -106,7 +110,9 @@ export class GroupCommitter {
   private async write(group: Waiting[]): Promise<void> {
     this.recordBatchSize(group.length);
     try {
-      const outcome = await this.ledger.createTransfers(group.map((waiting) => waiting.transfer));
+      const audit: AuditEntry[] = [];
+      for (const waiting of group) if (waiting.audit !== undefined) audit.push(waiting.audit);
+      const outcome = await this.ledger.createTransfers(group.map((waiting) => waiting.transfer), { audit });
       if (!outcome.ok) throw new Error(`bug: group of ${group.length} refused as ${outcome.error}`);
       group.forEach((waiting, index) => waiting.resolve(outcome.results[index] as CreateTransferResult));
     } catch (error) {

@@ -13,12 +13,12 @@ export function balanceRoutes(context: ApiContext): FastifyPluginAsync {
 
   return async (app) => {
     app.get<{ Params: IdParams }>('/accounts/:id/balance', {
-      config: { access: 'read' },
+      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'account' } },
       schema: { tags: ['balances'], summary: "An account's posted and pending balances", params: IdParams, response: { 200: AccountBalance, 404: problemResponse('not found'), ...commonErrors } },
     }, async (request) => accountBalanceJson(await requireAccount(context, request.params.id), context.ledger.clock.nowNs()));
 
     app.get('/verify', {
-      config: { access: 'read' },
+      config: { access: { roles: ['operator', 'auditor'] } },
       schema: {
         tags: ['verify'],
         summary: 'Replay the journal: hash chain, every balance, debits = credits per currency (cost grows with the ledger)',

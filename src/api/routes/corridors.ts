@@ -38,13 +38,13 @@ function todayUtc(nowNs: bigint): string {
 }
 
 /**
- * The freight-corridor planner over HTTP: public read access (no ledger data), rate-limited like
- * every other route. Parsing, planning and the error codes are the planner's own (src/corridors).
+ * The freight-corridor planner over HTTP: any API key (it shows no ledger data, so no participant
+ * scope), rate-limited per key like every other route. Parsing, planning and the error codes are the planner's own (src/corridors).
  */
 export function corridorRoutes(context: ApiContext): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Querystring: RouteQuery }>('/routes', {
-      config: { access: 'public' },
+      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'none' } },
       schema: { tags: ['corridors'], summary: 'Best routes between two places by time, cost or CO2e, with constraints', querystring: RouteQuery, response: { 200: PlannerResult, 422: problemResponse('no route under these constraints'), ...commonErrors } },
     }, async (request) => {
       const parsed = parseRouteQuery(request.query, { today: todayUtc(context.ledger.clock.nowNs()) });
@@ -55,7 +55,7 @@ export function corridorRoutes(context: ApiContext): FastifyPluginAsync {
     });
 
     app.get<{ Querystring: CompareQuery }>('/corridors/compare', {
-      config: { access: 'public' },
+      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'none' } },
       schema: { tags: ['corridors'], summary: 'The best route through each named India–Russia corridor', querystring: CompareQuery, response: { 200: PlannerResult, 422: problemResponse('no route'), ...commonErrors } },
     }, async (request) => {
       const parsed = parseCompareQuery(request.query, { today: todayUtc(context.ledger.clock.nowNs()) });

@@ -9,12 +9,12 @@ const Status = Type.Object({ status: Type.String() }, { additionalProperties: fa
 export function healthRoutes(context: ApiContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/healthz', {
-      config: { access: 'public' },
+      config: { access: { public: true } },
       schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Status } },
     }, async () => ({ status: 'ok' }));
 
     app.get('/readyz', {
-      config: { access: 'public' },
+      config: { access: { public: true } },
       schema: { tags: ['operations'], summary: 'The store is open and the server is not shutting down', response: { 200: Status, 503: problemResponse('not ready') } },
     }, async (request, reply) => {
       if (!context.state.ready) return reply.code(503).type('application/problem+json').send(notReady(request.url, request.id, 'the server is shutting down'));
@@ -29,7 +29,7 @@ export function healthRoutes(context: ApiContext): FastifyPluginAsync {
     });
 
     app.get('/metrics', {
-      config: { access: 'public' },
+      config: { access: { public: true } },
       schema: { tags: ['operations'], summary: 'Prometheus metrics (text format)', produces: ['text/plain'] },
     }, async (_request, reply) => {
       const text = await context.metrics.registry.metrics();

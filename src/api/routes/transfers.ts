@@ -1,9 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { amountText } from '../../cli/format.js';
+import type { AuditEntry } from '../../store/records.js';
 import { currencyByLedger } from '../../ledger/currency.js';
 import { TransferFlags } from '../../ledger/flags.js';
 import { parseTransferId, type TransferId } from '../../ledger/ids.js';
 import type { StoredTransfer, TransferInput } from '../../ledger/model.js';
 import { TRANSFER_RESULT_MESSAGES } from '../../ledger/results.js';
+import { requestAudit } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { resolveInput, transferInput } from '../from-json.js';
 import { pageLimit, parseCursor } from '../paging.js';
@@ -11,7 +14,7 @@ import { ApiProblem, notFound } from '../problems.js';
 import { TRANSFER_RESULT_STATUS } from '../result-status.js';
 import { IdParams, Page, PendingResolve, problemResponse, Transfer, TransferBatch, TransferBatchResults, TransferCreate, TransferListQuery, commonErrors } from '../schemas.js';
 import { transferJson } from '../to-json.js';
-import { checkBatchSize, requireAccount } from './accounts.js';
+import { batchDetail, checkBatchSize, requireAccount } from './accounts.js';
 import { batchSummary } from './batch.js';
 
 const singleResponses = { 200: Transfer, 201: Transfer, 409: problemResponse('conflicts with what is stored'), 422: problemResponse('refused by the ledger'), ...commonErrors } as const;
@@ -20,22 +23,25 @@ const singleResponses = { 200: Transfer, 201: Transfer, 409: problemResponse('co
 export function transferRoutes(context: ApiContext): FastifyPluginAsync {
   return async (app) => {
     app.post<{ Body: TransferCreate }>('/transfers', {
-      config: { access: 'write' },
+      config: { access: { roles: ['operator'] } },
       schema: { tags: ['transfers'], summary: 'Create a transfer (the id is the idempotency key: a retry returns the original)', body: TransferCreate, response: singleResponses },
     }, async (request, reply) => {
-      const { status, transfer } = await submitOne(context, transferInput(request.body));
+      const input = transferInput(request.body);
+      const audit = requestAudit(context, request, 'transfers.create', input.id, transferDetail(input));
+      const { status, transfer } = await submitOne(context, input, audit);
       return reply.code(status).send(transferJson(transfer));
     });
 
     app.post<{ Body: { transfers: TransferCreate[] } }>('/transfers/batch', {
-      config: { access: 'write' },
+      config: { access: { roles: ['operator'] } },
       bodyLimit: context.limits.bodyBytesMax,
       schema: { tags: ['transfers'], summary: `Create up to ${context.limits.batchItemsMax} transfers in one transaction; one result per item`, body: TransferBatch, response: { 200: TransferBatchResults, ...commonErrors } },
     }, async (request) => {
       const items = request.body.transfers;
       checkBatchSize(items.length, context.limits.batchItemsMax);
       const inputs = items.map((item, index) => transferInput(item, `/transfers/${index}`));
-      const outcome = await context.ledger.createTransfers(inputs);
+      const audit = requestAudit(context, request, 'transfers.create_batch', undefined, batchDetail(inputs));
+      const outcome = await context.ledger.createTransfers(inputs, { audit: [audit] });
       if (!outcome.ok) throw new ApiProblem(400, outcome.error, `a batch holds at most ${context.limits.batchItemsMax} items`);
       const summary = batchSummary(inputs, outcome.results, TRANSFER_RESULT_STATUS);
       context.metrics.transfersPosted.inc(summary.created);
@@ -43,12 +49,12 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
     });
 
     app.get<{ Params: IdParams }>('/transfers/:id', {
-      config: { access: 'read' },
+      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'transfer' } },
       schema: { tags: ['transfers'], summary: 'Get a transfer; a pending one says whether it was posted, voided or expired', params: IdParams, response: { 200: Transfer, 404: problemResponse('not found'), ...commonErrors } },
     }, async (request) => transferJson(await requireTransfer(context, request.params.id)));
 
     app.get<{ Params: IdParams; Querystring: TransferListQuery }>('/accounts/:id/transfers', {
-      config: { access: 'read' },
+      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'account' } },
       schema: { tags: ['transfers'], summary: "An account's transfers, newest first, a page at a time", params: IdParams, querystring: TransferListQuery, response: { 200: Page(Transfer), 404: problemResponse('not found'), ...commonErrors } },
     }, async (request) => {
       const account = await requireAccount(context, request.params.id);
@@ -62,7 +68,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
 
     for (const [action, flags] of [['post', TransferFlags.postPending], ['void', TransferFlags.voidPending]] as const) {
       app.post<{ Params: IdParams; Body: PendingResolve }>(`/transfers/:id/${action}`, {
-        config: { access: 'write' },
+        config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['transfers'],
           summary: action === 'post' ? 'Post a pending transfer, all of it or part' : 'Void a pending transfer',
@@ -75,7 +81,8 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
         const currency = currencyByLedger(pending.ledger);
         if (currency === undefined) throw new Error(`bug: transfer ${pending.id} is in ledger ${pending.ledger}, no known currency`);
         const input = resolveInput({ body: request.body, pendingId: pending.id, currency, flags });
-        const { status, transfer } = await submitOne(context, input);
+        const audit = requestAudit(context, request, `transfers.${action}`, input.id, { pendingId: pending.id, ...(request.body.amount === undefined ? {} : { amount: amountText(input.amount, input.ledger) }), currency: currency.code });
+        const { status, transfer } = await submitOne(context, input, audit);
         return reply.code(status).send(transferJson(transfer));
       });
     }
@@ -86,8 +93,8 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
  * One transfer through the group committer, so concurrent requests share a transaction. `exists`
  * is the idempotent retry: the stored transfer comes back with 200 and nothing new is written.
  */
-async function submitOne(context: ApiContext, input: TransferInput): Promise<{ status: number; transfer: StoredTransfer }> {
-  const result = await context.committer.submit(input);
+async function submitOne(context: ApiContext, input: TransferInput, audit: AuditEntry): Promise<{ status: number; transfer: StoredTransfer }> {
+  const result = await context.committer.submit(input, audit);
   if (result !== 'ok' && result !== 'exists') throw new ApiProblem(TRANSFER_RESULT_STATUS[result], result, TRANSFER_RESULT_MESSAGES[result]);
   if (result === 'ok') context.metrics.transfersPosted.inc();
   const [transfer] = await context.ledger.lookupTransfers([input.id]);
@@ -100,4 +107,16 @@ async function requireTransfer(context: ApiContext, idText: string): Promise<Sto
   const [transfer] = await context.ledger.lookupTransfers([id]);
   if (transfer === undefined) throw notFound('transfer', id);
   return transfer;
+}
+
+/** What the audit log says about one transfer request: its accounts, amount and kind. */
+function transferDetail(input: TransferInput): { debitAccountId: string; creditAccountId: string; amount: string; currency: string; code: number; pending: boolean } {
+  return {
+    debitAccountId: input.debitAccountId,
+    creditAccountId: input.creditAccountId,
+    amount: amountText(input.amount, input.ledger),
+    currency: currencyByLedger(input.ledger)?.code ?? String(input.ledger),
+    code: input.code,
+    pending: (input.flags & TransferFlags.pending) !== 0,
+  };
 }

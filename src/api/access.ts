@@ -1,0 +1,237 @@
+import type { FastifyInstance, FastifyRequest, RouteOptions, preHandlerHookHandler } from 'fastify';
+import { auditEntry, type Actor, type ActorRole } from '../hub/actor.js';
+import { HubError } from '../hub/errors.js';
+import { parseAccountId, parseTransferId, type AccountId, type TransferId } from '../ledger/ids.js';
+import type { Account } from '../ledger/model.js';
+import type { AuditEntry, JsonObject } from '../store/records.js';
+import type { ApiContext, ParticipantScope, RoutePolicy } from './context.js';
+import { PARTICIPANT_SCOPES } from './context.js';
+import { ApiProblem, notFound } from './problems.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/**
+ * Authentication and authorisation of the HTTP API.
+ *
+ * 1. Every route declares a `RoutePolicy` in `config.access` (context.ts); `checkRoutePolicies`
+ *    refuses to register a route without a valid one.
+ * 2. `authenticate` (onRequest, once for every /v1 route) reads `Authorization: Bearer <key>`,
+ *    verifies the key (a cached Map lookup and one SHA-256), sets `request.actor`, applies the
+ *    per-key rate limit and checks the key's role against the route's roles.
+ *      401: no key, a malformed, unknown or revoked key (with `WWW-Authenticate: Bearer`).
+ *      403: a valid key whose role may never use this route (an auditor posting, a participant
+ *           creating raw transfers): the route is public knowledge, so saying so reveals nothing.
+ * 3. For participant keys on routes with a resource scope, a pre-handler checks the resource in
+ *    the path after validation:
+ *      404: the account, transfer, participant or key is not the participant's, answered exactly
+ *           as if it did not exist, so a key cannot learn what exists beyond its own.
+ */
+
+/** The Swagger UI plugin registers its routes itself; they serve the public description. */
+const DOCS_PREFIX = '/v1/docs';
+
+/**
+ * Checks every route's policy as it is registered (root onRoute hook, added before any route);
+ * gives the Swagger UI's own routes the public policy. A route without a valid policy throws, so
+ * `buildServer` fails rather than serve it.
+ */
+export function checkRoutePolicies(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access === undefined && route.url.startsWith(DOCS_PREFIX)) route.config = { ...route.config, access: { public: true } };
+    const policy = route.config?.access;
+    const problem = policyProblem(policy);
+    if (problem !== undefined || policy === undefined) throw new Error(`route ${String(route.method)} ${route.url}: ${problem ?? 'no access policy'}; every route declares config.access (see RoutePolicy in src/api/context.ts)`);
+    // The OpenAPI description says who may call each operation.
+    const schema = route.schema as { security?: unknown; description?: string } | undefined;
+    if (schema !== undefined) {
+      if ('public' in policy) schema.security = [];
+      else schema.description ??= describePolicy(policy);
+    }
+  });
+}
+
+/** The access rule of a route in words, for its OpenAPI description. */
+export function describePolicy(policy: Exclude<RoutePolicy, { public: true }>): string {
+  const scope: Record<ParticipantScope, string> = {
+    account: 'a participant key only for an account it owns',
+    transfer: 'a participant key only for a transfer touching an account it owns',
+    participant: 'a participant key only for its own participant',
+    key: 'a participant key only for its own keys',
+    owner: 'a participant key lists only its own accounts',
+    none: 'participant keys too',
+    handler: 'a participant key only for its own resources',
+  };
+  const roles = policy.roles.filter((role) => role !== 'participant');
+  const parts = [roles.length === 0 ? '' : `${roles.join(' and ')} keys`, policy.scope === undefined ? '' : scope[policy.scope]].filter((part) => part !== '');
+  return `Access: ${parts.join('; ')}.`;
+}
+
+const ROLES: readonly ActorRole[] = ['operator', 'participant', 'auditor'];
+
+/** Why a policy is not valid, or undefined when it is. */
+export function policyProblem(policy: unknown): string | undefined {
+  if (typeof policy !== 'object' || policy === null) return 'no access policy';
+  const value = policy as Record<string, unknown>;
+  if ('public' in value) return value['public'] === true && Object.keys(value).length === 1 ? undefined : 'a public policy is exactly { public: true }';
+  const roles = value['roles'];
+  if (!Array.isArray(roles) || roles.length === 0 || roles.some((role) => !ROLES.includes(role as ActorRole))) return `roles must be a non-empty list of ${ROLES.join(', ')}`;
+  const scope = value['scope'];
+  if (roles.includes('participant')) {
+    if (!PARTICIPANT_SCOPES.includes(scope as ParticipantScope)) return `a route open to participant keys declares scope: one of ${PARTICIPANT_SCOPES.join(', ')}`;
+  } else if (scope !== undefined) {
+    return 'scope is for routes open to participant keys';
+  }
+  if (Object.keys(value).some((key) => key !== 'roles' && key !== 'scope')) return 'a policy holds roles and scope only';
+  return undefined;
+}
+
+const BEARER = /^Bearer +(\S+) *$/i;
+
+/** The authentication hook for every /v1 route, and the participant resource check. */
+export function installAuthentication(v1: FastifyInstance, context: ApiContext, limiter: RateLimiter | undefined): void {
+  const verifier = context.keys.verifier;
+  const perSecond = context.limits.rateLimitPerSecond;
+
+  // Rate-limits a client: by key once the key is verified (key ids are 16 hex digits, addresses
+  // always hold a dot or a colon, so the two never collide); by address before that, so that
+  // floods of bad keys, and the store reads of uncached ones, are limited too.
+  const limit = (client: string, who: string): void => {
+    if (limiter === undefined) return;
+    const decision = limiter.take(client);
+    if (!decision.allowed) throw new ApiProblem(429, 'rate_limited', `more than ${perSecond} requests per second from this ${who}`, { retryAfterSeconds: decision.retryAfterSeconds });
+  };
+
+  v1.addHook('onRequest', async (request) => {
+    const policy = request.routeOptions.config.access as RoutePolicy;
+    if ('public' in policy) return;
+    const header = request.headers.authorization;
+    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    if (token === undefined) {
+      limit(request.ip, 'client');
+      throw unauthenticated(header === undefined ? 'missing_credentials' : 'invalid_credentials', header === undefined ? 'this route needs an API key: send Authorization: Bearer <key>' : 'the Authorization header is not "Bearer <key>"');
+    }
+    let verification = verifier.verifyCached(token);
+    let limitedByAddress = false;
+    if (verification === undefined) {
+      limit(request.ip, 'client');
+      limitedByAddress = true;
+      verification = await verifier.verify(token);
+    }
+    if (!verification.ok) {
+      if (!limitedByAddress) limit(request.ip, 'client');
+      request.log.info({ reason: verification.reason }, 'API key refused');
+      if (verification.reason === 'revoked') throw unauthenticated('key_revoked', 'this API key has been revoked');
+      throw unauthenticated('invalid_credentials', verification.reason === 'malformed' ? 'the API key is malformed: keys look like vostro_<key id>_<secret>' : 'the API key is not valid');
+    }
+    const key = verification.key;
+    request.actor = { id: key.participant ?? key.role, role: key.role, ...(key.participant === undefined ? {} : { participant: key.participant }), keyId: key.keyId, requestId: request.id };
+    limit(key.keyId, 'API key');
+    if (!policy.roles.includes(key.role)) {
+      request.log.info({ keyId: key.keyId, role: key.role }, 'API key forbidden on this route');
+      throw new ApiProblem(403, 'forbidden', `${article(key.role)} ${key.role} key may not use ${request.method} ${request.routeOptions.url ?? ''}; it is for ${policy.roles.join(', ')} keys`);
+    }
+  });
+
+  // The resource check is attached only to the routes that need one, so routes without a scope
+  // (the raw transfer routes, say) pay nothing for it.
+  v1.addHook('onRoute', (route) => {
+    const policy = route.config?.access;
+    if (policy === undefined || 'public' in policy || policy.scope === undefined || policy.scope === 'none' || policy.scope === 'handler') return;
+    const check = scopeCheck(context, policy.scope);
+    route.preHandler = [check, ...toArray(route.preHandler)];
+  });
+}
+
+function toArray(handlers: RouteOptions['preHandler']): preHandlerHookHandler[] {
+  if (handlers === undefined) return [];
+  return (Array.isArray(handlers) ? handlers : [handlers]) as preHandlerHookHandler[];
+}
+
+function article(role: ActorRole): string {
+  return role === 'operator' || role === 'auditor' ? 'an' : 'a';
+}
+
+function unauthenticated(code: string, detail: string): ApiProblem {
+  return new ApiProblem(401, code, detail, { wwwAuthenticate: code === 'missing_credentials' ? 'Bearer realm="vostro"' : 'Bearer realm="vostro", error="invalid_token"' });
+}
+
+function scopeCheck(context: ApiContext, scope: Exclude<ParticipantScope, 'none' | 'handler'>): preHandlerHookHandler {
+  return async function participantScope(request: FastifyRequest) {
+    const actor = request.actor;
+    if (actor === null || actor.role !== 'participant') return;
+    const participant = actor.participant as string;
+    const params = request.params as Record<string, string>;
+    switch (scope) {
+      case 'account': {
+        const id = params['id'] as string;
+        await requireOwnAccount(context, actor, id);
+        return;
+      }
+      case 'transfer': {
+        const id = parseTransferId(params['id']) as TransferId;
+        const [transfer] = await context.ledger.lookupTransfers([id]);
+        if (transfer === undefined || !(await ownsAny(context, participant, [transfer.debitAccountId, transfer.creditAccountId]))) throw notFound('transfer', id);
+        return;
+      }
+      case 'participant': {
+        if (params['id'] !== participant) throw participantNotFound(params['id'] as string);
+        return;
+      }
+      case 'key': {
+        const keyId = params['keyId'] as string;
+        const record = await context.keys.record(keyId);
+        if (record === undefined || record.participant !== participant) throw keyNotFound(keyId);
+        return;
+      }
+      case 'owner': {
+        const query = request.query as { owner?: string };
+        if (query.owner === undefined) query.owner = participant;
+        else if (query.owner !== participant) throw new ApiProblem(403, 'forbidden', `a participant key lists only its own accounts: leave out owner or pass owner=${participant}`, { errors: [{ field: 'query.owner', reason: 'not this key\'s participant' }] });
+        return;
+      }
+    }
+  };
+}
+
+async function ownsAny(context: ApiContext, participant: string, ids: readonly AccountId[]): Promise<boolean> {
+  const accounts = await context.ledger.lookupAccounts(ids);
+  return accounts.some((account) => account.owner === participant);
+}
+
+/**
+ * For handlers of `scope: 'handler'` routes: the account named in the request, if the actor may
+ * act on it (operators and auditors on any; a participant on its own). Anything else is the same
+ * 404 as an account that does not exist.
+ */
+export async function requireOwnAccount(context: ApiContext, actor: Actor, idText: string, field = 'path.id'): Promise<Account> {
+  const id = parseAccountId(idText) as AccountId | undefined;
+  const [account] = id === undefined ? [] : await context.ledger.lookupAccounts([id]);
+  if (account === undefined || (actor.role === 'participant' && account.owner !== actor.participant)) {
+    const problem = notFound('account', id ?? idText);
+    throw field === 'path.id' ? problem : new ApiProblem(problem.status, problem.code, problem.message, { errors: [{ field, reason: problem.message }] });
+  }
+  return account;
+}
+
+/** The one "no such participant" answer, for participants that do not exist and for other participants' ids alike. */
+export function participantNotFound(id: string): HubError {
+  return new HubError('participant_not_found', `no participant ${id}`, 'path.id');
+}
+
+/** The one "no such key" answer, for keys that do not exist and for other participants' keys alike. */
+export function keyNotFound(keyId: string): HubError {
+  return new HubError('key_not_found', `no key ${keyId}`, 'path.keyId');
+}
+
+/** The actor of a request on a route that needs a key; a bug if the authentication hook did not run. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (request.actor === null) throw new Error(`bug: ${request.method} ${request.url} has no actor; is its route public?`);
+  return request.actor;
+}
+
+/**
+ * The audit entry of a mutation made by this request: its actor (from the verified key), the
+ * request id, what and on what. Written by the caller in the same transaction as the change.
+ */
+export function requestAudit(context: ApiContext, request: FastifyRequest, action: string, target: string | undefined, detail: JsonObject): AuditEntry {
+  return auditEntry(actorOf(request), context.ledger.clock.nowNs(), action, target, detail);
+}

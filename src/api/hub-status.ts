@@ -1,0 +1,45 @@
+import type { HubErrorCode } from '../hub/errors.js';
+
+/**
+ * One HTTP status per hub error code (src/hub/errors.ts). The table is an exhaustive `Record`, so
+ * a code added there does not compile until it has a status here. The rules, as for the ledger's
+ * result codes (result-status.ts):
+ *
+ * - 400: the request itself is malformed (a field's shape or value).
+ * - 404: the thing the request is about, named by id, does not exist (or, for a participant key,
+ *   is not its own: see src/api/access.ts).
+ * - 409: it conflicts with the current state: it exists already, was used, closed or revoked.
+ * - 422: understood but refused by the hub's rules, including a thing named *inside* the request
+ *   that is missing (a corporate's bank, a payment's account), as the ledger's `…_not_found`
+ *   results are.
+ */
+export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
+  invalid_field: 400,
+  unknown_currency: 400,
+  invalid_rate: 400,
+  participant_not_found: 404,
+  key_not_found: 404,
+  window_not_found: 404,
+  quote_not_found: 404,
+  participant_exists: 409,
+  key_revoked: 409,
+  quote_expired: 409,
+  quote_already_used: 409,
+  window_not_closed: 409,
+  window_already_closed: 409,
+  window_already_settled: 409,
+  cap_below_current_use: 409,
+  participant_suspended: 422,
+  participant_kind_mismatch: 422,
+  bank_not_found: 422,
+  currency_not_used: 422,
+  account_not_found: 422,
+  account_role_mismatch: 422,
+  rate_not_found: 422,
+  amount_too_small: 422,
+  amount_too_large: 422,
+  insufficient_fx_liquidity: 422,
+  liquidity_cap_exceeded: 422,
+  insufficient_funds: 422,
+  payment_refused: 422,
+};

@@ -1,0 +1,42 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { isoTime } from '../../cli/format.js';
+import type { StoredAuditEntry } from '../../store/records.js';
+import type { ApiContext } from '../context.js';
+import { AuditQuery } from '../hub-schemas.js';
+import { AuditEntry } from '../hub-schemas.js';
+import { pageLimit, parseCursor } from '../paging.js';
+import { commonErrors, Page } from '../schemas.js';
+
+/**
+ * The audit log: every mutation, who made it (actor, role, API key id), when, under which request
+ * id, what and on what. Written in the same transaction as the change itself, so the log and the
+ * ledger never disagree. The operator and the auditor read it, oldest first, by `seq`.
+ */
+export function auditRoutes(context: ApiContext): FastifyPluginAsync {
+  return async (app) => {
+    app.get<{ Querystring: AuditQuery }>('/audit', {
+      config: { access: { roles: ['operator', 'auditor'] } },
+      schema: { tags: ['audit'], summary: 'The audit log, oldest first, a page at a time; filter by actor', querystring: AuditQuery, response: { 200: Page(AuditEntry), ...commonErrors } },
+    }, async (request) => {
+      const limit = pageLimit(request.query.limit, context.limits);
+      const afterSeq = parseCursor(request.query.after, 'query.after');
+      const entries = await context.store.auditEntries({ ...(afterSeq === undefined ? {} : { afterSeq }), ...(request.query.actor === undefined ? {} : { actor: request.query.actor }), limit: limit + 1 });
+      const page = entries.slice(0, limit);
+      return { data: page.map(auditJson), next: entries.length > limit ? (page.at(-1)?.seq.toString() ?? null) : null };
+    });
+  };
+}
+
+export function auditJson(entry: StoredAuditEntry) {
+  return {
+    seq: entry.seq.toString(),
+    at: isoTime(entry.at),
+    actor: entry.actor,
+    role: entry.role,
+    ...(entry.keyId === undefined ? {} : { keyId: entry.keyId }),
+    ...(entry.requestId === undefined ? {} : { requestId: entry.requestId }),
+    action: entry.action,
+    ...(entry.target === undefined ? {} : { target: entry.target }),
+    detail: entry.detail,
+  };
+}
