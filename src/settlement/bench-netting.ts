@@ -1,0 +1,147 @@
+// Benchmark of settlement netting (not a timed test):
+//   node --import tsx src/settlement/bench-netting.ts [--transfers 1000000] [--banks 100] [--reps 7] [--ids fresh|shared] [--seed 1] [--json]
+// Generates the window's interbank transfers up front (not timed): random ordered pairs of banks,
+// INR or RUB (as ledger numbers, as a store row carries them), amounts log-uniform from 1.00 to
+// 10,000,000.00. Then times, per repetition, a fresh NettingAccumulator fed every item (`addMany`)
+// and `result()` (multilateral positions and instructions, bilateral positions and instructions,
+// efficiencies), after one untimed warm-up run. Prints min / median / max.
+// `--ids fresh` (default) gives every item its own copy of the participant id strings, as rows from
+// a database cursor have, regenerated before every run; `--ids shared` reuses one string per bank
+// (hash already cached: faster). Run node with --expose-gc to collect garbage before each timed run.
+import { availableParallelism, cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { NettingAccumulator, type NettingItem, type NettingResult } from './netting.js';
+
+interface Options {
+  transfers: number;
+  banks: number;
+  reps: number;
+  ids: 'fresh' | 'shared';
+  seed: number;
+  json: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = { transfers: 1_000_000, banks: 100, reps: 7, ids: 'fresh', seed: 1, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag === '--json') {
+      options.json = true;
+      continue;
+    }
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--ids') {
+      if (value !== 'fresh' && value !== 'shared') throw new Error('--ids must be fresh or shared');
+      options.ids = value;
+      continue;
+    }
+    const number = Number(value);
+    if (!Number.isSafeInteger(number) || number < 1) throw new Error(`${flag} must be a positive integer`);
+    if (flag === '--transfers') options.transfers = number;
+    else if (flag === '--banks') options.banks = Math.max(2, number);
+    else if (flag === '--reps') options.reps = number;
+    else if (flag === '--seed') options.seed = number;
+    else throw new Error(`unknown option ${flag}`);
+  }
+  return options;
+}
+
+/** mulberry32: a small seeded PRNG, so every run nets the same window. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function generate(options: Options): NettingItem[] {
+  const next = random(options.seed);
+  const banks = Array.from({ length: options.banks }, (_, i) => `${i % 2 === 0 ? 'IN' : 'RU'}BANK${String(i).padStart(5, '0')}`);
+  const id = options.ids === 'fresh' ? (i: number) => Buffer.from(banks[i]!).toString('latin1') : (i: number) => banks[i]!;
+  const items: NettingItem[] = []; // pushed, not `new Array(n)`: a large preallocated array is kept as a slow dictionary
+  for (let n = 0; n < options.transfers; n++) {
+    const debit = Math.floor(next() * options.banks);
+    let credit = Math.floor(next() * (options.banks - 1));
+    if (credit >= debit) credit++;
+    const amount = BigInt(Math.floor(100 * 10 ** (next() * 7)));
+    items.push({ debitParticipant: id(debit), creditParticipant: id(credit), currency: next() < 0.5 ? 356 : 643, amount });
+  }
+  return items;
+}
+
+function run(items: readonly NettingItem[]): { addMs: number; resultMs: number; totalMs: number; result: NettingResult } {
+  const start = performance.now();
+  const accumulator = new NettingAccumulator();
+  accumulator.addMany(items);
+  const added = performance.now();
+  const result = accumulator.result();
+  const end = performance.now();
+  return { addMs: added - start, resultMs: end - added, totalMs: end - start, result };
+}
+
+const options = parseOptions(process.argv.slice(2));
+const environment = `node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'})`;
+if (!options.json) console.log(`${environment}\ngenerating ${options.transfers.toLocaleString('en')} transfers among ${options.banks} banks (ids ${options.ids}) …`);
+/**
+ * The items of one run. With fresh ids every run gets newly generated items (same seed, same window),
+ * because a string caches its hash once hashed: reusing the items would time cached lookups.
+ */
+let items: NettingItem[] = generate(options);
+function itemsForRun(): readonly NettingItem[] {
+  if (options.ids === 'fresh') {
+    items = [];
+    items = generate(options);
+  }
+  (globalThis as { gc?: () => void }).gc?.(); // with --expose-gc: start each timed run with a clean heap
+  return items;
+}
+const warmUp = run(itemsForRun());
+const runs = Array.from({ length: options.reps }, () => run(itemsForRun()));
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const totals = runs.map((r) => r.totalMs);
+const summary = {
+  environment,
+  transfers: options.transfers,
+  banks: options.banks,
+  ids: options.ids,
+  reps: options.reps,
+  warmUpMs: round(warmUp.totalMs),
+  runsMs: totals.map(round),
+  minMs: round(Math.min(...totals)),
+  medianMs: round(median(totals)),
+  maxMs: round(Math.max(...totals)),
+  medianAddMs: round(median(runs.map((r) => r.addMs))),
+  medianResultMs: round(median(runs.map((r) => r.resultMs))),
+  currencies: warmUp.result.currencies.map((c) => ({
+    currency: c.currency,
+    transfers: c.transferCount,
+    participants: c.positions.length,
+    instructions: c.instructions.length,
+    bilateralPairs: c.bilateral.length,
+    efficiency: c.efficiency?.text ?? null,
+    bilateralEfficiency: c.bilateralEfficiency?.text ?? null,
+  })),
+};
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+if (options.json) console.log(JSON.stringify(summary, null, 2));
+else {
+  for (const c of summary.currencies) {
+    console.log(`${c.currency}: ${c.transfers.toLocaleString('en')} transfers, ${c.participants} participants, ${c.instructions} instructions, ${c.bilateralPairs} bilateral pairs, efficiency ${c.efficiency} (bilateral ${c.bilateralEfficiency})`);
+  }
+  console.log(`netting (add + result), ${options.reps} runs after a warm-up of ${summary.warmUpMs} ms:`);
+  console.log(`  min ${summary.minMs} ms   median ${summary.medianMs} ms   max ${summary.maxMs} ms   (median add ${summary.medianAddMs} ms, result ${summary.medianResultMs} ms)`);
+  console.log('  runs: ' + summary.runsMs.join(', ') + ' ms');
+}
