@@ -8,7 +8,7 @@
 // `--ids fresh` (default) gives every item its own copy of the participant id strings, as rows from
 // a database cursor have, regenerated before every run; `--ids shared` reuses one string per bank
 // (hash already cached: faster). Run node with --expose-gc to collect garbage before each timed run.
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { NettingAccumulator, type NettingItem, type NettingResult } from './netting.js';
 
@@ -74,14 +74,17 @@ function generate(options: Options): NettingItem[] {
   return items;
 }
 
-function run(items: readonly NettingItem[]): { addMs: number; resultMs: number; totalMs: number; result: NettingResult } {
+/** One timed netting. `cpuMs` is the process's CPU time over the run: less disturbed than wall time when other processes compete for the cores. */
+function run(items: readonly NettingItem[]): { addMs: number; resultMs: number; totalMs: number; cpuMs: number; result: NettingResult } {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const accumulator = new NettingAccumulator();
   accumulator.addMany(items);
   const added = performance.now();
   const result = accumulator.result();
   const end = performance.now();
-  return { addMs: added - start, resultMs: end - added, totalMs: end - start, result };
+  const used = process.cpuUsage(cpu);
+  return { addMs: added - start, resultMs: end - added, totalMs: end - start, cpuMs: (used.user + used.system) / 1000, result };
 }
 
 const options = parseOptions(process.argv.slice(2));
@@ -114,11 +117,13 @@ const summary = {
   banks: options.banks,
   ids: options.ids,
   reps: options.reps,
+  loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
   warmUpMs: round(warmUp.totalMs),
   runsMs: totals.map(round),
   minMs: round(Math.min(...totals)),
   medianMs: round(median(totals)),
   maxMs: round(Math.max(...totals)),
+  medianCpuMs: round(median(runs.map((r) => r.cpuMs))),
   medianAddMs: round(median(runs.map((r) => r.addMs))),
   medianResultMs: round(median(runs.map((r) => r.resultMs))),
   currencies: warmUp.result.currencies.map((c) => ({
@@ -141,7 +146,7 @@ else {
   for (const c of summary.currencies) {
     console.log(`${c.currency}: ${c.transfers.toLocaleString('en')} transfers, ${c.participants} participants, ${c.instructions} instructions, ${c.bilateralPairs} bilateral pairs, efficiency ${c.efficiency} (bilateral ${c.bilateralEfficiency})`);
   }
-  console.log(`netting (add + result), ${options.reps} runs after a warm-up of ${summary.warmUpMs} ms:`);
-  console.log(`  min ${summary.minMs} ms   median ${summary.medianMs} ms   max ${summary.maxMs} ms   (median add ${summary.medianAddMs} ms, result ${summary.medianResultMs} ms)`);
+  console.log(`netting (add + result), ${options.reps} runs after a first (cold) run of ${summary.warmUpMs} ms; load average ${summary.loadAverage.join(' ')}:`);
+  console.log(`  min ${summary.minMs} ms   median ${summary.medianMs} ms   max ${summary.maxMs} ms   (median add ${summary.medianAddMs} ms, result ${summary.medianResultMs} ms; median CPU ${summary.medianCpuMs} ms)`);
   console.log('  runs: ' + summary.runsMs.join(', ') + ' ms');
 }

@@ -11,7 +11,7 @@ export type SettlementErrorCode =
   | 'invalid_amount'
   /** A participant id that is not a non-empty string. */
   | 'invalid_participant'
-  /** An option (digits of the efficiency, say) outside its range. */
+  /** An option or count (efficiency digits, an aggregate's transfer count) outside its range. */
   | 'invalid_parameter';
 
 /** A malformed netting input: `code` for machines, `field` and `itemIndex` point at it, `message` for people. */
@@ -22,7 +22,10 @@ export class SettlementError extends Error {
     /** The item field at fault: `currency`, `amount`, `debitParticipant` or `creditParticipant` (or the option's name). */
     readonly field: string,
     message: string,
-    /** 0-based position of the offending item among all items added to the accumulator; -1 for an option. */
+    /**
+     * How many items the accumulator had accepted before this one: its 0-based position when every
+     * earlier item was accepted (as in one `addMany`, which stops at the first bad item); -1 for an option.
+     */
     readonly itemIndex: number,
   ) {
     super(message);

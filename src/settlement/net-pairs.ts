@@ -21,33 +21,48 @@ export interface NetPairsContext {
   readonly digits: number;
 }
 
-/** Sorts `values` by a numeric key computed once per value. */
-function sortByKey<T>(values: T[], key: (value: T) => number): T[] {
-  const keys = values.map(key);
+/**
+ * `values` ordered by `keys` (parallel arrays of non-negative integers below `keyLimit`). When
+ * key · n + index stays an exact double, the pairs are packed into one Float64Array and sorted
+ * natively, several times faster than a comparator over 10 000 entries; otherwise a comparator.
+ */
+function sortedBy<T>(values: readonly T[], keys: readonly number[], keyLimit: number): T[] {
+  const n = values.length;
+  if (keyLimit * n <= Number.MAX_SAFE_INTEGER) {
+    const packed = new Float64Array(n);
+    for (let index = 0; index < n; index++) packed[index] = keys[index]! * n + index;
+    packed.sort();
+    const sorted: T[] = new Array<T>(n);
+    for (let position = 0; position < n; position++) sorted[position] = values[packed[position]! % n]!;
+    return sorted;
+  }
   const order = values.map((_, index) => index).sort((a, b) => keys[a]! - keys[b]!);
   return order.map((index) => values[index]!);
 }
 
-/** Nets one currency from its pair totals (each pair with a positive total, any order). */
+/** Nets one currency from its pair totals (each pair with a positive total, each pair once, any order). */
 export function netPairTotals(currency: Currency, totals: readonly PairTotal[], context: NetPairsContext): CurrencyNetting {
   const { names, rank } = context;
   const count = names.length;
-  const debits = new Map<number, bigint>();
-  const credits = new Map<number, bigint>();
+  const debits: bigint[] = new Array<bigint>(count).fill(0n);
+  const credits: bigint[] = new Array<bigint>(count).fill(0n);
+  const present = new Uint8Array(count);
   const byPair = new Map<number, bigint>();
   let gross = 0n;
   for (const { debit, credit, amount } of totals) {
     gross += amount;
-    debits.set(debit, (debits.get(debit) ?? 0n) + amount);
-    credits.set(credit, (credits.get(credit) ?? 0n) + amount);
+    debits[debit]! += amount;
+    credits[credit]! += amount;
+    present[debit] = 1;
+    present[credit] = 1;
     byPair.set(debit * count + credit, amount);
   }
 
   // Bilateral: each unordered pair once, oriented A < B by id.
-  let bilateral: BilateralPosition[] = [];
-  const bilateralKeys = new Map<BilateralPosition, number>();
-  let bilateralInstructions: BilateralInstruction[] = [];
-  const instructionKeys = new Map<BilateralInstruction, number>();
+  const bilateral: BilateralPosition[] = [];
+  const bilateralKeys: number[] = [];
+  const bilateralInstructions: BilateralInstruction[] = [];
+  const instructionKeys: number[] = [];
   let bilateralMoved = 0n;
   for (const { debit, credit, amount } of totals) {
     const back = byPair.get(credit * count + debit);
@@ -59,30 +74,29 @@ export function netPairTotals(currency: Currency, totals: readonly PairTotal[], 
     const aToB = debitFirst ? amount : reverse;
     const bToA = debitFirst ? reverse : amount;
     const net = bToA - aToB;
-    const position: BilateralPosition = { participantA: names[a]!, participantB: names[b]!, aToBMinor: aToB, bToAMinor: bToA, netMinor: net };
-    bilateral.push(position);
-    bilateralKeys.set(position, rank[a]! * count + rank[b]!);
+    bilateral.push({ participantA: names[a]!, participantB: names[b]!, aToBMinor: aToB, bToAMinor: bToA, netMinor: net });
+    bilateralKeys.push(rank[a]! * count + rank[b]!);
     if (net !== 0n) {
-      const [payer, payee, owed] = net < 0n ? [a, b, -net] : [b, a, net];
-      const instruction: BilateralInstruction = { payer: names[payer]!, payee: names[payee]!, amountMinor: owed };
-      bilateralInstructions.push(instruction);
-      instructionKeys.set(instruction, rank[payer]! * count + rank[payee]!);
+      const payer = net < 0n ? a : b;
+      const payee = net < 0n ? b : a;
+      const owed = net < 0n ? -net : net;
+      bilateralInstructions.push({ payer: names[payer]!, payee: names[payee]!, amountMinor: owed });
+      instructionKeys.push(rank[payer]! * count + rank[payee]!);
       bilateralMoved += owed;
     }
   }
-  bilateral = sortByKey(bilateral, (position) => bilateralKeys.get(position)!);
-  bilateralInstructions = sortByKey(bilateralInstructions, (instruction) => instructionKeys.get(instruction)!);
 
   // Multilateral: positions, then pay-ins (net < 0) and pay-outs (net > 0) through the hub.
-  const participants = new Set<number>([...debits.keys(), ...credits.keys()]);
-  const order = [...participants].sort((x, y) => rank[x]! - rank[y]!);
+  const order: number[] = [];
+  for (let index = 0; index < count; index++) if (present[index] === 1) order.push(index);
+  order.sort((x, y) => rank[x]! - rank[y]!);
   const positions: NetPosition[] = [];
   const payIns: SettlementInstruction[] = [];
   const payOuts: SettlementInstruction[] = [];
   let moved = 0n;
   for (const index of order) {
-    const debitsMinor = debits.get(index) ?? 0n;
-    const creditsMinor = credits.get(index) ?? 0n;
+    const debitsMinor = debits[index]!;
+    const creditsMinor = credits[index]!;
     const netMinor = creditsMinor - debitsMinor;
     const participant = names[index]!;
     positions.push({ participant, debitsMinor, creditsMinor, netMinor });
@@ -104,8 +118,8 @@ export function netPairTotals(currency: Currency, totals: readonly PairTotal[], 
     instructions: [...payIns, ...payOuts],
     movedMinor: moved,
     efficiency: nettingEfficiency(gross, moved, context.digits),
-    bilateral,
-    bilateralInstructions,
+    bilateral: sortedBy(bilateral, bilateralKeys, count * count),
+    bilateralInstructions: sortedBy(bilateralInstructions, instructionKeys, count * count),
     bilateralMovedMinor: bilateralMoved,
     bilateralEfficiency: nettingEfficiency(gross, bilateralMoved, context.digits),
   };

@@ -98,6 +98,24 @@ describe('netting', () => {
     assert.deepEqual(inr.positions.map((p) => p.netMinor), [-2n * AMOUNT_MAX, 3n * AMOUNT_MAX, -AMOUNT_MAX]);
   });
 
+  it('takes totals the caller already summed, larger than one transfer may be, with their transfer counts', () => {
+    const accumulator = new NettingAccumulator();
+    accumulator.addAggregate('A', 'B', 'RUB', 3n * AMOUNT_MAX, 3);
+    accumulator.addAggregate('B', 'A', 643, 10n, 2);
+    accumulator.addAggregate('C', 'C', 643, 10n, 4);
+    const rub = only(accumulator.result(), 'RUB');
+    assert.equal(rub.transferCount, 5);
+    assert.equal(rub.onUsCount, 4);
+    assert.equal(rub.grossMinor, 3n * AMOUNT_MAX + 10n);
+    assert.deepEqual(rub.instructions, [
+      { kind: 'pay_in', participant: 'A', amountMinor: 3n * AMOUNT_MAX - 10n },
+      { kind: 'pay_out', participant: 'B', amountMinor: 3n * AMOUNT_MAX - 10n },
+    ]);
+    assert.deepEqual(settlementError(() => accumulator.addAggregate('A', 'B', 'RUB', 0n)), ['invalid_amount', 'amount', 3]);
+    assert.deepEqual(settlementError(() => accumulator.addAggregate('A', 'B', 'RUB', 5n, 0)), ['invalid_parameter', 'transferCount', 3]);
+    assert.deepEqual(settlementError(() => accumulator.addAggregate('A', 'B', 'JPY', 5n)), ['unknown_currency', 'currency', 3]);
+  });
+
   it('refuses a malformed item with its code, field and position, and keeps the items before it', () => {
     const accumulator = new NettingAccumulator();
     accumulator.add(item('A', 'B', 10n));
@@ -214,6 +232,28 @@ describe('netting properties', () => {
         }
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('gives the same result from pre-summed pair totals as from the transfers themselves', () => {
+    fc.assert(
+      fc.property(window, (items) => {
+        const totals = new Map<string, { item: NettingItem; sum: bigint; count: number }>();
+        for (const one of items) {
+          const ledger = one.currency === 'INR' || one.currency === 356 ? 356 : 643;
+          const key = `${one.debitParticipant}|${one.creditParticipant}|${ledger}`;
+          const entry = totals.get(key) ?? { item: { ...one, currency: ledger }, sum: 0n, count: 0 };
+          entry.sum += one.amount;
+          entry.count += 1;
+          totals.set(key, entry);
+        }
+        const accumulator = new NettingAccumulator();
+        for (const { item: one, sum, count } of totals.values()) accumulator.addAggregate(one.debitParticipant, one.creditParticipant, one.currency, sum, count);
+        const aggregated = accumulator.result();
+        const expected = netTransfers(items);
+        assert.deepEqual(aggregated.currencies, expected.currencies);
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -56,21 +56,35 @@ export class PairSums {
 
   /** Every pair with at least one amount, with its exact total, in no particular order. */
   totals(): PairTotal[] {
-    const byKey = new Map<number, bigint>();
+    const totals: PairTotal[] = [];
+    // Only pairs that spilled need finding again, and pairs rarely spill: index them only then.
+    const positions = this.spill.size > 0 ? new Map<number, number>() : null;
     const cells = this.cells;
     if (cells !== null) {
       const cap = this.cap;
-      for (let cell = 0; cell < cells.length; cell++) {
-        const sum = cells[cell]!;
-        if (sum !== 0) byKey.set(Math.floor(cell / cap) * SPILL_STRIDE + (cell % cap), BigInt(sum));
+      for (let debit = 0; debit < cap; debit++) {
+        for (let credit = 0, cell = debit * cap; credit < cap; credit++, cell++) {
+          const sum = cells[cell]!;
+          if (sum === 0) continue;
+          positions?.set(debit * SPILL_STRIDE + credit, totals.length);
+          totals.push({ debit, credit, amount: BigInt(sum) });
+        }
       }
     }
     this.rows?.forEach((row, debit) => {
-      for (const [credit, sum] of row) if (sum !== 0) byKey.set(debit * SPILL_STRIDE + credit, BigInt(sum));
+      for (const [credit, sum] of row) {
+        if (sum === 0) continue;
+        positions?.set(debit * SPILL_STRIDE + credit, totals.length);
+        totals.push({ debit, credit, amount: BigInt(sum) });
+      }
     });
-    for (const [key, spilled] of this.spill) byKey.set(key, (byKey.get(key) ?? 0n) + spilled);
-    const totals: PairTotal[] = [];
-    for (const [key, amount] of byKey) totals.push({ debit: Math.floor(key / SPILL_STRIDE), credit: key % SPILL_STRIDE, amount });
+    for (const [key, spilled] of this.spill) {
+      const debit = Math.floor(key / SPILL_STRIDE);
+      const credit = key % SPILL_STRIDE;
+      const position = positions!.get(key);
+      if (position === undefined) totals.push({ debit, credit, amount: spilled });
+      else totals[position] = { debit, credit, amount: totals[position]!.amount + spilled };
+    }
     return totals;
   }
 
