@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
 import { CLI_ACTOR, type ActorRole } from '../hub/actor.js';
 import { Ledger } from '../ledger/ledger.js';
@@ -44,13 +44,13 @@ interface Description {
   paths: Record<string, Record<string, Operation>>;
 }
 
-export async function openTestApi(limits: Partial<ApiLimits> = {}, options: { logger?: FastifyBaseLogger } = {}): Promise<TestApi> {
+export async function openTestApi(limits: Partial<ApiLimits> = {}, options: { logger?: FastifyBaseLogger; onRoute?: (route: RouteOptions) => void } = {}): Promise<TestApi> {
   const directory = mkdtempSync(join(tmpdir(), 'vostro-api-'));
   const store = new SqliteStore({ path: join(directory, 'api.db'), backgroundCheckpoints: false });
   const ledger = new Ledger(store);
   const keys = new ApiKeys(ledger);
   const participants = new ParticipantRegistry(ledger);
-  const app = await buildServer({ ledger, store, limits, keys, participants, ...(options.logger === undefined ? {} : { logger: options.logger }) });
+  const app = await buildServer({ ledger, store, limits, keys, participants, ...(options.logger === undefined ? {} : { logger: options.logger }), ...(options.onRoute === undefined ? {} : { onRoute: options.onRoute }) });
   const operatorKey = (await keys.issue({ role: 'operator', label: 'tests' }, CLI_ACTOR)).key;
   const description = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json<Description>();
   const checker = responseChecker(description);

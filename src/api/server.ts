@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
 import { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -35,6 +35,8 @@ export interface ServerOptions {
   readonly participants?: ParticipantRegistry;
   /** API keys and their verifier; made here when not given (tests pass one to share its cache). */
   readonly keys?: ApiKeys;
+  /** Called for every route as it is registered, after its policy is checked (the authorisation test collects the route table with it). */
+  readonly onRoute?: (route: RouteOptions) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -71,6 +73,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   installJsonParser(app, limits);
   // Before any route is registered: every route must declare who may call it.
   checkRoutePolicies(app);
+  if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
   app.decorateRequest('actor', null);
   const limiter = limits.rateLimitPerSecond > 0 ? new RateLimiter({ perSecond: limits.rateLimitPerSecond, burst: limits.rateLimitBurst, clientsMax: limits.rateLimitClientsMax }) : undefined;
   installHooks(app, context, limiter);

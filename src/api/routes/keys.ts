@@ -62,18 +62,22 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
       return keyPage(await keys.list({ ...(role === undefined ? {} : { role }), ...(participant === undefined ? {} : { participant }) }, after, limit + 1), limit);
     });
 
-    app.post<{ Params: KeyParams; Body: KeyRotate | undefined }>('/keys/:keyId/rotate', {
+    app.post<{ Params: KeyParams; Body: KeyRotate }>('/keys/:keyId/rotate', {
       config: { access: { roles: ['operator', 'participant'], scope: 'key' } },
+      // The body may be left out (`curl -X POST …/rotate`): it then means no grace period.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags: ['keys'],
-        summary: 'Issue a new key with the same role and participant, and end this one now or after graceSeconds; the new key is in this response only',
+        summary: 'Issue a new key with the same role and participant, and end this one now or after graceSeconds (the body may be left out); the new key is in this response only',
         params: KeyParams,
         body: KeyRotate,
         response: { 201: RotatedKey, ...keyNotFoundResponse, 409: problemResponse('the key is revoked or already rotated'), ...commonErrors },
       },
     }, async (request, reply) => {
       const { keyId } = request.params;
-      const graceSeconds = request.body?.graceSeconds;
+      const graceSeconds = request.body.graceSeconds;
       const rotated = await inPath(keyId, keys.rotate(keyId, graceSeconds === undefined ? {} : { graceSeconds }, actorOf(request)));
       return reply.code(201).send({ ...rotated.info, key: rotated.key, previous: rotated.previous });
     });

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { pino, type LevelWithSilent } from 'pino';
+import type { pino, LevelWithSilent } from 'pino';
+import { apiLogger } from '../../api/logger.js';
 import { buildServer } from '../../api/server.js';
 import { GroupCommitter } from '../../ledger/group-commit.js';
 import type { CliIo } from '../io.js';
@@ -26,7 +27,7 @@ export const registerServe: RegisterCommand = (program, context) => {
   addDbOption(
     program
       .command('serve')
-      .description('serve the HTTP API (/v1, OpenAPI at /v1/openapi.json, reference at /v1/docs) until SIGTERM or SIGINT; unauthenticated for now, so it binds to 127.0.0.1 by default')
+      .description('serve the HTTP API (/v1, OpenAPI at /v1/openapi.json, reference at /v1/docs) until SIGTERM or SIGINT; every /v1 route needs an API key (`vostro key issue`); binds to 127.0.0.1 by default')
       .option('--host <host>', 'address to listen on', '127.0.0.1')
       .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
       .option('--rate-limit <per-second>', 'requests per second each client may sustain (0 turns the limit off; default 5000)')
@@ -52,9 +53,8 @@ export async function runServe(
   io: CliIo,
 ): Promise<number> {
   if (io.waitForShutdown === undefined) throw new Error('bug: serve needs an io that reports shutdown signals');
-  // JSON log lines go to standard error through the io; the request serializer never includes
-  // headers, and the redaction is a second guard should a header ever be logged.
-  const logger = pino({ level: options.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'] }, { write: (line: string) => io.err(line) });
+  // JSON log lines go to standard error through the io; no API key ever reaches one (api/logger.ts).
+  const logger = apiLogger(options.logLevel, (line) => io.err(line));
   // PostgreSQL runs one transaction at a time: a second group would only wait (measured slower).
   const committer = new GroupCommitter(session.ledger, { concurrentGroups: session.store.kind === 'postgres' ? 1 : 2 });
   const limits = options.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: options.rateLimitPerSecond, rateLimitBurst: Math.max(options.rateLimitPerSecond * 2, 1) };

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import type { InjectOptions, RouteOptions } from 'fastify';
+import { CLI_ACTOR } from '../hub/actor.js';
+import { newAccountId, newTransferId } from '../ledger/ids.js';
+import { participantAccountId } from '../participants/accounts.js';
+import { accountBody, openTestApi, transferBody, type TestApi } from './api.test-helper.js';
+import type { ApiLimits } from './limits.js';
+
+/** Who sends a request in the authorisation tests. */
+export const CALLERS = ['none', 'operator', 'auditor', 'owner', 'foreign'] as const;
+export type Caller = (typeof CALLERS)[number];
+
+/**
+ * A server with the cast of the authorisation and audit tests: an operator and an auditor key;
+ * bank `sbi` with a key (the *owner* of the resources below) and bank `vtb` with a key (a *foreign*
+ * participant); a spare bank to suspend; an account of sbi's with a transfer into it; a funding
+ * account of the operator's for pending transfers. Routes are collected as they are registered.
+ */
+export interface AccessFixture {
+  readonly api: TestApi;
+  readonly routes: readonly { method: string; url: string; config: RouteOptions['config'] }[];
+  readonly keys: Readonly<Record<Exclude<Caller, 'none'>, string>>;
+  readonly keyIds: Readonly<Record<Exclude<Caller, 'none'>, string>>;
+  /** sbi's INR settlement account. */
+  readonly ownAccount: string;
+  /** vtb's INR settlement account. */
+  readonly foreignAccount: string;
+  /** An operator account with no balance limit, the debit side of test transfers. */
+  readonly funding: string;
+  /** A transfer from `funding` into `ownAccount`: sbi is only on its credit side. */
+  readonly ownTransfer: string;
+  /** A transfer from `funding` into `foreignAccount`. */
+  readonly foreignTransfer: string;
+  /** Sends a request as one of the callers. */
+  as(caller: Caller, options: InjectOptions): ReturnType<TestApi['call']>;
+  /** A new pending transfer from `funding` to `foreignAccount`, for post and void. */
+  pending(): Promise<string>;
+  /** A new key of sbi's, for rotation and revocation. */
+  ownSpareKeyId(): Promise<string>;
+}
+
+export async function openAccessFixture(limits: Partial<ApiLimits> = { rateLimitPerSecond: 0 }): Promise<AccessFixture> {
+  const routes: { method: string; url: string; config: RouteOptions['config'] }[] = [];
+  const api = await openTestApi(limits, {
+    onRoute: (route) => {
+      for (const method of [route.method].flat()) routes.push({ method, url: route.url, config: route.config });
+    },
+  });
+  for (const [id, name, country] of [['sbi', 'State Bank of India', 'IN'], ['vtb', 'VTB Bank', 'RU'], ['spare', 'Spare Bank', 'IN']] as const) {
+    await api.participants.create({ id, name, kind: 'bank', country, currencies: ['INR'] }, CLI_ACTOR);
+  }
+  const issue = async (role: 'operator' | 'auditor' | 'participant', participant?: string) =>
+    api.keys.issue({ role, ...(participant === undefined ? {} : { participant }) }, CLI_ACTOR);
+  const auditor = await issue('auditor');
+  const owner = await issue('participant', 'sbi');
+  const foreign = await issue('participant', 'vtb');
+  const operatorId = /^vostro_([0-9a-f]{16})_/.exec(api.operatorKey)?.[1] ?? assert.fail('operator key');
+  const keys = { operator: api.operatorKey, auditor: auditor.key, owner: owner.key, foreign: foreign.key };
+  const keyIds = { operator: operatorId, auditor: auditor.info.keyId, owner: owner.info.keyId, foreign: foreign.info.keyId };
+
+  const ownAccount = participantAccountId('sbi', 'INR', 'settlement');
+  const foreignAccount = participantAccountId('vtb', 'INR', 'settlement');
+  const funding = newAccountId();
+  const created = await api.call({ method: 'POST', url: '/v1/accounts', payload: accountBody({ id: funding, owner: 'hub', kind: 'hub' }) });
+  assert.equal(created.statusCode, 201, created.body);
+  const transfer = async (credit: string, overrides: Record<string, unknown> = {}): Promise<string> => {
+    const body = transferBody(funding, credit, overrides);
+    const response = await api.call({ method: 'POST', url: '/v1/transfers', payload: body });
+    assert.equal(response.statusCode, 201, response.body);
+    return String(body['id']);
+  };
+  const ownTransfer = await transfer(ownAccount);
+  const foreignTransfer = await transfer(foreignAccount);
+
+  return {
+    api,
+    routes,
+    keys,
+    keyIds,
+    ownAccount,
+    foreignAccount,
+    funding,
+    ownTransfer,
+    foreignTransfer,
+    as: (caller, options) => api.call({ ...options, key: caller === 'none' ? null : keys[caller] }),
+    pending: () => transfer(foreignAccount, { id: newTransferId(), pending: true, timeoutSeconds: 3600 }),
+    ownSpareKeyId: async () => (await issue('participant', 'sbi')).info.keyId,
+  };
+}

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { InjectOptions } from 'fastify';
+import { newTransferId } from '../ledger/ids.js';
+import type { StoredAuditEntry } from '../store/records.js';
+import { openAccessFixture, type AccessFixture, type Caller } from './access.test-helper.js';
+import { accountBody, transferBody } from './api.test-helper.js';
+
+/**
+ * The audit log: every route that changes something writes exactly one entry, in the same
+ * transaction as the change, naming the actor, its role, the key id and the request id; a request
+ * refused before it reaches the ledger or the registry (no key, wrong role, foreign resource,
+ * invalid body) writes none. As in the authorisation test, every mutating route of the route
+ * table must have a row here.
+ */
+interface AuditCase {
+  readonly request: (fixture: AccessFixture) => InjectOptions | Promise<InjectOptions>;
+  readonly action: string;
+  /** What `target` must be, from the request sent. */
+  readonly target?: (request: InjectOptions) => string;
+  /** A participant key that may make this request too (its own resource). */
+  readonly owner?: boolean;
+  /** The route validates a body: this one is refused with 400. */
+  readonly badBody?: Record<string, unknown>;
+}
+
+const bodyId = (request: InjectOptions): string => String((request.payload as Record<string, unknown>)['id']);
+const pathPart = (index: number) => (request: InjectOptions): string => String(request.url).split('/')[index] as string;
+
+const CASES: Readonly<Record<string, AuditCase>> = {
+  'POST /v1/accounts': { request: () => ({ method: 'POST', url: '/v1/accounts', payload: accountBody() }), action: 'accounts.create', target: bodyId, badBody: { id: 'x' } },
+  'POST /v1/accounts/batch': { request: () => ({ method: 'POST', url: '/v1/accounts/batch', payload: { accounts: [accountBody(), accountBody()] } }), action: 'accounts.create_batch', badBody: { accounts: [] } },
+  'POST /v1/transfers': { request: (f) => ({ method: 'POST', url: '/v1/transfers', payload: transferBody(f.funding, f.ownAccount) }), action: 'transfers.create', target: bodyId, badBody: { amount: 1 } },
+  'POST /v1/transfers/batch': { request: (f) => ({ method: 'POST', url: '/v1/transfers/batch', payload: { transfers: [transferBody(f.funding, f.ownAccount)] } }), action: 'transfers.create_batch', badBody: { transfers: 'all' } },
+  'POST /v1/transfers/:id/post': { request: async (f) => ({ method: 'POST', url: `/v1/transfers/${await f.pending()}/post`, payload: { id: newTransferId(), amount: '1.00' } }), action: 'transfers.post', target: bodyId, badBody: { id: 'x' } },
+  'POST /v1/transfers/:id/void': { request: async (f) => ({ method: 'POST', url: `/v1/transfers/${await f.pending()}/void`, payload: { id: newTransferId() } }), action: 'transfers.void', target: bodyId, badBody: {} },
+  'POST /v1/participants': { request: () => ({ method: 'POST', url: '/v1/participants', payload: { id: `p-${Math.random().toString(36).slice(2, 10)}`, name: 'Audited Bank', kind: 'bank', country: 'RU', currencies: ['RUB'] } }), action: 'participants.create', target: bodyId, badBody: { id: 'Bad Id' } },
+  'POST /v1/participants/:id/accounts': { request: () => ({ method: 'POST', url: '/v1/participants/sbi/accounts', payload: { role: 'suspense', currency: 'INR' } }), action: 'accounts.open', badBody: { role: 'customer', currency: 'INR' } },
+  'POST /v1/participants/:id/suspend': { request: () => ({ method: 'POST', url: '/v1/participants/spare/suspend' }), action: 'participants.suspend', target: pathPart(3) },
+  'POST /v1/participants/:id/activate': { request: () => ({ method: 'POST', url: '/v1/participants/spare/activate' }), action: 'participants.activate', target: pathPart(3) },
+  'POST /v1/participants/:id/keys': { request: () => ({ method: 'POST', url: '/v1/participants/sbi/keys', payload: { label: 'audit' } }), action: 'keys.issue', badBody: { role: 'operator' } },
+  'POST /v1/keys': { request: () => ({ method: 'POST', url: '/v1/keys', payload: { role: 'auditor' } }), action: 'keys.issue', badBody: { role: 'participant' } },
+  'POST /v1/keys/:keyId/rotate': { request: async (f) => ({ method: 'POST', url: `/v1/keys/${await f.ownSpareKeyId()}/rotate`, payload: { graceSeconds: 60 } }), action: 'keys.rotate', target: pathPart(3), owner: true, badBody: { graceSeconds: -1 } },
+  'POST /v1/keys/:keyId/revoke': { request: async (f) => ({ method: 'POST', url: `/v1/keys/${await f.ownSpareKeyId()}/revoke` }), action: 'keys.revoke', target: pathPart(3), owner: true },
+};
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+describe('audit log', () => {
+  let fixture: AccessFixture;
+  before(async () => (fixture = await openAccessFixture()));
+  after(async () => fixture.api.close());
+
+  const entriesAfter = async (seq: bigint): Promise<StoredAuditEntry[]> => fixture.api.store.auditEntries({ afterSeq: seq, limit: 1000 });
+  const lastSeq = async (): Promise<bigint> => {
+    const all = await fixture.api.store.auditEntries({ limit: 100_000 });
+    return all.at(-1)?.seq ?? 0n;
+  };
+  let counter = 0;
+
+  /** Sends the request and returns the audit entries it wrote. */
+  async function audited(caller: Caller, request: InjectOptions): Promise<{ status: number; entries: StoredAuditEntry[]; requestId: string }> {
+    const requestId = `audit-test-${++counter}`;
+    const seq = await lastSeq();
+    const response = await fixture.as(caller, { ...request, headers: { ...(request.headers ?? {}), 'x-request-id': requestId } });
+    return { status: response.statusCode, entries: await entriesAfter(seq), requestId };
+  }
+
+  it('every mutating route has a row here', () => {
+    const mutating = [...new Set(fixture.routes.filter((route) => MUTATING.has(route.method)).map((route) => `${route.method} ${route.url}`))];
+    assert.deepEqual(mutating.filter((route) => CASES[route] === undefined), [], 'mutating routes without an audit case');
+    assert.deepEqual(Object.keys(CASES).filter((row) => !mutating.includes(row)), [], 'audit cases for routes that do not exist');
+  });
+
+  it('each mutation writes exactly one entry: actor, role, key id, request id, action, target', async () => {
+    for (const [route, row] of Object.entries(CASES)) {
+      const callers: Caller[] = row.owner === true ? ['operator', 'owner'] : ['operator'];
+      for (const caller of callers) {
+        const request = await row.request(fixture);
+        const { status, entries, requestId } = await audited(caller, request);
+        assert.ok(status >= 200 && status < 300, `${route} as ${caller}: ${status}`);
+        assert.equal(entries.length, 1, `${route} as ${caller} wrote ${entries.length} entries: ${JSON.stringify(entries, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+        const [entry] = entries as [StoredAuditEntry];
+        assert.equal(entry.action, row.action, route);
+        assert.equal(entry.requestId, requestId, route);
+        assert.equal(entry.keyId, caller === 'operator' ? fixture.keyIds.operator : fixture.keyIds.owner, route);
+        assert.equal(entry.role, caller === 'operator' ? 'operator' : 'participant', route);
+        assert.equal(entry.actor, caller === 'operator' ? 'operator' : 'sbi', route);
+        if (row.target !== undefined) assert.equal(entry.target, row.target(request).toLowerCase(), route);
+        assert.ok(!JSON.stringify(entry.detail).includes('vostro_'), `${route}: no key text in the audit detail`);
+      }
+    }
+  });
+
+  it('a request refused before the change (no key, wrong role, foreign resource, invalid body) writes nothing', async () => {
+    for (const [route, row] of Object.entries(CASES)) {
+      const refusals: [Caller, InjectOptions][] = [];
+      for (const caller of ['none', 'auditor', 'foreign'] as const) refusals.push([caller, await row.request(fixture)]);
+      if (row.owner !== true) refusals.push(['owner', await row.request(fixture)]);
+      if (row.badBody !== undefined) refusals.push(['operator', { ...(await row.request(fixture)), payload: row.badBody }]);
+      for (const [caller, request] of refusals) {
+        const { status, entries } = await audited(caller, request);
+        assert.ok(status >= 400 && status < 500, `${route} as ${caller}: ${status}`);
+        assert.deepEqual(entries, [], `${route} as ${caller} (${status}) wrote an audit entry`);
+      }
+    }
+  });
+
+  it('a hub operation refused by its rules writes nothing; a ledger write is logged as an attempt whatever the ledger answers', async () => {
+    const duplicate = await audited('operator', { method: 'POST', url: '/v1/participants', payload: { id: 'sbi', name: 'Again', kind: 'bank', country: 'IN', currencies: ['INR'] } });
+    assert.equal(duplicate.status, 409);
+    assert.deepEqual(duplicate.entries, []);
+    const overdraft = await audited('operator', { method: 'POST', url: '/v1/transfers', payload: transferBody(fixture.ownAccount, fixture.foreignAccount, { amount: '1000000.00' }) });
+    assert.equal(overdraft.status, 422);
+    assert.deepEqual(overdraft.entries.map((entry) => entry.action), ['transfers.create']);
+  });
+
+  it('the operator and the auditor read the log a page at a time, filtered by actor; participants may not', async () => {
+    for (const caller of ['operator', 'auditor'] as const) {
+      const first = await fixture.as(caller, { method: 'GET', url: '/v1/audit?limit=2' });
+      assert.equal(first.statusCode, 200);
+      const page = first.json();
+      assert.equal(page['data'].length, 2);
+      assert.ok(page['next'] !== null);
+      const second = (await fixture.as(caller, { method: 'GET', url: `/v1/audit?limit=2&after=${page['next']}` })).json();
+      assert.ok(BigInt(second['data'][0]['seq']) > BigInt(page['data'][1]['seq']), 'the next page continues after the cursor');
+      const sbi = (await fixture.as(caller, { method: 'GET', url: '/v1/audit?actor=sbi&limit=1000' })).json();
+      assert.ok(sbi['data'].length > 0 && sbi['data'].every((entry: { actor: string; role: string }) => entry.actor === 'sbi' && entry.role === 'participant'));
+    }
+    assert.equal((await fixture.as('owner', { method: 'GET', url: '/v1/audit' })).statusCode, 403);
+  });
+});

@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import Fastify, { type InjectOptions } from 'fastify';
+import { newAccountId, newTransferId } from '../ledger/ids.js';
+import { checkRoutePolicies, policyProblem } from './access.js';
+import { CALLERS, openAccessFixture, type AccessFixture, type Caller } from './access.test-helper.js';
+import { accountBody, transferBody } from './api.test-helper.js';
+
+/**
+ * The authorisation matrix: every route the server registers (collected with Fastify's onRoute
+ * hook), called by every kind of caller, must answer what this table says. A route that is not in
+ * the table fails the test, and so does a table entry for a route that no longer exists: a new
+ * route cannot ship without someone deciding, here, who may call it.
+ *
+ * Callers: no key; the operator; the auditor; `owner`, the participant (sbi) whose account,
+ * transfer, participant record or key the request names; `foreign`, another participant (vtb).
+ * HEAD routes (made by Fastify for every GET) are checked with their GET's row.
+ */
+type Expect = Readonly<Record<Caller, number>>;
+
+const PUBLIC: Expect = { none: 200, operator: 200, auditor: 200, owner: 200, foreign: 200 };
+const ANY_KEY: Expect = { none: 401, operator: 200, auditor: 200, owner: 200, foreign: 200 };
+const STAFF_READ: Expect = { none: 401, operator: 200, auditor: 200, owner: 403, foreign: 403 };
+const OWN_READ: Expect = { none: 401, operator: 200, auditor: 200, owner: 200, foreign: 404 };
+const operatorWrite = (status: number): Expect => ({ none: 401, operator: status, auditor: 403, owner: 403, foreign: 403 });
+const ownKeyWrite = (status: number): Expect => ({ none: 401, operator: status, auditor: 403, owner: status, foreign: 404 });
+
+interface Case {
+  readonly expect: Expect;
+  /** The request; made anew for each caller, so that writes do not collide. */
+  readonly request: (fixture: AccessFixture) => InjectOptions | Promise<InjectOptions>;
+  /** The code of the 404 a foreign participant gets: the same as for a resource that does not exist. */
+  readonly notFound?: string;
+}
+
+const get = (url: string) => (): InjectOptions => ({ method: 'GET', url });
+const post = (url: string, payload?: Record<string, unknown>): InjectOptions => ({ method: 'POST', url, ...(payload === undefined ? {} : { payload }) });
+
+const TABLE: Readonly<Record<string, Case>> = {
+  'GET /healthz': { expect: PUBLIC, request: get('/healthz') },
+  'GET /readyz': { expect: PUBLIC, request: get('/readyz') },
+  'GET /metrics': { expect: PUBLIC, request: get('/metrics') },
+  'GET /v1/openapi.json': { expect: PUBLIC, request: get('/v1/openapi.json') },
+  'GET /v1/docs': { expect: PUBLIC, request: get('/v1/docs') },
+  'HEAD /v1/docs/': { expect: PUBLIC, request: get('/v1/docs/') },
+  'GET /v1/docs/static/index.html': { expect: { none: 302, operator: 302, auditor: 302, owner: 302, foreign: 302 }, request: get('/v1/docs/static/index.html') },
+  'GET /v1/docs/static/swagger-initializer.js': { expect: PUBLIC, request: get('/v1/docs/static/swagger-initializer.js') },
+  'GET /v1/docs/json': { expect: PUBLIC, request: get('/v1/docs/json') },
+  'GET /v1/docs/yaml': { expect: PUBLIC, request: get('/v1/docs/yaml') },
+  'GET /v1/docs/static/*': { expect: PUBLIC, request: get('/v1/docs/static/swagger-ui.css') },
+
+  'POST /v1/accounts': { expect: operatorWrite(201), request: () => post('/v1/accounts', accountBody()) },
+  'POST /v1/accounts/batch': { expect: operatorWrite(200), request: () => post('/v1/accounts/batch', { accounts: [accountBody()] }) },
+  'GET /v1/accounts': { expect: { ...OWN_READ, foreign: 403 }, request: get('/v1/accounts?owner=sbi') },
+  'GET /v1/accounts/:id': { expect: OWN_READ, request: (f) => get(`/v1/accounts/${f.ownAccount}`)(), notFound: 'account_not_found' },
+  'GET /v1/accounts/:id/balance': { expect: OWN_READ, request: (f) => get(`/v1/accounts/${f.ownAccount}/balance`)(), notFound: 'account_not_found' },
+  'GET /v1/accounts/:id/transfers': { expect: OWN_READ, request: (f) => get(`/v1/accounts/${f.ownAccount}/transfers`)(), notFound: 'account_not_found' },
+
+  'POST /v1/transfers': { expect: operatorWrite(201), request: (f) => post('/v1/transfers', transferBody(f.funding, f.ownAccount)) },
+  'POST /v1/transfers/batch': { expect: operatorWrite(200), request: (f) => post('/v1/transfers/batch', { transfers: [transferBody(f.funding, f.ownAccount)] }) },
+  'GET /v1/transfers/:id': { expect: OWN_READ, request: (f) => get(`/v1/transfers/${f.ownTransfer}`)(), notFound: 'transfer_not_found' },
+  'POST /v1/transfers/:id/post': { expect: operatorWrite(201), request: async (f) => post(`/v1/transfers/${await f.pending()}/post`, { id: newTransferId() }) },
+  'POST /v1/transfers/:id/void': { expect: operatorWrite(201), request: async (f) => post(`/v1/transfers/${await f.pending()}/void`, { id: newTransferId() }) },
+  'GET /v1/verify': { expect: STAFF_READ, request: get('/v1/verify') },
+
+  'POST /v1/participants': { expect: operatorWrite(201), request: () => post('/v1/participants', { id: `bank-${newAccountId().slice(-12)}`, name: 'New Bank', kind: 'bank', country: 'IN', currencies: ['INR'] }) },
+  'GET /v1/participants': { expect: STAFF_READ, request: get('/v1/participants') },
+  'GET /v1/participants/:id': { expect: OWN_READ, request: get('/v1/participants/sbi'), notFound: 'participant_not_found' },
+  'POST /v1/participants/:id/accounts': { expect: operatorWrite(201), request: () => post('/v1/participants/sbi/accounts', { role: 'investment', currency: 'INR' }) },
+  'POST /v1/participants/:id/suspend': { expect: operatorWrite(200), request: () => post('/v1/participants/spare/suspend') },
+  'POST /v1/participants/:id/activate': { expect: operatorWrite(200), request: () => post('/v1/participants/spare/activate') },
+  'POST /v1/participants/:id/keys': { expect: operatorWrite(201), request: () => post('/v1/participants/sbi/keys', { label: 'matrix' }) },
+  'GET /v1/participants/:id/keys': { expect: OWN_READ, request: get('/v1/participants/sbi/keys'), notFound: 'participant_not_found' },
+
+  'POST /v1/keys': { expect: operatorWrite(201), request: () => post('/v1/keys', { role: 'auditor', label: 'matrix' }) },
+  'GET /v1/keys': { expect: STAFF_READ, request: get('/v1/keys') },
+  'POST /v1/keys/:keyId/rotate': { expect: ownKeyWrite(201), request: async (f) => post(`/v1/keys/${await f.ownSpareKeyId()}/rotate`), notFound: 'key_not_found' },
+  'POST /v1/keys/:keyId/revoke': { expect: ownKeyWrite(200), request: async (f) => post(`/v1/keys/${await f.ownSpareKeyId()}/revoke`), notFound: 'key_not_found' },
+
+  'GET /v1/audit': { expect: STAFF_READ, request: get('/v1/audit') },
+
+  'GET /v1/routes': { expect: ANY_KEY, request: get('/v1/routes?from=INNSA&to=Moscow&date=2026-12-01') },
+  'GET /v1/corridors/compare': { expect: ANY_KEY, request: get('/v1/corridors/compare?from=INNSA&to=Moscow&date=2026-12-01') },
+};
+
+/** The row that checks a route: its own, or its GET's for a HEAD route. */
+function caseOf(method: string, url: string): Case | undefined {
+  return TABLE[`${method} ${url}`] ?? (method === 'HEAD' ? TABLE[`GET ${url}`] : undefined);
+}
+
+describe('authorisation matrix: every route × every kind of caller', () => {
+  let fixture: AccessFixture;
+  before(async () => (fixture = await openAccessFixture()));
+  after(async () => fixture.api.close());
+
+  it('every registered route has a row in the table, and every row a route', () => {
+    const registered = fixture.routes.map((route) => `${route.method} ${route.url}`);
+    const missing = registered.filter((route) => caseOf(route.split(' ')[0] as string, route.slice(route.indexOf(' ') + 1)) === undefined);
+    assert.deepEqual(missing, [], `routes without a row in the authorisation table (decide who may call them, then add them): ${missing.join(', ')}`);
+    const stale = Object.keys(TABLE).filter((row) => !registered.includes(row));
+    assert.deepEqual(stale, [], `rows for routes that do not exist: ${stale.join(', ')}`);
+    for (const route of fixture.routes) assert.equal(policyProblem(route.config?.access), undefined, `${route.method} ${route.url} declares a valid policy`);
+  });
+
+  it('answers each caller as the table says', async () => {
+    const failures: string[] = [];
+    for (const route of fixture.routes) {
+      const row = caseOf(route.method, route.url);
+      if (row === undefined) continue;
+      for (const caller of CALLERS) {
+        const request = { ...(await row.request(fixture)), method: route.method as InjectOptions['method'] };
+        const response = await fixture.as(caller, request);
+        const expected = row.expect[caller];
+        const label = `${route.method} ${route.url} as ${caller}`;
+        if (response.statusCode !== expected) {
+          failures.push(`${label}: ${response.statusCode}, expected ${expected} ${response.body.slice(0, 200)}`);
+          continue;
+        }
+        if (expected === 401) assert.match(String(response.headers['www-authenticate']), /^Bearer realm="vostro"/, `${label}: WWW-Authenticate`);
+        if (expected >= 400 && route.method !== 'HEAD') assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', label);
+        if (expected === 404 && route.method !== 'HEAD') assert.equal(response.json()['code'], row.notFound, `${label}: the same code as for a resource that does not exist`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  it("a foreign participant's 404 is word for word the answer for a resource that does not exist", async () => {
+    const missingAccount = newAccountId();
+    const pairs: [string, string][] = [
+      [`/v1/accounts/${fixture.foreignAccount}`, `/v1/accounts/${missingAccount}`],
+      [`/v1/accounts/${fixture.foreignAccount}/balance`, `/v1/accounts/${missingAccount}/balance`],
+      [`/v1/transfers/${fixture.foreignTransfer}`, `/v1/transfers/${newTransferId()}`],
+      ['/v1/participants/vtb', '/v1/participants/nobody'],
+    ];
+    const strip = (body: Record<string, unknown>, id: string) => JSON.stringify({ ...body, requestId: undefined, instance: undefined }).replaceAll(id, '<id>');
+    for (const [foreign, missing] of pairs) {
+      const seen = await fixture.as('owner', { method: 'GET', url: foreign });
+      const absent = await fixture.as('owner', { method: 'GET', url: missing });
+      assert.equal(seen.statusCode, 404);
+      assert.equal(strip(seen.json(), foreign.split('/')[3] as string), strip(absent.json(), missing.split('/')[3] as string));
+    }
+    const foreignKey = await fixture.as('owner', { method: 'POST', url: `/v1/keys/${fixture.keyIds.foreign}/revoke` });
+    const absentKey = await fixture.as('owner', { method: 'POST', url: '/v1/keys/0000000000000000/revoke' });
+    assert.equal(foreignKey.json()['code'], absentKey.json()['code']);
+    assert.equal(foreignKey.statusCode, 404);
+  });
+
+  it('a participant key lists only its own accounts, and sees transfers that touch them on either side', async () => {
+    const own = await fixture.as('owner', { method: 'GET', url: '/v1/accounts' });
+    assert.equal(own.statusCode, 200);
+    const owners = new Set(own.json()['data'].map((account: { owner: string }) => account.owner));
+    assert.deepEqual([...owners], ['sbi']);
+    const all = await fixture.as('auditor', { method: 'GET', url: '/v1/accounts' });
+    assert.ok(all.json()['data'].length > own.json()['data'].length, 'the auditor sees everyone\'s');
+    const history = await fixture.as('owner', { method: 'GET', url: `/v1/accounts/${fixture.ownAccount}/transfers` });
+    assert.ok(history.json()['data'].some((transfer: { id: string }) => transfer.id === fixture.ownTransfer), 'the transfer credited to sbi');
+    const refused = await fixture.as('foreign', { method: 'GET', url: `/v1/accounts/${fixture.ownAccount}/transfers` });
+    assert.equal(refused.statusCode, 404);
+  });
+
+  it('a participant key can never move money through the raw ledger routes, not even from its own account', async () => {
+    const counts = await fixture.api.store.counts();
+    for (const caller of ['owner', 'foreign', 'auditor'] as const) {
+      const response = await fixture.as(caller, { method: 'POST', url: '/v1/transfers', payload: transferBody(fixture.ownAccount, fixture.foreignAccount) });
+      assert.equal(response.statusCode, 403);
+      assert.equal(response.json()['code'], 'forbidden');
+    }
+    assert.deepEqual(await fixture.api.store.counts(), counts);
+  });
+
+  it('refuses malformed, unknown, wrong-secret and revoked keys with 401 before looking at the request', async () => {
+    const [, keyId] = /^vostro_([0-9a-f]{16})_(.+)$/.exec(fixture.keys.owner) ?? assert.fail();
+    const cases: [string | undefined, string][] = [
+      [undefined, 'missing_credentials'],
+      ['Basic dXNlcjpwYXNz', 'invalid_credentials'],
+      ['Bearer', 'invalid_credentials'],
+      ['Bearer not-a-key', 'invalid_credentials'],
+      [`Bearer vostro_${keyId}_${'A'.repeat(43)}`, 'invalid_credentials'],
+      [`Bearer vostro_ffffffffffffffff_${'A'.repeat(43)}`, 'invalid_credentials'],
+      [`Bearer ${fixture.keys.owner}x`, 'invalid_credentials'],
+    ];
+    for (const [header, code] of cases) {
+      const response = await fixture.api.call({ method: 'POST', url: '/v1/transfers', headers: header === undefined ? {} : { authorization: header }, payload: { not: 'even valid' }, key: null });
+      assert.equal(response.statusCode, 401, `${header}: ${response.body}`);
+      assert.equal(response.json()['code'], code, String(header));
+    }
+    const lowerCase = await fixture.api.call({ method: 'GET', url: '/v1/verify', headers: { authorization: `bearer ${fixture.keys.auditor}` }, key: null });
+    assert.equal(lowerCase.statusCode, 200, 'the scheme name is case-insensitive');
+    const spare = await fixture.api.keys.issue({ role: 'auditor' }, { id: 'cli', role: 'operator' });
+    assert.equal((await fixture.api.call({ method: 'GET', url: '/v1/verify', key: spare.key })).statusCode, 200);
+    await fixture.api.call({ method: 'POST', url: `/v1/keys/${spare.info.keyId}/revoke` });
+    const revoked = await fixture.api.call({ method: 'GET', url: '/v1/verify', key: spare.key });
+    assert.equal(revoked.statusCode, 401);
+    assert.equal(revoked.json()['code'], 'key_revoked');
+    assert.match(String(revoked.headers['www-authenticate']), /error="invalid_token"/);
+  });
+});
+
+describe('route policies', () => {
+  it('a route without a policy, or with a malformed one, stops the server from starting', async () => {
+    const bad: unknown[] = [undefined, 'read', { roles: [] }, { roles: ['admin'] }, { roles: ['participant'] }, { roles: ['operator'], scope: 'account' }, { public: false }, { public: true, roles: ['operator'] }, { roles: ['participant'], scope: 'everything' }];
+    for (const access of bad) {
+      const app = Fastify();
+      checkRoutePolicies(app);
+      await assert.rejects(async () => {
+        app.get('/v1/new', { config: access === undefined ? {} : { access: access as never } }, async () => 'unguarded');
+        await app.ready();
+      }, /access policy|roles|scope|public|policy/, JSON.stringify(access));
+      await app.close();
+    }
+    for (const access of [{ public: true }, { roles: ['operator'] }, { roles: ['operator', 'auditor', 'participant'], scope: 'account' }]) assert.equal(policyProblem(access), undefined);
+  });
+});
