@@ -33,6 +33,8 @@ export class ParticipantRegistry {
   /** Account id → entry, for every account of every participant seen by this process. */
   private readonly directory = new Map<AccountId, AccountEntry>();
   private directoryLoaded = false;
+  /** Participants as last written or read by this process (another process's change shows after `loadDirectory`). */
+  private readonly known = new Map<string, ParticipantRecord>();
 
   constructor(private readonly ledger: Ledger) {}
 
@@ -160,7 +162,17 @@ export class ParticipantRegistry {
     this.directoryLoaded = true;
   }
 
+  /**
+   * A participant from this process's memory, loaded from the store when not seen yet: the payment
+   * path asks for every payment, and a read through the store costs a turn of the write pipeline.
+   */
+  async cached(id: string): Promise<ParticipantRecord | undefined> {
+    if (!this.known.has(id)) await this.loadDirectory();
+    return this.known.get(id);
+  }
+
   private index(record: ParticipantRecord): void {
+    this.known.set(record.id, record);
     for (const account of record.accounts) {
       this.directory.set(account.id, { id: account.id, participant: record.id, role: account.role, currency: account.currency, ...settlesWith(record, account) });
     }

@@ -32,6 +32,11 @@ export interface LedgerStore {
   journalEntries(afterSeq: bigint, limit: number): Promise<JournalEntry[]>;
   accountsInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<Account[]>;
   transfersInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<StoredTransfer[]>;
+  /**
+   * Visits every transfer with first ≤ timestamp ≤ last in timestamp order, with only the fields
+   * netting needs: settlement windows of a million transfers are scanned without making objects.
+   */
+  scanTransfers(firstTimestamp: bigint, lastTimestamp: bigint, visit: TransferVisitor): Promise<number>;
   /** Every account with its current balances, by timestamp, in pages. */
   accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]>;
   /**
@@ -53,6 +58,8 @@ export interface LedgerStore {
 
   close(): Promise<void>;
 }
+
+export type TransferVisitor = (debitAccountId: string, creditAccountId: string, amount: bigint, ledger: number, code: number, flags: number) => void;
 
 export interface AccountQuery {
   readonly owner?: string;

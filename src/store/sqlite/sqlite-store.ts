@@ -6,7 +6,7 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
-import { DuplicateTransferIdError, RetryableWriteError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type WriteTransaction } from '../store.js';
+import { DuplicateTransferIdError, RetryableWriteError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type TransferVisitor, type WriteTransaction } from '../store.js';
 import { accountFromRow, transferFromRow, type AccountRow, type TransferRow } from './rows.js';
 import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
 import { checkRecordPut, recordMapKey, type AuditQuery, type RecordQuery, type StoredAuditEntry, type StoredRecord } from '../records.js';
@@ -407,6 +407,16 @@ export class SqliteStore implements LedgerStore {
 
   async transfersInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<StoredTransfer[]> {
     return (this.statements.transfersInRange.all(firstTimestamp, lastTimestamp) as TransferRow[]).map(transferFromRow);
+  }
+
+  /** Committed transfers only (the caller scans a closed range); rows as arrays, integers as numbers where they fit. */
+  async scanTransfers(firstTimestamp: bigint, lastTimestamp: bigint, visit: TransferVisitor): Promise<number> {
+    let count = 0;
+    for (const row of this.statements.scanTransfers.raw().iterate(firstTimestamp, lastTimestamp) as IterableIterator<[string, string, bigint, bigint, bigint, bigint]>) {
+      visit(row[0], row[1], row[2], Number(row[3]), Number(row[4]), Number(row[5]));
+      count += 1;
+    }
+    return count;
   }
 
   async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {

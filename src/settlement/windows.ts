@@ -1,0 +1,237 @@
+import { currencyByCode } from '../ledger/currency.js';
+import { TransferFlags } from '../ledger/flags.js';
+import { newTransferId, type AccountId } from '../ledger/ids.js';
+import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
+import { auditEntry, type Actor } from '../hub/actor.js';
+import { HubError } from '../hub/errors.js';
+import { participantAccountId } from '../participants/accounts.js';
+import { HUB_ID } from '../participants/participant.js';
+import type { ParticipantRegistry } from '../participants/registry.js';
+import type { JsonObject } from '../store/records.js';
+import { CAPS, capKey, type CapRecord } from './caps.js';
+import { NETTED_CODES, TransferCode } from './codes.js';
+import { chainInputs, chainOutcome, type Leg } from './legs.js';
+import { NettingAccumulator, type CurrencyNetting } from './netting.js';
+
+export const WINDOWS = 'windows';
+const HEADS = 'window_heads';
+
+/**
+ * Settlement windows. Each currency has one open window at a time; window n holds every transfer
+ * with openedAfter < timestamp ≤ closedAt. Closing is a write transaction ordered with every
+ * batch, and its boundary is the newest timestamp written before it, so a transfer in flight at the
+ * moment of closing lands in exactly one window: in the closed one if its batch was ordered before
+ * the close, else in the next. The same transaction restores every settling participant's cap
+ * headroom for the new window (posted cap balance back to its cap; reservations of pending
+ * payments stay, and count against the new window, where they will post).
+ *
+ * Settling a closed window nets its interbank payments (netting.ts) and writes the instructions as
+ * transfers through the hub's settlement account, all linked: each participant with a negative
+ * net pays it from its settlement account in, each with a positive net is paid out.
+ */
+export interface WindowRecord {
+  readonly id: string;
+  readonly currency: string;
+  readonly seq: number;
+  readonly status: 'open' | 'closed' | 'settled';
+  /** Timestamps (ns, decimal strings): the window holds openedAfter < t ≤ closedAt. */
+  readonly openedAfter: string;
+  readonly closedAt?: string;
+  readonly openedAtIso: string;
+  readonly closedAtIso?: string;
+  readonly closedBy?: string;
+  readonly settledAtIso?: string;
+  /** The settlement transfers' ids, once settled. */
+  readonly settlementTransfers?: readonly string[];
+}
+
+export interface WindowNetting {
+  readonly window: WindowRecord;
+  readonly netting: CurrencyNetting | undefined;
+  readonly transfersScanned: number;
+}
+
+export class WindowService {
+  constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {}
+
+  /** The open window of a currency (window 1 until the first close). */
+  async current(currency: string): Promise<WindowRecord> {
+    const code = checkCurrency(currency);
+    const head = (await this.ledger.store.getRecords(HEADS, [code])).get(code);
+    if (head === undefined) return firstWindow(code);
+    const seq = Number(head.value.seq);
+    const found = (await this.ledger.store.getRecords(WINDOWS, [windowKey(code, seq)])).get(windowKey(code, seq));
+    if (found === undefined) throw new Error(`bug: the head of ${code} names window ${seq}, which is missing`);
+    return found.value as unknown as WindowRecord;
+  }
+
+  async find(id: string): Promise<WindowRecord | undefined> {
+    const parsed = parseWindowId(id);
+    const found = (await this.ledger.store.getRecords(WINDOWS, [windowKey(parsed.currency, parsed.seq)])).get(windowKey(parsed.currency, parsed.seq));
+    if (found !== undefined) return found.value as unknown as WindowRecord;
+    // Window 1 is open, without a document, until the currency's first close.
+    const head = (await this.ledger.store.getRecords(HEADS, [parsed.currency])).get(parsed.currency);
+    return parsed.seq === 1 && head === undefined ? firstWindow(parsed.currency) : undefined;
+  }
+
+  async get(id: string): Promise<WindowRecord> {
+    const window = await this.find(id);
+    if (window === undefined) throw new HubError('window_not_found', `no window ${id}`, 'window');
+    return window;
+  }
+
+  async list(currency: string, limit = 100): Promise<WindowRecord[]> {
+    const code = checkCurrency(currency);
+    const stored = (await this.ledger.store.listRecords({ collection: WINDOWS, prefix: `${code}:`, limit })).map((record) => record.value as unknown as WindowRecord);
+    const open = await this.current(code);
+    return stored.some((window) => window.id === open.id) ? stored : [...stored, open];
+  }
+
+  /**
+   * Closes the open window of `currency` (or, when `expectedId` is given, refuses unless that is the
+   * open one: closing a window twice is an error, not a no-op) and opens the next.
+   */
+  async close(currency: string, actor: Actor, expectedId?: string): Promise<{ closed: WindowRecord; opened: WindowRecord }> {
+    const code = checkCurrency(currency);
+    const settling = (await this.registry.all()).filter((participant) => participant.accounts.some((account) => account.role === 'cap' && account.currency === code));
+    return this.ledger.transact(async (tx) => {
+      const capRecords = await tx.getRecords(CAPS, settling.map((participant) => capKey(participant.id, code)));
+      const caps = [...capRecords.values()].map((record) => record.value as unknown as CapRecord);
+      const head = await tx.getRecord(HEADS, code);
+      const seq = head === undefined ? 1 : Number(head.seq);
+      const open = ((await tx.getRecord(WINDOWS, windowKey(code, seq))) as unknown as WindowRecord | undefined) ?? firstWindow(code);
+      if (expectedId !== undefined && expectedId !== open.id) {
+        const expected = parseWindowId(expectedId);
+        if (expected.currency !== code || expected.seq > seq) throw new HubError('window_not_found', `no window ${expectedId}`, 'window');
+        throw new HubError('window_already_closed', `window ${expectedId} is closed already; the open ${code} window is ${open.id}`, 'window');
+      }
+      const boundary = await tx.lastTimestamp();
+      const nowIso = isoOf(tx.nowNs);
+      const closed: WindowRecord = { ...open, status: 'closed', closedAt: boundary.toString(), closedAtIso: nowIso, closedBy: actor.id };
+      const opened: WindowRecord = { id: windowId(code, seq + 1), currency: code, seq: seq + 1, status: 'open', openedAfter: boundary.toString(), openedAtIso: nowIso };
+      await this.resetCaps(tx, code, caps);
+      await tx.putRecords([
+        { collection: WINDOWS, key: windowKey(code, seq), value: closed as unknown as JsonObject },
+        { collection: WINDOWS, key: windowKey(code, seq + 1), value: opened as unknown as JsonObject },
+        { collection: HEADS, key: code, value: { seq: seq + 1 } },
+      ]);
+      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'windows.close', closed.id, { boundary: boundary.toString(), next: opened.id })]);
+      return { closed, opened };
+    });
+  }
+
+  /** Nets a closed window's interbank payments (posted ones: pending reservations and voids move nothing). */
+  async net(id: string): Promise<WindowNetting> {
+    const window = await this.get(id);
+    if (window.status === 'open' || window.closedAt === undefined) throw new HubError('window_not_closed', `window ${id} is still open; close it first`, 'window');
+    await this.registry.loadDirectory();
+    const settlesWith = new Map<string, string>();
+    const lookup = async (account: string): Promise<string | undefined> => {
+      if (!settlesWith.has(account)) settlesWith.set(account, (await this.registry.account(account as AccountId))?.settlesWith ?? '');
+      return settlesWith.get(account) || undefined;
+    };
+    // The scan collects candidate rows synchronously; accounts are resolved from the directory after.
+    const pairs = new Map<string, bigint>();
+    const ledgerNumber = currencyByCode(window.currency)?.ledger ?? 0;
+    const skip = TransferFlags.pending | TransferFlags.voidPending;
+    const scanned = await this.ledger.store.scanTransfers(BigInt(window.openedAfter) + 1n, BigInt(window.closedAt), (debit, credit, amount, ledger, code, flags) => {
+      if (ledger !== ledgerNumber || !NETTED_CODES.has(code) || (flags & skip) !== 0) return;
+      const key = `${debit} ${credit}`;
+      pairs.set(key, (pairs.get(key) ?? 0n) + amount);
+    });
+    const accumulator = new NettingAccumulator();
+    for (const [key, amount] of pairs) {
+      const [debit = '', credit = ''] = key.split(' ');
+      const from = await lookup(debit);
+      const to = await lookup(credit);
+      if (from !== undefined && to !== undefined) accumulator.addTransfer(from, to, window.currency, amount);
+    }
+    const result = accumulator.result();
+    return { window, netting: result.currencies.find((entry) => entry.currency === window.currency), transfersScanned: scanned };
+  }
+
+  /** Writes a closed window's settlement instructions as transfers, all or none, and marks it settled. */
+  async settle(id: string, actor: Actor): Promise<{ window: WindowRecord; netting: CurrencyNetting | undefined }> {
+    const { window, netting } = await this.net(id);
+    if (window.status === 'settled') throw new HubError('window_already_settled', `window ${id} is settled already`, 'window');
+    const hubAccount = participantAccountId(HUB_ID, window.currency, 'hub_settlement');
+    const legs: Leg[] = (netting?.instructions ?? []).map((instruction) => {
+      const own = participantAccountId(instruction.participant, window.currency, 'settlement');
+      const reference = `settlement ${window.id} ${instruction.participant}`;
+      return instruction.kind === 'pay_in'
+        ? { kind: 'settlement', debit: own, credit: hubAccount, amount: instruction.amountMinor, currency: window.currency, code: TransferCode.settlement, reference }
+        : { kind: 'settlement', debit: hubAccount, credit: own, amount: instruction.amountMinor, currency: window.currency, code: TransferCode.settlement, reference };
+    });
+    const operationId = newTransferId();
+    const inputs = chainInputs(operationId, legs);
+    const settled = await this.ledger.transact(async (tx) => {
+      const current = (await tx.getRecord(WINDOWS, windowKey(window.currency, window.seq))) as unknown as WindowRecord | undefined;
+      if (current?.status === 'settled') throw new HubError('window_already_settled', `window ${id} is settled already`, 'window');
+      if (inputs.length > 0) {
+        try {
+          chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'window' });
+        } catch (error) {
+          if (error instanceof HubError && error.code === 'insufficient_funds') {
+            throw new HubError('insufficient_funds', `a participant's settlement account cannot cover its pay-in for ${id}: ${error.message}`, 'window');
+          }
+          throw error;
+        }
+      }
+      const settled: WindowRecord = { ...window, status: 'settled', settledAtIso: isoOf(tx.nowNs), settlementTransfers: inputs.map((input) => input.id) };
+      await tx.putRecords([{ collection: WINDOWS, key: windowKey(window.currency, window.seq), value: settled as unknown as JsonObject }]);
+      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'windows.settle', window.id, { instructions: legs.length, moved: (netting?.movedMinor ?? 0n).toString() })]);
+      return settled;
+    });
+    return { window: settled, netting };
+  }
+
+  /** Posted balance of each cap account back to max(cap, pending reservations): see the class comment. */
+  private async resetCaps(tx: LedgerTransaction, currency: string, caps: readonly CapRecord[]): Promise<void> {
+    if (caps.length === 0) return;
+    const ids = caps.map((cap) => participantAccountId(cap.participant, currency, 'cap'));
+    const accounts = await tx.accounts(ids);
+    const source = participantAccountId(HUB_ID, currency, 'cap_source');
+    const legs: Leg[] = [];
+    caps.forEach((cap, index) => {
+      const account = accounts.get(ids[index] as AccountId);
+      if (account === undefined) return;
+      const capMinor = BigInt(cap.capMinor);
+      const target = capMinor > account.debitsPending ? capMinor : account.debitsPending;
+      const delta = target - (account.creditsPosted - account.debitsPosted);
+      const reference = `window reset ${cap.participant} ${currency}`;
+      if (delta > 0n) legs.push({ kind: 'cap_reset', debit: source, credit: account.id, amount: delta, currency, code: TransferCode.capReset, reference });
+      if (delta < 0n) legs.push({ kind: 'cap_reset', debit: account.id, credit: source, amount: -delta, currency, code: TransferCode.capReset, reference });
+    });
+    if (legs.length === 0) return;
+    const results = await tx.createTransfers(chainInputs(newTransferId(), legs));
+    if (results.some((result) => result !== 'ok')) throw new Error(`bug: resetting cap headroom was refused: ${results.join(', ')}`);
+  }
+}
+
+export function windowId(currency: string, seq: number): string {
+  return `${currency}-${seq}`;
+}
+
+function windowKey(currency: string, seq: number): string {
+  return `${currency}:${String(seq).padStart(10, '0')}`;
+}
+
+function parseWindowId(id: string): { currency: string; seq: number } {
+  const match = /^([A-Z]{3})-([1-9][0-9]{0,9})$/.exec(id);
+  if (match === null || currencyByCode(match[1] ?? '') === undefined) throw new HubError('window_not_found', `${JSON.stringify(id)} is not a window id such as INR-12`, 'window');
+  return { currency: match[1] ?? '', seq: Number(match[2]) };
+}
+
+function firstWindow(currency: string): WindowRecord {
+  return { id: windowId(currency, 1), currency, seq: 1, status: 'open', openedAfter: '0', openedAtIso: new Date(0).toISOString() };
+}
+
+function checkCurrency(currency: string): string {
+  const code = currencyByCode(currency)?.code;
+  if (code === undefined || code !== currency) throw new HubError('unknown_currency', `${JSON.stringify(currency)} is not a supported ISO 4217 code`, 'currency');
+  return code;
+}
+
+function isoOf(ns: bigint): string {
+  return new Date(Number(ns / 1_000_000n)).toISOString();
+}
