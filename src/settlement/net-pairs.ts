@@ -19,6 +19,8 @@ export interface NetPairsContext {
   readonly onUsCount: number;
   /** Decimals of the efficiency texts. */
   readonly digits: number;
+  /** Whether to build the bilateral lists (their totals are computed either way). */
+  readonly bilateralLists: boolean;
 }
 
 /**
@@ -74,14 +76,18 @@ export function netPairTotals(currency: Currency, totals: readonly PairTotal[], 
     const aToB = debitFirst ? amount : reverse;
     const bToA = debitFirst ? reverse : amount;
     const net = bToA - aToB;
-    bilateral.push({ participantA: names[a]!, participantB: names[b]!, aToBMinor: aToB, bToAMinor: bToA, netMinor: net });
-    bilateralKeys.push(rank[a]! * count + rank[b]!);
+    if (context.bilateralLists) {
+      bilateral.push({ participantA: names[a]!, participantB: names[b]!, aToBMinor: aToB, bToAMinor: bToA, netMinor: net });
+      bilateralKeys.push(rank[a]! * count + rank[b]!);
+    }
     if (net !== 0n) {
       const payer = net < 0n ? a : b;
       const payee = net < 0n ? b : a;
       const owed = net < 0n ? -net : net;
-      bilateralInstructions.push({ payer: names[payer]!, payee: names[payee]!, amountMinor: owed });
-      instructionKeys.push(rank[payer]! * count + rank[payee]!);
+      if (context.bilateralLists) {
+        bilateralInstructions.push({ payer: names[payer]!, payee: names[payee]!, amountMinor: owed });
+        instructionKeys.push(rank[payer]! * count + rank[payee]!);
+      }
       bilateralMoved += owed;
     }
   }

@@ -257,6 +257,17 @@ describe('netting properties', () => {
     );
   });
 
+  it('without the bilateral lists, reports the same everything else', () => {
+    fc.assert(
+      fc.property(window, (items) => {
+        const full = netTransfers(items);
+        const lean = netTransfers(items, { bilateral: false });
+        assert.deepEqual(lean, { ...full, currencies: full.currencies.map((c) => ({ ...c, bilateral: [], bilateralInstructions: [] })) });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('does not depend on item order, on streaming one by one, or on the dense/sparse layout', () => {
     fc.assert(
       fc.property(window, fc.integer(), fc.constantFrom(0, 1, 3, 1024), (items, seed, denseParticipantLimit) => {

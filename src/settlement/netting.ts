@@ -106,9 +106,9 @@ export interface CurrencyNetting {
   readonly movedMinor: bigint;
   /** 1 − movedMinor / grossMinor; null when grossMinor is 0. */
   readonly efficiency: NettingEfficiency | null;
-  /** One per pair of participants with at least one item between them. */
+  /** One per pair of participants with at least one item between them (empty with `bilateral: false`). */
   readonly bilateral: readonly BilateralPosition[];
-  /** One per pair whose bilateral net is not 0. */
+  /** One per pair whose bilateral net is not 0 (empty with `bilateral: false`). */
   readonly bilateralInstructions: readonly BilateralInstruction[];
   /** Σ |bilateral net| over pairs. */
   readonly bilateralMovedMinor: bigint;
@@ -126,6 +126,12 @@ export interface NettingResult {
 export interface NettingOptions {
   /** Decimal places of `efficiency.text`, 0..18; default 4. */
   readonly efficiencyDigits?: number;
+  /**
+   * Whether to list bilateral positions and instructions (default true). They are one object per
+   * pair of participants, which dominates the cost with hundreds of banks; with `false` the lists
+   * are empty, while `bilateralMovedMinor` and `bilateralEfficiency` are still computed.
+   */
+  readonly bilateral?: boolean;
 }
 
 export interface AccumulatorOptions {
@@ -240,7 +246,7 @@ export class NettingAccumulator {
     const rank = rankByName(this.names);
     const currencies = this.books
       .filter((book) => book.transferCount + book.onUsCount > 0)
-      .map((book) => netPairTotals(book.currency, book.sums.totals(), { names: this.names, rank, transferCount: book.transferCount, onUsCount: book.onUsCount, digits }))
+      .map((book) => netPairTotals(book.currency, book.sums.totals(), { names: this.names, rank, transferCount: book.transferCount, onUsCount: book.onUsCount, digits, bilateralLists: options.bilateral !== false }))
       .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
     return { currencies, itemCount: this.itemCount };
   }
