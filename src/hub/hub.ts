@@ -1,3 +1,4 @@
+import { FxService } from '../fx/service.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { ParticipantRegistry } from '../participants/registry.js';
 import { CapService } from '../settlement/caps.js';
@@ -6,7 +7,7 @@ import { WindowService } from '../settlement/windows.js';
 
 /**
  * The clearing hub's services over one ledger: participants and their accounts, payments with net
- * debit caps, settlement windows and netting. The API and the command line both work through it,
+ * debit caps, settlement windows and netting, FX rates, quotes and payment versus payment. The API and the command line both work through it,
  * so a rule holds the same way whichever door a request comes in by.
  */
 export class Hub {
@@ -14,11 +15,13 @@ export class Hub {
   readonly payments: PaymentService;
   readonly caps: CapService;
   readonly windows: WindowService;
+  readonly fx: FxService;
 
   constructor(readonly ledger: Ledger) {
     this.participants = new ParticipantRegistry(ledger);
     this.payments = new PaymentService(ledger, this.participants);
     this.caps = new CapService(ledger, this.participants);
     this.windows = new WindowService(ledger, this.participants);
+    this.fx = new FxService(ledger, this.participants);
   }
 }

@@ -130,21 +130,27 @@ export class WindowService {
       if (!settlesWith.has(account)) settlesWith.set(account, (await this.registry.account(account as AccountId))?.settlesWith ?? '');
       return settlesWith.get(account) || undefined;
     };
-    // The scan collects candidate rows synchronously; accounts are resolved from the directory after.
-    const pairs = new Map<string, bigint>();
+    // The scan sums by account pair synchronously (a window has millions of rows but few pairs);
+    // the pairs' accounts are then resolved to the participants they settle with.
+    const pairs = new Map<string, { amount: bigint; count: number }>();
     const ledgerNumber = currencyByCode(window.currency)?.ledger ?? 0;
     const skip = TransferFlags.pending | TransferFlags.voidPending;
     const scanned = await this.ledger.store.scanTransfers(BigInt(window.openedAfter) + 1n, BigInt(window.closedAt), (debit, credit, amount, ledger, code, flags) => {
       if (ledger !== ledgerNumber || !NETTED_CODES.has(code) || (flags & skip) !== 0) return;
       const key = `${debit} ${credit}`;
-      pairs.set(key, (pairs.get(key) ?? 0n) + amount);
+      const pair = pairs.get(key);
+      if (pair === undefined) pairs.set(key, { amount, count: 1 });
+      else {
+        pair.amount += amount;
+        pair.count += 1;
+      }
     });
     const accumulator = new NettingAccumulator();
-    for (const [key, amount] of pairs) {
+    for (const [key, pair] of pairs) {
       const [debit = '', credit = ''] = key.split(' ');
       const from = await lookup(debit);
       const to = await lookup(credit);
-      if (from !== undefined && to !== undefined) accumulator.addTransfer(from, to, window.currency, amount);
+      if (from !== undefined && to !== undefined) accumulator.addAggregate(from, to, window.currency, pair.amount, pair.count);
     }
     const result = accumulator.result();
     return { window, netting: result.currencies.find((entry) => entry.currency === window.currency), transfersScanned: scanned };

@@ -1,0 +1,317 @@
+import { currencyByCode } from '../ledger/currency.js';
+import { uuidV7, type AccountId } from '../ledger/ids.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { auditEntry, type Actor } from '../hub/actor.js';
+import { HubError, invalidField, type HubErrorCode } from '../hub/errors.js';
+import { participantAccountId } from '../participants/accounts.js';
+import { HUB_ID } from '../participants/participant.js';
+import type { ParticipantRegistry } from '../participants/registry.js';
+import { TransferCode } from '../settlement/codes.js';
+import { chainInputs, chainOutcome, paymentLegs, resolveInputs, type Leg } from '../settlement/legs.js';
+import type { JsonObject } from '../store/records.js';
+import { FxError } from './errors.js';
+import { calculateQuote, type Quote, type QuoteSide } from './quote.js';
+import { formatRate, invertRate, parseRate } from './rate.js';
+
+export const FX_RATES = 'fx_rates';
+export const FX_SPREADS = 'fx_spreads';
+export const QUOTES = 'quotes';
+
+/** A reference rate: target major units per one source major unit, as of a date. */
+export interface RateRecord {
+  readonly source: string;
+  readonly target: string;
+  readonly rate: string;
+  /** ISO 8601 date (YYYY-MM-DD) the rate is official for. */
+  readonly asOf: string;
+  readonly origin: 'operator' | 'csv';
+}
+
+/** A provider's terms on one pair: its margin against the reference rate and a fixed fee in source minor units. */
+export interface SpreadRecord {
+  readonly provider: string;
+  readonly source: string;
+  readonly target: string;
+  readonly spreadBps: number;
+  readonly feeMinor: string;
+}
+
+export interface QuoteRecord {
+  readonly id: string;
+  readonly status: 'open' | 'reserved' | 'executed' | 'voided';
+  readonly providerId: string;
+  readonly sourceCurrency: string;
+  readonly targetCurrency: string;
+  readonly side: QuoteSide;
+  readonly sourceAmountMinor: string;
+  readonly targetAmountMinor: string;
+  readonly feeMinor: string;
+  readonly totalDebitMinor: string;
+  readonly referenceRate: string;
+  readonly spreadBps: number;
+  readonly rate: string;
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number;
+  readonly requestedBy: string;
+  readonly payer?: string;
+  readonly payee?: string;
+  readonly transferIds?: readonly string[];
+}
+
+export interface QuoteRequestInput {
+  readonly provider: string;
+  readonly source: string;
+  readonly target: string;
+  readonly side: QuoteSide;
+  readonly amountMinor: bigint;
+  readonly ttlMs?: number;
+}
+
+/**
+ * FX for the corridor: reference rates (set by the operator or imported from a CSV of dated
+ * official rates), providers' spreads and fees, quotes that hold for a while (60 s by default), and
+ * their execution as payment versus payment. Executing a quote writes one linked chain: the payer's
+ * source-currency leg into the provider's liquidity account, the provider's target-currency leg
+ * out of its liquidity account to the payee, the cap legs of both interbank movements and the fee
+ * leg. Both currencies' legs post, or none does; a quote is used once, in that same transaction.
+ */
+export class FxService {
+  constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {}
+
+  async setRate(input: { source: string; target: string; rate: string; asOf: string }, actor: Actor, origin: RateRecord['origin'] = 'operator'): Promise<RateRecord> {
+    const record = validateRate(input, origin, '');
+    await this.ledger.transact(async (tx) => {
+      await tx.putRecords(rateDocuments(record));
+      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.rates.set', `${record.source}${record.target}`, { rate: record.rate, as_of: record.asOf, origin })]);
+    });
+    return record;
+  }
+
+  /**
+   * Imports dated official rates from CSV text with a header `date,source,target,rate`. Every line
+   * is checked first; one bad line refuses the whole file, naming its line and column, and nothing
+   * is written. The newest date of each pair becomes its current rate.
+   */
+  async importRates(csv: string, actor: Actor): Promise<{ imported: number }> {
+    const lines = csv.split(/\r?\n/).filter((line) => line.trim().length > 0);
+    const header = (lines.shift() ?? '').split(',').map((cell) => cell.trim().toLowerCase());
+    if (header.join(',') !== 'date,source,target,rate') throw invalidField('line 1', 'the header must be date,source,target,rate');
+    const records = lines.map((line, index) => {
+      const cells = line.split(',').map((cell) => cell.trim());
+      if (cells.length !== 4) throw invalidField(`line ${index + 2}`, `expected 4 columns, found ${cells.length}`);
+      const [asOf = '', source = '', target = '', rate = ''] = cells;
+      return validateRate({ source, target, rate, asOf }, 'csv', `line ${index + 2}: `);
+    });
+    if (records.length === 0) throw invalidField('line 2', 'the file has no rates');
+    const newest = new Map<string, RateRecord>();
+    for (const record of records) {
+      const key = `${record.source}${record.target}`;
+      const seen = newest.get(key);
+      if (seen === undefined || seen.asOf <= record.asOf) newest.set(key, record);
+    }
+    await this.ledger.transact(async (tx) => {
+      const current = await tx.getRecords(FX_RATES, [...newest.keys()]);
+      const puts = records.map((record) => ({ collection: FX_RATES, key: `${record.source}${record.target}:${record.asOf}`, value: { ...record } }));
+      for (const [key, record] of newest) {
+        const existing = current.get(key)?.value as unknown as RateRecord | undefined;
+        if (existing === undefined || existing.asOf <= record.asOf) puts.push({ collection: FX_RATES, key, value: { ...record } });
+      }
+      await tx.putRecords(puts);
+      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.rates.import', undefined, { lines: records.length, pairs: newest.size })]);
+    });
+    return { imported: records.length };
+  }
+
+  /** The current rate of a pair; the inverse of the opposite pair when only that one is known. */
+  async rate(source: string, target: string): Promise<RateRecord> {
+    const found = await this.ledger.store.getRecords(FX_RATES, [`${source}${target}`, `${target}${source}`]);
+    const direct = found.get(`${source}${target}`)?.value as unknown as RateRecord | undefined;
+    if (direct !== undefined) return direct;
+    const opposite = found.get(`${target}${source}`)?.value as unknown as RateRecord | undefined;
+    if (opposite === undefined) throw new HubError('rate_not_found', `no rate for ${source}/${target}: set one or import a file of official rates`, 'target');
+    return { ...opposite, source, target, rate: formatRate(invertRate(parseRate(opposite.rate), 12)) };
+  }
+
+  async setSpread(input: { provider: string; source: string; target: string; spreadBps: number; feeMinor: bigint }, actor: Actor): Promise<SpreadRecord> {
+    checkPair(input.source, input.target);
+    if (!Number.isInteger(input.spreadBps) || input.spreadBps < 0 || input.spreadBps > 9_999) throw invalidField('spread_bps', 'the spread is a whole number of basis points, 0 to 9,999');
+    if (input.feeMinor < 0n) throw invalidField('fee', 'the fee is zero or more');
+    const record: SpreadRecord = { provider: input.provider, source: input.source, target: input.target, spreadBps: input.spreadBps, feeMinor: input.feeMinor.toString() };
+    await this.ledger.transact(async (tx) => {
+      const provider = await this.registry.require(tx, input.provider);
+      if (provider.kind !== 'fx_provider') throw new HubError('participant_kind_mismatch', `${input.provider} is a ${provider.kind}, not an FX provider`, 'provider');
+      await tx.putRecords([{ collection: FX_SPREADS, key: `${input.provider}:${input.source}${input.target}`, value: { ...record } }]);
+      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.spreads.set', input.provider, { pair: `${input.source}${input.target}`, spread_bps: input.spreadBps, fee: record.feeMinor })]);
+    });
+    return record;
+  }
+
+  /** Prices a conversion through a provider and keeps the quote until it expires or is used. */
+  async quote(input: QuoteRequestInput, actor: Actor): Promise<QuoteRecord> {
+    checkPair(input.source, input.target);
+    const provider = await this.registry.cached(input.provider);
+    if (provider === undefined || provider.kind !== 'fx_provider') throw new HubError('participant_not_found', `no FX provider ${input.provider}`, 'provider');
+    if (provider.status !== 'active') throw new HubError('participant_suspended', `${input.provider} is suspended`, 'provider');
+    for (const currency of [input.source, input.target]) {
+      if (!provider.currencies.includes(currency)) throw new HubError('currency_not_used', `${input.provider} does not trade ${currency}`, 'provider');
+    }
+    const reference = await this.rate(input.source, input.target);
+    const spread = (await this.ledger.store.getRecords(FX_SPREADS, [`${input.provider}:${input.source}${input.target}`])).get(`${input.provider}:${input.source}${input.target}`)?.value as unknown as SpreadRecord | undefined;
+    const quote = fx(() => calculateQuote({
+      pair: { source: input.source, target: input.target },
+      side: input.side,
+      amountMinor: input.amountMinor,
+      referenceRate: reference.rate,
+      spreadBps: spread?.spreadBps ?? 0,
+      feeMinor: BigInt(spread?.feeMinor ?? '0'),
+      providerId: input.provider,
+      nowMs: Number(this.ledger.clock.nowNs() / 1_000_000n),
+      ...(input.ttlMs === undefined ? {} : { ttlMs: input.ttlMs }),
+    }));
+    const record = quoteRecord(uuidV7(), quote, actor);
+    await this.ledger.transact(async (tx) => {
+      await tx.putRecords([{ collection: QUOTES, key: record.id, value: record as unknown as JsonObject }]);
+    });
+    return record;
+  }
+
+  async getQuote(id: string): Promise<QuoteRecord> {
+    const found = (await this.ledger.store.getRecords(QUOTES, [id])).get(id);
+    if (found === undefined) throw new HubError('quote_not_found', `no quote ${id}`, 'quote');
+    return found.value as unknown as QuoteRecord;
+  }
+
+  /**
+   * Executes a quote: payment versus payment. With `pending`, every leg is reserved (pending) and
+   * `resolve` later posts or voids them all together. Refusals (expired or used quote, too little
+   * FX liquidity, a cap exceeded, too little money on the payer's account) leave both ledgers as
+   * they were and the quote unused.
+   */
+  async execute(input: { quote: string; payer: AccountId; payee: AccountId; pending?: boolean; reference?: string }, actor: Actor): Promise<QuoteRecord> {
+    const payer = await this.registry.account(input.payer);
+    if (payer === undefined) throw new HubError('account_not_found', `account ${input.payer} belongs to no participant`, 'payer');
+    const payee = await this.registry.account(input.payee);
+    if (payee === undefined) throw new HubError('account_not_found', `account ${input.payee} belongs to no participant`, 'payee');
+    for (const [entry, field] of [[payer, 'payer'], [payee, 'payee']] as const) {
+      if ((await this.registry.cached(entry.participant))?.status === 'suspended') throw new HubError('participant_suspended', `${entry.participant} is suspended`, field);
+    }
+    return this.ledger.transact(async (tx) => {
+      const quote = (await tx.getRecord(QUOTES, input.quote)) as unknown as QuoteRecord | undefined;
+      if (quote === undefined) throw new HubError('quote_not_found', `no quote ${input.quote}`, 'quote');
+      if (quote.status !== 'open') throw new HubError('quote_already_used', `quote ${quote.id} was used already (${quote.status})`, 'quote');
+      if (Number(tx.nowNs / 1_000_000n) >= quote.expiresAtMs) throw new HubError('quote_expired', `quote ${quote.id} expired at ${new Date(quote.expiresAtMs).toISOString()}`, 'quote');
+      if (payer.currency !== quote.sourceCurrency) throw new HubError('payment_refused', `the payer's account is in ${payer.currency}; the quote converts from ${quote.sourceCurrency}`, 'payer');
+      if (payee.currency !== quote.targetCurrency) throw new HubError('payment_refused', `the payee's account is in ${payee.currency}; the quote converts to ${quote.targetCurrency}`, 'payee');
+      const legs = pvpLegs(quote, payer, payee, input.reference ?? `fx ${quote.id}`);
+      const inputs = chainInputs(quote.id, legs, { pending: input.pending === true, timeoutSeconds: input.pending === true ? 3600 : 0 });
+      const outcome = chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'payer' });
+      if (outcome.status === 'exists') throw new HubError('quote_already_used', `quote ${quote.id} was used already`, 'quote');
+      const executed: QuoteRecord = { ...quote, status: input.pending === true ? 'reserved' : 'executed', payer: payer.id, payee: payee.id, transferIds: inputs.map((leg) => leg.id) };
+      await tx.putRecords([{ collection: QUOTES, key: quote.id, value: executed as unknown as JsonObject }]);
+      await tx.appendAudit([auditEntry(actor, tx.nowNs, input.pending === true ? 'fx.quotes.reserve' : 'fx.quotes.execute', quote.id, {
+        payer: payer.id, payee: payee.id, source: `${quote.totalDebitMinor} ${quote.sourceCurrency}`, target: `${quote.targetAmountMinor} ${quote.targetCurrency}`, legs: legs.length,
+      })]);
+      return executed;
+    });
+  }
+
+  /** Posts or voids every leg of a reserved cross-currency payment together. */
+  async resolve(quoteId: string, action: 'post' | 'void', actor: Actor): Promise<QuoteRecord> {
+    return this.ledger.transact(async (tx) => {
+      const quote = (await tx.getRecord(QUOTES, quoteId)) as unknown as QuoteRecord | undefined;
+      if (quote === undefined) throw new HubError('quote_not_found', `no quote ${quoteId}`, 'quote');
+      if (quote.status !== 'reserved' || quote.payer === undefined || quote.payee === undefined) throw new HubError('quote_already_used', `quote ${quoteId} is ${quote.status}, not reserved`, 'quote');
+      const payer = await this.registry.account(quote.payer as AccountId);
+      const payee = await this.registry.account(quote.payee as AccountId);
+      if (payer === undefined || payee === undefined) throw new Error(`bug: the accounts of quote ${quoteId} are gone`);
+      const legs = pvpLegs(quote, payer, payee, `fx ${quote.id}`);
+      chainOutcome(legs, await tx.createTransfers(resolveInputs(quote.id, legs, action)), { payerField: 'quote' });
+      const resolved: QuoteRecord = { ...quote, status: action === 'post' ? 'executed' : 'voided' };
+      await tx.putRecords([{ collection: QUOTES, key: quote.id, value: resolved as unknown as JsonObject }]);
+      await tx.appendAudit([auditEntry(actor, tx.nowNs, `fx.quotes.${action}`, quote.id, { legs: legs.length })]);
+      return resolved;
+    });
+  }
+}
+
+/** The legs of a conversion: source in, target out (each with its cap leg when interbank), then the fee. */
+function pvpLegs(quote: QuoteRecord, payer: { id: AccountId; participant: string; role: string; currency: string; settlesWith?: string }, payee: typeof payer, reference: string): Leg[] {
+  const provider = quote.providerId;
+  const sourceLiquidity = { id: participantAccountId(provider, quote.sourceCurrency, 'fx_liquidity'), participant: provider, role: 'fx_liquidity' as const, currency: quote.sourceCurrency, settlesWith: provider };
+  const targetLiquidity = { id: participantAccountId(provider, quote.targetCurrency, 'fx_liquidity'), participant: provider, role: 'fx_liquidity' as const, currency: quote.targetCurrency, settlesWith: provider };
+  const legs = [
+    ...paymentLegs(payer as never, sourceLiquidity, BigInt(quote.sourceAmountMinor), TransferCode.fxLeg, reference, 'fx_source'),
+    ...paymentLegs(targetLiquidity, payee as never, BigInt(quote.targetAmountMinor), TransferCode.fxLeg, reference, 'fx_target'),
+  ];
+  if (BigInt(quote.feeMinor) > 0n) {
+    legs.push({ kind: 'fee', debit: payer.id, credit: participantAccountId(HUB_ID, quote.sourceCurrency, 'fees'), amount: BigInt(quote.feeMinor), currency: quote.sourceCurrency, code: TransferCode.fee, reference });
+  }
+  return legs;
+}
+
+function quoteRecord(id: string, quote: Quote, actor: Actor): QuoteRecord {
+  return {
+    id,
+    status: 'open',
+    providerId: quote.providerId,
+    sourceCurrency: quote.sourceCurrency,
+    targetCurrency: quote.targetCurrency,
+    side: quote.side,
+    sourceAmountMinor: quote.sourceAmountMinor.toString(),
+    targetAmountMinor: quote.targetAmountMinor.toString(),
+    feeMinor: quote.feeMinor.toString(),
+    totalDebitMinor: quote.totalDebitMinor.toString(),
+    referenceRate: quote.referenceRate,
+    spreadBps: quote.spreadBps,
+    rate: quote.rate,
+    createdAtMs: quote.createdAtMs,
+    expiresAtMs: quote.expiresAtMs,
+    requestedBy: actor.id,
+  };
+}
+
+function validateRate(input: { source: string; target: string; rate: string; asOf: string }, origin: RateRecord['origin'], where: string): RateRecord {
+  try {
+    checkPair(input.source, input.target);
+  } catch (error) {
+    if (error instanceof HubError) throw new HubError(error.code, `${where}${error.message}`, where === '' ? error.field : where.slice(0, -2));
+    throw error;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.asOf) || Number.isNaN(Date.parse(`${input.asOf}T00:00:00Z`)) || new Date(`${input.asOf}T00:00:00Z`).toISOString().slice(0, 10) !== input.asOf) {
+    throw invalidField(where === '' ? 'as_of' : where.slice(0, -2), `${where}the date must be a calendar date YYYY-MM-DD`);
+  }
+  const rate = fx(() => formatRate(parseRate(input.rate, 'rate')), where);
+  return { source: input.source, target: input.target, rate, asOf: input.asOf, origin };
+}
+
+function rateDocuments(record: RateRecord) {
+  return [
+    { collection: FX_RATES, key: `${record.source}${record.target}`, value: { ...record } },
+    { collection: FX_RATES, key: `${record.source}${record.target}:${record.asOf}`, value: { ...record } },
+  ];
+}
+
+function checkPair(source: string, target: string): void {
+  if (currencyByCode(source)?.code !== source) throw new HubError('unknown_currency', `${JSON.stringify(source)} is not a supported ISO 4217 code`, 'source');
+  if (currencyByCode(target)?.code !== target) throw new HubError('unknown_currency', `${JSON.stringify(target)} is not a supported ISO 4217 code`, 'target');
+  if (source === target) throw invalidField('target', 'source and target currencies must differ');
+}
+
+const FX_TO_HUB: Readonly<Record<string, HubErrorCode>> = {
+  invalid_rate: 'invalid_rate',
+  rate_out_of_range: 'invalid_rate',
+  amount_too_small: 'amount_too_small',
+  amount_too_large: 'amount_too_large',
+  unknown_currency: 'unknown_currency',
+};
+
+/** FX arithmetic refusals as HubErrors, naming the field. */
+function fx<T>(compute: () => T, where = ''): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (!(error instanceof FxError)) throw error;
+    const field = where === '' ? error.field : where.slice(0, -2);
+    throw new HubError(FX_TO_HUB[error.code] ?? 'invalid_field', `${where}${error.message}`, field);
+  }
+}
