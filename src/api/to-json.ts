@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { VerifyReport as VerifyReportValue } from '../ledger/verify.js';
+import type { StoredAuditEntry } from '../store/records.js';
 import { AccountFlags, hasFlag, TransferFlags } from '../ledger/flags.js';
 import { ZERO_ID } from '../ledger/ids.js';
 import { accountKindName, type Account as AccountValue, type StoredTransfer } from '../ledger/model.js';
@@ -76,4 +77,19 @@ export function transferJson(transfer: StoredTransfer): Static<typeof Transfer> 
 export function verifyReportJson(report: VerifyReportValue): Static<typeof VerifyReport> {
   const { ok, journalEntries, accounts, transfers, problems } = report;
   return { ok, journalEntries, accounts, transfers, ledgers: report.ledgers.map(ledgerTotalsJson), problems };
+}
+
+/** An audit entry as the API and `vostro audit --json` show it: seq as a string, time in ISO 8601 with nanoseconds. */
+export function auditJson(entry: StoredAuditEntry) {
+  return {
+    seq: entry.seq.toString(),
+    at: isoTime(entry.at),
+    actor: entry.actor,
+    role: entry.role,
+    ...(entry.keyId === undefined ? {} : { keyId: entry.keyId }),
+    ...(entry.requestId === undefined ? {} : { requestId: entry.requestId }),
+    action: entry.action,
+    ...(entry.target === undefined ? {} : { target: entry.target }),
+    detail: entry.detail,
+  };
 }

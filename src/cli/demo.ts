@@ -1,3 +1,7 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ApiKeys } from '../access/api-keys.js';
+import { CLI_ACTOR } from '../hub/actor.js';
 import { currencyByCode, parseAmount } from '../ledger/currency.js';
 import { AccountFlags, TransferFlags } from '../ledger/flags.js';
 import { newAccountId, newTransferId, ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';
@@ -126,4 +130,28 @@ function requireAllOk(what: string, outcome: { ok: true; results: readonly strin
   if (!outcome.ok) throw new Error(`bug: demo ${what} batch refused: ${outcome.error}`);
   const failed = outcome.results.findIndex((result) => result !== 'ok');
   if (failed >= 0) throw new Error(`bug: demo ${what} item ${failed} refused: ${outcome.results[failed]}`);
+}
+
+/**
+ * The operator API key of the local demo, kept in a file only its owner can read (mode 0600) so
+ * that it is never printed to a terminal or a log. `vostro start` reuses the key in the file while
+ * it still works, and otherwise issues a new one (label "demo (vostro start)") and writes it there.
+ * Fine for a demo on one's own machine; a real hub issues keys with `vostro key issue` and keeps
+ * them in a secret manager.
+ */
+export async function ensureDemoOperatorKey(keys: ApiKeys, path: string): Promise<{ path: string; issued: boolean; keyId: string }> {
+  if (existsSync(path)) {
+    const text = readFileSync(path, 'utf8').trim();
+    const verification = await keys.verifier.verify(text);
+    if (verification.ok && verification.key.role === 'operator') {
+      chmodSync(path, 0o600);
+      return { path, issued: false, keyId: verification.key.keyId };
+    }
+  }
+  const issued = await keys.issue({ role: 'operator', label: 'demo (vostro start)' }, CLI_ACTOR);
+  mkdirSync(dirname(path), { recursive: true });
+  // A new file, so that it is created 0600 rather than keeping the mode of one found there.
+  rmSync(path, { force: true });
+  writeFileSync(path, `${issued.key}\n`, { mode: 0o600, flag: 'wx' });
+  return { path, issued: true, keyId: issued.info.keyId };
 }

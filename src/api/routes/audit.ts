@@ -1,11 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { isoTime } from '../../cli/format.js';
-import type { StoredAuditEntry } from '../../store/records.js';
 import type { ApiContext } from '../context.js';
-import { AuditQuery } from '../hub-schemas.js';
-import { AuditEntry } from '../hub-schemas.js';
+import { AuditEntry, AuditQuery } from '../hub-schemas.js';
 import { pageLimit, parseCursor } from '../paging.js';
 import { commonErrors, Page } from '../schemas.js';
+import { auditJson } from '../to-json.js';
 
 /**
  * The audit log: every mutation, who made it (actor, role, API key id), when, under which request
@@ -24,19 +22,5 @@ export function auditRoutes(context: ApiContext): FastifyPluginAsync {
       const page = entries.slice(0, limit);
       return { data: page.map(auditJson), next: entries.length > limit ? (page.at(-1)?.seq.toString() ?? null) : null };
     });
-  };
-}
-
-export function auditJson(entry: StoredAuditEntry) {
-  return {
-    seq: entry.seq.toString(),
-    at: isoTime(entry.at),
-    actor: entry.actor,
-    role: entry.role,
-    ...(entry.keyId === undefined ? {} : { keyId: entry.keyId }),
-    ...(entry.requestId === undefined ? {} : { requestId: entry.requestId }),
-    action: entry.action,
-    ...(entry.target === undefined ? {} : { target: entry.target }),
-    detail: entry.detail,
   };
 }

@@ -1,10 +1,13 @@
 import type { RegisterCommand } from '../program.js';
 import { registerAccount } from './account.js';
+import { registerAudit } from './audit.js';
 import { registerBalance } from './balance.js';
 import { registerBench } from './bench.js';
 import { registerCorridors } from './corridors.js';
 import { registerHistory } from './history.js';
 import { registerInit } from './init.js';
+import { registerKey } from './key.js';
+import { registerParticipant } from './participant.js';
 import { registerRoute } from './route.js';
 import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
@@ -16,11 +19,14 @@ export const commands: readonly RegisterCommand[] = [
   registerStart,
   registerServe,
   registerInit,
+  registerParticipant,
+  registerKey,
   registerAccount,
   registerTransfer,
   registerBalance,
   registerHistory,
   registerVerify,
+  registerAudit,
   registerBench,
   registerRoute,
   registerCorridors,

@@ -3,13 +3,15 @@ import { after, describe, it } from 'node:test';
 import { newAccountId } from '../../ledger/ids.js';
 import { recordingIo } from '../io.js';
 import { runCli } from '../program.js';
-import { storeCounts, tempDb } from './cli.test-helper.js';
+import { storeCounts, tempDb, vostroOk } from './cli.test-helper.js';
 
 describe('vostro serve', () => {
   const db = tempDb();
   after(() => db.cleanup());
 
-  it('listens on 127.0.0.1, serves the API, and on a shutdown signal drains, closes the store and exits 0', async () => {
+  it('listens on 127.0.0.1, serves the API to a key issued by `vostro key issue`, and on a shutdown signal drains, closes the store and exits 0', async () => {
+    await vostroOk(['init', '--db', db.path]);
+    const key = (await vostroOk(['key', 'issue', '--db', db.path, '--role', 'operator'])).stdout.trim();
     let signal: (name: string) => void = () => undefined;
     const io = { ...recordingIo(), waitForShutdown: () => new Promise<string>((resolve) => (signal = resolve)) };
     const exit = runCli(['serve', '--db', db.path, '--port', '0', '--log-level', 'info'], io);
@@ -20,16 +22,18 @@ describe('vostro serve', () => {
     }
     assert.ok(url !== undefined, `no address printed: ${io.stdout.join('')}${io.stderr.join('')}`);
     assert.equal((await fetch(`${url}/readyz`)).status, 200);
-    const created = await fetch(`${url}/v1/accounts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer secret-token' },
-      body: JSON.stringify({ id: newAccountId(), owner: 'sbi', currency: 'INR', kind: 'settlement' }),
-    });
+    const body = JSON.stringify({ id: newAccountId(), owner: 'sbi', currency: 'INR', kind: 'settlement' });
+    const refused = await fetch(`${url}/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer secret-token' }, body });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('www-authenticate'), 'Bearer realm="vostro", error="invalid_token"');
+    const created = await fetch(`${url}/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
     assert.equal(created.status, 201);
     signal('SIGTERM');
     assert.equal(await exit, 0);
     assert.equal((await storeCounts(db.path)).accounts, 1);
     assert.ok(!io.stderr.join('').includes('secret-token'), 'the Authorization header is never logged');
+    assert.ok(!io.stderr.join('').includes(key.slice(24)) && !io.stdout.join('').includes(key.slice(24)), 'nor the key');
+    assert.match(io.stderr.join(''), /"reqId":/);
     await assert.rejects(fetch(`${url}/healthz`), 'no longer listening');
   });
 

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ApiKeys } from '../../access/api-keys.js';
+import { Ledger } from '../../ledger/ledger.js';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { after, describe, it } from 'node:test';
 import { storeCounts, tempDb, vostro, vostroJson, vostroOk } from './cli.test-helper.js';
 
@@ -49,6 +53,25 @@ describe('vostro start', () => {
     for (const owner of ['sbi', 'bob', 'sberbank', 'vtb', 'indorus-fx', 'hub']) assert.match(run.stdout, new RegExp(`│ ${owner} `));
     assert.match(run.stdout, /npx vostro --help/);
     assert.match(run.stdout, /npm run vostro --/);
+  });
+
+  it('keeps an operator API key for the demo in a file only the user can read, never printing it, and reuses it', async () => {
+    const file = join(dirname(db), 'demo-operator.key');
+    const key = readFileSync(file, 'utf8').trim();
+    assert.match(key, /^vostro_[0-9a-f]{16}_/);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const store = new SqliteStore({ path: db, backgroundCheckpoints: false });
+    try {
+      const verification = await new ApiKeys(new Ledger(store)).verifier.verify(key);
+      assert.equal(verification.ok && verification.key.role, 'operator');
+    } finally {
+      await store.close();
+    }
+    const again = await vostroOk(['start', '--db', db]);
+    assert.match(again.stdout, /HTTP API key \(operator, demo only\): still valid in /);
+    assert.match(again.stdout, /Authorization: Bearer \$VOSTRO_KEY/);
+    assert.ok(!again.stdout.includes(key.slice(24)), 'the key is not printed');
+    assert.equal(readFileSync(file, 'utf8').trim(), key);
   });
 
   it('does not seed again, and the demo verifies with one transfer still pending', async () => {

@@ -1,16 +1,21 @@
+import { dirname, join, resolve } from 'node:path';
+import { ApiKeys } from '../../access/api-keys.js';
 import type { Account } from '../../ledger/model.js';
 import { accountKindName } from '../../ledger/model.js';
-import { seedDemo } from '../demo.js';
+import { isPostgresUrl } from '../../store/open-store.js';
+import { ensureDemoOperatorKey, seedDemo } from '../demo.js';
 import { amountText, currencyCode, netPostedMinor } from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, commandAction, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import { addDbOption, commandAction, renderTable, resolveDbPath, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
 import type { RegisterCommand } from '../program.js';
 import { parseIntegerOption } from '../options.js';
 import { runServe } from './serve.js';
 
 /** Accounts `start` lists at most; the demo has eleven. */
 const START_ACCOUNTS_SHOWN = 50;
+/** The file the demo's operator API key is kept in, beside a SQLite database (else under ./.vostro). */
+export const DEMO_KEY_FILE = 'demo-operator.key';
 
 interface StartOptions {
   readonly db?: string;
@@ -35,15 +40,17 @@ export const registerStart: RegisterCommand = (program, context) => {
   ).action(commandAction(context, async (options: StartOptions) => {
     const port = parseIntegerOption('--port', options.port, { minimum: 0, maximum: 65_535 });
     const serve = options.serve && context.io.waitForShutdown !== undefined;
+    const dbPath = resolveDbPath(options.db, context.io.env);
+    const keyFile = dbPath === ':memory:' || isPostgresUrl(dbPath) ? resolve('.vostro', DEMO_KEY_FILE) : join(dirname(dbPath), DEMO_KEY_FILE);
     await runLedgerCommand(context, { dbOption: options.db, create: true }, async (session) => {
-      const code = await runStart(session, options.db, context.io, serve);
+      const code = await runStart(session, options.db, context.io, serve, { keyFile, apiUrl: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/v1` });
       if (!serve) return code;
       return runServe(session, { host: options.host, port, logLevel: 'info', rateLimitPerSecond: undefined }, context.io);
     });
   }));
 };
 
-export async function runStart(session: LedgerSession, dbOption: string | undefined, io: CliIo, serving = false): Promise<number> {
+export async function runStart(session: LedgerSession, dbOption: string | undefined, io: CliIo, serving = false, demoKey?: { keyFile: string; apiUrl: string }): Promise<number> {
   const counts = await session.store.counts();
   io.out(`vostro ledger at ${session.dbPath}\n`);
   if (counts.accounts === 0) {
@@ -56,8 +63,25 @@ export async function runStart(session: LedgerSession, dbOption: string | undefi
   const accounts = await session.store.listAccounts({ limit: START_ACCOUNTS_SHOWN });
   io.out(renderTable(['id', 'owner', 'kind', 'currency', 'balance (posted)', 'pending debits', 'reference'], accounts.map(accountRow), [4, 5]));
   const example = accounts.find((account) => account.owner === 'sbi') ?? accounts[0];
+  if (demoKey !== undefined) io.out(await demoKeyUsage(session, demoKey.keyFile, demoKey.apiUrl, example?.id));
   io.out(usage(dbOption, example?.id, serving));
   return ExitCode.ok;
+}
+
+/**
+ * Makes sure the demo has an operator API key and says where it is. The key itself is never
+ * printed: it is in a file only the user can read, and the examples read it from there.
+ */
+async function demoKeyUsage(session: LedgerSession, keyFile: string, apiUrl: string, exampleAccountId: string | undefined): Promise<string> {
+  const key = await ensureDemoOperatorKey(new ApiKeys(session.ledger), keyFile);
+  return [
+    '',
+    `HTTP API key (operator, demo only): ${key.issued ? 'issued and written' : 'still valid'} in ${key.path} (readable by you alone; key id ${key.keyId}).`,
+    `  export VOSTRO_KEY="$(cat ${key.path})"`,
+    `  curl -s -H "Authorization: Bearer $VOSTRO_KEY" ${apiUrl}/accounts/${exampleAccountId ?? '<account-id>'}/balance`,
+    '  More keys (auditor, participant) with `npx vostro key issue --help`; curl examples in docs/api.md.',
+    '',
+  ].join('\n');
 }
 
 function accountRow(account: Account): string[] {
