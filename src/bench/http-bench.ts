@@ -1,13 +1,15 @@
 /**
- * `npm run bench:http`: the HTTP API under load from a second process on 127.0.0.1. Starts
- * `vostro serve` on a fresh SQLite file (rate limit off), creates 10,000 accounts through the batch
+ * `npm run bench:http`: the HTTP API under load from a second process on 127.0.0.1. Issues an
+ * operator API key on a fresh SQLite file (`vostro init`, `vostro key issue --json`), starts
+ * `vostro serve` on it (rate limit off), sends the key with every request (so each request pays
+ * for its verification, a cached Map lookup and one SHA-256), creates 10,000 accounts through the batch
  * endpoint, then drives it with autocannon for a bounded time: single-transfer requests from 64
  * connections, and batch requests of 1,000 transfers from 4 connections. Prints requests/s,
  * transfers/s and latency percentiles; stops the server and removes the file.
  *
  *   npm run bench:http -- [--seconds 10] [--connections 64] [--json]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -44,11 +46,25 @@ const CONNECTIONS = Math.min(Math.max(Number(options.connections), 1), 1024);
 const ACCOUNTS = Math.min(Math.max(Number(options.accounts), 2), 100_000);
 const BATCH_SIZE = 1000;
 
+const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+const cliMain = fileURLToPath(new URL(`../cli/main.${extension}`, import.meta.url));
+
+/** Runs a `vostro` command to completion and returns its standard output. */
+function vostro(args: readonly string[]): string {
+  const run = spawnSync(process.execPath, [...process.execArgv, cliMain, ...args], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`vostro ${args[0] ?? ''} exited with ${run.status}: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** Creates the database and an operator key for the benchmark; the key stays in this process's memory. */
+function issueOperatorKey(dbPath: string): string {
+  vostro(['init', '--db', dbPath]);
+  return (JSON.parse(vostro(['key', 'issue', '--role', 'operator', '--label', 'bench:http', '--db', dbPath, '--json'])) as { key: string }).key;
+}
+
 /** Starts `vostro serve` on port 0 and resolves with its base URL once it says it is listening. */
 async function startServer(dbPath: string): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  const main = fileURLToPath(new URL(`../cli/main.${extension}`, import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, main, 'serve', '--port', '0', '--rate-limit', '0', '--log-level', 'warn', '--db', dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, cliMain, 'serve', '--port', '0', '--rate-limit', '0', '--log-level', 'warn', '--db', dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
   const baseUrl = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -61,11 +77,11 @@ async function startServer(dbPath: string): Promise<{ child: ChildProcess; baseU
   return { child, baseUrl };
 }
 
-async function createAccounts(baseUrl: string): Promise<string[]> {
+async function createAccounts(baseUrl: string, key: string): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < ACCOUNTS; start += 8190) {
     const accounts = Array.from({ length: Math.min(8190, ACCOUNTS - start) }, () => ({ id: newAccountId(), owner: 'bench', currency: 'INR', kind: 'settlement' }));
-    const response = await fetch(`${baseUrl}/v1/accounts/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accounts }) });
+    const response = await fetch(`${baseUrl}/v1/accounts/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ accounts }) });
     if (!response.ok) throw new Error(`creating accounts failed: ${response.status} ${await response.text()}`);
     ids.push(...accounts.map((account) => account.id));
   }
@@ -78,11 +94,11 @@ function randomTransfer(accountIds: readonly string[]): Record<string, unknown> 
   return { id: uuidV7(), debitAccountId: accountIds[debit], creditAccountId: accountIds[credit], amount: `${1 + Math.floor(Math.random() * 100000)}.00`, currency: 'INR', code: 1 };
 }
 
-async function load(baseUrl: string, path: string, connections: number, body: () => string): Promise<AutocannonResult> {
+async function load(baseUrl: string, key: string, path: string, connections: number, body: () => string): Promise<AutocannonResult> {
   return autocannon({
     url: `${baseUrl}${path}`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     connections,
     duration: SECONDS,
     // Every request carries new transfer ids: a repeated id would only be an idempotent retry.
@@ -105,11 +121,13 @@ function summary(name: string, result: AutocannonResult, transfersPerRequest: nu
 
 async function main(): Promise<void> {
   const directory = mkdtempSync(join(process.cwd(), '.bench-http-'));
-  const { child, baseUrl } = await startServer(join(directory, 'http.db'));
+  const dbPath = join(directory, 'http.db');
+  const key = issueOperatorKey(dbPath);
+  const { child, baseUrl } = await startServer(dbPath);
   try {
-    const accountIds = await createAccounts(baseUrl);
-    const single = await load(baseUrl, '/v1/transfers', CONNECTIONS, () => JSON.stringify(randomTransfer(accountIds)));
-    const batch = await load(baseUrl, '/v1/transfers/batch', 4, () => JSON.stringify({ transfers: Array.from({ length: BATCH_SIZE }, () => randomTransfer(accountIds)) }));
+    const accountIds = await createAccounts(baseUrl, key);
+    const single = await load(baseUrl, key, '/v1/transfers', CONNECTIONS, () => JSON.stringify(randomTransfer(accountIds)));
+    const batch = await load(baseUrl, key, '/v1/transfers/batch', 4, () => JSON.stringify({ transfers: Array.from({ length: BATCH_SIZE }, () => randomTransfer(accountIds)) }));
     const results = [summary(`single, ${CONNECTIONS} connections`, single, 1), summary(`batch of ${BATCH_SIZE}, 4 connections`, batch, BATCH_SIZE)];
     if (options.json === true) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     else for (const result of results) process.stdout.write(`${JSON.stringify(result)}\n`);
