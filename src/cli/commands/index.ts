@@ -4,12 +4,14 @@ import { registerAudit } from './audit.js';
 import { registerBalance } from './balance.js';
 import { registerBench } from './bench.js';
 import { registerCorridors } from './corridors.js';
+import { registerFx } from './fx.js';
 import { registerHistory } from './history.js';
 import { registerInit } from './init.js';
 import { registerKey } from './key.js';
 import { registerParticipant } from './participant.js';
 import { registerRoute } from './route.js';
 import { registerServe } from './serve.js';
+import { registerSettlement } from './settle.js';
 import { registerStart } from './start.js';
 import { registerTransfer } from './transfer.js';
 import { registerVerify } from './verify.js';
@@ -23,6 +25,8 @@ export const commands: readonly RegisterCommand[] = [
   registerKey,
   registerAccount,
   registerTransfer,
+  registerSettlement,
+  registerFx,
   registerBalance,
   registerHistory,
   registerVerify,

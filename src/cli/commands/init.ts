@@ -1,3 +1,6 @@
+import { CLI_ACTOR } from '../../hub/actor.js';
+import { currencies } from '../../ledger/currency.js';
+import { ParticipantRegistry } from '../../participants/registry.js';
 import { isPostgresUrl } from '../../store/open-store.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
@@ -23,6 +26,8 @@ export const registerInit: RegisterCommand = (program, context) => {
 };
 
 export async function runInit(session: LedgerSession, options: InitOptions, io: CliIo): Promise<number> {
+  // The hub's own accounts (settlement, cap source, fees, suspense) in every supported currency.
+  await new ParticipantRegistry(session.ledger).ensureHub(currencies.map((currency) => currency.code), CLI_ACTOR);
   const counts = await session.store.counts();
   if (options.json === true) {
     printJson(io, { database: session.dbPath, ...counts });
@@ -40,9 +45,12 @@ export function nextSteps(dbOption: string | undefined): string {
   const db = dbOption === undefined ? '' : isPostgresUrl(dbOption) ? ' --db "$VOSTRO_DATABASE_URL"' : ` --db ${dbOption}`;
   return [
     'Next steps:',
-    `  vostro account create --owner sbi --currency INR --kind settlement${db}`,
-    `  vostro account create --owner sberbank --currency INR --kind vostro${db}`,
-    `  vostro transfer --debit <account-id> --credit <account-id> --amount 12500.00${db}`,
+    `  vostro participant create --id sbi --name "State Bank of India" --kind bank --country IN --currencies INR${db}`,
+    `  vostro participant create --id vtb --name "VTB Bank" --kind bank --country RU --currencies RUB${db}`,
+    `  vostro participant open-account vtb --role vostro --currency INR --held-at sbi${db}`,
+    `  vostro cap set --participant sbi --currency INR --amount 1000000.00${db}`,
+    `  vostro payment create --from <account-id> --to <account-id> --amount 12500.00${db}`,
+    `  vostro window close INR${db}  (then: vostro positions INR-1${db})`,
     `  vostro balance <account-id>${db}`,
     `  vostro history <account-id>${db}`,
     `  vostro verify${db}`,
