@@ -54,7 +54,16 @@ describe('API edge: limits, errors, operations, description', () => {
       'POST /v1/accounts', 'POST /v1/accounts/batch', 'GET /v1/accounts', 'GET /v1/accounts/{id}', 'GET /v1/accounts/{id}/balance', 'GET /v1/accounts/{id}/transfers',
       'POST /v1/transfers', 'POST /v1/transfers/batch', 'GET /v1/transfers/{id}', 'POST /v1/transfers/{id}/post', 'POST /v1/transfers/{id}/void', 'GET /v1/verify',
       'GET /healthz', 'GET /readyz', 'GET /metrics',
+      'POST /v1/participants', 'GET /v1/participants', 'GET /v1/participants/{id}', 'POST /v1/participants/{id}/accounts', 'POST /v1/participants/{id}/suspend', 'POST /v1/participants/{id}/activate',
+      'POST /v1/participants/{id}/keys', 'GET /v1/participants/{id}/keys', 'POST /v1/keys', 'GET /v1/keys', 'POST /v1/keys/{keyId}/rotate', 'POST /v1/keys/{keyId}/revoke', 'GET /v1/audit',
     ]) assert.ok(operations.includes(expected), `${expected} missing from the description`);
+    assert.deepEqual(description['components']['securitySchemes']['apiKey'], { type: 'http', scheme: 'bearer', bearerFormat: 'vostro_<keyId>_<secret>', description: description['components']['securitySchemes']['apiKey']['description'] });
+    assert.deepEqual(description['security'], [{ apiKey: [] }]);
+    assert.deepEqual(description['paths']['/healthz']['get']['security'], [], 'public routes need no key');
+    assert.equal(description['paths']['/v1/transfers']['post']['security'], undefined, 'other routes take the global bearer requirement');
+    assert.match(description['paths']['/v1/transfers']['post']['description'], /^Access: operator keys\.$/);
+    assert.match(description['paths']['/v1/accounts/{id}']['get']['description'], /operator and auditor keys; a participant key only for an account it owns/);
+    assert.doesNotMatch(description['info']['description'], /[Uu]nauthenticated/);
     const transferSchema = description['paths']['/v1/transfers']['post']['requestBody']['content']['application/json']['schema'];
     assert.equal(transferSchema['additionalProperties'], false);
     assert.equal(transferSchema['properties']['amount']['type'], 'string');
@@ -65,7 +74,7 @@ describe('API edge: limits, errors, operations, description', () => {
     assert.equal(bundle.statusCode, 200, 'the page\'s scripts are served from the package, not a CDN');
   });
 
-  it('limits each client to its rate: 429 with Retry-After once the burst is spent; health is exempt', async () => {
+  it('limits each API key to its rate: 429 with Retry-After once the burst is spent; health is exempt', async () => {
     let limited;
     for (let request = 0; request < 60 && limited === undefined; request += 1) {
       const response = await api.call({ method: 'GET', url: '/v1/accounts?limit=1' });
@@ -75,5 +84,17 @@ describe('API edge: limits, errors, operations, description', () => {
     assert.equal(limited.json()['code'], 'rate_limited');
     assert.ok(Number(limited.headers['retry-after']) >= 1);
     assert.equal((await api.call({ method: 'GET', url: '/healthz' })).statusCode, 200);
+  });
+
+  it('keeps one bucket per API key, and one per address for requests without a valid key', async () => {
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1' })).statusCode, 429, 'the operator key has spent its burst');
+    const auditor = await api.issueKey('auditor');
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: auditor })).statusCode, 200, 'another key has its own bucket');
+    const statuses = new Set<number>();
+    for (let request = 0; request < 60; request += 1) statuses.add((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: null })).statusCode);
+    assert.deepEqual([...statuses].sort(), [401, 429], 'requests without a key are limited by address, before the key check');
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: auditor })).statusCode, 200, 'a key is not limited by its address\'s bucket');
+    const limited = await api.call({ method: 'GET', url: '/v1/accounts?limit=1', headers: { authorization: 'Bearer vostro_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, key: null });
+    assert.equal(limited.statusCode, 429, 'an unknown key is charged to the address');
   });
 });
