@@ -48,6 +48,7 @@ export interface WindowRecord {
 export interface WindowNetting {
   readonly window: WindowRecord;
   readonly netting: CurrencyNetting | undefined;
+  /** Transfers of the window's currency with a netted code (interbank or not). */
   readonly transfersScanned: number;
 }
 
@@ -130,26 +131,22 @@ export class WindowService {
       if (!settlesWith.has(account)) settlesWith.set(account, (await this.registry.account(account as AccountId))?.settlesWith ?? '');
       return settlesWith.get(account) || undefined;
     };
-    // The scan sums by account pair synchronously (a window has millions of rows but few pairs);
-    // the pairs' accounts are then resolved to the participants they settle with.
-    const pairs = new Map<string, { amount: bigint; count: number }>();
+    // The store sums by account pair (a window has millions of rows but few pairs); the pairs'
+    // accounts are then resolved to the participants they settle with.
     const ledgerNumber = currencyByCode(window.currency)?.ledger ?? 0;
-    const skip = TransferFlags.pending | TransferFlags.voidPending;
-    const scanned = await this.ledger.store.scanTransfers(BigInt(window.openedAfter) + 1n, BigInt(window.closedAt), (debit, credit, amount, ledger, code, flags) => {
-      if (ledger !== ledgerNumber || !NETTED_CODES.has(code) || (flags & skip) !== 0) return;
-      const key = `${debit} ${credit}`;
-      const pair = pairs.get(key);
-      if (pair === undefined) pairs.set(key, { amount, count: 1 });
-      else {
-        pair.amount += amount;
-        pair.count += 1;
-      }
+    const pairs = await this.ledger.store.pairTotals({
+      firstTimestamp: BigInt(window.openedAfter) + 1n,
+      lastTimestamp: BigInt(window.closedAt),
+      ledger: ledgerNumber,
+      codes: [...NETTED_CODES],
+      excludeFlags: TransferFlags.pending | TransferFlags.voidPending,
     });
     const accumulator = new NettingAccumulator();
-    for (const [key, pair] of pairs) {
-      const [debit = '', credit = ''] = key.split(' ');
-      const from = await lookup(debit);
-      const to = await lookup(credit);
+    let scanned = 0;
+    for (const pair of pairs) {
+      scanned += pair.count;
+      const from = await lookup(pair.debitAccountId);
+      const to = await lookup(pair.creditAccountId);
       if (from !== undefined && to !== undefined) accumulator.addAggregate(from, to, window.currency, pair.amount, pair.count);
     }
     const result = accumulator.result();

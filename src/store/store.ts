@@ -37,6 +37,12 @@ export interface LedgerStore {
    * netting needs: settlement windows of a million transfers are scanned without making objects.
    */
   scanTransfers(firstTimestamp: bigint, lastTimestamp: bigint, visit: TransferVisitor): Promise<number>;
+  /**
+   * Per (debit, credit) account pair, the sum and count of the transfers with first ≤ timestamp ≤
+   * last in `ledger` whose code is one of `codes` and none of whose flags is in `excludeFlags`,
+   * aggregated by the database: netting a window of a million transfers reads a few thousand pairs.
+   */
+  pairTotals(query: PairTotalsQuery): Promise<PairTotal[]>;
   /** Every account with its current balances, by timestamp, in pages. */
   accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]>;
   /**
@@ -60,6 +66,21 @@ export interface LedgerStore {
 }
 
 export type TransferVisitor = (debitAccountId: string, creditAccountId: string, amount: bigint, ledger: number, code: number, flags: number) => void;
+
+export interface PairTotalsQuery {
+  readonly firstTimestamp: bigint;
+  readonly lastTimestamp: bigint;
+  readonly ledger: number;
+  readonly codes: readonly number[];
+  readonly excludeFlags: number;
+}
+
+export interface PairTotal {
+  readonly debitAccountId: string;
+  readonly creditAccountId: string;
+  readonly amount: bigint;
+  readonly count: number;
+}
 
 export interface AccountQuery {
   readonly owner?: string;

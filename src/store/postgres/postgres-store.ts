@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
-import type { AccountQuery, AccountTransfersQuery, LedgerStore, TransferVisitor, WriteTransaction } from '../store.js';
+import type { AccountQuery, AccountTransfersQuery, LedgerStore, PairTotal, PairTotalsQuery, TransferVisitor, WriteTransaction } from '../store.js';
 import { createPool, parsePostgresUrl, type PostgresTarget } from './connection.js';
 import { migrate } from './migrations.js';
 import { uuidsOnly } from './postgres-transaction.js';
@@ -157,6 +157,16 @@ export class PostgresStore implements LedgerStore {
       if (last === undefined || rows.length < SCAN_PAGE) return count;
       after = last.timestamp;
     }
+  }
+
+  /** sum(int8) is numeric in PostgreSQL: exact, whatever the total. */
+  async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
+    const rows = await this.rows<{ debit_account_id: string; credit_account_id: string; amount: string; count: bigint }>(
+      `SELECT debit_account_id, credit_account_id, sum(amount)::text AS amount, count(*) AS count FROM transfers
+        WHERE timestamp BETWEEN $1 AND $2 AND ledger = $3 AND code = ANY($4::int4[]) AND (flags & $5) = 0 GROUP BY debit_account_id, credit_account_id`,
+      [query.firstTimestamp, query.lastTimestamp, query.ledger, query.codes, query.excludeFlags],
+    );
+    return rows.map((row) => ({ debitAccountId: row.debit_account_id, creditAccountId: row.credit_account_id, amount: BigInt(row.amount), count: Number(row.count) }));
   }
 
   async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {

@@ -6,7 +6,7 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
-import { DuplicateTransferIdError, RetryableWriteError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type TransferVisitor, type WriteTransaction } from '../store.js';
+import { DuplicateTransferIdError, RetryableWriteError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type PairTotal, type PairTotalsQuery, type TransferVisitor, type WriteTransaction } from '../store.js';
 import { accountFromRow, transferFromRow, type AccountRow, type TransferRow } from './rows.js';
 import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
 import { checkRecordPut, recordMapKey, type AuditQuery, type RecordQuery, type StoredAuditEntry, type StoredRecord } from '../records.js';
@@ -417,6 +417,35 @@ export class SqliteStore implements LedgerStore {
       count += 1;
     }
     return count;
+  }
+
+  /**
+   * Summed by SQLite. Its integer sum() fails on overflow rather than losing precision; a pair
+   * summing past 2^63 − 1 (only possible with amounts near the limit) is then summed here instead.
+   */
+  async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
+    const codes = query.codes.map((code) => Math.trunc(code)).join(', ');
+    const sql = `SELECT debit_account_id, credit_account_id, sum(amount), count(*) FROM transfers
+      WHERE timestamp BETWEEN ? AND ? AND ledger = ? AND code IN (${codes}) AND (flags & ?) = 0 GROUP BY debit_account_id, credit_account_id`;
+    try {
+      const rows = this.db.prepare(sql).raw().all(query.firstTimestamp, query.lastTimestamp, query.ledger, query.excludeFlags) as [string, string, bigint, bigint][];
+      return rows.map(([debitAccountId, creditAccountId, amount, count]) => ({ debitAccountId, creditAccountId, amount, count: Number(count) }));
+    } catch (error) {
+      if (!(error instanceof Error) || !/integer overflow/i.test(error.message)) throw error;
+      const pairs = new Map<string, { debitAccountId: string; creditAccountId: string; amount: bigint; count: number }>();
+      const wanted = new Set(query.codes);
+      await this.scanTransfers(query.firstTimestamp, query.lastTimestamp, (debit, credit, amount, ledger, code, flags) => {
+        if (ledger !== query.ledger || !wanted.has(code) || (flags & query.excludeFlags) !== 0) return;
+        const key = `${debit} ${credit}`;
+        const pair = pairs.get(key);
+        if (pair === undefined) pairs.set(key, { debitAccountId: debit, creditAccountId: credit, amount, count: 1 });
+        else {
+          pair.amount += amount;
+          pair.count += 1;
+        }
+      });
+      return [...pairs.values()];
+    }
   }
 
   async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {
