@@ -5,7 +5,10 @@ import { auditEntry, type Actor } from '../hub/actor.js';
 import { HubError, invalidField, type HubErrorCode } from '../hub/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
-import type { ParticipantRegistry } from '../participants/registry.js';
+import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
+import { Batcher } from '../hub/batcher.js';
+import type { TransferInput } from '../ledger/model.js';
+import type { AuditEntry, RecordPut } from '../store/records.js';
 import { TransferCode } from '../settlement/codes.js';
 import { chainInputs, chainOutcome, paymentLegs, resolveInputs, type Leg } from '../settlement/legs.js';
 import type { JsonObject } from '../store/records.js';
@@ -76,6 +79,8 @@ export interface QuoteRequestInput {
  * leg. Both currencies' legs post, or none does; a quote is used once, in that same transaction.
  */
 export class FxService {
+  private readonly executions = new Batcher<Execution, QuoteRecord>((items) => this.executeGroup(items), { maxItems: 1024, concurrentGroups: 2 });
+
   constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {}
 
   async setRate(input: { source: string; target: string; rate: string; asOf: string }, actor: Actor, origin: RateRecord['origin'] = 'operator'): Promise<RateRecord> {
@@ -187,7 +192,7 @@ export class FxService {
    * FX liquidity, a cap exceeded, too little money on the payer's account) leave both ledgers as
    * they were and the quote unused.
    */
-  async execute(input: { quote: string; payer: AccountId; payee: AccountId; pending?: boolean; reference?: string }, actor: Actor): Promise<QuoteRecord> {
+  async execute(input: ExecuteInput, actor: Actor): Promise<QuoteRecord> {
     const payer = await this.registry.account(input.payer);
     if (payer === undefined) throw new HubError('account_not_found', `account ${input.payer} belongs to no participant`, 'payer');
     const payee = await this.registry.account(input.payee);
@@ -195,23 +200,58 @@ export class FxService {
     for (const [entry, field] of [[payer, 'payer'], [payee, 'payee']] as const) {
       if ((await this.registry.cached(entry.participant))?.status === 'suspended') throw new HubError('participant_suspended', `${entry.participant} is suspended`, field);
     }
+    return this.executions.submit({ input, actor, payer, payee });
+  }
+
+  /**
+   * Executions waiting together share one transaction: each quote is checked, their chains are
+   * written as one ledger batch (each chain all-or-nothing on its own), and each caller gets its
+   * own outcome. A quote named twice in a group is used by the first and refused for the second.
+   */
+  private async executeGroup(items: readonly Execution[]): Promise<(QuoteRecord | Error)[]> {
     return this.ledger.transact(async (tx) => {
-      const quote = (await tx.getRecord(QUOTES, input.quote)) as unknown as QuoteRecord | undefined;
-      if (quote === undefined) throw new HubError('quote_not_found', `no quote ${input.quote}`, 'quote');
-      if (quote.status !== 'open') throw new HubError('quote_already_used', `quote ${quote.id} was used already (${quote.status})`, 'quote');
-      if (Number(tx.nowNs / 1_000_000n) >= quote.expiresAtMs) throw new HubError('quote_expired', `quote ${quote.id} expired at ${new Date(quote.expiresAtMs).toISOString()}`, 'quote');
-      if (payer.currency !== quote.sourceCurrency) throw new HubError('payment_refused', `the payer's account is in ${payer.currency}; the quote converts from ${quote.sourceCurrency}`, 'payer');
-      if (payee.currency !== quote.targetCurrency) throw new HubError('payment_refused', `the payee's account is in ${payee.currency}; the quote converts to ${quote.targetCurrency}`, 'payee');
-      const legs = pvpLegs(quote, payer, payee, input.reference ?? `fx ${quote.id}`);
-      const inputs = chainInputs(quote.id, legs, { pending: input.pending === true, timeoutSeconds: input.pending === true ? 3600 : 0 });
-      const outcome = chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'payer' });
-      if (outcome.status === 'exists') throw new HubError('quote_already_used', `quote ${quote.id} was used already`, 'quote');
-      const executed: QuoteRecord = { ...quote, status: input.pending === true ? 'reserved' : 'executed', payer: payer.id, payee: payee.id, transferIds: inputs.map((leg) => leg.id) };
-      await tx.putRecords([{ collection: QUOTES, key: quote.id, value: executed as unknown as JsonObject }]);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, input.pending === true ? 'fx.quotes.reserve' : 'fx.quotes.execute', quote.id, {
-        payer: payer.id, payee: payee.id, source: `${quote.totalDebitMinor} ${quote.sourceCurrency}`, target: `${quote.targetAmountMinor} ${quote.targetCurrency}`, legs: legs.length,
-      })]);
-      return executed;
+      const outcomes: (QuoteRecord | Error)[] = new Array(items.length);
+      const stored = await tx.getRecords(QUOTES, items.map((item) => item.input.quote));
+      const nowMs = Number(tx.nowNs / 1_000_000n);
+      const claimed = new Set<string>();
+      const chains: { index: number; quote: QuoteRecord; legs: Leg[]; inputs: TransferInput[] }[] = [];
+      items.forEach((item, index) => {
+        try {
+          const quote = stored.get(item.input.quote)?.value as unknown as QuoteRecord | undefined;
+          checkExecutable(quote, item, nowMs, claimed);
+          const usable = quote as QuoteRecord;
+          claimed.add(usable.id);
+          const legs = pvpLegs(usable, item.payer, item.payee, item.input.reference ?? `fx ${usable.id}`);
+          chains.push({ index, quote: usable, legs, inputs: chainInputs(usable.id, legs, { pending: item.input.pending === true, timeoutSeconds: item.input.pending === true ? 3600 : 0 }) });
+        } catch (error) {
+          outcomes[index] = error as Error;
+        }
+      });
+      const results = chains.length === 0 ? [] : await tx.createTransfers(chains.flatMap((chain) => chain.inputs));
+      const puts: RecordPut[] = [];
+      const audit: AuditEntry[] = [];
+      let offset = 0;
+      for (const chain of chains) {
+        const item = items[chain.index] as Execution;
+        const chainResults = results.slice(offset, offset + chain.inputs.length);
+        offset += chain.inputs.length;
+        try {
+          if (chainOutcome(chain.legs, chainResults, { payerField: 'payer' }).status === 'exists') throw new HubError('quote_already_used', `quote ${chain.quote.id} was used already`, 'quote');
+        } catch (error) {
+          outcomes[chain.index] = error as Error;
+          continue;
+        }
+        const pending = item.input.pending === true;
+        const executed: QuoteRecord = { ...chain.quote, status: pending ? 'reserved' : 'executed', payer: item.payer.id, payee: item.payee.id, transferIds: chain.inputs.map((leg) => leg.id) };
+        outcomes[chain.index] = executed;
+        puts.push({ collection: QUOTES, key: executed.id, value: executed as unknown as JsonObject });
+        audit.push(auditEntry(item.actor, tx.nowNs, pending ? 'fx.quotes.reserve' : 'fx.quotes.execute', executed.id, {
+          payer: item.payer.id, payee: item.payee.id, source: `${executed.totalDebitMinor} ${executed.sourceCurrency}`, target: `${executed.targetAmountMinor} ${executed.targetCurrency}`, legs: chain.legs.length,
+        }));
+      }
+      if (puts.length > 0) await tx.putRecords(puts);
+      if (audit.length > 0) await tx.appendAudit(audit);
+      return outcomes;
     });
   }
 
@@ -234,14 +274,38 @@ export class FxService {
   }
 }
 
+export interface ExecuteInput {
+  readonly quote: string;
+  readonly payer: AccountId;
+  readonly payee: AccountId;
+  readonly pending?: boolean;
+  readonly reference?: string;
+}
+
+interface Execution {
+  readonly input: ExecuteInput;
+  readonly actor: Actor;
+  readonly payer: AccountEntry;
+  readonly payee: AccountEntry;
+}
+
+function checkExecutable(quote: QuoteRecord | undefined, item: Execution, nowMs: number, claimed: ReadonlySet<string>): void {
+  const id = item.input.quote;
+  if (quote === undefined) throw new HubError('quote_not_found', `no quote ${id}`, 'quote');
+  if (quote.status !== 'open' || claimed.has(quote.id)) throw new HubError('quote_already_used', `quote ${quote.id} was used already (${claimed.has(quote.id) ? 'executed' : quote.status})`, 'quote');
+  if (nowMs >= quote.expiresAtMs) throw new HubError('quote_expired', `quote ${quote.id} expired at ${new Date(quote.expiresAtMs).toISOString()}`, 'quote');
+  if (item.payer.currency !== quote.sourceCurrency) throw new HubError('payment_refused', `the payer's account is in ${item.payer.currency}; the quote converts from ${quote.sourceCurrency}`, 'payer');
+  if (item.payee.currency !== quote.targetCurrency) throw new HubError('payment_refused', `the payee's account is in ${item.payee.currency}; the quote converts to ${quote.targetCurrency}`, 'payee');
+}
+
 /** The legs of a conversion: source in, target out (each with its cap leg when interbank), then the fee. */
-function pvpLegs(quote: QuoteRecord, payer: { id: AccountId; participant: string; role: string; currency: string; settlesWith?: string }, payee: typeof payer, reference: string): Leg[] {
+function pvpLegs(quote: QuoteRecord, payer: AccountEntry, payee: AccountEntry, reference: string): Leg[] {
   const provider = quote.providerId;
-  const sourceLiquidity = { id: participantAccountId(provider, quote.sourceCurrency, 'fx_liquidity'), participant: provider, role: 'fx_liquidity' as const, currency: quote.sourceCurrency, settlesWith: provider };
-  const targetLiquidity = { id: participantAccountId(provider, quote.targetCurrency, 'fx_liquidity'), participant: provider, role: 'fx_liquidity' as const, currency: quote.targetCurrency, settlesWith: provider };
+  const sourceLiquidity: AccountEntry = { id: participantAccountId(provider, quote.sourceCurrency, 'fx_liquidity'), participant: provider, role: 'fx_liquidity', currency: quote.sourceCurrency, settlesWith: provider };
+  const targetLiquidity: AccountEntry = { id: participantAccountId(provider, quote.targetCurrency, 'fx_liquidity'), participant: provider, role: 'fx_liquidity', currency: quote.targetCurrency, settlesWith: provider };
   const legs = [
-    ...paymentLegs(payer as never, sourceLiquidity, BigInt(quote.sourceAmountMinor), TransferCode.fxLeg, reference, 'fx_source'),
-    ...paymentLegs(targetLiquidity, payee as never, BigInt(quote.targetAmountMinor), TransferCode.fxLeg, reference, 'fx_target'),
+    ...paymentLegs(payer, sourceLiquidity, BigInt(quote.sourceAmountMinor), TransferCode.fxLeg, reference, 'fx_source'),
+    ...paymentLegs(targetLiquidity, payee, BigInt(quote.targetAmountMinor), TransferCode.fxLeg, reference, 'fx_target'),
   ];
   if (BigInt(quote.feeMinor) > 0n) {
     legs.push({ kind: 'fee', debit: payer.id, credit: participantAccountId(HUB_ID, quote.sourceCurrency, 'fees'), amount: BigInt(quote.feeMinor), currency: quote.sourceCurrency, code: TransferCode.fee, reference });

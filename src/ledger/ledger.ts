@@ -87,13 +87,23 @@ export class Ledger {
   }
 
   /**
-   * Runs `work` as one write transaction: at most one ledger batch (accounts or transfers, with
-   * every id looked up) plus documents and audit entries, committed together or, if `work` throws,
+   * Runs `work` as one write transaction: at most one ledger batch (accounts or transfers) plus documents and audit entries, committed together or, if `work` throws,
    * not at all. Transactions are ordered with every other batch, so `lastTimestamp()` is a true
    * boundary: every transfer is either at or before it, or after everything this transaction
    * writes. `work` may be run again (after a conflict), so it must not have other side effects.
    */
   async transact<T>(work: (transaction: LedgerTransaction) => Promise<T>): Promise<T> {
+    // As in createTransfers: ids are not looked up first; a stored id sends the whole transaction
+    // back to run again with every id looked up (nothing of the first attempt was written).
+    try {
+      return await this.transactOnce(work, false);
+    } catch (error) {
+      if (!(error instanceof DuplicateTransferIdError)) throw error;
+      return this.transactOnce(work, true);
+    }
+  }
+
+  private async transactOnce<T>(work: (transaction: LedgerTransaction) => Promise<T>, lookupIds: boolean): Promise<T> {
     return this.exclusive(async (store) => {
       const nowNs = this.clock.nowNs();
       let batches = 0;
@@ -112,7 +122,7 @@ export class Ledger {
         createTransfers: async (events) => {
           oneBatch();
           if (events.length > BATCH_MAX) throw new Error(`bug: ${events.length} transfers in one transaction`);
-          return events.length === 0 ? [] : this.createTransfersIn(store, events, true);
+          return events.length === 0 ? [] : this.createTransfersIn(store, events, lookupIds);
         },
         accounts: (ids) => store.loadAccounts(ids),
         getRecords: (collection, keys) => store.getRecords(collection, keys),
