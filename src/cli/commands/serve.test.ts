@@ -12,6 +12,7 @@ describe('vostro serve', () => {
   it('listens on 127.0.0.1, serves the API to a key issued by `vostro key issue`, and on a shutdown signal drains, closes the store and exits 0', async () => {
     await vostroOk(['init', '--db', db.path]);
     const key = (await vostroOk(['key', 'issue', '--db', db.path, '--role', 'operator'])).stdout.trim();
+    const accountsBefore = (await storeCounts(db.path)).accounts;
     let signal: (name: string) => void = () => undefined;
     const io = { ...recordingIo(), waitForShutdown: () => new Promise<string>((resolve) => (signal = resolve)) };
     const exit = runCli(['serve', '--db', db.path, '--port', '0', '--log-level', 'info'], io);
@@ -30,7 +31,7 @@ describe('vostro serve', () => {
     assert.equal(created.status, 201);
     signal('SIGTERM');
     assert.equal(await exit, 0);
-    assert.equal((await storeCounts(db.path)).accounts, 1);
+    assert.equal((await storeCounts(db.path)).accounts, accountsBefore + 1);
     assert.ok(!io.stderr.join('').includes('secret-token'), 'the Authorization header is never logged');
     assert.ok(!io.stderr.join('').includes(key.slice(24)) && !io.stdout.join('').includes(key.slice(24)), 'nor the key');
     assert.match(io.stderr.join(''), /"reqId":/);
