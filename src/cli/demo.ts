@@ -2,134 +2,107 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { dirname } from 'node:path';
 import type { ApiKeys } from '../access/api-keys.js';
 import { CLI_ACTOR } from '../hub/actor.js';
-import { currencyByCode, parseAmount } from '../ledger/currency.js';
-import { AccountFlags, TransferFlags } from '../ledger/flags.js';
-import { newAccountId, newTransferId, ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';
-import type { Ledger } from '../ledger/ledger.js';
-import { AccountKind, type AccountInput, type AccountKindName, type TransferInput } from '../ledger/model.js';
+import type { Hub } from '../hub/hub.js';
+import { currencies, currencyByCode, parseAmount } from '../ledger/currency.js';
+import { derivedId, type AccountId } from '../ledger/ids.js';
+import { participantAccountId, type AccountRole } from '../participants/accounts.js';
+import type { ParticipantInput } from '../participants/participant.js';
 
 /**
  * A small, realistic demo for `vostro start` on an empty database: two Indian and two Russian
- * banks, an FX provider and the hub, with settlement accounts in both currencies, Special Rupee
- * Vostro Accounts of the Russian banks, and a few dozen payments of a trading month.
+ * banks, an FX provider, an Indian importer and a Russian exporter; the Russian banks' Special
+ * Rupee Vostro Accounts with Indian banks; prefunding, net debit caps, a month of trade payments
+ * (some interbank, some on the books of one bank), a rouble–rupee conversion through the FX
+ * provider (payment versus payment), a closed and settled rupee window, and a letter-of-credit
+ * style payment still pending. Everything goes through the same Hub services as the API and CLI.
+ * Ids are derived from names, so the demo is the same in every database.
  */
-
-interface DemoAccount {
-  readonly key: string;
-  readonly owner: string;
-  readonly currency: 'INR' | 'RUB';
-  readonly kind: AccountKindName;
-  readonly reference: string;
-  /** Funded accounts may not go below zero; the hub's reserve accounts are where money enters. */
-  readonly funded: boolean;
-}
-
-const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { key: 'hub-inr', owner: 'hub', currency: 'INR', kind: 'hub', reference: 'Hub reserve at RBI', funded: false },
-  { key: 'hub-rub', owner: 'hub', currency: 'RUB', kind: 'hub', reference: 'Hub reserve at Bank of Russia', funded: false },
-  { key: 'fees-inr', owner: 'hub', currency: 'INR', kind: 'fees', reference: 'Hub clearing fees', funded: true },
-  { key: 'sbi-inr', owner: 'sbi', currency: 'INR', kind: 'settlement', reference: 'State Bank of India settlement', funded: true },
-  { key: 'bob-inr', owner: 'bob', currency: 'INR', kind: 'settlement', reference: 'Bank of Baroda settlement', funded: true },
-  { key: 'sberbank-rub', owner: 'sberbank', currency: 'RUB', kind: 'settlement', reference: 'Sberbank settlement', funded: true },
-  { key: 'vtb-rub', owner: 'vtb', currency: 'RUB', kind: 'settlement', reference: 'VTB settlement', funded: true },
-  { key: 'sberbank-srva', owner: 'sberbank', currency: 'INR', kind: 'vostro', reference: 'Sberbank SRVA with SBI', funded: true },
-  { key: 'vtb-srva', owner: 'vtb', currency: 'INR', kind: 'vostro', reference: 'VTB SRVA with Bank of Baroda', funded: true },
-  { key: 'fx-inr', owner: 'indorus-fx', currency: 'INR', kind: 'fxLiquidity', reference: 'IndoRus FX rupee liquidity', funded: true },
-  { key: 'fx-rub', owner: 'indorus-fx', currency: 'RUB', kind: 'fxLiquidity', reference: 'IndoRus FX rouble liquidity', funded: true },
+const PARTICIPANTS: readonly ParticipantInput[] = [
+  { id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR'] },
+  { id: 'bob', name: 'Bank of Baroda', kind: 'bank', country: 'IN', currencies: ['INR'] },
+  { id: 'sberbank', name: 'Sberbank', kind: 'bank', country: 'RU', currencies: ['RUB'] },
+  { id: 'vtb', name: 'VTB Bank', kind: 'bank', country: 'RU', currencies: ['RUB'] },
+  { id: 'indorus-fx', name: 'IndoRus FX', kind: 'fx_provider', country: 'IN', currencies: ['INR', 'RUB'] },
+  { id: 'tata-steel', name: 'Tata Steel', kind: 'corporate', country: 'IN', bank: 'sbi', currencies: ['INR'] },
+  { id: 'uralchem', name: 'Uralchem', kind: 'corporate', country: 'RU', bank: 'sberbank', currencies: ['RUB'] },
 ];
 
-type DemoKey = (typeof DEMO_ACCOUNTS)[number]['key'];
+/** [participant, currency, role, held at]: the demo's accounts by name. */
+type Named = readonly [string, string, AccountRole, string?];
+const at = ([participant, currency, role, heldAt]: Named): AccountId => participantAccountId(participant, currency, role, heldAt);
+const SBI: Named = ['sbi', 'INR', 'settlement'];
+const BOB: Named = ['bob', 'INR', 'settlement'];
+const SBER: Named = ['sberbank', 'RUB', 'settlement'];
+const VTB: Named = ['vtb', 'RUB', 'settlement'];
+const SBER_SRVA: Named = ['sberbank', 'INR', 'vostro', 'sbi'];
+const VTB_SRVA: Named = ['vtb', 'INR', 'vostro', 'bob'];
+const TATA: Named = ['tata-steel', 'INR', 'customer'];
+const URALCHEM: Named = ['uralchem', 'RUB', 'customer'];
+const FX_INR: Named = ['indorus-fx', 'INR', 'fx_liquidity'];
+const FX_RUB: Named = ['indorus-fx', 'RUB', 'fx_liquidity'];
 
-/** [debit, credit, amount in major units, reference]; the pending one is added separately. */
-const DEMO_PAYMENTS: readonly (readonly [DemoKey, DemoKey, string, string])[] = [
-  ['hub-inr', 'sbi-inr', '500000000.00', 'opening funds SBI'],
-  ['hub-inr', 'bob-inr', '350000000.00', 'opening funds BoB'],
-  ['hub-inr', 'fx-inr', '250000000.00', 'opening funds IndoRus FX'],
-  ['hub-rub', 'sberbank-rub', '600000000.00', 'opening funds Sberbank'],
-  ['hub-rub', 'vtb-rub', '450000000.00', 'opening funds VTB'],
-  ['hub-rub', 'fx-rub', '300000000.00', 'opening funds IndoRus FX'],
-  ['sbi-inr', 'sberbank-srva', '42500000.00', 'INV-2026-0112 urea, Novorossiysk'],
-  ['sbi-inr', 'fees-inr', '2125.00', 'fee INV-2026-0112'],
-  ['bob-inr', 'vtb-srva', '18750000.00', 'INV-2026-0117 sunflower oil'],
-  ['bob-inr', 'fees-inr', '937.50', 'fee INV-2026-0117'],
-  ['sbi-inr', 'vtb-srva', '9600000.00', 'INV-2026-0121 coking coal'],
-  ['sbi-inr', 'fees-inr', '480.00', 'fee INV-2026-0121'],
-  ['bob-inr', 'sberbank-srva', '27300000.00', 'INV-2026-0125 fertiliser DAP'],
-  ['bob-inr', 'fees-inr', '1365.00', 'fee INV-2026-0125'],
-  ['sberbank-srva', 'sbi-inr', '12400000.00', 'EXP-2026-0044 pharmaceuticals'],
-  ['vtb-srva', 'bob-inr', '6850000.00', 'EXP-2026-0047 tea, Kolkata'],
-  ['sberbank-srva', 'fx-inr', '30000000.00', 'FX-2026-0009 sell INR'],
-  ['fx-rub', 'sberbank-rub', '32400000.00', 'FX-2026-0009 buy RUB at 1.08'],
-  ['vtb-srva', 'fx-inr', '15000000.00', 'FX-2026-0010 sell INR'],
-  ['fx-rub', 'vtb-rub', '16170000.00', 'FX-2026-0010 buy RUB at 1.078'],
-  ['sbi-inr', 'sberbank-srva', '7825000.00', 'INV-2026-0131 sunflower meal'],
-  ['sbi-inr', 'fees-inr', '391.25', 'fee INV-2026-0131'],
-  ['bob-inr', 'vtb-srva', '11200000.00', 'INV-2026-0134 newsprint'],
-  ['bob-inr', 'fees-inr', '560.00', 'fee INV-2026-0134'],
-  ['sberbank-srva', 'bob-inr', '4310000.00', 'EXP-2026-0052 auto parts, Pune'],
-  ['vtb-srva', 'sbi-inr', '2975000.00', 'EXP-2026-0055 rice, Kakinada'],
-  ['sberbank-rub', 'vtb-rub', '5400000.00', 'interbank RUB liquidity'],
-  ['vtb-rub', 'sberbank-rub', '1250000.00', 'interbank RUB repayment'],
+const FUNDING: readonly (readonly [Named, string])[] = [
+  [SBI, '500000000.00'], [BOB, '350000000.00'], [SBER, '600000000.00'], [VTB, '450000000.00'],
+  [FX_INR, '250000000.00'], [FX_RUB, '300000000.00'], [TATA, '80000000.00'], [URALCHEM, '40000000.00'],
+  [['indorus-fx', 'INR', 'settlement'], '10000000.00'], [['indorus-fx', 'RUB', 'settlement'], '10000000.00'],
 ];
 
-export type DemoAccountIds = ReadonlyMap<string, AccountId>;
+const CAPS: readonly (readonly [string, string, string])[] = [
+  ['sbi', 'INR', '100000000.00'], ['bob', 'INR', '75000000.00'], ['sberbank', 'RUB', '120000000.00'],
+  ['vtb', 'RUB', '90000000.00'], ['indorus-fx', 'INR', '60000000.00'], ['indorus-fx', 'RUB', '60000000.00'],
+];
 
-/** Seeds the demo; the caller checks first that the database is empty. Returns the demo's account ids. */
-export async function seedDemo(ledger: Ledger): Promise<DemoAccountIds> {
-  const ids = new Map(DEMO_ACCOUNTS.map((account) => [account.key, newAccountId()]));
-  const accounts = DEMO_ACCOUNTS.map((account): AccountInput => ({
-    id: ids.get(account.key) as AccountId,
-    ledger: demoCurrency(account.currency).ledger,
-    code: AccountKind[account.kind],
-    flags: account.funded ? AccountFlags.debitsMustNotExceedCredits : AccountFlags.none,
-    owner: account.owner,
-    reference: account.reference,
-    userData64: 0n,
-    userData32: 0,
-  }));
-  requireAllOk('accounts', await ledger.createAccounts(accounts));
-  const payments = DEMO_PAYMENTS.map(([debit, credit, amount, reference]) => demoTransfer(ids, { debit, credit, amount, reference, flags: TransferFlags.none }));
-  // A letter-of-credit style reservation awaiting shipping documents; it lapses after 72 hours.
-  payments.push({
-    ...demoTransfer(ids, { debit: 'sbi-inr', credit: 'vtb-srva', amount: '14200000.00', reference: 'LC-2026-0007 awaiting bill of lading', flags: TransferFlags.pending }),
-    timeoutSeconds: 72 * 3600,
-  });
-  requireAllOk('transfers', await ledger.createTransfers(payments));
-  return ids;
+/** [from, to, amount in major units, reference]: rupees for Russian exports and roubles for Indian ones. */
+const PAYMENTS: readonly (readonly [Named, Named, string, string])[] = [
+  [TATA, SBER_SRVA, '42500000.00', 'INV-2026-0112 coking coal, Tata Steel'],
+  [BOB, VTB_SRVA, '18750000.00', 'INV-2026-0117 sunflower oil'],
+  [SBI, VTB_SRVA, '9600000.00', 'INV-2026-0121 urea'],
+  [BOB, SBER_SRVA, '27300000.00', 'INV-2026-0125 fertiliser DAP'],
+  [SBER_SRVA, SBI, '12400000.00', 'EXP-2026-0044 pharmaceuticals'],
+  [VTB_SRVA, BOB, '6850000.00', 'EXP-2026-0047 tea, Kolkata'],
+  [SBI, SBER_SRVA, '7825000.00', 'INV-2026-0131 sunflower meal'],
+  [BOB, VTB_SRVA, '11200000.00', 'INV-2026-0134 newsprint'],
+  [SBER_SRVA, BOB, '4310000.00', 'EXP-2026-0052 auto parts, Pune'],
+  [VTB_SRVA, SBI, '2975000.00', 'EXP-2026-0055 rice, Kakinada'],
+  [URALCHEM, VTB, '5400000.00', 'Uralchem potash freight, Novorossiysk'],
+  [VTB, SBER, '1250000.00', 'interbank RUB repayment'],
+];
+
+/** Seeds the demo; the caller checks first that the database has no participants yet. */
+export async function seedDemo(hub: Hub): Promise<void> {
+  const cli = CLI_ACTOR;
+  await hub.participants.ensureHub(currencies.map((currency) => currency.code), cli);
+  for (const participant of PARTICIPANTS) await hub.participants.create(participant, cli);
+  await hub.participants.openAccount('sberbank', 'vostro', 'INR', 'sbi', cli);
+  await hub.participants.openAccount('vtb', 'vostro', 'INR', 'bob', cli);
+  await hub.participants.openAccount('sberbank', 'investment', 'INR', undefined, cli);
+  for (const [account, amount] of FUNDING) await hub.payments.fund({ id: demoId(`fund:${account.join(':')}`), account: at(account), amount: minor(amount, account[1]), reference: 'opening funds' }, cli);
+  for (const [participant, currency, amount] of CAPS) await hub.caps.set(participant, currency, minor(amount, currency), cli);
+  for (const [index, [from, to, amount, reference]] of PAYMENTS.entries()) {
+    await hub.payments.pay({ id: demoId(`payment:${index}`), payer: at(from), payee: at(to), amount: minor(amount, from[1]), reference }, cli);
+  }
+  // Sberbank sells rupees from its vostro account for roubles, through IndoRus FX.
+  await hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' }, cli);
+  await hub.fx.setSpread({ provider: 'indorus-fx', source: 'INR', target: 'RUB', spreadBps: 25, feeMinor: 150_00n }, cli);
+  const quote = await hub.fx.quote({ provider: 'indorus-fx', source: 'INR', target: 'RUB', side: 'source', amountMinor: minor('30000000.00', 'INR'), ttlMs: 60_000 }, cli);
+  await hub.fx.execute({ quote: quote.id, payer: at(SBER_SRVA), payee: at(SBER), reference: 'FX-2026-0009 SRVA rupees to roubles' }, cli);
+  // The rupee window of the month closes and settles; the next one opens.
+  await hub.windows.close('INR', cli);
+  await hub.windows.settle('INR-1', cli);
+  // A letter-of-credit style reservation awaiting shipping documents (it lapses after 72 hours).
+  await hub.payments.pay({ id: demoId('lc:7'), payer: at(SBI), payee: at(VTB_SRVA), amount: minor('14200000.00', 'INR'), reference: 'LC-2026-0007 awaiting bill of lading', pending: true, timeoutSeconds: 72 * 3600 }, cli);
 }
 
-function demoTransfer(ids: DemoAccountIds, spec: { debit: DemoKey; credit: DemoKey; amount: string; reference: string; flags: number }): TransferInput {
-  const debit = DEMO_ACCOUNTS.find((account) => account.key === spec.debit) as DemoAccount;
-  const currency = demoCurrency(debit.currency);
-  const parsed = parseAmount(spec.amount, currency);
-  if (!parsed.ok) throw new Error(`bug: demo amount ${spec.amount}: ${parsed.error.message}`);
-  return {
-    id: newTransferId(),
-    debitAccountId: ids.get(spec.debit) as AccountId,
-    creditAccountId: ids.get(spec.credit) as AccountId,
-    amount: parsed.amountMinor,
-    pendingId: ZERO_ID as TransferId,
-    ledger: currency.ledger,
-    code: 1,
-    flags: spec.flags,
-    timeoutSeconds: 0,
-    reference: spec.reference,
-    userData64: 0n,
-    userData32: 0,
-  };
+function demoId(name: string): string {
+  return derivedId(`vostro:demo:${name}`);
 }
 
-function demoCurrency(code: string) {
+function minor(amount: string, code: string): bigint {
   const currency = currencyByCode(code);
-  if (currency === undefined) throw new Error(`bug: demo currency ${code} is not in the currency table`);
-  return currency;
-}
-
-/** The demo is fixed data: a refused item is a bug in it, not a user's mistake. */
-function requireAllOk(what: string, outcome: { ok: true; results: readonly string[] } | { ok: false; error: string }): void {
-  if (!outcome.ok) throw new Error(`bug: demo ${what} batch refused: ${outcome.error}`);
-  const failed = outcome.results.findIndex((result) => result !== 'ok');
-  if (failed >= 0) throw new Error(`bug: demo ${what} item ${failed} refused: ${outcome.results[failed]}`);
+  if (currency === undefined) throw new Error(`bug: demo currency ${code}`);
+  const parsed = parseAmount(amount, currency);
+  if (!parsed.ok) throw new Error(`bug: demo amount ${amount}: ${parsed.error.message}`);
+  return parsed.amountMinor;
 }
 
 /**

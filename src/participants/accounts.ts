@@ -32,7 +32,7 @@ export const ACCOUNT_ROLES = {
   /** Money whose destination is being cleared up. */
   suspense: { kind: 'suspense', flags: AccountFlags.none, description: 'suspense account' },
   /** The hub's account at the central bank: where prefunding enters and settlement leaves. */
-  hub_settlement: { kind: 'hub', flags: AccountFlags.none, description: 'hub settlement account' },
+  hub_settlement: { kind: 'hub', flags: AccountFlags.none, description: 'settlement account at the central bank' },
   /** The other side of every bank's cap headroom. */
   cap_source: { kind: 'hub', flags: AccountFlags.none, description: 'net debit cap source' },
   /** The hub's fee income. */

@@ -16,11 +16,12 @@ describe('vostro init', () => {
     assert.ok(existsSync(db));
     assert.match(run.stdout, new RegExp(`Ledger database ready at ${db}`));
     assert.match(run.stdout, /Next steps:/);
-    assert.match(run.stdout, /vostro account create/);
+    assert.match(run.stdout, /vostro participant create/);
   });
 
   it('is harmless to run again, and --json reports the counts', async () => {
-    assert.deepEqual(await vostroJson(['init', '--db', db]), { database: db, accounts: 0, transfers: 0, journalEntries: 0 });
+    // The hub's own four accounts in each of the six currencies, opened by the first init.
+    assert.deepEqual(await vostroJson(['init', '--db', db]), { database: db, accounts: 24, transfers: 0, journalEntries: 1 });
   });
 
   it('takes the path from VOSTRO_DB', async () => {
@@ -49,8 +50,9 @@ describe('vostro start', () => {
 
   it('seeds the demo into an empty database and prints balances and usage', async () => {
     const run = await vostroOk(['start', '--db', db]);
-    assert.match(run.stdout, /seeded a demo with 11 accounts and 29 transfers/);
-    for (const owner of ['sbi', 'bob', 'sberbank', 'vtb', 'indorus-fx', 'hub']) assert.match(run.stdout, new RegExp(`│ ${owner} `));
+    assert.match(run.stdout, /seeded a demo with 8 participants, 43 accounts and 47 transfers/);
+    for (const owner of ['sbi', 'bob', 'sberbank', 'vtb', 'indorus-fx', 'tata-steel', 'uralchem', 'hub']) assert.match(run.stdout, new RegExp(`│ ${owner} `));
+    assert.match(run.stdout, /vostro positions INR-1/);
     assert.match(run.stdout, /npx vostro --help/);
     assert.match(run.stdout, /npm run vostro --/);
   });
@@ -77,11 +79,12 @@ describe('vostro start', () => {
   it('does not seed again, and the demo verifies with one transfer still pending', async () => {
     const countsBefore = await storeCounts(db);
     const run = await vostroOk(['start', '--db', db]);
-    assert.match(run.stdout, /Existing database: 11 accounts, 29 transfers; no demo seeded/);
+    assert.match(run.stdout, /Existing database: 43 accounts, 47 transfers; no demo seeded/);
     assert.deepEqual(await storeCounts(db), countsBefore);
     const report = await vostroJson<{ ok: boolean; ledgers: { currency: string; debitsPending: string }[] }>(['verify', '--db', db]);
     assert.equal(report.ok, true);
-    assert.deepEqual(report.ledgers.map((ledger) => [ledger.currency, ledger.debitsPending]), [['INR', '14200000.00'], ['RUB', '0.00']]);
+    // The pending letter-of-credit payment and its cap leg, both reserved.
+    assert.deepEqual(report.ledgers.filter((ledger) => ['INR', 'RUB'].includes(ledger.currency)).map((ledger) => [ledger.currency, ledger.debitsPending]), [['INR', '28400000.00'], ['RUB', '0.00']]);
   });
 
   it('--help lists every ledger command', async () => {

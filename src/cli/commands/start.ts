@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { ApiKeys } from '../../access/api-keys.js';
+import { Hub } from '../../hub/hub.js';
 import type { Account } from '../../ledger/model.js';
 import { accountKindName } from '../../ledger/model.js';
 import { isPostgresUrl } from '../../store/open-store.js';
@@ -12,7 +13,7 @@ import type { RegisterCommand } from '../program.js';
 import { parseIntegerOption } from '../options.js';
 import { runServe } from './serve.js';
 
-/** Accounts `start` lists at most; the demo has eleven. */
+/** Accounts `start` lists at most; the demo has nineteen besides the hub's. */
 const START_ACCOUNTS_SHOWN = 50;
 /** The file the demo's operator API key is kept in, beside a SQLite database (else under ./.vostro). */
 export const DEMO_KEY_FILE = 'demo-operator.key';
@@ -53,14 +54,21 @@ export const registerStart: RegisterCommand = (program, context) => {
 export async function runStart(session: LedgerSession, dbOption: string | undefined, io: CliIo, serving = false, demoKey?: { keyFile: string; apiUrl: string }): Promise<number> {
   const counts = await session.store.counts();
   io.out(`vostro ledger at ${session.dbPath}\n`);
-  if (counts.accounts === 0) {
-    await seedDemo(session.ledger);
+  const hub = new Hub(session.ledger);
+  // `vostro init` opens only the hub's own accounts: a database with no other participant and no
+  // transfer is still empty.
+  if (counts.transfers === 0 && (await hub.participants.list(undefined, 2)).every((participant) => participant.kind === 'hub')) {
+    await seedDemo(hub);
     const seeded = await session.store.counts();
-    io.out(`Empty database: seeded a demo with ${seeded.accounts} accounts and ${seeded.transfers} transfers (one still pending).\n`);
+    const participants = (await hub.participants.all()).length;
+    io.out(`Empty database: seeded a demo with ${participants} participants, ${seeded.accounts} accounts and ${seeded.transfers} transfers (a rupee window settled, one payment still pending).\n`);
   } else {
     io.out(`Existing database: ${counts.accounts} accounts, ${counts.transfers} transfers; no demo seeded.\n`);
   }
-  const accounts = await session.store.listAccounts({ limit: START_ACCOUNTS_SHOWN });
+  // The hub's own accounts in currencies nobody uses yet would only crowd the table.
+  const accounts = (await session.store.listAccounts({ limit: START_ACCOUNTS_SHOWN + 40 }))
+    .filter((account) => account.owner !== 'hub' || account.debitsPosted + account.creditsPosted + account.debitsPending + account.creditsPending > 0n)
+    .slice(0, START_ACCOUNTS_SHOWN);
   io.out(renderTable(['id', 'owner', 'kind', 'currency', 'balance (posted)', 'pending debits', 'reference'], accounts.map(accountRow), [4, 5]));
   const example = accounts.find((account) => account.owner === 'sbi') ?? accounts[0];
   if (demoKey !== undefined) io.out(await demoKeyUsage(session, demoKey.keyFile, demoKey.apiUrl, example?.id));
@@ -109,6 +117,10 @@ function usage(dbOption: string | undefined, exampleAccountId: string | undefine
     `  npx vostro transfer --debit <account-id> --credit <account-id> --amount 12500.00${db}`,
     `  npx vostro transfer post <pending-id>${db}`,
     `  npx vostro verify${db}`,
+    `  npx vostro positions INR-1${db}              # the settled rupee window: net positions and instructions`,
+    `  npx vostro cap show --participant sbi --currency INR${db}`,
+    `  npx vostro window show INR${db}`,
+    '  (docs/settlement.md walks through payments, FX quotes, windows and netting)',
     '  npm run vostro -- account create --owner sbi --currency INR --kind customer',
     serving ? 'Starting the HTTP API (docs/api.md has curl examples); Ctrl-C stops it.' : 'Not serving (--no-serve); `npx vostro serve` starts the HTTP API.',
     '',
