@@ -106,6 +106,17 @@ describe('audit log', () => {
     }
   });
 
+  it('concurrent single transfers share group-commit transactions, and each request still has its own entry', async () => {
+    const seq = await lastSeq();
+    const bodies = Array.from({ length: 50 }, () => transferBody(fixture.funding, fixture.ownAccount));
+    const responses = await Promise.all(bodies.map((body, index) => fixture.as('operator', { method: 'POST', url: '/v1/transfers', payload: body, headers: { 'x-request-id': `group-${index}` } })));
+    assert.ok(responses.every((response) => response.statusCode === 201));
+    const entries = await entriesAfter(seq);
+    assert.equal(entries.length, 50);
+    const byRequest = new Map(entries.map((entry) => [entry.requestId, entry.target]));
+    bodies.forEach((body, index) => assert.equal(byRequest.get(`group-${index}`), body['id'], `request group-${index}`));
+  });
+
   it('a hub operation refused by its rules writes nothing; a ledger write is logged as an attempt whatever the ledger answers', async () => {
     const duplicate = await audited('operator', { method: 'POST', url: '/v1/participants', payload: { id: 'sbi', name: 'Again', kind: 'bank', country: 'IN', currencies: ['INR'] } });
     assert.equal(duplicate.status, 409);
