@@ -6,7 +6,7 @@ import { CLI_ACTOR } from '../hub/actor.js';
 import type { Hub } from '../hub/hub.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
 import { TransferCode } from '../settlement/codes.js';
-import { creditBalancesAt, postedSnapshot } from './account-history.js';
+import { creditBalancesAt, creditBalancesAtPoints, postedSnapshot } from './account-history.js';
 import { buildStatement, STATEMENT_CSV_HEADER, statementCsv, statementJson, type Statement } from './statement.js';
 import { csvObjects, parseCsv } from './report.test-helper.js';
 import { parseInstant } from './time.js';
@@ -140,6 +140,22 @@ describe('participant statement', () => {
     });
   });
 
+  it('statements taken while payments post are consistent snapshots: from 1970 every opening is zero', async () => {
+    await withHub(async (hub) => {
+      for (const bank of ['sbi', 'bob']) await hub.caps.set(bank, 'INR', 100_000_000_00n, cli);
+      const payments: Promise<unknown>[] = [];
+      for (let index = 0; index < 300; index += 1) payments.push(pay(hub, index % 2 === 0 ? 'sbi' : 'bob', index % 2 === 0 ? 'bob' : 'sbi', BigInt(1 + (index % 9))));
+      const statements: Promise<Statement>[] = [];
+      for (let index = 0; index < 10; index += 1) statements.push(buildStatement(hub, { participant: index % 2 === 0 ? 'sbi' : 'bob', from: '1970-01-01', to: FAR_FUTURE }));
+      await Promise.all(payments);
+      for (const statement of await Promise.all(statements)) {
+        for (const entry of statement.accounts) assert.equal(entry.openingMinor, 0n, 'the balances and the walk describe the same moment');
+        await assertReconciles(hub, statement, false);
+      }
+      await assertReconciles(hub, await buildStatement(hub, { participant: 'sbi', from: '1970-01-01', to: FAR_FUTURE }), true);
+    });
+  });
+
   it('refuses a malformed request precisely', async () => {
     await withHub(async (hub) => {
       await assert.rejects(buildStatement(hub, { participant: 'nobody', from: '2025-01-01', to: '2025-02-01' }), refusal('participant_not_found'));
@@ -168,6 +184,11 @@ describe('account history and instants', () => {
       const points = [stamps[0]! - 1n, stamps[0]!, stamps[1]!, stamps[2]! + 1_000_000n];
       const base = 1_000_000_00n;
       for (const snapshot of [fast!, slow!]) assert.deepEqual(creditBalancesAt(snapshot, points), [base, base + 1_00n, base + 3_00n, base + 6_00n]);
+      for (const attempts of [5, 0]) {
+        const byPoints = await creditBalancesAtPoints(hub.ledger.store, id, [points[3]!, points[1]!, points[0]!, points[2]!, points[1]!], { attempts });
+        assert.deepEqual(byPoints, { balances: [base + 6_00n, base + 1_00n, base, base + 3_00n, base + 1_00n], method: attempts === 0 ? 'full_history' : 'balances' });
+      }
+      assert.deepEqual(await creditBalancesAtPoints(hub.ledger.store, account('nobody', 'INR'), [1n]), { balances: [0n], method: 'balances' });
       const bounded = await postedSnapshot(hub.ledger.store, id, { sinceNs: stamps[0]!, untilNs: stamps[2]! });
       assert.deepEqual(bounded?.movements.length, 2);
       assert.deepEqual(creditBalancesAt(bounded!, [stamps[0]! - 1n, stamps[1]!]), [base, base + 3_00n]);

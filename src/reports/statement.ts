@@ -115,7 +115,8 @@ export async function buildStatement(hub: Services, request: StatementRequest, o
     (request.currency === undefined || account.currency === request.currency) && (request.roles === undefined || request.roles.includes(account.role)));
   const names = new Map((await hub.participants.all()).map((record) => [record.id, record.name]));
   const statements: AccountStatement[] = [];
-  for (const account of accounts) statements.push(await accountStatement(hub, account, fromNs, toNs, maxLines, names));
+  const counterparties = new Counterparties(hub, names);
+  for (const account of accounts) statements.push(await accountStatement(hub, account, fromNs, toNs, maxLines, counterparties));
   return {
     participant: { id: participant.id, name: participant.name, kind: participant.kind, country: participant.country },
     fromNs,
@@ -125,7 +126,7 @@ export async function buildStatement(hub: Services, request: StatementRequest, o
   };
 }
 
-async function accountStatement(hub: Services, account: ParticipantAccount, fromNs: bigint, toNs: bigint, maxLines: number, names: ReadonlyMap<string, string>): Promise<AccountStatement> {
+async function accountStatement(hub: Services, account: ParticipantAccount, fromNs: bigint, toNs: bigint, maxLines: number, counterparties: Counterparties): Promise<AccountStatement> {
   let snapshot;
   try {
     // Postings in [from, to) are the lines; later ones are walked and summed, not kept.
@@ -150,7 +151,7 @@ async function accountStatement(hub: Services, account: ParticipantAccount, from
     else debits += amount;
     balance += (isCredit ? amount : -amount) * sign;
     const counterparty = (isCredit ? transfer.debitAccountId : transfer.creditAccountId) as AccountId;
-    const entry = await hub.participants.account(counterparty);
+    const party = await counterparties.of(counterparty);
     lines.push({
       timestamp: transfer.timestamp,
       time: isoOfNs(transfer.timestamp),
@@ -160,9 +161,9 @@ async function accountStatement(hub: Services, account: ParticipantAccount, from
       direction: isCredit ? 'credit' : 'debit',
       amountMinor: amount,
       counterpartyAccountId: counterparty,
-      counterpartyParticipant: entry?.participant ?? (await ownerOf(hub, counterparty)),
-      counterpartyName: entry === undefined ? undefined : names.get(entry.participant),
-      counterpartyRole: entry?.role,
+      counterpartyParticipant: party.participant,
+      counterpartyName: party.name,
+      counterpartyRole: party.role,
       code: transfer.code,
       codeName: transferCodeName(transfer.code),
       reference: transfer.reference,
@@ -186,10 +187,32 @@ async function accountStatement(hub: Services, account: ParticipantAccount, from
   };
 }
 
-/** The ledger's owner of an account no participant lists (raw operator accounts). */
-async function ownerOf(hub: Services, id: AccountId): Promise<string | undefined> {
-  const [account] = await hub.ledger.lookupAccounts([id]);
-  return account?.owner;
+interface Party {
+  readonly participant: string | undefined;
+  readonly name: string | undefined;
+  readonly role: AccountRole | undefined;
+}
+
+/**
+ * Who owns each counterparty account, looked up once per statement: the registry's directory
+ * (which reloads every participant on an id it does not know, so an unknown id must not be asked
+ * twice), else the ledger's owner field (raw accounts the operator made through /v1/accounts).
+ */
+class Counterparties {
+  private readonly known = new Map<string, Party>();
+
+  constructor(private readonly hub: Services, private readonly names: ReadonlyMap<string, string>) {}
+
+  async of(id: AccountId): Promise<Party> {
+    let party = this.known.get(id);
+    if (party === undefined) {
+      const entry = await this.hub.participants.account(id);
+      const owner = entry?.participant ?? (await this.hub.ledger.lookupAccounts([id]))[0]?.owner;
+      party = { participant: owner, name: owner === undefined ? undefined : this.names.get(owner), role: entry?.role };
+      this.known.set(id, party);
+    }
+    return party;
+  }
 }
 
 function currencyOf(code: string): Currency {

@@ -6,7 +6,7 @@ import { auditEntry, type Actor } from '../hub/actor.js';
 import { HubError, invalidField } from '../hub/errors.js';
 import type { ParticipantAccount } from '../participants/accounts.js';
 import { PARTICIPANTS, type ParticipantRecord, type ParticipantRegistry } from '../participants/registry.js';
-import { creditBalancesAt, postedSnapshot } from '../reports/account-history.js';
+import { creditBalancesAtPoints } from '../reports/account-history.js';
 import { dayStartNs, dayText, parseDay } from '../reports/time.js';
 import { TransferCode } from './codes.js';
 import { windowId, WindowService } from './windows.js';
@@ -27,7 +27,8 @@ import { windowId, WindowService } from './windows.js';
  * of UTC, e.g. +330 for India Standard Time); the window series gives the balance at each closed
  * INR window's boundary (its `closedAt`). Both are computed from each vostro account's history
  * walked back from its current balance to the earliest point (src/reports/account-history.ts), so
- * the cost is the vostro accounts' postings since the series starts.
+ * the cost is the vostro accounts' postings since the series starts, in memory of one sum per
+ * point and account.
  *
  * The sweep moves `amountMinor` from the bank's INR vostro account to its INR investment account
  * as ONE ordinary transfer with code `TransferCode.sweep` (not netted: it moves no money between
@@ -256,16 +257,14 @@ export class SurplusService {
   private async series(kind: SurplusSeries['kind'], offset: number, points: readonly { label: string; atNs: bigint }[]): Promise<SurplusSeries> {
     const banks = await this.russianBanks();
     const byBank: bigint[][] = banks.map(() => new Array<bigint>(points.length).fill(0n));
-    if (points.length > 0) {
-      const earliest = points.reduce((min, point) => (point.atNs < min ? point.atNs : min), points[0]!.atNs);
-      for (const [index, bank] of banks.entries()) {
-        for (const account of vostroAccounts(bank)) {
-          const snapshot = await postedSnapshot(this.ledger.store, account.id, { sinceNs: earliest + 1n });
-          if (snapshot === undefined) continue;
-          creditBalancesAt(snapshot, points.map((point) => point.atNs)).forEach((balance, at) => {
-            byBank[index]![at]! += balance;
-          });
-        }
+    const instants = points.map((point) => point.atNs);
+    for (const [index, bank] of banks.entries()) {
+      const row = byBank[index] as bigint[];
+      for (const account of vostroAccounts(bank)) {
+        const { balances } = await creditBalancesAtPoints(this.ledger.store, account.id, instants);
+        balances.forEach((balance, at) => {
+          row[at] = (row[at] as bigint) + balance;
+        });
       }
     }
     return {
