@@ -164,6 +164,7 @@ describe('participant statement', () => {
       await assert.rejects(buildStatement(hub, { participant: 'sbi', from: '2025-02-01T10:00:00', to: '2025-03-01' }), refusal('invalid_field', 'from'));
       await assert.rejects(buildStatement(hub, { participant: 'sbi', from: '2025-01-01', to: FAR_FUTURE, currency: 'XYZ' }), refusal('unknown_currency', 'currency'));
       await assert.rejects(buildStatement(hub, { participant: 'sbi', from: '1970-01-01', to: FAR_FUTURE, maxLines: 0 }), refusal('invalid_field', 'max_lines'));
+      await assert.rejects(buildStatement(hub, { participant: 'sbi', from: '1970-01-01', to: FAR_FUTURE, roles: ['toString' as never] }), refusal('invalid_field', 'roles'));
       await hub.payments.fund({ id: newTransferId(), account: account('sbi', 'INR'), amount: 1_00n, reference: 'second posting' }, cli);
       await assert.rejects(buildStatement(hub, { participant: 'sbi', from: '1970-01-01', to: FAR_FUTURE, maxLines: 1 }), refusal('invalid_field', 'from'));
     });

@@ -109,7 +109,7 @@ export async function buildStatement(hub: Services, request: StatementRequest, o
   if (request.currency !== undefined && currencyByCode(request.currency)?.code !== request.currency) {
     throw new HubError('unknown_currency', `${JSON.stringify(request.currency)} is not a supported ISO 4217 code`, 'currency');
   }
-  for (const role of request.roles ?? []) if (!(role in ACCOUNT_ROLES)) throw invalidField('roles', `${JSON.stringify(role)} is not an account role`);
+  for (const role of request.roles ?? []) if (typeof role !== 'string' || !Object.hasOwn(ACCOUNT_ROLES, role)) throw invalidField('roles', `${JSON.stringify(role)} is not an account role`);
   const participant = await hub.participants.get(request.participant);
   const accounts = participant.accounts.filter((account) =>
     (request.currency === undefined || account.currency === request.currency) && (request.roles === undefined || request.roles.includes(account.role)));

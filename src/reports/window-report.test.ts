@@ -136,7 +136,7 @@ describe('window report', () => {
       assert.ok(html.includes("default-src 'none'"), 'a CSP forbids scripts and external loads');
       assert.ok(!/\b(?:src|href)\s*=/i.test(html), 'no external asset');
       assert.ok(!/https?:|url\(/i.test(html), 'no URL anywhere');
-      for (const text of ['INR-1', '1050.00', '750.00', '0.2857', 'pay in', 'pay out', '650.00', 'Bank of Baroda']) assert.ok(html.includes(text), text);
+      for (const text of ['INR-1', '1050.00', '750.00', '28.57 % (exactly 2/7)', 'pay in', 'pay out', '650.00', 'Bank of Baroda']) assert.ok(html.includes(text), text);
     });
   });
 

@@ -1,6 +1,6 @@
 import { currencyByCode, formatAmount, type Currency } from '../ledger/currency.js';
 import type { Hub } from '../hub/hub.js';
-import type { NettingEfficiency } from '../settlement/efficiency.js';
+import { truncatedDecimal, type NettingEfficiency } from '../settlement/efficiency.js';
 import type { WindowRecord } from '../settlement/windows.js';
 import { csvText, toCsv } from './csv.js';
 import { htmlDocument, htmlHeading, htmlParagraph, htmlSummary, htmlTable } from './html.js';
@@ -211,7 +211,8 @@ export function windowReportHtml(report: WindowReport): string {
   const currency = currencyOf(report);
   const amount = (minor: bigint): string => formatAmount(minor, currency);
   const c = report.currency;
-  const percent = (efficiency: NettingEfficiency | null): string => (efficiency === null ? 'n/a (nothing to net)' : `${efficiency.text} (${efficiency.numerator}/${efficiency.denominator})`);
+  const percent = (efficiency: NettingEfficiency | null): string =>
+    efficiency === null ? 'n/a (nothing to net)' : `${truncatedDecimal(efficiency.numerator * 100n, efficiency.denominator, 2)} % (exactly ${efficiency.numerator}/${efficiency.denominator})`;
   const pays = report.instructions.filter((i) => i.kind === 'pay_in').reduce((sum, i) => sum + i.amountMinor, 0n);
   const body = [
     htmlHeading(1, `Settlement report ${report.windowId}`),
@@ -220,7 +221,7 @@ export function windowReportHtml(report: WindowReport): string {
       ['Window', report.windowId],
       ['Currency', `${c} (${currency.name})`],
       ['Status', report.status],
-      ['Opened after', `${isoOfNs(report.openedAfterNs)} (ledger timestamp ${report.openedAfterNs})`],
+      ['Opened after', report.openedAfterNs === 0n ? 'the start of the ledger' : `${isoOfNs(report.openedAfterNs)} (ledger timestamp ${report.openedAfterNs})`],
       ['Closed at', `${isoOfNs(report.closedAtNs)} (ledger timestamp ${report.closedAtNs})`],
       ['Closed by', report.closedBy ?? '—'],
       ['Settled at', report.settledAtIso ?? 'not settled'],

@@ -109,6 +109,7 @@ describe('sweep', () => {
         [{ bank: 'sber' }, 'account_not_found', 'bank'], // no INR vostro account
         [{ heldAt: 'bob' }, 'account_not_found', 'held_at'],
         [{ id: 'not-a-uuid' }, 'invalid_field', 'id'],
+        [{ bank: 42 as never }, 'invalid_field', 'bank'],
         [{ amountMinor: 0n }, 'invalid_field', 'amount'],
         [{ instrument: 'corporate_bond' as never }, 'invalid_field', 'instrument'],
         [{ reference: 'x'.repeat(57) }, 'invalid_field', 'reference'],

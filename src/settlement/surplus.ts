@@ -195,6 +195,8 @@ export class SurplusService {
     if (typeof request.amountMinor !== 'bigint' || request.amountMinor <= 0n) throw invalidField('amount', 'the amount must be positive');
     if (request.amountMinor > AMOUNT_MAX) throw invalidField('amount', `the amount must be at most ${formatAmount(AMOUNT_MAX, inr())} INR`);
     if (!SWEEP_INSTRUMENTS.includes(request.instrument)) throw invalidField('instrument', `instrument must be one of ${SWEEP_INSTRUMENTS.join(', ')}`);
+    if (typeof request.bank !== 'string' || request.bank.length === 0) throw invalidField('bank', 'bank is the Russian bank\'s participant id');
+    if (request.heldAt !== undefined && typeof request.heldAt !== 'string') throw invalidField('held_at', 'held_at is the participant id of the Indian bank that keeps the vostro account');
     if (typeof request.reference !== 'string' || request.reference.length > SWEEP_REFERENCE_MAX) throw invalidField('reference', `the reference is text of at most ${SWEEP_REFERENCE_MAX} characters`);
     const transferReference = request.reference.length === 0 ? INSTRUMENT_TAG[request.instrument] : `${INSTRUMENT_TAG[request.instrument]}: ${request.reference}`;
     return this.ledger.transact(async (tx) => {
