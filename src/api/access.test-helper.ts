@@ -3,6 +3,8 @@ import type { InjectOptions, RouteOptions } from 'fastify';
 import { CLI_ACTOR } from '../hub/actor.js';
 import { newAccountId, newTransferId } from '../ledger/ids.js';
 import { participantAccountId } from '../participants/accounts.js';
+import { Hub } from '../hub/hub.js';
+import type { AccountId } from '../ledger/ids.js';
 import { accountBody, openTestApi, transferBody, type TestApi } from './api.test-helper.js';
 import type { ApiLimits } from './limits.js';
 
@@ -37,6 +39,12 @@ export interface AccessFixture {
   pending(): Promise<string>;
   /** A new key of sbi's, for rotation and revocation. */
   ownSpareKeyId(): Promise<string>;
+  /** A new quote (INR→RUB through FX provider `fxp`) asked for by sbi, optionally executed as a reservation. */
+  ownQuote(reserved?: boolean): Promise<string>;
+  /** A new pending payment of 1.00 INR from sbi to vtb. */
+  pendingPayment(): Promise<string>;
+  /** A newly closed RUB window. */
+  closedWindow(): Promise<string>;
 }
 
 export async function openAccessFixture(limits: Partial<ApiLimits> = { rateLimitPerSecond: 0 }): Promise<AccessFixture> {
@@ -72,6 +80,17 @@ export async function openAccessFixture(limits: Partial<ApiLimits> = { rateLimit
   const ownTransfer = await transfer(ownAccount);
   const foreignTransfer = await transfer(foreignAccount);
 
+  // For the settlement and FX routes: the hub's accounts, an FX provider with rouble liquidity, a
+  // rate and a spread, money on sbi's account and a cap that leaves room for every test payment.
+  const hub = new Hub(api.ledger, api.participants);
+  await api.participants.ensureHub(['INR', 'RUB'], CLI_ACTOR);
+  await api.participants.create({ id: 'fxp', name: 'FX Provider', kind: 'fx_provider', country: 'IN', currencies: ['INR', 'RUB'] }, CLI_ACTOR);
+  await hub.payments.fund({ id: newTransferId(), account: ownAccount as AccountId, amount: 1_000_000_00n, reference: 'tests' }, CLI_ACTOR);
+  await hub.payments.fund({ id: newTransferId(), account: participantAccountId('fxp', 'RUB', 'fx_liquidity'), amount: 1_000_000_00n, reference: 'tests' }, CLI_ACTOR);
+  await hub.caps.set('sbi', 'INR', 1_000_000_00n, CLI_ACTOR);
+  await hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' }, CLI_ACTOR);
+  const sbiKey = keys.owner;
+
   return {
     api,
     routes,
@@ -85,5 +104,26 @@ export async function openAccessFixture(limits: Partial<ApiLimits> = { rateLimit
     as: (caller, options) => api.call({ ...options, key: caller === 'none' ? null : keys[caller] }),
     pending: () => transfer(foreignAccount, { id: newTransferId(), pending: true, timeoutSeconds: 3600 }),
     ownSpareKeyId: async () => (await issue('participant', 'sbi')).info.keyId,
+    ownQuote: async (reserved = false) => {
+      const quote = await api.call({ method: 'POST', url: '/v1/fx/quotes', key: sbiKey, payload: { provider: 'fxp', source: 'INR', target: 'RUB', fixed: 'source', amount: '10.00' } });
+      assert.equal(quote.statusCode, 201, quote.body);
+      const id = String(quote.json()['id']);
+      if (reserved) {
+        const executed = await api.call({ method: 'POST', url: `/v1/fx/quotes/${id}/execute`, key: sbiKey, payload: { payer: ownAccount, payee: participantAccountId('fxp', 'RUB', 'settlement'), pending: true } });
+        assert.equal(executed.statusCode, 200, executed.body);
+      }
+      return id;
+    },
+    pendingPayment: async () => {
+      const id = newTransferId();
+      const paid = await api.call({ method: 'POST', url: '/v1/payments', key: sbiKey, payload: { id, payer: ownAccount, payee: foreignAccount, amount: '1.00', pending: true } });
+      assert.equal(paid.statusCode, 201, paid.body);
+      return id;
+    },
+    closedWindow: async () => {
+      const closed = await api.call({ method: 'POST', url: '/v1/windows/close', payload: { currency: 'RUB' } });
+      assert.equal(closed.statusCode, 200, closed.body);
+      return String(closed.json()['closed']['id']);
+    },
   };
 }

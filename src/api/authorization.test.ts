@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type InjectOptions } from 'fastify';
 import { newAccountId, newTransferId } from '../ledger/ids.js';
+import { participantAccountId } from '../participants/accounts.js';
 import { checkRoutePolicies, policyProblem } from './access.js';
 import { CALLERS, openAccessFixture, type AccessFixture, type Caller } from './access.test-helper.js';
 import { accountBody, transferBody } from './api.test-helper.js';
@@ -78,6 +79,26 @@ const TABLE: Readonly<Record<string, Case>> = {
   'POST /v1/keys/:keyId/revoke': { expect: ownKeyWrite(200), request: async (f) => post(`/v1/keys/${await f.ownSpareKeyId()}/revoke`), notFound: 'key_not_found' },
 
   'GET /v1/audit': { expect: STAFF_READ, request: get('/v1/audit') },
+
+  'POST /v1/payments': { expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 422 }, request: (f) => post('/v1/payments', { id: newTransferId(), payer: f.ownAccount, payee: f.foreignAccount, amount: '1.00' }) },
+  'POST /v1/payments/:id/post': { expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 }, request: async (f) => post(`/v1/payments/${await f.pendingPayment()}/post`), notFound: 'payment_not_found' },
+  'POST /v1/payments/:id/void': { expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 }, request: async (f) => post(`/v1/payments/${await f.pendingPayment()}/void`), notFound: 'payment_not_found' },
+  'POST /v1/payments/fund': { expect: operatorWrite(201), request: (f) => post('/v1/payments/fund', { id: newTransferId(), account: f.ownAccount, amount: '1.00' }) },
+  'PUT /v1/participants/:id/caps/:currency': { expect: operatorWrite(200), request: () => ({ method: 'PUT', url: '/v1/participants/sbi/caps/INR', payload: { cap: '1000000.00' } }) },
+  'GET /v1/participants/:id/caps/:currency': { expect: OWN_READ, request: get('/v1/participants/sbi/caps/INR'), notFound: 'participant_not_found' },
+  'GET /v1/windows': { expect: STAFF_READ, request: get('/v1/windows?currency=INR') },
+  'POST /v1/windows/close': { expect: operatorWrite(200), request: () => post('/v1/windows/close', { currency: 'RUB' }) },
+  'GET /v1/windows/:id/positions': { expect: STAFF_READ, request: async (f) => get(`/v1/windows/${await f.closedWindow()}/positions`)() },
+  'POST /v1/windows/:id/settle': { expect: operatorWrite(200), request: async (f) => post(`/v1/windows/${await f.closedWindow()}/settle`) },
+  'PUT /v1/fx/rates': { expect: operatorWrite(200), request: () => ({ method: 'PUT', url: '/v1/fx/rates', payload: { source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-21' } }) },
+  'POST /v1/fx/rates/import': { expect: operatorWrite(200), request: () => post('/v1/fx/rates/import', { csv: 'date,source,target,rate\n2026-11-19,INR,RUB,1.0701\n' }) },
+  'GET /v1/fx/rates/:source/:target': { expect: ANY_KEY, request: get('/v1/fx/rates/INR/RUB') },
+  'PUT /v1/fx/spreads': { expect: operatorWrite(200), request: () => ({ method: 'PUT', url: '/v1/fx/spreads', payload: { provider: 'fxp', source: 'INR', target: 'RUB', spreadBps: 25, fee: '1.00' } }) },
+  'POST /v1/fx/quotes': { expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 201 }, request: () => post('/v1/fx/quotes', { provider: 'fxp', source: 'INR', target: 'RUB', fixed: 'source', amount: '10.00' }) },
+  'GET /v1/fx/quotes/:id': { expect: OWN_READ, request: async (f) => get(`/v1/fx/quotes/${await f.ownQuote()}`)(), notFound: 'quote_not_found' },
+  'POST /v1/fx/quotes/:id/execute': { expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 }, request: async (f) => post(`/v1/fx/quotes/${await f.ownQuote()}/execute`, { payer: f.ownAccount, payee: participantAccountId('fxp', 'RUB', 'settlement') }), notFound: 'quote_not_found' },
+  'POST /v1/fx/quotes/:id/post': { expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 }, request: async (f) => post(`/v1/fx/quotes/${await f.ownQuote(true)}/post`), notFound: 'quote_not_found' },
+  'POST /v1/fx/quotes/:id/void': { expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 }, request: async (f) => post(`/v1/fx/quotes/${await f.ownQuote(true)}/void`), notFound: 'quote_not_found' },
 
   'GET /v1/routes': { expect: ANY_KEY, request: get('/v1/routes?from=INNSA&to=Moscow&date=2026-12-01') },
   'GET /v1/corridors/compare': { expect: ANY_KEY, request: get('/v1/corridors/compare?from=INNSA&to=Moscow&date=2026-12-01') },

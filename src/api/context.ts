@@ -2,6 +2,7 @@ import type { ApiKeys } from '../access/api-keys.js';
 import type { Actor, ActorRole } from '../hub/actor.js';
 import type { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
+import type { Hub } from '../hub/hub.js';
 import type { ParticipantRegistry } from '../participants/registry.js';
 import type { LedgerStore } from '../store/store.js';
 import type { ApiLimits } from './limits.js';
@@ -15,6 +16,8 @@ export interface ApiContext {
   readonly limits: ApiLimits;
   readonly metrics: ApiMetrics;
   readonly participants: ParticipantRegistry;
+  /** Payments, caps, windows and FX over the same ledger and registry. */
+  readonly hub: Hub;
   readonly keys: ApiKeys;
   /** False once shutdown has begun: `/readyz` then says so, and the load balancer stops sending. */
   readonly state: { ready: boolean };

@@ -21,6 +21,7 @@ export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
   key_not_found: 404,
   window_not_found: 404,
   quote_not_found: 404,
+  payment_not_found: 404,
   participant_exists: 409,
   key_revoked: 409,
   quote_expired: 409,

@@ -21,6 +21,8 @@ import { corridorRoutes } from './routes/corridors.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { participantRoutes } from './routes/participants.js';
+import { settlementRoutes } from './routes/settlement.js';
+import { Hub } from '../hub/hub.js';
 import { transferRoutes } from './routes/transfers.js';
 
 export interface ServerOptions {
@@ -48,13 +50,15 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const committer = options.committer ?? new GroupCommitter(options.ledger);
+  const hub = new Hub(options.ledger, options.participants);
   const context: ApiContext = {
     ledger: options.ledger,
     store: options.store,
     committer,
     limits,
     metrics: createMetrics(committer),
-    participants: options.participants ?? new ParticipantRegistry(options.ledger),
+    participants: hub.participants,
+    hub,
     keys: options.keys ?? new ApiKeys(options.ledger),
     state: { ready: true },
   };
@@ -92,6 +96,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(participantRoutes(context));
     await v1.register(keyRoutes(context));
     await v1.register(auditRoutes(context));
+    await v1.register(settlementRoutes(context));
     await v1.register(corridorRoutes(context));
     v1.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/v1' });
@@ -152,7 +157,7 @@ function openApiInfo() {
       title: 'vostro API',
       version: '1',
       description: [
-        'Ledger and participants of the India–Russia clearing hub. Amounts are decimal strings in major units; ids are UUIDs chosen by the client and are idempotency keys. Errors are RFC 9457 problem documents.',
+        'Ledger, participants, clearing and settlement (payments with net debit caps, windows, netting) and FX (quotes, payment versus payment) of the India–Russia clearing hub. Amounts are decimal strings in major units; ids are UUIDs chosen by the client and are idempotency keys. Errors are RFC 9457 problem documents.',
         'Every route under /v1 except this description and its page needs an API key: `Authorization: Bearer vostro_<keyId>_<secret>`. Keys have a role: operator (everything), auditor (every read, no writes) or participant (reads of its own accounts, their transfers and balances, its own record and keys; no raw ledger writes). A missing or invalid key is 401, a role that may not use the route 403, and a participant key naming an account, transfer, participant or key not its own gets the same 404 as for one that does not exist. Every change is in the audit log (GET /v1/audit).',
       ].join('\n\n'),
     },
@@ -162,6 +167,6 @@ function openApiInfo() {
       },
     },
     security: [{ apiKey: [] }],
-    tags: [{ name: 'accounts' }, { name: 'transfers' }, { name: 'balances' }, { name: 'participants' }, { name: 'keys' }, { name: 'audit' }, { name: 'verify' }, { name: 'corridors' }, { name: 'operations' }],
+    tags: [{ name: 'accounts' }, { name: 'transfers' }, { name: 'balances' }, { name: 'participants' }, { name: 'keys' }, { name: 'audit' }, { name: 'settlement' }, { name: 'fx' }, { name: 'verify' }, { name: 'corridors' }, { name: 'operations' }],
   };
 }

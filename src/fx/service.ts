@@ -176,6 +176,7 @@ export class FxService {
     const record = quoteRecord(uuidV7(), quote, actor);
     await this.ledger.transact(async (tx) => {
       await tx.putRecords([{ collection: QUOTES, key: record.id, value: record as unknown as JsonObject }]);
+      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.quotes.create', record.id, { provider: record.providerId, pair: `${record.sourceCurrency}${record.targetCurrency}`, rate: record.rate })]);
     });
     return record;
   }

@@ -33,6 +33,7 @@ export const HUB_ERROR_CODES = [
   'window_already_closed',
   'window_already_settled',
   'payment_refused',
+  'payment_not_found',
 ] as const;
 export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
 

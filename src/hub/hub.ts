@@ -17,8 +17,9 @@ export class Hub {
   readonly windows: WindowService;
   readonly fx: FxService;
 
-  constructor(readonly ledger: Ledger) {
-    this.participants = new ParticipantRegistry(ledger);
+  /** `participants` may be given so that several users of one ledger share the registry's caches. */
+  constructor(readonly ledger: Ledger, participants?: ParticipantRegistry) {
+    this.participants = participants ?? new ParticipantRegistry(ledger);
     this.payments = new PaymentService(ledger, this.participants);
     this.caps = new CapService(ledger, this.participants);
     this.windows = new WindowService(ledger, this.participants);

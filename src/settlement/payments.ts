@@ -104,7 +104,7 @@ export class PaymentService {
       const currency = currencyByLedger(transfer.ledger)?.code ?? '';
       legs.push({ kind: transfer.code === TransferCode.capUse ? 'cap' : 'payment', debit: transfer.debitAccountId, credit: transfer.creditAccountId, amount: transfer.amount, currency, code: transfer.code, reference: transfer.reference });
     }
-    if (legs.length === 0) throw new HubError('payment_refused', `no payment ${operationId}`, 'id');
+    if (legs.length === 0) throw new HubError('payment_not_found', `no payment ${operationId}`, 'id');
     return legs;
   }
 
