@@ -89,6 +89,10 @@ export async function openAccessFixture(limits: Partial<ApiLimits> = { rateLimit
   await hub.payments.fund({ id: newTransferId(), account: participantAccountId('fxp', 'RUB', 'fx_liquidity'), amount: 1_000_000_00n, reference: 'tests' }, CLI_ACTOR);
   await hub.caps.set('sbi', 'INR', 1_000_000_00n, CLI_ACTOR);
   await hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' }, CLI_ACTOR);
+  // vtb's rupee vostro account at sbi, with a surplus to sweep into its investment account.
+  const vostro = await api.participants.openAccount('vtb', 'vostro', 'INR', 'sbi', CLI_ACTOR);
+  await api.participants.openAccount('vtb', 'investment', 'INR', undefined, CLI_ACTOR);
+  await hub.payments.fund({ id: newTransferId(), account: vostro.id, amount: 1_000_00n, reference: 'tests' }, CLI_ACTOR);
   const sbiKey = keys.owner;
 
   return {

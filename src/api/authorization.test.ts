@@ -100,6 +100,11 @@ const TABLE: Readonly<Record<string, Case>> = {
   'POST /v1/fx/quotes/:id/post': { expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 }, request: async (f) => post(`/v1/fx/quotes/${await f.ownQuote(true)}/post`), notFound: 'quote_not_found' },
   'POST /v1/fx/quotes/:id/void': { expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 }, request: async (f) => post(`/v1/fx/quotes/${await f.ownQuote(true)}/void`), notFound: 'quote_not_found' },
 
+  'GET /v1/windows/:id/report': { expect: STAFF_READ, request: async (f) => get(`/v1/windows/${await f.closedWindow()}/report?format=html`)() },
+  'GET /v1/participants/:id/statement': { expect: OWN_READ, request: get('/v1/participants/sbi/statement?from=2026-01-01&to=2030-01-01&format=csv'), notFound: 'participant_not_found' },
+  'GET /v1/surplus': { expect: STAFF_READ, request: get('/v1/surplus') },
+  'POST /v1/surplus/sweep': { expect: operatorWrite(201), request: (f) => post('/v1/surplus/sweep', { id: newTransferId(), bank: 'vtb', amount: '1.00', instrument: 'treasury_bill', heldAt: 'sbi' }) },
+
   'GET /v1/routes': { expect: ANY_KEY, request: get('/v1/routes?from=INNSA&to=Moscow&date=2026-12-01') },
   'GET /v1/corridors/compare': { expect: ANY_KEY, request: get('/v1/corridors/compare?from=INNSA&to=Moscow&date=2026-12-01') },
 };

@@ -22,6 +22,7 @@ import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { participantRoutes } from './routes/participants.js';
 import { settlementRoutes } from './routes/settlement.js';
+import { reportRoutes } from './routes/reports.js';
 import { Hub } from '../hub/hub.js';
 import { transferRoutes } from './routes/transfers.js';
 
@@ -97,6 +98,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(keyRoutes(context));
     await v1.register(auditRoutes(context));
     await v1.register(settlementRoutes(context));
+    await v1.register(reportRoutes(context));
     await v1.register(corridorRoutes(context));
     v1.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/v1' });
@@ -167,6 +169,6 @@ function openApiInfo() {
       },
     },
     security: [{ apiKey: [] }],
-    tags: [{ name: 'accounts' }, { name: 'transfers' }, { name: 'balances' }, { name: 'participants' }, { name: 'keys' }, { name: 'audit' }, { name: 'settlement' }, { name: 'fx' }, { name: 'verify' }, { name: 'corridors' }, { name: 'operations' }],
+    tags: [{ name: 'accounts' }, { name: 'transfers' }, { name: 'balances' }, { name: 'participants' }, { name: 'keys' }, { name: 'audit' }, { name: 'settlement' }, { name: 'fx' }, { name: 'reports' }, { name: 'verify' }, { name: 'corridors' }, { name: 'operations' }],
   };
 }

@@ -3,6 +3,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import { ParticipantRegistry } from '../participants/registry.js';
 import { CapService } from '../settlement/caps.js';
 import { PaymentService } from '../settlement/payments.js';
+import { SurplusService } from '../settlement/surplus.js';
 import { WindowService } from '../settlement/windows.js';
 
 /**
@@ -16,6 +17,7 @@ export class Hub {
   readonly caps: CapService;
   readonly windows: WindowService;
   readonly fx: FxService;
+  readonly surplus: SurplusService;
 
   /** `participants` may be given so that several users of one ledger share the registry's caches. */
   constructor(readonly ledger: Ledger, participants?: ParticipantRegistry) {
@@ -24,5 +26,6 @@ export class Hub {
     this.caps = new CapService(ledger, this.participants);
     this.windows = new WindowService(ledger, this.participants);
     this.fx = new FxService(ledger, this.participants);
+    this.surplus = new SurplusService(ledger, this.participants);
   }
 }

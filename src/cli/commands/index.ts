@@ -9,6 +9,7 @@ import { registerHistory } from './history.js';
 import { registerInit } from './init.js';
 import { registerKey } from './key.js';
 import { registerParticipant } from './participant.js';
+import { registerReports } from './report.js';
 import { registerRoute } from './route.js';
 import { registerServe } from './serve.js';
 import { registerSettlement } from './settle.js';
@@ -27,6 +28,7 @@ export const commands: readonly RegisterCommand[] = [
   registerTransfer,
   registerSettlement,
   registerFx,
+  registerReports,
   registerBalance,
   registerHistory,
   registerVerify,
