@@ -43,9 +43,10 @@ describe('vostro verify', () => {
     assert.equal(report.accounts, 28);
     assert.equal(report.transfers, 2);
     assert.deepEqual(report.problems, []);
-    assert.deepEqual(report.ledgers, [
-      { currency: 'INR', ledger: 356, accounts: 2, debitsPosted: '10.10', creditsPosted: '10.10', debitsPending: '0.00', creditsPending: '0.00' },
-      { currency: 'RUB', ledger: 643, accounts: 2, debitsPosted: '0.00', creditsPosted: '0.00', debitsPending: '7.00', creditsPending: '7.00' },
+    // Each currency also has the hub's four accounts, opened by init.
+    assert.deepEqual(report.ledgers.filter((ledger) => ledger.currency === 'INR' || ledger.currency === 'RUB'), [
+      { currency: 'INR', ledger: 356, accounts: 6, debitsPosted: '10.10', creditsPosted: '10.10', debitsPending: '0.00', creditsPending: '0.00' },
+      { currency: 'RUB', ledger: 643, accounts: 6, debitsPosted: '0.00', creditsPosted: '0.00', debitsPending: '7.00', creditsPending: '7.00' },
     ]);
   });
 
