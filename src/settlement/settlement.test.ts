@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { newTransferId } from '../ledger/ids.js';
 import { CLI_ACTOR } from '../hub/actor.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
+import { WindowScheduler } from './schedule.js';
 
 const cli = CLI_ACTOR;
 const pay = (payer: string, payee: string, amount: bigint) => ({ id: newTransferId(), payer: account(payer, 'INR'), payee: account(payee, 'INR'), amount, reference: 'test' });
@@ -120,6 +121,27 @@ describe('payments, caps and windows', () => {
       let netted = 0;
       for (const window of windows) netted += (await hub.windows.net(window.id)).netting?.transferCount ?? 0;
       assert.equal(netted, counted, 'netting counts each closed window’s payments once');
+    });
+  });
+});
+
+describe('window scheduler', () => {
+  it('closes each currency’s open window on every tick, audited as the scheduler', async () => {
+    await withHub(async (hub) => {
+      const closed: string[] = [];
+      const failed: string[] = [];
+      const scheduler = new WindowScheduler(hub.windows, ['INR', 'RUB'], 3_600_000, { closed: (id) => closed.push(id), failed: (currency) => failed.push(currency) });
+      try {
+        await scheduler.tick();
+        await scheduler.tick();
+      } finally {
+        await scheduler.stop();
+      }
+      assert.deepEqual(closed, ['INR-1', 'RUB-1', 'INR-2', 'RUB-2']);
+      assert.deepEqual(failed, []);
+      assert.equal((await hub.windows.current('INR')).id, 'INR-3');
+      const audit = await hub.ledger.store.auditEntries({ actor: 'scheduler', limit: 10 });
+      assert.deepEqual(audit.map((entry) => [entry.action, entry.target]), [['windows.close', 'INR-1'], ['windows.close', 'RUB-1'], ['windows.close', 'INR-2'], ['windows.close', 'RUB-2']]);
     });
   });
 });

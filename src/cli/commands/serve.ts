@@ -6,7 +6,10 @@ import { GroupCommitter } from '../../ledger/group-commit.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import { addDbOption, commandAction, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
-import { parseIntegerOption } from '../options.js';
+import { parseCurrencyOption, parseIntegerOption } from '../options.js';
+import { ParticipantRegistry } from '../../participants/registry.js';
+import { WindowScheduler } from '../../settlement/schedule.js';
+import { WindowService } from '../../settlement/windows.js';
 import { UsageError } from '../errors.js';
 import type { RegisterCommand } from '../program.js';
 
@@ -19,6 +22,8 @@ interface ServeOptions {
   readonly port: string;
   readonly rateLimit?: string;
   readonly logLevel: string;
+  readonly windowSeconds?: string;
+  readonly windowCurrencies: string;
   readonly db?: string;
 }
 
@@ -31,14 +36,18 @@ export const registerServe: RegisterCommand = (program, context) => {
       .option('--host <host>', 'address to listen on', '127.0.0.1')
       .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
       .option('--rate-limit <per-second>', 'requests per second each client may sustain (0 turns the limit off; default 5000)')
-      .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info'),
+      .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
+      .option('--window-seconds <n>', 'close the open settlement window of each --window-currencies every n seconds (default: only when the operator closes them)')
+      .option('--window-currencies <codes>', 'currencies whose windows --window-seconds closes', 'INR,RUB'),
   ).action(commandAction(context, async (options: ServeOptions) => {
     const port = parseIntegerOption('--port', options.port, { minimum: 0, maximum: 65_535 });
     const rateLimitPerSecond = options.rateLimit === undefined ? undefined : parseIntegerOption('--rate-limit', options.rateLimit, { minimum: 0, maximum: 10_000_000 });
     const logLevel = LOG_LEVELS.find((level) => level === options.logLevel);
     if (logLevel === undefined) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+    const windowSeconds = options.windowSeconds === undefined ? undefined : parseIntegerOption('--window-seconds', options.windowSeconds, { minimum: 1, maximum: 31 * 86_400 });
+    const windowCurrencies = options.windowCurrencies.split(',').map((code) => parseCurrencyOption('--window-currencies', code.trim()).code);
     await runLedgerCommand(context, { dbOption: options.db, create: true }, (session) =>
-      runServe(session, { host: options.host, port, logLevel, rateLimitPerSecond }, context.io));
+      runServe(session, { host: options.host, port, logLevel, rateLimitPerSecond, ...(windowSeconds === undefined ? {} : { windows: { seconds: windowSeconds, currencies: windowCurrencies } }) }, context.io));
   }));
 };
 
@@ -49,7 +58,7 @@ export const registerServe: RegisterCommand = (program, context) => {
  */
 export async function runServe(
   session: LedgerSession,
-  options: { host: string; port: number; logLevel: LevelWithSilent; rateLimitPerSecond: number | undefined },
+  options: { host: string; port: number; logLevel: LevelWithSilent; rateLimitPerSecond: number | undefined; windows?: { seconds: number; currencies: readonly string[] } },
   io: CliIo,
 ): Promise<number> {
   if (io.waitForShutdown === undefined) throw new Error('bug: serve needs an io that reports shutdown signals');
@@ -60,6 +69,10 @@ export async function runServe(
   const limits = options.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: options.rateLimitPerSecond, rateLimitBurst: Math.max(options.rateLimitPerSecond * 2, 1) };
   const app = await buildServer({ ledger: session.ledger, store: session.store, logger, committer, limits });
   const expiry = expireEverySecond(session, logger);
+  const scheduler = options.windows === undefined ? undefined : new WindowScheduler(new WindowService(session.ledger, new ParticipantRegistry(session.ledger)), options.windows.currencies, options.windows.seconds * 1000, {
+    closed: (id, next) => logger.info({ window: id, next }, 'closed a settlement window on schedule'),
+    failed: (currency, error) => logger.error({ currency, err: error }, 'closing a settlement window on schedule failed'),
+  });
   try {
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address() as AddressInfo;
@@ -70,6 +83,7 @@ export async function runServe(
     await app.close();
     await committer.drain();
   } finally {
+    await scheduler?.stop();
     await expiry.stop();
     if (app.server.listening) await app.close();
   }
