@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { currencyByCode, formatAmount } from '../../ledger/currency.js';
 import { CLI_ACTOR } from '../../hub/actor.js';
-import { Hub } from '../../hub/hub.js';
 import type { QuoteRecord } from '../../fx/service.js';
 import { UsageError } from '../errors.js';
-import { ExitCode } from '../io.js';
-import { addDbOption, commandAction, printJson, runLedgerCommand } from '../ledger-context.js';
+import { addDbOption, commandAction, printJson } from '../ledger-context.js';
 import { parseAccountIdOption, parseAmountOption, parseCurrencyOption, parseIntegerOption, parseReferenceOption } from '../options.js';
 import type { CliContext, RegisterCommand } from '../program.js';
 import { hubOperation } from './participant.js';
+import { runHubCommand } from '../hub-command.js';
 
 /** `vostro fx rate|spread|quote|execute|post|void`: reference rates, providers' terms, quotes and payment versus payment. */
 export const registerFx: RegisterCommand = (program, context) => {
@@ -20,7 +19,7 @@ export const registerFx: RegisterCommand = (program, context) => {
       .requiredOption('--source <code>', 'e.g. INR').requiredOption('--target <code>', 'e.g. RUB')
       .requiredOption('--rate <decimal>', 'e.g. 1.0734; at most 12 decimals, never an exponent').requiredOption('--as-of <date>', 'YYYY-MM-DD').option('--json', 'print as JSON'),
   ).action(commandAction(context, async (options: { source: string; target: string; rate: string; asOf: string; json?: boolean; db?: string }) => {
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const record = await hubOperation(() => hub.fx.setRate({ source: options.source, target: options.target, rate: options.rate, asOf: options.asOf }, CLI_ACTOR), { source: '--source', target: '--target', rate: '--rate', as_of: '--as-of' });
       if (options.json === true) printJson(context.io, record);
       else context.io.out(`${record.source}/${record.target} = ${record.rate} as of ${record.asOf}\n`);
@@ -35,7 +34,7 @@ export const registerFx: RegisterCommand = (program, context) => {
     } catch (error) {
       throw new UsageError(`<file>: cannot read ${file}: ${(error as Error).message}`);
     }
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const result = await hubOperation(() => hub.fx.importRates(text, CLI_ACTOR));
       if (options.json === true) printJson(context.io, result);
       else context.io.out(`imported ${result.imported} rate(s)\n`);
@@ -43,7 +42,7 @@ export const registerFx: RegisterCommand = (program, context) => {
   }));
   addDbOption(rate.command('show').description('the current rate of a pair').requiredOption('--source <code>', 'e.g. INR').requiredOption('--target <code>', 'e.g. RUB').option('--json', 'print as JSON'))
     .action(commandAction(context, async (options: { source: string; target: string; json?: boolean; db?: string }) => {
-      await withHub(context, options.db, async (hub) => {
+      await runHubCommand(context, options.db, async (hub) => {
         const record = await hubOperation(() => hub.fx.rate(options.source, options.target), { source: '--source', target: '--target' });
         if (options.json === true) printJson(context.io, record);
         else context.io.out(`${record.source}/${record.target} = ${record.rate} as of ${record.asOf} (${record.origin})\n`);
@@ -57,7 +56,7 @@ export const registerFx: RegisterCommand = (program, context) => {
     const spreadBps = parseIntegerOption('--spread-bps', options.spreadBps, { minimum: 0, maximum: 9_999 });
     const source = parseCurrencyOption('--source', options.source);
     const feeMinor = options.fee === '0' ? 0n : parseAmountOption('--fee', options.fee, source);
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const record = await hubOperation(() => hub.fx.setSpread({ provider: options.provider, source: source.code, target: options.target, spreadBps, feeMinor }, CLI_ACTOR), { provider: '--provider', source: '--source', target: '--target', spread_bps: '--spread-bps', fee: '--fee' });
       if (options.json === true) printJson(context.io, record);
       else context.io.out(`${record.provider} ${record.source}/${record.target}: ${record.spreadBps} bps, fee ${options.fee} ${record.source}\n`);
@@ -74,7 +73,7 @@ export const registerFx: RegisterCommand = (program, context) => {
     const target = parseCurrencyOption('--target', options.target);
     const amountMinor = parseAmountOption('--amount', options.amount, options.fixed === 'source' ? source : target);
     const ttlMs = parseIntegerOption('--ttl-seconds', options.ttlSeconds, { minimum: 1, maximum: 86_400 }) * 1000;
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const quote = await hubOperation(() => hub.fx.quote({ provider: options.provider, source: source.code, target: target.code, side: options.fixed, amountMinor, ttlMs }, CLI_ACTOR), { provider: '--provider', source: '--source', target: '--target', amount: '--amount', amountMinor: '--amount' });
       printQuote(context, quote, options.json === true);
     });
@@ -87,7 +86,7 @@ export const registerFx: RegisterCommand = (program, context) => {
     const payer = parseAccountIdOption('--from', options.from);
     const payee = parseAccountIdOption('--to', options.to);
     const reference = parseReferenceOption('--reference', options.reference);
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const quote = await hubOperation(() => hub.fx.execute({ quote: quoteId, payer, payee, pending: options.pending === true, ...(reference === '' ? {} : { reference }) }, CLI_ACTOR), { quote: '<quote-id>', payer: '--from', payee: '--to', provider: '<quote-id>' });
       printQuote(context, quote, options.json === true);
     });
@@ -95,19 +94,13 @@ export const registerFx: RegisterCommand = (program, context) => {
   for (const action of ['post', 'void'] as const) {
     addDbOption(fx.command(action).description(`${action} every leg of a reserved cross-currency payment together`).argument('<quote-id>', 'the quote').option('--json', 'print as JSON'))
       .action(commandAction(context, async (quoteId: string, options: { json?: boolean; db?: string }) => {
-        await withHub(context, options.db, async (hub) => {
+        await runHubCommand(context, options.db, async (hub) => {
           printQuote(context, await hubOperation(() => hub.fx.resolve(quoteId, action, CLI_ACTOR), { quote: '<quote-id>' }), options.json === true);
         });
       }));
   }
 };
 
-async function withHub(context: CliContext, db: string | undefined, work: (hub: Hub) => Promise<void>): Promise<void> {
-  await runLedgerCommand(context, { dbOption: db, create: false }, async (session) => {
-    await work(new Hub(session.ledger));
-    return ExitCode.ok;
-  });
-}
 
 function printQuote(context: CliContext, quote: QuoteRecord, json: boolean): void {
   const source = currencyByCode(quote.sourceCurrency);

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { CLI_ACTOR } from '../../hub/actor.js';
-import { Hub } from '../../hub/hub.js';
 import { currencyByCode } from '../../ledger/currency.js';
 import { newTransferId } from '../../ledger/ids.js';
 import { buildStatement, statementCsv, statementJson } from '../../reports/statement.js';
@@ -9,11 +8,11 @@ import { surplusNowJson, surplusSeriesCsv, surplusSeriesJson, sweepResultJson } 
 import { buildWindowReport, WINDOW_CSV_TABLES, windowReportCsv, windowReportHtml, windowReportJson, type WindowCsvTable } from '../../reports/window-report.js';
 import { SWEEP_INSTRUMENTS } from '../../settlement/surplus.js';
 import { UsageError } from '../errors.js';
-import { ExitCode } from '../io.js';
-import { addDbOption, commandAction, printJson, runLedgerCommand } from '../ledger-context.js';
+import { addDbOption, commandAction, printJson } from '../ledger-context.js';
 import { parseAmountOption, parseIntegerOption, parseReferenceOption, parseTransferIdOption } from '../options.js';
 import type { CliContext, RegisterCommand } from '../program.js';
 import { hubOperation } from './participant.js';
+import { runHubCommand } from '../hub-command.js';
 
 /**
  * Reports at the command line: a window's settlement report (JSON, CSV per table, printable HTML),
@@ -29,7 +28,7 @@ export const registerReports: RegisterCommand = (program, context) => {
       .addOption(new Option('--table <table>', 'for CSV: which table').choices([...WINDOW_CSV_TABLES]).default('positions'))
       .option('--out <file>', 'write to this file instead of standard output'),
   ).action(commandAction(context, async (windowId: string, options: { format: 'json' | 'csv' | 'html'; table: WindowCsvTable; out?: string; db?: string }) => {
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const built = await hubOperation(() => buildWindowReport(hub, windowId), { window: '<window>' });
       const text = options.format === 'html' ? windowReportHtml(built) : options.format === 'csv' ? windowReportCsv(built, options.table) : `${JSON.stringify(windowReportJson(built), null, 2)}\n`;
       emit(context, text, options.out);
@@ -45,7 +44,7 @@ export const registerReports: RegisterCommand = (program, context) => {
       .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
       .option('--out <file>', 'write to this file instead of standard output'),
   ).action(commandAction(context, async (options: { participant: string; from: string; to: string; currency?: string; format: 'json' | 'csv'; out?: string; db?: string }) => {
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const statement = await hubOperation(() => buildStatement(hub, { participant: options.participant, from: options.from, to: options.to, ...(options.currency === undefined ? {} : { currency: options.currency }) }), { participant: '--participant', from: '--from', to: '--to', currency: '--currency' });
       emit(context, options.format === 'csv' ? statementCsv(statement) : `${JSON.stringify(statementJson(statement), null, 2)}\n`, options.out);
     });
@@ -62,7 +61,7 @@ export const registerReports: RegisterCommand = (program, context) => {
     if ((options.from === undefined) !== (options.to === undefined)) throw new UsageError('--from and --to go together');
     const offset = Number(options.utcOffsetMinutes);
     if (!Number.isInteger(offset)) throw new UsageError(`--utc-offset-minutes: "${options.utcOffsetMinutes}" is not a whole number`);
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       if (options.from === undefined && options.windows === undefined) {
         printJson(context.io, surplusNowJson(await hub.surplus.now()));
         return;
@@ -89,7 +88,7 @@ export const registerReports: RegisterCommand = (program, context) => {
     const amountMinor = parseAmountOption('--amount', options.amount, inr);
     const id = options.id === undefined ? newTransferId() : parseTransferIdOption('--id', options.id);
     const reference = parseReferenceOption('--reference', options.reference ?? 'surplus sweep');
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const result = await hubOperation(() => hub.surplus.sweep({ bank: options.bank, amountMinor, id, reference, instrument: options.instrument, ...(options.heldAt === undefined ? {} : { heldAt: options.heldAt }) }, CLI_ACTOR), { bank: '--bank', amount: '--amount', instrument: '--instrument', held_at: '--held-at', id: '--id', reference: '--reference' });
       if (options.json === true) printJson(context.io, sweepResultJson(result));
       else context.io.out(`swept ${options.amount} INR of ${options.bank} into its investment account (${result.status})\n`);
@@ -97,12 +96,6 @@ export const registerReports: RegisterCommand = (program, context) => {
   }));
 };
 
-async function withHub(context: CliContext, db: string | undefined, work: (hub: Hub) => Promise<void>): Promise<void> {
-  await runLedgerCommand(context, { dbOption: db, create: false }, async (session) => {
-    await work(new Hub(session.ledger));
-    return ExitCode.ok;
-  });
-}
 
 function emit(context: CliContext, text: string, out: string | undefined): void {
   if (out === undefined) {

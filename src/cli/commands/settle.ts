@@ -2,14 +2,13 @@ import type { Command } from 'commander';
 import { currencyByCode, formatAmount } from '../../ledger/currency.js';
 import { newTransferId } from '../../ledger/ids.js';
 import { CLI_ACTOR } from '../../hub/actor.js';
-import { Hub } from '../../hub/hub.js';
 import type { WindowRecord } from '../../settlement/windows.js';
 import type { CurrencyNetting } from '../../settlement/netting.js';
-import { ExitCode } from '../io.js';
-import { addDbOption, commandAction, printJson, renderTable, runLedgerCommand } from '../ledger-context.js';
+import { addDbOption, commandAction, printJson, renderTable } from '../ledger-context.js';
 import { parseAccountIdOption, parseAmountOption, parseCurrencyOption, parseReferenceOption, parseTransferIdOption } from '../options.js';
 import type { CliContext, RegisterCommand } from '../program.js';
 import { hubOperation } from './participant.js';
+import { runHubCommand } from '../hub-command.js';
 
 /**
  * Clearing and settlement at the command line (the operator's door): `vostro payment`, `vostro cap`,
@@ -28,7 +27,7 @@ export const registerSettlement: RegisterCommand = (program, context) => {
       .option('--bilateral', 'also show bilateral positions and instructions')
       .option('--json', 'print as JSON'),
   ).action(commandAction(context, async (windowId: string, options: { bilateral?: boolean; json?: boolean; db?: string }) => {
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const { window, netting, transfersScanned } = await hubOperation(() => hub.windows.net(windowId), { window: '<window>' });
       if (options.json === true) printJson(context.io, { window, transfersScanned, netting: nettingJson(window.currency, netting) });
       else printNetting(context, window, netting, options.bilateral === true);
@@ -36,12 +35,6 @@ export const registerSettlement: RegisterCommand = (program, context) => {
   }));
 };
 
-async function withHub(context: CliContext, db: string | undefined, work: (hub: Hub) => Promise<void>): Promise<void> {
-  await runLedgerCommand(context, { dbOption: db, create: false }, async (session) => {
-    await work(new Hub(session.ledger));
-    return ExitCode.ok;
-  });
-}
 
 interface PayOptions { readonly from: string; readonly to: string; readonly amount: string; readonly id?: string; readonly reference?: string; readonly pending?: boolean; readonly json?: boolean; readonly db?: string }
 
@@ -62,7 +55,7 @@ function registerPayment(payment: Command, context: CliContext): void {
     const payee = parseAccountIdOption('--to', options.to);
     const id = options.id === undefined ? newTransferId() : parseTransferIdOption('--id', options.id);
     const reference = parseReferenceOption('--reference', options.reference);
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const entry = await hub.participants.account(payer);
       const currency = currencyByCode(entry?.currency ?? 'INR');
       if (currency === undefined) throw new Error('bug: account currency');
@@ -77,7 +70,7 @@ function registerPayment(payment: Command, context: CliContext): void {
       payment.command(action).description(`${action} every leg of a two-phase payment together`).argument('<payment-id>', 'the payment id').option('--json', 'print as JSON'),
     ).action(commandAction(context, async (idText: string, options: { json?: boolean; db?: string }) => {
       const id = parseTransferIdOption('<payment-id>', idText);
-      await withHub(context, options.db, async (hub) => {
+      await runHubCommand(context, options.db, async (hub) => {
         const result = await hubOperation(() => hub.payments.resolve(id, action, CLI_ACTOR), { id: '<payment-id>' });
         if (options.json === true) printJson(context.io, result);
         else context.io.out(`payment ${id} ${action === 'post' ? 'posted' : 'voided'} (${result.status})\n`);
@@ -97,7 +90,7 @@ function registerPayment(payment: Command, context: CliContext): void {
     const account = parseAccountIdOption('--account', options.account);
     const id = options.id === undefined ? newTransferId() : parseTransferIdOption('--id', options.id);
     const reference = parseReferenceOption('--reference', options.reference ?? 'funding');
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const entry = await hub.participants.account(account);
       const currency = currencyByCode(entry?.currency ?? 'INR');
       if (currency === undefined) throw new Error('bug: account currency');
@@ -121,7 +114,7 @@ function registerCap(cap: Command, context: CliContext): void {
   ).action(commandAction(context, async (options: { participant: string; currency: string; amount: string; json?: boolean; db?: string }) => {
     const currency = parseCurrencyOption('--currency', options.currency);
     const amount = parseAmountOption('--amount', options.amount, currency);
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const status = await hubOperation(() => hub.caps.set(options.participant, currency.code, amount, CLI_ACTOR), { participant: '--participant', currency: '--currency', cap: '--amount' });
       printCap(context, status, options.json === true);
     });
@@ -130,7 +123,7 @@ function registerCap(cap: Command, context: CliContext): void {
     cap.command('show').description('a participant’s cap, headroom left and net position in the open window').requiredOption('--participant <id>', 'a bank or FX provider').requiredOption('--currency <code>', 'ISO 4217 code').option('--json', 'print as JSON'),
   ).action(commandAction(context, async (options: { participant: string; currency: string; json?: boolean; db?: string }) => {
     const currency = parseCurrencyOption('--currency', options.currency);
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const status = await hubOperation(() => hub.caps.status(options.participant, currency.code), { participant: '--participant', currency: '--currency' });
       printCap(context, status, options.json === true);
     });
@@ -151,14 +144,14 @@ function printCap(context: CliContext, status: { participant: string; currency: 
 function registerWindow(window: Command, context: CliContext): void {
   addDbOption(window.command('show').description('the open window of a currency, or a window by id').argument('<currency-or-window>', 'INR, or a window id such as INR-3').option('--json', 'print as JSON'))
     .action(commandAction(context, async (target: string, options: { json?: boolean; db?: string }) => {
-      await withHub(context, options.db, async (hub) => {
+      await runHubCommand(context, options.db, async (hub) => {
         const found = /^[A-Z]{3}$/.test(target) ? await hubOperation(() => hub.windows.current(target), { currency: '<currency-or-window>' }) : await hubOperation(() => hub.windows.get(target), { window: '<currency-or-window>' });
         printWindows(context, [found], options.json === true);
       });
     }));
   addDbOption(window.command('list').description('the windows of a currency, oldest first').argument('<currency>', 'ISO 4217 code').option('--json', 'print as JSON'))
     .action(commandAction(context, async (currency: string, options: { json?: boolean; db?: string }) => {
-      await withHub(context, options.db, async (hub) => {
+      await runHubCommand(context, options.db, async (hub) => {
         printWindows(context, await hubOperation(() => hub.windows.list(currency), { currency: '<currency>' }), options.json === true);
       });
     }));
@@ -166,7 +159,7 @@ function registerWindow(window: Command, context: CliContext): void {
     window.command('close').description('close the open window of a currency (every transfer before this moment is in it, every later one in the next) and open the next')
       .argument('<currency>', 'ISO 4217 code').option('--window <id>', 'refuse unless this is the open window (guards against closing twice)').option('--json', 'print as JSON'),
   ).action(commandAction(context, async (currency: string, options: { window?: string; json?: boolean; db?: string }) => {
-    await withHub(context, options.db, async (hub) => {
+    await runHubCommand(context, options.db, async (hub) => {
       const { closed, opened } = await hubOperation(() => hub.windows.close(currency, CLI_ACTOR, options.window), { currency: '<currency>', window: '--window' });
       if (options.json === true) printJson(context.io, { closed, opened });
       else context.io.out(`closed ${closed.id}; ${opened.id} is open\n`);
@@ -174,7 +167,7 @@ function registerWindow(window: Command, context: CliContext): void {
   }));
   addDbOption(window.command('settle').description('write the settlement instructions of a closed window as transfers, all or none, and mark it settled').argument('<window>', 'window id, e.g. INR-3').option('--json', 'print as JSON'))
     .action(commandAction(context, async (windowId: string, options: { json?: boolean; db?: string }) => {
-      await withHub(context, options.db, async (hub) => {
+      await runHubCommand(context, options.db, async (hub) => {
         const { window, netting } = await hubOperation(() => hub.windows.settle(windowId, CLI_ACTOR), { window: '<window>' });
         if (options.json === true) printJson(context.io, { window, netting: nettingJson(window.currency, netting) });
         else context.io.out(`settled ${window.id}: ${window.settlementTransfers?.length ?? 0} settlement transfer(s)\n`);
