@@ -15,10 +15,11 @@ export interface GroupCommitOptions {
    */
   readonly maxWaitMs?: number;
   /**
-   * Groups being written at once (default 1). More than one lets the next group's rules run during
-   * a commit, but then each commit carries only the callers that came back from the one before, so
-   * 64 callers make two fsyncs per 64 transfers instead of one, and both threads of the SQLite store
-   * must run at the same time; on a shared 2-core machine one group at a time measured faster.
+   * Groups being written at once. Two let the next group's rules run during a commit, but then each
+   * commit carries only the callers that came back from the one before: 64 callers make two fsyncs
+   * per 64 transfers instead of one, and both threads of the SQLite store must run at once. Which is
+   * faster depends on the disk and on what else runs on the machine, so by default the committer
+   * measures both and uses the faster (see `adapt`); a number here fixes it.
    */
   readonly concurrentGroups?: number;
 }
@@ -45,7 +46,13 @@ export class GroupCommitter {
   private readonly queueMax: number;
   private readonly batchMax: number;
   private readonly maxWaitMs: number;
-  private readonly concurrentGroups: number;
+  private concurrentGroups: number;
+  private readonly adaptive: boolean;
+  /** Transfers written per millisecond with one and with two groups at once, smoothed; 0: not measured yet. */
+  private readonly rates = [0, 0];
+  private windowStart = performance.now();
+  private windowDone = 0;
+  private windows = 0;
   private queue: Waiting[] = [];
   private writing = 0;
   private scheduled = false;
@@ -56,6 +63,7 @@ export class GroupCommitter {
     this.queueMax = options.queueMax ?? 65_536;
     this.batchMax = Math.min(options.batchMax ?? BATCH_MAX, BATCH_MAX);
     this.maxWaitMs = options.maxWaitMs ?? 0;
+    this.adaptive = options.concurrentGroups === undefined;
     this.concurrentGroups = options.concurrentGroups ?? 1;
   }
 
@@ -114,9 +122,35 @@ export class GroupCommitter {
       const outcome = await this.ledger.createTransfers(group.map((waiting) => waiting.transfer));
       if (!outcome.ok) throw new Error(`bug: group of ${group.length} refused as ${outcome.error}`);
       group.forEach((waiting, index) => waiting.resolve(outcome.results[index] as CreateTransferResult));
+      if (this.adaptive) this.adapt(group.length);
     } catch (error) {
       for (const waiting of group) waiting.reject(error);
     }
+  }
+
+  /**
+   * Counts written transfers in windows of ADAPT_WINDOW_MS. A busy window's rate updates the
+   * estimate for the current number of groups; then the faster setting is used, except that every
+   * ADAPT_EXPLORE_EVERY-th busy window tries the other one, so the estimates follow the machine.
+   * Windows with little traffic say nothing about capacity and change nothing.
+   */
+  private adapt(written: number): void {
+    this.windowDone += written;
+    const now = performance.now();
+    const elapsed = now - this.windowStart;
+    if (elapsed < ADAPT_WINDOW_MS) return;
+    if (this.windowDone >= ADAPT_BUSY_TRANSFERS) {
+      const current = this.concurrentGroups - 1;
+      const other = 1 - current;
+      const rate = this.windowDone / elapsed;
+      this.rates[current] = this.rates[current] === 0 ? rate : ((this.rates[current] as number) + rate) / 2;
+      this.windows += 1;
+      const explore = this.rates[other] === 0 || this.windows % ADAPT_EXPLORE_EVERY === 0;
+      const best = (this.rates[0] as number) >= (this.rates[1] as number) ? 1 : 2;
+      this.concurrentGroups = explore ? other + 1 : best;
+    }
+    this.windowStart = now;
+    this.windowDone = 0;
   }
 
   private recordBatchSize(size: number): void {
@@ -124,3 +158,8 @@ export class GroupCommitter {
     this.batchSizes.push(size);
   }
 }
+
+const ADAPT_WINDOW_MS = 100;
+/** A window with fewer written transfers than this was not limited by the store. */
+const ADAPT_BUSY_TRANSFERS = 500;
+const ADAPT_EXPLORE_EVERY = 10;
