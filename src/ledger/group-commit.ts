@@ -15,7 +15,13 @@ export interface GroupCommitOptions {
    * same turn, so they still form one group, without waiting a whole event-loop cycle.
    */
   readonly maxWaitMs?: number;
-  /** Groups being written at once; more than one lets the next group's rules run during a commit. */
+  /**
+   * Groups being written at once. Two let the next group's rules run during a commit, but then each
+   * commit carries only the callers that came back from the one before: 64 callers make two fsyncs
+   * per 64 transfers instead of one, and both threads of the SQLite store must run at once. Which is
+   * faster depends on the disk and on what else runs on the machine, so by default the committer
+   * measures both and uses the faster (see `adapt`); a number here fixes it.
+   */
   readonly concurrentGroups?: number;
 }
 
@@ -43,7 +49,13 @@ export class GroupCommitter {
   private readonly queueMax: number;
   private readonly batchMax: number;
   private readonly maxWaitMs: number;
-  private readonly concurrentGroups: number;
+  private concurrentGroups: number;
+  private readonly adaptive: boolean;
+  /** Transfers written per millisecond with one and with two groups at once, smoothed; 0: not measured yet. */
+  private readonly rates = [0, 0];
+  private windowStart = performance.now();
+  private windowDone = 0;
+  private windows = 0;
   private queue: Waiting[] = [];
   private writing = 0;
   private scheduled = false;
@@ -54,7 +66,8 @@ export class GroupCommitter {
     this.queueMax = options.queueMax ?? 65_536;
     this.batchMax = Math.min(options.batchMax ?? BATCH_MAX, BATCH_MAX);
     this.maxWaitMs = options.maxWaitMs ?? 0;
-    this.concurrentGroups = options.concurrentGroups ?? 2;
+    this.adaptive = options.concurrentGroups === undefined;
+    this.concurrentGroups = options.concurrentGroups ?? 1;
   }
 
   get waiting(): number {
@@ -115,9 +128,35 @@ export class GroupCommitter {
       const outcome = await this.ledger.createTransfers(group.map((waiting) => waiting.transfer), { audit });
       if (!outcome.ok) throw new Error(`bug: group of ${group.length} refused as ${outcome.error}`);
       group.forEach((waiting, index) => waiting.resolve(outcome.results[index] as CreateTransferResult));
+      if (this.adaptive) this.adapt(group.length);
     } catch (error) {
       for (const waiting of group) waiting.reject(error);
     }
+  }
+
+  /**
+   * Counts written transfers in windows of ADAPT_WINDOW_MS. A busy window's rate updates the
+   * estimate for the current number of groups; then the faster setting is used, except that every
+   * ADAPT_EXPLORE_EVERY-th busy window tries the other one, so the estimates follow the machine.
+   * Windows with little traffic say nothing about capacity and change nothing.
+   */
+  private adapt(written: number): void {
+    this.windowDone += written;
+    const now = performance.now();
+    const elapsed = now - this.windowStart;
+    if (elapsed < ADAPT_WINDOW_MS) return;
+    if (this.windowDone >= ADAPT_BUSY_TRANSFERS) {
+      const current = this.concurrentGroups - 1;
+      const other = 1 - current;
+      const rate = this.windowDone / elapsed;
+      this.rates[current] = this.rates[current] === 0 ? rate : ((this.rates[current] as number) + rate) / 2;
+      this.windows += 1;
+      const explore = this.rates[other] === 0 || this.windows % ADAPT_EXPLORE_EVERY === 0;
+      const best = (this.rates[0] as number) >= (this.rates[1] as number) ? 1 : 2;
+      this.concurrentGroups = explore ? other + 1 : best;
+    }
+    this.windowStart = now;
+    this.windowDone = 0;
   }
 
   private recordBatchSize(size: number): void {
@@ -125,3 +164,8 @@ export class GroupCommitter {
     this.batchSizes.push(size);
   }
 }
+
+const ADAPT_WINDOW_MS = 100;
+/** A window with fewer written transfers than this was not limited by the store. */
+const ADAPT_BUSY_TRANSFERS = 500;
+const ADAPT_EXPLORE_EVERY = 10;

@@ -19,7 +19,7 @@ export class ChunkedStatement {
   run(params: readonly unknown[]): void {
     const perChunk = this.rowsPerStatement * this.columnsPerRow;
     for (let start = 0; start < params.length; start += perChunk) {
-      const chunk = params.slice(start, start + perChunk);
+      const chunk = params.length <= perChunk ? params : params.slice(start, start + perChunk);
       this.statement(chunk.length / this.columnsPerRow).run(chunk);
     }
   }

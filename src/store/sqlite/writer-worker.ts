@@ -24,6 +24,9 @@ db.pragma('busy_timeout = 10000');
 db.pragma('cache_size = -16384'); // 16 MiB: it appends, so few pages are hot
 db.pragma('wal_autocheckpoint = 0');
 const statements = prepare(db);
+// Prepared once: db.exec would parse the SQL again for every transaction.
+const beginStatement = db.prepare('BEGIN IMMEDIATE');
+const commitStatement = db.prepare('COMMIT');
 const dataVersionStatement = db.prepare('PRAGMA data_version').pluck();
 let dataVersion = dataVersionStatement.get() as bigint;
 let failedEpoch = -1;
@@ -61,7 +64,7 @@ function drain(): void {
 }
 
 function writeTogether(units: readonly WriteUnit[]): void {
-  db.exec('BEGIN IMMEDIATE');
+  beginStatement.run();
   const version = dataVersionStatement.get() as bigint;
   if (version !== dataVersion) {
     db.exec('ROLLBACK');
@@ -75,7 +78,7 @@ function writeTogether(units: readonly WriteUnit[]): void {
       current = unit;
       apply(unit);
     }
-    db.exec('COMMIT');
+    commitStatement.run();
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     const message = error instanceof Error ? error.message : String(error);
@@ -151,7 +154,8 @@ function prepare(database: SqliteDatabase) {
   return {
     insertAccount: statement(`INSERT INTO accounts (timestamp, id, ledger, code, flags, owner, reference, user_data_64, user_data_32)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    insertTransfers: new ChunkedStatement(database, 32, TRANSFER_COLUMNS, (rows) => `INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id,
+    // 64 rows a statement: a group of 64 single transfers is one statement, not two.
+    insertTransfers: new ChunkedStatement(database, 64, TRANSFER_COLUMNS, (rows) => `INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id,
       amount, pending_id, ledger, code, flags, timeout, reference, user_data_64, user_data_32, debit_previous, credit_previous)
       VALUES ${placeholders(rows, TRANSFER_COLUMNS)}`),
     insertPending: new ChunkedStatement(database, 64, 3, (rows) => `INSERT INTO pending_transfers (timestamp, expires_at, status) VALUES ${placeholders(rows, 3)}`),
