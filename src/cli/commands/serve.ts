@@ -65,7 +65,8 @@ export async function runServe(
   // JSON log lines go to standard error through the io; no API key ever reaches one (api/logger.ts).
   const logger = apiLogger(options.logLevel, (line) => io.err(line));
   // PostgreSQL runs one transaction at a time: a second group would only wait (measured slower).
-  const committer = new GroupCommitter(session.ledger, { concurrentGroups: session.store.kind === 'postgres' ? 1 : 2 });
+  // On SQLite the committer measures one and two groups in flight and keeps the faster.
+  const committer = new GroupCommitter(session.ledger, session.store.kind === 'postgres' ? { concurrentGroups: 1 } : {});
   const limits = options.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: options.rateLimitPerSecond, rateLimitBurst: Math.max(options.rateLimitPerSecond * 2, 1) };
   const app = await buildServer({ ledger: session.ledger, store: session.store, logger, committer, limits });
   const expiry = expireEverySecond(session, logger);
