@@ -55,6 +55,7 @@ const TABLE: Readonly<Record<string, Case>> = {
   'GET /v1/accounts': { expect: { ...OWN_READ, foreign: 403 }, request: get('/v1/accounts?owner=sbi') },
   'GET /v1/accounts/:id': { expect: OWN_READ, request: (f) => get(`/v1/accounts/${f.ownAccount}`)(), notFound: 'account_not_found' },
   'GET /v1/accounts/:id/balance': { expect: OWN_READ, request: (f) => get(`/v1/accounts/${f.ownAccount}/balance`)(), notFound: 'account_not_found' },
+  'GET /v1/accounts/:id/balance-history': { expect: OWN_READ, request: (f) => get(`/v1/accounts/${f.ownAccount}/balance-history?from=2020-01-01`)(), notFound: 'account_not_found' },
   'GET /v1/accounts/:id/transfers': { expect: OWN_READ, request: (f) => get(`/v1/accounts/${f.ownAccount}/transfers`)(), notFound: 'account_not_found' },
 
   'POST /v1/transfers': { expect: operatorWrite(201), request: (f) => post('/v1/transfers', transferBody(f.funding, f.ownAccount)) },
