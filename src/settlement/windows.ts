@@ -123,34 +123,51 @@ export class WindowService {
 
   /** Nets a closed window's interbank payments (posted ones: pending reservations and voids move nothing). */
   async net(id: string): Promise<WindowNetting> {
-    const window = await this.get(id);
-    if (window.status === 'open' || window.closedAt === undefined) throw new HubError('window_not_closed', `window ${id} is still open; close it first`, 'window');
+    const [netting] = await this.netMany([id]);
+    if (netting === undefined) throw new Error('bug: netting of one window came back empty');
+    return netting;
+  }
+
+  /**
+   * Nets several closed windows (of different currencies) in one pass over the store: the windows
+   * the scheduler closes together cover the same stretch of the ledger, and the database reads it
+   * once for all of them.
+   */
+  async netMany(ids: readonly string[]): Promise<WindowNetting[]> {
+    const windows: WindowRecord[] = [];
+    for (const id of ids) {
+      const window = await this.get(id);
+      if (window.status === 'open' || window.closedAt === undefined) throw new HubError('window_not_closed', `window ${id} is still open; close it first`, 'window');
+      if (windows.some((other) => other.currency === window.currency)) throw new HubError('invalid_field', `two windows of ${window.currency}: net them one at a time`, 'window');
+      windows.push(window);
+    }
     await this.registry.loadDirectory();
     const settlesWith = new Map<string, string>();
     const lookup = async (account: string): Promise<string | undefined> => {
       if (!settlesWith.has(account)) settlesWith.set(account, (await this.registry.account(account as AccountId))?.settlesWith ?? '');
       return settlesWith.get(account) || undefined;
     };
-    // The store sums by account pair (a window has millions of rows but few pairs); the pairs'
-    // accounts are then resolved to the participants they settle with.
-    const ledgerNumber = currencyByCode(window.currency)?.ledger ?? 0;
+    // The store sums by ledger and account pair (windows have millions of rows but few pairs); the
+    // pairs' accounts are then resolved to the participants they settle with.
     const pairs = await this.ledger.store.pairTotals({
-      firstTimestamp: BigInt(window.openedAfter) + 1n,
-      lastTimestamp: BigInt(window.closedAt),
-      ledger: ledgerNumber,
+      parts: windows.map((window) => ({ ledger: currencyByCode(window.currency)?.ledger ?? 0, firstTimestamp: BigInt(window.openedAfter) + 1n, lastTimestamp: BigInt(window.closedAt ?? '0') })),
       codes: [...NETTED_CODES],
       excludeFlags: TransferFlags.pending | TransferFlags.voidPending,
     });
     const accumulator = new NettingAccumulator();
-    let scanned = 0;
+    const scanned = new Map<number, number>();
     for (const pair of pairs) {
-      scanned += pair.count;
+      scanned.set(pair.ledger, (scanned.get(pair.ledger) ?? 0) + pair.count);
       const from = await lookup(pair.debitAccountId);
       const to = await lookup(pair.creditAccountId);
-      if (from !== undefined && to !== undefined) accumulator.addAggregate(from, to, window.currency, pair.amount, pair.count);
+      if (from !== undefined && to !== undefined) accumulator.addAggregate(from, to, pair.ledger, pair.amount, pair.count);
     }
     const result = accumulator.result();
-    return { window, netting: result.currencies.find((entry) => entry.currency === window.currency), transfersScanned: scanned };
+    return windows.map((window) => ({
+      window,
+      netting: result.currencies.find((entry) => entry.currency === window.currency),
+      transfersScanned: scanned.get(currencyByCode(window.currency)?.ledger ?? 0) ?? 0,
+    }));
   }
 
   /** Writes a closed window's settlement instructions as transfers, all or none, and marks it settled. */

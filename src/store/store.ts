@@ -38,9 +38,10 @@ export interface LedgerStore {
    */
   scanTransfers(firstTimestamp: bigint, lastTimestamp: bigint, visit: TransferVisitor): Promise<number>;
   /**
-   * Per (debit, credit) account pair, the sum and count of the transfers with first ≤ timestamp ≤
-   * last in `ledger` whose code is one of `codes` and none of whose flags is in `excludeFlags`,
-   * aggregated by the database: netting a window of a million transfers reads a few thousand pairs.
+   * Per ledger and (debit, credit) account pair, the sum and count of the transfers of each part's
+   * ledger with first ≤ timestamp ≤ last whose code is one of `codes` and none of whose flags is in
+   * `excludeFlags`, aggregated by the database in one pass over the parts' whole span: netting the
+   * windows of a million transfers reads a few thousand pairs.
    */
   pairTotals(query: PairTotalsQuery): Promise<PairTotal[]>;
   /** Every account with its current balances, by timestamp, in pages. */
@@ -68,14 +69,14 @@ export interface LedgerStore {
 export type TransferVisitor = (debitAccountId: string, creditAccountId: string, amount: bigint, ledger: number, code: number, flags: number) => void;
 
 export interface PairTotalsQuery {
-  readonly firstTimestamp: bigint;
-  readonly lastTimestamp: bigint;
-  readonly ledger: number;
+  /** One per window: a ledger and its range of timestamps (at most one part per ledger). */
+  readonly parts: readonly { readonly ledger: number; readonly firstTimestamp: bigint; readonly lastTimestamp: bigint }[];
   readonly codes: readonly number[];
   readonly excludeFlags: number;
 }
 
 export interface PairTotal {
+  readonly ledger: number;
   readonly debitAccountId: string;
   readonly creditAccountId: string;
   readonly amount: bigint;

@@ -159,14 +159,22 @@ export class PostgresStore implements LedgerStore {
     }
   }
 
-  /** sum(int8) is numeric in PostgreSQL: exact, whatever the total. */
+  /** sum(int8) is numeric in PostgreSQL: exact, whatever the total. One scan of the parts' span. */
   async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
-    const rows = await this.rows<{ debit_account_id: string; credit_account_id: string; amount: string; count: bigint }>(
-      `SELECT debit_account_id, credit_account_id, sum(amount)::text AS amount, count(*) AS count FROM transfers
-        WHERE timestamp BETWEEN $1 AND $2 AND ledger = $3 AND code = ANY($4::int4[]) AND (flags & $5) = 0 GROUP BY debit_account_id, credit_account_id`,
-      [query.firstTimestamp, query.lastTimestamp, query.ledger, query.codes, query.excludeFlags],
+    if (query.parts.length === 0) return [];
+    const values: unknown[] = [];
+    const parameter = (value: unknown): string => `$${values.push(value)}`;
+    const first = query.parts.reduce((least, part) => (part.firstTimestamp < least ? part.firstTimestamp : least), query.parts[0]?.firstTimestamp ?? 0n);
+    const last = query.parts.reduce((most, part) => (part.lastTimestamp > most ? part.lastTimestamp : most), 0n);
+    const span = `timestamp BETWEEN ${parameter(first)} AND ${parameter(last)}`;
+    const filter = query.parts.map((part) => `(ledger = ${parameter(part.ledger)} AND timestamp BETWEEN ${parameter(part.firstTimestamp)} AND ${parameter(part.lastTimestamp)})`).join(' OR ');
+    const rows = await this.rows<{ ledger: number; debit_account_id: string; credit_account_id: string; amount: string; count: bigint }>(
+      `SELECT ledger, debit_account_id, credit_account_id, sum(amount)::text AS amount, count(*) AS count FROM transfers
+        WHERE ${span} AND (${filter}) AND code = ANY(${parameter(query.codes)}::int4[]) AND (flags & ${parameter(query.excludeFlags)}) = 0
+        GROUP BY ledger, debit_account_id, credit_account_id`,
+      values,
     );
-    return rows.map((row) => ({ debitAccountId: row.debit_account_id, creditAccountId: row.credit_account_id, amount: BigInt(row.amount), count: Number(row.count) }));
+    return rows.map((row) => ({ ledger: Number(row.ledger), debitAccountId: row.debit_account_id, creditAccountId: row.credit_account_id, amount: BigInt(row.amount), count: Number(row.count) }));
   }
 
   async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {

@@ -420,30 +420,40 @@ export class SqliteStore implements LedgerStore {
   }
 
   /**
-   * Summed by SQLite. Its integer sum() fails on overflow rather than losing precision; a pair
-   * summing past 2^63 − 1 (only possible with amounts near the limit) is then summed here instead.
+   * Summed by SQLite in one scan of the parts' whole span (the per-part ranges are plain filters,
+   * `+timestamp`, so the planner does not split the scan). Its integer sum() fails on overflow
+   * rather than losing precision; a pair summing past 2^63 − 1 (only possible with amounts near
+   * the limit) is then summed here instead.
    */
   async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
-    const codes = query.codes.map((code) => Math.trunc(code)).join(', ');
-    const sql = `SELECT debit_account_id, credit_account_id, sum(amount), count(*) FROM transfers
-      WHERE timestamp BETWEEN ? AND ? AND ledger = ? AND code IN (${codes}) AND (flags & ?) = 0 GROUP BY debit_account_id, credit_account_id`;
+    if (query.parts.length === 0) return [];
+    const integer = (value: number): number => Math.trunc(value);
+    const codes = query.codes.map(integer).join(', ');
+    const first = query.parts.reduce((least, part) => (part.firstTimestamp < least ? part.firstTimestamp : least), query.parts[0]?.firstTimestamp ?? 0n);
+    const last = query.parts.reduce((most, part) => (part.lastTimestamp > most ? part.lastTimestamp : most), 0n);
+    const filter = query.parts.map(() => '(ledger = ? AND +timestamp BETWEEN ? AND ?)').join(' OR ');
+    const values = query.parts.flatMap((part) => [integer(part.ledger), part.firstTimestamp, part.lastTimestamp]);
+    const sql = `SELECT ledger, debit_account_id, credit_account_id, sum(amount), count(*) FROM transfers
+      WHERE timestamp BETWEEN ? AND ? AND (${filter}) AND code IN (${codes}) AND (flags & ?) = 0 GROUP BY ledger, debit_account_id, credit_account_id`;
     try {
-      const rows = this.db.prepare(sql).raw().all(query.firstTimestamp, query.lastTimestamp, query.ledger, query.excludeFlags) as [string, string, bigint, bigint][];
-      return rows.map(([debitAccountId, creditAccountId, amount, count]) => ({ debitAccountId, creditAccountId, amount, count: Number(count) }));
+      const rows = this.db.prepare(sql).raw().all(first, last, ...values, query.excludeFlags) as [bigint, string, string, bigint, bigint][];
+      return rows.map(([ledger, debitAccountId, creditAccountId, amount, count]) => ({ ledger: Number(ledger), debitAccountId, creditAccountId, amount, count: Number(count) }));
     } catch (error) {
       if (!(error instanceof Error) || !/integer overflow/i.test(error.message)) throw error;
-      const pairs = new Map<string, { debitAccountId: string; creditAccountId: string; amount: bigint; count: number }>();
+      const pairs = new Map<string, { ledger: number; debitAccountId: string; creditAccountId: string; amount: bigint; count: number }>();
       const wanted = new Set(query.codes);
-      await this.scanTransfers(query.firstTimestamp, query.lastTimestamp, (debit, credit, amount, ledger, code, flags) => {
-        if (ledger !== query.ledger || !wanted.has(code) || (flags & query.excludeFlags) !== 0) return;
-        const key = `${debit} ${credit}`;
-        const pair = pairs.get(key);
-        if (pair === undefined) pairs.set(key, { debitAccountId: debit, creditAccountId: credit, amount, count: 1 });
-        else {
-          pair.amount += amount;
-          pair.count += 1;
-        }
-      });
+      for (const part of query.parts) {
+        await this.scanTransfers(part.firstTimestamp, part.lastTimestamp, (debit, credit, amount, ledger, code, flags) => {
+          if (ledger !== part.ledger || !wanted.has(code) || (flags & query.excludeFlags) !== 0) return;
+          const key = `${ledger} ${debit} ${credit}`;
+          const pair = pairs.get(key);
+          if (pair === undefined) pairs.set(key, { ledger, debitAccountId: debit, creditAccountId: credit, amount, count: 1 });
+          else {
+            pair.amount += amount;
+            pair.count += 1;
+          }
+        });
+      }
       return [...pairs.values()];
     }
   }
