@@ -3,14 +3,23 @@
  * `vostro serve` on a fresh SQLite file (rate limit off), creates 10,000 accounts through the batch
  * endpoint, then drives it with autocannon for a bounded time: single-transfer requests from 64
  * connections, and batch requests of 1,000 transfers from 4 connections. Prints requests/s,
- * transfers/s and latency percentiles; stops the server and removes the file.
+ * transfers/s, latency percentiles and the CPU time the server spent per request; stops the
+ * server and removes the file.
  *
- *   npm run bench:http -- [--seconds 10] [--connections 64] [--json]
+ *   npm run bench:http -- [--seconds 10] [--connections 64] [--batch-connections 4]
+ *                         [--scenario all|single|batch] [--server path/to/cli/main.ts]
+ *                         [--profile dir] [--json]
+ *
+ * The CPU time per request (read from /proc for the server process, all its threads) is the
+ * figure to compare variants by on a shared machine: throughput moves with whatever else runs,
+ * the work the server does per request much less. `--server` runs another checkout's server
+ * under the same load, so two variants can be run alternately; `--profile` writes the server's
+ * V8 CPU profiles (main thread and writer thread) to a folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { newAccountId, uuidV7 } from '../ledger/ids.js';
@@ -35,20 +44,29 @@ const { values: options } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
+    'batch-connections': { type: 'string', default: '4' },
     accounts: { type: 'string', default: '10000' },
+    scenario: { type: 'string', default: 'all' },
+    server: { type: 'string' },
+    profile: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Math.min(Math.max(Number(options.seconds), 1), 120);
 const CONNECTIONS = Math.min(Math.max(Number(options.connections), 1), 1024);
+const BATCH_CONNECTIONS = Math.min(Math.max(Number(options['batch-connections']), 1), 64);
 const ACCOUNTS = Math.min(Math.max(Number(options.accounts), 2), 100_000);
 const BATCH_SIZE = 1000;
+const SCENARIO = options.scenario ?? 'all';
+if (!['all', 'single', 'batch'].includes(SCENARIO)) throw new Error('--scenario must be all, single or batch');
 
 /** Starts `vostro serve` on port 0 and resolves with its base URL once it says it is listening. */
 async function startServer(dbPath: string): Promise<{ child: ChildProcess; baseUrl: string }> {
   const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  const main = fileURLToPath(new URL(`../cli/main.${extension}`, import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, main, 'serve', '--port', '0', '--rate-limit', '0', '--log-level', 'warn', '--db', dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const main = options.server === undefined ? fileURLToPath(new URL(`../cli/main.${extension}`, import.meta.url)) : resolve(options.server);
+  const profile = options.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(options.profile)}`];
+  const args = [...process.execArgv, ...profile, main, 'serve', '--port', '0', '--rate-limit', '0', '--log-level', 'warn', '--db', dbPath];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const baseUrl = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -59,6 +77,17 @@ async function startServer(dbPath: string): Promise<{ child: ChildProcess; baseU
     child.on('exit', (code) => reject(new Error(`vostro serve exited with ${code}`)));
   });
   return { child, baseUrl };
+}
+
+/** CPU seconds (user + system, all threads) a process has used; undefined where /proc is missing. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
 }
 
 async function createAccounts(baseUrl: string): Promise<string[]> {
@@ -78,8 +107,16 @@ function randomTransfer(accountIds: readonly string[]): Record<string, unknown> 
   return { id: uuidV7(), debitAccountId: accountIds[debit], creditAccountId: accountIds[credit], amount: `${1 + Math.floor(Math.random() * 100000)}.00`, currency: 'INR', code: 1 };
 }
 
-async function load(baseUrl: string, path: string, connections: number, body: () => string): Promise<AutocannonResult> {
-  return autocannon({
+interface Measured {
+  readonly result: AutocannonResult;
+  readonly serverCpu: number | undefined;
+  readonly clientCpu: number;
+}
+
+async function load(child: ChildProcess, baseUrl: string, path: string, connections: number, body: () => string): Promise<Measured> {
+  const serverBefore = cpuSeconds(child.pid);
+  const clientBefore = process.cpuUsage();
+  const result = await autocannon({
     url: `${baseUrl}${path}`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -88,9 +125,21 @@ async function load(baseUrl: string, path: string, connections: number, body: ()
     // Every request carries new transfer ids: a repeated id would only be an idempotent retry.
     requests: [{ setupRequest: (request: AutocannonRequest) => ({ ...request, body: body() }) }],
   });
+  const serverAfter = cpuSeconds(child.pid);
+  const client = process.cpuUsage(clientBefore);
+  return { result, serverCpu: serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore, clientCpu: (client.user + client.system) / 1e6 };
 }
 
-function summary(name: string, result: AutocannonResult, transfersPerRequest: number) {
+/** The mean size of the group-commit transactions the server has recorded so far (from /metrics). */
+async function meanGroupSize(baseUrl: string): Promise<number | null> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const sum = Number(/^vostro_group_commit_batch_size_sum (\S+)$/m.exec(text)?.[1]);
+  const count = Number(/^vostro_group_commit_batch_size_count (\S+)$/m.exec(text)?.[1]);
+  return count > 0 ? Math.round((10 * sum) / count) / 10 : null;
+}
+
+function summary(name: string, { result, serverCpu, clientCpu }: Measured, transfersPerRequest: number) {
+  const perRequestUs = (seconds: number | undefined) => (seconds === undefined || result.requests.total === 0 ? null : Math.round((seconds * 1e6) / result.requests.total));
   return {
     scenario: name,
     seconds: result.duration,
@@ -100,6 +149,8 @@ function summary(name: string, result: AutocannonResult, transfersPerRequest: nu
     p99Ms: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+    serverCpuUsPerRequest: perRequestUs(serverCpu),
+    clientCpuUsPerRequest: perRequestUs(clientCpu),
   };
 }
 
@@ -108,9 +159,16 @@ async function main(): Promise<void> {
   const { child, baseUrl } = await startServer(join(directory, 'http.db'));
   try {
     const accountIds = await createAccounts(baseUrl);
-    const single = await load(baseUrl, '/v1/transfers', CONNECTIONS, () => JSON.stringify(randomTransfer(accountIds)));
-    const batch = await load(baseUrl, '/v1/transfers/batch', 4, () => JSON.stringify({ transfers: Array.from({ length: BATCH_SIZE }, () => randomTransfer(accountIds)) }));
-    const results = [summary(`single, ${CONNECTIONS} connections`, single, 1), summary(`batch of ${BATCH_SIZE}, 4 connections`, batch, BATCH_SIZE)];
+    const results = [];
+    if (SCENARIO !== 'batch') {
+      const single = await load(child, baseUrl, '/v1/transfers', CONNECTIONS, () => JSON.stringify(randomTransfer(accountIds)));
+      results.push({ ...summary(`single, ${CONNECTIONS} connections`, single, 1), meanGroupSize: await meanGroupSize(baseUrl) });
+    }
+    if (SCENARIO !== 'single') {
+      const batchBody = () => JSON.stringify({ transfers: Array.from({ length: BATCH_SIZE }, () => randomTransfer(accountIds)) });
+      const batch = await load(child, baseUrl, '/v1/transfers/batch', BATCH_CONNECTIONS, batchBody);
+      results.push(summary(`batch of ${BATCH_SIZE}, ${BATCH_CONNECTIONS} connections`, batch, BATCH_SIZE));
+    }
     if (options.json === true) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     else for (const result of results) process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
