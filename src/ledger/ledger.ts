@@ -11,6 +11,14 @@ import type { CreateAccountResult, CreateTransferResult } from './results.js';
 /** A whole batch refused before any item is looked at. */
 export type BatchError = 'batch_too_large';
 export type BatchOutcome<Result> = { readonly ok: true; readonly results: Result[] } | { readonly ok: false; readonly error: BatchError };
+/**
+ * A transfer batch's outcome also carries what it stored for its own events (not the ledger's
+ * expiry voids): one record per `ok` result, in event order. Callers that answer with the stored
+ * transfer (the HTTP API) use it instead of reading each one back after the commit.
+ */
+export type TransferBatchOutcome =
+  | { readonly ok: true; readonly results: CreateTransferResult[]; readonly created: readonly StoredTransfer[] }
+  | { readonly ok: false; readonly error: BatchError };
 
 /** Pending transfers voided by the ledger in one transaction, at most. */
 const EXPIRY_BATCH_MAX = BATCH_MAX;
@@ -40,14 +48,14 @@ export class Ledger {
     return { ok: true, results };
   }
 
-  async createTransfers(events: readonly TransferInput[]): Promise<BatchOutcome<CreateTransferResult>> {
+  async createTransfers(events: readonly TransferInput[]): Promise<TransferBatchOutcome> {
     if (events.length > BATCH_MAX) return { ok: false, error: 'batch_too_large' };
-    if (events.length === 0) return { ok: true, results: [] };
+    if (events.length === 0) return { ok: true, results: [], created: [] };
     try {
-      return { ok: true, results: await this.exclusive((transaction) => this.createTransfersIn(transaction, events, false)) };
+      return { ok: true, ...(await this.exclusive((transaction) => this.createTransfersIn(transaction, events, false))) };
     } catch (error) {
       if (!(error instanceof DuplicateTransferIdError)) throw error;
-      return { ok: true, results: await this.exclusive((transaction) => this.createTransfersIn(transaction, events, true)) };
+      return { ok: true, ...(await this.exclusive((transaction) => this.createTransfersIn(transaction, events, true))) };
     }
   }
 
@@ -116,7 +124,11 @@ export class Ledger {
    * for an event that failed and so was not inserted, from the check of failed ids below; either
    * way the batch is rolled back and redone with every id looked up, which gives the exact results.
    */
-  private async createTransfersIn(transaction: WriteTransaction, events: readonly TransferInput[], lookupIds: boolean): Promise<CreateTransferResult[]> {
+  private async createTransfersIn(
+    transaction: WriteTransaction,
+    events: readonly TransferInput[],
+    lookupIds: boolean,
+  ): Promise<{ results: CreateTransferResult[]; created: readonly StoredTransfer[] }> {
     const { first, last } = await this.nextTimestamp(transaction);
     const nowNs = this.clock.nowNs();
     const due = await transaction.duePendingTransfers(nowNs, EXPIRY_BATCH_MAX);
@@ -138,7 +150,7 @@ export class Ledger {
       if (failedIds.length > 0 && (await transaction.loadTransfers(failedIds)).size > 0) throw new DuplicateTransferIdError();
     }
     await this.persistTransfers(transaction, last, [expired, outcome]);
-    return outcome.results;
+    return { results: outcome.results, created: outcome.created };
   }
 
   private async expireIn(transaction: WriteTransaction): Promise<number> {

@@ -3,7 +3,7 @@ import { ACCOUNT_RESULT_MESSAGES, type CreateAccountResult } from '../../ledger/
 import { parseAccountId, type AccountId } from '../../ledger/ids.js';
 import type { Account as AccountValue, AccountInput } from '../../ledger/model.js';
 import type { ApiContext } from '../context.js';
-import { accountInput } from '../from-json.js';
+import { accountInput, itemInputs } from '../from-json.js';
 import { pageLimit, parseCursor } from '../paging.js';
 import { ApiProblem, notFound } from '../problems.js';
 import { ACCOUNT_RESULT_STATUS } from '../result-status.js';
@@ -32,7 +32,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
     }, async (request) => {
       const items = request.body.accounts;
       checkBatchSize(items.length, context.limits.batchItemsMax);
-      const inputs = items.map((item, index) => accountInput(item, `/accounts/${index}`));
+      const inputs = itemInputs(items, '/accounts', accountInput);
       const outcome = await context.ledger.createAccounts(inputs);
       if (!outcome.ok) throw new ApiProblem(400, outcome.error, `a batch holds at most ${context.limits.batchItemsMax} items`);
       return batchSummary(inputs, outcome.results, ACCOUNT_RESULT_STATUS);
