@@ -8,7 +8,8 @@ import type { GroupCommitter } from '../ledger/group-commit.js';
 export interface ApiMetrics {
   readonly registry: Registry;
   readonly requests: RequestMetrics;
-  readonly transfersPosted: Counter;
+  /** Counts transfers created (result ok); added to the Prometheus counter when scraped. */
+  readonly transfersCreated: (count: number) => void;
 }
 
 /** The group committer's record keeps at most 10,000 sizes and drops the oldest 5,000 when full. */
@@ -19,9 +20,18 @@ export function createMetrics(committer: GroupCommitter): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new RequestMetrics(registry);
-  const transfersPosted = new Counter({ name: 'vostro_transfers_created_total', help: 'transfers created through the API (result ok)', registers: [registry] });
+  let created = 0;
+  new Counter({
+    name: 'vostro_transfers_created_total',
+    help: 'transfers created through the API (result ok)',
+    registers: [registry],
+    collect() {
+      this.inc(created);
+      created = 0;
+    },
+  });
   registerBatchSizes(registry, committer);
-  return { registry, requests, transfersPosted };
+  return { registry, requests, transfersCreated: (count) => (created += count) };
 }
 
 interface Series {

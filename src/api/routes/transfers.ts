@@ -38,7 +38,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
       const outcome = await context.ledger.createTransfers(inputs);
       if (!outcome.ok) throw new ApiProblem(400, outcome.error, `a batch holds at most ${context.limits.batchItemsMax} items`);
       const summary = batchSummary(inputs, outcome.results, TRANSFER_RESULT_STATUS);
-      context.metrics.transfersPosted.inc(summary.created);
+      context.metrics.transfersCreated(summary.created);
       return summary;
     });
 
@@ -91,7 +91,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
 async function submitOne(context: ApiContext, input: TransferInput): Promise<{ status: number; transfer: StoredTransfer }> {
   const { result, stored } = await context.committer.submitStored(input);
   if (result !== 'ok' && result !== 'exists') throw new ApiProblem(TRANSFER_RESULT_STATUS[result], result, TRANSFER_RESULT_MESSAGES[result]);
-  if (result === 'ok') context.metrics.transfersPosted.inc();
+  if (result === 'ok') context.metrics.transfersCreated(1);
   const [transfer] = stored !== undefined ? [stored] : await context.ledger.lookupTransfers([input.id]);
   if (transfer === undefined) throw new Error(`bug: transfer ${input.id} was ${result} but cannot be read back`);
   return { status: TRANSFER_RESULT_STATUS[result], transfer };

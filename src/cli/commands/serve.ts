@@ -55,8 +55,14 @@ export async function runServe(
   // JSON log lines go to standard error through the io; the request serializer never includes
   // headers, and the redaction is a second guard should a header ever be logged.
   const logger = pino({ level: options.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'] }, { write: (line: string) => io.err(line) });
-  // PostgreSQL runs one transaction at a time: a second group would only wait (measured slower).
-  const committer = new GroupCommitter(session.ledger, { concurrentGroups: session.store.kind === 'postgres' ? 1 : 2 });
+  // One group at a time on both stores. PostgreSQL runs one transaction at a time, so a second
+  // group would only wait (measured slower). On SQLite a second group overlaps its staging with
+  // the commit of the first, but under HTTP load it halved the group size (16 instead of 26–30
+  // transfers at 64 connections), and the per-group work (staging, the hand-off to the writer
+  // thread) cost more than the overlap saved: more server CPU per request and lower throughput
+  // in 4 of 5 alternating runs (docs/benchmarks.md, HTTP API). The HTTP work of the other
+  // requests fills the main thread while a group commits.
+  const committer = new GroupCommitter(session.ledger, { concurrentGroups: 1 });
   const limits = options.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: options.rateLimitPerSecond, rateLimitBurst: Math.max(options.rateLimitPerSecond * 2, 1) };
   const app = await buildServer({ ledger: session.ledger, store: session.store, logger, committer, limits });
   const expiry = expireEverySecond(session, logger);
