@@ -17,7 +17,12 @@ const DECIMAL_PATTERN = '^(0|[1-9][0-9]*)(\\.[0-9]+)?$';
 const UNSIGNED_PATTERN = '^(0|[1-9][0-9]{0,18})$';
 const SIGNED_DECIMAL_PATTERN = '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$';
 
-export const Uuid = Type.String({ pattern: UUID_PATTERN, minLength: 36, maxLength: 36, description: 'a UUID; UUIDv7 recommended', examples: ['0193a1f0-6c1e-7c3a-9f1e-2b6c8d0e4a51'] });
+/**
+ * No minLength or maxLength: the anchored pattern already allows exactly 36 characters, and ajv
+ * checks a length by counting code points in a loop, which, twice per id and three ids per
+ * transfer, was a fifth of the time a 1,000-transfer batch spent in validation.
+ */
+export const Uuid = Type.String({ pattern: UUID_PATTERN, description: 'a UUID; UUIDv7 recommended', examples: ['0193a1f0-6c1e-7c3a-9f1e-2b6c8d0e4a51'] });
 export const Amount = Type.String({ pattern: DECIMAL_PATTERN, maxLength: 40, description: 'major units as a decimal string with at most the currency\'s decimals', examples: ['12500.00'] });
 export const SignedAmount = Type.String({ pattern: SIGNED_DECIMAL_PATTERN, examples: ['-250.00'] });
 /**

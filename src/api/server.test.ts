@@ -43,7 +43,8 @@ describe('API edge: limits, errors, operations, description', () => {
     assert.match(metrics.body, /vostro_http_requests_total\{method="POST",route="\/v1\/transfers",status="201"\} 1/);
     assert.match(metrics.body, /vostro_transfers_created_total 1/);
     assert.match(metrics.body, /vostro_group_commit_batch_size_count 1/);
-    assert.match(metrics.body, /vostro_http_request_duration_seconds_bucket/);
+    assert.match(metrics.body, /vostro_http_request_duration_seconds_bucket\{method="POST",route="\/v1\/transfers",status="201",le="\+Inf"\} 1/);
+    assert.match(metrics.body, /vostro_http_request_duration_seconds_count\{method="POST",route="\/v1\/transfers",status="201"\} 1/);
   });
 
   it('publishes an OpenAPI 3.1 description of every route, and the reference page offline', async () => {

@@ -33,6 +33,23 @@ describe('group commit', () => {
     }
   });
 
+  it('hands each ok caller the transfer as stored, after the commit; none for exists or a refusal', async () => {
+    const store = new SqliteStore({ path: join(directory, 'stored.db') });
+    try {
+      const fixture = new LedgerFixture(store);
+      const [a, b] = await fixture.openAccounts({}, {});
+      const committer = new GroupCommitter(fixture.ledger);
+      const transfers = Array.from({ length: 20 }, () => transferInput({ debitAccountId: a, creditAccountId: b }));
+      const bad = transferInput({ debitAccountId: a, creditAccountId: a });
+      const outcomes = await Promise.all([...transfers, bad, transfers[3]!].map((transfer) => committer.submitStored(transfer)));
+      const stored = await fixture.ledger.lookupTransfers(transfers.map((transfer) => transfer.id));
+      assert.deepEqual(outcomes.slice(0, 20).map((outcome) => outcome.stored), stored);
+      assert.deepEqual(outcomes.slice(20).map(({ result, stored }) => [result, stored]), [['accounts_must_be_different', undefined], ['exists', undefined]]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a linked single transfer (its chain could never close) and a full queue', async () => {
     const store = new SqliteStore({ path: join(directory, 'queue.db') });
     try {

@@ -1,7 +1,7 @@
 import { TransferFlags } from './flags.js';
 import type { AuditEntry } from '../store/records.js';
 import type { Ledger } from './ledger.js';
-import { BATCH_MAX, type TransferInput } from './model.js';
+import { BATCH_MAX, type StoredTransfer, type TransferInput } from './model.js';
 import type { CreateTransferResult } from './results.js';
 
 export interface GroupCommitOptions {
@@ -32,11 +32,17 @@ export class LedgerOverloadedError extends Error {
   }
 }
 
+/** A single transfer's result and, for `ok`, the transfer as the ledger stored it. */
+export interface SubmitOutcome {
+  readonly result: CreateTransferResult;
+  readonly stored: StoredTransfer | undefined;
+}
+
 interface Waiting {
   readonly transfer: TransferInput;
   /** Written with the group, in its transaction. */
   readonly audit: AuditEntry | undefined;
-  readonly resolve: (result: CreateTransferResult) => void;
+  readonly resolve: (result: CreateTransferResult, stored: StoredTransfer | undefined) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -76,10 +82,24 @@ export class GroupCommitter {
 
   /** `audit`, when given, is written in the same transaction as the group that holds `transfer`. */
   submit(transfer: TransferInput, audit?: AuditEntry): Promise<CreateTransferResult> {
-    if ((transfer.flags & TransferFlags.linked) !== 0) return Promise.resolve('linked_event_chain_open');
+    return this.enqueue(transfer, audit, (resolve) => (result) => resolve(result));
+  }
+
+  /**
+   * Like `submit`, and for `ok` also the stored transfer (timestamp and all), so a caller that
+   * answers with it need not read it back; it is handed out only after the commit, like the result.
+   */
+  submitStored(transfer: TransferInput, audit?: AuditEntry): Promise<SubmitOutcome> {
+    return this.enqueue(transfer, audit, (resolve) => (result, stored) => resolve({ result, stored }));
+  }
+
+  private enqueue<T>(transfer: TransferInput, audit: AuditEntry | undefined, settle: (resolve: (value: T) => void) => Waiting['resolve']): Promise<T> {
+    if ((transfer.flags & TransferFlags.linked) !== 0) {
+      return new Promise((resolve) => settle(resolve)('linked_event_chain_open', undefined));
+    }
     if (this.queue.length >= this.queueMax) return Promise.reject(new LedgerOverloadedError(this.queueMax));
     return new Promise((resolve, reject) => {
-      this.queue.push({ transfer, audit, resolve, reject });
+      this.queue.push({ transfer, audit, resolve: settle(resolve), reject });
       this.schedule();
     });
   }
@@ -127,7 +147,13 @@ export class GroupCommitter {
       for (const waiting of group) if (waiting.audit !== undefined) audit.push(waiting.audit);
       const outcome = await this.ledger.createTransfers(group.map((waiting) => waiting.transfer), { audit });
       if (!outcome.ok) throw new Error(`bug: group of ${group.length} refused as ${outcome.error}`);
-      group.forEach((waiting, index) => waiting.resolve(outcome.results[index] as CreateTransferResult));
+      // `created` holds one record per `ok`, in order; the id check guards that pairing.
+      let next = 0;
+      group.forEach((waiting, index) => {
+        const result = outcome.results[index] as CreateTransferResult;
+        const stored = result === 'ok' ? outcome.created[next++] : undefined;
+        waiting.resolve(result, stored?.id === waiting.transfer.id ? stored : undefined);
+      });
       if (this.adaptive) this.adapt(group.length);
     } catch (error) {
       for (const waiting of group) waiting.reject(error);

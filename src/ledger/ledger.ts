@@ -12,6 +12,14 @@ import type { AuditEntry, JsonObject, RecordPut, StoredRecord } from '../store/r
 /** A whole batch refused before any item is looked at. */
 export type BatchError = 'batch_too_large';
 export type BatchOutcome<Result> = { readonly ok: true; readonly results: Result[] } | { readonly ok: false; readonly error: BatchError };
+/**
+ * A transfer batch's outcome also carries what it stored for its own events (not the ledger's
+ * expiry voids): one record per `ok` result, in event order. Callers that answer with the stored
+ * transfer (the HTTP API) use it instead of reading each one back after the commit.
+ */
+export type TransferBatchOutcome =
+  | { readonly ok: true; readonly results: CreateTransferResult[]; readonly created: readonly StoredTransfer[] }
+  | { readonly ok: false; readonly error: BatchError };
 
 /** Pending transfers voided by the ledger in one transaction, at most. */
 const EXPIRY_BATCH_MAX = BATCH_MAX;
@@ -70,19 +78,19 @@ export class Ledger {
     return { ok: true, results };
   }
 
-  async createTransfers(events: readonly TransferInput[], extras: BatchExtras = {}): Promise<BatchOutcome<CreateTransferResult>> {
+  async createTransfers(events: readonly TransferInput[], extras: BatchExtras = {}): Promise<TransferBatchOutcome> {
     if (events.length > BATCH_MAX) return { ok: false, error: 'batch_too_large' };
-    if (events.length === 0) return { ok: true, results: [] };
-    const run = (lookupIds: boolean) => async (transaction: WriteTransaction): Promise<CreateTransferResult[]> => {
-      const results = await this.createTransfersIn(transaction, events, lookupIds);
+    if (events.length === 0) return { ok: true, results: [], created: [] };
+    const run = (lookupIds: boolean) => async (transaction: WriteTransaction): Promise<{ results: CreateTransferResult[]; created: readonly StoredTransfer[] }> => {
+      const outcome = await this.createTransfersIn(transaction, events, lookupIds);
       await appendAudit(transaction, extras);
-      return results;
+      return outcome;
     };
     try {
-      return { ok: true, results: await this.exclusive(run(false)) };
+      return { ok: true, ...(await this.exclusive(run(false))) };
     } catch (error) {
       if (!(error instanceof DuplicateTransferIdError)) throw error;
-      return { ok: true, results: await this.exclusive(run(true)) };
+      return { ok: true, ...(await this.exclusive(run(true))) };
     }
   }
 
@@ -122,7 +130,7 @@ export class Ledger {
         createTransfers: async (events) => {
           oneBatch();
           if (events.length > BATCH_MAX) throw new Error(`bug: ${events.length} transfers in one transaction`);
-          return events.length === 0 ? [] : this.createTransfersIn(store, events, lookupIds);
+          return events.length === 0 ? [] : (await this.createTransfersIn(store, events, lookupIds)).results;
         },
         accounts: (ids) => store.loadAccounts(ids),
         getRecords: (collection, keys) => store.getRecords(collection, keys),
@@ -199,7 +207,11 @@ export class Ledger {
    * for an event that failed and so was not inserted, from the check of failed ids below; either
    * way the batch is rolled back and redone with every id looked up, which gives the exact results.
    */
-  private async createTransfersIn(transaction: WriteTransaction, events: readonly TransferInput[], lookupIds: boolean): Promise<CreateTransferResult[]> {
+  private async createTransfersIn(
+    transaction: WriteTransaction,
+    events: readonly TransferInput[],
+    lookupIds: boolean,
+  ): Promise<{ results: CreateTransferResult[]; created: readonly StoredTransfer[] }> {
     const { first, last } = await this.nextTimestamp(transaction);
     const nowNs = this.clock.nowNs();
     const due = await transaction.duePendingTransfers(nowNs, EXPIRY_BATCH_MAX);
@@ -221,7 +233,7 @@ export class Ledger {
       if (failedIds.length > 0 && (await transaction.loadTransfers(failedIds)).size > 0) throw new DuplicateTransferIdError();
     }
     await this.persistTransfers(transaction, last, [expired, outcome]);
-    return outcome.results;
+    return { results: outcome.results, created: outcome.created };
   }
 
   private async expireIn(transaction: WriteTransaction): Promise<number> {

@@ -7,7 +7,7 @@ import { parseAccountId, type AccountId } from '../../ledger/ids.js';
 import type { Account as AccountValue, AccountInput } from '../../ledger/model.js';
 import { requestAudit } from '../access.js';
 import type { ApiContext } from '../context.js';
-import { accountInput } from '../from-json.js';
+import { accountInput, itemInputs } from '../from-json.js';
 import { pageLimit, parseCursor } from '../paging.js';
 import { ApiProblem, notFound } from '../problems.js';
 import { ACCOUNT_RESULT_STATUS } from '../result-status.js';
@@ -37,7 +37,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
     }, async (request) => {
       const items = request.body.accounts;
       checkBatchSize(items.length, context.limits.batchItemsMax);
-      const inputs = items.map((item, index) => accountInput(item, `/accounts/${index}`));
+      const inputs = itemInputs(items, '/accounts', accountInput);
       const audit = requestAudit(context, request, 'accounts.create_batch', undefined, batchDetail(inputs));
       const outcome = await context.ledger.createAccounts(inputs, { audit: [audit] });
       if (!outcome.ok) throw new ApiProblem(400, outcome.error, `a batch holds at most ${context.limits.batchItemsMax} items`);

@@ -34,6 +34,28 @@ describe('transfers API', () => {
     assert.equal(different.json()['code'], 'exists_with_different_amount');
   });
 
+  it('answers a create with exactly what a later GET reads: plain, pending, post and void, id in any case', async () => {
+    const [payer, payee] = await createAccounts(api, accountBody({ owner: 'same-a' }), accountBody({ owner: 'same-b' }));
+    const plain = transferBody(payer as string, payee as string, { reference: 'r', userData64: '7', userData32: 9 });
+    const pendingTimed = transferBody(payer as string, payee as string, { pending: true, timeoutSeconds: 60 });
+    const pendingOpen = transferBody(payer as string, payee as string, { pending: true });
+    const creates: [string, Record<string, unknown>][] = [
+      ['/v1/transfers', { ...plain, id: String(plain['id']).toUpperCase() }],
+      ['/v1/transfers', pendingTimed],
+      ['/v1/transfers', pendingOpen],
+      [`/v1/transfers/${String(pendingTimed['id'])}/post`, { id: transferBody(sbi, vtb)['id'], amount: '0.50' }],
+      [`/v1/transfers/${String(pendingOpen['id'])}/void`, { id: transferBody(sbi, vtb)['id'] }],
+    ];
+    for (const [url, body] of creates) {
+      const created = await post(url, body);
+      assert.equal(created.statusCode, 201, created.body);
+      const read = await api.call({ method: 'GET', url: `/v1/transfers/${String(created.json()['id'])}` });
+      const expected = read.json();
+      if (url === '/v1/transfers' && body['pending'] === true) expected['pendingStatus'] = 'pending'; // resolved since
+      assert.deepEqual(created.json(), expected);
+    }
+  });
+
   it('maps ledger refusals to their status: 422 for limits, missing accounts, currencies; chain open', async () => {
     const cases: [Record<string, unknown>, number, string][] = [
       [transferBody(funded, vtb), 422, 'exceeds_credits'],
