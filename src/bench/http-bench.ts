@@ -113,11 +113,17 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
+/**
+ * Setup requests close their connection: fetch's pool otherwise keeps it open, and the server's
+ * graceful shutdown waited for it until the keep-alive timeout (about 70 s per run).
+ */
+const CLOSE = { connection: 'close' } as const;
+
 async function createAccounts(baseUrl: string): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < ACCOUNTS; start += 8190) {
     const accounts = Array.from({ length: Math.min(8190, ACCOUNTS - start) }, () => ({ id: newAccountId(), owner: 'bench', currency: 'INR', kind: 'settlement' }));
-    const response = await fetch(`${baseUrl}/v1/accounts/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify({ accounts }) });
+    const response = await fetch(`${baseUrl}/v1/accounts/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, ...CLOSE }, body: JSON.stringify({ accounts }) });
     if (!response.ok) throw new Error(`creating accounts failed: ${response.status} ${await response.text()}`);
     ids.push(...accounts.map((account) => account.id));
   }
@@ -178,7 +184,7 @@ async function load(child: ChildProcess, baseUrl: string, path: string, connecti
 
 /** The mean size of the group-commit transactions the server has recorded so far (from /metrics). */
 async function meanGroupSize(baseUrl: string): Promise<number | null> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const text = await (await fetch(`${baseUrl}/metrics`, { headers: CLOSE })).text();
   const sum = Number(/^vostro_group_commit_batch_size_sum (\S+)$/m.exec(text)?.[1]);
   const count = Number(/^vostro_group_commit_batch_size_count (\S+)$/m.exec(text)?.[1]);
   return count > 0 ? Math.round((10 * sum) / count) / 10 : null;
