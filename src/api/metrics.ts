@@ -46,27 +46,36 @@ interface Series {
  * `vostro_http_requests_total` and `vostro_http_request_duration_seconds` by method, route and
  * status, counted in plain numbers and turned into Prometheus values only when scraped.
  * prom-client's Counter and Histogram build and hash a label object on every call, which took
- * about 0.8 µs of each request (measured); here a request costs one Map lookup. The count of
+ * about 0.8 µs of each request (measured); here a request costs three Map lookups. The count of
  * the histogram is the request counter, so the two cannot disagree.
  */
 export class RequestMetrics {
-  private readonly series = new Map<string, Series>();
+  private readonly series: Series[] = [];
+  /** Method, then route, then status: keys whose hashes V8 has cached, no key string built per request. */
+  private readonly index = new Map<string, Map<string, Map<number, Series>>>();
 
   constructor(registry: Registry) {
     const counter = { name: 'vostro_http_requests_total', help: 'HTTP requests by route and status', type: 'counter', aggregator: 'sum' };
     const histogram = { name: 'vostro_http_request_duration_seconds', help: 'HTTP request latency by route and status', type: 'histogram', aggregator: 'sum' };
-    const reset = () => this.series.clear();
+    const reset = () => {
+      this.series.length = 0;
+      this.index.clear();
+    };
     // The registry reads any object with a name and get(); its types only name prom-client's classes.
     registry.registerMetric({ ...counter, reset, get: async () => ({ ...counter, values: this.counterValues() }) } as unknown as Counter);
     registry.registerMetric({ ...histogram, reset, get: async () => ({ ...histogram, values: this.histogramValues(histogram.name) }) } as unknown as Histogram);
   }
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route} ${status}`;
-    let series = this.series.get(key);
+    let routes = this.index.get(method);
+    if (routes === undefined) this.index.set(method, (routes = new Map()));
+    let statuses = routes.get(route);
+    if (statuses === undefined) routes.set(route, (statuses = new Map()));
+    let series = statuses.get(status);
     if (series === undefined) {
       series = { labels: { method, route, status: String(status) }, buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0), sum: 0, count: 0 };
-      this.series.set(key, series);
+      statuses.set(status, series);
+      this.series.push(series);
     }
     let bucket = 0;
     while (bucket < LATENCY_BUCKETS.length && seconds > (LATENCY_BUCKETS[bucket] as number)) bucket += 1;
@@ -76,11 +85,11 @@ export class RequestMetrics {
   }
 
   private counterValues() {
-    return [...this.series.values()].map(({ labels, count }) => ({ labels, value: count }));
+    return this.series.map(({ labels, count }) => ({ labels, value: count }));
   }
 
   private histogramValues(name: string) {
-    return [...this.series.values()].flatMap(({ labels, buckets, sum, count }) => {
+    return this.series.flatMap(({ labels, buckets, sum, count }) => {
       let cumulative = 0;
       const rows = buckets.map((observed, index) => {
         cumulative += observed;
