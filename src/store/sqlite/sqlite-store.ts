@@ -421,9 +421,11 @@ export class SqliteStore implements LedgerStore {
 
   /**
    * Summed by SQLite in one scan of the parts' whole span (the per-part ranges are plain filters,
-   * `+timestamp`, so the planner does not split the scan). Its integer sum() fails on overflow
-   * rather than losing precision; a pair summing past 2^63 − 1 (only possible with amounts near
-   * the limit) is then summed here instead.
+   * `+timestamp`, so the planner does not split the scan), into a small temporary table keyed by
+   * (ledger, debit, credit) with an upsert per row: measured about twice as fast as GROUP BY, which
+   * sorts every row of the window. SQLite's `+` turns an integer overflow into a float, so a pair
+   * summing past 2^63 − 1 (only possible with amounts near the limit) comes back as a number, not a
+   * bigint; the pairs are then summed here instead, exactly.
    */
   async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
     if (query.parts.length === 0) return [];
@@ -433,11 +435,20 @@ export class SqliteStore implements LedgerStore {
     const last = query.parts.reduce((most, part) => (part.lastTimestamp > most ? part.lastTimestamp : most), 0n);
     const filter = query.parts.map(() => '(ledger = ? AND +timestamp BETWEEN ? AND ?)').join(' OR ');
     const values = query.parts.flatMap((part) => [integer(part.ledger), part.firstTimestamp, part.lastTimestamp]);
-    const sql = `SELECT ledger, debit_account_id, credit_account_id, sum(amount), count(*) FROM transfers
-      WHERE timestamp BETWEEN ? AND ? AND (${filter}) AND code IN (${codes}) AND (flags & ?) = 0 GROUP BY ledger, debit_account_id, credit_account_id`;
     try {
-      const rows = this.db.prepare(sql).raw().all(first, last, ...values, query.excludeFlags) as [bigint, string, string, bigint, bigint][];
-      return rows.map(([ledger, debitAccountId, creditAccountId, amount, count]) => ({ ledger: Number(ledger), debitAccountId, creditAccountId, amount, count: Number(count) }));
+      const rows = this.db.transaction(() => {
+        this.db.exec(`CREATE TEMP TABLE IF NOT EXISTS netting_pairs (ledger INTEGER NOT NULL, debit TEXT NOT NULL, credit TEXT NOT NULL,
+          amount INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (ledger, debit, credit)) WITHOUT ROWID`);
+        this.db.exec('DELETE FROM temp.netting_pairs');
+        this.db.prepare(`INSERT INTO temp.netting_pairs SELECT ledger, debit_account_id, credit_account_id, amount, 1 FROM transfers
+          WHERE timestamp BETWEEN ? AND ? AND (${filter}) AND code IN (${codes}) AND (flags & ?) = 0
+          ON CONFLICT (ledger, debit, credit) DO UPDATE SET amount = amount + excluded.amount, count = count + 1`).run(first, last, ...values, query.excludeFlags);
+        const found = this.db.prepare('SELECT ledger, debit, credit, amount, count FROM temp.netting_pairs').raw().all() as [bigint, string, string, bigint | number, bigint][];
+        this.db.exec('DELETE FROM temp.netting_pairs');
+        return found;
+      })();
+      if (rows.some((row) => typeof row[3] !== 'bigint')) throw new Error('integer overflow in a pair total');
+      return rows.map(([ledger, debitAccountId, creditAccountId, amount, count]) => ({ ledger: Number(ledger), debitAccountId, creditAccountId, amount: amount as bigint, count: Number(count) }));
     } catch (error) {
       if (!(error instanceof Error) || !/integer overflow/i.test(error.message)) throw error;
       const pairs = new Map<string, { ledger: number; debitAccountId: string; creditAccountId: string; amount: bigint; count: number }>();
