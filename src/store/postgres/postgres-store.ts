@@ -159,7 +159,7 @@ export class PostgresStore implements LedgerStore {
     }
   }
 
-  /** sum(int8) is numeric in PostgreSQL: exact, whatever the total. One scan of the parts' span. */
+  /** sum(int8) is numeric in PostgreSQL: exact (and no pair can exceed its debit account's total anyway). One scan of the parts' span. */
   async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
     if (query.parts.length === 0) return [];
     const values: unknown[] = [];

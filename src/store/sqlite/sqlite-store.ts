@@ -15,6 +15,7 @@ import { BackgroundCheckpointer } from './checkpointer.js';
 import { InFlight, UnitBuilder } from './staging.js';
 import { SqliteWriter, WriteUnitError } from './writer.js';
 import { recoverBalances } from './recovery.js';
+import { pairTotals, scanTransfers } from './aggregates.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:'. */
@@ -409,64 +410,13 @@ export class SqliteStore implements LedgerStore {
     return (this.statements.transfersInRange.all(firstTimestamp, lastTimestamp) as TransferRow[]).map(transferFromRow);
   }
 
-  /** Committed transfers only (the caller scans a closed range); rows as arrays, integers as numbers where they fit. */
+  /** Committed transfers only (the caller scans a closed range); see aggregates.ts. */
   async scanTransfers(firstTimestamp: bigint, lastTimestamp: bigint, visit: TransferVisitor): Promise<number> {
-    let count = 0;
-    for (const row of this.statements.scanTransfers.raw().iterate(firstTimestamp, lastTimestamp) as IterableIterator<[string, string, bigint, bigint, bigint, bigint]>) {
-      visit(row[0], row[1], row[2], Number(row[3]), Number(row[4]), Number(row[5]));
-      count += 1;
-    }
-    return count;
+    return scanTransfers(this.statements.scanTransfers, firstTimestamp, lastTimestamp, visit);
   }
 
-  /**
-   * Summed by SQLite in one scan of the parts' whole span (the per-part ranges are plain filters,
-   * `+timestamp`, so the planner does not split the scan), into a small temporary table keyed by
-   * (ledger, debit, credit) with an upsert per row: measured about twice as fast as GROUP BY, which
-   * sorts every row of the window. SQLite's `+` turns an integer overflow into a float, so a pair
-   * summing past 2^63 − 1 (only possible with amounts near the limit) comes back as a number, not a
-   * bigint; the pairs are then summed here instead, exactly.
-   */
   async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
-    if (query.parts.length === 0) return [];
-    const integer = (value: number): number => Math.trunc(value);
-    const codes = query.codes.map(integer).join(', ');
-    const first = query.parts.reduce((least, part) => (part.firstTimestamp < least ? part.firstTimestamp : least), query.parts[0]?.firstTimestamp ?? 0n);
-    const last = query.parts.reduce((most, part) => (part.lastTimestamp > most ? part.lastTimestamp : most), 0n);
-    const filter = query.parts.map(() => '(ledger = ? AND +timestamp BETWEEN ? AND ?)').join(' OR ');
-    const values = query.parts.flatMap((part) => [integer(part.ledger), part.firstTimestamp, part.lastTimestamp]);
-    try {
-      const rows = this.db.transaction(() => {
-        this.db.exec(`CREATE TEMP TABLE IF NOT EXISTS netting_pairs (ledger INTEGER NOT NULL, debit TEXT NOT NULL, credit TEXT NOT NULL,
-          amount INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (ledger, debit, credit)) WITHOUT ROWID`);
-        this.db.exec('DELETE FROM temp.netting_pairs');
-        this.db.prepare(`INSERT INTO temp.netting_pairs SELECT ledger, debit_account_id, credit_account_id, amount, 1 FROM transfers
-          WHERE timestamp BETWEEN ? AND ? AND (${filter}) AND code IN (${codes}) AND (flags & ?) = 0
-          ON CONFLICT (ledger, debit, credit) DO UPDATE SET amount = amount + excluded.amount, count = count + 1`).run(first, last, ...values, query.excludeFlags);
-        const found = this.db.prepare('SELECT ledger, debit, credit, amount, count FROM temp.netting_pairs').raw().all() as [bigint, string, string, bigint | number, bigint][];
-        this.db.exec('DELETE FROM temp.netting_pairs');
-        return found;
-      })();
-      if (rows.some((row) => typeof row[3] !== 'bigint')) throw new Error('integer overflow in a pair total');
-      return rows.map(([ledger, debitAccountId, creditAccountId, amount, count]) => ({ ledger: Number(ledger), debitAccountId, creditAccountId, amount: amount as bigint, count: Number(count) }));
-    } catch (error) {
-      if (!(error instanceof Error) || !/integer overflow/i.test(error.message)) throw error;
-      const pairs = new Map<string, { ledger: number; debitAccountId: string; creditAccountId: string; amount: bigint; count: number }>();
-      const wanted = new Set(query.codes);
-      for (const part of query.parts) {
-        await this.scanTransfers(part.firstTimestamp, part.lastTimestamp, (debit, credit, amount, ledger, code, flags) => {
-          if (ledger !== part.ledger || !wanted.has(code) || (flags & query.excludeFlags) !== 0) return;
-          const key = `${ledger} ${debit} ${credit}`;
-          const pair = pairs.get(key);
-          if (pair === undefined) pairs.set(key, { ledger, debitAccountId: debit, creditAccountId: credit, amount, count: 1 });
-          else {
-            pair.amount += amount;
-            pair.count += 1;
-          }
-        });
-      }
-      return [...pairs.values()];
-    }
+    return pairTotals(this.db, query);
   }
 
   async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {

@@ -1,0 +1,48 @@
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import type { PairTotal, PairTotalsQuery, TransferVisitor } from '../store.js';
+
+/**
+ * Reads of many transfers at once on the SQLite read connection, for netting: a plain scan of a
+ * range that makes no objects, and sums per ledger and account pair.
+ */
+
+/** Visits every transfer of the range in timestamp order; committed transfers only (the caller scans a closed range). */
+export function scanTransfers(statement: Statement, firstTimestamp: bigint, lastTimestamp: bigint, visit: TransferVisitor): number {
+  let count = 0;
+  for (const row of statement.raw().iterate(firstTimestamp, lastTimestamp) as IterableIterator<[string, string, bigint, bigint, bigint, bigint]>) {
+    visit(row[0], row[1], row[2], Number(row[3]), Number(row[4]), Number(row[5]));
+    count += 1;
+  }
+  return count;
+}
+
+/**
+ * Summed by SQLite in one scan of the parts' whole span (the per-part ranges are plain filters,
+ * `+timestamp`, so the planner does not split the scan), into a small temporary table keyed by
+ * (ledger, debit, credit) with an upsert per row: measured about twice as fast as GROUP BY, which
+ * sorts every row of the window. A pair's total cannot overflow: it is at most its debit account's
+ * `debits_posted`, which the ledger keeps within 2^63 − 1 (SQLite's `+` would otherwise turn it into
+ * a float, which the check below would catch).
+ */
+export function pairTotals(db: SqliteDatabase, query: PairTotalsQuery): PairTotal[] {
+  if (query.parts.length === 0) return [];
+  const integer = (value: number): number => Math.trunc(value);
+  const codes = query.codes.map(integer).join(', ');
+  const first = query.parts.reduce((least, part) => (part.firstTimestamp < least ? part.firstTimestamp : least), query.parts[0]?.firstTimestamp ?? 0n);
+  const last = query.parts.reduce((most, part) => (part.lastTimestamp > most ? part.lastTimestamp : most), 0n);
+  const filter = query.parts.map(() => '(ledger = ? AND +timestamp BETWEEN ? AND ?)').join(' OR ');
+  const values = query.parts.flatMap((part) => [integer(part.ledger), part.firstTimestamp, part.lastTimestamp]);
+  const rows = db.transaction(() => {
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS netting_pairs (ledger INTEGER NOT NULL, debit TEXT NOT NULL, credit TEXT NOT NULL,
+      amount INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (ledger, debit, credit)) WITHOUT ROWID`);
+    db.exec('DELETE FROM temp.netting_pairs');
+    db.prepare(`INSERT INTO temp.netting_pairs SELECT ledger, debit_account_id, credit_account_id, amount, 1 FROM transfers
+      WHERE timestamp BETWEEN ? AND ? AND (${filter}) AND code IN (${codes}) AND (flags & ?) = 0
+      ON CONFLICT (ledger, debit, credit) DO UPDATE SET amount = amount + excluded.amount, count = count + 1`).run(first, last, ...values, query.excludeFlags);
+    const found = db.prepare('SELECT ledger, debit, credit, amount, count FROM temp.netting_pairs').raw().all() as [bigint, string, string, bigint | number, bigint][];
+    db.exec('DELETE FROM temp.netting_pairs');
+    return found;
+  })();
+  if (rows.some((row) => typeof row[3] !== 'bigint')) throw new Error('bug: a pair total is past 2^63 − 1, more than any account can hold');
+  return rows.map(([ledger, debitAccountId, creditAccountId, amount, count]) => ({ ledger: Number(ledger), debitAccountId, creditAccountId, amount: amount as bigint, count: Number(count) }));
+}
