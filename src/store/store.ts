@@ -33,11 +33,6 @@ export interface LedgerStore {
   accountsInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<Account[]>;
   transfersInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<StoredTransfer[]>;
   /**
-   * Visits every transfer with first ≤ timestamp ≤ last in timestamp order, with only the fields
-   * netting needs: settlement windows of a million transfers are scanned without making objects.
-   */
-  scanTransfers(firstTimestamp: bigint, lastTimestamp: bigint, visit: TransferVisitor): Promise<number>;
-  /**
    * Per ledger and (debit, credit) account pair, the sum and count of the transfers of each part's
    * ledger with first ≤ timestamp ≤ last whose code is one of `codes` and none of whose flags is in
    * `excludeFlags`, aggregated by the database in one pass over the parts' whole span: netting the
@@ -65,8 +60,6 @@ export interface LedgerStore {
 
   close(): Promise<void>;
 }
-
-export type TransferVisitor = (debitAccountId: string, creditAccountId: string, amount: bigint, ledger: number, code: number, flags: number) => void;
 
 export interface PairTotalsQuery {
   /** One per window: a ledger and its range of timestamps (at most one part per ledger). */

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
-import type { AccountQuery, AccountTransfersQuery, LedgerStore, PairTotal, PairTotalsQuery, TransferVisitor, WriteTransaction } from '../store.js';
+import type { AccountQuery, AccountTransfersQuery, LedgerStore, PairTotal, PairTotalsQuery, WriteTransaction } from '../store.js';
 import { createPool, parsePostgresUrl, type PostgresTarget } from './connection.js';
 import { migrate } from './migrations.js';
 import { uuidsOnly } from './postgres-transaction.js';
@@ -26,7 +26,6 @@ export interface PostgresStoreOptions {
 }
 
 const NEWEST = (1n << 63n) - 1n;
-const SCAN_PAGE = 50_000;
 
 /**
  * The server store: PostgreSQL through a bounded pool. Each batch is one database transaction
@@ -141,22 +140,6 @@ export class PostgresStore implements LedgerStore {
   async transfersInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<StoredTransfer[]> {
     const rows = await this.rows<TransferRow>(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp BETWEEN $1 AND $2 ORDER BY t.timestamp`, [firstTimestamp, lastTimestamp]);
     return rows.map(transferFromRow);
-  }
-
-  /** In pages of SCAN_PAGE rows by timestamp, so a large range never sits in memory whole. */
-  async scanTransfers(firstTimestamp: bigint, lastTimestamp: bigint, visit: TransferVisitor): Promise<number> {
-    let count = 0;
-    for (let after = firstTimestamp - 1n; ; ) {
-      const rows = await this.rows<{ timestamp: bigint; debit_account_id: string; credit_account_id: string; amount: bigint; ledger: number; code: number; flags: number }>(
-        'SELECT timestamp, debit_account_id, credit_account_id, amount, ledger, code, flags FROM transfers WHERE timestamp > $1 AND timestamp <= $2 ORDER BY timestamp LIMIT $3',
-        [after, lastTimestamp, SCAN_PAGE],
-      );
-      for (const row of rows) visit(row.debit_account_id, row.credit_account_id, row.amount, row.ledger, row.code, row.flags);
-      count += rows.length;
-      const last = rows.at(-1);
-      if (last === undefined || rows.length < SCAN_PAGE) return count;
-      after = last.timestamp;
-    }
   }
 
   /** sum(int8) is numeric in PostgreSQL: exact (and no pair can exceed its debit account's total anyway). One scan of the parts' span. */

@@ -1,20 +1,10 @@
-import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
-import type { PairTotal, PairTotalsQuery, TransferVisitor } from '../store.js';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { PairTotal, PairTotalsQuery } from '../store.js';
 
 /**
- * Reads of many transfers at once on the SQLite read connection, for netting: a plain scan of a
- * range that makes no objects, and sums per ledger and account pair.
+ * Reads of many transfers at once on the SQLite read connection, for netting: sums per ledger and
+ * account pair over a range of the ledger.
  */
-
-/** Visits every transfer of the range in timestamp order; committed transfers only (the caller scans a closed range). */
-export function scanTransfers(statement: Statement, firstTimestamp: bigint, lastTimestamp: bigint, visit: TransferVisitor): number {
-  let count = 0;
-  for (const row of statement.raw().iterate(firstTimestamp, lastTimestamp) as IterableIterator<[string, string, bigint, bigint, bigint, bigint]>) {
-    visit(row[0], row[1], row[2], Number(row[3]), Number(row[4]), Number(row[5]));
-    count += 1;
-  }
-  return count;
-}
 
 /**
  * Summed by SQLite in one scan of the parts' whole span (the per-part ranges are plain filters,

@@ -6,7 +6,7 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
-import { DuplicateTransferIdError, RetryableWriteError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type PairTotal, type PairTotalsQuery, type TransferVisitor, type WriteTransaction } from '../store.js';
+import { DuplicateTransferIdError, RetryableWriteError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type PairTotal, type PairTotalsQuery, type WriteTransaction } from '../store.js';
 import { accountFromRow, transferFromRow, type AccountRow, type TransferRow } from './rows.js';
 import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
 import { checkRecordPut, recordMapKey, type AuditQuery, type RecordQuery, type StoredAuditEntry, type StoredRecord } from '../records.js';
@@ -15,7 +15,7 @@ import { BackgroundCheckpointer } from './checkpointer.js';
 import { InFlight, UnitBuilder } from './staging.js';
 import { SqliteWriter, WriteUnitError } from './writer.js';
 import { recoverBalances } from './recovery.js';
-import { pairTotals, scanTransfers } from './aggregates.js';
+import { pairTotals } from './aggregates.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:'. */
@@ -410,11 +410,7 @@ export class SqliteStore implements LedgerStore {
     return (this.statements.transfersInRange.all(firstTimestamp, lastTimestamp) as TransferRow[]).map(transferFromRow);
   }
 
-  /** Committed transfers only (the caller scans a closed range); see aggregates.ts. */
-  async scanTransfers(firstTimestamp: bigint, lastTimestamp: bigint, visit: TransferVisitor): Promise<number> {
-    return scanTransfers(this.statements.scanTransfers, firstTimestamp, lastTimestamp, visit);
-  }
-
+  /** See aggregates.ts. */
   async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
     return pairTotals(this.db, query);
   }

@@ -66,7 +66,6 @@ export function prepareStatements(db: SqliteDatabase) {
     transferByTimestamp: prepare(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp = ?`),
     transfersByIds: new ChunkedStatement(db, 256, 1, (rows) => `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id IN (${new Array(rows).fill('?').join(', ')})`),
     transfersInRange: prepare(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp BETWEEN ? AND ? ORDER BY t.timestamp`),
-    scanTransfers: prepare('SELECT debit_account_id, credit_account_id, amount, ledger, code, flags FROM transfers WHERE timestamp BETWEEN ? AND ? ORDER BY timestamp'),
     recordByKey: prepare('SELECT * FROM records WHERE collection = ? AND key = ?'),
     recordsAfter: prepare('SELECT * FROM records WHERE collection = ? AND key > ? AND substr(key, 1, length(?)) = ? ORDER BY key LIMIT ?'),
     auditAfter: prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?'),
