@@ -49,7 +49,6 @@ export function balanceRoutes(context: ApiContext): FastifyPluginAsync {
         throw new ApiProblem(400, 'period_too_long', `more than ${limit} postings in the period; ask for a shorter one`, { errors: [{ field: 'query.from', reason: 'too many postings' }] });
       }
       if (snapshot === undefined) throw new Error(`bug: account ${account.id} vanished`);
-      const signed = (minor: bigint): string => `${minor < 0n ? '-' : ''}${formatAmount(minor < 0n ? -minor : minor, currency)}`;
       const closing = snapshot.creditsPosted - snapshot.debitsPosted - snapshot.laterCreditMinor;
       let balance = closing;
       for (const transfer of snapshot.movements) balance -= transfer.creditAccountId === account.id ? postedAmount(transfer) : -postedAmount(transfer);
@@ -57,9 +56,9 @@ export function balanceRoutes(context: ApiContext): FastifyPluginAsync {
       const data = [...snapshot.movements].reverse().filter((transfer) => postedAmount(transfer) > 0n).map((transfer) => {
         const credit = transfer.creditAccountId === account.id;
         balance += credit ? postedAmount(transfer) : -postedAmount(transfer);
-        return { transferId: transfer.id, timestamp: transfer.timestamp.toString(), time: isoOfNs(transfer.timestamp), side: credit ? 'credit' as const : 'debit' as const, amount: formatAmount(postedAmount(transfer), currency), balance: signed(balance) };
+        return { transferId: transfer.id, timestamp: transfer.timestamp.toString(), time: isoOfNs(transfer.timestamp), side: credit ? 'credit' as const : 'debit' as const, amount: formatAmount(postedAmount(transfer), currency), balance: formatAmount(balance, currency) };
       });
-      return { accountId: account.id, currency: currency.code, from: isoOfNs(sinceNs), to: untilNs === undefined ? null : isoOfNs(untilNs), opening: signed(opening), closing: signed(closing), data };
+      return { accountId: account.id, currency: currency.code, from: isoOfNs(sinceNs), to: untilNs === undefined ? null : isoOfNs(untilNs), opening: formatAmount(opening, currency), closing: formatAmount(closing, currency), data };
     });
 
     app.get('/verify', {

@@ -207,13 +207,10 @@ function currencyOf(code: string): Currency {
   return currency;
 }
 
-function signed(minor: bigint, currency: Currency): string {
-  return `${minor < 0n ? '-' : ''}${formatAmount(minor < 0n ? -minor : minor, currency)}`;
-}
 
 function capJson(status: CapStatus) {
   const currency = currencyOf(status.currency);
-  return { participant: status.participant, currency: status.currency, cap: formatAmount(status.capMinor, currency), headroom: signed(status.headroomMinor, currency), net: signed(status.netMinor, currency) };
+  return { participant: status.participant, currency: status.currency, cap: formatAmount(status.capMinor, currency), headroom: formatAmount(status.headroomMinor, currency), net: formatAmount(status.netMinor, currency) };
 }
 
 function windowJson(window: WindowRecord) {
@@ -222,7 +219,7 @@ function windowJson(window: WindowRecord) {
 
 function positionsJson(window: WindowRecord, netting: CurrencyNetting | undefined) {
   const currency = currencyOf(window.currency);
-  const amount = (minor: bigint): string => signed(minor, currency);
+  const amount = (minor: bigint): string => formatAmount(minor, currency);
   return {
     window: windowJson(window),
     currency: window.currency,

@@ -133,7 +133,7 @@ function registerCap(cap: Command, context: CliContext): void {
 function printCap(context: CliContext, status: { participant: string; currency: string; capMinor: bigint; headroomMinor: bigint; netMinor: bigint }, json: boolean): void {
   const currency = currencyByCode(status.currency);
   if (currency === undefined) throw new Error('bug: cap currency');
-  const amount = (minor: bigint): string => `${minor < 0n ? '-' : ''}${formatAmount(minor < 0n ? -minor : minor, currency)}`;
+  const amount = (minor: bigint): string => formatAmount(minor, currency);
   if (json) {
     printJson(context.io, { participant: status.participant, currency: status.currency, cap: amount(status.capMinor), headroom: amount(status.headroomMinor), net: amount(status.netMinor) });
     return;
@@ -188,7 +188,7 @@ function printWindows(context: CliContext, windows: readonly WindowRecord[], jso
 export function nettingJson(currencyCode: string, netting: CurrencyNetting | undefined): unknown {
   const currency = currencyByCode(currencyCode);
   if (currency === undefined) throw new Error('bug: window currency');
-  const amount = (minor: bigint): string => `${minor < 0n ? '-' : ''}${formatAmount(minor < 0n ? -minor : minor, currency)}`;
+  const amount = (minor: bigint): string => formatAmount(minor, currency);
   if (netting === undefined) return { currency: currencyCode, transfers: 0, gross: amount(0n), moved: amount(0n), efficiency: null, positions: [], instructions: [], bilateral: [], bilateralInstructions: [] };
   return {
     currency: currencyCode,
