@@ -83,7 +83,7 @@ export async function openAccessFixture(limits: Partial<ApiLimits> = { rateLimit
   // For the settlement and FX routes: the hub's accounts, an FX provider with rouble liquidity, a
   // rate and a spread, money on sbi's account and a cap that leaves room for every test payment.
   const hub = new Hub(api.ledger, api.participants);
-  await api.participants.ensureHub(['INR', 'RUB'], CLI_ACTOR);
+  await hub.open(['INR', 'RUB'], CLI_ACTOR);
   await api.participants.create({ id: 'fxp', name: 'FX Provider', kind: 'fx_provider', country: 'IN', currencies: ['INR', 'RUB'] }, CLI_ACTOR);
   await hub.payments.fund({ id: newTransferId(), account: ownAccount as AccountId, amount: 1_000_000_00n, reference: 'tests' }, CLI_ACTOR);
   await hub.payments.fund({ id: newTransferId(), account: participantAccountId('fxp', 'RUB', 'fx_liquidity'), amount: 1_000_000_00n, reference: 'tests' }, CLI_ACTOR);

@@ -52,6 +52,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const committer = options.committer ?? new GroupCommitter(options.ledger);
   const hub = new Hub(options.ledger, options.participants);
+  // Netting reads the pair tallies of the codes it nets: make sure the database keeps them.
+  await hub.windows.prepare();
   const context: ApiContext = {
     ledger: options.ledger,
     store: options.store,

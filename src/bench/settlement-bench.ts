@@ -54,7 +54,7 @@ async function withHub<T>(name: string, body: (hub: Hub) => Promise<T>): Promise
   const store = new SqliteStore({ path: join(directory, 'bench.db') });
   try {
     const hub = new Hub(new Ledger(store));
-    await hub.participants.ensureHub(['INR', 'RUB'], CLI_ACTOR);
+    await hub.open(['INR', 'RUB'], CLI_ACTOR);
     return await body(hub);
   } finally {
     await store.close();

@@ -71,7 +71,7 @@ const PAYMENTS: readonly (readonly [Named, Named, string, string])[] = [
 /** Seeds the demo; the caller checks first that the database has no participants yet. */
 export async function seedDemo(hub: Hub): Promise<void> {
   const cli = CLI_ACTOR;
-  await hub.participants.ensureHub(currencies.map((currency) => currency.code), cli);
+  await hub.open(currencies.map((currency) => currency.code), cli);
   for (const participant of PARTICIPANTS) await hub.participants.create(participant, cli);
   await hub.participants.openAccount('sberbank', 'vostro', 'INR', 'sbi', cli);
   await hub.participants.openAccount('vtb', 'vostro', 'INR', 'bob', cli);

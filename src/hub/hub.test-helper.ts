@@ -35,7 +35,7 @@ export const account = (participant: string, currency: string, role: Parameters<
 
 async function seed(hub: Hub): Promise<void> {
   const cli = CLI_ACTOR;
-  await hub.participants.ensureHub(['INR', 'RUB'], cli);
+  await hub.open(['INR', 'RUB'], cli);
   await hub.participants.create({ id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR'] }, cli);
   await hub.participants.create({ id: 'bob', name: 'Bank of Baroda', kind: 'bank', country: 'IN', currencies: ['INR'] }, cli);
   await hub.participants.create({ id: 'vtb', name: 'VTB Bank', kind: 'bank', country: 'RU', currencies: ['RUB'] }, cli);

@@ -1,5 +1,6 @@
 import { FxService } from '../fx/service.js';
 import type { Ledger } from '../ledger/ledger.js';
+import type { Actor } from './actor.js';
 import { ParticipantRegistry } from '../participants/registry.js';
 import { CapService } from '../settlement/caps.js';
 import { PaymentService } from '../settlement/payments.js';
@@ -27,5 +28,11 @@ export class Hub {
     this.windows = new WindowService(ledger, this.participants);
     this.fx = new FxService(ledger, this.participants);
     this.surplus = new SurplusService(ledger, this.participants);
+  }
+
+  /** Opens the hub's own accounts in these currencies and its settlement bookkeeping, once (later calls change nothing). */
+  async open(currencies: readonly string[], actor: Actor): Promise<void> {
+    await this.participants.ensureHub(currencies, actor);
+    await this.windows.prepare();
   }
 }

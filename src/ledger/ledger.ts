@@ -7,6 +7,9 @@ import { GENESIS_HASH, hashAccounts, hashTransfers, type JournalEntry } from './
 import { mapView } from './ledger-view.js';
 import { BATCH_MAX, type Account, type AccountInput, type StoredTransfer, type TransferInput } from './model.js';
 import type { CreateAccountResult, CreateTransferResult } from './results.js';
+import {
+  currentPeriod, nextTallyConfig, parseTallyConfig, TALLY_COLLECTION, TALLY_CONFIG_KEY, tallyConfigDocument, tallyLedgerKey, tallyTransfers, type TallyPeriod,
+} from './tallies.js';
 import type { AuditEntry, JsonObject, RecordPut, StoredRecord } from '../store/records.js';
 
 /** A whole batch refused before any item is looked at. */
@@ -53,6 +56,12 @@ export interface LedgerTransaction {
   getRecord(collection: string, key: string): Promise<JsonObject | undefined>;
   putRecords(puts: readonly RecordPut[]): Promise<void>;
   appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+  /**
+   * Ends the ledger's current tally period and begins the next after `lastTimestamp()` (see
+   * tallies.ts); returns the period that ended, or undefined when the database tallies nothing.
+   * Call it before the transaction's own batch, so that the batch falls in the new period.
+   */
+  startTallyPeriod(ledger: number): Promise<TallyPeriod | undefined>;
 }
 
 /**
@@ -137,8 +146,38 @@ export class Ledger {
         getRecord: async (collection, key) => (await store.getRecords(collection, [key])).get(key)?.value,
         putRecords: (puts) => store.putRecords(puts, nowNs),
         appendAudit: (entries) => store.appendAudit(entries),
+        startTallyPeriod: async (ledger) => {
+          if (batches > 0) throw new Error('bug: a tally period starts before the transaction\'s own batch');
+          const found = await store.getRecords(TALLY_COLLECTION, [TALLY_CONFIG_KEY, tallyLedgerKey(ledger)]);
+          const config = parseTallyConfig(found.get(TALLY_CONFIG_KEY)?.value);
+          if (config === undefined) return undefined;
+          const ended = currentPeriod(ledger, config, found.get(tallyLedgerKey(ledger))?.value);
+          const since = (await store.lastJournalEntry())?.lastTimestamp ?? 0n;
+          await store.putRecords([
+            { collection: TALLY_COLLECTION, key: tallyLedgerKey(ledger), value: { period: config.nextPeriod, since: since.toString() } },
+            { collection: TALLY_COLLECTION, key: TALLY_CONFIG_KEY, value: tallyConfigDocument({ ...config, nextPeriod: config.nextPeriod + 1 }) },
+          ], nowNs);
+          return ended;
+        },
       };
       return work(transaction);
+    });
+  }
+
+  /**
+   * Makes the database tally the posted amounts of transfers with these codes per account pair
+   * (see tallies.ts), from the next transfer on; a no-op when it already tallies exactly these.
+   * Every process writing to the database then tallies them, since each batch reads the setting.
+   */
+  async configureTallies(codes: readonly number[]): Promise<void> {
+    const wanted = [...new Set(codes)].sort((a, b) => a - b);
+    if (!wanted.every((code) => Number.isInteger(code) && code >= 0 && code <= 0xffff)) throw new Error(`bug: tally codes ${wanted.join(', ')}`);
+    await this.exclusive(async (transaction) => {
+      const found = await transaction.getRecords(TALLY_COLLECTION, [TALLY_CONFIG_KEY]);
+      const config = parseTallyConfig(found.get(TALLY_CONFIG_KEY)?.value);
+      if (config !== undefined && config.codes.join(',') === wanted.join(',')) return;
+      const since = (await transaction.lastJournalEntry())?.lastTimestamp ?? 0n;
+      await transaction.putRecords([{ collection: TALLY_COLLECTION, key: TALLY_CONFIG_KEY, value: tallyConfigDocument(nextTallyConfig(config, wanted, since)) }], this.clock.nowNs());
     });
   }
 
@@ -233,7 +272,22 @@ export class Ledger {
       if (failedIds.length > 0 && (await transaction.loadTransfers(failedIds)).size > 0) throw new DuplicateTransferIdError();
     }
     await this.persistTransfers(transaction, last, [expired, outcome]);
+    await this.tally(transaction, outcome.created);
     return { results: outcome.results, created: outcome.created };
+  }
+
+  /** Adds a batch's posted transfers to the pair tallies, when the database keeps any (one read of a few documents). */
+  private async tally(transaction: WriteTransaction, created: readonly StoredTransfer[]): Promise<void> {
+    if (created.length === 0) return;
+    const ledgers = new Set<number>();
+    for (const transfer of created) ledgers.add(transfer.ledger);
+    const keys = [TALLY_CONFIG_KEY, ...[...ledgers].map(tallyLedgerKey)];
+    const found = await transaction.getRecords(TALLY_COLLECTION, keys);
+    const config = parseTallyConfig(found.get(TALLY_CONFIG_KEY)?.value);
+    if (config === undefined) return;
+    const periods = new Map([...ledgers].map((ledger) => [ledger, currentPeriod(ledger, config, found.get(tallyLedgerKey(ledger))?.value).period]));
+    const tallies = tallyTransfers(created, new Set(config.codes), (ledger) => periods.get(ledger));
+    if (tallies.length > 0) await transaction.addTallies(tallies);
   }
 
   private async expireIn(transaction: WriteTransaction): Promise<number> {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { newTransferId } from '../ledger/ids.js';
+import { TransferFlags } from '../ledger/flags.js';
+import { NETTED_CODES } from './codes.js';
 import { CLI_ACTOR } from '../hub/actor.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
 import { WindowScheduler } from './schedule.js';
@@ -121,6 +123,20 @@ describe('payments, caps and windows', () => {
       let netted = 0;
       for (const window of windows) netted += (await hub.windows.net(window.id)).netting?.transferCount ?? 0;
       assert.equal(netted, counted, 'netting counts each closed window’s payments once');
+      // Netting read each window's pair tallies, kept as the payments were written: they hold what
+      // summing the window's transfers gives.
+      for (const window of windows) {
+        assert.ok(window.tally !== undefined, `${window.id} has a tally period`);
+        const codes = [...NETTED_CODES];
+        const tallied = await hub.ledger.store.tallies({ parts: [{ ledger: 356, period: window.tally.period }], codes });
+        const summed = await hub.ledger.store.pairTotals({
+          parts: [{ ledger: 356, firstTimestamp: BigInt(window.openedAfter) + 1n, lastTimestamp: BigInt(window.closedAt ?? '0') }],
+          codes,
+          excludeFlags: TransferFlags.pending | TransferFlags.voidPending,
+        });
+        const rows = (totals: typeof summed): string[] => totals.map((total) => `${total.debitAccountId} ${total.creditAccountId} ${total.amount} ${total.count}`).sort();
+        assert.deepEqual(rows(tallied), rows(summed), window.id);
+      }
     });
   });
 });

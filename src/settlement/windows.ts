@@ -8,6 +8,7 @@ import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { ParticipantRegistry } from '../participants/registry.js';
 import type { JsonObject } from '../store/records.js';
+import type { PairTotal } from '../store/store.js';
 import { CAPS, capKey, type CapRecord } from './caps.js';
 import { NETTED_CODES, TransferCode } from './codes.js';
 import { chainInputs, chainOutcome, type Leg } from './legs.js';
@@ -43,6 +44,8 @@ export interface WindowRecord {
   readonly settledAtIso?: string;
   /** The settlement transfers' ids, once settled. */
   readonly settlementTransfers?: readonly string[];
+  /** Closed windows: the ledger's tally period that ended with the window (see netTotals). */
+  readonly tally?: { readonly period: number; readonly since: string; readonly codes: readonly number[] };
 }
 
 export interface WindowNetting {
@@ -54,6 +57,14 @@ export interface WindowNetting {
 
 export class WindowService {
   constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {}
+
+  /**
+   * Makes the ledger tally the netted codes per account pair (a no-op once it does), so that
+   * netting a window reads its period's tallies instead of scanning its transfers.
+   */
+  async prepare(): Promise<void> {
+    await this.ledger.configureTallies([...NETTED_CODES]);
+  }
 
   /** The open window of a currency (window 1 until the first close). */
   async current(currency: string): Promise<WindowRecord> {
@@ -107,8 +118,13 @@ export class WindowService {
         throw new HubError('window_already_closed', `window ${expectedId} is closed already; the open ${code} window is ${open.id}`, 'window');
       }
       const boundary = await tx.lastTimestamp();
+      // The ledger's pair tallies begin a new period at the same boundary as the next window.
+      const ended = await tx.startTallyPeriod(currencyByCode(code)?.ledger ?? 0);
       const nowIso = isoOf(tx.nowNs);
-      const closed: WindowRecord = { ...open, status: 'closed', closedAt: boundary.toString(), closedAtIso: nowIso, closedBy: actor.id };
+      const closed: WindowRecord = {
+        ...open, status: 'closed', closedAt: boundary.toString(), closedAtIso: nowIso, closedBy: actor.id,
+        ...(ended === undefined ? {} : { tally: { period: ended.period, since: ended.since.toString(), codes: [...ended.codes] } }),
+      };
       const opened: WindowRecord = { id: windowId(code, seq + 1), currency: code, seq: seq + 1, status: 'open', openedAfter: boundary.toString(), openedAtIso: nowIso };
       await this.resetCaps(tx, code, caps);
       await tx.putRecords([
@@ -147,13 +163,9 @@ export class WindowService {
       if (!settlesWith.has(account)) settlesWith.set(account, (await this.registry.account(account as AccountId))?.settlesWith ?? '');
       return settlesWith.get(account) || undefined;
     };
-    // The store sums by ledger and account pair (windows have millions of rows but few pairs); the
-    // pairs' accounts are then resolved to the participants they settle with.
-    const pairs = await this.ledger.store.pairTotals({
-      parts: windows.map((window) => ({ ledger: currencyByCode(window.currency)?.ledger ?? 0, firstTimestamp: BigInt(window.openedAfter) + 1n, lastTimestamp: BigInt(window.closedAt ?? '0') })),
-      codes: [...NETTED_CODES],
-      excludeFlags: TransferFlags.pending | TransferFlags.voidPending,
-    });
+    // Sums by ledger and account pair (windows have millions of rows but few pairs); the pairs'
+    // accounts are then resolved to the participants they settle with.
+    const pairs = await this.pairTotals(windows);
     const accumulator = new NettingAccumulator();
     const scanned = new Map<number, number>();
     for (const pair of pairs) {
@@ -168,6 +180,36 @@ export class WindowService {
       netting: result.currencies.find((entry) => entry.currency === window.currency),
       transfersScanned: scanned.get(currencyByCode(window.currency)?.ledger ?? 0) ?? 0,
     }));
+  }
+
+  /**
+   * The netted codes' totals per account pair of closed windows. A window whose ledger tally period
+   * covers exactly its transfers is read from the tallies (a few thousand rows); the others (closed
+   * before the database tallied, or tallying other codes) are summed from their transfers. A period
+   * covers a window when it began at the window's start, or later with no netted transfer between
+   * the two (the hub configures tallies when it starts, after its accounts but before any payment).
+   */
+  private async pairTotals(windows: readonly WindowRecord[]): Promise<PairTotal[]> {
+    const tallied: { ledger: number; period: number }[] = [];
+    const scanned: { ledger: number; firstTimestamp: bigint; lastTimestamp: bigint }[] = [];
+    const codes = [...NETTED_CODES];
+    const excludeFlags = TransferFlags.pending | TransferFlags.voidPending;
+    for (const window of windows) {
+      const ledger = currencyByCode(window.currency)?.ledger ?? 0;
+      const first = BigInt(window.openedAfter) + 1n;
+      const range = { ledger, firstTimestamp: first, lastTimestamp: BigInt(window.closedAt ?? '0') };
+      const tally = window.tally;
+      if (tally === undefined || !codes.every((code) => tally.codes.includes(code)) || BigInt(tally.since) < first - 1n) {
+        scanned.push(range);
+        continue;
+      }
+      const gap = BigInt(tally.since) >= first ? await this.ledger.store.pairTotals({ parts: [{ ledger, firstTimestamp: first, lastTimestamp: BigInt(tally.since) }], codes, excludeFlags }) : [];
+      if (gap.length === 0) tallied.push({ ledger, period: tally.period });
+      else scanned.push(range);
+    }
+    const fromTallies = tallied.length === 0 ? [] : await this.ledger.store.tallies({ parts: tallied, codes });
+    const fromTransfers = scanned.length === 0 ? [] : await this.ledger.store.pairTotals({ parts: scanned, codes, excludeFlags });
+    return [...fromTallies, ...fromTransfers];
   }
 
   /** Writes a closed window's settlement instructions as transfers, all or none, and marks it settled. */

@@ -1,6 +1,6 @@
 import { CLI_ACTOR } from '../../hub/actor.js';
 import { currencies } from '../../ledger/currency.js';
-import { ParticipantRegistry } from '../../participants/registry.js';
+import { Hub } from '../../hub/hub.js';
 import { isPostgresUrl } from '../../store/open-store.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
@@ -26,8 +26,9 @@ export const registerInit: RegisterCommand = (program, context) => {
 };
 
 export async function runInit(session: LedgerSession, options: InitOptions, io: CliIo): Promise<number> {
-  // The hub's own accounts (settlement, cap source, fees, suspense) in every supported currency.
-  await new ParticipantRegistry(session.ledger).ensureHub(currencies.map((currency) => currency.code), CLI_ACTOR);
+  // The hub's own accounts (settlement, cap source, fees, suspense) in every supported currency,
+  // and the pair tallies netting reads.
+  await new Hub(session.ledger).open(currencies.map((currency) => currency.code), CLI_ACTOR);
   const counts = await session.store.counts();
   if (options.json === true) {
     printJson(io, { database: session.dbPath, ...counts });

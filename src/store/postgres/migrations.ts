@@ -133,6 +133,24 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION vostro_append_only();
     `,
   },
+  {
+    version: 3,
+    name: 'pair tallies',
+    // Running totals per ledger, period, code and account pair (../../ledger/tallies.ts), as in
+    // SQLite's version 4; added to in the same transaction as the transfers they count.
+    sql: `
+      CREATE TABLE pair_tallies (
+        ledger int4 NOT NULL,
+        period int4 NOT NULL,
+        code int4 NOT NULL,
+        debit_account_id uuid NOT NULL,
+        credit_account_id uuid NOT NULL,
+        amount int8 NOT NULL CHECK (amount >= 0),
+        count int8 NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (ledger, period, code, debit_account_id, credit_account_id)
+      );
+    `,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

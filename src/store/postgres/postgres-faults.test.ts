@@ -59,6 +59,7 @@ function withHookAfterLoad(store: LedgerStore, hook: () => Promise<void>): Ledge
         getRecords: (collection, keys) => transaction.getRecords(collection, keys),
         putRecords: (puts, updatedAt) => transaction.putRecords(puts, updatedAt),
         appendAudit: (entries) => transaction.appendAudit(entries),
+        addTallies: (tallies) => transaction.addTallies(tallies),
       };
       return work(hooked);
     });

@@ -3,6 +3,7 @@ import type { StoreFactory } from '../conformance/fixtures.js';
 import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
+import { tallyCases } from '../conformance/tallies.cases.js';
 import { PostgresStore } from './postgres-store.js';
 import { postgresTests } from './test-database.js';
 
@@ -15,6 +16,7 @@ await postgresTests('postgres conformance', (schemas) => {
   resultCodeCases(postgresFactory);
   modelCases(postgresFactory);
   recordCases(postgresFactory);
+  tallyCases(postgresFactory, 10);
   const crashUrl = schemas.next();
   crashCases('postgres', () => crashUrl);
 });

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
-import type { AccountQuery, AccountTransfersQuery, LedgerStore, PairTotal, PairTotalsQuery, WriteTransaction } from '../store.js';
+import type { AccountQuery, AccountTransfersQuery, LedgerStore, PairTotal, PairTotalsQuery, TalliesQuery, WriteTransaction } from '../store.js';
 import { createPool, parsePostgresUrl, type PostgresTarget } from './connection.js';
 import { migrate } from './migrations.js';
 import { uuidsOnly } from './postgres-transaction.js';
@@ -155,6 +155,20 @@ export class PostgresStore implements LedgerStore {
       `SELECT ledger, debit_account_id, credit_account_id, sum(amount)::text AS amount, count(*) AS count FROM transfers
         WHERE ${span} AND (${filter}) AND code = ANY(${parameter(query.codes)}::int4[]) AND (flags & ${parameter(query.excludeFlags)}) = 0
         GROUP BY ledger, debit_account_id, credit_account_id`,
+      values,
+    );
+    return rows.map((row) => ({ ledger: Number(row.ledger), debitAccountId: row.debit_account_id, creditAccountId: row.credit_account_id, amount: BigInt(row.amount), count: Number(row.count) }));
+  }
+
+  /** Sums over codes per pair; sum(int8) is numeric, exact, and bounded by the debit account's total. */
+  async tallies(query: TalliesQuery): Promise<PairTotal[]> {
+    if (query.parts.length === 0 || query.codes.length === 0) return [];
+    const values: unknown[] = [];
+    const parameter = (value: unknown): string => `$${values.push(value)}`;
+    const filter = query.parts.map((part) => `(ledger = ${parameter(part.ledger)} AND period = ${parameter(part.period)})`).join(' OR ');
+    const rows = await this.rows<{ ledger: number; debit_account_id: string; credit_account_id: string; amount: string; count: string }>(
+      `SELECT ledger, debit_account_id, credit_account_id, sum(amount)::text AS amount, sum(count)::text AS count FROM pair_tallies
+        WHERE (${filter}) AND code = ANY(${parameter(query.codes)}::int4[]) GROUP BY ledger, debit_account_id, credit_account_id`,
       values,
     );
     return rows.map((row) => ({ ledger: Number(row.ledger), debitAccountId: row.debit_account_id, creditAccountId: row.credit_account_id, amount: BigInt(row.amount), count: Number(row.count) }));

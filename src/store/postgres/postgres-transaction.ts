@@ -5,6 +5,7 @@ import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import { BatchWrite } from './batch-write.js';
 import type { WriteTransaction } from '../store.js';
+import type { PairTally } from '../../ledger/tallies.js';
 import { checkRecordPut, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
 import { recordFromRow, type RecordRow } from '../rows.js';
 import {
@@ -48,6 +49,7 @@ export class PostgresTransaction implements WriteTransaction {
   /** Documents written by this transaction, by collection and key, sent with `flush`. */
   private readonly records = new Map<string, Map<string, StoredRecord>>();
   private readonly audit: AuditEntry[] = [];
+  private readonly tallies: PairTally[] = [];
   private readonly loaded = new Map<AccountId, Account>();
 
   /**
@@ -165,6 +167,11 @@ export class PostgresTransaction implements WriteTransaction {
     return Promise.resolve();
   }
 
+  addTallies(tallies: readonly PairTally[]): Promise<void> {
+    this.tallies.push(...tallies);
+    return Promise.resolve();
+  }
+
   /** True when the transaction writes documents or audit entries, which have no journal entry to check a lost COMMIT by. */
   get writesRecords(): boolean {
     return this.records.size > 0 || this.audit.length > 0;
@@ -189,6 +196,21 @@ export class PostgresTransaction implements WriteTransaction {
           SELECT c, k, v::jsonb, u FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS r(c, k, v, u)
           ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
         values: [records.map((r) => r.collection), records.map((r) => r.key), records.map((r) => JSON.stringify(r.value)), records.map((r) => r.updatedAt.toString())],
+      });
+    }
+    if (this.tallies.length > 0) {
+      // One row per pair: the ledger sums a batch's transfers per pair before they get here.
+      const column = <Value>(pick: (tally: PairTally) => Value): Value[] => this.tallies.map(pick);
+      await this.client.query({
+        name: 'vostro_add_tallies',
+        text: `INSERT INTO pair_tallies (ledger, period, code, debit_account_id, credit_account_id, amount, count)
+          SELECT * FROM unnest($1::int4[], $2::int4[], $3::int4[], $4::uuid[], $5::uuid[], $6::int8[], $7::int8[])
+          ON CONFLICT (ledger, period, code, debit_account_id, credit_account_id)
+          DO UPDATE SET amount = pair_tallies.amount + excluded.amount, count = pair_tallies.count + excluded.count`,
+        values: [
+          column((t) => t.ledger), column((t) => t.period), column((t) => t.code), column((t) => t.debitAccountId), column((t) => t.creditAccountId),
+          column((t) => t.amount.toString()), column((t) => t.count),
+        ],
       });
     }
     if (this.audit.length > 0) {

@@ -1,5 +1,5 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import type { PairTotal, PairTotalsQuery } from '../store.js';
+import type { PairTotal, PairTotalsQuery, TalliesQuery } from '../store.js';
 
 /**
  * Reads of many transfers at once on the SQLite read connection, for netting: sums per ledger and
@@ -33,6 +33,20 @@ export function pairTotals(db: SqliteDatabase, query: PairTotalsQuery): PairTota
     db.exec('DELETE FROM temp.netting_pairs');
     return found;
   })();
+  if (rows.some((row) => typeof row[3] !== 'bigint')) throw new Error('bug: a pair total is past 2^63 − 1, more than any account can hold');
+  return rows.map(([ledger, debitAccountId, creditAccountId, amount, count]) => ({ ledger: Number(ledger), debitAccountId, creditAccountId, amount: amount as bigint, count: Number(count) }));
+}
+
+/** The tallies of each part's ledger and period, summed over `codes` per account pair (a few thousand rows). */
+export function readTallies(db: SqliteDatabase, query: TalliesQuery): PairTotal[] {
+  if (query.parts.length === 0 || query.codes.length === 0) return [];
+  const codes = query.codes.map((code) => Math.trunc(code)).join(', ');
+  const filter = query.parts.map(() => '(ledger = ? AND period = ?)').join(' OR ');
+  const rows = db
+    .prepare(`SELECT ledger, debit_account_id, credit_account_id, sum(amount), sum(count) FROM pair_tallies
+      WHERE (${filter}) AND code IN (${codes}) GROUP BY ledger, debit_account_id, credit_account_id`)
+    .raw()
+    .all(...query.parts.flatMap((part) => [Math.trunc(part.ledger), Math.trunc(part.period)])) as [bigint, string, string, bigint | number, bigint][];
   if (rows.some((row) => typeof row[3] !== 'bigint')) throw new Error('bug: a pair total is past 2^63 − 1, more than any account can hold');
   return rows.map(([ledger, debitAccountId, creditAccountId, amount, count]) => ({ ledger: Number(ledger), debitAccountId, creditAccountId, amount: amount as bigint, count: Number(count) }));
 }

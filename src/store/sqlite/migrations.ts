@@ -133,4 +133,22 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 4,
+    name: 'pair tallies',
+    // Running totals per ledger, period, code and account pair (../../ledger/tallies.ts), added to
+    // by the writer thread in the same transaction as the transfers they count.
+    sql: `
+      CREATE TABLE pair_tallies (
+        ledger INTEGER NOT NULL,
+        period INTEGER NOT NULL,
+        code INTEGER NOT NULL,
+        debit_account_id TEXT NOT NULL,
+        credit_account_id TEXT NOT NULL,
+        amount INTEGER NOT NULL CHECK (amount >= 0),
+        count INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (ledger, period, code, debit_account_id, credit_account_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { crashCases } from '../conformance/crash.cases.js';
 import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
+import { tallyCases } from '../conformance/tallies.cases.js';
 import type { StoreFactory } from '../conformance/fixtures.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -22,5 +23,6 @@ export const sqliteFactory: StoreFactory = {
 resultCodeCases(sqliteFactory);
 modelCases(sqliteFactory);
 recordCases(sqliteFactory);
+tallyCases(sqliteFactory);
 const crashFile = join(directory, 'crash.db');
 crashCases('sqlite', () => crashFile);

@@ -6,7 +6,7 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
-import { DuplicateTransferIdError, RetryableWriteError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type PairTotal, type PairTotalsQuery, type WriteTransaction } from '../store.js';
+import { DuplicateTransferIdError, RetryableWriteError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type PairTotal, type PairTotalsQuery, type TalliesQuery, type WriteTransaction } from '../store.js';
 import { accountFromRow, transferFromRow, type AccountRow, type TransferRow } from './rows.js';
 import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
 import { checkRecordPut, recordMapKey, type AuditQuery, type RecordQuery, type StoredAuditEntry, type StoredRecord } from '../records.js';
@@ -15,7 +15,7 @@ import { BackgroundCheckpointer } from './checkpointer.js';
 import { InFlight, UnitBuilder } from './staging.js';
 import { SqliteWriter, WriteUnitError } from './writer.js';
 import { recoverBalances } from './recovery.js';
-import { pairTotals } from './aggregates.js';
+import { pairTotals, readTallies } from './aggregates.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:'. */
@@ -239,6 +239,9 @@ export class SqliteStore implements LedgerStore {
         for (const record of stored) this.inFlight.records.set(recordMapKey(record.collection, record.key), { record, unit });
       },
       appendAudit: async (entries) => unit.addAudit(entries),
+      addTallies: async (tallies) => {
+        if (tallies.length > 0) unit.addTallies(tallies);
+      },
     };
   }
 
@@ -413,6 +416,10 @@ export class SqliteStore implements LedgerStore {
   /** See aggregates.ts. */
   async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
     return pairTotals(this.db, query);
+  }
+
+  async tallies(query: TalliesQuery): Promise<PairTotal[]> {
+    return this.consistentRead(() => readTallies(this.db, query));
   }
 
   async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {

@@ -2,6 +2,7 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import { encodeTransfers, type JournalEntry } from '../../ledger/journal.js';
 import type { Account, PendingStatus, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
+import type { PairTally } from '../../ledger/tallies.js';
 import { recordMapKey, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
 import { PENDING_STATUS_CODES } from './rows.js';
 import type { WriteUnit } from './writer-protocol.js';
@@ -60,6 +61,7 @@ export class UnitBuilder {
   readonly recordKeys: string[] = [];
   private recordRows: unknown[] | undefined;
   private auditRows: unknown[] | undefined;
+  private tallyRows: unknown[] | undefined;
   private records: readonly StoredTransfer[] = [];
   private byId: Map<TransferId, StoredTransfer> | undefined;
   private accounts: unknown[] | undefined;
@@ -74,7 +76,7 @@ export class UnitBuilder {
   constructor(readonly epoch: number) {}
 
   get empty(): boolean {
-    return this.journal === undefined && this.balances === undefined && this.recordRows === undefined && this.auditRows === undefined;
+    return this.journal === undefined && this.balances === undefined && this.recordRows === undefined && this.auditRows === undefined && this.tallyRows === undefined;
   }
 
   /** Stages documents and returns them as stored, for the in-flight overlay. */
@@ -91,6 +93,13 @@ export class UnitBuilder {
     this.auditRows ??= [];
     for (const entry of entries) {
       this.auditRows.push(entry.at, entry.actor, entry.role, entry.keyId ?? null, entry.requestId ?? null, entry.action, entry.target ?? null, JSON.stringify(entry.detail));
+    }
+  }
+
+  addTallies(tallies: readonly PairTally[]): void {
+    this.tallyRows ??= [];
+    for (const tally of tallies) {
+      this.tallyRows.push(tally.ledger, tally.period, tally.code, tally.debitAccountId, tally.creditAccountId, tally.amount, tally.count);
     }
   }
 
@@ -151,6 +160,7 @@ export class UnitBuilder {
       ...(this.balances === undefined ? {} : { balances: this.balances, balancesSeq: this.balancesSeq }),
       ...(this.recordRows === undefined ? {} : { records: this.recordRows }),
       ...(this.auditRows === undefined ? {} : { audit: this.auditRows }),
+      ...(this.tallyRows === undefined ? {} : { tallies: this.tallyRows }),
       ...(this.journal === undefined ? {} : { journal: this.journal }),
     };
   }

@@ -24,6 +24,8 @@ export interface WriteUnit {
   readonly records?: unknown[];
   /** Audit entries: [at, actor, role, keyId, requestId, action, target, detailJson] per entry. */
   readonly audit?: unknown[];
+  /** Pair tallies to add to: [ledger, period, code, debit, credit, amount, count] per pair. */
+  readonly tallies?: unknown[];
   /** [seq, kind, firstTimestamp, lastTimestamp, count, prevHash, hash]. */
   readonly journal?: readonly [bigint, string, bigint, bigint, number, Uint8Array, Uint8Array];
 }

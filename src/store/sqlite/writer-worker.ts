@@ -107,7 +107,7 @@ function fail(units: readonly WriteUnit[], culprit: WriteUnit | undefined, failu
  */
 function restartWalWhenFull(units: readonly WriteUnit[]): void {
   for (const unit of units) {
-    walBytesSinceRestart += PAGE_BYTES + 2 * (unit.transfers?.byteLength ?? 0) + 8 * (unit.balances?.length ?? 0) * 4 + 64 * ((unit.records?.length ?? 0) + (unit.audit?.length ?? 0));
+    walBytesSinceRestart += PAGE_BYTES + 2 * (unit.transfers?.byteLength ?? 0) + 8 * (unit.balances?.length ?? 0) * 4 + 64 * ((unit.records?.length ?? 0) + (unit.audit?.length ?? 0)) + 16 * (unit.tallies?.length ?? 0);
   }
   if (walBytesSinceRestart < options.walRestartBytes) return;
   walBytesSinceRestart = 0;
@@ -133,6 +133,7 @@ function apply(unit: WriteUnit): void {
   for (let index = 0; index < records.length; index += 4) statements.putRecord.run(records.slice(index, index + 4));
   const audit = unit.audit ?? [];
   for (let index = 0; index < audit.length; index += 8) statements.insertAudit.run(audit.slice(index, index + 8));
+  if (unit.tallies !== undefined) statements.addTallies.run(unit.tallies);
   if (unit.journal !== undefined) {
     const [seq, kind, first, last, count, prevHash, hash] = unit.journal;
     statements.insertJournal.run(seq, kind, first, last, count, Buffer.from(prevHash), Buffer.from(hash));
@@ -165,6 +166,11 @@ function prepare(database: SqliteDatabase) {
     setBalancesSeq: statement('UPDATE ledger_state SET balances_seq = ? WHERE id = 1'),
     putRecord: statement(`INSERT INTO records (collection, key, value, updated_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
+    // Adds to each pair's running total; rows of one statement are applied in order, so a pair
+    // twice in one chunk (two units written together) adds up too.
+    addTallies: new ChunkedStatement(database, 64, 7, (rows) => `INSERT INTO pair_tallies (ledger, period, code, debit_account_id, credit_account_id,
+      amount, count) VALUES ${placeholders(rows, 7)}
+      ON CONFLICT (ledger, period, code, debit_account_id, credit_account_id) DO UPDATE SET amount = amount + excluded.amount, count = count + excluded.count`),
     insertAudit: statement('INSERT INTO audit_log (at, actor, role, key_id, request_id, action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     insertJournal: statement('INSERT INTO journal (seq, kind, first_timestamp, last_timestamp, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
   };
