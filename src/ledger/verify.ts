@@ -1,10 +1,11 @@
-import type { LedgerStore } from '../store/store.js';
+import type { LedgerStore, PairTotal } from '../store/store.js';
 import { currencyByLedger } from './currency.js';
 import { AccountFlags, TransferFlags } from './flags.js';
 import type { AccountId, TransferId } from './ids.js';
 import { GENESIS_HASH, hashAccounts, hashTransfers, type JournalEntry } from './journal.js';
 import type { Account, Balances, PendingStatus, StoredTransfer } from './model.js';
 import { applyStoredTransfer, resolvesPending } from './replay.js';
+import { currentPeriod, parseTallyConfig, TALLY_COLLECTION, TALLY_CONFIG_KEY, tallyLedgerKey } from './tallies.js';
 
 export interface LedgerTotals {
   readonly ledger: number;
@@ -38,7 +39,7 @@ interface Replayed extends Balances {
  * Recomputes everything from the journal: checks the hash chain entry by entry, replays every
  * transfer in timestamp order to rebuild every balance and the fate of every pending transfer,
  * and compares them with what the store holds. Per ledger, debits must equal credits, posted and
- * pending. `onProgress` is called with the number of journal entries read so far.
+ * pending; each ledger's current pair tallies match its transfers. `onProgress` is called with the number of journal entries read so far.
  */
 export async function verifyLedger(store: LedgerStore, onProgress?: (entriesRead: number, entriesTotal: number) => void): Promise<VerifyReport> {
   const problems: string[] = [];
@@ -86,7 +87,30 @@ export async function verifyLedger(store: LedgerStore, onProgress?: (entriesRead
   await compareBalances(balances, (after, limit) => store.accountsAfter(after, limit), 'current', report);
   await comparePendingStatuses(store, pending, report);
   const ledgers = totalsPerLedger(balances, report);
+  await compareTallies(store, ledgers.map((totals) => totals.ledger), previous?.lastTimestamp ?? 0n, report);
   return { ok: problems.length === 0, journalEntries: seen.entries, accounts: seen.accounts, transfers: seen.transfers, ledgers, problems };
+}
+
+/**
+ * Each ledger's current tally period (see tallies.ts) against the transfers it counts: the posted
+ * amounts of the tallied codes since the period began, summed per pair. Ended periods belong to
+ * closed settlement windows; netting checks that their tallies cover them.
+ */
+async function compareTallies(store: LedgerStore, ledgers: readonly number[], lastTimestamp: bigint, report: (problem: string) => void): Promise<void> {
+  const found = await store.getRecords(TALLY_COLLECTION, [TALLY_CONFIG_KEY, ...ledgers.map(tallyLedgerKey)]);
+  const config = parseTallyConfig(found.get(TALLY_CONFIG_KEY)?.value);
+  if (config === undefined) return;
+  const rows = (totals: readonly PairTotal[]): string[] => totals.map((total) => `${total.debitAccountId} → ${total.creditAccountId}: ${total.amount} in ${total.count}`).sort();
+  for (const ledger of ledgers) {
+    const period = currentPeriod(ledger, config, found.get(tallyLedgerKey(ledger))?.value);
+    const tallied = new Set(rows(await store.tallies({ parts: [{ ledger, period: period.period }], codes: config.codes })));
+    const summed = new Set(rows(await store.pairTotals({ parts: [{ ledger, firstTimestamp: period.since + 1n, lastTimestamp }], codes: config.codes, excludeFlags: TransferFlags.pending | TransferFlags.voidPending })));
+    const missing = [...summed].filter((row) => !tallied.has(row));
+    const extra = [...tallied].filter((row) => !summed.has(row));
+    if (missing.length > 0 || extra.length > 0) {
+      report(`ledger ${ledger}: pair tallies of period ${period.period} differ from its transfers (tallied ${extra.slice(0, 3).join('; ') || 'none'}; transfers say ${missing.slice(0, 3).join('; ') || 'none'})`);
+    }
+  }
 }
 
 function checkLink(entry: JournalEntry, previous: JournalEntry | undefined, report: (problem: string) => void): void {

@@ -74,4 +74,18 @@ describe('vostro verify', () => {
     assert.equal(json.code, 1);
     assert.equal((JSON.parse(json.stdout) as VerifyJson).ok, false);
   });
+
+  it('names a pair tally that no longer matches the transfers it counts', async () => {
+    // init made the database tally the netted codes: the rupee payment of code 1 is in period 0.
+    const intruder = new Database(db);
+    try {
+      assert.deepEqual(intruder.prepare('SELECT amount, count FROM pair_tallies WHERE ledger = 356').all(), [{ amount: 1010, count: 1 }]);
+      intruder.exec(`UPDATE pair_tallies SET amount = amount + 5 WHERE ledger = 356 AND debit_account_id = '${sbi}'`);
+    } finally {
+      intruder.close();
+    }
+    const run = await vostro(['verify', '--db', db]);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /ledger 356: pair tallies of period 0 differ from its transfers \(tallied .*: 1015 in 1; transfers say .*: 1010 in 1\)/);
+  });
 });
