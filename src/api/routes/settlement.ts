@@ -213,8 +213,10 @@ function capJson(status: CapStatus) {
   return { participant: status.participant, currency: status.currency, cap: formatAmount(status.capMinor, currency), headroom: formatAmount(status.headroomMinor, currency), net: formatAmount(status.netMinor, currency) };
 }
 
+/** The window as the API shows it: its tally period is the ledger's bookkeeping, not part of the answer. */
 function windowJson(window: WindowRecord) {
-  return { ...window, ...(window.settlementTransfers === undefined ? {} : { settlementTransfers: [...window.settlementTransfers] }) };
+  const { tally: _tally, ...shown } = window;
+  return { ...shown, ...(window.settlementTransfers === undefined ? {} : { settlementTransfers: [...window.settlementTransfers] }) };
 }
 
 function positionsJson(window: WindowRecord, netting: CurrencyNetting | undefined) {
