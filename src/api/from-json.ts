@@ -43,7 +43,8 @@ export function accountInput(body: AccountCreate): AccountInput {
     flags:
       flag(body.linked, AccountFlags.linked) |
       flag(body.debitsMustNotExceedCredits, AccountFlags.debitsMustNotExceedCredits) |
-      flag(body.creditsMustNotExceedDebits, AccountFlags.creditsMustNotExceedDebits),
+      flag(body.creditsMustNotExceedDebits, AccountFlags.creditsMustNotExceedDebits) |
+      flag(body.tallied, AccountFlags.tallied),
     owner: body.owner,
     reference: body.reference ?? '',
     userData64: userData64(body.userData64),

@@ -35,6 +35,7 @@ export function accountJson(account: AccountValue): Static<typeof Account> {
     linked: hasFlag(account.flags, AccountFlags.linked),
     debitsMustNotExceedCredits: hasFlag(account.flags, AccountFlags.debitsMustNotExceedCredits),
     creditsMustNotExceedDebits: hasFlag(account.flags, AccountFlags.creditsMustNotExceedDebits),
+    tallied: hasFlag(account.flags, AccountFlags.tallied),
     reference: account.reference,
     userData64: account.userData64.toString(),
     userData32: account.userData32,

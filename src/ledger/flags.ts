@@ -7,8 +7,14 @@ export const AccountFlags = {
   debitsMustNotExceedCredits: 1 << 1,
   /** credits_pending + credits_posted may never exceed debits_posted. */
   creditsMustNotExceedDebits: 1 << 2,
+  /**
+   * Transfers between two tallied accounts are added to the pair tallies, when their code is one the
+   * database tallies (see tallies.ts). The hub opens every participant account tallied, so that
+   * netting reads its windows' tallies; other accounts cost nothing to keep.
+   */
+  tallied: 1 << 3,
 } as const;
-export const ACCOUNT_FLAGS_KNOWN = AccountFlags.linked | AccountFlags.debitsMustNotExceedCredits | AccountFlags.creditsMustNotExceedDebits;
+export const ACCOUNT_FLAGS_KNOWN = AccountFlags.linked | AccountFlags.debitsMustNotExceedCredits | AccountFlags.creditsMustNotExceedDebits | AccountFlags.tallied;
 
 /** Transfer flags. `expired` is set only by the ledger itself, on the void it writes at a timeout. */
 export const TransferFlags = {
@@ -26,6 +32,7 @@ export const accountFlagNames = {
   linked: AccountFlags.linked,
   debits_must_not_exceed_credits: AccountFlags.debitsMustNotExceedCredits,
   credits_must_not_exceed_debits: AccountFlags.creditsMustNotExceedDebits,
+  tallied: AccountFlags.tallied,
 } as const;
 
 export const transferFlagNames = {

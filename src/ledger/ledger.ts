@@ -1,5 +1,6 @@
 import { DuplicateTransferIdError, RetryableWriteError, type LedgerStore, type WriteTransaction } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
+import { AccountFlags } from './flags.js';
 import { createAccounts } from './create-accounts.js';
 import { createTransfers, expirePendingTransfers, type TransferEffects } from './create-transfers.js';
 import { expiryTransferId, ZERO_ID, type AccountId, type TransferId } from './ids.js';
@@ -272,21 +273,25 @@ export class Ledger {
       if (failedIds.length > 0 && (await transaction.loadTransfers(failedIds)).size > 0) throw new DuplicateTransferIdError();
     }
     await this.persistTransfers(transaction, last, [expired, outcome]);
-    await this.tally(transaction, outcome.created);
+    await this.tally(transaction, outcome.created, accounts);
     return { results: outcome.results, created: outcome.created };
   }
 
-  /** Adds a batch's posted transfers to the pair tallies, when the database keeps any (one read of a few documents). */
-  private async tally(transaction: WriteTransaction, created: readonly StoredTransfer[]): Promise<void> {
-    if (created.length === 0) return;
+  /**
+   * Adds a batch's posted transfers between tallied accounts to the pair tallies, when the database
+   * keeps any (one read of a few documents, only for batches that touch tallied accounts).
+   */
+  private async tally(transaction: WriteTransaction, created: readonly StoredTransfer[], accounts: ReadonlyMap<AccountId, Account>): Promise<void> {
+    const isTallied = (id: AccountId): boolean => ((accounts.get(id)?.flags ?? 0) & AccountFlags.tallied) !== 0;
     const ledgers = new Set<number>();
-    for (const transfer of created) ledgers.add(transfer.ledger);
+    for (const transfer of created) if (isTallied(transfer.debitAccountId) && isTallied(transfer.creditAccountId)) ledgers.add(transfer.ledger);
+    if (ledgers.size === 0) return;
     const keys = [TALLY_CONFIG_KEY, ...[...ledgers].map(tallyLedgerKey)];
     const found = await transaction.getRecords(TALLY_COLLECTION, keys);
     const config = parseTallyConfig(found.get(TALLY_CONFIG_KEY)?.value);
     if (config === undefined) return;
     const periods = new Map([...ledgers].map((ledger) => [ledger, currentPeriod(ledger, config, found.get(tallyLedgerKey(ledger))?.value).period]));
-    const tallies = tallyTransfers(created, new Set(config.codes), (ledger) => periods.get(ledger));
+    const tallies = tallyTransfers(created, new Set(config.codes), (ledger) => periods.get(ledger), isTallied);
     if (tallies.length > 0) await transaction.addTallies(tallies);
   }
 

@@ -115,7 +115,7 @@ export class ReferenceLedger {
   }
 
   private createAccount(event: AccountInput): string {
-    if ((event.flags & ~7) !== 0) return 'reserved_flag';
+    if ((event.flags & ~15) !== 0) return 'reserved_flag';
     if (event.id === ZERO_ID) return 'id_must_not_be_zero';
     if (event.id === MAX_ID) return 'id_must_not_be_int_max';
     const existing = this.state.accounts.get(event.id)?.input;

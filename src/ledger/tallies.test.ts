@@ -7,6 +7,7 @@ import { currentPeriod, nextTallyConfig, parseTallyConfig, tallyConfigDocument, 
 
 const A = '0195a000-0000-7000-8000-00000000000a' as AccountId;
 const B = '0195a000-0000-7000-8000-00000000000b' as AccountId;
+const C = '0195a000-0000-7000-8000-00000000000c' as AccountId;
 
 function stored(overrides: Partial<StoredTransfer>): StoredTransfer {
   return {
@@ -16,7 +17,7 @@ function stored(overrides: Partial<StoredTransfer>): StoredTransfer {
 }
 
 describe('pair tallies', () => {
-  it('sum posted amounts per ledger, code and pair; pending transfers, voids and other codes add nothing', () => {
+  it('sum posted amounts per ledger, code and pair; pending transfers, voids, other codes and untallied accounts add nothing', () => {
     const tallies = tallyTransfers(
       [
         stored({ amount: 10n }),
@@ -28,9 +29,12 @@ describe('pair tallies', () => {
         stored({ amount: 100n, flags: TransferFlags.voidPending }),
         stored({ amount: 9n, code: 2 }),
         stored({ amount: 11n, ledger: 643 }),
+        stored({ amount: 13n, creditAccountId: C }),
+        stored({ amount: 17n, debitAccountId: C, creditAccountId: A }),
       ],
       new Set([1, 4]),
       (ledger) => (ledger === 356 ? 3 : undefined),
+      (account) => account !== C,
     );
     assert.deepEqual(
       tallies.map((tally) => [tally.ledger, tally.period, tally.code, tally.debitAccountId === A ? 'A→B' : 'B→A', tally.amount, tally.count]),

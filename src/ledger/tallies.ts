@@ -1,10 +1,12 @@
 import { TransferFlags } from './flags.js';
+import type { AccountId } from './ids.js';
 import type { StoredTransfer } from './model.js';
 
 /**
  * Pair tallies: running totals of posted amounts per (ledger, period, code, debit account, credit
- * account), kept by the ledger in the same transaction as the transfers they count, for the codes
- * the database is configured to tally (the hub tallies the codes it nets). A million transfers
+ * account), kept by the ledger in the same transaction as the transfers they count, for transfers
+ * between two accounts with the `tallied` flag whose code the database is configured to tally (the
+ * hub opens its participants' accounts tallied and tallies the codes it nets). A million transfers
  * among a hundred banks fall into a few thousand pairs, so summing a period later reads those few
  * thousand rows instead of a million.
  *
@@ -17,8 +19,8 @@ import type { StoredTransfer } from './model.js';
  *
  * What counts: the amount a transfer posts. A pending transfer posts nothing (yet); posting it
  * counts the amount posted, under the post's timestamp; a void counts nothing. This is the same
- * set of transfers as "code in the tallied codes and neither the pending nor the void_pending flag"
- * over a range of timestamps, which is how a period can be checked against the transfers.
+ * set of transfers as "code in the tallied codes, both accounts tallied, and neither the pending nor
+ * the void_pending flag" over a range of timestamps, which is how a period is checked against them.
  *
  * The configuration and each ledger's current period are documents (`records`), so every process
  * writing to the database reads the same ones inside its write transaction.
@@ -103,10 +105,16 @@ export function currentPeriod(ledger: number, config: TallyConfig, stored: Reado
  * the transfers that post an amount and whose code is tallied. `periodOf` gives each ledger's
  * current period (undefined: the ledger is not tallied).
  */
-export function tallyTransfers(transfers: readonly StoredTransfer[], codes: ReadonlySet<number>, periodOf: (ledger: number) => number | undefined): PairTally[] {
+export function tallyTransfers(
+  transfers: readonly StoredTransfer[],
+  codes: ReadonlySet<number>,
+  periodOf: (ledger: number) => number | undefined,
+  isTallied: (account: AccountId) => boolean,
+): PairTally[] {
   const byPair = new Map<string, { ledger: number; period: number; code: number; debitAccountId: string; creditAccountId: string; amount: bigint; count: number }>();
   for (const transfer of transfers) {
     if (!codes.has(transfer.code) || (transfer.flags & (TransferFlags.pending | TransferFlags.voidPending)) !== 0) continue;
+    if (!isTallied(transfer.debitAccountId) || !isTallied(transfer.creditAccountId)) continue;
     const period = periodOf(transfer.ledger);
     if (period === undefined) continue;
     const key = `${transfer.ledger} ${transfer.code} ${transfer.debitAccountId} ${transfer.creditAccountId}`;

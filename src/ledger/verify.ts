@@ -87,7 +87,7 @@ export async function verifyLedger(store: LedgerStore, onProgress?: (entriesRead
   await compareBalances(balances, (after, limit) => store.accountsAfter(after, limit), 'current', report);
   await comparePendingStatuses(store, pending, report);
   const ledgers = totalsPerLedger(balances, report);
-  await compareTallies(store, ledgers.map((totals) => totals.ledger), previous?.lastTimestamp ?? 0n, report);
+  await compareTallies(store, ledgers.map((totals) => totals.ledger), previous?.lastTimestamp ?? 0n, balances, report);
   return { ok: problems.length === 0, journalEntries: seen.entries, accounts: seen.accounts, transfers: seen.transfers, ledgers, problems };
 }
 
@@ -96,17 +96,25 @@ export async function verifyLedger(store: LedgerStore, onProgress?: (entriesRead
  * amounts of the tallied codes since the period began, summed per pair. Ended periods belong to
  * closed settlement windows; netting checks that their tallies cover them.
  */
-async function compareTallies(store: LedgerStore, ledgers: readonly number[], lastTimestamp: bigint, report: (problem: string) => void): Promise<void> {
+async function compareTallies(
+  store: LedgerStore,
+  ledgers: readonly number[],
+  lastTimestamp: bigint,
+  accounts: ReadonlyMap<AccountId, Replayed>,
+  report: (problem: string) => void,
+): Promise<void> {
+  const tallied = (id: string): boolean => ((accounts.get(id as AccountId)?.flags ?? 0) & AccountFlags.tallied) !== 0;
   const found = await store.getRecords(TALLY_COLLECTION, [TALLY_CONFIG_KEY, ...ledgers.map(tallyLedgerKey)]);
   const config = parseTallyConfig(found.get(TALLY_CONFIG_KEY)?.value);
   if (config === undefined) return;
   const rows = (totals: readonly PairTotal[]): string[] => totals.map((total) => `${total.debitAccountId} → ${total.creditAccountId}: ${total.amount} in ${total.count}`).sort();
   for (const ledger of ledgers) {
     const period = currentPeriod(ledger, config, found.get(tallyLedgerKey(ledger))?.value);
-    const tallied = new Set(rows(await store.tallies({ parts: [{ ledger, period: period.period }], codes: config.codes })));
-    const summed = new Set(rows(await store.pairTotals({ parts: [{ ledger, firstTimestamp: period.since + 1n, lastTimestamp }], codes: config.codes, excludeFlags: TransferFlags.pending | TransferFlags.voidPending })));
-    const missing = [...summed].filter((row) => !tallied.has(row));
-    const extra = [...tallied].filter((row) => !summed.has(row));
+    const kept = new Set(rows(await store.tallies({ parts: [{ ledger, period: period.period }], codes: config.codes })));
+    const pairs = await store.pairTotals({ parts: [{ ledger, firstTimestamp: period.since + 1n, lastTimestamp }], codes: config.codes, excludeFlags: TransferFlags.pending | TransferFlags.voidPending });
+    const summed = new Set(rows(pairs.filter((pair) => tallied(pair.debitAccountId) && tallied(pair.creditAccountId))));
+    const missing = [...summed].filter((row) => !kept.has(row));
+    const extra = [...kept].filter((row) => !summed.has(row));
     if (missing.length > 0 || extra.length > 0) {
       report(`ledger ${ledger}: pair tallies of period ${period.period} differ from its transfers (tallied ${extra.slice(0, 3).join('; ') || 'none'}; transfers say ${missing.slice(0, 3).join('; ') || 'none'})`);
     }

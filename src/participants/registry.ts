@@ -1,4 +1,5 @@
 import { currencyByCode } from '../ledger/currency.js';
+import { AccountFlags } from '../ledger/flags.js';
 import type { AccountId } from '../ledger/ids.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import type { AccountInput } from '../ledger/model.js';
@@ -197,7 +198,8 @@ export class ParticipantRegistry {
       id: account.id,
       ledger: currencyByCode(account.currency)?.ledger ?? 0,
       code: accountCode(account.role),
-      flags: ACCOUNT_ROLES[account.role].flags,
+      // Tallied: netting reads the pair tallies of payments between participants' accounts.
+      flags: ACCOUNT_ROLES[account.role].flags | AccountFlags.tallied,
       owner: record.id,
       reference: `${record.id} ${ACCOUNT_ROLES[account.role].description}${account.heldAt === undefined ? '' : ` at ${account.heldAt}`}`.slice(0, 64),
       userData64: 0n,

@@ -1,5 +1,6 @@
 import { currencyByCode } from '../ledger/currency.js';
-import { TransferFlags } from '../ledger/flags.js';
+import { AccountFlags, TransferFlags } from '../ledger/flags.js';
+import { BATCH_MAX } from '../ledger/model.js';
 import { newTransferId, type AccountId } from '../ledger/ids.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../hub/actor.js';
@@ -60,10 +61,18 @@ export class WindowService {
 
   /**
    * Makes the ledger tally the netted codes per account pair (a no-op once it does), so that
-   * netting a window reads its period's tallies instead of scanning its transfers.
+   * netting a window reads its period's tallies instead of scanning its transfers. Tallies hold only
+   * transfers between tallied accounts, so a database whose participant accounts were opened before
+   * the hub opened them tallied keeps netting by scanning (returns false): tallies would miss them.
    */
-  async prepare(): Promise<void> {
+  async prepare(): Promise<boolean> {
+    const ids = (await this.registry.all()).flatMap((participant) => participant.accounts.map((account) => account.id));
+    for (let start = 0; start < ids.length; start += BATCH_MAX) {
+      const accounts = await this.ledger.lookupAccounts(ids.slice(start, start + BATCH_MAX));
+      if (accounts.some((account) => (account.flags & AccountFlags.tallied) === 0)) return false;
+    }
     await this.ledger.configureTallies([...NETTED_CODES]);
+    return true;
   }
 
   /** The open window of a currency (window 1 until the first close). */

@@ -30,6 +30,7 @@ interface CreateOptions {
   readonly id?: string;
   readonly debitsMustNotExceedCredits?: boolean;
   readonly creditsMustNotExceedDebits?: boolean;
+  readonly tallied?: boolean;
   readonly reference?: string;
   readonly json?: boolean;
   readonly db?: string;
@@ -46,6 +47,7 @@ function registerCreate(account: Command, context: CliContext): void {
       .option('--id <uuid>', 'the account id (default: a new time-ordered UUIDv7); re-running with the same id and content is harmless')
       .addOption(new Option('--debits-must-not-exceed-credits', 'refuse debits beyond the posted credits (a funded account)').conflicts('creditsMustNotExceedDebits'))
       .option('--credits-must-not-exceed-debits', 'refuse credits beyond the posted debits')
+      .option('--tallied', 'add its transfers with other tallied accounts to the pair tallies netting reads')
       .option('--reference <text>', 'free reference text, at most 64 characters')
       .option('--json', 'print the result as JSON'),
   ).action(commandAction(context, async (options: CreateOptions) => {
@@ -60,6 +62,7 @@ export function accountInputFrom(options: CreateOptions): AccountInput {
   let flags: number = AccountFlags.none;
   if (options.debitsMustNotExceedCredits === true) flags |= AccountFlags.debitsMustNotExceedCredits;
   if (options.creditsMustNotExceedDebits === true) flags |= AccountFlags.creditsMustNotExceedDebits;
+  if (options.tallied === true) flags |= AccountFlags.tallied;
   return {
     id: options.id === undefined ? newAccountId() : parseAccountIdOption('--id', options.id),
     ledger: currency.ledger,

@@ -19,8 +19,9 @@ describe('vostro verify', () => {
   let sbi = '';
   before(async () => {
     await vostroOk(['init', '--db', db]);
-    sbi = await createAccount(db, 'sbi', 'INR');
-    const sberbank = await createAccount(db, 'sberbank', 'INR');
+    // Tallied (as the hub opens participant accounts): init made the database tally code 1.
+    sbi = await createAccount(db, 'sbi', 'INR', ['--tallied']);
+    const sberbank = await createAccount(db, 'sberbank', 'INR', ['--tallied']);
     const vtb = await createAccount(db, 'vtb', 'RUB');
     const hub = await createAccount(db, 'hub', 'RUB');
     await vostroOk(['transfer', '--db', db, '--debit', sbi, '--credit', sberbank, '--amount', '10.10']);
@@ -76,7 +77,7 @@ describe('vostro verify', () => {
   });
 
   it('names a pair tally that no longer matches the transfers it counts', async () => {
-    // init made the database tally the netted codes: the rupee payment of code 1 is in period 0.
+    // The rupee payment of code 1 between two tallied accounts is in period 0.
     const intruder = new Database(db);
     try {
       assert.deepEqual(intruder.prepare('SELECT amount, count FROM pair_tallies WHERE ledger = 356').all(), [{ amount: 1010, count: 1 }]);

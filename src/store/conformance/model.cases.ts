@@ -22,7 +22,7 @@ const accountArbitrary: fc.Arbitrary<AccountInput> = fc.record({
   id: fc.constantFrom(...ACCOUNT_IDS),
   ledger: fc.constantFrom(INR, INR, RUB, 0, 999),
   code: fc.constantFrom(1, 1, 2, 0),
-  flags: fc.constantFrom(0, 0, 0, 1, 2, 4, 6, 3, 32),
+  flags: fc.constantFrom(0, 0, 0, 1, 2, 4, 6, 3, 8, 10, 32),
   owner: fc.constantFrom('sbi', 'vtb'),
   reference: fc.constant(''),
   userData64: fc.constant(0n),
