@@ -20,7 +20,8 @@ await postgresTests('settlement on postgres', (schemas) => {
       await hub.payments.pay({ id: newTransferId(), payer: account('bob', 'INR'), payee: account('sbi', 'INR'), amount: 200_00n, reference: 'pg' }, cli);
       await hub.windows.close('INR', cli, 'INR-1');
       assert.equal((await hub.caps.status('sbi', 'INR')).headroomMinor, 1_000_00n);
-      const { netting } = await hub.windows.net('INR-1');
+      const { window, netting } = await hub.windows.net('INR-1');
+      assert.ok(window.tally !== undefined, 'netted from the pair tallies');
       assert.deepEqual(netting?.positions.map((position) => [position.participant, position.netMinor]), [['bob', 500_00n], ['sbi', -500_00n]]);
       const settled = await hub.windows.settle('INR-1', cli);
       assert.equal(settled.window.status, 'settled');
