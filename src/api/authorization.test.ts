@@ -90,6 +90,7 @@ const TABLE: Readonly<Record<string, Case>> = {
   'GET /v1/windows': { expect: STAFF_READ, request: get('/v1/windows?currency=INR') },
   'POST /v1/windows/close': { expect: operatorWrite(200), request: () => post('/v1/windows/close', { currency: 'RUB' }) },
   'GET /v1/windows/:id/positions': { expect: STAFF_READ, request: async (f) => get(`/v1/windows/${await f.closedWindow()}/positions`)() },
+  'GET /v1/participants/:id/windows/:window/position': { expect: OWN_READ, request: async (f) => get(`/v1/participants/sbi/windows/${await f.closedWindow()}/position`)(), notFound: 'participant_not_found' },
   'POST /v1/windows/:id/settle': { expect: operatorWrite(200), request: async (f) => post(`/v1/windows/${await f.closedWindow()}/settle`) },
   'PUT /v1/fx/rates': { expect: operatorWrite(200), request: () => ({ method: 'PUT', url: '/v1/fx/rates', payload: { source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-21' } }) },
   'POST /v1/fx/rates/import': { expect: operatorWrite(200), request: () => post('/v1/fx/rates/import', { csv: 'date,source,target,rate\n2026-11-19,INR,RUB,1.0701\n' }) },
@@ -158,6 +159,7 @@ describe('authorisation matrix: every route × every kind of caller', () => {
       [`/v1/accounts/${fixture.foreignAccount}/balance`, `/v1/accounts/${missingAccount}/balance`],
       [`/v1/transfers/${fixture.foreignTransfer}`, `/v1/transfers/${newTransferId()}`],
       ['/v1/participants/vtb', '/v1/participants/nobody'],
+      ['/v1/participants/vtb/windows/INR-1/position', '/v1/participants/nobody/windows/INR-1/position'],
     ];
     const strip = (body: Record<string, unknown>, id: string) => JSON.stringify({ ...body, requestId: undefined, instance: undefined }).replaceAll(id, '<id>');
     for (const [foreign, missing] of pairs) {

@@ -55,7 +55,8 @@ export const Window = Type.Object({
   settledAtIso: Type.Optional(Type.String()),
   settlementTransfers: Type.Optional(Type.Array(Type.String())),
 }, strict);
-export const WindowParams = Type.Object({ id: Type.String({ pattern: '^[A-Z]{3}-[1-9][0-9]{0,9}$', description: 'a window id such as INR-3' }) }, strict);
+const WindowId = Type.String({ pattern: '^[A-Z]{3}-[1-9][0-9]{0,9}$', description: 'a window id such as INR-3' });
+export const WindowParams = Type.Object({ id: WindowId }, strict);
 export type WindowParams = Static<typeof WindowParams>;
 export const CurrencyParams = Type.Object({ currency: CurrencyCode }, strict);
 export type CurrencyParams = Static<typeof CurrencyParams>;
@@ -78,6 +79,26 @@ export const Positions = Type.Object({
   instructions: Type.Array(Instruction),
   bilateralInstructions: Type.Array(BilateralInstruction),
 }, strict);
+
+export const ParticipantWindowParams = Type.Object({ id: ParticipantId, window: WindowId }, strict);
+export type ParticipantWindowParams = Static<typeof ParticipantWindowParams>;
+const BilateralPosition = Type.Object({
+  counterparty: Type.String(),
+  net: Type.Unsafe<string>({ ...SignedAmount, description: 'from this participant’s side: what the counterparty paid it less what it paid the counterparty' }),
+}, strict);
+/**
+ * One participant's share of a closed window: its entries of the staff view's positions and
+ * instructions (the same objects), and its bilateral nets. A participant with no interbank
+ * payment in the window has a position of zeros, no instruction and no bilateral rows.
+ */
+export const ParticipantPosition = Type.Object({
+  window: Window,
+  participant: Type.String(),
+  currency: Type.String(),
+  position: Position,
+  instruction: Type.Union([Instruction, Type.Null()], { description: 'its settlement instruction through the hub; null when its net is zero' }),
+  bilateral: Type.Array(BilateralPosition, { description: 'one per counterparty it paid or was paid by in the window, in counterparty id order; the nets add up to position.net' }),
+}, { ...strict, description: 'position: debits, what it paid other participants; credits, what they paid it; net = credits − debits' });
 
 export const RateSet = Type.Object({
   source: CurrencyCode,

@@ -5,14 +5,14 @@ import type { Actor } from '../../hub/actor.js';
 import { HubError } from '../../hub/errors.js';
 import type { QuoteRecord } from '../../fx/service.js';
 import type { CapStatus } from '../../settlement/caps.js';
-import type { CurrencyNetting } from '../../settlement/netting.js';
+import type { BilateralPosition, CurrencyNetting, NetPosition, SettlementInstruction } from '../../settlement/netting.js';
 import type { WindowRecord } from '../../settlement/windows.js';
-import { actorOf } from '../access.js';
+import { actorOf, participantNotFound } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { amountMinor } from '../from-json.js';
 import { commonErrors, problemResponse } from '../schemas.js';
 import {
-  CapParams, CapSet, CapStatus as CapStatusSchema, CurrencyParams, FundingCreate, PairParams, Payment, PaymentCreate, Positions, Quote, QuoteCreate, QuoteExecute, QuoteParams,
+  CapParams, CapSet, CapStatus as CapStatusSchema, CurrencyParams, FundingCreate, PairParams, ParticipantPosition, ParticipantWindowParams, Payment, PaymentCreate, Positions, Quote, QuoteCreate, QuoteExecute, QuoteParams,
   Rate, RateImport, RateSet, Spread, SpreadSet, WindowClose, WindowClosed, WindowList, WindowParams,
 } from '../settlement-schemas.js';
 
@@ -23,8 +23,8 @@ const STAFF = ['operator', 'auditor'] as const;
  * Clearing, settlement and FX over HTTP: payments (interbank ones bounded by net debit caps),
  * caps, settlement windows and their net positions, reference rates, providers' spreads, quotes and
  * their execution as payment versus payment. Participant keys pay from, and quote for, their own
- * accounts (or their customers' and the vostro accounts they keep); positions and windows are the
- * operator's and auditor's.
+ * accounts (or their customers' and the vostro accounts they keep), and read their own position in
+ * a closed window; every participant's positions and the windows are the operator's and auditor's.
  */
 export function settlementRoutes(context: ApiContext): FastifyPluginAsync {
   const hub = context.hub;
@@ -104,6 +104,17 @@ export function settlementRoutes(context: ApiContext): FastifyPluginAsync {
     }, async (request) => {
       const { window, netting } = await hub.windows.net(request.params.id);
       return positionsJson(window, netting);
+    });
+
+    app.get<{ Params: ParticipantWindowParams }>('/participants/:id/windows/:window/position', {
+      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'participant' } },
+      schema: { tags: ['settlement'], summary: 'A participant’s net position, settlement instruction and bilateral nets in a closed window', params: ParticipantWindowParams, response: { 200: ParticipantPosition, ...refused, ...commonErrors } },
+    }, async (request) => {
+      const { id, window: windowId } = request.params;
+      // A participant key reaches only its own id (the scope check); staff may name anyone who exists.
+      if ((await hub.participants.find(id)) === undefined) throw participantNotFound(id);
+      const { window, netting } = await hub.windows.net(windowId);
+      return participantPositionJson(window, netting, id);
     });
 
     app.post<{ Params: WindowParams }>('/windows/:id/settle', {
@@ -219,9 +230,24 @@ function windowJson(window: WindowRecord) {
   return { ...shown, ...(window.settlementTransfers === undefined ? {} : { settlementTransfers: [...window.settlementTransfers] }) };
 }
 
-function positionsJson(window: WindowRecord, netting: CurrencyNetting | undefined) {
+/** Formats minor units of the window's currency as a decimal string. */
+type AmountText = (minor: bigint) => string;
+
+function amountsOf(window: WindowRecord): AmountText {
   const currency = currencyOf(window.currency);
-  const amount = (minor: bigint): string => formatAmount(minor, currency);
+  return (minor) => formatAmount(minor, currency);
+}
+
+function positionJson(position: NetPosition, amount: AmountText) {
+  return { participant: position.participant, debits: amount(position.debitsMinor), credits: amount(position.creditsMinor), net: amount(position.netMinor) };
+}
+
+function instructionJson(instruction: SettlementInstruction, amount: AmountText) {
+  return { kind: instruction.kind, participant: instruction.participant, amount: amount(instruction.amountMinor) };
+}
+
+function positionsJson(window: WindowRecord, netting: CurrencyNetting | undefined) {
+  const amount = amountsOf(window);
   return {
     window: windowJson(window),
     currency: window.currency,
@@ -229,10 +255,36 @@ function positionsJson(window: WindowRecord, netting: CurrencyNetting | undefine
     gross: amount(netting?.grossMinor ?? 0n),
     moved: amount(netting?.movedMinor ?? 0n),
     efficiency: netting?.efficiency?.text ?? null,
-    positions: (netting?.positions ?? []).map((position) => ({ participant: position.participant, debits: amount(position.debitsMinor), credits: amount(position.creditsMinor), net: amount(position.netMinor) })),
-    instructions: (netting?.instructions ?? []).map((instruction) => ({ kind: instruction.kind, participant: instruction.participant, amount: amount(instruction.amountMinor) })),
+    positions: (netting?.positions ?? []).map((position) => positionJson(position, amount)),
+    instructions: (netting?.instructions ?? []).map((instruction) => instructionJson(instruction, amount)),
     bilateralInstructions: (netting?.bilateralInstructions ?? []).map((instruction) => ({ payer: instruction.payer, payee: instruction.payee, amount: amount(instruction.amountMinor) })),
   };
+}
+
+/**
+ * One participant's share of a window's netting: its entries of `positionsJson`'s positions and
+ * instructions, and its bilateral nets seen from its side. One that had no interbank payment in the
+ * window has a position of zeros, no instruction and no bilateral rows.
+ */
+function participantPositionJson(window: WindowRecord, netting: CurrencyNetting | undefined, participant: string) {
+  const amount = amountsOf(window);
+  const position = netting?.positions.find((entry) => entry.participant === participant) ?? { participant, debitsMinor: 0n, creditsMinor: 0n, netMinor: 0n };
+  const instruction = netting?.instructions.find((entry) => entry.participant === participant);
+  return {
+    window: windowJson(window),
+    participant,
+    currency: window.currency,
+    position: positionJson(position, amount),
+    instruction: instruction === undefined ? null : instructionJson(instruction, amount),
+    bilateral: (netting?.bilateral ?? []).flatMap((pair) => counterpartyNet(pair, participant, amount)),
+  };
+}
+
+/** The participant's row of a bilateral position (none when the pair is not its): net from its own side. */
+function counterpartyNet(pair: BilateralPosition, participant: string, amount: AmountText): { counterparty: string; net: string }[] {
+  if (pair.participantA === participant) return [{ counterparty: pair.participantB, net: amount(pair.netMinor) }];
+  if (pair.participantB === participant) return [{ counterparty: pair.participantA, net: amount(-pair.netMinor) }];
+  return [];
 }
 
 function quoteJson(quote: QuoteRecord) {
