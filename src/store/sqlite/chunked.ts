@@ -24,6 +24,12 @@ export class ChunkedStatement {
     }
   }
 
+  /** Runs one statement over `params`, which holds at most `rowsPerStatement` rows. */
+  runChunk(params: readonly unknown[]): void {
+    if (params.length > this.rowsPerStatement * this.columnsPerRow) throw new Error(`bug: ${params.length} parameters for one statement of ${this.rowsPerStatement} rows`);
+    this.statement(params.length / this.columnsPerRow).run(params);
+  }
+
   /** Like run, but collects the rows each chunk returns. */
   all<Row>(params: readonly unknown[]): Row[] {
     const perChunk = this.rowsPerStatement * this.columnsPerRow;

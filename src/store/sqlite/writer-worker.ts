@@ -12,6 +12,14 @@ import { ChunkedStatement, placeholders } from './chunked.js';
 import type { WriteFailure, WriteUnit, WriterOptions, WriterReply, WriterRequest } from './writer-protocol.js';
 
 const TRANSFER_COLUMNS = 15;
+/**
+ * Rows of one insert statement, reused for every statement: decoding a whole batch into one
+ * parameter array first (8,190 rows of 15 values, then a slice per statement) made this thread's
+ * heap grow by megabytes per batch, most of it promoted before it died.
+ */
+const TRANSFER_ROWS_PER_STATEMENT = 64;
+const transferParams: unknown[] = new Array(TRANSFER_ROWS_PER_STATEMENT * TRANSFER_COLUMNS).fill(null);
+
 const options = workerData as WriterOptions;
 const port = parentPort;
 if (port === null) throw new Error('writer-worker must run as a worker thread');
@@ -141,13 +149,33 @@ function apply(unit: WriteUnit): void {
 }
 
 function insertTransfers(encoded: Uint8Array, previous: BigInt64Array): void {
-  const params: unknown[] = [];
+  const params = transferParams;
   let index = 0;
+  let filled = 0;
   decodeTransfers(encoded, (id, debit, credit, pending, amount, ledger, code, flags, timeout, userData64, userData32, timestamp, reference) => {
-    params.push(timestamp, id, debit, credit, amount, pending === ZERO_ID ? null : pending, ledger, code, flags, timeout, reference, userData64, userData32, previous[index * 2], previous[index * 2 + 1]);
+    params[filled] = timestamp;
+    params[filled + 1] = id;
+    params[filled + 2] = debit;
+    params[filled + 3] = credit;
+    params[filled + 4] = amount;
+    params[filled + 5] = pending === ZERO_ID ? null : pending;
+    params[filled + 6] = ledger;
+    params[filled + 7] = code;
+    params[filled + 8] = flags;
+    params[filled + 9] = timeout;
+    params[filled + 10] = reference;
+    params[filled + 11] = userData64;
+    params[filled + 12] = userData32;
+    params[filled + 13] = previous[index * 2];
+    params[filled + 14] = previous[index * 2 + 1];
+    filled += TRANSFER_COLUMNS;
     index += 1;
+    if (filled === params.length) {
+      statements.insertTransfers.runChunk(params);
+      filled = 0;
+    }
   });
-  statements.insertTransfers.run(params);
+  if (filled > 0) statements.insertTransfers.runChunk(params.slice(0, filled));
 }
 
 function prepare(database: SqliteDatabase) {
@@ -155,8 +183,8 @@ function prepare(database: SqliteDatabase) {
   return {
     insertAccount: statement(`INSERT INTO accounts (timestamp, id, ledger, code, flags, owner, reference, user_data_64, user_data_32)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    // 64 rows a statement: a group of 64 single transfers is one statement, not two.
-    insertTransfers: new ChunkedStatement(database, 64, TRANSFER_COLUMNS, (rows) => `INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id,
+    // 64 rows a statement (TRANSFER_ROWS_PER_STATEMENT): a group of 64 single transfers is one statement, not two.
+    insertTransfers: new ChunkedStatement(database, TRANSFER_ROWS_PER_STATEMENT, TRANSFER_COLUMNS, (rows) => `INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id,
       amount, pending_id, ledger, code, flags, timeout, reference, user_data_64, user_data_32, debit_previous, credit_previous)
       VALUES ${placeholders(rows, TRANSFER_COLUMNS)}`),
     insertPending: new ChunkedStatement(database, 64, 3, (rows) => `INSERT INTO pending_transfers (timestamp, expires_at, status) VALUES ${placeholders(rows, 3)}`),
