@@ -21,6 +21,16 @@ describe('ids', () => {
     for (let index = 1; index < ids.length; index += 1) assert.ok((ids[index] as string) > (ids[index - 1] as string));
   });
 
+  it('fills the 62 random bits: every random digit takes every value, the variant digit 8 to b', () => {
+    const seen = Array.from({ length: 36 }, () => new Set<string>());
+    for (let count = 0; count < 2_000; count += 1) {
+      const id = uuidV7();
+      for (let index = 0; index < 36; index += 1) seen[index]?.add(id[index] as string);
+    }
+    assert.deepEqual([...(seen[19] as Set<string>)].sort(), ['8', '9', 'a', 'b']);
+    for (const index of [20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35]) assert.equal(seen[index]?.size, 16, `digit ${index}`);
+  });
+
   it('parses any UUID into the canonical lower-case form and refuses anything else', () => {
     assert.equal(parseAccountId('0190A5B2-7C3E-7D4F-8A1B-2C3D4E5F6A7B'), '0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b');
     for (const bad of ['', 'abc', '0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7', '0190a5b2x7c3e-7d4f-8a1b-2c3d4e5f6a7b', 12, null, undefined, '{0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b}']) {
