@@ -23,6 +23,20 @@ describe('journal encoding', () => {
     assert.deepEqual(decoded, transfers);
   });
 
+  it('encodes into memory the caller supplies, byte for byte as into its own, and hashes from it', () => {
+    const transfers = [sample(), sample({ reference: '' })];
+    const own = Buffer.from(encodeTransfers([...transfers]));
+    const supplied = new ArrayBuffer(64 * 1024);
+    new Uint8Array(supplied).fill(0xee); // left over from an earlier batch
+    const encoded = encodeTransfers(transfers, (bytes) => {
+      assert.ok(bytes >= own.length);
+      return supplied;
+    });
+    assert.equal(encoded.buffer, supplied);
+    assert.deepEqual(Buffer.from(encoded), own);
+    assert.deepEqual(hashTransfers(GENESIS_HASH, transfers), hashTransfers(GENESIS_HASH, [...transfers]));
+  });
+
   it('chains: any change to a record or to the previous hash changes the hash', () => {
     const transfers = [sample(), sample()];
     const hash = hashTransfers(GENESIS_HASH, transfers);

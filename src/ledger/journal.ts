@@ -47,14 +47,15 @@ const encodedTransfers = new WeakMap<readonly Transfer[], Buffer>();
 /**
  * The canonical binary form of a batch of transfers: what the journal hashes, and what the SQLite
  * store hands its writer thread (which decodes it with `decodeTransfers`). Remembered per array, so
- * hashing and storing the same batch encode it once.
+ * hashing and storing the same batch encode it once. `allocate`, when given, supplies the memory
+ * (at least the bytes asked for), so that a caller can reuse buffers.
  */
-export function encodeTransfers(transfers: readonly Transfer[]): Buffer {
+export function encodeTransfers(transfers: readonly Transfer[], allocate?: (bytes: number) => ArrayBuffer): Buffer {
   const remembered = encodedTransfers.get(transfers);
   if (remembered !== undefined) return remembered;
   let size = 1;
   for (const transfer of transfers) size += TRANSFER_FIXED_BYTES + Buffer.byteLength(transfer.reference);
-  const buffer = Buffer.allocUnsafe(size);
+  const buffer = allocate === undefined ? Buffer.allocUnsafe(size) : Buffer.from(allocate(size), 0, size);
   // DataView's big-endian setters are built into the engine; Buffer's bigint writers are not.
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   let offset = buffer.writeUInt8(2, 0);

@@ -110,7 +110,7 @@ export class SqliteStore implements LedgerStore {
   private async stage<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<{ result: T; committed: Promise<unknown> }> {
     if (this.mustReset) await this.reset();
     this.shrinkCacheIfClean();
-    const unit = new UnitBuilder(this.epoch);
+    const unit = new UnitBuilder(this.epoch, (bytes) => this.writer.takeBuffer(bytes));
     let result: T;
     try {
       result = await work(this.transactionFor(unit));
@@ -266,7 +266,7 @@ export class SqliteStore implements LedgerStore {
   }
 
   private stageTransfers(unit: UnitBuilder, transfers: readonly StoredTransfer[]): void {
-    const previous = new BigInt64Array(transfers.length * 2);
+    const previous = new BigInt64Array(this.writer.takeBuffer(transfers.length * 16), 0, transfers.length * 2);
     transfers.forEach((transfer, index) => {
       previous[index * 2] = this.lastTransferOf.get(transfer.debitAccountId) ?? 0n;
       previous[index * 2 + 1] = this.lastTransferOf.get(transfer.creditAccountId) ?? 0n;

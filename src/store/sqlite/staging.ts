@@ -73,7 +73,8 @@ export class UnitBuilder {
   private balancesSeq: bigint | undefined;
   private journal: WriteUnit['journal'];
 
-  constructor(readonly epoch: number) {}
+  /** @param allocate supplies the memory of the buffers the unit hands the writer thread (SqliteWriter.takeBuffer). */
+  constructor(readonly epoch: number, private readonly allocate?: (bytes: number) => ArrayBuffer) {}
 
   get empty(): boolean {
     return this.journal === undefined && this.balances === undefined && this.recordRows === undefined && this.auditRows === undefined && this.tallyRows === undefined;
@@ -112,8 +113,9 @@ export class UnitBuilder {
 
   /** `previousOf` gives, per transfer, the timestamps of the previous transfer of its two accounts. */
   addTransfers(transfers: readonly StoredTransfer[], previous: BigInt64Array): void {
-    // A copy: the encoding is remembered for hashing, and a transferred buffer is gone from this thread.
-    this.transfers = encodeTransfers(transfers).slice();
+    // Not a copy: the journal hash is computed from this same encoding before the unit goes to the
+    // writer thread, which takes the buffer (transferred) and hands it back when done with it.
+    this.transfers = encodeTransfers(transfers, this.allocate);
     this.previous = previous;
     this.records = transfers;
     for (const transfer of transfers) {

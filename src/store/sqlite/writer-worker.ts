@@ -56,15 +56,21 @@ port.on('message', (request: WriterRequest) => {
   }
 });
 
-function reply(message: WriterReply): void {
-  port?.postMessage(message);
+/**
+ * Replies for a unit and hands its buffers back (transferred, not copied): the main thread encodes
+ * later units into them, instead of allocating new ones that would live until this thread's next
+ * garbage collection.
+ */
+function reply(message: WriterReply, unit: WriteUnit): void {
+  const buffers = [unit.transfers?.buffer, unit.previous?.buffer].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer && buffer.byteLength > 0);
+  port?.postMessage(buffers.length === 0 ? message : { ...message, buffers }, buffers);
 }
 
 function drain(): void {
   scheduled = false;
   const units = queue.filter((unit) => {
     if (unit.epoch > failedEpoch) return true;
-    reply({ unitId: unit.unitId, ok: false, failure: 'reset', message: 'an earlier write of this epoch failed' });
+    reply({ unitId: unit.unitId, ok: false, failure: 'reset', message: 'an earlier write of this epoch failed' }, unit);
     return false;
   });
   queue = [];
@@ -94,15 +100,16 @@ function writeTogether(units: readonly WriteUnit[]): void {
     fail(units, current, duplicate ? 'duplicate_transfer_id' : 'failed', message);
     return;
   }
-  for (const unit of units) reply({ unitId: unit.unitId, ok: true });
-  restartWalWhenFull(units);
+  countWalBytes(units); // before the replies, which hand the units' buffers back
+  for (const unit of units) reply({ unitId: unit.unitId, ok: true }, unit);
+  restartWalWhenFull();
 }
 
 function fail(units: readonly WriteUnit[], culprit: WriteUnit | undefined, failure: WriteFailure, message: string): void {
   for (const unit of units) {
     failedEpoch = Math.max(failedEpoch, unit.epoch);
-    if (unit === culprit || culprit === undefined) reply({ unitId: unit.unitId, ok: false, failure, message });
-    else reply({ unitId: unit.unitId, ok: false, failure: 'reset', message: 'written in one transaction with a unit that failed' });
+    if (unit === culprit || culprit === undefined) reply({ unitId: unit.unitId, ok: false, failure, message }, unit);
+    else reply({ unitId: unit.unitId, ok: false, failure: 'reset', message: 'written in one transaction with a unit that failed' }, unit);
   }
 }
 
@@ -113,10 +120,13 @@ function fail(units: readonly WriteUnit[], culprit: WriteUnit | undefined, failu
  * background checkpointer has copied most frames already, so the restart is short. The bytes are
  * estimated from what the units carried: the file's size says nothing once it is being reused.
  */
-function restartWalWhenFull(units: readonly WriteUnit[]): void {
+function countWalBytes(units: readonly WriteUnit[]): void {
   for (const unit of units) {
     walBytesSinceRestart += PAGE_BYTES + 2 * (unit.transfers?.byteLength ?? 0) + 8 * (unit.balances?.length ?? 0) * 4 + 64 * ((unit.records?.length ?? 0) + (unit.audit?.length ?? 0)) + 16 * (unit.tallies?.length ?? 0);
   }
+}
+
+function restartWalWhenFull(): void {
   if (walBytesSinceRestart < options.walRestartBytes) return;
   walBytesSinceRestart = 0;
   db.pragma('wal_checkpoint(RESTART)');

@@ -17,6 +17,8 @@ export class SqliteWriter {
   private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private nextUnitId = 1;
   private crashed: Error | undefined;
+  /** Buffers the writer thread has handed back, smallest first; see takeBuffer. */
+  private readonly spareBuffers: ArrayBuffer[] = [];
 
   constructor(options: WriterOptions) {
     this.worker = startWorker(options);
@@ -45,6 +47,18 @@ export class SqliteWriter {
     });
   }
 
+  /**
+   * A buffer of at least `bytes` for a unit's encoded transfers or other typed arrays: one the
+   * writer thread has handed back, or a new one. A new buffer for every unit lived until the
+   * writer thread's next garbage collection, which at 25 batches a second let tens of megabytes of
+   * them pile up; with two units in flight, a few buffers now go round.
+   */
+  takeBuffer(bytes: number): ArrayBuffer {
+    const index = this.spareBuffers.findIndex((buffer) => buffer.byteLength >= bytes);
+    if (index >= 0) return this.spareBuffers.splice(index, 1)[0] as ArrayBuffer;
+    return new ArrayBuffer(Math.ceil(bytes / BUFFER_GRANULE_BYTES) * BUFFER_GRANULE_BYTES);
+  }
+
   async close(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     const request: WriterRequest = { type: 'close' };
@@ -56,8 +70,16 @@ export class SqliteWriter {
     const waiter = this.waiting.get(message.unitId);
     if (waiter === undefined) return;
     this.waiting.delete(message.unitId);
+    for (const buffer of message.buffers ?? []) this.keepSpare(buffer);
     if (message.ok) waiter.resolve();
     else waiter.reject(new WriteUnitError(message.failure, message.message));
+  }
+
+  private keepSpare(buffer: ArrayBuffer): void {
+    const index = this.spareBuffers.findIndex((spare) => spare.byteLength >= buffer.byteLength);
+    this.spareBuffers.splice(index < 0 ? this.spareBuffers.length : index, 0, buffer);
+    // Past the limit the smallest goes: a buffer that fits a big batch also fits a small one.
+    if (this.spareBuffers.length > SPARE_BUFFERS_MAX) this.spareBuffers.shift();
   }
 
   private failAll(error: Error): void {
@@ -66,6 +88,11 @@ export class SqliteWriter {
     this.waiting.clear();
   }
 }
+
+/** Spare buffers kept at most: two units in flight use two or three pairs. */
+const SPARE_BUFFERS_MAX = 8;
+/** Buffers are made in multiples of this, so that batches of nearly the same size share them. */
+const BUFFER_GRANULE_BYTES = 64 * 1024;
 
 /** Starts the worker from compiled JavaScript, or, when running from TypeScript sources, through tsx. */
 function startWorker(options: WriterOptions): Worker {
