@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import { limitHeapGrowth } from './heap-growth.js';
 import { runCli } from './program.js';
+
+limitHeapGrowth();
 
 // The only place that touches `process`: every command runs through `runCli` with this io.
 const code = await runCli(process.argv.slice(2), {
