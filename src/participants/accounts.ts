@@ -64,8 +64,22 @@ export interface ParticipantAccount {
   readonly heldAt?: string;
 }
 
+/**
+ * Derived ids are a SHA-256 each, and every payment and conversion names several accounts: the ids
+ * of accounts this process has named are remembered (a few per participant, bounded all the same).
+ */
+const knownAccountIds = new Map<string, AccountId>();
+const KNOWN_ACCOUNT_IDS_MAX = 100_000;
+
 export function participantAccountId(participant: string, currency: string, role: AccountRole, heldAt?: string): AccountId {
-  return derivedId(`vostro:account:${participant}:${currency}:${role}${heldAt === undefined ? '' : `@${heldAt}`}`) as AccountId;
+  const name = `vostro:account:${participant}:${currency}:${role}${heldAt === undefined ? '' : `@${heldAt}`}`;
+  let id = knownAccountIds.get(name);
+  if (id === undefined) {
+    if (knownAccountIds.size >= KNOWN_ACCOUNT_IDS_MAX) knownAccountIds.clear();
+    id = derivedId(name) as AccountId;
+    knownAccountIds.set(name, id);
+  }
+  return id;
 }
 
 export function accountCode(role: AccountRole): number {
