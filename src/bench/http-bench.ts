@@ -27,8 +27,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { newAccountId, uuidV7 } from '../ledger/ids.js';
+import { benchOptions, choiceOption, integerOption, parseBenchArgs } from './options.js';
 
 interface AutocannonRequest {
   method?: string;
@@ -46,8 +46,21 @@ interface AutocannonResult {
 type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const { values: options } = parseArgs({
-  options: {
+const USAGE = `
+usage: npm run bench:http -- [options]
+
+  --seconds <n>             length of each timed run, 1 to 60 (default 10)
+  --connections <n>         connections sending single transfers, 1 to 1,024 (default 64)
+  --batch-connections <n>   connections sending batches of 1,000, 1 to 64 (default 4)
+  --accounts <n>            accounts created first, 2 to 100,000 (default 10,000)
+  --scenario <name>         single, batch or all (default all)
+  --server <path>           another checkout's cli/main.ts or .js to run as the server
+  --profile <dir>           write the server's V8 CPU profiles to this folder
+  --json                    print the results as JSON
+  -h, --help                this text
+`;
+const options = benchOptions(USAGE, (argv) => {
+  const values = parseBenchArgs(argv, {
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     'batch-connections': { type: 'string', default: '4' },
@@ -56,15 +69,20 @@ const { values: options } = parseArgs({
     server: { type: 'string' },
     profile: { type: 'string' },
     json: { type: 'boolean', default: false },
-  },
+  });
+  return {
+    seconds: integerOption('seconds', values.seconds, 1, 60),
+    connections: integerOption('connections', values.connections, 1, 1024),
+    batchConnections: integerOption('batch-connections', values['batch-connections'], 1, 64),
+    accounts: integerOption('accounts', values.accounts, 2, 100_000),
+    scenario: choiceOption('scenario', values.scenario, ['all', 'single', 'batch']),
+    server: values.server,
+    profile: values.profile,
+    json: values.json,
+  };
 });
-const SECONDS = Math.min(Math.max(Number(options.seconds), 1), 60);
-const CONNECTIONS = Math.min(Math.max(Number(options.connections), 1), 1024);
-const BATCH_CONNECTIONS = Math.min(Math.max(Number(options['batch-connections']), 1), 64);
-const ACCOUNTS = Math.min(Math.max(Number(options.accounts), 2), 100_000);
+const { seconds: SECONDS, connections: CONNECTIONS, batchConnections: BATCH_CONNECTIONS, accounts: ACCOUNTS, scenario: SCENARIO } = options;
 const BATCH_SIZE = 1000;
-const SCENARIO = options.scenario ?? 'all';
-if (!['all', 'single', 'batch'].includes(SCENARIO)) throw new Error('--scenario must be all, single or batch');
 
 const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
 const cliMain = options.server === undefined ? fileURLToPath(new URL(`../cli/main.${extension}`, import.meta.url)) : resolve(options.server);

@@ -9,10 +9,10 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { parsePostgresUrl } from '../store/postgres/connection.js';
 import { urlWithSchema } from '../store/postgres/test-database.js';
+import { benchOptions, integerOption, parseBenchArgs, UsageError } from './options.js';
 import { runPostgresWorkload, type PostgresScenario, type PostgresWorkloadResult } from './postgres-workload.js';
 
 const TARGET_RATIO = 8;
@@ -25,8 +25,21 @@ interface PgbenchResult {
   readonly seconds: number;
 }
 
-const { values: options } = parseArgs({
-  options: {
+const USAGE = `
+usage: npm run bench:postgres -- [options]
+
+  --db <url>                 postgres:// URL of the server (default VOSTRO_DATABASE_URL or
+                             postgres://postgres@127.0.0.1:5432/postgres)
+  --accounts <n>             accounts created first, 2 to 1,000,000 (default 10,000)
+  --transfers <n>            transfers in batches of 8,190, 1 to 10,000,000 (default 491,400)
+  --single <n>               single transfers through group commit, 1 to 10,000,000 (default 100,000)
+  --pgbench-seconds <n>      length of the pgbench TPC-B run, 1 to 600 (default 20)
+  --no-pgbench               leave pgbench out
+  --json                     print the results as JSON
+  -h, --help                 this text
+`;
+const options = benchOptions(USAGE, (argv) => {
+  const values = parseBenchArgs(argv, {
     db: { type: 'string', default: process.env.VOSTRO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     accounts: { type: 'string', default: '10000' },
     transfers: { type: 'string', default: '491400' },
@@ -34,14 +47,28 @@ const { values: options } = parseArgs({
     'pgbench-seconds': { type: 'string', default: '20' },
     'no-pgbench': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
-  },
+  });
+  try {
+    parsePostgresUrl(values.db);
+  } catch (error) {
+    throw new UsageError(`--db: ${(error as Error).message}`);
+  }
+  return {
+    db: values.db,
+    accounts: integerOption('accounts', values.accounts, 2, 1_000_000),
+    transfers: integerOption('transfers', values.transfers, 1, 10_000_000),
+    single: integerOption('single', values.single, 1, 10_000_000),
+    pgbenchSeconds: integerOption('pgbench-seconds', values['pgbench-seconds'], 1, 600),
+    noPgbench: values['no-pgbench'],
+    json: values.json,
+  };
 });
 
 async function scenario(name: PostgresScenario, transfers: number): Promise<PostgresWorkloadResult> {
   const schema = `vostro_bench_${randomBytes(4).toString('hex')}`;
   process.stderr.write(`vostro ${name}: ${transfers.toLocaleString('en-US')} transfers in schema ${schema}...\n`);
   try {
-    return await runPostgresWorkload({ scenario: name, url: urlWithSchema(options.db, schema), accounts: Number(options.accounts), transfers });
+    return await runPostgresWorkload({ scenario: name, url: urlWithSchema(options.db, schema), accounts: options.accounts, transfers });
   } finally {
     await withAdmin(options.db, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
   }
@@ -121,7 +148,7 @@ async function hasPgbench(): Promise<boolean> {
   return run('pgbench', ['--version'], process.env).then(() => true, () => false);
 }
 
-const batched = await scenario('batch-8190', Number(options.transfers));
-const single = await scenario('group-commit-64', Number(options.single));
-const tpcb = !options['no-pgbench'] && (await hasPgbench()) ? await pgbench(Number(options['pgbench-seconds'])) : undefined;
+const batched = await scenario('batch-8190', options.transfers);
+const single = await scenario('group-commit-64', options.single);
+const tpcb = !options.noPgbench && (await hasPgbench()) ? await pgbench(options.pgbenchSeconds) : undefined;
 report(batched, single, tpcb);

@@ -15,7 +15,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CLI_ACTOR } from '../hub/actor.js';
 import { Hub } from '../hub/hub.js';
 import { currencyByCode } from '../ledger/currency.js';
@@ -25,9 +24,22 @@ import { BATCH_MAX, type TransferInput } from '../ledger/model.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { TransferCode } from '../settlement/codes.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { benchOptions, choiceOption, integerOption, parseBenchArgs } from './options.js';
 
-const { values: options } = parseArgs({
-  options: {
+const USAGE = `
+usage: npm run bench:settlement -- [options]
+
+  --scenario <name>    netting, pvp or all (default all)
+  --transfers <n>      payments in the netted window, 1,000 to 5,000,000 (default 1,000,000)
+  --banks <n>          banks in the netting scenario, 2 to 1,000 (default 100)
+  --quotes <n>         quotes made and executed in the pvp scenario, 100 to 200,000 (default 20,000)
+  --callers <n>        concurrent callers executing quotes, 1 to 1,024 (default 64)
+  --seconds <n>        time limit of the executions, 1 to 120 (default 20)
+  --json               print the results as JSON
+  -h, --help           this text
+`;
+const options = benchOptions(USAGE, (argv) => {
+  const values = parseBenchArgs(argv, {
     scenario: { type: 'string', default: 'all' },
     transfers: { type: 'string', default: '1000000' },
     banks: { type: 'string', default: '100' },
@@ -35,14 +47,18 @@ const { values: options } = parseArgs({
     callers: { type: 'string', default: '64' },
     seconds: { type: 'string', default: '20' },
     json: { type: 'boolean', default: false },
-  },
+  });
+  return {
+    scenario: choiceOption('scenario', values.scenario, ['netting', 'pvp', 'all']),
+    transfers: integerOption('transfers', values.transfers, 1000, 5_000_000),
+    banks: integerOption('banks', values.banks, 2, 1000),
+    quotes: integerOption('quotes', values.quotes, 100, 200_000),
+    callers: integerOption('callers', values.callers, 1, 1024),
+    seconds: integerOption('seconds', values.seconds, 1, 120),
+    json: values.json,
+  };
 });
-const bounded = (text: string | undefined, minimum: number, maximum: number): number => Math.min(Math.max(Number(text), minimum), maximum);
-const TRANSFERS = bounded(options.transfers, 1000, 5_000_000);
-const BANKS = bounded(options.banks, 2, 1000);
-const QUOTES = bounded(options.quotes, 100, 200_000);
-const CALLERS = bounded(options.callers, 1, 1024);
-const SECONDS = bounded(options.seconds, 1, 120);
+const { transfers: TRANSFERS, banks: BANKS, quotes: QUOTES, callers: CALLERS, seconds: SECONDS } = options;
 
 const results: Record<string, unknown>[] = [];
 const say = (text: string): void => {

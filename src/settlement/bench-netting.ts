@@ -11,6 +11,7 @@
 // (hash already cached: faster). Run node with --expose-gc to collect garbage before each timed run.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { benchOptions, UsageError } from '../bench/options.js';
 import { NettingAccumulator, type NettingItem, type NettingResult } from './netting.js';
 
 interface Options {
@@ -33,19 +34,19 @@ function parseOptions(argv: readonly string[]): Options {
       continue;
     }
     const value = argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (value === undefined) throw new UsageError(`${flag} needs a value`);
     if (flag === '--ids') {
-      if (value !== 'fresh' && value !== 'shared') throw new Error('--ids must be fresh or shared');
+      if (value !== 'fresh' && value !== 'shared') throw new UsageError('--ids must be fresh or shared');
       options.ids = value;
       continue;
     }
     const number = Number(value);
-    if (!Number.isSafeInteger(number) || number < 1) throw new Error(`${flag} must be a positive integer`);
+    if (!Number.isSafeInteger(number) || number < 1) throw new UsageError(`${flag} must be a positive integer`);
     if (flag === '--transfers') options.transfers = number;
     else if (flag === '--banks') options.banks = Math.max(2, number);
     else if (flag === '--reps') options.reps = number;
     else if (flag === '--seed') options.seed = number;
-    else throw new Error(`unknown option ${flag}`);
+    else throw new UsageError(`unknown option ${flag}`);
   }
   return options;
 }
@@ -90,7 +91,11 @@ function run(items: readonly NettingItem[]): { addMs: number; resultMs: number; 
   return { addMs: added - start, resultMs: end - added, totalMs: end - start, cpuMs: (used.user + used.system) / 1000, result };
 }
 
-const options = parseOptions(process.argv.slice(2));
+const USAGE = `
+usage: npm run bench:netting -- [--transfers 1000000] [--banks 100] [--reps 7] [--ids fresh|shared]
+                               [--seed 1] [--no-bilateral] [--json]
+`;
+const options = benchOptions(USAGE, parseOptions);
 const environment = `node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'})`;
 if (!options.json) console.log(`${environment}\ngenerating ${options.transfers.toLocaleString('en')} transfers among ${options.banks} banks (ids ${options.ids}) …`);
 /**
