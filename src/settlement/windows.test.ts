@@ -80,6 +80,13 @@ it('a database whose participant accounts are not tallied keeps tallies off and 
     assert.equal(netting.transferCount, 2);
     assert.deepEqual(Object.fromEntries(netting.positions.map((position) => [position.participant, position.netMinor])), { 'old-sbi': -180_00n, 'old-vtb': 180_00n });
     assert.equal(netting.grossMinor, 420_00n);
+    // A closed window's netting is computed once; later calls (each participant's position, the
+    // report, settling) get the same result, with the window record as it is now.
+    const settled = await hub.windows.settle('INR-1', CLI_ACTOR);
+    assert.equal(settled.netting, netting);
+    const again = await hub.windows.net('INR-1');
+    assert.equal(again.netting, netting);
+    assert.equal(again.window.status, 'settled');
     assert.deepEqual((await verifyLedger(store)).problems, []);
 
     // The flag check is what keeps tallies off: a newly opened bank's accounts are tallied.

@@ -56,7 +56,13 @@ export interface WindowNetting {
   readonly transfersScanned: number;
 }
 
+/** Closed windows whose netting a WindowService keeps in memory (the newest computed). */
+const NETTINGS_KEPT = 64;
+const nettingKey = (window: WindowRecord): string => `${window.id}@${window.closedAt ?? ''}`;
+
 export class WindowService {
+  private readonly nettings = new Map<string, Omit<WindowNetting, 'window'>>();
+
   constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {}
 
   /**
@@ -166,6 +172,22 @@ export class WindowService {
       if (windows.some((other) => other.currency === window.currency)) throw new HubError('invalid_field', `two windows of ${window.currency}: net them one at a time`, 'window');
       windows.push(window);
     }
+    // A closed window's transfers are frozen, and so is its netting: computed once per process.
+    const missing = windows.filter((window) => !this.nettings.has(nettingKey(window)));
+    if (missing.length > 0) {
+      for (const [key, computed] of await this.compute(missing)) {
+        this.nettings.set(key, computed);
+        if (this.nettings.size > NETTINGS_KEPT) this.nettings.delete(this.nettings.keys().next().value as string);
+      }
+    }
+    return windows.map((window) => {
+      const computed = this.nettings.get(nettingKey(window));
+      if (computed === undefined) throw new Error(`bug: no netting for ${window.id}`);
+      return { window, ...computed };
+    });
+  }
+
+  private async compute(windows: readonly WindowRecord[]): Promise<Map<string, Omit<WindowNetting, 'window'>>> {
     await this.registry.loadDirectory();
     const settlesWith = new Map<string, string>();
     const lookup = async (account: string): Promise<string | undefined> => {
@@ -184,12 +206,17 @@ export class WindowService {
       if (from !== undefined && to !== undefined) accumulator.addAggregate(from, to, pair.ledger, pair.amount, pair.count);
     }
     const result = accumulator.result();
-    return windows.map((window) => ({
-      window,
-      netting: result.currencies.find((entry) => entry.currency === window.currency),
-      transfersScanned: scanned.get(currencyByCode(window.currency)?.ledger ?? 0) ?? 0,
-    }));
+    return new Map(
+      windows.map((window) => [
+        nettingKey(window),
+        {
+          netting: result.currencies.find((entry) => entry.currency === window.currency),
+          transfersScanned: scanned.get(currencyByCode(window.currency)?.ledger ?? 0) ?? 0,
+        },
+      ]),
+    );
   }
+
 
   /**
    * The netted codes' totals per account pair of closed windows. A window whose ledger tally period
