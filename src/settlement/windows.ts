@@ -217,7 +217,6 @@ export class WindowService {
     );
   }
 
-
   /**
    * The netted codes' totals per account pair of closed windows. A window whose ledger tally period
    * covers exactly its transfers is read from the tallies (a few thousand rows); the others (closed
