@@ -1,6 +1,6 @@
 /**
  * Command-line options of the benchmark scripts (`npm run bench:settlement`, `bench:http`,
- * `bench:postgres`): `--help` prints the usage; an unknown option, a missing value, a number that is
+ * `bench:postgres`, `bench:netting`): `--help` prints the usage; an unknown option, a missing value, a number that is
  * not a whole number in range or a scenario that does not exist is refused with a message naming the
  * option, and the process exits with status 2 before anything runs.
  */

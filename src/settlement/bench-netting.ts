@@ -11,7 +11,7 @@
 // (hash already cached: faster). Run node with --expose-gc to collect garbage before each timed run.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { benchOptions, UsageError } from '../bench/options.js';
+import { benchOptions, choiceOption, integerOption, parseBenchArgs } from '../bench/options.js';
 import { NettingAccumulator, type NettingItem, type NettingResult } from './netting.js';
 
 interface Options {
@@ -25,30 +25,25 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { transfers: 1_000_000, banks: 100, reps: 7, ids: 'fresh', seed: 1, bilateral: true, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--json' || flag === '--no-bilateral') {
-      if (flag === '--json') options.json = true;
-      else options.bilateral = false;
-      continue;
-    }
-    const value = argv[++i];
-    if (value === undefined) throw new UsageError(`${flag} needs a value`);
-    if (flag === '--ids') {
-      if (value !== 'fresh' && value !== 'shared') throw new UsageError('--ids must be fresh or shared');
-      options.ids = value;
-      continue;
-    }
-    const number = Number(value);
-    if (!Number.isSafeInteger(number) || number < 1) throw new UsageError(`${flag} must be a positive integer`);
-    if (flag === '--transfers') options.transfers = number;
-    else if (flag === '--banks') options.banks = Math.max(2, number);
-    else if (flag === '--reps') options.reps = number;
-    else if (flag === '--seed') options.seed = number;
-    else throw new UsageError(`unknown option ${flag}`);
-  }
-  return options;
+  const values = parseBenchArgs(argv, {
+    transfers: { type: 'string', default: '1000000' },
+    banks: { type: 'string', default: '100' },
+    reps: { type: 'string', default: '7' },
+    ids: { type: 'string', default: 'fresh' },
+    seed: { type: 'string', default: '1' },
+    'no-bilateral': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  });
+  const positive = (name: string, text: string | undefined): number => integerOption(name, text, 1, Number.MAX_SAFE_INTEGER);
+  return {
+    transfers: positive('transfers', values.transfers),
+    banks: Math.max(2, positive('banks', values.banks)),
+    reps: positive('reps', values.reps),
+    ids: choiceOption('ids', values.ids, ['fresh', 'shared']),
+    seed: positive('seed', values.seed),
+    bilateral: !values['no-bilateral'],
+    json: values.json,
+  };
 }
 
 /** mulberry32: a small seeded PRNG, so every run nets the same window. */
