@@ -1,5 +1,6 @@
 import { TransferFlags } from './flags.js';
 import type { AuditEntry } from '../store/records.js';
+import { mayBeOneItemsFault } from '../store/store.js';
 import type { Ledger } from './ledger.js';
 import { BATCH_MAX, type StoredTransfer, type TransferInput } from './model.js';
 import type { CreateTransferResult } from './results.js';
@@ -156,6 +157,14 @@ export class GroupCommitter {
       });
       if (this.adaptive) this.adapt(group.length);
     } catch (error) {
+      // One caller's transfer that the store cannot write must not fail the others grouped with
+      // it: the group is halved and each half written on its own, down to the transfer at fault
+      // (a few more transactions, once). Errors that every transfer would meet end the group.
+      if (group.length > 1 && mayBeOneItemsFault(error)) {
+        const half = Math.ceil(group.length / 2);
+        await Promise.all([this.write(group.slice(0, half)), this.write(group.slice(half))]);
+        return;
+      }
       for (const waiting of group) waiting.reject(error);
     }
   }

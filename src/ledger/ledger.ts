@@ -1,4 +1,4 @@
-import { DuplicateTransferIdError, RetryableWriteError, type LedgerStore, type WriteTransaction } from '../store/store.js';
+import { DuplicateTransferIdError, EarlierBatchFailedError, RetryableWriteError, type LedgerStore, type WriteTransaction } from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
 import { AccountFlags } from './flags.js';
 import { createAccounts } from './create-accounts.js';
@@ -29,6 +29,12 @@ export type TransferBatchOutcome =
 const EXPIRY_BATCH_MAX = BATCH_MAX;
 /** How often a batch is run again after RetryableWriteError before the error is passed on. */
 const WRITE_ATTEMPTS_MAX = 5;
+/**
+ * Reruns of a batch because an earlier batch it was built on failed (EarlierBatchFailedError) do
+ * not count as attempts: they are another caller's failure, and one caller's refused batch must
+ * not use up the retries of everyone in flight behind it. This only bounds a bug's loop.
+ */
+const RERUNS_MAX = 1000;
 
 export interface LedgerOptions {
   readonly clock?: Clock;
@@ -97,7 +103,7 @@ export class Ledger {
       return outcome;
     };
     try {
-      return { ok: true, ...(await this.exclusive(run(false))) };
+      return { ok: true, ...(await this.exclusive(run(this.store.lookUpIdsFirst))) };
     } catch (error) {
       if (!(error instanceof DuplicateTransferIdError)) throw error;
       return { ok: true, ...(await this.exclusive(run(true))) };
@@ -114,7 +120,7 @@ export class Ledger {
     // As in createTransfers: ids are not looked up first; a stored id sends the whole transaction
     // back to run again with every id looked up (nothing of the first attempt was written).
     try {
-      return await this.transactOnce(work, false);
+      return await this.transactOnce(work, this.store.lookUpIdsFirst);
     } catch (error) {
       if (!(error instanceof DuplicateTransferIdError)) throw error;
       return this.transactOnce(work, true);
@@ -205,11 +211,14 @@ export class Ledger {
    * call order (and may commit one while the next runs); a batch it could not write is run again.
    */
   private async exclusive<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
+    let attempts = 0;
+    for (let runs = 1; ; runs += 1) {
       try {
         return await this.store.write(work);
       } catch (error) {
-        if (!(error instanceof RetryableWriteError) || attempt >= WRITE_ATTEMPTS_MAX) throw error;
+        if (!(error instanceof RetryableWriteError)) throw error;
+        if (!(error instanceof EarlierBatchFailedError)) attempts += 1;
+        if (attempts >= WRITE_ATTEMPTS_MAX || runs >= RERUNS_MAX) throw error;
       }
     }
   }

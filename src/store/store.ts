@@ -12,6 +12,15 @@ import type { AuditQuery, AuditEntry, RecordPut, RecordQuery, StoredAuditEntry, 
  */
 export interface LedgerStore {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Whether the Ledger must look up every transfer id of a batch before staging it (true), or may
+   * leave a stored id for the insert to find (false: the batch is then rolled back and run again
+   * with lookups). A store where a failed write fails only its own batch (PostgreSQL: one
+   * transaction per batch) can afford the optimistic path; one where later batches were already
+   * built on it (SQLite's pipeline: the rules of the next batch run against the effects of the
+   * last) cannot, or one client's duplicate id would send every other client's batch back.
+   */
+  readonly lookUpIdsFirst: boolean;
   /** A short description for logs and `vostro` output, e.g. the file path. Never contains a password. */
   readonly description: string;
   /**
@@ -146,6 +155,27 @@ export class DuplicateTransferIdError extends Error {
 
 /** The batch was not written (a conflict with another writer, or an earlier batch it built on failed); run it again. */
 export class RetryableWriteError extends Error {}
+
+/**
+ * The batch was not written because a batch staged before it, which it was built on, failed; it
+ * was nothing this batch did. Running it again starts from what is committed.
+ */
+export class EarlierBatchFailedError extends RetryableWriteError {}
+
+/**
+ * The database could not be reached or answered for reasons that have nothing to do with what the
+ * batch holds (a lost connection, a server going away). Callers answer "try again later".
+ */
+export class StoreUnavailableError extends Error {}
+
+/**
+ * Whether a failed write may be the fault of something one of its items holds, so that running
+ * the items of a group on their own would let the others through. Conflicts and an unreachable
+ * database are not: every item would fail the same way.
+ */
+export function mayBeOneItemsFault(error: unknown): boolean {
+  return !(error instanceof RetryableWriteError || error instanceof StoreUnavailableError);
+}
 
 /** Thrown when a database's schema is newer than this code knows: never migrate downwards. */
 export class SchemaTooNewError extends Error {

@@ -1,3 +1,5 @@
+import pg from 'pg';
+import { contentionCases, POISON } from '../conformance/contention.cases.js';
 import { crashCases } from '../conformance/crash.cases.js';
 import type { StoreFactory } from '../conformance/fixtures.js';
 import { modelCases } from '../conformance/model.cases.js';
@@ -5,7 +7,7 @@ import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import { tallyCases } from '../conformance/tallies.cases.js';
 import { PostgresStore } from './postgres-store.js';
-import { postgresTests } from './test-database.js';
+import { postgresTests, testDatabaseUrl } from './test-database.js';
 
 /** The conformance suite on a real PostgreSQL server, each store in a schema of its own. */
 await postgresTests('postgres conformance', (schemas) => {
@@ -17,6 +19,17 @@ await postgresTests('postgres conformance', (schemas) => {
   modelCases(postgresFactory);
   recordCases(postgresFactory);
   tallyCases(postgresFactory, 10);
+  contentionCases(postgresFactory, async (store) => {
+    const schema = (store as PostgresStore).schema;
+    const client = new pg.Client({ connectionString: testDatabaseUrl(process.env) });
+    await client.connect();
+    try {
+      await client.query(`CREATE FUNCTION "${schema}".poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned reference'; END $$`);
+      await client.query(`CREATE TRIGGER poison BEFORE INSERT ON "${schema}".transfers FOR EACH ROW WHEN (NEW.reference = '${POISON}') EXECUTE FUNCTION "${schema}".poison()`);
+    } finally {
+      await client.end();
+    }
+  });
   const crashUrl = schemas.next();
   crashCases('postgres', () => crashUrl);
 });

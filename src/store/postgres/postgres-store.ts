@@ -40,6 +40,7 @@ const NEWEST = (1n << 63n) - 1n;
  */
 export class PostgresStore implements LedgerStore {
   readonly kind = 'postgres' as const;
+  readonly lookUpIdsFirst = false;
   readonly description: string;
   private readonly target: PostgresTarget;
   private readonly pool: pg.Pool;

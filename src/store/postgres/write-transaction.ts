@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { JournalEntry } from '../../ledger/journal.js';
-import { DuplicateTransferIdError, RetryableWriteError, type WriteTransaction } from '../store.js';
+import { DuplicateTransferIdError, RetryableWriteError, StoreUnavailableError, type WriteTransaction } from '../store.js';
 import { constraintOf, isConnectionError, sqlState } from './connection.js';
 import { PostgresTransaction } from './postgres-transaction.js';
 import { journalFromRow, type JournalRow } from './rows.js';
@@ -10,7 +10,7 @@ import { journalFromRow, type JournalRow } from './rows.js';
  * `not_written` when its transaction certainly rolled back, `unknown` when the connection broke
  * during COMMIT and the journal could not be read afterwards to find out.
  */
-export class PostgresConnectionError extends Error {
+export class PostgresConnectionError extends StoreUnavailableError {
   constructor(message: string, readonly outcome: 'not_written' | 'unknown', options?: { cause: unknown }) {
     super(message, options);
     this.name = 'PostgresConnectionError';

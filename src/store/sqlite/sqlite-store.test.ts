@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import Database from 'better-sqlite3';
+import { contentionCases, POISON } from '../conformance/contention.cases.js';
 import { crashCases } from '../conformance/crash.cases.js';
 import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
@@ -24,5 +26,11 @@ resultCodeCases(sqliteFactory);
 modelCases(sqliteFactory);
 recordCases(sqliteFactory);
 tallyCases(sqliteFactory);
+contentionCases(sqliteFactory, async (store) => {
+  // A second connection adds the rule; the store's writer sees another connection wrote and starts over.
+  const db = new Database(store.description.replace(/^sqlite:/, ''));
+  db.exec(`CREATE TRIGGER poison BEFORE INSERT ON transfers WHEN NEW.reference = '${POISON}' BEGIN SELECT RAISE(ABORT, 'poisoned reference'); END`);
+  db.close();
+});
 const crashFile = join(directory, 'crash.db');
 crashCases('sqlite', () => crashFile);

@@ -6,7 +6,7 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
-import { DuplicateTransferIdError, RetryableWriteError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type PairTotal, type PairTotalsQuery, type TalliesQuery, type WriteTransaction } from '../store.js';
+import { DuplicateTransferIdError, EarlierBatchFailedError, RetryableWriteError, StoreUnavailableError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type PairTotal, type PairTotalsQuery, type TalliesQuery, type WriteTransaction } from '../store.js';
 import { accountFromRow, transferFromRow, type AccountRow, type TransferRow } from './rows.js';
 import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
 import { checkRecordPut, recordMapKey, type AuditQuery, type RecordQuery, type StoredAuditEntry, type StoredRecord } from '../records.js';
@@ -48,6 +48,8 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements LedgerStore {
   readonly kind = 'sqlite' as const;
+  /** A unit that fails fails every later unit of its epoch (built on its effects), so no stored id may reach the writer. */
+  readonly lookUpIdsFirst = true;
   readonly description: string;
   private readonly db: SqliteDatabase;
   private readonly statements: ReturnType<typeof prepareStatements>;
@@ -64,6 +66,12 @@ export class SqliteStore implements LedgerStore {
   private readonly checkpointer: BackgroundCheckpointer | undefined;
   private readonly flushTimer: NodeJS.Timeout;
   private lastJournal: JournalEntry | undefined | null = null; // null: not known
+  /**
+   * No transfer id greater than this is stored or in flight (ids are compared as their canonical
+   * text); undefined: not known. Time-ordered ids (UUIDv7, what clients are told to use) nearly
+   * always sort after it, so looking up a new batch's ids costs a comparison each, not a query.
+   */
+  private maxTransferId: string | undefined;
   /** The earliest expiry of a committed pending transfer still pending; undefined: not known. */
   private earliestStoredExpiry: bigint | undefined;
   private lastFlushMs = Date.now();
@@ -143,7 +151,7 @@ export class SqliteStore implements LedgerStore {
   }
 
   private requireEpoch(epoch: number): void {
-    if (this.mustReset || epoch !== this.epoch) throw new RetryableWriteError('an earlier batch it read from was not written');
+    if (this.mustReset || epoch !== this.epoch) throw new EarlierBatchFailedError('an earlier batch it read from was not written');
   }
 
   private submit(unit: UnitBuilder): Promise<void> {
@@ -152,7 +160,9 @@ export class SqliteStore implements LedgerStore {
       (error: unknown) => {
         this.mustReset = true;
         if (error instanceof WriteUnitError && error.failure === 'duplicate_transfer_id') throw new DuplicateTransferIdError();
-        if (error instanceof WriteUnitError && (error.failure === 'reset' || error.failure === 'stale')) throw new RetryableWriteError(error.message);
+        if (error instanceof WriteUnitError && error.failure === 'reset') throw new EarlierBatchFailedError(error.message);
+        if (error instanceof WriteUnitError && error.failure === 'stale') throw new RetryableWriteError(error.message);
+        if (error instanceof WriteUnitError && error.failure === 'unavailable') throw new StoreUnavailableError(`the SQLite database cannot be written: ${error.message}`, { cause: error });
         throw error;
       },
     );
@@ -164,6 +174,7 @@ export class SqliteStore implements LedgerStore {
     this.inFlight.clear();
     this.lastJournal = null;
     this.earliestStoredExpiry = undefined;
+    this.maxTransferId = undefined;
     this.epoch += 1;
     this.mustReset = false;
     this.recover();
@@ -266,6 +277,9 @@ export class SqliteStore implements LedgerStore {
   }
 
   private stageTransfers(unit: UnitBuilder, transfers: readonly StoredTransfer[]): void {
+    let max = this.knownMaxTransferId();
+    for (const transfer of transfers) if (transfer.id > max) max = transfer.id;
+    this.maxTransferId = max;
     const previous = new BigInt64Array(this.writer.takeBuffer(transfers.length * 16), 0, transfers.length * 2);
     transfers.forEach((transfer, index) => {
       previous[index * 2] = this.lastTransferOf.get(transfer.debitAccountId) ?? 0n;
@@ -282,10 +296,17 @@ export class SqliteStore implements LedgerStore {
     }
   }
 
+  private knownMaxTransferId(): string {
+    this.maxTransferId ??= (this.statements.maxTransferId.pluck().get() as string | null) ?? '';
+    return this.maxTransferId;
+  }
+
   private loadTransfers(ids: readonly TransferId[]): Map<TransferId, StoredTransfer> {
     const found = new Map<TransferId, StoredTransfer>();
     const missing: TransferId[] = [];
+    const max = this.knownMaxTransferId();
     for (const id of new Set(ids)) {
+      if (id > max) continue; // neither stored nor in flight
       const staged = this.inFlight.find(id);
       if (staged === undefined) missing.push(id);
       else found.set(id, this.inFlight.withStatus(staged));

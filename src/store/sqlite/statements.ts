@@ -57,6 +57,7 @@ export function prepareStatements(db: SqliteDatabase) {
   const prepare = (sql: string): Statement => db.prepare(sql);
   return {
     lastJournal: prepare('SELECT * FROM journal ORDER BY seq DESC LIMIT 1'),
+    maxTransferId: prepare('SELECT max(id) FROM transfers'),
     journalAfter: prepare('SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?'),
     accountById: prepare('SELECT * FROM accounts WHERE id = ?'),
     accountsAfter: prepare('SELECT * FROM accounts WHERE timestamp > ? ORDER BY timestamp LIMIT ?'),

@@ -37,7 +37,9 @@ export type WriteFailure =
   | 'stale'
   /** An earlier unit of the same epoch failed, so this one (built on it) was not written. */
   | 'reset'
-  /** Anything else: disk full, a constraint that means a bug. */
+  /** The database cannot be written at all for now (disk full, an I/O error, a read-only file): no unit's fault. */
+  | 'unavailable'
+  /** Anything else: something this unit holds that the database refuses (a constraint that means a bug). */
   | 'failed';
 
 export type WriterReply = ({ readonly unitId: number; readonly ok: true } | { readonly unitId: number; readonly ok: false; readonly failure: WriteFailure; readonly message: string }) & {

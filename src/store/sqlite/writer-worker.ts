@@ -86,23 +86,48 @@ function writeTogether(units: readonly WriteUnit[]): void {
     fail(units, undefined, 'stale', 'another process wrote to the database');
     return;
   }
-  let current: WriteUnit | undefined;
+  let failedAt = -1;
   try {
-    for (const unit of units) {
-      current = unit;
-      apply(unit);
+    for (let index = 0; index < units.length; index += 1) {
+      failedAt = index;
+      apply(units[index] as WriteUnit);
     }
+    failedAt = -1;
     commitStatement.run();
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     const message = error instanceof Error ? error.message : String(error);
-    const duplicate = (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('transfers.id');
-    fail(units, current, duplicate ? 'duplicate_transfer_id' : 'failed', message);
+    const code = (error as { code?: string }).code ?? '';
+    const duplicate = code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('transfers.id');
+    const failure: WriteFailure = duplicate ? 'duplicate_transfer_id' : UNAVAILABLE.test(code) || failedAt < 0 ? 'unavailable' : 'failed';
+    // The units before the one at fault were built on nothing it did: they are written after all,
+    // so that one unit the database refuses costs only the units that came after it.
+    const written = failure === 'failed' || failure === 'duplicate_transfer_id' ? commitPrefix(units.slice(0, Math.max(failedAt, 0))) : 0;
+    fail(units.slice(written), failedAt < 0 ? undefined : units[failedAt], failure, message);
     return;
   }
   countWalBytes(units); // before the replies, which hand the units' buffers back
   for (const unit of units) reply({ unitId: unit.unitId, ok: true }, unit);
   restartWalWhenFull();
+}
+
+/** SQLite result codes that say the database cannot be written now, whatever the unit holds. */
+const UNAVAILABLE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|NOMEM|CORRUPT|NOTADB)/;
+
+/** Writes `units` in a transaction of their own and replies for them; returns how many were written (0 if even that failed). */
+function commitPrefix(units: readonly WriteUnit[]): number {
+  if (units.length === 0) return 0;
+  try {
+    beginStatement.run();
+    for (const unit of units) apply(unit);
+    commitStatement.run();
+  } catch {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    return 0;
+  }
+  countWalBytes(units);
+  for (const unit of units) reply({ unitId: unit.unitId, ok: true }, unit);
+  return units.length;
 }
 
 function fail(units: readonly WriteUnit[], culprit: WriteUnit | undefined, failure: WriteFailure, message: string): void {
