@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError } from '../hub/errors.js';
 import { LedgerOverloadedError } from '../ledger/group-commit.js';
+import { RetryableWriteError, StoreUnavailableError } from '../store/store.js';
 import { HUB_ERROR_STATUS } from './hub-status.js';
 import { ApiProblem, PROBLEM_MEDIA_TYPE, problemDocument, type FieldError } from './problems.js';
 
@@ -40,6 +41,9 @@ export function toProblem(error: FastifyError | Error): ApiProblem | undefined {
   if (error instanceof ApiProblem) return error;
   if (error instanceof HubError) return hubProblem(error);
   if (error instanceof LedgerOverloadedError) return new ApiProblem(503, 'ledger_overloaded', error.message, { retryAfterSeconds: 1 });
+  // Nothing of the request was written and sending it again is safe (ids are idempotency keys).
+  if (error instanceof RetryableWriteError) return new ApiProblem(503, 'write_conflict', `the request was not written (${error.message}); send it again`, { retryAfterSeconds: 1 });
+  if (error instanceof StoreUnavailableError) return new ApiProblem(503, 'store_unavailable', `the database cannot be written now (${error.message}); send the request again later`, { retryAfterSeconds: 5 });
   const fastifyError = error as FastifyError;
   if (fastifyError.validation !== undefined) return validationProblem(fastifyError);
   const status = fastifyError.statusCode;
