@@ -97,7 +97,7 @@ describe('settlement API: what a participant key may pay, post, void and quote',
       assert.equal(await pendingOf(id), 'posted');
     });
 
-    it('the payer’s own pending payment: its key posts or voids it; the payee and other banks get 404; one the operator reserved on its account is the operator’s', async () => {
+    it('the payer’s own pending payment: its key voids it (a retry is idempotent, a later post 409); the payee and other banks get 404', async () => {
       const own = await pay(keys['sbi'] as string, { payer: inr('sbi'), payee: inr('bob'), pending: true });
       assert.equal(own.statusCode, 201, own.body);
       const id = String(own.json()['id']);
@@ -112,7 +112,9 @@ describe('settlement API: what a participant key may pay, post, void and quote',
       assert.deepEqual([again.statusCode, again.json()['status']], [200, 'exists'], 'a retry of the void');
       const post = await call(keys['sbi'] as string, 'POST', `/v1/payments/${id}/post`);
       assert.deepEqual([post.statusCode, post.json()['code']], [409, 'payment_not_pending'], post.body);
+    });
 
+    it('a pending payment the operator reserved on the participant’s account is the operator’s to post or void', async () => {
       const byOperator = await api.call({ method: 'POST', url: '/v1/payments', payload: { id: newTransferId(), payer: inr('sbi'), payee: inr('bob'), amount: '2.00', pending: true } });
       assert.equal(byOperator.statusCode, 201, byOperator.body);
       const operatorId = String(byOperator.json()['id']);
