@@ -46,10 +46,20 @@ export function payerNotFound(id: string, field: string): HubError {
   return new HubError('account_not_found', `account ${id} belongs to no participant`, field);
 }
 
+/**
+ * The account `actor` may pay from, or the "belongs to no participant" answer, reached by the same
+ * path whether the account does not exist or is someone else's.
+ */
+export async function requirePayer(registry: ParticipantRegistry, actor: Actor, id: AccountId, field = 'payer'): Promise<AccountEntry> {
+  const entry = await registry.account(id);
+  if (entry !== undefined && (actor.role === 'operator' || actsFor(actor, entry))) return entry;
+  if (entry !== undefined) await registry.loadDirectory();
+  throw payerNotFound(id, field);
+}
+
 /** The paying account, or a precise refusal (the account is the caller's own, so nothing is revealed). */
 export async function payerAccount(registry: ParticipantRegistry, actor: Actor, id: AccountId, field = 'payer'): Promise<AccountEntry> {
-  const entry = await registry.account(id);
-  if (entry === undefined || (actor.role !== 'operator' && !actsFor(actor, entry))) throw payerNotFound(id, field);
+  const entry = await requirePayer(registry, actor, id, field);
   if (BOOKKEEPING_ROLES.has(entry.role)) throw new HubError('account_role_mismatch', `a ${entry.role} account is the hub's bookkeeping; payments do not use it`, field);
   if ((await registry.cached(entry.participant))?.status === 'suspended') throw new HubError('participant_suspended', `${entry.participant} is suspended`, field);
   return entry;

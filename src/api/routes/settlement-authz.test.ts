@@ -220,6 +220,31 @@ describe('settlement API: what a participant key may pay, post, void and quote',
       assert.equal(legit.statusCode, 201, 'paying another bank is the point');
     });
 
+    it('the refusal takes the same path for an id that exists as for one that does not (one read of the participant directory), for the payee and for a foreign payer', async () => {
+      const store = api.store;
+      const listRecords = store.listRecords.bind(store);
+      let reads = 0;
+      store.listRecords = async (query) => {
+        if (query.collection === 'participants') reads += 1;
+        return listRecords(query);
+      };
+      const directoryReads = async (payload: Record<string, unknown>): Promise<number> => {
+        reads = 0;
+        const response = await pay(keys['sbi'] as string, payload);
+        assert.equal(response.statusCode, 422, response.body);
+        return reads;
+      };
+      try {
+        const missing = await directoryReads({ payer: inr('sbi'), payee: newAccountId() });
+        assert.ok(missing > 0, 'an unknown id reads the directory');
+        for (const payee of [inr('bob', 'cap'), rub('vtb'), inr('gone'), inr('hub', 'fees')]) assert.equal(await directoryReads({ payer: inr('sbi'), payee }), missing, payee);
+        const missingPayer = await directoryReads({ payer: newAccountId(), payee: inr('sbi') });
+        assert.equal(await directoryReads({ payer: inr('bob'), payee: inr('sbi') }), missingPayer, 'another bank’s account as the payer');
+      } finally {
+        store.listRecords = listRecords;
+      }
+    });
+
     it('FX: a participant cannot pay out of its cap account, and the payee answer does not tell what exists', async () => {
       const id = String((await quote(keys['sbi'] as string))['id']);
       const counts = await api.store.counts();

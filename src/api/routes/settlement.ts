@@ -5,6 +5,7 @@ import type { Actor } from '../../hub/actor.js';
 import { HubError } from '../../hub/errors.js';
 import type { QuoteRecord } from '../../fx/service.js';
 import type { CapStatus } from '../../settlement/caps.js';
+import { requirePayer as payerOf } from '../../settlement/parties.js';
 import type { BilateralPosition, CurrencyNetting, NetPosition, SettlementInstruction } from '../../settlement/netting.js';
 import type { WindowRecord } from '../../settlement/windows.js';
 import { actorOf, participantNotFound } from '../access.js';
@@ -208,9 +209,7 @@ function pathId(error: unknown): never {
 /** A participant key pays only from accounts it owns or settles for (its customers', the vostro accounts it keeps). */
 async function requirePayer(context: ApiContext, actor: Actor, account: AccountId, field: string): Promise<void> {
   if (actor.role === 'operator') return;
-  if (!(await context.hub.payments.mayPayFrom(actor, account.toLowerCase() as AccountId))) {
-    throw new HubError('account_not_found', `account ${account} belongs to no participant`, field);
-  }
+  await payerOf(context.hub.participants, actor, account.toLowerCase() as AccountId, field);
 }
 
 /** Quotes a participant asked for are its own; others' are answered as missing. */
