@@ -6,6 +6,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
 import { CLI_ACTOR, type ActorRole } from '../hub/actor.js';
+import type { Clock } from '../ledger/clock.js';
 import { Ledger } from '../ledger/ledger.js';
 import { ParticipantRegistry } from '../participants/registry.js';
 import { newAccountId, newTransferId } from '../ledger/ids.js';
@@ -44,10 +45,10 @@ interface Description {
   paths: Record<string, Record<string, Operation>>;
 }
 
-export async function openTestApi(limits: Partial<ApiLimits> = {}, options: { logger?: FastifyBaseLogger; onRoute?: (route: RouteOptions) => void } = {}): Promise<TestApi> {
+export async function openTestApi(limits: Partial<ApiLimits> = {}, options: { logger?: FastifyBaseLogger; onRoute?: (route: RouteOptions) => void; clock?: Clock } = {}): Promise<TestApi> {
   const directory = mkdtempSync(join(tmpdir(), 'vostro-api-'));
   const store = new SqliteStore({ path: join(directory, 'api.db'), backgroundCheckpoints: false });
-  const ledger = new Ledger(store);
+  const ledger = new Ledger(store, options.clock === undefined ? {} : { clock: options.clock });
   const keys = new ApiKeys(ledger);
   const participants = new ParticipantRegistry(ledger);
   const app = await buildServer({ ledger, store, limits, keys, participants, ...(options.logger === undefined ? {} : { logger: options.logger }), ...(options.onRoute === undefined ? {} : { onRoute: options.onRoute }) });

@@ -60,6 +60,7 @@ const CASES: Readonly<Record<string, AuditCase>> = {
   'POST /v1/fx/quotes/:id/execute': { request: async (f) => ({ method: 'POST', url: `/v1/fx/quotes/${await f.ownQuote()}/execute`, payload: { payer: f.ownAccount, payee: participantAccountId('fxp', 'RUB', 'settlement') } }), action: 'fx.quotes.execute', target: pathPart(4), owner: true, badBody: { payer: 'x' } },
   'POST /v1/fx/quotes/:id/post': { request: async (f) => ({ method: 'POST', url: `/v1/fx/quotes/${await f.ownQuote(true)}/post` }), action: 'fx.quotes.post', target: pathPart(4), owner: true },
   'POST /v1/fx/quotes/:id/void': { request: async (f) => ({ method: 'POST', url: `/v1/fx/quotes/${await f.ownQuote(true)}/void` }), action: 'fx.quotes.void', target: pathPart(4), owner: true },
+  'PUT /v1/fx/providers/:id/quote-lifetime': { request: () => ({ method: 'PUT', url: '/v1/fx/providers/fxp/quote-lifetime', payload: { maxTtlSeconds: 300 } }), action: 'fx.providers.quote_lifetime', target: pathPart(4), badBody: { maxTtlSeconds: 0 } },
   'POST /v1/surplus/sweep': { request: () => ({ method: 'POST', url: '/v1/surplus/sweep', payload: { id: newTransferId(), bank: 'vtb', amount: '1.00', instrument: 'government_security', heldAt: 'sbi' } }), action: 'surplus.sweep', target: bodyId, badBody: { instrument: 'gold' } },
 };
 

@@ -101,6 +101,9 @@ const TABLE: Readonly<Record<string, Case>> = {
   'POST /v1/fx/quotes/:id/execute': { expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 }, request: async (f) => post(`/v1/fx/quotes/${await f.ownQuote()}/execute`, { payer: f.ownAccount, payee: participantAccountId('fxp', 'RUB', 'settlement') }), notFound: 'quote_not_found' },
   'POST /v1/fx/quotes/:id/post': { expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 }, request: async (f) => post(`/v1/fx/quotes/${await f.ownQuote(true)}/post`), notFound: 'quote_not_found' },
   'POST /v1/fx/quotes/:id/void': { expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 }, request: async (f) => post(`/v1/fx/quotes/${await f.ownQuote(true)}/void`), notFound: 'quote_not_found' },
+  'GET /v1/fx/providers/:id/quote-lifetime': { expect: ANY_KEY, request: get('/v1/fx/providers/fxp/quote-lifetime') },
+  // The matrix's owner (sbi) is a bank: the provider's own key is tested in routes/settlement-authz.test.ts.
+  'PUT /v1/fx/providers/:id/quote-lifetime': { expect: { none: 401, operator: 200, auditor: 403, owner: 404, foreign: 404 }, request: () => ({ method: 'PUT', url: '/v1/fx/providers/fxp/quote-lifetime', payload: { maxTtlSeconds: 300 } }), notFound: 'participant_not_found' },
 
   'GET /v1/windows/:id/report': { expect: STAFF_READ, request: async (f) => get(`/v1/windows/${await f.closedWindow()}/report?format=html`)() },
   'GET /v1/participants/:id/statement': { expect: OWN_READ, request: get('/v1/participants/sbi/statement?from=2026-01-01&to=2030-01-01&format=csv'), notFound: 'participant_not_found' },

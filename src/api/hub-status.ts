@@ -30,6 +30,7 @@ export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
   window_already_closed: 409,
   window_already_settled: 409,
   cap_below_current_use: 409,
+  payment_not_pending: 409,
   participant_suspended: 422,
   participant_kind_mismatch: 422,
   bank_not_found: 422,

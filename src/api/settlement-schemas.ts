@@ -122,7 +122,7 @@ export const QuoteCreate = Type.Object({
   target: CurrencyCode,
   fixed: StringEnum(['source', 'target'] as const, { description: 'which amount is fixed: what the payer pays (source) or what the payee receives (target)' }),
   amount: Amount,
-  ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'how long the quote holds (default 60)' })),
+  ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'how long the quote holds: default 60 (or the provider’s maximum, if shorter); more than the provider’s maximum (300 unless the provider or the operator set another) is refused with 400 naming the maximum' })),
 }, strict);
 export type QuoteCreate = Static<typeof QuoteCreate>;
 export const QuoteParams = Type.Object({ id: Uuid }, strict);
@@ -131,7 +131,7 @@ export const QuoteExecute = Type.Object({ payer: Uuid, payee: Uuid, pending: Typ
 export type QuoteExecute = Static<typeof QuoteExecute>;
 export const Quote = Type.Object({
   id: Type.String(),
-  status: StringEnum(['open', 'reserved', 'executed', 'voided'] as const),
+  status: StringEnum(['open', 'reserved', 'executed', 'voided', 'expired'] as const, { description: 'expired: no longer usable: an open quote past expiresAt, or a reservation whose legs the ledger released when its timeout passed' }),
   provider: Type.String(),
   sourceCurrency: Type.String(),
   targetCurrency: Type.String(),
@@ -147,4 +147,17 @@ export const Quote = Type.Object({
   payer: Type.Optional(Type.String()),
   payee: Type.Optional(Type.String()),
   transferIds: Type.Optional(Type.Array(Type.String())),
+  reservedUntil: Type.Optional(Type.String({ description: 'for a reserved quote: when the ledger releases its legs unless they are posted or voided first (the provider’s maximum quote lifetime after the quote was made)' })),
+}, strict);
+
+export const ProviderParams = Type.Object({ id: ParticipantId }, strict);
+export type ProviderParams = Static<typeof ProviderParams>;
+export const QuoteLifetimeSet = Type.Object({
+  maxTtlSeconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'the longest a quote of this provider may hold, and a reservation of one after the quote was made' }),
+}, strict);
+export type QuoteLifetimeSet = Static<typeof QuoteLifetimeSet>;
+export const QuoteLifetime = Type.Object({
+  provider: Type.String(),
+  maxTtlSeconds: Type.Integer({ description: 'the longest a client may ask for (300 until the provider or the operator sets another)' }),
+  defaultTtlSeconds: Type.Integer({ description: 'what a quote holds when the client does not ask: 60, or the maximum if shorter' }),
 }, strict);

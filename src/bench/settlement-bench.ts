@@ -155,6 +155,8 @@ async function pvp(): Promise<void> {
     }
     await hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' }, CLI_ACTOR);
     await hub.fx.setSpread({ provider: 'fx', source: 'INR', target: 'RUB', spreadBps: 25, feeMinor: 100n }, CLI_ACTOR);
+    // The quotes below hold for an hour, past the default maximum: the provider allows it.
+    await hub.fx.setQuoteLifetime('fx', 3600, CLI_ACTOR);
     const quoteStarted = Date.now();
     const quotes: string[] = [];
     await Promise.all(Array.from({ length: CALLERS }, async () => {

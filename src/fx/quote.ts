@@ -29,6 +29,12 @@ export type QuoteSide = 'source' | 'target';
 export const DEFAULT_QUOTE_TTL_MS = 60_000;
 /** The longest validity accepted: a day. A provider will not hold a price longer. */
 export const MAX_QUOTE_TTL_MS = 86_400_000;
+/**
+ * The longest a provider's quotes may hold until the provider (or the operator) sets its own
+ * maximum (`FxService.setQuoteLifetime`): five minutes. A longer quote is an option on the rate
+ * that the client gets for free, so the client never chooses past what the provider accepted.
+ */
+export const DEFAULT_MAX_QUOTE_TTL_MS = 300_000;
 
 export interface QuoteRequest {
   /** Source (base of the rate, what the client pays) and target (what the payee receives). */

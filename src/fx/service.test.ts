@@ -84,6 +84,19 @@ describe('FX quotes and payment versus payment', () => {
     });
   });
 
+  it('neither side of a conversion may be a cap account, whoever asks: cap headroom is not money', async () => {
+    await withHub(async (hub) => {
+      await setUp(hub);
+      const quote = await hub.fx.quote({ provider: 'fx', source: 'INR', target: 'RUB', side: 'source', amountMinor: 100_00n }, cli);
+      const before = await balances(hub);
+      await assert.rejects(hub.fx.execute({ quote: quote.id, payer: account('sbi', 'INR', 'cap'), payee: account('vtb', 'RUB') }, cli), refusal('account_role_mismatch', 'payer'));
+      await assert.rejects(hub.fx.execute({ quote: quote.id, payer: account('sbi', 'INR'), payee: account('vtb', 'RUB', 'cap') }, cli), refusal('account_role_mismatch', 'payee'));
+      await assert.rejects(hub.fx.execute({ quote: quote.id, payer: account('sbi', 'INR'), payee: account('hub', 'RUB', 'cap_source') }, cli), refusal('account_role_mismatch', 'payee'));
+      assert.deepEqual(await balances(hub), before);
+      assert.equal((await hub.fx.getQuote(quote.id)).status, 'open');
+    });
+  });
+
   it('rates: inverse of the opposite pair, CSV import all-or-nothing with the line named, precise refusals', async () => {
     await withHub(async (hub) => {
       await assert.rejects(hub.fx.quote({ provider: 'fx', source: 'INR', target: 'RUB', side: 'source', amountMinor: 100n }, cli), refusal('rate_not_found', 'target'));

@@ -11,14 +11,35 @@ import type { TransferInput } from '../ledger/model.js';
 import type { AuditEntry, RecordPut } from '../store/records.js';
 import { TransferCode } from '../settlement/codes.js';
 import { chainInputs, chainOutcome, paymentLegs, resolveInputs, type Leg } from '../settlement/legs.js';
+import { payeeAccount, payerAccount } from '../settlement/parties.js';
+import { releasedAs } from '../settlement/payments.js';
 import type { JsonObject } from '../store/records.js';
+import type { StoredTransfer } from '../ledger/model.js';
 import { FxError } from './errors.js';
-import { calculateQuote, type Quote, type QuoteSide } from './quote.js';
+import { calculateQuote, DEFAULT_MAX_QUOTE_TTL_MS, DEFAULT_QUOTE_TTL_MS, MAX_QUOTE_TTL_MS, type Quote, type QuoteSide } from './quote.js';
 import { formatRate, invertRate, parseRate } from './rate.js';
 
 export const FX_RATES = 'fx_rates';
 export const FX_SPREADS = 'fx_spreads';
 export const QUOTES = 'quotes';
+/** Per FX provider: the longest a quote of its may hold (see `QuoteLifetime`). */
+export const FX_PROVIDERS = 'fx_providers';
+
+/** How long a reservation of a quote made before the provider's maximum was recorded holds (as before). */
+const LEGACY_RESERVATION_SECONDS = 3600;
+
+/**
+ * How long an FX provider's quotes may hold. The provider (with its own key) or the operator sets
+ * the maximum, audited; a provider that never did gets the hub-wide default maximum (300 s). A
+ * client may ask for any lifetime up to the maximum; without asking it gets 60 s (or the maximum,
+ * if that is shorter). The maximum also bounds a reservation: the reserved legs of a quote are
+ * released by the ledger once the maximum has passed since the quote was made.
+ */
+export interface QuoteLifetime {
+  readonly provider: string;
+  readonly maxTtlSeconds: number;
+  readonly defaultTtlSeconds: number;
+}
 
 /** A reference rate: target major units per one source major unit, as of a date. */
 export interface RateRecord {
@@ -41,7 +62,12 @@ export interface SpreadRecord {
 
 export interface QuoteRecord {
   readonly id: string;
-  readonly status: 'open' | 'reserved' | 'executed' | 'voided';
+  /**
+   * `expired`: can no longer be used: an open quote past `expiresAtMs`, or a reservation whose legs
+   * the ledger released when its timeout passed (reads derive it from the clock and the legs, so the
+   * quote and its legs never disagree; the document itself is updated at the first post or void).
+   */
+  readonly status: 'open' | 'reserved' | 'executed' | 'voided' | 'expired';
   readonly providerId: string;
   readonly sourceCurrency: string;
   readonly targetCurrency: string;
@@ -56,6 +82,10 @@ export interface QuoteRecord {
   readonly createdAtMs: number;
   readonly expiresAtMs: number;
   readonly requestedBy: string;
+  /** The provider's maximum quote lifetime when the quote was made: a reservation holds until `createdAtMs` plus this. */
+  readonly maxTtlSeconds?: number;
+  /** For a reserved quote, as read: when the ledger releases the reserved legs (ns since the epoch). */
+  readonly reservedUntilNs?: string;
   readonly payer?: string;
   readonly payee?: string;
   readonly transferIds?: readonly string[];
@@ -160,6 +190,11 @@ export class FxService {
     for (const currency of [input.source, input.target]) {
       if (!provider.currencies.includes(currency)) throw new HubError('currency_not_used', `${input.provider} does not trade ${currency}`, 'provider');
     }
+    const lifetime = await this.lifetimeOf(input.provider);
+    const maxTtlMs = lifetime.maxTtlSeconds * 1000;
+    if (input.ttlMs !== undefined && input.ttlMs > maxTtlMs) {
+      throw invalidField('ttlSeconds', `ttlSeconds may be at most ${lifetime.maxTtlSeconds} for ${input.provider}: the longest its quotes hold (set by the provider or the operator)`);
+    }
     const reference = await this.rate(input.source, input.target);
     const spread = (await this.ledger.store.getRecords(FX_SPREADS, [`${input.provider}:${input.source}${input.target}`])).get(`${input.provider}:${input.source}${input.target}`)?.value as unknown as SpreadRecord | undefined;
     const quote = fx(() => calculateQuote({
@@ -171,9 +206,9 @@ export class FxService {
       feeMinor: BigInt(spread?.feeMinor ?? '0'),
       providerId: input.provider,
       nowMs: Number(this.ledger.clock.nowNs() / 1_000_000n),
-      ...(input.ttlMs === undefined ? {} : { ttlMs: input.ttlMs }),
+      ttlMs: input.ttlMs ?? Math.min(DEFAULT_QUOTE_TTL_MS, maxTtlMs),
     }));
-    const record = quoteRecord(uuidV7(), quote, actor);
+    const record: QuoteRecord = { ...quoteRecord(uuidV7(), quote, actor), maxTtlSeconds: lifetime.maxTtlSeconds };
     await this.ledger.transact(async (tx) => {
       await tx.putRecords([{ collection: QUOTES, key: record.id, value: record as unknown as JsonObject }]);
       await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.quotes.create', record.id, { provider: record.providerId, pair: `${record.sourceCurrency}${record.targetCurrency}`, rate: record.rate })]);
@@ -181,10 +216,56 @@ export class FxService {
     return record;
   }
 
+  /**
+   * A quote as it stands now: an open quote past its expiry reads `expired`; a reserved one reads
+   * what its legs say (`expired` once the ledger released them, `voided` or `executed` if they were
+   * resolved some other way), with `reservedUntilNs`.
+   */
   async getQuote(id: string): Promise<QuoteRecord> {
+    const quote = await this.storedQuote(id);
+    const nowNs = this.ledger.clock.nowNs();
+    if (quote.status === 'open' && Number(nowNs / 1_000_000n) >= quote.expiresAtMs) return { ...quote, status: 'expired' };
+    if (quote.status !== 'reserved') return quote;
+    const [leg] = await this.ledger.lookupTransfers([quote.id as never]);
+    if (leg === undefined) return quote;
+    const status = legsState(leg, nowNs);
+    return { ...quote, status: status ?? 'reserved', ...(status === undefined && leg.expiresAt !== undefined && leg.expiresAt !== 0n ? { reservedUntilNs: leg.expiresAt.toString() } : {}) };
+  }
+
+  private async storedQuote(id: string): Promise<QuoteRecord> {
     const found = (await this.ledger.store.getRecords(QUOTES, [id])).get(id);
     if (found === undefined) throw new HubError('quote_not_found', `no quote ${id}`, 'quote');
     return found.value as unknown as QuoteRecord;
+  }
+
+  /** An FX provider's quote lifetimes. Any id that is not an FX provider's is `participant_not_found`. */
+  async quoteLifetime(providerId: string): Promise<QuoteLifetime> {
+    const provider = await this.registry.cached(providerId);
+    if (provider === undefined || provider.kind !== 'fx_provider') throw new HubError('participant_not_found', `no FX provider ${providerId}`, 'provider');
+    return this.lifetimeOf(providerId);
+  }
+
+  /**
+   * Sets the longest an FX provider's quotes may hold, 1 s to a day (audited). The provider's own
+   * key or the operator sets it; quotes made before keep their expiry.
+   */
+  async setQuoteLifetime(providerId: string, maxTtlSeconds: number, actor: Actor): Promise<QuoteLifetime> {
+    if (!Number.isSafeInteger(maxTtlSeconds) || maxTtlSeconds < 1 || maxTtlSeconds * 1000 > MAX_QUOTE_TTL_MS) {
+      throw invalidField('maxTtlSeconds', `the maximum quote lifetime is a whole number of seconds from 1 to ${MAX_QUOTE_TTL_MS / 1000}`);
+    }
+    await this.ledger.transact(async (tx) => {
+      const provider = await this.registry.require(tx, providerId);
+      if (provider.kind !== 'fx_provider') throw new HubError('participant_kind_mismatch', `${providerId} is a ${provider.kind}, not an FX provider`, 'provider');
+      const previous = (await tx.getRecord(FX_PROVIDERS, providerId)) as unknown as { maxTtlSeconds?: number } | undefined;
+      await tx.putRecords([{ collection: FX_PROVIDERS, key: providerId, value: { provider: providerId, maxTtlSeconds, updatedAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString() } }]);
+      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.providers.quote_lifetime', providerId, { max_ttl_seconds: maxTtlSeconds, previous: previous?.maxTtlSeconds ?? DEFAULT_MAX_QUOTE_TTL_MS / 1000 })]);
+    });
+    return lifetime(providerId, maxTtlSeconds);
+  }
+
+  private async lifetimeOf(providerId: string): Promise<QuoteLifetime> {
+    const found = (await this.ledger.store.getRecords(FX_PROVIDERS, [providerId])).get(providerId)?.value as { maxTtlSeconds?: number } | undefined;
+    return lifetime(providerId, found?.maxTtlSeconds ?? DEFAULT_MAX_QUOTE_TTL_MS / 1000);
   }
 
   /**
@@ -194,13 +275,10 @@ export class FxService {
    * they were and the quote unused.
    */
   async execute(input: ExecuteInput, actor: Actor): Promise<QuoteRecord> {
-    const payer = await this.registry.account(input.payer);
-    if (payer === undefined) throw new HubError('account_not_found', `account ${input.payer} belongs to no participant`, 'payer');
-    const payee = await this.registry.account(input.payee);
-    if (payee === undefined) throw new HubError('account_not_found', `account ${input.payee} belongs to no participant`, 'payee');
-    for (const [entry, field] of [[payer, 'payer'], [payee, 'payee']] as const) {
-      if ((await this.registry.cached(entry.participant))?.status === 'suspended') throw new HubError('participant_suspended', `${entry.participant} is suspended`, field);
-    }
+    const quote = await this.storedQuote(input.quote);
+    const payer = await payerAccount(this.registry, actor, input.payer);
+    if (payer.currency !== quote.sourceCurrency) throw new HubError('payment_refused', `the payer's account is in ${payer.currency}; the quote converts from ${quote.sourceCurrency}`, 'payer');
+    const payee = await payeeAccount(this.registry, actor, input.payee, quote.targetCurrency, (entry) => new HubError('payment_refused', `the payee's account is in ${entry.currency}; the quote converts to ${quote.targetCurrency}`, 'payee'));
     return this.executions.submit({ input, actor, payer, payee });
   }
 
@@ -223,7 +301,7 @@ export class FxService {
           const usable = quote as QuoteRecord;
           claimed.add(usable.id);
           const legs = pvpLegs(usable, item.payer, item.payee, item.input.reference ?? `fx ${usable.id}`);
-          chains.push({ index, quote: usable, legs, inputs: chainInputs(usable.id, legs, { pending: item.input.pending === true, timeoutSeconds: item.input.pending === true ? 3600 : 0 }) });
+          chains.push({ index, quote: usable, legs, inputs: chainInputs(usable.id, legs, { pending: item.input.pending === true, timeoutSeconds: item.input.pending === true ? reservationSeconds(usable, nowMs) : 0 }) });
         } catch (error) {
           outcomes[index] = error as Error;
         }
@@ -256,22 +334,38 @@ export class FxService {
     });
   }
 
-  /** Posts or voids every leg of a reserved cross-currency payment together. */
+  /**
+   * Posts or voids every leg of a reserved cross-currency payment together. A reservation the
+   * ledger released (its timeout passed) is `quote_expired`, and the quote says `expired` from then
+   * on; one whose legs were resolved some other way takes their state and is `quote_already_used`.
+   */
   async resolve(quoteId: string, action: 'post' | 'void', actor: Actor): Promise<QuoteRecord> {
-    return this.ledger.transact(async (tx) => {
+    const outcome = await this.ledger.transact(async (tx): Promise<{ resolved: QuoteRecord } | { lapsed: QuoteRecord }> => {
       const quote = (await tx.getRecord(QUOTES, quoteId)) as unknown as QuoteRecord | undefined;
       if (quote === undefined) throw new HubError('quote_not_found', `no quote ${quoteId}`, 'quote');
-      if (quote.status !== 'reserved' || quote.payer === undefined || quote.payee === undefined) throw new HubError('quote_already_used', `quote ${quoteId} is ${quote.status}, not reserved`, 'quote');
+      if (quote.status !== 'reserved' || quote.payer === undefined || quote.payee === undefined) return { lapsed: quote };
       const payer = await this.registry.account(quote.payer as AccountId);
       const payee = await this.registry.account(quote.payee as AccountId);
       if (payer === undefined || payee === undefined) throw new Error(`bug: the accounts of quote ${quoteId} are gone`);
       const legs = pvpLegs(quote, payer, payee, `fx ${quote.id}`);
-      chainOutcome(legs, await tx.createTransfers(resolveInputs(quote.id, legs, action)), { payerField: 'quote' });
+      const results = await tx.createTransfers(resolveInputs(quote.id, legs, action));
+      const released = releasedAs(results);
+      if (released !== undefined) {
+        const lapsed: QuoteRecord = { ...quote, status: released === 'posted' ? 'executed' : released };
+        await tx.putRecords([{ collection: QUOTES, key: quote.id, value: lapsed as unknown as JsonObject }]);
+        await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.quotes.released', quote.id, { status: lapsed.status, attempted: action })]);
+        return { lapsed };
+      }
+      chainOutcome(legs, results, { payerField: 'quote' });
       const resolved: QuoteRecord = { ...quote, status: action === 'post' ? 'executed' : 'voided' };
       await tx.putRecords([{ collection: QUOTES, key: quote.id, value: resolved as unknown as JsonObject }]);
       await tx.appendAudit([auditEntry(actor, tx.nowNs, `fx.quotes.${action}`, quote.id, { legs: legs.length })]);
-      return resolved;
+      return { resolved };
     });
+    if ('resolved' in outcome) return outcome.resolved;
+    const quote = outcome.lapsed;
+    if (quote.status === 'expired') throw new HubError('quote_expired', `quote ${quote.id} expired: the ledger released its reserved legs when their timeout passed`, 'quote');
+    throw new HubError('quote_already_used', `quote ${quote.id} is ${quote.status}, not reserved`, 'quote');
   }
 }
 
@@ -297,6 +391,29 @@ function checkExecutable(quote: QuoteRecord | undefined, item: Execution, nowMs:
   if (nowMs >= quote.expiresAtMs) throw new HubError('quote_expired', `quote ${quote.id} expired at ${new Date(quote.expiresAtMs).toISOString()}`, 'quote');
   if (item.payer.currency !== quote.sourceCurrency) throw new HubError('payment_refused', `the payer's account is in ${item.payer.currency}; the quote converts from ${quote.sourceCurrency}`, 'payer');
   if (item.payee.currency !== quote.targetCurrency) throw new HubError('payment_refused', `the payee's account is in ${item.payee.currency}; the quote converts to ${quote.targetCurrency}`, 'payee');
+}
+
+/**
+ * The seconds a reservation of `quote` made at `nowMs` holds: until the provider's maximum
+ * lifetime has passed since the quote was made (at least 1 s; an hour for quotes made before the
+ * maximum was recorded).
+ */
+function reservationSeconds(quote: QuoteRecord, nowMs: number): number {
+  if (quote.maxTtlSeconds === undefined) return LEGACY_RESERVATION_SECONDS;
+  return Math.max(1, Math.ceil((quote.createdAtMs + quote.maxTtlSeconds * 1000 - nowMs) / 1000));
+}
+
+/** What a reserved quote's first leg says about the reservation at `nowNs`; undefined while it holds. */
+function legsState(leg: StoredTransfer, nowNs: bigint): 'expired' | 'voided' | 'executed' | undefined {
+  if (leg.pendingStatus === 'expired') return 'expired';
+  if (leg.pendingStatus === 'voided') return 'voided';
+  if (leg.pendingStatus === 'posted') return 'executed';
+  if (leg.expiresAt !== undefined && leg.expiresAt !== 0n && leg.expiresAt <= nowNs) return 'expired';
+  return undefined;
+}
+
+function lifetime(provider: string, maxTtlSeconds: number): QuoteLifetime {
+  return { provider, maxTtlSeconds, defaultTtlSeconds: Math.min(DEFAULT_QUOTE_TTL_MS / 1000, maxTtlSeconds) };
 }
 
 /** The legs of a conversion: source in, target out (each with its cap leg when interbank), then the fee. */

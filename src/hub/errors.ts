@@ -34,6 +34,7 @@ export const HUB_ERROR_CODES = [
   'window_already_settled',
   'payment_refused',
   'payment_not_found',
+  'payment_not_pending',
 ] as const;
 export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
 

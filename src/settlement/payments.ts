@@ -1,13 +1,19 @@
 import { currencyByCode, currencyByLedger } from '../ledger/currency.js';
 import type { AccountId, TransferId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
+import type { CreateTransferResult } from '../ledger/results.js';
 import { auditEntry, type Actor } from '../hub/actor.js';
 import { HubError, invalidField } from '../hub/errors.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
+import type { JsonObject } from '../store/records.js';
 import { TransferCode } from './codes.js';
 import { chainInputs, chainOutcome, legId, paymentLegs, resolveInputs, type Leg } from './legs.js';
+import { mayActFor, payeeAccount, payerAccount } from './parties.js';
+
+/** The collection of payment documents: one per two-phase payment, keyed by the payment's id. */
+export const PAYMENTS = 'payments';
 
 export interface PaymentRequest {
   /** The client's id for the payment (a UUID): the idempotency key, and the id of its main transfer. */
@@ -31,31 +37,64 @@ export interface PaymentResult {
 }
 
 /**
+ * A two-phase payment as the hub recorded it, written in the same transaction as its pending legs.
+ * Post and void find a payment only through this document: a pending transfer that is not a
+ * payment made by this service (a raw transfer of the operator's, the legs of an FX quote) is not
+ * a payment, whatever its id. `status` follows the legs: it changes with the post or void, and when
+ * the ledger is found to have released the legs (timeout), at the first attempt to resolve them.
+ */
+export interface PaymentRecord {
+  readonly id: string;
+  readonly status: 'reserved' | 'posted' | 'voided' | 'expired';
+  readonly payer: string;
+  readonly payee: string;
+  readonly currency: string;
+  /** Minor units, as a decimal string. */
+  readonly amountMinor: string;
+  /** How many legs the payment has (1, or 2 with the cap leg); their ids follow `legId`. */
+  readonly legs: number;
+  /** Seconds after which the ledger voids the legs; 0: never. */
+  readonly timeoutSeconds: number;
+  /** Who ordered it: a participant id (for a participant key), `operator` or `cli`. */
+  readonly orderedBy: string;
+  /** The participant whose key ordered it; absent when the operator did. */
+  readonly participant?: string;
+  readonly createdAt: string;
+}
+
+/**
  * Payments between participants' accounts in one currency. A payment between accounts that settle
  * with different participants counts towards both participants' net positions in the open window
  * and is bounded by the payer bank's net debit cap (see legs.ts). The payer must be active and the
- * accounts must belong to participants: nobody pays from or to an account of no known party.
+ * accounts must belong to participants: nobody pays from or to an account of no known party. Who
+ * may pay from and into which account is in parties.ts.
  */
 export class PaymentService {
   constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {}
 
   /** The participant that may order a payment from `payer`: its owner, or the bank that keeps it. */
   async mayPayFrom(actor: Actor, payer: AccountId): Promise<boolean> {
-    if (actor.role === 'operator') return true;
-    if (actor.role !== 'participant' || actor.participant === undefined) return false;
-    const entry = await this.registry.account(payer);
-    return entry !== undefined && (entry.participant === actor.participant || entry.settlesWith === actor.participant);
+    return mayActFor(this.registry, actor, payer);
   }
 
   async pay(request: PaymentRequest, actor: Actor): Promise<PaymentResult> {
     if (request.amount <= 0n) throw invalidField('amount', 'the amount must be positive');
-    const { payer, payee } = await this.parties(request.payer, request.payee);
+    const { payer, payee } = await this.parties(actor, request.payer, request.payee);
     const legs = paymentLegs(payer, payee, request.amount, TransferCode.payment, request.reference);
-    const inputs = chainInputs(request.id, legs, { pending: request.pending === true, timeoutSeconds: request.timeoutSeconds ?? 0 });
+    const pending = request.pending === true;
+    const timeoutSeconds = pending ? (request.timeoutSeconds ?? 0) : 0;
+    const inputs = chainInputs(request.id, legs, { pending, timeoutSeconds });
     const outcome = await this.ledger.transact(async (tx) => {
       const outcome = chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'payer' });
       if (outcome.status === 'created') {
-        await tx.appendAudit([auditEntry(actor, tx.nowNs, request.pending === true ? 'payments.reserve' : 'payments.create', request.id, {
+        if (pending) {
+          const record: PaymentRecord = {
+            id: request.id, status: 'reserved', payer: payer.id, payee: payee.id, currency: payer.currency, amountMinor: request.amount.toString(), legs: legs.length, timeoutSeconds,
+            orderedBy: actor.id, ...(actor.role === 'participant' && actor.participant !== undefined ? { participant: actor.participant } : {}), createdAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
+          };
+          await tx.putRecords([{ collection: PAYMENTS, key: record.id, value: record as unknown as JsonObject }]);
+        }
+        await tx.appendAudit([auditEntry(actor, tx.nowNs, pending ? 'payments.reserve' : 'payments.create', request.id, {
           payer: payer.id, payee: payee.id, amount: request.amount.toString(), currency: payer.currency, legs: legs.length,
         })]);
       }
@@ -83,43 +122,94 @@ export class PaymentService {
     return { id: request.id, status: outcome.status, transferIds: inputs.map((input) => input.id), interbank: false };
   }
 
-  /** Posts or voids every leg of a two-phase payment together. */
+  /**
+   * Posts or voids every leg of a two-phase payment together. Only a payment this service recorded
+   * is one (see PaymentRecord). The operator may resolve any; a participant key those a participant
+   * key ordered from an account it may pay from (its own, its customers', a vostro account it
+   * keeps): a payment the operator reserved on its account is the operator's to post or void.
+   * Everything else is answered as a payment that does not exist. Posting a payment posted
+   * already (voiding one voided) is an idempotent retry; resolving one that is no longer pending
+   * otherwise (voided, posted, or released by its timeout) is `payment_not_pending`.
+   */
   async resolve(paymentId: string, action: 'post' | 'void', actor: Actor): Promise<PaymentResult> {
-    const legs = await this.storedLegs(paymentId);
+    const record = await this.payment(paymentId);
+    if (record === undefined || !(await this.mayResolve(actor, record))) throw new HubError('payment_not_found', `no payment ${paymentId}`, 'id');
+    const legs = await this.storedLegs(record);
     const inputs = resolveInputs(paymentId, legs, action);
-    const outcome = await this.ledger.transact(async (tx) => {
-      const outcome = chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'id' });
+    const done: PaymentRecord['status'] = action === 'post' ? 'posted' : 'voided';
+    const answer = (status: 'created' | 'exists'): PaymentResult => ({ id: paymentId, status, transferIds: inputs.map((input) => input.id), interbank: legs.length > 1 });
+    if (record.status === done) return answer('exists');
+    if (record.status !== 'reserved') throw notPending(record);
+    const outcome = await this.ledger.transact(async (tx): Promise<{ status: 'created' | 'exists' } | { lapsed: PaymentRecord }> => {
+      const current = ((await tx.getRecord(PAYMENTS, paymentId)) as unknown as PaymentRecord | undefined) ?? record;
+      if (current.status === done) return { status: 'exists' };
+      if (current.status !== 'reserved') return { lapsed: current };
+      const results = await tx.createTransfers(inputs);
+      const released = releasedAs(results);
+      if (released !== undefined) {
+        // The ledger resolved the legs before us (their timeout passed): the document says so from now on.
+        const lapsed: PaymentRecord = { ...current, status: released };
+        await tx.putRecords([{ collection: PAYMENTS, key: paymentId, value: lapsed as unknown as JsonObject }]);
+        await tx.appendAudit([auditEntry(actor, tx.nowNs, 'payments.released', paymentId, { status: released, attempted: action })]);
+        return { lapsed };
+      }
+      const outcome = chainOutcome(legs, results, { payerField: 'id' });
+      await tx.putRecords([{ collection: PAYMENTS, key: paymentId, value: { ...current, status: done } as unknown as JsonObject }]);
       if (outcome.status === 'created') await tx.appendAudit([auditEntry(actor, tx.nowNs, `payments.${action}`, paymentId, { legs: legs.length })]);
       return outcome;
     });
-    return { id: paymentId, status: outcome.status, transferIds: inputs.map((input) => input.id), interbank: legs.length > 1 };
-  }
-
-  /** The legs of a stored payment, read back from the ledger (its first leg has the payment's id). */
-  async storedLegs(operationId: string): Promise<Leg[]> {
-    const legs: Leg[] = [];
-    for (let index = 0; ; index += 1) {
-      const [transfer] = await this.ledger.lookupTransfers([legId(operationId, index)]);
-      if (transfer === undefined) break;
-      const currency = currencyByLedger(transfer.ledger)?.code ?? '';
-      legs.push({ kind: transfer.code === TransferCode.capUse ? 'cap' : 'payment', debit: transfer.debitAccountId, credit: transfer.creditAccountId, amount: transfer.amount, currency, code: transfer.code, reference: transfer.reference });
+    if ('lapsed' in outcome) {
+      if (outcome.lapsed.status === done) return answer('exists');
+      throw notPending(outcome.lapsed);
     }
-    if (legs.length === 0) throw new HubError('payment_not_found', `no payment ${operationId}`, 'id');
-    return legs;
+    return answer(outcome.status);
   }
 
-  private async parties(payerId: AccountId, payeeId: AccountId): Promise<{ payer: AccountEntry; payee: AccountEntry }> {
-    const payer = await this.registry.account(payerId);
-    if (payer === undefined) throw new HubError('account_not_found', `account ${payerId} belongs to no participant`, 'payer');
-    const payee = await this.registry.account(payeeId);
-    if (payee === undefined) throw new HubError('account_not_found', `account ${payeeId} belongs to no participant`, 'payee');
-    if (payer.currency !== payee.currency) throw new HubError('payment_refused', `payer is in ${payer.currency}, payee in ${payee.currency}: a cross-currency payment needs an FX quote`, 'payee');
+  /** The payment document of a two-phase payment, if there is one. */
+  async payment(paymentId: string): Promise<PaymentRecord | undefined> {
+    return (await this.ledger.store.getRecords(PAYMENTS, [paymentId])).get(paymentId)?.value as unknown as PaymentRecord | undefined;
+  }
+
+  private async mayResolve(actor: Actor, record: PaymentRecord): Promise<boolean> {
+    if (actor.role === 'operator') return true;
+    return record.participant !== undefined && actor.role === 'participant' && (await mayActFor(this.registry, actor, record.payer as AccountId));
+  }
+
+  /** The legs of a recorded payment, read back from the ledger (its first leg has the payment's id). */
+  private async storedLegs(record: PaymentRecord): Promise<Leg[]> {
+    const ids = Array.from({ length: record.legs }, (_, index) => legId(record.id, index));
+    const transfers = await this.ledger.lookupTransfers(ids);
+    if (transfers.length !== ids.length) throw new Error(`bug: payment ${record.id} has ${transfers.length} of its ${ids.length} legs`);
+    return transfers.map((transfer) => ({
+      kind: transfer.code === TransferCode.capUse ? 'cap' : 'payment', debit: transfer.debitAccountId, credit: transfer.creditAccountId, amount: transfer.amount,
+      currency: currencyByLedger(transfer.ledger)?.code ?? '', code: transfer.code, reference: transfer.reference,
+    }));
+  }
+
+  private async parties(actor: Actor, payerId: AccountId, payeeId: AccountId): Promise<{ payer: AccountEntry; payee: AccountEntry }> {
+    const payer = await payerAccount(this.registry, actor, payerId);
     if (currencyByCode(payer.currency) === undefined) throw new HubError('unknown_currency', payer.currency, 'payer');
-    for (const [entry, field] of [[payer, 'payer'], [payee, 'payee']] as const) {
-      const participant = await this.registry.cached(entry.participant);
-      if (participant?.status === 'suspended') throw new HubError('participant_suspended', `${entry.participant} is suspended`, field);
-      if (entry.role === 'cap' || entry.role === 'cap_source') throw new HubError('account_role_mismatch', `a ${entry.role} account is the hub's bookkeeping; payments do not use it`, field);
-    }
+    const payee = await payeeAccount(this.registry, actor, payeeId, payer.currency, (entry) => new HubError('payment_refused', `payer is in ${payer.currency}, payee in ${entry.currency}: a cross-currency payment needs an FX quote`, 'payee'));
     return { payer, payee };
   }
+}
+
+/**
+ * What the ledger had already done with the legs, when resolving them was refused because they
+ * were no longer pending; undefined for any other outcome.
+ */
+export function releasedAs(results: readonly CreateTransferResult[]): 'posted' | 'voided' | 'expired' | undefined {
+  for (const result of results) {
+    if (result === 'pending_transfer_expired') return 'expired';
+    if (result === 'pending_transfer_already_voided') return 'voided';
+    if (result === 'pending_transfer_already_posted') return 'posted';
+  }
+  return undefined;
+}
+
+function notPending(record: PaymentRecord): HubError {
+  const why = record.status === 'expired'
+    ? `it expired (its timeout of ${record.timeoutSeconds} s passed) and the ledger released every leg`
+    : `it was ${record.status} already`;
+  return new HubError('payment_not_pending', `payment ${record.id} is not pending: ${why}`, 'id');
 }

@@ -29,6 +29,25 @@ await postgresTests('settlement on postgres', (schemas) => {
     }, { store });
   });
 
+  it('post and void find only recorded payments: not a raw pending transfer, not a quote’s reserved legs, on PostgreSQL', async () => {
+    await withHub(async (hub) => {
+      const sbi = { id: 'sbi', role: 'participant', participant: 'sbi' } as const;
+      await hub.caps.set('sbi', 'INR', 1_000_00n, cli);
+      await hub.caps.set('fx', 'RUB', 1_000_000_00n, cli);
+      const payment = newTransferId();
+      await hub.payments.pay({ id: payment, payer: account('sbi', 'INR'), payee: account('bob', 'INR'), amount: 10_00n, reference: 'pg', pending: true }, sbi);
+      assert.equal((await hub.payments.payment(payment))?.status, 'reserved', 'the payment document is written with its legs');
+      await hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' }, cli);
+      const quote = await hub.fx.quote({ provider: 'fx', source: 'INR', target: 'RUB', side: 'source', amountMinor: 1_00n }, sbi);
+      await hub.fx.execute({ quote: quote.id, payer: account('sbi', 'INR'), payee: account('vtb', 'RUB'), pending: true }, sbi);
+      for (const actor of [sbi, cli]) await assert.rejects(hub.payments.resolve(quote.id, 'void', actor), refusal('payment_not_found', 'id'));
+      assert.equal((await hub.fx.getQuote(quote.id)).status, 'reserved');
+      assert.equal((await hub.payments.resolve(payment, 'post', sbi)).status, 'created');
+      assert.equal((await hub.payments.payment(payment))?.status, 'posted');
+      assert.equal((await hub.fx.resolve(quote.id, 'post', sbi)).status, 'executed');
+    }, { store });
+  });
+
   it('a quote executes as payment versus payment, once, on PostgreSQL', async () => {
     await withHub(async (hub) => {
       await hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' }, cli);

@@ -5,6 +5,7 @@ import type { Actor } from '../../hub/actor.js';
 import { HubError } from '../../hub/errors.js';
 import type { QuoteRecord } from '../../fx/service.js';
 import type { CapStatus } from '../../settlement/caps.js';
+import { requirePayer as payerOf } from '../../settlement/parties.js';
 import type { BilateralPosition, CurrencyNetting, NetPosition, SettlementInstruction } from '../../settlement/netting.js';
 import type { WindowRecord } from '../../settlement/windows.js';
 import { actorOf, participantNotFound } from '../access.js';
@@ -12,8 +13,8 @@ import type { ApiContext } from '../context.js';
 import { amountMinor } from '../from-json.js';
 import { commonErrors, problemResponse } from '../schemas.js';
 import {
-  CapParams, CapSet, CapStatus as CapStatusSchema, CurrencyParams, FundingCreate, PairParams, ParticipantPosition, ParticipantWindowParams, Payment, PaymentCreate, Positions, Quote, QuoteCreate, QuoteExecute, QuoteParams,
-  Rate, RateImport, RateSet, Spread, SpreadSet, WindowClose, WindowClosed, WindowList, WindowParams,
+  CapParams, CapSet, CapStatus as CapStatusSchema, CurrencyParams, FundingCreate, PairParams, ParticipantPosition, ParticipantWindowParams, Payment, PaymentCreate, Positions, ProviderParams, Quote, QuoteCreate, QuoteExecute,
+  QuoteLifetime, QuoteLifetimeSet, QuoteParams, Rate, RateImport, RateSet, Spread, SpreadSet, WindowClose, WindowClosed, WindowList, WindowParams,
 } from '../settlement-schemas.js';
 
 const refused = { 404: problemResponse('not found (or, for a participant key, not its own)'), 409: problemResponse('conflicts with the current state (used, closed, settled, expired)'), 422: problemResponse('refused by the hub’s rules (cap exceeded, too little money or FX liquidity, …)') };
@@ -49,15 +50,9 @@ export function settlementRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'participant'], scope: 'handler' } },
         schema: { tags: ['settlement'], summary: `${action === 'post' ? 'Post' : 'Void'} every leg of a pending payment together`, params: QuoteParams, response: { 200: Payment, ...refused, ...commonErrors } },
       }, async (request) => {
-        const actor = actorOf(request);
-        const id = request.params.id.toLowerCase();
-        // A payment that is not the participant's own is answered as one that does not exist.
-        const missing = new HubError('payment_not_found', `no payment ${id}`, 'path.id');
-        const legs = await hub.payments.storedLegs(id).catch((error: unknown) => {
-          throw error instanceof HubError ? missing : error;
-        });
-        if (actor.role !== 'operator' && !(await hub.payments.mayPayFrom(actor, legs[0]?.debit as AccountId))) throw missing;
-        const result = await hub.payments.resolve(id, action, actor);
+        // Only a payment recorded by the payments service is one: a raw pending transfer or an FX
+        // quote's legs are 404 here, as is a payment that is not the participant's own.
+        const result = await hub.payments.resolve(request.params.id.toLowerCase(), action, actorOf(request)).catch(pathId);
         return { ...result, transferIds: [...result.transferIds] };
       });
     }
@@ -152,7 +147,7 @@ export function settlementRoutes(context: ApiContext): FastifyPluginAsync {
 
     app.post<{ Body: QuoteCreate }>('/fx/quotes', {
       config: { access: { roles: ['operator', 'participant'], scope: 'none' } },
-      schema: { tags: ['fx'], summary: 'Price a conversion through a provider; the quote holds for ttlSeconds (default 60)', body: QuoteCreate, response: { 201: Quote, ...refused, ...commonErrors } },
+      schema: { tags: ['fx'], summary: 'Price a conversion through a provider; the quote holds for ttlSeconds (default 60), at most the provider’s maximum', body: QuoteCreate, response: { 201: Quote, ...refused, ...commonErrors } },
     }, async (request, reply) => {
       const body = request.body;
       const fixed = currencyOf(body.fixed === 'source' ? body.source : body.target);
@@ -173,7 +168,7 @@ export function settlementRoutes(context: ApiContext): FastifyPluginAsync {
       await ownQuote(context, actor, request.params.id);
       await requirePayer(context, actor, request.body.payer as AccountId, 'payer');
       const body = request.body;
-      return quoteJson(await hub.fx.execute({ quote: request.params.id.toLowerCase(), payer: body.payer.toLowerCase() as AccountId, payee: body.payee.toLowerCase() as AccountId, pending: body.pending === true, ...(body.reference === undefined ? {} : { reference: body.reference }) }, actor));
+      return quoteJson(await hub.fx.execute({ quote: request.params.id.toLowerCase(), payer: body.payer.toLowerCase() as AccountId, payee: body.payee.toLowerCase() as AccountId, pending: body.pending === true, ...(body.reference === undefined ? {} : { reference: body.reference }) }, actor).catch(pathId));
     });
 
     for (const action of ['post', 'void'] as const) {
@@ -183,18 +178,38 @@ export function settlementRoutes(context: ApiContext): FastifyPluginAsync {
       }, async (request) => {
         const actor = actorOf(request);
         await ownQuote(context, actor, request.params.id);
-        return quoteJson(await hub.fx.resolve(request.params.id.toLowerCase(), action, actor));
+        return quoteJson(await hub.fx.resolve(request.params.id.toLowerCase(), action, actor).catch(pathId));
       });
     }
+
+    app.get<{ Params: ProviderParams }>('/fx/providers/:id/quote-lifetime', {
+      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'none' } },
+      schema: { tags: ['fx'], summary: 'How long an FX provider’s quotes may hold, and hold by default', params: ProviderParams, response: { 200: QuoteLifetime, ...refused, ...commonErrors } },
+    }, async (request) => hub.fx.quoteLifetime(request.params.id).catch(providerPath));
+
+    app.put<{ Params: ProviderParams; Body: QuoteLifetimeSet }>('/fx/providers/:id/quote-lifetime', {
+      config: { access: { roles: ['operator', 'participant'], scope: 'participant' } },
+      schema: { tags: ['fx'], summary: 'Set the longest an FX provider’s quotes (and reservations of them) may hold: by the provider’s own key or the operator (audited)', params: ProviderParams, body: QuoteLifetimeSet, response: { 200: QuoteLifetime, ...refused, ...commonErrors } },
+    }, async (request) => hub.fx.setQuoteLifetime(request.params.id, request.body.maxTtlSeconds, actorOf(request)).catch(providerPath));
   };
+}
+
+/** A service refusal about the provider: the provider is the one in the path. */
+function providerPath(error: unknown): never {
+  if (error instanceof HubError && (error.field === 'provider' || error.field === 'participant')) throw new HubError(error.code, error.message, 'path.id');
+  throw error;
+}
+
+/** A service refusal about the payment or quote id: the id is the one in the path. */
+function pathId(error: unknown): never {
+  if (error instanceof HubError && (error.field === 'id' || error.field === 'quote')) throw new HubError(error.code, error.message, 'path.id');
+  throw error;
 }
 
 /** A participant key pays only from accounts it owns or settles for (its customers', the vostro accounts it keeps). */
 async function requirePayer(context: ApiContext, actor: Actor, account: AccountId, field: string): Promise<void> {
   if (actor.role === 'operator') return;
-  if (!(await context.hub.payments.mayPayFrom(actor, account.toLowerCase() as AccountId))) {
-    throw new HubError('account_not_found', `account ${account} belongs to no participant`, field);
-  }
+  await payerOf(context.hub.participants, actor, account.toLowerCase() as AccountId, field);
 }
 
 /** Quotes a participant asked for are its own; others' are answered as missing. */
@@ -308,6 +323,7 @@ function quoteJson(quote: QuoteRecord) {
     ...(quote.payer === undefined ? {} : { payer: quote.payer }),
     ...(quote.payee === undefined ? {} : { payee: quote.payee }),
     ...(quote.transferIds === undefined ? {} : { transferIds: [...quote.transferIds] }),
+    ...(quote.reservedUntilNs === undefined ? {} : { reservedUntil: new Date(Number(BigInt(quote.reservedUntilNs) / 1_000_000n)).toISOString() }),
   };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { currencyByCode, formatAmount } from '../../ledger/currency.js';
 import { CLI_ACTOR } from '../../hub/actor.js';
-import type { QuoteRecord } from '../../fx/service.js';
+import type { QuoteLifetime, QuoteRecord } from '../../fx/service.js';
 import { UsageError } from '../errors.js';
 import { addDbOption, commandAction, printJson } from '../ledger-context.js';
 import { parseAccountIdOption, parseAmountOption, parseCurrencyOption, parseIntegerOption, parseReferenceOption } from '../options.js';
@@ -10,7 +10,7 @@ import type { CliContext, RegisterCommand } from '../program.js';
 import { hubOperation } from './participant.js';
 import { runHubCommand } from '../hub-command.js';
 
-/** `vostro fx rate|spread|quote|execute|post|void`: reference rates, providers' terms, quotes and payment versus payment. */
+/** `vostro fx rate|spread|lifetime|quote|execute|post|void`: reference rates, providers' terms, quotes and payment versus payment. */
 export const registerFx: RegisterCommand = (program, context) => {
   const fx = program.command('fx').description('FX: reference rates, provider spreads, quotes, and cross-currency payments (payment versus payment)');
   const rate = fx.command('rate').description('reference rates per currency pair');
@@ -62,19 +62,35 @@ export const registerFx: RegisterCommand = (program, context) => {
       else context.io.out(`${record.provider} ${record.source}/${record.target}: ${record.spreadBps} bps, fee ${options.fee} ${record.source}\n`);
     });
   }));
+  const lifetime = fx.command('lifetime').description('how long an FX provider’s quotes (and reservations of them) may hold: 300 s unless set');
   addDbOption(
-    fx.command('quote').description('price a conversion through a provider; the quote holds for --ttl-seconds (default 60)')
+    lifetime.command('set').description('set the longest a provider’s quotes may hold, 1 to 86400 seconds (audited); a reservation of a quote holds until that long after the quote was made')
+      .requiredOption('--provider <id>', 'the FX provider').requiredOption('--max-seconds <n>', 'the maximum, in seconds').option('--json', 'print as JSON'),
+  ).action(commandAction(context, async (options: { provider: string; maxSeconds: string; json?: boolean; db?: string }) => {
+    const maxTtlSeconds = parseIntegerOption('--max-seconds', options.maxSeconds, { minimum: 1, maximum: 86_400 });
+    await runHubCommand(context, options.db, async (hub) => {
+      printLifetime(context, await hubOperation(() => hub.fx.setQuoteLifetime(options.provider, maxTtlSeconds, CLI_ACTOR), { provider: '--provider', participant: '--provider', maxTtlSeconds: '--max-seconds' }), options.json === true);
+    });
+  }));
+  addDbOption(lifetime.command('show').description('a provider’s maximum and default quote lifetime').requiredOption('--provider <id>', 'the FX provider').option('--json', 'print as JSON'))
+    .action(commandAction(context, async (options: { provider: string; json?: boolean; db?: string }) => {
+      await runHubCommand(context, options.db, async (hub) => {
+        printLifetime(context, await hubOperation(() => hub.fx.quoteLifetime(options.provider), { provider: '--provider' }), options.json === true);
+      });
+    }));
+  addDbOption(
+    fx.command('quote').description('price a conversion through a provider; the quote holds for --ttl-seconds (default 60), at most the provider’s maximum (see `fx lifetime`)')
       .requiredOption('--provider <id>', 'the FX provider').requiredOption('--source <code>', 'what the payer pays, e.g. INR').requiredOption('--target <code>', 'what the payee receives, e.g. RUB')
       .requiredOption('--amount <amount>', 'decimal major units of the fixed side')
       .addOption(new Option('--fixed <side>', 'which amount is fixed').choices(['source', 'target']).default('source'))
-      .option('--ttl-seconds <n>', 'how long the quote holds', '60').option('--json', 'print as JSON'),
-  ).action(commandAction(context, async (options: { provider: string; source: string; target: string; amount: string; fixed: 'source' | 'target'; ttlSeconds: string; json?: boolean; db?: string }) => {
+      .option('--ttl-seconds <n>', 'how long the quote holds (default 60, or the provider’s maximum if shorter)').option('--json', 'print as JSON'),
+  ).action(commandAction(context, async (options: { provider: string; source: string; target: string; amount: string; fixed: 'source' | 'target'; ttlSeconds?: string; json?: boolean; db?: string }) => {
     const source = parseCurrencyOption('--source', options.source);
     const target = parseCurrencyOption('--target', options.target);
     const amountMinor = parseAmountOption('--amount', options.amount, options.fixed === 'source' ? source : target);
-    const ttlMs = parseIntegerOption('--ttl-seconds', options.ttlSeconds, { minimum: 1, maximum: 86_400 }) * 1000;
+    const ttlMs = options.ttlSeconds === undefined ? undefined : parseIntegerOption('--ttl-seconds', options.ttlSeconds, { minimum: 1, maximum: 86_400 }) * 1000;
     await runHubCommand(context, options.db, async (hub) => {
-      const quote = await hubOperation(() => hub.fx.quote({ provider: options.provider, source: source.code, target: target.code, side: options.fixed, amountMinor, ttlMs }, CLI_ACTOR), { provider: '--provider', source: '--source', target: '--target', amount: '--amount', amountMinor: '--amount' });
+      const quote = await hubOperation(() => hub.fx.quote({ provider: options.provider, source: source.code, target: target.code, side: options.fixed, amountMinor, ...(ttlMs === undefined ? {} : { ttlMs }) }, CLI_ACTOR), { provider: '--provider', source: '--source', target: '--target', amount: '--amount', amountMinor: '--amount', ttlSeconds: '--ttl-seconds' });
       printQuote(context, quote, options.json === true);
     });
   }));
@@ -101,6 +117,10 @@ export const registerFx: RegisterCommand = (program, context) => {
   }
 };
 
+function printLifetime(context: CliContext, lifetime: QuoteLifetime, json: boolean): void {
+  if (json) printJson(context.io, lifetime);
+  else context.io.out(`${lifetime.provider}: quotes hold at most ${lifetime.maxTtlSeconds} s, ${lifetime.defaultTtlSeconds} s unless asked\n`);
+}
 
 function printQuote(context: CliContext, quote: QuoteRecord, json: boolean): void {
   const source = currencyByCode(quote.sourceCurrency);
@@ -119,6 +139,7 @@ function printQuote(context: CliContext, quote: QuoteRecord, json: boolean): voi
     targetAmount: `${formatAmount(BigInt(quote.targetAmountMinor), target)} ${target.code}`,
     expiresAt: new Date(quote.expiresAtMs).toISOString(),
     ...(quote.transferIds === undefined ? {} : { transferIds: quote.transferIds }),
+    ...(quote.reservedUntilNs === undefined ? {} : { reservedUntil: new Date(Number(BigInt(quote.reservedUntilNs) / 1_000_000n)).toISOString() }),
   };
   if (json) {
     printJson(context.io, view);

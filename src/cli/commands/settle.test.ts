@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { participantAccountId } from '../../participants/accounts.js';
-import { storeCounts, tempDb, vostro, vostroJson, vostroOk } from './cli.test-helper.js';
+import { newTransferId } from '../../ledger/ids.js';
+import { storeCounts, tempDb, transfer, vostro, vostroJson, vostroOk } from './cli.test-helper.js';
 
 describe('vostro payment, cap, window, positions and fx', () => {
   it('runs the clearing day of docs/settlement.md end to end, and refuses bad input precisely', async () => {
@@ -64,6 +65,46 @@ describe('vostro payment, cap, window, positions and fx', () => {
       assert.match((await vostro(['window', 'show', 'INR-99', '--db', db])).stderr, /no window INR-99/);
       const verify = await vostroOk(['verify', '--db', db]);
       assert.match(verify.stdout, /ok|passed|verified/i);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('the same rules at the operator’s door: post/void reach only recorded payments; quote lifetimes are bounded by the provider’s maximum', async () => {
+    const { path: db, cleanup } = tempDb();
+    try {
+      await vostroOk(['init', '--db', db]);
+      await vostroOk(['participant', 'create', '--db', db, '--id', 'sbi', '--name', 'SBI', '--kind', 'bank', '--country', 'IN', '--currencies', 'INR']);
+      await vostroOk(['participant', 'create', '--db', db, '--id', 'indorus', '--name', 'IndoRus FX', '--kind', 'fx_provider', '--country', 'IN', '--currencies', 'INR,RUB']);
+      const sbi = participantAccountId('sbi', 'INR', 'settlement');
+      const provider = participantAccountId('indorus', 'INR', 'settlement');
+      await vostroOk(['payment', 'fund', '--db', db, '--account', sbi, '--amount', '1000.00']);
+      await vostroOk(['cap', 'set', '--db', db, '--participant', 'sbi', '--currency', 'INR', '--amount', '1000.00']);
+      // A raw pending transfer is not a payment, for the operator either: it is resolved with `vostro transfer post|void`.
+      const raw = newTransferId();
+      assert.equal((await transfer(db, sbi, provider, '5.00', ['--id', raw, '--pending', '--code', '1'])).code, 0);
+      const voided = await vostro(['payment', 'void', raw, '--db', db]);
+      assert.equal(voided.code, 1);
+      assert.match(voided.stderr, /<payment-id>: no payment .* \(payment_not_found\)/);
+      const payment = newTransferId();
+      await vostroOk(['payment', 'create', '--db', db, '--from', sbi, '--to', provider, '--amount', '2.00', '--id', payment, '--pending']);
+      assert.match((await vostroOk(['payment', 'void', payment, '--db', db])).stdout, /voided \(created\)/);
+      const post = await vostro(['payment', 'post', payment, '--db', db]);
+      assert.equal(post.code, 1);
+      assert.match(post.stderr, /<payment-id>: payment .* is not pending: it was voided already \(payment_not_pending\)/);
+
+      await vostroOk(['fx', 'rate', 'set', '--db', db, '--source', 'INR', '--target', 'RUB', '--rate', '1.0734', '--as-of', '2026-11-20']);
+      const quote = ['fx', 'quote', '--db', db, '--provider', 'indorus', '--source', 'INR', '--target', 'RUB', '--amount', '10.00'];
+      const long = await vostro([...quote, '--ttl-seconds', '3600']);
+      assert.equal(long.code, 1);
+      assert.match(long.stderr, /--ttl-seconds: ttlSeconds may be at most 300 for indorus/);
+      assert.deepEqual(await vostroJson(['fx', 'lifetime', 'show', '--db', db, '--provider', 'indorus']), { provider: 'indorus', maxTtlSeconds: 300, defaultTtlSeconds: 60 });
+      await vostroOk(['fx', 'lifetime', 'set', '--db', db, '--provider', 'indorus', '--max-seconds', '3600']);
+      assert.equal((await vostroJson<{ status: string }>([...quote, '--ttl-seconds', '3600'])).status, 'open');
+      const bank = await vostro(['fx', 'lifetime', 'set', '--db', db, '--provider', 'sbi', '--max-seconds', '60']);
+      assert.equal(bank.code, 1);
+      assert.match(bank.stderr, /--provider: sbi is a bank, not an FX provider \(participant_kind_mismatch\)/);
+      assert.equal((await vostro(['fx', 'lifetime', 'set', '--db', db, '--provider', 'indorus', '--max-seconds', '86401'])).code, 2);
     } finally {
       cleanup();
     }
