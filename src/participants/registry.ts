@@ -6,6 +6,7 @@ import type { AccountInput } from '../ledger/model.js';
 import { auditEntry, type Actor } from '../hub/actor.js';
 import { HubError, invalidField } from '../hub/errors.js';
 import type { JsonObject } from '../store/records.js';
+import type { LedgerStore } from '../store/store.js';
 import { ACCOUNT_ROLES, accountCode, participantAccountId, ROLES_OPENED_LATER, ROLES_OPENED_WITH, type AccountRole, type ParticipantAccount } from './accounts.js';
 import { HUB_ID, validateParticipantInput, type Participant, type ParticipantInput } from './participant.js';
 
@@ -34,6 +35,9 @@ export class ParticipantRegistry {
   /** Account id → entry, for every account of every participant seen by this process. */
   private readonly directory = new Map<AccountId, AccountEntry>();
   private directoryLoaded = false;
+  /** The directory's version when it was last read from the store, and the read under way. */
+  private loadedVersion = 0;
+  private loading: Promise<void> | undefined;
   /** Participants as last written or read by this process (another process's change shows after `loadDirectory`). */
   private readonly known = new Map<string, ParticipantRecord>();
 
@@ -59,7 +63,7 @@ export class ParticipantRegistry {
         accounts,
       };
       await this.openAccounts(tx, record, accounts);
-      await tx.putRecords([{ collection: PARTICIPANTS, key: record.id, value: record as unknown as JsonObject }]);
+      await putParticipant(tx, record);
       await tx.appendAudit([auditEntry(actor, tx.nowNs, 'participants.create', record.id, { kind: record.kind, country: record.country, currencies: [...record.currencies] })]);
       return record;
     });
@@ -95,7 +99,7 @@ export class ParticipantRegistry {
         accounts: [...participant.accounts, account],
       };
       await this.openAccounts(tx, record, [account]);
-      await tx.putRecords([{ collection: PARTICIPANTS, key: record.id, value: record as unknown as JsonObject }]);
+      await putParticipant(tx, record);
       await tx.appendAudit([auditEntry(actor, tx.nowNs, 'accounts.open', account.id, { participant: record.id, role, currency: code, ...(heldAt === undefined ? {} : { held_at: heldAt }) })]);
       return { record, account };
     });
@@ -109,7 +113,7 @@ export class ParticipantRegistry {
       const participant = await this.require(tx, participantId);
       if (participant.kind === 'hub') throw new HubError('participant_kind_mismatch', 'the hub cannot be suspended', 'id');
       const record: ParticipantRecord = { ...participant, status };
-      await tx.putRecords([{ collection: PARTICIPANTS, key: record.id, value: record as unknown as JsonObject }]);
+      await putParticipant(tx, record);
       await tx.appendAudit([auditEntry(actor, tx.nowNs, status === 'active' ? 'participants.activate' : 'participants.suspend', record.id, {})]);
       return record;
     });
@@ -146,8 +150,20 @@ export class ParticipantRegistry {
 
   /** What an account is for, or undefined for an account that belongs to no participant's plan. */
   async account(id: AccountId): Promise<AccountEntry | undefined> {
-    if (!this.directoryLoaded || !this.directory.has(id)) await this.loadDirectory();
+    if (!this.directoryLoaded || !this.directory.has(id)) await this.refreshAfterMiss();
     return this.directory.get(id);
+  }
+
+  /**
+   * What a lookup that found nothing does: read the directory again if another process (or another
+   * registry over the same ledger) changed a participant since it was read. That costs one read of
+   * the directory's version, not a read of every participant: a client sending payments to random
+   * account ids would otherwise make each of them read the whole directory through the store's
+   * queue, which every other client's writes wait in.
+   */
+  async refreshAfterMiss(): Promise<void> {
+    if (this.directoryLoaded && (await directoryVersion(this.ledger.store)) === this.loadedVersion) return;
+    await this.loadDirectory();
   }
 
   /** The account of a participant's role in a currency, or a precise refusal. */
@@ -157,10 +173,20 @@ export class ParticipantRegistry {
     return account;
   }
 
-  /** Loads every participant's accounts into the directory (at start, and when an unknown id turns up). */
+  /** Loads every participant's accounts into the directory; callers at the same time share one read. */
   async loadDirectory(): Promise<void> {
-    for (const record of await this.all()) this.index(record);
-    this.directoryLoaded = true;
+    this.loading ??= (async () => {
+      try {
+        // The version first: a change made while the participants are read shows as a new version next time.
+        const version = await directoryVersion(this.ledger.store);
+        for (const record of await this.all()) this.index(record);
+        this.directoryLoaded = true;
+        this.loadedVersion = version;
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    return this.loading;
   }
 
   /**
@@ -168,7 +194,7 @@ export class ParticipantRegistry {
    * path asks for every payment, and a read through the store costs a turn of the write pipeline.
    */
   async cached(id: string): Promise<ParticipantRecord | undefined> {
-    if (!this.known.has(id)) await this.loadDirectory();
+    if (!this.known.has(id)) await this.refreshAfterMiss();
     return this.known.get(id);
   }
 
@@ -228,3 +254,20 @@ function settlesWith(record: ParticipantRecord, account: ParticipantAccount): { 
   return { settlesWith: record.id };
 }
 
+/** A counter bumped in the same transaction as every change to a participant (see `putParticipant`). */
+const DIRECTORY = 'directory';
+const DIRECTORY_VERSION_KEY = 'version';
+
+async function directoryVersion(store: LedgerStore): Promise<number> {
+  const found = (await store.getRecords(DIRECTORY, [DIRECTORY_VERSION_KEY])).get(DIRECTORY_VERSION_KEY);
+  return Number(found?.value['version'] ?? 0);
+}
+
+/** Writes a participant's record and bumps the directory's version, in the caller's transaction. */
+async function putParticipant(tx: LedgerTransaction, record: ParticipantRecord): Promise<void> {
+  const version = Number((await tx.getRecord(DIRECTORY, DIRECTORY_VERSION_KEY))?.['version'] ?? 0);
+  await tx.putRecords([
+    { collection: PARTICIPANTS, key: record.id, value: record as unknown as JsonObject },
+    { collection: DIRECTORY, key: DIRECTORY_VERSION_KEY, value: { version: version + 1 } },
+  ]);
+}

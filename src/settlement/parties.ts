@@ -53,7 +53,7 @@ export function payerNotFound(id: string, field: string): HubError {
 export async function requirePayer(registry: ParticipantRegistry, actor: Actor, id: AccountId, field = 'payer'): Promise<AccountEntry> {
   const entry = await registry.account(id);
   if (entry !== undefined && (actor.role === 'operator' || actsFor(actor, entry))) return entry;
-  if (entry !== undefined) await registry.loadDirectory();
+  if (entry !== undefined) await registry.refreshAfterMiss();
   throw payerNotFound(id, field);
 }
 
@@ -85,8 +85,8 @@ export async function payeeAccount(
   if (refusal === undefined && entry !== undefined) return entry;
   if (actor.role === 'operator' || (entry !== undefined && actsFor(actor, entry))) throw refusal;
   // Not the caller's own account: the unknown id's path and answer. An unknown id made
-  // `registry.account` read the directory again; a known one is made to do the same here.
-  if (entry !== undefined) await registry.loadDirectory();
+  // `registry.account` refresh the directory (when due); a known one is made to do the same here.
+  if (entry !== undefined) await registry.refreshAfterMiss();
   throw new HubError('account_not_found', `account ${id} cannot receive this payment: no participant account of that id takes ${currency} payments from this payer`, field);
 }
 

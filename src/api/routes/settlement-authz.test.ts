@@ -5,6 +5,7 @@ import { Hub } from '../../hub/hub.js';
 import { manualClock } from '../../ledger/clock.js';
 import { newAccountId, newTransferId } from '../../ledger/ids.js';
 import { participantAccountId } from '../../participants/accounts.js';
+import { ParticipantRegistry } from '../../participants/registry.js';
 import { assertVerified, openTestApi, transferBody, type TestApi } from '../api.test-helper.js';
 
 /**
@@ -220,29 +221,46 @@ describe('settlement API: what a participant key may pay, post, void and quote',
       assert.equal(legit.statusCode, 201, 'paying another bank is the point');
     });
 
-    it('the refusal takes the same path for an id that exists as for one that does not (one read of the participant directory), for the payee and for a foreign payer', async () => {
+    it('the refusal takes the same path for an id that exists as for one that does not (the same reads of the participant directory), for the payee and for a foreign payer', async () => {
       const store = api.store;
       const listRecords = store.listRecords.bind(store);
-      let reads = 0;
+      const getRecords = store.getRecords.bind(store);
+      let reads: string[] = [];
       store.listRecords = async (query) => {
-        if (query.collection === 'participants') reads += 1;
+        if (query.collection === 'participants') reads.push('list participants');
         return listRecords(query);
       };
-      const directoryReads = async (payload: Record<string, unknown>): Promise<number> => {
-        reads = 0;
+      store.getRecords = async (collection, keys) => {
+        if (collection === 'directory') reads.push('directory version');
+        return getRecords(collection, keys);
+      };
+      const directoryReads = async (payload: Record<string, unknown>): Promise<string> => {
+        reads = [];
         const response = await pay(keys['sbi'] as string, payload);
         assert.equal(response.statusCode, 422, response.body);
-        return reads;
+        return reads.join(', ');
       };
       try {
         const missing = await directoryReads({ payer: inr('sbi'), payee: newAccountId() });
-        assert.ok(missing > 0, 'an unknown id reads the directory');
+        assert.equal(missing, 'directory version', 'an unknown id checks whether the directory changed, and reads no participant when it did not');
         for (const payee of [inr('bob', 'cap'), rub('vtb'), inr('gone'), inr('hub', 'fees')]) assert.equal(await directoryReads({ payer: inr('sbi'), payee }), missing, payee);
         const missingPayer = await directoryReads({ payer: newAccountId(), payee: inr('sbi') });
         assert.equal(await directoryReads({ payer: inr('bob'), payee: inr('sbi') }), missingPayer, 'another bank’s account as the payer');
+        // A flood of unknown ids reads no participant at all while the directory is unchanged.
+        reads = [];
+        for (let index = 0; index < 50; index += 1) await pay(keys['sbi'] as string, { payer: inr('sbi'), payee: newAccountId() });
+        assert.equal(reads.filter((read) => read === 'list participants').length, 0);
       } finally {
         store.listRecords = listRecords;
+        store.getRecords = getRecords;
       }
+    });
+
+    it('a participant added by another registry over the same ledger (another process) is found by the next payment to it', async () => {
+      const other = new ParticipantRegistry(api.ledger);
+      await other.create({ id: 'late', name: 'Late Bank', kind: 'bank', country: 'IN', currencies: ['INR'] }, CLI_ACTOR);
+      const paid = await pay(keys['sbi'] as string, { payer: inr('sbi'), payee: inr('late') });
+      assert.equal(paid.statusCode, 201, paid.body);
     });
 
     it('FX: a participant cannot pay out of its cap account, and the payee answer does not tell what exists', async () => {
