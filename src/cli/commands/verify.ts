@@ -1,9 +1,10 @@
 import { SingleBar } from 'cli-progress';
-import { verifyLedger, type VerifyReport } from '../../ledger/verify.js';
+import type { VerifyReport } from '../../ledger/verify.js';
+import { VerificationError, verifyInWorker } from '../../ledger/verify-runs.js';
 import { ledgerTotalsJson } from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, commandAction, printJson, renderTable, runLedgerCommand } from '../ledger-context.js';
+import { addDbOption, commandAction, printJson, RefusedError, renderTable, runLedgerCommand } from '../ledger-context.js';
 import type { RegisterCommand } from '../program.js';
 
 /** `vostro verify`: replays the journal and checks every balance, the hash chain and debits = credits. */
@@ -18,10 +19,17 @@ export const registerVerify: RegisterCommand = (program, context) => {
       const progress = context.io.interactive ? progressBar(context.io) : undefined;
       let report: VerifyReport;
       try {
-        report = await verifyLedger(session.store, (read, total) => {
-          progress?.setTotal(Math.max(total, 1));
-          progress?.update(read);
-        });
+        // On a thread of its own, in one read-only snapshot of the database: a server writing to
+        // the same database meanwhile neither waits for it nor shows up as a difference.
+        report = await verifyInWorker(session.store.snapshotSource(), {
+          onProgress: (done) => {
+            progress?.setTotal(Math.max(done.journalEntriesTotal, 1));
+            progress?.update(done.journalEntries, { transfers: done.transfers, transfersTotal: done.transfersTotal, phase: done.phase === 'journal' ? 'replaying' : `checking ${done.phase}` });
+          },
+        }).report;
+      } catch (error) {
+        if (error instanceof VerificationError) throw new RefusedError(`the verification could not run: ${error.message}`);
+        throw error;
       } finally {
         progress?.stop();
       }
@@ -47,12 +55,12 @@ function progressBar(io: CliIo): SingleBar {
     },
   };
   const bar = new SingleBar({
-    format: 'verifying journal [{bar}] {value}/{total} entries',
+    format: 'verifying journal [{bar}] {value}/{total} entries, {transfers}/{transfersTotal} transfers, {phase}',
     stream: stream as unknown as NodeJS.WritableStream,
     hideCursor: true,
     clearOnComplete: true,
   });
-  bar.start(1, 0);
+  bar.start(1, 0, { transfers: 0, transfersTotal: 0, phase: 'opening the database' });
   return bar;
 }
 
