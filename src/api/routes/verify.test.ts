@@ -160,9 +160,6 @@ describe('verification through the API, off the event loop (SQLite)', () => {
     assert.equal(done.status, 'failed');
     assert.equal(done.report?.ok, false);
     assert.ok(done.report?.problems.some((problem) => /journal entry \d+: hash mismatch, its transfers were changed/.test(problem)), JSON.stringify(done.report?.problems));
-    const legacy = await api.call({ method: 'GET', url: '/v1/verify' });
-    assert.equal(legacy.statusCode, 200);
-    assert.equal(legacy.json()['ok'], false);
   });
 });
 
@@ -212,5 +209,24 @@ describe('verification runs through the API: one at a time, a pause between runs
     const malformed = await api.call({ method: 'GET', url: '/v1/verify/runs/latest' });
     assert.equal(malformed.statusCode, 400);
     assert.equal(malformed.json()['errors'][0]['field'], 'path.id');
+  });
+});
+
+describe('verification runs when the server closes', () => {
+  it('a running verification is stopped as closing begins: a caller waiting for its report gets 503', async () => {
+    const api = await openTestApi({ rateLimitPerSecond: 0 });
+    try {
+      const waiting = api.call({ method: 'GET', url: '/v1/verify' });
+      let runs: { status: string }[] = [];
+      while (runs.length === 0) runs = (await api.call({ method: 'GET', url: '/v1/verify/runs' })).json()['data'];
+      assert.equal(runs[0]?.status, 'running');
+      await api.app.close();
+      const answer = await waiting;
+      assert.equal(answer.statusCode, 503);
+      assert.equal(answer.json()['code'], 'verification_not_run');
+      assert.match(answer.json()['detail'], /stopped/);
+    } finally {
+      await api.close();
+    }
   });
 });

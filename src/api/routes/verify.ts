@@ -36,8 +36,9 @@ export function verifyRoutes(context: ApiContext): FastifyPluginAsync {
   };
 
   return async (app) => {
-    // Before the store closes: a verification still reading would otherwise hold its snapshot.
-    app.addHook('onClose', async () => runs.close());
+    // As closing begins: a request waiting for a report is answered (503) instead of holding the
+    // shutdown up, and the worker lets go of its snapshot before the store closes.
+    app.addHook('preClose', async () => runs.close());
 
     app.get('/verify', {
       config: { access: { roles: ['operator', 'auditor'] } },
