@@ -154,12 +154,12 @@ export class VerifyRuns {
     if (latest?.finishedAt !== undefined && now < latest.finishedAt + this.options.minIntervalMs) {
       throw new VerifyTooSoonError(latest.finishedAt + this.options.minIntervalMs - now, view(latest));
     }
-    const state = { id: randomUUID(), status: 'running', startedBy, startedAt: now } as RunState;
-    state.job = verifyInWorker(this.source(), {
+    // The callbacks run later, once `state` exists.
+    const job = verifyInWorker(this.source(), {
       ...(this.options.progressIntervalMs === undefined ? {} : { progressIntervalMs: this.options.progressIntervalMs }),
       onProgress: (progress) => (state.progress = progress),
     });
-    state.finished = state.job.report.then(
+    const finished = job.report.then(
       (report) => {
         state.finishedAt = this.nowMs();
         state.report = report;
@@ -171,6 +171,7 @@ export class VerifyRuns {
         state.status = 'error';
       },
     );
+    const state: RunState = { id: randomUUID(), status: 'running', startedBy, startedAt: now, job, finished };
     this.runs.unshift(state);
     this.forgetOld();
     return { run: view(state), started: true };

@@ -22,9 +22,14 @@ export const registerVerify: RegisterCommand = (program, context) => {
         // On a thread of its own, in one read-only snapshot of the database: a server writing to
         // the same database meanwhile neither waits for it nor shows up as a difference.
         report = await verifyInWorker(session.store.snapshotSource(), {
+          // The bar counts records (accounts and transfers): hashing and replaying cost per record, and an entry holds one to 8,190.
           onProgress: (done) => {
-            progress?.setTotal(Math.max(done.journalEntriesTotal, 1));
-            progress?.update(done.journalEntries, { transfers: done.transfers, transfersTotal: done.transfersTotal, phase: done.phase === 'journal' ? 'replaying' : `checking ${done.phase}` });
+            progress?.setTotal(Math.max(done.accountsTotal + done.transfersTotal, 1));
+            progress?.update(done.accounts + done.transfers, {
+              entries: done.journalEntries,
+              entriesTotal: done.journalEntriesTotal,
+              phase: done.phase === 'journal' ? 'replaying' : done.phase === 'done' ? 'done' : `comparing ${done.phase}`,
+            });
           },
         }).report;
       } catch (error) {
@@ -55,12 +60,12 @@ function progressBar(io: CliIo): SingleBar {
     },
   };
   const bar = new SingleBar({
-    format: 'verifying journal [{bar}] {value}/{total} entries, {transfers}/{transfersTotal} transfers, {phase}',
+    format: 'verifying journal [{bar}] {entries}/{entriesTotal} entries, {value}/{total} accounts and transfers, {phase}',
     stream: stream as unknown as NodeJS.WritableStream,
     hideCursor: true,
     clearOnComplete: true,
   });
-  bar.start(1, 0, { transfers: 0, transfersTotal: 0, phase: 'opening the database' });
+  bar.start(1, 0, { entries: 0, entriesTotal: 0, phase: 'opening the database' });
   return bar;
 }
 
