@@ -47,7 +47,7 @@ export interface AccessFixture {
   closedWindow(): Promise<string>;
 }
 
-export async function openAccessFixture(limits: Partial<ApiLimits> = { rateLimitPerSecond: 0 }): Promise<AccessFixture> {
+export async function openAccessFixture(limits: Partial<ApiLimits> = { rateLimitPerSecond: 0, verifyIntervalMs: 0 }): Promise<AccessFixture> {
   const routes: { method: string; url: string; config: RouteOptions['config'] }[] = [];
   const api = await openTestApi(limits, {
     onRoute: (route) => {

@@ -64,6 +64,9 @@ const TABLE: Readonly<Record<string, Case>> = {
   'POST /v1/transfers/:id/post': { expect: operatorWrite(201), request: async (f) => post(`/v1/transfers/${await f.pending()}/post`, { id: newTransferId() }) },
   'POST /v1/transfers/:id/void': { expect: operatorWrite(201), request: async (f) => post(`/v1/transfers/${await f.pending()}/void`, { id: newTransferId() }) },
   'GET /v1/verify': { expect: STAFF_READ, request: get('/v1/verify') },
+  'POST /v1/verify/runs': { expect: { ...STAFF_READ, operator: 202, auditor: 202 }, request: () => post('/v1/verify/runs') },
+  'GET /v1/verify/runs': { expect: STAFF_READ, request: get('/v1/verify/runs') },
+  'GET /v1/verify/runs/:id': { expect: STAFF_READ, request: async (f) => get(`/v1/verify/runs/${(await f.api.call({ method: 'POST', url: '/v1/verify/runs' })).json()['id']}`)() },
 
   'POST /v1/participants': { expect: operatorWrite(201), request: () => post('/v1/participants', { id: `bank-${newAccountId().slice(-12)}`, name: 'New Bank', kind: 'bank', country: 'IN', currencies: ['INR'] }) },
   'GET /v1/participants': { expect: STAFF_READ, request: get('/v1/participants') },

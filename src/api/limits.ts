@@ -16,6 +16,11 @@ export interface ApiLimits {
   readonly rateLimitBurst: number;
   /** Clients whose buckets are remembered; the least recently seen is forgotten past this. */
   readonly rateLimitClientsMax: number;
+  /**
+   * After a verification of the whole ledger (`/v1/verify`) has finished, the next may start only
+   * this much later; callers meanwhile share the running one. 0 turns the pause off.
+   */
+  readonly verifyIntervalMs: number;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -26,4 +31,5 @@ export const DEFAULT_LIMITS: ApiLimits = {
   rateLimitPerSecond: 5000,
   rateLimitBurst: 10_000,
   rateLimitClientsMax: 10_000,
+  verifyIntervalMs: 30_000,
 };

@@ -25,6 +25,7 @@ import { settlementRoutes } from './routes/settlement.js';
 import { reportRoutes } from './routes/reports.js';
 import { Hub } from '../hub/hub.js';
 import { transferRoutes } from './routes/transfers.js';
+import { verifyRoutes } from './routes/verify.js';
 
 export interface ServerOptions {
   readonly ledger: Ledger;
@@ -98,6 +99,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(accountRoutes(context));
     await v1.register(transferRoutes(context));
     await v1.register(balanceRoutes(context));
+    await v1.register(verifyRoutes(context));
     await v1.register(participantRoutes(context));
     await v1.register(keyRoutes(context));
     await v1.register(auditRoutes(context));

@@ -27,6 +27,30 @@ export interface VerifyReport {
   readonly problems: string[];
 }
 
+/** What the verifier reads: a store, or a read-only snapshot of one (the stores' `snapshot.ts`). */
+export type VerifySource = Pick<
+  LedgerStore,
+  'counts' | 'journalEntries' | 'accountsInRange' | 'transfersInRange' | 'storedBalancesSeq' | 'storedAccountsAfter' | 'accountsAfter' | 'getTransfers' | 'getRecords' | 'tallies' | 'pairTotals'
+>;
+
+/**
+ * How far a verification has got: the journal is replayed entry by entry (`journal`), then the
+ * replayed balances, pending transfers and pair tallies are compared with what is stored.
+ */
+export type VerifyPhase = 'journal' | 'balances' | 'pending' | 'tallies' | 'done';
+export const VERIFY_PHASES: readonly VerifyPhase[] = ['journal', 'balances', 'pending', 'tallies', 'done'];
+
+export interface VerifyProgress {
+  phase: VerifyPhase;
+  /** Journal entries, accounts and transfers replayed so far, of the totals the store held when the verification began. */
+  journalEntries: number;
+  journalEntriesTotal: number;
+  accounts: number;
+  accountsTotal: number;
+  transfers: number;
+  transfersTotal: number;
+}
+
 const PAGE = 1000;
 const PROBLEMS_MAX = 100;
 
@@ -39,9 +63,15 @@ interface Replayed extends Balances {
  * Recomputes everything from the journal: checks the hash chain entry by entry, replays every
  * transfer in timestamp order to rebuild every balance and the fate of every pending transfer,
  * and compares them with what the store holds. Per ledger, debits must equal credits, posted and
- * pending; each ledger's current pair tallies match its transfers. `onProgress` is called with the number of journal entries read so far.
+ * pending; each ledger's current pair tallies match its transfers.
+ *
+ * `onProgress` is called when the verification begins, after every journal entry, and at each
+ * change of phase, always with the same object, updated in place: it must be cheap, and copy
+ * what it keeps. Reads are only consistent with each other if `store` gives them one snapshot
+ * (the stores' `snapshot.ts` do; a live store being written to meanwhile may show differences
+ * that are only the writes in between).
  */
-export async function verifyLedger(store: LedgerStore, onProgress?: (entriesRead: number, entriesTotal: number) => void): Promise<VerifyReport> {
+export async function verifyLedger(store: VerifySource, onProgress?: (progress: Readonly<VerifyProgress>) => void): Promise<VerifyReport> {
   const problems: string[] = [];
   const report = (problem: string): void => {
     if (problems.length < PROBLEMS_MAX) problems.push(problem);
@@ -49,6 +79,20 @@ export async function verifyLedger(store: LedgerStore, onProgress?: (entriesRead
   const counts = await store.counts();
   const balances = new Map<AccountId, Replayed>();
   const pending = new Map<TransferId, { transfer: StoredTransfer; status: PendingStatus }>();
+  const progress: VerifyProgress = {
+    phase: 'journal',
+    journalEntries: 0,
+    journalEntriesTotal: counts.journalEntries,
+    accounts: 0,
+    accountsTotal: counts.accounts,
+    transfers: 0,
+    transfersTotal: counts.transfers,
+  };
+  const phase = (next: VerifyPhase): void => {
+    progress.phase = next;
+    onProgress?.(progress);
+  };
+  onProgress?.(progress);
   const seen = { accounts: 0, transfers: 0, entries: 0 };
   // Stores may keep balance columns current only up to a journal entry (SQLite flushes them in the
   // background and rebuilds the rest from the journal): those columns are checked at that entry.
@@ -77,17 +121,24 @@ export async function verifyLedger(store: LedgerStore, onProgress?: (entriesRead
       previous = entry;
       seen.entries += 1;
       if (entry.seq === storedSeq) await checkStored();
+      progress.journalEntries = seen.entries;
+      progress.accounts = seen.accounts;
+      progress.transfers = seen.transfers;
+      onProgress?.(progress);
     }
-    onProgress?.(seen.entries, counts.journalEntries);
     if (entries.length < PAGE) break;
     after = (entries.at(-1) as JournalEntry).seq;
   }
   if (seen.accounts !== counts.accounts) report(`${counts.accounts - seen.accounts} accounts are not covered by any journal entry`);
   if (seen.transfers !== counts.transfers) report(`${counts.transfers - seen.transfers} transfers are not covered by any journal entry`);
+  phase('balances');
   await compareBalances(balances, (after, limit) => store.accountsAfter(after, limit), 'current', report);
+  phase('pending');
   await comparePendingStatuses(store, pending, report);
   const ledgers = totalsPerLedger(balances, report);
+  phase('tallies');
   await compareTallies(store, ledgers.map((totals) => totals.ledger), previous?.lastTimestamp ?? 0n, balances, report);
+  phase('done');
   return { ok: problems.length === 0, journalEntries: seen.entries, accounts: seen.accounts, transfers: seen.transfers, ledgers, problems };
 }
 
@@ -97,7 +148,7 @@ export async function verifyLedger(store: LedgerStore, onProgress?: (entriesRead
  * closed settlement windows; netting checks that their tallies cover them.
  */
 async function compareTallies(
-  store: LedgerStore,
+  store: VerifySource,
   ledgers: readonly number[],
   lastTimestamp: bigint,
   accounts: ReadonlyMap<AccountId, Replayed>,
@@ -183,7 +234,7 @@ async function compareBalances(
 }
 
 async function comparePendingStatuses(
-  store: LedgerStore,
+  store: VerifySource,
   pending: Map<TransferId, { transfer: StoredTransfer; status: PendingStatus }>,
   report: (problem: string) => void,
 ): Promise<void> {

@@ -66,6 +66,11 @@ export interface LedgerStore {
   /** Accounts with the balances as stored (current as of `storedBalancesSeq`), in pages. */
   storedAccountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]>;
   counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }>;
+  /**
+   * How another thread (or process) opens this database again for one long read-only snapshot:
+   * the verifier runs on its own thread (src/ledger/verify-runs.ts). May name a password.
+   */
+  snapshotSource(): SnapshotSource;
 
   /** Documents of the hub's other state (see records.ts) as committed, those of `keys` that exist. */
   getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>>;
@@ -76,6 +81,11 @@ export interface LedgerStore {
 
   close(): Promise<void>;
 }
+
+/** Where a store's database is, for a read-only connection of another thread; see `LedgerStore.snapshotSource`. */
+export type SnapshotSource =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema: string };
 
 export interface PairTotalsQuery {
   /** One per window: a ledger and its range of timestamps (at most one part per ledger). */

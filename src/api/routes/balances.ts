@@ -6,17 +6,12 @@ import { isoOfNs, parseInstant } from '../../reports/time.js';
 import { ApiProblem } from '../problems.js';
 import { Amount, SignedAmount } from '../schemas.js';
 import type { ApiContext } from '../context.js';
-import { AccountBalance, IdParams, problemResponse, VerifyReport, commonErrors } from '../schemas.js';
-import { accountBalanceJson, verifyReportJson } from '../to-json.js';
-import { verifyLedger, type VerifyReport as VerifyReportValue } from '../../ledger/verify.js';
+import { AccountBalance, IdParams, problemResponse, commonErrors } from '../schemas.js';
+import { accountBalanceJson } from '../to-json.js';
 import { requireAccount } from './accounts.js';
 
-/** Balances of one account, and the verifier's report on the whole ledger. */
+/** Balances of one account and its history; the verifier is in verify.ts. */
 export function balanceRoutes(context: ApiContext): FastifyPluginAsync {
-  // A verification replays the whole journal; callers that ask while one runs share its result
-  // instead of starting another replay each.
-  let running: Promise<VerifyReportValue> | undefined;
-
   return async (app) => {
     app.get<{ Params: IdParams }>('/accounts/:id/balance', {
       config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'account' } },
@@ -59,18 +54,6 @@ export function balanceRoutes(context: ApiContext): FastifyPluginAsync {
         return { transferId: transfer.id, timestamp: transfer.timestamp.toString(), time: isoOfNs(transfer.timestamp), side: credit ? 'credit' as const : 'debit' as const, amount: formatAmount(postedAmount(transfer), currency), balance: formatAmount(balance, currency) };
       });
       return { accountId: account.id, currency: currency.code, from: isoOfNs(sinceNs), to: untilNs === undefined ? null : isoOfNs(untilNs), opening: formatAmount(opening, currency), closing: formatAmount(closing, currency), data };
-    });
-
-    app.get('/verify', {
-      config: { access: { roles: ['operator', 'auditor'] } },
-      schema: {
-        tags: ['verify'],
-        summary: 'Replay the journal: hash chain, every balance, debits = credits per currency (cost grows with the ledger)',
-        response: { 200: VerifyReport, ...commonErrors },
-      },
-    }, async () => {
-      running ??= verifyLedger(context.store).finally(() => (running = undefined));
-      return verifyReportJson(await running);
     });
   };
 }

@@ -55,6 +55,7 @@ describe('vostro verify', () => {
     const io = { ...recordingIo(), interactive: true };
     assert.equal(await runCli(['verify', '--db', db], io), 0);
     assert.match(io.stderr.join(''), /verifying journal/);
+    assert.match(io.stderr.join(''), /7\/7 entries, 30\/30 accounts and transfers, done/, 'it ends at the totals');
     const quiet = await vostroOk(['verify', '--db', db]);
     assert.equal(quiet.stderr, '');
   });

@@ -77,6 +77,22 @@ export function createPool(target: PostgresTarget, options: PoolOptions): pg.Poo
 }
 
 /**
+ * One connection of its own, outside the pool, with the pool's settings (schema, int8 as bigint):
+ * for the verifier's snapshot (snapshot.ts), which holds one transaction for as long as it reads.
+ */
+export function createClient(target: PostgresTarget, options: Omit<PoolOptions, 'poolMax'> & { readonly applicationName: string }): pg.Client {
+  const client = new pg.Client({
+    connectionString: target.connectionString,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    application_name: options.applicationName,
+    options: `-c search_path=${target.schema} -c idle_in_transaction_session_timeout=${options.idleInTransactionTimeoutMs}`,
+    types: bigintTypes,
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/**
  * True for an error that means the connection is gone or unusable (the server ended it, the
  * socket closed, it could not be opened), as opposed to an SQL error inside a working session.
  */

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
-import type { AccountQuery, AccountTransfersQuery, LedgerStore, PairTotal, PairTotalsQuery, TalliesQuery, WriteTransaction } from '../store.js';
+import type { AccountQuery, AccountTransfersQuery, LedgerStore, PairTotal, PairTotalsQuery, SnapshotSource, TalliesQuery, WriteTransaction } from '../store.js';
+import { pairTotals, readTallies } from './aggregates.js';
 import { createPool, parsePostgresUrl, type PostgresTarget } from './connection.js';
 import { migrate } from './migrations.js';
 import { uuidsOnly } from './postgres-transaction.js';
@@ -143,36 +144,13 @@ export class PostgresStore implements LedgerStore {
     return rows.map(transferFromRow);
   }
 
-  /** sum(int8) is numeric in PostgreSQL: exact (and no pair can exceed its debit account's total anyway). One scan of the parts' span. */
+  /** See aggregates.ts. */
   async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
-    if (query.parts.length === 0) return [];
-    const values: unknown[] = [];
-    const parameter = (value: unknown): string => `$${values.push(value)}`;
-    const first = query.parts.reduce((least, part) => (part.firstTimestamp < least ? part.firstTimestamp : least), query.parts[0]?.firstTimestamp ?? 0n);
-    const last = query.parts.reduce((most, part) => (part.lastTimestamp > most ? part.lastTimestamp : most), 0n);
-    const span = `timestamp BETWEEN ${parameter(first)} AND ${parameter(last)}`;
-    const filter = query.parts.map((part) => `(ledger = ${parameter(part.ledger)} AND timestamp BETWEEN ${parameter(part.firstTimestamp)} AND ${parameter(part.lastTimestamp)})`).join(' OR ');
-    const rows = await this.rows<{ ledger: number; debit_account_id: string; credit_account_id: string; amount: string; count: bigint }>(
-      `SELECT ledger, debit_account_id, credit_account_id, sum(amount)::text AS amount, count(*) AS count FROM transfers
-        WHERE ${span} AND (${filter}) AND code = ANY(${parameter(query.codes)}::int4[]) AND (flags & ${parameter(query.excludeFlags)}) = 0
-        GROUP BY ledger, debit_account_id, credit_account_id`,
-      values,
-    );
-    return rows.map((row) => ({ ledger: Number(row.ledger), debitAccountId: row.debit_account_id, creditAccountId: row.credit_account_id, amount: BigInt(row.amount), count: Number(row.count) }));
+    return pairTotals((text, values) => this.rows(text, values), query);
   }
 
-  /** Sums over codes per pair; sum(int8) is numeric, exact, and bounded by the debit account's total. */
   async tallies(query: TalliesQuery): Promise<PairTotal[]> {
-    if (query.parts.length === 0 || query.codes.length === 0) return [];
-    const values: unknown[] = [];
-    const parameter = (value: unknown): string => `$${values.push(value)}`;
-    const filter = query.parts.map((part) => `(ledger = ${parameter(part.ledger)} AND period = ${parameter(part.period)})`).join(' OR ');
-    const rows = await this.rows<{ ledger: number; debit_account_id: string; credit_account_id: string; amount: string; count: string }>(
-      `SELECT ledger, debit_account_id, credit_account_id, sum(amount)::text AS amount, sum(count)::text AS count FROM pair_tallies
-        WHERE (${filter}) AND code = ANY(${parameter(query.codes)}::int4[]) GROUP BY ledger, debit_account_id, credit_account_id`,
-      values,
-    );
-    return rows.map((row) => ({ ledger: Number(row.ledger), debitAccountId: row.debit_account_id, creditAccountId: row.credit_account_id, amount: BigInt(row.amount), count: Number(row.count) }));
+    return readTallies((text, values) => this.rows(text, values), query);
   }
 
   async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {
@@ -197,6 +175,11 @@ export class PostgresStore implements LedgerStore {
     );
     const row = rows[0];
     return { accounts: Number(row?.accounts ?? 0n), transfers: Number(row?.transfers ?? 0n), journalEntries: Number(row?.journal ?? 0n) };
+  }
+
+  /** The same server and schema: a REPEATABLE READ transaction there sees one consistent snapshot. */
+  snapshotSource(): SnapshotSource {
+    return { kind: 'postgres', connectionString: this.target.connectionString, schema: this.target.schema };
   }
 
   async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {

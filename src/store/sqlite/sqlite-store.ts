@@ -6,7 +6,7 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
-import { DuplicateTransferIdError, EarlierBatchFailedError, RetryableWriteError, StoreUnavailableError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type PairTotal, type PairTotalsQuery, type TalliesQuery, type WriteTransaction } from '../store.js';
+import { DuplicateTransferIdError, EarlierBatchFailedError, RetryableWriteError, StoreUnavailableError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type PairTotal, type PairTotalsQuery, type SnapshotSource, type TalliesQuery, type WriteTransaction } from '../store.js';
 import { accountFromRow, transferFromRow, type AccountRow, type TransferRow } from './rows.js';
 import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
 import { checkRecordPut, recordMapKey, type AuditQuery, type RecordQuery, type StoredAuditEntry, type StoredRecord } from '../records.js';
@@ -51,6 +51,7 @@ export class SqliteStore implements LedgerStore {
   /** A unit that fails fails every later unit of its epoch (built on its effects), so no stored id may reach the writer. */
   readonly lookUpIdsFirst = true;
   readonly description: string;
+  private readonly path: string;
   private readonly db: SqliteDatabase;
   private readonly statements: ReturnType<typeof prepareStatements>;
   /** Every account touched since the last balance flush, and others read for writing; authoritative. */
@@ -87,6 +88,7 @@ export class SqliteStore implements LedgerStore {
     if (options.path === ':memory:') throw new Error('the SQLite store needs a file: its writer thread opens it separately');
     mkdirSync(dirname(options.path), { recursive: true });
     this.description = `sqlite:${options.path}`;
+    this.path = options.path;
     this.db = new Database(options.path);
     this.db.defaultSafeIntegers(true);
     this.db.pragma('journal_mode = WAL');
@@ -458,6 +460,11 @@ export class SqliteStore implements LedgerStore {
   async counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }> {
     const count = (table: string): number => Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as bigint);
     return { accounts: count('accounts'), transfers: count('transfers'), journalEntries: count('journal') };
+  }
+
+  /** The file: a read-only connection's transaction sees a consistent snapshot of what is committed (WAL). */
+  snapshotSource(): SnapshotSource {
+    return { kind: 'sqlite', path: this.path };
   }
 
   async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {

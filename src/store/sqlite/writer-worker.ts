@@ -153,9 +153,20 @@ function countWalBytes(units: readonly WriteUnit[]): void {
 
 function restartWalWhenFull(): void {
   if (walBytesSinceRestart < options.walRestartBytes) return;
-  walBytesSinceRestart = 0;
-  db.pragma('wal_checkpoint(RESTART)');
+  // RESTART waits (busy_timeout, 10 s) for every reader still on an older snapshot, and every unit
+  // would wait behind it: a verification holds one snapshot for as long as it reads (snapshot.ts).
+  // So it does not wait: what can be copied is, and with a reader in the way the WAL is restarted
+  // on a later attempt (after another WAL_RETRY_BYTES) instead.
+  db.pragma('busy_timeout = 0');
+  try {
+    const [result] = db.pragma('wal_checkpoint(RESTART)') as { busy: bigint | number }[];
+    walBytesSinceRestart = Number(result?.busy ?? 0) === 0 ? 0 : options.walRestartBytes - WAL_RETRY_BYTES;
+  } finally {
+    db.pragma('busy_timeout = 10000');
+  }
 }
+
+const WAL_RETRY_BYTES = 1024 * 1024;
 
 function apply(unit: WriteUnit): void {
   if (unit.accounts !== undefined) {
