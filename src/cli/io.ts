@@ -26,6 +26,11 @@ export const ExitCode = {
   refused: 1,
   /** The command line itself was wrong: an unknown option, a malformed value. */
   usage: 2,
+  /**
+   * The database could not be used now: another process holds the SQLite file (a running
+   * `vostro serve`, say). Nothing was done; try again later, or go through that server's API.
+   */
+  unavailable: 3,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

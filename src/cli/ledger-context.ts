@@ -6,6 +6,7 @@ import { Ledger } from '../ledger/ledger.js';
 import { isPostgresUrl, openStore as openStoreTarget } from '../store/open-store.js';
 import { maskPassword } from '../store/postgres/connection.js';
 import { PostgresConnectionError } from '../store/postgres/write-transaction.js';
+import { DatabaseInUseError, NotADatabaseFileError } from '../store/sqlite/process-lock.js';
 import { SchemaTooNewError, type LedgerStore } from '../store/store.js';
 import type { CliIo } from './io.js';
 import { ExitCode } from './io.js';
@@ -41,6 +42,13 @@ export interface LedgerSession {
  */
 export class RefusedError extends Error {}
 
+/**
+ * The database is there but cannot be used now: another process (a running `vostro serve`, say)
+ * holds it. `runLedgerCommand` prints it and exits with 3, so a script can tell "try again later or
+ * use the server's API" from a refusal (1).
+ */
+export class UnavailableError extends Error {}
+
 export interface LedgerCommandOptions {
   readonly dbOption: string | undefined;
   /**
@@ -53,7 +61,8 @@ export interface LedgerCommandOptions {
 /**
  * Opens the store and the ledger, voids pending transfers whose timeout has passed (so every
  * command sees the ledger as it stands now), runs `work`, and closes the store whatever happens.
- * A `RefusedError` from `work` becomes a message on stderr and exit code 1.
+ * A `RefusedError` from `work` becomes a message on stderr and exit code 1; a database another
+ * process holds, a message and exit code 3 (`UnavailableError`).
  */
 export async function runLedgerCommand(
   context: CliContext,
@@ -74,9 +83,9 @@ export async function runLedgerCommand(
       await store.close();
     }
   } catch (error) {
-    if (!(error instanceof RefusedError)) throw error;
+    if (!(error instanceof RefusedError) && !(error instanceof UnavailableError)) throw error;
     context.io.err(`error: ${error.message}\n`);
-    context.setExitCode(ExitCode.refused);
+    context.setExitCode(error instanceof UnavailableError ? ExitCode.unavailable : ExitCode.refused);
   }
 }
 
@@ -84,7 +93,8 @@ async function openStore(dbPath: string): Promise<LedgerStore> {
   try {
     return await openStoreTarget(dbPath);
   } catch (error) {
-    if (error instanceof SchemaTooNewError || error instanceof PostgresConnectionError) throw new RefusedError(error.message);
+    if (error instanceof DatabaseInUseError) throw new UnavailableError(error.message);
+    if (error instanceof SchemaTooNewError || error instanceof PostgresConnectionError || error instanceof NotADatabaseFileError) throw new RefusedError(error.message);
     const reason = error instanceof Error ? error.message : String(error);
     throw new RefusedError(`cannot open the database at ${printable(dbPath)}: ${reason}`);
   }

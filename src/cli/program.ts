@@ -15,6 +15,11 @@ export interface CliContext {
   setExitCode(code: number): void;
 }
 
+const EXIT_CODES_HELP = `
+Exit codes: 0 done; 1 refused (a rejected transfer, a failed verification, nothing found); 2 a
+malformed command line; 3 the database is in use by another process (a running \`vostro serve\`:
+use its HTTP API, or stop it and try again).`;
+
 /** A command file exports one of these; `commands/index.ts` lists them all. */
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
@@ -29,7 +34,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('vostro: clearing, settlement and trade documents for India–Russia trade in INR and RUB')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP);
   for (const register of commands) register(program, context);
   try {
     await program.parseAsync([...argv], { from: 'user' });

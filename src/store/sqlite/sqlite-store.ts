@@ -1,7 +1,5 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
@@ -16,6 +14,7 @@ import { InFlight, UnitBuilder } from './staging.js';
 import { SqliteWriter, WriteUnitError } from './writer.js';
 import { recoverBalances } from './recovery.js';
 import { pairTotals, readTallies } from './aggregates.js';
+import { claimDatabaseFile, type DatabaseFileClaim } from './process-lock.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:'. */
@@ -42,9 +41,11 @@ export interface SqliteStoreOptions {
  * waits for the writer to go idle, drops its caches and starts a new epoch, and the Ledger runs the
  * refused batches again.
  *
- * The account cache is only valid while this process is the only writer: the writer checks
- * SQLite's `data_version` in every transaction and refuses (`stale`) when another connection has
- * committed since, which resets the cache the same way.
+ * The account cache is only valid while this process is the only writer, so a store holds a lock
+ * on the file from open to close and a second store, in this process or another, is refused at
+ * once (`process-lock.ts`). As a safety net the writer still checks SQLite's `data_version` in every
+ * transaction and refuses (`stale`) when another connection has committed since, which resets the
+ * cache the same way.
  */
 export class SqliteStore implements LedgerStore {
   readonly kind = 'sqlite' as const;
@@ -53,6 +54,8 @@ export class SqliteStore implements LedgerStore {
   readonly description: string;
   private readonly path: string;
   private readonly db: SqliteDatabase;
+  /** The writer lock on the file, held from open to close. */
+  private readonly claim: DatabaseFileClaim;
   private readonly statements: ReturnType<typeof prepareStatements>;
   /** Every account touched since the last balance flush, and others read for writing; authoritative. */
   private readonly accountCache = new Map<AccountId, Account>();
@@ -86,23 +89,32 @@ export class SqliteStore implements LedgerStore {
 
   constructor(options: SqliteStoreOptions) {
     if (options.path === ':memory:') throw new Error('the SQLite store needs a file: its writer thread opens it separately');
-    mkdirSync(dirname(options.path), { recursive: true });
     this.description = `sqlite:${options.path}`;
-    this.path = options.path;
-    this.db = new Database(options.path);
-    this.db.defaultSafeIntegers(true);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.pragma('cache_size = -16384'); // 16 MiB: this connection only reads, mostly single rows
-    this.db.pragma('wal_autocheckpoint = 0');
-    migrate(this.db);
-    this.statements = prepareStatements(this.db);
-    this.accountCacheMax = options.accountCacheMax ?? 200_000;
-    this.flushIntervalMs = options.flushIntervalMs ?? 1000;
-    this.recover();
-    this.writer = new SqliteWriter({ path: options.path, walRestartBytes: 8 * 1024 * 1024 });
-    if (options.backgroundCheckpoints !== false) this.checkpointer = new BackgroundCheckpointer(options.path);
+    // One writing process per file (process-lock.ts): refused at once, before anything is opened.
+    this.claim = claimDatabaseFile(options.path);
+    this.path = this.claim.realPath;
+    let db: SqliteDatabase | undefined;
+    try {
+      db = new Database(this.claim.realPath);
+      db.defaultSafeIntegers(true);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 10000');
+      db.pragma('cache_size = -16384'); // 16 MiB: this connection only reads, mostly single rows
+      db.pragma('wal_autocheckpoint = 0');
+      migrate(db);
+      this.db = db;
+      this.statements = prepareStatements(this.db);
+      this.accountCacheMax = options.accountCacheMax ?? 200_000;
+      this.flushIntervalMs = options.flushIntervalMs ?? 1000;
+      this.recover();
+    } catch (error) {
+      db?.close();
+      this.claim.release({ discardCreated: true });
+      throw error;
+    }
+    this.writer = new SqliteWriter({ path: this.claim.realPath, walRestartBytes: 8 * 1024 * 1024 });
+    if (options.backgroundCheckpoints !== false) this.checkpointer = new BackgroundCheckpointer(this.claim.realPath);
     this.flushTimer = setInterval(() => this.flushWhenIdle(), this.flushIntervalMs);
     this.flushTimer.unref();
   }
@@ -494,13 +506,17 @@ export class SqliteStore implements LedgerStore {
     this.flushRequested = true;
     await this.write(async () => undefined).catch(() => undefined);
     this.closed = true;
-    await this.staging;
-    await this.settled;
-    await this.writer.close();
-    await this.checkpointer?.stop();
-    if (this.db.open) {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-      this.db.close();
+    try {
+      await this.staging;
+      await this.settled;
+      await this.writer.close();
+      await this.checkpointer?.stop();
+      if (this.db.open) {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+        this.db.close();
+      }
+    } finally {
+      this.claim.release();
     }
   }
 }
