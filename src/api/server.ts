@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
 import { GroupCommitter } from '../ledger/group-commit.js';
@@ -10,9 +11,9 @@ import type { LedgerStore } from '../store/store.js';
 import { checkRoutePolicies, installAuthentication } from './access.js';
 import type { ApiContext } from './context.js';
 import { handleError, sendProblem } from './errors.js';
-import { DEFAULT_LIMITS, type ApiLimits } from './limits.js';
+import { connectionLimitsProblem, DEFAULT_LIMITS, type ApiLimits } from './limits.js';
 import { createMetrics } from './metrics.js';
-import { ApiProblem } from './problems.js';
+import { ApiProblem, PROBLEM_MEDIA_TYPE, problemType, statusTitle } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
@@ -65,9 +66,24 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     keys: options.keys ?? new ApiKeys(options.ledger),
     state: { ready: true },
   };
+  const connectionProblem = connectionLimitsProblem(limits);
+  if (connectionProblem !== undefined) throw new Error(`connection limits: ${connectionProblem}`);
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     bodyLimit: limits.bodyBytesMax,
+    // Timeouts on every connection (src/api/limits.ts): slow headers, a trickled body, idle
+    // keep-alive and a silent socket are all cut; Node.js checks the first two every
+    // `connectionsCheckingInterval`, so that interval follows the shorter of them.
+    connectionTimeout: limits.socketTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    maxRequestsPerSocket: limits.requestsPerConnectionMax,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
+    },
+    clientErrorHandler: clientError,
     // A client's X-Request-Id is kept when it is short and plain, so its logs and ours line up.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -79,6 +95,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, unicodeRegExp: false } },
   });
 
+  capConnections(app, limits.connectionsMax);
   installJsonParser(app, limits);
   // Before any route is registered: every route must declare who may call it.
   checkRoutePolicies(app);
@@ -112,6 +129,43 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.ready();
   return app;
+}
+
+/**
+ * At most `connectionsMax` open connections: Node.js closes each one past that as soon as it is
+ * accepted. How many were dropped is logged at most once every ten seconds.
+ */
+function capConnections(app: FastifyInstance, connectionsMax: number): void {
+  app.server.maxConnections = connectionsMax;
+  let dropped = 0;
+  let reported = 0;
+  app.server.on('drop', () => {
+    dropped += 1;
+    const now = Date.now();
+    if (now - reported < 10_000) return;
+    reported = now;
+    app.log.warn({ dropped, connectionsMax }, 'connection limit reached: closing new connections');
+    dropped = 0;
+  });
+}
+
+/**
+ * A client error below HTTP (a request that timed out, headers too large, bytes that are not
+ * HTTP) ends its connection with a problem document, where the socket can still take one.
+ */
+function clientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail] = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? [408, 'request_timeout', 'the request did not arrive in time; the connection is closed']
+    : error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'the request headers are too large']
+      : [400, 'malformed_http', 'the request is not well-formed HTTP'];
+  this.log.debug({ code: error.code, remoteAddress: socket.remoteAddress }, `client error: ${code}`);
+  if (socket.writable) {
+    const body = JSON.stringify({ type: problemType(code), title: statusTitle(status), status, detail, instance: '/', code });
+    socket.write(`HTTP/1.1 ${status} ${statusTitle(status)}\r\nConnection: close\r\nContent-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }
 
 /**
