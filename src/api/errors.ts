@@ -36,7 +36,7 @@ function validationProblem(error: FastifyError): ApiProblem {
 }
 
 /** Fastify's own errors and anything thrown by a route, as an ApiProblem; undefined for a bug. */
-export function toProblem(error: FastifyError | Error): ApiProblem | undefined {
+export function toProblem(error: FastifyError | Error, request?: FastifyRequest): ApiProblem | undefined {
   if (error instanceof ApiProblem) return error;
   if (error instanceof HubError) return hubProblem(error);
   if (error instanceof LedgerOverloadedError) return new ApiProblem(503, 'ledger_overloaded', error.message, { retryAfterSeconds: 1 });
@@ -44,8 +44,16 @@ export function toProblem(error: FastifyError | Error): ApiProblem | undefined {
   if (fastifyError.validation !== undefined) return validationProblem(fastifyError);
   const status = fastifyError.statusCode;
   if (status === undefined || status < 400 || status >= 500) return undefined;
+  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return unsupportedMediaType(request?.headers['content-type']);
   const code = fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : (fastifyError.code ?? 'bad_request').toLowerCase();
   return new ApiProblem(status, code, error.message);
+}
+
+/** A body that is not JSON: 415, naming the media type it came as (clipped to plain text). */
+function unsupportedMediaType(type: string | undefined): ApiProblem {
+  const given = type === undefined || type.trim() === '' ? undefined : type.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
+  const reason = given === undefined ? 'the request has a body but no Content-Type' : `${given} is not accepted`;
+  return new ApiProblem(415, 'unsupported_media_type', `Content-Type: ${reason}; request bodies are application/json`, { errors: [{ field: 'header.content-type', reason }] });
 }
 
 /**
@@ -73,7 +81,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
 
 /** The one place errors become responses; a bug is logged with its stack and shown only as a 500. */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const problem = toProblem(error);
+  const problem = toProblem(error, request);
   if (problem !== undefined) return sendProblem(request, reply, problem);
   request.log.error({ err: error }, 'request failed');
   return sendProblem(request, reply, new ApiProblem(500, 'internal_error', 'the server failed to handle the request; the request id finds it in the logs'));

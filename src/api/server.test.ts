@@ -13,6 +13,20 @@ describe('API edge: limits, errors, operations, description', () => {
     assert.equal(big.json()['code'], 'body_too_large');
     const xml = await api.call({ method: 'POST', url: '/v1/accounts', headers: { 'content-type': 'application/xml' }, payload: '<account/>' });
     assert.equal(xml.statusCode, 415);
+    // Whatever the body holds, a body that is not declared as UTF-8 JSON is 415, naming the header.
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/json; charset="latin1"', 'multipart/form-data; boundary=x', undefined]) {
+      const headers: Record<string, string> = type === undefined ? {} : { 'content-type': type };
+      const refused = await api.call({ method: 'POST', url: '/v1/accounts', headers, payload: JSON.stringify(accountBody()) });
+      assert.equal(refused.statusCode, 415, `${type}: ${refused.body}`);
+      assert.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(refused.json()['code'], 'unsupported_media_type');
+      assert.deepEqual(refused.json()['errors'].map((error: { field: string }) => error.field), ['header.content-type']);
+      assert.match(refused.json()['detail'], /application\/json/);
+    }
+    for (const type of ['application/json; charset=utf-8', 'application/json; charset=UTF-8', 'Application/JSON']) {
+      const accepted = await api.call({ method: 'POST', url: '/v1/accounts', headers: { 'content-type': type }, payload: JSON.stringify(accountBody()) });
+      assert.equal(accepted.statusCode, 201, `${type}: ${accepted.body}`);
+    }
     const route = await api.call({ method: 'DELETE', url: '/v1/accounts' });
     assert.equal(route.statusCode, 404);
     assert.equal(route.headers['content-type'], 'application/problem+json; charset=utf-8');

@@ -97,6 +97,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   capConnections(app, limits.connectionsMax);
   installJsonParser(app, limits);
+  // Bodies are JSON only: without Fastify's own text/plain parser a text body is refused 415
+  // (src/api/errors.ts), rather than parsed into a string that validation then calls invalid.
+  app.removeContentTypeParser('text/plain');
+  refuseOtherCharsets(app);
   // Before any route is registered: every route must declare who may call it.
   checkRoutePolicies(app);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
@@ -167,6 +171,19 @@ function clientError(this: FastifyInstance, error: Error & { code?: string }, so
   }
   socket.destroy();
 }
+
+/** JSON is UTF-8 (RFC 8259): a body declared in another charset is refused 415, not decoded as if it were UTF-8. */
+function refuseOtherCharsets(app: FastifyInstance): void {
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const type = request.headers['content-type'];
+    const charset = type === undefined ? undefined : CHARSET.exec(type)?.[1];
+    if (charset === undefined || /^utf-?8$/i.test(charset)) return done(null, payload);
+    const reason = `charset ${charset.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)} is not accepted`;
+    done(new ApiProblem(415, 'unsupported_media_type', `Content-Type: ${reason}; request bodies are application/json in UTF-8 (charset=utf-8, or none)`, { errors: [{ field: 'header.content-type', reason }] }), payload);
+  });
+}
+
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
 
 /**
  * JSON bodies are decoded strictly: invalid UTF-8 is refused rather than silently replaced with
