@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type preValidationHookHandler, type RouteOptions } from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
 import { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -103,6 +103,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   refuseOtherCharsets(app);
   // Before any route is registered: every route must declare who may call it.
   checkRoutePolicies(app);
+  coerceQueryNumbers(app);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
   app.decorateRequest('actor', null);
   const limiter = limits.rateLimitPerSecond > 0 ? new RateLimiter({ perSecond: limits.rateLimitPerSecond, burst: limits.rateLimitBurst, clientsMax: limits.rateLimitClientsMax }) : undefined;
@@ -133,6 +134,35 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.ready();
   return app;
+}
+
+const QUERY_INTEGER = /^-?(0|[1-9][0-9]{0,14})$/;
+const QUERY_NUMBER = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?$/;
+
+/**
+ * A query string holds text only, and bodies are validated without type coercion (a JSON amount
+ * or code must have its JSON type). So a query parameter whose schema is an integer or a number is
+ * converted here, before validation, from plain decimal text only (`3`, `-330`, `1.5`; not `0x10`,
+ * ` 3` or `1e2`, which stay text and fail validation with the parameter's name). Attached only to
+ * routes that have such parameters.
+ */
+function coerceQueryNumbers(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const properties = (route.schema?.querystring as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties ?? {};
+    const numeric = Object.entries(properties).flatMap(([name, property]) =>
+      property.type === 'integer' ? [[name, QUERY_INTEGER] as const] : property.type === 'number' ? [[name, QUERY_NUMBER] as const] : []);
+    if (numeric.length === 0) return;
+    const coerce: preValidationHookHandler = (request, _reply, done) => {
+      const query = request.query as Record<string, unknown>;
+      for (const [name, pattern] of numeric) {
+        const value = query[name];
+        if (typeof value === 'string' && pattern.test(value)) query[name] = Number(value);
+      }
+      done();
+    };
+    const existing = route.preValidation;
+    route.preValidation = existing === undefined ? [coerce] : [coerce, ...(Array.isArray(existing) ? existing : [existing])] as preValidationHookHandler[];
+  });
 }
 
 /**
