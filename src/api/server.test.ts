@@ -113,3 +113,32 @@ describe('API edge: limits, errors, operations, description', () => {
     assert.equal(limited.statusCode, 429, 'an unknown key is charged to the address');
   });
 });
+
+describe('rate limits: failed authentication is counted apart from valid keys', () => {
+  let api: TestApi;
+  before(async () => (api = await openTestApi({ rateLimitPerSecond: 1, rateLimitBurst: 10 })));
+  after(async () => api.close());
+
+  it('a flood of invalid keys from one address gets 429, and a valid key from the same address is still served, cached or not', async () => {
+    const valid = await api.issueKey('auditor');
+    const keyId = valid.slice('vostro_'.length, 'vostro_'.length + 16);
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: valid })).statusCode, 200);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 40; attempt += 1) {
+      const forged = `vostro_${attempt.toString(16).padStart(16, '0')}_${'A'.repeat(43)}`;
+      statuses.push((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: forged })).statusCode);
+    }
+    for (let attempt = 0; attempt < 5; attempt += 1) statuses.push((await api.call({ method: 'GET', url: '/v1/no-such-route', key: null })).statusCode);
+    assert.ok(statuses.includes(401) && statuses.slice(-10).every((status) => status === 429), `the flood is limited: ${statuses.join(',')}`);
+    // The valid key's record leaves the verifier's cache (as it does after the cache's TTL): its
+    // next use reads the store again, and is not charged to the flooded address.
+    api.keys.verifier.forget(keyId);
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: valid })).statusCode, 200, 'uncached valid key');
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: valid })).statusCode, 200, 'cached valid key');
+    // The same key id with a wrong secret is a failure like any other, charged to the address.
+    const wrongSecret = `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`;
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: wrongSecret })).statusCode, 429);
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: null })).statusCode, 429);
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: valid })).statusCode, 200);
+  });
+});

@@ -106,8 +106,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   coerceQueryNumbers(app);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
   app.decorateRequest('actor', null);
-  const limiter = limits.rateLimitPerSecond > 0 ? new RateLimiter({ perSecond: limits.rateLimitPerSecond, burst: limits.rateLimitBurst, clientsMax: limits.rateLimitClientsMax }) : undefined;
-  installHooks(app, context, limiter);
+  const bucket = { perSecond: limits.rateLimitPerSecond, burst: limits.rateLimitBurst, clientsMax: limits.rateLimitClientsMax };
+  const limiters = limits.rateLimitPerSecond > 0 ? { keys: new RateLimiter(bucket), addresses: new RateLimiter(bucket) } : undefined;
+  installHooks(app, context, limiters?.addresses);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiProblem(404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));
 
@@ -116,7 +117,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(healthRoutes(context));
   await app.register(async (v1) => {
     // API keys, roles and the per-key rate limit, once for every /v1 route (src/api/access.ts).
-    installAuthentication(v1, context, limiter);
+    installAuthentication(v1, context, limiters);
     await v1.register(accountRoutes(context));
     await v1.register(transferRoutes(context));
     await v1.register(balanceRoutes(context));
@@ -242,16 +243,16 @@ function installJsonParser(app: FastifyInstance, limits: ApiLimits): void {
  * The hooks every request runs. They are plain callback hooks, not async functions: an async hook
  * costs a promise and a microtask turn per request, and these do no waiting.
  */
-function installHooks(app: FastifyInstance, context: ApiContext, limiter: RateLimiter | undefined): void {
+function installHooks(app: FastifyInstance, context: ApiContext, addresses: RateLimiter | undefined): void {
   const { limits, metrics } = context;
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     // Routes that take a key are limited per key by the authentication hook, public routes not
     // at all; what is left (requests that match no route) is limited per address here.
-    if (limiter === undefined || request.routeOptions.config.access !== undefined) return done();
-    const decision = limiter.take(request.ip);
+    if (addresses === undefined || request.routeOptions.config.access !== undefined) return done();
+    const decision = addresses.take(request.ip);
     if (decision.allowed) return done();
-    done(new ApiProblem(429, 'rate_limited', `more than ${limits.rateLimitPerSecond} requests per second from this client`, { retryAfterSeconds: decision.retryAfterSeconds }));
+    done(new ApiProblem(429, 'rate_limited', `more than ${limits.rateLimitPerSecond} requests per second from this address without a valid API key`, { retryAfterSeconds: decision.retryAfterSeconds }));
   });
   app.addHook('onResponse', (request, reply, done) => {
     metrics.requests.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
