@@ -2,7 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError } from '../hub/errors.js';
 import { LedgerOverloadedError } from '../ledger/group-commit.js';
 import { HUB_ERROR_STATUS } from './hub-status.js';
-import { ApiProblem, PROBLEM_MEDIA_TYPE, problemDocument, type FieldError } from './problems.js';
+import { redactText, redactUrl } from './logger.js';
+import { ApiProblem, PROBLEM_MEDIA_TYPE, problemDocument, type FieldError, type ProblemDocument } from './problems.js';
 
 interface ValidationIssue {
   readonly instancePath: string;
@@ -76,7 +77,20 @@ function fieldPointer(field: string): string {
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ApiProblem): FastifyReply {
   if (problem.extra.retryAfterSeconds !== undefined) void reply.header('retry-after', String(problem.extra.retryAfterSeconds));
   if (problem.extra.wwwAuthenticate !== undefined) void reply.header('www-authenticate', problem.extra.wwwAuthenticate);
-  return reply.code(problem.status).type(PROBLEM_MEDIA_TYPE).send(problemDocument(problem, request.url, request.id));
+  return reply.code(problem.status).type(PROBLEM_MEDIA_TYPE).send(safeDocument(problemDocument(problem, redactUrl(request.url), request.id)));
+}
+
+/**
+ * No secret in a problem document, whatever the request held: the instance is masked like a
+ * logged URL, and the detail and field errors (which may quote the request: a path, a parser's
+ * message about the body) have every secret-looking word masked (src/api/logger.ts).
+ */
+function safeDocument(document: ProblemDocument): ProblemDocument {
+  return {
+    ...document,
+    detail: redactText(document.detail),
+    ...(document.errors === undefined ? {} : { errors: document.errors.map((error) => ({ field: redactText(error.field), reason: redactText(error.reason) })) }),
+  };
 }
 
 /** The one place errors become responses; a bug is logged with its stack and shown only as a 500. */

@@ -12,6 +12,7 @@ import { checkRoutePolicies, installAuthentication } from './access.js';
 import type { ApiContext } from './context.js';
 import { handleError, sendProblem } from './errors.js';
 import { connectionLimitsProblem, DEFAULT_LIMITS, type ApiLimits } from './limits.js';
+import { looksSecret, redactUrl } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { ApiProblem, PROBLEM_MEDIA_TYPE, problemType, statusTitle } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
@@ -84,10 +85,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
     },
     clientErrorHandler: clientError,
-    // A client's X-Request-Id is kept when it is short and plain, so its logs and ours line up.
+    // A client's X-Request-Id is kept when it is short and plain, so its logs and ours line up;
+    // not when it looks like a secret, since it is on every log line of the request.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      return typeof given === 'string' && REQUEST_ID.test(given) && !looksSecret(given) ? given : randomUUID();
     },
     requestIdHeader: false,
     // Every pattern in the schemas is plain ASCII, so the `u` flag would change no match, only
@@ -110,7 +112,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const limiters = limits.rateLimitPerSecond > 0 ? { keys: new RateLimiter(bucket), addresses: new RateLimiter(bucket) } : undefined;
   installHooks(app, context, limiters?.addresses);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiProblem(404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiProblem(404, 'route_not_found', `no route ${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}`)));
 
   await app.register(swagger, { openapi: openApiInfo() });
   await app.register(swaggerUi, { routePrefix: '/v1/docs', staticCSP: true });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ApiContext } from '../context.js';
+import { redactUrl } from '../logger.js';
 import { problemResponse } from '../schemas.js';
 
 const Status = Type.Object({ status: Type.String() }, { additionalProperties: false });
@@ -17,13 +18,13 @@ export function healthRoutes(context: ApiContext): FastifyPluginAsync {
       config: { access: { public: true } },
       schema: { tags: ['operations'], summary: 'The store is open and the server is not shutting down', response: { 200: Status, 503: problemResponse('not ready') } },
     }, async (request, reply) => {
-      if (!context.state.ready) return reply.code(503).type('application/problem+json').send(notReady(request.url, request.id, 'the server is shutting down'));
+      if (!context.state.ready) return reply.code(503).type('application/problem+json').send(notReady(redactUrl(request.url), request.id, 'the server is shutting down'));
       try {
         // A read of one row: proves the database answers without scanning anything.
         await context.store.storedBalancesSeq();
       } catch (error) {
         request.log.warn({ err: error }, 'readiness check failed');
-        return reply.code(503).type('application/problem+json').send(notReady(request.url, request.id, 'the store does not answer'));
+        return reply.code(503).type('application/problem+json').send(notReady(redactUrl(request.url), request.id, 'the store does not answer'));
       }
       return { status: 'ready' };
     });
