@@ -3,7 +3,7 @@ import { ApiKeys } from '../../access/api-keys.js';
 import { Hub } from '../../hub/hub.js';
 import type { Account } from '../../ledger/model.js';
 import { accountKindName } from '../../ledger/model.js';
-import { isPostgresUrl } from '../../store/open-store.js';
+import { isPostgresUrl, maskPassword } from '../../store/open-store.js';
 import { ensureDemoOperatorKey, seedDemo } from '../demo.js';
 import { amountText, currencyCode, netPostedMinor } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -107,11 +107,14 @@ function accountRow(account: Account): string[] {
 }
 
 function usage(dbOption: string | undefined, exampleAccountId: string | undefined, serving: boolean): string {
-  const db = dbOption === undefined ? '' : ` --db ${dbOption}`;
+  // A PostgreSQL URL may hold a password: the examples name it through the environment instead.
+  const postgres = dbOption !== undefined && isPostgresUrl(dbOption);
+  const db = dbOption === undefined ? '' : postgres ? ' --db "$VOSTRO_DATABASE_URL"' : ` --db ${dbOption}`;
   const account = exampleAccountId ?? '<account-id>';
   return [
     '',
     'Use the command line (installed as `vostro`; from this checkout `npx vostro` or `npm run vostro --`):',
+    ...(postgres ? [`  export VOSTRO_DATABASE_URL='${maskPassword(dbOption)}'   # the URL you gave --db${maskPassword(dbOption) === dbOption ? '' : ', with its password for ***'}`] : []),
     '  npx vostro --help',
     `  npx vostro balance ${account}${db}`,
     `  npx vostro history ${account}${db}`,
