@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError } from '../hub/errors.js';
 import { LedgerOverloadedError } from '../ledger/group-commit.js';
+import { isConnectionError } from '../store/postgres/connection.js';
+import { PostgresConnectionError } from '../store/postgres/write-transaction.js';
 import { HUB_ERROR_STATUS } from './hub-status.js';
 import { redactText, redactUrl } from './logger.js';
 import { ApiProblem, PROBLEM_MEDIA_TYPE, problemDocument, type FieldError, type ProblemDocument } from './problems.js';
@@ -41,6 +43,8 @@ export function toProblem(error: FastifyError | Error, request?: FastifyRequest)
   if (error instanceof ApiProblem) return error;
   if (error instanceof HubError) return hubProblem(error);
   if (error instanceof LedgerOverloadedError) return new ApiProblem(503, 'ledger_overloaded', error.message, { retryAfterSeconds: 1 });
+  const unavailable = storeUnavailable(error);
+  if (unavailable !== undefined) return unavailable;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation !== undefined) return validationProblem(fastifyError);
   const status = fastifyError.statusCode;
@@ -48,6 +52,35 @@ export function toProblem(error: FastifyError | Error, request?: FastifyRequest)
   if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return unsupportedMediaType(request?.headers['content-type']);
   const code = fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : (fastifyError.code ?? 'bad_request').toLowerCase();
   return new ApiProblem(status, code, error.message);
+}
+
+/** SQLite's messages (and codes) for a database that cannot be written: disk full, I/O error, read-only, gone. */
+const SQLITE_UNAVAILABLE = /database or disk is full|disk I\/O error|readonly database|unable to open database|SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/i;
+/** System errors of storage and of the network to the database. */
+const SYSTEM_UNAVAILABLE = new Set(['ENOSPC', 'EROFS', 'EDQUOT', 'EIO', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * The store could not do its part, for a reason that is not the request's and may pass: the
+ * connection to PostgreSQL was lost or cannot be made, the disk under SQLite is full or read-only.
+ * That is 503 with Retry-After, never a 500: the client should retry, and ids are idempotency keys,
+ * so a retry of a write that did happen answers as the existing record. The detail says when the
+ * store cannot know whether the write committed.
+ */
+export function storeUnavailable(error: Error): ApiProblem | undefined {
+  const retry = { retryAfterSeconds: 1 };
+  if (error instanceof PostgresConnectionError) {
+    return error.outcome === 'unknown'
+      ? new ApiProblem(503, 'store_unavailable', 'the connection to the database was lost while committing: whether this request was written is unknown; retry it with the same ids, which answers as existing if it was', retry)
+      : new ApiProblem(503, 'store_unavailable', 'the database cannot be reached; the write under way was rolled back; retry with the same ids', retry);
+  }
+  const code = (error as { code?: unknown }).code;
+  if (isConnectionError(error) && !(error instanceof ApiProblem) && (typeof code !== 'string' || !code.startsWith('FST_'))) {
+    return new ApiProblem(503, 'store_unavailable', 'the database cannot be reached; retry later', retry);
+  }
+  if ((typeof code === 'string' && SYSTEM_UNAVAILABLE.has(code)) || SQLITE_UNAVAILABLE.test(error.message) || (typeof code === 'string' && SQLITE_UNAVAILABLE.test(code))) {
+    return new ApiProblem(503, 'store_unavailable', 'the database cannot be written (disk full, read-only or failing); the write under way was rolled back; retry with the same ids later', { retryAfterSeconds: 5 });
+  }
+  return undefined;
 }
 
 /** A body that is not JSON: 415, naming the media type it came as (clipped to plain text). */
@@ -96,6 +129,7 @@ function safeDocument(document: ProblemDocument): ProblemDocument {
 /** The one place errors become responses; a bug is logged with its stack and shown only as a 500. */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = toProblem(error, request);
+  if (problem?.code === 'store_unavailable') request.log.warn({ err: error }, 'the store is unavailable');
   if (problem !== undefined) return sendProblem(request, reply, problem);
   request.log.error({ err: error }, 'request failed');
   return sendProblem(request, reply, new ApiProblem(500, 'internal_error', 'the server failed to handle the request; the request id finds it in the logs'));
