@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import type { pino, LevelWithSilent } from 'pino';
 import { connectionLimitsProblem, DEFAULT_LIMITS, type ApiLimits } from '../../api/limits.js';
 import { apiLogger } from '../../api/logger.js';
@@ -7,7 +8,7 @@ import { buildServer } from '../../api/server.js';
 import { GroupCommitter } from '../../ledger/group-commit.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, commandAction, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import { addDbOption, commandAction, RefusedError, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
 import { parseCurrencyOption, parseIntegerOption } from '../options.js';
 import { ParticipantRegistry } from '../../participants/registry.js';
 import { WindowScheduler } from '../../settlement/schedule.js';
@@ -113,26 +114,47 @@ export async function runServe(
   const limits = { ...options.connections, ...(options.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: options.rateLimitPerSecond, rateLimitBurst: Math.max(options.rateLimitPerSecond * 2, 1) }) };
   const app = await buildServer({ ledger: session.ledger, store: session.store, logger, committer, limits });
   const expiry = expireEverySecond(session, logger);
+  let closed = false;
   const scheduler = options.windows === undefined ? undefined : new WindowScheduler(new WindowService(session.ledger, new ParticipantRegistry(session.ledger)), options.windows.currencies, options.windows.seconds * 1000, {
     closed: (id, next) => logger.info({ window: id, next }, 'closed a settlement window on schedule'),
     failed: (currency, error) => logger.error({ currency, err: error }, 'closing a settlement window on schedule failed'),
   });
   try {
-    await app.listen({ host: options.host, port: options.port });
+    await listen(app, options.host, options.port);
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     io.out(`vostro serving http://${host}:${address.port} on ${session.dbPath} (reference: http://${host}:${address.port}/v1/docs)\n`);
     const signal = await io.waitForShutdown();
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    closed = true;
     await app.close();
     await committer.drain();
   } finally {
     await scheduler?.stop();
     await expiry.stop();
-    if (app.server.listening) await app.close();
+    if (app.server.listening || !closed) await app.close();
   }
   logger.info('stopped');
   return ExitCode.ok;
+}
+
+/** Why an address cannot be listened on, by the system's code: a refusal in one line, not a stack trace. */
+const LISTEN_FAILURES: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the address is already in use (another vostro serve, or another program, listens there); choose another --port or stop that one',
+  EACCES: 'permission denied (ports below 1024 need privileges); choose a --port of 1024 or more',
+  EADDRNOTAVAIL: 'the address is not one of this machine\'s; check --host',
+  ENOTFOUND: 'the host name does not resolve; check --host',
+  EAI_AGAIN: 'the host name could not be resolved now; check --host',
+};
+
+async function listen(app: FastifyInstance, host: string, port: number): Promise<void> {
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    const reason = LISTEN_FAILURES[String((error as NodeJS.ErrnoException).code)];
+    if (reason === undefined) throw error;
+    throw new RefusedError(`cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port}: ${reason}`);
+  }
 }
 
 /** Voids pending transfers past their timeout once a second; one run at a time. */
