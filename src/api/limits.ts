@@ -32,7 +32,8 @@ export interface ApiLimits {
   readonly keepAliveTimeoutMs: number;
   /**
    * A connection on which no byte moves either way for this long is closed, whatever state it is
-   * in: a client that stops reading its response, say. Longer than any request takes to handle.
+   * in: a client that stops reading its response, say. Longer than any request takes to handle
+   * (a verification of a large ledger), since a handler at work moves no bytes either.
    */
   readonly socketTimeoutMs: number;
   /** Open connections at most; a connection past this is closed at once, before any byte is read. */
@@ -56,7 +57,7 @@ export const DEFAULT_LIMITS: ApiLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
   keepAliveTimeoutMs: 30_000,
-  socketTimeoutMs: 120_000,
+  socketTimeoutMs: 300_000,
   connectionsMax: 1024,
   requestsPerConnectionMax: 0,
   readinessTimeoutMs: 2000,
