@@ -8,6 +8,7 @@ import type { ApiContext, ParticipantScope, RoutePolicy } from './context.js';
 import { PARTICIPANT_SCOPES } from './context.js';
 import { ApiProblem, notFound } from './problems.js';
 import type { RateLimiter } from './rate-limit.js';
+import { parseKey } from '../access/secret.js';
 
 /**
  * Authentication and authorisation of the HTTP API.
@@ -86,19 +87,34 @@ export function policyProblem(policy: unknown): string | undefined {
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
+/**
+ * The rate limiters of the API: one bucket per API key for requests whose key is verified, and one
+ * per address for everything else (no key, a refused key, a key not yet seen to be valid, a route
+ * that does not exist). The two are separate, so that a flood of bad keys from an address spends
+ * only that address's bucket and never the requests of a valid key sent from the same address.
+ */
+export interface RateLimiters {
+  readonly keys: RateLimiter;
+  readonly addresses: RateLimiter;
+}
+
 /** The authentication hook for every /v1 route, and the participant resource check. */
-export function installAuthentication(v1: FastifyInstance, context: ApiContext, limiter: RateLimiter | undefined): void {
+export function installAuthentication(v1: FastifyInstance, context: ApiContext, limiters: RateLimiters | undefined): void {
   const verifier = context.keys.verifier;
   const perSecond = context.limits.rateLimitPerSecond;
+  // Key ids this server has seen authenticate (bounded, least recently seen forgotten first). A
+  // key whose cached record has expired is read from the store again; for these ids that read is
+  // not charged to the address: the verifier reads one id at most once per cache TTL anyway, and a
+  // flood of bad keys from the same address must not refuse the valid one.
+  const seenValid = new Map<string, true>();
+  const seenValidMax = context.limits.rateLimitClientsMax;
 
-  // Rate-limits a client: by key once the key is verified (key ids are 16 hex digits, addresses
-  // always hold a dot or a colon, so the two never collide); by address before that, so that
-  // floods of bad keys, and the store reads of uncached ones, are limited too.
-  const limit = (client: string, who: string): void => {
+  const limit = (limiter: RateLimiter | undefined, client: string, who: string): void => {
     if (limiter === undefined) return;
     const decision = limiter.take(client);
     if (!decision.allowed) throw new ApiProblem(429, 'rate_limited', `more than ${perSecond} requests per second from this ${who}`, { retryAfterSeconds: decision.retryAfterSeconds });
   };
+  const limitAddress = (request: FastifyRequest): void => limit(limiters?.addresses, request.ip, 'address without a valid API key');
 
   v1.addHook('onRequest', async (request) => {
     const policy = request.routeOptions.config.access as RoutePolicy;
@@ -106,25 +122,33 @@ export function installAuthentication(v1: FastifyInstance, context: ApiContext, 
     const header = request.headers.authorization;
     const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
     if (token === undefined) {
-      limit(request.ip, 'client');
+      limitAddress(request);
       throw unauthenticated(header === undefined ? 'missing_credentials' : 'invalid_credentials', header === undefined ? 'this route needs an API key: send Authorization: Bearer <key>' : 'the Authorization header is not "Bearer <key>"');
     }
     let verification = verifier.verifyCached(token);
     let limitedByAddress = false;
     if (verification === undefined) {
-      limit(request.ip, 'client');
-      limitedByAddress = true;
+      // A store read: limited by address, unless the key id has been valid here before.
+      const keyId = parseKey(token)?.keyId;
+      if (keyId === undefined || !seenValid.has(keyId)) {
+        limitAddress(request);
+        limitedByAddress = true;
+      }
       verification = await verifier.verify(token);
     }
     if (!verification.ok) {
-      if (!limitedByAddress) limit(request.ip, 'client');
+      if (!limitedByAddress) limitAddress(request);
       request.log.info({ reason: verification.reason }, 'API key refused');
       if (verification.reason === 'revoked') throw unauthenticated('key_revoked', 'this API key has been revoked');
       throw unauthenticated('invalid_credentials', verification.reason === 'malformed' ? 'the API key is malformed: keys look like vostro_<key id>_<secret>' : 'the API key is not valid');
     }
     const key = verification.key;
+    if (!seenValid.has(key.keyId)) {
+      seenValid.set(key.keyId, true);
+      if (seenValid.size > seenValidMax) seenValid.delete(seenValid.keys().next().value as string);
+    }
     request.actor = { id: key.participant ?? key.role, role: key.role, ...(key.participant === undefined ? {} : { participant: key.participant }), keyId: key.keyId, requestId: request.id };
-    limit(key.keyId, 'API key');
+    limit(limiters?.keys, key.keyId, 'API key');
     if (!policy.roles.includes(key.role)) {
       request.log.info({ keyId: key.keyId, role: key.role }, 'API key forbidden on this route');
       throw new ApiProblem(403, 'forbidden', `${article(key.role)} ${key.role} key may not use ${request.method} ${request.routeOptions.url ?? ''}; it is for ${policy.roles.join(', ')} keys`);

@@ -2,8 +2,11 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError } from '../hub/errors.js';
 import { LedgerOverloadedError } from '../ledger/group-commit.js';
 import { RetryableWriteError, StoreUnavailableError } from '../store/store.js';
+import { isConnectionError } from '../store/postgres/connection.js';
+import { PostgresConnectionError } from '../store/postgres/write-transaction.js';
 import { HUB_ERROR_STATUS } from './hub-status.js';
-import { ApiProblem, PROBLEM_MEDIA_TYPE, problemDocument, type FieldError } from './problems.js';
+import { redactText, redactUrl } from './logger.js';
+import { ApiProblem, PROBLEM_MEDIA_TYPE, problemDocument, type FieldError, type ProblemDocument } from './problems.js';
 
 interface ValidationIssue {
   readonly instancePath: string;
@@ -37,10 +40,12 @@ function validationProblem(error: FastifyError): ApiProblem {
 }
 
 /** Fastify's own errors and anything thrown by a route, as an ApiProblem; undefined for a bug. */
-export function toProblem(error: FastifyError | Error): ApiProblem | undefined {
+export function toProblem(error: FastifyError | Error, request?: FastifyRequest): ApiProblem | undefined {
   if (error instanceof ApiProblem) return error;
   if (error instanceof HubError) return hubProblem(error);
   if (error instanceof LedgerOverloadedError) return new ApiProblem(503, 'ledger_overloaded', error.message, { retryAfterSeconds: 1 });
+  const unavailable = storeUnavailable(error);
+  if (unavailable !== undefined) return unavailable;
   // Nothing of the request was written and sending it again is safe (ids are idempotency keys).
   if (error instanceof RetryableWriteError) return new ApiProblem(503, 'write_conflict', `the request was not written (${error.message}); send it again`, { retryAfterSeconds: 1 });
   if (error instanceof StoreUnavailableError) return new ApiProblem(503, 'store_unavailable', `the database cannot be written now (${error.message}); send the request again later`, { retryAfterSeconds: 5 });
@@ -48,8 +53,45 @@ export function toProblem(error: FastifyError | Error): ApiProblem | undefined {
   if (fastifyError.validation !== undefined) return validationProblem(fastifyError);
   const status = fastifyError.statusCode;
   if (status === undefined || status < 400 || status >= 500) return undefined;
+  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return unsupportedMediaType(request?.headers['content-type']);
   const code = fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : (fastifyError.code ?? 'bad_request').toLowerCase();
   return new ApiProblem(status, code, error.message);
+}
+
+/** SQLite's messages (and codes) for a database that cannot be written: disk full, I/O error, read-only, gone. */
+const SQLITE_UNAVAILABLE = /database or disk is full|disk I\/O error|readonly database|unable to open database|SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/i;
+/** System errors of storage and of the network to the database. */
+const SYSTEM_UNAVAILABLE = new Set(['ENOSPC', 'EROFS', 'EDQUOT', 'EIO', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * The store could not do its part, for a reason that is not the request's and may pass: the
+ * connection to PostgreSQL was lost or cannot be made, the disk under SQLite is full or read-only.
+ * That is 503 with Retry-After, never a 500: the client should retry, and ids are idempotency keys,
+ * so a retry of a write that did happen answers as the existing record. The detail says when the
+ * store cannot know whether the write committed.
+ */
+export function storeUnavailable(error: Error): ApiProblem | undefined {
+  const retry = { retryAfterSeconds: 1 };
+  if (error instanceof PostgresConnectionError) {
+    return error.outcome === 'unknown'
+      ? new ApiProblem(503, 'store_unavailable', 'the connection to the database was lost while committing: whether this request was written is unknown; retry it with the same ids, which answers as existing if it was', retry)
+      : new ApiProblem(503, 'store_unavailable', 'the database cannot be reached; the write under way was rolled back; retry with the same ids', retry);
+  }
+  const code = (error as { code?: unknown }).code;
+  if (isConnectionError(error) && !(error instanceof ApiProblem) && (typeof code !== 'string' || !code.startsWith('FST_'))) {
+    return new ApiProblem(503, 'store_unavailable', 'the database cannot be reached; retry later', retry);
+  }
+  if ((typeof code === 'string' && SYSTEM_UNAVAILABLE.has(code)) || SQLITE_UNAVAILABLE.test(error.message) || (typeof code === 'string' && SQLITE_UNAVAILABLE.test(code))) {
+    return new ApiProblem(503, 'store_unavailable', 'the database cannot be written (disk full, read-only or failing); the write under way was rolled back; retry with the same ids later', { retryAfterSeconds: 5 });
+  }
+  return undefined;
+}
+
+/** A body that is not JSON: 415, naming the media type it came as (clipped to plain text). */
+function unsupportedMediaType(type: string | undefined): ApiProblem {
+  const given = type === undefined || type.trim() === '' ? undefined : type.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
+  const reason = given === undefined ? 'the request has a body but no Content-Type' : `${given} is not accepted`;
+  return new ApiProblem(415, 'unsupported_media_type', `Content-Type: ${reason}; request bodies are application/json`, { errors: [{ field: 'header.content-type', reason }] });
 }
 
 /**
@@ -72,12 +114,26 @@ function fieldPointer(field: string): string {
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ApiProblem): FastifyReply {
   if (problem.extra.retryAfterSeconds !== undefined) void reply.header('retry-after', String(problem.extra.retryAfterSeconds));
   if (problem.extra.wwwAuthenticate !== undefined) void reply.header('www-authenticate', problem.extra.wwwAuthenticate);
-  return reply.code(problem.status).type(PROBLEM_MEDIA_TYPE).send(problemDocument(problem, request.url, request.id));
+  return reply.code(problem.status).type(PROBLEM_MEDIA_TYPE).send(safeDocument(problemDocument(problem, redactUrl(request.url), request.id)));
+}
+
+/**
+ * No secret in a problem document, whatever the request held: the instance is masked like a
+ * logged URL, and the detail and field errors (which may quote the request: a path, a parser's
+ * message about the body) have every secret-looking word masked (src/api/logger.ts).
+ */
+function safeDocument(document: ProblemDocument): ProblemDocument {
+  return {
+    ...document,
+    detail: redactText(document.detail),
+    ...(document.errors === undefined ? {} : { errors: document.errors.map((error) => ({ field: redactText(error.field), reason: redactText(error.reason) })) }),
+  };
 }
 
 /** The one place errors become responses; a bug is logged with its stack and shown only as a 500. */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const problem = toProblem(error);
+  const problem = toProblem(error, request);
+  if (problem?.code === 'store_unavailable') request.log.warn({ err: error }, 'the store is unavailable');
   if (problem !== undefined) return sendProblem(request, reply, problem);
   request.log.error({ err: error }, 'request failed');
   return sendProblem(request, reply, new ApiProblem(500, 'internal_error', 'the server failed to handle the request; the request id finds it in the logs'));

@@ -13,6 +13,20 @@ describe('API edge: limits, errors, operations, description', () => {
     assert.equal(big.json()['code'], 'body_too_large');
     const xml = await api.call({ method: 'POST', url: '/v1/accounts', headers: { 'content-type': 'application/xml' }, payload: '<account/>' });
     assert.equal(xml.statusCode, 415);
+    // Whatever the body holds, a body that is not declared as UTF-8 JSON is 415, naming the header.
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/json; charset="latin1"', 'multipart/form-data; boundary=x', undefined]) {
+      const headers: Record<string, string> = type === undefined ? {} : { 'content-type': type };
+      const refused = await api.call({ method: 'POST', url: '/v1/accounts', headers, payload: JSON.stringify(accountBody()) });
+      assert.equal(refused.statusCode, 415, `${type}: ${refused.body}`);
+      assert.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(refused.json()['code'], 'unsupported_media_type');
+      assert.deepEqual(refused.json()['errors'].map((error: { field: string }) => error.field), ['header.content-type']);
+      assert.match(refused.json()['detail'], /application\/json/);
+    }
+    for (const type of ['application/json; charset=utf-8', 'application/json; charset=UTF-8', 'Application/JSON']) {
+      const accepted = await api.call({ method: 'POST', url: '/v1/accounts', headers: { 'content-type': type }, payload: JSON.stringify(accountBody()) });
+      assert.equal(accepted.statusCode, 201, `${type}: ${accepted.body}`);
+    }
     const route = await api.call({ method: 'DELETE', url: '/v1/accounts' });
     assert.equal(route.statusCode, 404);
     assert.equal(route.headers['content-type'], 'application/problem+json; charset=utf-8');
@@ -97,5 +111,34 @@ describe('API edge: limits, errors, operations, description', () => {
     assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: auditor })).statusCode, 200, 'a key is not limited by its address\'s bucket');
     const limited = await api.call({ method: 'GET', url: '/v1/accounts?limit=1', headers: { authorization: 'Bearer vostro_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, key: null });
     assert.equal(limited.statusCode, 429, 'an unknown key is charged to the address');
+  });
+});
+
+describe('rate limits: failed authentication is counted apart from valid keys', () => {
+  let api: TestApi;
+  before(async () => (api = await openTestApi({ rateLimitPerSecond: 1, rateLimitBurst: 10 })));
+  after(async () => api.close());
+
+  it('a flood of invalid keys from one address gets 429, and a valid key from the same address is still served, cached or not', async () => {
+    const valid = await api.issueKey('auditor');
+    const keyId = valid.slice('vostro_'.length, 'vostro_'.length + 16);
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: valid })).statusCode, 200);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 40; attempt += 1) {
+      const forged = `vostro_${attempt.toString(16).padStart(16, '0')}_${'A'.repeat(43)}`;
+      statuses.push((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: forged })).statusCode);
+    }
+    for (let attempt = 0; attempt < 5; attempt += 1) statuses.push((await api.call({ method: 'GET', url: '/v1/no-such-route', key: null })).statusCode);
+    assert.ok(statuses.includes(401) && statuses.slice(-10).every((status) => status === 429), `the flood is limited: ${statuses.join(',')}`);
+    // The valid key's record leaves the verifier's cache (as it does after the cache's TTL): its
+    // next use reads the store again, and is not charged to the flooded address.
+    api.keys.verifier.forget(keyId);
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: valid })).statusCode, 200, 'uncached valid key');
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: valid })).statusCode, 200, 'cached valid key');
+    // The same key id with a wrong secret is a failure like any other, charged to the address.
+    const wrongSecret = `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`;
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: wrongSecret })).statusCode, 429);
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: null })).statusCode, 429);
+    assert.equal((await api.call({ method: 'GET', url: '/v1/accounts?limit=1', key: valid })).statusCode, 200);
   });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type preValidationHookHandler, type RouteOptions } from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
 import { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -10,9 +11,10 @@ import type { LedgerStore } from '../store/store.js';
 import { checkRoutePolicies, installAuthentication } from './access.js';
 import type { ApiContext } from './context.js';
 import { handleError, sendProblem } from './errors.js';
-import { DEFAULT_LIMITS, type ApiLimits } from './limits.js';
+import { connectionLimitsProblem, DEFAULT_LIMITS, type ApiLimits } from './limits.js';
+import { looksSecret, redactUrl } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { ApiProblem } from './problems.js';
+import { ApiProblem, PROBLEM_MEDIA_TYPE, problemType, statusTitle } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
@@ -66,13 +68,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     keys: options.keys ?? new ApiKeys(options.ledger),
     state: { ready: true },
   };
+  const connectionProblem = connectionLimitsProblem(limits);
+  if (connectionProblem !== undefined) throw new Error(`connection limits: ${connectionProblem}`);
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     bodyLimit: limits.bodyBytesMax,
-    // A client's X-Request-Id is kept when it is short and plain, so its logs and ours line up.
+    // Timeouts on every connection (src/api/limits.ts): slow headers, a trickled body, idle
+    // keep-alive and a silent socket are all cut; Node.js checks the first two every
+    // `connectionsCheckingInterval`, so that interval follows the shorter of them.
+    connectionTimeout: limits.socketTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    maxRequestsPerSocket: limits.requestsPerConnectionMax,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
+    },
+    clientErrorHandler: clientError,
+    // A client's X-Request-Id is kept when it is short and plain, so its logs and ours line up;
+    // not when it looks like a secret, since it is on every log line of the request.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      return typeof given === 'string' && REQUEST_ID.test(given) && !looksSecret(given) ? given : randomUUID();
     },
     requestIdHeader: false,
     // Every pattern in the schemas is plain ASCII, so the `u` flag would change no match, only
@@ -80,22 +98,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, unicodeRegExp: false } },
   });
 
+  capConnections(app, limits.connectionsMax);
   installJsonParser(app, limits);
+  // Bodies are JSON only: without Fastify's own text/plain parser a text body is refused 415
+  // (src/api/errors.ts), rather than parsed into a string that validation then calls invalid.
+  app.removeContentTypeParser('text/plain');
+  refuseOtherCharsets(app);
   // Before any route is registered: every route must declare who may call it.
   checkRoutePolicies(app);
+  coerceQueryNumbers(app);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
   app.decorateRequest('actor', null);
-  const limiter = limits.rateLimitPerSecond > 0 ? new RateLimiter({ perSecond: limits.rateLimitPerSecond, burst: limits.rateLimitBurst, clientsMax: limits.rateLimitClientsMax }) : undefined;
-  installHooks(app, context, limiter);
+  const bucket = { perSecond: limits.rateLimitPerSecond, burst: limits.rateLimitBurst, clientsMax: limits.rateLimitClientsMax };
+  const limiters = limits.rateLimitPerSecond > 0 ? { keys: new RateLimiter(bucket), addresses: new RateLimiter(bucket) } : undefined;
+  installHooks(app, context, limiters?.addresses);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiProblem(404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiProblem(404, 'route_not_found', `no route ${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}`)));
 
   await app.register(swagger, { openapi: openApiInfo() });
   await app.register(swaggerUi, { routePrefix: '/v1/docs', staticCSP: true });
   await app.register(healthRoutes(context));
   await app.register(async (v1) => {
     // API keys, roles and the per-key rate limit, once for every /v1 route (src/api/access.ts).
-    installAuthentication(v1, context, limiter);
+    installAuthentication(v1, context, limiters);
     await v1.register(accountRoutes(context));
     await v1.register(transferRoutes(context));
     await v1.register(balanceRoutes(context));
@@ -115,6 +140,85 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.ready();
   return app;
 }
+
+const QUERY_INTEGER = /^-?(0|[1-9][0-9]{0,14})$/;
+const QUERY_NUMBER = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?$/;
+
+/**
+ * A query string holds text only, and bodies are validated without type coercion (a JSON amount
+ * or code must have its JSON type). So a query parameter whose schema is an integer or a number is
+ * converted here, before validation, from plain decimal text only (`3`, `-330`, `1.5`; not `0x10`,
+ * ` 3` or `1e2`, which stay text and fail validation with the parameter's name). Attached only to
+ * routes that have such parameters.
+ */
+function coerceQueryNumbers(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const properties = (route.schema?.querystring as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties ?? {};
+    const numeric = Object.entries(properties).flatMap(([name, property]) =>
+      property.type === 'integer' ? [[name, QUERY_INTEGER] as const] : property.type === 'number' ? [[name, QUERY_NUMBER] as const] : []);
+    if (numeric.length === 0) return;
+    const coerce: preValidationHookHandler = (request, _reply, done) => {
+      const query = request.query as Record<string, unknown>;
+      for (const [name, pattern] of numeric) {
+        const value = query[name];
+        if (typeof value === 'string' && pattern.test(value)) query[name] = Number(value);
+      }
+      done();
+    };
+    const existing = route.preValidation;
+    route.preValidation = existing === undefined ? [coerce] : [coerce, ...(Array.isArray(existing) ? existing : [existing])] as preValidationHookHandler[];
+  });
+}
+
+/**
+ * At most `connectionsMax` open connections: Node.js closes each one past that as soon as it is
+ * accepted. How many were dropped is logged at most once every ten seconds.
+ */
+function capConnections(app: FastifyInstance, connectionsMax: number): void {
+  app.server.maxConnections = connectionsMax;
+  let dropped = 0;
+  let reported = 0;
+  app.server.on('drop', () => {
+    dropped += 1;
+    const now = Date.now();
+    if (now - reported < 10_000) return;
+    reported = now;
+    app.log.warn({ dropped, connectionsMax }, 'connection limit reached: closing new connections');
+    dropped = 0;
+  });
+}
+
+/**
+ * A client error below HTTP (a request that timed out, headers too large, bytes that are not
+ * HTTP) ends its connection with a problem document, where the socket can still take one.
+ */
+function clientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail] = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? [408, 'request_timeout', 'the request did not arrive in time; the connection is closed']
+    : error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'the request headers are too large']
+      : [400, 'malformed_http', 'the request is not well-formed HTTP'];
+  this.log.debug({ code: error.code, remoteAddress: socket.remoteAddress }, `client error: ${code}`);
+  if (socket.writable) {
+    const body = JSON.stringify({ type: problemType(code), title: statusTitle(status), status, detail, instance: '/', code });
+    socket.write(`HTTP/1.1 ${status} ${statusTitle(status)}\r\nConnection: close\r\nContent-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
+/** JSON is UTF-8 (RFC 8259): a body declared in another charset is refused 415, not decoded as if it were UTF-8. */
+function refuseOtherCharsets(app: FastifyInstance): void {
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const type = request.headers['content-type'];
+    const charset = type === undefined ? undefined : CHARSET.exec(type)?.[1];
+    if (charset === undefined || /^utf-?8$/i.test(charset)) return done(null, payload);
+    const reason = `charset ${charset.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)} is not accepted`;
+    done(new ApiProblem(415, 'unsupported_media_type', `Content-Type: ${reason}; request bodies are application/json in UTF-8 (charset=utf-8, or none)`, { errors: [{ field: 'header.content-type', reason }] }), payload);
+  });
+}
+
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
 
 /**
  * JSON bodies are decoded strictly: invalid UTF-8 is refused rather than silently replaced with
@@ -143,16 +247,16 @@ function installJsonParser(app: FastifyInstance, limits: ApiLimits): void {
  * The hooks every request runs. They are plain callback hooks, not async functions: an async hook
  * costs a promise and a microtask turn per request, and these do no waiting.
  */
-function installHooks(app: FastifyInstance, context: ApiContext, limiter: RateLimiter | undefined): void {
+function installHooks(app: FastifyInstance, context: ApiContext, addresses: RateLimiter | undefined): void {
   const { limits, metrics } = context;
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     // Routes that take a key are limited per key by the authentication hook, public routes not
     // at all; what is left (requests that match no route) is limited per address here.
-    if (limiter === undefined || request.routeOptions.config.access !== undefined) return done();
-    const decision = limiter.take(request.ip);
+    if (addresses === undefined || request.routeOptions.config.access !== undefined) return done();
+    const decision = addresses.take(request.ip);
     if (decision.allowed) return done();
-    done(new ApiProblem(429, 'rate_limited', `more than ${limits.rateLimitPerSecond} requests per second from this client`, { retryAfterSeconds: decision.retryAfterSeconds }));
+    done(new ApiProblem(429, 'rate_limited', `more than ${limits.rateLimitPerSecond} requests per second from this address without a valid API key`, { retryAfterSeconds: decision.retryAfterSeconds }));
   });
   app.addHook('onResponse', (request, reply, done) => {
     metrics.requests.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

@@ -1,9 +1,9 @@
-import { isPostgresUrl } from './postgres/connection.js';
+import { isPostgresUrl, maskPassword } from './postgres/connection.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { LedgerStore } from './store.js';
 
-export { isPostgresUrl };
+export { isPostgresUrl, maskPassword };
 
 /**
  * Opens the store a target names: a postgres:// (or postgresql://) URL opens the PostgreSQL store

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { newAccountId } from '../../ledger/ids.js';
 import { recordingIo } from '../io.js';
@@ -36,6 +37,57 @@ describe('vostro serve', () => {
     assert.ok(!io.stderr.join('').includes(key.slice(24)) && !io.stdout.join('').includes(key.slice(24)), 'nor the key');
     assert.match(io.stderr.join(''), /"reqId":/);
     await assert.rejects(fetch(`${url}/healthz`), 'no longer listening');
+  });
+
+  it('takes connection limits from flags and VOSTRO_* variables: a slow client is cut after the configured time', { timeout: 30_000 }, async () => {
+    let signal: (name: string) => void = () => undefined;
+    const io = { ...recordingIo({ VOSTRO_HEADERS_TIMEOUT_MS: '200', VOSTRO_KEEP_ALIVE_TIMEOUT_MS: '60000' }), waitForShutdown: () => new Promise<string>((resolve) => (signal = resolve)) };
+    const exit = runCli(['serve', '--db', db.path, '--port', '0', '--log-level', 'warn', '--request-timeout', '400', '--keep-alive-timeout', '200'], io);
+    let url: string | undefined;
+    for (let waited = 0; url === undefined && waited < 100; waited += 1) {
+      url = /http:\/\/127\.0\.0\.1:\d+/.exec(io.stdout.join(''))?.[0];
+      if (url === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(url !== undefined, `no address printed: ${io.stdout.join('')}${io.stderr.join('')}`);
+    const { port } = new URL(url);
+    const received = await new Promise<string>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port: Number(port) });
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+      // Headers begun and never finished: cut by the headers timeout from the environment.
+      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    });
+    assert.match(received, /^HTTP\/1\.1 408 /);
+    // An idle kept-alive connection: the flag (200 ms) wins over the environment (60 s).
+    const idle = await new Promise<string>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port: Number(port) });
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    });
+    assert.match(idle, /^HTTP\/1\.1 200 /);
+    signal('SIGTERM');
+    assert.equal(await exit, 0);
+  });
+
+  it('refuses malformed connection limits, from a flag or the environment, with a usage error naming it', async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['--headers-timeout', '2000', '--request-timeout', '1000'], {}, /headers timeout \(2000 ms\) must not be longer than the request timeout \(1000 ms\)/],
+      [['--max-connections', '0'], {}, /--max-connections: 0 is out of range/],
+      [[], { VOSTRO_MAX_CONNECTIONS: 'many' }, /VOSTRO_MAX_CONNECTIONS: "many" is not a whole number/],
+      [[], { VOSTRO_REQUEST_TIMEOUT_MS: '5000', VOSTRO_HEADERS_TIMEOUT_MS: '6000' }, /must not be longer than the request timeout/],
+    ];
+    for (const [flags, env, message] of cases) {
+      for (const command of ['serve', 'start']) {
+        const io = { ...recordingIo(env), waitForShutdown: () => new Promise<string>(() => undefined) };
+        assert.equal(await runCli([command, '--db', db.path, '--port', '0', ...flags], io), 2, `${command} ${flags.join(' ')}`);
+        assert.match(io.stderr.join(''), message);
+      }
+    }
   });
 
   it('refuses a malformed port with a usage error', async () => {

@@ -3,7 +3,7 @@ import { ApiKeys } from '../../access/api-keys.js';
 import { Hub } from '../../hub/hub.js';
 import type { Account } from '../../ledger/model.js';
 import { accountKindName } from '../../ledger/model.js';
-import { isPostgresUrl } from '../../store/open-store.js';
+import { isPostgresUrl, maskPassword } from '../../store/open-store.js';
 import { ensureDemoOperatorKey, seedDemo } from '../demo.js';
 import { amountText, currencyCode, netPostedMinor } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -11,14 +11,14 @@ import { ExitCode } from '../io.js';
 import { addDbOption, commandAction, renderTable, resolveDbPath, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
 import type { RegisterCommand } from '../program.js';
 import { parseIntegerOption } from '../options.js';
-import { runServe } from './serve.js';
+import { addConnectionOptions, connectionLimits, runServe, type ConnectionFlags } from './serve.js';
 
 /** Accounts `start` lists at most; the demo has nineteen besides the hub's. */
 const START_ACCOUNTS_SHOWN = 50;
 /** The file the demo's operator API key is kept in, beside a SQLite database (else under ./.vostro). */
 export const DEMO_KEY_FILE = 'demo-operator.key';
 
-interface StartOptions {
+interface StartOptions extends ConnectionFlags {
   readonly db?: string;
   readonly serve: boolean;
   readonly host: string;
@@ -31,22 +31,24 @@ interface StartOptions {
  * With `--no-serve`, or where nothing can deliver a shutdown signal (in-process tests), it exits.
  */
 export const registerStart: RegisterCommand = (program, context) => {
-  addDbOption(
+  const command = addDbOption(
     program
       .command('start')
       .description('initialise the database, seed a demo of Indian and Russian banks when it is empty, print balances and how to use the CLI, then serve the HTTP API until Ctrl-C')
       .option('--no-serve', 'exit after printing instead of serving')
       .option('--host <host>', 'address to listen on', '127.0.0.1')
       .option('--port <port>', 'port to listen on', '8080'),
-  ).action(commandAction(context, async (options: StartOptions) => {
+  );
+  addConnectionOptions(command).action(commandAction(context, async (options: StartOptions) => {
     const port = parseIntegerOption('--port', options.port, { minimum: 0, maximum: 65_535 });
+    const connections = connectionLimits(options, context.io.env);
     const serve = options.serve && context.io.waitForShutdown !== undefined;
     const dbPath = resolveDbPath(options.db, context.io.env);
     const keyFile = dbPath === ':memory:' || isPostgresUrl(dbPath) ? resolve('.vostro', DEMO_KEY_FILE) : join(dirname(dbPath), DEMO_KEY_FILE);
     await runLedgerCommand(context, { dbOption: options.db, create: true }, async (session) => {
       const code = await runStart(session, options.db, context.io, serve, { keyFile, apiUrl: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/v1` });
       if (!serve) return code;
-      return runServe(session, { host: options.host, port, logLevel: 'info', rateLimitPerSecond: undefined }, context.io);
+      return runServe(session, { host: options.host, port, logLevel: 'info', rateLimitPerSecond: undefined, connections }, context.io);
     });
   }));
 };
@@ -105,11 +107,14 @@ function accountRow(account: Account): string[] {
 }
 
 function usage(dbOption: string | undefined, exampleAccountId: string | undefined, serving: boolean): string {
-  const db = dbOption === undefined ? '' : ` --db ${dbOption}`;
+  // A PostgreSQL URL may hold a password: the examples name it through the environment instead.
+  const postgres = dbOption !== undefined && isPostgresUrl(dbOption);
+  const db = dbOption === undefined ? '' : postgres ? ' --db "$VOSTRO_DATABASE_URL"' : ` --db ${dbOption}`;
   const account = exampleAccountId ?? '<account-id>';
   return [
     '',
     'Use the command line (installed as `vostro`; from this checkout `npx vostro` or `npm run vostro --`):',
+    ...(postgres ? [`  export VOSTRO_DATABASE_URL='${maskPassword(dbOption)}'   # the URL you gave --db${maskPassword(dbOption) === dbOption ? '' : ', with its password for ***'}`] : []),
     '  npx vostro --help',
     `  npx vostro balance ${account}${db}`,
     `  npx vostro history ${account}${db}`,

@@ -31,10 +31,17 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   return { connectionString: parsed.toString(), schema, description: maskPassword(url) };
 }
 
+/**
+ * The URL fit to print: the password masked, whether it is in the user part
+ * (`postgres://user:secret@host`) or a query parameter (`?password=`, `?sslpassword=`, any case).
+ */
 export function maskPassword(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';
+    for (const name of new Set(parsed.searchParams.keys())) {
+      if (/pass/i.test(name)) parsed.searchParams.set(name, '***');
+    }
     return parsed.toString();
   } catch {
     return 'postgres://(unparsable URL)';
