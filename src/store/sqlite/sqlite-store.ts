@@ -512,8 +512,13 @@ export class SqliteStore implements LedgerStore {
       await this.writer.close();
       await this.checkpointer?.stop();
       if (this.db.open) {
-        this.db.pragma('wal_checkpoint(TRUNCATE)');
-        this.db.close();
+        // A final checkpoint only tidies the WAL (the next open replays it); on a full disk it
+        // fails, and the file must still be closed and its lock released.
+        try {
+          this.db.pragma('wal_checkpoint(TRUNCATE)');
+        } finally {
+          this.db.close();
+        }
       }
     } finally {
       this.claim.release();
