@@ -2,12 +2,12 @@ import { currencyByCode } from '../ledger/currency.js';
 import { uuidV7, type AccountId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../hub/actor.js';
-import { HubError, invalidField, type HubErrorCode } from '../hub/errors.js';
+import { checkPlainText, HubError, invalidField, type HubErrorCode } from '../hub/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
 import { Batcher } from '../hub/batcher.js';
-import type { TransferInput } from '../ledger/model.js';
+import { REFERENCE_MAX_LENGTH, type TransferInput } from '../ledger/model.js';
 import type { AuditEntry, RecordPut } from '../store/records.js';
 import { TransferCode } from '../settlement/codes.js';
 import { chainInputs, chainOutcome, paymentLegs, resolveInputs, type Leg } from '../settlement/legs.js';
@@ -194,6 +194,7 @@ export class FxService {
    * they were and the quote unused.
    */
   async execute(input: ExecuteInput, actor: Actor): Promise<QuoteRecord> {
+    if (input.reference !== undefined) checkPlainText('reference', input.reference, REFERENCE_MAX_LENGTH);
     const payer = await this.registry.account(input.payer);
     if (payer === undefined) throw new HubError('account_not_found', `account ${input.payer} belongs to no participant`, 'payer');
     const payee = await this.registry.account(input.payee);

@@ -6,7 +6,7 @@ import type { Account, StoredTransfer } from '../../ledger/model.js';
 import { BatchWrite } from './batch-write.js';
 import type { WriteTransaction } from '../store.js';
 import type { PairTally } from '../../ledger/tallies.js';
-import { checkRecordPut, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
+import { checkAuditEntry, checkRecordPut, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
 import { recordFromRow, type RecordRow } from '../rows.js';
 import {
   ACCOUNT_COLUMNS, accountFromRow, numberArray, textArray, TRANSFER_COLUMNS, TRANSFER_FROM, transferFromRow, uuidArray,
@@ -163,6 +163,7 @@ export class PostgresTransaction implements WriteTransaction {
   }
 
   appendAudit(entries: readonly AuditEntry[]): Promise<void> {
+    for (const entry of entries) checkAuditEntry(entry);
     this.audit.push(...entries);
     return Promise.resolve();
   }
