@@ -4,6 +4,7 @@ import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import { tallyCases } from '../conformance/tallies.cases.js';
+import { textCases } from '../conformance/text.cases.js';
 import { PostgresStore } from './postgres-store.js';
 import { postgresTests } from './test-database.js';
 
@@ -17,6 +18,7 @@ await postgresTests('postgres conformance', (schemas) => {
   modelCases(postgresFactory);
   recordCases(postgresFactory);
   tallyCases(postgresFactory, 10);
+  textCases(postgresFactory, 30);
   const crashUrl = schemas.next();
   crashCases('postgres', () => crashUrl);
 });

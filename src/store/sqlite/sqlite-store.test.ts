@@ -7,6 +7,7 @@ import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import { tallyCases } from '../conformance/tallies.cases.js';
+import { textCases } from '../conformance/text.cases.js';
 import type { StoreFactory } from '../conformance/fixtures.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -24,5 +25,6 @@ resultCodeCases(sqliteFactory);
 modelCases(sqliteFactory);
 recordCases(sqliteFactory);
 tallyCases(sqliteFactory);
+textCases(sqliteFactory);
 const crashFile = join(directory, 'crash.db');
 crashCases('sqlite', () => crashFile);
