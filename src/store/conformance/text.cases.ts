@@ -119,6 +119,35 @@ export function textCases(factory: StoreFactory, numRuns = 60): void {
       }), { numRuns });
     });
 
+    withStore('one transfer with a NUL or a lone surrogate in a batch of many fails alone (issue 12, item 2)', async (store) => {
+      const fixture = new LedgerFixture(store);
+      const [debit, credit] = await fixture.openAccounts({}, {});
+      const references = Array.from({ length: 36 }, (_, index) => (index === 5 ? 'x\u0000y' : index === 30 ? 'pay \ud800' : `t${index}`));
+      const results = await fixture.transfers(references.map((reference) => transferInput({ debitAccountId: debit, creditAccountId: credit, reference })));
+      assert.deepEqual(results, references.map((_, index) => (index === 5 || index === 30 ? 'reference_must_be_plain_text' : 'ok')));
+      assert.equal((await store.counts()).transfers, 34);
+    });
+
+    withStore('a lookup by text no store can hold matches nothing, not the U+FFFD a driver would turn it into', async (store) => {
+      const fixture = new LedgerFixture(store);
+      const { ledger } = fixture;
+      await fixture.openAccounts({ owner: '\ufffd' }, { owner: 'a\ufffdb' });
+      await ledger.transact(async (tx) => {
+        await tx.putRecords([{ collection: 'text', key: '\ufffd', value: { n: 1 } }, { collection: 'text', key: 'k\ufffd', value: { n: 2 } }]);
+        await tx.appendAudit([{ at: 1n, actor: '\ufffd', role: 'operator', action: 'text.test', detail: {} }]);
+        for (const key of ['\ud800', '\u0000', 'k\udfff']) assert.equal((await tx.getRecords('text', [key])).size, 0, `${JSON.stringify(key)} inside a transaction`);
+      });
+      for (const text of ['\ud800', '\udc00', '\u0000', 'a\ud83db', 'a\u0000b']) {
+        assert.deepEqual([...(await store.getRecords('text', [text, `k${text}`])).keys()], [], JSON.stringify(text));
+        assert.deepEqual(await store.listRecords({ collection: 'text', prefix: text, limit: 10 }), []);
+        assert.deepEqual(await store.listAccounts({ owner: text, limit: 10 }), []);
+        assert.deepEqual(await store.auditEntries({ actor: text, limit: 10 }), []);
+      }
+      assert.equal((await store.getRecords('text', ['\ufffd'])).size, 1);
+      assert.equal((await store.listAccounts({ owner: '\ufffd', limit: 10 })).length, 1);
+      assert.equal((await store.auditEntries({ actor: '\ufffd', limit: 10 })).length, 1);
+    });
+
     withStore('payments and participant names through the hub', async (store) => {
       const hub = new Hub(new LedgerFixture(store).ledger);
       await hub.open(['INR'], CLI_ACTOR);
