@@ -1,6 +1,7 @@
 import { auditEntry, type Actor, type ActorRole } from '../hub/actor.js';
-import { HubError, invalidField } from '../hub/errors.js';
+import { checkPlainText, HubError, invalidField } from '../hub/errors.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
+import { isStorableText } from '../ledger/text.js';
 import { PARTICIPANTS } from '../participants/registry.js';
 import type { JsonObject } from '../store/records.js';
 import { KEY_ID_PATTERN, keyText, newKeyId, newSecret } from './secret.js';
@@ -12,8 +13,7 @@ export const KEY_ROLES = ['operator', 'participant', 'auditor'] as const satisfi
 /** Longest grace period a rotation may give the old key. */
 export const ROTATION_GRACE_MAX_SECONDS = 7 * 24 * 3600;
 const LABEL_MAX = 80;
-// Printable text without control characters, so labels are safe in tables and logs.
-const LABEL_PATTERN = /^[^\p{Cc}]*$/u;
+// Labels are plain text (src/ledger/text.ts): no control characters, so they are safe in tables and logs.
 
 /**
  * An API key as stored. Never holds the secret: only a random salt and SHA-256(salt || secret)
@@ -207,10 +207,10 @@ export function keyStatus(record: Pick<ApiKeyRecord, 'revokedAt'>, nowMs: number
 
 function validateIssue(input: IssueKeyInput): IssueKeyInput {
   if (!KEY_ROLES.includes(input.role)) throw invalidField('role', `role must be one of ${KEY_ROLES.join(', ')}`);
-  if (input.role === 'participant' && (typeof input.participant !== 'string' || input.participant.length === 0)) throw invalidField('participant', 'a participant key names its participant');
+  if (input.role === 'participant' && (typeof input.participant !== 'string' || input.participant.length === 0 || !isStorableText(input.participant))) throw invalidField('participant', 'a participant key names its participant');
   if (input.role !== 'participant' && input.participant !== undefined) throw invalidField('participant', `an ${input.role} key acts for the hub, not for a participant`);
   const label = input.label ?? '';
-  if (typeof label !== 'string' || label.length > LABEL_MAX || !LABEL_PATTERN.test(label)) throw invalidField('label', `a label is at most ${LABEL_MAX} characters of plain text`);
+  checkPlainText('label', label, LABEL_MAX);
   return { role: input.role, ...(input.participant === undefined ? {} : { participant: input.participant }), label };
 }
 

@@ -4,6 +4,7 @@ import { LedgerOverloadedError } from '../ledger/group-commit.js';
 import { RetryableWriteError, StoreUnavailableError } from '../store/store.js';
 import { isConnectionError } from '../store/postgres/connection.js';
 import { PostgresConnectionError } from '../store/postgres/write-transaction.js';
+import { PLAIN_TEXT_PATTERN, PLAIN_TEXT_RULE } from '../ledger/text.js';
 import { HUB_ERROR_STATUS } from './hub-status.js';
 import { redactText, redactUrl } from './logger.js';
 import { ApiProblem, PROBLEM_MEDIA_TYPE, problemDocument, type FieldError, type ProblemDocument } from './problems.js';
@@ -31,7 +32,7 @@ function validationProblem(error: FastifyError): ApiProblem {
   const part = error.validationContext;
   const errors: FieldError[] = (error.validation as ValidationIssue[]).slice(0, 10).map((issue) => {
     const additional = issue.params['additionalProperty'];
-    const reason = typeof additional === 'string' ? 'unknown field' : (issue.message ?? 'is invalid');
+    const reason = typeof additional === 'string' ? 'unknown field' : issue.params['pattern'] === PLAIN_TEXT_PATTERN ? PLAIN_TEXT_RULE : (issue.message ?? 'is invalid');
     return { field: fieldOf(issue, part), reason };
   });
   const first = errors[0];

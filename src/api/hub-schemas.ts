@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ROTATION_GRACE_MAX_SECONDS } from '../access/api-keys.js';
 import { ROLES_OPENED_LATER } from '../participants/accounts.js';
 import { PARTICIPANT_KINDS } from '../participants/participant.js';
-import { CurrencyCode, IsoTime, PageLimit, StringEnum } from './schemas.js';
+import { CurrencyCode, IsoTime, PageLimit, PlainText, StringEnum } from './schemas.js';
 
 /**
  * Schemas of the hub's routes: participants, API keys, the audit log. Like schemas.ts, they
@@ -22,7 +22,7 @@ const LATER_ROLES = [...new Set(Object.values(ROLES_OPENED_LATER).flat())];
 
 export const ParticipantCreate = Type.Object({
   id: ParticipantId,
-  name: Type.String({ minLength: 1, maxLength: 120 }),
+  name: PlainText({ minLength: 1, maxLength: 120 }),
   kind: StringEnum(CREATABLE_KINDS, { description: 'bank, fx_provider or corporate' }),
   country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2; a bank is in IN or RU' }),
   bank: Type.Optional(Type.Unsafe<string>({ ...ParticipantId, description: 'for a corporate: the bank that keeps its accounts' })),
@@ -61,7 +61,7 @@ export type ParticipantParams = Static<typeof ParticipantParams>;
 export const ParticipantListQuery = Type.Object({ after: Type.Optional(ParticipantId), limit: Type.Optional(PageLimit) }, strict);
 export type ParticipantListQuery = Static<typeof ParticipantListQuery>;
 
-const Label = Type.String({ maxLength: 80, description: 'what the key is for, e.g. "treasury back office"' });
+const Label = PlainText({ maxLength: 80, description: 'what the key is for, e.g. "treasury back office"' });
 const RoleName = StringEnum(['operator', 'participant', 'auditor'] as const);
 
 export const KeyInfo = Type.Object({

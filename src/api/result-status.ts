@@ -42,6 +42,7 @@ export const TRANSFER_RESULT_STATUS: Record<CreateTransferResult, number> = {
   ledger_must_not_be_zero: 422,
   code_must_not_be_zero: 422,
   reference_too_long: 422,
+  reference_must_be_plain_text: 422,
   user_data_out_of_range: 422,
   debit_account_not_found: 422,
   credit_account_not_found: 422,
@@ -87,6 +88,8 @@ export const ACCOUNT_RESULT_STATUS: Record<CreateAccountResult, number> = {
   ledger_not_supported: 422,
   code_must_not_be_zero: 422,
   owner_must_not_be_empty: 422,
+  owner_must_be_plain_text: 422,
   reference_too_long: 422,
+  reference_must_be_plain_text: 422,
   user_data_out_of_range: 422,
 };

@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { currencies } from '../ledger/currency.js';
 import { accountKindNames, type PendingStatus } from '../ledger/model.js';
 import { CREATE_ACCOUNT_RESULTS, CREATE_TRANSFER_RESULTS } from '../ledger/results.js';
+import { PLAIN_TEXT_PATTERN } from '../ledger/text.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
 /**
@@ -36,7 +37,10 @@ const NullableString = (options: { pattern?: string; description?: string } = {}
 
 export const CurrencyCode = StringEnum(currencies.map((currency) => currency.code), { description: 'ISO 4217 code' });
 export const AccountKind = StringEnum(accountKindNames);
-export const Reference = Type.String({ maxLength: 64 });
+/** One-line text people read (src/ledger/text.ts): no control characters; lengths count characters (code points). */
+export const PlainText = (options: { minLength?: number; maxLength: number; description?: string }) =>
+  Type.String({ ...options, pattern: PLAIN_TEXT_PATTERN, description: `${options.description === undefined ? '' : `${options.description}; `}plain text: no control characters, at most ${options.maxLength} characters` });
+export const Reference = PlainText({ maxLength: 64 });
 export const UserData64 = Type.String({ pattern: UNSIGNED_PATTERN, description: '0 ≤ value ≤ 2^63−1, as a decimal string' });
 export const UserData32 = Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 });
 /** Nanoseconds since the Unix epoch, as a decimal string. */
@@ -47,7 +51,7 @@ const strict = { additionalProperties: false } as const;
 
 export const AccountCreate = Type.Object({
   id: Uuid,
-  owner: Type.String({ minLength: 1, maxLength: 128, description: 'participant id' }),
+  owner: PlainText({ minLength: 1, maxLength: 128, description: 'participant id' }),
   currency: CurrencyCode,
   kind: AccountKind,
   linked: Type.Optional(Type.Boolean()),

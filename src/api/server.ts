@@ -16,6 +16,7 @@ import { looksSecret, redactUrl } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { ApiProblem, PROBLEM_MEDIA_TYPE, problemType, statusTitle } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
+import { bodyTextProblem, installUrlTextCheck } from './text-fields.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { balanceRoutes } from './routes/balances.js';
@@ -222,9 +223,13 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
 
 /**
  * JSON bodies are decoded strictly: invalid UTF-8 is refused rather than silently replaced with
- * U+FFFD (which would store text the client never sent), and a syntax error is a 400 problem.
+ * U+FFFD (which would store text the client never sent), and a syntax error is a 400 problem. A
+ * string no store can hold exactly (U+0000, an unpaired surrogate: src/ledger/text.ts) is refused
+ * with 400 `invalid_text` naming its field, here for the body and, by the hook this installs, for
+ * the query string and path parameters (src/api/text-fields.ts).
  */
 function installJsonParser(app: FastifyInstance, limits: ApiLimits): void {
+  installUrlTextCheck(app);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: limits.bodyBytesMax }, (_request, body, done) => {
@@ -235,11 +240,16 @@ function installJsonParser(app: FastifyInstance, limits: ApiLimits): void {
       done(new ApiProblem(400, 'invalid_utf8', 'the body is not valid UTF-8'), undefined);
       return;
     }
+    let value: unknown;
     try {
-      done(null, JSON.parse(text));
+      value = JSON.parse(text);
     } catch (error) {
       done(new ApiProblem(400, 'malformed_json', `the body is not valid JSON: ${(error as Error).message}`), undefined);
+      return;
     }
+    const problem = bodyTextProblem(text, value);
+    if (problem === undefined) done(null, value);
+    else done(problem, undefined);
   });
 }
 

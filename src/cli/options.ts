@@ -1,6 +1,7 @@
 import { currencies, currencyByCode, parseAmount, type Currency } from '../ledger/currency.js';
 import { parseAccountId, parseTransferId, type AccountId, type TransferId } from '../ledger/ids.js';
 import { REFERENCE_MAX_LENGTH } from '../ledger/model.js';
+import { fitsLength, notPlainReason, textLength } from '../ledger/text.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -51,11 +52,14 @@ export function parseAmountOption(option: string, text: string, currency: Curren
   return parsed.amountMinor;
 }
 
+/** A reference: plain text (no control characters: src/ledger/text.ts) of at most 64 characters. */
 export function parseReferenceOption(option: string, text: string | undefined): string {
   const reference = text ?? '';
-  if (reference.length > REFERENCE_MAX_LENGTH) {
-    throw new UsageError(`${option}: the reference is ${reference.length} characters long, at most ${REFERENCE_MAX_LENGTH} are allowed`);
+  if (!fitsLength(reference, REFERENCE_MAX_LENGTH)) {
+    throw new UsageError(`${option}: the reference is ${textLength(reference)} characters long, at most ${REFERENCE_MAX_LENGTH} are allowed`);
   }
+  const reason = notPlainReason(reference);
+  if (reason !== undefined) throw new UsageError(`${option}: the reference ${reason}`);
   return reference;
 }
 

@@ -2,12 +2,12 @@ import { currencyByCode } from '../ledger/currency.js';
 import { uuidV7, type AccountId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../hub/actor.js';
-import { HubError, invalidField, type HubErrorCode } from '../hub/errors.js';
+import { checkPlainText, HubError, invalidField, type HubErrorCode } from '../hub/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
 import { Batcher } from '../hub/batcher.js';
-import type { TransferInput } from '../ledger/model.js';
+import { REFERENCE_MAX_LENGTH, type TransferInput } from '../ledger/model.js';
 import type { AuditEntry, RecordPut } from '../store/records.js';
 import { TransferCode } from '../settlement/codes.js';
 import { chainInputs, chainOutcome, paymentLegs, resolveInputs, type Leg } from '../settlement/legs.js';
@@ -275,6 +275,7 @@ export class FxService {
    * they were and the quote unused.
    */
   async execute(input: ExecuteInput, actor: Actor): Promise<QuoteRecord> {
+    if (input.reference !== undefined) checkPlainText('reference', input.reference, REFERENCE_MAX_LENGTH);
     const quote = await this.storedQuote(input.quote);
     const payer = await payerAccount(this.registry, actor, input.payer);
     if (payer.currency !== quote.sourceCurrency) throw new HubError('payment_refused', `the payer's account is in ${payer.currency}; the quote converts from ${quote.sourceCurrency}`, 'payer');

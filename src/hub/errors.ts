@@ -1,3 +1,5 @@
+import { fitsLength, notPlainReason } from '../ledger/text.js';
+
 /**
  * Refusals of the hub's operations (participants, keys, FX, settlement windows): a machine code
  * from a closed set, the input field at fault when there is one, and a sentence for people. The
@@ -47,4 +49,17 @@ export class HubError extends Error {
 
 export function invalidField(field: string, message: string): HubError {
   return new HubError('invalid_field', message, field);
+}
+
+/**
+ * A one-line label or reference given by a caller (src/ledger/text.ts): plain text of at most `max`
+ * characters, or an `invalid_field` refusal naming `field`. Every door (HTTP, CLI, importers) goes
+ * through the services that call this, so none can store text the others would refuse.
+ */
+export function checkPlainText(field: string, text: string, max: number, what = `the ${field}`): string {
+  if (typeof text !== 'string') throw invalidField(field, `${what} must be a string`);
+  if (!fitsLength(text, max)) throw invalidField(field, `${what} is longer than ${max} characters`);
+  const reason = notPlainReason(text);
+  if (reason !== undefined) throw invalidField(field, `${what} ${reason}`);
+  return text;
 }

@@ -5,6 +5,7 @@ import type { LedgerView } from './ledger-view.js';
 import { REFERENCE_MAX_LENGTH, USER_DATA_32_MAX, USER_DATA_64_MAX, type Account, type AccountInput } from './model.js';
 import type { CreateAccountResult } from './results.js';
 import { forEachChain } from './linked-chains.js';
+import { fitsLength, isPlainText } from './text.js';
 
 export interface CreateAccountsOutcome {
   readonly results: CreateAccountResult[];
@@ -55,7 +56,9 @@ function validateAccount(event: AccountInput): CreateAccountResult {
   if (currencyByLedger(event.ledger) === undefined) return 'ledger_not_supported';
   if (event.code === 0) return 'code_must_not_be_zero';
   if (event.owner.length === 0) return 'owner_must_not_be_empty';
-  if (event.reference.length > REFERENCE_MAX_LENGTH) return 'reference_too_long';
+  if (!isPlainText(event.owner)) return 'owner_must_be_plain_text';
+  if (!fitsLength(event.reference, REFERENCE_MAX_LENGTH)) return 'reference_too_long';
+  if (!isPlainText(event.reference)) return 'reference_must_be_plain_text';
   if (event.userData64 < 0n || event.userData64 > USER_DATA_64_MAX) return 'user_data_out_of_range';
   if (event.userData32 < 0 || event.userData32 > USER_DATA_32_MAX) return 'user_data_out_of_range';
   return 'ok';

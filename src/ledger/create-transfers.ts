@@ -15,6 +15,7 @@ import {
   type TransferInput,
 } from './model.js';
 import type { CreateTransferResult } from './results.js';
+import { fitsLength, isPlainText } from './text.js';
 
 const NANOSECONDS_PER_SECOND = 1_000_000_000n;
 const PHASE_FLAGS = TransferFlags.pending | TransferFlags.postPending | TransferFlags.voidPending;
@@ -271,7 +272,8 @@ function validateFields(event: TransferInput): CreateTransferResult {
   if (event.amount < 0n || event.amount > AMOUNT_MAX) return 'amount_out_of_range';
   if (!resolving && event.ledger === 0) return 'ledger_must_not_be_zero';
   if (!resolving && event.code === 0) return 'code_must_not_be_zero';
-  if (event.reference.length > REFERENCE_MAX_LENGTH) return 'reference_too_long';
+  if (!fitsLength(event.reference, REFERENCE_MAX_LENGTH)) return 'reference_too_long';
+  if (event.reference.length > 0 && !isPlainText(event.reference)) return 'reference_must_be_plain_text';
   if (event.userData64 < 0n || event.userData64 > USER_DATA_64_MAX) return 'user_data_out_of_range';
   if (!Number.isInteger(event.userData32) || event.userData32 < 0 || event.userData32 > USER_DATA_32_MAX) return 'user_data_out_of_range';
   return 'ok';

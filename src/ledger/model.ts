@@ -30,9 +30,9 @@ export interface AccountInput {
   readonly ledger: number;
   readonly code: number;
   readonly flags: number;
-  /** The participant that owns the account (a bank, an FX provider, a corporate, the hub). */
+  /** The participant that owns the account (a bank, an FX provider, a corporate, the hub); plain text (see text.ts). */
   readonly owner: string;
-  /** Free reference text (at most REFERENCE_MAX_LENGTH characters). */
+  /** Free reference text: plain text (see text.ts), at most REFERENCE_MAX_LENGTH characters (code points). */
   readonly reference: string;
   /** Free integer reference, 0 ≤ value ≤ 2^63−1. */
   readonly userData64: bigint;
@@ -85,6 +85,7 @@ export interface StoredTransfer extends Transfer {
   readonly expiresAt?: bigint;
 }
 
+/** In characters (Unicode code points), as JSON Schema, PostgreSQL and SQLite count them. */
 export const REFERENCE_MAX_LENGTH = 64;
 export const USER_DATA_64_MAX = (1n << 63n) - 1n;
 export const USER_DATA_32_MAX = 2 ** 32 - 1;

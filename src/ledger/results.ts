@@ -21,7 +21,9 @@ export const CREATE_ACCOUNT_RESULTS = [
   'ledger_not_supported',
   'code_must_not_be_zero',
   'owner_must_not_be_empty',
+  'owner_must_be_plain_text',
   'reference_too_long',
+  'reference_must_be_plain_text',
   'user_data_out_of_range',
 ] as const;
 export type CreateAccountResult = (typeof CREATE_ACCOUNT_RESULTS)[number];
@@ -61,6 +63,7 @@ export const CREATE_TRANSFER_RESULTS = [
   'ledger_must_not_be_zero',
   'code_must_not_be_zero',
   'reference_too_long',
+  'reference_must_be_plain_text',
   'user_data_out_of_range',
   'debit_account_not_found',
   'credit_account_not_found',
@@ -124,6 +127,7 @@ export const TRANSFER_RESULT_MESSAGES: Record<CreateTransferResult, string> = {
   ledger_must_not_be_zero: 'the ledger (currency) must be given',
   code_must_not_be_zero: 'the transfer code must not be zero',
   reference_too_long: 'the reference is longer than 64 characters',
+  reference_must_be_plain_text: 'the reference must be plain text: no control characters (U+0000 to U+001F, U+007F to U+009F) and no unpaired UTF-16 surrogates',
   user_data_out_of_range: 'user data is out of range',
   debit_account_not_found: 'the debit account does not exist',
   credit_account_not_found: 'the credit account does not exist',
@@ -169,6 +173,8 @@ export const ACCOUNT_RESULT_MESSAGES: Record<CreateAccountResult, string> = {
   ledger_not_supported: 'the ledger is not a supported currency',
   code_must_not_be_zero: 'the account kind code must not be zero',
   owner_must_not_be_empty: 'the owner (participant id) must be given',
+  owner_must_be_plain_text: 'the owner must be plain text: no control characters (U+0000 to U+001F, U+007F to U+009F) and no unpaired UTF-16 surrogates',
   reference_too_long: 'the reference is longer than 64 characters',
+  reference_must_be_plain_text: 'the reference must be plain text: no control characters (U+0000 to U+001F, U+007F to U+009F) and no unpaired UTF-16 surrogates',
   user_data_out_of_range: 'user data is out of range',
 };

@@ -1,5 +1,6 @@
 import { currencyByCode } from '../ledger/currency.js';
-import { HubError, invalidField } from '../hub/errors.js';
+import { checkPlainText, HubError, invalidField } from '../hub/errors.js';
+import { fitsLength } from '../ledger/text.js';
 
 /**
  * Who takes part in clearing. Banks (in India or Russia) settle at the hub; FX providers quote and
@@ -45,7 +46,8 @@ export function validateParticipantInput(input: ParticipantInput): ParticipantIn
     throw invalidField('id', 'a participant id is 2 to 40 characters: a lower-case letter, then lower-case letters, digits or hyphens');
   }
   if (input.id === HUB_ID && input.kind !== 'hub') throw invalidField('id', `"${HUB_ID}" is the hub's own id`);
-  if (typeof input.name !== 'string' || input.name.trim().length === 0 || input.name.length > 120) throw invalidField('name', 'a name of 1 to 120 characters is required');
+  if (typeof input.name !== 'string' || input.name.trim().length === 0 || !fitsLength(input.name, 120)) throw invalidField('name', 'a name of 1 to 120 characters is required');
+  checkPlainText('name', input.name, 120);
   if (!PARTICIPANT_KINDS.includes(input.kind)) throw invalidField('kind', `kind must be one of ${PARTICIPANT_KINDS.join(', ')}`);
   if (typeof input.country !== 'string' || !COUNTRY.test(input.country)) throw invalidField('country', 'country is an ISO 3166-1 alpha-2 code in capitals, e.g. IN or RU');
   if (input.kind === 'bank' && input.country !== 'IN' && input.country !== 'RU') throw invalidField('country', 'a bank in the rupee–rouble corridor is in India (IN) or Russia (RU)');

@@ -1,9 +1,10 @@
 import { currencyByCode } from '../ledger/currency.js';
 import { TransferFlags } from '../ledger/flags.js';
 import { derivedId, ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';
-import type { TransferInput } from '../ledger/model.js';
-import type { CreateTransferResult } from '../ledger/results.js';
-import { HubError } from '../hub/errors.js';
+import { REFERENCE_MAX_LENGTH, type TransferInput } from '../ledger/model.js';
+import { truncateText } from '../ledger/text.js';
+import { TRANSFER_RESULT_MESSAGES, type CreateTransferResult } from '../ledger/results.js';
+import { HubError, invalidField } from '../hub/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import type { AccountEntry } from '../participants/registry.js';
 import { TransferCode } from './codes.js';
@@ -67,7 +68,7 @@ export function chainInputs(operationId: string, legs: readonly Leg[], options: 
     code: leg.code,
     flags: (index < legs.length - 1 ? TransferFlags.linked : 0) | (options.pending === true ? TransferFlags.pending : 0),
     timeoutSeconds: options.pending === true ? (options.timeoutSeconds ?? 0) : 0,
-    reference: leg.reference.slice(0, 64),
+    reference: truncateText(leg.reference, REFERENCE_MAX_LENGTH),
     userData64: 0n,
     userData32: index,
   }));
@@ -85,7 +86,7 @@ export function resolveInputs(operationId: string, legs: readonly Leg[], action:
     code: leg.code,
     flags: (index < legs.length - 1 ? TransferFlags.linked : 0) | (action === 'post' ? TransferFlags.postPending : TransferFlags.voidPending),
     timeoutSeconds: 0,
-    reference: leg.reference.slice(0, 64),
+    reference: truncateText(leg.reference, REFERENCE_MAX_LENGTH),
     userData64: 0n,
     userData32: index,
   }));
@@ -111,6 +112,8 @@ export function chainOutcome(legs: readonly Leg[], results: readonly CreateTrans
     if (leg.kind === 'fx_target') throw new HubError('insufficient_fx_liquidity', `the FX provider has too little ${leg.currency} liquidity for this conversion`, 'provider');
     throw new HubError('insufficient_funds', `the ${leg.kind === 'settlement' ? 'settling participant' : 'paying account'} has too little ${leg.currency} for ${leg.kind === 'fee' ? 'the fee' : 'this payment'}`, describe.payerField);
   }
+  // The services check references first; this names the field for a caller that did not.
+  if (result === 'reference_too_long' || result === 'reference_must_be_plain_text') throw invalidField('reference', TRANSFER_RESULT_MESSAGES[result]);
   if (result.startsWith('exists_with_different') || result === 'exists') {
     throw new HubError('payment_refused', `the operation id was used before with different content (${result})`, 'id');
   }

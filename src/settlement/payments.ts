@@ -2,8 +2,9 @@ import { currencyByCode, currencyByLedger } from '../ledger/currency.js';
 import type { AccountId, TransferId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { CreateTransferResult } from '../ledger/results.js';
+import { REFERENCE_MAX_LENGTH } from '../ledger/model.js';
 import { auditEntry, type Actor } from '../hub/actor.js';
-import { HubError, invalidField } from '../hub/errors.js';
+import { checkPlainText, HubError, invalidField } from '../hub/errors.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
@@ -79,6 +80,7 @@ export class PaymentService {
 
   async pay(request: PaymentRequest, actor: Actor): Promise<PaymentResult> {
     if (request.amount <= 0n) throw invalidField('amount', 'the amount must be positive');
+    checkPlainText('reference', request.reference, REFERENCE_MAX_LENGTH);
     const { payer, payee } = await this.parties(actor, request.payer, request.payee);
     const legs = paymentLegs(payer, payee, request.amount, TransferCode.payment, request.reference);
     const pending = request.pending === true;
@@ -109,6 +111,7 @@ export class PaymentService {
    */
   async fund(request: { id: string; account: AccountId; amount: bigint; reference: string }, actor: Actor): Promise<PaymentResult> {
     if (request.amount <= 0n) throw invalidField('amount', 'the amount must be positive');
+    checkPlainText('reference', request.reference, REFERENCE_MAX_LENGTH);
     const entry = await this.registry.account(request.account);
     if (entry === undefined) throw new HubError('account_not_found', `account ${request.account} belongs to no participant`, 'account');
     if (entry.role === 'cap' || entry.role === 'cap_source' || entry.role === 'hub_settlement') throw new HubError('account_role_mismatch', `a ${entry.role} account cannot be funded`, 'account');

@@ -4,7 +4,7 @@ import { currencyByCode, formatAmount } from '../../ledger/currency.js';
 import { CLI_ACTOR } from '../../hub/actor.js';
 import type { QuoteLifetime, QuoteRecord } from '../../fx/service.js';
 import { UsageError } from '../errors.js';
-import { addDbOption, commandAction, printJson } from '../ledger-context.js';
+import { addDbOption, commandAction, printJson, RefusedError } from '../ledger-context.js';
 import { parseAccountIdOption, parseAmountOption, parseCurrencyOption, parseIntegerOption, parseReferenceOption } from '../options.js';
 import type { CliContext, RegisterCommand } from '../program.js';
 import { hubOperation } from './participant.js';
@@ -28,13 +28,20 @@ export const registerFx: RegisterCommand = (program, context) => {
   addDbOption(
     rate.command('import').description('import dated official rates from a CSV file with the header date,source,target,rate; one bad line refuses the whole file').argument('<file>', 'CSV file').option('--json', 'print as JSON'),
   ).action(commandAction(context, async (file: string, options: { json?: boolean; db?: string }) => {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (error) {
       throw new UsageError(`<file>: cannot read ${file}: ${(error as Error).message}`);
     }
     await runHubCommand(context, options.db, async (hub) => {
+      // Strictly, as the HTTP API decodes bodies: a byte that is not UTF-8 is named, not replaced.
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        throw new RefusedError(`<file>: ${file} is not valid UTF-8 text; nothing was imported`);
+      }
       const result = await hubOperation(() => hub.fx.importRates(text, CLI_ACTOR));
       if (options.json === true) printJson(context.io, result);
       else context.io.out(`imported ${result.imported} rate(s)\n`);

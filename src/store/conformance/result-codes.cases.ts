@@ -50,7 +50,13 @@ export function resultCodeCases(factory: StoreFactory): void {
       await expectAccount(f, { ledger: 999 }, 'ledger_not_supported');
       await expectAccount(f, { code: 0 }, 'code_must_not_be_zero');
       await expectAccount(f, { owner: '' }, 'owner_must_not_be_empty');
+      await expectAccount(f, { owner: 's\u0000bi', reference: 'x'.repeat(65) }, 'owner_must_be_plain_text');
+      await expectAccount(f, { owner: 'sbi\u001b[2J' }, 'owner_must_be_plain_text');
       await expectAccount(f, { reference: 'x'.repeat(65) }, 'reference_too_long');
+      await expectAccount(f, { reference: '\u{1F4B8}'.repeat(65) }, 'reference_too_long');
+      await expectAccount(f, { reference: '\ud800' }, 'reference_must_be_plain_text');
+      await expectAccount(f, { reference: 'x\u0000y', userData64: -1n }, 'reference_must_be_plain_text');
+      await expectAccount(f, { reference: 'line\nbreak' }, 'reference_must_be_plain_text');
       await expectAccount(f, { userData64: -1n }, 'user_data_out_of_range');
       await expectAccount(f, { userData32: 2 ** 32 }, 'user_data_out_of_range');
       assert.equal((await f.store.counts()).accounts, 0);
@@ -107,6 +113,9 @@ export function resultCodeCases(factory: StoreFactory): void {
       await expectTransfer(f, { debitAccountId: a, creditAccountId: b, ledger: 0 }, 'ledger_must_not_be_zero');
       await expectTransfer(f, { debitAccountId: a, creditAccountId: b, code: 0 }, 'code_must_not_be_zero');
       await expectTransfer(f, { debitAccountId: a, creditAccountId: b, reference: 'r'.repeat(65) }, 'reference_too_long');
+      await expectTransfer(f, { debitAccountId: a, creditAccountId: b, reference: '\udc00' }, 'reference_must_be_plain_text');
+      await expectTransfer(f, { debitAccountId: a, creditAccountId: b, reference: 'x\u0000y', userData32: -1 }, 'reference_must_be_plain_text');
+      await expectTransfer(f, { debitAccountId: a, creditAccountId: b, reference: '\u0085' }, 'reference_must_be_plain_text');
       await expectTransfer(f, { debitAccountId: a, creditAccountId: b, userData32: -1 }, 'user_data_out_of_range');
     });
     withFixture('account lookups and ledgers', async (f) => {

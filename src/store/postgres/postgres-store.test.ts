@@ -6,6 +6,7 @@ import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import { tallyCases } from '../conformance/tallies.cases.js';
+import { textCases } from '../conformance/text.cases.js';
 import { PostgresStore } from './postgres-store.js';
 import { postgresTests, testDatabaseUrl } from './test-database.js';
 
@@ -30,6 +31,7 @@ await postgresTests('postgres conformance', (schemas) => {
       await client.end();
     }
   });
+  textCases(postgresFactory, 30);
   const crashUrl = schemas.next();
   crashCases('postgres', () => crashUrl);
 });

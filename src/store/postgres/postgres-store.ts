@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
+import { isStorableText } from '../../ledger/text.js';
 import type { AccountQuery, AccountTransfersQuery, LedgerStore, PairTotal, PairTotalsQuery, SnapshotSource, TalliesQuery, WriteTransaction } from '../store.js';
 import { pairTotals, readTallies } from './aggregates.js';
 import { createPool, parsePostgresUrl, type PostgresTarget } from './connection.js';
@@ -106,6 +107,8 @@ export class PostgresStore implements LedgerStore {
   }
 
   async listAccounts(query: AccountQuery): Promise<Account[]> {
+    // Text PostgreSQL cannot hold is no one's name; sent, a NUL fails the statement and a lone surrogate matches U+FFFD.
+    if (query.owner !== undefined && !isStorableText(query.owner)) return [];
     const after = query.afterTimestamp ?? 0n;
     const rows = query.owner === undefined
       ? await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp > $1 ORDER BY timestamp LIMIT $2`, [after, query.limit])
@@ -183,13 +186,14 @@ export class PostgresStore implements LedgerStore {
   }
 
   async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {
-    const rows = await this.rows<RecordRow>('SELECT * FROM records WHERE collection = $1 AND key = ANY($2::text[])', [collection, [...new Set(keys)]]);
+    const rows = await this.rows<RecordRow>('SELECT * FROM records WHERE collection = $1 AND key = ANY($2::text[])', [collection, [...new Set(keys)].filter(isStorableText)]);
     return new Map(rows.map((row) => [row.key, recordFromRow(row)]));
   }
 
   /** `COLLATE "C"` orders keys as byte strings, as SQLite does. */
   async listRecords(query: RecordQuery): Promise<StoredRecord[]> {
     const prefix = query.prefix ?? '';
+    if (!isStorableText(prefix) || !isStorableText(query.afterKey ?? '')) return [];
     const rows = await this.rows<RecordRow>(
       `SELECT * FROM records WHERE collection = $1 AND key COLLATE "C" > $2 AND left(key, length($3)) = $3 ORDER BY key COLLATE "C" LIMIT $4`,
       [query.collection, query.afterKey ?? '', prefix, query.limit],
@@ -198,6 +202,7 @@ export class PostgresStore implements LedgerStore {
   }
 
   async auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]> {
+    if (query.actor !== undefined && !isStorableText(query.actor)) return [];
     const after = query.afterSeq ?? 0n;
     const rows = query.actor === undefined
       ? await this.rows<AuditRow>('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, query.limit])

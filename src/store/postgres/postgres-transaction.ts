@@ -6,7 +6,8 @@ import type { Account, StoredTransfer } from '../../ledger/model.js';
 import { BatchWrite } from './batch-write.js';
 import type { WriteTransaction } from '../store.js';
 import type { PairTally } from '../../ledger/tallies.js';
-import { checkRecordPut, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
+import { isStorableText } from '../../ledger/text.js';
+import { checkAuditEntry, checkRecordPut, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
 import { recordFromRow, type RecordRow } from '../rows.js';
 import {
   ACCOUNT_COLUMNS, accountFromRow, numberArray, textArray, TRANSFER_COLUMNS, TRANSFER_FROM, transferFromRow, uuidArray,
@@ -141,7 +142,10 @@ export class PostgresTransaction implements WriteTransaction {
   async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {
     const found = new Map<string, StoredRecord>();
     const written = this.records.get(collection);
+    // Text PostgreSQL cannot hold (../../ledger/text.ts) is never a key: it matches nothing, and
+    // must not reach the server (a NUL fails the statement; a lone surrogate would match U+FFFD).
     const missing = [...new Set(keys)].filter((key) => {
+      if (!isStorableText(key)) return false;
       const record = written?.get(key);
       if (record !== undefined) found.set(key, record);
       return record === undefined;
@@ -163,6 +167,7 @@ export class PostgresTransaction implements WriteTransaction {
   }
 
   appendAudit(entries: readonly AuditEntry[]): Promise<void> {
+    for (const entry of entries) checkAuditEntry(entry);
     this.audit.push(...entries);
     return Promise.resolve();
   }

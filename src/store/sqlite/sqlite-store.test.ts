@@ -9,6 +9,7 @@ import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import { tallyCases } from '../conformance/tallies.cases.js';
+import { textCases } from '../conformance/text.cases.js';
 import type { StoreFactory } from '../conformance/fixtures.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -32,5 +33,6 @@ contentionCases(sqliteFactory, async (store) => {
   db.exec(`CREATE TRIGGER poison BEFORE INSERT ON transfers WHEN NEW.reference = '${POISON}' BEGIN SELECT RAISE(ABORT, 'poisoned reference'); END`);
   db.close();
 });
+textCases(sqliteFactory);
 const crashFile = join(directory, 'crash.db');
 crashCases('sqlite', () => crashFile);

@@ -7,7 +7,7 @@ import type { PendingResolution } from '../../ledger/create-transfers.js';
 import { DuplicateTransferIdError, EarlierBatchFailedError, RetryableWriteError, StoreUnavailableError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type PairTotal, type PairTotalsQuery, type SnapshotSource, type TalliesQuery, type WriteTransaction } from '../store.js';
 import { accountFromRow, transferFromRow, type AccountRow, type TransferRow } from './rows.js';
 import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
-import { checkRecordPut, recordMapKey, type AuditQuery, type RecordQuery, type StoredAuditEntry, type StoredRecord } from '../records.js';
+import { checkAuditEntry, checkRecordPut, recordMapKey, type AuditQuery, type RecordQuery, type StoredAuditEntry, type StoredRecord } from '../records.js';
 import { journalFromRow, migrate, prepareStatements, previousOf, type JournalRow } from './statements.js';
 import { BackgroundCheckpointer } from './checkpointer.js';
 import { InFlight, UnitBuilder } from './staging.js';
@@ -263,7 +263,10 @@ export class SqliteStore implements LedgerStore {
         const stored = unit.addRecords(puts, updatedAt);
         for (const record of stored) this.inFlight.records.set(recordMapKey(record.collection, record.key), { record, unit });
       },
-      appendAudit: async (entries) => unit.addAudit(entries),
+      appendAudit: async (entries) => {
+        for (const entry of entries) checkAuditEntry(entry);
+        unit.addAudit(entries);
+      },
       addTallies: async (tallies) => {
         if (tallies.length > 0) unit.addTallies(tallies);
       },
