@@ -87,6 +87,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
     },
     clientErrorHandler: clientError,
+    // Errors Fastify meets before routing (a URL whose percent-encoding is not UTF-8, a bad
+    // Content-Type header) are problem documents like every other error.
+    frameworkErrors: (error, request, reply) => {
+      const problem = error.code === 'FST_ERR_BAD_URL'
+        ? new ApiProblem(400, 'invalid_url', 'the URL is not valid: its percent-encoding does not decode to UTF-8 text', { errors: [{ field: 'path', reason: 'percent-encoding that is not UTF-8' }] })
+        : new ApiProblem(error.statusCode ?? 400, (error.code ?? 'bad_request').toLowerCase(), error.message);
+      void sendProblem(request, reply, problem);
+    },
     // A client's X-Request-Id is kept when it is short and plain, so its logs and ours line up;
     // not when it looks like a secret, since it is on every log line of the request.
     genReqId: (request) => {

@@ -71,6 +71,13 @@ describe('API edge: text the stores cannot hold', () => {
     refusal(await api.call({ method: 'GET', url: '/v1/participants/a%00b' }), 'path.id', NUL);
   });
 
+  it('answers a path whose percent-encoding is not UTF-8 (a lone surrogate encoded) with a 400 problem document', async () => {
+    const response = await api.call({ method: 'GET', url: '/v1/participants/%ED%A0%80' });
+    assert.equal(response.statusCode, 400, response.body);
+    assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
+    assert.equal(response.json()['code'], 'invalid_url');
+  });
+
   it('refuses control characters in owners, references, participant names and key labels (400, the field named)', async () => {
     const before = await api.store.counts();
     const plain = (response: { statusCode: number; json(): Record<string, any> }, field: string): void => {
