@@ -134,7 +134,8 @@ function safeDocument(document: ProblemDocument): ProblemDocument {
 /** The one place errors become responses; a bug is logged with its stack and shown only as a 500. */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = toProblem(error, request);
-  if (problem?.code === 'store_unavailable') request.log.warn({ err: error }, 'the store is unavailable');
+  // An operational condition (disk full, database unreachable), not a bug: its reason, no stack.
+  if (problem?.code === 'store_unavailable') request.log.warn({ reason: redactText(error.message) }, 'the store is unavailable');
   if (problem !== undefined) return sendProblem(request, reply, problem);
   request.log.error({ err: error }, 'request failed');
   return sendProblem(request, reply, new ApiProblem(500, 'internal_error', 'the server failed to handle the request; the request id finds it in the logs'));

@@ -78,7 +78,7 @@ await postgresTests('text the stores cannot hold, on postgres', (schemas) => {
       assert.equal((await call('PUT', '/v1/fx/spreads', { provider: 'fxp', source: 'INR', target: 'RUB', spreadBps: 25 })).status, 200);
       const quotes: string[] = [];
       for (let index = 0; index < CONCURRENT; index += 1) {
-        const quote = await call('POST', '/v1/fx/quotes', { provider: 'fxp', source: 'INR', target: 'RUB', fixed: 'source', amount: '10.00', ttlSeconds: 3600 });
+        const quote = await call('POST', '/v1/fx/quotes', { provider: 'fxp', source: 'INR', target: 'RUB', fixed: 'source', amount: '10.00', ttlSeconds: 300 });
         assert.equal(quote.status, 201, JSON.stringify(quote.body));
         quotes.push(String(quote.body['id']));
       }
