@@ -109,6 +109,8 @@ export interface QuoteRequestInput {
  * leg. Both currencies' legs post, or none does; a quote is used once, in that same transaction.
  */
 export class FxService {
+  /** The currencies of quotes this process made, newest last (see quotePair). */
+  private readonly pairs = new Map<string, QuotePair>();
   private readonly executions = new Batcher<Execution, QuoteRecord>((items) => this.executeGroup(items), { maxItems: 1024, concurrentGroups: 2 });
 
   constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {}
@@ -213,6 +215,7 @@ export class FxService {
       await tx.putRecords([{ collection: QUOTES, key: record.id, value: record as unknown as JsonObject }]);
       await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.quotes.create', record.id, { provider: record.providerId, pair: `${record.sourceCurrency}${record.targetCurrency}`, rate: record.rate })]);
     });
+    this.rememberPair(record);
     return record;
   }
 
@@ -230,6 +233,27 @@ export class FxService {
     if (leg === undefined) return quote;
     const status = legsState(leg, nowNs);
     return { ...quote, status: status ?? 'reserved', ...(status === undefined && leg.expiresAt !== undefined && leg.expiresAt !== 0n ? { reservedUntilNs: leg.expiresAt.toString() } : {}) };
+  }
+
+  /**
+   * A quote's currencies, which never change once it is made: from memory for quotes this process
+   * made (the usual case, and an execution then reads nothing before it joins its group; a read
+   * through the store waits for every write before it), else from the store. Whether the quote is
+   * still usable is checked in the execution's own transaction.
+   */
+  private async quotePair(id: string): Promise<QuotePair> {
+    const known = this.pairs.get(id);
+    if (known !== undefined) return known;
+    const quote = await this.storedQuote(id);
+    return { sourceCurrency: quote.sourceCurrency, targetCurrency: quote.targetCurrency };
+  }
+
+  private rememberPair(quote: QuoteRecord): void {
+    this.pairs.set(quote.id, { sourceCurrency: quote.sourceCurrency, targetCurrency: quote.targetCurrency });
+    if (this.pairs.size > QUOTE_PAIRS_MAX) {
+      const oldest = this.pairs.keys().next();
+      if (oldest.done !== true) this.pairs.delete(oldest.value);
+    }
   }
 
   private async storedQuote(id: string): Promise<QuoteRecord> {
@@ -276,7 +300,7 @@ export class FxService {
    */
   async execute(input: ExecuteInput, actor: Actor): Promise<QuoteRecord> {
     if (input.reference !== undefined) checkPlainText('reference', input.reference, REFERENCE_MAX_LENGTH);
-    const quote = await this.storedQuote(input.quote);
+    const quote = await this.quotePair(input.quote);
     const payer = await payerAccount(this.registry, actor, input.payer);
     if (payer.currency !== quote.sourceCurrency) throw new HubError('payment_refused', `the payer's account is in ${payer.currency}; the quote converts from ${quote.sourceCurrency}`, 'payer');
     const payee = await payeeAccount(this.registry, actor, input.payee, quote.targetCurrency, (entry) => new HubError('payment_refused', `the payee's account is in ${entry.currency}; the quote converts to ${quote.targetCurrency}`, 'payee'));
@@ -498,3 +522,12 @@ function fx<T>(compute: () => T, where = ''): T {
     throw new HubError(FX_TO_HUB[error.code] ?? 'invalid_field', `${where}${error.message}`, field);
   }
 }
+
+/** The part of a quote an execution checks before it joins a group: it never changes. */
+interface QuotePair {
+  readonly sourceCurrency: string;
+  readonly targetCurrency: string;
+}
+
+/** Quote currencies kept in memory at most (a few MB). */
+const QUOTE_PAIRS_MAX = 100_000;
