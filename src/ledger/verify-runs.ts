@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from './worker-thread.js';
 import type { SnapshotSource } from '../store/store.js';
 import type { VerifyProgress, VerifyReport } from './verify.js';
 
@@ -35,7 +35,7 @@ export interface VerifyJob {
 
 /** Runs one verification of the database `source` names on a new worker thread. */
 export function verifyInWorker(source: SnapshotSource, options: { onProgress?: (progress: VerifyProgress) => void; progressIntervalMs?: number } = {}): VerifyJob {
-  const worker = startWorker({ source, progressIntervalMs: options.progressIntervalMs ?? 100 });
+  const worker = startWorker(import.meta.url, 'verify-worker', { source, progressIntervalMs: options.progressIntervalMs ?? 100 } satisfies VerifyWorkerData);
   let cancelled = false;
   const report = new Promise<VerifyReport>((resolve, reject) => {
     let settled = false;
@@ -59,16 +59,6 @@ export function verifyInWorker(source: SnapshotSource, options: { onProgress?: (
       await worker.terminate();
     },
   };
-}
-
-/** Starts the worker from compiled JavaScript, or, when running from TypeScript sources, through tsx (as the SQLite writer's). */
-function startWorker(data: VerifyWorkerData): Worker {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const url = new URL(`./verify-worker.${fromSources ? 'ts' : 'js'}`, import.meta.url);
-  if (!fromSources) return new Worker(url, { workerData: data });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
 }
 
 export type VerifyRunStatus = 'running' | 'passed' | 'failed' | 'error';

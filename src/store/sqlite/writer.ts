@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../ledger/worker-thread.js';
 import type { WriteFailure, WriteUnit, WriterOptions, WriterReply, WriterRequest } from './writer-protocol.js';
 
 /** A unit the writer refused; `failure` says why. */
@@ -21,7 +22,7 @@ export class SqliteWriter {
   private readonly spareBuffers: ArrayBuffer[] = [];
 
   constructor(options: WriterOptions) {
-    this.worker = startWorker(options);
+    this.worker = startWorker(import.meta.url, 'writer-worker', options);
     this.worker.on('message', (message: WriterReply) => this.settle(message));
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', (code) => {
@@ -93,13 +94,3 @@ export class SqliteWriter {
 const SPARE_BUFFERS_MAX = 8;
 /** Buffers are made in multiples of this, so that batches of nearly the same size share them. */
 const BUFFER_GRANULE_BYTES = 64 * 1024;
-
-/** Starts the worker from compiled JavaScript, or, when running from TypeScript sources, through tsx. */
-function startWorker(options: WriterOptions): Worker {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const url = new URL(`./writer-worker.${fromSources ? 'ts' : 'js'}`, import.meta.url);
-  if (!fromSources) return new Worker(url, { workerData: options });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: options });
-}
