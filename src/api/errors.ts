@@ -49,7 +49,6 @@ export function toProblem(error: FastifyError | Error, request?: FastifyRequest)
   if (unavailable !== undefined) return unavailable;
   // Nothing of the request was written and sending it again is safe (ids are idempotency keys).
   if (error instanceof RetryableWriteError) return new ApiProblem(503, 'write_conflict', `the request was not written (${error.message}); send it again`, { retryAfterSeconds: 1 });
-  if (error instanceof StoreUnavailableError) return new ApiProblem(503, 'store_unavailable', `the database cannot be written now (${error.message}); send the request again later`, { retryAfterSeconds: 5 });
   const fastifyError = error as FastifyError;
   if (fastifyError.validation !== undefined) return validationProblem(fastifyError);
   const status = fastifyError.statusCode;
@@ -59,8 +58,6 @@ export function toProblem(error: FastifyError | Error, request?: FastifyRequest)
   return new ApiProblem(status, code, error.message);
 }
 
-/** SQLite's messages (and codes) for a database that cannot be written: disk full, I/O error, read-only, gone. */
-const SQLITE_UNAVAILABLE = /database or disk is full|disk I\/O error|readonly database|unable to open database|SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/i;
 /** System errors of storage and of the network to the database. */
 const SYSTEM_UNAVAILABLE = new Set(['ENOSPC', 'EROFS', 'EDQUOT', 'EIO', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -78,11 +75,15 @@ export function storeUnavailable(error: Error): ApiProblem | undefined {
       ? new ApiProblem(503, 'store_unavailable', 'the connection to the database was lost while committing: whether this request was written is unknown; retry it with the same ids, which answers as existing if it was', retry)
       : new ApiProblem(503, 'store_unavailable', 'the database cannot be reached; the write under way was rolled back; retry with the same ids', retry);
   }
+  // The store classified it (the SQLite writer: disk full, I/O error, read-only file).
+  if (error instanceof StoreUnavailableError) {
+    return new ApiProblem(503, 'store_unavailable', 'the database cannot be written (disk full, read-only or failing); the write under way was rolled back; retry with the same ids later', { retryAfterSeconds: 5 });
+  }
   const code = (error as { code?: unknown }).code;
   if (isConnectionError(error) && !(error instanceof ApiProblem) && (typeof code !== 'string' || !code.startsWith('FST_'))) {
     return new ApiProblem(503, 'store_unavailable', 'the database cannot be reached; retry later', retry);
   }
-  if ((typeof code === 'string' && SYSTEM_UNAVAILABLE.has(code)) || SQLITE_UNAVAILABLE.test(error.message) || (typeof code === 'string' && SQLITE_UNAVAILABLE.test(code))) {
+  if (typeof code === 'string' && SYSTEM_UNAVAILABLE.has(code)) {
     return new ApiProblem(503, 'store_unavailable', 'the database cannot be written (disk full, read-only or failing); the write under way was rolled back; retry with the same ids later', { retryAfterSeconds: 5 });
   }
   return undefined;
