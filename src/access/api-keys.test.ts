@@ -24,11 +24,17 @@ interface Setup {
 
 /** Keys on a real SQLite file, with one clock for the ledger and the verifier so grace periods can be stepped through. */
 async function withKeys(body: (setup: Setup) => Promise<void>): Promise<void> {
-  const store = new SqliteStore({ path: join(directory, `k-${++counter}.db`), backgroundCheckpoints: false });
+  const store = new SqliteStore({
+    path: join(directory, `k-${++counter}.db`),
+    backgroundCheckpoints: false,
+  });
   try {
     const clock = manualClock();
     const ledger = new Ledger(store, { clock });
-    await new ParticipantRegistry(ledger).create({ id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR'] }, CLI_ACTOR);
+    await new ParticipantRegistry(ledger).create(
+      { id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR'] },
+      CLI_ACTOR,
+    );
     const keys = new ApiKeys(ledger, { nowMs: () => Number(clock.nowNs() / 1_000_000n) });
     await body({ keys, ledger, store, clock });
   } finally {
@@ -45,41 +51,107 @@ function refusal(code: string, field?: string): (error: unknown) => boolean {
   };
 }
 
-const operator: Actor = { id: 'operator', role: 'operator', keyId: '00000000000000aa', requestId: 'req-1' };
+const operator: Actor = {
+  id: 'operator',
+  role: 'operator',
+  keyId: '00000000000000aa',
+  requestId: 'req-1',
+};
 
 describe('API keys', () => {
   it('issues a key once: the text is returned, the store holds only salt and hash, and the key verifies', async () => {
     await withKeys(async ({ keys, store }) => {
-      const issued = await keys.issue({ role: 'participant', participant: 'sbi', label: 'treasury' }, operator);
+      const issued = await keys.issue(
+        { role: 'participant', participant: 'sbi', label: 'treasury' },
+        operator,
+      );
       assert.match(issued.key, /^vostro_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
-      assert.deepEqual(Object.keys(issued.info).sort(), ['createdAt', 'createdBy', 'keyId', 'label', 'participant', 'role', 'status']);
-      const stored = (await store.getRecords(API_KEYS, [issued.info.keyId])).get(issued.info.keyId)?.value as unknown as ApiKeyRecord;
+      assert.deepEqual(Object.keys(issued.info).sort(), [
+        'createdAt',
+        'createdBy',
+        'keyId',
+        'label',
+        'participant',
+        'role',
+        'status',
+      ]);
+      const stored = (await store.getRecords(API_KEYS, [issued.info.keyId])).get(issued.info.keyId)
+        ?.value as unknown as ApiKeyRecord;
       const secret = issued.key.slice(24);
       assert.ok(!JSON.stringify(stored).includes(secret), 'the secret is not stored');
       assert.match(stored.salt, /^[0-9a-f]{32}$/);
       assert.match(stored.hash, /^[0-9a-f]{64}$/);
-      assert.deepEqual(await keys.verifier.verify(issued.key), { ok: true, key: { keyId: issued.info.keyId, role: 'participant', participant: 'sbi' } });
+      assert.deepEqual(await keys.verifier.verify(issued.key), {
+        ok: true,
+        key: { keyId: issued.info.keyId, role: 'participant', participant: 'sbi' },
+      });
       const listed = await keys.list({}, undefined, 100);
       assert.equal(listed.length, 1);
-      assert.ok(!JSON.stringify(listed).includes(stored.hash) && !JSON.stringify(listed).includes(stored.salt), 'listings hide salt and hash');
-      const audit = (await store.auditEntries({ limit: 10 })).filter((entry) => entry.action.startsWith('keys.'));
-      assert.deepEqual(audit.map((entry) => [entry.action, entry.target, entry.actor, entry.keyId, entry.requestId]), [['keys.issue', issued.info.keyId, 'operator', '00000000000000aa', 'req-1']]);
-      assert.deepEqual(audit[0]?.detail, { role: 'participant', participant: 'sbi', label: 'treasury' });
+      assert.ok(
+        !JSON.stringify(listed).includes(stored.hash) &&
+          !JSON.stringify(listed).includes(stored.salt),
+        'listings hide salt and hash',
+      );
+      const audit = (await store.auditEntries({ limit: 10 })).filter((entry) =>
+        entry.action.startsWith('keys.'),
+      );
+      assert.deepEqual(
+        audit.map((entry) => [
+          entry.action,
+          entry.target,
+          entry.actor,
+          entry.keyId,
+          entry.requestId,
+        ]),
+        [['keys.issue', issued.info.keyId, 'operator', '00000000000000aa', 'req-1']],
+      );
+      assert.deepEqual(audit[0]?.detail, {
+        role: 'participant',
+        participant: 'sbi',
+        label: 'treasury',
+      });
     });
   });
 
   it('refuses bad requests precisely and writes nothing', async () => {
     await withKeys(async ({ keys, store }) => {
       const before = (await store.auditEntries({ limit: 100 })).length;
-      await assert.rejects(keys.issue({ role: 'participant' }, CLI_ACTOR), refusal('invalid_field', 'participant'));
-      await assert.rejects(keys.issue({ role: 'participant', participant: 'nobody' }, CLI_ACTOR), refusal('participant_not_found', 'participant'));
-      await assert.rejects(keys.issue({ role: 'operator', participant: 'sbi' }, CLI_ACTOR), refusal('invalid_field', 'participant'));
-      await assert.rejects(keys.issue({ role: 'admin' as never }, CLI_ACTOR), refusal('invalid_field', 'role'));
-      await assert.rejects(keys.issue({ role: 'auditor', label: 'x'.repeat(81) }, CLI_ACTOR), refusal('invalid_field', 'label'));
-      await assert.rejects(keys.issue({ role: 'auditor', label: 'line\nbreak' }, CLI_ACTOR), refusal('invalid_field', 'label'));
-      await assert.rejects(keys.revoke('0123456789abcdef', CLI_ACTOR), refusal('key_not_found', 'keyId'));
-      await assert.rejects(keys.rotate('../../etc', {}, CLI_ACTOR), refusal('key_not_found', 'keyId'));
-      await assert.rejects(keys.rotate('0123456789abcdef', { graceSeconds: -1 }, CLI_ACTOR), refusal('invalid_field', 'graceSeconds'));
+      await assert.rejects(
+        keys.issue({ role: 'participant' }, CLI_ACTOR),
+        refusal('invalid_field', 'participant'),
+      );
+      await assert.rejects(
+        keys.issue({ role: 'participant', participant: 'nobody' }, CLI_ACTOR),
+        refusal('participant_not_found', 'participant'),
+      );
+      await assert.rejects(
+        keys.issue({ role: 'operator', participant: 'sbi' }, CLI_ACTOR),
+        refusal('invalid_field', 'participant'),
+      );
+      await assert.rejects(
+        keys.issue({ role: 'admin' as never }, CLI_ACTOR),
+        refusal('invalid_field', 'role'),
+      );
+      await assert.rejects(
+        keys.issue({ role: 'auditor', label: 'x'.repeat(81) }, CLI_ACTOR),
+        refusal('invalid_field', 'label'),
+      );
+      await assert.rejects(
+        keys.issue({ role: 'auditor', label: 'line\nbreak' }, CLI_ACTOR),
+        refusal('invalid_field', 'label'),
+      );
+      await assert.rejects(
+        keys.revoke('0123456789abcdef', CLI_ACTOR),
+        refusal('key_not_found', 'keyId'),
+      );
+      await assert.rejects(
+        keys.rotate('../../etc', {}, CLI_ACTOR),
+        refusal('key_not_found', 'keyId'),
+      );
+      await assert.rejects(
+        keys.rotate('0123456789abcdef', { graceSeconds: -1 }, CLI_ACTOR),
+        refusal('invalid_field', 'graceSeconds'),
+      );
       assert.equal((await store.auditEntries({ limit: 100 })).length, before);
       assert.deepEqual(await keys.list({}, undefined, 10), []);
     });
@@ -92,16 +164,25 @@ describe('API keys', () => {
       const revoked = await keys.revoke(issued.info.keyId, operator);
       assert.equal(revoked.status, 'revoked');
       assert.equal(revoked.revokedBy, 'operator');
-      assert.deepEqual(keys.verifier.verifyCached(issued.key) ?? (await keys.verifier.verify(issued.key)), { ok: false, reason: 'revoked' });
+      assert.deepEqual(
+        keys.verifier.verifyCached(issued.key) ?? (await keys.verifier.verify(issued.key)),
+        { ok: false, reason: 'revoked' },
+      );
       await assert.rejects(keys.revoke(issued.info.keyId, operator), refusal('key_revoked'));
     });
   });
 
   it('rotates: a new key like the old; the old one ends now, or when its grace period is over', async () => {
     await withKeys(async ({ keys, clock, store }) => {
-      const old = await keys.issue({ role: 'participant', participant: 'sbi', label: 'back office' }, CLI_ACTOR);
+      const old = await keys.issue(
+        { role: 'participant', participant: 'sbi', label: 'back office' },
+        CLI_ACTOR,
+      );
       const now = await keys.rotate(old.info.keyId, {}, operator);
-      assert.deepEqual([now.info.role, now.info.participant, now.info.label, now.info.rotatedFrom], ['participant', 'sbi', 'back office', old.info.keyId]);
+      assert.deepEqual(
+        [now.info.role, now.info.participant, now.info.label, now.info.rotatedFrom],
+        ['participant', 'sbi', 'back office', old.info.keyId],
+      );
       assert.equal(now.previous.status, 'revoked');
       assert.equal(now.previous.replacedBy, now.info.keyId);
       assert.equal((await keys.verifier.verify(old.key)).ok, false);
@@ -119,8 +200,20 @@ describe('API keys', () => {
       await assert.rejects(keys.rotate(old.info.keyId, {}, operator), refusal('key_revoked'));
       assert.equal((await keys.verifier.verify(graced.key)).ok, true);
 
-      const rotations = (await store.auditEntries({ limit: 100 })).filter((entry) => entry.action === 'keys.rotate');
-      assert.deepEqual(rotations.map((entry) => [entry.target, entry.detail['newKeyId'], entry.detail['graceSeconds']]), [[old.info.keyId, now.info.keyId, 0], [now.info.keyId, graced.info.keyId, 60]]);
+      const rotations = (await store.auditEntries({ limit: 100 })).filter(
+        (entry) => entry.action === 'keys.rotate',
+      );
+      assert.deepEqual(
+        rotations.map((entry) => [
+          entry.target,
+          entry.detail['newKeyId'],
+          entry.detail['graceSeconds'],
+        ]),
+        [
+          [old.info.keyId, now.info.keyId, 0],
+          [now.info.keyId, graced.info.keyId, 60],
+        ],
+      );
     });
   });
 
@@ -148,7 +241,8 @@ describe('API keys', () => {
 
   it('lists by role and participant, a page at a time in key-id order', async () => {
     await withKeys(async ({ keys }) => {
-      for (let i = 0; i < 3; i += 1) await keys.issue({ role: 'participant', participant: 'sbi' }, CLI_ACTOR);
+      for (let i = 0; i < 3; i += 1)
+        await keys.issue({ role: 'participant', participant: 'sbi' }, CLI_ACTOR);
       await keys.issue({ role: 'auditor' }, CLI_ACTOR);
       assert.equal((await keys.list({ participant: 'sbi' }, undefined, 10)).length, 3);
       assert.equal((await keys.list({ role: 'auditor' }, undefined, 10)).length, 1);

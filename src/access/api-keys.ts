@@ -9,7 +9,11 @@ import { KeyVerifier, type KeyVerifierOptions } from './verifier.js';
 
 /** The document collection API keys live in, one document per key under its key id. */
 export const API_KEYS = 'api_keys';
-export const KEY_ROLES = ['operator', 'participant', 'auditor'] as const satisfies readonly ActorRole[];
+export const KEY_ROLES = [
+  'operator',
+  'participant',
+  'auditor',
+] as const satisfies readonly ActorRole[];
 /** Longest grace period a rotation may give the old key. */
 export const ROTATION_GRACE_MAX_SECONDS = 7 * 24 * 3600;
 const LABEL_MAX = 80;
@@ -78,7 +82,9 @@ export interface KeyFilter {
   readonly participant?: string;
 }
 
-export interface ApiKeysOptions extends Partial<Pick<KeyVerifierOptions, 'ttlMs' | 'maxEntries' | 'nowMs'>> {}
+export interface ApiKeysOptions extends Partial<
+  Pick<KeyVerifierOptions, 'ttlMs' | 'maxEntries' | 'nowMs'>
+> {}
 
 /**
  * API keys: issue (the key is returned once), list, rotate, revoke, each one write transaction
@@ -94,10 +100,15 @@ export class ApiKeys {
   readonly verifier: KeyVerifier;
   private readonly nowMs: () => number;
 
-  constructor(private readonly ledger: Ledger, options: ApiKeysOptions = {}) {
+  constructor(
+    private readonly ledger: Ledger,
+    options: ApiKeysOptions = {},
+  ) {
     this.nowMs = options.nowMs ?? Date.now;
     this.verifier = new KeyVerifier({
-      load: async (keyId) => (await ledger.store.getRecords(API_KEYS, [keyId])).get(keyId)?.value as unknown as ApiKeyRecord | undefined,
+      load: async (keyId) =>
+        (await ledger.store.getRecords(API_KEYS, [keyId])).get(keyId)?.value as unknown as
+          ApiKeyRecord | undefined,
       ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
       ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
       nowMs: this.nowMs,
@@ -107,11 +118,20 @@ export class ApiKeys {
   async issue(input: IssueKeyInput, actor: Actor): Promise<IssuedKey> {
     const valid = validateIssue(input);
     const { key, record } = await this.ledger.transact(async (tx) => {
-      if (valid.participant !== undefined && (await tx.getRecord(PARTICIPANTS, valid.participant)) === undefined) {
-        throw new HubError('participant_not_found', `no participant ${valid.participant}`, 'participant');
+      if (
+        valid.participant !== undefined &&
+        (await tx.getRecord(PARTICIPANTS, valid.participant)) === undefined
+      ) {
+        throw new HubError(
+          'participant_not_found',
+          `no participant ${valid.participant}`,
+          'participant',
+        );
       }
       const issued = await createKey(tx, valid, actor, {});
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'keys.issue', issued.record.keyId, keyDetail(issued.record))]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'keys.issue', issued.record.keyId, keyDetail(issued.record)),
+      ]);
       return issued;
     });
     return { key, info: this.info(record) };
@@ -121,25 +141,65 @@ export class ApiKeys {
    * Issues a new key like `keyId` (role, participant, label) and ends `keyId`: now, or after
    * `graceSeconds`. A key that is revoked or already rotated cannot be rotated.
    */
-  async rotate(keyId: string, options: { graceSeconds?: number }, actor: Actor): Promise<{ key: string; info: ApiKeyInfo; previous: ApiKeyInfo }> {
+  async rotate(
+    keyId: string,
+    options: { graceSeconds?: number },
+    actor: Actor,
+  ): Promise<{ key: string; info: ApiKeyInfo; previous: ApiKeyInfo }> {
     const graceSeconds = options.graceSeconds ?? 0;
-    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > ROTATION_GRACE_MAX_SECONDS) {
-      throw invalidField('graceSeconds', `a grace period is a whole number of seconds from 0 to ${ROTATION_GRACE_MAX_SECONDS} (7 days)`);
+    if (
+      !Number.isInteger(graceSeconds) ||
+      graceSeconds < 0 ||
+      graceSeconds > ROTATION_GRACE_MAX_SECONDS
+    ) {
+      throw invalidField(
+        'graceSeconds',
+        `a grace period is a whole number of seconds from 0 to ${ROTATION_GRACE_MAX_SECONDS} (7 days)`,
+      );
     }
     const outcome = await this.ledger.transact(async (tx) => {
       const old = await requireKey(tx, keyId);
       if (old.revokedAt !== undefined) {
-        const when = Date.parse(old.revokedAt) > nsToMs(tx.nowNs) ? `is being rotated (to ${old.replacedBy ?? '?'}) and stops working at ${old.revokedAt}` : `was revoked at ${old.revokedAt}`;
+        const when =
+          Date.parse(old.revokedAt) > nsToMs(tx.nowNs)
+            ? `is being rotated (to ${old.replacedBy ?? '?'}) and stops working at ${old.revokedAt}`
+            : `was revoked at ${old.revokedAt}`;
         throw new HubError('key_revoked', `key ${keyId} ${when}; it cannot be rotated`, 'keyId');
       }
-      const issued = await createKey(tx, { role: old.role, ...(old.participant === undefined ? {} : { participant: old.participant }), label: old.label }, actor, { rotatedFrom: old.keyId });
-      const previous: ApiKeyRecord = { ...old, revokedAt: isoMs(nsToMs(tx.nowNs) + graceSeconds * 1000), revokedBy: actor.id, replacedBy: issued.record.keyId };
-      await tx.putRecords([{ collection: API_KEYS, key: previous.keyId, value: previous as unknown as JsonObject }]);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'keys.rotate', old.keyId, { newKeyId: issued.record.keyId, graceSeconds, ...keyDetail(old) })]);
+      const issued = await createKey(
+        tx,
+        {
+          role: old.role,
+          ...(old.participant === undefined ? {} : { participant: old.participant }),
+          label: old.label,
+        },
+        actor,
+        { rotatedFrom: old.keyId },
+      );
+      const previous: ApiKeyRecord = {
+        ...old,
+        revokedAt: isoMs(nsToMs(tx.nowNs) + graceSeconds * 1000),
+        revokedBy: actor.id,
+        replacedBy: issued.record.keyId,
+      };
+      await tx.putRecords([
+        { collection: API_KEYS, key: previous.keyId, value: previous as unknown as JsonObject },
+      ]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'keys.rotate', old.keyId, {
+          newKeyId: issued.record.keyId,
+          graceSeconds,
+          ...keyDetail(old),
+        }),
+      ]);
       return { ...issued, previous };
     });
     this.verifier.forget(keyId);
-    return { key: outcome.key, info: this.info(outcome.record), previous: this.info(outcome.previous) };
+    return {
+      key: outcome.key,
+      info: this.info(outcome.record),
+      previous: this.info(outcome.previous),
+    };
   }
 
   /** Ends a key now (a rotating key's grace period too). Revoking a revoked key is refused. */
@@ -147,9 +207,12 @@ export class ApiKeys {
     const record = await this.ledger.transact(async (tx) => {
       const old = await requireKey(tx, keyId);
       const nowMs = nsToMs(tx.nowNs);
-      if (old.revokedAt !== undefined && Date.parse(old.revokedAt) <= nowMs) throw new HubError('key_revoked', `key ${keyId} was revoked at ${old.revokedAt}`, 'keyId');
+      if (old.revokedAt !== undefined && Date.parse(old.revokedAt) <= nowMs)
+        throw new HubError('key_revoked', `key ${keyId} was revoked at ${old.revokedAt}`, 'keyId');
       const revoked: ApiKeyRecord = { ...old, revokedAt: isoMs(nowMs), revokedBy: actor.id };
-      await tx.putRecords([{ collection: API_KEYS, key: keyId, value: revoked as unknown as JsonObject }]);
+      await tx.putRecords([
+        { collection: API_KEYS, key: keyId, value: revoked as unknown as JsonObject },
+      ]);
       await tx.appendAudit([auditEntry(actor, tx.nowNs, 'keys.revoke', keyId, keyDetail(old))]);
       return revoked;
     });
@@ -171,17 +234,26 @@ export class ApiKeys {
   /** The stored record (salt and hash included): for the authorisation check of a participant's own keys. */
   async record(keyId: string): Promise<ApiKeyRecord | undefined> {
     if (!KEY_ID_PATTERN.test(keyId)) return undefined;
-    return (await this.ledger.store.getRecords(API_KEYS, [keyId])).get(keyId)?.value as unknown as ApiKeyRecord | undefined;
+    return (await this.ledger.store.getRecords(API_KEYS, [keyId])).get(keyId)?.value as unknown as
+      ApiKeyRecord | undefined;
   }
 
   /**
    * Keys in key-id order, a page at a time after `afterKeyId`, filtered by role and participant.
    * Keys are few (one or two per participant and member of staff), so the filter reads them all.
    */
-  async list(filter: KeyFilter, afterKeyId: string | undefined, limit: number): Promise<ApiKeyInfo[]> {
+  async list(
+    filter: KeyFilter,
+    afterKeyId: string | undefined,
+    limit: number,
+  ): Promise<ApiKeyInfo[]> {
     const found: ApiKeyInfo[] = [];
-    for (let after = afterKeyId; ; ) {
-      const page = await this.ledger.store.listRecords({ collection: API_KEYS, ...(after === undefined ? {} : { afterKey: after }), limit: 500 });
+    for (let after = afterKeyId; ;) {
+      const page = await this.ledger.store.listRecords({
+        collection: API_KEYS,
+        ...(after === undefined ? {} : { afterKey: after }),
+        limit: 500,
+      });
       for (const stored of page) {
         const record = stored.value as unknown as ApiKeyRecord;
         if (filter.role !== undefined && record.role !== filter.role) continue;
@@ -206,15 +278,35 @@ export function keyStatus(record: Pick<ApiKeyRecord, 'revokedAt'>, nowMs: number
 }
 
 function validateIssue(input: IssueKeyInput): IssueKeyInput {
-  if (!KEY_ROLES.includes(input.role)) throw invalidField('role', `role must be one of ${KEY_ROLES.join(', ')}`);
-  if (input.role === 'participant' && (typeof input.participant !== 'string' || input.participant.length === 0 || !isStorableText(input.participant))) throw invalidField('participant', 'a participant key names its participant');
-  if (input.role !== 'participant' && input.participant !== undefined) throw invalidField('participant', `an ${input.role} key acts for the hub, not for a participant`);
+  if (!KEY_ROLES.includes(input.role))
+    throw invalidField('role', `role must be one of ${KEY_ROLES.join(', ')}`);
+  if (
+    input.role === 'participant' &&
+    (typeof input.participant !== 'string' ||
+      input.participant.length === 0 ||
+      !isStorableText(input.participant))
+  )
+    throw invalidField('participant', 'a participant key names its participant');
+  if (input.role !== 'participant' && input.participant !== undefined)
+    throw invalidField(
+      'participant',
+      `an ${input.role} key acts for the hub, not for a participant`,
+    );
   const label = input.label ?? '';
   checkPlainText('label', label, LABEL_MAX);
-  return { role: input.role, ...(input.participant === undefined ? {} : { participant: input.participant }), label };
+  return {
+    role: input.role,
+    ...(input.participant === undefined ? {} : { participant: input.participant }),
+    label,
+  };
 }
 
-async function createKey(tx: LedgerTransaction, input: IssueKeyInput, actor: Actor, links: { rotatedFrom?: string }): Promise<{ key: string; record: ApiKeyRecord }> {
+async function createKey(
+  tx: LedgerTransaction,
+  input: IssueKeyInput,
+  actor: Actor,
+  links: { rotatedFrom?: string },
+): Promise<{ key: string; record: ApiKeyRecord }> {
   let keyId = newKeyId();
   // 64 random bits: a collision is all but impossible, but an existing key must never be overwritten.
   while ((await tx.getRecord(API_KEYS, keyId)) !== undefined) keyId = newKeyId();
@@ -230,19 +322,27 @@ async function createKey(tx: LedgerTransaction, input: IssueKeyInput, actor: Act
     createdBy: actor.id,
     ...links,
   };
-  await tx.putRecords([{ collection: API_KEYS, key: keyId, value: record as unknown as JsonObject }]);
+  await tx.putRecords([
+    { collection: API_KEYS, key: keyId, value: record as unknown as JsonObject },
+  ]);
   return { key: keyText(keyId, secret.secret), record };
 }
 
 async function requireKey(tx: LedgerTransaction, keyId: string): Promise<ApiKeyRecord> {
-  const record = KEY_ID_PATTERN.test(keyId) ? ((await tx.getRecord(API_KEYS, keyId)) as unknown as ApiKeyRecord | undefined) : undefined;
+  const record = KEY_ID_PATTERN.test(keyId)
+    ? ((await tx.getRecord(API_KEYS, keyId)) as unknown as ApiKeyRecord | undefined)
+    : undefined;
   if (record === undefined) throw new HubError('key_not_found', `no key ${keyId}`, 'keyId');
   return record;
 }
 
 /** What the audit log says about a key: never its salt, hash or secret. */
 function keyDetail(record: ApiKeyRecord): JsonObject {
-  return { role: record.role, ...(record.participant === undefined ? {} : { participant: record.participant }), label: record.label };
+  return {
+    role: record.role,
+    ...(record.participant === undefined ? {} : { participant: record.participant }),
+    label: record.label,
+  };
 }
 
 function nsToMs(ns: bigint): number {

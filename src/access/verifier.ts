@@ -156,13 +156,27 @@ function check(entry: Entry, secret: string, now: number): Verification {
 const HEX_32_BYTES = /^[0-9a-f]{64}$/;
 const HEX_16_BYTES = /^[0-9a-f]{32}$/;
 
-function toEntry(keyId: string, record: VerifiableKeyRecord | undefined, expiresAtMs: number): Entry {
-  if (record === undefined || record.keyId !== keyId || !HEX_32_BYTES.test(record.hash) || !HEX_16_BYTES.test(record.salt)) {
+function toEntry(
+  keyId: string,
+  record: VerifiableKeyRecord | undefined,
+  expiresAtMs: number,
+): Entry {
+  if (
+    record === undefined ||
+    record.keyId !== keyId ||
+    !HEX_32_BYTES.test(record.hash) ||
+    !HEX_16_BYTES.test(record.salt)
+  ) {
     return { key: undefined, salt: EMPTY, hash: EMPTY, revokedAtMs: 0, expiresAtMs };
   }
-  const revokedAtMs = record.revokedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(record.revokedAt);
+  const revokedAtMs =
+    record.revokedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(record.revokedAt);
   return {
-    key: { keyId, role: record.role, ...(record.participant === undefined ? {} : { participant: record.participant }) },
+    key: {
+      keyId,
+      role: record.role,
+      ...(record.participant === undefined ? {} : { participant: record.participant }),
+    },
     salt: Buffer.from(record.salt, 'hex'),
     hash: Buffer.from(record.hash, 'hex'),
     // An unreadable date fails closed: the key counts as revoked.

@@ -47,31 +47,59 @@ export interface AccessFixture {
   closedWindow(): Promise<string>;
 }
 
-export async function openAccessFixture(limits: Partial<ApiLimits> = { rateLimitPerSecond: 0, verifyIntervalMs: 0 }): Promise<AccessFixture> {
+export async function openAccessFixture(
+  limits: Partial<ApiLimits> = { rateLimitPerSecond: 0, verifyIntervalMs: 0 },
+): Promise<AccessFixture> {
   const routes: { method: string; url: string; config: RouteOptions['config'] }[] = [];
   const api = await openTestApi(limits, {
     onRoute: (route) => {
-      for (const method of [route.method].flat()) routes.push({ method, url: route.url, config: route.config });
+      for (const method of [route.method].flat())
+        routes.push({ method, url: route.url, config: route.config });
     },
   });
-  for (const [id, name, country] of [['sbi', 'State Bank of India', 'IN'], ['vtb', 'VTB Bank', 'RU'], ['spare', 'Spare Bank', 'IN']] as const) {
-    await api.participants.create({ id, name, kind: 'bank', country, currencies: ['INR'] }, CLI_ACTOR);
+  for (const [id, name, country] of [
+    ['sbi', 'State Bank of India', 'IN'],
+    ['vtb', 'VTB Bank', 'RU'],
+    ['spare', 'Spare Bank', 'IN'],
+  ] as const) {
+    await api.participants.create(
+      { id, name, kind: 'bank', country, currencies: ['INR'] },
+      CLI_ACTOR,
+    );
   }
   const issue = async (role: 'operator' | 'auditor' | 'participant', participant?: string) =>
     api.keys.issue({ role, ...(participant === undefined ? {} : { participant }) }, CLI_ACTOR);
   const auditor = await issue('auditor');
   const owner = await issue('participant', 'sbi');
   const foreign = await issue('participant', 'vtb');
-  const operatorId = /^vostro_([0-9a-f]{16})_/.exec(api.operatorKey)?.[1] ?? assert.fail('operator key');
-  const keys = { operator: api.operatorKey, auditor: auditor.key, owner: owner.key, foreign: foreign.key };
-  const keyIds = { operator: operatorId, auditor: auditor.info.keyId, owner: owner.info.keyId, foreign: foreign.info.keyId };
+  const operatorId =
+    /^vostro_([0-9a-f]{16})_/.exec(api.operatorKey)?.[1] ?? assert.fail('operator key');
+  const keys = {
+    operator: api.operatorKey,
+    auditor: auditor.key,
+    owner: owner.key,
+    foreign: foreign.key,
+  };
+  const keyIds = {
+    operator: operatorId,
+    auditor: auditor.info.keyId,
+    owner: owner.info.keyId,
+    foreign: foreign.info.keyId,
+  };
 
   const ownAccount = participantAccountId('sbi', 'INR', 'settlement');
   const foreignAccount = participantAccountId('vtb', 'INR', 'settlement');
   const funding = newAccountId();
-  const created = await api.call({ method: 'POST', url: '/v1/accounts', payload: accountBody({ id: funding, owner: 'hub', kind: 'hub' }) });
+  const created = await api.call({
+    method: 'POST',
+    url: '/v1/accounts',
+    payload: accountBody({ id: funding, owner: 'hub', kind: 'hub' }),
+  });
   assert.equal(created.statusCode, 201, created.body);
-  const transfer = async (credit: string, overrides: Record<string, unknown> = {}): Promise<string> => {
+  const transfer = async (
+    credit: string,
+    overrides: Record<string, unknown> = {},
+  ): Promise<string> => {
     const body = transferBody(funding, credit, overrides);
     const response = await api.call({ method: 'POST', url: '/v1/transfers', payload: body });
     assert.equal(response.statusCode, 201, response.body);
@@ -84,15 +112,46 @@ export async function openAccessFixture(limits: Partial<ApiLimits> = { rateLimit
   // rate and a spread, money on sbi's account and a cap that leaves room for every test payment.
   const hub = new Hub(api.ledger, api.participants);
   await hub.open(['INR', 'RUB'], CLI_ACTOR);
-  await api.participants.create({ id: 'fxp', name: 'FX Provider', kind: 'fx_provider', country: 'IN', currencies: ['INR', 'RUB'] }, CLI_ACTOR);
-  await hub.payments.fund({ id: newTransferId(), account: ownAccount as AccountId, amount: 1_000_000_00n, reference: 'tests' }, CLI_ACTOR);
-  await hub.payments.fund({ id: newTransferId(), account: participantAccountId('fxp', 'RUB', 'fx_liquidity'), amount: 1_000_000_00n, reference: 'tests' }, CLI_ACTOR);
+  await api.participants.create(
+    {
+      id: 'fxp',
+      name: 'FX Provider',
+      kind: 'fx_provider',
+      country: 'IN',
+      currencies: ['INR', 'RUB'],
+    },
+    CLI_ACTOR,
+  );
+  await hub.payments.fund(
+    {
+      id: newTransferId(),
+      account: ownAccount as AccountId,
+      amount: 1_000_000_00n,
+      reference: 'tests',
+    },
+    CLI_ACTOR,
+  );
+  await hub.payments.fund(
+    {
+      id: newTransferId(),
+      account: participantAccountId('fxp', 'RUB', 'fx_liquidity'),
+      amount: 1_000_000_00n,
+      reference: 'tests',
+    },
+    CLI_ACTOR,
+  );
   await hub.caps.set('sbi', 'INR', 1_000_000_00n, CLI_ACTOR);
-  await hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' }, CLI_ACTOR);
+  await hub.fx.setRate(
+    { source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' },
+    CLI_ACTOR,
+  );
   // vtb's rupee vostro account at sbi, with a surplus to sweep into its investment account.
   const vostro = await api.participants.openAccount('vtb', 'vostro', 'INR', 'sbi', CLI_ACTOR);
   await api.participants.openAccount('vtb', 'investment', 'INR', undefined, CLI_ACTOR);
-  await hub.payments.fund({ id: newTransferId(), account: vostro.id, amount: 1_000_00n, reference: 'tests' }, CLI_ACTOR);
+  await hub.payments.fund(
+    { id: newTransferId(), account: vostro.id, amount: 1_000_00n, reference: 'tests' },
+    CLI_ACTOR,
+  );
   const sbiKey = keys.owner;
 
   return {
@@ -106,26 +165,56 @@ export async function openAccessFixture(limits: Partial<ApiLimits> = { rateLimit
     ownTransfer,
     foreignTransfer,
     as: (caller, options) => api.call({ ...options, key: caller === 'none' ? null : keys[caller] }),
-    pending: () => transfer(foreignAccount, { id: newTransferId(), pending: true, timeoutSeconds: 3600 }),
+    pending: () =>
+      transfer(foreignAccount, { id: newTransferId(), pending: true, timeoutSeconds: 3600 }),
     ownSpareKeyId: async () => (await issue('participant', 'sbi')).info.keyId,
     ownQuote: async (reserved = false) => {
-      const quote = await api.call({ method: 'POST', url: '/v1/fx/quotes', key: sbiKey, payload: { provider: 'fxp', source: 'INR', target: 'RUB', fixed: 'source', amount: '10.00' } });
+      const quote = await api.call({
+        method: 'POST',
+        url: '/v1/fx/quotes',
+        key: sbiKey,
+        payload: {
+          provider: 'fxp',
+          source: 'INR',
+          target: 'RUB',
+          fixed: 'source',
+          amount: '10.00',
+        },
+      });
       assert.equal(quote.statusCode, 201, quote.body);
       const id = String(quote.json()['id']);
       if (reserved) {
-        const executed = await api.call({ method: 'POST', url: `/v1/fx/quotes/${id}/execute`, key: sbiKey, payload: { payer: ownAccount, payee: participantAccountId('fxp', 'RUB', 'settlement'), pending: true } });
+        const executed = await api.call({
+          method: 'POST',
+          url: `/v1/fx/quotes/${id}/execute`,
+          key: sbiKey,
+          payload: {
+            payer: ownAccount,
+            payee: participantAccountId('fxp', 'RUB', 'settlement'),
+            pending: true,
+          },
+        });
         assert.equal(executed.statusCode, 200, executed.body);
       }
       return id;
     },
     pendingPayment: async () => {
       const id = newTransferId();
-      const paid = await api.call({ method: 'POST', url: '/v1/payments', key: sbiKey, payload: { id, payer: ownAccount, payee: foreignAccount, amount: '1.00', pending: true } });
+      const paid = await api.call({
+        method: 'POST',
+        url: '/v1/payments',
+        key: sbiKey,
+        payload: { id, payer: ownAccount, payee: foreignAccount, amount: '1.00', pending: true },
+      });
       assert.equal(paid.statusCode, 201, paid.body);
       return id;
     },
     closedWindow: async () => {
-      const closed = await api.call({ method: 'POST', url: '/v1/windows/close', payload: { currency: 'RUB' } });
+      const closed = await api.call({
+        method: 'POST',
+        url: '/v1/windows/close',
+        payload: { currency: 'RUB' },
+      });
       assert.equal(closed.statusCode, 200, closed.body);
       return String(closed.json()['closed']['id']);
     },

@@ -37,10 +37,14 @@ const DOCS_PREFIX = '/v1/docs';
  */
 export function checkRoutePolicies(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
-    if (route.config?.access === undefined && route.url.startsWith(DOCS_PREFIX)) route.config = { ...route.config, access: { public: true } };
+    if (route.config?.access === undefined && route.url.startsWith(DOCS_PREFIX))
+      route.config = { ...route.config, access: { public: true } };
     const policy = route.config?.access;
     const problem = policyProblem(policy);
-    if (problem !== undefined || policy === undefined) throw new Error(`route ${String(route.method)} ${route.url}: ${problem ?? 'no access policy'}; every route declares config.access (see RoutePolicy in src/api/context.ts)`);
+    if (problem !== undefined || policy === undefined)
+      throw new Error(
+        `route ${String(route.method)} ${route.url}: ${problem ?? 'no access policy'}; every route declares config.access (see RoutePolicy in src/api/context.ts)`,
+      );
     // The OpenAPI description says who may call each operation.
     const schema = route.schema as { security?: unknown; description?: string } | undefined;
     if (schema !== undefined) {
@@ -62,7 +66,10 @@ export function describePolicy(policy: Exclude<RoutePolicy, { public: true }>): 
     handler: 'a participant key only for its own resources',
   };
   const roles = policy.roles.filter((role) => role !== 'participant');
-  const parts = [roles.length === 0 ? '' : `${roles.join(' and ')} keys`, policy.scope === undefined ? '' : scope[policy.scope]].filter((part) => part !== '');
+  const parts = [
+    roles.length === 0 ? '' : `${roles.join(' and ')} keys`,
+    policy.scope === undefined ? '' : scope[policy.scope],
+  ].filter((part) => part !== '');
   return `Access: ${parts.join('; ')}.`;
 }
 
@@ -72,16 +79,26 @@ const ROLES: readonly ActorRole[] = ['operator', 'participant', 'auditor'];
 export function policyProblem(policy: unknown): string | undefined {
   if (typeof policy !== 'object' || policy === null) return 'no access policy';
   const value = policy as Record<string, unknown>;
-  if ('public' in value) return value['public'] === true && Object.keys(value).length === 1 ? undefined : 'a public policy is exactly { public: true }';
+  if ('public' in value)
+    return value['public'] === true && Object.keys(value).length === 1
+      ? undefined
+      : 'a public policy is exactly { public: true }';
   const roles = value['roles'];
-  if (!Array.isArray(roles) || roles.length === 0 || roles.some((role) => !ROLES.includes(role as ActorRole))) return `roles must be a non-empty list of ${ROLES.join(', ')}`;
+  if (
+    !Array.isArray(roles) ||
+    roles.length === 0 ||
+    roles.some((role) => !ROLES.includes(role as ActorRole))
+  )
+    return `roles must be a non-empty list of ${ROLES.join(', ')}`;
   const scope = value['scope'];
   if (roles.includes('participant')) {
-    if (!PARTICIPANT_SCOPES.includes(scope as ParticipantScope)) return `a route open to participant keys declares scope: one of ${PARTICIPANT_SCOPES.join(', ')}`;
+    if (!PARTICIPANT_SCOPES.includes(scope as ParticipantScope))
+      return `a route open to participant keys declares scope: one of ${PARTICIPANT_SCOPES.join(', ')}`;
   } else if (scope !== undefined) {
     return 'scope is for routes open to participant keys';
   }
-  if (Object.keys(value).some((key) => key !== 'roles' && key !== 'scope')) return 'a policy holds roles and scope only';
+  if (Object.keys(value).some((key) => key !== 'roles' && key !== 'scope'))
+    return 'a policy holds roles and scope only';
   return undefined;
 }
 
@@ -99,7 +116,11 @@ export interface RateLimiters {
 }
 
 /** The authentication hook for every /v1 route, and the participant resource check. */
-export function installAuthentication(v1: FastifyInstance, context: ApiContext, limiters: RateLimiters | undefined): void {
+export function installAuthentication(
+  v1: FastifyInstance,
+  context: ApiContext,
+  limiters: RateLimiters | undefined,
+): void {
   const verifier = context.keys.verifier;
   const perSecond = context.limits.rateLimitPerSecond;
   // Key ids this server has seen authenticate (bounded, least recently seen forgotten first). A
@@ -112,9 +133,16 @@ export function installAuthentication(v1: FastifyInstance, context: ApiContext, 
   const limit = (limiter: RateLimiter | undefined, client: string, who: string): void => {
     if (limiter === undefined) return;
     const decision = limiter.take(client);
-    if (!decision.allowed) throw new ApiProblem(429, 'rate_limited', `more than ${perSecond} requests per second from this ${who}`, { retryAfterSeconds: decision.retryAfterSeconds });
+    if (!decision.allowed)
+      throw new ApiProblem(
+        429,
+        'rate_limited',
+        `more than ${perSecond} requests per second from this ${who}`,
+        { retryAfterSeconds: decision.retryAfterSeconds },
+      );
   };
-  const limitAddress = (request: FastifyRequest): void => limit(limiters?.addresses, request.ip, 'address without a valid API key');
+  const limitAddress = (request: FastifyRequest): void =>
+    limit(limiters?.addresses, request.ip, 'address without a valid API key');
 
   v1.addHook('onRequest', async (request) => {
     const policy = request.routeOptions.config.access as RoutePolicy;
@@ -123,7 +151,12 @@ export function installAuthentication(v1: FastifyInstance, context: ApiContext, 
     const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
     if (token === undefined) {
       limitAddress(request);
-      throw unauthenticated(header === undefined ? 'missing_credentials' : 'invalid_credentials', header === undefined ? 'this route needs an API key: send Authorization: Bearer <key>' : 'the Authorization header is not "Bearer <key>"');
+      throw unauthenticated(
+        header === undefined ? 'missing_credentials' : 'invalid_credentials',
+        header === undefined
+          ? 'this route needs an API key: send Authorization: Bearer <key>'
+          : 'the Authorization header is not "Bearer <key>"',
+      );
     }
     let verification = verifier.verifyCached(token);
     let limitedByAddress = false;
@@ -139,19 +172,35 @@ export function installAuthentication(v1: FastifyInstance, context: ApiContext, 
     if (!verification.ok) {
       if (!limitedByAddress) limitAddress(request);
       request.log.info({ reason: verification.reason }, 'API key refused');
-      if (verification.reason === 'revoked') throw unauthenticated('key_revoked', 'this API key has been revoked');
-      throw unauthenticated('invalid_credentials', verification.reason === 'malformed' ? 'the API key is malformed: keys look like vostro_<key id>_<secret>' : 'the API key is not valid');
+      if (verification.reason === 'revoked')
+        throw unauthenticated('key_revoked', 'this API key has been revoked');
+      throw unauthenticated(
+        'invalid_credentials',
+        verification.reason === 'malformed'
+          ? 'the API key is malformed: keys look like vostro_<key id>_<secret>'
+          : 'the API key is not valid',
+      );
     }
     const key = verification.key;
     if (!seenValid.has(key.keyId)) {
       seenValid.set(key.keyId, true);
       if (seenValid.size > seenValidMax) seenValid.delete(seenValid.keys().next().value as string);
     }
-    request.actor = { id: key.participant ?? key.role, role: key.role, ...(key.participant === undefined ? {} : { participant: key.participant }), keyId: key.keyId, requestId: request.id };
+    request.actor = {
+      id: key.participant ?? key.role,
+      role: key.role,
+      ...(key.participant === undefined ? {} : { participant: key.participant }),
+      keyId: key.keyId,
+      requestId: request.id,
+    };
     limit(limiters?.keys, key.keyId, 'API key');
     if (!policy.roles.includes(key.role)) {
       request.log.info({ keyId: key.keyId, role: key.role }, 'API key forbidden on this route');
-      throw new ApiProblem(403, 'forbidden', `${article(key.role)} ${key.role} key may not use ${request.method} ${request.routeOptions.url ?? ''}; it is for ${policy.roles.join(', ')} keys`);
+      throw new ApiProblem(
+        403,
+        'forbidden',
+        `${article(key.role)} ${key.role} key may not use ${request.method} ${request.routeOptions.url ?? ''}; it is for ${policy.roles.join(', ')} keys`,
+      );
     }
   });
 
@@ -159,7 +208,14 @@ export function installAuthentication(v1: FastifyInstance, context: ApiContext, 
   // (the raw transfer routes, say) pay nothing for it.
   v1.addHook('onRoute', (route) => {
     const policy = route.config?.access;
-    if (policy === undefined || 'public' in policy || policy.scope === undefined || policy.scope === 'none' || policy.scope === 'handler') return;
+    if (
+      policy === undefined ||
+      'public' in policy ||
+      policy.scope === undefined ||
+      policy.scope === 'none' ||
+      policy.scope === 'handler'
+    )
+      return;
     const check = scopeCheck(context, policy.scope);
     route.preHandler = [check, ...toArray(route.preHandler)];
   });
@@ -175,10 +231,18 @@ function article(role: ActorRole): string {
 }
 
 function unauthenticated(code: string, detail: string): ApiProblem {
-  return new ApiProblem(401, code, detail, { wwwAuthenticate: code === 'missing_credentials' ? 'Bearer realm="vostro"' : 'Bearer realm="vostro", error="invalid_token"' });
+  return new ApiProblem(401, code, detail, {
+    wwwAuthenticate:
+      code === 'missing_credentials'
+        ? 'Bearer realm="vostro"'
+        : 'Bearer realm="vostro", error="invalid_token"',
+  });
 }
 
-function scopeCheck(context: ApiContext, scope: Exclude<ParticipantScope, 'none' | 'handler'>): preHandlerHookHandler {
+function scopeCheck(
+  context: ApiContext,
+  scope: Exclude<ParticipantScope, 'none' | 'handler'>,
+): preHandlerHookHandler {
   return async function participantScope(request: FastifyRequest) {
     const actor = request.actor;
     if (actor === null || actor.role !== 'participant') return;
@@ -193,7 +257,14 @@ function scopeCheck(context: ApiContext, scope: Exclude<ParticipantScope, 'none'
       case 'transfer': {
         const id = parseTransferId(params['id']) as TransferId;
         const [transfer] = await context.ledger.lookupTransfers([id]);
-        if (transfer === undefined || !(await ownsAny(context, participant, [transfer.debitAccountId, transfer.creditAccountId]))) throw notFound('transfer', id);
+        if (
+          transfer === undefined ||
+          !(await ownsAny(context, participant, [
+            transfer.debitAccountId,
+            transfer.creditAccountId,
+          ]))
+        )
+          throw notFound('transfer', id);
         return;
       }
       case 'participant': {
@@ -209,14 +280,24 @@ function scopeCheck(context: ApiContext, scope: Exclude<ParticipantScope, 'none'
       case 'owner': {
         const query = request.query as { owner?: string };
         if (query.owner === undefined) query.owner = participant;
-        else if (query.owner !== participant) throw new ApiProblem(403, 'forbidden', `a participant key lists only its own accounts: leave out owner or pass owner=${participant}`, { errors: [{ field: 'query.owner', reason: 'not this key\'s participant' }] });
+        else if (query.owner !== participant)
+          throw new ApiProblem(
+            403,
+            'forbidden',
+            `a participant key lists only its own accounts: leave out owner or pass owner=${participant}`,
+            { errors: [{ field: 'query.owner', reason: "not this key's participant" }] },
+          );
         return;
       }
     }
   };
 }
 
-async function ownsAny(context: ApiContext, participant: string, ids: readonly AccountId[]): Promise<boolean> {
+async function ownsAny(
+  context: ApiContext,
+  participant: string,
+  ids: readonly AccountId[],
+): Promise<boolean> {
   const accounts = await context.ledger.lookupAccounts(ids);
   return accounts.some((account) => account.owner === participant);
 }
@@ -226,12 +307,24 @@ async function ownsAny(context: ApiContext, participant: string, ids: readonly A
  * act on it (operators and auditors on any; a participant on its own). Anything else is the same
  * 404 as an account that does not exist.
  */
-export async function requireOwnAccount(context: ApiContext, actor: Actor, idText: string, field = 'path.id'): Promise<Account> {
+export async function requireOwnAccount(
+  context: ApiContext,
+  actor: Actor,
+  idText: string,
+  field = 'path.id',
+): Promise<Account> {
   const id = parseAccountId(idText) as AccountId | undefined;
   const [account] = id === undefined ? [] : await context.ledger.lookupAccounts([id]);
-  if (account === undefined || (actor.role === 'participant' && account.owner !== actor.participant)) {
+  if (
+    account === undefined ||
+    (actor.role === 'participant' && account.owner !== actor.participant)
+  ) {
     const problem = notFound('account', id ?? idText);
-    throw field === 'path.id' ? problem : new ApiProblem(problem.status, problem.code, problem.message, { errors: [{ field, reason: problem.message }] });
+    throw field === 'path.id'
+      ? problem
+      : new ApiProblem(problem.status, problem.code, problem.message, {
+          errors: [{ field, reason: problem.message }],
+        });
   }
   return account;
 }
@@ -248,7 +341,8 @@ export function keyNotFound(keyId: string): HubError {
 
 /** The actor of a request on a route that needs a key; a bug if the authentication hook did not run. */
 export function actorOf(request: FastifyRequest): Actor {
-  if (request.actor === null) throw new Error(`bug: ${request.method} ${request.url} has no actor; is its route public?`);
+  if (request.actor === null)
+    throw new Error(`bug: ${request.method} ${request.url} has no actor; is its route public?`);
   return request.actor;
 }
 
@@ -256,6 +350,12 @@ export function actorOf(request: FastifyRequest): Actor {
  * The audit entry of a mutation made by this request: its actor (from the verified key), the
  * request id, what and on what. Written by the caller in the same transaction as the change.
  */
-export function requestAudit(context: ApiContext, request: FastifyRequest, action: string, target: string | undefined, detail: JsonObject): AuditEntry {
+export function requestAudit(
+  context: ApiContext,
+  request: FastifyRequest,
+  action: string,
+  target: string | undefined,
+  detail: JsonObject,
+): AuditEntry {
   return auditEntry(actorOf(request), context.ledger.clock.nowNs(), action, target, detail);
 }

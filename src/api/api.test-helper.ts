@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  InjectOptions,
+  LightMyRequestResponse,
+  RouteOptions,
+} from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
 import { CLI_ACTOR, type ActorRole } from '../hub/actor.js';
 import type { Clock } from '../ledger/clock.js';
@@ -45,15 +51,32 @@ interface Description {
   paths: Record<string, Record<string, Operation>>;
 }
 
-export async function openTestApi(limits: Partial<ApiLimits> = {}, options: { logger?: FastifyBaseLogger; onRoute?: (route: RouteOptions) => void; clock?: Clock } = {}): Promise<TestApi> {
+export async function openTestApi(
+  limits: Partial<ApiLimits> = {},
+  options: {
+    logger?: FastifyBaseLogger;
+    onRoute?: (route: RouteOptions) => void;
+    clock?: Clock;
+  } = {},
+): Promise<TestApi> {
   const directory = mkdtempSync(join(tmpdir(), 'vostro-api-'));
   const store = new SqliteStore({ path: join(directory, 'api.db'), backgroundCheckpoints: false });
   const ledger = new Ledger(store, options.clock === undefined ? {} : { clock: options.clock });
   const keys = new ApiKeys(ledger);
   const participants = new ParticipantRegistry(ledger);
-  const app = await buildServer({ ledger, store, limits, keys, participants, ...(options.logger === undefined ? {} : { logger: options.logger }), ...(options.onRoute === undefined ? {} : { onRoute: options.onRoute }) });
+  const app = await buildServer({
+    ledger,
+    store,
+    limits,
+    keys,
+    participants,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.onRoute === undefined ? {} : { onRoute: options.onRoute }),
+  });
   const operatorKey = (await keys.issue({ role: 'operator', label: 'tests' }, CLI_ACTOR)).key;
-  const description = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json<Description>();
+  const description = (
+    await app.inject({ method: 'GET', url: '/v1/openapi.json' })
+  ).json<Description>();
   const checker = responseChecker(description);
   const checked = { count: 0, byRoute: new Set<string>() };
   return {
@@ -74,7 +97,9 @@ export async function openTestApi(limits: Partial<ApiLimits> = {}, options: { lo
       return response as LightMyRequestResponse & { json<T>(): T };
     },
     async issueKey(role, participant) {
-      return (await keys.issue({ role, ...(participant === undefined ? {} : { participant }) }, CLI_ACTOR)).key;
+      return (
+        await keys.issue({ role, ...(participant === undefined ? {} : { participant }) }, CLI_ACTOR)
+      ).key;
     },
     async close() {
       await app.close();
@@ -100,18 +125,28 @@ export function withKey(options: InjectOptions, key: string | null): InjectOptio
 function responseChecker(description: Description) {
   const ajv = new Ajv({ strict: false, allErrors: true });
   const compiled = new Map<unknown, ValidateFunction>();
-  const templates = Object.keys(description.paths).map((path) => ({ path, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+  const templates = Object.keys(description.paths).map((path) => ({
+    path,
+    pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  }));
   return (method: string, url: string, response: LightMyRequestResponse): string | undefined => {
     const pathOnly = url.split('?')[0] ?? url;
     const template = templates.find((candidate) => candidate.pattern.test(pathOnly));
-    const operation = template === undefined ? undefined : description.paths[template.path]?.[method.toLowerCase()];
+    const operation =
+      template === undefined ? undefined : description.paths[template.path]?.[method.toLowerCase()];
     if (template === undefined || operation === undefined) return undefined;
     const documented = operation.responses?.[String(response.statusCode)];
-    assert.ok(documented !== undefined, `${method} ${template.path} answered ${response.statusCode}, which the description does not list`);
+    assert.ok(
+      documented !== undefined,
+      `${method} ${template.path} answered ${response.statusCode}, which the description does not list`,
+    );
     const mediaType = String(response.headers['content-type'] ?? '').split(';')[0] ?? '';
     if (documented.content === undefined) return `${method} ${template.path}`;
     const content = documented.content[mediaType];
-    assert.ok(content !== undefined, `${method} ${template.path} ${response.statusCode} answered ${mediaType}, not in the description`);
+    assert.ok(
+      content !== undefined,
+      `${method} ${template.path} ${response.statusCode} answered ${mediaType}, not in the description`,
+    );
     let validate = compiled.get(content.schema);
     if (validate === undefined) {
       validate = ajv.compile(content.schema as object);
@@ -119,7 +154,10 @@ function responseChecker(description: Description) {
     }
     // CSV and HTML reports are validated as the text they are; everything else as JSON.
     const body: unknown = mediaType.endsWith('json') ? response.json() : response.body;
-    assert.ok(validate(body), `${method} ${template.path} ${response.statusCode}: ${ajv.errorsText(validate.errors)}\n${response.body.slice(0, 500)}`);
+    assert.ok(
+      validate(body),
+      `${method} ${template.path} ${response.statusCode}: ${ajv.errorsText(validate.errors)}\n${response.body.slice(0, 500)}`,
+    );
     return `${method} ${template.path}`;
   };
 }
@@ -133,12 +171,27 @@ export function accountBody(overrides: Record<string, unknown> = {}): Record<str
   return { id: newAccountId(), owner: 'sbi', currency: 'INR', kind: 'settlement', ...overrides };
 }
 
-export function transferBody(debitAccountId: string, creditAccountId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id: newTransferId(), debitAccountId, creditAccountId, amount: '100.00', currency: 'INR', code: 1, ...overrides };
+export function transferBody(
+  debitAccountId: string,
+  creditAccountId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id: newTransferId(),
+    debitAccountId,
+    creditAccountId,
+    amount: '100.00',
+    currency: 'INR',
+    code: 1,
+    ...overrides,
+  };
 }
 
 /** Creates accounts through the API and returns their ids. */
-export async function createAccounts(api: TestApi, ...bodies: Record<string, unknown>[]): Promise<string[]> {
+export async function createAccounts(
+  api: TestApi,
+  ...bodies: Record<string, unknown>[]
+): Promise<string[]> {
   const ids: string[] = [];
   for (const body of bodies) {
     const response = await api.call({ method: 'POST', url: '/v1/accounts', payload: body });

@@ -27,48 +27,297 @@ interface AuditCase {
   readonly badBody?: Record<string, unknown>;
 }
 
-const bodyId = (request: InjectOptions): string => String((request.payload as Record<string, unknown>)['id']);
-const pathPart = (index: number) => (request: InjectOptions): string => String(request.url).split('/')[index] as string;
+const bodyId = (request: InjectOptions): string =>
+  String((request.payload as Record<string, unknown>)['id']);
+const pathPart =
+  (index: number) =>
+  (request: InjectOptions): string =>
+    String(request.url).split('/')[index] as string;
 
 const CASES: Readonly<Record<string, AuditCase>> = {
-  'POST /v1/accounts': { request: () => ({ method: 'POST', url: '/v1/accounts', payload: accountBody() }), action: 'accounts.create', target: bodyId, badBody: { id: 'x' } },
-  'POST /v1/accounts/batch': { request: () => ({ method: 'POST', url: '/v1/accounts/batch', payload: { accounts: [accountBody(), accountBody()] } }), action: 'accounts.create_batch', badBody: { accounts: [] } },
-  'POST /v1/transfers': { request: (f) => ({ method: 'POST', url: '/v1/transfers', payload: transferBody(f.funding, f.ownAccount) }), action: 'transfers.create', target: bodyId, badBody: { amount: 1 } },
-  'POST /v1/transfers/batch': { request: (f) => ({ method: 'POST', url: '/v1/transfers/batch', payload: { transfers: [transferBody(f.funding, f.ownAccount)] } }), action: 'transfers.create_batch', badBody: { transfers: 'all' } },
-  'POST /v1/transfers/:id/post': { request: async (f) => ({ method: 'POST', url: `/v1/transfers/${await f.pending()}/post`, payload: { id: newTransferId(), amount: '1.00' } }), action: 'transfers.post', target: bodyId, badBody: { id: 'x' } },
-  'POST /v1/transfers/:id/void': { request: async (f) => ({ method: 'POST', url: `/v1/transfers/${await f.pending()}/void`, payload: { id: newTransferId() } }), action: 'transfers.void', target: bodyId, badBody: {} },
-  'POST /v1/participants': { request: () => ({ method: 'POST', url: '/v1/participants', payload: { id: `p-${Math.random().toString(36).slice(2, 10)}`, name: 'Audited Bank', kind: 'bank', country: 'RU', currencies: ['RUB'] } }), action: 'participants.create', target: bodyId, badBody: { id: 'Bad Id' } },
-  'POST /v1/participants/:id/accounts': { request: () => ({ method: 'POST', url: '/v1/participants/sbi/accounts', payload: { role: 'suspense', currency: 'INR' } }), action: 'accounts.open', badBody: { role: 'customer', currency: 'INR' } },
-  'POST /v1/participants/:id/suspend': { request: () => ({ method: 'POST', url: '/v1/participants/spare/suspend' }), action: 'participants.suspend', target: pathPart(3) },
-  'POST /v1/participants/:id/activate': { request: () => ({ method: 'POST', url: '/v1/participants/spare/activate' }), action: 'participants.activate', target: pathPart(3) },
-  'POST /v1/participants/:id/keys': { request: () => ({ method: 'POST', url: '/v1/participants/sbi/keys', payload: { label: 'audit' } }), action: 'keys.issue', badBody: { role: 'operator' } },
-  'POST /v1/keys': { request: () => ({ method: 'POST', url: '/v1/keys', payload: { role: 'auditor' } }), action: 'keys.issue', badBody: { role: 'participant' } },
-  'POST /v1/keys/:keyId/rotate': { request: async (f) => ({ method: 'POST', url: `/v1/keys/${await f.ownSpareKeyId()}/rotate`, payload: { graceSeconds: 60 } }), action: 'keys.rotate', target: pathPart(3), owner: true, badBody: { graceSeconds: -1 } },
-  'POST /v1/keys/:keyId/revoke': { request: async (f) => ({ method: 'POST', url: `/v1/keys/${await f.ownSpareKeyId()}/revoke` }), action: 'keys.revoke', target: pathPart(3), owner: true },
+  'POST /v1/accounts': {
+    request: () => ({ method: 'POST', url: '/v1/accounts', payload: accountBody() }),
+    action: 'accounts.create',
+    target: bodyId,
+    badBody: { id: 'x' },
+  },
+  'POST /v1/accounts/batch': {
+    request: () => ({
+      method: 'POST',
+      url: '/v1/accounts/batch',
+      payload: { accounts: [accountBody(), accountBody()] },
+    }),
+    action: 'accounts.create_batch',
+    badBody: { accounts: [] },
+  },
+  'POST /v1/transfers': {
+    request: (f) => ({
+      method: 'POST',
+      url: '/v1/transfers',
+      payload: transferBody(f.funding, f.ownAccount),
+    }),
+    action: 'transfers.create',
+    target: bodyId,
+    badBody: { amount: 1 },
+  },
+  'POST /v1/transfers/batch': {
+    request: (f) => ({
+      method: 'POST',
+      url: '/v1/transfers/batch',
+      payload: { transfers: [transferBody(f.funding, f.ownAccount)] },
+    }),
+    action: 'transfers.create_batch',
+    badBody: { transfers: 'all' },
+  },
+  'POST /v1/transfers/:id/post': {
+    request: async (f) => ({
+      method: 'POST',
+      url: `/v1/transfers/${await f.pending()}/post`,
+      payload: { id: newTransferId(), amount: '1.00' },
+    }),
+    action: 'transfers.post',
+    target: bodyId,
+    badBody: { id: 'x' },
+  },
+  'POST /v1/transfers/:id/void': {
+    request: async (f) => ({
+      method: 'POST',
+      url: `/v1/transfers/${await f.pending()}/void`,
+      payload: { id: newTransferId() },
+    }),
+    action: 'transfers.void',
+    target: bodyId,
+    badBody: {},
+  },
+  'POST /v1/participants': {
+    request: () => ({
+      method: 'POST',
+      url: '/v1/participants',
+      payload: {
+        id: `p-${Math.random().toString(36).slice(2, 10)}`,
+        name: 'Audited Bank',
+        kind: 'bank',
+        country: 'RU',
+        currencies: ['RUB'],
+      },
+    }),
+    action: 'participants.create',
+    target: bodyId,
+    badBody: { id: 'Bad Id' },
+  },
+  'POST /v1/participants/:id/accounts': {
+    request: () => ({
+      method: 'POST',
+      url: '/v1/participants/sbi/accounts',
+      payload: { role: 'suspense', currency: 'INR' },
+    }),
+    action: 'accounts.open',
+    badBody: { role: 'customer', currency: 'INR' },
+  },
+  'POST /v1/participants/:id/suspend': {
+    request: () => ({ method: 'POST', url: '/v1/participants/spare/suspend' }),
+    action: 'participants.suspend',
+    target: pathPart(3),
+  },
+  'POST /v1/participants/:id/activate': {
+    request: () => ({ method: 'POST', url: '/v1/participants/spare/activate' }),
+    action: 'participants.activate',
+    target: pathPart(3),
+  },
+  'POST /v1/participants/:id/keys': {
+    request: () => ({
+      method: 'POST',
+      url: '/v1/participants/sbi/keys',
+      payload: { label: 'audit' },
+    }),
+    action: 'keys.issue',
+    badBody: { role: 'operator' },
+  },
+  'POST /v1/keys': {
+    request: () => ({ method: 'POST', url: '/v1/keys', payload: { role: 'auditor' } }),
+    action: 'keys.issue',
+    badBody: { role: 'participant' },
+  },
+  'POST /v1/keys/:keyId/rotate': {
+    request: async (f) => ({
+      method: 'POST',
+      url: `/v1/keys/${await f.ownSpareKeyId()}/rotate`,
+      payload: { graceSeconds: 60 },
+    }),
+    action: 'keys.rotate',
+    target: pathPart(3),
+    owner: true,
+    badBody: { graceSeconds: -1 },
+  },
+  'POST /v1/keys/:keyId/revoke': {
+    request: async (f) => ({ method: 'POST', url: `/v1/keys/${await f.ownSpareKeyId()}/revoke` }),
+    action: 'keys.revoke',
+    target: pathPart(3),
+    owner: true,
+  },
 
-  'POST /v1/payments': { request: (f) => ({ method: 'POST', url: '/v1/payments', payload: { id: newTransferId(), payer: f.ownAccount, payee: f.foreignAccount, amount: '1.00' } }), action: 'payments.create', target: bodyId, owner: true, badBody: { amount: 1 } },
-  'POST /v1/payments/:id/post': { request: async (f) => ({ method: 'POST', url: `/v1/payments/${await f.pendingPayment()}/post` }), action: 'payments.post', target: pathPart(3), owner: true },
-  'POST /v1/payments/:id/void': { request: async (f) => ({ method: 'POST', url: `/v1/payments/${await f.pendingPayment()}/void` }), action: 'payments.void', target: pathPart(3), owner: true },
-  'POST /v1/payments/fund': { request: (f) => ({ method: 'POST', url: '/v1/payments/fund', payload: { id: newTransferId(), account: f.ownAccount, amount: '1.00' } }), action: 'payments.fund', target: bodyId, badBody: { amount: '-1' } },
-  'PUT /v1/participants/:id/caps/:currency': { request: () => ({ method: 'PUT', url: '/v1/participants/sbi/caps/INR', payload: { cap: '1000000.00' } }), action: 'caps.set', target: pathPart(3), badBody: { cap: 5 } },
-  'POST /v1/windows/close': { request: () => ({ method: 'POST', url: '/v1/windows/close', payload: { currency: 'RUB' } }), action: 'windows.close', badBody: { currency: 'XXX' } },
-  'POST /v1/windows/:id/settle': { request: async (f) => ({ method: 'POST', url: `/v1/windows/${await f.closedWindow()}/settle` }), action: 'windows.settle' },
-  'PUT /v1/fx/rates': { request: () => ({ method: 'PUT', url: '/v1/fx/rates', payload: { source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-21' } }), action: 'fx.rates.set', badBody: { rate: 1.07 } },
-  'POST /v1/fx/rates/import': { request: () => ({ method: 'POST', url: '/v1/fx/rates/import', payload: { csv: 'date,source,target,rate\n2026-11-19,INR,RUB,1.0701\n' } }), action: 'fx.rates.import', badBody: { csv: 7 } },
-  'PUT /v1/fx/spreads': { request: () => ({ method: 'PUT', url: '/v1/fx/spreads', payload: { provider: 'fxp', source: 'INR', target: 'RUB', spreadBps: 25 } }), action: 'fx.spreads.set', badBody: { spreadBps: -1 } },
-  'POST /v1/fx/quotes': { request: () => ({ method: 'POST', url: '/v1/fx/quotes', payload: { provider: 'fxp', source: 'INR', target: 'RUB', fixed: 'source', amount: '10.00' } }), action: 'fx.quotes.create', owner: true, anyParticipant: true, badBody: { amount: '1e3' } },
-  'POST /v1/fx/quotes/:id/execute': { request: async (f) => ({ method: 'POST', url: `/v1/fx/quotes/${await f.ownQuote()}/execute`, payload: { payer: f.ownAccount, payee: participantAccountId('fxp', 'RUB', 'settlement') } }), action: 'fx.quotes.execute', target: pathPart(4), owner: true, badBody: { payer: 'x' } },
-  'POST /v1/fx/quotes/:id/post': { request: async (f) => ({ method: 'POST', url: `/v1/fx/quotes/${await f.ownQuote(true)}/post` }), action: 'fx.quotes.post', target: pathPart(4), owner: true },
-  'POST /v1/fx/quotes/:id/void': { request: async (f) => ({ method: 'POST', url: `/v1/fx/quotes/${await f.ownQuote(true)}/void` }), action: 'fx.quotes.void', target: pathPart(4), owner: true },
-  'PUT /v1/fx/providers/:id/quote-lifetime': { request: () => ({ method: 'PUT', url: '/v1/fx/providers/fxp/quote-lifetime', payload: { maxTtlSeconds: 300 } }), action: 'fx.providers.quote_lifetime', target: pathPart(4), badBody: { maxTtlSeconds: 0 } },
-  'POST /v1/surplus/sweep': { request: () => ({ method: 'POST', url: '/v1/surplus/sweep', payload: { id: newTransferId(), bank: 'vtb', amount: '1.00', instrument: 'government_security', heldAt: 'sbi' } }), action: 'surplus.sweep', target: bodyId, badBody: { instrument: 'gold' } },
+  'POST /v1/payments': {
+    request: (f) => ({
+      method: 'POST',
+      url: '/v1/payments',
+      payload: {
+        id: newTransferId(),
+        payer: f.ownAccount,
+        payee: f.foreignAccount,
+        amount: '1.00',
+      },
+    }),
+    action: 'payments.create',
+    target: bodyId,
+    owner: true,
+    badBody: { amount: 1 },
+  },
+  'POST /v1/payments/:id/post': {
+    request: async (f) => ({
+      method: 'POST',
+      url: `/v1/payments/${await f.pendingPayment()}/post`,
+    }),
+    action: 'payments.post',
+    target: pathPart(3),
+    owner: true,
+  },
+  'POST /v1/payments/:id/void': {
+    request: async (f) => ({
+      method: 'POST',
+      url: `/v1/payments/${await f.pendingPayment()}/void`,
+    }),
+    action: 'payments.void',
+    target: pathPart(3),
+    owner: true,
+  },
+  'POST /v1/payments/fund': {
+    request: (f) => ({
+      method: 'POST',
+      url: '/v1/payments/fund',
+      payload: { id: newTransferId(), account: f.ownAccount, amount: '1.00' },
+    }),
+    action: 'payments.fund',
+    target: bodyId,
+    badBody: { amount: '-1' },
+  },
+  'PUT /v1/participants/:id/caps/:currency': {
+    request: () => ({
+      method: 'PUT',
+      url: '/v1/participants/sbi/caps/INR',
+      payload: { cap: '1000000.00' },
+    }),
+    action: 'caps.set',
+    target: pathPart(3),
+    badBody: { cap: 5 },
+  },
+  'POST /v1/windows/close': {
+    request: () => ({ method: 'POST', url: '/v1/windows/close', payload: { currency: 'RUB' } }),
+    action: 'windows.close',
+    badBody: { currency: 'XXX' },
+  },
+  'POST /v1/windows/:id/settle': {
+    request: async (f) => ({ method: 'POST', url: `/v1/windows/${await f.closedWindow()}/settle` }),
+    action: 'windows.settle',
+  },
+  'PUT /v1/fx/rates': {
+    request: () => ({
+      method: 'PUT',
+      url: '/v1/fx/rates',
+      payload: { source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-21' },
+    }),
+    action: 'fx.rates.set',
+    badBody: { rate: 1.07 },
+  },
+  'POST /v1/fx/rates/import': {
+    request: () => ({
+      method: 'POST',
+      url: '/v1/fx/rates/import',
+      payload: { csv: 'date,source,target,rate\n2026-11-19,INR,RUB,1.0701\n' },
+    }),
+    action: 'fx.rates.import',
+    badBody: { csv: 7 },
+  },
+  'PUT /v1/fx/spreads': {
+    request: () => ({
+      method: 'PUT',
+      url: '/v1/fx/spreads',
+      payload: { provider: 'fxp', source: 'INR', target: 'RUB', spreadBps: 25 },
+    }),
+    action: 'fx.spreads.set',
+    badBody: { spreadBps: -1 },
+  },
+  'POST /v1/fx/quotes': {
+    request: () => ({
+      method: 'POST',
+      url: '/v1/fx/quotes',
+      payload: { provider: 'fxp', source: 'INR', target: 'RUB', fixed: 'source', amount: '10.00' },
+    }),
+    action: 'fx.quotes.create',
+    owner: true,
+    anyParticipant: true,
+    badBody: { amount: '1e3' },
+  },
+  'POST /v1/fx/quotes/:id/execute': {
+    request: async (f) => ({
+      method: 'POST',
+      url: `/v1/fx/quotes/${await f.ownQuote()}/execute`,
+      payload: { payer: f.ownAccount, payee: participantAccountId('fxp', 'RUB', 'settlement') },
+    }),
+    action: 'fx.quotes.execute',
+    target: pathPart(4),
+    owner: true,
+    badBody: { payer: 'x' },
+  },
+  'POST /v1/fx/quotes/:id/post': {
+    request: async (f) => ({ method: 'POST', url: `/v1/fx/quotes/${await f.ownQuote(true)}/post` }),
+    action: 'fx.quotes.post',
+    target: pathPart(4),
+    owner: true,
+  },
+  'POST /v1/fx/quotes/:id/void': {
+    request: async (f) => ({ method: 'POST', url: `/v1/fx/quotes/${await f.ownQuote(true)}/void` }),
+    action: 'fx.quotes.void',
+    target: pathPart(4),
+    owner: true,
+  },
+  'PUT /v1/fx/providers/:id/quote-lifetime': {
+    request: () => ({
+      method: 'PUT',
+      url: '/v1/fx/providers/fxp/quote-lifetime',
+      payload: { maxTtlSeconds: 300 },
+    }),
+    action: 'fx.providers.quote_lifetime',
+    target: pathPart(4),
+    badBody: { maxTtlSeconds: 0 },
+  },
+  'POST /v1/surplus/sweep': {
+    request: () => ({
+      method: 'POST',
+      url: '/v1/surplus/sweep',
+      payload: {
+        id: newTransferId(),
+        bank: 'vtb',
+        amount: '1.00',
+        instrument: 'government_security',
+        heldAt: 'sbi',
+      },
+    }),
+    action: 'surplus.sweep',
+    target: bodyId,
+    badBody: { instrument: 'gold' },
+  },
 };
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Routes of a mutating method that change nothing, and so write no entry: each says why. */
-const CHANGE_NOTHING: Readonly<Record<string, { readonly request: () => InjectOptions; readonly why: string }>> = {
-  'POST /v1/verify/runs': { request: () => ({ method: 'POST', url: '/v1/verify/runs' }), why: 'starts a verification, which only reads (a snapshot, on a worker thread)' },
+const CHANGE_NOTHING: Readonly<
+  Record<string, { readonly request: () => InjectOptions; readonly why: string }>
+> = {
+  'POST /v1/verify/runs': {
+    request: () => ({ method: 'POST', url: '/v1/verify/runs' }),
+    why: 'starts a verification, which only reads (a snapshot, on a worker thread)',
+  },
 };
 
 describe('audit log', () => {
@@ -76,7 +325,8 @@ describe('audit log', () => {
   before(async () => (fixture = await openAccessFixture()));
   after(async () => fixture.api.close());
 
-  const entriesAfter = async (seq: bigint): Promise<StoredAuditEntry[]> => fixture.api.store.auditEntries({ afterSeq: seq, limit: 1000 });
+  const entriesAfter = async (seq: bigint): Promise<StoredAuditEntry[]> =>
+    fixture.api.store.auditEntries({ afterSeq: seq, limit: 1000 });
   const lastSeq = async (): Promise<bigint> => {
     const all = await fixture.api.store.auditEntries({ limit: 100_000 });
     return all.at(-1)?.seq ?? 0n;
@@ -84,17 +334,39 @@ describe('audit log', () => {
   let counter = 0;
 
   /** Sends the request and returns the audit entries it wrote. */
-  async function audited(caller: Caller, request: InjectOptions): Promise<{ status: number; entries: StoredAuditEntry[]; requestId: string }> {
+  async function audited(
+    caller: Caller,
+    request: InjectOptions,
+  ): Promise<{ status: number; entries: StoredAuditEntry[]; requestId: string }> {
     const requestId = `audit-test-${++counter}`;
     const seq = await lastSeq();
-    const response = await fixture.as(caller, { ...request, headers: { ...(request.headers ?? {}), 'x-request-id': requestId } });
+    const response = await fixture.as(caller, {
+      ...request,
+      headers: { ...(request.headers ?? {}), 'x-request-id': requestId },
+    });
     return { status: response.statusCode, entries: await entriesAfter(seq), requestId };
   }
 
   it('every mutating route has a row here', () => {
-    const mutating = [...new Set(fixture.routes.filter((route) => MUTATING.has(route.method)).map((route) => `${route.method} ${route.url}`))];
-    assert.deepEqual(mutating.filter((route) => CASES[route] === undefined && CHANGE_NOTHING[route] === undefined), [], 'mutating routes without an audit case');
-    assert.deepEqual([...Object.keys(CASES), ...Object.keys(CHANGE_NOTHING)].filter((row) => !mutating.includes(row)), [], 'audit cases for routes that do not exist');
+    const mutating = [
+      ...new Set(
+        fixture.routes
+          .filter((route) => MUTATING.has(route.method))
+          .map((route) => `${route.method} ${route.url}`),
+      ),
+    ];
+    assert.deepEqual(
+      mutating.filter((route) => CASES[route] === undefined && CHANGE_NOTHING[route] === undefined),
+      [],
+      'mutating routes without an audit case',
+    );
+    assert.deepEqual(
+      [...Object.keys(CASES), ...Object.keys(CHANGE_NOTHING)].filter(
+        (row) => !mutating.includes(row),
+      ),
+      [],
+      'audit cases for routes that do not exist',
+    );
   });
 
   it('a route that changes nothing writes nothing', async () => {
@@ -112,15 +384,27 @@ describe('audit log', () => {
         const request = await row.request(fixture);
         const { status, entries, requestId } = await audited(caller, request);
         assert.ok(status >= 200 && status < 300, `${route} as ${caller}: ${status}`);
-        assert.equal(entries.length, 1, `${route} as ${caller} wrote ${entries.length} entries: ${JSON.stringify(entries, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+        assert.equal(
+          entries.length,
+          1,
+          `${route} as ${caller} wrote ${entries.length} entries: ${JSON.stringify(entries, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`,
+        );
         const [entry] = entries as [StoredAuditEntry];
         assert.equal(entry.action, row.action, route);
         assert.equal(entry.requestId, requestId, route);
-        assert.equal(entry.keyId, caller === 'operator' ? fixture.keyIds.operator : fixture.keyIds.owner, route);
+        assert.equal(
+          entry.keyId,
+          caller === 'operator' ? fixture.keyIds.operator : fixture.keyIds.owner,
+          route,
+        );
         assert.equal(entry.role, caller === 'operator' ? 'operator' : 'participant', route);
         assert.equal(entry.actor, caller === 'operator' ? 'operator' : 'sbi', route);
-        if (row.target !== undefined) assert.equal(entry.target, row.target(request).toLowerCase(), route);
-        assert.ok(!JSON.stringify(entry.detail).includes('vostro_'), `${route}: no key text in the audit detail`);
+        if (row.target !== undefined)
+          assert.equal(entry.target, row.target(request).toLowerCase(), route);
+        assert.ok(
+          !JSON.stringify(entry.detail).includes('vostro_'),
+          `${route}: no key text in the audit detail`,
+        );
       }
     }
   });
@@ -129,10 +413,12 @@ describe('audit log', () => {
     for (const [route, row] of Object.entries(CASES)) {
       const refusals: [Caller, InjectOptions][] = [];
       for (const caller of ['none', 'auditor', 'foreign'] as const) {
-        if (caller !== 'foreign' || row.anyParticipant !== true) refusals.push([caller, await row.request(fixture)]);
+        if (caller !== 'foreign' || row.anyParticipant !== true)
+          refusals.push([caller, await row.request(fixture)]);
       }
       if (row.owner !== true) refusals.push(['owner', await row.request(fixture)]);
-      if (row.badBody !== undefined) refusals.push(['operator', { ...(await row.request(fixture)), payload: row.badBody }]);
+      if (row.badBody !== undefined)
+        refusals.push(['operator', { ...(await row.request(fixture)), payload: row.badBody }]);
       for (const [caller, request] of refusals) {
         const { status, entries } = await audited(caller, request);
         assert.ok(status >= 400 && status < 500, `${route} as ${caller}: ${status}`);
@@ -143,22 +429,46 @@ describe('audit log', () => {
 
   it('concurrent single transfers share group-commit transactions, and each request still has its own entry', async () => {
     const seq = await lastSeq();
-    const bodies = Array.from({ length: 50 }, () => transferBody(fixture.funding, fixture.ownAccount));
-    const responses = await Promise.all(bodies.map((body, index) => fixture.as('operator', { method: 'POST', url: '/v1/transfers', payload: body, headers: { 'x-request-id': `group-${index}` } })));
+    const bodies = Array.from({ length: 50 }, () =>
+      transferBody(fixture.funding, fixture.ownAccount),
+    );
+    const responses = await Promise.all(
+      bodies.map((body, index) =>
+        fixture.as('operator', {
+          method: 'POST',
+          url: '/v1/transfers',
+          payload: body,
+          headers: { 'x-request-id': `group-${index}` },
+        }),
+      ),
+    );
     assert.ok(responses.every((response) => response.statusCode === 201));
     const entries = await entriesAfter(seq);
     assert.equal(entries.length, 50);
     const byRequest = new Map(entries.map((entry) => [entry.requestId, entry.target]));
-    bodies.forEach((body, index) => assert.equal(byRequest.get(`group-${index}`), body['id'], `request group-${index}`));
+    bodies.forEach((body, index) =>
+      assert.equal(byRequest.get(`group-${index}`), body['id'], `request group-${index}`),
+    );
   });
 
   it('a hub operation refused by its rules writes nothing; a ledger write is logged as an attempt whatever the ledger answers', async () => {
-    const duplicate = await audited('operator', { method: 'POST', url: '/v1/participants', payload: { id: 'sbi', name: 'Again', kind: 'bank', country: 'IN', currencies: ['INR'] } });
+    const duplicate = await audited('operator', {
+      method: 'POST',
+      url: '/v1/participants',
+      payload: { id: 'sbi', name: 'Again', kind: 'bank', country: 'IN', currencies: ['INR'] },
+    });
     assert.equal(duplicate.status, 409);
     assert.deepEqual(duplicate.entries, []);
-    const overdraft = await audited('operator', { method: 'POST', url: '/v1/transfers', payload: transferBody(fixture.ownAccount, fixture.foreignAccount, { amount: '90000000.00' }) });
+    const overdraft = await audited('operator', {
+      method: 'POST',
+      url: '/v1/transfers',
+      payload: transferBody(fixture.ownAccount, fixture.foreignAccount, { amount: '90000000.00' }),
+    });
     assert.equal(overdraft.status, 422);
-    assert.deepEqual(overdraft.entries.map((entry) => entry.action), ['transfers.create']);
+    assert.deepEqual(
+      overdraft.entries.map((entry) => entry.action),
+      ['transfers.create'],
+    );
   });
 
   it('the operator and the auditor read the log a page at a time, filtered by actor; participants may not', async () => {
@@ -168,10 +478,23 @@ describe('audit log', () => {
       const page = first.json();
       assert.equal(page['data'].length, 2);
       assert.ok(page['next'] !== null);
-      const second = (await fixture.as(caller, { method: 'GET', url: `/v1/audit?limit=2&after=${page['next']}` })).json();
-      assert.ok(BigInt(second['data'][0]['seq']) > BigInt(page['data'][1]['seq']), 'the next page continues after the cursor');
-      const sbi = (await fixture.as(caller, { method: 'GET', url: '/v1/audit?actor=sbi&limit=1000' })).json();
-      assert.ok(sbi['data'].length > 0 && sbi['data'].every((entry: { actor: string; role: string }) => entry.actor === 'sbi' && entry.role === 'participant'));
+      const second = (
+        await fixture.as(caller, { method: 'GET', url: `/v1/audit?limit=2&after=${page['next']}` })
+      ).json();
+      assert.ok(
+        BigInt(second['data'][0]['seq']) > BigInt(page['data'][1]['seq']),
+        'the next page continues after the cursor',
+      );
+      const sbi = (
+        await fixture.as(caller, { method: 'GET', url: '/v1/audit?actor=sbi&limit=1000' })
+      ).json();
+      assert.ok(
+        sbi['data'].length > 0 &&
+          sbi['data'].every(
+            (entry: { actor: string; role: string }) =>
+              entry.actor === 'sbi' && entry.role === 'participant',
+          ),
+      );
     }
     assert.equal((await fixture.as('owner', { method: 'GET', url: '/v1/audit' })).statusCode, 403);
   });

@@ -27,16 +27,35 @@ async function hostileDay(store: LedgerStore): Promise<void> {
   const ledger = new Ledger(store);
   const keys = new ApiKeys(ledger);
   const participants = new ParticipantRegistry(ledger);
-  const app = await buildServer({ ledger, store, keys, participants, limits: { bodyBytesMax: 64 * 1024, rateLimitPerSecond: 0 } });
+  const app = await buildServer({
+    ledger,
+    store,
+    keys,
+    participants,
+    limits: { bodyBytesMax: 64 * 1024, rateLimitPerSecond: 0 },
+  });
   try {
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const operator = (await keys.issue({ role: 'operator', label: 'ops' }, CLI_ACTOR)).key;
     const auditor = (await keys.issue({ role: 'auditor', label: 'audit' }, CLI_ACTOR)).key;
-    const send = async (method: string, path: string, key: string, body?: unknown, raw?: { body: string | Uint8Array; type: string }) => {
+    const send = async (
+      method: string,
+      path: string,
+      key: string,
+      body?: unknown,
+      raw?: { body: string | Uint8Array; type: string },
+    ) => {
       const response = await fetch(`${address}${path}`, {
         method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined && raw === undefined ? {} : { 'content-type': raw?.type ?? 'application/json' }) },
-        ...(body === undefined && raw === undefined ? {} : { body: raw?.body ?? JSON.stringify(body) }),
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined && raw === undefined
+            ? {}
+            : { 'content-type': raw?.type ?? 'application/json' }),
+        },
+        ...(body === undefined && raw === undefined
+          ? {}
+          : { body: raw?.body ?? JSON.stringify(body) }),
       });
       const text = await response.text();
       return { status: response.status, text };
@@ -50,29 +69,60 @@ async function hostileDay(store: LedgerStore): Promise<void> {
     await participants.ensureHub(['INR'], CLI_ACTOR);
     const banks = ['sbi', 'bob', 'evil'];
     for (const id of banks) {
-      await ok('POST', '/v1/participants', operator, { id, name: id.toUpperCase(), kind: 'bank', country: 'IN', currencies: ['INR'] });
-      await ok('POST', '/v1/payments/fund', operator, { id: newTransferId(), account: participantAccountId(id, 'INR', 'settlement'), amount: '1000000.00' });
+      await ok('POST', '/v1/participants', operator, {
+        id,
+        name: id.toUpperCase(),
+        kind: 'bank',
+        country: 'IN',
+        currencies: ['INR'],
+      });
+      await ok('POST', '/v1/payments/fund', operator, {
+        id: newTransferId(),
+        account: participantAccountId(id, 'INR', 'settlement'),
+        amount: '1000000.00',
+      });
       await ok('PUT', `/v1/participants/${id}/caps/INR`, operator, { cap: '1000000.00' });
     }
     const bankKey = new Map<string, string>();
-    for (const id of banks) bankKey.set(id, (await ok('POST', `/v1/participants/${id}/keys`, operator, { label: 'test' }))['key'] as string);
+    for (const id of banks)
+      bankKey.set(
+        id,
+        (await ok('POST', `/v1/participants/${id}/keys`, operator, { label: 'test' }))[
+          'key'
+        ] as string,
+      );
     const account = (id: string) => participantAccountId(id, 'INR', 'settlement');
 
     // Honest: two banks pay each other, one payment after another, four streams each; the operator streams raw transfers.
     const acknowledged: string[] = [];
     const honestFailures: string[] = [];
-    const honestPayments = ['sbi', 'bob'].flatMap((payer) => Array.from({ length: 4 }, async () => {
-      for (let index = 0; index < 15; index += 1) {
-        const id = newTransferId();
-        const response = await send('POST', '/v1/payments', bankKey.get(payer) as string, { id, payer: account(payer), payee: account(payer === 'sbi' ? 'bob' : 'sbi'), amount: '1.00', reference: `honest ${index}` });
-        if (response.status === 201) acknowledged.push(id);
-        else honestFailures.push(`payment ${response.status} ${response.text}`);
-      }
-    }));
+    const honestPayments = ['sbi', 'bob'].flatMap((payer) =>
+      Array.from({ length: 4 }, async () => {
+        for (let index = 0; index < 15; index += 1) {
+          const id = newTransferId();
+          const response = await send('POST', '/v1/payments', bankKey.get(payer) as string, {
+            id,
+            payer: account(payer),
+            payee: account(payer === 'sbi' ? 'bob' : 'sbi'),
+            amount: '1.00',
+            reference: `honest ${index}`,
+          });
+          if (response.status === 201) acknowledged.push(id);
+          else honestFailures.push(`payment ${response.status} ${response.text}`);
+        }
+      }),
+    );
     const honestTransfers = Array.from({ length: 4 }, async () => {
       for (let index = 0; index < 15; index += 1) {
         const id = newTransferId();
-        const response = await send('POST', '/v1/transfers', operator, { id, debitAccountId: account('sbi'), creditAccountId: account('bob'), amount: '0.01', currency: 'INR', code: 1 });
+        const response = await send('POST', '/v1/transfers', operator, {
+          id,
+          debitAccountId: account('sbi'),
+          creditAccountId: account('bob'),
+          amount: '0.01',
+          currency: 'INR',
+          code: 1,
+        });
         if (response.status === 201) acknowledged.push(id);
         else honestFailures.push(`transfer ${response.status} ${response.text}`);
       }
@@ -83,18 +133,63 @@ async function hostileDay(store: LedgerStore): Promise<void> {
     const hostileAnswers: { what: string; status: number; text: string }[] = [];
     const hostile = (async () => {
       for (let round = 0; round < 4; round += 1) {
-        const duplicate = { id: newTransferId(), payer: account('evil'), payee: account('sbi'), amount: '2.00' };
+        const duplicate = {
+          id: newTransferId(),
+          payer: account('evil'),
+          payee: account('sbi'),
+          amount: '2.00',
+        };
         const attempts: Promise<void>[] = [];
-        for (let copy = 0; copy < 20; copy += 1) attempts.push(send('POST', '/v1/payments', evil, duplicate).then((response) => void hostileAnswers.push({ what: `duplicate ${round}`, ...response })));
-        const nulReference = JSON.stringify({ id: newTransferId(), payer: account('evil'), payee: account('sbi'), amount: '1.00', reference: 'x\u0000y' });
-        attempts.push(send('POST', '/v1/payments', evil, undefined, { body: nulReference, type: 'application/json' }).then((response) => void hostileAnswers.push({ what: 'nul', ...response })));
+        for (let copy = 0; copy < 20; copy += 1)
+          attempts.push(
+            send('POST', '/v1/payments', evil, duplicate).then(
+              (response) => void hostileAnswers.push({ what: `duplicate ${round}`, ...response }),
+            ),
+          );
+        const nulReference = JSON.stringify({
+          id: newTransferId(),
+          payer: account('evil'),
+          payee: account('sbi'),
+          amount: '1.00',
+          reference: 'x\u0000y',
+        });
+        attempts.push(
+          send('POST', '/v1/payments', evil, undefined, {
+            body: nulReference,
+            type: 'application/json',
+          }).then((response) => void hostileAnswers.push({ what: 'nul', ...response })),
+        );
         // A lone surrogate, escaped in the JSON text (valid UTF-8 on the wire, not valid Unicode once decoded).
         const surrogate = `{"id":"${newTransferId()}","payer":"${account('evil')}","payee":"${account('sbi')}","amount":"1.00","reference":"\\ud800"}`;
-        attempts.push(send('POST', '/v1/payments', evil, undefined, { body: surrogate, type: 'application/json' }).then((response) => void hostileAnswers.push({ what: 'surrogate', ...response })));
-        attempts.push(send('POST', '/v1/payments', evil, undefined, { body: `{"id":"${'a'.repeat(100 * 1024)}"}`, type: 'application/json' }).then((response) => void hostileAnswers.push({ what: 'oversized', ...response })));
-        attempts.push(send('POST', '/v1/payments', evil, undefined, { body: '{"id": "x", "payer":', type: 'application/json' }).then((response) => void hostileAnswers.push({ what: 'malformed', ...response })));
-        attempts.push(send('POST', '/v1/payments', evil, undefined, { body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), type: 'application/json' }).then((response) => void hostileAnswers.push({ what: 'invalid utf-8', ...response })));
-        attempts.push(send('GET', '/v1/verify', auditor).then((response) => void hostileAnswers.push({ what: 'verify', ...response })));
+        attempts.push(
+          send('POST', '/v1/payments', evil, undefined, {
+            body: surrogate,
+            type: 'application/json',
+          }).then((response) => void hostileAnswers.push({ what: 'surrogate', ...response })),
+        );
+        attempts.push(
+          send('POST', '/v1/payments', evil, undefined, {
+            body: `{"id":"${'a'.repeat(100 * 1024)}"}`,
+            type: 'application/json',
+          }).then((response) => void hostileAnswers.push({ what: 'oversized', ...response })),
+        );
+        attempts.push(
+          send('POST', '/v1/payments', evil, undefined, {
+            body: '{"id": "x", "payer":',
+            type: 'application/json',
+          }).then((response) => void hostileAnswers.push({ what: 'malformed', ...response })),
+        );
+        attempts.push(
+          send('POST', '/v1/payments', evil, undefined, {
+            body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+            type: 'application/json',
+          }).then((response) => void hostileAnswers.push({ what: 'invalid utf-8', ...response })),
+        );
+        attempts.push(
+          send('GET', '/v1/verify', auditor).then(
+            (response) => void hostileAnswers.push({ what: 'verify', ...response }),
+          ),
+        );
         await Promise.all(attempts);
       }
     })();
@@ -103,16 +198,30 @@ async function hostileDay(store: LedgerStore): Promise<void> {
     assert.deepEqual(honestFailures, [], 'every honest request succeeds');
     assert.equal(acknowledged.length, 2 * 4 * 15 + 4 * 15);
     for (let round = 0; round < 4; round += 1) {
-      const statuses = hostileAnswers.filter((answer) => answer.what === `duplicate ${round}`).map((answer) => answer.status).sort();
-      assert.deepEqual(statuses, [...Array(19).fill(200), 201].sort(), `the same payment 20 times: one 201 and 19 answers that it exists (${statuses.join(', ')})`);
+      const statuses = hostileAnswers
+        .filter((answer) => answer.what === `duplicate ${round}`)
+        .map((answer) => answer.status)
+        .sort();
+      assert.deepEqual(
+        statuses,
+        [...Array(19).fill(200), 201].sort(),
+        `the same payment 20 times: one 201 and 19 answers that it exists (${statuses.join(', ')})`,
+      );
     }
-    const refusals = (what: string) => [...new Set(hostileAnswers.filter((answer) => answer.what === what).map((answer) => answer.status))];
+    const refusals = (what: string) => [
+      ...new Set(
+        hostileAnswers.filter((answer) => answer.what === what).map((answer) => answer.status),
+      ),
+    ];
     assert.deepEqual(refusals('nul'), [400]);
     assert.deepEqual(refusals('surrogate'), [400]);
     assert.deepEqual(refusals('oversized'), [413]);
     assert.deepEqual(refusals('malformed'), [400]);
     assert.deepEqual(refusals('invalid utf-8'), [400]);
-    assert.ok(refusals('verify').every((status) => status === 200 || status === 202 || status === 429), `verify answered ${refusals('verify').join(', ')}`);
+    assert.ok(
+      refusals('verify').every((status) => status === 200 || status === 202 || status === 429),
+      `verify answered ${refusals('verify').join(', ')}`,
+    );
 
     // Nothing acknowledged is lost: every id is stored, once.
     const stored = await ledger.lookupTransfers(acknowledged as never[]);

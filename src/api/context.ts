@@ -39,8 +39,17 @@ export interface ApiContext {
  * A resource that exists but is not the participant's is answered exactly as one that does not
  * exist (404, same code and detail), so a key cannot even learn what other participants have.
  */
-export type ParticipantScope = 'account' | 'transfer' | 'participant' | 'key' | 'owner' | 'none' | 'handler';
-export const PARTICIPANT_SCOPES: readonly ParticipantScope[] = ['account', 'transfer', 'participant', 'key', 'owner', 'none', 'handler'];
+export type ParticipantScope =
+  'account' | 'transfer' | 'participant' | 'key' | 'owner' | 'none' | 'handler';
+export const PARTICIPANT_SCOPES: readonly ParticipantScope[] = [
+  'account',
+  'transfer',
+  'participant',
+  'key',
+  'owner',
+  'none',
+  'handler',
+];
 
 /**
  * Who may call a route. Every route declares one in `config.access`; a route without one, or with

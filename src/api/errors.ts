@@ -7,7 +7,13 @@ import { PostgresConnectionError } from '../store/postgres/write-transaction.js'
 import { PLAIN_TEXT_PATTERN, PLAIN_TEXT_RULE } from '../ledger/text.js';
 import { HUB_ERROR_STATUS } from './hub-status.js';
 import { redactText, redactUrl } from './logger.js';
-import { ApiProblem, PROBLEM_MEDIA_TYPE, problemDocument, type FieldError, type ProblemDocument } from './problems.js';
+import {
+  ApiProblem,
+  PROBLEM_MEDIA_TYPE,
+  problemDocument,
+  type FieldError,
+  type ProblemDocument,
+} from './problems.js';
 
 interface ValidationIssue {
   readonly instancePath: string;
@@ -32,7 +38,12 @@ function validationProblem(error: FastifyError): ApiProblem {
   const part = error.validationContext;
   const errors: FieldError[] = (error.validation as ValidationIssue[]).slice(0, 10).map((issue) => {
     const additional = issue.params['additionalProperty'];
-    const reason = typeof additional === 'string' ? 'unknown field' : issue.params['pattern'] === PLAIN_TEXT_PATTERN ? PLAIN_TEXT_RULE : (issue.message ?? 'is invalid');
+    const reason =
+      typeof additional === 'string'
+        ? 'unknown field'
+        : issue.params['pattern'] === PLAIN_TEXT_PATTERN
+          ? PLAIN_TEXT_RULE
+          : (issue.message ?? 'is invalid');
     return { field: fieldOf(issue, part), reason };
   });
   const first = errors[0];
@@ -41,25 +52,52 @@ function validationProblem(error: FastifyError): ApiProblem {
 }
 
 /** Fastify's own errors and anything thrown by a route, as an ApiProblem; undefined for a bug. */
-export function toProblem(error: FastifyError | Error, request?: FastifyRequest): ApiProblem | undefined {
+export function toProblem(
+  error: FastifyError | Error,
+  request?: FastifyRequest,
+): ApiProblem | undefined {
   if (error instanceof ApiProblem) return error;
   if (error instanceof HubError) return hubProblem(error);
-  if (error instanceof LedgerOverloadedError) return new ApiProblem(503, 'ledger_overloaded', error.message, { retryAfterSeconds: 1 });
+  if (error instanceof LedgerOverloadedError)
+    return new ApiProblem(503, 'ledger_overloaded', error.message, { retryAfterSeconds: 1 });
   const unavailable = storeUnavailable(error);
   if (unavailable !== undefined) return unavailable;
   // Nothing of the request was written and sending it again is safe (ids are idempotency keys).
-  if (error instanceof RetryableWriteError) return new ApiProblem(503, 'write_conflict', `the request was not written (${error.message}); send it again`, { retryAfterSeconds: 1 });
+  if (error instanceof RetryableWriteError)
+    return new ApiProblem(
+      503,
+      'write_conflict',
+      `the request was not written (${error.message}); send it again`,
+      { retryAfterSeconds: 1 },
+    );
   const fastifyError = error as FastifyError;
   if (fastifyError.validation !== undefined) return validationProblem(fastifyError);
   const status = fastifyError.statusCode;
   if (status === undefined || status < 400 || status >= 500) return undefined;
-  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return unsupportedMediaType(request?.headers['content-type']);
-  const code = fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : (fastifyError.code ?? 'bad_request').toLowerCase();
+  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return unsupportedMediaType(request?.headers['content-type']);
+  const code =
+    fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+      ? 'body_too_large'
+      : (fastifyError.code ?? 'bad_request').toLowerCase();
   return new ApiProblem(status, code, error.message);
 }
 
 /** System errors of storage and of the network to the database. */
-const SYSTEM_UNAVAILABLE = new Set(['ENOSPC', 'EROFS', 'EDQUOT', 'EIO', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const SYSTEM_UNAVAILABLE = new Set([
+  'ENOSPC',
+  'EROFS',
+  'EDQUOT',
+  'EIO',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * The store could not do its part, for a reason that is not the request's and may pass: the
@@ -72,28 +110,66 @@ export function storeUnavailable(error: Error): ApiProblem | undefined {
   const retry = { retryAfterSeconds: 1 };
   if (error instanceof PostgresConnectionError) {
     return error.outcome === 'unknown'
-      ? new ApiProblem(503, 'store_unavailable', 'the connection to the database was lost while committing: whether this request was written is unknown; retry it with the same ids, which answers as existing if it was', retry)
-      : new ApiProblem(503, 'store_unavailable', 'the database cannot be reached; the write under way was rolled back; retry with the same ids', retry);
+      ? new ApiProblem(
+          503,
+          'store_unavailable',
+          'the connection to the database was lost while committing: whether this request was written is unknown; retry it with the same ids, which answers as existing if it was',
+          retry,
+        )
+      : new ApiProblem(
+          503,
+          'store_unavailable',
+          'the database cannot be reached; the write under way was rolled back; retry with the same ids',
+          retry,
+        );
   }
   // The store classified it (the SQLite writer: disk full, I/O error, read-only file).
   if (error instanceof StoreUnavailableError) {
-    return new ApiProblem(503, 'store_unavailable', 'the database cannot be written (disk full, read-only or failing); the write under way was rolled back; retry with the same ids later', { retryAfterSeconds: 5 });
+    return new ApiProblem(
+      503,
+      'store_unavailable',
+      'the database cannot be written (disk full, read-only or failing); the write under way was rolled back; retry with the same ids later',
+      { retryAfterSeconds: 5 },
+    );
   }
   const code = (error as { code?: unknown }).code;
-  if (isConnectionError(error) && !(error instanceof ApiProblem) && (typeof code !== 'string' || !code.startsWith('FST_'))) {
-    return new ApiProblem(503, 'store_unavailable', 'the database cannot be reached; retry later', retry);
+  if (
+    isConnectionError(error) &&
+    !(error instanceof ApiProblem) &&
+    (typeof code !== 'string' || !code.startsWith('FST_'))
+  ) {
+    return new ApiProblem(
+      503,
+      'store_unavailable',
+      'the database cannot be reached; retry later',
+      retry,
+    );
   }
   if (typeof code === 'string' && SYSTEM_UNAVAILABLE.has(code)) {
-    return new ApiProblem(503, 'store_unavailable', 'the database cannot be written (disk full, read-only or failing); the write under way was rolled back; retry with the same ids later', { retryAfterSeconds: 5 });
+    return new ApiProblem(
+      503,
+      'store_unavailable',
+      'the database cannot be written (disk full, read-only or failing); the write under way was rolled back; retry with the same ids later',
+      { retryAfterSeconds: 5 },
+    );
   }
   return undefined;
 }
 
 /** A body that is not JSON: 415, naming the media type it came as (clipped to plain text). */
 function unsupportedMediaType(type: string | undefined): ApiProblem {
-  const given = type === undefined || type.trim() === '' ? undefined : type.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
-  const reason = given === undefined ? 'the request has a body but no Content-Type' : `${given} is not accepted`;
-  return new ApiProblem(415, 'unsupported_media_type', `Content-Type: ${reason}; request bodies are application/json`, { errors: [{ field: 'header.content-type', reason }] });
+  const given =
+    type === undefined || type.trim() === ''
+      ? undefined
+      : type.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
+  const reason =
+    given === undefined ? 'the request has a body but no Content-Type' : `${given} is not accepted`;
+  return new ApiProblem(
+    415,
+    'unsupported_media_type',
+    `Content-Type: ${reason}; request bodies are application/json`,
+    { errors: [{ field: 'header.content-type', reason }] },
+  );
 }
 
 /**
@@ -105,18 +181,30 @@ export function hubProblem(error: HubError): ApiProblem {
   const status = HUB_ERROR_STATUS[error.code];
   if (error.field === undefined) return new ApiProblem(status, error.code, error.message);
   const field = fieldPointer(error.field);
-  return new ApiProblem(status, error.code, `${field}: ${error.message}`, { errors: [{ field, reason: error.message }] });
+  return new ApiProblem(status, error.code, `${field}: ${error.message}`, {
+    errors: [{ field, reason: error.message }],
+  });
 }
 
 function fieldPointer(field: string): string {
-  if (field.startsWith('path.') || field.startsWith('query.') || field.startsWith('/')) return field;
+  if (field.startsWith('path.') || field.startsWith('query.') || field.startsWith('/'))
+    return field;
   return `/${field}`;
 }
 
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ApiProblem): FastifyReply {
-  if (problem.extra.retryAfterSeconds !== undefined) void reply.header('retry-after', String(problem.extra.retryAfterSeconds));
-  if (problem.extra.wwwAuthenticate !== undefined) void reply.header('www-authenticate', problem.extra.wwwAuthenticate);
-  return reply.code(problem.status).type(PROBLEM_MEDIA_TYPE).send(safeDocument(problemDocument(problem, redactUrl(request.url), request.id)));
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: ApiProblem,
+): FastifyReply {
+  if (problem.extra.retryAfterSeconds !== undefined)
+    void reply.header('retry-after', String(problem.extra.retryAfterSeconds));
+  if (problem.extra.wwwAuthenticate !== undefined)
+    void reply.header('www-authenticate', problem.extra.wwwAuthenticate);
+  return reply
+    .code(problem.status)
+    .type(PROBLEM_MEDIA_TYPE)
+    .send(safeDocument(problemDocument(problem, redactUrl(request.url), request.id)));
 }
 
 /**
@@ -128,16 +216,36 @@ function safeDocument(document: ProblemDocument): ProblemDocument {
   return {
     ...document,
     detail: redactText(document.detail),
-    ...(document.errors === undefined ? {} : { errors: document.errors.map((error) => ({ field: redactText(error.field), reason: redactText(error.reason) })) }),
+    ...(document.errors === undefined
+      ? {}
+      : {
+          errors: document.errors.map((error) => ({
+            field: redactText(error.field),
+            reason: redactText(error.reason),
+          })),
+        }),
   };
 }
 
 /** The one place errors become responses; a bug is logged with its stack and shown only as a 500. */
-export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function handleError(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   const problem = toProblem(error, request);
   // An operational condition (disk full, database unreachable), not a bug: its reason, no stack.
-  if (problem?.code === 'store_unavailable') request.log.warn({ reason: redactText(error.message) }, 'the store is unavailable');
+  if (problem?.code === 'store_unavailable')
+    request.log.warn({ reason: redactText(error.message) }, 'the store is unavailable');
   if (problem !== undefined) return sendProblem(request, reply, problem);
   request.log.error({ err: error }, 'request failed');
-  return sendProblem(request, reply, new ApiProblem(500, 'internal_error', 'the server failed to handle the request; the request id finds it in the logs'));
+  return sendProblem(
+    request,
+    reply,
+    new ApiProblem(
+      500,
+      'internal_error',
+      'the server failed to handle the request; the request id finds it in the logs',
+    ),
+  );
 }

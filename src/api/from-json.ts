@@ -19,7 +19,12 @@ function currencyOf(code: string): Currency {
   return currency;
 }
 
-export function amountMinor(text: string, currency: Currency, field: string, allowZero = false): bigint {
+export function amountMinor(
+  text: string,
+  currency: Currency,
+  field: string,
+  allowZero = false,
+): bigint {
   const parsed = parseAmount(text, currency, { allowZero });
   if (!parsed.ok) throw invalidField(field, parsed.error.message, parsed.error.code);
   return parsed.amountMinor;
@@ -75,7 +80,12 @@ export function transferInput(body: TransferCreate): TransferInput {
  * them from the pending transfer, so the client names only the pending id and, for a partial
  * post, the amount in the pending transfer's currency.
  */
-export function resolveInput(options: { body: PendingResolve; pendingId: TransferId; currency: Currency; flags: number }): TransferInput {
+export function resolveInput(options: {
+  body: PendingResolve;
+  pendingId: TransferId;
+  currency: Currency;
+  flags: number;
+}): TransferInput {
   const { body, pendingId, currency, flags } = options;
   return {
     id: transferId(body.id),
@@ -98,15 +108,26 @@ export function resolveInput(options: { body: PendingResolve; pendingId: Transfe
  * with the item's pointer in front, so the pointer string is built only for the item that failed,
  * not twice for each of a thousand that did not.
  */
-export function itemInputs<Item, Input>(items: readonly Item[], pointer: string, convert: (item: Item) => Input): Input[] {
+export function itemInputs<Item, Input>(
+  items: readonly Item[],
+  pointer: string,
+  convert: (item: Item) => Input,
+): Input[] {
   const inputs = new Array<Input>(items.length);
   for (let index = 0; index < items.length; index += 1) {
     try {
       inputs[index] = convert(items[index] as Item);
     } catch (error) {
-      const field = error instanceof ApiProblem && error.extra.errors?.length === 1 ? error.extra.errors[0] : undefined;
+      const field =
+        error instanceof ApiProblem && error.extra.errors?.length === 1
+          ? error.extra.errors[0]
+          : undefined;
       if (field === undefined) throw error;
-      throw invalidField(`${pointer}/${index}${field.field}`, field.reason, (error as ApiProblem).code);
+      throw invalidField(
+        `${pointer}/${index}${field.field}`,
+        field.reason,
+        (error as ApiProblem).code,
+      );
     }
   }
   return inputs;

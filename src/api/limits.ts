@@ -71,11 +71,28 @@ export const DEFAULT_LIMITS: ApiLimits = {
 };
 
 /** Why a set of connection limits cannot be used, or undefined when it can (Node.js refuses some combinations). */
-export function connectionLimitsProblem(limits: Pick<ApiLimits, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'socketTimeoutMs' | 'connectionsMax'>): string | undefined {
-  for (const name of ['headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'socketTimeoutMs', 'connectionsMax'] as const) {
+export function connectionLimitsProblem(
+  limits: Pick<
+    ApiLimits,
+    | 'headersTimeoutMs'
+    | 'requestTimeoutMs'
+    | 'keepAliveTimeoutMs'
+    | 'socketTimeoutMs'
+    | 'connectionsMax'
+  >,
+): string | undefined {
+  for (const name of [
+    'headersTimeoutMs',
+    'requestTimeoutMs',
+    'keepAliveTimeoutMs',
+    'socketTimeoutMs',
+    'connectionsMax',
+  ] as const) {
     const value = limits[name];
-    if (!Number.isSafeInteger(value) || value < 1) return `${name} must be a whole number of at least 1 (it is ${value})`;
+    if (!Number.isSafeInteger(value) || value < 1)
+      return `${name} must be a whole number of at least 1 (it is ${value})`;
   }
-  if (limits.headersTimeoutMs > limits.requestTimeoutMs) return `the headers timeout (${limits.headersTimeoutMs} ms) must not be longer than the request timeout (${limits.requestTimeoutMs} ms)`;
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    return `the headers timeout (${limits.headersTimeoutMs} ms) must not be longer than the request timeout (${limits.requestTimeoutMs} ms)`;
   return undefined;
 }

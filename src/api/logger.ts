@@ -19,13 +19,18 @@ export const REDACTED = '[redacted]';
 const EXACT_KEY = /^vostro_([0-9a-f]{16})_[A-Za-z0-9_-]+$/i;
 const KEY_PREFIX = /vostro_/i;
 const LONG_RUN = /[A-Za-z0-9_+/=-]{40,}/g;
-const CREDENTIAL_NAME = /token|key|secret|passw|pwd|auth|bearer|credential|session|signature|sig$|cookie/i;
+const CREDENTIAL_NAME =
+  /token|key|secret|passw|pwd|auth|bearer|credential|session|signature|sig$|cookie/i;
 
 /** Percent-encoding and `+` undone, byte by byte (so malformed sequences cannot hide anything), up to three times. */
 function decoded(text: string): string {
   let current = text;
   for (let round = 0; round < 3 && /%[0-9A-Fa-f]{2}|\+/.test(current); round += 1) {
-    current = current.replace(/\+/g, ' ').replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    current = current
+      .replace(/\+/g, ' ')
+      .replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) =>
+        String.fromCharCode(Number.parseInt(hex, 16)),
+      );
   }
   return current;
 }
@@ -69,17 +74,23 @@ function maskedWord(word: string): string {
  */
 export function redactUrl(url: string): string {
   const mark = url.indexOf('?');
-  const path = (mark < 0 ? url : url.slice(0, mark)).split('/').map((segment) => (looksSecret(segment) ? masked(segment) : segment)).join('/');
+  const path = (mark < 0 ? url : url.slice(0, mark))
+    .split('/')
+    .map((segment) => (looksSecret(segment) ? masked(segment) : segment))
+    .join('/');
   if (mark < 0) return path;
-  const query = url.slice(mark + 1).split('&').map((pair) => {
-    const equals = pair.indexOf('=');
-    const name = equals < 0 ? pair : pair.slice(0, equals);
-    if (looksSecret(name)) return REDACTED;
-    if (equals < 0) return name;
-    const value = pair.slice(equals + 1);
-    if (value === '') return pair;
-    return `${name}=${CREDENTIAL_NAME.test(decoded(name)) ? REDACTED : looksSecret(value) ? masked(value) : value}`;
-  });
+  const query = url
+    .slice(mark + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = equals < 0 ? pair : pair.slice(0, equals);
+      if (looksSecret(name)) return REDACTED;
+      if (equals < 0) return name;
+      const value = pair.slice(equals + 1);
+      if (value === '') return pair;
+      return `${name}=${CREDENTIAL_NAME.test(decoded(name)) ? REDACTED : looksSecret(value) ? masked(value) : value}`;
+    });
   return `${path}?${query.join('&')}`;
 }
 
@@ -113,14 +124,31 @@ export function apiLogger(level: LevelWithSilent, write: (line: string) => void)
     {
       level,
       redact: {
-        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'headers.authorization', ...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`)],
+        paths: [
+          'req.headers.authorization',
+          'req.headers["x-api-key"]',
+          'req.headers.cookie',
+          'headers.authorization',
+          ...SECRET_FIELDS,
+          ...SECRET_FIELDS.map((field) => `*.${field}`),
+        ],
         censor: REDACTED,
       },
       serializers: {
-        req: (request: LoggedRequest) => ({ method: request.method, url: redactUrl(request.url ?? ''), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort }),
+        req: (request: LoggedRequest) => ({
+          method: request.method,
+          url: redactUrl(request.url ?? ''),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
         err: (error: Error) => {
           const serialized = pino.stdSerializers.err(error);
-          return { ...serialized, message: redactText(serialized.message), stack: redactText(serialized.stack) };
+          return {
+            ...serialized,
+            message: redactText(serialized.message),
+            stack: redactText(serialized.stack),
+          };
         },
       },
     },

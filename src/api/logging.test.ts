@@ -14,35 +14,107 @@ describe('logs', () => {
   const lines: string[] = [];
   let api: TestApi;
   before(async () => {
-    api = await openTestApi({ rateLimitPerSecond: 0 }, { logger: apiLogger('trace', (line) => lines.push(line)) });
+    api = await openTestApi(
+      { rateLimitPerSecond: 0 },
+      { logger: apiLogger('trace', (line) => lines.push(line)) },
+    );
   });
   after(async () => api.close());
 
   it('carry request ids, and no API key or secret appears in any line', async () => {
     const secrets: string[] = [api.operatorKey];
-    await api.participants.create({ id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR'] }, CLI_ACTOR);
-    const staff = await api.call({ method: 'POST', url: '/v1/keys', payload: { role: 'auditor', label: 'log test' }, headers: { 'x-request-id': 'log-test-issue' } });
+    await api.participants.create(
+      { id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR'] },
+      CLI_ACTOR,
+    );
+    const staff = await api.call({
+      method: 'POST',
+      url: '/v1/keys',
+      payload: { role: 'auditor', label: 'log test' },
+      headers: { 'x-request-id': 'log-test-issue' },
+    });
     assert.equal(staff.statusCode, 201);
     const auditorKey = String(staff.json()['key']);
-    const participant = await api.call({ method: 'POST', url: '/v1/participants/sbi/keys', payload: {} });
+    const participant = await api.call({
+      method: 'POST',
+      url: '/v1/participants/sbi/keys',
+      payload: {},
+    });
     const participantKey = String(participant.json()['key']);
     secrets.push(auditorKey, participantKey);
 
-    assert.equal((await api.call({ method: 'GET', url: '/v1/verify', key: auditorKey })).statusCode, 200);
-    assert.equal((await api.call({ method: 'POST', url: '/v1/keys', payload: { role: 'auditor' }, key: auditorKey })).statusCode, 403);
-    assert.equal((await api.call({ method: 'GET', url: `/v1/accounts/${newAccountId()}`, key: participantKey })).statusCode, 404);
+    assert.equal(
+      (await api.call({ method: 'GET', url: '/v1/verify', key: auditorKey })).statusCode,
+      200,
+    );
+    assert.equal(
+      (
+        await api.call({
+          method: 'POST',
+          url: '/v1/keys',
+          payload: { role: 'auditor' },
+          key: auditorKey,
+        })
+      ).statusCode,
+      403,
+    );
+    assert.equal(
+      (
+        await api.call({
+          method: 'GET',
+          url: `/v1/accounts/${newAccountId()}`,
+          key: participantKey,
+        })
+      ).statusCode,
+      404,
+    );
     const mistyped = `${participantKey.slice(0, -1)}${participantKey.endsWith('A') ? 'B' : 'A'}`;
-    assert.equal((await api.call({ method: 'GET', url: '/v1/participants/sbi', key: mistyped })).statusCode, 401);
-    assert.equal((await api.call({ method: 'GET', url: '/v1/participants/sbi', headers: { authorization: `Basic ${Buffer.from(`x:${participantKey}`).toString('base64')}` }, key: null })).statusCode, 401);
-    await api.call({ method: 'GET', url: `/v1/participants/sbi?key=${participantKey}`, key: participantKey });
+    assert.equal(
+      (await api.call({ method: 'GET', url: '/v1/participants/sbi', key: mistyped })).statusCode,
+      401,
+    );
+    assert.equal(
+      (
+        await api.call({
+          method: 'GET',
+          url: '/v1/participants/sbi',
+          headers: {
+            authorization: `Basic ${Buffer.from(`x:${participantKey}`).toString('base64')}`,
+          },
+          key: null,
+        })
+      ).statusCode,
+      401,
+    );
+    await api.call({
+      method: 'GET',
+      url: `/v1/participants/sbi?key=${participantKey}`,
+      key: participantKey,
+    });
 
-    const rotated = await api.call({ method: 'POST', url: `/v1/keys/${String(participant.json()['keyId'])}/rotate`, key: participantKey });
+    const rotated = await api.call({
+      method: 'POST',
+      url: `/v1/keys/${String(participant.json()['keyId'])}/rotate`,
+      key: participantKey,
+    });
     assert.equal(rotated.statusCode, 201);
     const newKey = String(rotated.json()['key']);
     secrets.push(newKey);
-    assert.equal((await api.call({ method: 'GET', url: '/v1/participants/sbi', key: participantKey })).statusCode, 401, 'rotated without grace: the old key stops');
-    await api.call({ method: 'POST', url: `/v1/keys/${String(rotated.json()['keyId'])}/revoke`, key: newKey });
-    assert.equal((await api.call({ method: 'GET', url: '/v1/participants/sbi', key: newKey })).statusCode, 401);
+    assert.equal(
+      (await api.call({ method: 'GET', url: '/v1/participants/sbi', key: participantKey }))
+        .statusCode,
+      401,
+      'rotated without grace: the old key stops',
+    );
+    await api.call({
+      method: 'POST',
+      url: `/v1/keys/${String(rotated.json()['keyId'])}/revoke`,
+      key: newKey,
+    });
+    assert.equal(
+      (await api.call({ method: 'GET', url: '/v1/participants/sbi', key: newKey })).statusCode,
+      401,
+    );
 
     assert.ok(lines.length > 20, `lines were captured (${lines.length})`);
     for (const line of lines) {
@@ -53,12 +125,18 @@ describe('logs', () => {
         const secretPart = secret.slice('vostro_'.length + 16 + 1);
         assert.ok(secretPart.length >= 40, 'the secret part of the key');
         assert.ok(!line.includes(secretPart.slice(0, 20)), `a log line holds a secret: ${line}`);
-        assert.ok(!line.includes(Buffer.from(`x:${secret}`).toString('base64').slice(4, 40)), `a log line holds an encoded secret: ${line}`);
+        assert.ok(
+          !line.includes(Buffer.from(`x:${secret}`).toString('base64').slice(4, 40)),
+          `a log line holds an encoded secret: ${line}`,
+        );
       }
     }
     const issueLines = lines.filter((line) => line.includes('"reqId":"log-test-issue"'));
-    assert.ok(issueLines.length >= 2, 'the request id is on the request\'s lines');
-    assert.ok(lines.some((line) => line.includes('API key refused')), 'refusals are logged (without the key)');
+    assert.ok(issueLines.length >= 2, "the request id is on the request's lines");
+    assert.ok(
+      lines.some((line) => line.includes('API key refused')),
+      'refusals are logged (without the key)',
+    );
   });
   it('hostile: a key, a bare secret or a password anywhere in a URL, a request id or a malformed body reaches no log line and no problem document', async () => {
     lines.length = 0;
@@ -98,32 +176,68 @@ describe('logs', () => {
     for (const [index, url] of urls.entries()) {
       for (const credentials of [null, api.operatorKey]) {
         const response = await api.call({ method: 'GET', url, key: credentials });
-        bodies.push(`url ${index} -> ${response.statusCode} ${JSON.stringify(response.headers)} ${response.body}`);
+        bodies.push(
+          `url ${index} -> ${response.statusCode} ${JSON.stringify(response.headers)} ${response.body}`,
+        );
       }
     }
     // A request id that is a bare secret is replaced, not echoed and logged.
-    const byId = await api.call({ method: 'GET', url: '/v1/participants', headers: { 'x-request-id': secret } });
+    const byId = await api.call({
+      method: 'GET',
+      url: '/v1/participants',
+      headers: { 'x-request-id': secret },
+    });
     assert.notEqual(byId.headers['x-request-id'], secret);
     bodies.push(`request id -> ${JSON.stringify(byId.headers)} ${byId.body}`);
     // Bodies that a parser's message would quote.
-    for (const payload of [key, `{"reference": "${key}"`, `{"reference": ${secret}}`, `${secret}`, `{"password": "${password}", }`]) {
-      const response = await api.call({ method: 'POST', url: '/v1/accounts', headers: { 'content-type': 'application/json' }, payload });
+    for (const payload of [
+      key,
+      `{"reference": "${key}"`,
+      `{"reference": ${secret}}`,
+      `${secret}`,
+      `{"password": "${password}", }`,
+    ]) {
+      const response = await api.call({
+        method: 'POST',
+        url: '/v1/accounts',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
       assert.equal(response.statusCode, 400, payload);
       bodies.push(`body -> ${response.body}`);
     }
 
-    const secretPieces = [secret.slice(0, 20), secret.slice(12, 32), secret.slice(-20), basic.slice(10, 40), 'horse battery', 'horse+battery', 'horse%20battery'];
+    const secretPieces = [
+      secret.slice(0, 20),
+      secret.slice(12, 32),
+      secret.slice(-20),
+      basic.slice(10, 40),
+      'horse battery',
+      'horse+battery',
+      'horse%20battery',
+    ];
     for (const text of [...lines, ...bodies]) {
-      for (const piece of secretPieces) assert.ok(!text.includes(piece), `a secret (${piece}) in: ${text}`);
+      for (const piece of secretPieces)
+        assert.ok(!text.includes(piece), `a secret (${piece}) in: ${text}`);
     }
     assert.ok(lines.length > urls.length, `lines were captured (${lines.length})`);
     // What is not secret is kept: the path, other parameters, a key's public id.
-    const first = (await api.call({ method: 'GET', url: `/v1/participants?limit=1&token=${upper}`, key: null })).json();
+    const first = (
+      await api.call({ method: 'GET', url: `/v1/participants?limit=1&token=${upper}`, key: null })
+    ).json();
     assert.equal(first['instance'], `/v1/participants?limit=1&token=[redacted]`);
-    const inPath = (await api.call({ method: 'GET', url: `/v1/nope/${key}?limit=2`, key: null })).json();
+    const inPath = (
+      await api.call({ method: 'GET', url: `/v1/nope/${key}?limit=2`, key: null })
+    ).json();
     assert.equal(inPath['instance'], `/v1/nope/vostro_${keyId}_[redacted]?limit=2`);
-    assert.ok(lines.some((line) => line.includes(`"url":"/v1/participants?x=[redacted]"`)), 'the logged URL keeps the path and masks the value');
-    assert.ok(lines.some((line) => line.includes(`vostro_${keyId}_[redacted]`)), 'a pasted key keeps its public id in the log');
+    assert.ok(
+      lines.some((line) => line.includes(`"url":"/v1/participants?x=[redacted]"`)),
+      'the logged URL keeps the path and masks the value',
+    );
+    assert.ok(
+      lines.some((line) => line.includes(`vostro_${keyId}_[redacted]`)),
+      'a pasted key keeps its public id in the log',
+    );
   });
   it('keeps what is not secret in a URL: ids, cursors, timestamps, dates, hashes', () => {
     for (const url of [
@@ -133,7 +247,11 @@ describe('logs', () => {
       '/v1/participants/sbi/statement?from=2025-01-01&to=2025-02-01T00:00:00%2B05:30&currency=INR',
       `/v1/journal?hash=${'ab'.repeat(32)}`,
       '/v1/routes?from=Nhava+Sheva&to=Moscow&avoid=suez,hormuz',
-    ]) assert.equal(redactUrl(url), url);
-    assert.equal(redactText('no account with id 0193a1f0-6c1e-7c3a-9f1e-2b6c8d0e4a51'), 'no account with id 0193a1f0-6c1e-7c3a-9f1e-2b6c8d0e4a51');
+    ])
+      assert.equal(redactUrl(url), url);
+    assert.equal(
+      redactText('no account with id 0193a1f0-6c1e-7c3a-9f1e-2b6c8d0e4a51'),
+      'no account with id 0193a1f0-6c1e-7c3a-9f1e-2b6c8d0e4a51',
+    );
   });
 });

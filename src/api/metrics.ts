@@ -55,15 +55,33 @@ export class RequestMetrics {
   private readonly index = new Map<string, Map<string, Map<number, Series>>>();
 
   constructor(registry: Registry) {
-    const counter = { name: 'vostro_http_requests_total', help: 'HTTP requests by route and status', type: 'counter', aggregator: 'sum' };
-    const histogram = { name: 'vostro_http_request_duration_seconds', help: 'HTTP request latency by route and status', type: 'histogram', aggregator: 'sum' };
+    const counter = {
+      name: 'vostro_http_requests_total',
+      help: 'HTTP requests by route and status',
+      type: 'counter',
+      aggregator: 'sum',
+    };
+    const histogram = {
+      name: 'vostro_http_request_duration_seconds',
+      help: 'HTTP request latency by route and status',
+      type: 'histogram',
+      aggregator: 'sum',
+    };
     const reset = () => {
       this.series.length = 0;
       this.index.clear();
     };
     // The registry reads any object with a name and get(); its types only name prom-client's classes.
-    registry.registerMetric({ ...counter, reset, get: async () => ({ ...counter, values: this.counterValues() }) } as unknown as Counter);
-    registry.registerMetric({ ...histogram, reset, get: async () => ({ ...histogram, values: this.histogramValues(histogram.name) }) } as unknown as Histogram);
+    registry.registerMetric({
+      ...counter,
+      reset,
+      get: async () => ({ ...counter, values: this.counterValues() }),
+    } as unknown as Counter);
+    registry.registerMetric({
+      ...histogram,
+      reset,
+      get: async () => ({ ...histogram, values: this.histogramValues(histogram.name) }),
+    } as unknown as Histogram);
   }
 
   observe(method: string, route: string, status: number, seconds: number): void {
@@ -73,12 +91,18 @@ export class RequestMetrics {
     if (statuses === undefined) routes.set(route, (statuses = new Map()));
     let series = statuses.get(status);
     if (series === undefined) {
-      series = { labels: { method, route, status: String(status) }, buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0), sum: 0, count: 0 };
+      series = {
+        labels: { method, route, status: String(status) },
+        buckets: new Array<number>(LATENCY_BUCKETS.length + 1).fill(0),
+        sum: 0,
+        count: 0,
+      };
       statuses.set(status, series);
       this.series.push(series);
     }
     let bucket = 0;
-    while (bucket < LATENCY_BUCKETS.length && seconds > (LATENCY_BUCKETS[bucket] as number)) bucket += 1;
+    while (bucket < LATENCY_BUCKETS.length && seconds > (LATENCY_BUCKETS[bucket] as number))
+      bucket += 1;
     series.buckets[bucket] = (series.buckets[bucket] as number) + 1;
     series.sum += seconds;
     series.count += 1;
@@ -93,9 +117,17 @@ export class RequestMetrics {
       let cumulative = 0;
       const rows = buckets.map((observed, index) => {
         cumulative += observed;
-        return { metricName: `${name}_bucket`, labels: { ...labels, le: LATENCY_BUCKETS[index] ?? '+Inf' }, value: cumulative };
+        return {
+          metricName: `${name}_bucket`,
+          labels: { ...labels, le: LATENCY_BUCKETS[index] ?? '+Inf' },
+          value: cumulative,
+        };
       });
-      return [...rows, { metricName: `${name}_sum`, labels, value: sum }, { metricName: `${name}_count`, labels, value: count }];
+      return [
+        ...rows,
+        { metricName: `${name}_sum`, labels, value: sum },
+        { metricName: `${name}_count`, labels, value: count },
+      ];
     });
   }
 }

@@ -5,7 +5,8 @@ import { invalidField } from './problems.js';
 export function pageLimit(text: string | undefined, limits: ApiLimits): number {
   if (text === undefined) return limits.pageItemsDefault;
   const limit = Number(text);
-  if (limit > limits.pageItemsMax) throw invalidField('query.limit', `at most ${limits.pageItemsMax} items per page`);
+  if (limit > limits.pageItemsMax)
+    throw invalidField('query.limit', `at most ${limits.pageItemsMax} items per page`);
   return limit;
 }
 

@@ -20,31 +20,91 @@ await postgresTests('API on postgres', (schemas) => {
       const keys = new ApiKeys(ledger);
       const app = await buildServer({ ledger, store, keys });
       const operator = (await keys.issue({ role: 'operator', label: 'pg' }, CLI_ACTOR)).key;
-      const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, key = operator) => {
-        const response = await app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+      const call = async (
+        method: 'GET' | 'POST' | 'PUT',
+        url: string,
+        payload?: unknown,
+        key = operator,
+      ) => {
+        const response = await app.inject({
+          method,
+          url,
+          headers: { authorization: `Bearer ${key}` },
+          ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+        });
         return { status: response.statusCode, body: response.json() as Record<string, any> };
       };
       await app.ready();
-      for (const [id, country] of [['sbi', 'IN'], ['bob', 'IN']] as const) {
-        assert.equal((await call('POST', '/v1/participants', { id, name: id.toUpperCase(), kind: 'bank', country, currencies: ['INR'] })).status, 201);
+      for (const [id, country] of [
+        ['sbi', 'IN'],
+        ['bob', 'IN'],
+      ] as const) {
+        assert.equal(
+          (
+            await call('POST', '/v1/participants', {
+              id,
+              name: id.toUpperCase(),
+              kind: 'bank',
+              country,
+              currencies: ['INR'],
+            })
+          ).status,
+          201,
+        );
       }
       const sbi = participantAccountId('sbi', 'INR', 'settlement');
       const bob = participantAccountId('bob', 'INR', 'settlement');
       // The hub's own accounts are opened by `vostro init`; here through the registry, as init does.
       await new ParticipantRegistry(ledger).ensureHub(['INR'], CLI_ACTOR);
-      assert.equal((await call('POST', '/v1/payments/fund', { id: newTransferId(), account: sbi, amount: '1000.00' })).status, 201);
-      assert.equal((await call('PUT', '/v1/participants/sbi/caps/INR', { cap: '500.00' })).status, 200);
-      const sbiKey = (await call('POST', '/v1/participants/sbi/keys', { label: 'pg' })).body['key'] as string;
-      const paid = await call('POST', '/v1/payments', { id: newTransferId(), payer: sbi, payee: bob, amount: '400.00' }, sbiKey);
+      assert.equal(
+        (
+          await call('POST', '/v1/payments/fund', {
+            id: newTransferId(),
+            account: sbi,
+            amount: '1000.00',
+          })
+        ).status,
+        201,
+      );
+      assert.equal(
+        (await call('PUT', '/v1/participants/sbi/caps/INR', { cap: '500.00' })).status,
+        200,
+      );
+      const sbiKey = (await call('POST', '/v1/participants/sbi/keys', { label: 'pg' })).body[
+        'key'
+      ] as string;
+      const paid = await call(
+        'POST',
+        '/v1/payments',
+        { id: newTransferId(), payer: sbi, payee: bob, amount: '400.00' },
+        sbiKey,
+      );
       assert.equal(paid.status, 201, JSON.stringify(paid.body));
-      const refused = await call('POST', '/v1/payments', { id: newTransferId(), payer: sbi, payee: bob, amount: '100.01' }, sbiKey);
+      const refused = await call(
+        'POST',
+        '/v1/payments',
+        { id: newTransferId(), payer: sbi, payee: bob, amount: '100.01' },
+        sbiKey,
+      );
       assert.deepEqual([refused.status, refused.body['code']], [422, 'liquidity_cap_exceeded']);
       assert.equal((await call('POST', '/v1/windows/close', { currency: 'INR' })).status, 200);
       const positions = await call('GET', '/v1/windows/INR-1/positions');
-      assert.deepEqual(positions.body['positions'].map((position: { participant: string; net: string }) => [position.participant, position.net]), [['bob', '400.00'], ['sbi', '-400.00']]);
+      assert.deepEqual(
+        positions.body['positions'].map((position: { participant: string; net: string }) => [
+          position.participant,
+          position.net,
+        ]),
+        [
+          ['bob', '400.00'],
+          ['sbi', '-400.00'],
+        ],
+      );
       assert.equal((await call('POST', '/v1/windows/INR-1/settle')).status, 200);
       const audit = await call('GET', '/v1/audit?actor=sbi');
-      assert.deepEqual(audit.body['data'].map((entry: { action: string }) => entry.action), ['payments.create']);
+      assert.deepEqual(
+        audit.body['data'].map((entry: { action: string }) => entry.action),
+        ['payments.create'],
+      );
       await app.close();
       assert.deepEqual((await verifyLedger(store)).problems, []);
     } finally {

@@ -73,7 +73,11 @@ export function notFound(what: string, id: string): ApiProblem {
   return new ApiProblem(404, `${what}_not_found`, `no ${what} with id ${id}`);
 }
 
-export function problemDocument(problem: ApiProblem, instance: string, requestId: string): ProblemDocument {
+export function problemDocument(
+  problem: ApiProblem,
+  instance: string,
+  requestId: string,
+): ProblemDocument {
   return {
     type: problemType(problem.code),
     title: statusTitle(problem.status),

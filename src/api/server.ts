@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type preValidationHookHandler, type RouteOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type preValidationHookHandler,
+  type RouteOptions,
+} from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
 import { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -84,27 +89,50 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     http: {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
+      connectionsCheckingInterval: Math.min(
+        1000,
+        Math.max(10, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
+      ),
     },
     clientErrorHandler: clientError,
     // Errors Fastify meets before routing (a URL whose percent-encoding is not UTF-8, a bad
     // Content-Type header) are problem documents like every other error.
     frameworkErrors: (error, request, reply) => {
-      const problem = error.code === 'FST_ERR_BAD_URL'
-        ? new ApiProblem(400, 'invalid_url', 'the URL is not valid: its percent-encoding does not decode to UTF-8 text', { errors: [{ field: 'path', reason: 'percent-encoding that is not UTF-8' }] })
-        : new ApiProblem(error.statusCode ?? 400, (error.code ?? 'bad_request').toLowerCase(), error.message);
+      const problem =
+        error.code === 'FST_ERR_BAD_URL'
+          ? new ApiProblem(
+              400,
+              'invalid_url',
+              'the URL is not valid: its percent-encoding does not decode to UTF-8 text',
+              { errors: [{ field: 'path', reason: 'percent-encoding that is not UTF-8' }] },
+            )
+          : new ApiProblem(
+              error.statusCode ?? 400,
+              (error.code ?? 'bad_request').toLowerCase(),
+              error.message,
+            );
       void sendProblem(request, reply, problem);
     },
     // A client's X-Request-Id is kept when it is short and plain, so its logs and ours line up;
     // not when it looks like a secret, since it is on every log line of the request.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) && !looksSecret(given) ? given : randomUUID();
+      return typeof given === 'string' && REQUEST_ID.test(given) && !looksSecret(given)
+        ? given
+        : randomUUID();
     },
     requestIdHeader: false,
     // Every pattern in the schemas is plain ASCII, so the `u` flag would change no match, only
     // make each test slower (ids are matched three times per transfer).
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, unicodeRegExp: false } },
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: false,
+        useDefaults: false,
+        allErrors: false,
+        unicodeRegExp: false,
+      },
+    },
   });
 
   capConnections(app, limits.connectionsMax);
@@ -118,30 +146,54 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   coerceQueryNumbers(app);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
   app.decorateRequest('actor', null);
-  const bucket = { perSecond: limits.rateLimitPerSecond, burst: limits.rateLimitBurst, clientsMax: limits.rateLimitClientsMax };
-  const limiters = limits.rateLimitPerSecond > 0 ? { keys: new RateLimiter(bucket), addresses: new RateLimiter(bucket) } : undefined;
+  const bucket = {
+    perSecond: limits.rateLimitPerSecond,
+    burst: limits.rateLimitBurst,
+    clientsMax: limits.rateLimitClientsMax,
+  };
+  const limiters =
+    limits.rateLimitPerSecond > 0
+      ? { keys: new RateLimiter(bucket), addresses: new RateLimiter(bucket) }
+      : undefined;
   installHooks(app, context, limiters?.addresses);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiProblem(404, 'route_not_found', `no route ${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new ApiProblem(
+        404,
+        'route_not_found',
+        `no route ${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}`,
+      ),
+    ),
+  );
 
   await app.register(swagger, { openapi: openApiInfo() });
   await app.register(swaggerUi, { routePrefix: '/v1/docs', staticCSP: true });
   await app.register(healthRoutes(context));
-  await app.register(async (v1) => {
-    // API keys, roles and the per-key rate limit, once for every /v1 route (src/api/access.ts).
-    installAuthentication(v1, context, limiters);
-    await v1.register(accountRoutes(context));
-    await v1.register(transferRoutes(context));
-    await v1.register(balanceRoutes(context));
-    await v1.register(verifyRoutes(context));
-    await v1.register(participantRoutes(context));
-    await v1.register(keyRoutes(context));
-    await v1.register(auditRoutes(context));
-    await v1.register(settlementRoutes(context));
-    await v1.register(reportRoutes(context));
-    await v1.register(corridorRoutes(context));
-    v1.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
-  }, { prefix: '/v1' });
+  await app.register(
+    async (v1) => {
+      // API keys, roles and the per-key rate limit, once for every /v1 route (src/api/access.ts).
+      installAuthentication(v1, context, limiters);
+      await v1.register(accountRoutes(context));
+      await v1.register(transferRoutes(context));
+      await v1.register(balanceRoutes(context));
+      await v1.register(verifyRoutes(context));
+      await v1.register(participantRoutes(context));
+      await v1.register(keyRoutes(context));
+      await v1.register(auditRoutes(context));
+      await v1.register(settlementRoutes(context));
+      await v1.register(reportRoutes(context));
+      await v1.register(corridorRoutes(context));
+      v1.get(
+        '/openapi.json',
+        { config: { access: { public: true } }, schema: { hide: true } },
+        async () => app.swagger(),
+      );
+    },
+    { prefix: '/v1' },
+  );
   // Readiness turns false as soon as closing begins, before in-flight requests have finished.
   app.addHook('preClose', async () => {
     context.state.ready = false;
@@ -162,9 +214,16 @@ const QUERY_NUMBER = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?$/;
  */
 function coerceQueryNumbers(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
-    const properties = (route.schema?.querystring as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties ?? {};
+    const properties =
+      (route.schema?.querystring as { properties?: Record<string, { type?: unknown }> } | undefined)
+        ?.properties ?? {};
     const numeric = Object.entries(properties).flatMap(([name, property]) =>
-      property.type === 'integer' ? [[name, QUERY_INTEGER] as const] : property.type === 'number' ? [[name, QUERY_NUMBER] as const] : []);
+      property.type === 'integer'
+        ? [[name, QUERY_INTEGER] as const]
+        : property.type === 'number'
+          ? [[name, QUERY_NUMBER] as const]
+          : [],
+    );
     if (numeric.length === 0) return;
     const coerce: preValidationHookHandler = (request, _reply, done) => {
       const query = request.query as Record<string, unknown>;
@@ -175,7 +234,13 @@ function coerceQueryNumbers(app: FastifyInstance): void {
       done();
     };
     const existing = route.preValidation;
-    route.preValidation = existing === undefined ? [coerce] : [coerce, ...(Array.isArray(existing) ? existing : [existing])] as preValidationHookHandler[];
+    route.preValidation =
+      existing === undefined
+        ? [coerce]
+        : ([
+            coerce,
+            ...(Array.isArray(existing) ? existing : [existing]),
+          ] as preValidationHookHandler[]);
   });
 }
 
@@ -201,17 +266,34 @@ function capConnections(app: FastifyInstance, connectionsMax: number): void {
  * A client error below HTTP (a request that timed out, headers too large, bytes that are not
  * HTTP) ends its connection with a problem document, where the socket can still take one.
  */
-function clientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+function clientError(
+  this: FastifyInstance,
+  error: Error & { code?: string },
+  socket: Socket,
+): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, detail] = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-    ? [408, 'request_timeout', 'the request did not arrive in time; the connection is closed']
-    : error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'headers_too_large', 'the request headers are too large']
-      : [400, 'malformed_http', 'the request is not well-formed HTTP'];
-  this.log.debug({ code: error.code, remoteAddress: socket.remoteAddress }, `client error: ${code}`);
+  const [status, code, detail] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request_timeout', 'the request did not arrive in time; the connection is closed']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'the request headers are too large']
+        : [400, 'malformed_http', 'the request is not well-formed HTTP'];
+  this.log.debug(
+    { code: error.code, remoteAddress: socket.remoteAddress },
+    `client error: ${code}`,
+  );
   if (socket.writable) {
-    const body = JSON.stringify({ type: problemType(code), title: statusTitle(status), status, detail, instance: '/', code });
-    socket.write(`HTTP/1.1 ${status} ${statusTitle(status)}\r\nConnection: close\r\nContent-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const body = JSON.stringify({
+      type: problemType(code),
+      title: statusTitle(status),
+      status,
+      detail,
+      instance: '/',
+      code,
+    });
+    socket.write(
+      `HTTP/1.1 ${status} ${statusTitle(status)}\r\nConnection: close\r\nContent-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }
@@ -223,7 +305,15 @@ function refuseOtherCharsets(app: FastifyInstance): void {
     const charset = type === undefined ? undefined : CHARSET.exec(type)?.[1];
     if (charset === undefined || /^utf-?8$/i.test(charset)) return done(null, payload);
     const reason = `charset ${charset.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)} is not accepted`;
-    done(new ApiProblem(415, 'unsupported_media_type', `Content-Type: ${reason}; request bodies are application/json in UTF-8 (charset=utf-8, or none)`, { errors: [{ field: 'header.content-type', reason }] }), payload);
+    done(
+      new ApiProblem(
+        415,
+        'unsupported_media_type',
+        `Content-Type: ${reason}; request bodies are application/json in UTF-8 (charset=utf-8, or none)`,
+        { errors: [{ field: 'header.content-type', reason }] },
+      ),
+      payload,
+    );
   });
 }
 
@@ -240,32 +330,47 @@ function installJsonParser(app: FastifyInstance, limits: ApiLimits): void {
   installUrlTextCheck(app);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: limits.bodyBytesMax }, (_request, body, done) => {
-    let text: string;
-    try {
-      text = decoder.decode(body as Buffer);
-    } catch {
-      done(new ApiProblem(400, 'invalid_utf8', 'the body is not valid UTF-8'), undefined);
-      return;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      done(new ApiProblem(400, 'malformed_json', `the body is not valid JSON: ${(error as Error).message}`), undefined);
-      return;
-    }
-    const problem = bodyTextProblem(text, value);
-    if (problem === undefined) done(null, value);
-    else done(problem, undefined);
-  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: limits.bodyBytesMax },
+    (_request, body, done) => {
+      let text: string;
+      try {
+        text = decoder.decode(body as Buffer);
+      } catch {
+        done(new ApiProblem(400, 'invalid_utf8', 'the body is not valid UTF-8'), undefined);
+        return;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        done(
+          new ApiProblem(
+            400,
+            'malformed_json',
+            `the body is not valid JSON: ${(error as Error).message}`,
+          ),
+          undefined,
+        );
+        return;
+      }
+      const problem = bodyTextProblem(text, value);
+      if (problem === undefined) done(null, value);
+      else done(problem, undefined);
+    },
+  );
 }
 
 /**
  * The hooks every request runs. They are plain callback hooks, not async functions: an async hook
  * costs a promise and a microtask turn per request, and these do no waiting.
  */
-function installHooks(app: FastifyInstance, context: ApiContext, addresses: RateLimiter | undefined): void {
+function installHooks(
+  app: FastifyInstance,
+  context: ApiContext,
+  addresses: RateLimiter | undefined,
+): void {
   const { limits, metrics } = context;
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -274,10 +379,22 @@ function installHooks(app: FastifyInstance, context: ApiContext, addresses: Rate
     if (addresses === undefined || request.routeOptions.config.access !== undefined) return done();
     const decision = addresses.take(request.ip);
     if (decision.allowed) return done();
-    done(new ApiProblem(429, 'rate_limited', `more than ${limits.rateLimitPerSecond} requests per second from this address without a valid API key`, { retryAfterSeconds: decision.retryAfterSeconds }));
+    done(
+      new ApiProblem(
+        429,
+        'rate_limited',
+        `more than ${limits.rateLimitPerSecond} requests per second from this address without a valid API key`,
+        { retryAfterSeconds: decision.retryAfterSeconds },
+      ),
+    );
   });
   app.addHook('onResponse', (request, reply, done) => {
-    metrics.requests.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    metrics.requests.observe(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     done();
   });
 }
@@ -295,10 +412,29 @@ function openApiInfo() {
     },
     components: {
       securitySchemes: {
-        apiKey: { type: 'http' as const, scheme: 'bearer', bearerFormat: 'vostro_<keyId>_<secret>', description: 'An API key issued by the operator (`vostro key issue`, POST /v1/keys, POST /v1/participants/{id}/keys), shown once.' },
+        apiKey: {
+          type: 'http' as const,
+          scheme: 'bearer',
+          bearerFormat: 'vostro_<keyId>_<secret>',
+          description:
+            'An API key issued by the operator (`vostro key issue`, POST /v1/keys, POST /v1/participants/{id}/keys), shown once.',
+        },
       },
     },
     security: [{ apiKey: [] }],
-    tags: [{ name: 'accounts' }, { name: 'transfers' }, { name: 'balances' }, { name: 'participants' }, { name: 'keys' }, { name: 'audit' }, { name: 'settlement' }, { name: 'fx' }, { name: 'reports' }, { name: 'verify' }, { name: 'corridors' }, { name: 'operations' }],
+    tags: [
+      { name: 'accounts' },
+      { name: 'transfers' },
+      { name: 'balances' },
+      { name: 'participants' },
+      { name: 'keys' },
+      { name: 'audit' },
+      { name: 'settlement' },
+      { name: 'fx' },
+      { name: 'reports' },
+      { name: 'verify' },
+      { name: 'corridors' },
+      { name: 'operations' },
+    ],
   };
 }

@@ -21,7 +21,9 @@ const SUSPECT_ESCAPE = /\\u(?:0000|[dD][89abcdefABCDEF])/;
 export function bodyTextProblem(text: string, value: unknown): ApiProblem | undefined {
   if (!SUSPECT_ESCAPE.test(text)) return undefined;
   const fault = findUnstorableText(value);
-  return fault === undefined ? undefined : invalidField(jsonPointer(fault.path), fault.reason, 'invalid_text');
+  return fault === undefined
+    ? undefined
+    : invalidField(jsonPointer(fault.path), fault.reason, 'invalid_text');
 }
 
 /** Query strings and path parameters: a percent-encoded `%00` decodes to U+0000. */
@@ -29,7 +31,8 @@ function urlTextProblem(values: unknown, part: 'query' | 'path'): ApiProblem | u
   if (values === null || typeof values !== 'object') return undefined;
   for (const [name, value] of Object.entries(values)) {
     const nameReason = unstorableReason(name);
-    if (nameReason !== undefined) return invalidField(`${part}.${name}`, `the parameter name ${nameReason}`, 'invalid_text');
+    if (nameReason !== undefined)
+      return invalidField(`${part}.${name}`, `the parameter name ${nameReason}`, 'invalid_text');
     for (const item of Array.isArray(value) ? value : [value]) {
       const reason = typeof item === 'string' ? unstorableReason(item) : undefined;
       if (reason !== undefined) return invalidField(`${part}.${name}`, reason, 'invalid_text');
@@ -41,7 +44,8 @@ function urlTextProblem(values: unknown, part: 'query' | 'path'): ApiProblem | u
 /** Checks every request's path parameters and query string before its schema is validated. */
 export function installUrlTextCheck(app: FastifyInstance): void {
   app.addHook('preValidation', (request, _reply, done) => {
-    const problem = urlTextProblem(request.params, 'path') ?? urlTextProblem(request.query, 'query');
+    const problem =
+      urlTextProblem(request.params, 'path') ?? urlTextProblem(request.query, 'query');
     if (problem === undefined) done();
     else done(problem);
   });

@@ -3,8 +3,20 @@ import type { VerifyReport as VerifyReportValue } from '../ledger/verify.js';
 import type { StoredAuditEntry } from '../store/records.js';
 import { AccountFlags, hasFlag, TransferFlags } from '../ledger/flags.js';
 import { ZERO_ID } from '../ledger/ids.js';
-import { accountKindName, type Account as AccountValue, type StoredTransfer } from '../ledger/model.js';
-import { amountText, availableMinor, currencyCode, isoTime, netPostedMinor, transferKind, ledgerTotalsJson } from '../cli/format.js';
+import {
+  accountKindName,
+  type Account as AccountValue,
+  type StoredTransfer,
+} from '../ledger/model.js';
+import {
+  amountText,
+  availableMinor,
+  currencyCode,
+  isoTime,
+  netPostedMinor,
+  transferKind,
+  ledgerTotalsJson,
+} from '../cli/format.js';
 import type { Account, AccountBalance, Balances, Transfer, VerifyReport } from './schemas.js';
 
 /**
@@ -45,8 +57,16 @@ export function accountJson(account: AccountValue): Static<typeof Account> {
   };
 }
 
-export function accountBalanceJson(account: AccountValue, asOfNs: bigint): Static<typeof AccountBalance> {
-  return { accountId: account.id, currency: currencyCode(account.ledger), balances: balancesJson(account), asOf: isoTime(asOfNs) };
+export function accountBalanceJson(
+  account: AccountValue,
+  asOfNs: bigint,
+): Static<typeof AccountBalance> {
+  return {
+    accountId: account.id,
+    currency: currencyCode(account.ledger),
+    balances: balancesJson(account),
+    asOf: isoTime(asOfNs),
+  };
 }
 
 export function transferJson(transfer: StoredTransfer): Static<typeof Transfer> {
@@ -71,13 +91,23 @@ export function transferJson(transfer: StoredTransfer): Static<typeof Transfer> 
     createdAt: isoTime(transfer.timestamp),
     timestamp: transfer.timestamp.toString(),
     pendingStatus: transfer.pendingStatus ?? null,
-    expiresAt: transfer.expiresAt !== undefined && transfer.expiresAt !== 0n ? isoTime(transfer.expiresAt) : null,
+    expiresAt:
+      transfer.expiresAt !== undefined && transfer.expiresAt !== 0n
+        ? isoTime(transfer.expiresAt)
+        : null,
   };
 }
 
 export function verifyReportJson(report: VerifyReportValue): Static<typeof VerifyReport> {
   const { ok, journalEntries, accounts, transfers, problems } = report;
-  return { ok, journalEntries, accounts, transfers, ledgers: report.ledgers.map(ledgerTotalsJson), problems };
+  return {
+    ok,
+    journalEntries,
+    accounts,
+    transfers,
+    ledgers: report.ledgers.map(ledgerTotalsJson),
+    problems,
+  };
 }
 
 /** An audit entry as the API and `vostro audit --json` show it: seq as a string, time in ISO 8601 with nanoseconds. */

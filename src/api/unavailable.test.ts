@@ -26,22 +26,51 @@ import { buildServer } from './server.js';
  * (`chattr +i`), a TCP proxy in front of PostgreSQL that is stopped or stops forwarding. The
  * first two need root (CI runs as root); without it those tests are skipped with the reason.
  */
-async function serve(store: LedgerStore, limits: Partial<ApiLimits>): Promise<{ app: FastifyInstance; key: string }> {
+async function serve(
+  store: LedgerStore,
+  limits: Partial<ApiLimits>,
+): Promise<{ app: FastifyInstance; key: string }> {
   const ledger = new Ledger(store);
   const keys = new ApiKeys(ledger);
-  const app = await buildServer({ ledger, store, keys, limits: { rateLimitPerSecond: 0, ...limits } });
+  const app = await buildServer({
+    ledger,
+    store,
+    keys,
+    limits: { rateLimitPerSecond: 0, ...limits },
+  });
   const key = (await keys.issue({ role: 'operator', label: 'faults' }, CLI_ACTOR)).key;
   return { app, key };
 }
 
-async function ready(app: FastifyInstance): Promise<{ status: number; body: Record<string, unknown>; retryAfter: unknown }> {
+async function ready(
+  app: FastifyInstance,
+): Promise<{ status: number; body: Record<string, unknown>; retryAfter: unknown }> {
   const response = await app.inject({ method: 'GET', url: '/readyz' });
-  return { status: response.statusCode, body: response.json(), retryAfter: response.headers['retry-after'] };
+  return {
+    status: response.statusCode,
+    body: response.json(),
+    retryAfter: response.headers['retry-after'],
+  };
 }
 
-async function createAccounts(app: FastifyInstance, key: string, count: number, ids = Array.from({ length: count }, () => accountBody())) {
-  const response = await app.inject({ method: 'POST', url: '/v1/accounts/batch', headers: { authorization: `Bearer ${key}` }, payload: { accounts: ids } });
-  return { status: response.statusCode, body: response.json() as Record<string, unknown>, retryAfter: response.headers['retry-after'], ids };
+async function createAccounts(
+  app: FastifyInstance,
+  key: string,
+  count: number,
+  ids = Array.from({ length: count }, () => accountBody()),
+) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/accounts/batch',
+    headers: { authorization: `Bearer ${key}` },
+    payload: { accounts: ids },
+  });
+  return {
+    status: response.statusCode,
+    body: response.json() as Record<string, unknown>,
+    retryAfter: response.headers['retry-after'],
+    ids,
+  };
 }
 
 function tryRun(command: string, args: string[]): string | undefined {
@@ -60,7 +89,8 @@ function skipLoudly(name: string, reason: string): void {
 }
 
 describe('the SQLite store cannot write: not ready, and 503 rather than 500', () => {
-  const diskFullName = 'a full disk: /readyz 503, a write 503 store_unavailable with Retry-After; both recover once space is freed';
+  const diskFullName =
+    'a full disk: /readyz 503, a write 503 store_unavailable with Retry-After; both recover once space is freed';
   const mountPoint = mkdtempSync(join(tmpdir(), 'vostro-full-'));
   const mountProblem = tryRun('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mountPoint]);
   if (mountProblem !== undefined) {
@@ -68,7 +98,10 @@ describe('the SQLite store cannot write: not ready, and 503 rather than 500', ()
     skipLoudly(diskFullName, `cannot mount a small tmpfs to fill (${mountProblem})`);
   } else {
     it(diskFullName, { timeout: 60_000 }, async () => {
-      const store = new SqliteStore({ path: join(mountPoint, 'full.db'), backgroundCheckpoints: false });
+      const store = new SqliteStore({
+        path: join(mountPoint, 'full.db'),
+        backgroundCheckpoints: false,
+      });
       try {
         const { app, key } = await serve(store, { readinessDiskFreeMinBytes: 1024 * 1024 });
         assert.equal((await ready(app)).status, 200);
@@ -80,7 +113,10 @@ describe('the SQLite store cannot write: not ready, and 503 rather than 500', ()
         assert.equal(notReady.body['code'], 'not_ready');
         assert.match(String(notReady.body['detail']), /disk .* full/);
         assert.equal(notReady.retryAfter, '5');
-        assert.ok(!String(notReady.body['detail']).includes(mountPoint), 'the public answer names no path');
+        assert.ok(
+          !String(notReady.body['detail']).includes(mountPoint),
+          'the public answer names no path',
+        );
         const refused = await createAccounts(app, key, 2000);
         assert.equal(refused.status, 503, JSON.stringify(refused.body));
         assert.equal(refused.body['code'], 'store_unavailable');
@@ -89,7 +125,11 @@ describe('the SQLite store cannot write: not ready, and 503 rather than 500', ()
         assert.equal((await ready(app)).status, 200, 'ready again once space is freed');
         const retried = await createAccounts(app, key, 0, refused.ids);
         assert.equal(retried.status, 200);
-        assert.equal(retried.body['created'], 2000, 'the refused batch had written nothing, and goes through on retry');
+        assert.equal(
+          retried.body['created'],
+          2000,
+          'the refused batch had written nothing, and goes through on retry',
+        );
         await app.close();
       } finally {
         rmSync(join(mountPoint, 'filler'), { force: true });
@@ -100,7 +140,8 @@ describe('the SQLite store cannot write: not ready, and 503 rather than 500', ()
     });
   }
 
-  const readOnlyName = 'a database file that cannot be written (immutable): /readyz 503 until it can be again';
+  const readOnlyName =
+    'a database file that cannot be written (immutable): /readyz 503 until it can be again';
   const directory = mkdtempSync(join(tmpdir(), 'vostro-readonly-'));
   const probe = join(directory, 'probe');
   writeFileSync(probe, '');
@@ -161,7 +202,9 @@ class Proxy {
       this.mode = 'blackhole';
       return;
     }
-    await new Promise<void>((resolve) => (this.server === undefined ? resolve() : this.server.close(() => resolve())));
+    await new Promise<void>((resolve) =>
+      this.server === undefined ? resolve() : this.server.close(() => resolve()),
+    );
     this.server = undefined;
   }
 
@@ -178,42 +221,54 @@ class Proxy {
 }
 
 await postgresTests('PostgreSQL unreachable', (schemas, url) => {
-  it('PostgreSQL stopped or not answering: /readyz 503, a write 503 store_unavailable with Retry-After; both recover', { timeout: 60_000 }, async () => {
-    const upstream = new URL(url);
-    const proxy = new Proxy({ host: upstream.hostname, port: Number(upstream.port || 5432) });
-    await proxy.start();
-    const proxied = new URL(schemas.next());
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    const store = await PostgresStore.open({ url: proxied.toString(), connectTimeoutMs: 1000 });
-    try {
-      const { app, key } = await serve(store, { readinessTimeoutMs: 500 });
-      assert.equal((await ready(app)).status, 200);
-      assert.equal((await createAccounts(app, key, 3)).status, 200);
+  it(
+    'PostgreSQL stopped or not answering: /readyz 503, a write 503 store_unavailable with Retry-After; both recover',
+    { timeout: 60_000 },
+    async () => {
+      const upstream = new URL(url);
+      const proxy = new Proxy({ host: upstream.hostname, port: Number(upstream.port || 5432) });
+      await proxy.start();
+      const proxied = new URL(schemas.next());
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(proxy.port);
+      const store = await PostgresStore.open({ url: proxied.toString(), connectTimeoutMs: 1000 });
+      try {
+        const { app, key } = await serve(store, { readinessTimeoutMs: 500 });
+        assert.equal((await ready(app)).status, 200);
+        assert.equal((await createAccounts(app, key, 3)).status, 200);
 
-      for (const mode of ['stopped', 'blackhole'] as const) {
-        await proxy.cut(mode);
-        const notReady = await ready(app);
-        assert.equal(notReady.status, 503, `${mode}: ${JSON.stringify(notReady.body)}`);
-        assert.equal(notReady.body['detail'], 'the store does not answer');
-        const refused = await createAccounts(app, key, 3);
-        assert.equal(refused.status, 503, `${mode}: ${JSON.stringify(refused.body)}`);
-        assert.equal(refused.body['code'], 'store_unavailable');
-        assert.equal(refused.retryAfter, '1');
-        const read = await app.inject({ method: 'GET', url: '/v1/accounts?limit=1', headers: { authorization: `Bearer ${key}` } });
-        assert.equal(read.statusCode, 503, `${mode} read: ${read.body}`);
-        assert.equal(read.json()['code'], 'store_unavailable');
+        for (const mode of ['stopped', 'blackhole'] as const) {
+          await proxy.cut(mode);
+          const notReady = await ready(app);
+          assert.equal(notReady.status, 503, `${mode}: ${JSON.stringify(notReady.body)}`);
+          assert.equal(notReady.body['detail'], 'the store does not answer');
+          const refused = await createAccounts(app, key, 3);
+          assert.equal(refused.status, 503, `${mode}: ${JSON.stringify(refused.body)}`);
+          assert.equal(refused.body['code'], 'store_unavailable');
+          assert.equal(refused.retryAfter, '1');
+          const read = await app.inject({
+            method: 'GET',
+            url: '/v1/accounts?limit=1',
+            headers: { authorization: `Bearer ${key}` },
+          });
+          assert.equal(read.statusCode, 503, `${mode} read: ${read.body}`);
+          assert.equal(read.json()['code'], 'store_unavailable');
+          await proxy.restore();
+          assert.equal((await ready(app)).status, 200, `${mode}: ready again`);
+          const retried = await createAccounts(app, key, 0, refused.ids);
+          assert.equal(retried.status, 200);
+          assert.equal(
+            retried.body['created'],
+            3,
+            `${mode}: the refused batch had written nothing`,
+          );
+        }
+        await app.close();
+      } finally {
         await proxy.restore();
-        assert.equal((await ready(app)).status, 200, `${mode}: ready again`);
-        const retried = await createAccounts(app, key, 0, refused.ids);
-        assert.equal(retried.status, 200);
-        assert.equal(retried.body['created'], 3, `${mode}: the refused batch had written nothing`);
+        await store.close();
+        await proxy.cut('stopped');
       }
-      await app.close();
-    } finally {
-      await proxy.restore();
-      await store.close();
-      await proxy.cut('stopped');
-    }
-  });
+    },
+  );
 });

@@ -81,32 +81,74 @@ const options = benchOptions(USAGE, (argv) => {
     json: values.json,
   };
 });
-const { seconds: SECONDS, connections: CONNECTIONS, batchConnections: BATCH_CONNECTIONS, accounts: ACCOUNTS, scenario: SCENARIO } = options;
+const {
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+  batchConnections: BATCH_CONNECTIONS,
+  accounts: ACCOUNTS,
+  scenario: SCENARIO,
+} = options;
 const BATCH_SIZE = 1000;
 
 const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-const cliMain = options.server === undefined ? fileURLToPath(new URL(`../cli/main.${extension}`, import.meta.url)) : resolve(options.server);
+const cliMain =
+  options.server === undefined
+    ? fileURLToPath(new URL(`../cli/main.${extension}`, import.meta.url))
+    : resolve(options.server);
 /** The operator key every request sends (each request pays for its verification, as a real client's would). */
 let KEY = '';
 
 /** Runs a `vostro` command to completion and returns its standard output. */
 function vostro(args: readonly string[]): string {
-  const run = spawnSync(process.execPath, [...process.execArgv, cliMain, ...args], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`vostro ${args[0] ?? ''} exited with ${run.status}: ${run.stderr}`);
+  const run = spawnSync(process.execPath, [...process.execArgv, cliMain, ...args], {
+    encoding: 'utf8',
+  });
+  if (run.status !== 0)
+    throw new Error(`vostro ${args[0] ?? ''} exited with ${run.status}: ${run.stderr}`);
   return run.stdout;
 }
 
 /** Creates the database and an operator key for the benchmark; the key stays in this process's memory. */
 function issueOperatorKey(dbPath: string): string {
   vostro(['init', '--db', dbPath]);
-  return (JSON.parse(vostro(['key', 'issue', '--role', 'operator', '--label', 'bench:http', '--db', dbPath, '--json'])) as { key: string }).key;
+  return (
+    JSON.parse(
+      vostro([
+        'key',
+        'issue',
+        '--role',
+        'operator',
+        '--label',
+        'bench:http',
+        '--db',
+        dbPath,
+        '--json',
+      ]),
+    ) as { key: string }
+  ).key;
 }
 
 /** Starts `vostro serve` on port 0 and resolves with its base URL once it says it is listening. */
 async function startServer(dbPath: string): Promise<{ child: ChildProcess; baseUrl: string }> {
   const main = cliMain;
-  const profile = options.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(options.profile)}`];
-  const args = [...process.execArgv, ...profile, main, 'serve', '--port', '0', '--rate-limit', '0', '--log-level', 'warn', '--db', dbPath];
+  const profile =
+    options.profile === undefined
+      ? []
+      : ['--cpu-prof', `--cpu-prof-dir=${resolve(options.profile)}`];
+  const args = [
+    ...process.execArgv,
+    ...profile,
+    main,
+    'serve',
+    '--port',
+    '0',
+    '--rate-limit',
+    '0',
+    '--log-level',
+    'warn',
+    '--db',
+    dbPath,
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const baseUrl = await new Promise<string>((resolve, reject) => {
     let output = '';
@@ -140,9 +182,19 @@ const CLOSE = { connection: 'close' } as const;
 async function createAccounts(baseUrl: string): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < ACCOUNTS; start += 8190) {
-    const accounts = Array.from({ length: Math.min(8190, ACCOUNTS - start) }, () => ({ id: newAccountId(), owner: 'bench', currency: 'INR', kind: 'settlement' }));
-    const response = await fetch(`${baseUrl}/v1/accounts/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, ...CLOSE }, body: JSON.stringify({ accounts }) });
-    if (!response.ok) throw new Error(`creating accounts failed: ${response.status} ${await response.text()}`);
+    const accounts = Array.from({ length: Math.min(8190, ACCOUNTS - start) }, () => ({
+      id: newAccountId(),
+      owner: 'bench',
+      currency: 'INR',
+      kind: 'settlement',
+    }));
+    const response = await fetch(`${baseUrl}/v1/accounts/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, ...CLOSE },
+      body: JSON.stringify({ accounts }),
+    });
+    if (!response.ok)
+      throw new Error(`creating accounts failed: ${response.status} ${await response.text()}`);
     ids.push(...accounts.map((account) => account.id));
   }
   return ids;
@@ -155,14 +207,16 @@ async function createAccounts(baseUrl: string): Promise<string[]> {
  */
 function randomTransferJson(accountIds: readonly string[]): string {
   const debit = Math.floor(Math.random() * accountIds.length);
-  const credit = (debit + 1 + Math.floor(Math.random() * (accountIds.length - 1))) % accountIds.length;
+  const credit =
+    (debit + 1 + Math.floor(Math.random() * (accountIds.length - 1))) % accountIds.length;
   const amount = `${1 + Math.floor(Math.random() * 100000)}.00`;
   return `{"id":"${uuidV7()}","debitAccountId":"${accountIds[debit]}","creditAccountId":"${accountIds[credit]}","amount":"${amount}","currency":"INR","code":1}`;
 }
 
 function batchJson(accountIds: readonly string[]): string {
   let body = '{"transfers":[';
-  for (let index = 0; index < BATCH_SIZE; index += 1) body += (index === 0 ? '' : ',') + randomTransferJson(accountIds);
+  for (let index = 0; index < BATCH_SIZE; index += 1)
+    body += (index === 0 ? '' : ',') + randomTransferJson(accountIds);
   return `${body}]}`;
 }
 
@@ -183,7 +237,13 @@ interface Measured {
   readonly clientCpu: number;
 }
 
-async function load(child: ChildProcess, baseUrl: string, path: string, connections: number, body: () => Buffer): Promise<Measured> {
+async function load(
+  child: ChildProcess,
+  baseUrl: string,
+  path: string,
+  connections: number,
+  body: () => Buffer,
+): Promise<Measured> {
   const serverBefore = cpuSeconds(child.pid);
   const clientBefore = process.cpuUsage();
   const result = await autocannon({
@@ -197,7 +257,14 @@ async function load(child: ChildProcess, baseUrl: string, path: string, connecti
   });
   const serverAfter = cpuSeconds(child.pid);
   const client = process.cpuUsage(clientBefore);
-  return { result, serverCpu: serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore, clientCpu: (client.user + client.system) / 1e6 };
+  return {
+    result,
+    serverCpu:
+      serverBefore === undefined || serverAfter === undefined
+        ? undefined
+        : serverAfter - serverBefore,
+    clientCpu: (client.user + client.system) / 1e6,
+  };
 }
 
 /** The mean size of the group-commit transactions the server has recorded so far (from /metrics). */
@@ -208,8 +275,15 @@ async function meanGroupSize(baseUrl: string): Promise<number | null> {
   return count > 0 ? Math.round((10 * sum) / count) / 10 : null;
 }
 
-function summary(name: string, { result, serverCpu, clientCpu }: Measured, transfersPerRequest: number) {
-  const perRequestUs = (seconds: number | undefined) => (seconds === undefined || result.requests.total === 0 ? null : Math.round((seconds * 1e6) / result.requests.total));
+function summary(
+  name: string,
+  { result, serverCpu, clientCpu }: Measured,
+  transfersPerRequest: number,
+) {
+  const perRequestUs = (seconds: number | undefined) =>
+    seconds === undefined || result.requests.total === 0
+      ? null
+      : Math.round((seconds * 1e6) / result.requests.total);
   return {
     scenario: name,
     seconds: result.duration,
@@ -232,12 +306,29 @@ async function main(): Promise<void> {
     const accountIds = await createAccounts(baseUrl);
     const results = [];
     if (SCENARIO !== 'batch') {
-      const single = await load(child, baseUrl, '/v1/transfers', CONNECTIONS, bodies(SECONDS * 20_000, () => randomTransferJson(accountIds)));
-      results.push({ ...summary(`single, ${CONNECTIONS} connections`, single, 1), meanGroupSize: await meanGroupSize(baseUrl) });
+      const single = await load(
+        child,
+        baseUrl,
+        '/v1/transfers',
+        CONNECTIONS,
+        bodies(SECONDS * 20_000, () => randomTransferJson(accountIds)),
+      );
+      results.push({
+        ...summary(`single, ${CONNECTIONS} connections`, single, 1),
+        meanGroupSize: await meanGroupSize(baseUrl),
+      });
     }
     if (SCENARIO !== 'single') {
-      const batch = await load(child, baseUrl, '/v1/transfers/batch', BATCH_CONNECTIONS, bodies(SECONDS * 150, () => batchJson(accountIds)));
-      results.push(summary(`batch of ${BATCH_SIZE}, ${BATCH_CONNECTIONS} connections`, batch, BATCH_SIZE));
+      const batch = await load(
+        child,
+        baseUrl,
+        '/v1/transfers/batch',
+        BATCH_CONNECTIONS,
+        bodies(SECONDS * 150, () => batchJson(accountIds)),
+      );
+      results.push(
+        summary(`batch of ${BATCH_SIZE}, ${BATCH_CONNECTIONS} connections`, batch, BATCH_SIZE),
+      );
     }
     if (options.json === true) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     else for (const result of results) process.stdout.write(`${JSON.stringify(result)}\n`);

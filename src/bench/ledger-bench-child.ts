@@ -9,5 +9,8 @@ import { runWorkload, type WorkloadOptions } from './ledger-workload.js';
 limitHeapGrowth();
 
 const options = JSON.parse(process.argv[2] ?? '{}') as WorkloadOptions;
-const result = await runWorkload({ ...options, onProgress: (done) => process.stdout.write(`${JSON.stringify({ progress: done })}\n`) });
+const result = await runWorkload({
+  ...options,
+  onProgress: (done) => process.stdout.write(`${JSON.stringify({ progress: done })}\n`),
+});
 process.stdout.write(`${JSON.stringify({ result })}\n`);

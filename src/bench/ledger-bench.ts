@@ -3,10 +3,15 @@ import { fileURLToPath } from 'node:url';
 import type { Scenario, WorkloadOptions, WorkloadResult } from './ledger-workload.js';
 
 /** Runs a scenario in a child process (same loader flags as this one) and returns its result. */
-export async function runScenarioInChild(options: Omit<WorkloadOptions, 'onProgress'>, onProgress: (done: number) => void): Promise<WorkloadResult> {
+export async function runScenarioInChild(
+  options: Omit<WorkloadOptions, 'onProgress'>,
+  onProgress: (done: number) => void,
+): Promise<WorkloadResult> {
   const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
   const childPath = fileURLToPath(new URL(`./ledger-bench-child.${extension}`, import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, childPath, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, childPath, JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let buffered = '';
   let result: WorkloadResult | undefined;
   child.stdout.on('data', (chunk: Buffer) => {
@@ -20,15 +25,24 @@ export async function runScenarioInChild(options: Omit<WorkloadOptions, 'onProgr
     }
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0 || result === undefined) throw new Error(`benchmark scenario ${options.scenario} failed (exit ${code})`);
+  if (code !== 0 || result === undefined)
+    throw new Error(`benchmark scenario ${options.scenario} failed (exit ${code})`);
   return result;
 }
 
 /** The PostgreSQL benchmark is its own script (it drives pgbench too); runs it with this process's loader flags. */
-export async function runPostgresBenchInChild(url: string, json: boolean, output: { out: (text: string) => void; err: (text: string) => void }): Promise<number | null> {
+export async function runPostgresBenchInChild(
+  url: string,
+  json: boolean,
+  output: { out: (text: string) => void; err: (text: string) => void },
+): Promise<number | null> {
   const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
   const script = fileURLToPath(new URL(`./postgres-bench.${extension}`, import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, script, '--db', url, ...(json ? ['--json'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, script, '--db', url, ...(json ? ['--json'] : [])],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   child.stdout.on('data', (chunk: Buffer) => output.out(chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => output.err(chunk.toString()));
   return new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -6,7 +6,11 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { driveWorkload } from './workload-driver.js';
 
 export type Scenario = 'batch-time-ordered' | 'batch-random-ids' | 'group-commit-64';
-export const SCENARIOS: readonly Scenario[] = ['batch-time-ordered', 'batch-random-ids', 'group-commit-64'];
+export const SCENARIOS: readonly Scenario[] = [
+  'batch-time-ordered',
+  'batch-random-ids',
+  'group-commit-64',
+];
 
 export interface WorkloadOptions {
   readonly scenario: Scenario;
@@ -32,7 +36,7 @@ export interface WorkloadResult {
 /** Runs one scenario on a fresh SQLite file with durable commits (WAL, synchronous=FULL). */
 export async function runWorkload(options: WorkloadOptions): Promise<WorkloadResult> {
   const directory = mkdtempSync(join(options.directory, 'vostro-bench-'));
-  const store = new SqliteStore({ path: join(directory, 'bench.db'), });
+  const store = new SqliteStore({ path: join(directory, 'bench.db') });
   try {
     const result = await driveWorkload(new Ledger(store), {
       kind: options.scenario === 'group-commit-64' ? 'group-commit' : 'batches',
@@ -41,10 +45,14 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       makeId: options.scenario === 'batch-random-ids' ? randomTransferId : newTransferId,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
-    return { scenario: options.scenario, transfers: options.transfers, ...result, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+    return {
+      scenario: options.scenario,
+      transfers: options.transfers,
+      ...result,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
   } finally {
     await store.close();
     rmSync(directory, { recursive: true, force: true });
   }
 }
-

@@ -13,7 +13,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** parseArgs in strict mode, with `--help`/`-h` recognised; throws UsageError for what it refuses. */
 export function parseBenchArgs<const O extends Options>(argv: readonly string[], options: O) {
   try {
-    const { values } = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
     return values;
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -21,18 +26,32 @@ export function parseBenchArgs<const O extends Options>(argv: readonly string[],
 }
 
 /** A whole number from `minimum` to `maximum`, given in decimal digits (underscores allowed). */
-export function integerOption(name: string, text: string | undefined, minimum: number, maximum: number): number {
-  const value = text !== undefined && /^\d[\d_]*$/.test(text) ? Number(text.replaceAll('_', '')) : Number.NaN;
+export function integerOption(
+  name: string,
+  text: string | undefined,
+  minimum: number,
+  maximum: number,
+): number {
+  const value =
+    text !== undefined && /^\d[\d_]*$/.test(text) ? Number(text.replaceAll('_', '')) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
-    throw new UsageError(`--${name} must be a whole number from ${minimum.toLocaleString('en')} to ${maximum.toLocaleString('en')}, got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--${name} must be a whole number from ${minimum.toLocaleString('en')} to ${maximum.toLocaleString('en')}, got ${JSON.stringify(text)}`,
+    );
   }
   return value;
 }
 
 /** One of `choices`. */
-export function choiceOption<const C extends string>(name: string, text: string | undefined, choices: readonly C[]): C {
+export function choiceOption<const C extends string>(
+  name: string,
+  text: string | undefined,
+  choices: readonly C[],
+): C {
   if (text === undefined || !(choices as readonly string[]).includes(text)) {
-    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(text)}`,
+    );
   }
   return text as C;
 }
@@ -41,7 +60,11 @@ export function choiceOption<const C extends string>(name: string, text: string 
  * Runs `read` (which parses and checks the options) for a script's top level: `--help` prints
  * `usage` and exits 0; a UsageError prints its message and the usage to stderr and exits 2.
  */
-export function benchOptions<T>(usage: string, read: (argv: readonly string[]) => T, argv: readonly string[] = process.argv.slice(2)): T {
+export function benchOptions<T>(
+  usage: string,
+  read: (argv: readonly string[]) => T,
+  argv: readonly string[] = process.argv.slice(2),
+): T {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${usage.trim()}\n`);
     process.exit(0);

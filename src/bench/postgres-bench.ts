@@ -13,7 +13,11 @@ import pg from 'pg';
 import { parsePostgresUrl } from '../store/postgres/connection.js';
 import { urlWithSchema } from '../store/postgres/test-database.js';
 import { benchOptions, integerOption, parseBenchArgs, UsageError } from './options.js';
-import { runPostgresWorkload, type PostgresScenario, type PostgresWorkloadResult } from './postgres-workload.js';
+import {
+  runPostgresWorkload,
+  type PostgresScenario,
+  type PostgresWorkloadResult,
+} from './postgres-workload.js';
 
 const TARGET_RATIO = 8;
 const AIM_RATIO = 15;
@@ -40,7 +44,10 @@ usage: npm run bench:postgres -- [options]
 `;
 const options = benchOptions(USAGE, (argv) => {
   const values = parseBenchArgs(argv, {
-    db: { type: 'string', default: process.env.VOSTRO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    db: {
+      type: 'string',
+      default: process.env.VOSTRO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
     accounts: { type: 'string', default: '10000' },
     transfers: { type: 'string', default: '491400' },
     single: { type: 'string', default: '100000' },
@@ -64,13 +71,25 @@ const options = benchOptions(USAGE, (argv) => {
   };
 });
 
-async function scenario(name: PostgresScenario, transfers: number): Promise<PostgresWorkloadResult> {
+async function scenario(
+  name: PostgresScenario,
+  transfers: number,
+): Promise<PostgresWorkloadResult> {
   const schema = `vostro_bench_${randomBytes(4).toString('hex')}`;
-  process.stderr.write(`vostro ${name}: ${transfers.toLocaleString('en-US')} transfers in schema ${schema}...\n`);
+  process.stderr.write(
+    `vostro ${name}: ${transfers.toLocaleString('en-US')} transfers in schema ${schema}...\n`,
+  );
   try {
-    return await runPostgresWorkload({ scenario: name, url: urlWithSchema(options.db, schema), accounts: options.accounts, transfers });
+    return await runPostgresWorkload({
+      scenario: name,
+      url: urlWithSchema(options.db, schema),
+      accounts: options.accounts,
+      transfers,
+    });
   } finally {
-    await withAdmin(options.db, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+    await withAdmin(options.db, (client) =>
+      client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+    );
   }
 }
 
@@ -85,11 +104,17 @@ async function withAdmin<T>(url: string, body: (client: pg.Client) => Promise<T>
 }
 
 /** pgbench's connection flags for the server of `url`, in a given database. */
-function pgbenchConnection(url: string, database: string): { args: string[]; env: NodeJS.ProcessEnv } {
+function pgbenchConnection(
+  url: string,
+  database: string,
+): { args: string[]; env: NodeJS.ProcessEnv } {
   const parsed = new URL(parsePostgresUrl(url).connectionString);
   const args = ['-h', parsed.hostname, '-p', parsed.port === '' ? '5432' : parsed.port];
   if (parsed.username !== '') args.push('-U', decodeURIComponent(parsed.username));
-  const env = { ...process.env, ...(parsed.password === '' ? {} : { PGPASSWORD: decodeURIComponent(parsed.password) }) };
+  const env = {
+    ...process.env,
+    ...(parsed.password === '' ? {} : { PGPASSWORD: decodeURIComponent(parsed.password) }),
+  };
   return { args: [...args, database], env };
 }
 
@@ -100,7 +125,11 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} exited with ${code}:\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`${command} exited with ${code}:\n${output}`)),
+    );
   });
 }
 
@@ -113,7 +142,11 @@ async function pgbench(seconds: number): Promise<PgbenchResult> {
     process.stderr.write(`pgbench: initialising scale 10 in database ${database}...\n`);
     await run('pgbench', ['-i', '-s', '10', '-q', ...args], env);
     process.stderr.write(`pgbench: TPC-B, 8 clients, 2 threads, ${seconds} s...\n`);
-    const output = await run('pgbench', ['-c', '8', '-j', '2', '-T', String(seconds), ...args], env);
+    const output = await run(
+      'pgbench',
+      ['-c', '8', '-j', '2', '-T', String(seconds), ...args],
+      env,
+    );
     const tps = /tps = ([\d.]+)/.exec(output)?.[1];
     const latency = /latency average = ([\d.]+) ms/.exec(output)?.[1];
     if (tps === undefined) throw new Error(`no tps in pgbench's output:\n${output}`);
@@ -123,10 +156,16 @@ async function pgbench(seconds: number): Promise<PgbenchResult> {
   }
 }
 
-function report(batched: PostgresWorkloadResult, single: PostgresWorkloadResult, tpcb: PgbenchResult | undefined): void {
+function report(
+  batched: PostgresWorkloadResult,
+  single: PostgresWorkloadResult,
+  tpcb: PgbenchResult | undefined,
+): void {
   const ratio = tpcb === undefined ? undefined : batched.transfersPerSecond / tpcb.tps;
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ server: parsePostgresUrl(options.db).description, batched, single, pgbench: tpcb, ratio }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ server: parsePostgresUrl(options.db).description, batched, single, pgbench: tpcb, ratio }, null, 2)}\n`,
+    );
     return;
   }
   const rate = (value: number): string => Math.round(value).toLocaleString('en-US');
@@ -134,21 +173,36 @@ function report(batched: PostgresWorkloadResult, single: PostgresWorkloadResult,
     `${result.scenario.padEnd(16)} ${rate(result.transfers).padStart(9)} transfers  ${result.seconds.toFixed(1).padStart(6)} s  ${rate(result.transfersPerSecond).padStart(7)} transfers/s  p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms${result.averageGroupSize === undefined ? '' : `  avg group ${result.averageGroupSize.toFixed(1)}`}  ${target}`;
   process.stdout.write(`server: ${parsePostgresUrl(options.db).description}\n`);
   process.stdout.write(`${line(batched, '')}\n`);
-  process.stdout.write(`${line(single, `target ${rate(TARGET_SINGLE_PER_SECOND)}: ${single.transfersPerSecond >= TARGET_SINGLE_PER_SECOND ? 'met' : 'NOT met'}`)}\n`);
+  process.stdout.write(
+    `${line(single, `target ${rate(TARGET_SINGLE_PER_SECOND)}: ${single.transfersPerSecond >= TARGET_SINGLE_PER_SECOND ? 'met' : 'NOT met'}`)}\n`,
+  );
   if (tpcb === undefined || ratio === undefined) {
     process.stdout.write('pgbench: not run\n');
     return;
   }
-  process.stdout.write(`pgbench TPC-B     scale 10, 8 clients, 2 threads, ${tpcb.seconds} s: ${rate(tpcb.tps)} tps, latency ${tpcb.latencyMs.toFixed(2)} ms\n`);
-  const verdict = ratio >= AIM_RATIO ? 'aim met' : ratio >= TARGET_RATIO ? `target met (aim ${AIM_RATIO} ×)` : 'target NOT met';
-  process.stdout.write(`ratio             vostro batched transfers/s ÷ pgbench tps = ${ratio.toFixed(1)} × (target ${TARGET_RATIO} ×): ${verdict}\n`);
+  process.stdout.write(
+    `pgbench TPC-B     scale 10, 8 clients, 2 threads, ${tpcb.seconds} s: ${rate(tpcb.tps)} tps, latency ${tpcb.latencyMs.toFixed(2)} ms\n`,
+  );
+  const verdict =
+    ratio >= AIM_RATIO
+      ? 'aim met'
+      : ratio >= TARGET_RATIO
+        ? `target met (aim ${AIM_RATIO} ×)`
+        : 'target NOT met';
+  process.stdout.write(
+    `ratio             vostro batched transfers/s ÷ pgbench tps = ${ratio.toFixed(1)} × (target ${TARGET_RATIO} ×): ${verdict}\n`,
+  );
 }
 
 async function hasPgbench(): Promise<boolean> {
-  return run('pgbench', ['--version'], process.env).then(() => true, () => false);
+  return run('pgbench', ['--version'], process.env).then(
+    () => true,
+    () => false,
+  );
 }
 
 const batched = await scenario('batch-8190', options.transfers);
 const single = await scenario('group-commit-64', options.single);
-const tpcb = !options.noPgbench && (await hasPgbench()) ? await pgbench(options.pgbenchSeconds) : undefined;
+const tpcb =
+  !options.noPgbench && (await hasPgbench()) ? await pgbench(options.pgbenchSeconds) : undefined;
 report(batched, single, tpcb);

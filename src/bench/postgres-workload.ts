@@ -31,7 +31,9 @@ export interface PostgresWorkloadResult {
   readonly averageGroupSize?: number;
 }
 
-export async function runPostgresWorkload(options: PostgresWorkloadOptions): Promise<PostgresWorkloadResult> {
+export async function runPostgresWorkload(
+  options: PostgresWorkloadOptions,
+): Promise<PostgresWorkloadResult> {
   const store = await PostgresStore.open({ url: options.url });
   try {
     // One group at a time: the PostgreSQL store runs one transaction at a time, so a second group
@@ -50,4 +52,3 @@ export async function runPostgresWorkload(options: PostgresWorkloadOptions): Pro
     await store.close();
   }
 }
-

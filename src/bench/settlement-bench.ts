@@ -59,7 +59,13 @@ const options = benchOptions(USAGE, (argv) => {
     json: values.json,
   };
 });
-const { transfers: TRANSFERS, banks: BANKS, quotes: QUOTES, callers: CALLERS, seconds: SECONDS } = options;
+const {
+  transfers: TRANSFERS,
+  banks: BANKS,
+  quotes: QUOTES,
+  callers: CALLERS,
+  seconds: SECONDS,
+} = options;
 
 const results: Record<string, unknown>[] = [];
 const say = (text: string): void => {
@@ -82,34 +88,67 @@ async function withHub<T>(name: string, body: (hub: Hub) => Promise<T>): Promise
 async function netting(): Promise<void> {
   await withHub('netting', async (hub) => {
     say(`netting: ${BANKS} banks, ${TRANSFERS.toLocaleString('en')} payments in INR and RUB`);
-    const banks = Array.from({ length: BANKS }, (_, index) => `bank-${String(index).padStart(3, '0')}`);
+    const banks = Array.from(
+      { length: BANKS },
+      (_, index) => `bank-${String(index).padStart(3, '0')}`,
+    );
     for (const [index, id] of banks.entries()) {
-      await hub.participants.create({ id, name: `Bank ${index}`, kind: 'bank', country: index % 2 === 0 ? 'IN' : 'RU', currencies: ['INR', 'RUB'] }, CLI_ACTOR);
+      await hub.participants.create(
+        {
+          id,
+          name: `Bank ${index}`,
+          kind: 'bank',
+          country: index % 2 === 0 ? 'IN' : 'RU',
+          currencies: ['INR', 'RUB'],
+        },
+        CLI_ACTOR,
+      );
     }
     // Prefund every settlement account, then write the payments directly in full batches: netting
     // only reads posted transfers, so the cap legs of the payment path are left out of the setup.
-    const accounts = { INR: banks.map((bank) => participantAccountId(bank, 'INR', 'settlement')), RUB: banks.map((bank) => participantAccountId(bank, 'RUB', 'settlement')) };
-    const funding: TransferInput[] = (['INR', 'RUB'] as const).flatMap((currency) => accounts[currency].map((account) => transfer(participantAccountId('hub', currency, 'hub_settlement'), account, 1n << 50n, currency, TransferCode.funding)));
+    const accounts = {
+      INR: banks.map((bank) => participantAccountId(bank, 'INR', 'settlement')),
+      RUB: banks.map((bank) => participantAccountId(bank, 'RUB', 'settlement')),
+    };
+    const funding: TransferInput[] = (['INR', 'RUB'] as const).flatMap((currency) =>
+      accounts[currency].map((account) =>
+        transfer(
+          participantAccountId('hub', currency, 'hub_settlement'),
+          account,
+          1n << 50n,
+          currency,
+          TransferCode.funding,
+        ),
+      ),
+    );
     await hub.ledger.createTransfers(funding);
     const started = Date.now();
-    for (let written = 0; written < TRANSFERS; ) {
+    for (let written = 0; written < TRANSFERS;) {
       const size = Math.min(BATCH_MAX, TRANSFERS - written);
       const batch: TransferInput[] = new Array(size);
       for (let index = 0; index < size; index += 1) {
         const currency = (written + index) % 2 === 0 ? 'INR' : 'RUB';
         const from = Math.floor(Math.random() * BANKS);
         const to = (from + 1 + Math.floor(Math.random() * (BANKS - 1))) % BANKS;
-        batch[index] = transfer(accounts[currency][from] as AccountId, accounts[currency][to] as AccountId, BigInt(1 + Math.floor(Math.random() * 1_000_000)), currency, TransferCode.payment);
+        batch[index] = transfer(
+          accounts[currency][from] as AccountId,
+          accounts[currency][to] as AccountId,
+          BigInt(1 + Math.floor(Math.random() * 1_000_000)),
+          currency,
+          TransferCode.payment,
+        );
       }
       const outcome = await hub.ledger.createTransfers(batch);
-      if (!outcome.ok || outcome.results.some((result) => result !== 'ok')) throw new Error('setup payments refused');
+      if (!outcome.ok || outcome.results.some((result) => result !== 'ok'))
+        throw new Error('setup payments refused');
       written += size;
     }
     say(`  setup wrote the payments in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Both currencies' windows close together (as `serve --window-seconds` closes them), and are
     // netted together: one pass of the store over the stretch of ledger they cover.
     const ids: string[] = [];
-    for (const currency of ['INR', 'RUB']) ids.push((await hub.windows.close(currency, CLI_ACTOR)).closed.id);
+    for (const currency of ['INR', 'RUB'])
+      ids.push((await hub.windows.close(currency, CLI_ACTOR)).closed.id);
     const times: number[] = [];
     let counts: number[] = [];
     // A WindowService keeps the netting of each closed window it computed, so each repetition
@@ -124,70 +163,194 @@ async function netting(): Promise<void> {
     }
     times.sort((a, b) => a - b);
     const transfers = counts.reduce((sum, count) => sum + count, 0);
-    results.push({ scenario: 'netting', windows: ids, transfers, banks: BANKS, msMin: round(times[0] ?? 0), msMedian: round(times[1] ?? 0), msMax: round(times[2] ?? 0) });
-    say(`  ${ids.join(' + ')}: ${transfers.toLocaleString('en')} transfers netted in ${round(times[0] ?? 0)} / ${round(times[1] ?? 0)} / ${round(times[2] ?? 0)} ms (min / median / max of 3)`);
+    results.push({
+      scenario: 'netting',
+      windows: ids,
+      transfers,
+      banks: BANKS,
+      msMin: round(times[0] ?? 0),
+      msMedian: round(times[1] ?? 0),
+      msMax: round(times[2] ?? 0),
+    });
+    say(
+      `  ${ids.join(' + ')}: ${transfers.toLocaleString('en')} transfers netted in ${round(times[0] ?? 0)} / ${round(times[1] ?? 0)} / ${round(times[2] ?? 0)} ms (min / median / max of 3)`,
+    );
     // One window alone, for comparison.
     const begin = process.hrtime.bigint();
     const single = await fresh().net(ids[0] as string);
     const singleMs = round(Number(process.hrtime.bigint() - begin) / 1e6);
-    results.push({ scenario: 'netting-one-window', window: ids[0], transfers: single.netting?.transferCount ?? 0, ms: singleMs });
-    say(`  ${ids[0]} alone: ${(single.netting?.transferCount ?? 0).toLocaleString('en')} transfers in ${singleMs} ms`);
+    results.push({
+      scenario: 'netting-one-window',
+      window: ids[0],
+      transfers: single.netting?.transferCount ?? 0,
+      ms: singleMs,
+    });
+    say(
+      `  ${ids[0]} alone: ${(single.netting?.transferCount ?? 0).toLocaleString('en')} transfers in ${singleMs} ms`,
+    );
   });
 }
 
 async function pvp(): Promise<void> {
   await withHub('pvp', async (hub) => {
-    say(`pvp: ${QUOTES.toLocaleString('en')} quotes executed by ${CALLERS} concurrent callers, at most ${SECONDS} s`);
-    await hub.participants.create({ id: 'fx', name: 'FX provider', kind: 'fx_provider', country: 'IN', currencies: ['INR', 'RUB'] }, CLI_ACTOR);
+    say(
+      `pvp: ${QUOTES.toLocaleString('en')} quotes executed by ${CALLERS} concurrent callers, at most ${SECONDS} s`,
+    );
+    await hub.participants.create(
+      {
+        id: 'fx',
+        name: 'FX provider',
+        kind: 'fx_provider',
+        country: 'IN',
+        currencies: ['INR', 'RUB'],
+      },
+      CLI_ACTOR,
+    );
     const payers: AccountId[] = [];
     const payees: AccountId[] = [];
     for (let index = 0; index < 10; index += 1) {
-      await hub.participants.create({ id: `in-${index}`, name: `Indian bank ${index}`, kind: 'bank', country: 'IN', currencies: ['INR'] }, CLI_ACTOR);
-      await hub.participants.create({ id: `ru-${index}`, name: `Russian bank ${index}`, kind: 'bank', country: 'RU', currencies: ['RUB'] }, CLI_ACTOR);
+      await hub.participants.create(
+        {
+          id: `in-${index}`,
+          name: `Indian bank ${index}`,
+          kind: 'bank',
+          country: 'IN',
+          currencies: ['INR'],
+        },
+        CLI_ACTOR,
+      );
+      await hub.participants.create(
+        {
+          id: `ru-${index}`,
+          name: `Russian bank ${index}`,
+          kind: 'bank',
+          country: 'RU',
+          currencies: ['RUB'],
+        },
+        CLI_ACTOR,
+      );
       payers.push(participantAccountId(`in-${index}`, 'INR', 'settlement'));
       payees.push(participantAccountId(`ru-${index}`, 'RUB', 'settlement'));
       await hub.caps.set(`in-${index}`, 'INR', 1n << 50n, CLI_ACTOR);
-      await hub.payments.fund({ id: newTransferId(), account: payers[index] as AccountId, amount: 1n << 50n, reference: 'bench' }, CLI_ACTOR);
+      await hub.payments.fund(
+        {
+          id: newTransferId(),
+          account: payers[index] as AccountId,
+          amount: 1n << 50n,
+          reference: 'bench',
+        },
+        CLI_ACTOR,
+      );
     }
     for (const currency of ['INR', 'RUB']) {
       await hub.caps.set('fx', currency, 1n << 50n, CLI_ACTOR);
-      await hub.payments.fund({ id: newTransferId(), account: participantAccountId('fx', currency, 'fx_liquidity'), amount: 1n << 50n, reference: 'bench' }, CLI_ACTOR);
+      await hub.payments.fund(
+        {
+          id: newTransferId(),
+          account: participantAccountId('fx', currency, 'fx_liquidity'),
+          amount: 1n << 50n,
+          reference: 'bench',
+        },
+        CLI_ACTOR,
+      );
     }
-    await hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' }, CLI_ACTOR);
-    await hub.fx.setSpread({ provider: 'fx', source: 'INR', target: 'RUB', spreadBps: 25, feeMinor: 100n }, CLI_ACTOR);
+    await hub.fx.setRate(
+      { source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' },
+      CLI_ACTOR,
+    );
+    await hub.fx.setSpread(
+      { provider: 'fx', source: 'INR', target: 'RUB', spreadBps: 25, feeMinor: 100n },
+      CLI_ACTOR,
+    );
     // The quotes below hold for an hour, past the default maximum: the provider allows it.
     await hub.fx.setQuoteLifetime('fx', 3600, CLI_ACTOR);
     const quoteStarted = Date.now();
     const quotes: string[] = [];
-    await Promise.all(Array.from({ length: CALLERS }, async () => {
-      while (quotes.length < QUOTES) {
-        quotes.push((await hub.fx.quote({ provider: 'fx', source: 'INR', target: 'RUB', side: 'source', amountMinor: BigInt(100_00 + quotes.length), ttlMs: 3_600_000 }, CLI_ACTOR)).id);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CALLERS }, async () => {
+        while (quotes.length < QUOTES) {
+          quotes.push(
+            (
+              await hub.fx.quote(
+                {
+                  provider: 'fx',
+                  source: 'INR',
+                  target: 'RUB',
+                  side: 'source',
+                  amountMinor: BigInt(100_00 + quotes.length),
+                  ttlMs: 3_600_000,
+                },
+                CLI_ACTOR,
+              )
+            ).id,
+          );
+        }
+      }),
+    );
     const quoteSeconds = (Date.now() - quoteStarted) / 1000;
-    say(`  made ${quotes.length.toLocaleString('en')} quotes in ${quoteSeconds.toFixed(1)} s (${Math.round(quotes.length / quoteSeconds)}/s)`);
+    say(
+      `  made ${quotes.length.toLocaleString('en')} quotes in ${quoteSeconds.toFixed(1)} s (${Math.round(quotes.length / quoteSeconds)}/s)`,
+    );
     const latencies: number[] = [];
     let next = 0;
     const deadline = Date.now() + SECONDS * 1000;
     const started = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: CALLERS }, async (_, caller) => {
-      while (next < quotes.length && Date.now() < deadline) {
-        const quote = quotes[next++] as string;
-        const begin = process.hrtime.bigint();
-        await hub.fx.execute({ quote, payer: payers[caller % payers.length] as AccountId, payee: payees[(caller + next) % payees.length] as AccountId }, CLI_ACTOR);
-        latencies.push(Number(process.hrtime.bigint() - begin) / 1e6);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CALLERS }, async (_, caller) => {
+        while (next < quotes.length && Date.now() < deadline) {
+          const quote = quotes[next++] as string;
+          const begin = process.hrtime.bigint();
+          await hub.fx.execute(
+            {
+              quote,
+              payer: payers[caller % payers.length] as AccountId,
+              payee: payees[(caller + next) % payees.length] as AccountId,
+            },
+            CLI_ACTOR,
+          );
+          latencies.push(Number(process.hrtime.bigint() - begin) / 1e6);
+        }
+      }),
+    );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     latencies.sort((a, b) => a - b);
     const rate = Math.round(latencies.length / seconds);
-    results.push({ scenario: 'pvp', executed: latencies.length, seconds: round(seconds), perSecond: rate, p50Ms: round(latencies[Math.floor(latencies.length / 2)] ?? 0), p99Ms: round(latencies[Math.floor(latencies.length * 0.99)] ?? 0), quotesPerSecond: Math.round(quotes.length / quoteSeconds) });
-    say(`  executed ${latencies.length.toLocaleString('en')} cross-currency payments in ${seconds.toFixed(1)} s: ${rate}/s, p50 ${round(latencies[Math.floor(latencies.length / 2)] ?? 0)} ms, p99 ${round(latencies[Math.floor(latencies.length * 0.99)] ?? 0)} ms`);
+    results.push({
+      scenario: 'pvp',
+      executed: latencies.length,
+      seconds: round(seconds),
+      perSecond: rate,
+      p50Ms: round(latencies[Math.floor(latencies.length / 2)] ?? 0),
+      p99Ms: round(latencies[Math.floor(latencies.length * 0.99)] ?? 0),
+      quotesPerSecond: Math.round(quotes.length / quoteSeconds),
+    });
+    say(
+      `  executed ${latencies.length.toLocaleString('en')} cross-currency payments in ${seconds.toFixed(1)} s: ${rate}/s, p50 ${round(latencies[Math.floor(latencies.length / 2)] ?? 0)} ms, p99 ${round(latencies[Math.floor(latencies.length * 0.99)] ?? 0)} ms`,
+    );
   });
 }
 
-function transfer(debit: AccountId, credit: AccountId, amount: bigint, currency: string, code: number): TransferInput {
-  return { id: newTransferId(), debitAccountId: debit, creditAccountId: credit, amount, pendingId: ZERO_ID as TransferId, ledger: currencyByCode(currency)?.ledger ?? 0, code, flags: 0, timeoutSeconds: 0, reference: '', userData64: 0n, userData32: 0 };
+function transfer(
+  debit: AccountId,
+  credit: AccountId,
+  amount: bigint,
+  currency: string,
+  code: number,
+): TransferInput {
+  return {
+    id: newTransferId(),
+    debitAccountId: debit,
+    creditAccountId: credit,
+    amount,
+    pendingId: ZERO_ID as TransferId,
+    ledger: currencyByCode(currency)?.ledger ?? 0,
+    code,
+    flags: 0,
+    timeoutSeconds: 0,
+    reference: '',
+    userData64: 0n,
+    userData32: 0,
+  };
 }
 
 function round(value: number): number {

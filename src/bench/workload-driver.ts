@@ -33,9 +33,10 @@ export async function driveWorkload(ledger: Ledger, options: DriveOptions): Prom
   const accountIds = await createAccounts(ledger, options.accounts);
   const latenciesMs: number[] = [];
   const started = performance.now();
-  const averageGroupSize = options.kind === 'group-commit'
-    ? await runGroupCommit(ledger, accountIds, options, latenciesMs)
-    : await runBatches(ledger, accountIds, options, latenciesMs);
+  const averageGroupSize =
+    options.kind === 'group-commit'
+      ? await runGroupCommit(ledger, accountIds, options, latenciesMs)
+      : await runBatches(ledger, accountIds, options, latenciesMs);
   const seconds = (performance.now() - started) / 1000;
   latenciesMs.sort((left, right) => left - right);
   return {
@@ -51,10 +52,18 @@ async function createAccounts(ledger: Ledger, count: number): Promise<AccountId[
   const ids: AccountId[] = [];
   for (let start = 0; start < count; start += BATCH_MAX) {
     const batch = Array.from({ length: Math.min(BATCH_MAX, count - start) }, (_, index) => ({
-      id: newAccountId(), ledger: 356, code: 1, flags: 0, owner: `bank-${(start + index) % 100}`, reference: '', userData64: 0n, userData32: 0,
+      id: newAccountId(),
+      ledger: 356,
+      code: 1,
+      flags: 0,
+      owner: `bank-${(start + index) % 100}`,
+      reference: '',
+      userData64: 0n,
+      userData32: 0,
     }));
     const outcome = await ledger.createAccounts(batch);
-    if (!outcome.ok || outcome.results.some((result) => result !== 'ok')) throw new Error('benchmark accounts were refused');
+    if (!outcome.ok || outcome.results.some((result) => result !== 'ok'))
+      throw new Error('benchmark accounts were refused');
     ids.push(...batch.map((account) => account.id));
   }
   return ids;
@@ -62,18 +71,33 @@ async function createAccounts(ledger: Ledger, count: number): Promise<AccountId[
 
 function randomTransfer(accountIds: readonly AccountId[], id: TransferId): TransferInput {
   const debit = Math.floor(Math.random() * accountIds.length);
-  const credit = (debit + 1 + Math.floor(Math.random() * (accountIds.length - 1))) % accountIds.length;
+  const credit =
+    (debit + 1 + Math.floor(Math.random() * (accountIds.length - 1))) % accountIds.length;
   return {
-    id, debitAccountId: accountIds[debit] as AccountId, creditAccountId: accountIds[credit] as AccountId,
-    amount: BigInt(1 + Math.floor(Math.random() * 1_000_000)), pendingId: ZERO_ID as TransferId,
-    ledger: 356, code: 1, flags: 0, timeoutSeconds: 0, reference: '', userData64: 0n, userData32: 0,
+    id,
+    debitAccountId: accountIds[debit] as AccountId,
+    creditAccountId: accountIds[credit] as AccountId,
+    amount: BigInt(1 + Math.floor(Math.random() * 1_000_000)),
+    pendingId: ZERO_ID as TransferId,
+    ledger: 356,
+    code: 1,
+    flags: 0,
+    timeoutSeconds: 0,
+    reference: '',
+    userData64: 0n,
+    userData32: 0,
   };
 }
 
 /** Batches in flight at once: a client that waits for each batch before sending the next leaves the writer idle. */
 const BATCHES_IN_FLIGHT = 2;
 
-async function runBatches(ledger: Ledger, accountIds: readonly AccountId[], options: DriveOptions, latenciesMs: number[]): Promise<undefined> {
+async function runBatches(
+  ledger: Ledger,
+  accountIds: readonly AccountId[],
+  options: DriveOptions,
+  latenciesMs: number[],
+): Promise<undefined> {
   const makeId = options.makeId;
   let issued = 0;
   let done = 0;
@@ -85,7 +109,8 @@ async function runBatches(ledger: Ledger, accountIds: readonly AccountId[], opti
       const started = performance.now();
       const outcome = await ledger.createTransfers(batch);
       latenciesMs.push(performance.now() - started);
-      if (!outcome.ok || outcome.results.some((result) => result !== 'ok')) throw new Error('a benchmark batch was refused');
+      if (!outcome.ok || outcome.results.some((result) => result !== 'ok'))
+        throw new Error('a benchmark batch was refused');
       done += size;
       options.onProgress?.(done);
     }
@@ -95,8 +120,16 @@ async function runBatches(ledger: Ledger, accountIds: readonly AccountId[], opti
 }
 
 /** 64 callers, each submitting one transfer at a time and waiting for its result before the next. */
-async function runGroupCommit(ledger: Ledger, accountIds: readonly AccountId[], options: DriveOptions, latenciesMs: number[]): Promise<number> {
-  const committer = new GroupCommitter(ledger, options.concurrentGroups === undefined ? {} : { concurrentGroups: options.concurrentGroups });
+async function runGroupCommit(
+  ledger: Ledger,
+  accountIds: readonly AccountId[],
+  options: DriveOptions,
+  latenciesMs: number[],
+): Promise<number> {
+  const committer = new GroupCommitter(
+    ledger,
+    options.concurrentGroups === undefined ? {} : { concurrentGroups: options.concurrentGroups },
+  );
   let issued = 0;
   let done = 0;
   const caller = async (): Promise<void> => {

@@ -22,14 +22,35 @@ const PARTICIPANTS: readonly ParticipantInput[] = [
   { id: 'bob', name: 'Bank of Baroda', kind: 'bank', country: 'IN', currencies: ['INR'] },
   { id: 'sberbank', name: 'Sberbank', kind: 'bank', country: 'RU', currencies: ['RUB'] },
   { id: 'vtb', name: 'VTB Bank', kind: 'bank', country: 'RU', currencies: ['RUB'] },
-  { id: 'indorus-fx', name: 'IndoRus FX', kind: 'fx_provider', country: 'IN', currencies: ['INR', 'RUB'] },
-  { id: 'tata-steel', name: 'Tata Steel', kind: 'corporate', country: 'IN', bank: 'sbi', currencies: ['INR'] },
-  { id: 'uralchem', name: 'Uralchem', kind: 'corporate', country: 'RU', bank: 'sberbank', currencies: ['RUB'] },
+  {
+    id: 'indorus-fx',
+    name: 'IndoRus FX',
+    kind: 'fx_provider',
+    country: 'IN',
+    currencies: ['INR', 'RUB'],
+  },
+  {
+    id: 'tata-steel',
+    name: 'Tata Steel',
+    kind: 'corporate',
+    country: 'IN',
+    bank: 'sbi',
+    currencies: ['INR'],
+  },
+  {
+    id: 'uralchem',
+    name: 'Uralchem',
+    kind: 'corporate',
+    country: 'RU',
+    bank: 'sberbank',
+    currencies: ['RUB'],
+  },
 ];
 
 /** [participant, currency, role, held at]: the demo's accounts by name. */
 type Named = readonly [string, string, AccountRole, string?];
-const at = ([participant, currency, role, heldAt]: Named): AccountId => participantAccountId(participant, currency, role, heldAt);
+const at = ([participant, currency, role, heldAt]: Named): AccountId =>
+  participantAccountId(participant, currency, role, heldAt);
 const SBI: Named = ['sbi', 'INR', 'settlement'];
 const BOB: Named = ['bob', 'INR', 'settlement'];
 const SBER: Named = ['sberbank', 'RUB', 'settlement'];
@@ -42,14 +63,25 @@ const FX_INR: Named = ['indorus-fx', 'INR', 'fx_liquidity'];
 const FX_RUB: Named = ['indorus-fx', 'RUB', 'fx_liquidity'];
 
 const FUNDING: readonly (readonly [Named, string])[] = [
-  [SBI, '500000000.00'], [BOB, '350000000.00'], [SBER, '600000000.00'], [VTB, '450000000.00'],
-  [FX_INR, '250000000.00'], [FX_RUB, '300000000.00'], [TATA, '80000000.00'], [URALCHEM, '40000000.00'],
-  [['indorus-fx', 'INR', 'settlement'], '10000000.00'], [['indorus-fx', 'RUB', 'settlement'], '10000000.00'],
+  [SBI, '500000000.00'],
+  [BOB, '350000000.00'],
+  [SBER, '600000000.00'],
+  [VTB, '450000000.00'],
+  [FX_INR, '250000000.00'],
+  [FX_RUB, '300000000.00'],
+  [TATA, '80000000.00'],
+  [URALCHEM, '40000000.00'],
+  [['indorus-fx', 'INR', 'settlement'], '10000000.00'],
+  [['indorus-fx', 'RUB', 'settlement'], '10000000.00'],
 ];
 
 const CAPS: readonly (readonly [string, string, string])[] = [
-  ['sbi', 'INR', '100000000.00'], ['bob', 'INR', '75000000.00'], ['sberbank', 'RUB', '120000000.00'],
-  ['vtb', 'RUB', '90000000.00'], ['indorus-fx', 'INR', '60000000.00'], ['indorus-fx', 'RUB', '60000000.00'],
+  ['sbi', 'INR', '100000000.00'],
+  ['bob', 'INR', '75000000.00'],
+  ['sberbank', 'RUB', '120000000.00'],
+  ['vtb', 'RUB', '90000000.00'],
+  ['indorus-fx', 'INR', '60000000.00'],
+  ['indorus-fx', 'RUB', '60000000.00'],
 ];
 
 /** [from, to, amount in major units, reference]: rupees for Russian exports and roubles for Indian ones. */
@@ -71,26 +103,80 @@ const PAYMENTS: readonly (readonly [Named, Named, string, string])[] = [
 /** Seeds the demo; the caller checks first that the database has no participants yet. */
 export async function seedDemo(hub: Hub): Promise<void> {
   const cli = CLI_ACTOR;
-  await hub.open(currencies.map((currency) => currency.code), cli);
+  await hub.open(
+    currencies.map((currency) => currency.code),
+    cli,
+  );
   for (const participant of PARTICIPANTS) await hub.participants.create(participant, cli);
   await hub.participants.openAccount('sberbank', 'vostro', 'INR', 'sbi', cli);
   await hub.participants.openAccount('vtb', 'vostro', 'INR', 'bob', cli);
   await hub.participants.openAccount('sberbank', 'investment', 'INR', undefined, cli);
-  for (const [account, amount] of FUNDING) await hub.payments.fund({ id: demoId(`fund:${account.join(':')}`), account: at(account), amount: minor(amount, account[1]), reference: 'opening funds' }, cli);
-  for (const [participant, currency, amount] of CAPS) await hub.caps.set(participant, currency, minor(amount, currency), cli);
+  for (const [account, amount] of FUNDING)
+    await hub.payments.fund(
+      {
+        id: demoId(`fund:${account.join(':')}`),
+        account: at(account),
+        amount: minor(amount, account[1]),
+        reference: 'opening funds',
+      },
+      cli,
+    );
+  for (const [participant, currency, amount] of CAPS)
+    await hub.caps.set(participant, currency, minor(amount, currency), cli);
   for (const [index, [from, to, amount, reference]] of PAYMENTS.entries()) {
-    await hub.payments.pay({ id: demoId(`payment:${index}`), payer: at(from), payee: at(to), amount: minor(amount, from[1]), reference }, cli);
+    await hub.payments.pay(
+      {
+        id: demoId(`payment:${index}`),
+        payer: at(from),
+        payee: at(to),
+        amount: minor(amount, from[1]),
+        reference,
+      },
+      cli,
+    );
   }
   // Sberbank sells rupees from its vostro account for roubles, through IndoRus FX.
   await hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' }, cli);
-  await hub.fx.setSpread({ provider: 'indorus-fx', source: 'INR', target: 'RUB', spreadBps: 25, feeMinor: 150_00n }, cli);
-  const quote = await hub.fx.quote({ provider: 'indorus-fx', source: 'INR', target: 'RUB', side: 'source', amountMinor: minor('30000000.00', 'INR'), ttlMs: 60_000 }, cli);
-  await hub.fx.execute({ quote: quote.id, payer: at(SBER_SRVA), payee: at(SBER), reference: 'FX-2026-0009 SRVA rupees to roubles' }, cli);
+  await hub.fx.setSpread(
+    { provider: 'indorus-fx', source: 'INR', target: 'RUB', spreadBps: 25, feeMinor: 150_00n },
+    cli,
+  );
+  const quote = await hub.fx.quote(
+    {
+      provider: 'indorus-fx',
+      source: 'INR',
+      target: 'RUB',
+      side: 'source',
+      amountMinor: minor('30000000.00', 'INR'),
+      ttlMs: 60_000,
+    },
+    cli,
+  );
+  await hub.fx.execute(
+    {
+      quote: quote.id,
+      payer: at(SBER_SRVA),
+      payee: at(SBER),
+      reference: 'FX-2026-0009 SRVA rupees to roubles',
+    },
+    cli,
+  );
   // The rupee window of the month closes and settles; the next one opens.
   await hub.windows.close('INR', cli);
   await hub.windows.settle('INR-1', cli);
   // A letter-of-credit style reservation awaiting shipping documents (it lapses after 72 hours).
-  await hub.payments.pay({ id: demoId('lc:7'), payer: at(SBI), payee: at(VTB_SRVA), amount: minor('14200000.00', 'INR'), reference: 'LC-2026-0007 awaiting bill of lading', pending: true, timeoutSeconds: 72 * 3600 }, cli);
+  await hub.payments.pay(
+    {
+      id: demoId('lc:7'),
+      payer: at(SBI),
+      payee: at(VTB_SRVA),
+      amount: minor('14200000.00', 'INR'),
+      reference: 'LC-2026-0007 awaiting bill of lading',
+      pending: true,
+      timeoutSeconds: 72 * 3600,
+    },
+    cli,
+  );
 }
 
 function demoId(name: string): string {
@@ -112,7 +198,10 @@ function minor(amount: string, code: string): bigint {
  * Fine for a demo on one's own machine; a real hub issues keys with `vostro key issue` and keeps
  * them in a secret manager.
  */
-export async function ensureDemoOperatorKey(keys: ApiKeys, path: string): Promise<{ path: string; issued: boolean; keyId: string }> {
+export async function ensureDemoOperatorKey(
+  keys: ApiKeys,
+  path: string,
+): Promise<{ path: string; issued: boolean; keyId: string }> {
   if (existsSync(path)) {
     const text = readFileSync(path, 'utf8').trim();
     const verification = await keys.verifier.verify(text);

@@ -19,12 +19,16 @@ export function environmentFailure(error: unknown): string | undefined {
   const code = typeof given === 'string' ? given : '';
   const text = `${code} ${error.message}`;
   const after = 'what was acknowledged before is committed';
-  if (SQLITE_FULL.test(text) || code === 'ENOSPC' || code === 'EDQUOT') return `the disk holding the database is full (${error.message}); ${after}; free space, then start again`;
-  if (SQLITE_READONLY.test(text) || code === 'EROFS') return `the database cannot be written: it is read-only (${error.message}); ${after}`;
-  if (SQLITE_IOERR.test(text) || code === 'EIO') return `the disk failed while writing the database (${error.message}); ${after}; run \`vostro verify\` once the disk is sound`;
+  if (SQLITE_FULL.test(text) || code === 'ENOSPC' || code === 'EDQUOT')
+    return `the disk holding the database is full (${error.message}); ${after}; free space, then start again`;
+  if (SQLITE_READONLY.test(text) || code === 'EROFS')
+    return `the database cannot be written: it is read-only (${error.message}); ${after}`;
+  if (SQLITE_IOERR.test(text) || code === 'EIO')
+    return `the disk failed while writing the database (${error.message}); ${after}; run \`vostro verify\` once the disk is sound`;
   if (SQLITE_CANTOPEN.test(text)) return `the database file cannot be opened (${error.message})`;
   if (code === 'EACCES' || code === 'EPERM') return `permission denied (${error.message})`;
   if (error instanceof PostgresConnectionError) return error.message;
-  if (isConnectionError(error)) return `lost the connection to PostgreSQL (${error.message}); ${after}`;
+  if (isConnectionError(error))
+    return `lost the connection to PostgreSQL (${error.message}); ${after}`;
   return undefined;
 }

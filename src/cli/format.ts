@@ -1,7 +1,12 @@
 import { currencyByLedger, formatAmount } from '../ledger/currency.js';
 import { accountFlagNames, flagNames, TransferFlags } from '../ledger/flags.js';
 import { ZERO_ID } from '../ledger/ids.js';
-import { accountKindName, type Account, type StoredTransfer, type Transfer } from '../ledger/model.js';
+import {
+  accountKindName,
+  type Account,
+  type StoredTransfer,
+  type Transfer,
+} from '../ledger/model.js';
 import type { LedgerTotals } from '../ledger/verify.js';
 
 /**
@@ -106,7 +111,10 @@ export function transferJson(transfer: StoredTransfer) {
     time: isoTime(transfer.timestamp),
     timestamp: transfer.timestamp.toString(),
     pendingStatus: transfer.pendingStatus ?? null,
-    expiresAt: transfer.expiresAt !== undefined && transfer.expiresAt !== 0n ? isoTime(transfer.expiresAt) : null,
+    expiresAt:
+      transfer.expiresAt !== undefined && transfer.expiresAt !== 0n
+        ? isoTime(transfer.expiresAt)
+        : null,
   };
 }
 

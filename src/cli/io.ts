@@ -35,7 +35,9 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An `io` that keeps what it is told, for tests of commands. */
-export function recordingIo(env: Record<string, string | undefined> = {}): CliIo & { stdout: string[]; stderr: string[] } {
+export function recordingIo(
+  env: Record<string, string | undefined> = {},
+): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   return {

@@ -72,7 +72,9 @@ export async function runLedgerCommand(
   const dbPath = resolveDbPath(options.dbOption, context.io.env);
   try {
     if (!options.create && dbPath !== ':memory:' && !isPostgresUrl(dbPath) && !existsSync(dbPath)) {
-      throw new RefusedError(`no database at ${dbPath}; create one with \`vostro init --db ${dbPath}\` or point --db / VOSTRO_DB at an existing one`);
+      throw new RefusedError(
+        `no database at ${dbPath}; create one with \`vostro init --db ${dbPath}\` or point --db / VOSTRO_DB at an existing one`,
+      );
     }
     const store = await openStore(dbPath);
     try {
@@ -85,7 +87,9 @@ export async function runLedgerCommand(
   } catch (error) {
     if (!(error instanceof RefusedError) && !(error instanceof UnavailableError)) throw error;
     context.io.err(`error: ${error.message}\n`);
-    context.setExitCode(error instanceof UnavailableError ? ExitCode.unavailable : ExitCode.refused);
+    context.setExitCode(
+      error instanceof UnavailableError ? ExitCode.unavailable : ExitCode.refused,
+    );
   }
 }
 
@@ -94,7 +98,12 @@ async function openStore(dbPath: string): Promise<LedgerStore> {
     return await openStoreTarget(dbPath);
   } catch (error) {
     if (error instanceof DatabaseInUseError) throw new UnavailableError(error.message);
-    if (error instanceof SchemaTooNewError || error instanceof PostgresConnectionError || error instanceof NotADatabaseFileError) throw new RefusedError(error.message);
+    if (
+      error instanceof SchemaTooNewError ||
+      error instanceof PostgresConnectionError ||
+      error instanceof NotADatabaseFileError
+    )
+      throw new RefusedError(error.message);
     const reason = error instanceof Error ? error.message : String(error);
     throw new RefusedError(`cannot open the database at ${printable(dbPath)}: ${reason}`);
   }
@@ -109,7 +118,10 @@ function printable(target: string): string {
  * Wraps a command's action: a malformed option value (UsageError) is printed as `error: …` and
  * ends the command with exit code 2, the same as commander's own usage errors.
  */
-export function commandAction<Args extends unknown[]>(context: CliContext, body: (...args: Args) => Promise<void>): (...args: Args) => Promise<void> {
+export function commandAction<Args extends unknown[]>(
+  context: CliContext,
+  body: (...args: Args) => Promise<void>,
+): (...args: Args) => Promise<void> {
   return async (...args) => {
     try {
       await body(...args);
@@ -123,11 +135,17 @@ export function commandAction<Args extends unknown[]>(context: CliContext, body:
 
 /** JSON for scripts: two-space indented, bigints as decimal strings (JSON numbers lose precision past 2^53). */
 export function printJson(io: CliIo, value: unknown): void {
-  io.out(`${JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? field.toString() : field), 2)}\n`);
+  io.out(
+    `${JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? field.toString() : field), 2)}\n`,
+  );
 }
 
 /** A plain table for people; no colours, so piped output stays clean. */
-export function renderTable(head: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly number[] = []): string {
+export function renderTable(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  alignRight: readonly number[] = [],
+): string {
   const table = new Table({
     head: [...head],
     style: { head: [], border: [], compact: true },

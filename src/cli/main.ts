@@ -36,7 +36,9 @@ try {
     process.stderr.write(`error: ${failure}\n`);
     code = ExitCode.refused;
   } else {
-    process.stderr.write(`error: vostro failed unexpectedly (a bug; please report it with the trace below): ${error instanceof Error ? error.message : String(error)}\n${error instanceof Error ? (error.stack ?? '') : ''}\n`);
+    process.stderr.write(
+      `error: vostro failed unexpectedly (a bug; please report it with the trace below): ${error instanceof Error ? error.message : String(error)}\n${error instanceof Error ? (error.stack ?? '') : ''}\n`,
+    );
     code = EXIT_BUG;
   }
 }

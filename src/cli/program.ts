@@ -31,7 +31,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let exitCode: number = ExitCode.ok;
   const context: CliContext = { io, setExitCode: (code) => (exitCode = code) };
   const program = new Command('vostro')
-    .description('vostro: clearing, settlement and trade documents for India–Russia trade in INR and RUB')
+    .description(
+      'vostro: clearing, settlement and trade documents for India–Russia trade in INR and RUB',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .showHelpAfterError('(run with --help for usage)')

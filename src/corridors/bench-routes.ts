@@ -6,14 +6,26 @@ import { performance } from 'node:perf_hooks';
 import { compareCorridors, parseCompareQuery, parseRouteQuery, planRoutes } from './index.js';
 
 const pairs: readonly [string, string][] = [
-  ['INNSA', 'RUMOW'], ['INMAA', 'RUMOW'], ['INMUN', 'RUASF'], ['INNSA', 'RULED'], ['INMAA', 'RUVVO'],
-  ['IRBND', 'RUMOW'], ['INNSA', 'RUMMK'], ['INIXY', 'AZBAK'], ['INTKD', 'RUMOW'], ['INBOM', 'RUNVS'],
+  ['INNSA', 'RUMOW'],
+  ['INMAA', 'RUMOW'],
+  ['INMUN', 'RUASF'],
+  ['INNSA', 'RULED'],
+  ['INMAA', 'RUVVO'],
+  ['IRBND', 'RUMOW'],
+  ['INNSA', 'RUMMK'],
+  ['INIXY', 'AZBAK'],
+  ['INTKD', 'RUMOW'],
+  ['INBOM', 'RUNVS'],
 ];
 const objectives = ['time', 'cost', 'co2', 'mix'] as const;
 const dates = ['2026-03-01', '2026-08-15', '2026-12-10'];
 const today = '2026-11-22';
 
-function measure(label: string, iterations: number, operation: (i: number) => void): { label: string; p50Ms: number; p99Ms: number } {
+function measure(
+  label: string,
+  iterations: number,
+  operation: (i: number) => void,
+): { label: string; p50Ms: number; p99Ms: number } {
   for (let i = 0; i < Math.min(iterations, 500); i++) operation(i);
   const samples = new Float64Array(iterations);
   for (let i = 0; i < iterations; i++) {
@@ -22,14 +34,30 @@ function measure(label: string, iterations: number, operation: (i: number) => vo
     samples[i] = performance.now() - start;
   }
   samples.sort();
-  const result = { label, p50Ms: samples[Math.floor(iterations * 0.5)]!, p99Ms: samples[Math.floor(iterations * 0.99)]! };
-  console.log(`${label.padEnd(44)} p50 ${result.p50Ms.toFixed(3)} ms   p99 ${result.p99Ms.toFixed(3)} ms   (${iterations} runs)`);
+  const result = {
+    label,
+    p50Ms: samples[Math.floor(iterations * 0.5)]!,
+    p99Ms: samples[Math.floor(iterations * 0.99)]!,
+  };
+  console.log(
+    `${label.padEnd(44)} p50 ${result.p50Ms.toFixed(3)} ms   p99 ${result.p99Ms.toFixed(3)} ms   (${iterations} runs)`,
+  );
   return result;
 }
 
 function routeQuery(i: number, alternatives: number) {
   const [from, to] = pairs[i % pairs.length]!;
-  const parsed = parseRouteQuery({ from, to, by: objectives[i % objectives.length], date: dates[i % dates.length], iceClass: i % 2 === 0, alternatives }, { today });
+  const parsed = parseRouteQuery(
+    {
+      from,
+      to,
+      by: objectives[i % objectives.length],
+      date: dates[i % dates.length],
+      iceClass: i % 2 === 0,
+      alternatives,
+    },
+    { today },
+  );
   if (!parsed.ok) throw new Error(parsed.error.message);
   const plan = planRoutes(parsed.value);
   if (!plan.ok) throw new Error(plan.error.message);
@@ -37,12 +65,23 @@ function routeQuery(i: number, alternatives: number) {
 
 function comparison(i: number) {
   const [from, to] = pairs[i % pairs.length]!;
-  const parsed = parseCompareQuery({ from, to, by: objectives[i % objectives.length], date: dates[i % dates.length], iceClass: i % 2 === 0 }, { today });
+  const parsed = parseCompareQuery(
+    {
+      from,
+      to,
+      by: objectives[i % objectives.length],
+      date: dates[i % dates.length],
+      iceClass: i % 2 === 0,
+    },
+    { today },
+  );
   if (!parsed.ok) throw new Error(parsed.error.message);
   if (!compareCorridors(parsed.value).ok) throw new Error('comparison failed');
 }
 
-console.log(`node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'})`);
+console.log(
+  `node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'})`,
+);
 measure('route query (parse + plan, K = 1)', 20_000, (i) => routeQuery(i, 1));
 measure('route query with 3 alternatives (Yen)', 5_000, (i) => routeQuery(i, 3));
 measure('corridor comparison (7 corridors)', 5_000, comparison);

@@ -10,30 +10,84 @@ async function run(...argv: string[]) {
 }
 
 test('vostro corridors compare INNSA Moscow prints a table an exporter can act on', async () => {
-  const { code, out } = await run('corridors', 'compare', 'INNSA', 'Moscow', '--date', '2026-12-01');
+  const { code, out } = await run(
+    'corridors',
+    'compare',
+    'INNSA',
+    'Moscow',
+    '--date',
+    '2026-12-01',
+  );
   assert.equal(code, 0);
-  for (const text of ['Suez', 'INSTC west', 'INSTC Caspian crossing', 'INSTC east', 'Chennai–Vladivostok', 'Northern Sea Route', 'Black Sea', 'Days', 'US$', 'kg CO2e', "per 20' dry container", 'Rasht–Astara', 'not available', 'Best: fastest']) {
+  for (const text of [
+    'Suez',
+    'INSTC west',
+    'INSTC Caspian crossing',
+    'INSTC east',
+    'Chennai–Vladivostok',
+    'Northern Sea Route',
+    'Black Sea',
+    'Days',
+    'US$',
+    'kg CO2e',
+    "per 20' dry container",
+    'Rasht–Astara',
+    'not available',
+    'Best: fastest',
+  ]) {
     assert.ok(out.includes(text), `output mentions ${text}`);
   }
 });
 
 test('corridors compare --json gives the comparison as data', async () => {
-  const { code, out } = await run('corridors', 'compare', 'INNSA', 'RUMOW', '--date', '2026-08-01', '--ice-class', '--json');
+  const { code, out } = await run(
+    'corridors',
+    'compare',
+    'INNSA',
+    'RUMOW',
+    '--date',
+    '2026-08-01',
+    '--ice-class',
+    '--json',
+  );
   assert.equal(code, 0);
-  const parsed = JSON.parse(out) as { options: { corridorId: string; available: boolean; route?: { totals: { days: number } } }[] };
+  const parsed = JSON.parse(out) as {
+    options: { corridorId: string; available: boolean; route?: { totals: { days: number } } }[];
+  };
   assert.equal(parsed.options.length, 7);
   assert.equal(parsed.options.find((option) => option.corridorId === 'nsr')?.available, true);
   assert.ok(parsed.options.every((option) => !option.available || option.route!.totals.days > 0));
 });
 
 test('vostro route prints legs and totals, and --json carries GeoJSON', async () => {
-  const table = await run('route', 'Nhava Sheva', 'Moscow', '--by', 'cost', '--date', '2026-06-01', '--alternatives', '2');
+  const table = await run(
+    'route',
+    'Nhava Sheva',
+    'Moscow',
+    '--by',
+    'cost',
+    '--date',
+    '2026-06-01',
+    '--alternatives',
+    '2',
+  );
   assert.equal(table.code, 0);
   assert.match(table.out, /Route 1 of 2/);
   assert.match(table.out, /Total: .* km, .* days, US\$ .* kg CO2e/);
-  const json = await run('route', 'INNSA', 'RULED', '--modes', 'sea', '--date', '2026-06-01', '--json');
+  const json = await run(
+    'route',
+    'INNSA',
+    'RULED',
+    '--modes',
+    'sea',
+    '--date',
+    '2026-06-01',
+    '--json',
+  );
   assert.equal(json.code, 0);
-  const plan = JSON.parse(json.out) as { routes: { legs: { mode: string }[]; geometry: { type: string } }[] };
+  const plan = JSON.parse(json.out) as {
+    routes: { legs: { mode: string }[]; geometry: { type: string } }[];
+  };
   assert.equal(plan.routes[0]!.geometry.type, 'FeatureCollection');
   assert.ok(plan.routes[0]!.legs.every((leg) => leg.mode === 'sea'));
 });
@@ -48,7 +102,16 @@ test('bad input exits 2 with a message naming the field; no route exits 1', asyn
   const same = await run('route', 'INNSA', 'jnpt');
   assert.equal(same.code, 2);
   assert.match(same.err, /to: origin and destination are the same/);
-  const none = await run('route', 'INNSA', 'Moscow', '--modes', 'road', '--date', '2026-06-01', '--json');
+  const none = await run(
+    'route',
+    'INNSA',
+    'Moscow',
+    '--modes',
+    'road',
+    '--date',
+    '2026-06-01',
+    '--json',
+  );
   assert.equal(none.code, 1);
   assert.match(none.err, /modes: no route/);
   assert.equal((JSON.parse(none.out) as { error: { code: string } }).error.code, 'no_route');

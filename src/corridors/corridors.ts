@@ -13,9 +13,13 @@ export interface CorridorDefinition {
 }
 
 const hasTag = (tag: string) => (edge: CompiledEdge) => edge.spec.tags?.includes(tag) ?? false;
-const passes = (chokepointId: string) => (edge: CompiledEdge) => edge.chokepointIds.includes(chokepointId);
+const passes = (chokepointId: string) => (edge: CompiledEdge) =>
+  edge.chokepointIds.includes(chokepointId);
 const isCaspian = (edge: CompiledEdge) => edge.spec.mode === 'caspian';
-const any = (...tests: ((edge: CompiledEdge) => boolean)[]) => (edge: CompiledEdge) => tests.some((test) => test(edge));
+const any =
+  (...tests: ((edge: CompiledEdge) => boolean)[]) =>
+  (edge: CompiledEdge) =>
+    tests.some((test) => test(edge));
 
 export const corridors: readonly CorridorDefinition[] = [
   {
@@ -35,7 +39,8 @@ export const corridors: readonly CorridorDefinition[] = [
   {
     id: 'instc-caspian',
     name: 'INSTC Caspian crossing',
-    description: 'sea to Bandar Abbas, Iranian rail or road to Anzali, ship across the Caspian to Astrakhan or Makhachkala',
+    description:
+      'sea to Bandar Abbas, Iranian rail or road to Anzali, ship across the Caspian to Astrakhan or Makhachkala',
     requires: isCaspian,
     excludes: any(hasTag('instc-west'), hasTag('instc-east'), passes('suez')),
   },
@@ -49,14 +54,16 @@ export const corridors: readonly CorridorDefinition[] = [
   {
     id: 'cvmc',
     name: 'Chennai–Vladivostok + Trans-Siberian',
-    description: 'Eastern Maritime Corridor through Malacca to Vladivostok, then the Trans-Siberian railway',
+    description:
+      'Eastern Maritime Corridor through Malacca to Vladivostok, then the Trans-Siberian railway',
     requires: hasTag('cvmc'),
     excludes: any(hasTag('nsr'), passes('suez')),
   },
   {
     id: 'nsr',
     name: 'Northern Sea Route',
-    description: 'through Malacca and the Russian Arctic to Murmansk; July–November, ice class or escort',
+    description:
+      'through Malacca and the Russian Arctic to Murmansk; July–November, ice class or escort',
     requires: hasTag('nsr'),
     excludes: passes('suez'),
   },

@@ -23,7 +23,8 @@ export interface RoutingError {
   readonly message: string;
 }
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: RoutingError };
+export type Result<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: RoutingError };
 
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };

@@ -12,7 +12,13 @@ export { corridorNetwork } from './network.js';
 export type { Network } from './network.js';
 export { compareCorridors, planRoutes } from './planner.js';
 export type { CorridorComparison, CorridorOption, RouteOption, RoutePlan } from './planner.js';
-export { objectives, parseCompareQuery, parseRouteQuery, queryDefaults, resolveNode } from './query.js';
+export {
+  objectives,
+  parseCompareQuery,
+  parseRouteQuery,
+  queryDefaults,
+  resolveNode,
+} from './query.js';
 export type { CompareQuery, Objective, ParseContext, RouteQuery } from './query.js';
 export type { PlannedRoute, RouteLeg, RouteTotals } from './route.js';
 export { validateNetworkData } from './validate.js';

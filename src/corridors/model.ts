@@ -39,7 +39,11 @@ export interface NodeSpec {
   readonly at: LonLat;
   readonly aliases?: readonly string[];
   readonly dwell: NodeDwell;
-  readonly gaugeBreak?: { readonly fromMm: GaugeMm; readonly toMm: GaugeMm; readonly method: string };
+  readonly gaugeBreak?: {
+    readonly fromMm: GaugeMm;
+    readonly toMm: GaugeMm;
+    readonly method: string;
+  };
   readonly sourceIds: readonly string[];
 }
 
@@ -89,7 +93,10 @@ export interface Waypoint {
    * Named chokepoints can be avoided by name. `countries` lists only the states whose own waters the
    * passage is (a canal, a strait inside territorial seas), so that avoiding a country avoids them too.
    */
-  readonly chokepoint?: { readonly countries: readonly string[]; readonly aliases?: readonly string[] };
+  readonly chokepoint?: {
+    readonly countries: readonly string[];
+    readonly aliases?: readonly string[];
+  };
 }
 
 export interface SourceRef {

@@ -23,8 +23,23 @@ test('the network data passes validation', () => {
 test('validation catches a missing source, an unknown node and an unmarked gauge change', () => {
   const broken = [
     ...edges,
-    { id: 'rail:x', from: 'RUMOW', to: 'nowhere', mode: 'rail' as const, status: 'operational' as const, sourceIds: [] },
-    { id: 'rail:y', from: 'RUMOW', to: 'RULED', mode: 'rail' as const, status: 'operational' as const, gaugeMm: 1435 as const, sourceIds: ['vostro-estimate'] },
+    {
+      id: 'rail:x',
+      from: 'RUMOW',
+      to: 'nowhere',
+      mode: 'rail' as const,
+      status: 'operational' as const,
+      sourceIds: [],
+    },
+    {
+      id: 'rail:y',
+      from: 'RUMOW',
+      to: 'RULED',
+      mode: 'rail' as const,
+      status: 'operational' as const,
+      gaugeMm: 1435 as const,
+      sourceIds: ['vostro-estimate'],
+    },
   ];
   const problems = validateNetworkData({ nodes, edges: broken, waypoints });
   assert.ok(problems.includes('edge rail:x: no source'));
@@ -35,17 +50,25 @@ test('validation catches a missing source, an unknown node and an unmarked gauge
 test('every edge cites at least one known source besides the cost model, and docs/corridors.md lists every source', () => {
   const docs = readFileSync(new URL('../../docs/corridors.md', import.meta.url), 'utf8');
   for (const edge of edges) {
-    assert.ok(edge.sourceIds.some((id) => id !== 'vostro-cost-model'), `${edge.id} has a source for its figures`);
-    for (const id of edge.sourceIds) assert.ok(id in sources, `${edge.id}: source ${id} is registered`);
+    assert.ok(
+      edge.sourceIds.some((id) => id !== 'vostro-cost-model'),
+      `${edge.id} has a source for its figures`,
+    );
+    for (const id of edge.sourceIds)
+      assert.ok(id in sources, `${edge.id}: source ${id} is registered`);
   }
   for (const [id, source] of Object.entries(sources)) {
     assert.ok(docs.includes(`\`${id}\``), `docs/corridors.md lists ${id}`);
-    if ('url' in source) assert.ok(docs.includes(source.url), `docs/corridors.md gives the address of ${id}`);
+    if ('url' in source)
+      assert.ok(docs.includes(source.url), `docs/corridors.md gives the address of ${id}`);
   }
 });
 
 test('the ports the issue names exist, addressable by UN/LOCODE', () => {
-  const required = 'INNSA INBOM INMAA INIXY INMUN IRBND IRZBR IRBAZ AZBAK RUASF RUMCX RULED RUNVS RUVVO RUMMK NLRTM CNSHA JPYOK'.split(' ');
+  const required =
+    'INNSA INBOM INMAA INIXY INMUN IRBND IRZBR IRBAZ AZBAK RUASF RUMCX RULED RUNVS RUVVO RUMMK NLRTM CNSHA JPYOK'.split(
+      ' ',
+    );
   for (const locode of required) {
     const index = network.nodeIndexByKey.get(locode.toLowerCase());
     assert.ok(index !== undefined, `${locode} is a node`);
@@ -66,7 +89,10 @@ const seaReferenceNm: readonly [string, number][] = [
 for (const [id, referenceNm] of seaReferenceNm) {
   test(`${id} along the curated lane is within 5 % of the reference ${referenceNm} nm`, () => {
     const nm = kmToNauticalMiles(edgeById(id).distanceKm);
-    assert.ok(Math.abs(nm - referenceNm) / referenceNm < 0.05, `${id}: ${nm.toFixed(0)} nm against ${referenceNm} nm`);
+    assert.ok(
+      Math.abs(nm - referenceNm) / referenceNm < 0.05,
+      `${id}: ${nm.toFixed(0)} nm against ${referenceNm} nm`,
+    );
   });
 }
 
@@ -78,7 +104,13 @@ test('published land distances are used as given: Trans-Siberian 9,289 km, Qazvi
 });
 
 test('sea legs pass the chokepoints of their lane', () => {
-  assert.deepEqual(edgeById('sea:INNSA-RULED').chokepointIds, ['bab-el-mandeb', 'suez', 'gibraltar', 'dover', 'great-belt']);
+  assert.deepEqual(edgeById('sea:INNSA-RULED').chokepointIds, [
+    'bab-el-mandeb',
+    'suez',
+    'gibraltar',
+    'dover',
+    'great-belt',
+  ]);
   assert.ok(edgeById('sea:INNSA-RUNVS').chokepointIds.includes('bosporus'));
   assert.ok(edgeById('sea:INMAA-RUVVO').chokepointIds.includes('malacca-north'));
   assert.ok(edgeById('sea:RUVVO-RUMMK').chokepointIds.includes('bering-strait'));
@@ -100,13 +132,18 @@ test('every node can reach Moscow over operational links (the network is connect
       }
     }
   }
-  const unreached = network.nodes.filter((node) => !reached.has(node.index)).map((node) => node.spec.id);
+  const unreached = network.nodes
+    .filter((node) => !reached.has(node.index))
+    .map((node) => node.spec.id);
   assert.deepEqual(unreached, []);
 });
 
 test('gauge breaks are where Iranian standard gauge meets the 1,520 mm network', () => {
   for (const id of ['astara', 'sarakhs', 'incheh-borun']) {
     const node = nodes.find((candidate) => candidate.id === id);
-    assert.deepEqual(node?.gaugeBreak && [node.gaugeBreak.fromMm, node.gaugeBreak.toMm], [1435, 1520]);
+    assert.deepEqual(
+      node?.gaugeBreak && [node.gaugeBreak.fromMm, node.gaugeBreak.toMm],
+      [1435, 1520],
+    );
   }
 });

@@ -61,7 +61,10 @@ export interface NetworkData {
 
 /** Normalises a name for lookup: case-insensitive, and dots, dashes and spaces are equal. */
 export function lookupKey(text: string): string {
-  return text.trim().toLowerCase().replace(/[\s._-]+/g, ' ');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s._-]+/g, ' ');
 }
 
 /** Builds the network from data that `validateNetworkData` accepts; a bad reference is a bug and throws. */
@@ -69,16 +72,27 @@ export function buildNetwork(data: NetworkData): Network {
   const nodeIndexByKey = indexNodes(data.nodes);
   const waypointsById = new Map(data.waypoints.map((waypoint) => [waypoint.id, waypoint]));
   const nodes = data.nodes.map((spec, index) => ({ index, spec }));
-  const edges = data.edges.map((spec, index) => compileEdge(spec, index, data.nodes, nodeIndexByKey, waypointsById));
+  const edges = data.edges.map((spec, index) =>
+    compileEdge(spec, index, data.nodes, nodeIndexByKey, waypointsById),
+  );
   const chokepointsByKey = new Map<string, Waypoint>();
   for (const waypoint of data.waypoints) {
     if (waypoint.chokepoint === undefined) continue;
-    for (const key of [waypoint.id, waypoint.name, ...(waypoint.chokepoint.aliases ?? [])]) chokepointsByKey.set(lookupKey(key), waypoint);
+    for (const key of [waypoint.id, waypoint.name, ...(waypoint.chokepoint.aliases ?? [])])
+      chokepointsByKey.set(lookupKey(key), waypoint);
   }
   const countries = new Set<string>();
   for (const node of data.nodes) for (const country of node.countries) countries.add(country);
   for (const edge of edges) for (const country of edge.countries) countries.add(country);
-  return { nodes, edges, ...buildArcs(nodes.length, edges), nodeIndexByKey, waypointsById, chokepointsByKey, countries };
+  return {
+    nodes,
+    edges,
+    ...buildArcs(nodes.length, edges),
+    nodeIndexByKey,
+    waypointsById,
+    chokepointsByKey,
+    countries,
+  };
 }
 
 function indexNodes(nodes: readonly NodeSpec[]): Map<string, number> {
@@ -110,13 +124,19 @@ function compileEdge(
     if (waypoint === undefined) throw new Error(`edge ${spec.id}: unknown waypoint ${id}`);
     return waypoint;
   });
-  const line: LonLat[] = [from.at, ...lanePoints.map((waypoint) => waypoint.at), ...(spec.drawVia ?? []), to.at];
+  const line: LonLat[] = [
+    from.at,
+    ...lanePoints.map((waypoint) => waypoint.at),
+    ...(spec.drawVia ?? []),
+    to.at,
+  ];
   const model = modeModels[spec.mode];
   const measuredKm = spec.lane === undefined ? undefined : polylineKm(line);
   const distanceKm = spec.distanceKm ?? measuredKm ?? polylineKm(line) * model.circuityFactor;
   const chokepoints = lanePoints.filter((waypoint) => waypoint.chokepoint !== undefined);
   const countries = new Set([...from.countries, ...to.countries]);
-  for (const waypoint of chokepoints) for (const country of waypoint.chokepoint!.countries) countries.add(country);
+  for (const waypoint of chokepoints)
+    for (const country of waypoint.chokepoint!.countries) countries.add(country);
   return {
     index,
     spec,

@@ -60,7 +60,12 @@ export function parseRouteQuery(input: unknown, context: ParseContext): Result<R
   const base = parseCompareQuery(input, context);
   if (!base.ok) return base;
   const record = input as Record<string, unknown>;
-  const alternatives = parseNumber(record['alternatives'], 'alternatives', { min: 1, max: limits.alternativesMax, integer: true, fallback: queryDefaults.alternatives });
+  const alternatives = parseNumber(record['alternatives'], 'alternatives', {
+    min: 1,
+    max: limits.alternativesMax,
+    integer: true,
+    fallback: queryDefaults.alternatives,
+  });
   if (!alternatives.ok) return alternatives;
   return ok({ ...base.value, alternatives: alternatives.value });
 }
@@ -68,7 +73,11 @@ export function parseRouteQuery(input: unknown, context: ParseContext): Result<R
 /** Parses a `/v1/corridors/compare` query or CLI options into a `CompareQuery`. */
 export function parseCompareQuery(input: unknown, context: ParseContext): Result<CompareQuery> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return fail('invalid_type', 'query', 'the query must be an object with at least "from" and "to"');
+    return fail(
+      'invalid_type',
+      'query',
+      'the query must be an object with at least "from" and "to"',
+    );
   }
   const record = input as Record<string, unknown>;
   const network = context.network ?? corridorNetwork();
@@ -76,7 +85,12 @@ export function parseCompareQuery(input: unknown, context: ParseContext): Result
   if (!from.ok) return from;
   const to = parseNode(record['to'], 'to', network);
   if (!to.ok) return to;
-  if (from.value === to.value) return fail('same_origin_destination', 'to', `origin and destination are the same node (${from.value})`);
+  if (from.value === to.value)
+    return fail(
+      'same_origin_destination',
+      'to',
+      `origin and destination are the same node (${from.value})`,
+    );
   const by = parseChoice(record['by'], 'by', objectives, queryDefaults.by);
   if (!by.ok) return by;
   const departureDate = parseDate(record['date'] ?? context.today, 'date');
@@ -87,11 +101,26 @@ export function parseCompareQuery(input: unknown, context: ParseContext): Result
   if (!avoid.ok) return avoid;
   const iceClass = parseBoolean(record['iceClass'], 'iceClass');
   if (!iceClass.ok) return iceClass;
-  const container = parseChoice(record['container'], 'container', containerTypes, queryDefaults.container);
+  const container = parseChoice(
+    record['container'],
+    'container',
+    containerTypes,
+    queryDefaults.container,
+  );
   if (!container.ok) return container;
-  const valueOfTime = parseNumber(record['valueOfTime'], 'valueOfTime', { min: 0, max: 10_000, integer: false, fallback: queryDefaults.valueOfTimeUsdPerTeuDay });
+  const valueOfTime = parseNumber(record['valueOfTime'], 'valueOfTime', {
+    min: 0,
+    max: 10_000,
+    integer: false,
+    fallback: queryDefaults.valueOfTimeUsdPerTeuDay,
+  });
   if (!valueOfTime.ok) return valueOfTime;
-  const carbonPrice = parseNumber(record['carbonPrice'], 'carbonPrice', { min: 0, max: 10_000, integer: false, fallback: queryDefaults.carbonPriceUsdPerTonne });
+  const carbonPrice = parseNumber(record['carbonPrice'], 'carbonPrice', {
+    min: 0,
+    max: 10_000,
+    integer: false,
+    fallback: queryDefaults.carbonPriceUsdPerTonne,
+  });
   if (!carbonPrice.ok) return carbonPrice;
   return ok({
     from: from.value,
@@ -114,9 +143,19 @@ export function resolveNode(network: Network, text: string): string | undefined 
 }
 
 function parseNode(value: unknown, field: string, network: Network): Result<string> {
-  if (value === undefined || value === null || value === '') return fail('missing_field', field, `"${field}" is required: a UN/LOCODE such as INNSA or a name such as Moscow`);
+  if (value === undefined || value === null || value === '')
+    return fail(
+      'missing_field',
+      field,
+      `"${field}" is required: a UN/LOCODE such as INNSA or a name such as Moscow`,
+    );
   if (typeof value !== 'string') return fail('invalid_type', field, `"${field}" must be a string`);
-  if (value.length > limits.textLengthMax) return fail('invalid_value', field, `"${field}" is longer than ${limits.textLengthMax} characters`);
+  if (value.length > limits.textLengthMax)
+    return fail(
+      'invalid_value',
+      field,
+      `"${field}" is longer than ${limits.textLengthMax} characters`,
+    );
   const id = resolveNode(network, value);
   if (id !== undefined) return ok(id);
   const hint = suggestNodes(network, value);
@@ -126,43 +165,87 @@ function parseNode(value: unknown, field: string, network: Network): Result<stri
 function suggestNodes(network: Network, text: string): string {
   const prefix = lookupKey(text).slice(0, 3);
   const matches = network.nodes
-    .filter((node) => [node.spec.id, node.spec.name, ...(node.spec.aliases ?? [])].some((key) => lookupKey(key).startsWith(prefix)))
+    .filter((node) =>
+      [node.spec.id, node.spec.name, ...(node.spec.aliases ?? [])].some((key) =>
+        lookupKey(key).startsWith(prefix),
+      ),
+    )
     .map((node) => `${node.spec.id} (${node.spec.name})`)
     .slice(0, 5);
-  return matches.length > 0 ? `; did you mean ${matches.join(', ')}?` : '; see `vostro corridors nodes` for the list';
+  return matches.length > 0
+    ? `; did you mean ${matches.join(', ')}?`
+    : '; see `vostro corridors nodes` for the list';
 }
 
-function parseChoice<T extends string>(value: unknown, field: string, choices: readonly T[], fallback: T): Result<T> {
+function parseChoice<T extends string>(
+  value: unknown,
+  field: string,
+  choices: readonly T[],
+  fallback: T,
+): Result<T> {
   if (value === undefined || value === null || value === '') return ok(fallback);
-  if (typeof value !== 'string') return fail('invalid_type', field, `"${field}" must be one of ${choices.join(', ')}`);
+  if (typeof value !== 'string')
+    return fail('invalid_type', field, `"${field}" must be one of ${choices.join(', ')}`);
   const lower = value.trim().toLowerCase();
   const found = choices.find((choice) => choice === lower);
-  return found === undefined ? fail('invalid_value', field, `"${field}" must be one of ${choices.join(', ')}, not "${value}"`) : ok(found);
+  return found === undefined
+    ? fail(
+        'invalid_value',
+        field,
+        `"${field}" must be one of ${choices.join(', ')}, not "${value}"`,
+      )
+    : ok(found);
 }
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Accepts only a real calendar date written YYYY-MM-DD (2026-02-30 is refused, not rolled over). */
 export function parseDate(value: unknown, field: string): Result<string> {
-  if (typeof value !== 'string') return fail('invalid_date', field, `"${field}" must be a date written YYYY-MM-DD`);
+  if (typeof value !== 'string')
+    return fail('invalid_date', field, `"${field}" must be a date written YYYY-MM-DD`);
   const match = datePattern.exec(value.trim());
-  if (match === null) return fail('invalid_date', field, `"${field}" must be a date written YYYY-MM-DD, not "${value}"`);
+  if (match === null)
+    return fail(
+      'invalid_date',
+      field,
+      `"${field}" must be a date written YYYY-MM-DD, not "${value}"`,
+    );
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+  if (
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day
+  ) {
     return fail('invalid_date', field, `"${field}" is not a calendar date: ${value}`);
   }
-  if (year < limits.yearMin || year > limits.yearMax) return fail('invalid_date', field, `"${field}" must be between ${limits.yearMin} and ${limits.yearMax}`);
+  if (year < limits.yearMin || year > limits.yearMax)
+    return fail(
+      'invalid_date',
+      field,
+      `"${field}" must be between ${limits.yearMin} and ${limits.yearMax}`,
+    );
   return ok(value.trim());
 }
 
 /** A list given as an array of strings or as one comma-separated string. */
 function parseList(value: unknown, field: string, max: number): Result<readonly string[]> {
   if (value === undefined || value === null) return ok([]);
-  const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined;
-  if (items === undefined || items.some((item) => typeof item !== 'string')) return fail('invalid_type', field, `"${field}" must be a list of strings or a comma-separated string`);
+  const items =
+    typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined;
+  if (items === undefined || items.some((item) => typeof item !== 'string'))
+    return fail(
+      'invalid_type',
+      field,
+      `"${field}" must be a list of strings or a comma-separated string`,
+    );
   const trimmed = (items as string[]).map((item) => item.trim()).filter((item) => item !== '');
-  if (trimmed.length > max) return fail('too_many_values', field, `"${field}" has ${trimmed.length} entries; at most ${max} are allowed`);
+  if (trimmed.length > max)
+    return fail(
+      'too_many_values',
+      field,
+      `"${field}" has ${trimmed.length} entries; at most ${max} are allowed`,
+    );
   return ok(trimmed);
 }
 
@@ -173,14 +256,24 @@ function parseModes(value: unknown): Result<readonly Mode[]> {
   const modes = new Set<Mode>();
   for (const item of list.value) {
     const mode = allModes.find((candidate) => candidate === item.toLowerCase());
-    if (mode === undefined) return fail('invalid_value', 'modes', `unknown mode "${item}" in "modes": use ${allModes.join(', ')}`);
+    if (mode === undefined)
+      return fail(
+        'invalid_value',
+        'modes',
+        `unknown mode "${item}" in "modes": use ${allModes.join(', ')}`,
+      );
     modes.add(mode);
   }
-  if (modes.size === 0) return fail('invalid_value', 'modes', '"modes" must name at least one mode');
+  if (modes.size === 0)
+    return fail('invalid_value', 'modes', '"modes" must name at least one mode');
   return ok([...modes]);
 }
 
-function parseAvoid(value: unknown, network: Network, endpointIds: readonly string[]): Result<Avoidances> {
+function parseAvoid(
+  value: unknown,
+  network: Network,
+  endpointIds: readonly string[],
+): Result<Avoidances> {
   const list = parseList(value, 'avoid', limits.avoidMax);
   if (!list.ok) return list;
   const nodeIds = new Set<string>();
@@ -193,16 +286,29 @@ function parseAvoid(value: unknown, network: Network, endpointIds: readonly stri
     if (chokepoint !== undefined) chokepointIds.add(chokepoint.id);
     else if (nodeId !== undefined) nodeIds.add(nodeId);
     else if (/^[A-Za-z]{2}$/.test(item) && network.countries.has(country)) countries.add(country);
-    else return fail('unknown_avoid', 'avoid', `"${item}" in "avoid" is not a node, a two-letter country code in the network, or a chokepoint (suez, bab-el-mandeb, hormuz, bosporus, malacca...)`);
+    else
+      return fail(
+        'unknown_avoid',
+        'avoid',
+        `"${item}" in "avoid" is not a node, a two-letter country code in the network, or a chokepoint (suez, bab-el-mandeb, hormuz, bosporus, malacca...)`,
+      );
   }
   for (const endpointId of endpointIds) {
     const endpoint = network.nodes[network.nodeIndexByKey.get(lookupKey(endpointId))!]!.spec;
     const avoidedCountry = endpoint.countries.find((country) => countries.has(country));
     if (nodeIds.has(endpointId) || avoidedCountry !== undefined) {
-      return fail('endpoint_avoided', 'avoid', `"avoid" excludes ${endpoint.id} (${endpoint.name}), which is the origin or the destination`);
+      return fail(
+        'endpoint_avoided',
+        'avoid',
+        `"avoid" excludes ${endpoint.id} (${endpoint.name}), which is the origin or the destination`,
+      );
     }
   }
-  return ok({ nodeIds: [...nodeIds], countries: [...countries], chokepointIds: [...chokepointIds] });
+  return ok({
+    nodeIds: [...nodeIds],
+    countries: [...countries],
+    chokepointIds: [...chokepointIds],
+  });
 }
 
 function parseBoolean(value: unknown, field: string): Result<boolean> {
@@ -225,10 +331,24 @@ interface NumberRule {
 
 function parseNumber(value: unknown, field: string, rule: NumberRule): Result<number> {
   if (value === undefined || value === null || value === '') return ok(rule.fallback);
-  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : Number.NaN;
   const kind = rule.integer ? 'an integer' : 'a number';
-  if (!Number.isFinite(number) || (rule.integer && !Number.isInteger(number)) || number < rule.min || number > rule.max) {
-    return fail('invalid_value', field, `"${field}" must be ${kind} from ${rule.min} to ${rule.max}, not ${JSON.stringify(value)}`);
+  if (
+    !Number.isFinite(number) ||
+    (rule.integer && !Number.isInteger(number)) ||
+    number < rule.min ||
+    number > rule.max
+  ) {
+    return fail(
+      'invalid_value',
+      field,
+      `"${field}" must be ${kind} from ${rule.min} to ${rule.max}, not ${JSON.stringify(value)}`,
+    );
   }
   return ok(number);
 }

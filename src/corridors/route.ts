@@ -75,7 +75,13 @@ export interface PlannedRoute {
 
 export function nodeRef(network: Network, index: number): NodeRef {
   const spec = network.nodes[index]!.spec;
-  return { id: spec.id, name: spec.name, ...(spec.locode === undefined ? {} : { locode: spec.locode }), kind: spec.kind, countries: spec.countries };
+  return {
+    id: spec.id,
+    name: spec.name,
+    ...(spec.locode === undefined ? {} : { locode: spec.locode }),
+    kind: spec.kind,
+    countries: spec.countries,
+  };
 }
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -85,16 +91,39 @@ export function describeRoute(context: SearchContext, walk: Walk): PlannedRoute 
   const network = context.network;
   const legs = walk.arcs.map((arc, i) => describeLeg(context, walk, arc, i));
   const totals: RouteTotals = {
-    distanceKm: round(legs.reduce((sum, leg) => sum + leg.distanceKm, 0), 0),
+    distanceKm: round(
+      legs.reduce((sum, leg) => sum + leg.distanceKm, 0),
+      0,
+    ),
     days: round(walk.arriveAt[walk.arriveAt.length - 1]!, 1),
-    costUsd: round(legs.reduce((sum, leg) => sum + leg.costUsd, 0), 0),
-    co2eKg: round(legs.reduce((sum, leg) => sum + leg.co2eKg, 0), 0),
-    co2eKgPerTonne: round(walk.arcs.reduce((sum, arc) => sum + network.edges[network.arcEdge[arc]!]!.co2eKgPerTonne, 0), 1),
+    costUsd: round(
+      legs.reduce((sum, leg) => sum + leg.costUsd, 0),
+      0,
+    ),
+    co2eKg: round(
+      legs.reduce((sum, leg) => sum + leg.co2eKg, 0),
+      0,
+    ),
+    co2eKgPerTonne: round(
+      walk.arcs.reduce((sum, arc) => sum + network.edges[network.arcEdge[arc]!]!.co2eKgPerTonne, 0),
+      1,
+    ),
   };
   const stops = walk.nodes.map((node) => nodeRef(network, node));
-  const summary = stops.map((stop, i) => (i === 0 ? stop.id : `-${legs[i - 1]!.mode}-> ${stop.id}`)).join(' ');
+  const summary = stops
+    .map((stop, i) => (i === 0 ? stop.id : `-${legs[i - 1]!.mode}-> ${stop.id}`))
+    .join(' ');
   const notes = [...new Set([...legs.flatMap((leg) => leg.notes), ...gaugeNotes(network, walk)])];
-  return { summary, headline: headline(legs), stops, legs, totals, objectiveValue: round(walk.weight, 2), notes, geometry: routeGeometry(network, walk, legs) };
+  return {
+    summary,
+    headline: headline(legs),
+    stops,
+    legs,
+    totals,
+    objectiveValue: round(walk.weight, 2),
+    notes,
+    geometry: routeGeometry(network, walk, legs),
+  };
 }
 
 function shortName(stop: NodeRef): string {
@@ -148,11 +177,17 @@ function gaugeNotes(network: Network, walk: Walk): string[] {
   return walk.nodes.slice(1, -1).flatMap((node) => {
     const spec = network.nodes[node]!.spec;
     const gauge = spec.gaugeBreak;
-    return gauge === undefined ? [] : [`gauge break at ${spec.name}: ${gauge.fromMm} mm / ${gauge.toMm} mm, ${gauge.method}`];
+    return gauge === undefined
+      ? []
+      : [`gauge break at ${spec.name}: ${gauge.fromMm} mm / ${gauge.toMm} mm, ${gauge.method}`];
   });
 }
 
-function routeGeometry(network: Network, walk: Walk, legs: readonly RouteLeg[]): GeoJsonFeatureCollection {
+function routeGeometry(
+  network: Network,
+  walk: Walk,
+  legs: readonly RouteLeg[],
+): GeoJsonFeatureCollection {
   const lines = walk.arcs.map((arc, i): GeoJsonFeature => {
     const edge = network.edges[network.arcEdge[arc]!]!;
     const points = network.arcReversed[arc] === 1 ? [...edge.line].reverse() : [...edge.line];
@@ -160,14 +195,30 @@ function routeGeometry(network: Network, walk: Walk, legs: readonly RouteLeg[]):
     const leg = legs[i]!;
     return {
       type: 'Feature',
-      geometry: parts.length === 1 ? { type: 'LineString', coordinates: parts[0]! } : { type: 'MultiLineString', coordinates: parts },
-      properties: { leg: i + 1, edgeId: leg.edgeId, mode: leg.mode, from: leg.from.id, to: leg.to.id, distanceKm: leg.distanceKm, transitDays: leg.transitDays, status: leg.status },
+      geometry:
+        parts.length === 1
+          ? { type: 'LineString', coordinates: parts[0]! }
+          : { type: 'MultiLineString', coordinates: parts },
+      properties: {
+        leg: i + 1,
+        edgeId: leg.edgeId,
+        mode: leg.mode,
+        from: leg.from.id,
+        to: leg.to.id,
+        distanceKm: leg.distanceKm,
+        transitDays: leg.transitDays,
+        status: leg.status,
+      },
     };
   });
   const points = walk.nodes.map((node, i): GeoJsonFeature => {
     const spec = network.nodes[node]!.spec;
     const role = i === 0 ? 'origin' : i === walk.nodes.length - 1 ? 'destination' : 'stop';
-    return { type: 'Feature', geometry: { type: 'Point', coordinates: spec.at }, properties: { id: spec.id, name: spec.name, kind: spec.kind, role } };
+    return {
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: spec.at },
+      properties: { id: spec.id, name: spec.name, kind: spec.kind, role },
+    };
   });
   return { type: 'FeatureCollection', features: [...lines, ...points] };
 }

@@ -46,14 +46,20 @@ function monthOf(day: number): number {
  * season forbids it then: both the entry and the exit month must be open, and ice-class months need
  * `iceClass`. Checking both ends is enough because no seasonal leg takes longer than a month.
  */
-export function traverseArc(context: SearchContext, arc: number, elapsedDays: number): ArcTraversal | undefined {
+export function traverseArc(
+  context: SearchContext,
+  arc: number,
+  elapsedDays: number,
+): ArcTraversal | undefined {
   const edge = context.network.edges[context.network.arcEdge[arc]!]!;
   const season = edge.spec.season;
   if (season === undefined || context.ignoreSeason) return { days: edge.baseDays, convoy: false };
   const entryMonth = monthOf(context.departureDay + elapsedDays) as never;
   const exitMonth = monthOf(context.departureDay + elapsedDays + edge.baseDays) as never;
-  if (!season.openMonths.includes(entryMonth) || !season.openMonths.includes(exitMonth)) return undefined;
-  const needsIceClass = season.iceClassMonths.includes(entryMonth) || season.iceClassMonths.includes(exitMonth);
+  if (!season.openMonths.includes(entryMonth) || !season.openMonths.includes(exitMonth))
+    return undefined;
+  const needsIceClass =
+    season.iceClassMonths.includes(entryMonth) || season.iceClassMonths.includes(exitMonth);
   if (needsIceClass && !context.iceClass) return undefined;
   const convoy = season.convoyMonths?.includes(entryMonth) ?? false;
   return { days: edge.baseDays + (convoy ? (season.convoyExtraDays ?? 0) : 0), convoy };
@@ -77,12 +83,19 @@ export interface Step {
  * nor pays a new fixed charge; every other change (ship to train, ship to ship, a border) does.
  * Cargo never dwells at its origin. Dollar figures are per container of the query's type.
  */
-export function takeStep(context: SearchContext, node: number, arrivedBy: number, elapsedDays: number, arc: number): Step | undefined {
+export function takeStep(
+  context: SearchContext,
+  node: number,
+  arrivedBy: number,
+  elapsedDays: number,
+  arc: number,
+): Step | undefined {
   const network = context.network;
   const edge = network.edges[network.arcEdge[arc]!]!;
   const spec = network.nodes[node]!.spec;
   const mode = edge.spec.mode;
-  const continues = arrivedBy === modeSlot[mode] && (mode === 'rail' || mode === 'road') && spec.kind !== 'border';
+  const continues =
+    arrivedBy === modeSlot[mode] && (mode === 'rail' || mode === 'road') && spec.kind !== 'border';
   const dwells = arrivedBy !== 0 && !continues;
   const dwellDays = dwells ? spec.dwell.days : 0;
   const traversal = traverseArc(context, arc, elapsedDays + dwellDays);
@@ -92,8 +105,20 @@ export function takeStep(context: SearchContext, node: number, arrivedBy: number
   const runningUsd = edge.runningCostUsdPerTeu * context.costFactor;
   const co2eKg = edge.co2eKgPerTonne * context.co2eTonnes;
   const days = dwellDays + traversal.days;
-  const weight = context.weightPerDay * days + context.weightPerUsd * (dwellUsd + fixedUsd + runningUsd) + context.weightPerKgCo2e * co2eKg;
-  return { dwellDays, dwellUsd, fixedUsd, runningUsd, co2eKg, traversal, arriveAt: elapsedDays + days, weight };
+  const weight =
+    context.weightPerDay * days +
+    context.weightPerUsd * (dwellUsd + fixedUsd + runningUsd) +
+    context.weightPerKgCo2e * co2eKg;
+  return {
+    dwellDays,
+    dwellUsd,
+    fixedUsd,
+    runningUsd,
+    co2eKg,
+    traversal,
+    arriveAt: elapsedDays + days,
+    weight,
+  };
 }
 
 export interface SearchStart {
@@ -115,7 +140,12 @@ export interface SearchBlocks {
  * the corridor. Returns the arcs of the path, null when none exists, or 'budget' when the query's
  * expansion budget ran out.
  */
-export function shortestPath(context: SearchContext, start: SearchStart, target: number, blocks: SearchBlocks = {}): number[] | null | 'budget' {
+export function shortestPath(
+  context: SearchContext,
+  start: SearchStart,
+  target: number,
+  blocks: SearchBlocks = {},
+): number[] | null | 'budget' {
   const network = context.network;
   const layers = context.arcRequired === undefined ? 1 : 2;
   const perNode = layers * modeSlots;
@@ -137,7 +167,8 @@ export function shortestPath(context: SearchContext, start: SearchStart, target:
     context.budget.expansionsUsed += 1;
     const node = Math.floor(state / perNode);
     const layer = Math.floor((state % perNode) / modeSlots);
-    if (node === target && layer === layers - 1) return tracePath(previousArc, previousState, state);
+    if (node === target && layer === layers - 1)
+      return tracePath(previousArc, previousState, state);
     // Paths may not pass through the target and come back: it is only ever an end.
     if (node === target) continue;
     for (let arc = network.arcStart[node]!; arc < network.arcStart[node + 1]!; arc++) {
@@ -147,7 +178,10 @@ export function shortestPath(context: SearchContext, start: SearchStart, target:
       const step = takeStep(context, node, state % modeSlots, elapsed[state]!, arc);
       if (step === undefined) continue;
       const nextLayer = layers === 2 && (layer === 1 || context.arcRequired![arc] === 1) ? 1 : 0;
-      const nextState = next * perNode + nextLayer * modeSlots + modeSlot[network.edges[network.arcEdge[arc]!]!.spec.mode];
+      const nextState =
+        next * perNode +
+        nextLayer * modeSlots +
+        modeSlot[network.edges[network.arcEdge[arc]!]!.spec.mode];
       const weight = best[state]! + step.weight;
       if (weight < best[nextState]!) {
         best[nextState] = weight;
@@ -163,7 +197,8 @@ export function shortestPath(context: SearchContext, start: SearchStart, target:
 
 function tracePath(previousArc: Int32Array, previousState: Int32Array, end: number): number[] {
   const arcs: number[] = [];
-  for (let state = end; previousArc[state]! >= 0; state = previousState[state]!) arcs.push(previousArc[state]!);
+  for (let state = end; previousArc[state]! >= 0; state = previousState[state]!)
+    arcs.push(previousArc[state]!);
   return arcs.reverse();
 }
 

@@ -9,14 +9,19 @@ import { lookupKey } from './network.js';
  * months out of range, and rail gauges that change at a node that is not marked as a gauge break.
  * Returns one message per problem; an empty list means the data is sound.
  */
-export function validateNetworkData(data: NetworkData, knownSourceIds: ReadonlySet<string> = new Set(Object.keys(sources))): string[] {
+export function validateNetworkData(
+  data: NetworkData,
+  knownSourceIds: ReadonlySet<string> = new Set(Object.keys(sources)),
+): string[] {
   const problems: string[] = [];
   const nodeIds = new Set<string>();
   for (const node of data.nodes) {
     if (nodeIds.has(lookupKey(node.id))) problems.push(`node ${node.id}: duplicate id`);
     nodeIds.add(lookupKey(node.id));
-    if (node.locode !== undefined && !/^[A-Z]{2}[A-Z2-9]{3}$/.test(node.locode)) problems.push(`node ${node.id}: malformed UN/LOCODE ${node.locode}`);
-    if (Math.abs(node.at[0]) > 180 || Math.abs(node.at[1]) > 90) problems.push(`node ${node.id}: coordinates out of range`);
+    if (node.locode !== undefined && !/^[A-Z]{2}[A-Z2-9]{3}$/.test(node.locode))
+      problems.push(`node ${node.id}: malformed UN/LOCODE ${node.locode}`);
+    if (Math.abs(node.at[0]) > 180 || Math.abs(node.at[1]) > 90)
+      problems.push(`node ${node.id}: coordinates out of range`);
     if (node.countries.length === 0) problems.push(`node ${node.id}: no country`);
     problems.push(...checkSources(`node ${node.id}`, node.sourceIds, knownSourceIds));
   }
@@ -26,17 +31,28 @@ export function validateNetworkData(data: NetworkData, knownSourceIds: ReadonlyS
     const label = `edge ${edge.id}`;
     if (edgeIds.has(edge.id)) problems.push(`${label}: duplicate id`);
     edgeIds.add(edge.id);
-    for (const end of [edge.from, edge.to]) if (!nodeIds.has(lookupKey(end))) problems.push(`${label}: unknown node ${end}`);
+    for (const end of [edge.from, edge.to])
+      if (!nodeIds.has(lookupKey(end))) problems.push(`${label}: unknown node ${end}`);
     if (lookupKey(edge.from) === lookupKey(edge.to)) problems.push(`${label}: a loop`);
     const waterborne = edge.mode === 'sea' || edge.mode === 'caspian';
-    if (waterborne && edge.lane === undefined) problems.push(`${label}: a ${edge.mode} edge needs a lane of waypoints`);
-    if (!waterborne && edge.lane !== undefined) problems.push(`${label}: only sea and Caspian edges have lanes`);
-    for (const id of edge.lane ?? []) if (!waypointIds.has(id)) problems.push(`${label}: unknown waypoint ${id}`);
-    if (edge.distanceKm !== undefined && !(edge.distanceKm > 0)) problems.push(`${label}: distance must be positive`);
-    if (edge.sourceIds.filter((id) => id !== 'vostro-cost-model').length === 0) problems.push(`${label}: no source for its distance`);
+    if (waterborne && edge.lane === undefined)
+      problems.push(`${label}: a ${edge.mode} edge needs a lane of waypoints`);
+    if (!waterborne && edge.lane !== undefined)
+      problems.push(`${label}: only sea and Caspian edges have lanes`);
+    for (const id of edge.lane ?? [])
+      if (!waypointIds.has(id)) problems.push(`${label}: unknown waypoint ${id}`);
+    if (edge.distanceKm !== undefined && !(edge.distanceKm > 0))
+      problems.push(`${label}: distance must be positive`);
+    if (edge.sourceIds.filter((id) => id !== 'vostro-cost-model').length === 0)
+      problems.push(`${label}: no source for its distance`);
     problems.push(...checkSources(label, edge.sourceIds, knownSourceIds));
-    const months = [...(edge.season?.openMonths ?? []), ...(edge.season?.iceClassMonths ?? []), ...(edge.season?.convoyMonths ?? [])];
-    if (months.some((month) => !Number.isInteger(month) || month < 1 || month > 12)) problems.push(`${label}: season month out of range`);
+    const months = [
+      ...(edge.season?.openMonths ?? []),
+      ...(edge.season?.iceClassMonths ?? []),
+      ...(edge.season?.convoyMonths ?? []),
+    ];
+    if (months.some((month) => !Number.isInteger(month) || month < 1 || month > 12))
+      problems.push(`${label}: season month out of range`);
   }
   problems.push(...checkGauges(data));
   return problems;
@@ -61,6 +77,8 @@ function checkGauges(data: NetworkData): string[] {
   return data.nodes.flatMap((node) => {
     const set = gauges.get(lookupKey(node.id));
     const mixed = set !== undefined && set.size > 1;
-    return mixed && node.gaugeBreak === undefined ? [`node ${node.id}: rail gauges ${[...set].join(' and ')} meet without a gauge break`] : [];
+    return mixed && node.gaugeBreak === undefined
+      ? [`node ${node.id}: rail gauges ${[...set].join(' and ')} meet without a gauge break`]
+      : [];
   });
 }

@@ -12,7 +12,11 @@ export interface Walk {
 }
 
 /** Replays a path from the origin; undefined if a seasonal leg is closed when the cargo reaches it. */
-export function walkPath(context: SearchContext, origin: number, arcs: readonly number[]): Walk | undefined {
+export function walkPath(
+  context: SearchContext,
+  origin: number,
+  arcs: readonly number[],
+): Walk | undefined {
   const network = context.network;
   const nodes = [origin];
   const arriveAt = [0];
@@ -48,11 +52,17 @@ export interface KShortest {
  * from all accepted ones. Returns null when not even one path exists, 'budget' when the first search
  * already exhausted the budget.
  */
-export function kShortestPaths(context: SearchContext, origin: number, target: number, k: number): KShortest | null | 'budget' {
+export function kShortestPaths(
+  context: SearchContext,
+  origin: number,
+  target: number,
+  k: number,
+): KShortest | null | 'budget' {
   const first = shortestPath(context, { node: origin, elapsedDays: 0, arrivedBy: 0 }, target);
   if (first === null || first === 'budget') return first;
   const firstWalk = walkPath(context, origin, first);
-  if (firstWalk === undefined) throw new Error('bug: the search returned a path its own replay rejects');
+  if (firstWalk === undefined)
+    throw new Error('bug: the search returned a path its own replay rejects');
   const accepted: Walk[] = [firstWalk];
   const seen = new Set<string>([first.join(',')]);
   const candidates: Walk[] = [];
@@ -66,7 +76,13 @@ export function kShortestPaths(context: SearchContext, origin: number, target: n
   return { walks: accepted, truncated: false };
 }
 
-function addSpurCandidates(context: SearchContext, accepted: readonly Walk[], target: number, seen: Set<string>, candidates: Walk[]): 'budget' | 'done' {
+function addSpurCandidates(
+  context: SearchContext,
+  accepted: readonly Walk[],
+  target: number,
+  seen: Set<string>,
+  candidates: Walk[],
+): 'budget' | 'done' {
   const last = accepted[accepted.length - 1]!;
   const origin = last.nodes[0]!;
   const blockedNodes = new Uint8Array(context.network.nodes.length);
@@ -74,11 +90,16 @@ function addSpurCandidates(context: SearchContext, accepted: readonly Walk[], ta
     const rootArcs = last.arcs.slice(0, i);
     const blockedArcs = new Set<number>();
     for (const walk of accepted) {
-      if (walk.arcs.length > i && rootArcs.every((arc, j) => walk.arcs[j] === arc)) blockedArcs.add(walk.arcs[i]!);
+      if (walk.arcs.length > i && rootArcs.every((arc, j) => walk.arcs[j] === arc))
+        blockedArcs.add(walk.arcs[i]!);
     }
     // The root's nodes (all but the spur node) may not be revisited: paths stay loopless.
     if (i > 0) blockedNodes[last.nodes[i - 1]!] = 1;
-    const start = { node: last.nodes[i]!, elapsedDays: last.arriveAt[i]!, arrivedBy: arrivalSlot(context, last.arcs, i) };
+    const start = {
+      node: last.nodes[i]!,
+      elapsedDays: last.arriveAt[i]!,
+      arrivedBy: arrivalSlot(context, last.arcs, i),
+    };
     const spur = shortestPath(context, start, target, { arcs: blockedArcs, nodes: blockedNodes });
     if (spur === 'budget') return 'budget';
     if (spur === null) continue;

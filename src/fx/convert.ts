@@ -36,25 +36,59 @@ export type CurrencyRef = Currency | string | number;
 /** The `Currency` for a reference; `unknown_currency` (naming `field`) for anything not in the table or not a valid row. */
 export function resolveCurrency(ref: CurrencyRef, field = 'currency'): Currency {
   if (typeof ref === 'object' && ref !== null) {
-    if (typeof ref.code === 'string' && Number.isInteger(ref.exponent) && ref.exponent >= 0 && ref.exponent <= 18) return ref;
-    throw new FxError('unknown_currency', field, `${field} is not a currency row with a code and an exponent of 0..18`);
+    if (
+      typeof ref.code === 'string' &&
+      Number.isInteger(ref.exponent) &&
+      ref.exponent >= 0 &&
+      ref.exponent <= 18
+    )
+      return ref;
+    throw new FxError(
+      'unknown_currency',
+      field,
+      `${field} is not a currency row with a code and an exponent of 0..18`,
+    );
   }
-  const found = typeof ref === 'string' ? currencyByCode(ref) : typeof ref === 'number' ? currencyByLedger(ref) : undefined;
-  if (found === undefined) throw new FxError('unknown_currency', field, `${field} ${JSON.stringify(ref) ?? String(ref)} is not a supported currency (ISO 4217 code or ledger number)`);
+  const found =
+    typeof ref === 'string'
+      ? currencyByCode(ref)
+      : typeof ref === 'number'
+        ? currencyByLedger(ref)
+        : undefined;
+  if (found === undefined)
+    throw new FxError(
+      'unknown_currency',
+      field,
+      `${field} ${JSON.stringify(ref) ?? String(ref)} is not a supported currency (ISO 4217 code or ledger number)`,
+    );
   return found;
 }
 
 /** Checks an input amount: a bigint in 1..AMOUNT_MAX, else `invalid_amount` naming `field`. */
 export function checkAmount(amountMinor: bigint, field = 'amount'): bigint {
   if (typeof amountMinor !== 'bigint' || amountMinor < 1n || amountMinor > AMOUNT_MAX) {
-    throw new FxError('invalid_amount', field, `${field} must be a bigint number of minor units from 1 to ${AMOUNT_MAX}`);
+    throw new FxError(
+      'invalid_amount',
+      field,
+      `${field} must be a bigint number of minor units from 1 to ${AMOUNT_MAX}`,
+    );
   }
   return amountMinor;
 }
 
 function checkResult(result: bigint, target: Currency, field: string, what: string): bigint {
-  if (result < 1n) throw new FxError('amount_too_small', field, `${what} is less than one minor unit of ${target.code}`);
-  if (result > AMOUNT_MAX) throw new FxError('amount_too_large', field, `${what} exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${target.code})`);
+  if (result < 1n)
+    throw new FxError(
+      'amount_too_small',
+      field,
+      `${what} is less than one minor unit of ${target.code}`,
+    );
+  if (result > AMOUNT_MAX)
+    throw new FxError(
+      'amount_too_large',
+      field,
+      `${what} exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${target.code})`,
+    );
   return result;
 }
 
@@ -62,13 +96,27 @@ function checkResult(result: bigint, target: Currency, field: string, what: stri
  * Target minor units bought by `sourceMinor` at `rate`, rounded DOWN (see the rule above).
  * Throws `amount_too_small` when that is 0, `amount_too_large` above AMOUNT_MAX.
  */
-export function targetForSource(sourceMinor: bigint, source: CurrencyRef, target: CurrencyRef, rate: Rate, field = 'amount'): bigint {
+export function targetForSource(
+  sourceMinor: bigint,
+  source: CurrencyRef,
+  target: CurrencyRef,
+  rate: Rate,
+  field = 'amount',
+): bigint {
   checkAmount(sourceMinor, field);
   checkRate(rate);
   const from = resolveCurrency(source, 'source');
   const to = resolveCurrency(target, 'target');
-  const exact = divDown(sourceMinor * rate.units * pow10(to.exponent), pow10(from.exponent + rate.scale));
-  return checkResult(exact, to, field, `${sourceMinor} minor units of ${from.code} at ${formatRate(rate)}`);
+  const exact = divDown(
+    sourceMinor * rate.units * pow10(to.exponent),
+    pow10(from.exponent + rate.scale),
+  );
+  return checkResult(
+    exact,
+    to,
+    field,
+    `${sourceMinor} minor units of ${from.code} at ${formatRate(rate)}`,
+  );
 }
 
 /**
@@ -76,11 +124,25 @@ export function targetForSource(sourceMinor: bigint, source: CurrencyRef, target
  * the smallest S with `targetForSource(S) ≥ targetMinor` (see the rule above). Throws
  * `amount_too_large` when that S exceeds AMOUNT_MAX.
  */
-export function sourceForTarget(targetMinor: bigint, source: CurrencyRef, target: CurrencyRef, rate: Rate, field = 'amount'): bigint {
+export function sourceForTarget(
+  targetMinor: bigint,
+  source: CurrencyRef,
+  target: CurrencyRef,
+  rate: Rate,
+  field = 'amount',
+): bigint {
   checkAmount(targetMinor, field);
   checkRate(rate);
   const from = resolveCurrency(source, 'source');
   const to = resolveCurrency(target, 'target');
-  const exact = divUp(targetMinor * pow10(from.exponent + rate.scale), rate.units * pow10(to.exponent));
-  return checkResult(exact, from, field, `the ${from.code} needed for ${targetMinor} minor units of ${to.code} at ${formatRate(rate)}`);
+  const exact = divUp(
+    targetMinor * pow10(from.exponent + rate.scale),
+    rate.units * pow10(to.exponent),
+  );
+  return checkResult(
+    exact,
+    from,
+    field,
+    `the ${from.code} needed for ${targetMinor} minor units of ${to.code} at ${formatRate(rate)}`,
+  );
 }

@@ -5,7 +5,13 @@ import { AMOUNT_MAX, parseAmount, currencyByCode, type Currency } from '../ledge
 import { sourceForTarget, targetForSource } from './convert.js';
 import { FxError } from './errors.js';
 import { marketRate } from './fx.test-helper.js';
-import { calculateQuote, checkQuoteUsable, DEFAULT_QUOTE_TTL_MS, quoteJson, type QuoteRequest } from './quote.js';
+import {
+  calculateQuote,
+  checkQuoteUsable,
+  DEFAULT_QUOTE_TTL_MS,
+  quoteJson,
+  type QuoteRequest,
+} from './quote.js';
 import { formatRate, parseRate } from './rate.js';
 
 const NOW = Date.UTC(2026, 10, 22, 9, 30);
@@ -57,7 +63,14 @@ describe('quotes', () => {
   });
 
   it('prices a fixed target amount with the source rounded up', () => {
-    const quote = calculateQuote({ ...base, side: 'target', amountMinor: 1_070_717n, feeMinor: 0n, ttlMs: 5_000, pair: { source: 356, target: 643 } });
+    const quote = calculateQuote({
+      ...base,
+      side: 'target',
+      amountMinor: 1_070_717n,
+      feeMinor: 0n,
+      ttlMs: 5_000,
+      pair: { source: 356, target: 643 },
+    });
     assert.equal(quote.sourceAmountMinor, 1_000_001n); // 10 707.17 / 1.0707165 = 10 000.0046… → 10 000.01
     assert.equal(quote.targetAmountMinor, 1_070_717n);
     assert.equal(quote.totalDebitMinor, 1_000_001n);
@@ -82,12 +95,27 @@ describe('quotes', () => {
         return [error.code, error.field];
       }
     };
-    assert.deepEqual(failure({ pair: { source: 'INR', target: 'inr' } }), ['same_currency', 'pair.target']);
-    assert.deepEqual(failure({ pair: { source: 'XXX', target: 'RUB' } }), ['unknown_currency', 'pair.source']);
-    assert.deepEqual(failure({ pair: { source: 'INR', target: 1 } }), ['unknown_currency', 'pair.target']);
+    assert.deepEqual(failure({ pair: { source: 'INR', target: 'inr' } }), [
+      'same_currency',
+      'pair.target',
+    ]);
+    assert.deepEqual(failure({ pair: { source: 'XXX', target: 'RUB' } }), [
+      'unknown_currency',
+      'pair.source',
+    ]);
+    assert.deepEqual(failure({ pair: { source: 'INR', target: 1 } }), [
+      'unknown_currency',
+      'pair.target',
+    ]);
     const yen: Currency = { code: 'JPY', ledger: 392, exponent: 0, name: 'Japanese yen' };
-    assert.deepEqual(failure({ pair: { source: 'INR', target: yen } }), ['unknown_currency', 'pair.target']);
-    assert.deepEqual(failure({ pair: { source: currencyByCode('RUB') as Currency, target: 'INR' } }), undefined);
+    assert.deepEqual(failure({ pair: { source: 'INR', target: yen } }), [
+      'unknown_currency',
+      'pair.target',
+    ]);
+    assert.deepEqual(
+      failure({ pair: { source: currencyByCode('RUB') as Currency, target: 'INR' } }),
+      undefined,
+    );
     assert.deepEqual(failure({ referenceRate: '1,07' }), ['invalid_rate', 'referenceRate']);
     assert.deepEqual(failure({ referenceRate: '-1.07' }), ['invalid_rate', 'referenceRate']);
     assert.deepEqual(failure({ referenceRate: '0' }), ['invalid_rate', 'referenceRate']);
@@ -102,11 +130,26 @@ describe('quotes', () => {
     assert.deepEqual(failure({ amountMinor: 0n }), ['invalid_amount', 'amount']);
     assert.deepEqual(failure({ amountMinor: -1n }), ['invalid_amount', 'amount']);
     assert.deepEqual(failure({ feeMinor: -1n }), ['invalid_amount', 'feeMinor']);
-    assert.deepEqual(failure({ amountMinor: 1n, referenceRate: '0.5' }), ['amount_too_small', 'amount']);
-    assert.deepEqual(failure({ amountMinor: AMOUNT_MAX, spreadBps: 0, referenceRate: '1.0001' }), ['amount_too_large', 'amount']);
-    assert.deepEqual(failure({ amountMinor: AMOUNT_MAX, spreadBps: 0, referenceRate: '1', feeMinor: 1n }), ['amount_too_large', 'amount']);
-    assert.deepEqual(failure({ amountMinor: AMOUNT_MAX, spreadBps: 0, referenceRate: '1', feeMinor: 0n }), undefined);
-    assert.deepEqual(failure({ referenceRate: '0.000000000001', spreadBps: 1 }), ['rate_out_of_range', 'rate']);
+    assert.deepEqual(failure({ amountMinor: 1n, referenceRate: '0.5' }), [
+      'amount_too_small',
+      'amount',
+    ]);
+    assert.deepEqual(failure({ amountMinor: AMOUNT_MAX, spreadBps: 0, referenceRate: '1.0001' }), [
+      'amount_too_large',
+      'amount',
+    ]);
+    assert.deepEqual(
+      failure({ amountMinor: AMOUNT_MAX, spreadBps: 0, referenceRate: '1', feeMinor: 1n }),
+      ['amount_too_large', 'amount'],
+    );
+    assert.deepEqual(
+      failure({ amountMinor: AMOUNT_MAX, spreadBps: 0, referenceRate: '1', feeMinor: 0n }),
+      undefined,
+    );
+    assert.deepEqual(failure({ referenceRate: '0.000000000001', spreadBps: 1 }), [
+      'rate_out_of_range',
+      'rate',
+    ]);
   });
 
   it('never gives the client more than the reference rate, and can be re-checked from its own rate string', () => {
@@ -121,7 +164,14 @@ describe('quotes', () => {
           const referenceRate = formatRate(reference);
           let quote;
           try {
-            quote = calculateQuote({ ...base, side, amountMinor, referenceRate, spreadBps, feeMinor });
+            quote = calculateQuote({
+              ...base,
+              side,
+              amountMinor,
+              referenceRate,
+              spreadBps,
+              feeMinor,
+            });
           } catch (error) {
             assert.ok(error instanceof FxError && error.code === 'amount_too_small', String(error));
             return;
@@ -129,15 +179,30 @@ describe('quotes', () => {
           const rate = parseRate(quote.rate);
           assert.equal(quote.totalDebitMinor, quote.sourceAmountMinor + feeMinor);
           if (side === 'source') {
-            assert.equal(quote.targetAmountMinor, targetForSource(quote.sourceAmountMinor, 'INR', 'RUB', rate));
-            assert.ok(quote.targetAmountMinor <= targetForSource(quote.sourceAmountMinor, 'INR', 'RUB', reference));
+            assert.equal(
+              quote.targetAmountMinor,
+              targetForSource(quote.sourceAmountMinor, 'INR', 'RUB', rate),
+            );
+            assert.ok(
+              quote.targetAmountMinor <=
+                targetForSource(quote.sourceAmountMinor, 'INR', 'RUB', reference),
+            );
           } else {
-            assert.equal(quote.sourceAmountMinor, sourceForTarget(quote.targetAmountMinor, 'INR', 'RUB', rate));
-            assert.ok(quote.sourceAmountMinor >= sourceForTarget(quote.targetAmountMinor, 'INR', 'RUB', reference));
+            assert.equal(
+              quote.sourceAmountMinor,
+              sourceForTarget(quote.targetAmountMinor, 'INR', 'RUB', rate),
+            );
+            assert.ok(
+              quote.sourceAmountMinor >=
+                sourceForTarget(quote.targetAmountMinor, 'INR', 'RUB', reference),
+            );
           }
           const json = quoteJson(quote);
           const inr = currencyByCode('INR') as Currency;
-          assert.deepEqual(parseAmount(json.sourceAmount, inr), { ok: true, amountMinor: quote.sourceAmountMinor });
+          assert.deepEqual(parseAmount(json.sourceAmount, inr), {
+            ok: true,
+            amountMinor: quote.sourceAmountMinor,
+          });
         },
       ),
       { numRuns: 3000 },

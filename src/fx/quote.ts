@@ -18,7 +18,13 @@
  * gives the API form (amounts as major-unit decimal strings, times as ISO 8601).
  */
 import { AMOUNT_MAX, formatAmount, type Currency } from '../ledger/currency.js';
-import { checkAmount, resolveCurrency, sourceForTarget, targetForSource, type CurrencyRef } from './convert.js';
+import {
+  checkAmount,
+  resolveCurrency,
+  sourceForTarget,
+  targetForSource,
+  type CurrencyRef,
+} from './convert.js';
 import { FxError } from './errors.js';
 import { applySpread, formatRate, normalizeRate, toRate, type Rate } from './rate.js';
 
@@ -84,7 +90,11 @@ const LATEST_DATE_MS = 8_640_000_000_000_000;
 
 function checkTime(value: number, field: string, min: number, max: number): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new FxError('invalid_parameter', field, `${field} must be an integer number of milliseconds from ${min} to ${max}`);
+    throw new FxError(
+      'invalid_parameter',
+      field,
+      `${field} must be an integer number of milliseconds from ${min} to ${max}`,
+    );
   }
   return value;
 }
@@ -103,9 +113,18 @@ function tableCurrency(ref: CurrencyRef, field: string): Currency {
 export function calculateQuote(request: QuoteRequest): Quote {
   const source = tableCurrency(request.pair.source, 'pair.source');
   const target = tableCurrency(request.pair.target, 'pair.target');
-  if (source.code === target.code) throw new FxError('same_currency', 'pair.target', `a quote needs two different currencies, got ${source.code} twice`);
+  if (source.code === target.code)
+    throw new FxError(
+      'same_currency',
+      'pair.target',
+      `a quote needs two different currencies, got ${source.code} twice`,
+    );
   if (request.side !== 'source' && request.side !== 'target') {
-    throw new FxError('invalid_parameter', 'side', `side must be "source" or "target", got ${JSON.stringify(request.side)}`);
+    throw new FxError(
+      'invalid_parameter',
+      'side',
+      `side must be "source" or "target", got ${JSON.stringify(request.side)}`,
+    );
   }
   if (typeof request.providerId !== 'string' || request.providerId.length === 0) {
     throw new FxError('invalid_parameter', 'providerId', 'providerId must be a non-empty string');
@@ -116,15 +135,29 @@ export function calculateQuote(request: QuoteRequest): Quote {
   const rate = applySpread(reference, request.spreadBps, 'bid');
   const fee = request.feeMinor;
   if (typeof fee !== 'bigint' || fee < 0n || fee > AMOUNT_MAX) {
-    throw new FxError('invalid_amount', 'feeMinor', `feeMinor must be a bigint number of minor units from 0 to ${AMOUNT_MAX}`);
+    throw new FxError(
+      'invalid_amount',
+      'feeMinor',
+      `feeMinor must be a bigint number of minor units from 0 to ${AMOUNT_MAX}`,
+    );
   }
   checkAmount(request.amountMinor, 'amount');
 
-  const sourceAmountMinor = request.side === 'source' ? request.amountMinor : sourceForTarget(request.amountMinor, source, target, rate, 'amount');
-  const targetAmountMinor = request.side === 'target' ? request.amountMinor : targetForSource(request.amountMinor, source, target, rate, 'amount');
+  const sourceAmountMinor =
+    request.side === 'source'
+      ? request.amountMinor
+      : sourceForTarget(request.amountMinor, source, target, rate, 'amount');
+  const targetAmountMinor =
+    request.side === 'target'
+      ? request.amountMinor
+      : targetForSource(request.amountMinor, source, target, rate, 'amount');
   const totalDebitMinor = sourceAmountMinor + fee;
   if (totalDebitMinor > AMOUNT_MAX) {
-    throw new FxError('amount_too_large', 'amount', `the converted amount plus the fee exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${source.code})`);
+    throw new FxError(
+      'amount_too_large',
+      'amount',
+      `the converted amount plus the fee exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${source.code})`,
+    );
   }
   return {
     providerId: request.providerId,
@@ -144,7 +177,10 @@ export function calculateQuote(request: QuoteRequest): Quote {
 }
 
 /** Whether a quote may still be accepted at `nowMs`: usable strictly before `expiresAtMs`. */
-export function checkQuoteUsable(quote: Pick<Quote, 'expiresAtMs'>, nowMs: number): 'ok' | 'quote_expired' {
+export function checkQuoteUsable(
+  quote: Pick<Quote, 'expiresAtMs'>,
+  nowMs: number,
+): 'ok' | 'quote_expired' {
   return nowMs < quote.expiresAtMs ? 'ok' : 'quote_expired';
 }
 

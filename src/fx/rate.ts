@@ -32,19 +32,32 @@ const DECIMAL = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
  * saying what is wrong; `field` names the input for the caller's problem document.
  */
 export function parseRate(text: unknown, field = 'rate'): Rate {
-  if (typeof text !== 'string') throw new FxError('invalid_rate', field, `${field} must be a decimal string such as "0.8734"`);
+  if (typeof text !== 'string')
+    throw new FxError('invalid_rate', field, `${field} must be a decimal string such as "0.8734"`);
   const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
   const match = text.length > 40 ? null : DECIMAL.exec(text);
   if (match === null) {
-    throw new FxError('invalid_rate', field, `${field} "${shown}" is not a plain positive decimal such as "0.8734" (no sign, exponent, spaces or leading zeros)`);
+    throw new FxError(
+      'invalid_rate',
+      field,
+      `${field} "${shown}" is not a plain positive decimal such as "0.8734" (no sign, exponent, spaces or leading zeros)`,
+    );
   }
   const whole = match[1]!;
   const fraction = match[2] ?? '';
   if (whole.length > RATE_MAX_INTEGER_DIGITS) {
-    throw new FxError('invalid_rate', field, `${field} "${shown}" has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`);
+    throw new FxError(
+      'invalid_rate',
+      field,
+      `${field} "${shown}" has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`,
+    );
   }
   if (fraction.length > RATE_MAX_FRACTION_DIGITS) {
-    throw new FxError('invalid_rate', field, `${field} "${shown}" has more than ${RATE_MAX_FRACTION_DIGITS} digits after the decimal point`);
+    throw new FxError(
+      'invalid_rate',
+      field,
+      `${field} "${shown}" has more than ${RATE_MAX_FRACTION_DIGITS} digits after the decimal point`,
+    );
   }
   const units = BigInt(whole + fraction);
   if (units === 0n) throw new FxError('invalid_rate', field, `${field} must be greater than zero`);
@@ -57,12 +70,25 @@ export function parseRate(text: unknown, field = 'rate'): Rate {
  */
 export function checkRate(rate: Rate, field = 'rate'): Rate {
   const { units, scale } = rate;
-  if (typeof units !== 'bigint' || !Number.isInteger(scale) || scale < 0 || scale > RATE_MAX_FRACTION_DIGITS) {
-    throw new FxError('invalid_rate', field, `${field} must have bigint units and an integer scale of 0..${RATE_MAX_FRACTION_DIGITS}`);
+  if (
+    typeof units !== 'bigint' ||
+    !Number.isInteger(scale) ||
+    scale < 0 ||
+    scale > RATE_MAX_FRACTION_DIGITS
+  ) {
+    throw new FxError(
+      'invalid_rate',
+      field,
+      `${field} must have bigint units and an integer scale of 0..${RATE_MAX_FRACTION_DIGITS}`,
+    );
   }
   if (units <= 0n) throw new FxError('invalid_rate', field, `${field} must be greater than zero`);
   if (units >= pow10(RATE_MAX_INTEGER_DIGITS + scale)) {
-    throw new FxError('invalid_rate', field, `${field} has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`);
+    throw new FxError(
+      'invalid_rate',
+      field,
+      `${field} has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`,
+    );
   }
   return rate;
 }
@@ -100,14 +126,27 @@ export function compareRates(a: Rate, b: Rate): -1 | 0 | 1 {
 
 function checkDigits(digits: number, field: string): void {
   if (!Number.isInteger(digits) || digits < 0 || digits > RATE_MAX_FRACTION_DIGITS) {
-    throw new FxError('invalid_parameter', field, `${field} must be an integer from 0 to ${RATE_MAX_FRACTION_DIGITS}`);
+    throw new FxError(
+      'invalid_parameter',
+      field,
+      `${field} must be an integer from 0 to ${RATE_MAX_FRACTION_DIGITS}`,
+    );
   }
 }
 
 function checkResult(units: bigint, scale: number, what: string): Rate {
-  if (units === 0n) throw new FxError('rate_out_of_range', 'rate', `${what} rounds to zero at ${scale} decimal places`);
+  if (units === 0n)
+    throw new FxError(
+      'rate_out_of_range',
+      'rate',
+      `${what} rounds to zero at ${scale} decimal places`,
+    );
   if (units >= pow10(RATE_MAX_INTEGER_DIGITS + scale)) {
-    throw new FxError('rate_out_of_range', 'rate', `${what} has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`);
+    throw new FxError(
+      'rate_out_of_range',
+      'rate',
+      `${what} has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`,
+    );
   }
   return normalizeRate({ units, scale });
 }
@@ -141,10 +180,19 @@ export const BPS_PER_UNIT = 10_000;
  * against the client (bid down, ask up), so a spread never gives the client more than the stated
  * margin. Trailing zeros are dropped. `spreadBps` is an integer 0..9 999.
  */
-export function applySpread(reference: Rate, spreadBps: number, side: SpreadSide, field = 'spreadBps'): Rate {
+export function applySpread(
+  reference: Rate,
+  spreadBps: number,
+  side: SpreadSide,
+  field = 'spreadBps',
+): Rate {
   checkRate(reference, 'referenceRate');
   if (!Number.isInteger(spreadBps) || spreadBps < 0 || spreadBps >= BPS_PER_UNIT) {
-    throw new FxError('invalid_parameter', field, `${field} must be an integer from 0 to ${BPS_PER_UNIT - 1} basis points`);
+    throw new FxError(
+      'invalid_parameter',
+      field,
+      `${field} must be an integer from 0 to ${BPS_PER_UNIT - 1} basis points`,
+    );
   }
   const factor = BigInt(side === 'bid' ? BPS_PER_UNIT - spreadBps : BPS_PER_UNIT + spreadBps);
   const exactUnits = reference.units * factor; // scale + 4
@@ -152,5 +200,9 @@ export function applySpread(reference: Rate, spreadBps: number, side: SpreadSide
   const scale = Math.min(exactScale, RATE_MAX_FRACTION_DIGITS);
   const divisor = pow10(exactScale - scale);
   const units = side === 'bid' ? divDown(exactUnits, divisor) : divUp(exactUnits, divisor);
-  return checkResult(units, scale, `the ${side} at ${spreadBps} bps around ${formatRate(reference)}`);
+  return checkResult(
+    units,
+    scale,
+    `the ${side} at ${spreadBps} bps around ${formatRate(reference)}`,
+  );
 }

@@ -10,13 +10,26 @@ import { Batcher } from '../hub/batcher.js';
 import { REFERENCE_MAX_LENGTH, type TransferInput } from '../ledger/model.js';
 import type { AuditEntry, RecordPut } from '../store/records.js';
 import { TransferCode } from '../settlement/codes.js';
-import { chainInputs, chainOutcome, paymentLegs, resolveInputs, type Leg } from '../settlement/legs.js';
+import {
+  chainInputs,
+  chainOutcome,
+  paymentLegs,
+  resolveInputs,
+  type Leg,
+} from '../settlement/legs.js';
 import { payeeAccount, payerAccount } from '../settlement/parties.js';
 import { releasedAs } from '../settlement/payments.js';
 import type { JsonObject } from '../store/records.js';
 import type { StoredTransfer } from '../ledger/model.js';
 import { FxError } from './errors.js';
-import { calculateQuote, DEFAULT_MAX_QUOTE_TTL_MS, DEFAULT_QUOTE_TTL_MS, MAX_QUOTE_TTL_MS, type Quote, type QuoteSide } from './quote.js';
+import {
+  calculateQuote,
+  DEFAULT_MAX_QUOTE_TTL_MS,
+  DEFAULT_QUOTE_TTL_MS,
+  MAX_QUOTE_TTL_MS,
+  type Quote,
+  type QuoteSide,
+} from './quote.js';
 import { formatRate, invertRate, parseRate } from './rate.js';
 
 export const FX_RATES = 'fx_rates';
@@ -111,15 +124,31 @@ export interface QuoteRequestInput {
 export class FxService {
   /** The currencies of quotes this process made, newest last (see quotePair). */
   private readonly pairs = new Map<string, QuotePair>();
-  private readonly executions = new Batcher<Execution, QuoteRecord>((items) => this.executeGroup(items), { maxItems: 1024, concurrentGroups: 2 });
+  private readonly executions = new Batcher<Execution, QuoteRecord>(
+    (items) => this.executeGroup(items),
+    { maxItems: 1024, concurrentGroups: 2 },
+  );
 
-  constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {}
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly registry: ParticipantRegistry,
+  ) {}
 
-  async setRate(input: { source: string; target: string; rate: string; asOf: string }, actor: Actor, origin: RateRecord['origin'] = 'operator'): Promise<RateRecord> {
+  async setRate(
+    input: { source: string; target: string; rate: string; asOf: string },
+    actor: Actor,
+    origin: RateRecord['origin'] = 'operator',
+  ): Promise<RateRecord> {
     const record = validateRate(input, origin, '');
     await this.ledger.transact(async (tx) => {
       await tx.putRecords(rateDocuments(record));
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.rates.set', `${record.source}${record.target}`, { rate: record.rate, as_of: record.asOf, origin })]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'fx.rates.set', `${record.source}${record.target}`, {
+          rate: record.rate,
+          as_of: record.asOf,
+          origin,
+        }),
+      ]);
     });
     return record;
   }
@@ -132,10 +161,12 @@ export class FxService {
   async importRates(csv: string, actor: Actor): Promise<{ imported: number }> {
     const lines = csv.split(/\r?\n/).filter((line) => line.trim().length > 0);
     const header = (lines.shift() ?? '').split(',').map((cell) => cell.trim().toLowerCase());
-    if (header.join(',') !== 'date,source,target,rate') throw invalidField('line 1', 'the header must be date,source,target,rate');
+    if (header.join(',') !== 'date,source,target,rate')
+      throw invalidField('line 1', 'the header must be date,source,target,rate');
     const records = lines.map((line, index) => {
       const cells = line.split(',').map((cell) => cell.trim());
-      if (cells.length !== 4) throw invalidField(`line ${index + 2}`, `expected 4 columns, found ${cells.length}`);
+      if (cells.length !== 4)
+        throw invalidField(`line ${index + 2}`, `expected 4 columns, found ${cells.length}`);
       const [asOf = '', source = '', target = '', rate = ''] = cells;
       return validateRate({ source, target, rate, asOf }, 'csv', `line ${index + 2}: `);
     });
@@ -148,37 +179,93 @@ export class FxService {
     }
     await this.ledger.transact(async (tx) => {
       const current = await tx.getRecords(FX_RATES, [...newest.keys()]);
-      const puts = records.map((record) => ({ collection: FX_RATES, key: `${record.source}${record.target}:${record.asOf}`, value: { ...record } }));
+      const puts = records.map((record) => ({
+        collection: FX_RATES,
+        key: `${record.source}${record.target}:${record.asOf}`,
+        value: { ...record },
+      }));
       for (const [key, record] of newest) {
         const existing = current.get(key)?.value as unknown as RateRecord | undefined;
-        if (existing === undefined || existing.asOf <= record.asOf) puts.push({ collection: FX_RATES, key, value: { ...record } });
+        if (existing === undefined || existing.asOf <= record.asOf)
+          puts.push({ collection: FX_RATES, key, value: { ...record } });
       }
       await tx.putRecords(puts);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.rates.import', undefined, { lines: records.length, pairs: newest.size })]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'fx.rates.import', undefined, {
+          lines: records.length,
+          pairs: newest.size,
+        }),
+      ]);
     });
     return { imported: records.length };
   }
 
   /** The current rate of a pair; the inverse of the opposite pair when only that one is known. */
   async rate(source: string, target: string): Promise<RateRecord> {
-    const found = await this.ledger.store.getRecords(FX_RATES, [`${source}${target}`, `${target}${source}`]);
+    const found = await this.ledger.store.getRecords(FX_RATES, [
+      `${source}${target}`,
+      `${target}${source}`,
+    ]);
     const direct = found.get(`${source}${target}`)?.value as unknown as RateRecord | undefined;
     if (direct !== undefined) return direct;
     const opposite = found.get(`${target}${source}`)?.value as unknown as RateRecord | undefined;
-    if (opposite === undefined) throw new HubError('rate_not_found', `no rate for ${source}/${target}: set one or import a file of official rates`, 'target');
-    return { ...opposite, source, target, rate: formatRate(invertRate(parseRate(opposite.rate), 12)) };
+    if (opposite === undefined)
+      throw new HubError(
+        'rate_not_found',
+        `no rate for ${source}/${target}: set one or import a file of official rates`,
+        'target',
+      );
+    return {
+      ...opposite,
+      source,
+      target,
+      rate: formatRate(invertRate(parseRate(opposite.rate), 12)),
+    };
   }
 
-  async setSpread(input: { provider: string; source: string; target: string; spreadBps: number; feeMinor: bigint }, actor: Actor): Promise<SpreadRecord> {
+  async setSpread(
+    input: {
+      provider: string;
+      source: string;
+      target: string;
+      spreadBps: number;
+      feeMinor: bigint;
+    },
+    actor: Actor,
+  ): Promise<SpreadRecord> {
     checkPair(input.source, input.target);
-    if (!Number.isInteger(input.spreadBps) || input.spreadBps < 0 || input.spreadBps > 9_999) throw invalidField('spread_bps', 'the spread is a whole number of basis points, 0 to 9,999');
+    if (!Number.isInteger(input.spreadBps) || input.spreadBps < 0 || input.spreadBps > 9_999)
+      throw invalidField('spread_bps', 'the spread is a whole number of basis points, 0 to 9,999');
     if (input.feeMinor < 0n) throw invalidField('fee', 'the fee is zero or more');
-    const record: SpreadRecord = { provider: input.provider, source: input.source, target: input.target, spreadBps: input.spreadBps, feeMinor: input.feeMinor.toString() };
+    const record: SpreadRecord = {
+      provider: input.provider,
+      source: input.source,
+      target: input.target,
+      spreadBps: input.spreadBps,
+      feeMinor: input.feeMinor.toString(),
+    };
     await this.ledger.transact(async (tx) => {
       const provider = await this.registry.require(tx, input.provider);
-      if (provider.kind !== 'fx_provider') throw new HubError('participant_kind_mismatch', `${input.provider} is a ${provider.kind}, not an FX provider`, 'provider');
-      await tx.putRecords([{ collection: FX_SPREADS, key: `${input.provider}:${input.source}${input.target}`, value: { ...record } }]);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.spreads.set', input.provider, { pair: `${input.source}${input.target}`, spread_bps: input.spreadBps, fee: record.feeMinor })]);
+      if (provider.kind !== 'fx_provider')
+        throw new HubError(
+          'participant_kind_mismatch',
+          `${input.provider} is a ${provider.kind}, not an FX provider`,
+          'provider',
+        );
+      await tx.putRecords([
+        {
+          collection: FX_SPREADS,
+          key: `${input.provider}:${input.source}${input.target}`,
+          value: { ...record },
+        },
+      ]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'fx.spreads.set', input.provider, {
+          pair: `${input.source}${input.target}`,
+          spread_bps: input.spreadBps,
+          fee: record.feeMinor,
+        }),
+      ]);
     });
     return record;
   }
@@ -187,33 +274,61 @@ export class FxService {
   async quote(input: QuoteRequestInput, actor: Actor): Promise<QuoteRecord> {
     checkPair(input.source, input.target);
     const provider = await this.registry.cached(input.provider);
-    if (provider === undefined || provider.kind !== 'fx_provider') throw new HubError('participant_not_found', `no FX provider ${input.provider}`, 'provider');
-    if (provider.status !== 'active') throw new HubError('participant_suspended', `${input.provider} is suspended`, 'provider');
+    if (provider === undefined || provider.kind !== 'fx_provider')
+      throw new HubError('participant_not_found', `no FX provider ${input.provider}`, 'provider');
+    if (provider.status !== 'active')
+      throw new HubError('participant_suspended', `${input.provider} is suspended`, 'provider');
     for (const currency of [input.source, input.target]) {
-      if (!provider.currencies.includes(currency)) throw new HubError('currency_not_used', `${input.provider} does not trade ${currency}`, 'provider');
+      if (!provider.currencies.includes(currency))
+        throw new HubError(
+          'currency_not_used',
+          `${input.provider} does not trade ${currency}`,
+          'provider',
+        );
     }
     const lifetime = await this.lifetimeOf(input.provider);
     const maxTtlMs = lifetime.maxTtlSeconds * 1000;
     if (input.ttlMs !== undefined && input.ttlMs > maxTtlMs) {
-      throw invalidField('ttlSeconds', `ttlSeconds may be at most ${lifetime.maxTtlSeconds} for ${input.provider}: the longest its quotes hold (set by the provider or the operator)`);
+      throw invalidField(
+        'ttlSeconds',
+        `ttlSeconds may be at most ${lifetime.maxTtlSeconds} for ${input.provider}: the longest its quotes hold (set by the provider or the operator)`,
+      );
     }
     const reference = await this.rate(input.source, input.target);
-    const spread = (await this.ledger.store.getRecords(FX_SPREADS, [`${input.provider}:${input.source}${input.target}`])).get(`${input.provider}:${input.source}${input.target}`)?.value as unknown as SpreadRecord | undefined;
-    const quote = fx(() => calculateQuote({
-      pair: { source: input.source, target: input.target },
-      side: input.side,
-      amountMinor: input.amountMinor,
-      referenceRate: reference.rate,
-      spreadBps: spread?.spreadBps ?? 0,
-      feeMinor: BigInt(spread?.feeMinor ?? '0'),
-      providerId: input.provider,
-      nowMs: Number(this.ledger.clock.nowNs() / 1_000_000n),
-      ttlMs: input.ttlMs ?? Math.min(DEFAULT_QUOTE_TTL_MS, maxTtlMs),
-    }));
-    const record: QuoteRecord = { ...quoteRecord(uuidV7(), quote, actor), maxTtlSeconds: lifetime.maxTtlSeconds };
+    const spread = (
+      await this.ledger.store.getRecords(FX_SPREADS, [
+        `${input.provider}:${input.source}${input.target}`,
+      ])
+    ).get(`${input.provider}:${input.source}${input.target}`)?.value as unknown as
+      SpreadRecord | undefined;
+    const quote = fx(() =>
+      calculateQuote({
+        pair: { source: input.source, target: input.target },
+        side: input.side,
+        amountMinor: input.amountMinor,
+        referenceRate: reference.rate,
+        spreadBps: spread?.spreadBps ?? 0,
+        feeMinor: BigInt(spread?.feeMinor ?? '0'),
+        providerId: input.provider,
+        nowMs: Number(this.ledger.clock.nowNs() / 1_000_000n),
+        ttlMs: input.ttlMs ?? Math.min(DEFAULT_QUOTE_TTL_MS, maxTtlMs),
+      }),
+    );
+    const record: QuoteRecord = {
+      ...quoteRecord(uuidV7(), quote, actor),
+      maxTtlSeconds: lifetime.maxTtlSeconds,
+    };
     await this.ledger.transact(async (tx) => {
-      await tx.putRecords([{ collection: QUOTES, key: record.id, value: record as unknown as JsonObject }]);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.quotes.create', record.id, { provider: record.providerId, pair: `${record.sourceCurrency}${record.targetCurrency}`, rate: record.rate })]);
+      await tx.putRecords([
+        { collection: QUOTES, key: record.id, value: record as unknown as JsonObject },
+      ]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'fx.quotes.create', record.id, {
+          provider: record.providerId,
+          pair: `${record.sourceCurrency}${record.targetCurrency}`,
+          rate: record.rate,
+        }),
+      ]);
     });
     this.rememberPair(record);
     return record;
@@ -227,12 +342,19 @@ export class FxService {
   async getQuote(id: string): Promise<QuoteRecord> {
     const quote = await this.storedQuote(id);
     const nowNs = this.ledger.clock.nowNs();
-    if (quote.status === 'open' && Number(nowNs / 1_000_000n) >= quote.expiresAtMs) return { ...quote, status: 'expired' };
+    if (quote.status === 'open' && Number(nowNs / 1_000_000n) >= quote.expiresAtMs)
+      return { ...quote, status: 'expired' };
     if (quote.status !== 'reserved') return quote;
     const [leg] = await this.ledger.lookupTransfers([quote.id as never]);
     if (leg === undefined) return quote;
     const status = legsState(leg, nowNs);
-    return { ...quote, status: status ?? 'reserved', ...(status === undefined && leg.expiresAt !== undefined && leg.expiresAt !== 0n ? { reservedUntilNs: leg.expiresAt.toString() } : {}) };
+    return {
+      ...quote,
+      status: status ?? 'reserved',
+      ...(status === undefined && leg.expiresAt !== undefined && leg.expiresAt !== 0n
+        ? { reservedUntilNs: leg.expiresAt.toString() }
+        : {}),
+    };
   }
 
   /**
@@ -249,7 +371,10 @@ export class FxService {
   }
 
   private rememberPair(quote: QuoteRecord): void {
-    this.pairs.set(quote.id, { sourceCurrency: quote.sourceCurrency, targetCurrency: quote.targetCurrency });
+    this.pairs.set(quote.id, {
+      sourceCurrency: quote.sourceCurrency,
+      targetCurrency: quote.targetCurrency,
+    });
     if (this.pairs.size > QUOTE_PAIRS_MAX) {
       const oldest = this.pairs.keys().next();
       if (oldest.done !== true) this.pairs.delete(oldest.value);
@@ -265,7 +390,8 @@ export class FxService {
   /** An FX provider's quote lifetimes. Any id that is not an FX provider's is `participant_not_found`. */
   async quoteLifetime(providerId: string): Promise<QuoteLifetime> {
     const provider = await this.registry.cached(providerId);
-    if (provider === undefined || provider.kind !== 'fx_provider') throw new HubError('participant_not_found', `no FX provider ${providerId}`, 'provider');
+    if (provider === undefined || provider.kind !== 'fx_provider')
+      throw new HubError('participant_not_found', `no FX provider ${providerId}`, 'provider');
     return this.lifetimeOf(providerId);
   }
 
@@ -273,22 +399,55 @@ export class FxService {
    * Sets the longest an FX provider's quotes may hold, 1 s to a day (audited). The provider's own
    * key or the operator sets it; quotes made before keep their expiry.
    */
-  async setQuoteLifetime(providerId: string, maxTtlSeconds: number, actor: Actor): Promise<QuoteLifetime> {
-    if (!Number.isSafeInteger(maxTtlSeconds) || maxTtlSeconds < 1 || maxTtlSeconds * 1000 > MAX_QUOTE_TTL_MS) {
-      throw invalidField('maxTtlSeconds', `the maximum quote lifetime is a whole number of seconds from 1 to ${MAX_QUOTE_TTL_MS / 1000}`);
+  async setQuoteLifetime(
+    providerId: string,
+    maxTtlSeconds: number,
+    actor: Actor,
+  ): Promise<QuoteLifetime> {
+    if (
+      !Number.isSafeInteger(maxTtlSeconds) ||
+      maxTtlSeconds < 1 ||
+      maxTtlSeconds * 1000 > MAX_QUOTE_TTL_MS
+    ) {
+      throw invalidField(
+        'maxTtlSeconds',
+        `the maximum quote lifetime is a whole number of seconds from 1 to ${MAX_QUOTE_TTL_MS / 1000}`,
+      );
     }
     await this.ledger.transact(async (tx) => {
       const provider = await this.registry.require(tx, providerId);
-      if (provider.kind !== 'fx_provider') throw new HubError('participant_kind_mismatch', `${providerId} is a ${provider.kind}, not an FX provider`, 'provider');
-      const previous = (await tx.getRecord(FX_PROVIDERS, providerId)) as unknown as { maxTtlSeconds?: number } | undefined;
-      await tx.putRecords([{ collection: FX_PROVIDERS, key: providerId, value: { provider: providerId, maxTtlSeconds, updatedAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString() } }]);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.providers.quote_lifetime', providerId, { max_ttl_seconds: maxTtlSeconds, previous: previous?.maxTtlSeconds ?? DEFAULT_MAX_QUOTE_TTL_MS / 1000 })]);
+      if (provider.kind !== 'fx_provider')
+        throw new HubError(
+          'participant_kind_mismatch',
+          `${providerId} is a ${provider.kind}, not an FX provider`,
+          'provider',
+        );
+      const previous = (await tx.getRecord(FX_PROVIDERS, providerId)) as unknown as
+        { maxTtlSeconds?: number } | undefined;
+      await tx.putRecords([
+        {
+          collection: FX_PROVIDERS,
+          key: providerId,
+          value: {
+            provider: providerId,
+            maxTtlSeconds,
+            updatedAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
+          },
+        },
+      ]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'fx.providers.quote_lifetime', providerId, {
+          max_ttl_seconds: maxTtlSeconds,
+          previous: previous?.maxTtlSeconds ?? DEFAULT_MAX_QUOTE_TTL_MS / 1000,
+        }),
+      ]);
     });
     return lifetime(providerId, maxTtlSeconds);
   }
 
   private async lifetimeOf(providerId: string): Promise<QuoteLifetime> {
-    const found = (await this.ledger.store.getRecords(FX_PROVIDERS, [providerId])).get(providerId)?.value as { maxTtlSeconds?: number } | undefined;
+    const found = (await this.ledger.store.getRecords(FX_PROVIDERS, [providerId])).get(providerId)
+      ?.value as { maxTtlSeconds?: number } | undefined;
     return lifetime(providerId, found?.maxTtlSeconds ?? DEFAULT_MAX_QUOTE_TTL_MS / 1000);
   }
 
@@ -299,11 +458,28 @@ export class FxService {
    * they were and the quote unused.
    */
   async execute(input: ExecuteInput, actor: Actor): Promise<QuoteRecord> {
-    if (input.reference !== undefined) checkPlainText('reference', input.reference, REFERENCE_MAX_LENGTH);
+    if (input.reference !== undefined)
+      checkPlainText('reference', input.reference, REFERENCE_MAX_LENGTH);
     const quote = await this.quotePair(input.quote);
     const payer = await payerAccount(this.registry, actor, input.payer);
-    if (payer.currency !== quote.sourceCurrency) throw new HubError('payment_refused', `the payer's account is in ${payer.currency}; the quote converts from ${quote.sourceCurrency}`, 'payer');
-    const payee = await payeeAccount(this.registry, actor, input.payee, quote.targetCurrency, (entry) => new HubError('payment_refused', `the payee's account is in ${entry.currency}; the quote converts to ${quote.targetCurrency}`, 'payee'));
+    if (payer.currency !== quote.sourceCurrency)
+      throw new HubError(
+        'payment_refused',
+        `the payer's account is in ${payer.currency}; the quote converts from ${quote.sourceCurrency}`,
+        'payer',
+      );
+    const payee = await payeeAccount(
+      this.registry,
+      actor,
+      input.payee,
+      quote.targetCurrency,
+      (entry) =>
+        new HubError(
+          'payment_refused',
+          `the payee's account is in ${entry.currency}; the quote converts to ${quote.targetCurrency}`,
+          'payee',
+        ),
+    );
     return this.executions.submit({ input, actor, payer, payee });
   }
 
@@ -315,23 +491,43 @@ export class FxService {
   private async executeGroup(items: readonly Execution[]): Promise<(QuoteRecord | Error)[]> {
     return this.ledger.transact(async (tx) => {
       const outcomes: (QuoteRecord | Error)[] = new Array(items.length);
-      const stored = await tx.getRecords(QUOTES, items.map((item) => item.input.quote));
+      const stored = await tx.getRecords(
+        QUOTES,
+        items.map((item) => item.input.quote),
+      );
       const nowMs = Number(tx.nowNs / 1_000_000n);
       const claimed = new Set<string>();
-      const chains: { index: number; quote: QuoteRecord; legs: Leg[]; inputs: TransferInput[] }[] = [];
+      const chains: { index: number; quote: QuoteRecord; legs: Leg[]; inputs: TransferInput[] }[] =
+        [];
       items.forEach((item, index) => {
         try {
           const quote = stored.get(item.input.quote)?.value as unknown as QuoteRecord | undefined;
           checkExecutable(quote, item, nowMs, claimed);
           const usable = quote as QuoteRecord;
           claimed.add(usable.id);
-          const legs = pvpLegs(usable, item.payer, item.payee, item.input.reference ?? `fx ${usable.id}`);
-          chains.push({ index, quote: usable, legs, inputs: chainInputs(usable.id, legs, { pending: item.input.pending === true, timeoutSeconds: item.input.pending === true ? reservationSeconds(usable, nowMs) : 0 }) });
+          const legs = pvpLegs(
+            usable,
+            item.payer,
+            item.payee,
+            item.input.reference ?? `fx ${usable.id}`,
+          );
+          chains.push({
+            index,
+            quote: usable,
+            legs,
+            inputs: chainInputs(usable.id, legs, {
+              pending: item.input.pending === true,
+              timeoutSeconds: item.input.pending === true ? reservationSeconds(usable, nowMs) : 0,
+            }),
+          });
         } catch (error) {
           outcomes[index] = error as Error;
         }
       });
-      const results = chains.length === 0 ? [] : await tx.createTransfers(chains.flatMap((chain) => chain.inputs));
+      const results =
+        chains.length === 0
+          ? []
+          : await tx.createTransfers(chains.flatMap((chain) => chain.inputs));
       const puts: RecordPut[] = [];
       const audit: AuditEntry[] = [];
       let offset = 0;
@@ -340,18 +536,45 @@ export class FxService {
         const chainResults = results.slice(offset, offset + chain.inputs.length);
         offset += chain.inputs.length;
         try {
-          if (chainOutcome(chain.legs, chainResults, { payerField: 'payer' }).status === 'exists') throw new HubError('quote_already_used', `quote ${chain.quote.id} was used already`, 'quote');
+          if (chainOutcome(chain.legs, chainResults, { payerField: 'payer' }).status === 'exists')
+            throw new HubError(
+              'quote_already_used',
+              `quote ${chain.quote.id} was used already`,
+              'quote',
+            );
         } catch (error) {
           outcomes[chain.index] = error as Error;
           continue;
         }
         const pending = item.input.pending === true;
-        const executed: QuoteRecord = { ...chain.quote, status: pending ? 'reserved' : 'executed', payer: item.payer.id, payee: item.payee.id, transferIds: chain.inputs.map((leg) => leg.id) };
+        const executed: QuoteRecord = {
+          ...chain.quote,
+          status: pending ? 'reserved' : 'executed',
+          payer: item.payer.id,
+          payee: item.payee.id,
+          transferIds: chain.inputs.map((leg) => leg.id),
+        };
         outcomes[chain.index] = executed;
-        puts.push({ collection: QUOTES, key: executed.id, value: executed as unknown as JsonObject });
-        audit.push(auditEntry(item.actor, tx.nowNs, pending ? 'fx.quotes.reserve' : 'fx.quotes.execute', executed.id, {
-          payer: item.payer.id, payee: item.payee.id, source: `${executed.totalDebitMinor} ${executed.sourceCurrency}`, target: `${executed.targetAmountMinor} ${executed.targetCurrency}`, legs: chain.legs.length,
-        }));
+        puts.push({
+          collection: QUOTES,
+          key: executed.id,
+          value: executed as unknown as JsonObject,
+        });
+        audit.push(
+          auditEntry(
+            item.actor,
+            tx.nowNs,
+            pending ? 'fx.quotes.reserve' : 'fx.quotes.execute',
+            executed.id,
+            {
+              payer: item.payer.id,
+              payee: item.payee.id,
+              source: `${executed.totalDebitMinor} ${executed.sourceCurrency}`,
+              target: `${executed.targetAmountMinor} ${executed.targetCurrency}`,
+              legs: chain.legs.length,
+            },
+          ),
+        );
       }
       if (puts.length > 0) await tx.putRecords(puts);
       if (audit.length > 0) await tx.appendAudit(audit);
@@ -365,32 +588,63 @@ export class FxService {
    * on; one whose legs were resolved some other way takes their state and is `quote_already_used`.
    */
   async resolve(quoteId: string, action: 'post' | 'void', actor: Actor): Promise<QuoteRecord> {
-    const outcome = await this.ledger.transact(async (tx): Promise<{ resolved: QuoteRecord } | { lapsed: QuoteRecord }> => {
-      const quote = (await tx.getRecord(QUOTES, quoteId)) as unknown as QuoteRecord | undefined;
-      if (quote === undefined) throw new HubError('quote_not_found', `no quote ${quoteId}`, 'quote');
-      if (quote.status !== 'reserved' || quote.payer === undefined || quote.payee === undefined) return { lapsed: quote };
-      const payer = await this.registry.account(quote.payer as AccountId);
-      const payee = await this.registry.account(quote.payee as AccountId);
-      if (payer === undefined || payee === undefined) throw new Error(`bug: the accounts of quote ${quoteId} are gone`);
-      const legs = pvpLegs(quote, payer, payee, `fx ${quote.id}`);
-      const results = await tx.createTransfers(resolveInputs(quote.id, legs, action));
-      const released = releasedAs(results);
-      if (released !== undefined) {
-        const lapsed: QuoteRecord = { ...quote, status: released === 'posted' ? 'executed' : released };
-        await tx.putRecords([{ collection: QUOTES, key: quote.id, value: lapsed as unknown as JsonObject }]);
-        await tx.appendAudit([auditEntry(actor, tx.nowNs, 'fx.quotes.released', quote.id, { status: lapsed.status, attempted: action })]);
-        return { lapsed };
-      }
-      chainOutcome(legs, results, { payerField: 'quote' });
-      const resolved: QuoteRecord = { ...quote, status: action === 'post' ? 'executed' : 'voided' };
-      await tx.putRecords([{ collection: QUOTES, key: quote.id, value: resolved as unknown as JsonObject }]);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, `fx.quotes.${action}`, quote.id, { legs: legs.length })]);
-      return { resolved };
-    });
+    const outcome = await this.ledger.transact(
+      async (tx): Promise<{ resolved: QuoteRecord } | { lapsed: QuoteRecord }> => {
+        const quote = (await tx.getRecord(QUOTES, quoteId)) as unknown as QuoteRecord | undefined;
+        if (quote === undefined)
+          throw new HubError('quote_not_found', `no quote ${quoteId}`, 'quote');
+        if (quote.status !== 'reserved' || quote.payer === undefined || quote.payee === undefined)
+          return { lapsed: quote };
+        const payer = await this.registry.account(quote.payer as AccountId);
+        const payee = await this.registry.account(quote.payee as AccountId);
+        if (payer === undefined || payee === undefined)
+          throw new Error(`bug: the accounts of quote ${quoteId} are gone`);
+        const legs = pvpLegs(quote, payer, payee, `fx ${quote.id}`);
+        const results = await tx.createTransfers(resolveInputs(quote.id, legs, action));
+        const released = releasedAs(results);
+        if (released !== undefined) {
+          const lapsed: QuoteRecord = {
+            ...quote,
+            status: released === 'posted' ? 'executed' : released,
+          };
+          await tx.putRecords([
+            { collection: QUOTES, key: quote.id, value: lapsed as unknown as JsonObject },
+          ]);
+          await tx.appendAudit([
+            auditEntry(actor, tx.nowNs, 'fx.quotes.released', quote.id, {
+              status: lapsed.status,
+              attempted: action,
+            }),
+          ]);
+          return { lapsed };
+        }
+        chainOutcome(legs, results, { payerField: 'quote' });
+        const resolved: QuoteRecord = {
+          ...quote,
+          status: action === 'post' ? 'executed' : 'voided',
+        };
+        await tx.putRecords([
+          { collection: QUOTES, key: quote.id, value: resolved as unknown as JsonObject },
+        ]);
+        await tx.appendAudit([
+          auditEntry(actor, tx.nowNs, `fx.quotes.${action}`, quote.id, { legs: legs.length }),
+        ]);
+        return { resolved };
+      },
+    );
     if ('resolved' in outcome) return outcome.resolved;
     const quote = outcome.lapsed;
-    if (quote.status === 'expired') throw new HubError('quote_expired', `quote ${quote.id} expired: the ledger released its reserved legs when their timeout passed`, 'quote');
-    throw new HubError('quote_already_used', `quote ${quote.id} is ${quote.status}, not reserved`, 'quote');
+    if (quote.status === 'expired')
+      throw new HubError(
+        'quote_expired',
+        `quote ${quote.id} expired: the ledger released its reserved legs when their timeout passed`,
+        'quote',
+      );
+    throw new HubError(
+      'quote_already_used',
+      `quote ${quote.id} is ${quote.status}, not reserved`,
+      'quote',
+    );
   }
 }
 
@@ -409,13 +663,38 @@ interface Execution {
   readonly payee: AccountEntry;
 }
 
-function checkExecutable(quote: QuoteRecord | undefined, item: Execution, nowMs: number, claimed: ReadonlySet<string>): void {
+function checkExecutable(
+  quote: QuoteRecord | undefined,
+  item: Execution,
+  nowMs: number,
+  claimed: ReadonlySet<string>,
+): void {
   const id = item.input.quote;
   if (quote === undefined) throw new HubError('quote_not_found', `no quote ${id}`, 'quote');
-  if (quote.status !== 'open' || claimed.has(quote.id)) throw new HubError('quote_already_used', `quote ${quote.id} was used already (${claimed.has(quote.id) ? 'executed' : quote.status})`, 'quote');
-  if (nowMs >= quote.expiresAtMs) throw new HubError('quote_expired', `quote ${quote.id} expired at ${new Date(quote.expiresAtMs).toISOString()}`, 'quote');
-  if (item.payer.currency !== quote.sourceCurrency) throw new HubError('payment_refused', `the payer's account is in ${item.payer.currency}; the quote converts from ${quote.sourceCurrency}`, 'payer');
-  if (item.payee.currency !== quote.targetCurrency) throw new HubError('payment_refused', `the payee's account is in ${item.payee.currency}; the quote converts to ${quote.targetCurrency}`, 'payee');
+  if (quote.status !== 'open' || claimed.has(quote.id))
+    throw new HubError(
+      'quote_already_used',
+      `quote ${quote.id} was used already (${claimed.has(quote.id) ? 'executed' : quote.status})`,
+      'quote',
+    );
+  if (nowMs >= quote.expiresAtMs)
+    throw new HubError(
+      'quote_expired',
+      `quote ${quote.id} expired at ${new Date(quote.expiresAtMs).toISOString()}`,
+      'quote',
+    );
+  if (item.payer.currency !== quote.sourceCurrency)
+    throw new HubError(
+      'payment_refused',
+      `the payer's account is in ${item.payer.currency}; the quote converts from ${quote.sourceCurrency}`,
+      'payer',
+    );
+  if (item.payee.currency !== quote.targetCurrency)
+    throw new HubError(
+      'payment_refused',
+      `the payee's account is in ${item.payee.currency}; the quote converts to ${quote.targetCurrency}`,
+      'payee',
+    );
 }
 
 /**
@@ -429,29 +708,76 @@ function reservationSeconds(quote: QuoteRecord, nowMs: number): number {
 }
 
 /** What a reserved quote's first leg says about the reservation at `nowNs`; undefined while it holds. */
-function legsState(leg: StoredTransfer, nowNs: bigint): 'expired' | 'voided' | 'executed' | undefined {
+function legsState(
+  leg: StoredTransfer,
+  nowNs: bigint,
+): 'expired' | 'voided' | 'executed' | undefined {
   if (leg.pendingStatus === 'expired') return 'expired';
   if (leg.pendingStatus === 'voided') return 'voided';
   if (leg.pendingStatus === 'posted') return 'executed';
-  if (leg.expiresAt !== undefined && leg.expiresAt !== 0n && leg.expiresAt <= nowNs) return 'expired';
+  if (leg.expiresAt !== undefined && leg.expiresAt !== 0n && leg.expiresAt <= nowNs)
+    return 'expired';
   return undefined;
 }
 
 function lifetime(provider: string, maxTtlSeconds: number): QuoteLifetime {
-  return { provider, maxTtlSeconds, defaultTtlSeconds: Math.min(DEFAULT_QUOTE_TTL_MS / 1000, maxTtlSeconds) };
+  return {
+    provider,
+    maxTtlSeconds,
+    defaultTtlSeconds: Math.min(DEFAULT_QUOTE_TTL_MS / 1000, maxTtlSeconds),
+  };
 }
 
 /** The legs of a conversion: source in, target out (each with its cap leg when interbank), then the fee. */
-function pvpLegs(quote: QuoteRecord, payer: AccountEntry, payee: AccountEntry, reference: string): Leg[] {
+function pvpLegs(
+  quote: QuoteRecord,
+  payer: AccountEntry,
+  payee: AccountEntry,
+  reference: string,
+): Leg[] {
   const provider = quote.providerId;
-  const sourceLiquidity: AccountEntry = { id: participantAccountId(provider, quote.sourceCurrency, 'fx_liquidity'), participant: provider, role: 'fx_liquidity', currency: quote.sourceCurrency, settlesWith: provider };
-  const targetLiquidity: AccountEntry = { id: participantAccountId(provider, quote.targetCurrency, 'fx_liquidity'), participant: provider, role: 'fx_liquidity', currency: quote.targetCurrency, settlesWith: provider };
+  const sourceLiquidity: AccountEntry = {
+    id: participantAccountId(provider, quote.sourceCurrency, 'fx_liquidity'),
+    participant: provider,
+    role: 'fx_liquidity',
+    currency: quote.sourceCurrency,
+    settlesWith: provider,
+  };
+  const targetLiquidity: AccountEntry = {
+    id: participantAccountId(provider, quote.targetCurrency, 'fx_liquidity'),
+    participant: provider,
+    role: 'fx_liquidity',
+    currency: quote.targetCurrency,
+    settlesWith: provider,
+  };
   const legs = [
-    ...paymentLegs(payer, sourceLiquidity, BigInt(quote.sourceAmountMinor), TransferCode.fxLeg, reference, 'fx_source'),
-    ...paymentLegs(targetLiquidity, payee, BigInt(quote.targetAmountMinor), TransferCode.fxLeg, reference, 'fx_target'),
+    ...paymentLegs(
+      payer,
+      sourceLiquidity,
+      BigInt(quote.sourceAmountMinor),
+      TransferCode.fxLeg,
+      reference,
+      'fx_source',
+    ),
+    ...paymentLegs(
+      targetLiquidity,
+      payee,
+      BigInt(quote.targetAmountMinor),
+      TransferCode.fxLeg,
+      reference,
+      'fx_target',
+    ),
   ];
   if (BigInt(quote.feeMinor) > 0n) {
-    legs.push({ kind: 'fee', debit: payer.id, credit: participantAccountId(HUB_ID, quote.sourceCurrency, 'fees'), amount: BigInt(quote.feeMinor), currency: quote.sourceCurrency, code: TransferCode.fee, reference });
+    legs.push({
+      kind: 'fee',
+      debit: payer.id,
+      credit: participantAccountId(HUB_ID, quote.sourceCurrency, 'fees'),
+      amount: BigInt(quote.feeMinor),
+      currency: quote.sourceCurrency,
+      code: TransferCode.fee,
+      reference,
+    });
   }
   return legs;
 }
@@ -477,15 +803,31 @@ function quoteRecord(id: string, quote: Quote, actor: Actor): QuoteRecord {
   };
 }
 
-function validateRate(input: { source: string; target: string; rate: string; asOf: string }, origin: RateRecord['origin'], where: string): RateRecord {
+function validateRate(
+  input: { source: string; target: string; rate: string; asOf: string },
+  origin: RateRecord['origin'],
+  where: string,
+): RateRecord {
   try {
     checkPair(input.source, input.target);
   } catch (error) {
-    if (error instanceof HubError) throw new HubError(error.code, `${where}${error.message}`, where === '' ? error.field : where.slice(0, -2));
+    if (error instanceof HubError)
+      throw new HubError(
+        error.code,
+        `${where}${error.message}`,
+        where === '' ? error.field : where.slice(0, -2),
+      );
     throw error;
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.asOf) || Number.isNaN(Date.parse(`${input.asOf}T00:00:00Z`)) || new Date(`${input.asOf}T00:00:00Z`).toISOString().slice(0, 10) !== input.asOf) {
-    throw invalidField(where === '' ? 'as_of' : where.slice(0, -2), `${where}the date must be a calendar date YYYY-MM-DD`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(input.asOf) ||
+    Number.isNaN(Date.parse(`${input.asOf}T00:00:00Z`)) ||
+    new Date(`${input.asOf}T00:00:00Z`).toISOString().slice(0, 10) !== input.asOf
+  ) {
+    throw invalidField(
+      where === '' ? 'as_of' : where.slice(0, -2),
+      `${where}the date must be a calendar date YYYY-MM-DD`,
+    );
   }
   const rate = fx(() => formatRate(parseRate(input.rate, 'rate')), where);
   return { source: input.source, target: input.target, rate, asOf: input.asOf, origin };
@@ -494,13 +836,27 @@ function validateRate(input: { source: string; target: string; rate: string; asO
 function rateDocuments(record: RateRecord) {
   return [
     { collection: FX_RATES, key: `${record.source}${record.target}`, value: { ...record } },
-    { collection: FX_RATES, key: `${record.source}${record.target}:${record.asOf}`, value: { ...record } },
+    {
+      collection: FX_RATES,
+      key: `${record.source}${record.target}:${record.asOf}`,
+      value: { ...record },
+    },
   ];
 }
 
 function checkPair(source: string, target: string): void {
-  if (currencyByCode(source)?.code !== source) throw new HubError('unknown_currency', `${JSON.stringify(source)} is not a supported ISO 4217 code`, 'source');
-  if (currencyByCode(target)?.code !== target) throw new HubError('unknown_currency', `${JSON.stringify(target)} is not a supported ISO 4217 code`, 'target');
+  if (currencyByCode(source)?.code !== source)
+    throw new HubError(
+      'unknown_currency',
+      `${JSON.stringify(source)} is not a supported ISO 4217 code`,
+      'source',
+    );
+  if (currencyByCode(target)?.code !== target)
+    throw new HubError(
+      'unknown_currency',
+      `${JSON.stringify(target)} is not a supported ISO 4217 code`,
+      'target',
+    );
   if (source === target) throw invalidField('target', 'source and target currencies must differ');
 }
 

@@ -19,7 +19,13 @@ export interface Actor {
 /** The operator at the command line. */
 export const CLI_ACTOR: Actor = { id: 'cli', role: 'operator' };
 
-export function auditEntry(actor: Actor, nowNs: bigint, action: string, target: string | undefined, detail: JsonObject): AuditEntry {
+export function auditEntry(
+  actor: Actor,
+  nowNs: bigint,
+  action: string,
+  target: string | undefined,
+  detail: JsonObject,
+): AuditEntry {
   return {
     at: nowNs,
     actor: actor.id,

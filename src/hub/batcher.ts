@@ -36,7 +36,10 @@ export class Batcher<Item, Result> {
 
   private flush(): void {
     while (this.queue.length > 0 && this.running < this.options.concurrentGroups) {
-      const share = this.running === 0 ? Math.ceil(this.queue.length / this.options.concurrentGroups) : this.queue.length;
+      const share =
+        this.running === 0
+          ? Math.ceil(this.queue.length / this.options.concurrentGroups)
+          : this.queue.length;
       const group = this.queue.splice(0, Math.min(share, this.options.maxItems));
       this.running += 1;
       void this.runGroup(group).finally(() => {

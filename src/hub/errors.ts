@@ -41,7 +41,11 @@ export const HUB_ERROR_CODES = [
 export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
 
 export class HubError extends Error {
-  constructor(readonly code: HubErrorCode, message: string, readonly field?: string) {
+  constructor(
+    readonly code: HubErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'HubError';
   }
@@ -56,7 +60,12 @@ export function invalidField(field: string, message: string): HubError {
  * characters, or an `invalid_field` refusal naming `field`. Every door (HTTP, CLI, importers) goes
  * through the services that call this, so none can store text the others would refuse.
  */
-export function checkPlainText(field: string, text: string, max: number, what = `the ${field}`): string {
+export function checkPlainText(
+  field: string,
+  text: string,
+  max: number,
+  what = `the ${field}`,
+): string {
   if (typeof text !== 'string') throw invalidField(field, `${what} must be a string`);
   if (!fitsLength(text, max)) throw invalidField(field, `${what} is longer than ${max} characters`);
   const reason = notPlainReason(text);

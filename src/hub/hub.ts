@@ -21,7 +21,10 @@ export class Hub {
   readonly surplus: SurplusService;
 
   /** `participants` may be given so that several users of one ledger share the registry's caches. */
-  constructor(readonly ledger: Ledger, participants?: ParticipantRegistry) {
+  constructor(
+    readonly ledger: Ledger,
+    participants?: ParticipantRegistry,
+  ) {
     this.participants = participants ?? new ParticipantRegistry(ledger);
     this.payments = new PaymentService(ledger, this.participants);
     this.caps = new CapService(ledger, this.participants);

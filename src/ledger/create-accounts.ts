@@ -2,7 +2,13 @@ import { currencyByLedger } from './currency.js';
 import { AccountFlags, ACCOUNT_FLAGS_KNOWN } from './flags.js';
 import { MAX_ID, ZERO_ID, type AccountId } from './ids.js';
 import type { LedgerView } from './ledger-view.js';
-import { REFERENCE_MAX_LENGTH, USER_DATA_32_MAX, USER_DATA_64_MAX, type Account, type AccountInput } from './model.js';
+import {
+  REFERENCE_MAX_LENGTH,
+  USER_DATA_32_MAX,
+  USER_DATA_64_MAX,
+  type Account,
+  type AccountInput,
+} from './model.js';
 import type { CreateAccountResult } from './results.js';
 import { forEachChain } from './linked-chains.js';
 import { fitsLength, isPlainText } from './text.js';
@@ -17,7 +23,11 @@ export interface CreateAccountsOutcome {
  * The rules for creating accounts. Pure: reads the view, returns results and the new rows.
  * Event i of the batch gets timestamp `firstTimestamp + i`, whether or not it succeeds.
  */
-export function createAccounts(events: readonly AccountInput[], view: LedgerView, firstTimestamp: bigint): CreateAccountsOutcome {
+export function createAccounts(
+  events: readonly AccountInput[],
+  view: LedgerView,
+  firstTimestamp: bigint,
+): CreateAccountsOutcome {
   const results: CreateAccountResult[] = new Array(events.length);
   const created: Account[] = [];
   const createdInBatch = new Map<AccountId, Account>();
@@ -25,7 +35,8 @@ export function createAccounts(events: readonly AccountInput[], view: LedgerView
     begin: () => created.length,
     apply: (event, index) => {
       const existing = createdInBatch.get(event.id) ?? view.account(event.id);
-      const result = existing === undefined ? validateAccount(event) : compareExistingAccount(event, existing);
+      const result =
+        existing === undefined ? validateAccount(event) : compareExistingAccount(event, existing);
       if (result !== 'ok') return result;
       const account: Account = {
         ...event,
@@ -50,7 +61,8 @@ function validateAccount(event: AccountInput): CreateAccountResult {
   if ((event.flags & ~ACCOUNT_FLAGS_KNOWN) !== 0) return 'reserved_flag';
   if (event.id === ZERO_ID) return 'id_must_not_be_zero';
   if (event.id === MAX_ID) return 'id_must_not_be_int_max';
-  const limitFlags = AccountFlags.debitsMustNotExceedCredits | AccountFlags.creditsMustNotExceedDebits;
+  const limitFlags =
+    AccountFlags.debitsMustNotExceedCredits | AccountFlags.creditsMustNotExceedDebits;
   if ((event.flags & limitFlags) === limitFlags) return 'flags_are_mutually_exclusive';
   if (event.ledger === 0) return 'ledger_must_not_be_zero';
   if (currencyByLedger(event.ledger) === undefined) return 'ledger_not_supported';
@@ -69,7 +81,8 @@ function compareExistingAccount(event: AccountInput, existing: Account): CreateA
   if (event.flags !== existing.flags) return 'exists_with_different_flags';
   if (event.owner !== existing.owner) return 'exists_with_different_owner';
   if (event.reference !== existing.reference) return 'exists_with_different_reference';
-  if (event.userData64 !== existing.userData64 || event.userData32 !== existing.userData32) return 'exists_with_different_user_data';
+  if (event.userData64 !== existing.userData64 || event.userData32 !== existing.userData32)
+    return 'exists_with_different_user_data';
   if (event.ledger !== existing.ledger) return 'exists_with_different_ledger';
   if (event.code !== existing.code) return 'exists_with_different_code';
   return 'exists';

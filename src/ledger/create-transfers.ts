@@ -44,7 +44,12 @@ export interface CreateTransfersOutcome extends TransferEffects {
  * The posting rules. Pure apart from updating the balances of the view's account objects in
  * place; the store persists exactly `created`, `touched` and `resolutions`, or nothing.
  */
-export function createTransfers(events: readonly TransferInput[], view: LedgerView, firstTimestamp: bigint, nowNs: bigint): CreateTransfersOutcome {
+export function createTransfers(
+  events: readonly TransferInput[],
+  view: LedgerView,
+  firstTimestamp: bigint,
+  nowNs: bigint,
+): CreateTransfersOutcome {
   const batch = new TransferBatch(view, nowNs);
   const results: CreateTransferResult[] = new Array(events.length);
   forEachChain(events, (event) => (event.flags & TransferFlags.linked) !== 0, results, {
@@ -52,7 +57,12 @@ export function createTransfers(events: readonly TransferInput[], view: LedgerVi
     apply: (event, index) => batch.apply(event, firstTimestamp + BigInt(index)),
     rollback: (mark) => batch.rollback(mark),
   });
-  return { results, created: batch.created, touched: batch.touched, resolutions: batch.resolutions };
+  return {
+    results,
+    created: batch.created,
+    touched: batch.touched,
+    resolutions: batch.resolutions,
+  };
 }
 
 /**
@@ -66,7 +76,9 @@ export function expirePendingTransfers(
   expiryId: (pendingId: TransferId) => TransferId,
 ): TransferEffects {
   const batch = new TransferBatch(view, firstTimestamp);
-  due.forEach((pending, index) => batch.expire(pending, firstTimestamp + BigInt(index), expiryId(pending.id)));
+  due.forEach((pending, index) =>
+    batch.expire(pending, firstTimestamp + BigInt(index), expiryId(pending.id)),
+  );
   return { created: batch.created, touched: batch.touched, resolutions: batch.resolutions };
 }
 
@@ -97,7 +109,10 @@ class TransferBatch {
    * when its expiry is at or before this instant, the same instant the ledger's sweep uses, so
    * a post or void and the sweep never disagree about whether it had expired.
    */
-  constructor(private readonly view: LedgerView, private readonly nowNs: bigint) {}
+  constructor(
+    private readonly view: LedgerView,
+    private readonly nowNs: bigint,
+  ) {}
 
   /**
    * Starts a chain. Only a chain of two or more events can need undoing: a single event makes all
@@ -106,7 +121,11 @@ class TransferBatch {
    */
   mark(undoable: boolean): Mark {
     this.keepUndo = undoable;
-    return { undo: this.undo.length, created: this.created.length, resolutions: this.resolutions.length };
+    return {
+      undo: this.undo.length,
+      created: this.created.length,
+      resolutions: this.resolutions.length,
+    };
   }
 
   rollback(mark: Mark): void {
@@ -116,7 +135,8 @@ class TransferBatch {
     }
     this.undo.length = mark.undo;
     for (const transfer of this.created.splice(mark.created)) this.createdById.delete(transfer.id);
-    for (const resolution of this.resolutions.splice(mark.resolutions)) this.statusById.delete(resolution.pending.id);
+    for (const resolution of this.resolutions.splice(mark.resolutions))
+      this.statusById.delete(resolution.pending.id);
   }
 
   apply(event: TransferInput, timestamp: bigint): CreateTransferResult {
@@ -127,7 +147,8 @@ class TransferBatch {
     if (existing !== undefined) return compareExisting(event, existing);
     const invalid = validateFields(event);
     if (invalid !== 'ok') return invalid;
-    if ((event.flags & (TransferFlags.postPending | TransferFlags.voidPending)) !== 0) return this.resolvePending(event, timestamp);
+    if ((event.flags & (TransferFlags.postPending | TransferFlags.voidPending)) !== 0)
+      return this.resolvePending(event, timestamp);
     return this.post(event, timestamp);
   }
 
@@ -159,7 +180,8 @@ class TransferBatch {
 
   private requireAccount(id: string): Account {
     const account = this.view.account(id as Account['id']);
-    if (account === undefined) throw new Error(`bug: the store did not load account ${id} of a pending transfer`);
+    if (account === undefined)
+      throw new Error(`bug: the store did not load account ${id} of a pending transfer`);
     return account;
   }
 
@@ -176,7 +198,10 @@ class TransferBatch {
     if (refused !== 'ok') return refused;
     this.change(debit, isPending ? 'debitsPending' : 'debitsPosted', event.amount);
     this.change(credit, isPending ? 'creditsPending' : 'creditsPosted', event.amount);
-    const expiresAt = isPending && event.timeoutSeconds > 0 ? timestamp + BigInt(event.timeoutSeconds) * NANOSECONDS_PER_SECOND : 0n;
+    const expiresAt =
+      isPending && event.timeoutSeconds > 0
+        ? timestamp + BigInt(event.timeoutSeconds) * NANOSECONDS_PER_SECOND
+        : 0n;
     const record = stored(event, timestamp);
     this.record(isPending ? { ...record, pendingStatus: 'pending', expiresAt } : record);
     return 'ok';
@@ -223,7 +248,11 @@ class TransferBatch {
     this.createdById.set(transfer.id, transfer);
   }
 
-  private resolve(pending: StoredTransfer, status: PendingResolution['status'], resolvedBy: bigint): void {
+  private resolve(
+    pending: StoredTransfer,
+    status: PendingResolution['status'],
+    resolvedBy: bigint,
+  ): void {
     this.resolutions.push({ pending, status, resolvedBy });
     this.statusById.set(pending.id, status);
   }
@@ -261,21 +290,34 @@ function validateFields(event: TransferInput): CreateTransferResult {
   if (event.debitAccountId === MAX_ID) return 'debit_account_id_must_not_be_int_max';
   if (!resolving && event.creditAccountId === ZERO_ID) return 'credit_account_id_must_not_be_zero';
   if (event.creditAccountId === MAX_ID) return 'credit_account_id_must_not_be_int_max';
-  if (event.debitAccountId === event.creditAccountId && event.debitAccountId !== ZERO_ID) return 'accounts_must_be_different';
+  if (event.debitAccountId === event.creditAccountId && event.debitAccountId !== ZERO_ID)
+    return 'accounts_must_be_different';
   if (!resolving && event.pendingId !== ZERO_ID) return 'pending_id_must_be_zero';
   if (resolving && event.pendingId === ZERO_ID) return 'pending_id_must_not_be_zero';
   if (resolving && event.pendingId === MAX_ID) return 'pending_id_must_not_be_int_max';
   if (resolving && event.pendingId === event.id) return 'pending_id_must_be_different';
-  if (event.timeoutSeconds !== 0 && (event.flags & TransferFlags.pending) === 0) return 'timeout_reserved_for_pending_transfer';
-  if (!Number.isInteger(event.timeoutSeconds) || event.timeoutSeconds < 0 || event.timeoutSeconds > TIMEOUT_SECONDS_MAX) return 'timeout_out_of_range';
+  if (event.timeoutSeconds !== 0 && (event.flags & TransferFlags.pending) === 0)
+    return 'timeout_reserved_for_pending_transfer';
+  if (
+    !Number.isInteger(event.timeoutSeconds) ||
+    event.timeoutSeconds < 0 ||
+    event.timeoutSeconds > TIMEOUT_SECONDS_MAX
+  )
+    return 'timeout_out_of_range';
   if (!resolving && event.amount === 0n) return 'amount_must_not_be_zero';
   if (event.amount < 0n || event.amount > AMOUNT_MAX) return 'amount_out_of_range';
   if (!resolving && event.ledger === 0) return 'ledger_must_not_be_zero';
   if (!resolving && event.code === 0) return 'code_must_not_be_zero';
   if (!fitsLength(event.reference, REFERENCE_MAX_LENGTH)) return 'reference_too_long';
-  if (event.reference.length > 0 && !isPlainText(event.reference)) return 'reference_must_be_plain_text';
+  if (event.reference.length > 0 && !isPlainText(event.reference))
+    return 'reference_must_be_plain_text';
   if (event.userData64 < 0n || event.userData64 > USER_DATA_64_MAX) return 'user_data_out_of_range';
-  if (!Number.isInteger(event.userData32) || event.userData32 < 0 || event.userData32 > USER_DATA_32_MAX) return 'user_data_out_of_range';
+  if (
+    !Number.isInteger(event.userData32) ||
+    event.userData32 < 0 ||
+    event.userData32 > USER_DATA_32_MAX
+  )
+    return 'user_data_out_of_range';
   return 'ok';
 }
 
@@ -286,27 +328,39 @@ function compareExisting(event: TransferInput, existing: StoredTransfer): Create
   if (event.timeoutSeconds !== existing.timeoutSeconds) return 'exists_with_different_timeout';
   // A post or void may leave accounts, ledger, code and amount out (zero): they come from the pending transfer.
   const resolving = isPostOrVoid(event.flags);
-  const differs = <T>(given: T, stored: T, omitted: T): boolean => given !== stored && !(resolving && given === omitted);
-  if (differs(event.debitAccountId, existing.debitAccountId, ZERO_ID)) return 'exists_with_different_debit_account_id';
-  if (differs(event.creditAccountId, existing.creditAccountId, ZERO_ID)) return 'exists_with_different_credit_account_id';
+  const differs = <T>(given: T, stored: T, omitted: T): boolean =>
+    given !== stored && !(resolving && given === omitted);
+  if (differs(event.debitAccountId, existing.debitAccountId, ZERO_ID))
+    return 'exists_with_different_debit_account_id';
+  if (differs(event.creditAccountId, existing.creditAccountId, ZERO_ID))
+    return 'exists_with_different_credit_account_id';
   if (differs(event.amount, existing.amount, 0n)) return 'exists_with_different_amount';
   if (event.reference !== existing.reference) return 'exists_with_different_reference';
-  if (event.userData64 !== existing.userData64 || event.userData32 !== existing.userData32) return 'exists_with_different_user_data';
+  if (event.userData64 !== existing.userData64 || event.userData32 !== existing.userData32)
+    return 'exists_with_different_user_data';
   if (differs(event.ledger, existing.ledger, 0)) return 'exists_with_different_ledger';
   if (differs(event.code, existing.code, 0)) return 'exists_with_different_code';
   return 'exists';
 }
 
-function checkPending(event: TransferInput, pending: StoredTransfer | undefined, nowNs: bigint): CreateTransferResult {
+function checkPending(
+  event: TransferInput,
+  pending: StoredTransfer | undefined,
+  nowNs: bigint,
+): CreateTransferResult {
   if (pending === undefined) return 'pending_transfer_not_found';
   if ((pending.flags & TransferFlags.pending) === 0) return 'pending_transfer_not_pending';
-  if (event.debitAccountId !== ZERO_ID && event.debitAccountId !== pending.debitAccountId) return 'pending_transfer_has_different_debit_account_id';
-  if (event.creditAccountId !== ZERO_ID && event.creditAccountId !== pending.creditAccountId) return 'pending_transfer_has_different_credit_account_id';
-  if (event.ledger !== 0 && event.ledger !== pending.ledger) return 'pending_transfer_has_different_ledger';
+  if (event.debitAccountId !== ZERO_ID && event.debitAccountId !== pending.debitAccountId)
+    return 'pending_transfer_has_different_debit_account_id';
+  if (event.creditAccountId !== ZERO_ID && event.creditAccountId !== pending.creditAccountId)
+    return 'pending_transfer_has_different_credit_account_id';
+  if (event.ledger !== 0 && event.ledger !== pending.ledger)
+    return 'pending_transfer_has_different_ledger';
   if (event.code !== 0 && event.code !== pending.code) return 'pending_transfer_has_different_code';
   const isPost = (event.flags & TransferFlags.postPending) !== 0;
   if (isPost && event.amount > pending.amount) return 'exceeds_pending_transfer_amount';
-  if (!isPost && event.amount !== 0n && event.amount !== pending.amount) return 'pending_transfer_has_different_amount';
+  if (!isPost && event.amount !== 0n && event.amount !== pending.amount)
+    return 'pending_transfer_has_different_amount';
   if (pending.pendingStatus === 'posted') return 'pending_transfer_already_posted';
   if (pending.pendingStatus === 'voided') return 'pending_transfer_already_voided';
   if (pending.pendingStatus === 'expired') return 'pending_transfer_expired';
@@ -316,17 +370,29 @@ function checkPending(event: TransferInput, pending: StoredTransfer | undefined,
 }
 
 /** Overflow and balance-limit checks for a plain or pending transfer, in order of precedence. */
-function checkBalances(debit: Account, credit: Account, amount: bigint, isPending: boolean): CreateTransferResult {
+function checkBalances(
+  debit: Account,
+  credit: Account,
+  amount: bigint,
+  isPending: boolean,
+): CreateTransferResult {
   if (isPending && debit.debitsPending + amount > AMOUNT_MAX) return 'overflows_debits_pending';
   if (isPending && credit.creditsPending + amount > AMOUNT_MAX) return 'overflows_credits_pending';
   if (!isPending && debit.debitsPosted + amount > AMOUNT_MAX) return 'overflows_debits_posted';
   if (!isPending && credit.creditsPosted + amount > AMOUNT_MAX) return 'overflows_credits_posted';
   if (debit.debitsPending + debit.debitsPosted + amount > AMOUNT_MAX) return 'overflows_debits';
-  if (credit.creditsPending + credit.creditsPosted + amount > AMOUNT_MAX) return 'overflows_credits';
-  if ((debit.flags & AccountFlags.debitsMustNotExceedCredits) !== 0 && debit.debitsPending + debit.debitsPosted + amount > debit.creditsPosted) {
+  if (credit.creditsPending + credit.creditsPosted + amount > AMOUNT_MAX)
+    return 'overflows_credits';
+  if (
+    (debit.flags & AccountFlags.debitsMustNotExceedCredits) !== 0 &&
+    debit.debitsPending + debit.debitsPosted + amount > debit.creditsPosted
+  ) {
     return 'exceeds_credits';
   }
-  if ((credit.flags & AccountFlags.creditsMustNotExceedDebits) !== 0 && credit.creditsPending + credit.creditsPosted + amount > credit.debitsPosted) {
+  if (
+    (credit.flags & AccountFlags.creditsMustNotExceedDebits) !== 0 &&
+    credit.creditsPending + credit.creditsPosted + amount > credit.debitsPosted
+  ) {
     return 'exceeds_debits';
   }
   return 'ok';

@@ -57,23 +57,44 @@ export function parseAmount(
   options: { allowZero?: boolean } = {},
 ): { ok: true; amountMinor: bigint } | { ok: false; error: AmountParseError } {
   if (typeof text !== 'string') {
-    return { ok: false, error: { code: 'amount_not_a_string', message: 'amount must be a decimal string such as "12500.00"' } };
+    return {
+      ok: false,
+      error: {
+        code: 'amount_not_a_string',
+        message: 'amount must be a decimal string such as "12500.00"',
+      },
+    };
   }
   const match = DECIMAL.exec(text);
   if (match === null || text.length > 40) {
-    return { ok: false, error: { code: 'amount_malformed', message: `amount "${text.slice(0, 40)}" is not a plain decimal number such as "12500.00"` } };
+    return {
+      ok: false,
+      error: {
+        code: 'amount_malformed',
+        message: `amount "${text.slice(0, 40)}" is not a plain decimal number such as "12500.00"`,
+      },
+    };
   }
   const whole = match[1] ?? '0';
   const fraction = match[2] ?? '';
   if (fraction.length > currency.exponent) {
-    return { ok: false, error: { code: 'amount_too_precise', message: `${currency.code} allows at most ${currency.exponent} decimal places` } };
+    return {
+      ok: false,
+      error: {
+        code: 'amount_too_precise',
+        message: `${currency.code} allows at most ${currency.exponent} decimal places`,
+      },
+    };
   }
   const amountMinor = BigInt(whole + fraction.padEnd(currency.exponent, '0'));
   const minimum = options.allowZero === true ? 0n : 1n;
   if (amountMinor < minimum || amountMinor > AMOUNT_MAX) {
     return {
       ok: false,
-      error: { code: 'amount_out_of_range', message: `amount must be between ${formatAmount(minimum, currency)} and ${formatAmount(AMOUNT_MAX, currency)} ${currency.code}` },
+      error: {
+        code: 'amount_out_of_range',
+        message: `amount must be between ${formatAmount(minimum, currency)} and ${formatAmount(AMOUNT_MAX, currency)} ${currency.code}`,
+      },
     };
   }
   return { ok: true, amountMinor };
@@ -82,8 +103,11 @@ export function parseAmount(
 /** Formats minor units as a decimal string with exactly the currency's decimals (`-12.50`). */
 export function formatAmount(amountMinor: bigint, currency: Currency): string {
   const negative = amountMinor < 0n;
-  const digits = (negative ? -amountMinor : amountMinor).toString().padStart(currency.exponent + 1, '0');
+  const digits = (negative ? -amountMinor : amountMinor)
+    .toString()
+    .padStart(currency.exponent + 1, '0');
   const split = digits.length - currency.exponent;
-  const text = currency.exponent === 0 ? digits : `${digits.slice(0, split)}.${digits.slice(split)}`;
+  const text =
+    currency.exponent === 0 ? digits : `${digits.slice(0, split)}.${digits.slice(split)}`;
   return negative ? `-${text}` : text;
 }

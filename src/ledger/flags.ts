@@ -14,7 +14,11 @@ export const AccountFlags = {
    */
   tallied: 1 << 3,
 } as const;
-export const ACCOUNT_FLAGS_KNOWN = AccountFlags.linked | AccountFlags.debitsMustNotExceedCredits | AccountFlags.creditsMustNotExceedDebits | AccountFlags.tallied;
+export const ACCOUNT_FLAGS_KNOWN =
+  AccountFlags.linked |
+  AccountFlags.debitsMustNotExceedCredits |
+  AccountFlags.creditsMustNotExceedDebits |
+  AccountFlags.tallied;
 
 /** Transfer flags. `expired` is set only by the ledger itself, on the void it writes at a timeout. */
 export const TransferFlags = {
@@ -26,7 +30,11 @@ export const TransferFlags = {
   expired: 1 << 4,
 } as const;
 /** The flags a client may set; `expired` is reserved to the ledger. */
-export const TRANSFER_FLAGS_CLIENT = TransferFlags.linked | TransferFlags.pending | TransferFlags.postPending | TransferFlags.voidPending;
+export const TRANSFER_FLAGS_CLIENT =
+  TransferFlags.linked |
+  TransferFlags.pending |
+  TransferFlags.postPending |
+  TransferFlags.voidPending;
 
 export const accountFlagNames = {
   linked: AccountFlags.linked,

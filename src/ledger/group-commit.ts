@@ -69,7 +69,10 @@ export class GroupCommitter {
   /** Sizes of the batches written, for metrics. */
   readonly batchSizes: number[] = [];
 
-  constructor(private readonly ledger: Ledger, options: GroupCommitOptions = {}) {
+  constructor(
+    private readonly ledger: Ledger,
+    options: GroupCommitOptions = {},
+  ) {
     this.queueMax = options.queueMax ?? 65_536;
     this.batchMax = Math.min(options.batchMax ?? BATCH_MAX, BATCH_MAX);
     this.maxWaitMs = options.maxWaitMs ?? 0;
@@ -91,14 +94,23 @@ export class GroupCommitter {
    * answers with it need not read it back; it is handed out only after the commit, like the result.
    */
   submitStored(transfer: TransferInput, audit?: AuditEntry): Promise<SubmitOutcome> {
-    return this.enqueue(transfer, audit, (resolve) => (result, stored) => resolve({ result, stored }));
+    return this.enqueue(
+      transfer,
+      audit,
+      (resolve) => (result, stored) => resolve({ result, stored }),
+    );
   }
 
-  private enqueue<T>(transfer: TransferInput, audit: AuditEntry | undefined, settle: (resolve: (value: T) => void) => Waiting['resolve']): Promise<T> {
+  private enqueue<T>(
+    transfer: TransferInput,
+    audit: AuditEntry | undefined,
+    settle: (resolve: (value: T) => void) => Waiting['resolve'],
+  ): Promise<T> {
     if ((transfer.flags & TransferFlags.linked) !== 0) {
       return new Promise((resolve) => settle(resolve)('linked_event_chain_open', undefined));
     }
-    if (this.queue.length >= this.queueMax) return Promise.reject(new LedgerOverloadedError(this.queueMax));
+    if (this.queue.length >= this.queueMax)
+      return Promise.reject(new LedgerOverloadedError(this.queueMax));
     return new Promise((resolve, reject) => {
       this.queue.push({ transfer, audit, resolve: settle(resolve), reject });
       this.schedule();
@@ -107,7 +119,8 @@ export class GroupCommitter {
 
   /** Resolves once everything submitted so far has been written. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.writing > 0) await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length > 0 || this.writing > 0)
+      await new Promise((resolve) => setImmediate(resolve));
   }
 
   private schedule(): void {
@@ -129,7 +142,8 @@ export class GroupCommitter {
    */
   private flush(): void {
     while (this.queue.length > 0 && this.writing < this.concurrentGroups) {
-      const size = this.writing === 0 ? Math.ceil(this.queue.length / this.concurrentGroups) : this.batchMax;
+      const size =
+        this.writing === 0 ? Math.ceil(this.queue.length / this.concurrentGroups) : this.batchMax;
       const take = Math.min(size, this.batchMax);
       const group = this.queue.length <= take ? this.queue : this.queue.slice(0, take);
       this.queue = this.queue.length <= take ? [] : this.queue.slice(take);
@@ -146,7 +160,10 @@ export class GroupCommitter {
     try {
       const audit: AuditEntry[] = [];
       for (const waiting of group) if (waiting.audit !== undefined) audit.push(waiting.audit);
-      const outcome = await this.ledger.createTransfers(group.map((waiting) => waiting.transfer), { audit });
+      const outcome = await this.ledger.createTransfers(
+        group.map((waiting) => waiting.transfer),
+        { audit },
+      );
       if (!outcome.ok) throw new Error(`bug: group of ${group.length} refused as ${outcome.error}`);
       // `created` holds one record per `ok`, in order; the id check guards that pairing.
       let next = 0;
@@ -184,7 +201,8 @@ export class GroupCommitter {
       const current = this.concurrentGroups - 1;
       const other = 1 - current;
       const rate = this.windowDone / elapsed;
-      this.rates[current] = this.rates[current] === 0 ? rate : ((this.rates[current] as number) + rate) / 2;
+      this.rates[current] =
+        this.rates[current] === 0 ? rate : ((this.rates[current] as number) + rate) / 2;
       this.windows += 1;
       const explore = this.rates[other] === 0 || this.windows % ADAPT_EXPLORE_EVERY === 0;
       const best = (this.rates[0] as number) >= (this.rates[1] as number) ? 1 : 2;

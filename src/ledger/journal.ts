@@ -25,7 +25,9 @@ const TRANSFER_FIXED_BYTES = 36 * 4 + 8 + 4 + 2 + 2 + 4 + 8 + 4 + 8 + 4;
 
 export function hashAccounts(prevHash: Buffer, accounts: readonly Account[]): Buffer {
   let size = 1;
-  for (const account of accounts) size += ACCOUNT_FIXED_BYTES + Buffer.byteLength(account.owner) + Buffer.byteLength(account.reference);
+  for (const account of accounts)
+    size +=
+      ACCOUNT_FIXED_BYTES + Buffer.byteLength(account.owner) + Buffer.byteLength(account.reference);
   const buffer = Buffer.allocUnsafe(size);
   let offset = buffer.writeUInt8(1, 0);
   for (const account of accounts) {
@@ -50,18 +52,27 @@ const encodedTransfers = new WeakMap<readonly Transfer[], Buffer>();
  * hashing and storing the same batch encode it once. `allocate`, when given, supplies the memory
  * (at least the bytes asked for), so that a caller can reuse buffers.
  */
-export function encodeTransfers(transfers: readonly Transfer[], allocate?: (bytes: number) => ArrayBuffer): Buffer {
+export function encodeTransfers(
+  transfers: readonly Transfer[],
+  allocate?: (bytes: number) => ArrayBuffer,
+): Buffer {
   const remembered = encodedTransfers.get(transfers);
   if (remembered !== undefined) return remembered;
   let size = 1;
-  for (const transfer of transfers) size += TRANSFER_FIXED_BYTES + Buffer.byteLength(transfer.reference);
-  const buffer = allocate === undefined ? Buffer.allocUnsafe(size) : Buffer.from(allocate(size), 0, size);
+  for (const transfer of transfers)
+    size += TRANSFER_FIXED_BYTES + Buffer.byteLength(transfer.reference);
+  const buffer =
+    allocate === undefined ? Buffer.allocUnsafe(size) : Buffer.from(allocate(size), 0, size);
   // DataView's big-endian setters are built into the engine; Buffer's bigint writers are not.
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   let offset = buffer.writeUInt8(2, 0);
   for (const transfer of transfers) {
     // One write of the four ids together: fewer calls into the buffer code than four.
-    offset += buffer.write(transfer.id + transfer.debitAccountId + transfer.creditAccountId + transfer.pendingId, offset, 'latin1');
+    offset += buffer.write(
+      transfer.id + transfer.debitAccountId + transfer.creditAccountId + transfer.pendingId,
+      offset,
+      'latin1',
+    );
     view.setBigUint64(offset, transfer.amount);
     view.setUint32(offset + 8, transfer.ledger);
     view.setUint16(offset + 12, transfer.code);
@@ -80,7 +91,21 @@ export function encodeTransfers(transfers: readonly Transfer[], allocate?: (byte
 /** Reads back what `encodeTransfers` wrote, calling `row` once per transfer with its fields in order. */
 export function decodeTransfers(
   encoded: Uint8Array,
-  row: (id: string, debitAccountId: string, creditAccountId: string, pendingId: string, amount: bigint, ledger: number, code: number, flags: number, timeoutSeconds: number, userData64: bigint, userData32: number, timestamp: bigint, reference: string) => void,
+  row: (
+    id: string,
+    debitAccountId: string,
+    creditAccountId: string,
+    pendingId: string,
+    amount: bigint,
+    ledger: number,
+    code: number,
+    flags: number,
+    timeoutSeconds: number,
+    userData64: bigint,
+    userData32: number,
+    timestamp: bigint,
+    reference: string,
+  ) => void,
 ): void {
   const buffer = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
   const view = new DataView(encoded.buffer, encoded.byteOffset, encoded.byteLength);
@@ -103,7 +128,21 @@ export function decodeTransfers(
     const referenceLength = view.getUint16(offset + 40);
     const reference = buffer.toString('utf8', offset + 42, offset + 42 + referenceLength);
     offset += 42 + referenceLength;
-    row(id, debit, credit, pending, amount, ledger, code, flags, timeout, userData64, userData32, timestamp, reference);
+    row(
+      id,
+      debit,
+      credit,
+      pending,
+      amount,
+      ledger,
+      code,
+      flags,
+      timeout,
+      userData64,
+      userData32,
+      timestamp,
+      reference,
+    );
   }
 }
 

@@ -12,7 +12,10 @@ export interface LedgerView {
 }
 
 /** A view over two maps, which is all any store needs to hand the rules. */
-export function mapView(accounts: ReadonlyMap<AccountId, Account>, transfers: ReadonlyMap<TransferId, StoredTransfer>): LedgerView {
+export function mapView(
+  accounts: ReadonlyMap<AccountId, Account>,
+  transfers: ReadonlyMap<TransferId, StoredTransfer>,
+): LedgerView {
   return {
     account: (id) => accounts.get(id),
     transfer: (id) => transfers.get(id),

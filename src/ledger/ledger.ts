@@ -1,28 +1,58 @@
-import { DuplicateTransferIdError, EarlierBatchFailedError, RetryableWriteError, type LedgerStore, type WriteTransaction } from '../store/store.js';
+import {
+  DuplicateTransferIdError,
+  EarlierBatchFailedError,
+  RetryableWriteError,
+  type LedgerStore,
+  type WriteTransaction,
+} from '../store/store.js';
 import { systemClock, type Clock } from './clock.js';
 import { AccountFlags } from './flags.js';
 import { createAccounts } from './create-accounts.js';
-import { createTransfers, expirePendingTransfers, type TransferEffects } from './create-transfers.js';
+import {
+  createTransfers,
+  expirePendingTransfers,
+  type TransferEffects,
+} from './create-transfers.js';
 import { expiryTransferId, ZERO_ID, type AccountId, type TransferId } from './ids.js';
 import { GENESIS_HASH, hashAccounts, hashTransfers, type JournalEntry } from './journal.js';
 import { mapView } from './ledger-view.js';
-import { BATCH_MAX, type Account, type AccountInput, type StoredTransfer, type TransferInput } from './model.js';
+import {
+  BATCH_MAX,
+  type Account,
+  type AccountInput,
+  type StoredTransfer,
+  type TransferInput,
+} from './model.js';
 import type { CreateAccountResult, CreateTransferResult } from './results.js';
 import {
-  currentPeriod, nextTallyConfig, parseTallyConfig, TALLY_COLLECTION, TALLY_CONFIG_KEY, tallyConfigDocument, tallyLedgerKey, tallyTransfers, type TallyPeriod,
+  currentPeriod,
+  nextTallyConfig,
+  parseTallyConfig,
+  TALLY_COLLECTION,
+  TALLY_CONFIG_KEY,
+  tallyConfigDocument,
+  tallyLedgerKey,
+  tallyTransfers,
+  type TallyPeriod,
 } from './tallies.js';
 import type { AuditEntry, JsonObject, RecordPut, StoredRecord } from '../store/records.js';
 
 /** A whole batch refused before any item is looked at. */
 export type BatchError = 'batch_too_large';
-export type BatchOutcome<Result> = { readonly ok: true; readonly results: Result[] } | { readonly ok: false; readonly error: BatchError };
+export type BatchOutcome<Result> =
+  | { readonly ok: true; readonly results: Result[] }
+  | { readonly ok: false; readonly error: BatchError };
 /**
  * A transfer batch's outcome also carries what it stored for its own events (not the ledger's
  * expiry voids): one record per `ok` result, in event order. Callers that answer with the stored
  * transfer (the HTTP API) use it instead of reading each one back after the commit.
  */
 export type TransferBatchOutcome =
-  | { readonly ok: true; readonly results: CreateTransferResult[]; readonly created: readonly StoredTransfer[] }
+  | {
+      readonly ok: true;
+      readonly results: CreateTransferResult[];
+      readonly created: readonly StoredTransfer[];
+    }
   | { readonly ok: false; readonly error: BatchError };
 
 /** Pending transfers voided by the ledger in one transaction, at most. */
@@ -79,11 +109,17 @@ export interface LedgerTransaction {
 export class Ledger {
   readonly clock: Clock;
 
-  constructor(readonly store: LedgerStore, options: LedgerOptions = {}) {
+  constructor(
+    readonly store: LedgerStore,
+    options: LedgerOptions = {},
+  ) {
     this.clock = options.clock ?? systemClock();
   }
 
-  async createAccounts(events: readonly AccountInput[], extras: BatchExtras = {}): Promise<BatchOutcome<CreateAccountResult>> {
+  async createAccounts(
+    events: readonly AccountInput[],
+    extras: BatchExtras = {},
+  ): Promise<BatchOutcome<CreateAccountResult>> {
     if (events.length > BATCH_MAX) return { ok: false, error: 'batch_too_large' };
     if (events.length === 0) return { ok: true, results: [] };
     const results = await this.exclusive(async (transaction) => {
@@ -94,14 +130,21 @@ export class Ledger {
     return { ok: true, results };
   }
 
-  async createTransfers(events: readonly TransferInput[], extras: BatchExtras = {}): Promise<TransferBatchOutcome> {
+  async createTransfers(
+    events: readonly TransferInput[],
+    extras: BatchExtras = {},
+  ): Promise<TransferBatchOutcome> {
     if (events.length > BATCH_MAX) return { ok: false, error: 'batch_too_large' };
     if (events.length === 0) return { ok: true, results: [], created: [] };
-    const run = (lookupIds: boolean) => async (transaction: WriteTransaction): Promise<{ results: CreateTransferResult[]; created: readonly StoredTransfer[] }> => {
-      const outcome = await this.createTransfersIn(transaction, events, lookupIds);
-      await appendAudit(transaction, extras);
-      return outcome;
-    };
+    const run =
+      (lookupIds: boolean) =>
+      async (
+        transaction: WriteTransaction,
+      ): Promise<{ results: CreateTransferResult[]; created: readonly StoredTransfer[] }> => {
+        const outcome = await this.createTransfersIn(transaction, events, lookupIds);
+        await appendAudit(transaction, extras);
+        return outcome;
+      };
     try {
       return { ok: true, ...(await this.exclusive(run(this.store.lookUpIdsFirst))) };
     } catch (error) {
@@ -127,43 +170,69 @@ export class Ledger {
     }
   }
 
-  private async transactOnce<T>(work: (transaction: LedgerTransaction) => Promise<T>, lookupIds: boolean): Promise<T> {
+  private async transactOnce<T>(
+    work: (transaction: LedgerTransaction) => Promise<T>,
+    lookupIds: boolean,
+  ): Promise<T> {
     return this.exclusive(async (store) => {
       const nowNs = this.clock.nowNs();
       let batches = 0;
       const oneBatch = (): void => {
         batches += 1;
-        if (batches > 1) throw new Error('bug: one ledger batch per transaction (combine the events into one batch)');
+        if (batches > 1)
+          throw new Error(
+            'bug: one ledger batch per transaction (combine the events into one batch)',
+          );
       };
       const transaction: LedgerTransaction = {
         nowNs,
         lastTimestamp: async () => (await store.lastJournalEntry())?.lastTimestamp ?? 0n,
         createAccounts: async (events) => {
           oneBatch();
-          if (events.length > BATCH_MAX) throw new Error(`bug: ${events.length} accounts in one transaction`);
+          if (events.length > BATCH_MAX)
+            throw new Error(`bug: ${events.length} accounts in one transaction`);
           return events.length === 0 ? [] : this.createAccountsIn(store, events);
         },
         createTransfers: async (events) => {
           oneBatch();
-          if (events.length > BATCH_MAX) throw new Error(`bug: ${events.length} transfers in one transaction`);
-          return events.length === 0 ? [] : (await this.createTransfersIn(store, events, lookupIds)).results;
+          if (events.length > BATCH_MAX)
+            throw new Error(`bug: ${events.length} transfers in one transaction`);
+          return events.length === 0
+            ? []
+            : (await this.createTransfersIn(store, events, lookupIds)).results;
         },
         accounts: (ids) => store.loadAccounts(ids),
         getRecords: (collection, keys) => store.getRecords(collection, keys),
-        getRecord: async (collection, key) => (await store.getRecords(collection, [key])).get(key)?.value,
+        getRecord: async (collection, key) =>
+          (await store.getRecords(collection, [key])).get(key)?.value,
         putRecords: (puts) => store.putRecords(puts, nowNs),
         appendAudit: (entries) => store.appendAudit(entries),
         startTallyPeriod: async (ledger) => {
-          if (batches > 0) throw new Error('bug: a tally period starts before the transaction\'s own batch');
-          const found = await store.getRecords(TALLY_COLLECTION, [TALLY_CONFIG_KEY, tallyLedgerKey(ledger)]);
+          if (batches > 0)
+            throw new Error("bug: a tally period starts before the transaction's own batch");
+          const found = await store.getRecords(TALLY_COLLECTION, [
+            TALLY_CONFIG_KEY,
+            tallyLedgerKey(ledger),
+          ]);
           const config = parseTallyConfig(found.get(TALLY_CONFIG_KEY)?.value);
           if (config === undefined) return undefined;
           const ended = currentPeriod(ledger, config, found.get(tallyLedgerKey(ledger))?.value);
           const since = (await store.lastJournalEntry())?.lastTimestamp ?? 0n;
-          await store.putRecords([
-            { collection: TALLY_COLLECTION, key: tallyLedgerKey(ledger), value: { period: config.nextPeriod, since: since.toString() } },
-            { collection: TALLY_COLLECTION, key: TALLY_CONFIG_KEY, value: tallyConfigDocument({ ...config, nextPeriod: config.nextPeriod + 1 }) },
-          ], nowNs);
+          await store.putRecords(
+            [
+              {
+                collection: TALLY_COLLECTION,
+                key: tallyLedgerKey(ledger),
+                value: { period: config.nextPeriod, since: since.toString() },
+              },
+              {
+                collection: TALLY_COLLECTION,
+                key: TALLY_CONFIG_KEY,
+                value: tallyConfigDocument({ ...config, nextPeriod: config.nextPeriod + 1 }),
+              },
+            ],
+            nowNs,
+          );
           return ended;
         },
       };
@@ -178,13 +247,23 @@ export class Ledger {
    */
   async configureTallies(codes: readonly number[]): Promise<void> {
     const wanted = [...new Set(codes)].sort((a, b) => a - b);
-    if (!wanted.every((code) => Number.isInteger(code) && code >= 0 && code <= 0xffff)) throw new Error(`bug: tally codes ${wanted.join(', ')}`);
+    if (!wanted.every((code) => Number.isInteger(code) && code >= 0 && code <= 0xffff))
+      throw new Error(`bug: tally codes ${wanted.join(', ')}`);
     await this.exclusive(async (transaction) => {
       const found = await transaction.getRecords(TALLY_COLLECTION, [TALLY_CONFIG_KEY]);
       const config = parseTallyConfig(found.get(TALLY_CONFIG_KEY)?.value);
       if (config !== undefined && config.codes.join(',') === wanted.join(',')) return;
       const since = (await transaction.lastJournalEntry())?.lastTimestamp ?? 0n;
-      await transaction.putRecords([{ collection: TALLY_COLLECTION, key: TALLY_CONFIG_KEY, value: tallyConfigDocument(nextTallyConfig(config, wanted, since)) }], this.clock.nowNs());
+      await transaction.putRecords(
+        [
+          {
+            collection: TALLY_COLLECTION,
+            key: TALLY_CONFIG_KEY,
+            value: tallyConfigDocument(nextTallyConfig(config, wanted, since)),
+          },
+        ],
+        this.clock.nowNs(),
+      );
     });
   }
 
@@ -223,14 +302,19 @@ export class Ledger {
     }
   }
 
-  private async nextTimestamp(transaction: WriteTransaction): Promise<{ first: bigint; last: JournalEntry | undefined }> {
+  private async nextTimestamp(
+    transaction: WriteTransaction,
+  ): Promise<{ first: bigint; last: JournalEntry | undefined }> {
     const last = await transaction.lastJournalEntry();
     const now = this.clock.nowNs();
     const floor = (last?.lastTimestamp ?? 0n) + 1n;
     return { first: now > floor ? now : floor, last };
   }
 
-  private async createAccountsIn(transaction: WriteTransaction, events: readonly AccountInput[]): Promise<CreateAccountResult[]> {
+  private async createAccountsIn(
+    transaction: WriteTransaction,
+    events: readonly AccountInput[],
+  ): Promise<CreateAccountResult[]> {
     const { first, last } = await this.nextTimestamp(transaction);
     const existing = await transaction.loadAccounts(events.map((event) => event.id));
     const outcome = createAccounts(events, mapView(existing, new Map()), first);
@@ -272,14 +356,18 @@ export class Ledger {
     const transfers = await transaction.loadTransfers(transferIds);
     const accountIds: AccountId[] = [];
     for (const event of events) accountIds.push(event.debitAccountId, event.creditAccountId);
-    for (const transfer of [...transfers.values(), ...due]) accountIds.push(transfer.debitAccountId, transfer.creditAccountId);
+    for (const transfer of [...transfers.values(), ...due])
+      accountIds.push(transfer.debitAccountId, transfer.creditAccountId);
     const accounts = await transaction.loadAccounts(accountIds);
     const view = mapView(accounts, transfers);
     const expired = expirePendingTransfers(due, view, first, expiryTransferId);
     const outcome = createTransfers(events, view, first + BigInt(due.length), nowNs);
     if (!lookupIds) {
-      const failedIds = events.filter((_, index) => outcome.results[index] !== 'ok').map((event) => event.id);
-      if (failedIds.length > 0 && (await transaction.loadTransfers(failedIds)).size > 0) throw new DuplicateTransferIdError();
+      const failedIds = events
+        .filter((_, index) => outcome.results[index] !== 'ok')
+        .map((event) => event.id);
+      if (failedIds.length > 0 && (await transaction.loadTransfers(failedIds)).size > 0)
+        throw new DuplicateTransferIdError();
     }
     await this.persistTransfers(transaction, last, [expired, outcome]);
     await this.tally(transaction, outcome.created, accounts);
@@ -290,17 +378,34 @@ export class Ledger {
    * Adds a batch's posted transfers between tallied accounts to the pair tallies, when the database
    * keeps any (one read of a few documents, only for batches that touch tallied accounts).
    */
-  private async tally(transaction: WriteTransaction, created: readonly StoredTransfer[], accounts: ReadonlyMap<AccountId, Account>): Promise<void> {
-    const isTallied = (id: AccountId): boolean => ((accounts.get(id)?.flags ?? 0) & AccountFlags.tallied) !== 0;
+  private async tally(
+    transaction: WriteTransaction,
+    created: readonly StoredTransfer[],
+    accounts: ReadonlyMap<AccountId, Account>,
+  ): Promise<void> {
+    const isTallied = (id: AccountId): boolean =>
+      ((accounts.get(id)?.flags ?? 0) & AccountFlags.tallied) !== 0;
     const ledgers = new Set<number>();
-    for (const transfer of created) if (isTallied(transfer.debitAccountId) && isTallied(transfer.creditAccountId)) ledgers.add(transfer.ledger);
+    for (const transfer of created)
+      if (isTallied(transfer.debitAccountId) && isTallied(transfer.creditAccountId))
+        ledgers.add(transfer.ledger);
     if (ledgers.size === 0) return;
     const keys = [TALLY_CONFIG_KEY, ...[...ledgers].map(tallyLedgerKey)];
     const found = await transaction.getRecords(TALLY_COLLECTION, keys);
     const config = parseTallyConfig(found.get(TALLY_CONFIG_KEY)?.value);
     if (config === undefined) return;
-    const periods = new Map([...ledgers].map((ledger) => [ledger, currentPeriod(ledger, config, found.get(tallyLedgerKey(ledger))?.value).period]));
-    const tallies = tallyTransfers(created, new Set(config.codes), (ledger) => periods.get(ledger), isTallied);
+    const periods = new Map(
+      [...ledgers].map((ledger) => [
+        ledger,
+        currentPeriod(ledger, config, found.get(tallyLedgerKey(ledger))?.value).period,
+      ]),
+    );
+    const tallies = tallyTransfers(
+      created,
+      new Set(config.codes),
+      (ledger) => periods.get(ledger),
+      isTallied,
+    );
     if (tallies.length > 0) await transaction.addTallies(tallies);
   }
 
@@ -308,14 +413,28 @@ export class Ledger {
     const due = await transaction.duePendingTransfers(this.clock.nowNs(), EXPIRY_BATCH_MAX);
     if (due.length === 0) return 0;
     const { first, last } = await this.nextTimestamp(transaction);
-    const accounts = await transaction.loadAccounts(due.flatMap((transfer) => [transfer.debitAccountId, transfer.creditAccountId]));
-    const expired = expirePendingTransfers(due, mapView(accounts, new Map()), first, expiryTransferId);
+    const accounts = await transaction.loadAccounts(
+      due.flatMap((transfer) => [transfer.debitAccountId, transfer.creditAccountId]),
+    );
+    const expired = expirePendingTransfers(
+      due,
+      mapView(accounts, new Map()),
+      first,
+      expiryTransferId,
+    );
     await this.persistTransfers(transaction, last, [expired]);
     return due.length;
   }
 
-  private async persistTransfers(transaction: WriteTransaction, last: JournalEntry | undefined, parts: readonly TransferEffects[]): Promise<void> {
-    const created = parts.length === 1 ? (parts[0] as TransferEffects).created : parts.flatMap((part) => part.created);
+  private async persistTransfers(
+    transaction: WriteTransaction,
+    last: JournalEntry | undefined,
+    parts: readonly TransferEffects[],
+  ): Promise<void> {
+    const created =
+      parts.length === 1
+        ? (parts[0] as TransferEffects).created
+        : parts.flatMap((part) => part.created);
     if (created.length === 0) return;
     let touched = (parts[parts.length - 1] as TransferEffects).touched;
     if (parts.some((part) => part.touched !== touched && part.touched.size > 0)) {
@@ -324,7 +443,8 @@ export class Ledger {
     }
     await transaction.insertTransfers(created);
     await transaction.updateBalances(touched);
-    for (const part of parts) if (part.resolutions.length > 0) await transaction.resolvePending(part.resolutions);
+    for (const part of parts)
+      if (part.resolutions.length > 0) await transaction.resolvePending(part.resolutions);
     const prevHash = last?.hash ?? GENESIS_HASH;
     await transaction.appendJournal({
       seq: (last?.seq ?? 0n) + 1n,
@@ -339,5 +459,6 @@ export class Ledger {
 }
 
 async function appendAudit(transaction: WriteTransaction, extras: BatchExtras): Promise<void> {
-  if (extras.audit !== undefined && extras.audit.length > 0) await transaction.appendAudit(extras.audit);
+  if (extras.audit !== undefined && extras.audit.length > 0)
+    await transaction.appendAudit(extras.audit);
 }

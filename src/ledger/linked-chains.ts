@@ -44,7 +44,11 @@ export function forEachChain<Event, Result extends string, Mark>(
   }
 }
 
-function findChainEnd<Event>(events: readonly Event[], isLinked: (event: Event) => boolean, start: number): number {
+function findChainEnd<Event>(
+  events: readonly Event[],
+  isLinked: (event: Event) => boolean,
+  start: number,
+): number {
   let end = start;
   while (end < events.length - 1 && isLinked(events[end] as Event)) end += 1;
   return end;

@@ -6,7 +6,12 @@ import type { Balances, Transfer } from './model.js';
  * the verifier and by a store that rebuilds balances from the journal after a restart.
  * `pendingAmount` is, for a post or void, the amount of the pending transfer it resolved.
  */
-export function applyStoredTransfer(transfer: Transfer, debit: Balances, credit: Balances, pendingAmount: bigint): void {
+export function applyStoredTransfer(
+  transfer: Transfer,
+  debit: Balances,
+  credit: Balances,
+  pendingAmount: bigint,
+): void {
   if ((transfer.flags & TransferFlags.pending) !== 0) {
     debit.debitsPending += transfer.amount;
     credit.creditsPending += transfer.amount;

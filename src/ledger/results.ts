@@ -94,16 +94,20 @@ export type CreateTransferResult = (typeof CREATE_TRANSFER_RESULTS)[number];
 /** Human sentences for each code, for the CLI and problem documents. */
 export const TRANSFER_RESULT_MESSAGES: Record<CreateTransferResult, string> = {
   ok: 'the transfer was created',
-  linked_event_failed: 'another transfer in the same linked chain failed, so none of the chain was created',
-  linked_event_chain_open: 'the last transfer of the batch has the linked flag, so its chain is never closed',
+  linked_event_failed:
+    'another transfer in the same linked chain failed, so none of the chain was created',
+  linked_event_chain_open:
+    'the last transfer of the batch has the linked flag, so its chain is never closed',
   reserved_flag: 'a flag that is not defined (or reserved to the ledger) is set',
   id_must_not_be_zero: 'the id must not be the nil UUID',
   id_must_not_be_int_max: 'the id must not be ffffffff-ffff-ffff-ffff-ffffffffffff',
   exists_with_different_flags: 'a transfer with this id exists with different flags',
   exists_with_different_pending_id: 'a transfer with this id exists with a different pending_id',
   exists_with_different_timeout: 'a transfer with this id exists with a different timeout',
-  exists_with_different_debit_account_id: 'a transfer with this id exists with a different debit account',
-  exists_with_different_credit_account_id: 'a transfer with this id exists with a different credit account',
+  exists_with_different_debit_account_id:
+    'a transfer with this id exists with a different debit account',
+  exists_with_different_credit_account_id:
+    'a transfer with this id exists with a different credit account',
   exists_with_different_amount: 'a transfer with this id exists with a different amount',
   exists_with_different_reference: 'a transfer with this id exists with a different reference',
   exists_with_different_user_data: 'a transfer with this id exists with different user data',
@@ -127,37 +131,49 @@ export const TRANSFER_RESULT_MESSAGES: Record<CreateTransferResult, string> = {
   ledger_must_not_be_zero: 'the ledger (currency) must be given',
   code_must_not_be_zero: 'the transfer code must not be zero',
   reference_too_long: 'the reference is longer than 64 characters',
-  reference_must_be_plain_text: 'the reference must be plain text: no control characters (U+0000 to U+001F, U+007F to U+009F) and no unpaired UTF-16 surrogates',
+  reference_must_be_plain_text:
+    'the reference must be plain text: no control characters (U+0000 to U+001F, U+007F to U+009F) and no unpaired UTF-16 surrogates',
   user_data_out_of_range: 'user data is out of range',
   debit_account_not_found: 'the debit account does not exist',
   credit_account_not_found: 'the credit account does not exist',
-  accounts_must_have_the_same_ledger: 'the debit and credit accounts are in different currencies; use an FX conversion',
+  accounts_must_have_the_same_ledger:
+    'the debit and credit accounts are in different currencies; use an FX conversion',
   ledger_mismatch: "the transfer's ledger (currency) differs from its accounts'",
   pending_transfer_not_found: 'the pending transfer does not exist',
   pending_transfer_not_pending: 'the transfer referred to by pending_id is not a pending transfer',
-  pending_transfer_has_different_debit_account_id: 'the pending transfer has a different debit account',
-  pending_transfer_has_different_credit_account_id: 'the pending transfer has a different credit account',
+  pending_transfer_has_different_debit_account_id:
+    'the pending transfer has a different debit account',
+  pending_transfer_has_different_credit_account_id:
+    'the pending transfer has a different credit account',
   pending_transfer_has_different_ledger: 'the pending transfer has a different ledger',
   pending_transfer_has_different_code: 'the pending transfer has a different code',
   exceeds_pending_transfer_amount: 'the amount to post exceeds the pending amount',
   pending_transfer_has_different_amount: 'a void must name no amount or exactly the pending amount',
   pending_transfer_already_posted: 'the pending transfer has already been posted',
   pending_transfer_already_voided: 'the pending transfer has already been voided',
-  pending_transfer_expired: 'the pending transfer expired at its timeout and was voided by the ledger',
+  pending_transfer_expired:
+    'the pending transfer expired at its timeout and was voided by the ledger',
   overflows_debits_pending: "the debit account's pending debits would exceed the maximum balance",
-  overflows_credits_pending: "the credit account's pending credits would exceed the maximum balance",
+  overflows_credits_pending:
+    "the credit account's pending credits would exceed the maximum balance",
   overflows_debits_posted: "the debit account's posted debits would exceed the maximum balance",
   overflows_credits_posted: "the credit account's posted credits would exceed the maximum balance",
-  overflows_debits: "the debit account's pending plus posted debits would exceed the maximum balance",
-  overflows_credits: "the credit account's pending plus posted credits would exceed the maximum balance",
-  exceeds_credits: 'the debit account may not have more debits than credits, and this transfer would exceed them',
-  exceeds_debits: 'the credit account may not have more credits than debits, and this transfer would exceed them',
+  overflows_debits:
+    "the debit account's pending plus posted debits would exceed the maximum balance",
+  overflows_credits:
+    "the credit account's pending plus posted credits would exceed the maximum balance",
+  exceeds_credits:
+    'the debit account may not have more debits than credits, and this transfer would exceed them',
+  exceeds_debits:
+    'the credit account may not have more credits than debits, and this transfer would exceed them',
 };
 
 export const ACCOUNT_RESULT_MESSAGES: Record<CreateAccountResult, string> = {
   ok: 'the account was created',
-  linked_event_failed: 'another account in the same linked chain failed, so none of the chain was created',
-  linked_event_chain_open: 'the last account of the batch has the linked flag, so its chain is never closed',
+  linked_event_failed:
+    'another account in the same linked chain failed, so none of the chain was created',
+  linked_event_chain_open:
+    'the last account of the batch has the linked flag, so its chain is never closed',
   reserved_flag: 'a flag that is not defined is set',
   id_must_not_be_zero: 'the id must not be the nil UUID',
   id_must_not_be_int_max: 'the id must not be ffffffff-ffff-ffff-ffff-ffffffffffff',
@@ -168,13 +184,16 @@ export const ACCOUNT_RESULT_MESSAGES: Record<CreateAccountResult, string> = {
   exists_with_different_ledger: 'an account with this id exists in a different ledger (currency)',
   exists_with_different_code: 'an account with this id exists with a different kind code',
   exists: 'an account with this id and identical content exists already; nothing was changed',
-  flags_are_mutually_exclusive: 'debits_must_not_exceed_credits and credits_must_not_exceed_debits exclude each other',
+  flags_are_mutually_exclusive:
+    'debits_must_not_exceed_credits and credits_must_not_exceed_debits exclude each other',
   ledger_must_not_be_zero: 'the ledger (currency) must be given',
   ledger_not_supported: 'the ledger is not a supported currency',
   code_must_not_be_zero: 'the account kind code must not be zero',
   owner_must_not_be_empty: 'the owner (participant id) must be given',
-  owner_must_be_plain_text: 'the owner must be plain text: no control characters (U+0000 to U+001F, U+007F to U+009F) and no unpaired UTF-16 surrogates',
+  owner_must_be_plain_text:
+    'the owner must be plain text: no control characters (U+0000 to U+001F, U+007F to U+009F) and no unpaired UTF-16 surrogates',
   reference_too_long: 'the reference is longer than 64 characters',
-  reference_must_be_plain_text: 'the reference must be plain text: no control characters (U+0000 to U+001F, U+007F to U+009F) and no unpaired UTF-16 surrogates',
+  reference_must_be_plain_text:
+    'the reference must be plain text: no control characters (U+0000 to U+001F, U+007F to U+009F) and no unpaired UTF-16 surrogates',
   user_data_out_of_range: 'user data is out of range',
 };

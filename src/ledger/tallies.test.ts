@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import { TransferFlags } from './flags.js';
 import { ZERO_ID, type AccountId, type TransferId } from './ids.js';
 import type { StoredTransfer } from './model.js';
-import { currentPeriod, nextTallyConfig, parseTallyConfig, tallyConfigDocument, tallyTransfers } from './tallies.js';
+import {
+  currentPeriod,
+  nextTallyConfig,
+  parseTallyConfig,
+  tallyConfigDocument,
+  tallyTransfers,
+} from './tallies.js';
 
 const A = '0195a000-0000-7000-8000-00000000000a' as AccountId;
 const B = '0195a000-0000-7000-8000-00000000000b' as AccountId;
@@ -11,8 +17,20 @@ const C = '0195a000-0000-7000-8000-00000000000c' as AccountId;
 
 function stored(overrides: Partial<StoredTransfer>): StoredTransfer {
   return {
-    id: '0195b000-0000-7000-8000-000000000001' as TransferId, debitAccountId: A, creditAccountId: B, amount: 10n, pendingId: ZERO_ID as TransferId,
-    ledger: 356, code: 1, flags: 0, timeoutSeconds: 0, reference: '', userData64: 0n, userData32: 0, timestamp: 1n, ...overrides,
+    id: '0195b000-0000-7000-8000-000000000001' as TransferId,
+    debitAccountId: A,
+    creditAccountId: B,
+    amount: 10n,
+    pendingId: ZERO_ID as TransferId,
+    ledger: 356,
+    code: 1,
+    flags: 0,
+    timeoutSeconds: 0,
+    reference: '',
+    userData64: 0n,
+    userData32: 0,
+    timestamp: 1n,
+    ...overrides,
   };
 }
 
@@ -37,7 +55,14 @@ describe('pair tallies', () => {
       (account) => account !== C,
     );
     assert.deepEqual(
-      tallies.map((tally) => [tally.ledger, tally.period, tally.code, tally.debitAccountId === A ? 'A→B' : 'B→A', tally.amount, tally.count]),
+      tallies.map((tally) => [
+        tally.ledger,
+        tally.period,
+        tally.code,
+        tally.debitAccountId === A ? 'A→B' : 'B→A',
+        tally.amount,
+        tally.count,
+      ]),
       [
         [356, 3, 1, 'A→B', 55n, 3],
         [356, 3, 1, 'B→A', 7n, 1],
@@ -51,9 +76,18 @@ describe('pair tallies', () => {
     assert.deepEqual([config.firstPeriod, config.nextPeriod], [0, 1]);
     assert.equal(currentPeriod(356, config, undefined).period, 0);
     assert.equal(currentPeriod(356, config, undefined).since, 500n);
-    assert.deepEqual(currentPeriod(356, config, { period: 4, since: '700' }), { ledger: 356, period: 4, since: 700n, codes: [1, 4] });
+    assert.deepEqual(currentPeriod(356, config, { period: 4, since: '700' }), {
+      ledger: 356,
+      period: 4,
+      since: 700n,
+      codes: [1, 4],
+    });
     const changed = nextTallyConfig({ ...config, nextPeriod: 9 }, [1], 900n);
-    assert.deepEqual(currentPeriod(356, changed, { period: 4, since: '700' }), { ledger: 356, period: 9, since: 900n, codes: [1] }, 'a period never takes a number used before');
+    assert.deepEqual(
+      currentPeriod(356, changed, { period: 4, since: '700' }),
+      { ledger: 356, period: 9, since: 900n, codes: [1] },
+      'a period never takes a number used before',
+    );
     assert.deepEqual(parseTallyConfig(tallyConfigDocument(changed)), changed);
     assert.equal(parseTallyConfig(undefined), undefined);
     assert.throws(() => parseTallyConfig({ codes: [1], since: 5 }), /malformed/);

@@ -64,24 +64,49 @@ export function tallyLedgerKey(ledger: number): string {
 }
 
 /** The configuration document's fields, or undefined when the database tallies nothing. */
-export function parseTallyConfig(value: Readonly<Record<string, unknown>> | undefined): TallyConfig | undefined {
+export function parseTallyConfig(
+  value: Readonly<Record<string, unknown>> | undefined,
+): TallyConfig | undefined {
   if (value === undefined) return undefined;
   const { codes, since, firstPeriod, nextPeriod } = value;
   if (
-    !Array.isArray(codes) || !codes.every((code) => Number.isInteger(code)) || typeof since !== 'string' || !/^[0-9]+$/.test(since) ||
-    !Number.isSafeInteger(firstPeriod) || !Number.isSafeInteger(nextPeriod)
+    !Array.isArray(codes) ||
+    !codes.every((code) => Number.isInteger(code)) ||
+    typeof since !== 'string' ||
+    !/^[0-9]+$/.test(since) ||
+    !Number.isSafeInteger(firstPeriod) ||
+    !Number.isSafeInteger(nextPeriod)
   ) {
     throw new Error(`bug: the tally configuration document is malformed: ${JSON.stringify(value)}`);
   }
-  return { codes: codes as number[], since: BigInt(since), firstPeriod: firstPeriod as number, nextPeriod: nextPeriod as number };
+  return {
+    codes: codes as number[],
+    since: BigInt(since),
+    firstPeriod: firstPeriod as number,
+    nextPeriod: nextPeriod as number,
+  };
 }
 
-export function tallyConfigDocument(config: TallyConfig): { codes: number[]; since: string; firstPeriod: number; nextPeriod: number } {
-  return { codes: [...config.codes], since: config.since.toString(), firstPeriod: config.firstPeriod, nextPeriod: config.nextPeriod };
+export function tallyConfigDocument(config: TallyConfig): {
+  codes: number[];
+  since: string;
+  firstPeriod: number;
+  nextPeriod: number;
+} {
+  return {
+    codes: [...config.codes],
+    since: config.since.toString(),
+    firstPeriod: config.firstPeriod,
+    nextPeriod: config.nextPeriod,
+  };
 }
 
 /** A new configuration of `codes` starting after `since`, following `previous` (if any) without reusing its period numbers. */
-export function nextTallyConfig(previous: TallyConfig | undefined, codes: readonly number[], since: bigint): TallyConfig {
+export function nextTallyConfig(
+  previous: TallyConfig | undefined,
+  codes: readonly number[],
+  since: bigint,
+): TallyConfig {
   const first = previous?.nextPeriod ?? 0;
   return { codes, since, firstPeriod: first, nextPeriod: first + 1 };
 }
@@ -92,10 +117,15 @@ export function nextTallyConfig(previous: TallyConfig | undefined, codes: readon
  * which began with it. Derived the same way by every batch until a period is started explicitly,
  * so no ledger's document needs writing when the configuration changes.
  */
-export function currentPeriod(ledger: number, config: TallyConfig, stored: Readonly<Record<string, unknown>> | undefined): TallyPeriod {
+export function currentPeriod(
+  ledger: number,
+  config: TallyConfig,
+  stored: Readonly<Record<string, unknown>> | undefined,
+): TallyPeriod {
   if (stored !== undefined) {
     const since = BigInt(String(stored.since));
-    if (since >= config.since) return { ledger, period: Number(stored.period), since, codes: config.codes };
+    if (since >= config.since)
+      return { ledger, period: Number(stored.period), since, codes: config.codes };
   }
   return { ledger, period: config.firstPeriod, since: config.since, codes: config.codes };
 }
@@ -111,16 +141,39 @@ export function tallyTransfers(
   periodOf: (ledger: number) => number | undefined,
   isTallied: (account: AccountId) => boolean,
 ): PairTally[] {
-  const byPair = new Map<string, { ledger: number; period: number; code: number; debitAccountId: string; creditAccountId: string; amount: bigint; count: number }>();
+  const byPair = new Map<
+    string,
+    {
+      ledger: number;
+      period: number;
+      code: number;
+      debitAccountId: string;
+      creditAccountId: string;
+      amount: bigint;
+      count: number;
+    }
+  >();
   for (const transfer of transfers) {
-    if (!codes.has(transfer.code) || (transfer.flags & (TransferFlags.pending | TransferFlags.voidPending)) !== 0) continue;
+    if (
+      !codes.has(transfer.code) ||
+      (transfer.flags & (TransferFlags.pending | TransferFlags.voidPending)) !== 0
+    )
+      continue;
     if (!isTallied(transfer.debitAccountId) || !isTallied(transfer.creditAccountId)) continue;
     const period = periodOf(transfer.ledger);
     if (period === undefined) continue;
     const key = `${transfer.ledger} ${transfer.code} ${transfer.debitAccountId} ${transfer.creditAccountId}`;
     const found = byPair.get(key);
     if (found === undefined) {
-      byPair.set(key, { ledger: transfer.ledger, period, code: transfer.code, debitAccountId: transfer.debitAccountId, creditAccountId: transfer.creditAccountId, amount: transfer.amount, count: 1 });
+      byPair.set(key, {
+        ledger: transfer.ledger,
+        period,
+        code: transfer.code,
+        debitAccountId: transfer.debitAccountId,
+        creditAccountId: transfer.creditAccountId,
+        amount: transfer.amount,
+        count: 1,
+      });
     } else {
       found.amount += transfer.amount;
       found.count += 1;

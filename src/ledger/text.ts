@@ -21,7 +21,8 @@
 /** A NUL, or a surrogate that is not half of a pair. No `u` flag: the pattern sees code units. */
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** The same, and every other control character (Cc). */
-const NOT_PLAIN = /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_PLAIN =
+  /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * The plain-text rule as a JSON Schema pattern (ECMAScript syntax, no `u` flag needed), for request
@@ -29,7 +30,8 @@ const NOT_PLAIN = /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF
  */
 export const PLAIN_TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F]*$';
 /** What the plain-text rule asks, as a reason a person can act on. */
-export const PLAIN_TEXT_RULE = 'must be plain text: no control characters (U+0000 to U+001F, U+007F to U+009F) and no unpaired UTF-16 surrogates';
+export const PLAIN_TEXT_RULE =
+  'must be plain text: no control characters (U+0000 to U+001F, U+007F to U+009F) and no unpaired UTF-16 surrogates';
 
 /** True when `text` can be stored and read back exactly by every store. */
 export function isStorableText(text: string): boolean {
@@ -57,7 +59,8 @@ function describe(character: string, index: number): string {
   const code = character.charCodeAt(0);
   const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
   if (code === 0) return `contains U+0000 (NUL) at index ${index}, which cannot be stored`;
-  if (code >= 0xd800 && code <= 0xdfff) return `contains an unpaired UTF-16 surrogate (${name}) at index ${index}, which is not text`;
+  if (code >= 0xd800 && code <= 0xdfff)
+    return `contains an unpaired UTF-16 surrogate (${name}) at index ${index}, which is not text`;
   return `contains the control character ${name} at index ${index}; only plain text is allowed`;
 }
 
@@ -145,7 +148,10 @@ export function jsonPointer(path: readonly (string | number)[]): string {
  * the transaction it came with is written.
  */
 export class UnstorableTextError extends Error {
-  constructor(readonly where: string, readonly reason: string) {
+  constructor(
+    readonly where: string,
+    readonly reason: string,
+  ) {
     super(`bug: ${where} ${reason}; it was not stored`);
     this.name = 'UnstorableTextError';
   }

@@ -34,8 +34,14 @@ export interface VerifyJob {
 }
 
 /** Runs one verification of the database `source` names on a new worker thread. */
-export function verifyInWorker(source: SnapshotSource, options: { onProgress?: (progress: VerifyProgress) => void; progressIntervalMs?: number } = {}): VerifyJob {
-  const worker = startWorker(import.meta.url, 'verify-worker', { source, progressIntervalMs: options.progressIntervalMs ?? 100 } satisfies VerifyWorkerData);
+export function verifyInWorker(
+  source: SnapshotSource,
+  options: { onProgress?: (progress: VerifyProgress) => void; progressIntervalMs?: number } = {},
+): VerifyJob {
+  const worker = startWorker(import.meta.url, 'verify-worker', {
+    source,
+    progressIntervalMs: options.progressIntervalMs ?? 100,
+  } satisfies VerifyWorkerData);
   let cancelled = false;
   const report = new Promise<VerifyReport>((resolve, reject) => {
     let settled = false;
@@ -49,8 +55,24 @@ export function verifyInWorker(source: SnapshotSource, options: { onProgress?: (
       else if (message.type === 'done') settle(() => resolve(message.report));
       else settle(() => reject(new VerificationError(message.message)));
     });
-    worker.on('error', (error) => settle(() => reject(new VerificationError(`the verifier's thread failed: ${error.message}`, { cause: error }))));
-    worker.on('exit', (code) => settle(() => reject(new VerificationError(cancelled ? 'the verification was stopped' : `the verifier's thread exited (${code}) without a report`))));
+    worker.on('error', (error) =>
+      settle(() =>
+        reject(
+          new VerificationError(`the verifier's thread failed: ${error.message}`, { cause: error }),
+        ),
+      ),
+    );
+    worker.on('exit', (code) =>
+      settle(() =>
+        reject(
+          new VerificationError(
+            cancelled
+              ? 'the verification was stopped'
+              : `the verifier's thread exited (${code}) without a report`,
+          ),
+        ),
+      ),
+    );
   });
   return {
     report,
@@ -86,8 +108,13 @@ export interface VerifyRun {
 
 /** A new run would start sooner than `minIntervalMs` after the last one finished. */
 export class VerifyTooSoonError extends Error {
-  constructor(readonly retryAfterMs: number, readonly latest: VerifyRun) {
-    super(`a verification finished less than the minimum interval ago (run ${latest.id}); the next may start in ${Math.ceil(retryAfterMs / 1000)} s`);
+  constructor(
+    readonly retryAfterMs: number,
+    readonly latest: VerifyRun,
+  ) {
+    super(
+      `a verification finished less than the minimum interval ago (run ${latest.id}); the next may start in ${Math.ceil(retryAfterMs / 1000)} s`,
+    );
   }
 }
 
@@ -129,24 +156,33 @@ export class VerifyRuns {
   private readonly nowMs: () => number;
   private closed = false;
 
-  constructor(private readonly source: () => SnapshotSource, private readonly options: VerifyRunsOptions) {
+  constructor(
+    private readonly source: () => SnapshotSource,
+    private readonly options: VerifyRunsOptions,
+  ) {
     this.keep = options.keep ?? 16;
     this.nowMs = options.nowMs ?? Date.now;
   }
 
   /** The running run, else a new one; throws VerifyTooSoonError or VerifyRunsClosedError. */
   start(startedBy: VerifyRunner): { run: VerifyRun; started: boolean } {
-    if (this.closed) throw new VerifyRunsClosedError('the server is shutting down; no verification starts');
+    if (this.closed)
+      throw new VerifyRunsClosedError('the server is shutting down; no verification starts');
     const running = this.runs.find((run) => run.status === 'running');
     if (running !== undefined) return { run: view(running), started: false };
     const latest = this.runs.find((run) => run.status === 'passed' || run.status === 'failed');
     const now = this.nowMs();
     if (latest?.finishedAt !== undefined && now < latest.finishedAt + this.options.minIntervalMs) {
-      throw new VerifyTooSoonError(latest.finishedAt + this.options.minIntervalMs - now, view(latest));
+      throw new VerifyTooSoonError(
+        latest.finishedAt + this.options.minIntervalMs - now,
+        view(latest),
+      );
     }
     // The callbacks run later, once `state` exists.
     const job = verifyInWorker(this.source(), {
-      ...(this.options.progressIntervalMs === undefined ? {} : { progressIntervalMs: this.options.progressIntervalMs }),
+      ...(this.options.progressIntervalMs === undefined
+        ? {}
+        : { progressIntervalMs: this.options.progressIntervalMs }),
       onProgress: (progress) => (state.progress = progress),
     });
     const finished = job.report.then(
@@ -161,7 +197,14 @@ export class VerifyRuns {
         state.status = 'error';
       },
     );
-    const state: RunState = { id: randomUUID(), status: 'running', startedBy, startedAt: now, job, finished };
+    const state: RunState = {
+      id: randomUUID(),
+      status: 'running',
+      startedBy,
+      startedAt: now,
+      job,
+      finished,
+    };
     this.runs.unshift(state);
     this.forgetOld();
     return { run: view(state), started: true };

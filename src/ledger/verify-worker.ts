@@ -15,7 +15,9 @@ const { source, progressIntervalMs } = workerData as VerifyWorkerData;
 
 const post = (message: VerifyWorkerMessage): void => port.postMessage(message);
 
-async function openSnapshot(target: SnapshotSource): Promise<VerifySource & { close(): Promise<void> }> {
+async function openSnapshot(
+  target: SnapshotSource,
+): Promise<VerifySource & { close(): Promise<void> }> {
   if (target.kind === 'sqlite') {
     const { SqliteSnapshot } = await import('../store/sqlite/snapshot.js');
     return new SqliteSnapshot(target.path);

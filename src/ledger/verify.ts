@@ -5,7 +5,13 @@ import type { AccountId, TransferId } from './ids.js';
 import { GENESIS_HASH, hashAccounts, hashTransfers, type JournalEntry } from './journal.js';
 import type { Account, Balances, PendingStatus, StoredTransfer } from './model.js';
 import { applyStoredTransfer, resolvesPending } from './replay.js';
-import { currentPeriod, parseTallyConfig, TALLY_COLLECTION, TALLY_CONFIG_KEY, tallyLedgerKey } from './tallies.js';
+import {
+  currentPeriod,
+  parseTallyConfig,
+  TALLY_COLLECTION,
+  TALLY_CONFIG_KEY,
+  tallyLedgerKey,
+} from './tallies.js';
 
 export interface LedgerTotals {
   readonly ledger: number;
@@ -30,7 +36,17 @@ export interface VerifyReport {
 /** What the verifier reads: a store, or a read-only snapshot of one (the stores' `snapshot.ts`). */
 export type VerifySource = Pick<
   LedgerStore,
-  'counts' | 'journalEntries' | 'accountsInRange' | 'transfersInRange' | 'storedBalancesSeq' | 'storedAccountsAfter' | 'accountsAfter' | 'getTransfers' | 'getRecords' | 'tallies' | 'pairTotals'
+  | 'counts'
+  | 'journalEntries'
+  | 'accountsInRange'
+  | 'transfersInRange'
+  | 'storedBalancesSeq'
+  | 'storedAccountsAfter'
+  | 'accountsAfter'
+  | 'getTransfers'
+  | 'getRecords'
+  | 'tallies'
+  | 'pairTotals'
 >;
 
 /**
@@ -38,7 +54,13 @@ export type VerifySource = Pick<
  * replayed balances, pending transfers and pair tallies are compared with what is stored.
  */
 export type VerifyPhase = 'journal' | 'balances' | 'pending' | 'tallies' | 'done';
-export const VERIFY_PHASES: readonly VerifyPhase[] = ['journal', 'balances', 'pending', 'tallies', 'done'];
+export const VERIFY_PHASES: readonly VerifyPhase[] = [
+  'journal',
+  'balances',
+  'pending',
+  'tallies',
+  'done',
+];
 
 export interface VerifyProgress {
   phase: VerifyPhase;
@@ -71,7 +93,10 @@ interface Replayed extends Balances {
  * (the stores' `snapshot.ts` do; a live store being written to meanwhile may show differences
  * that are only the writes in between).
  */
-export async function verifyLedger(store: VerifySource, onProgress?: (progress: Readonly<VerifyProgress>) => void): Promise<VerifyReport> {
+export async function verifyLedger(
+  store: VerifySource,
+  onProgress?: (progress: Readonly<VerifyProgress>) => void,
+): Promise<VerifyReport> {
   const problems: string[] = [];
   const report = (problem: string): void => {
     if (problems.length < PROBLEMS_MAX) problems.push(problem);
@@ -97,24 +122,46 @@ export async function verifyLedger(store: VerifySource, onProgress?: (progress: 
   // Stores may keep balance columns current only up to a journal entry (SQLite flushes them in the
   // background and rebuilds the rest from the journal): those columns are checked at that entry.
   const storedSeq = await store.storedBalancesSeq();
-  const checkStored = (): Promise<void> => compareBalances(balances, (after, limit) => store.storedAccountsAfter(after, limit), 'stored', report);
+  const checkStored = (): Promise<void> =>
+    compareBalances(
+      balances,
+      (after, limit) => store.storedAccountsAfter(after, limit),
+      'stored',
+      report,
+    );
   if (storedSeq === 0n) await checkStored();
 
   let previous: JournalEntry | undefined;
-  for (let after = 0n; ; ) {
+  for (let after = 0n; ;) {
     const entries = await store.journalEntries(after, PAGE);
     for (const entry of entries) {
       checkLink(entry, previous, report);
       if (entry.kind === 'accounts') {
         const accounts = await store.accountsInRange(entry.firstTimestamp, entry.lastTimestamp);
-        if (!hashAccounts(entry.prevHash, accounts).equals(entry.hash)) report(`journal entry ${entry.seq}: hash mismatch, its accounts were changed`);
-        if (accounts.length !== entry.count) report(`journal entry ${entry.seq}: ${accounts.length} accounts, journal says ${entry.count}`);
-        for (const account of accounts) balances.set(account.id, { ledger: account.ledger, flags: account.flags, debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n });
+        if (!hashAccounts(entry.prevHash, accounts).equals(entry.hash))
+          report(`journal entry ${entry.seq}: hash mismatch, its accounts were changed`);
+        if (accounts.length !== entry.count)
+          report(
+            `journal entry ${entry.seq}: ${accounts.length} accounts, journal says ${entry.count}`,
+          );
+        for (const account of accounts)
+          balances.set(account.id, {
+            ledger: account.ledger,
+            flags: account.flags,
+            debitsPending: 0n,
+            debitsPosted: 0n,
+            creditsPending: 0n,
+            creditsPosted: 0n,
+          });
         seen.accounts += accounts.length;
       } else {
         const transfers = await store.transfersInRange(entry.firstTimestamp, entry.lastTimestamp);
-        if (!hashTransfers(entry.prevHash, transfers).equals(entry.hash)) report(`journal entry ${entry.seq}: hash mismatch, its transfers were changed`);
-        if (transfers.length !== entry.count) report(`journal entry ${entry.seq}: ${transfers.length} transfers, journal says ${entry.count}`);
+        if (!hashTransfers(entry.prevHash, transfers).equals(entry.hash))
+          report(`journal entry ${entry.seq}: hash mismatch, its transfers were changed`);
+        if (transfers.length !== entry.count)
+          report(
+            `journal entry ${entry.seq}: ${transfers.length} transfers, journal says ${entry.count}`,
+          );
         for (const transfer of transfers) replay(transfer, balances, pending, report);
         seen.transfers += transfers.length;
       }
@@ -129,17 +176,37 @@ export async function verifyLedger(store: VerifySource, onProgress?: (progress: 
     if (entries.length < PAGE) break;
     after = (entries.at(-1) as JournalEntry).seq;
   }
-  if (seen.accounts !== counts.accounts) report(`${counts.accounts - seen.accounts} accounts are not covered by any journal entry`);
-  if (seen.transfers !== counts.transfers) report(`${counts.transfers - seen.transfers} transfers are not covered by any journal entry`);
+  if (seen.accounts !== counts.accounts)
+    report(`${counts.accounts - seen.accounts} accounts are not covered by any journal entry`);
+  if (seen.transfers !== counts.transfers)
+    report(`${counts.transfers - seen.transfers} transfers are not covered by any journal entry`);
   phase('balances');
-  await compareBalances(balances, (after, limit) => store.accountsAfter(after, limit), 'current', report);
+  await compareBalances(
+    balances,
+    (after, limit) => store.accountsAfter(after, limit),
+    'current',
+    report,
+  );
   phase('pending');
   await comparePendingStatuses(store, pending, report);
   const ledgers = totalsPerLedger(balances, report);
   phase('tallies');
-  await compareTallies(store, ledgers.map((totals) => totals.ledger), previous?.lastTimestamp ?? 0n, balances, report);
+  await compareTallies(
+    store,
+    ledgers.map((totals) => totals.ledger),
+    previous?.lastTimestamp ?? 0n,
+    balances,
+    report,
+  );
   phase('done');
-  return { ok: problems.length === 0, journalEntries: seen.entries, accounts: seen.accounts, transfers: seen.transfers, ledgers, problems };
+  return {
+    ok: problems.length === 0,
+    journalEntries: seen.entries,
+    accounts: seen.accounts,
+    transfers: seen.transfers,
+    ledgers,
+    problems,
+  };
 }
 
 /**
@@ -154,29 +221,58 @@ async function compareTallies(
   accounts: ReadonlyMap<AccountId, Replayed>,
   report: (problem: string) => void,
 ): Promise<void> {
-  const tallied = (id: string): boolean => ((accounts.get(id as AccountId)?.flags ?? 0) & AccountFlags.tallied) !== 0;
-  const found = await store.getRecords(TALLY_COLLECTION, [TALLY_CONFIG_KEY, ...ledgers.map(tallyLedgerKey)]);
+  const tallied = (id: string): boolean =>
+    ((accounts.get(id as AccountId)?.flags ?? 0) & AccountFlags.tallied) !== 0;
+  const found = await store.getRecords(TALLY_COLLECTION, [
+    TALLY_CONFIG_KEY,
+    ...ledgers.map(tallyLedgerKey),
+  ]);
   const config = parseTallyConfig(found.get(TALLY_CONFIG_KEY)?.value);
   if (config === undefined) return;
-  const rows = (totals: readonly PairTotal[]): string[] => totals.map((total) => `${total.debitAccountId} → ${total.creditAccountId}: ${total.amount} in ${total.count}`).sort();
+  const rows = (totals: readonly PairTotal[]): string[] =>
+    totals
+      .map(
+        (total) =>
+          `${total.debitAccountId} → ${total.creditAccountId}: ${total.amount} in ${total.count}`,
+      )
+      .sort();
   for (const ledger of ledgers) {
     const period = currentPeriod(ledger, config, found.get(tallyLedgerKey(ledger))?.value);
-    const kept = new Set(rows(await store.tallies({ parts: [{ ledger, period: period.period }], codes: config.codes })));
-    const pairs = await store.pairTotals({ parts: [{ ledger, firstTimestamp: period.since + 1n, lastTimestamp }], codes: config.codes, excludeFlags: TransferFlags.pending | TransferFlags.voidPending });
-    const summed = new Set(rows(pairs.filter((pair) => tallied(pair.debitAccountId) && tallied(pair.creditAccountId))));
+    const kept = new Set(
+      rows(
+        await store.tallies({ parts: [{ ledger, period: period.period }], codes: config.codes }),
+      ),
+    );
+    const pairs = await store.pairTotals({
+      parts: [{ ledger, firstTimestamp: period.since + 1n, lastTimestamp }],
+      codes: config.codes,
+      excludeFlags: TransferFlags.pending | TransferFlags.voidPending,
+    });
+    const summed = new Set(
+      rows(pairs.filter((pair) => tallied(pair.debitAccountId) && tallied(pair.creditAccountId))),
+    );
     const missing = [...summed].filter((row) => !kept.has(row));
     const extra = [...kept].filter((row) => !summed.has(row));
     if (missing.length > 0 || extra.length > 0) {
-      report(`ledger ${ledger}: pair tallies of period ${period.period} differ from its transfers (tallied ${extra.slice(0, 3).join('; ') || 'none'}; transfers say ${missing.slice(0, 3).join('; ') || 'none'})`);
+      report(
+        `ledger ${ledger}: pair tallies of period ${period.period} differ from its transfers (tallied ${extra.slice(0, 3).join('; ') || 'none'}; transfers say ${missing.slice(0, 3).join('; ') || 'none'})`,
+      );
     }
   }
 }
 
-function checkLink(entry: JournalEntry, previous: JournalEntry | undefined, report: (problem: string) => void): void {
+function checkLink(
+  entry: JournalEntry,
+  previous: JournalEntry | undefined,
+  report: (problem: string) => void,
+): void {
   const expectedSeq = (previous?.seq ?? 0n) + 1n;
-  if (entry.seq !== expectedSeq) report(`journal entry ${entry.seq} follows ${previous?.seq ?? 0n}: an entry is missing`);
-  if (!entry.prevHash.equals(previous?.hash ?? GENESIS_HASH)) report(`journal entry ${entry.seq}: does not chain to the hash of the entry before it`);
-  if (previous !== undefined && entry.firstTimestamp <= previous.lastTimestamp) report(`journal entry ${entry.seq}: timestamps overlap the entry before it`);
+  if (entry.seq !== expectedSeq)
+    report(`journal entry ${entry.seq} follows ${previous?.seq ?? 0n}: an entry is missing`);
+  if (!entry.prevHash.equals(previous?.hash ?? GENESIS_HASH))
+    report(`journal entry ${entry.seq}: does not chain to the hash of the entry before it`);
+  if (previous !== undefined && entry.firstTimestamp <= previous.lastTimestamp)
+    report(`journal entry ${entry.seq}: timestamps overlap the entry before it`);
 }
 
 function replay(
@@ -191,19 +287,27 @@ function replay(
     report(`transfer ${transfer.id}: refers to an account created after it, or to none`);
     return;
   }
-  if (debit.ledger !== transfer.ledger || credit.ledger !== transfer.ledger) report(`transfer ${transfer.id}: ledger differs from its accounts'`);
+  if (debit.ledger !== transfer.ledger || credit.ledger !== transfer.ledger)
+    report(`transfer ${transfer.id}: ledger differs from its accounts'`);
   let pendingAmount = 0n;
   if (resolvesPending(transfer)) {
     const original = pending.get(transfer.pendingId);
     if (original === undefined || original.status !== 'pending') {
-      report(`transfer ${transfer.id}: resolves ${transfer.pendingId}, which is not pending at that point`);
+      report(
+        `transfer ${transfer.id}: resolves ${transfer.pendingId}, which is not pending at that point`,
+      );
       return;
     }
     pendingAmount = original.transfer.amount;
     const isPost = (transfer.flags & TransferFlags.postPending) !== 0;
-    original.status = isPost ? 'posted' : (transfer.flags & TransferFlags.expired) !== 0 ? 'expired' : 'voided';
+    original.status = isPost
+      ? 'posted'
+      : (transfer.flags & TransferFlags.expired) !== 0
+        ? 'expired'
+        : 'voided';
   }
-  if ((transfer.flags & TransferFlags.pending) !== 0) pending.set(transfer.id, { transfer, status: 'pending' });
+  if ((transfer.flags & TransferFlags.pending) !== 0)
+    pending.set(transfer.id, { transfer, status: 'pending' });
   applyStoredTransfer(transfer, debit, credit, pendingAmount);
 }
 
@@ -213,18 +317,32 @@ async function compareBalances(
   label: 'stored' | 'current',
   report: (problem: string) => void,
 ): Promise<void> {
-  for (let after = 0n; ; ) {
+  for (let after = 0n; ;) {
     const accounts = await page(after, PAGE);
     for (const account of accounts) {
       const replayed = balances.get(account.id);
       if (replayed === undefined) continue; // not yet created at this point of the replay, or reported as not covered
-      for (const field of ['debitsPending', 'debitsPosted', 'creditsPending', 'creditsPosted'] as const) {
-        if (account[field] !== replayed[field]) report(`account ${account.id}: ${label} ${field} ${account[field]}, replay gives ${replayed[field]}`);
+      for (const field of [
+        'debitsPending',
+        'debitsPosted',
+        'creditsPending',
+        'creditsPosted',
+      ] as const) {
+        if (account[field] !== replayed[field])
+          report(
+            `account ${account.id}: ${label} ${field} ${account[field]}, replay gives ${replayed[field]}`,
+          );
       }
-      if ((account.flags & AccountFlags.debitsMustNotExceedCredits) !== 0 && replayed.debitsPending + replayed.debitsPosted > replayed.creditsPosted) {
+      if (
+        (account.flags & AccountFlags.debitsMustNotExceedCredits) !== 0 &&
+        replayed.debitsPending + replayed.debitsPosted > replayed.creditsPosted
+      ) {
         report(`account ${account.id}: debits exceed credits although its flags forbid it`);
       }
-      if ((account.flags & AccountFlags.creditsMustNotExceedDebits) !== 0 && replayed.creditsPending + replayed.creditsPosted > replayed.debitsPosted) {
+      if (
+        (account.flags & AccountFlags.creditsMustNotExceedDebits) !== 0 &&
+        replayed.creditsPending + replayed.creditsPosted > replayed.debitsPosted
+      ) {
         report(`account ${account.id}: credits exceed debits although its flags forbid it`);
       }
     }
@@ -242,15 +360,27 @@ async function comparePendingStatuses(
   for (let start = 0; start < ids.length; start += PAGE) {
     for (const stored of await store.getTransfers(ids.slice(start, start + PAGE))) {
       const expected = pending.get(stored.id)?.status;
-      if (stored.pendingStatus !== expected) report(`pending transfer ${stored.id}: stored status ${stored.pendingStatus}, replay gives ${expected}`);
+      if (stored.pendingStatus !== expected)
+        report(
+          `pending transfer ${stored.id}: stored status ${stored.pendingStatus}, replay gives ${expected}`,
+        );
     }
   }
 }
 
-function totalsPerLedger(balances: Map<AccountId, Replayed>, report: (problem: string) => void): LedgerTotals[] {
+function totalsPerLedger(
+  balances: Map<AccountId, Replayed>,
+  report: (problem: string) => void,
+): LedgerTotals[] {
   const totals = new Map<number, { accounts: number } & Balances>();
   for (const balance of balances.values()) {
-    const total = totals.get(balance.ledger) ?? { accounts: 0, debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n };
+    const total = totals.get(balance.ledger) ?? {
+      accounts: 0,
+      debitsPending: 0n,
+      debitsPosted: 0n,
+      creditsPending: 0n,
+      creditsPosted: 0n,
+    };
     total.accounts += 1;
     total.debitsPending += balance.debitsPending;
     total.debitsPosted += balance.debitsPosted;
@@ -262,8 +392,14 @@ function totalsPerLedger(balances: Map<AccountId, Replayed>, report: (problem: s
     .sort(([left], [right]) => left - right)
     .map(([ledger, total]) => {
       const currency = currencyByLedger(ledger)?.code ?? `ledger ${ledger}`;
-      if (total.debitsPosted !== total.creditsPosted) report(`${currency}: posted debits ${total.debitsPosted} differ from posted credits ${total.creditsPosted}`);
-      if (total.debitsPending !== total.creditsPending) report(`${currency}: pending debits ${total.debitsPending} differ from pending credits ${total.creditsPending}`);
+      if (total.debitsPosted !== total.creditsPosted)
+        report(
+          `${currency}: posted debits ${total.debitsPosted} differ from posted credits ${total.creditsPosted}`,
+        );
+      if (total.debitsPending !== total.creditsPending)
+        report(
+          `${currency}: pending debits ${total.debitsPending} differ from pending credits ${total.creditsPending}`,
+        );
       return { ledger, currency, ...total };
     });
 }

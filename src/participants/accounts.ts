@@ -16,23 +16,55 @@ import type { ParticipantKind } from './participant.js';
  */
 export const ACCOUNT_ROLES = {
   /** A bank's or FX provider's own money at the hub (prefunded; may not go below zero). */
-  settlement: { kind: 'settlement', flags: AccountFlags.debitsMustNotExceedCredits, description: 'settlement account' },
+  settlement: {
+    kind: 'settlement',
+    flags: AccountFlags.debitsMustNotExceedCredits,
+    description: 'settlement account',
+  },
   /** Headroom left under the net debit cap in the open window (see src/settlement/caps.ts). */
-  cap: { kind: 'netDebitCap', flags: AccountFlags.debitsMustNotExceedCredits, description: 'net debit cap headroom' },
+  cap: {
+    kind: 'netDebitCap',
+    flags: AccountFlags.debitsMustNotExceedCredits,
+    description: 'net debit cap headroom',
+  },
   /** An FX provider's liquidity in one currency: the legs of its conversions. */
-  fx_liquidity: { kind: 'fxLiquidity', flags: AccountFlags.debitsMustNotExceedCredits, description: 'FX liquidity' },
+  fx_liquidity: {
+    kind: 'fxLiquidity',
+    flags: AccountFlags.debitsMustNotExceedCredits,
+    description: 'FX liquidity',
+  },
   /** A corporate's account with its bank. */
-  customer: { kind: 'customer', flags: AccountFlags.debitsMustNotExceedCredits, description: 'customer account' },
+  customer: {
+    kind: 'customer',
+    flags: AccountFlags.debitsMustNotExceedCredits,
+    description: 'customer account',
+  },
   /** A foreign bank's account kept by a domestic bank (for a Russian bank's rupees: the Special Rupee Vostro Account). */
-  vostro: { kind: 'vostro', flags: AccountFlags.debitsMustNotExceedCredits, description: 'vostro account' },
+  vostro: {
+    kind: 'vostro',
+    flags: AccountFlags.debitsMustNotExceedCredits,
+    description: 'vostro account',
+  },
   /** A bank's own account kept by a foreign bank, as the bank records it. */
-  nostro: { kind: 'nostro', flags: AccountFlags.debitsMustNotExceedCredits, description: 'nostro account' },
+  nostro: {
+    kind: 'nostro',
+    flags: AccountFlags.debitsMustNotExceedCredits,
+    description: 'nostro account',
+  },
   /** Where surplus vostro balances are invested (treasury bills, government securities). */
-  investment: { kind: 'investment', flags: AccountFlags.debitsMustNotExceedCredits, description: 'investment account' },
+  investment: {
+    kind: 'investment',
+    flags: AccountFlags.debitsMustNotExceedCredits,
+    description: 'investment account',
+  },
   /** Money whose destination is being cleared up. */
   suspense: { kind: 'suspense', flags: AccountFlags.none, description: 'suspense account' },
   /** The hub's account at the central bank: where prefunding enters and settlement leaves. */
-  hub_settlement: { kind: 'hub', flags: AccountFlags.none, description: 'settlement account at the central bank' },
+  hub_settlement: {
+    kind: 'hub',
+    flags: AccountFlags.none,
+    description: 'settlement account at the central bank',
+  },
   /** The other side of every bank's cap headroom. */
   cap_source: { kind: 'hub', flags: AccountFlags.none, description: 'net debit cap source' },
   /** The hub's fee income. */
@@ -71,7 +103,12 @@ export interface ParticipantAccount {
 const knownAccountIds = new Map<string, AccountId>();
 const KNOWN_ACCOUNT_IDS_MAX = 100_000;
 
-export function participantAccountId(participant: string, currency: string, role: AccountRole, heldAt?: string): AccountId {
+export function participantAccountId(
+  participant: string,
+  currency: string,
+  role: AccountRole,
+  heldAt?: string,
+): AccountId {
   const name = `vostro:account:${participant}:${currency}:${role}${heldAt === undefined ? '' : `@${heldAt}`}`;
   let id = knownAccountIds.get(name);
   if (id === undefined) {

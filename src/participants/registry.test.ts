@@ -15,7 +15,9 @@ const directory = mkdtempSync(join(tmpdir(), 'vostro-participants-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
 let counter = 0;
 
-async function withRegistry(body: (registry: ParticipantRegistry, ledger: Ledger) => Promise<void>): Promise<void> {
+async function withRegistry(
+  body: (registry: ParticipantRegistry, ledger: Ledger) => Promise<void>,
+): Promise<void> {
   const store = new SqliteStore({ path: join(directory, `p-${++counter}.db`) });
   try {
     const ledger = new Ledger(store);
@@ -38,23 +40,60 @@ function refusal(code: string, field?: string): (error: unknown) => boolean {
 describe('participant registry', () => {
   it('opens a bank with its settlement and cap accounts in each currency, audited', async () => {
     await withRegistry(async (registry, ledger) => {
-      const sbi = await registry.create({ id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR', 'RUB'] }, CLI_ACTOR);
-      assert.deepEqual(sbi.accounts.map((account) => `${account.currency}:${account.role}`), ['INR:settlement', 'INR:cap', 'RUB:settlement', 'RUB:cap']);
+      const sbi = await registry.create(
+        {
+          id: 'sbi',
+          name: 'State Bank of India',
+          kind: 'bank',
+          country: 'IN',
+          currencies: ['INR', 'RUB'],
+        },
+        CLI_ACTOR,
+      );
+      assert.deepEqual(
+        sbi.accounts.map((account) => `${account.currency}:${account.role}`),
+        ['INR:settlement', 'INR:cap', 'RUB:settlement', 'RUB:cap'],
+      );
       const accounts = await ledger.lookupAccounts(sbi.accounts.map((account) => account.id));
       assert.equal(accounts.length, 4);
       assert.ok(accounts.every((account) => account.owner === 'sbi'));
-      assert.equal(sbi.accounts[0]?.id, participantAccountId('sbi', 'INR', 'settlement'), 'ids are derived');
+      assert.equal(
+        sbi.accounts[0]?.id,
+        participantAccountId('sbi', 'INR', 'settlement'),
+        'ids are derived',
+      );
       assert.deepEqual(await registry.get('sbi'), sbi);
       const audit = await ledger.store.auditEntries({ limit: 10 });
-      assert.deepEqual(audit.map((entry) => [entry.action, entry.target, entry.actor]), [['participants.create', 'sbi', 'cli']]);
-      assert.deepEqual(await registry.account(sbi.accounts[0]?.id ?? assert.fail()), { id: sbi.accounts[0]?.id, participant: 'sbi', role: 'settlement', currency: 'INR', settlesWith: 'sbi' });
+      assert.deepEqual(
+        audit.map((entry) => [entry.action, entry.target, entry.actor]),
+        [['participants.create', 'sbi', 'cli']],
+      );
+      assert.deepEqual(await registry.account(sbi.accounts[0]?.id ?? assert.fail()), {
+        id: sbi.accounts[0]?.id,
+        participant: 'sbi',
+        role: 'settlement',
+        currency: 'INR',
+        settlesWith: 'sbi',
+      });
     });
   });
 
   it('a Russian bank opens a rupee vostro account kept by an Indian bank; its rupees settle with that bank', async () => {
     await withRegistry(async (registry, ledger) => {
-      await registry.create({ id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR'] }, CLI_ACTOR);
-      await registry.create({ id: 'vtb', name: 'VTB Bank', kind: 'bank', country: 'RU', currencies: ['RUB'] }, CLI_ACTOR);
+      await registry.create(
+        {
+          id: 'sbi',
+          name: 'State Bank of India',
+          kind: 'bank',
+          country: 'IN',
+          currencies: ['INR'],
+        },
+        CLI_ACTOR,
+      );
+      await registry.create(
+        { id: 'vtb', name: 'VTB Bank', kind: 'bank', country: 'RU', currencies: ['RUB'] },
+        CLI_ACTOR,
+      );
       const vostro = await registry.openAccount('vtb', 'vostro', 'INR', 'sbi', CLI_ACTOR);
       assert.equal(vostro.heldAt, 'sbi');
       const vtb = await registry.get('vtb');
@@ -69,27 +108,126 @@ describe('participant registry', () => {
 
   it('a corporate holds customer accounts at its bank and settles through it', async () => {
     await withRegistry(async (registry) => {
-      await registry.create({ id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR'] }, CLI_ACTOR);
-      const corp = await registry.create({ id: 'tata-steel', name: 'Tata Steel', kind: 'corporate', country: 'IN', bank: 'sbi', currencies: ['INR'] }, CLI_ACTOR);
-      assert.deepEqual(corp.accounts.map((account) => account.role), ['customer']);
-      assert.equal((await registry.account(corp.accounts[0]?.id ?? assert.fail()))?.settlesWith, 'sbi');
+      await registry.create(
+        {
+          id: 'sbi',
+          name: 'State Bank of India',
+          kind: 'bank',
+          country: 'IN',
+          currencies: ['INR'],
+        },
+        CLI_ACTOR,
+      );
+      const corp = await registry.create(
+        {
+          id: 'tata-steel',
+          name: 'Tata Steel',
+          kind: 'corporate',
+          country: 'IN',
+          bank: 'sbi',
+          currencies: ['INR'],
+        },
+        CLI_ACTOR,
+      );
+      assert.deepEqual(
+        corp.accounts.map((account) => account.role),
+        ['customer'],
+      );
+      assert.equal(
+        (await registry.account(corp.accounts[0]?.id ?? assert.fail()))?.settlesWith,
+        'sbi',
+      );
     });
   });
 
   it('refuses bad input precisely and writes nothing', async () => {
     await withRegistry(async (registry, ledger) => {
-      await registry.create({ id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR'] }, CLI_ACTOR);
+      await registry.create(
+        {
+          id: 'sbi',
+          name: 'State Bank of India',
+          kind: 'bank',
+          country: 'IN',
+          currencies: ['INR'],
+        },
+        CLI_ACTOR,
+      );
       const before = await ledger.store.counts();
-      await assert.rejects(registry.create({ id: 'sbi', name: 'Again', kind: 'bank', country: 'IN', currencies: ['INR'] }, CLI_ACTOR), refusal('participant_exists', 'id'));
-      await assert.rejects(registry.create({ id: 'Bad Id', name: 'x', kind: 'bank', country: 'IN', currencies: ['INR'] }, CLI_ACTOR), refusal('invalid_field', 'id'));
-      await assert.rejects(registry.create({ id: 'acme', name: 'Acme', kind: 'bank', country: 'DE', currencies: ['INR'] }, CLI_ACTOR), refusal('invalid_field', 'country'));
-      await assert.rejects(registry.create({ id: 'acme', name: 'Acme', kind: 'bank', country: 'IN', currencies: ['XXX'] }, CLI_ACTOR), refusal('unknown_currency', 'currencies/0'));
-      await assert.rejects(registry.create({ id: 'acme', name: 'Acme', kind: 'corporate', country: 'IN', currencies: ['INR'] }, CLI_ACTOR), refusal('invalid_field', 'bank'));
-      await assert.rejects(registry.create({ id: 'acme', name: 'Acme', kind: 'corporate', country: 'IN', bank: 'nobank', currencies: ['INR'] }, CLI_ACTOR), refusal('bank_not_found', 'bank'));
-      await assert.rejects(registry.create({ id: 'acme', name: 'Acme', kind: 'corporate', country: 'IN', bank: 'sbi', currencies: ['RUB'] }, CLI_ACTOR), refusal('currency_not_used', 'currencies'));
-      await assert.rejects(registry.openAccount('sbi', 'vostro', 'INR', undefined, CLI_ACTOR), refusal('invalid_field', 'held_at'));
-      await assert.rejects(registry.openAccount('sbi', 'customer', 'INR', undefined, CLI_ACTOR), refusal('account_role_mismatch', 'role'));
-      await assert.rejects(registry.openAccount('nobody', 'investment', 'INR', undefined, CLI_ACTOR), refusal('participant_not_found'));
+      await assert.rejects(
+        registry.create(
+          { id: 'sbi', name: 'Again', kind: 'bank', country: 'IN', currencies: ['INR'] },
+          CLI_ACTOR,
+        ),
+        refusal('participant_exists', 'id'),
+      );
+      await assert.rejects(
+        registry.create(
+          { id: 'Bad Id', name: 'x', kind: 'bank', country: 'IN', currencies: ['INR'] },
+          CLI_ACTOR,
+        ),
+        refusal('invalid_field', 'id'),
+      );
+      await assert.rejects(
+        registry.create(
+          { id: 'acme', name: 'Acme', kind: 'bank', country: 'DE', currencies: ['INR'] },
+          CLI_ACTOR,
+        ),
+        refusal('invalid_field', 'country'),
+      );
+      await assert.rejects(
+        registry.create(
+          { id: 'acme', name: 'Acme', kind: 'bank', country: 'IN', currencies: ['XXX'] },
+          CLI_ACTOR,
+        ),
+        refusal('unknown_currency', 'currencies/0'),
+      );
+      await assert.rejects(
+        registry.create(
+          { id: 'acme', name: 'Acme', kind: 'corporate', country: 'IN', currencies: ['INR'] },
+          CLI_ACTOR,
+        ),
+        refusal('invalid_field', 'bank'),
+      );
+      await assert.rejects(
+        registry.create(
+          {
+            id: 'acme',
+            name: 'Acme',
+            kind: 'corporate',
+            country: 'IN',
+            bank: 'nobank',
+            currencies: ['INR'],
+          },
+          CLI_ACTOR,
+        ),
+        refusal('bank_not_found', 'bank'),
+      );
+      await assert.rejects(
+        registry.create(
+          {
+            id: 'acme',
+            name: 'Acme',
+            kind: 'corporate',
+            country: 'IN',
+            bank: 'sbi',
+            currencies: ['RUB'],
+          },
+          CLI_ACTOR,
+        ),
+        refusal('currency_not_used', 'currencies'),
+      );
+      await assert.rejects(
+        registry.openAccount('sbi', 'vostro', 'INR', undefined, CLI_ACTOR),
+        refusal('invalid_field', 'held_at'),
+      );
+      await assert.rejects(
+        registry.openAccount('sbi', 'customer', 'INR', undefined, CLI_ACTOR),
+        refusal('account_role_mismatch', 'role'),
+      );
+      await assert.rejects(
+        registry.openAccount('nobody', 'investment', 'INR', undefined, CLI_ACTOR),
+        refusal('participant_not_found'),
+      );
       assert.deepEqual(await ledger.store.counts(), before);
       assert.equal((await ledger.store.auditEntries({ limit: 10 })).length, 1);
     });

@@ -7,8 +7,21 @@ import { auditEntry, type Actor } from '../hub/actor.js';
 import { HubError, invalidField } from '../hub/errors.js';
 import type { JsonObject } from '../store/records.js';
 import type { LedgerStore } from '../store/store.js';
-import { ACCOUNT_ROLES, accountCode, participantAccountId, ROLES_OPENED_LATER, ROLES_OPENED_WITH, type AccountRole, type ParticipantAccount } from './accounts.js';
-import { HUB_ID, validateParticipantInput, type Participant, type ParticipantInput } from './participant.js';
+import {
+  ACCOUNT_ROLES,
+  accountCode,
+  participantAccountId,
+  ROLES_OPENED_LATER,
+  ROLES_OPENED_WITH,
+  type AccountRole,
+  type ParticipantAccount,
+} from './accounts.js';
+import {
+  HUB_ID,
+  validateParticipantInput,
+  type Participant,
+  type ParticipantInput,
+} from './participant.js';
 
 export const PARTICIPANTS = 'participants';
 
@@ -47,15 +60,21 @@ export class ParticipantRegistry {
   async ensureHub(currencies: readonly string[], actor: Actor): Promise<ParticipantRecord> {
     const existing = await this.find(HUB_ID);
     if (existing !== undefined) return existing;
-    return this.create({ id: HUB_ID, name: 'vostro clearing hub', kind: 'hub', country: 'IN', currencies }, actor);
+    return this.create(
+      { id: HUB_ID, name: 'vostro clearing hub', kind: 'hub', country: 'IN', currencies },
+      actor,
+    );
   }
 
   async create(input: ParticipantInput, actor: Actor): Promise<ParticipantRecord> {
     const valid = validateParticipantInput(input);
     const record = await this.ledger.transact(async (tx) => {
-      if ((await readParticipant(tx, valid.id)) !== undefined) throw new HubError('participant_exists', `participant ${valid.id} exists already`, 'id');
+      if ((await readParticipant(tx, valid.id)) !== undefined)
+        throw new HubError('participant_exists', `participant ${valid.id} exists already`, 'id');
       if (valid.kind === 'corporate') await this.checkBank(tx, valid.bank ?? '', valid.currencies);
-      const accounts = valid.currencies.flatMap((currency) => ROLES_OPENED_WITH[valid.kind].map((role) => planAccount(valid.id, currency, role)));
+      const accounts = valid.currencies.flatMap((currency) =>
+        ROLES_OPENED_WITH[valid.kind].map((role) => planAccount(valid.id, currency, role)),
+      );
       const record: ParticipantRecord = {
         ...valid,
         status: 'active',
@@ -64,7 +83,13 @@ export class ParticipantRegistry {
       };
       await this.openAccounts(tx, record, accounts);
       await putParticipant(tx, record);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'participants.create', record.id, { kind: record.kind, country: record.country, currencies: [...record.currencies] })]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'participants.create', record.id, {
+          kind: record.kind,
+          country: record.country,
+          currencies: [...record.currencies],
+        }),
+      ]);
       return record;
     });
     this.index(record);
@@ -76,31 +101,65 @@ export class ParticipantRegistry {
    * account names the bank that keeps it (`heldAt`): a Russian bank's rupee vostro account is kept
    * by an Indian bank, and the rupees in it settle with that bank.
    */
-  async openAccount(participantId: string, role: AccountRole, currency: string, heldAt: string | undefined, actor: Actor): Promise<ParticipantAccount> {
+  async openAccount(
+    participantId: string,
+    role: AccountRole,
+    currency: string,
+    heldAt: string | undefined,
+    actor: Actor,
+  ): Promise<ParticipantAccount> {
     const code = currencyByCode(currency)?.code;
-    if (code === undefined || code !== currency) throw new HubError('unknown_currency', `${JSON.stringify(currency)} is not a supported ISO 4217 code`, 'currency');
+    if (code === undefined || code !== currency)
+      throw new HubError(
+        'unknown_currency',
+        `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
+        'currency',
+      );
     const { record, account } = await this.ledger.transact(async (tx) => {
       const participant = await this.require(tx, participantId);
       if (!ROLES_OPENED_LATER[participant.kind].includes(role)) {
-        throw new HubError('account_role_mismatch', `a ${participant.kind} cannot open a ${role} account (it may open: ${ROLES_OPENED_LATER[participant.kind].join(', ') || 'none'})`, 'role');
+        throw new HubError(
+          'account_role_mismatch',
+          `a ${participant.kind} cannot open a ${role} account (it may open: ${ROLES_OPENED_LATER[participant.kind].join(', ') || 'none'})`,
+          'role',
+        );
       }
       const needsBank = role === 'vostro' || role === 'nostro';
-      if (needsBank && heldAt === undefined) throw invalidField('held_at', `a ${role} account names the bank that keeps it`);
-      if (!needsBank && heldAt !== undefined) throw invalidField('held_at', `only vostro and nostro accounts name the bank that keeps them`);
+      if (needsBank && heldAt === undefined)
+        throw invalidField('held_at', `a ${role} account names the bank that keeps it`);
+      if (!needsBank && heldAt !== undefined)
+        throw invalidField(
+          'held_at',
+          `only vostro and nostro accounts name the bank that keeps them`,
+        );
       if (heldAt !== undefined) {
-        if (heldAt === participant.id) throw invalidField('held_at', 'a bank does not keep a vostro or nostro account with itself');
+        if (heldAt === participant.id)
+          throw invalidField(
+            'held_at',
+            'a bank does not keep a vostro or nostro account with itself',
+          );
         await this.checkBank(tx, heldAt, [code]);
       }
       const account = planAccount(participant.id, code, role, heldAt);
-      if (participant.accounts.some((existing) => existing.id === account.id)) return { record: participant, account };
+      if (participant.accounts.some((existing) => existing.id === account.id))
+        return { record: participant, account };
       const record: ParticipantRecord = {
         ...participant,
-        currencies: participant.currencies.includes(code) ? participant.currencies : [...participant.currencies, code],
+        currencies: participant.currencies.includes(code)
+          ? participant.currencies
+          : [...participant.currencies, code],
         accounts: [...participant.accounts, account],
       };
       await this.openAccounts(tx, record, [account]);
       await putParticipant(tx, record);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'accounts.open', account.id, { participant: record.id, role, currency: code, ...(heldAt === undefined ? {} : { held_at: heldAt }) })]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'accounts.open', account.id, {
+          participant: record.id,
+          role,
+          currency: code,
+          ...(heldAt === undefined ? {} : { held_at: heldAt }),
+        }),
+      ]);
       return { record, account };
     });
     this.index(record);
@@ -108,13 +167,26 @@ export class ParticipantRegistry {
   }
 
   /** Suspends or reactivates a participant: a suspended one cannot pay or quote. */
-  async setStatus(participantId: string, status: Participant['status'], actor: Actor): Promise<ParticipantRecord> {
+  async setStatus(
+    participantId: string,
+    status: Participant['status'],
+    actor: Actor,
+  ): Promise<ParticipantRecord> {
     const record = await this.ledger.transact(async (tx) => {
       const participant = await this.require(tx, participantId);
-      if (participant.kind === 'hub') throw new HubError('participant_kind_mismatch', 'the hub cannot be suspended', 'id');
+      if (participant.kind === 'hub')
+        throw new HubError('participant_kind_mismatch', 'the hub cannot be suspended', 'id');
       const record: ParticipantRecord = { ...participant, status };
       await putParticipant(tx, record);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, status === 'active' ? 'participants.activate' : 'participants.suspend', record.id, {})]);
+      await tx.appendAudit([
+        auditEntry(
+          actor,
+          tx.nowNs,
+          status === 'active' ? 'participants.activate' : 'participants.suspend',
+          record.id,
+          {},
+        ),
+      ]);
       return record;
     });
     this.index(record);
@@ -128,19 +200,24 @@ export class ParticipantRegistry {
 
   async get(id: string): Promise<ParticipantRecord> {
     const found = await this.find(id);
-    if (found === undefined) throw new HubError('participant_not_found', `no participant ${id}`, 'participant');
+    if (found === undefined)
+      throw new HubError('participant_not_found', `no participant ${id}`, 'participant');
     return found;
   }
 
   async list(afterId: string | undefined, limit: number): Promise<ParticipantRecord[]> {
-    const records = await this.ledger.store.listRecords({ collection: PARTICIPANTS, ...(afterId === undefined ? {} : { afterKey: afterId }), limit });
+    const records = await this.ledger.store.listRecords({
+      collection: PARTICIPANTS,
+      ...(afterId === undefined ? {} : { afterKey: afterId }),
+      limit,
+    });
     return records.map((record) => record.value as unknown as ParticipantRecord);
   }
 
   /** Every participant (the registry is small: hundreds, not millions). */
   async all(): Promise<ParticipantRecord[]> {
     const found: ParticipantRecord[] = [];
-    for (let after: string | undefined; ; ) {
+    for (let after: string | undefined; ;) {
       const page = await this.list(after, 500);
       found.push(...page);
       if (page.length < 500) return found;
@@ -162,14 +239,27 @@ export class ParticipantRegistry {
    * queue, which every other client's writes wait in.
    */
   async refreshAfterMiss(): Promise<void> {
-    if (this.directoryLoaded && (await directoryVersion(this.ledger.store)) === this.loadedVersion) return;
+    if (this.directoryLoaded && (await directoryVersion(this.ledger.store)) === this.loadedVersion)
+      return;
     await this.loadDirectory();
   }
 
   /** The account of a participant's role in a currency, or a precise refusal. */
-  async roleAccount(participant: ParticipantRecord, role: AccountRole, currency: string, field: string): Promise<ParticipantAccount> {
-    const account = participant.accounts.find((candidate) => candidate.role === role && candidate.currency === currency);
-    if (account === undefined) throw new HubError('currency_not_used', `${participant.id} has no ${ACCOUNT_ROLES[role].description} in ${currency}`, field);
+  async roleAccount(
+    participant: ParticipantRecord,
+    role: AccountRole,
+    currency: string,
+    field: string,
+  ): Promise<ParticipantAccount> {
+    const account = participant.accounts.find(
+      (candidate) => candidate.role === role && candidate.currency === currency,
+    );
+    if (account === undefined)
+      throw new HubError(
+        'currency_not_used',
+        `${participant.id} has no ${ACCOUNT_ROLES[role].description} in ${currency}`,
+        field,
+      );
     return account;
   }
 
@@ -201,25 +291,50 @@ export class ParticipantRegistry {
   private index(record: ParticipantRecord): void {
     this.known.set(record.id, record);
     for (const account of record.accounts) {
-      this.directory.set(account.id, { id: account.id, participant: record.id, role: account.role, currency: account.currency, ...settlesWith(record, account) });
+      this.directory.set(account.id, {
+        id: account.id,
+        participant: record.id,
+        role: account.role,
+        currency: account.currency,
+        ...settlesWith(record, account),
+      });
     }
   }
 
   async require(tx: LedgerTransaction, id: string): Promise<ParticipantRecord> {
     const participant = await readParticipant(tx, id);
-    if (participant === undefined) throw new HubError('participant_not_found', `no participant ${id}`, 'participant');
+    if (participant === undefined)
+      throw new HubError('participant_not_found', `no participant ${id}`, 'participant');
     return participant;
   }
 
-  private async checkBank(tx: LedgerTransaction, bankId: string, currencies: readonly string[]): Promise<void> {
+  private async checkBank(
+    tx: LedgerTransaction,
+    bankId: string,
+    currencies: readonly string[],
+  ): Promise<void> {
     const bank = await readParticipant(tx, bankId);
     if (bank === undefined) throw new HubError('bank_not_found', `no bank ${bankId}`, 'bank');
-    if (bank.kind !== 'bank') throw new HubError('participant_kind_mismatch', `${bankId} is a ${bank.kind}, not a bank`, 'bank');
+    if (bank.kind !== 'bank')
+      throw new HubError(
+        'participant_kind_mismatch',
+        `${bankId} is a ${bank.kind}, not a bank`,
+        'bank',
+      );
     const missing = currencies.filter((currency) => !bank.currencies.includes(currency));
-    if (missing.length > 0) throw new HubError('currency_not_used', `bank ${bankId} does not hold ${missing.join(', ')}`, 'currencies');
+    if (missing.length > 0)
+      throw new HubError(
+        'currency_not_used',
+        `bank ${bankId} does not hold ${missing.join(', ')}`,
+        'currencies',
+      );
   }
 
-  private async openAccounts(tx: LedgerTransaction, record: ParticipantRecord, accounts: readonly ParticipantAccount[]): Promise<void> {
+  private async openAccounts(
+    tx: LedgerTransaction,
+    record: ParticipantRecord,
+    accounts: readonly ParticipantAccount[],
+  ): Promise<void> {
     const inputs: AccountInput[] = accounts.map((account) => ({
       id: account.id,
       ledger: currencyByCode(account.currency)?.ledger ?? 0,
@@ -227,30 +342,56 @@ export class ParticipantRegistry {
       // Tallied: netting reads the pair tallies of payments between participants' accounts.
       flags: ACCOUNT_ROLES[account.role].flags | AccountFlags.tallied,
       owner: record.id,
-      reference: `${record.id} ${ACCOUNT_ROLES[account.role].description}${account.heldAt === undefined ? '' : ` at ${account.heldAt}`}`.slice(0, 64),
+      reference:
+        `${record.id} ${ACCOUNT_ROLES[account.role].description}${account.heldAt === undefined ? '' : ` at ${account.heldAt}`}`.slice(
+          0,
+          64,
+        ),
       userData64: 0n,
       userData32: 0,
     }));
     const results = await tx.createAccounts(inputs);
-    const refused = results.map((result, index) => [result, inputs[index]?.id] as const).filter(([result]) => result !== 'ok');
+    const refused = results
+      .map((result, index) => [result, inputs[index]?.id] as const)
+      .filter(([result]) => result !== 'ok');
     // Ids are derived from the participant's id, which is new, so anything but ok is a bug.
-    if (refused.length > 0) throw new Error(`bug: opening accounts of ${record.id} was refused: ${refused.map(([result, id]) => `${id} ${result}`).join(', ')}`);
+    if (refused.length > 0)
+      throw new Error(
+        `bug: opening accounts of ${record.id} was refused: ${refused.map(([result, id]) => `${id} ${result}`).join(', ')}`,
+      );
   }
 }
 
-async function readParticipant(tx: LedgerTransaction, id: string): Promise<ParticipantRecord | undefined> {
+async function readParticipant(
+  tx: LedgerTransaction,
+  id: string,
+): Promise<ParticipantRecord | undefined> {
   return (await tx.getRecord(PARTICIPANTS, id)) as unknown as ParticipantRecord | undefined;
 }
 
-function planAccount(participant: string, currency: string, role: AccountRole, heldAt?: string): ParticipantAccount {
-  return { role, currency, id: participantAccountId(participant, currency, role, heldAt), ...(heldAt === undefined ? {} : { heldAt }) };
+function planAccount(
+  participant: string,
+  currency: string,
+  role: AccountRole,
+  heldAt?: string,
+): ParticipantAccount {
+  return {
+    role,
+    currency,
+    id: participantAccountId(participant, currency, role, heldAt),
+    ...(heldAt === undefined ? {} : { heldAt }),
+  };
 }
 
 /** Banks and FX providers settle for themselves; a corporate's bank for it; a vostro account's keeper for the money in it. */
-function settlesWith(record: ParticipantRecord, account: ParticipantAccount): { settlesWith?: string } {
+function settlesWith(
+  record: ParticipantRecord,
+  account: ParticipantAccount,
+): { settlesWith?: string } {
   if (record.kind === 'hub') return {};
   if (account.heldAt !== undefined) return { settlesWith: account.heldAt };
-  if (record.kind === 'corporate') return record.bank === undefined ? {} : { settlesWith: record.bank };
+  if (record.kind === 'corporate')
+    return record.bank === undefined ? {} : { settlesWith: record.bank };
   return { settlesWith: record.id };
 }
 
@@ -259,7 +400,9 @@ const DIRECTORY = 'directory';
 const DIRECTORY_VERSION_KEY = 'version';
 
 async function directoryVersion(store: LedgerStore): Promise<number> {
-  const found = (await store.getRecords(DIRECTORY, [DIRECTORY_VERSION_KEY])).get(DIRECTORY_VERSION_KEY);
+  const found = (await store.getRecords(DIRECTORY, [DIRECTORY_VERSION_KEY])).get(
+    DIRECTORY_VERSION_KEY,
+  );
   return Number(found?.value['version'] ?? 0);
 }
 

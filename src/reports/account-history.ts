@@ -58,7 +58,10 @@ export function postedAmount(transfer: Transfer): bigint {
 
 /** More postings in the period than the caller allows. */
 export class HistoryTooLongError extends Error {
-  constructor(readonly accountId: AccountId, readonly limit: number) {
+  constructor(
+    readonly accountId: AccountId,
+    readonly limit: number,
+  ) {
     super(`account ${accountId} has more than ${limit} postings in the period`);
     this.name = 'HistoryTooLongError';
   }
@@ -76,26 +79,46 @@ export interface SnapshotOptions {
 }
 
 /** The account's postings in [sinceNs, untilNs) with its posted balances now, or undefined if there is no such account. */
-export async function postedSnapshot(store: LedgerStore, accountId: AccountId, options: SnapshotOptions): Promise<PostedSnapshot | undefined> {
+export async function postedSnapshot(
+  store: LedgerStore,
+  accountId: AccountId,
+  options: SnapshotOptions,
+): Promise<PostedSnapshot | undefined> {
   const { sinceNs, untilNs } = options;
   const limit = options.maxMovements ?? Number.POSITIVE_INFINITY;
-  const result = await consistentWalk(store, accountId, sinceNs, options.attempts ?? ATTEMPTS, () => {
-    const kept: StoredTransfer[] = [];
-    let later = 0n;
-    return {
-      visit: (transfer: StoredTransfer, credit: bigint) => {
-        if (untilNs !== undefined && transfer.timestamp >= untilNs) later += credit;
-        else {
-          kept.push(transfer);
-          if (kept.length > limit) throw new HistoryTooLongError(accountId, limit);
-        }
-      },
-      done: () => ({ kept, later }),
-    };
-  });
+  const result = await consistentWalk(
+    store,
+    accountId,
+    sinceNs,
+    options.attempts ?? ATTEMPTS,
+    () => {
+      const kept: StoredTransfer[] = [];
+      let later = 0n;
+      return {
+        visit: (transfer: StoredTransfer, credit: bigint) => {
+          if (untilNs !== undefined && transfer.timestamp >= untilNs) later += credit;
+          else {
+            kept.push(transfer);
+            if (kept.length > limit) throw new HistoryTooLongError(accountId, limit);
+          }
+        },
+        done: () => ({ kept, later }),
+      };
+    },
+  );
   if (result === undefined) return undefined;
   const { balances, method, value } = result;
-  return { accountId, ledger: balances.ledger, debitsPosted: balances.debitsPosted, creditsPosted: balances.creditsPosted, movements: value.kept, sinceNs, untilNs, laterCreditMinor: value.later, method };
+  return {
+    accountId,
+    ledger: balances.ledger,
+    debitsPosted: balances.debitsPosted,
+    creditsPosted: balances.creditsPosted,
+    movements: value.kept,
+    sinceNs,
+    untilNs,
+    laterCreditMinor: value.later,
+    method,
+  };
 }
 
 /**
@@ -104,17 +127,26 @@ export async function postedSnapshot(store: LedgerStore, accountId: AccountId, o
  * posting between it and the present.
  */
 export function creditBalancesAt(snapshot: PostedSnapshot, points: readonly bigint[]): bigint[] {
-  const order = points.map((point, index) => ({ point, index })).sort((a, b) => (a.point > b.point ? -1 : a.point < b.point ? 1 : 0));
+  const order = points
+    .map((point, index) => ({ point, index }))
+    .sort((a, b) => (a.point > b.point ? -1 : a.point < b.point ? 1 : 0));
   const result = new Array<bigint>(points.length).fill(0n);
   let balance = snapshot.creditsPosted - snapshot.debitsPosted - snapshot.laterCreditMinor;
   let next = 0;
   const movements = snapshot.movements;
   for (const { point, index } of order) {
-    if (point < snapshot.sinceNs - 1n) throw new Error(`bug: point ${point} is before the snapshot, which starts at ${snapshot.sinceNs}`);
-    if (snapshot.untilNs !== undefined && point >= snapshot.untilNs) throw new Error(`bug: point ${point} is after the snapshot, which ends before ${snapshot.untilNs}`);
+    if (point < snapshot.sinceNs - 1n)
+      throw new Error(
+        `bug: point ${point} is before the snapshot, which starts at ${snapshot.sinceNs}`,
+      );
+    if (snapshot.untilNs !== undefined && point >= snapshot.untilNs)
+      throw new Error(
+        `bug: point ${point} is after the snapshot, which ends before ${snapshot.untilNs}`,
+      );
     while (next < movements.length && (movements[next] as StoredTransfer).timestamp > point) {
       const transfer = movements[next] as StoredTransfer;
-      balance -= transfer.creditAccountId === snapshot.accountId ? transfer.amount : -transfer.amount;
+      balance -=
+        transfer.creditAccountId === snapshot.accountId ? transfer.amount : -transfer.amount;
       next += 1;
     }
     result[index] = balance;
@@ -127,21 +159,32 @@ export function creditBalancesAt(snapshot: PostedSnapshot, points: readonly bigi
  * the order given, in memory proportional to the points, not the postings: each posting walked is
  * added to the sum of the gap between points it falls in. Zeros for an account that does not exist.
  */
-export async function creditBalancesAtPoints(store: LedgerStore, accountId: AccountId, points: readonly bigint[], options: { attempts?: number } = {}): Promise<{ balances: bigint[]; method: SnapshotMethod }> {
+export async function creditBalancesAtPoints(
+  store: LedgerStore,
+  accountId: AccountId,
+  points: readonly bigint[],
+  options: { attempts?: number } = {},
+): Promise<{ balances: bigint[]; method: SnapshotMethod }> {
   if (points.length === 0) return { balances: [], method: 'balances' };
   const sorted = [...new Set(points)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const result = await consistentWalk(store, accountId, (sorted[0] as bigint) + 1n, options.attempts ?? ATTEMPTS, () => {
-    // gap[k]: postings with sorted[k] < timestamp ≤ sorted[k + 1] (the last: after every point).
-    const gap = new Array<bigint>(sorted.length).fill(0n);
-    let k = sorted.length - 1;
-    return {
-      visit: (transfer: StoredTransfer, credit: bigint) => {
-        while (k > 0 && transfer.timestamp <= (sorted[k] as bigint)) k -= 1; // newest first: k only goes down
-        gap[k] = (gap[k] as bigint) + credit;
-      },
-      done: () => gap,
-    };
-  });
+  const result = await consistentWalk(
+    store,
+    accountId,
+    (sorted[0] as bigint) + 1n,
+    options.attempts ?? ATTEMPTS,
+    () => {
+      // gap[k]: postings with sorted[k] < timestamp ≤ sorted[k + 1] (the last: after every point).
+      const gap = new Array<bigint>(sorted.length).fill(0n);
+      let k = sorted.length - 1;
+      return {
+        visit: (transfer: StoredTransfer, credit: bigint) => {
+          while (k > 0 && transfer.timestamp <= (sorted[k] as bigint)) k -= 1; // newest first: k only goes down
+          gap[k] = (gap[k] as bigint) + credit;
+        },
+        done: () => gap,
+      };
+    },
+  );
   if (result === undefined) return { balances: points.map(() => 0n), method: 'balances' };
   const at = new Map<bigint, bigint>();
   let balance = result.balances.creditsPosted - result.balances.debitsPosted;
@@ -159,7 +202,20 @@ interface Visitor<T> {
 }
 
 /** The walk back to `sinceNs` and the balances it ends at, read consistently (see the file comment). */
-async function consistentWalk<T>(store: LedgerStore, accountId: AccountId, sinceNs: bigint, attempts: number, visitor: () => Visitor<T>): Promise<{ balances: Pick<Account, 'ledger' | 'debitsPosted' | 'creditsPosted'>; value: T; method: SnapshotMethod } | undefined> {
+async function consistentWalk<T>(
+  store: LedgerStore,
+  accountId: AccountId,
+  sinceNs: bigint,
+  attempts: number,
+  visitor: () => Visitor<T>,
+): Promise<
+  | {
+      balances: Pick<Account, 'ledger' | 'debitsPosted' | 'creditsPosted'>;
+      value: T;
+      method: SnapshotMethod;
+    }
+  | undefined
+> {
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const [before] = await store.getAccounts([accountId]);
     if (before === undefined) return undefined;
@@ -167,7 +223,8 @@ async function consistentWalk<T>(store: LedgerStore, accountId: AccountId, since
     await walk(store, accountId, sinceNs, current.visit);
     const [after] = await store.getAccounts([accountId]);
     if (after === undefined) throw new Error(`bug: account ${accountId} disappeared`);
-    if (after.debitsPosted === before.debitsPosted && after.creditsPosted === before.creditsPosted) return { balances: after, value: current.done(), method: 'balances' };
+    if (after.debitsPosted === before.debitsPosted && after.creditsPosted === before.creditsPosted)
+      return { balances: after, value: current.done(), method: 'balances' };
   }
   const [account] = await store.getAccounts([accountId]);
   if (account === undefined) return undefined;
@@ -179,14 +236,27 @@ async function consistentWalk<T>(store: LedgerStore, accountId: AccountId, since
     else debitsPosted -= credit;
     if (transfer.timestamp >= sinceNs) current.visit(transfer, credit);
   });
-  return { balances: { ledger: account.ledger, debitsPosted, creditsPosted }, value: current.done(), method: 'full_history' };
+  return {
+    balances: { ledger: account.ledger, debitsPosted, creditsPosted },
+    value: current.done(),
+    method: 'full_history',
+  };
 }
 
 /** Every posting of the account with timestamp ≥ sinceNs, newest first, from its head. */
-async function walk(store: LedgerStore, accountId: AccountId, sinceNs: bigint, visit: (transfer: StoredTransfer, credit: bigint) => void): Promise<void> {
+async function walk(
+  store: LedgerStore,
+  accountId: AccountId,
+  sinceNs: bigint,
+  visit: (transfer: StoredTransfer, credit: bigint) => void,
+): Promise<void> {
   let before: bigint | undefined;
   for (;;) {
-    const page = await store.listAccountTransfers({ accountId, limit: PAGE, ...(before === undefined ? {} : { beforeTimestamp: before }) });
+    const page = await store.listAccountTransfers({
+      accountId,
+      limit: PAGE,
+      ...(before === undefined ? {} : { beforeTimestamp: before }),
+    });
     for (const transfer of page) {
       if (transfer.timestamp < sinceNs) return;
       const amount = postedAmount(transfer);

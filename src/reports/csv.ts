@@ -28,7 +28,8 @@ export function csvText(value: string): string {
 export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const width = header.length;
   const lines = [header, ...rows].map((row, index) => {
-    if (row.length !== width) throw new Error(`bug: CSV row ${index} has ${row.length} fields, the header ${width}`);
+    if (row.length !== width)
+      throw new Error(`bug: CSV row ${index} has ${row.length} fields, the header ${width}`);
     return row.map(csvField).join(',');
   });
   return lines.map((line) => line + CSV_RECORD_END).join('');

@@ -6,7 +6,13 @@
  * the builders take plain strings and never raw markup from data.
  */
 
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Text safe inside an element and inside a double- or single-quoted attribute. */
 export function escapeHtml(text: string): string {
@@ -52,14 +58,22 @@ export interface HtmlColumn {
 }
 
 /** A table; every cell is plain text and is escaped here. An empty table says `empty` in one row. */
-export function htmlTable(columns: readonly HtmlColumn[], rows: readonly (readonly string[])[], options: { empty?: string; total?: readonly string[] } = {}): string {
-  const cellClass = (column: HtmlColumn | undefined): string => (column?.numeric === true ? ' class="num"' : column?.id === true ? ' class="id"' : '');
+export function htmlTable(
+  columns: readonly HtmlColumn[],
+  rows: readonly (readonly string[])[],
+  options: { empty?: string; total?: readonly string[] } = {},
+): string {
+  const cellClass = (column: HtmlColumn | undefined): string =>
+    column?.numeric === true ? ' class="num"' : column?.id === true ? ' class="id"' : '';
   const head = `<thead><tr>${columns.map((column) => `<th${column.numeric === true ? ' class="num"' : ''} scope="col">${escapeHtml(column.label)}</th>`).join('')}</tr></thead>`;
-  const row = (cells: readonly string[], attributes = ''): string => `<tr${attributes}>${cells.map((cell, index) => `<td${cellClass(columns[index])}>${escapeHtml(cell)}</td>`).join('')}</tr>`;
-  const body = rows.length === 0
-    ? `<tr><td class="empty" colspan="${columns.length}">${escapeHtml(options.empty ?? 'none')}</td></tr>`
-    : rows.map((cells) => row(cells)).join('\n');
-  const total = options.total === undefined ? '' : `\n<tfoot>${row(options.total, ' class="total"')}</tfoot>`;
+  const row = (cells: readonly string[], attributes = ''): string =>
+    `<tr${attributes}>${cells.map((cell, index) => `<td${cellClass(columns[index])}>${escapeHtml(cell)}</td>`).join('')}</tr>`;
+  const body =
+    rows.length === 0
+      ? `<tr><td class="empty" colspan="${columns.length}">${escapeHtml(options.empty ?? 'none')}</td></tr>`
+      : rows.map((cells) => row(cells)).join('\n');
+  const total =
+    options.total === undefined ? '' : `\n<tfoot>${row(options.total, ' class="total"')}</tfoot>`;
   return `<table>\n${head}\n<tbody>\n${body}\n</tbody>${total}\n</table>`;
 }
 

@@ -24,7 +24,8 @@ export function parseCsv(text: string): string[][] {
         quoted = false;
         index += 1;
         const next = text[index];
-        if (next !== ',' && next !== '\r' && next !== undefined) throw new Error(`CSV: text after a closing quote at ${index}`);
+        if (next !== ',' && next !== '\r' && next !== undefined)
+          throw new Error(`CSV: text after a closing quote at ${index}`);
         continue;
       }
       field += character;
@@ -32,7 +33,8 @@ export function parseCsv(text: string): string[][] {
       continue;
     }
     if (character === '"') {
-      if (fieldStarted || field.length > 0) throw new Error(`CSV: a quote inside an unquoted field at ${index}`);
+      if (fieldStarted || field.length > 0)
+        throw new Error(`CSV: a quote inside an unquoted field at ${index}`);
       quoted = true;
       fieldStarted = true;
       index += 1;
@@ -60,10 +62,12 @@ export function parseCsv(text: string): string[][] {
     index += 1;
   }
   if (quoted) throw new Error('CSV: an unterminated quoted field');
-  if (field.length > 0 || fieldStarted || row.length > 0) throw new Error('CSV: the last record does not end with CRLF');
+  if (field.length > 0 || fieldStarted || row.length > 0)
+    throw new Error('CSV: the last record does not end with CRLF');
   const width = rows[0]?.length ?? 0;
   rows.forEach((record, at) => {
-    if (record.length !== width) throw new Error(`CSV: record ${at} has ${record.length} fields, the header ${width}`);
+    if (record.length !== width)
+      throw new Error(`CSV: record ${at} has ${record.length} fields, the header ${width}`);
   });
   return rows;
 }
@@ -71,14 +75,21 @@ export function parseCsv(text: string): string[][] {
 /** The rows of a CSV table as objects keyed by the header. */
 export function csvObjects(text: string): Record<string, string>[] {
   const [header = [], ...rows] = parseCsv(text);
-  return rows.map((row) => Object.fromEntries(header.map((name, index) => [name, row[index] ?? ''])));
+  return rows.map((row) =>
+    Object.fromEntries(header.map((name, index) => [name, row[index] ?? ''])),
+  );
 }
 
 /** Everything a refusal must leave as it was: ledger row counts and the audit log's length. */
-export async function footprint(store: LedgerStore): Promise<{ accounts: number; transfers: number; journalEntries: number; audit: number }> {
+export async function footprint(
+  store: LedgerStore,
+): Promise<{ accounts: number; transfers: number; journalEntries: number; audit: number }> {
   let audit = 0;
-  for (let after: bigint | undefined; ; ) {
-    const page = await store.auditEntries({ limit: 1000, ...(after === undefined ? {} : { afterSeq: after }) });
+  for (let after: bigint | undefined; ;) {
+    const page = await store.auditEntries({
+      limit: 1000,
+      ...(after === undefined ? {} : { afterSeq: after }),
+    });
     audit += page.length;
     if (page.length < 1000) break;
     after = page.at(-1)?.seq;

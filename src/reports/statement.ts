@@ -3,9 +3,18 @@ import { TransferFlags } from '../ledger/flags.js';
 import type { AccountId } from '../ledger/ids.js';
 import type { Hub } from '../hub/hub.js';
 import { HubError, invalidField } from '../hub/errors.js';
-import { ACCOUNT_ROLES, type AccountRole, type ParticipantAccount } from '../participants/accounts.js';
+import {
+  ACCOUNT_ROLES,
+  type AccountRole,
+  type ParticipantAccount,
+} from '../participants/accounts.js';
 import { transferCodeName } from '../settlement/codes.js';
-import { creditBalancesAt, HistoryTooLongError, postedAmount, postedSnapshot } from './account-history.js';
+import {
+  creditBalancesAt,
+  HistoryTooLongError,
+  postedAmount,
+  postedSnapshot,
+} from './account-history.js';
 import { csvText, toCsv } from './csv.js';
 import { isoOfNs, parseInstant } from './time.js';
 
@@ -91,7 +100,12 @@ export interface AccountStatement {
 }
 
 export interface Statement {
-  readonly participant: { readonly id: string; readonly name: string; readonly kind: string; readonly country: string };
+  readonly participant: {
+    readonly id: string;
+    readonly name: string;
+    readonly kind: string;
+    readonly country: string;
+  };
   readonly fromNs: bigint;
   readonly toNs: bigint;
   readonly accounts: readonly AccountStatement[];
@@ -100,25 +114,48 @@ export interface Statement {
 
 type Services = Pick<Hub, 'ledger' | 'participants'>;
 
-export async function buildStatement(hub: Services, request: StatementRequest, options: { now?: Date } = {}): Promise<Statement> {
+export async function buildStatement(
+  hub: Services,
+  request: StatementRequest,
+  options: { now?: Date } = {},
+): Promise<Statement> {
   const fromNs = parseInstant(request.from, 'from');
   const toNs = parseInstant(request.to, 'to');
   if (toNs <= fromNs) throw invalidField('to', 'the period must end after it starts (to > from)');
   const maxLines = request.maxLines ?? 100_000;
-  if (!Number.isSafeInteger(maxLines) || maxLines < 1) throw invalidField('max_lines', 'max_lines must be a positive integer');
-  if (request.currency !== undefined && currencyByCode(request.currency)?.code !== request.currency) {
-    throw new HubError('unknown_currency', `${JSON.stringify(request.currency)} is not a supported ISO 4217 code`, 'currency');
+  if (!Number.isSafeInteger(maxLines) || maxLines < 1)
+    throw invalidField('max_lines', 'max_lines must be a positive integer');
+  if (
+    request.currency !== undefined &&
+    currencyByCode(request.currency)?.code !== request.currency
+  ) {
+    throw new HubError(
+      'unknown_currency',
+      `${JSON.stringify(request.currency)} is not a supported ISO 4217 code`,
+      'currency',
+    );
   }
-  for (const role of request.roles ?? []) if (typeof role !== 'string' || !Object.hasOwn(ACCOUNT_ROLES, role)) throw invalidField('roles', `${JSON.stringify(role)} is not an account role`);
+  for (const role of request.roles ?? [])
+    if (typeof role !== 'string' || !Object.hasOwn(ACCOUNT_ROLES, role))
+      throw invalidField('roles', `${JSON.stringify(role)} is not an account role`);
   const participant = await hub.participants.get(request.participant);
-  const accounts = participant.accounts.filter((account) =>
-    (request.currency === undefined || account.currency === request.currency) && (request.roles === undefined || request.roles.includes(account.role)));
+  const accounts = participant.accounts.filter(
+    (account) =>
+      (request.currency === undefined || account.currency === request.currency) &&
+      (request.roles === undefined || request.roles.includes(account.role)),
+  );
   const names = new Map((await hub.participants.all()).map((record) => [record.id, record.name]));
   const statements: AccountStatement[] = [];
   const counterparties = new Counterparties(hub, names);
-  for (const account of accounts) statements.push(await accountStatement(hub, account, fromNs, toNs, maxLines, counterparties));
+  for (const account of accounts)
+    statements.push(await accountStatement(hub, account, fromNs, toNs, maxLines, counterparties));
   return {
-    participant: { id: participant.id, name: participant.name, kind: participant.kind, country: participant.country },
+    participant: {
+      id: participant.id,
+      name: participant.name,
+      kind: participant.kind,
+      country: participant.country,
+    },
     fromNs,
     toNs,
     accounts: statements,
@@ -126,19 +163,38 @@ export async function buildStatement(hub: Services, request: StatementRequest, o
   };
 }
 
-async function accountStatement(hub: Services, account: ParticipantAccount, fromNs: bigint, toNs: bigint, maxLines: number, counterparties: Counterparties): Promise<AccountStatement> {
+async function accountStatement(
+  hub: Services,
+  account: ParticipantAccount,
+  fromNs: bigint,
+  toNs: bigint,
+  maxLines: number,
+  counterparties: Counterparties,
+): Promise<AccountStatement> {
   let snapshot;
   try {
     // Postings in [from, to) are the lines; later ones are walked and summed, not kept.
-    snapshot = await postedSnapshot(hub.ledger.store, account.id, { sinceNs: fromNs, untilNs: toNs, maxMovements: maxLines });
+    snapshot = await postedSnapshot(hub.ledger.store, account.id, {
+      sinceNs: fromNs,
+      untilNs: toNs,
+      maxMovements: maxLines,
+    });
   } catch (error) {
-    if (error instanceof HistoryTooLongError) throw invalidField('from', `account ${account.id} has more than ${maxLines} postings in the period; choose a shorter period`);
+    if (error instanceof HistoryTooLongError)
+      throw invalidField(
+        'from',
+        `account ${account.id} has more than ${maxLines} postings in the period; choose a shorter period`,
+      );
     throw error;
   }
-  if (snapshot === undefined) throw new Error(`bug: ${account.id} of the participant record is not in the ledger`);
+  if (snapshot === undefined)
+    throw new Error(`bug: ${account.id} of the participant record is not in the ledger`);
   const side = normalSide(account.role);
   const sign = side === 'credit' ? 1n : -1n;
-  const [openingCredit = 0n, closingCredit = 0n] = creditBalancesAt(snapshot, [fromNs - 1n, toNs - 1n]);
+  const [openingCredit = 0n, closingCredit = 0n] = creditBalancesAt(snapshot, [
+    fromNs - 1n,
+    toNs - 1n,
+  ]);
   const inPeriod = [...snapshot.movements].reverse();
   let balance = openingCredit * sign;
   let debits = 0n;
@@ -150,14 +206,18 @@ async function accountStatement(hub: Services, account: ParticipantAccount, from
     if (isCredit) credits += amount;
     else debits += amount;
     balance += (isCredit ? amount : -amount) * sign;
-    const counterparty = (isCredit ? transfer.debitAccountId : transfer.creditAccountId) as AccountId;
+    const counterparty = (
+      isCredit ? transfer.debitAccountId : transfer.creditAccountId
+    ) as AccountId;
     const party = await counterparties.of(counterparty);
     lines.push({
       timestamp: transfer.timestamp,
       time: isoOfNs(transfer.timestamp),
       transferId: transfer.id,
       kind: (transfer.flags & TransferFlags.postPending) !== 0 ? 'post' : 'plain',
-      ...((transfer.flags & TransferFlags.postPending) !== 0 ? { pendingId: transfer.pendingId } : {}),
+      ...((transfer.flags & TransferFlags.postPending) !== 0
+        ? { pendingId: transfer.pendingId }
+        : {}),
       direction: isCredit ? 'credit' : 'debit',
       amountMinor: amount,
       counterpartyAccountId: counterparty,
@@ -171,7 +231,10 @@ async function accountStatement(hub: Services, account: ParticipantAccount, from
     });
   }
   const closing = closingCredit * sign;
-  if (balance !== closing) throw new Error(`bug: the statement of ${account.id} does not reconcile (${balance} ≠ ${closing})`);
+  if (balance !== closing)
+    throw new Error(
+      `bug: the statement of ${account.id} does not reconcile (${balance} ≠ ${closing})`,
+    );
   return {
     accountId: account.id,
     role: account.role,
@@ -201,14 +264,21 @@ interface Party {
 class Counterparties {
   private readonly known = new Map<string, Party>();
 
-  constructor(private readonly hub: Services, private readonly names: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly hub: Services,
+    private readonly names: ReadonlyMap<string, string>,
+  ) {}
 
   async of(id: AccountId): Promise<Party> {
     let party = this.known.get(id);
     if (party === undefined) {
       const entry = await this.hub.participants.account(id);
       const owner = entry?.participant ?? (await this.hub.ledger.lookupAccounts([id]))[0]?.owner;
-      party = { participant: owner, name: owner === undefined ? undefined : this.names.get(owner), role: entry?.role };
+      party = {
+        participant: owner,
+        name: owner === undefined ? undefined : this.names.get(owner),
+        role: entry?.role,
+      };
       this.known.set(id, party);
     }
     return party;
@@ -228,7 +298,7 @@ export function statementJson(statement: Statement) {
     period: {
       from: { timestamp: statement.fromNs.toString(), time: isoOfNs(statement.fromNs) },
       to: { timestamp: statement.toNs.toString(), time: isoOfNs(statement.toNs) },
-      convention: 'from inclusive, to exclusive; posted balances on each account\'s normal side',
+      convention: "from inclusive, to exclusive; posted balances on each account's normal side",
     },
     accounts: statement.accounts.map((account) => {
       const currency = currencyOf(account.currency);
@@ -271,8 +341,26 @@ export function statementJson(statement: Statement) {
 export type StatementJson = ReturnType<typeof statementJson>;
 
 export const STATEMENT_CSV_HEADER = [
-  'participant', 'account_id', 'account_role', 'currency', 'held_at', 'normal_side', 'row_type', 'time', 'timestamp', 'transfer_id', 'kind',
-  'counterparty_account_id', 'counterparty_participant', 'counterparty_name', 'code', 'code_name', 'debit', 'credit', 'balance', 'reference',
+  'participant',
+  'account_id',
+  'account_role',
+  'currency',
+  'held_at',
+  'normal_side',
+  'row_type',
+  'time',
+  'timestamp',
+  'transfer_id',
+  'kind',
+  'counterparty_account_id',
+  'counterparty_participant',
+  'counterparty_name',
+  'code',
+  'code_name',
+  'debit',
+  'credit',
+  'balance',
+  'reference',
 ] as const;
 
 /**
@@ -288,14 +376,49 @@ export function statementCsv(statement: Statement): string {
   for (const account of statement.accounts) {
     const currency = currencyOf(account.currency);
     const amount = (minor: bigint): string => formatAmount(minor, currency);
-    const prefix = [statement.participant.id, account.accountId, account.role, account.currency, account.heldAt ?? '', account.normalSide];
-    const bound = (type: string, time: string, ns: bigint, balance: bigint): string[] => [...prefix, type, time, ns.toString(), '', '', '', '', '', '', '', '', '', amount(balance), ''];
+    const prefix = [
+      statement.participant.id,
+      account.accountId,
+      account.role,
+      account.currency,
+      account.heldAt ?? '',
+      account.normalSide,
+    ];
+    const bound = (type: string, time: string, ns: bigint, balance: bigint): string[] => [
+      ...prefix,
+      type,
+      time,
+      ns.toString(),
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      amount(balance),
+      '',
+    ];
     rows.push(bound('opening', from, statement.fromNs, account.openingMinor));
     for (const line of account.lines) {
       rows.push([
-        ...prefix, 'posting', line.time, line.timestamp.toString(), line.transferId, line.kind,
-        line.counterpartyAccountId, line.counterpartyParticipant ?? '', csvText(line.counterpartyName ?? ''), String(line.code), line.codeName,
-        line.direction === 'debit' ? amount(line.amountMinor) : '', line.direction === 'credit' ? amount(line.amountMinor) : '', amount(line.balanceMinor), csvText(line.reference),
+        ...prefix,
+        'posting',
+        line.time,
+        line.timestamp.toString(),
+        line.transferId,
+        line.kind,
+        line.counterpartyAccountId,
+        line.counterpartyParticipant ?? '',
+        csvText(line.counterpartyName ?? ''),
+        String(line.code),
+        line.codeName,
+        line.direction === 'debit' ? amount(line.amountMinor) : '',
+        line.direction === 'credit' ? amount(line.amountMinor) : '',
+        amount(line.balanceMinor),
+        csvText(line.reference),
       ]);
     }
     rows.push(bound('closing', to, statement.toNs, account.closingMinor));

@@ -28,7 +28,11 @@ export function surplusNowJson(surplus: SurplusNow) {
       surplus: amount(bank.surplusMinor),
       invested: amount(bank.investedMinor),
       investmentAccountId: bank.investmentAccountId ?? null,
-      vostro: bank.vostro.map((account) => ({ accountId: account.accountId, heldAt: account.heldAt, balance: amount(account.balanceMinor) })),
+      vostro: bank.vostro.map((account) => ({
+        accountId: account.accountId,
+        heldAt: account.heldAt,
+        balance: amount(account.balanceMinor),
+      })),
     })),
   };
 }
@@ -40,12 +44,15 @@ export function surplusSeriesJson(series: SurplusSeries) {
     currency: series.currency,
     kind: series.kind,
     utcOffsetMinutes: series.utcOffsetMinutes,
-    convention: 'posted INR vostro balances of Russian banks including every posting with timestamp ≤ at',
+    convention:
+      'posted INR vostro balances of Russian banks including every posting with timestamp ≤ at',
     banks: series.banks.map((bank) => ({ bank: bank.bank, name: bank.name })),
     points: series.points.map((point) => ({
       label: point.label,
       at: { timestamp: point.atNs.toString(), time: isoOfNs(point.atNs) },
-      byBank: Object.fromEntries(series.banks.map((bank, index) => [bank.bank, amount(point.byBankMinor[index] ?? 0n)])),
+      byBank: Object.fromEntries(
+        series.banks.map((bank, index) => [bank.bank, amount(point.byBankMinor[index] ?? 0n)]),
+      ),
       total: amount(point.totalMinor),
     })),
   };
@@ -56,8 +63,20 @@ export function surplusSeriesCsv(series: SurplusSeries): string {
   const currency = currencyOf(series.currency);
   const amount = (minor: bigint): string => formatAmount(minor, currency);
   return toCsv(
-    [series.kind === 'daily' ? 'date' : 'window', 'at', 'timestamp', ...series.banks.map((bank) => csvText(bank.bank)), 'total'],
-    series.points.map((point) => [point.label, isoOfNs(point.atNs), point.atNs.toString(), ...series.banks.map((_, index) => amount(point.byBankMinor[index] ?? 0n)), amount(point.totalMinor)]),
+    [
+      series.kind === 'daily' ? 'date' : 'window',
+      'at',
+      'timestamp',
+      ...series.banks.map((bank) => csvText(bank.bank)),
+      'total',
+    ],
+    series.points.map((point) => [
+      point.label,
+      isoOfNs(point.atNs),
+      point.atNs.toString(),
+      ...series.banks.map((_, index) => amount(point.byBankMinor[index] ?? 0n)),
+      amount(point.totalMinor),
+    ]),
   );
 }
 

@@ -9,7 +9,8 @@ import { invalidField } from '../hub/errors.js';
  */
 const NS_PER_MS = 1_000_000n;
 const NS_PER_DAY = 86_400_000_000_000n;
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** An ISO date or zoned date-time (see above), or nanoseconds as a bigint, as ns since the epoch. */
@@ -19,22 +20,43 @@ export function parseInstant(value: string | bigint, field: string): bigint {
     return value;
   }
   const match = typeof value === 'string' ? INSTANT.exec(value) : null;
-  if (match === null) throw invalidField(field, `${field} must be an ISO 8601 date (2025-04-01) or date-time with a zone (2025-04-01T09:30:00Z), got ${JSON.stringify(value)}`);
+  if (match === null)
+    throw invalidField(
+      field,
+      `${field} must be an ISO 8601 date (2025-04-01) or date-time with a zone (2025-04-01T09:30:00Z), got ${JSON.stringify(value)}`,
+    );
   const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = '', zone = 'Z'] = match;
-  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d),
+    hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(ms);
-  if (year < 1970 || check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+  if (
+    year < 1970 ||
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     throw invalidField(field, `${field}: ${JSON.stringify(value)} is not a valid date or time`);
   }
   let offsetMinutes = 0;
   if (zone !== 'Z') {
     const zh = Number(zone.slice(1, 3));
     const zm = Number(zone.slice(4, 6));
-    if (zh > 23 || zm > 59) throw invalidField(field, `${field}: ${JSON.stringify(value)} has an invalid zone offset`);
+    if (zh > 23 || zm > 59)
+      throw invalidField(field, `${field}: ${JSON.stringify(value)} has an invalid zone offset`);
     offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (zh * 60 + zm);
   }
-  const ns = BigInt(ms) * NS_PER_MS - BigInt(offsetMinutes) * 60_000n * NS_PER_MS + BigInt(fraction.padEnd(9, '0') || '0');
+  const ns =
+    BigInt(ms) * NS_PER_MS -
+    BigInt(offsetMinutes) * 60_000n * NS_PER_MS +
+    BigInt(fraction.padEnd(9, '0') || '0');
   if (ns < 0n) throw invalidField(field, `${field} must not be before 1970`);
   return ns;
 }
@@ -42,7 +64,11 @@ export function parseInstant(value: string | bigint, field: string): bigint {
 /** A calendar date `YYYY-MM-DD` as its day number since 1970-01-01. */
 export function parseDay(value: string, field: string): number {
   const match = typeof value === 'string' ? DATE.exec(value) : null;
-  if (match === null) throw invalidField(field, `${field} must be a date such as 2025-04-01, got ${JSON.stringify(value)}`);
+  if (match === null)
+    throw invalidField(
+      field,
+      `${field} must be a date such as 2025-04-01, got ${JSON.stringify(value)}`,
+    );
   const ns = parseInstant(value, field);
   return Number(ns / NS_PER_DAY);
 }

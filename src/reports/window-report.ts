@@ -47,19 +47,50 @@ export interface WindowReport {
   readonly efficiency: NettingEfficiency | null;
   readonly bilateralMovedMinor: bigint;
   readonly bilateralEfficiency: NettingEfficiency | null;
-  readonly positions: readonly { participant: string; name: string; debitsMinor: bigint; creditsMinor: bigint; netMinor: bigint }[];
-  readonly instructions: readonly { kind: 'pay_in' | 'pay_out'; participant: string; name: string; amountMinor: bigint }[];
-  readonly bilateral: readonly { participantA: string; nameA: string; participantB: string; nameB: string; aToBMinor: bigint; bToAMinor: bigint; netMinor: bigint }[];
-  readonly bilateralInstructions: readonly { payer: string; payerName: string; payee: string; payeeName: string; amountMinor: bigint }[];
+  readonly positions: readonly {
+    participant: string;
+    name: string;
+    debitsMinor: bigint;
+    creditsMinor: bigint;
+    netMinor: bigint;
+  }[];
+  readonly instructions: readonly {
+    kind: 'pay_in' | 'pay_out';
+    participant: string;
+    name: string;
+    amountMinor: bigint;
+  }[];
+  readonly bilateral: readonly {
+    participantA: string;
+    nameA: string;
+    participantB: string;
+    nameB: string;
+    aToBMinor: bigint;
+    bToAMinor: bigint;
+    netMinor: bigint;
+  }[];
+  readonly bilateralInstructions: readonly {
+    payer: string;
+    payerName: string;
+    payee: string;
+    payeeName: string;
+    amountMinor: bigint;
+  }[];
   readonly generatedAtIso: string;
 }
 
 type Services = Pick<Hub, 'windows' | 'participants'>;
 
 /** Nets window `windowId` (refused while it is open: window_not_closed) and names its participants. */
-export async function buildWindowReport(hub: Services, windowId: string, options: { now?: Date } = {}): Promise<WindowReport> {
+export async function buildWindowReport(
+  hub: Services,
+  windowId: string,
+  options: { now?: Date } = {},
+): Promise<WindowReport> {
   const { window, netting, transfersScanned } = await hub.windows.net(windowId);
-  const names = new Map((await hub.participants.all()).map((participant) => [participant.id, participant.name]));
+  const names = new Map(
+    (await hub.participants.all()).map((participant) => [participant.id, participant.name]),
+  );
   const name = (id: string): string => names.get(id) ?? id;
   return {
     windowId: window.id,
@@ -80,22 +111,45 @@ export async function buildWindowReport(hub: Services, windowId: string, options
     efficiency: netting?.efficiency ?? null,
     bilateralMovedMinor: netting?.bilateralMovedMinor ?? 0n,
     bilateralEfficiency: netting?.bilateralEfficiency ?? null,
-    positions: (netting?.positions ?? []).map((position) => ({ ...position, name: name(position.participant) })),
-    instructions: (netting?.instructions ?? []).map((instruction) => ({ ...instruction, name: name(instruction.participant) })),
-    bilateral: (netting?.bilateral ?? []).map((pair) => ({ ...pair, nameA: name(pair.participantA), nameB: name(pair.participantB) })),
-    bilateralInstructions: (netting?.bilateralInstructions ?? []).map((instruction) => ({ ...instruction, payerName: name(instruction.payer), payeeName: name(instruction.payee) })),
+    positions: (netting?.positions ?? []).map((position) => ({
+      ...position,
+      name: name(position.participant),
+    })),
+    instructions: (netting?.instructions ?? []).map((instruction) => ({
+      ...instruction,
+      name: name(instruction.participant),
+    })),
+    bilateral: (netting?.bilateral ?? []).map((pair) => ({
+      ...pair,
+      nameA: name(pair.participantA),
+      nameB: name(pair.participantB),
+    })),
+    bilateralInstructions: (netting?.bilateralInstructions ?? []).map((instruction) => ({
+      ...instruction,
+      payerName: name(instruction.payer),
+      payeeName: name(instruction.payee),
+    })),
     generatedAtIso: (options.now ?? new Date()).toISOString(),
   };
 }
 
 function currencyOf(report: WindowReport): Currency {
   const currency = currencyByCode(report.currency);
-  if (currency === undefined) throw new Error(`bug: window ${report.windowId} in unknown currency ${report.currency}`);
+  if (currency === undefined)
+    throw new Error(`bug: window ${report.windowId} in unknown currency ${report.currency}`);
   return currency;
 }
 
-function efficiencyJson(efficiency: NettingEfficiency | null): { text: string; numerator: string; denominator: string } | null {
-  return efficiency === null ? null : { text: efficiency.text, numerator: efficiency.numerator.toString(), denominator: efficiency.denominator.toString() };
+function efficiencyJson(
+  efficiency: NettingEfficiency | null,
+): { text: string; numerator: string; denominator: string } | null {
+  return efficiency === null
+    ? null
+    : {
+        text: efficiency.text,
+        numerator: efficiency.numerator.toString(),
+        denominator: efficiency.denominator.toString(),
+      };
 }
 
 /** The report as JSON-ready values: amounts are major-unit decimal strings. */
@@ -107,7 +161,10 @@ export function windowReportJson(report: WindowReport) {
       id: report.windowId,
       currency: report.currency,
       status: report.status,
-      openedAfter: { timestamp: report.openedAfterNs.toString(), time: isoOfNs(report.openedAfterNs) },
+      openedAfter: {
+        timestamp: report.openedAfterNs.toString(),
+        time: isoOfNs(report.openedAfterNs),
+      },
       closedAt: { timestamp: report.closedAtNs.toString(), time: isoOfNs(report.closedAtNs) },
       openedAtTime: report.openedAtIso,
       closedAtTime: report.closedAtIso ?? null,
@@ -134,7 +191,12 @@ export function windowReportJson(report: WindowReport) {
       credits: amount(position.creditsMinor),
       net: amount(position.netMinor),
     })),
-    instructions: report.instructions.map((instruction) => ({ kind: instruction.kind, participant: instruction.participant, name: instruction.name, amount: amount(instruction.amountMinor) })),
+    instructions: report.instructions.map((instruction) => ({
+      kind: instruction.kind,
+      participant: instruction.participant,
+      name: instruction.name,
+      amount: amount(instruction.amountMinor),
+    })),
     bilateral: report.bilateral.map((pair) => ({
       participantA: pair.participantA,
       nameA: pair.nameA,
@@ -156,7 +218,13 @@ export function windowReportJson(report: WindowReport) {
 }
 export type WindowReportJson = ReturnType<typeof windowReportJson>;
 
-export const WINDOW_CSV_TABLES = ['summary', 'positions', 'instructions', 'bilateral', 'bilateral_instructions'] as const;
+export const WINDOW_CSV_TABLES = [
+  'summary',
+  'positions',
+  'instructions',
+  'bilateral',
+  'bilateral_instructions',
+] as const;
 export type WindowCsvTable = (typeof WINDOW_CSV_TABLES)[number];
 
 /**
@@ -171,38 +239,113 @@ export function windowReportCsv(report: WindowReport, table: WindowCsvTable): st
   switch (table) {
     case 'summary':
       return toCsv(
-        ['window', 'currency', 'status', 'opened_after', 'closed_at', 'closed_at_timestamp', 'settled_at', 'transfer_count', 'on_us_count', 'participant_count', 'gross', 'moved', 'efficiency', 'bilateral_moved', 'bilateral_efficiency'],
-        [[
-          report.windowId, c, report.status, isoOfNs(report.openedAfterNs), isoOfNs(report.closedAtNs), report.closedAtNs.toString(), report.settledAtIso ?? '',
-          String(report.transferCount), String(report.onUsCount), String(report.positions.length), amount(report.grossMinor), amount(report.movedMinor),
-          report.efficiency?.text ?? '', amount(report.bilateralMovedMinor), report.bilateralEfficiency?.text ?? '',
-        ]],
+        [
+          'window',
+          'currency',
+          'status',
+          'opened_after',
+          'closed_at',
+          'closed_at_timestamp',
+          'settled_at',
+          'transfer_count',
+          'on_us_count',
+          'participant_count',
+          'gross',
+          'moved',
+          'efficiency',
+          'bilateral_moved',
+          'bilateral_efficiency',
+        ],
+        [
+          [
+            report.windowId,
+            c,
+            report.status,
+            isoOfNs(report.openedAfterNs),
+            isoOfNs(report.closedAtNs),
+            report.closedAtNs.toString(),
+            report.settledAtIso ?? '',
+            String(report.transferCount),
+            String(report.onUsCount),
+            String(report.positions.length),
+            amount(report.grossMinor),
+            amount(report.movedMinor),
+            report.efficiency?.text ?? '',
+            amount(report.bilateralMovedMinor),
+            report.bilateralEfficiency?.text ?? '',
+          ],
+        ],
       );
     case 'positions':
       return toCsv(
         ['window', 'currency', 'participant', 'name', 'debits', 'credits', 'net'],
-        report.positions.map((p) => [report.windowId, c, p.participant, csvText(p.name), amount(p.debitsMinor), amount(p.creditsMinor), amount(p.netMinor)]),
+        report.positions.map((p) => [
+          report.windowId,
+          c,
+          p.participant,
+          csvText(p.name),
+          amount(p.debitsMinor),
+          amount(p.creditsMinor),
+          amount(p.netMinor),
+        ]),
       );
     case 'instructions':
       return toCsv(
         ['window', 'currency', 'kind', 'participant', 'name', 'amount'],
-        report.instructions.map((i) => [report.windowId, c, i.kind, i.participant, csvText(i.name), amount(i.amountMinor)]),
+        report.instructions.map((i) => [
+          report.windowId,
+          c,
+          i.kind,
+          i.participant,
+          csvText(i.name),
+          amount(i.amountMinor),
+        ]),
       );
     case 'bilateral':
       return toCsv(
-        ['window', 'currency', 'participant_a', 'name_a', 'participant_b', 'name_b', 'a_to_b', 'b_to_a', 'net_for_a'],
-        report.bilateral.map((p) => [report.windowId, c, p.participantA, csvText(p.nameA), p.participantB, csvText(p.nameB), amount(p.aToBMinor), amount(p.bToAMinor), amount(p.netMinor)]),
+        [
+          'window',
+          'currency',
+          'participant_a',
+          'name_a',
+          'participant_b',
+          'name_b',
+          'a_to_b',
+          'b_to_a',
+          'net_for_a',
+        ],
+        report.bilateral.map((p) => [
+          report.windowId,
+          c,
+          p.participantA,
+          csvText(p.nameA),
+          p.participantB,
+          csvText(p.nameB),
+          amount(p.aToBMinor),
+          amount(p.bToAMinor),
+          amount(p.netMinor),
+        ]),
       );
     case 'bilateral_instructions':
       return toCsv(
         ['window', 'currency', 'payer', 'payer_name', 'payee', 'payee_name', 'amount'],
-        report.bilateralInstructions.map((i) => [report.windowId, c, i.payer, csvText(i.payerName), i.payee, csvText(i.payeeName), amount(i.amountMinor)]),
+        report.bilateralInstructions.map((i) => [
+          report.windowId,
+          c,
+          i.payer,
+          csvText(i.payerName),
+          i.payee,
+          csvText(i.payeeName),
+          amount(i.amountMinor),
+        ]),
       );
   }
 }
 
 /** Every table, by name, in the order of WINDOW_CSV_TABLES (for writing one file per table). */
-export function windowReportCsvTables(report: WindowReport): { readonly table: WindowCsvTable; readonly csv: string }[] {
+export function windowReportCsvTables(
+  report: WindowReport,
+): { readonly table: WindowCsvTable; readonly csv: string }[] {
   return WINDOW_CSV_TABLES.map((table) => ({ table, csv: windowReportCsv(report, table) }));
 }
 
@@ -212,8 +355,12 @@ export function windowReportHtml(report: WindowReport): string {
   const amount = (minor: bigint): string => formatAmount(minor, currency);
   const c = report.currency;
   const percent = (efficiency: NettingEfficiency | null): string =>
-    efficiency === null ? 'n/a (nothing to net)' : `${truncatedDecimal(efficiency.numerator * 100n, efficiency.denominator, 2)} % (exactly ${efficiency.numerator}/${efficiency.denominator})`;
-  const pays = report.instructions.filter((i) => i.kind === 'pay_in').reduce((sum, i) => sum + i.amountMinor, 0n);
+    efficiency === null
+      ? 'n/a (nothing to net)'
+      : `${truncatedDecimal(efficiency.numerator * 100n, efficiency.denominator, 2)} % (exactly ${efficiency.numerator}/${efficiency.denominator})`;
+  const pays = report.instructions
+    .filter((i) => i.kind === 'pay_in')
+    .reduce((sum, i) => sum + i.amountMinor, 0n);
   const body = [
     htmlHeading(1, `Settlement report ${report.windowId}`),
     htmlParagraph(`${c} settlement window ${report.windowId}: ${report.status}`, 'sub'),
@@ -221,7 +368,12 @@ export function windowReportHtml(report: WindowReport): string {
       ['Window', report.windowId],
       ['Currency', `${c} (${currency.name})`],
       ['Status', report.status],
-      ['Opened after', report.openedAfterNs === 0n ? 'the start of the ledger' : `${isoOfNs(report.openedAfterNs)} (ledger timestamp ${report.openedAfterNs})`],
+      [
+        'Opened after',
+        report.openedAfterNs === 0n
+          ? 'the start of the ledger'
+          : `${isoOfNs(report.openedAfterNs)} (ledger timestamp ${report.openedAfterNs})`,
+      ],
       ['Closed at', `${isoOfNs(report.closedAtNs)} (ledger timestamp ${report.closedAtNs})`],
       ['Closed by', report.closedBy ?? '—'],
       ['Settled at', report.settledAtIso ?? 'not settled'],
@@ -236,30 +388,107 @@ export function windowReportHtml(report: WindowReport): string {
     ]),
     htmlHeading(2, 'Multilateral net positions'),
     htmlTable(
-      [{ label: 'Participant', id: true }, { label: 'Name' }, { label: `Debits (${c})`, numeric: true }, { label: `Credits (${c})`, numeric: true }, { label: `Net (${c})`, numeric: true }],
-      report.positions.map((p) => [p.participant, p.name, amount(p.debitsMinor), amount(p.creditsMinor), amount(p.netMinor)]),
-      { empty: 'no interbank payments in this window', total: report.positions.length === 0 ? undefined : ['Total', '', amount(report.grossMinor), amount(report.grossMinor), amount(0n)] },
+      [
+        { label: 'Participant', id: true },
+        { label: 'Name' },
+        { label: `Debits (${c})`, numeric: true },
+        { label: `Credits (${c})`, numeric: true },
+        { label: `Net (${c})`, numeric: true },
+      ],
+      report.positions.map((p) => [
+        p.participant,
+        p.name,
+        amount(p.debitsMinor),
+        amount(p.creditsMinor),
+        amount(p.netMinor),
+      ]),
+      {
+        empty: 'no interbank payments in this window',
+        total:
+          report.positions.length === 0
+            ? undefined
+            : ['Total', '', amount(report.grossMinor), amount(report.grossMinor), amount(0n)],
+      },
     ),
-    htmlParagraph('Net = credits − debits: positive, the hub pays the participant out; negative, the participant pays in.', 'note'),
+    htmlParagraph(
+      'Net = credits − debits: positive, the hub pays the participant out; negative, the participant pays in.',
+      'note',
+    ),
     htmlHeading(2, 'Settlement instructions (through the hub)'),
     htmlTable(
-      [{ label: 'Instruction' }, { label: 'Participant', id: true }, { label: 'Name' }, { label: `Amount (${c})`, numeric: true }],
-      report.instructions.map((i) => [i.kind === 'pay_in' ? 'pay in' : 'pay out', i.participant, i.name, amount(i.amountMinor)]),
-      { empty: 'nothing to settle', total: report.instructions.length === 0 ? undefined : ['Pay-ins = pay-outs', '', '', amount(pays)] },
+      [
+        { label: 'Instruction' },
+        { label: 'Participant', id: true },
+        { label: 'Name' },
+        { label: `Amount (${c})`, numeric: true },
+      ],
+      report.instructions.map((i) => [
+        i.kind === 'pay_in' ? 'pay in' : 'pay out',
+        i.participant,
+        i.name,
+        amount(i.amountMinor),
+      ]),
+      {
+        empty: 'nothing to settle',
+        total:
+          report.instructions.length === 0
+            ? undefined
+            : ['Pay-ins = pay-outs', '', '', amount(pays)],
+      },
     ),
-    ...(report.settlementTransfers.length === 0 ? [] : [htmlParagraph(`Settled by transfers ${report.settlementTransfers.join(', ')}.`, 'note')]),
+    ...(report.settlementTransfers.length === 0
+      ? []
+      : [htmlParagraph(`Settled by transfers ${report.settlementTransfers.join(', ')}.`, 'note')]),
     htmlHeading(2, 'Bilateral positions'),
     htmlTable(
-      [{ label: 'A', id: true }, { label: 'Name A' }, { label: 'B', id: true }, { label: 'Name B' }, { label: `A → B (${c})`, numeric: true }, { label: `B → A (${c})`, numeric: true }, { label: `Net for A (${c})`, numeric: true }],
-      report.bilateral.map((p) => [p.participantA, p.nameA, p.participantB, p.nameB, amount(p.aToBMinor), amount(p.bToAMinor), amount(p.netMinor)]),
+      [
+        { label: 'A', id: true },
+        { label: 'Name A' },
+        { label: 'B', id: true },
+        { label: 'Name B' },
+        { label: `A → B (${c})`, numeric: true },
+        { label: `B → A (${c})`, numeric: true },
+        { label: `Net for A (${c})`, numeric: true },
+      ],
+      report.bilateral.map((p) => [
+        p.participantA,
+        p.nameA,
+        p.participantB,
+        p.nameB,
+        amount(p.aToBMinor),
+        amount(p.bToAMinor),
+        amount(p.netMinor),
+      ]),
       { empty: 'no interbank payments in this window' },
     ),
     htmlHeading(2, 'Bilateral settlement instructions (for comparison)'),
     htmlTable(
-      [{ label: 'Payer', id: true }, { label: 'Payer name' }, { label: 'Payee', id: true }, { label: 'Payee name' }, { label: `Amount (${c})`, numeric: true }],
-      report.bilateralInstructions.map((i) => [i.payer, i.payerName, i.payee, i.payeeName, amount(i.amountMinor)]),
-      { empty: 'nothing to settle bilaterally', total: report.bilateralInstructions.length === 0 ? undefined : ['Total', '', '', '', amount(report.bilateralMovedMinor)] },
+      [
+        { label: 'Payer', id: true },
+        { label: 'Payer name' },
+        { label: 'Payee', id: true },
+        { label: 'Payee name' },
+        { label: `Amount (${c})`, numeric: true },
+      ],
+      report.bilateralInstructions.map((i) => [
+        i.payer,
+        i.payerName,
+        i.payee,
+        i.payeeName,
+        amount(i.amountMinor),
+      ]),
+      {
+        empty: 'nothing to settle bilaterally',
+        total:
+          report.bilateralInstructions.length === 0
+            ? undefined
+            : ['Total', '', '', '', amount(report.bilateralMovedMinor)],
+      },
     ),
   ];
-  return htmlDocument(`Settlement report ${report.windowId}`, body, `vostro clearing hub · generated ${report.generatedAtIso} · amounts in ${c} major units`);
+  return htmlDocument(
+    `Settlement report ${report.windowId}`,
+    body,
+    `vostro clearing hub · generated ${report.generatedAtIso} · amounts in ${c} major units`,
+  );
 }

@@ -34,7 +34,8 @@ function parseOptions(argv: readonly string[]): Options {
     'no-bilateral': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
-  const positive = (name: string, text: string | undefined): number => integerOption(name, text, 1, Number.MAX_SAFE_INTEGER);
+  const positive = (name: string, text: string | undefined): number =>
+    integerOption(name, text, 1, Number.MAX_SAFE_INTEGER);
   return {
     transfers: positive('transfers', values.transfers),
     banks: Math.max(2, positive('banks', values.banks)),
@@ -60,21 +61,38 @@ function random(seed: number): () => number {
 
 function generate(options: Options): NettingItem[] {
   const next = random(options.seed);
-  const banks = Array.from({ length: options.banks }, (_, i) => `${i % 2 === 0 ? 'IN' : 'RU'}BANK${String(i).padStart(5, '0')}`);
-  const id = options.ids === 'fresh' ? (i: number) => Buffer.from(banks[i]!).toString('latin1') : (i: number) => banks[i]!;
+  const banks = Array.from(
+    { length: options.banks },
+    (_, i) => `${i % 2 === 0 ? 'IN' : 'RU'}BANK${String(i).padStart(5, '0')}`,
+  );
+  const id =
+    options.ids === 'fresh'
+      ? (i: number) => Buffer.from(banks[i]!).toString('latin1')
+      : (i: number) => banks[i]!;
   const items: NettingItem[] = []; // pushed, not `new Array(n)`: a large preallocated array is kept as a slow dictionary
   for (let n = 0; n < options.transfers; n++) {
     const debit = Math.floor(next() * options.banks);
     let credit = Math.floor(next() * (options.banks - 1));
     if (credit >= debit) credit++;
     const amount = BigInt(Math.floor(100 * 10 ** (next() * 7)));
-    items.push({ debitParticipant: id(debit), creditParticipant: id(credit), currency: next() < 0.5 ? 356 : 643, amount });
+    items.push({
+      debitParticipant: id(debit),
+      creditParticipant: id(credit),
+      currency: next() < 0.5 ? 356 : 643,
+      amount,
+    });
   }
   return items;
 }
 
 /** One timed netting. `cpuMs` is the process's CPU time over the run: less disturbed than wall time when other processes compete for the cores. */
-function run(items: readonly NettingItem[]): { addMs: number; resultMs: number; totalMs: number; cpuMs: number; result: NettingResult } {
+function run(items: readonly NettingItem[]): {
+  addMs: number;
+  resultMs: number;
+  totalMs: number;
+  cpuMs: number;
+  result: NettingResult;
+} {
   const cpu = process.cpuUsage();
   const start = performance.now();
   const accumulator = new NettingAccumulator();
@@ -83,7 +101,13 @@ function run(items: readonly NettingItem[]): { addMs: number; resultMs: number; 
   const result = accumulator.result({ bilateral: options.bilateral });
   const end = performance.now();
   const used = process.cpuUsage(cpu);
-  return { addMs: added - start, resultMs: end - added, totalMs: end - start, cpuMs: (used.user + used.system) / 1000, result };
+  return {
+    addMs: added - start,
+    resultMs: end - added,
+    totalMs: end - start,
+    cpuMs: (used.user + used.system) / 1000,
+    result,
+  };
 }
 
 const USAGE = `
@@ -92,7 +116,10 @@ usage: npm run bench:netting -- [--transfers 1000000] [--banks 100] [--reps 7] [
 `;
 const options = benchOptions(USAGE, parseOptions);
 const environment = `node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'})`;
-if (!options.json) console.log(`${environment}\ngenerating ${options.transfers.toLocaleString('en')} transfers among ${options.banks} banks (ids ${options.ids}) …`);
+if (!options.json)
+  console.log(
+    `${environment}\ngenerating ${options.transfers.toLocaleString('en')} transfers among ${options.banks} banks (ids ${options.ids}) …`,
+  );
 /**
  * The items of one run. With fresh ids every run gets newly generated items (same seed, same window),
  * because a string caches its hash once hashed: reusing the items would time cached lookups.
@@ -148,9 +175,15 @@ function round(ms: number): number {
 if (options.json) console.log(JSON.stringify(summary, null, 2));
 else {
   for (const c of summary.currencies) {
-    console.log(`${c.currency}: ${c.transfers.toLocaleString('en')} transfers, ${c.participants} participants, ${c.instructions} instructions, ${c.bilateralPairs} bilateral pairs, efficiency ${c.efficiency} (bilateral ${c.bilateralEfficiency})`);
+    console.log(
+      `${c.currency}: ${c.transfers.toLocaleString('en')} transfers, ${c.participants} participants, ${c.instructions} instructions, ${c.bilateralPairs} bilateral pairs, efficiency ${c.efficiency} (bilateral ${c.bilateralEfficiency})`,
+    );
   }
-  console.log(`netting (add + result), ${options.reps} runs after a first (cold) run of ${summary.warmUpMs} ms; load average ${summary.loadAverage.join(' ')}:`);
-  console.log(`  min ${summary.minMs} ms   median ${summary.medianMs} ms   max ${summary.maxMs} ms   (median add ${summary.medianAddMs} ms, result ${summary.medianResultMs} ms; median CPU ${summary.medianCpuMs} ms)`);
+  console.log(
+    `netting (add + result), ${options.reps} runs after a first (cold) run of ${summary.warmUpMs} ms; load average ${summary.loadAverage.join(' ')}:`,
+  );
+  console.log(
+    `  min ${summary.minMs} ms   median ${summary.medianMs} ms   max ${summary.maxMs} ms   (median add ${summary.medianAddMs} ms, result ${summary.medianResultMs} ms; median CPU ${summary.medianCpuMs} ms)`,
+  );
   console.log('  runs: ' + summary.runsMs.join(', ') + ' ms');
 }

@@ -38,51 +38,128 @@ export interface CapStatus {
 }
 
 export class CapService {
-  constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {}
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly registry: ParticipantRegistry,
+  ) {}
 
-  async set(participantId: string, currency: string, capMinor: bigint, actor: Actor): Promise<CapStatus> {
+  async set(
+    participantId: string,
+    currency: string,
+    capMinor: bigint,
+    actor: Actor,
+  ): Promise<CapStatus> {
     if (capMinor < 0n) throw invalidField('cap', 'a cap is zero or more');
     const code = currencyByCode(currency)?.code;
-    if (code === undefined || code !== currency) throw new HubError('unknown_currency', `${JSON.stringify(currency)} is not a supported ISO 4217 code`, 'currency');
+    if (code === undefined || code !== currency)
+      throw new HubError(
+        'unknown_currency',
+        `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
+        'currency',
+      );
     await this.ledger.transact(async (tx) => {
       const participant = await this.registry.require(tx, participantId);
-      if (participant.kind !== 'bank' && participant.kind !== 'fx_provider') throw new HubError('participant_kind_mismatch', `${participantId} is a ${participant.kind}; only banks and FX providers settle and have caps`, 'participant');
-      if (!participant.accounts.some((account) => account.role === 'cap' && account.currency === code)) throw new HubError('currency_not_used', `${participantId} does not settle in ${code}`, 'currency');
-      const record = (await tx.getRecord(CAPS, capKey(participantId, code))) as unknown as CapRecord | undefined;
+      if (participant.kind !== 'bank' && participant.kind !== 'fx_provider')
+        throw new HubError(
+          'participant_kind_mismatch',
+          `${participantId} is a ${participant.kind}; only banks and FX providers settle and have caps`,
+          'participant',
+        );
+      if (
+        !participant.accounts.some((account) => account.role === 'cap' && account.currency === code)
+      )
+        throw new HubError(
+          'currency_not_used',
+          `${participantId} does not settle in ${code}`,
+          'currency',
+        );
+      const record = (await tx.getRecord(CAPS, capKey(participantId, code))) as unknown as
+        CapRecord | undefined;
       const previous = record === undefined ? 0n : BigInt(record.capMinor);
       const delta = capMinor - previous;
       if (delta !== 0n) {
         const capAccount = participantAccountId(participantId, code, 'cap');
         const source = participantAccountId(HUB_ID, code, 'cap_source');
-        const leg: Leg = delta > 0n
-          ? { kind: 'cap_reset', debit: source, credit: capAccount, amount: delta, currency: code, code: TransferCode.capReset, reference: `cap ${participantId} ${code}` }
-          : { kind: 'cap_reset', debit: capAccount, credit: source, amount: -delta, currency: code, code: TransferCode.capReset, reference: `cap ${participantId} ${code}` };
+        const leg: Leg =
+          delta > 0n
+            ? {
+                kind: 'cap_reset',
+                debit: source,
+                credit: capAccount,
+                amount: delta,
+                currency: code,
+                code: TransferCode.capReset,
+                reference: `cap ${participantId} ${code}`,
+              }
+            : {
+                kind: 'cap_reset',
+                debit: capAccount,
+                credit: source,
+                amount: -delta,
+                currency: code,
+                code: TransferCode.capReset,
+                reference: `cap ${participantId} ${code}`,
+              };
         const [result] = await tx.createTransfers(chainInputs(newTransferId(), [leg]));
         if (result === 'exceeds_credits') {
-          throw new HubError('cap_below_current_use', `${participantId} already uses more than ${formatAmount(capMinor, currencyOf(code))} ${code} of its cap in the open window`, 'cap');
+          throw new HubError(
+            'cap_below_current_use',
+            `${participantId} already uses more than ${formatAmount(capMinor, currencyOf(code))} ${code} of its cap in the open window`,
+            'cap',
+          );
         }
         if (result !== 'ok') throw new Error(`bug: the cap transfer was refused: ${result}`);
       }
-      const updated: CapRecord = { participant: participantId, currency: code, capMinor: capMinor.toString(), updatedAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString() };
-      await tx.putRecords([{ collection: CAPS, key: capKey(participantId, code), value: { ...updated } }]);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'caps.set', participantId, { currency: code, cap: capMinor.toString(), previous: previous.toString() })]);
+      const updated: CapRecord = {
+        participant: participantId,
+        currency: code,
+        capMinor: capMinor.toString(),
+        updatedAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
+      };
+      await tx.putRecords([
+        { collection: CAPS, key: capKey(participantId, code), value: { ...updated } },
+      ]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'caps.set', participantId, {
+          currency: code,
+          cap: capMinor.toString(),
+          previous: previous.toString(),
+        }),
+      ]);
     });
     return this.status(participantId, code);
   }
 
   async status(participantId: string, currency: string): Promise<CapStatus> {
-    const record = (await this.ledger.store.getRecords(CAPS, [capKey(participantId, currency)])).get(capKey(participantId, currency));
+    const record = (
+      await this.ledger.store.getRecords(CAPS, [capKey(participantId, currency)])
+    ).get(capKey(participantId, currency));
     const capMinor = record === undefined ? 0n : BigInt(String(record.value.capMinor));
-    const [account] = await this.ledger.lookupAccounts([participantAccountId(participantId, currency, 'cap')]);
-    if (account === undefined) throw new HubError('currency_not_used', `${participantId} does not settle in ${currency}`, 'currency');
+    const [account] = await this.ledger.lookupAccounts([
+      participantAccountId(participantId, currency, 'cap'),
+    ]);
+    if (account === undefined)
+      throw new HubError(
+        'currency_not_used',
+        `${participantId} does not settle in ${currency}`,
+        'currency',
+      );
     const posted = account.creditsPosted - account.debitsPosted;
-    return { participant: participantId, currency, capMinor, headroomMinor: posted - account.debitsPending, netMinor: posted - capMinor };
+    return {
+      participant: participantId,
+      currency,
+      capMinor,
+      headroomMinor: posted - account.debitsPending,
+      netMinor: posted - capMinor,
+    };
   }
 
   /** Every cap document of a currency. */
   async all(currency: string): Promise<CapRecord[]> {
     const records = await this.ledger.store.listRecords({ collection: CAPS, limit: 10_000 });
-    return records.map((record) => record.value as unknown as CapRecord).filter((record) => record.currency === currency);
+    return records
+      .map((record) => record.value as unknown as CapRecord)
+      .filter((record) => record.currency === currency);
   }
 }
 

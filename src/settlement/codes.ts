@@ -26,8 +26,14 @@ export const TransferCode = {
 export type TransferCodeName = keyof typeof TransferCode;
 
 /** The codes whose transfers between different settling participants are netted in a window. */
-export const NETTED_CODES: ReadonlySet<number> = new Set([TransferCode.payment, TransferCode.fxLeg]);
+export const NETTED_CODES: ReadonlySet<number> = new Set([
+  TransferCode.payment,
+  TransferCode.fxLeg,
+]);
 
 export function transferCodeName(code: number): string {
-  return (Object.keys(TransferCode) as TransferCodeName[]).find((name) => TransferCode[name] === code) ?? `code-${code}`;
+  return (
+    (Object.keys(TransferCode) as TransferCodeName[]).find((name) => TransferCode[name] === code) ??
+    `code-${code}`
+  );
 }

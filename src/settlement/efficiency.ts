@@ -19,7 +19,9 @@ function gcd(a: bigint, b: bigint): bigint {
 
 /** A non-negative fraction as a decimal string truncated to `digits` places (`1/3`, 4 → `"0.3333"`). */
 export function truncatedDecimal(numerator: bigint, denominator: bigint, digits: number): string {
-  const scaled = ((numerator * 10n ** BigInt(digits)) / denominator).toString().padStart(digits + 1, '0');
+  const scaled = ((numerator * 10n ** BigInt(digits)) / denominator)
+    .toString()
+    .padStart(digits + 1, '0');
   if (digits === 0) return scaled;
   return `${scaled.slice(0, scaled.length - digits)}.${scaled.slice(scaled.length - digits)}`;
 }
@@ -29,7 +31,11 @@ export function truncatedDecimal(numerator: bigint, denominator: bigint, digits:
  * null when grossMinor is 0 (no interbank payments: there was nothing to save). Expects
  * 0 ≤ movedMinor ≤ grossMinor, which netting guarantees.
  */
-export function nettingEfficiency(grossMinor: bigint, movedMinor: bigint, digits = 4): NettingEfficiency | null {
+export function nettingEfficiency(
+  grossMinor: bigint,
+  movedMinor: bigint,
+  digits = 4,
+): NettingEfficiency | null {
   if (grossMinor === 0n) return null;
   const saved = grossMinor - movedMinor;
   const divisor = gcd(saved, grossMinor);

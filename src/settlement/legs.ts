@@ -17,7 +17,16 @@ import { TransferCode } from './codes.js';
  * bank's net debit in the open window past its cap, atomically with the payment, under any load.
  * This is TigerBeetle's pattern for balance bounds: a control account and a linked transfer.
  */
-export type LegKind = 'payment' | 'cap' | 'fx_source' | 'fx_target' | 'fee' | 'settlement' | 'cap_reset' | 'funding' | 'sweep';
+export type LegKind =
+  | 'payment'
+  | 'cap'
+  | 'fx_source'
+  | 'fx_target'
+  | 'fee'
+  | 'settlement'
+  | 'cap_reset'
+  | 'funding'
+  | 'sweep';
 
 export interface Leg {
   readonly kind: LegKind;
@@ -32,8 +41,17 @@ export interface Leg {
 }
 
 /** A payment leg between two accounts, and, when they settle with different participants, its cap leg. */
-export function paymentLegs(payer: AccountEntry, payee: AccountEntry, amount: bigint, code: number, reference: string, kind: LegKind = 'payment'): Leg[] {
-  const legs: Leg[] = [{ kind, debit: payer.id, credit: payee.id, amount, currency: payer.currency, code, reference }];
+export function paymentLegs(
+  payer: AccountEntry,
+  payee: AccountEntry,
+  amount: bigint,
+  code: number,
+  reference: string,
+  kind: LegKind = 'payment',
+): Leg[] {
+  const legs: Leg[] = [
+    { kind, debit: payer.id, credit: payee.id, amount, currency: payer.currency, code, reference },
+  ];
   const from = payer.settlesWith;
   const to = payee.settlesWith;
   if (from !== undefined && to !== undefined && from !== to) {
@@ -53,11 +71,17 @@ export function paymentLegs(payer: AccountEntry, payee: AccountEntry, amount: bi
 
 /** The id of leg `index` of operation `operationId`: the first leg carries the operation's own id. */
 export function legId(operationId: string, index: number): TransferId {
-  return (index === 0 ? operationId : derivedId(`vostro:leg:${operationId}:${index}`)) as TransferId;
+  return (
+    index === 0 ? operationId : derivedId(`vostro:leg:${operationId}:${index}`)
+  ) as TransferId;
 }
 
 /** The legs as one linked chain of transfers (pending ones when `pending`, with that timeout). */
-export function chainInputs(operationId: string, legs: readonly Leg[], options: { pending?: boolean; timeoutSeconds?: number } = {}): TransferInput[] {
+export function chainInputs(
+  operationId: string,
+  legs: readonly Leg[],
+  options: { pending?: boolean; timeoutSeconds?: number } = {},
+): TransferInput[] {
   return legs.map((leg, index) => ({
     id: legId(operationId, index),
     debitAccountId: leg.debit,
@@ -66,7 +90,9 @@ export function chainInputs(operationId: string, legs: readonly Leg[], options: 
     pendingId: ZERO_ID as TransferId,
     ledger: currencyByCode(leg.currency)?.ledger ?? 0,
     code: leg.code,
-    flags: (index < legs.length - 1 ? TransferFlags.linked : 0) | (options.pending === true ? TransferFlags.pending : 0),
+    flags:
+      (index < legs.length - 1 ? TransferFlags.linked : 0) |
+      (options.pending === true ? TransferFlags.pending : 0),
     timeoutSeconds: options.pending === true ? (options.timeoutSeconds ?? 0) : 0,
     reference: truncateText(leg.reference, REFERENCE_MAX_LENGTH),
     userData64: 0n,
@@ -75,7 +101,11 @@ export function chainInputs(operationId: string, legs: readonly Leg[], options: 
 }
 
 /** Posts or voids every pending leg of an operation, as one linked chain. */
-export function resolveInputs(operationId: string, legs: readonly Leg[], action: 'post' | 'void'): TransferInput[] {
+export function resolveInputs(
+  operationId: string,
+  legs: readonly Leg[],
+  action: 'post' | 'void',
+): TransferInput[] {
   return legs.map((leg, index) => ({
     id: derivedId(`vostro:${action}:${operationId}:${index}`) as TransferId,
     debitAccountId: leg.debit,
@@ -84,7 +114,9 @@ export function resolveInputs(operationId: string, legs: readonly Leg[], action:
     pendingId: legId(operationId, index),
     ledger: currencyByCode(leg.currency)?.ledger ?? 0,
     code: leg.code,
-    flags: (index < legs.length - 1 ? TransferFlags.linked : 0) | (action === 'post' ? TransferFlags.postPending : TransferFlags.voidPending),
+    flags:
+      (index < legs.length - 1 ? TransferFlags.linked : 0) |
+      (action === 'post' ? TransferFlags.postPending : TransferFlags.voidPending),
     timeoutSeconds: 0,
     reference: truncateText(leg.reference, REFERENCE_MAX_LENGTH),
     userData64: 0n,
@@ -99,23 +131,53 @@ export type ChainOutcome = { readonly status: 'created' } | { readonly status: '
  * a retry of an operation already written (idempotent); otherwise the refusal of the leg that
  * failed (its siblings say `linked_event_failed`), as a precise HubError.
  */
-export function chainOutcome(legs: readonly Leg[], results: readonly CreateTransferResult[], describe: { payerField: string }): ChainOutcome {
+export function chainOutcome(
+  legs: readonly Leg[],
+  results: readonly CreateTransferResult[],
+  describe: { payerField: string },
+): ChainOutcome {
   if (results.every((result) => result === 'ok')) return { status: 'created' };
   if (results.every((result) => result === 'exists')) return { status: 'exists' };
-  const index = results.findIndex((result) => result !== 'ok' && result !== 'linked_event_failed' && result !== 'exists');
+  const index = results.findIndex(
+    (result) => result !== 'ok' && result !== 'linked_event_failed' && result !== 'exists',
+  );
   const failed = index === -1 ? results.findIndex((result) => result !== 'ok') : index;
   const leg = legs[failed];
   const result = results[failed];
-  if (leg === undefined || result === undefined) throw new Error('bug: a chain without a failed leg');
+  if (leg === undefined || result === undefined)
+    throw new Error('bug: a chain without a failed leg');
   if (result === 'exceeds_credits') {
-    if (leg.kind === 'cap') throw new HubError('liquidity_cap_exceeded', `${leg.bank ?? 'the payer bank'}'s net debit in the open ${leg.currency} window would exceed its cap`, describe.payerField);
-    if (leg.kind === 'fx_target') throw new HubError('insufficient_fx_liquidity', `the FX provider has too little ${leg.currency} liquidity for this conversion`, 'provider');
-    throw new HubError('insufficient_funds', `the ${leg.kind === 'settlement' ? 'settling participant' : 'paying account'} has too little ${leg.currency} for ${leg.kind === 'fee' ? 'the fee' : 'this payment'}`, describe.payerField);
+    if (leg.kind === 'cap')
+      throw new HubError(
+        'liquidity_cap_exceeded',
+        `${leg.bank ?? 'the payer bank'}'s net debit in the open ${leg.currency} window would exceed its cap`,
+        describe.payerField,
+      );
+    if (leg.kind === 'fx_target')
+      throw new HubError(
+        'insufficient_fx_liquidity',
+        `the FX provider has too little ${leg.currency} liquidity for this conversion`,
+        'provider',
+      );
+    throw new HubError(
+      'insufficient_funds',
+      `the ${leg.kind === 'settlement' ? 'settling participant' : 'paying account'} has too little ${leg.currency} for ${leg.kind === 'fee' ? 'the fee' : 'this payment'}`,
+      describe.payerField,
+    );
   }
   // The services check references first; this names the field for a caller that did not.
-  if (result === 'reference_too_long' || result === 'reference_must_be_plain_text') throw invalidField('reference', TRANSFER_RESULT_MESSAGES[result]);
+  if (result === 'reference_too_long' || result === 'reference_must_be_plain_text')
+    throw invalidField('reference', TRANSFER_RESULT_MESSAGES[result]);
   if (result.startsWith('exists_with_different') || result === 'exists') {
-    throw new HubError('payment_refused', `the operation id was used before with different content (${result})`, 'id');
+    throw new HubError(
+      'payment_refused',
+      `the operation id was used before with different content (${result})`,
+      'id',
+    );
   }
-  throw new HubError('payment_refused', `the ledger refused the ${leg.kind} leg: ${result}`, describe.payerField);
+  throw new HubError(
+    'payment_refused',
+    `the ledger refused the ${leg.kind} leg: ${result}`,
+    describe.payerField,
+  );
 }

@@ -7,7 +7,13 @@
  */
 import type { Currency } from '../ledger/currency.js';
 import { nettingEfficiency } from './efficiency.js';
-import type { BilateralInstruction, BilateralPosition, CurrencyNetting, NetPosition, SettlementInstruction } from './netting.js';
+import type {
+  BilateralInstruction,
+  BilateralPosition,
+  CurrencyNetting,
+  NetPosition,
+  SettlementInstruction,
+} from './netting.js';
 import type { PairTotal } from './pair-sums.js';
 
 export interface NetPairsContext {
@@ -35,7 +41,8 @@ function sortedBy<T>(values: readonly T[], keys: readonly number[], keyLimit: nu
     for (let index = 0; index < n; index++) packed[index] = keys[index]! * n + index;
     packed.sort();
     const sorted: T[] = new Array<T>(n);
-    for (let position = 0; position < n; position++) sorted[position] = values[packed[position]! % n]!;
+    for (let position = 0; position < n; position++)
+      sorted[position] = values[packed[position]! % n]!;
     return sorted;
   }
   const order = values.map((_, index) => index).sort((a, b) => keys[a]! - keys[b]!);
@@ -43,7 +50,11 @@ function sortedBy<T>(values: readonly T[], keys: readonly number[], keyLimit: nu
 }
 
 /** Nets one currency from its pair totals (each pair with a positive total, each pair once, any order). */
-export function netPairTotals(currency: Currency, totals: readonly PairTotal[], context: NetPairsContext): CurrencyNetting {
+export function netPairTotals(
+  currency: Currency,
+  totals: readonly PairTotal[],
+  context: NetPairsContext,
+): CurrencyNetting {
   const { names, rank } = context;
   const count = names.length;
   const debits: bigint[] = new Array<bigint>(count).fill(0n);
@@ -77,7 +88,13 @@ export function netPairTotals(currency: Currency, totals: readonly PairTotal[], 
     const bToA = debitFirst ? reverse : amount;
     const net = bToA - aToB;
     if (context.bilateralLists) {
-      bilateral.push({ participantA: names[a]!, participantB: names[b]!, aToBMinor: aToB, bToAMinor: bToA, netMinor: net });
+      bilateral.push({
+        participantA: names[a]!,
+        participantB: names[b]!,
+        aToBMinor: aToB,
+        bToAMinor: bToA,
+        netMinor: net,
+      });
       bilateralKeys.push(rank[a]! * count + rank[b]!);
     }
     if (net !== 0n) {
@@ -85,7 +102,11 @@ export function netPairTotals(currency: Currency, totals: readonly PairTotal[], 
       const payee = net < 0n ? b : a;
       const owed = net < 0n ? -net : net;
       if (context.bilateralLists) {
-        bilateralInstructions.push({ payer: names[payer]!, payee: names[payee]!, amountMinor: owed });
+        bilateralInstructions.push({
+          payer: names[payer]!,
+          payee: names[payee]!,
+          amountMinor: owed,
+        });
         instructionKeys.push(rank[payer]! * count + rank[payee]!);
       }
       bilateralMoved += owed;

@@ -169,7 +169,12 @@ export class NettingAccumulator {
   constructor(options: AccumulatorOptions = {}) {
     const limit = options.denseParticipantLimit ?? 1024;
     if (!Number.isInteger(limit) || limit < 0 || limit > 4096) {
-      throw new SettlementError('invalid_parameter', 'denseParticipantLimit', 'denseParticipantLimit must be an integer from 0 to 4096', -1);
+      throw new SettlementError(
+        'invalid_parameter',
+        'denseParticipantLimit',
+        'denseParticipantLimit must be an integer from 0 to 4096',
+        -1,
+      );
     }
     this.denseLimit = limit;
   }
@@ -190,13 +195,22 @@ export class NettingAccumulator {
       }
       return;
     }
-    for (const item of items) this.addTransfer(item.debitParticipant, item.creditParticipant, item.currency, item.amount);
+    for (const item of items)
+      this.addTransfer(item.debitParticipant, item.creditParticipant, item.currency, item.amount);
   }
 
   /** Adds one payment given as fields, so that a cursor's row needs no intermediate object. */
-  addTransfer(debitParticipant: string, creditParticipant: string, currency: string | number, amount: bigint): void {
+  addTransfer(
+    debitParticipant: string,
+    creditParticipant: string,
+    currency: string | number,
+    amount: bigint,
+  ): void {
     if (typeof amount !== 'bigint' || amount <= 0n || amount > AMOUNT_MAX) this.badAmount(amount);
-    const book = (typeof currency === 'number' ? this.booksByLedger[currency] : this.booksByCode.get(currency)) ?? this.bookFor(currency);
+    const book =
+      (typeof currency === 'number'
+        ? this.booksByLedger[currency]
+        : this.booksByCode.get(currency)) ?? this.bookFor(currency);
     let debit = this.ids.get(debitParticipant);
     if (debit === undefined) debit = this.intern(debitParticipant, 'debitParticipant');
     let credit = this.ids.get(creditParticipant);
@@ -216,14 +230,33 @@ export class NettingAccumulator {
    * and `transferCount` (default 1) is how many transfers it stands for, so that `transferCount` in
    * the result still counts transfers. Otherwise the same checks and effect as `addTransfer`.
    */
-  addAggregate(debitParticipant: string, creditParticipant: string, currency: string | number, amountMinor: bigint, transferCount = 1): void {
+  addAggregate(
+    debitParticipant: string,
+    creditParticipant: string,
+    currency: string | number,
+    amountMinor: bigint,
+    transferCount = 1,
+  ): void {
     if (typeof amountMinor !== 'bigint' || amountMinor <= 0n) {
-      throw new SettlementError('invalid_amount', 'amount', `an aggregate amount must be a positive bigint number of minor units, got ${typeof amountMinor === 'bigint' ? amountMinor : `a ${typeof amountMinor}`}`, this.itemCount);
+      throw new SettlementError(
+        'invalid_amount',
+        'amount',
+        `an aggregate amount must be a positive bigint number of minor units, got ${typeof amountMinor === 'bigint' ? amountMinor : `a ${typeof amountMinor}`}`,
+        this.itemCount,
+      );
     }
     if (!Number.isSafeInteger(transferCount) || transferCount < 1) {
-      throw new SettlementError('invalid_parameter', 'transferCount', 'transferCount must be a positive integer', this.itemCount);
+      throw new SettlementError(
+        'invalid_parameter',
+        'transferCount',
+        'transferCount must be a positive integer',
+        this.itemCount,
+      );
     }
-    const book = (typeof currency === 'number' ? this.booksByLedger[currency] : this.booksByCode.get(currency)) ?? this.bookFor(currency);
+    const book =
+      (typeof currency === 'number'
+        ? this.booksByLedger[currency]
+        : this.booksByCode.get(currency)) ?? this.bookFor(currency);
     let debit = this.ids.get(debitParticipant);
     if (debit === undefined) debit = this.intern(debitParticipant, 'debitParticipant');
     let credit = this.ids.get(creditParticipant);
@@ -241,20 +274,44 @@ export class NettingAccumulator {
   result(options: NettingOptions = {}): NettingResult {
     const digits = options.efficiencyDigits ?? 4;
     if (!Number.isInteger(digits) || digits < 0 || digits > 18) {
-      throw new SettlementError('invalid_parameter', 'efficiencyDigits', 'efficiencyDigits must be an integer from 0 to 18', -1);
+      throw new SettlementError(
+        'invalid_parameter',
+        'efficiencyDigits',
+        'efficiencyDigits must be an integer from 0 to 18',
+        -1,
+      );
     }
     const rank = rankByName(this.names);
     const currencies = this.books
       .filter((book) => book.transferCount + book.onUsCount > 0)
-      .map((book) => netPairTotals(book.currency, book.sums.totals(), { names: this.names, rank, transferCount: book.transferCount, onUsCount: book.onUsCount, digits, bilateralLists: options.bilateral !== false }))
+      .map((book) =>
+        netPairTotals(book.currency, book.sums.totals(), {
+          names: this.names,
+          rank,
+          transferCount: book.transferCount,
+          onUsCount: book.onUsCount,
+          digits,
+          bilateralLists: options.bilateral !== false,
+        }),
+      )
       .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
     return { currencies, itemCount: this.itemCount };
   }
 
   private bookFor(key: unknown): Book {
-    const currency = typeof key === 'string' ? currencyByCode(key) : typeof key === 'number' ? currencyByLedger(key) : undefined;
+    const currency =
+      typeof key === 'string'
+        ? currencyByCode(key)
+        : typeof key === 'number'
+          ? currencyByLedger(key)
+          : undefined;
     if (currency === undefined) {
-      throw new SettlementError('unknown_currency', 'currency', `currency ${JSON.stringify(key) ?? String(key)} is not a supported currency (ISO 4217 code or ledger number)`, this.itemCount);
+      throw new SettlementError(
+        'unknown_currency',
+        'currency',
+        `currency ${JSON.stringify(key) ?? String(key)} is not a supported currency (ISO 4217 code or ledger number)`,
+        this.itemCount,
+      );
     }
     let book = this.books.find((known) => known.currency.ledger === currency.ledger);
     if (book === undefined) {
@@ -268,15 +325,30 @@ export class NettingAccumulator {
 
   private badAmount(amount: unknown): never {
     const shown = typeof amount === 'bigint' ? `${amount}` : `a ${typeof amount}`;
-    throw new SettlementError('invalid_amount', 'amount', `amount must be a bigint number of minor units from 1 to ${AMOUNT_MAX}, got ${shown}`, this.itemCount);
+    throw new SettlementError(
+      'invalid_amount',
+      'amount',
+      `amount must be a bigint number of minor units from 1 to ${AMOUNT_MAX}, got ${shown}`,
+      this.itemCount,
+    );
   }
 
   private intern(participant: unknown, field: string): number {
     if (typeof participant !== 'string' || participant.length === 0) {
-      throw new SettlementError('invalid_participant', field, `${field} must be a non-empty string`, this.itemCount);
+      throw new SettlementError(
+        'invalid_participant',
+        field,
+        `${field} must be a non-empty string`,
+        this.itemCount,
+      );
     }
     if (this.names.length >= PAIR_INDEX_LIMIT) {
-      throw new SettlementError('invalid_participant', field, `a window may hold at most ${PAIR_INDEX_LIMIT} participants`, this.itemCount);
+      throw new SettlementError(
+        'invalid_participant',
+        field,
+        `a window may hold at most ${PAIR_INDEX_LIMIT} participants`,
+        this.itemCount,
+      );
     }
     const index = this.names.length;
     this.names.push(participant);
@@ -286,7 +358,10 @@ export class NettingAccumulator {
 }
 
 /** Nets a whole window at once: `new NettingAccumulator()`, `addMany(items)`, `result(options)`. */
-export function netTransfers(items: Iterable<NettingItem>, options: NettingOptions = {}): NettingResult {
+export function netTransfers(
+  items: Iterable<NettingItem>,
+  options: NettingOptions = {},
+): NettingResult {
   const accumulator = new NettingAccumulator();
   accumulator.addMany(items);
   return accumulator.result(options);
@@ -294,7 +369,9 @@ export function netTransfers(items: Iterable<NettingItem>, options: NettingOptio
 
 /** rank[index] = position of names[index] in id order (UTF-16 code unit order, as `<` compares). */
 function rankByName(names: readonly string[]): Int32Array {
-  const order = names.map((_, index) => index).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+  const order = names
+    .map((_, index) => index)
+    .sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
   const rank = new Int32Array(names.length);
   order.forEach((index, position) => (rank[index] = position));
   return rank;

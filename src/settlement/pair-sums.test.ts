@@ -28,11 +28,15 @@ describe('pair sums', () => {
       sums.add(1, 0, 5n);
       sums.add(2, 3, SAFE - 1n);
       sums.add(2, 3, 1n); // exactly 2^53 − 1: still a float
-      assert.deepEqual(asMap(sums.totals()), new Map([
-        ['0>1', SAFE + 2n],
-        ['1>0', 2n * AMOUNT_MAX + 5n],
-        ['2>3', SAFE],
-      ]), `dense limit ${limit}`);
+      assert.deepEqual(
+        asMap(sums.totals()),
+        new Map([
+          ['0>1', SAFE + 2n],
+          ['1>0', 2n * AMOUNT_MAX + 5n],
+          ['2>3', SAFE],
+        ]),
+        `dense limit ${limit}`,
+      );
     }
   });
 
@@ -45,31 +49,42 @@ describe('pair sums', () => {
     sums.add(150, 3, 11n); // past the limit: rows
     sums.add(0, 1, 1n);
     sums.add(63, 64, 4n);
-    assert.deepEqual(asMap(sums.totals()), new Map([
-      ['0>1', 8n + SAFE],
-      ['63>64', 7n],
-      ['99>0', 2n],
-      ['150>3', 11n],
-    ]));
+    assert.deepEqual(
+      asMap(sums.totals()),
+      new Map([
+        ['0>1', 8n + SAFE],
+        ['63>64', 7n],
+        ['99>0', 2n],
+        ['150>3', 11n],
+      ]),
+    );
   });
 
   it('matches plain bigint sums for any sequence of additions', () => {
     const addition = fc.tuple(
       fc.integer({ min: 0, max: 40 }),
       fc.integer({ min: 0, max: 40 }),
-      fc.oneof(fc.bigInt({ min: 1n, max: 1_000_000n }), fc.bigInt({ min: SAFE - 1_000n, max: SAFE + 1_000n }), fc.bigInt({ min: 1n, max: AMOUNT_MAX })),
+      fc.oneof(
+        fc.bigInt({ min: 1n, max: 1_000_000n }),
+        fc.bigInt({ min: SAFE - 1_000n, max: SAFE + 1_000n }),
+        fc.bigInt({ min: 1n, max: AMOUNT_MAX }),
+      ),
     );
     fc.assert(
-      fc.property(fc.array(addition, { maxLength: 300 }), fc.constantFrom(0, 8, 30, 1024), (additions, limit) => {
-        const sums = new PairSums(limit);
-        const expected = new Map<string, bigint>();
-        for (const [debit, credit, amount] of additions) {
-          sums.add(debit, credit, amount);
-          const key = `${debit}>${credit}`;
-          expected.set(key, (expected.get(key) ?? 0n) + amount);
-        }
-        assert.deepEqual(asMap(sums.totals()), expected);
-      }),
+      fc.property(
+        fc.array(addition, { maxLength: 300 }),
+        fc.constantFrom(0, 8, 30, 1024),
+        (additions, limit) => {
+          const sums = new PairSums(limit);
+          const expected = new Map<string, bigint>();
+          for (const [debit, credit, amount] of additions) {
+            sums.add(debit, credit, amount);
+            const key = `${debit}>${credit}`;
+            expected.set(key, (expected.get(key) ?? 0n) + amount);
+          }
+          assert.deepEqual(asMap(sums.totals()), expected);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -125,7 +125,9 @@ export class PairSums {
     cap = Math.min(cap, Math.max(this.denseLimit, needed));
     const cells = new Float64Array(cap * cap);
     const old = this.cells;
-    if (old !== null) for (let debit = 0; debit < this.cap; debit++) cells.set(old.subarray(debit * this.cap, (debit + 1) * this.cap), debit * cap);
+    if (old !== null)
+      for (let debit = 0; debit < this.cap; debit++)
+        cells.set(old.subarray(debit * this.cap, (debit + 1) * this.cap), debit * cap);
     this.cells = cells;
     this.cap = cap;
   }

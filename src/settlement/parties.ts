@@ -31,11 +31,19 @@ const BOOKKEEPING_ROLES: ReadonlySet<AccountRole> = new Set<AccountRole>(['cap',
 
 /** Whether a participant key's holder owns the account or settles for it. */
 function actsFor(actor: Actor, entry: AccountEntry): boolean {
-  return actor.role === 'participant' && actor.participant !== undefined && (entry.participant === actor.participant || entry.settlesWith === actor.participant);
+  return (
+    actor.role === 'participant' &&
+    actor.participant !== undefined &&
+    (entry.participant === actor.participant || entry.settlesWith === actor.participant)
+  );
 }
 
 /** Whether `actor` may order payments from `account`: the operator always; a participant for its own accounts and those it settles for. */
-export async function mayActFor(registry: ParticipantRegistry, actor: Actor, account: AccountId): Promise<boolean> {
+export async function mayActFor(
+  registry: ParticipantRegistry,
+  actor: Actor,
+  account: AccountId,
+): Promise<boolean> {
   if (actor.role === 'operator') return true;
   const entry = await registry.account(account);
   return entry !== undefined && actsFor(actor, entry);
@@ -50,7 +58,12 @@ export function payerNotFound(id: string, field: string): HubError {
  * The account `actor` may pay from, or the "belongs to no participant" answer, reached by the same
  * path whether the account does not exist or is someone else's.
  */
-export async function requirePayer(registry: ParticipantRegistry, actor: Actor, id: AccountId, field = 'payer'): Promise<AccountEntry> {
+export async function requirePayer(
+  registry: ParticipantRegistry,
+  actor: Actor,
+  id: AccountId,
+  field = 'payer',
+): Promise<AccountEntry> {
   const entry = await registry.account(id);
   if (entry !== undefined && (actor.role === 'operator' || actsFor(actor, entry))) return entry;
   if (entry !== undefined) await registry.refreshAfterMiss();
@@ -58,10 +71,21 @@ export async function requirePayer(registry: ParticipantRegistry, actor: Actor, 
 }
 
 /** The paying account, or a precise refusal (the account is the caller's own, so nothing is revealed). */
-export async function payerAccount(registry: ParticipantRegistry, actor: Actor, id: AccountId, field = 'payer'): Promise<AccountEntry> {
+export async function payerAccount(
+  registry: ParticipantRegistry,
+  actor: Actor,
+  id: AccountId,
+  field = 'payer',
+): Promise<AccountEntry> {
   const entry = await requirePayer(registry, actor, id, field);
-  if (BOOKKEEPING_ROLES.has(entry.role)) throw new HubError('account_role_mismatch', `a ${entry.role} account is the hub's bookkeeping; payments do not use it`, field);
-  if ((await registry.cached(entry.participant))?.status === 'suspended') throw new HubError('participant_suspended', `${entry.participant} is suspended`, field);
+  if (BOOKKEEPING_ROLES.has(entry.role))
+    throw new HubError(
+      'account_role_mismatch',
+      `a ${entry.role} account is the hub's bookkeeping; payments do not use it`,
+      field,
+    );
+  if ((await registry.cached(entry.participant))?.status === 'suspended')
+    throw new HubError('participant_suspended', `${entry.participant} is suspended`, field);
   return entry;
 }
 
@@ -79,21 +103,44 @@ export async function payeeAccount(
   field = 'payee',
 ): Promise<AccountEntry> {
   const entry = await registry.account(id);
-  const refusal = entry === undefined
-    ? new HubError('account_not_found', `account ${id} belongs to no participant`, field)
-    : await payeeRefusal(registry, actor, entry, currency, wrongCurrency, field);
+  const refusal =
+    entry === undefined
+      ? new HubError('account_not_found', `account ${id} belongs to no participant`, field)
+      : await payeeRefusal(registry, actor, entry, currency, wrongCurrency, field);
   if (refusal === undefined && entry !== undefined) return entry;
   if (actor.role === 'operator' || (entry !== undefined && actsFor(actor, entry))) throw refusal;
   // Not the caller's own account: the unknown id's path and answer. An unknown id made
   // `registry.account` refresh the directory (when due); a known one is made to do the same here.
   if (entry !== undefined) await registry.refreshAfterMiss();
-  throw new HubError('account_not_found', `account ${id} cannot receive this payment: no participant account of that id takes ${currency} payments from this payer`, field);
+  throw new HubError(
+    'account_not_found',
+    `account ${id} cannot receive this payment: no participant account of that id takes ${currency} payments from this payer`,
+    field,
+  );
 }
 
-async function payeeRefusal(registry: ParticipantRegistry, actor: Actor, entry: AccountEntry, currency: string, wrongCurrency: (entry: AccountEntry) => HubError, field: string): Promise<HubError | undefined> {
-  if (BOOKKEEPING_ROLES.has(entry.role)) return new HubError('account_role_mismatch', `a ${entry.role} account is the hub's bookkeeping; payments do not use it`, field);
-  if (entry.participant === HUB_ID && actor.role !== 'operator') return new HubError('account_role_mismatch', `the hub's own accounts take no payments from participants`, field);
+async function payeeRefusal(
+  registry: ParticipantRegistry,
+  actor: Actor,
+  entry: AccountEntry,
+  currency: string,
+  wrongCurrency: (entry: AccountEntry) => HubError,
+  field: string,
+): Promise<HubError | undefined> {
+  if (BOOKKEEPING_ROLES.has(entry.role))
+    return new HubError(
+      'account_role_mismatch',
+      `a ${entry.role} account is the hub's bookkeeping; payments do not use it`,
+      field,
+    );
+  if (entry.participant === HUB_ID && actor.role !== 'operator')
+    return new HubError(
+      'account_role_mismatch',
+      `the hub's own accounts take no payments from participants`,
+      field,
+    );
   if (entry.currency !== currency) return wrongCurrency(entry);
-  if ((await registry.cached(entry.participant))?.status === 'suspended') return new HubError('participant_suspended', `${entry.participant} is suspended`, field);
+  if ((await registry.cached(entry.participant))?.status === 'suspended')
+    return new HubError('participant_suspended', `${entry.participant} is suspended`, field);
   return undefined;
 }

@@ -71,7 +71,10 @@ export interface PaymentRecord {
  * may pay from and into which account is in parties.ts.
  */
 export class PaymentService {
-  constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {}
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly registry: ParticipantRegistry,
+  ) {}
 
   /** The participant that may order a payment from `payer`: its owner, or the bank that keeps it. */
   async mayPayFrom(actor: Actor, payer: AccountId): Promise<boolean> {
@@ -91,38 +94,105 @@ export class PaymentService {
       if (outcome.status === 'created') {
         if (pending) {
           const record: PaymentRecord = {
-            id: request.id, status: 'reserved', payer: payer.id, payee: payee.id, currency: payer.currency, amountMinor: request.amount.toString(), legs: legs.length, timeoutSeconds,
-            orderedBy: actor.id, ...(actor.role === 'participant' && actor.participant !== undefined ? { participant: actor.participant } : {}), createdAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
+            id: request.id,
+            status: 'reserved',
+            payer: payer.id,
+            payee: payee.id,
+            currency: payer.currency,
+            amountMinor: request.amount.toString(),
+            legs: legs.length,
+            timeoutSeconds,
+            orderedBy: actor.id,
+            ...(actor.role === 'participant' && actor.participant !== undefined
+              ? { participant: actor.participant }
+              : {}),
+            createdAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
           };
-          await tx.putRecords([{ collection: PAYMENTS, key: record.id, value: record as unknown as JsonObject }]);
+          await tx.putRecords([
+            { collection: PAYMENTS, key: record.id, value: record as unknown as JsonObject },
+          ]);
         }
-        await tx.appendAudit([auditEntry(actor, tx.nowNs, pending ? 'payments.reserve' : 'payments.create', request.id, {
-          payer: payer.id, payee: payee.id, amount: request.amount.toString(), currency: payer.currency, legs: legs.length,
-        })]);
+        await tx.appendAudit([
+          auditEntry(
+            actor,
+            tx.nowNs,
+            pending ? 'payments.reserve' : 'payments.create',
+            request.id,
+            {
+              payer: payer.id,
+              payee: payee.id,
+              amount: request.amount.toString(),
+              currency: payer.currency,
+              legs: legs.length,
+            },
+          ),
+        ]);
       }
       return outcome;
     });
-    return { id: request.id, status: outcome.status, transferIds: inputs.map((input) => input.id), interbank: legs.length > 1 };
+    return {
+      id: request.id,
+      status: outcome.status,
+      transferIds: inputs.map((input) => input.id),
+      interbank: legs.length > 1,
+    };
   }
 
   /**
    * Money entering the hub for an account (a prefunding, or a deposit a bank records for its
    * customer): the hub's settlement account in that currency is debited. Operator only.
    */
-  async fund(request: { id: string; account: AccountId; amount: bigint; reference: string }, actor: Actor): Promise<PaymentResult> {
+  async fund(
+    request: { id: string; account: AccountId; amount: bigint; reference: string },
+    actor: Actor,
+  ): Promise<PaymentResult> {
     if (request.amount <= 0n) throw invalidField('amount', 'the amount must be positive');
     checkPlainText('reference', request.reference, REFERENCE_MAX_LENGTH);
     const entry = await this.registry.account(request.account);
-    if (entry === undefined) throw new HubError('account_not_found', `account ${request.account} belongs to no participant`, 'account');
-    if (entry.role === 'cap' || entry.role === 'cap_source' || entry.role === 'hub_settlement') throw new HubError('account_role_mismatch', `a ${entry.role} account cannot be funded`, 'account');
-    const legs: Leg[] = [{ kind: 'funding', debit: participantAccountId(HUB_ID, entry.currency, 'hub_settlement'), credit: entry.id, amount: request.amount, currency: entry.currency, code: TransferCode.funding, reference: request.reference }];
+    if (entry === undefined)
+      throw new HubError(
+        'account_not_found',
+        `account ${request.account} belongs to no participant`,
+        'account',
+      );
+    if (entry.role === 'cap' || entry.role === 'cap_source' || entry.role === 'hub_settlement')
+      throw new HubError(
+        'account_role_mismatch',
+        `a ${entry.role} account cannot be funded`,
+        'account',
+      );
+    const legs: Leg[] = [
+      {
+        kind: 'funding',
+        debit: participantAccountId(HUB_ID, entry.currency, 'hub_settlement'),
+        credit: entry.id,
+        amount: request.amount,
+        currency: entry.currency,
+        code: TransferCode.funding,
+        reference: request.reference,
+      },
+    ];
     const inputs = chainInputs(request.id, legs);
     const outcome = await this.ledger.transact(async (tx) => {
-      const outcome = chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'account' });
-      if (outcome.status === 'created') await tx.appendAudit([auditEntry(actor, tx.nowNs, 'payments.fund', request.id, { account: entry.id, amount: request.amount.toString(), currency: entry.currency })]);
+      const outcome = chainOutcome(legs, await tx.createTransfers(inputs), {
+        payerField: 'account',
+      });
+      if (outcome.status === 'created')
+        await tx.appendAudit([
+          auditEntry(actor, tx.nowNs, 'payments.fund', request.id, {
+            account: entry.id,
+            amount: request.amount.toString(),
+            currency: entry.currency,
+          }),
+        ]);
       return outcome;
     });
-    return { id: request.id, status: outcome.status, transferIds: inputs.map((input) => input.id), interbank: false };
+    return {
+      id: request.id,
+      status: outcome.status,
+      transferIds: inputs.map((input) => input.id),
+      interbank: false,
+    };
   }
 
   /**
@@ -136,31 +206,57 @@ export class PaymentService {
    */
   async resolve(paymentId: string, action: 'post' | 'void', actor: Actor): Promise<PaymentResult> {
     const record = await this.payment(paymentId);
-    if (record === undefined || !(await this.mayResolve(actor, record))) throw new HubError('payment_not_found', `no payment ${paymentId}`, 'id');
+    if (record === undefined || !(await this.mayResolve(actor, record)))
+      throw new HubError('payment_not_found', `no payment ${paymentId}`, 'id');
     const legs = await this.storedLegs(record);
     const inputs = resolveInputs(paymentId, legs, action);
     const done: PaymentRecord['status'] = action === 'post' ? 'posted' : 'voided';
-    const answer = (status: 'created' | 'exists'): PaymentResult => ({ id: paymentId, status, transferIds: inputs.map((input) => input.id), interbank: legs.length > 1 });
+    const answer = (status: 'created' | 'exists'): PaymentResult => ({
+      id: paymentId,
+      status,
+      transferIds: inputs.map((input) => input.id),
+      interbank: legs.length > 1,
+    });
     if (record.status === done) return answer('exists');
     if (record.status !== 'reserved') throw notPending(record);
-    const outcome = await this.ledger.transact(async (tx): Promise<{ status: 'created' | 'exists' } | { lapsed: PaymentRecord }> => {
-      const current = ((await tx.getRecord(PAYMENTS, paymentId)) as unknown as PaymentRecord | undefined) ?? record;
-      if (current.status === done) return { status: 'exists' };
-      if (current.status !== 'reserved') return { lapsed: current };
-      const results = await tx.createTransfers(inputs);
-      const released = releasedAs(results);
-      if (released !== undefined) {
-        // The ledger resolved the legs before us (their timeout passed): the document says so from now on.
-        const lapsed: PaymentRecord = { ...current, status: released };
-        await tx.putRecords([{ collection: PAYMENTS, key: paymentId, value: lapsed as unknown as JsonObject }]);
-        await tx.appendAudit([auditEntry(actor, tx.nowNs, 'payments.released', paymentId, { status: released, attempted: action })]);
-        return { lapsed };
-      }
-      const outcome = chainOutcome(legs, results, { payerField: 'id' });
-      await tx.putRecords([{ collection: PAYMENTS, key: paymentId, value: { ...current, status: done } as unknown as JsonObject }]);
-      if (outcome.status === 'created') await tx.appendAudit([auditEntry(actor, tx.nowNs, `payments.${action}`, paymentId, { legs: legs.length })]);
-      return outcome;
-    });
+    const outcome = await this.ledger.transact(
+      async (tx): Promise<{ status: 'created' | 'exists' } | { lapsed: PaymentRecord }> => {
+        const current =
+          ((await tx.getRecord(PAYMENTS, paymentId)) as unknown as PaymentRecord | undefined) ??
+          record;
+        if (current.status === done) return { status: 'exists' };
+        if (current.status !== 'reserved') return { lapsed: current };
+        const results = await tx.createTransfers(inputs);
+        const released = releasedAs(results);
+        if (released !== undefined) {
+          // The ledger resolved the legs before us (their timeout passed): the document says so from now on.
+          const lapsed: PaymentRecord = { ...current, status: released };
+          await tx.putRecords([
+            { collection: PAYMENTS, key: paymentId, value: lapsed as unknown as JsonObject },
+          ]);
+          await tx.appendAudit([
+            auditEntry(actor, tx.nowNs, 'payments.released', paymentId, {
+              status: released,
+              attempted: action,
+            }),
+          ]);
+          return { lapsed };
+        }
+        const outcome = chainOutcome(legs, results, { payerField: 'id' });
+        await tx.putRecords([
+          {
+            collection: PAYMENTS,
+            key: paymentId,
+            value: { ...current, status: done } as unknown as JsonObject,
+          },
+        ]);
+        if (outcome.status === 'created')
+          await tx.appendAudit([
+            auditEntry(actor, tx.nowNs, `payments.${action}`, paymentId, { legs: legs.length }),
+          ]);
+        return outcome;
+      },
+    );
     if ('lapsed' in outcome) {
       if (outcome.lapsed.status === done) return answer('exists');
       throw notPending(outcome.lapsed);
@@ -170,29 +266,58 @@ export class PaymentService {
 
   /** The payment document of a two-phase payment, if there is one. */
   async payment(paymentId: string): Promise<PaymentRecord | undefined> {
-    return (await this.ledger.store.getRecords(PAYMENTS, [paymentId])).get(paymentId)?.value as unknown as PaymentRecord | undefined;
+    return (await this.ledger.store.getRecords(PAYMENTS, [paymentId])).get(paymentId)
+      ?.value as unknown as PaymentRecord | undefined;
   }
 
   private async mayResolve(actor: Actor, record: PaymentRecord): Promise<boolean> {
     if (actor.role === 'operator') return true;
-    return record.participant !== undefined && actor.role === 'participant' && (await mayActFor(this.registry, actor, record.payer as AccountId));
+    return (
+      record.participant !== undefined &&
+      actor.role === 'participant' &&
+      (await mayActFor(this.registry, actor, record.payer as AccountId))
+    );
   }
 
   /** The legs of a recorded payment, read back from the ledger (its first leg has the payment's id). */
   private async storedLegs(record: PaymentRecord): Promise<Leg[]> {
     const ids = Array.from({ length: record.legs }, (_, index) => legId(record.id, index));
     const transfers = await this.ledger.lookupTransfers(ids);
-    if (transfers.length !== ids.length) throw new Error(`bug: payment ${record.id} has ${transfers.length} of its ${ids.length} legs`);
+    if (transfers.length !== ids.length)
+      throw new Error(
+        `bug: payment ${record.id} has ${transfers.length} of its ${ids.length} legs`,
+      );
     return transfers.map((transfer) => ({
-      kind: transfer.code === TransferCode.capUse ? 'cap' : 'payment', debit: transfer.debitAccountId, credit: transfer.creditAccountId, amount: transfer.amount,
-      currency: currencyByLedger(transfer.ledger)?.code ?? '', code: transfer.code, reference: transfer.reference,
+      kind: transfer.code === TransferCode.capUse ? 'cap' : 'payment',
+      debit: transfer.debitAccountId,
+      credit: transfer.creditAccountId,
+      amount: transfer.amount,
+      currency: currencyByLedger(transfer.ledger)?.code ?? '',
+      code: transfer.code,
+      reference: transfer.reference,
     }));
   }
 
-  private async parties(actor: Actor, payerId: AccountId, payeeId: AccountId): Promise<{ payer: AccountEntry; payee: AccountEntry }> {
+  private async parties(
+    actor: Actor,
+    payerId: AccountId,
+    payeeId: AccountId,
+  ): Promise<{ payer: AccountEntry; payee: AccountEntry }> {
     const payer = await payerAccount(this.registry, actor, payerId);
-    if (currencyByCode(payer.currency) === undefined) throw new HubError('unknown_currency', payer.currency, 'payer');
-    const payee = await payeeAccount(this.registry, actor, payeeId, payer.currency, (entry) => new HubError('payment_refused', `payer is in ${payer.currency}, payee in ${entry.currency}: a cross-currency payment needs an FX quote`, 'payee'));
+    if (currencyByCode(payer.currency) === undefined)
+      throw new HubError('unknown_currency', payer.currency, 'payer');
+    const payee = await payeeAccount(
+      this.registry,
+      actor,
+      payeeId,
+      payer.currency,
+      (entry) =>
+        new HubError(
+          'payment_refused',
+          `payer is in ${payer.currency}, payee in ${entry.currency}: a cross-currency payment needs an FX quote`,
+          'payee',
+        ),
+    );
     return { payer, payee };
   }
 }
@@ -201,7 +326,9 @@ export class PaymentService {
  * What the ledger had already done with the legs, when resolving them was refused because they
  * were no longer pending; undefined for any other outcome.
  */
-export function releasedAs(results: readonly CreateTransferResult[]): 'posted' | 'voided' | 'expired' | undefined {
+export function releasedAs(
+  results: readonly CreateTransferResult[],
+): 'posted' | 'voided' | 'expired' | undefined {
   for (const result of results) {
     if (result === 'pending_transfer_expired') return 'expired';
     if (result === 'pending_transfer_already_voided') return 'voided';
@@ -211,8 +338,9 @@ export function releasedAs(results: readonly CreateTransferResult[]): 'posted' |
 }
 
 function notPending(record: PaymentRecord): HubError {
-  const why = record.status === 'expired'
-    ? `it expired (its timeout of ${record.timeoutSeconds} s passed) and the ledger released every leg`
-    : `it was ${record.status} already`;
+  const why =
+    record.status === 'expired'
+      ? `it expired (its timeout of ${record.timeoutSeconds} s passed) and the ledger released every leg`
+      : `it was ${record.status} already`;
   return new HubError('payment_not_pending', `payment ${record.id} is not pending: ${why}`, 'id');
 }

@@ -19,7 +19,10 @@ export class WindowScheduler {
     private readonly windows: WindowService,
     private readonly currencies: readonly string[],
     intervalMs: number,
-    private readonly report: { closed(id: string, next: string): void; failed(currency: string, error: unknown): void },
+    private readonly report: {
+      closed(id: string, next: string): void;
+      failed(currency: string, error: unknown): void;
+    },
   ) {
     this.timer = setInterval(() => this.tick(), intervalMs);
     this.timer.unref();

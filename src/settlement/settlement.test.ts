@@ -8,7 +8,13 @@ import { account, refusal, withHub } from '../hub/hub.test-helper.js';
 import { WindowScheduler } from './schedule.js';
 
 const cli = CLI_ACTOR;
-const pay = (payer: string, payee: string, amount: bigint) => ({ id: newTransferId(), payer: account(payer, 'INR'), payee: account(payee, 'INR'), amount, reference: 'test' });
+const pay = (payer: string, payee: string, amount: bigint) => ({
+  id: newTransferId(),
+  payer: account(payer, 'INR'),
+  payee: account(payee, 'INR'),
+  amount,
+  reference: 'test',
+});
 
 describe('payments, caps and windows', () => {
   it('an interbank payment within the cap posts with its cap leg; past the cap it is refused and writes nothing', async () => {
@@ -18,18 +24,33 @@ describe('payments, caps and windows', () => {
       assert.equal(first.status, 'created');
       assert.equal(first.interbank, true);
       assert.equal(first.transferIds.length, 2);
-      assert.deepEqual(await hub.caps.status('sbi', 'INR'), { participant: 'sbi', currency: 'INR', capMinor: 500_00n, headroomMinor: 200_00n, netMinor: -300_00n });
+      assert.deepEqual(await hub.caps.status('sbi', 'INR'), {
+        participant: 'sbi',
+        currency: 'INR',
+        capMinor: 500_00n,
+        headroomMinor: 200_00n,
+        netMinor: -300_00n,
+      });
       const before = await hub.ledger.store.counts();
-      await assert.rejects(hub.payments.pay(pay('sbi', 'bob', 200_01n), cli), refusal('liquidity_cap_exceeded', 'payer'));
+      await assert.rejects(
+        hub.payments.pay(pay('sbi', 'bob', 200_01n), cli),
+        refusal('liquidity_cap_exceeded', 'payer'),
+      );
       assert.deepEqual(await hub.ledger.store.counts(), before, 'nothing written');
       // Money coming in raises the headroom: the cap bounds the net, not the gross. Bob has no cap
       // but has received 300: it may pay out up to that, and no more.
       await hub.payments.pay(pay('bob', 'sbi', 100_00n), cli);
       assert.equal((await hub.caps.status('bob', 'INR')).headroomMinor, 200_00n);
-      await assert.rejects(hub.payments.pay(pay('bob', 'sbi', 200_01n), cli), refusal('liquidity_cap_exceeded', 'payer'));
+      await assert.rejects(
+        hub.payments.pay(pay('bob', 'sbi', 200_01n), cli),
+        refusal('liquidity_cap_exceeded', 'payer'),
+      );
       assert.equal((await hub.caps.status('sbi', 'INR')).headroomMinor, 300_00n);
       await hub.payments.pay(pay('sbi', 'bob', 300_00n), cli);
-      await assert.rejects(hub.caps.set('sbi', 'INR', 100_00n, cli), refusal('cap_below_current_use', 'cap'));
+      await assert.rejects(
+        hub.caps.set('sbi', 'INR', 100_00n, cli),
+        refusal('cap_below_current_use', 'cap'),
+      );
     });
   });
 
@@ -40,7 +61,10 @@ describe('payments, caps and windows', () => {
       assert.equal((await hub.payments.pay(request, cli)).status, 'created');
       assert.equal((await hub.payments.pay(request, cli)).status, 'exists');
       assert.equal((await hub.caps.status('sbi', 'INR')).headroomMinor, 990_00n);
-      await assert.rejects(hub.payments.pay({ ...request, amount: 11_00n }, cli), refusal('payment_refused', 'id'));
+      await assert.rejects(
+        hub.payments.pay({ ...request, amount: 11_00n }, cli),
+        refusal('payment_refused', 'id'),
+      );
     });
   });
 
@@ -49,7 +73,10 @@ describe('payments, caps and windows', () => {
       await hub.caps.set('sbi', 'INR', 100_00n, cli);
       const reserved = await hub.payments.pay({ ...pay('sbi', 'bob', 80_00n), pending: true }, cli);
       assert.equal((await hub.caps.status('sbi', 'INR')).headroomMinor, 20_00n);
-      await assert.rejects(hub.payments.pay(pay('sbi', 'bob', 30_00n), cli), refusal('liquidity_cap_exceeded'));
+      await assert.rejects(
+        hub.payments.pay(pay('sbi', 'bob', 30_00n), cli),
+        refusal('liquidity_cap_exceeded'),
+      );
       await hub.payments.resolve(reserved.id, 'void', cli);
       assert.equal((await hub.caps.status('sbi', 'INR')).headroomMinor, 100_00n);
       const again = await hub.payments.pay({ ...pay('sbi', 'bob', 60_00n), pending: true }, cli);
@@ -72,23 +99,44 @@ describe('payments, caps and windows', () => {
       const { closed, opened } = await hub.windows.close('INR', cli, 'INR-1');
       assert.equal(closed.status, 'closed');
       assert.equal(opened.id, 'INR-2');
-      await assert.rejects(hub.windows.close('INR', cli, 'INR-1'), refusal('window_already_closed', 'window'));
-      assert.equal((await hub.caps.status('sbi', 'INR')).headroomMinor, 1_000_00n, 'headroom restored for the new window');
+      await assert.rejects(
+        hub.windows.close('INR', cli, 'INR-1'),
+        refusal('window_already_closed', 'window'),
+      );
+      assert.equal(
+        (await hub.caps.status('sbi', 'INR')).headroomMinor,
+        1_000_00n,
+        'headroom restored for the new window',
+      );
       const { netting } = await hub.windows.net('INR-1');
       assert.ok(netting !== undefined);
-      const net = Object.fromEntries(netting.positions.map((position) => [position.participant, position.netMinor]));
+      const net = Object.fromEntries(
+        netting.positions.map((position) => [position.participant, position.netMinor]),
+      );
       assert.deepEqual(net, { sbi: -650_00n, bob: 500_00n, fx: 150_00n });
       assert.equal(netting.grossMinor, 950_00n);
       assert.equal(netting.movedMinor, 650_00n);
-      const before = await hub.ledger.lookupAccounts([account('sbi', 'INR'), account('bob', 'INR')]);
+      const before = await hub.ledger.lookupAccounts([
+        account('sbi', 'INR'),
+        account('bob', 'INR'),
+      ]);
       const settled = await hub.windows.settle('INR-1', cli);
       assert.equal(settled.window.status, 'settled');
       assert.equal(settled.window.settlementTransfers?.length, 3);
       const after = await hub.ledger.lookupAccounts([account('sbi', 'INR'), account('bob', 'INR')]);
-      assert.equal((before[0]?.creditsPosted ?? 0n) - (before[0]?.debitsPosted ?? 0n) - 650_00n, (after[0]?.creditsPosted ?? 0n) - (after[0]?.debitsPosted ?? 0n));
+      assert.equal(
+        (before[0]?.creditsPosted ?? 0n) - (before[0]?.debitsPosted ?? 0n) - 650_00n,
+        (after[0]?.creditsPosted ?? 0n) - (after[0]?.debitsPosted ?? 0n),
+      );
       assert.equal((after[1]?.creditsPosted ?? 0n) - (before[1]?.creditsPosted ?? 0n), 500_00n);
-      await assert.rejects(hub.windows.settle('INR-1', cli), refusal('window_already_settled', 'window'));
-      await assert.rejects(hub.windows.settle('INR-2', cli), refusal('window_not_closed', 'window'));
+      await assert.rejects(
+        hub.windows.settle('INR-1', cli),
+        refusal('window_already_settled', 'window'),
+      );
+      await assert.rejects(
+        hub.windows.settle('INR-2', cli),
+        refusal('window_not_closed', 'window'),
+      );
       await assert.rejects(hub.windows.get('INR-9'), refusal('window_not_found', 'window'));
       await assert.rejects(hub.windows.get('bogus'), refusal('window_not_found', 'window'));
     });
@@ -101,7 +149,11 @@ describe('payments, caps and windows', () => {
       const payments: Promise<unknown>[] = [];
       const closes: Promise<unknown>[] = [];
       for (let index = 0; index < 400; index += 1) {
-        const request = pay(index % 2 === 0 ? 'sbi' : 'bob', index % 2 === 0 ? 'bob' : 'sbi', BigInt(1 + (index % 7)));
+        const request = pay(
+          index % 2 === 0 ? 'sbi' : 'bob',
+          index % 2 === 0 ? 'bob' : 'sbi',
+          BigInt(1 + (index % 7)),
+        );
         ids.push(request.id);
         payments.push(hub.payments.pay(request, cli));
         if (index % 100 === 50) closes.push(hub.windows.close('INR', cli));
@@ -113,28 +165,50 @@ describe('payments, caps and windows', () => {
       assert.equal(transfers.length, 400);
       let counted = 0;
       for (const transfer of transfers) {
-        const containing = windows.filter((window) => BigInt(window.openedAfter) < transfer.timestamp && transfer.timestamp <= BigInt(window.closedAt ?? '0'));
+        const containing = windows.filter(
+          (window) =>
+            BigInt(window.openedAfter) < transfer.timestamp &&
+            transfer.timestamp <= BigInt(window.closedAt ?? '0'),
+        );
         assert.ok(containing.length <= 1, 'no transfer in two windows');
         counted += containing.length;
       }
       const open = await hub.windows.current('INR');
-      const inOpen = transfers.filter((transfer) => transfer.timestamp > BigInt(open.openedAfter)).length;
+      const inOpen = transfers.filter(
+        (transfer) => transfer.timestamp > BigInt(open.openedAfter),
+      ).length;
       assert.equal(counted + inOpen, 400, 'every transfer is in exactly one window');
       let netted = 0;
-      for (const window of windows) netted += (await hub.windows.net(window.id)).netting?.transferCount ?? 0;
+      for (const window of windows)
+        netted += (await hub.windows.net(window.id)).netting?.transferCount ?? 0;
       assert.equal(netted, counted, 'netting counts each closed window’s payments once');
       // Netting read each window's pair tallies, kept as the payments were written: they hold what
       // summing the window's transfers gives.
       for (const window of windows) {
         assert.ok(window.tally !== undefined, `${window.id} has a tally period`);
         const codes = [...NETTED_CODES];
-        const tallied = await hub.ledger.store.tallies({ parts: [{ ledger: 356, period: window.tally.period }], codes });
+        const tallied = await hub.ledger.store.tallies({
+          parts: [{ ledger: 356, period: window.tally.period }],
+          codes,
+        });
         const summed = await hub.ledger.store.pairTotals({
-          parts: [{ ledger: 356, firstTimestamp: BigInt(window.openedAfter) + 1n, lastTimestamp: BigInt(window.closedAt ?? '0') }],
+          parts: [
+            {
+              ledger: 356,
+              firstTimestamp: BigInt(window.openedAfter) + 1n,
+              lastTimestamp: BigInt(window.closedAt ?? '0'),
+            },
+          ],
           codes,
           excludeFlags: TransferFlags.pending | TransferFlags.voidPending,
         });
-        const rows = (totals: typeof summed): string[] => totals.map((total) => `${total.debitAccountId} ${total.creditAccountId} ${total.amount} ${total.count}`).sort();
+        const rows = (totals: typeof summed): string[] =>
+          totals
+            .map(
+              (total) =>
+                `${total.debitAccountId} ${total.creditAccountId} ${total.amount} ${total.count}`,
+            )
+            .sort();
         assert.deepEqual(rows(tallied), rows(summed), window.id);
       }
     });
@@ -146,7 +220,10 @@ describe('window scheduler', () => {
     await withHub(async (hub) => {
       const closed: string[] = [];
       const failed: string[] = [];
-      const scheduler = new WindowScheduler(hub.windows, ['INR', 'RUB'], 3_600_000, { closed: (id) => closed.push(id), failed: (currency) => failed.push(currency) });
+      const scheduler = new WindowScheduler(hub.windows, ['INR', 'RUB'], 3_600_000, {
+        closed: (id) => closed.push(id),
+        failed: (currency) => failed.push(currency),
+      });
       try {
         await scheduler.tick();
         await scheduler.tick();
@@ -157,7 +234,15 @@ describe('window scheduler', () => {
       assert.deepEqual(failed, []);
       assert.equal((await hub.windows.current('INR')).id, 'INR-3');
       const audit = await hub.ledger.store.auditEntries({ actor: 'scheduler', limit: 10 });
-      assert.deepEqual(audit.map((entry) => [entry.action, entry.target]), [['windows.close', 'INR-1'], ['windows.close', 'RUB-1'], ['windows.close', 'INR-2'], ['windows.close', 'RUB-2']]);
+      assert.deepEqual(
+        audit.map((entry) => [entry.action, entry.target]),
+        [
+          ['windows.close', 'INR-1'],
+          ['windows.close', 'RUB-1'],
+          ['windows.close', 'INR-2'],
+          ['windows.close', 'RUB-2'],
+        ],
+      );
     });
   });
 });

@@ -5,7 +5,11 @@ import type { TransferInput } from '../ledger/model.js';
 import { auditEntry, type Actor } from '../hub/actor.js';
 import { HubError, invalidField } from '../hub/errors.js';
 import type { ParticipantAccount } from '../participants/accounts.js';
-import { PARTICIPANTS, type ParticipantRecord, type ParticipantRegistry } from '../participants/registry.js';
+import {
+  PARTICIPANTS,
+  type ParticipantRecord,
+  type ParticipantRegistry,
+} from '../participants/registry.js';
 import { creditBalancesAtPoints } from '../reports/account-history.js';
 import { dayStartNs, dayText, parseDay } from '../reports/time.js';
 import { TransferCode } from './codes.js';
@@ -47,8 +51,14 @@ export const SURPLUS_CURRENCY = 'INR';
 export const SWEEP_INSTRUMENTS = ['treasury_bill', 'government_security'] as const;
 export type SweepInstrument = (typeof SWEEP_INSTRUMENTS)[number];
 /** The sweep transfer's `userData32`. */
-export const SWEEP_INSTRUMENT_CODE: Readonly<Record<SweepInstrument, number>> = { treasury_bill: 1, government_security: 2 };
-const INSTRUMENT_TAG: Readonly<Record<SweepInstrument, string>> = { treasury_bill: 'T-bill', government_security: 'G-sec' };
+export const SWEEP_INSTRUMENT_CODE: Readonly<Record<SweepInstrument, number>> = {
+  treasury_bill: 1,
+  government_security: 2,
+};
+const INSTRUMENT_TAG: Readonly<Record<SweepInstrument, string>> = {
+  treasury_bill: 'T-bill',
+  government_security: 'G-sec',
+};
 /** Longest sweep reference: the transfer reference (64) less the longest tag and `: `. */
 export const SWEEP_REFERENCE_MAX = 56;
 /** Longest daily series. */
@@ -128,21 +138,33 @@ export interface SurplusSeries {
 export class SurplusService {
   private readonly windows: WindowService;
 
-  constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly registry: ParticipantRegistry,
+  ) {
     this.windows = new WindowService(ledger, registry);
   }
 
   /** Every Russian bank's INR vostro balances and investment balance, read in one consistent read. */
   async now(options: { now?: Date } = {}): Promise<SurplusNow> {
     const banks = await this.russianBanks();
-    const ids = banks.flatMap((bank) => [...vostroAccounts(bank).map((account) => account.id), ...investmentAccount(bank).map((account) => account.id)]);
-    const accounts = new Map((await this.ledger.lookupAccounts(ids)).map((account) => [account.id, account]));
+    const ids = banks.flatMap((bank) => [
+      ...vostroAccounts(bank).map((account) => account.id),
+      ...investmentAccount(bank).map((account) => account.id),
+    ]);
+    const accounts = new Map(
+      (await this.ledger.lookupAccounts(ids)).map((account) => [account.id, account]),
+    );
     const balance = (id: AccountId): bigint => {
       const account = accounts.get(id);
       return account === undefined ? 0n : account.creditsPosted - account.debitsPosted;
     };
     const rows = banks.map((bank): BankSurplus => {
-      const vostro = vostroAccounts(bank).map((account) => ({ accountId: account.id, heldAt: account.heldAt ?? '', balanceMinor: balance(account.id) }));
+      const vostro = vostroAccounts(bank).map((account) => ({
+        accountId: account.id,
+        heldAt: account.heldAt ?? '',
+        balanceMinor: balance(account.id),
+      }));
       const investment = investmentAccount(bank)[0];
       return {
         bank: bank.id,
@@ -163,27 +185,39 @@ export class SurplusService {
   }
 
   /** End-of-day surplus for every day from `from` to `to` inclusive (`YYYY-MM-DD`). */
-  async daily(request: { from: string; to: string; utcOffsetMinutes?: number }): Promise<SurplusSeries> {
+  async daily(request: {
+    from: string;
+    to: string;
+    utcOffsetMinutes?: number;
+  }): Promise<SurplusSeries> {
     const first = parseDay(request.from, 'from');
     const last = parseDay(request.to, 'to');
     const offset = request.utcOffsetMinutes ?? 0;
-    if (!Number.isInteger(offset) || offset < -720 || offset > 840) throw invalidField('utc_offset_minutes', 'utc_offset_minutes is a whole number of minutes from −720 to +840');
+    if (!Number.isInteger(offset) || offset < -720 || offset > 840)
+      throw invalidField(
+        'utc_offset_minutes',
+        'utc_offset_minutes is a whole number of minutes from −720 to +840',
+      );
     if (last < first) throw invalidField('to', 'the series must end on or after the day it starts');
-    if (last - first + 1 > SURPLUS_DAYS_MAX) throw invalidField('to', `a daily series covers at most ${SURPLUS_DAYS_MAX} days`);
+    if (last - first + 1 > SURPLUS_DAYS_MAX)
+      throw invalidField('to', `a daily series covers at most ${SURPLUS_DAYS_MAX} days`);
     const points: { label: string; atNs: bigint }[] = [];
-    for (let day = first; day <= last; day += 1) points.push({ label: dayText(day), atNs: dayStartNs(day + 1, offset) - 1n });
+    for (let day = first; day <= last; day += 1)
+      points.push({ label: dayText(day), atNs: dayStartNs(day + 1, offset) - 1n });
     return this.series('daily', offset, points);
   }
 
   /** The surplus at the boundary of each of the last `last` closed INR windows (default 30), oldest first. */
   async byWindow(request: { last?: number } = {}): Promise<SurplusSeries> {
     const count = request.last ?? 30;
-    if (!Number.isSafeInteger(count) || count < 1 || count > 10_000) throw invalidField('last', 'last is a whole number of windows from 1 to 10000');
+    if (!Number.isSafeInteger(count) || count < 1 || count > 10_000)
+      throw invalidField('last', 'last is a whole number of windows from 1 to 10000');
     const open = await this.windows.current(SURPLUS_CURRENCY);
     const points: { label: string; atNs: bigint }[] = [];
     for (let seq = Math.max(1, open.seq - count); seq < open.seq; seq += 1) {
       const window = await this.windows.find(windowId(SURPLUS_CURRENCY, seq));
-      if (window?.closedAt !== undefined) points.push({ label: window.id, atNs: BigInt(window.closedAt) });
+      if (window?.closedAt !== undefined)
+        points.push({ label: window.id, atNs: BigInt(window.closedAt) });
     }
     return this.series('window', 0, points);
   }
@@ -191,30 +225,77 @@ export class SurplusService {
   /** Moves surplus from a Russian bank's INR vostro account to its INR investment account (see the file comment). */
   async sweep(request: SweepRequest, actor: Actor): Promise<SweepResult> {
     const id = parseTransferId(request.id);
-    if (id === undefined || id === ZERO_ID) throw invalidField('id', 'the sweep id is a non-zero UUID');
-    if (typeof request.amountMinor !== 'bigint' || request.amountMinor <= 0n) throw invalidField('amount', 'the amount must be positive');
-    if (request.amountMinor > AMOUNT_MAX) throw invalidField('amount', `the amount must be at most ${formatAmount(AMOUNT_MAX, inr())} INR`);
-    if (!SWEEP_INSTRUMENTS.includes(request.instrument)) throw invalidField('instrument', `instrument must be one of ${SWEEP_INSTRUMENTS.join(', ')}`);
-    if (typeof request.bank !== 'string' || request.bank.length === 0) throw invalidField('bank', 'bank is the Russian bank\'s participant id');
-    if (request.heldAt !== undefined && typeof request.heldAt !== 'string') throw invalidField('held_at', 'held_at is the participant id of the Indian bank that keeps the vostro account');
-    if (typeof request.reference !== 'string' || request.reference.length > SWEEP_REFERENCE_MAX) throw invalidField('reference', `the reference is text of at most ${SWEEP_REFERENCE_MAX} characters`);
-    const transferReference = request.reference.length === 0 ? INSTRUMENT_TAG[request.instrument] : `${INSTRUMENT_TAG[request.instrument]}: ${request.reference}`;
+    if (id === undefined || id === ZERO_ID)
+      throw invalidField('id', 'the sweep id is a non-zero UUID');
+    if (typeof request.amountMinor !== 'bigint' || request.amountMinor <= 0n)
+      throw invalidField('amount', 'the amount must be positive');
+    if (request.amountMinor > AMOUNT_MAX)
+      throw invalidField(
+        'amount',
+        `the amount must be at most ${formatAmount(AMOUNT_MAX, inr())} INR`,
+      );
+    if (!SWEEP_INSTRUMENTS.includes(request.instrument))
+      throw invalidField('instrument', `instrument must be one of ${SWEEP_INSTRUMENTS.join(', ')}`);
+    if (typeof request.bank !== 'string' || request.bank.length === 0)
+      throw invalidField('bank', "bank is the Russian bank's participant id");
+    if (request.heldAt !== undefined && typeof request.heldAt !== 'string')
+      throw invalidField(
+        'held_at',
+        'held_at is the participant id of the Indian bank that keeps the vostro account',
+      );
+    if (typeof request.reference !== 'string' || request.reference.length > SWEEP_REFERENCE_MAX)
+      throw invalidField(
+        'reference',
+        `the reference is text of at most ${SWEEP_REFERENCE_MAX} characters`,
+      );
+    const transferReference =
+      request.reference.length === 0
+        ? INSTRUMENT_TAG[request.instrument]
+        : `${INSTRUMENT_TAG[request.instrument]}: ${request.reference}`;
     return this.ledger.transact(async (tx) => {
-      const bank = (await tx.getRecord(PARTICIPANTS, request.bank)) as unknown as ParticipantRecord | undefined;
-      if (bank === undefined) throw new HubError('participant_not_found', `no participant ${request.bank}`, 'bank');
-      if (bank.kind !== 'bank') throw new HubError('participant_kind_mismatch', `${bank.id} is a ${bank.kind}, not a bank: only Russian banks' rupee surplus is swept`, 'bank');
-      if (bank.country !== 'RU') throw new HubError('participant_kind_mismatch', `${bank.id} is a bank in ${bank.country}: only Russian banks' rupee surplus is swept`, 'bank');
-      if (bank.status === 'suspended') throw new HubError('participant_suspended', `${bank.id} is suspended`, 'bank');
-      const candidates = vostroAccounts(bank).filter((account) => request.heldAt === undefined || account.heldAt === request.heldAt);
+      const bank = (await tx.getRecord(PARTICIPANTS, request.bank)) as unknown as
+        ParticipantRecord | undefined;
+      if (bank === undefined)
+        throw new HubError('participant_not_found', `no participant ${request.bank}`, 'bank');
+      if (bank.kind !== 'bank')
+        throw new HubError(
+          'participant_kind_mismatch',
+          `${bank.id} is a ${bank.kind}, not a bank: only Russian banks' rupee surplus is swept`,
+          'bank',
+        );
+      if (bank.country !== 'RU')
+        throw new HubError(
+          'participant_kind_mismatch',
+          `${bank.id} is a bank in ${bank.country}: only Russian banks' rupee surplus is swept`,
+          'bank',
+        );
+      if (bank.status === 'suspended')
+        throw new HubError('participant_suspended', `${bank.id} is suspended`, 'bank');
+      const candidates = vostroAccounts(bank).filter(
+        (account) => request.heldAt === undefined || account.heldAt === request.heldAt,
+      );
       if (candidates.length === 0) {
         throw request.heldAt === undefined
           ? new HubError('account_not_found', `${bank.id} has no INR vostro account`, 'bank')
-          : new HubError('account_not_found', `${bank.id} has no INR vostro account kept by ${request.heldAt}`, 'held_at');
+          : new HubError(
+              'account_not_found',
+              `${bank.id} has no INR vostro account kept by ${request.heldAt}`,
+              'held_at',
+            );
       }
-      if (candidates.length > 1) throw invalidField('held_at', `${bank.id} has INR vostro accounts at ${candidates.map((account) => account.heldAt).join(', ')}: name the one to sweep from`);
+      if (candidates.length > 1)
+        throw invalidField(
+          'held_at',
+          `${bank.id} has INR vostro accounts at ${candidates.map((account) => account.heldAt).join(', ')}: name the one to sweep from`,
+        );
       const from = candidates[0] as ParticipantAccount;
       const to = investmentAccount(bank)[0];
-      if (to === undefined) throw new HubError('account_not_found', `${bank.id} has no INR investment account; open one first (role investment, currency INR)`, 'bank');
+      if (to === undefined)
+        throw new HubError(
+          'account_not_found',
+          `${bank.id} has no INR investment account; open one first (role investment, currency INR)`,
+          'bank',
+        );
       const input: TransferInput = {
         id: id as TransferId,
         debitAccountId: from.id,
@@ -231,32 +312,63 @@ export class SurplusService {
       };
       const [result] = await tx.createTransfers([input]);
       const outcome: SweepResult = {
-        id, status: 'created', bank: bank.id, from: from.id, to: to.id, heldAt: from.heldAt ?? '', amountMinor: request.amountMinor,
-        currency: SURPLUS_CURRENCY, instrument: request.instrument, transferReference,
+        id,
+        status: 'created',
+        bank: bank.id,
+        from: from.id,
+        to: to.id,
+        heldAt: from.heldAt ?? '',
+        amountMinor: request.amountMinor,
+        currency: SURPLUS_CURRENCY,
+        instrument: request.instrument,
+        transferReference,
       };
       if (result === 'exists') return { ...outcome, status: 'exists' };
       if (result === 'exceeds_credits') {
         const account = (await tx.accounts([from.id])).get(from.id);
-        const available = account === undefined ? 0n : account.creditsPosted - account.debitsPosted - account.debitsPending;
-        throw new HubError('insufficient_funds', `${bank.id}'s INR vostro account at ${from.heldAt ?? '?'} has ${formatAmount(available, inr())} INR available; it cannot sweep ${formatAmount(request.amountMinor, inr())}`, 'amount');
+        const available =
+          account === undefined
+            ? 0n
+            : account.creditsPosted - account.debitsPosted - account.debitsPending;
+        throw new HubError(
+          'insufficient_funds',
+          `${bank.id}'s INR vostro account at ${from.heldAt ?? '?'} has ${formatAmount(available, inr())} INR available; it cannot sweep ${formatAmount(request.amountMinor, inr())}`,
+          'amount',
+        );
       }
-      if (result !== undefined && result.startsWith('exists_with_different')) throw new HubError('payment_refused', `the sweep id was used before with different content (${result})`, 'id');
-      if (result !== 'ok') throw new HubError('payment_refused', `the ledger refused the sweep: ${result ?? 'no result'}`, 'amount');
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'surplus.sweep', id, {
-        bank: bank.id,
-        from: from.id,
-        held_at: from.heldAt ?? '',
-        to: to.id,
-        amount: request.amountMinor.toString(),
-        currency: SURPLUS_CURRENCY,
-        instrument: request.instrument,
-        reference: request.reference,
-      })]);
+      if (result !== undefined && result.startsWith('exists_with_different'))
+        throw new HubError(
+          'payment_refused',
+          `the sweep id was used before with different content (${result})`,
+          'id',
+        );
+      if (result !== 'ok')
+        throw new HubError(
+          'payment_refused',
+          `the ledger refused the sweep: ${result ?? 'no result'}`,
+          'amount',
+        );
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'surplus.sweep', id, {
+          bank: bank.id,
+          from: from.id,
+          held_at: from.heldAt ?? '',
+          to: to.id,
+          amount: request.amountMinor.toString(),
+          currency: SURPLUS_CURRENCY,
+          instrument: request.instrument,
+          reference: request.reference,
+        }),
+      ]);
       return outcome;
     });
   }
 
-  private async series(kind: SurplusSeries['kind'], offset: number, points: readonly { label: string; atNs: bigint }[]): Promise<SurplusSeries> {
+  private async series(
+    kind: SurplusSeries['kind'],
+    offset: number,
+    points: readonly { label: string; atNs: bigint }[],
+  ): Promise<SurplusSeries> {
     const banks = await this.russianBanks();
     const byBank: bigint[][] = banks.map(() => new Array<bigint>(points.length).fill(0n));
     const instants = points.map((point) => point.atNs);
@@ -276,22 +388,33 @@ export class SurplusService {
       banks: banks.map((bank) => ({ bank: bank.id, name: bank.name })),
       points: points.map((point, at) => {
         const values = byBank.map((row) => row[at] ?? 0n);
-        return { label: point.label, atNs: point.atNs, byBankMinor: values, totalMinor: values.reduce((sum, value) => sum + value, 0n) };
+        return {
+          label: point.label,
+          atNs: point.atNs,
+          byBankMinor: values,
+          totalMinor: values.reduce((sum, value) => sum + value, 0n),
+        };
       }),
     };
   }
 
   private async russianBanks(): Promise<ParticipantRecord[]> {
-    return (await this.registry.all()).filter((participant) => participant.kind === 'bank' && participant.country === 'RU').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return (await this.registry.all())
+      .filter((participant) => participant.kind === 'bank' && participant.country === 'RU')
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 }
 
 function vostroAccounts(bank: ParticipantRecord): ParticipantAccount[] {
-  return bank.accounts.filter((account) => account.role === 'vostro' && account.currency === SURPLUS_CURRENCY);
+  return bank.accounts.filter(
+    (account) => account.role === 'vostro' && account.currency === SURPLUS_CURRENCY,
+  );
 }
 
 function investmentAccount(bank: ParticipantRecord): ParticipantAccount[] {
-  return bank.accounts.filter((account) => account.role === 'investment' && account.currency === SURPLUS_CURRENCY);
+  return bank.accounts.filter(
+    (account) => account.role === 'investment' && account.currency === SURPLUS_CURRENCY,
+  );
 }
 
 function inr(): Currency {

@@ -28,7 +28,16 @@ it('a database whose participant accounts are not tallied keeps tallies off and 
     const banks = ['old-sbi', 'old-vtb'];
     const ids = banks.map((bank) => participantAccountId(bank, 'INR', 'settlement'));
     const created = await ledger.createAccounts(
-      ids.map((id, index) => ({ id, ledger: 356, code: accountCode('settlement'), flags: 0, owner: banks[index] ?? '', reference: 'before tallies', userData64: 0n, userData32: 0 })),
+      ids.map((id, index) => ({
+        id,
+        ledger: 356,
+        code: accountCode('settlement'),
+        flags: 0,
+        owner: banks[index] ?? '',
+        reference: 'before tallies',
+        userData64: 0n,
+        userData32: 0,
+      })),
     );
     assert.deepEqual(created.ok && created.results, ['ok', 'ok']);
     await ledger.transact(async (tx) => {
@@ -42,7 +51,13 @@ it('a database whose participant accounts are not tallied keeps tallies off and 
         createdAt: '2026-01-01T00:00:00.000Z',
         accounts: [{ role: 'settlement', currency: 'INR', id: ids[index] as AccountId }],
       }));
-      await tx.putRecords(records.map((record) => ({ collection: PARTICIPANTS, key: record.id, value: record as unknown as JsonObject })));
+      await tx.putRecords(
+        records.map((record) => ({
+          collection: PARTICIPANTS,
+          key: record.id,
+          value: record as unknown as JsonObject,
+        })),
+      );
     });
 
     const hub = new Hub(ledger);
@@ -74,11 +89,20 @@ it('a database whose participant accounts are not tallied keeps tallies off and 
 
     const { closed } = await hub.windows.close('INR', CLI_ACTOR, 'INR-1');
     assert.equal(closed.tally, undefined, 'the closed window has no tally period');
-    assert.deepEqual(await store.tallies({ parts: [{ ledger: 356, period: 1 }], codes: [...NETTED_CODES] }), [], 'nothing was tallied');
+    assert.deepEqual(
+      await store.tallies({ parts: [{ ledger: 356, period: 1 }], codes: [...NETTED_CODES] }),
+      [],
+      'nothing was tallied',
+    );
     const { netting } = await hub.windows.net('INR-1');
     assert.ok(netting !== undefined);
     assert.equal(netting.transferCount, 2);
-    assert.deepEqual(Object.fromEntries(netting.positions.map((position) => [position.participant, position.netMinor])), { 'old-sbi': -180_00n, 'old-vtb': 180_00n });
+    assert.deepEqual(
+      Object.fromEntries(
+        netting.positions.map((position) => [position.participant, position.netMinor]),
+      ),
+      { 'old-sbi': -180_00n, 'old-vtb': 180_00n },
+    );
     assert.equal(netting.grossMinor, 420_00n);
     // A closed window's netting is computed once; later calls (each participant's position, the
     // report, settling) get the same result, with the window record as it is now.
@@ -90,7 +114,9 @@ it('a database whose participant accounts are not tallied keeps tallies off and 
     assert.deepEqual((await verifyLedger(store)).problems, []);
 
     // The flag check is what keeps tallies off: a newly opened bank's accounts are tallied.
-    const [opened] = await ledger.lookupAccounts([participantAccountId('hub', 'INR', 'hub_settlement')]);
+    const [opened] = await ledger.lookupAccounts([
+      participantAccountId('hub', 'INR', 'hub_settlement'),
+    ]);
     assert.ok(opened !== undefined && (opened.flags & AccountFlags.tallied) !== 0);
   } finally {
     await store.close();

@@ -46,7 +46,11 @@ export interface WindowRecord {
   /** The settlement transfers' ids, once settled. */
   readonly settlementTransfers?: readonly string[];
   /** Closed windows: the ledger's tally period that ended with the window (see netTotals). */
-  readonly tally?: { readonly period: number; readonly since: string; readonly codes: readonly number[] };
+  readonly tally?: {
+    readonly period: number;
+    readonly since: string;
+    readonly codes: readonly number[];
+  };
 }
 
 export interface WindowNetting {
@@ -63,7 +67,10 @@ const nettingKey = (window: WindowRecord): string => `${window.id}@${window.clos
 export class WindowService {
   private readonly nettings = new Map<string, Omit<WindowNetting, 'window'>>();
 
-  constructor(private readonly ledger: Ledger, private readonly registry: ParticipantRegistry) {}
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly registry: ParticipantRegistry,
+  ) {}
 
   /**
    * Makes the ledger tally the netted codes per account pair (a no-op once it does), so that
@@ -72,7 +79,9 @@ export class WindowService {
    * the hub opened them tallied keeps netting by scanning (returns false): tallies would miss them.
    */
   async prepare(): Promise<boolean> {
-    const ids = (await this.registry.all()).flatMap((participant) => participant.accounts.map((account) => account.id));
+    const ids = (await this.registry.all()).flatMap((participant) =>
+      participant.accounts.map((account) => account.id),
+    );
     for (let start = 0; start < ids.length; start += BATCH_MAX) {
       const accounts = await this.ledger.lookupAccounts(ids.slice(start, start + BATCH_MAX));
       if (accounts.some((account) => (account.flags & AccountFlags.tallied) === 0)) return false;
@@ -87,17 +96,24 @@ export class WindowService {
     const head = (await this.ledger.store.getRecords(HEADS, [code])).get(code);
     if (head === undefined) return firstWindow(code);
     const seq = Number(head.value.seq);
-    const found = (await this.ledger.store.getRecords(WINDOWS, [windowKey(code, seq)])).get(windowKey(code, seq));
-    if (found === undefined) throw new Error(`bug: the head of ${code} names window ${seq}, which is missing`);
+    const found = (await this.ledger.store.getRecords(WINDOWS, [windowKey(code, seq)])).get(
+      windowKey(code, seq),
+    );
+    if (found === undefined)
+      throw new Error(`bug: the head of ${code} names window ${seq}, which is missing`);
     return found.value as unknown as WindowRecord;
   }
 
   async find(id: string): Promise<WindowRecord | undefined> {
     const parsed = parseWindowId(id);
-    const found = (await this.ledger.store.getRecords(WINDOWS, [windowKey(parsed.currency, parsed.seq)])).get(windowKey(parsed.currency, parsed.seq));
+    const found = (
+      await this.ledger.store.getRecords(WINDOWS, [windowKey(parsed.currency, parsed.seq)])
+    ).get(windowKey(parsed.currency, parsed.seq));
     if (found !== undefined) return found.value as unknown as WindowRecord;
     // Window 1 is open, without a document, until the currency's first close.
-    const head = (await this.ledger.store.getRecords(HEADS, [parsed.currency])).get(parsed.currency);
+    const head = (await this.ledger.store.getRecords(HEADS, [parsed.currency])).get(
+      parsed.currency,
+    );
     return parsed.seq === 1 && head === undefined ? firstWindow(parsed.currency) : undefined;
   }
 
@@ -109,7 +125,9 @@ export class WindowService {
 
   async list(currency: string, limit = 100): Promise<WindowRecord[]> {
     const code = checkCurrency(currency);
-    const stored = (await this.ledger.store.listRecords({ collection: WINDOWS, prefix: `${code}:`, limit })).map((record) => record.value as unknown as WindowRecord);
+    const stored = (
+      await this.ledger.store.listRecords({ collection: WINDOWS, prefix: `${code}:`, limit })
+    ).map((record) => record.value as unknown as WindowRecord);
     const open = await this.current(code);
     return stored.some((window) => window.id === open.id) ? stored : [...stored, open];
   }
@@ -118,36 +136,80 @@ export class WindowService {
    * Closes the open window of `currency` (or, when `expectedId` is given, refuses unless that is the
    * open one: closing a window twice is an error, not a no-op) and opens the next.
    */
-  async close(currency: string, actor: Actor, expectedId?: string): Promise<{ closed: WindowRecord; opened: WindowRecord }> {
+  async close(
+    currency: string,
+    actor: Actor,
+    expectedId?: string,
+  ): Promise<{ closed: WindowRecord; opened: WindowRecord }> {
     const code = checkCurrency(currency);
-    const settling = (await this.registry.all()).filter((participant) => participant.accounts.some((account) => account.role === 'cap' && account.currency === code));
+    const settling = (await this.registry.all()).filter((participant) =>
+      participant.accounts.some((account) => account.role === 'cap' && account.currency === code),
+    );
     return this.ledger.transact(async (tx) => {
-      const capRecords = await tx.getRecords(CAPS, settling.map((participant) => capKey(participant.id, code)));
+      const capRecords = await tx.getRecords(
+        CAPS,
+        settling.map((participant) => capKey(participant.id, code)),
+      );
       const caps = [...capRecords.values()].map((record) => record.value as unknown as CapRecord);
       const head = await tx.getRecord(HEADS, code);
       const seq = head === undefined ? 1 : Number(head.seq);
-      const open = ((await tx.getRecord(WINDOWS, windowKey(code, seq))) as unknown as WindowRecord | undefined) ?? firstWindow(code);
+      const open =
+        ((await tx.getRecord(WINDOWS, windowKey(code, seq))) as unknown as
+          WindowRecord | undefined) ?? firstWindow(code);
       if (expectedId !== undefined && expectedId !== open.id) {
         const expected = parseWindowId(expectedId);
-        if (expected.currency !== code || expected.seq > seq) throw new HubError('window_not_found', `no window ${expectedId}`, 'window');
-        throw new HubError('window_already_closed', `window ${expectedId} is closed already; the open ${code} window is ${open.id}`, 'window');
+        if (expected.currency !== code || expected.seq > seq)
+          throw new HubError('window_not_found', `no window ${expectedId}`, 'window');
+        throw new HubError(
+          'window_already_closed',
+          `window ${expectedId} is closed already; the open ${code} window is ${open.id}`,
+          'window',
+        );
       }
       const boundary = await tx.lastTimestamp();
       // The ledger's pair tallies begin a new period at the same boundary as the next window.
       const ended = await tx.startTallyPeriod(currencyByCode(code)?.ledger ?? 0);
       const nowIso = isoOf(tx.nowNs);
       const closed: WindowRecord = {
-        ...open, status: 'closed', closedAt: boundary.toString(), closedAtIso: nowIso, closedBy: actor.id,
-        ...(ended === undefined ? {} : { tally: { period: ended.period, since: ended.since.toString(), codes: [...ended.codes] } }),
+        ...open,
+        status: 'closed',
+        closedAt: boundary.toString(),
+        closedAtIso: nowIso,
+        closedBy: actor.id,
+        ...(ended === undefined
+          ? {}
+          : {
+              tally: {
+                period: ended.period,
+                since: ended.since.toString(),
+                codes: [...ended.codes],
+              },
+            }),
       };
-      const opened: WindowRecord = { id: windowId(code, seq + 1), currency: code, seq: seq + 1, status: 'open', openedAfter: boundary.toString(), openedAtIso: nowIso };
+      const opened: WindowRecord = {
+        id: windowId(code, seq + 1),
+        currency: code,
+        seq: seq + 1,
+        status: 'open',
+        openedAfter: boundary.toString(),
+        openedAtIso: nowIso,
+      };
       await this.resetCaps(tx, code, caps);
       await tx.putRecords([
         { collection: WINDOWS, key: windowKey(code, seq), value: closed as unknown as JsonObject },
-        { collection: WINDOWS, key: windowKey(code, seq + 1), value: opened as unknown as JsonObject },
+        {
+          collection: WINDOWS,
+          key: windowKey(code, seq + 1),
+          value: opened as unknown as JsonObject,
+        },
         { collection: HEADS, key: code, value: { seq: seq + 1 } },
       ]);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'windows.close', closed.id, { boundary: boundary.toString(), next: opened.id })]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'windows.close', closed.id, {
+          boundary: boundary.toString(),
+          next: opened.id,
+        }),
+      ]);
       return { closed, opened };
     });
   }
@@ -168,8 +230,18 @@ export class WindowService {
     const windows: WindowRecord[] = [];
     for (const id of ids) {
       const window = await this.get(id);
-      if (window.status === 'open' || window.closedAt === undefined) throw new HubError('window_not_closed', `window ${id} is still open; close it first`, 'window');
-      if (windows.some((other) => other.currency === window.currency)) throw new HubError('invalid_field', `two windows of ${window.currency}: net them one at a time`, 'window');
+      if (window.status === 'open' || window.closedAt === undefined)
+        throw new HubError(
+          'window_not_closed',
+          `window ${id} is still open; close it first`,
+          'window',
+        );
+      if (windows.some((other) => other.currency === window.currency))
+        throw new HubError(
+          'invalid_field',
+          `two windows of ${window.currency}: net them one at a time`,
+          'window',
+        );
       windows.push(window);
     }
     // A closed window's transfers are frozen, and so is its netting: computed once per process.
@@ -177,7 +249,8 @@ export class WindowService {
     if (missing.length > 0) {
       for (const [key, computed] of await this.compute(missing)) {
         this.nettings.set(key, computed);
-        if (this.nettings.size > NETTINGS_KEPT) this.nettings.delete(this.nettings.keys().next().value as string);
+        if (this.nettings.size > NETTINGS_KEPT)
+          this.nettings.delete(this.nettings.keys().next().value as string);
       }
     }
     return windows.map((window) => {
@@ -187,11 +260,17 @@ export class WindowService {
     });
   }
 
-  private async compute(windows: readonly WindowRecord[]): Promise<Map<string, Omit<WindowNetting, 'window'>>> {
+  private async compute(
+    windows: readonly WindowRecord[],
+  ): Promise<Map<string, Omit<WindowNetting, 'window'>>> {
     await this.registry.loadDirectory();
     const settlesWith = new Map<string, string>();
     const lookup = async (account: string): Promise<string | undefined> => {
-      if (!settlesWith.has(account)) settlesWith.set(account, (await this.registry.account(account as AccountId))?.settlesWith ?? '');
+      if (!settlesWith.has(account))
+        settlesWith.set(
+          account,
+          (await this.registry.account(account as AccountId))?.settlesWith ?? '',
+        );
       return settlesWith.get(account) || undefined;
     };
     // Sums by ledger and account pair (windows have millions of rows but few pairs); the pairs'
@@ -203,7 +282,8 @@ export class WindowService {
       scanned.set(pair.ledger, (scanned.get(pair.ledger) ?? 0) + pair.count);
       const from = await lookup(pair.debitAccountId);
       const to = await lookup(pair.creditAccountId);
-      if (from !== undefined && to !== undefined) accumulator.addAggregate(from, to, pair.ledger, pair.amount, pair.count);
+      if (from !== undefined && to !== undefined)
+        accumulator.addAggregate(from, to, pair.ledger, pair.amount, pair.count);
     }
     const result = accumulator.result();
     return new Map(
@@ -232,58 +312,125 @@ export class WindowService {
     for (const window of windows) {
       const ledger = currencyByCode(window.currency)?.ledger ?? 0;
       const first = BigInt(window.openedAfter) + 1n;
-      const range = { ledger, firstTimestamp: first, lastTimestamp: BigInt(window.closedAt ?? '0') };
+      const range = {
+        ledger,
+        firstTimestamp: first,
+        lastTimestamp: BigInt(window.closedAt ?? '0'),
+      };
       const tally = window.tally;
-      if (tally === undefined || !codes.every((code) => tally.codes.includes(code)) || BigInt(tally.since) < first - 1n) {
+      if (
+        tally === undefined ||
+        !codes.every((code) => tally.codes.includes(code)) ||
+        BigInt(tally.since) < first - 1n
+      ) {
         scanned.push(range);
         continue;
       }
-      const gap = BigInt(tally.since) >= first ? await this.ledger.store.pairTotals({ parts: [{ ledger, firstTimestamp: first, lastTimestamp: BigInt(tally.since) }], codes, excludeFlags }) : [];
+      const gap =
+        BigInt(tally.since) >= first
+          ? await this.ledger.store.pairTotals({
+              parts: [{ ledger, firstTimestamp: first, lastTimestamp: BigInt(tally.since) }],
+              codes,
+              excludeFlags,
+            })
+          : [];
       if (gap.length === 0) tallied.push({ ledger, period: tally.period });
       else scanned.push(range);
     }
-    const fromTallies = tallied.length === 0 ? [] : await this.ledger.store.tallies({ parts: tallied, codes });
-    const fromTransfers = scanned.length === 0 ? [] : await this.ledger.store.pairTotals({ parts: scanned, codes, excludeFlags });
+    const fromTallies =
+      tallied.length === 0 ? [] : await this.ledger.store.tallies({ parts: tallied, codes });
+    const fromTransfers =
+      scanned.length === 0
+        ? []
+        : await this.ledger.store.pairTotals({ parts: scanned, codes, excludeFlags });
     return [...fromTallies, ...fromTransfers];
   }
 
   /** Writes a closed window's settlement instructions as transfers, all or none, and marks it settled. */
-  async settle(id: string, actor: Actor): Promise<{ window: WindowRecord; netting: CurrencyNetting | undefined }> {
+  async settle(
+    id: string,
+    actor: Actor,
+  ): Promise<{ window: WindowRecord; netting: CurrencyNetting | undefined }> {
     const { window, netting } = await this.net(id);
-    if (window.status === 'settled') throw new HubError('window_already_settled', `window ${id} is settled already`, 'window');
+    if (window.status === 'settled')
+      throw new HubError('window_already_settled', `window ${id} is settled already`, 'window');
     const hubAccount = participantAccountId(HUB_ID, window.currency, 'hub_settlement');
     const legs: Leg[] = (netting?.instructions ?? []).map((instruction) => {
       const own = participantAccountId(instruction.participant, window.currency, 'settlement');
       const reference = `settlement ${window.id} ${instruction.participant}`;
       return instruction.kind === 'pay_in'
-        ? { kind: 'settlement', debit: own, credit: hubAccount, amount: instruction.amountMinor, currency: window.currency, code: TransferCode.settlement, reference }
-        : { kind: 'settlement', debit: hubAccount, credit: own, amount: instruction.amountMinor, currency: window.currency, code: TransferCode.settlement, reference };
+        ? {
+            kind: 'settlement',
+            debit: own,
+            credit: hubAccount,
+            amount: instruction.amountMinor,
+            currency: window.currency,
+            code: TransferCode.settlement,
+            reference,
+          }
+        : {
+            kind: 'settlement',
+            debit: hubAccount,
+            credit: own,
+            amount: instruction.amountMinor,
+            currency: window.currency,
+            code: TransferCode.settlement,
+            reference,
+          };
     });
     const operationId = newTransferId();
     const inputs = chainInputs(operationId, legs);
     const settled = await this.ledger.transact(async (tx) => {
-      const current = (await tx.getRecord(WINDOWS, windowKey(window.currency, window.seq))) as unknown as WindowRecord | undefined;
-      if (current?.status === 'settled') throw new HubError('window_already_settled', `window ${id} is settled already`, 'window');
+      const current = (await tx.getRecord(
+        WINDOWS,
+        windowKey(window.currency, window.seq),
+      )) as unknown as WindowRecord | undefined;
+      if (current?.status === 'settled')
+        throw new HubError('window_already_settled', `window ${id} is settled already`, 'window');
       if (inputs.length > 0) {
         try {
           chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'window' });
         } catch (error) {
           if (error instanceof HubError && error.code === 'insufficient_funds') {
-            throw new HubError('insufficient_funds', `a participant's settlement account cannot cover its pay-in for ${id}: ${error.message}`, 'window');
+            throw new HubError(
+              'insufficient_funds',
+              `a participant's settlement account cannot cover its pay-in for ${id}: ${error.message}`,
+              'window',
+            );
           }
           throw error;
         }
       }
-      const settled: WindowRecord = { ...window, status: 'settled', settledAtIso: isoOf(tx.nowNs), settlementTransfers: inputs.map((input) => input.id) };
-      await tx.putRecords([{ collection: WINDOWS, key: windowKey(window.currency, window.seq), value: settled as unknown as JsonObject }]);
-      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'windows.settle', window.id, { instructions: legs.length, moved: (netting?.movedMinor ?? 0n).toString() })]);
+      const settled: WindowRecord = {
+        ...window,
+        status: 'settled',
+        settledAtIso: isoOf(tx.nowNs),
+        settlementTransfers: inputs.map((input) => input.id),
+      };
+      await tx.putRecords([
+        {
+          collection: WINDOWS,
+          key: windowKey(window.currency, window.seq),
+          value: settled as unknown as JsonObject,
+        },
+      ]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'windows.settle', window.id, {
+          instructions: legs.length,
+          moved: (netting?.movedMinor ?? 0n).toString(),
+        }),
+      ]);
       return settled;
     });
     return { window: settled, netting };
   }
 
   /** Posted balance of each cap account back to max(cap, pending reservations): see the class comment. */
-  private async resetCaps(tx: LedgerTransaction, currency: string, caps: readonly CapRecord[]): Promise<void> {
+  private async resetCaps(
+    tx: LedgerTransaction,
+    currency: string,
+    caps: readonly CapRecord[],
+  ): Promise<void> {
     if (caps.length === 0) return;
     const ids = caps.map((cap) => participantAccountId(cap.participant, currency, 'cap'));
     const accounts = await tx.accounts(ids);
@@ -296,12 +443,31 @@ export class WindowService {
       const target = capMinor > account.debitsPending ? capMinor : account.debitsPending;
       const delta = target - (account.creditsPosted - account.debitsPosted);
       const reference = `window reset ${cap.participant} ${currency}`;
-      if (delta > 0n) legs.push({ kind: 'cap_reset', debit: source, credit: account.id, amount: delta, currency, code: TransferCode.capReset, reference });
-      if (delta < 0n) legs.push({ kind: 'cap_reset', debit: account.id, credit: source, amount: -delta, currency, code: TransferCode.capReset, reference });
+      if (delta > 0n)
+        legs.push({
+          kind: 'cap_reset',
+          debit: source,
+          credit: account.id,
+          amount: delta,
+          currency,
+          code: TransferCode.capReset,
+          reference,
+        });
+      if (delta < 0n)
+        legs.push({
+          kind: 'cap_reset',
+          debit: account.id,
+          credit: source,
+          amount: -delta,
+          currency,
+          code: TransferCode.capReset,
+          reference,
+        });
     });
     if (legs.length === 0) return;
     const results = await tx.createTransfers(chainInputs(newTransferId(), legs));
-    if (results.some((result) => result !== 'ok')) throw new Error(`bug: resetting cap headroom was refused: ${results.join(', ')}`);
+    if (results.some((result) => result !== 'ok'))
+      throw new Error(`bug: resetting cap headroom was refused: ${results.join(', ')}`);
   }
 }
 
@@ -315,17 +481,34 @@ function windowKey(currency: string, seq: number): string {
 
 function parseWindowId(id: string): { currency: string; seq: number } {
   const match = /^([A-Z]{3})-([1-9][0-9]{0,9})$/.exec(id);
-  if (match === null || currencyByCode(match[1] ?? '') === undefined) throw new HubError('window_not_found', `${JSON.stringify(id)} is not a window id such as INR-12`, 'window');
+  if (match === null || currencyByCode(match[1] ?? '') === undefined)
+    throw new HubError(
+      'window_not_found',
+      `${JSON.stringify(id)} is not a window id such as INR-12`,
+      'window',
+    );
   return { currency: match[1] ?? '', seq: Number(match[2]) };
 }
 
 function firstWindow(currency: string): WindowRecord {
-  return { id: windowId(currency, 1), currency, seq: 1, status: 'open', openedAfter: '0', openedAtIso: new Date(0).toISOString() };
+  return {
+    id: windowId(currency, 1),
+    currency,
+    seq: 1,
+    status: 'open',
+    openedAfter: '0',
+    openedAtIso: new Date(0).toISOString(),
+  };
 }
 
 function checkCurrency(currency: string): string {
   const code = currencyByCode(currency)?.code;
-  if (code === undefined || code !== currency) throw new HubError('unknown_currency', `${JSON.stringify(currency)} is not a supported ISO 4217 code`, 'currency');
+  if (code === undefined || code !== currency)
+    throw new HubError(
+      'unknown_currency',
+      `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
+      'currency',
+    );
   return code;
 }
 

@@ -8,10 +8,16 @@
  *
  * The audit log is its own append-only table: who did what, when, under which request id.
  */
-import { findUnstorableText, jsonPointer, UnstorableTextError, unstorableReason } from '../ledger/text.js';
+import {
+  findUnstorableText,
+  jsonPointer,
+  UnstorableTextError,
+  unstorableReason,
+} from '../ledger/text.js';
 
 /** What a document may hold: JSON, so no bigint (amounts are decimal strings, timestamps strings). */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 /** Collection names: lower-case words and underscores, so they are safe in logs and keys. */
@@ -75,12 +81,19 @@ export interface AuditQuery {
  * (../ledger/text.ts): these are bugs, not user errors — the services refuse such input first.
  */
 export function checkRecordPut(put: RecordPut): void {
-  if (!COLLECTION_PATTERN.test(put.collection)) throw new Error(`bug: collection name ${JSON.stringify(put.collection)}`);
-  if (put.key.length === 0 || put.key.length > RECORD_KEY_MAX) throw new Error(`bug: record key of length ${put.key.length}`);
+  if (!COLLECTION_PATTERN.test(put.collection))
+    throw new Error(`bug: collection name ${JSON.stringify(put.collection)}`);
+  if (put.key.length === 0 || put.key.length > RECORD_KEY_MAX)
+    throw new Error(`bug: record key of length ${put.key.length}`);
   const keyReason = unstorableReason(put.key);
-  if (keyReason !== undefined) throw new UnstorableTextError(`the key of a ${put.collection} document`, keyReason);
+  if (keyReason !== undefined)
+    throw new UnstorableTextError(`the key of a ${put.collection} document`, keyReason);
   const fault = findUnstorableText(put.value);
-  if (fault !== undefined) throw new UnstorableTextError(`${put.collection} document ${JSON.stringify(put.key)} at ${jsonPointer(fault.path)}`, fault.reason);
+  if (fault !== undefined)
+    throw new UnstorableTextError(
+      `${put.collection} document ${JSON.stringify(put.key)} at ${jsonPointer(fault.path)}`,
+      fault.reason,
+    );
 }
 
 /** The same for an audit entry: every text field and the detail document. */
@@ -91,7 +104,11 @@ export function checkAuditEntry(entry: AuditEntry): void {
     if (reason !== undefined) throw new UnstorableTextError(`the audit entry's ${field}`, reason);
   }
   const fault = findUnstorableText(entry.detail);
-  if (fault !== undefined) throw new UnstorableTextError(`the audit entry's detail at ${jsonPointer(fault.path)}`, fault.reason);
+  if (fault !== undefined)
+    throw new UnstorableTextError(
+      `the audit entry's detail at ${jsonPointer(fault.path)}`,
+      fault.reason,
+    );
 }
 
 export function recordMapKey(collection: string, key: string): string {

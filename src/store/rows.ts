@@ -45,8 +45,19 @@ export interface TransferRow {
 }
 
 /** What became of a pending transfer, as stored in pending_transfers.status. */
-export const PENDING_STATUS_CODES: Record<PendingStatus, number> = { pending: 1, posted: 2, voided: 3, expired: 4 };
-const PENDING_STATUS_BY_CODE: readonly (PendingStatus | undefined)[] = [undefined, 'pending', 'posted', 'voided', 'expired'];
+export const PENDING_STATUS_CODES: Record<PendingStatus, number> = {
+  pending: 1,
+  posted: 2,
+  voided: 3,
+  expired: 4,
+};
+const PENDING_STATUS_BY_CODE: readonly (PendingStatus | undefined)[] = [
+  undefined,
+  'pending',
+  'posted',
+  'voided',
+  'expired',
+];
 
 export function accountFromRow(row: AccountRow): Account {
   return {
@@ -83,7 +94,11 @@ export function transferFromRow(row: TransferRow): StoredTransfer {
     timestamp: row.timestamp,
   };
   if (row.status === null) return transfer;
-  return { ...transfer, pendingStatus: PENDING_STATUS_BY_CODE[Number(row.status)], expiresAt: row.expires_at ?? 0n };
+  return {
+    ...transfer,
+    pendingStatus: PENDING_STATUS_BY_CODE[Number(row.status)],
+    expiresAt: row.expires_at ?? 0n,
+  };
 }
 
 /** A records row as both stores return it (the value as JSON text). */
@@ -95,7 +110,12 @@ export interface RecordRow {
 }
 
 export function recordFromRow(row: RecordRow): StoredRecord {
-  return { collection: row.collection, key: row.key, value: typeof row.value === 'string' ? (JSON.parse(row.value) as JsonObject) : row.value, updatedAt: row.updated_at };
+  return {
+    collection: row.collection,
+    key: row.key,
+    value: typeof row.value === 'string' ? (JSON.parse(row.value) as JsonObject) : row.value,
+    updatedAt: row.updated_at,
+  };
 }
 
 export interface AuditRow {

@@ -3,7 +3,14 @@ import type { JournalEntry } from '../ledger/journal.js';
 import type { Account, PendingStatus, StoredTransfer } from '../ledger/model.js';
 import type { PendingResolution } from '../ledger/create-transfers.js';
 import type { PairTally } from '../ledger/tallies.js';
-import type { AuditQuery, AuditEntry, RecordPut, RecordQuery, StoredAuditEntry, StoredRecord } from './records.js';
+import type {
+  AuditQuery,
+  AuditEntry,
+  RecordPut,
+  RecordQuery,
+  StoredAuditEntry,
+  StoredRecord,
+} from './records.js';
 
 /**
  * The narrow interface every store implements (SQLite embedded, PostgreSQL for servers). A store
@@ -89,7 +96,11 @@ export type SnapshotSource =
 
 export interface PairTotalsQuery {
   /** One per window: a ledger and its range of timestamps (at most one part per ledger). */
-  readonly parts: readonly { readonly ledger: number; readonly firstTimestamp: bigint; readonly lastTimestamp: bigint }[];
+  readonly parts: readonly {
+    readonly ledger: number;
+    readonly firstTimestamp: bigint;
+    readonly lastTimestamp: bigint;
+  }[];
   readonly codes: readonly number[];
   readonly excludeFlags: number;
 }
@@ -189,7 +200,12 @@ export function mayBeOneItemsFault(error: unknown): boolean {
 
 /** Thrown when a database's schema is newer than this code knows: never migrate downwards. */
 export class SchemaTooNewError extends Error {
-  constructor(readonly databaseVersion: number, readonly codeVersion: number) {
-    super(`the database schema is at version ${databaseVersion}, newer than this vostro knows (${codeVersion}); upgrade vostro before opening it`);
+  constructor(
+    readonly databaseVersion: number,
+    readonly codeVersion: number,
+  ) {
+    super(
+      `the database schema is at version ${databaseVersion}, newer than this vostro knows (${codeVersion}); upgrade vostro before opening it`,
+    );
   }
 }

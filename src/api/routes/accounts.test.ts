@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { accountBody, assertVerified, createAccounts, openTestApi, type TestApi } from '../api.test-helper.js';
+import {
+  accountBody,
+  assertVerified,
+  createAccounts,
+  openTestApi,
+  type TestApi,
+} from '../api.test-helper.js';
 
 describe('accounts API', () => {
   let api: TestApi;
@@ -11,7 +17,14 @@ describe('accounts API', () => {
   });
 
   it('creates an account (201), returns it on a retry (200), refuses different content (409)', async () => {
-    const body = accountBody({ owner: 'vtb', currency: 'RUB', kind: 'vostro', debitsMustNotExceedCredits: true, reference: 'VTB vostro', userData64: '9223372036854775807' });
+    const body = accountBody({
+      owner: 'vtb',
+      currency: 'RUB',
+      kind: 'vostro',
+      debitsMustNotExceedCredits: true,
+      reference: 'VTB vostro',
+      userData64: '9223372036854775807',
+    });
     const created = await api.call({ method: 'POST', url: '/v1/accounts', payload: body });
     assert.equal(created.statusCode, 201);
     const account = created.json();
@@ -23,7 +36,11 @@ describe('accounts API', () => {
     const again = await api.call({ method: 'POST', url: '/v1/accounts', payload: body });
     assert.equal(again.statusCode, 200);
     assert.equal(again.json()['timestamp'], account['timestamp']);
-    const conflict = await api.call({ method: 'POST', url: '/v1/accounts', payload: { ...body, owner: 'sber' } });
+    const conflict = await api.call({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { ...body, owner: 'sber' },
+    });
     assert.equal(conflict.statusCode, 409);
     assert.equal(conflict.headers['content-type'], 'application/problem+json; charset=utf-8');
     assert.equal(conflict.json()['code'], 'exists_with_different_owner');
@@ -49,7 +66,11 @@ describe('accounts API', () => {
   });
 
   it('maps a ledger refusal to 422: both balance-limit flags at once', async () => {
-    const response = await api.call({ method: 'POST', url: '/v1/accounts', payload: accountBody({ debitsMustNotExceedCredits: true, creditsMustNotExceedDebits: true }) });
+    const response = await api.call({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: accountBody({ debitsMustNotExceedCredits: true, creditsMustNotExceedDebits: true }),
+    });
     assert.equal(response.statusCode, 422);
     assert.equal(response.json()['type'], 'urn:vostro:problem:flags_are_mutually_exclusive');
   });
@@ -57,7 +78,10 @@ describe('accounts API', () => {
   it('gets an account (200), an unknown one (404), a malformed id (400)', async () => {
     const [id] = await createAccounts(api, accountBody());
     assert.equal((await api.call({ method: 'GET', url: `/v1/accounts/${id}` })).json()['id'], id);
-    const missing = await api.call({ method: 'GET', url: '/v1/accounts/0193a1f0-6c1e-7c3a-9f1e-2b6c8d0e4a51' });
+    const missing = await api.call({
+      method: 'GET',
+      url: '/v1/accounts/0193a1f0-6c1e-7c3a-9f1e-2b6c8d0e4a51',
+    });
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json()['code'], 'account_not_found');
     const malformed = await api.call({ method: 'GET', url: '/v1/accounts/12' });
@@ -68,17 +92,40 @@ describe('accounts API', () => {
   it('creates a batch with one result per item, and refuses a batch over the limit', async () => {
     const existing = accountBody({ owner: 'batch-bank' });
     await createAccounts(api, existing);
-    const items = [accountBody({ owner: 'batch-bank' }), existing, accountBody({ owner: 'batch-bank', creditsMustNotExceedDebits: true, debitsMustNotExceedCredits: true })];
-    const response = await api.call({ method: 'POST', url: '/v1/accounts/batch', payload: { accounts: items } });
+    const items = [
+      accountBody({ owner: 'batch-bank' }),
+      existing,
+      accountBody({
+        owner: 'batch-bank',
+        creditsMustNotExceedDebits: true,
+        debitsMustNotExceedCredits: true,
+      }),
+    ];
+    const response = await api.call({
+      method: 'POST',
+      url: '/v1/accounts/batch',
+      payload: { accounts: items },
+    });
     assert.equal(response.statusCode, 200);
     const body = response.json();
-    assert.deepEqual(body['results'].map((row: { result: string }) => row.result), ['ok', 'exists', 'flags_are_mutually_exclusive']);
+    assert.deepEqual(
+      body['results'].map((row: { result: string }) => row.result),
+      ['ok', 'exists', 'flags_are_mutually_exclusive'],
+    );
     assert.deepEqual([body['created'], body['existing'], body['failed']], [1, 1, 1]);
     assert.equal(body['results'][2]['status'], 422);
-    const tooMany = await api.call({ method: 'POST', url: '/v1/accounts/batch', payload: { accounts: Array.from({ length: 6 }, () => accountBody()) } });
+    const tooMany = await api.call({
+      method: 'POST',
+      url: '/v1/accounts/batch',
+      payload: { accounts: Array.from({ length: 6 }, () => accountBody()) },
+    });
     assert.equal(tooMany.statusCode, 400);
     assert.equal(tooMany.json()['code'], 'batch_too_large');
-    const empty = await api.call({ method: 'POST', url: '/v1/accounts/batch', payload: { accounts: [] } });
+    const empty = await api.call({
+      method: 'POST',
+      url: '/v1/accounts/batch',
+      payload: { accounts: [] },
+    });
     assert.equal(empty.statusCode, 400);
   });
 
@@ -88,7 +135,14 @@ describe('accounts API', () => {
     let url = '/v1/accounts?owner=paged&limit=2';
     for (let pages = 0; pages < 10; pages += 1) {
       const page = (await api.call({ method: 'GET', url })).json();
-      seen.push(...page['data'].map((account: { id: string; owner: string }) => (assert.equal(account.owner, 'paged'), account.id)));
+      seen.push(
+        ...page['data'].map(
+          (account: { id: string; owner: string }) => (
+            assert.equal(account.owner, 'paged'),
+            account.id
+          ),
+        ),
+      );
       if (page['next'] === null) break;
       url = `/v1/accounts?owner=paged&limit=2&after=${page['next']}`;
     }

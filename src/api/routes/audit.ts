@@ -12,15 +12,31 @@ import { auditJson } from '../to-json.js';
  */
 export function auditRoutes(context: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    app.get<{ Querystring: AuditQuery }>('/audit', {
-      config: { access: { roles: ['operator', 'auditor'] } },
-      schema: { tags: ['audit'], summary: 'The audit log, oldest first, a page at a time; filter by actor', querystring: AuditQuery, response: { 200: Page(AuditEntry), ...commonErrors } },
-    }, async (request) => {
-      const limit = pageLimit(request.query.limit, context.limits);
-      const afterSeq = parseCursor(request.query.after, 'query.after');
-      const entries = await context.store.auditEntries({ ...(afterSeq === undefined ? {} : { afterSeq }), ...(request.query.actor === undefined ? {} : { actor: request.query.actor }), limit: limit + 1 });
-      const page = entries.slice(0, limit);
-      return { data: page.map(auditJson), next: entries.length > limit ? (page.at(-1)?.seq.toString() ?? null) : null };
-    });
+    app.get<{ Querystring: AuditQuery }>(
+      '/audit',
+      {
+        config: { access: { roles: ['operator', 'auditor'] } },
+        schema: {
+          tags: ['audit'],
+          summary: 'The audit log, oldest first, a page at a time; filter by actor',
+          querystring: AuditQuery,
+          response: { 200: Page(AuditEntry), ...commonErrors },
+        },
+      },
+      async (request) => {
+        const limit = pageLimit(request.query.limit, context.limits);
+        const afterSeq = parseCursor(request.query.after, 'query.after');
+        const entries = await context.store.auditEntries({
+          ...(afterSeq === undefined ? {} : { afterSeq }),
+          ...(request.query.actor === undefined ? {} : { actor: request.query.actor }),
+          limit: limit + 1,
+        });
+        const page = entries.slice(0, limit);
+        return {
+          data: page.map(auditJson),
+          next: entries.length > limit ? (page.at(-1)?.seq.toString() ?? null) : null,
+        };
+      },
+    );
   };
 }

@@ -3,7 +3,12 @@ export function batchSummary<Result extends string>(
   items: readonly { readonly id: string }[],
   results: readonly Result[],
   statusOf: Readonly<Record<Result, number>>,
-): { created: number; existing: number; failed: number; results: { index: number; id: string; result: Result; status: number }[] } {
+): {
+  created: number;
+  existing: number;
+  failed: number;
+  results: { index: number; id: string; result: Result; status: number }[];
+} {
   let created = 0;
   let existing = 0;
   const rows = results.map((result, index) => {

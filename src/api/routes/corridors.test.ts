@@ -10,24 +10,43 @@ describe('corridor routes', () => {
   after(async () => api.close());
 
   it('plans routes from Nhava Sheva to Moscow with alternatives and GeoJSON', async () => {
-    const response = await api.call({ method: 'GET', url: '/v1/routes?from=INNSA&to=Moscow&by=time&date=2026-12-01&alternatives=2' });
+    const response = await api.call({
+      method: 'GET',
+      url: '/v1/routes?from=INNSA&to=Moscow&by=time&date=2026-12-01&alternatives=2',
+    });
     assert.equal(response.statusCode, 200);
     const body = response.json();
-    assert.ok(Array.isArray(body.routes) && body.routes.length >= 1, JSON.stringify(body).slice(0, 300));
+    assert.ok(
+      Array.isArray(body.routes) && body.routes.length >= 1,
+      JSON.stringify(body).slice(0, 300),
+    );
     const route = body.routes[0];
-    assert.ok(JSON.stringify(route.geometry).includes('LineString'), 'each route carries GeoJSON geometry');
+    assert.ok(
+      JSON.stringify(route.geometry).includes('LineString'),
+      'each route carries GeoJSON geometry',
+    );
     for (const leg of route.legs) {
       assert.ok(['sea', 'caspian', 'rail', 'road'].includes(leg.mode), leg.mode);
       assert.ok(leg.distanceKm > 0 && leg.transitDays >= 0 && leg.costUsd >= 0 && leg.co2eKg >= 0);
     }
-    assert.ok(body.routes.every((candidate: { corridorIds: string[] }) => !candidate.corridorIds.some((id) => id.includes('nsr') || id.includes('northern'))), 'no Northern Sea Route in December');
+    assert.ok(
+      body.routes.every(
+        (candidate: { corridorIds: string[] }) =>
+          !candidate.corridorIds.some((id) => id.includes('nsr') || id.includes('northern')),
+      ),
+      'no Northern Sea Route in December',
+    );
   });
 
   it('compares every named corridor', async () => {
-    const response = await api.call({ method: 'GET', url: '/v1/corridors/compare?from=INNSA&to=Moscow&date=2026-12-01' });
+    const response = await api.call({
+      method: 'GET',
+      url: '/v1/corridors/compare?from=INNSA&to=Moscow&date=2026-12-01',
+    });
     assert.equal(response.statusCode, 200);
     const text = JSON.stringify(response.json());
-    for (const word of ['Suez', 'INSTC', 'Vladivostok', 'Novorossiysk']) assert.ok(text.includes(word), word);
+    for (const word of ['Suez', 'INSTC', 'Vladivostok', 'Novorossiysk'])
+      assert.ok(text.includes(word), word);
   });
 
   it('gives precise problem documents for bad queries', async () => {
@@ -37,12 +56,21 @@ describe('corridor routes', () => {
     assert.equal(unknown.json().errors[0].field, '/from');
     const same = await api.call({ method: 'GET', url: '/v1/routes?from=INNSA&to=INNSA' });
     assert.equal(same.json().code, 'same_origin_destination');
-    const date = await api.call({ method: 'GET', url: '/v1/corridors/compare?from=INNSA&to=Moscow&date=2026-02-30' });
+    const date = await api.call({
+      method: 'GET',
+      url: '/v1/corridors/compare?from=INNSA&to=Moscow&date=2026-02-30',
+    });
     assert.equal(date.statusCode, 400);
     assert.equal(date.json().code, 'invalid_date');
-    const extra = await api.call({ method: 'GET', url: '/v1/routes?from=INNSA&to=Moscow&speed=fast' });
+    const extra = await api.call({
+      method: 'GET',
+      url: '/v1/routes?from=INNSA&to=Moscow&speed=fast',
+    });
     assert.equal(extra.statusCode, 400);
-    const unreachable = await api.call({ method: 'GET', url: '/v1/routes?from=INNSA&to=Moscow&modes=road' });
+    const unreachable = await api.call({
+      method: 'GET',
+      url: '/v1/routes?from=INNSA&to=Moscow&modes=road',
+    });
     assert.equal(unreachable.statusCode, 422);
     assert.equal(unreachable.json().code, 'no_route');
   });

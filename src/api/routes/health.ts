@@ -12,28 +12,53 @@ const Status = Type.Object({ status: Type.String() }, { additionalProperties: fa
 /** Liveness, readiness and Prometheus metrics, outside `/v1`: they are for the platform, not clients. */
 export function healthRoutes(context: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    app.get('/healthz', {
-      config: { access: { public: true } },
-      schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Status } },
-    }, async () => ({ status: 'ok' }));
+    app.get(
+      '/healthz',
+      {
+        config: { access: { public: true } },
+        schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Status } },
+      },
+      async () => ({ status: 'ok' }),
+    );
 
-    app.get('/readyz', {
-      config: { access: { public: true } },
-      schema: { tags: ['operations'], summary: 'Ready for traffic: not shutting down, the store answers within the readiness timeout, and a SQLite database is writable with free disk space', response: { 200: Status, 503: problemResponse('not ready, and why') } },
-    }, async (request, reply) => {
-      const reason = await notReadyReason(context);
-      if (reason === undefined) return { status: 'ready' };
-      request.log.warn({ reason: reason.log }, 'not ready');
-      return reply.code(503).header('retry-after', '5').type('application/problem+json').send(notReady(redactUrl(request.url), request.id, reason.detail));
-    });
+    app.get(
+      '/readyz',
+      {
+        config: { access: { public: true } },
+        schema: {
+          tags: ['operations'],
+          summary:
+            'Ready for traffic: not shutting down, the store answers within the readiness timeout, and a SQLite database is writable with free disk space',
+          response: { 200: Status, 503: problemResponse('not ready, and why') },
+        },
+      },
+      async (request, reply) => {
+        const reason = await notReadyReason(context);
+        if (reason === undefined) return { status: 'ready' };
+        request.log.warn({ reason: reason.log }, 'not ready');
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .type('application/problem+json')
+          .send(notReady(redactUrl(request.url), request.id, reason.detail));
+      },
+    );
 
-    app.get('/metrics', {
-      config: { access: { public: true } },
-      schema: { tags: ['operations'], summary: 'Prometheus metrics (text format)', produces: ['text/plain'] },
-    }, async (_request, reply) => {
-      const text = await context.metrics.registry.metrics();
-      return reply.type(context.metrics.registry.contentType).send(text);
-    });
+    app.get(
+      '/metrics',
+      {
+        config: { access: { public: true } },
+        schema: {
+          tags: ['operations'],
+          summary: 'Prometheus metrics (text format)',
+          produces: ['text/plain'],
+        },
+      },
+      async (_request, reply) => {
+        const text = await context.metrics.registry.metrics();
+        return reply.type(context.metrics.registry.contentType).send(text);
+      },
+    );
   };
 }
 
@@ -60,7 +85,14 @@ async function notReadyReason(context: ApiContext): Promise<NotReady | undefined
   const { readinessTimeoutMs } = context.limits;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<NotReady>((resolve) => {
-    timer = setTimeout(() => resolve({ detail: 'the store does not answer', log: `the store did not answer within ${readinessTimeoutMs} ms` }), readinessTimeoutMs);
+    timer = setTimeout(
+      () =>
+        resolve({
+          detail: 'the store does not answer',
+          log: `the store did not answer within ${readinessTimeoutMs} ms`,
+        }),
+      readinessTimeoutMs,
+    );
   });
   try {
     return await Promise.race([probe(context), timeout]);
@@ -74,7 +106,10 @@ async function probe(context: ApiContext): Promise<NotReady | undefined> {
     // A read of one row: proves the database answers without scanning anything.
     await context.store.storedBalancesSeq();
   } catch (error) {
-    return { detail: 'the store does not answer', log: `the store's read failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      detail: 'the store does not answer',
+      log: `the store's read failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const path = sqlitePath(context);
   if (path === undefined) return undefined;
@@ -82,22 +117,39 @@ async function probe(context: ApiContext): Promise<NotReady | undefined> {
     try {
       await access(target, constants.W_OK);
     } catch (error) {
-      return { detail: 'the database is not writable', log: `${target} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)}): writes would fail` };
+      return {
+        detail: 'the database is not writable',
+        log: `${target} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)}): writes would fail`,
+      };
     }
   }
   const disk = await statfs(dirname(path), { bigint: true });
   const free = disk.bavail * disk.bsize;
   const minimum = BigInt(context.limits.readinessDiskFreeMinBytes);
-  if (free < minimum) return { detail: 'the disk holding the database is (nearly) full', log: `the disk holding ${path} has ${free} bytes free, less than the ${minimum} readiness needs: writes may fail` };
+  if (free < minimum)
+    return {
+      detail: 'the disk holding the database is (nearly) full',
+      log: `the disk holding ${path} has ${free} bytes free, less than the ${minimum} readiness needs: writes may fail`,
+    };
   return undefined;
 }
 
 /** The SQLite store describes itself as `sqlite:<path>` (src/store/sqlite/sqlite-store.ts). */
 function sqlitePath(context: ApiContext): string | undefined {
   const { store } = context;
-  return store.kind === 'sqlite' && store.description.startsWith('sqlite:') ? store.description.slice('sqlite:'.length) : undefined;
+  return store.kind === 'sqlite' && store.description.startsWith('sqlite:')
+    ? store.description.slice('sqlite:'.length)
+    : undefined;
 }
 
 function notReady(instance: string, requestId: string, detail: string) {
-  return { type: 'urn:vostro:problem:not_ready', title: 'Service Unavailable', status: 503, detail, instance, code: 'not_ready', requestId };
+  return {
+    type: 'urn:vostro:problem:not_ready',
+    title: 'Service Unavailable',
+    status: 503,
+    detail,
+    instance,
+    code: 'not_ready',
+    requestId,
+  };
 }

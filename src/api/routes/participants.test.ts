@@ -12,33 +12,67 @@ describe('participants API', () => {
     await api.close();
   });
 
-  const post = (url: string, payload?: Record<string, unknown>) => api.call({ method: 'POST', url, ...(payload === undefined ? {} : { payload }) });
-  const sbi = { id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR', 'RUB'] };
+  const post = (url: string, payload?: Record<string, unknown>) =>
+    api.call({ method: 'POST', url, ...(payload === undefined ? {} : { payload }) });
+  const sbi = {
+    id: 'sbi',
+    name: 'State Bank of India',
+    kind: 'bank',
+    country: 'IN',
+    currencies: ['INR', 'RUB'],
+  };
 
   it('creates a bank with its accounts (201), refuses it again (409, field named)', async () => {
     const created = await post('/v1/participants', sbi);
     assert.equal(created.statusCode, 201, created.body);
     const body = created.json();
     assert.equal(body['status'], 'active');
-    assert.deepEqual(body['accounts'].map((account: { currency: string; role: string }) => `${account.currency}:${account.role}`), ['INR:settlement', 'INR:cap', 'RUB:settlement', 'RUB:cap']);
+    assert.deepEqual(
+      body['accounts'].map(
+        (account: { currency: string; role: string }) => `${account.currency}:${account.role}`,
+      ),
+      ['INR:settlement', 'INR:cap', 'RUB:settlement', 'RUB:cap'],
+    );
     assert.equal(body['accounts'][0]['id'], participantAccountId('sbi', 'INR', 'settlement'));
-    const account = await api.call({ method: 'GET', url: `/v1/accounts/${body['accounts'][0]['id']}` });
+    const account = await api.call({
+      method: 'GET',
+      url: `/v1/accounts/${body['accounts'][0]['id']}`,
+    });
     assert.equal(account.json()['owner'], 'sbi', 'the ledger accounts belong to the participant');
     const again = await post('/v1/participants', sbi);
     assert.equal(again.statusCode, 409);
     assert.equal(again.json()['code'], 'participant_exists');
-    assert.deepEqual(again.json()['errors'], [{ field: '/id', reason: 'participant sbi exists already' }]);
+    assert.deepEqual(again.json()['errors'], [
+      { field: '/id', reason: 'participant sbi exists already' },
+    ]);
   });
 
-  it('refuses invalid participants with the field named: 400 for shape, 422 for the hub\'s rules', async () => {
+  it("refuses invalid participants with the field named: 400 for shape, 422 for the hub's rules", async () => {
     const cases: [Record<string, unknown>, number, string, string][] = [
       [{ ...sbi, id: 'Bad Id' }, 400, 'invalid_request', '/id'],
       [{ ...sbi, id: 'acme', kind: 'hub' }, 400, 'invalid_request', '/kind'],
       [{ ...sbi, id: 'acme', currencies: ['GBP'] }, 400, 'invalid_request', '/currencies/0'],
       [{ ...sbi, id: 'acme', country: 'DE' }, 400, 'invalid_field', '/country'],
       [{ ...sbi, id: 'acme', colour: 'red' }, 400, 'invalid_request', '/colour'],
-      [{ id: 'tata', name: 'Tata Steel', kind: 'corporate', country: 'IN', bank: 'nobank', currencies: ['INR'] }, 422, 'bank_not_found', '/bank'],
-      [{ id: 'tata', name: 'Tata Steel', kind: 'corporate', country: 'IN', currencies: ['INR'] }, 400, 'invalid_field', '/bank'],
+      [
+        {
+          id: 'tata',
+          name: 'Tata Steel',
+          kind: 'corporate',
+          country: 'IN',
+          bank: 'nobank',
+          currencies: ['INR'],
+        },
+        422,
+        'bank_not_found',
+        '/bank',
+      ],
+      [
+        { id: 'tata', name: 'Tata Steel', kind: 'corporate', country: 'IN', currencies: ['INR'] },
+        400,
+        'invalid_field',
+        '/bank',
+      ],
     ];
     for (const [payload, status, code, field] of cases) {
       const response = await post('/v1/participants', payload);
@@ -49,15 +83,39 @@ describe('participants API', () => {
   });
 
   it('lists participants a page at a time and gets one; an unknown one is 404 naming the path', async () => {
-    await post('/v1/participants', { id: 'vtb', name: 'VTB Bank', kind: 'bank', country: 'RU', currencies: ['RUB'] });
-    await post('/v1/participants', { id: 'tata', name: 'Tata Steel', kind: 'corporate', country: 'IN', bank: 'sbi', currencies: ['INR'] });
+    await post('/v1/participants', {
+      id: 'vtb',
+      name: 'VTB Bank',
+      kind: 'bank',
+      country: 'RU',
+      currencies: ['RUB'],
+    });
+    await post('/v1/participants', {
+      id: 'tata',
+      name: 'Tata Steel',
+      kind: 'corporate',
+      country: 'IN',
+      bank: 'sbi',
+      currencies: ['INR'],
+    });
     const first = (await api.call({ method: 'GET', url: '/v1/participants?limit=2' })).json();
-    assert.deepEqual(first['data'].map((participant: { id: string }) => participant.id), ['sbi', 'tata']);
+    assert.deepEqual(
+      first['data'].map((participant: { id: string }) => participant.id),
+      ['sbi', 'tata'],
+    );
     assert.equal(first['next'], 'tata');
-    const second = (await api.call({ method: 'GET', url: `/v1/participants?limit=2&after=${first['next']}` })).json();
-    assert.deepEqual(second['data'].map((participant: { id: string }) => participant.id), ['vtb']);
+    const second = (
+      await api.call({ method: 'GET', url: `/v1/participants?limit=2&after=${first['next']}` })
+    ).json();
+    assert.deepEqual(
+      second['data'].map((participant: { id: string }) => participant.id),
+      ['vtb'],
+    );
     assert.equal(second['next'], null);
-    assert.equal((await api.call({ method: 'GET', url: '/v1/participants/tata' })).json()['bank'], 'sbi');
+    assert.equal(
+      (await api.call({ method: 'GET', url: '/v1/participants/tata' })).json()['bank'],
+      'sbi',
+    );
     const missing = await api.call({ method: 'GET', url: '/v1/participants/nobody' });
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json()['code'], 'participant_not_found');
@@ -65,18 +123,47 @@ describe('participants API', () => {
   });
 
   it('opens a vostro account kept by another bank (201, then 200), and refuses what the kind may not open', async () => {
-    const opened = await post('/v1/participants/vtb/accounts', { role: 'vostro', currency: 'INR', heldAt: 'sbi' });
+    const opened = await post('/v1/participants/vtb/accounts', {
+      role: 'vostro',
+      currency: 'INR',
+      heldAt: 'sbi',
+    });
     assert.equal(opened.statusCode, 201, opened.body);
-    assert.deepEqual(opened.json(), { role: 'vostro', currency: 'INR', id: participantAccountId('vtb', 'INR', 'vostro', 'sbi'), heldAt: 'sbi' });
-    assert.equal((await post('/v1/participants/vtb/accounts', { role: 'vostro', currency: 'INR', heldAt: 'sbi' })).statusCode, 200);
+    assert.deepEqual(opened.json(), {
+      role: 'vostro',
+      currency: 'INR',
+      id: participantAccountId('vtb', 'INR', 'vostro', 'sbi'),
+      heldAt: 'sbi',
+    });
+    assert.equal(
+      (
+        await post('/v1/participants/vtb/accounts', {
+          role: 'vostro',
+          currency: 'INR',
+          heldAt: 'sbi',
+        })
+      ).statusCode,
+      200,
+    );
     const noBank = await post('/v1/participants/vtb/accounts', { role: 'nostro', currency: 'INR' });
     assert.equal(noBank.statusCode, 400);
     assert.equal(noBank.json()['errors'][0]['field'], '/heldAt');
-    const corporate = await post('/v1/participants/tata/accounts', { role: 'investment', currency: 'INR' });
+    const corporate = await post('/v1/participants/tata/accounts', {
+      role: 'investment',
+      currency: 'INR',
+    });
     assert.equal(corporate.statusCode, 422);
     assert.equal(corporate.json()['code'], 'account_role_mismatch');
-    assert.equal((await post('/v1/participants/nobody/accounts', { role: 'investment', currency: 'INR' })).statusCode, 404);
-    const unknownBank = await post('/v1/participants/vtb/accounts', { role: 'nostro', currency: 'INR', heldAt: 'nobank' });
+    assert.equal(
+      (await post('/v1/participants/nobody/accounts', { role: 'investment', currency: 'INR' }))
+        .statusCode,
+      404,
+    );
+    const unknownBank = await post('/v1/participants/vtb/accounts', {
+      role: 'nostro',
+      currency: 'INR',
+      heldAt: 'nobank',
+    });
     assert.equal(unknownBank.statusCode, 422);
     assert.equal(unknownBank.json()['code'], 'bank_not_found');
   });
@@ -85,7 +172,10 @@ describe('participants API', () => {
     const suspended = await post('/v1/participants/vtb/suspend');
     assert.equal(suspended.statusCode, 200);
     assert.equal(suspended.json()['status'], 'suspended');
-    assert.equal((await api.call({ method: 'GET', url: '/v1/participants/vtb' })).json()['status'], 'suspended');
+    assert.equal(
+      (await api.call({ method: 'GET', url: '/v1/participants/vtb' })).json()['status'],
+      'suspended',
+    );
     assert.equal((await post('/v1/participants/vtb/activate')).json()['status'], 'active');
     assert.equal((await post('/v1/participants/nobody/suspend')).statusCode, 404);
     await api.participants.ensureHub(['INR'], CLI_ACTOR);

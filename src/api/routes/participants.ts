@@ -4,11 +4,20 @@ import { participantAccountId, type AccountRole } from '../../participants/accou
 import type { ParticipantRecord } from '../../participants/registry.js';
 import { actorOf, participantNotFound } from '../access.js';
 import type { ApiContext } from '../context.js';
-import { AccountOpen, Participant, ParticipantAccount, ParticipantCreate, ParticipantListQuery, ParticipantParams } from '../hub-schemas.js';
+import {
+  AccountOpen,
+  Participant,
+  ParticipantAccount,
+  ParticipantCreate,
+  ParticipantListQuery,
+  ParticipantParams,
+} from '../hub-schemas.js';
 import { pageLimit } from '../paging.js';
 import { commonErrors, Page, problemResponse } from '../schemas.js';
 
-const notFoundResponse = { 404: problemResponse('no such participant (or, for a participant key, not its own)') };
+const notFoundResponse = {
+  404: problemResponse('no such participant (or, for a participant key, not its own)'),
+};
 
 /**
  * Participants (banks, FX providers, corporates) and the accounts they hold at the hub. The
@@ -18,67 +27,142 @@ const notFoundResponse = { 404: problemResponse('no such participant (or, for a 
 export function participantRoutes(context: ApiContext): FastifyPluginAsync {
   const registry = context.participants;
   return async (app) => {
-    app.post<{ Body: ParticipantCreate }>('/participants', {
-      config: { access: { roles: ['operator'] } },
-      schema: {
-        tags: ['participants'],
-        summary: 'Create a participant with the accounts its kind needs in each of its currencies',
-        body: ParticipantCreate,
-        response: { 201: Participant, 409: problemResponse('a participant with this id exists'), 422: problemResponse('refused: the corporate\'s bank is missing or does not hold the currency, …'), ...commonErrors },
-      },
-    }, async (request, reply) => {
-      const record = await registry.create(request.body, actorOf(request));
-      return reply.code(201).send(participantJson(record));
-    });
-
-    app.get<{ Querystring: ParticipantListQuery }>('/participants', {
-      config: { access: { roles: ['operator', 'auditor'] } },
-      schema: { tags: ['participants'], summary: 'List participants in id order, a page at a time', querystring: ParticipantListQuery, response: { 200: Page(Participant), ...commonErrors } },
-    }, async (request) => {
-      const limit = pageLimit(request.query.limit, context.limits);
-      const found = await registry.list(request.query.after, limit + 1);
-      const page = found.slice(0, limit);
-      return { data: page.map(participantJson), next: found.length > limit ? (page.at(-1)?.id ?? null) : null };
-    });
-
-    app.get<{ Params: ParticipantParams }>('/participants/:id', {
-      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'participant' } },
-      schema: { tags: ['participants'], summary: 'A participant with its accounts', params: ParticipantParams, response: { 200: Participant, ...notFoundResponse, ...commonErrors } },
-    }, async (request) => participantJson(await requireParticipant(context, request.params.id)));
-
-    app.post<{ Params: ParticipantParams; Body: AccountOpen }>('/participants/:id/accounts', {
-      config: { access: { roles: ['operator'] } },
-      schema: {
-        tags: ['participants'],
-        summary: 'Open a vostro, nostro, investment or suspense account for a participant (201; 200 when it is open already)',
-        params: ParticipantParams,
-        body: AccountOpen,
-        response: { 200: ParticipantAccount, 201: ParticipantAccount, ...notFoundResponse, 422: problemResponse('this kind of participant cannot open this account, or the bank named is missing'), ...commonErrors },
-      },
-    }, async (request, reply) => {
-      const { id } = request.params;
-      const { role, currency, heldAt } = request.body;
-      const accountId = participantAccountId(id, currency, role as AccountRole, heldAt);
-      const existed = (await registry.find(id))?.accounts.some((account) => account.id === accountId) ?? false;
-      const account = await inPath(id, registry.openAccount(id, role as AccountRole, currency, heldAt, actorOf(request)), { held_at: 'heldAt' });
-      return reply.code(existed ? 200 : 201).send(account);
-    });
-
-    for (const [action, status] of [['suspend', 'suspended'], ['activate', 'active']] as const) {
-      app.post<{ Params: ParticipantParams }>(`/participants/:id/${action}`, {
+    app.post<{ Body: ParticipantCreate }>(
+      '/participants',
+      {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['participants'],
-          summary: action === 'suspend' ? 'Suspend a participant: it can no longer pay or quote' : 'Reactivate a suspended participant',
-          params: ParticipantParams,
-          response: { 200: Participant, ...notFoundResponse, 422: problemResponse('the hub itself cannot be suspended'), ...commonErrors },
+          summary:
+            'Create a participant with the accounts its kind needs in each of its currencies',
+          body: ParticipantCreate,
+          response: {
+            201: Participant,
+            409: problemResponse('a participant with this id exists'),
+            422: problemResponse(
+              "refused: the corporate's bank is missing or does not hold the currency, …",
+            ),
+            ...commonErrors,
+          },
         },
-      }, async (request) => participantJson(await inPath(request.params.id, registry.setStatus(request.params.id, status, actorOf(request)))));
+      },
+      async (request, reply) => {
+        const record = await registry.create(request.body, actorOf(request));
+        return reply.code(201).send(participantJson(record));
+      },
+    );
+
+    app.get<{ Querystring: ParticipantListQuery }>(
+      '/participants',
+      {
+        config: { access: { roles: ['operator', 'auditor'] } },
+        schema: {
+          tags: ['participants'],
+          summary: 'List participants in id order, a page at a time',
+          querystring: ParticipantListQuery,
+          response: { 200: Page(Participant), ...commonErrors },
+        },
+      },
+      async (request) => {
+        const limit = pageLimit(request.query.limit, context.limits);
+        const found = await registry.list(request.query.after, limit + 1);
+        const page = found.slice(0, limit);
+        return {
+          data: page.map(participantJson),
+          next: found.length > limit ? (page.at(-1)?.id ?? null) : null,
+        };
+      },
+    );
+
+    app.get<{ Params: ParticipantParams }>(
+      '/participants/:id',
+      {
+        config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'participant' } },
+        schema: {
+          tags: ['participants'],
+          summary: 'A participant with its accounts',
+          params: ParticipantParams,
+          response: { 200: Participant, ...notFoundResponse, ...commonErrors },
+        },
+      },
+      async (request) => participantJson(await requireParticipant(context, request.params.id)),
+    );
+
+    app.post<{ Params: ParticipantParams; Body: AccountOpen }>(
+      '/participants/:id/accounts',
+      {
+        config: { access: { roles: ['operator'] } },
+        schema: {
+          tags: ['participants'],
+          summary:
+            'Open a vostro, nostro, investment or suspense account for a participant (201; 200 when it is open already)',
+          params: ParticipantParams,
+          body: AccountOpen,
+          response: {
+            200: ParticipantAccount,
+            201: ParticipantAccount,
+            ...notFoundResponse,
+            422: problemResponse(
+              'this kind of participant cannot open this account, or the bank named is missing',
+            ),
+            ...commonErrors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const { role, currency, heldAt } = request.body;
+        const accountId = participantAccountId(id, currency, role as AccountRole, heldAt);
+        const existed =
+          (await registry.find(id))?.accounts.some((account) => account.id === accountId) ?? false;
+        const account = await inPath(
+          id,
+          registry.openAccount(id, role as AccountRole, currency, heldAt, actorOf(request)),
+          { held_at: 'heldAt' },
+        );
+        return reply.code(existed ? 200 : 201).send(account);
+      },
+    );
+
+    for (const [action, status] of [
+      ['suspend', 'suspended'],
+      ['activate', 'active'],
+    ] as const) {
+      app.post<{ Params: ParticipantParams }>(
+        `/participants/:id/${action}`,
+        {
+          config: { access: { roles: ['operator'] } },
+          schema: {
+            tags: ['participants'],
+            summary:
+              action === 'suspend'
+                ? 'Suspend a participant: it can no longer pay or quote'
+                : 'Reactivate a suspended participant',
+            params: ParticipantParams,
+            response: {
+              200: Participant,
+              ...notFoundResponse,
+              422: problemResponse('the hub itself cannot be suspended'),
+              ...commonErrors,
+            },
+          },
+        },
+        async (request) =>
+          participantJson(
+            await inPath(
+              request.params.id,
+              registry.setStatus(request.params.id, status, actorOf(request)),
+            ),
+          ),
+      );
     }
   };
 }
 
-export async function requireParticipant(context: ApiContext, id: string): Promise<ParticipantRecord> {
+export async function requireParticipant(
+  context: ApiContext,
+  id: string,
+): Promise<ParticipantRecord> {
   const found = await context.participants.find(id);
   if (found === undefined) throw participantNotFound(id);
   return found;
@@ -89,7 +173,11 @@ export async function requireParticipant(context: ApiContext, id: string): Promi
  * one in the path, and the answer must be the same as every other "no such participant". Other
  * fields are renamed to the request's spelling (`held_at` is `heldAt` in the JSON body).
  */
-async function inPath<T>(id: string, work: Promise<T>, rename: Readonly<Record<string, string>> = {}): Promise<T> {
+async function inPath<T>(
+  id: string,
+  work: Promise<T>,
+  rename: Readonly<Record<string, string>> = {},
+): Promise<T> {
   try {
     return await work;
   } catch (error) {
@@ -102,5 +190,9 @@ async function inPath<T>(id: string, work: Promise<T>, rename: Readonly<Record<s
 
 /** A participant record as the API shows it (the schema drops anything it does not list). */
 export function participantJson(record: ParticipantRecord) {
-  return { ...record, currencies: [...record.currencies], accounts: record.accounts.map((account) => ({ ...account })) };
+  return {
+    ...record,
+    currencies: [...record.currencies],
+    accounts: record.accounts.map((account) => ({ ...account })),
+  };
 }

@@ -22,7 +22,13 @@ import { buildServer } from '../server.js';
 interface RunJson {
   id: string;
   status: 'running' | 'passed' | 'failed' | 'error';
-  progress: { phase: string; journalEntries: number; journalEntriesTotal: number; transfers: number; transfersTotal: number };
+  progress: {
+    phase: string;
+    journalEntries: number;
+    journalEntriesTotal: number;
+    transfers: number;
+    transfersTotal: number;
+  };
   report: { ok: boolean; transfers: number; problems: string[] } | null;
   error: string | null;
 }
@@ -37,14 +43,39 @@ await postgresTests('verify API on postgres', (schemas) => {
     let base = '';
     const accounts = [accountInput(), accountInput()];
     const [debit, credit] = accounts.map((account) => account.id) as [AccountId, AccountId];
-    const headers = (): Record<string, string> => ({ authorization: `Bearer ${operator}`, 'content-type': 'application/json' });
+    const headers = (): Record<string, string> => ({
+      authorization: `Bearer ${operator}`,
+      'content-type': 'application/json',
+    });
     const writeBatch = async (size: number): Promise<void> => {
-      const outcome = await ledger.createTransfers(Array.from({ length: size }, () => transferInput({ debitAccountId: debit, creditAccountId: credit, ledger: INR, amount: 1n })));
+      const outcome = await ledger.createTransfers(
+        Array.from({ length: size }, () =>
+          transferInput({
+            debitAccountId: debit,
+            creditAccountId: credit,
+            ledger: INR,
+            amount: 1n,
+          }),
+        ),
+      );
       assert.ok(outcome.ok && outcome.results.every((result) => result === 'ok'));
     };
-    const call = async (method: 'GET' | 'POST', path: string): Promise<{ status: number; body: Record<string, any>; location?: string }> => {
-      const response = await app.inject({ method, url: path, headers: { authorization: `Bearer ${operator}` } });
-      return { status: response.statusCode, body: response.json(), ...(response.headers['location'] === undefined ? {} : { location: String(response.headers['location']) }) };
+    const call = async (
+      method: 'GET' | 'POST',
+      path: string,
+    ): Promise<{ status: number; body: Record<string, any>; location?: string }> => {
+      const response = await app.inject({
+        method,
+        url: path,
+        headers: { authorization: `Bearer ${operator}` },
+      });
+      return {
+        status: response.statusCode,
+        body: response.json(),
+        ...(response.headers['location'] === undefined
+          ? {}
+          : { location: String(response.headers['location']) }),
+      };
     };
     const run = async (id: string): Promise<RunJson> => {
       const response = await call('GET', `/v1/verify/runs/${id}`);
@@ -70,7 +101,12 @@ await postgresTests('verify API on postgres', (schemas) => {
       store = await PostgresStore.open({ url, poolMax: 4 });
       ledger = new Ledger(store);
       const keys = new ApiKeys(ledger);
-      app = await buildServer({ ledger, store, keys, limits: { verifyIntervalMs: 0, rateLimitPerSecond: 0 } });
+      app = await buildServer({
+        ledger,
+        store,
+        keys,
+        limits: { verifyIntervalMs: 0, rateLimitPerSecond: 0 },
+      });
       operator = (await keys.issue({ role: 'operator', label: 'pg verify' }, CLI_ACTOR)).key;
       assert.ok((await ledger.createAccounts(accounts)).ok);
       for (let batch = 0; batch < 40; batch += 1) await writeBatch(500);
@@ -84,16 +120,31 @@ await postgresTests('verify API on postgres', (schemas) => {
     it('progress part-way through the journal; /healthz and a transfer answered while the run still runs; totals at the end', async () => {
       const started = await startRun();
       let current = started;
-      while (current.status === 'running' && !(current.progress.phase === 'journal' && current.progress.journalEntries > 0)) {
+      while (
+        current.status === 'running' &&
+        !(current.progress.phase === 'journal' && current.progress.journalEntries > 0)
+      ) {
         await sleep(10);
         current = await run(started.id);
       }
-      assert.equal(current.status, 'running', 'the verification ended before it was seen part-way through the journal');
+      assert.equal(
+        current.status,
+        'running',
+        'the verification ended before it was seen part-way through the journal',
+      );
       const health = await fetch(`${base}/healthz`);
       assert.equal(health.status, 200);
-      const transfer = await fetch(`${base}/v1/transfers`, { method: 'POST', headers: headers(), body: JSON.stringify(transferBody(debit, credit)) });
+      const transfer = await fetch(`${base}/v1/transfers`, {
+        method: 'POST',
+        headers: headers(),
+        body: JSON.stringify(transferBody(debit, credit)),
+      });
       assert.equal(transfer.status, 201);
-      assert.equal((await run(started.id)).status, 'running', 'answered only after the verification ended');
+      assert.equal(
+        (await run(started.id)).status,
+        'running',
+        'answered only after the verification ended',
+      );
       const done = await finished(started.id);
       assert.equal(done.status, 'passed', JSON.stringify(done));
       assert.equal(done.progress.phase, 'done');
@@ -115,7 +166,10 @@ await postgresTests('verify API on postgres', (schemas) => {
       assert.ok(writtenWhileRunning > 0);
       assert.equal(done.status, 'passed', JSON.stringify(done.report?.problems));
       assert.ok((done.report?.transfers ?? 0) >= before);
-      assert.ok((done.report?.transfers ?? 0) < (await store.counts()).transfers, 'what came after the snapshot is not in it');
+      assert.ok(
+        (done.report?.transfers ?? 0) < (await store.counts()).transfers,
+        'what came after the snapshot is not in it',
+      );
     });
 
     it('the verifier on its thread still finds tampering: a balance changed in the database', async () => {
@@ -123,13 +177,21 @@ await postgresTests('verify API on postgres', (schemas) => {
       const intruder = new pg.Client({ connectionString: target.connectionString });
       await intruder.connect();
       try {
-        await intruder.query(`UPDATE ${target.schema}.accounts SET credits_posted = credits_posted + 1 WHERE id = $1`, [credit]);
+        await intruder.query(
+          `UPDATE ${target.schema}.accounts SET credits_posted = credits_posted + 1 WHERE id = $1`,
+          [credit],
+        );
       } finally {
         await intruder.end();
       }
       const done = await finished((await startRun()).id);
       assert.equal(done.status, 'failed');
-      assert.ok(done.report?.problems.some((problem) => problem.startsWith(`account ${credit}: stored creditsPosted`)), JSON.stringify(done.report?.problems));
+      assert.ok(
+        done.report?.problems.some((problem) =>
+          problem.startsWith(`account ${credit}: stored creditsPosted`),
+        ),
+        JSON.stringify(done.report?.problems),
+      );
       const legacy = await call('GET', '/v1/verify');
       assert.equal(legacy.status, 200);
       assert.equal(legacy.body['ok'], false);

@@ -5,7 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { AccountId } from '../../ledger/ids.js';
 import { INR, transferInput } from '../../store/conformance/fixtures.js';
-import { accountBody, createAccounts, openTestApi, transferBody, type TestApi } from '../api.test-helper.js';
+import {
+  accountBody,
+  createAccounts,
+  openTestApi,
+  transferBody,
+  type TestApi,
+} from '../api.test-helper.js';
 
 /**
  * The verifier through the API on SQLite: it runs on a worker thread against a snapshot, so
@@ -17,7 +23,15 @@ import { accountBody, createAccounts, openTestApi, transferBody, type TestApi } 
 interface RunJson {
   id: string;
   status: 'running' | 'passed' | 'failed' | 'error';
-  progress: { phase: string; journalEntries: number; journalEntriesTotal: number; accounts: number; accountsTotal: number; transfers: number; transfersTotal: number };
+  progress: {
+    phase: string;
+    journalEntries: number;
+    journalEntriesTotal: number;
+    accounts: number;
+    accountsTotal: number;
+    transfers: number;
+    transfersTotal: number;
+  };
   report: { ok: boolean; transfers: number; journalEntries: number; problems: string[] } | null;
   error: string | null;
 }
@@ -30,9 +44,21 @@ describe('verification through the API, off the event loop (SQLite)', () => {
   let base = '';
   let debit = '';
   let credit = '';
-  const headers = (): Record<string, string> => ({ authorization: `Bearer ${api.operatorKey}`, 'content-type': 'application/json' });
+  const headers = (): Record<string, string> => ({
+    authorization: `Bearer ${api.operatorKey}`,
+    'content-type': 'application/json',
+  });
   const writeBatch = async (size: number): Promise<void> => {
-    const outcome = await api.ledger.createTransfers(Array.from({ length: size }, () => transferInput({ debitAccountId: debit as AccountId, creditAccountId: credit as AccountId, ledger: INR, amount: 1n })));
+    const outcome = await api.ledger.createTransfers(
+      Array.from({ length: size }, () =>
+        transferInput({
+          debitAccountId: debit as AccountId,
+          creditAccountId: credit as AccountId,
+          ledger: INR,
+          amount: 1n,
+        }),
+      ),
+    );
     assert.ok(outcome.ok && outcome.results.every((result) => result === 'ok'));
   };
   const run = async (id: string): Promise<RunJson> => {
@@ -55,20 +81,25 @@ describe('verification through the API, off the event loop (SQLite)', () => {
     }
   };
   /** /healthz and one transfer over real HTTP; the order in which they were answered. */
-  const healthAndTransfer = (answered: string[]): Promise<unknown> => Promise.all([
-    fetch(`${base}/healthz`).then((response) => {
-      assert.equal(response.status, 200);
-      answered.push('healthz');
-    }),
-    fetch(`${base}/v1/transfers`, { method: 'POST', headers: headers(), body: JSON.stringify(transferBody(debit, credit)) }).then((response) => {
-      assert.equal(response.status, 201);
-      answered.push('transfer');
-    }),
-  ]);
+  const healthAndTransfer = (answered: string[]): Promise<unknown> =>
+    Promise.all([
+      fetch(`${base}/healthz`).then((response) => {
+        assert.equal(response.status, 200);
+        answered.push('healthz');
+      }),
+      fetch(`${base}/v1/transfers`, {
+        method: 'POST',
+        headers: headers(),
+        body: JSON.stringify(transferBody(debit, credit)),
+      }).then((response) => {
+        assert.equal(response.status, 201);
+        answered.push('transfer');
+      }),
+    ]);
 
   before(async () => {
     api = await openTestApi({ verifyIntervalMs: 0, rateLimitPerSecond: 0 });
-    [debit, credit] = await createAccounts(api, accountBody(), accountBody()) as [string, string];
+    [debit, credit] = (await createAccounts(api, accountBody(), accountBody())) as [string, string];
     for (let batch = 0; batch < BATCHES; batch += 1) await writeBatch(BATCH_SIZE);
     base = await api.app.listen({ port: 0, host: '127.0.0.1' });
   });
@@ -92,7 +123,11 @@ describe('verification through the API, off the event loop (SQLite)', () => {
     });
     const [report] = await Promise.all([verify, sideRequests]);
     assert.equal(report.ok, true);
-    assert.equal(answered.at(-1), 'verify', `answered in the order ${answered.join(', ')}: the verification held up the others`);
+    assert.equal(
+      answered.at(-1),
+      'verify',
+      `answered in the order ${answered.join(', ')}: the verification held up the others`,
+    );
   });
 
   it('POST /v1/verify/runs: progress part-way through the journal; /healthz and a transfer answered while it still runs; totals at the end', async () => {
@@ -100,18 +135,33 @@ describe('verification through the API, off the event loop (SQLite)', () => {
     assert.equal(started.status, 'running');
     const seen: RunJson['progress'][] = [started.progress];
     let current = started;
-    while (current.status === 'running' && !(current.progress.phase === 'journal' && current.progress.journalEntries > 0)) {
+    while (
+      current.status === 'running' &&
+      !(current.progress.phase === 'journal' && current.progress.journalEntries > 0)
+    ) {
       await sleep(10);
       current = await run(started.id);
       seen.push(current.progress);
     }
-    assert.equal(current.status, 'running', 'the verification ended before it was seen part-way through the journal');
+    assert.equal(
+      current.status,
+      'running',
+      'the verification ended before it was seen part-way through the journal',
+    );
     const answered: string[] = [];
     await healthAndTransfer(answered);
-    assert.equal((await run(started.id)).status, 'running', 'answered only after the verification ended');
+    assert.equal(
+      (await run(started.id)).status,
+      'running',
+      'answered only after the verification ended',
+    );
     assert.deepEqual(new Set(answered), new Set(['healthz', 'transfer']));
 
-    for (current = await run(started.id); current.status === 'running'; current = await run(started.id)) {
+    for (
+      current = await run(started.id);
+      current.status === 'running';
+      current = await run(started.id)
+    ) {
       seen.push(current.progress);
       await sleep(20);
     }
@@ -126,8 +176,20 @@ describe('verification through the API, off the event loop (SQLite)', () => {
     assert.equal(report?.transfers, progress.transfersTotal);
     assert.equal(report?.journalEntries, progress.journalEntriesTotal);
     const entries = seen.map((step) => step.journalEntries);
-    assert.deepEqual(entries, [...entries].sort((x, y) => x - y), 'progress never goes back');
-    assert.ok(seen.some((step) => step.phase === 'journal' && step.journalEntries > 0 && step.journalEntries < step.journalEntriesTotal), 'seen part-way');
+    assert.deepEqual(
+      entries,
+      [...entries].sort((x, y) => x - y),
+      'progress never goes back',
+    );
+    assert.ok(
+      seen.some(
+        (step) =>
+          step.phase === 'journal' &&
+          step.journalEntries > 0 &&
+          step.journalEntries < step.journalEntriesTotal,
+      ),
+      'seen part-way',
+    );
   });
 
   it('batches written while a run reads show up as no problem: it verifies the snapshot it began with', async () => {
@@ -142,7 +204,10 @@ describe('verification through the API, off the event loop (SQLite)', () => {
     assert.ok(writtenWhileRunning > 0);
     assert.equal(done.status, 'passed', JSON.stringify(done.report?.problems));
     assert.ok((done.report?.transfers ?? 0) >= before, 'everything committed before the run began');
-    assert.ok((done.report?.transfers ?? 0) < (await api.store.counts()).transfers, 'but not what came after');
+    assert.ok(
+      (done.report?.transfers ?? 0) < (await api.store.counts()).transfers,
+      'but not what came after',
+    );
   });
 
   it('the verifier on its thread still finds tampering: a transfer changed in the file', async () => {
@@ -152,14 +217,23 @@ describe('verification through the API, off the event loop (SQLite)', () => {
     const intruder = new Database(path.kind === 'sqlite' ? path.path : '');
     try {
       intruder.exec('DROP TRIGGER transfers_no_update');
-      intruder.prepare('UPDATE transfers SET amount = amount + 1 WHERE timestamp = (SELECT min(timestamp) FROM transfers)').run();
+      intruder
+        .prepare(
+          'UPDATE transfers SET amount = amount + 1 WHERE timestamp = (SELECT min(timestamp) FROM transfers)',
+        )
+        .run();
     } finally {
       intruder.close();
     }
     const done = await finished((await startRun()).id);
     assert.equal(done.status, 'failed');
     assert.equal(done.report?.ok, false);
-    assert.ok(done.report?.problems.some((problem) => /journal entry \d+: hash mismatch, its transfers were changed/.test(problem)), JSON.stringify(done.report?.problems));
+    assert.ok(
+      done.report?.problems.some((problem) =>
+        /journal entry \d+: hash mismatch, its transfers were changed/.test(problem),
+      ),
+      JSON.stringify(done.report?.problems),
+    );
   });
 });
 
@@ -184,13 +258,24 @@ describe('verification runs through the API: one at a time, a pause between runs
     assert.equal(second.json()['id'], id, 'the second caller got the run already running');
     assert.equal(first.json()['startedBy']['role'], 'operator');
     const waiting = await api.call({ method: 'GET', url: '/v1/verify', key: auditor });
-    assert.equal(waiting.statusCode, 200, 'GET /v1/verify joins the running run and waits for its report');
+    assert.equal(
+      waiting.statusCode,
+      200,
+      'GET /v1/verify joins the running run and waits for its report',
+    );
     assert.equal(waiting.json()['ok'], true);
     const list = (await api.call({ method: 'GET', url: '/v1/verify/runs' })).json();
-    assert.deepEqual(list['data'].map((kept: { id: string }) => kept.id), [id], 'one run for the three callers');
+    assert.deepEqual(
+      list['data'].map((kept: { id: string }) => kept.id),
+      [id],
+      'one run for the three callers',
+    );
     assert.equal(list['data'][0]['status'], 'passed');
 
-    for (const request of [{ method: 'POST' as const, url: '/v1/verify/runs' }, { method: 'GET' as const, url: '/v1/verify' }]) {
+    for (const request of [
+      { method: 'POST' as const, url: '/v1/verify/runs' },
+      { method: 'GET' as const, url: '/v1/verify' },
+    ]) {
       const refused = await api.call({ ...request, key: auditor });
       assert.equal(refused.statusCode, 429, `${request.method} ${request.url}`);
       assert.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8');
@@ -199,11 +284,18 @@ describe('verification runs through the API: one at a time, a pause between runs
       const retryAfter = Number(refused.headers['retry-after']);
       assert.ok(retryAfter >= 1 && retryAfter <= 30, `Retry-After ${retryAfter}`);
     }
-    assert.equal((await api.call({ method: 'GET', url: '/v1/verify/runs' })).json()['data'].length, 1, 'nothing started');
+    assert.equal(
+      (await api.call({ method: 'GET', url: '/v1/verify/runs' })).json()['data'].length,
+      1,
+      'nothing started',
+    );
   });
 
   it('an unknown run is 404; a malformed run id is 400 naming the path parameter', async () => {
-    const unknown = await api.call({ method: 'GET', url: '/v1/verify/runs/0193a1f0-0000-7000-8000-000000000000' });
+    const unknown = await api.call({
+      method: 'GET',
+      url: '/v1/verify/runs/0193a1f0-0000-7000-8000-000000000000',
+    });
     assert.equal(unknown.statusCode, 404);
     assert.equal(unknown.json()['code'], 'verification_run_not_found');
     const malformed = await api.call({ method: 'GET', url: '/v1/verify/runs/latest' });
@@ -218,7 +310,8 @@ describe('verification runs when the server closes', () => {
     try {
       const waiting = api.call({ method: 'GET', url: '/v1/verify' });
       let runs: { status: string }[] = [];
-      while (runs.length === 0) runs = (await api.call({ method: 'GET', url: '/v1/verify/runs' })).json()['data'];
+      while (runs.length === 0)
+        runs = (await api.call({ method: 'GET', url: '/v1/verify/runs' })).json()['data'];
       assert.equal(runs[0]?.status, 'running');
       await api.app.close();
       const answer = await waiting;

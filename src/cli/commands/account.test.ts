@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ExitCode } from '../io.js';
-import { createAccount, storeCounts, tempDb, vostro, vostroJson, vostroOk } from './cli.test-helper.js';
+import {
+  createAccount,
+  storeCounts,
+  tempDb,
+  vostro,
+  vostroJson,
+  vostroOk,
+} from './cli.test-helper.js';
 
 interface AccountJson {
   id: string;
@@ -26,7 +33,11 @@ describe('vostro account', () => {
   });
   after(cleanup);
 
-  async function refusedWithoutWriting(argv: readonly string[], code: number, stderrPattern: RegExp): Promise<void> {
+  async function refusedWithoutWriting(
+    argv: readonly string[],
+    code: number,
+    stderrPattern: RegExp,
+  ): Promise<void> {
     const countsBefore = await storeCounts(db);
     const run = await vostro(argv);
     assert.equal(run.code, code, `exit code of ${argv.join(' ')}: ${run.stderr}`);
@@ -46,7 +57,17 @@ describe('vostro account', () => {
 
   it('create --json returns the result and the stored account', async () => {
     const out = await vostroJson<{ id: string; result: string; account: AccountJson }>([
-      'account', 'create', '--db', db, '--owner', 'sberbank', '--currency', 'RUB', '--kind', 'vostro', '--debits-must-not-exceed-credits',
+      'account',
+      'create',
+      '--db',
+      db,
+      '--owner',
+      'sberbank',
+      '--currency',
+      'RUB',
+      '--kind',
+      'vostro',
+      '--debits-must-not-exceed-credits',
     ]);
     assert.equal(out.result, 'ok');
     assert.equal(out.account.id, out.id);
@@ -54,44 +75,180 @@ describe('vostro account', () => {
     assert.equal(out.account.ledger, 643);
     assert.equal(out.account.kind, 'vostro');
     assert.deepEqual(out.account.flags, ['debits_must_not_exceed_credits']);
-    assert.deepEqual(out.account.balances, { debitsPosted: '0.00', creditsPosted: '0.00', debitsPending: '0.00', creditsPending: '0.00', netPosted: '0.00', available: '0.00' });
+    assert.deepEqual(out.account.balances, {
+      debitsPosted: '0.00',
+      creditsPosted: '0.00',
+      debitsPending: '0.00',
+      creditsPending: '0.00',
+      netPosted: '0.00',
+      available: '0.00',
+    });
   });
 
   it('create with --id is idempotent and refuses a different content under the same id', async () => {
     const id = '0190A5B2-7C3E-7D4F-8A1B-2C3D4E5F6A7B';
     assert.equal(await createAccount(db, 'vtb', 'RUB', ['--id', id]), id.toLowerCase());
-    const again = await vostro(['account', 'create', '--db', db, '--owner', 'vtb', '--currency', 'RUB', '--kind', 'settlement', '--id', id]);
+    const again = await vostro([
+      'account',
+      'create',
+      '--db',
+      db,
+      '--owner',
+      'vtb',
+      '--currency',
+      'RUB',
+      '--kind',
+      'settlement',
+      '--id',
+      id,
+    ]);
     assert.equal(again.code, ExitCode.ok);
     assert.match(again.stderr, /exists already/);
-    await refusedWithoutWriting(['account', 'create', '--db', db, '--owner', 'vtb', '--currency', 'INR', '--kind', 'settlement', '--id', id], 1, /exists_with_different_ledger/);
+    await refusedWithoutWriting(
+      [
+        'account',
+        'create',
+        '--db',
+        db,
+        '--owner',
+        'vtb',
+        '--currency',
+        'INR',
+        '--kind',
+        'settlement',
+        '--id',
+        id,
+      ],
+      1,
+      /exists_with_different_ledger/,
+    );
   });
 
   it('refuses bad input with exit 2, naming the option, and writes nothing', async () => {
     const base = ['account', 'create', '--db', db];
-    await refusedWithoutWriting([...base, '--owner', 'sbi', '--currency', 'XYZ', '--kind', 'settlement'], 2, /--currency: unknown currency "XYZ"; supported: INR, RUB/);
-    await refusedWithoutWriting([...base, '--owner', 'sbi', '--currency', 'INR', '--kind', 'piggybank'], 2, /option '--kind <kind>' argument 'piggybank' is invalid/);
-    await refusedWithoutWriting([...base, '--currency', 'INR', '--kind', 'settlement'], 2, /required option '--owner <participant>' not specified/);
-    await refusedWithoutWriting([...base, '--owner', 'State Bank', '--currency', 'INR', '--kind', 'settlement'], 2, /--owner: "State Bank" is not a participant id/);
-    await refusedWithoutWriting([...base, '--owner', 'sbi', '--currency', 'INR', '--kind', 'settlement', '--id', 'not-a-uuid'], 2, /--id: "not-a-uuid" is not an account id/);
-    await refusedWithoutWriting([...base, '--owner', 'sbi', '--currency', 'INR', '--kind', 'settlement', '--reference', 'r'.repeat(65)], 2, /--reference/);
     await refusedWithoutWriting(
-      [...base, '--owner', 'sbi', '--currency', 'INR', '--kind', 'settlement', '--debits-must-not-exceed-credits', '--credits-must-not-exceed-debits'],
+      [...base, '--owner', 'sbi', '--currency', 'XYZ', '--kind', 'settlement'],
+      2,
+      /--currency: unknown currency "XYZ"; supported: INR, RUB/,
+    );
+    await refusedWithoutWriting(
+      [...base, '--owner', 'sbi', '--currency', 'INR', '--kind', 'piggybank'],
+      2,
+      /option '--kind <kind>' argument 'piggybank' is invalid/,
+    );
+    await refusedWithoutWriting(
+      [...base, '--currency', 'INR', '--kind', 'settlement'],
+      2,
+      /required option '--owner <participant>' not specified/,
+    );
+    await refusedWithoutWriting(
+      [...base, '--owner', 'State Bank', '--currency', 'INR', '--kind', 'settlement'],
+      2,
+      /--owner: "State Bank" is not a participant id/,
+    );
+    await refusedWithoutWriting(
+      [
+        ...base,
+        '--owner',
+        'sbi',
+        '--currency',
+        'INR',
+        '--kind',
+        'settlement',
+        '--id',
+        'not-a-uuid',
+      ],
+      2,
+      /--id: "not-a-uuid" is not an account id/,
+    );
+    await refusedWithoutWriting(
+      [
+        ...base,
+        '--owner',
+        'sbi',
+        '--currency',
+        'INR',
+        '--kind',
+        'settlement',
+        '--reference',
+        'r'.repeat(65),
+      ],
+      2,
+      /--reference/,
+    );
+    await refusedWithoutWriting(
+      [
+        ...base,
+        '--owner',
+        'sbi',
+        '--currency',
+        'INR',
+        '--kind',
+        'settlement',
+        '--debits-must-not-exceed-credits',
+        '--credits-must-not-exceed-debits',
+      ],
       2,
       /cannot be used with/,
     );
   });
 
   it('refuses the nil uuid with the ledger result code', async () => {
-    await refusedWithoutWriting(['account', 'create', '--db', db, '--owner', 'sbi', '--currency', 'INR', '--kind', 'settlement', '--id', '00000000-0000-0000-0000-000000000000'], 1, /id_must_not_be_zero/);
+    await refusedWithoutWriting(
+      [
+        'account',
+        'create',
+        '--db',
+        db,
+        '--owner',
+        'sbi',
+        '--currency',
+        'INR',
+        '--kind',
+        'settlement',
+        '--id',
+        '00000000-0000-0000-0000-000000000000',
+      ],
+      1,
+      /id_must_not_be_zero/,
+    );
   });
 
   it('list filters by owner, pages with --after and prints JSON', async () => {
-    const ids = [await createAccount(db, 'bob', 'INR'), await createAccount(db, 'bob', 'RUB'), await createAccount(db, 'bob', 'USD')];
-    const first = await vostroJson<{ accounts: AccountJson[]; next: string | null }>(['account', 'list', '--db', db, '--owner', 'bob', '--limit', '2']);
-    assert.deepEqual(first.accounts.map((account) => account.id), ids.slice(0, 2));
+    const ids = [
+      await createAccount(db, 'bob', 'INR'),
+      await createAccount(db, 'bob', 'RUB'),
+      await createAccount(db, 'bob', 'USD'),
+    ];
+    const first = await vostroJson<{ accounts: AccountJson[]; next: string | null }>([
+      'account',
+      'list',
+      '--db',
+      db,
+      '--owner',
+      'bob',
+      '--limit',
+      '2',
+    ]);
+    assert.deepEqual(
+      first.accounts.map((account) => account.id),
+      ids.slice(0, 2),
+    );
     assert.ok(first.next);
-    const second = await vostroJson<{ accounts: AccountJson[]; next: string | null }>(['account', 'list', '--db', db, '--owner', 'bob', '--after', first.next]);
-    assert.deepEqual(second.accounts.map((account) => account.id), ids.slice(2));
+    const second = await vostroJson<{ accounts: AccountJson[]; next: string | null }>([
+      'account',
+      'list',
+      '--db',
+      db,
+      '--owner',
+      'bob',
+      '--after',
+      first.next,
+    ]);
+    assert.deepEqual(
+      second.accounts.map((account) => account.id),
+      ids.slice(2),
+    );
     assert.equal(second.next, null);
     const table = await vostroOk(['account', 'list', '--db', db, '--owner', 'bob']);
     for (const id of ids) assert.match(table.stdout, new RegExp(id));
@@ -107,7 +264,13 @@ describe('vostro account', () => {
   });
 
   it('show refuses an unknown account with exit 1 and a malformed id with exit 2', async () => {
-    const unknown = await vostro(['account', 'show', '0190a5b2-0000-7000-8000-000000000009', '--db', db]);
+    const unknown = await vostro([
+      'account',
+      'show',
+      '0190a5b2-0000-7000-8000-000000000009',
+      '--db',
+      db,
+    ]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /account 0190a5b2-0000-7000-8000-000000000009 does not exist/);
     const malformed = await vostro(['account', 'show', 'xyz', '--db', db]);

@@ -2,13 +2,42 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { AccountFlags } from '../../ledger/flags.js';
 import { newAccountId, type AccountId } from '../../ledger/ids.js';
-import { AccountKind, accountKindName, accountKindNames, type Account, type AccountInput, type AccountKindName } from '../../ledger/model.js';
+import {
+  AccountKind,
+  accountKindName,
+  accountKindNames,
+  type Account,
+  type AccountInput,
+  type AccountKindName,
+} from '../../ledger/model.js';
 import { ACCOUNT_RESULT_MESSAGES } from '../../ledger/results.js';
-import { accountJson, amountText, availableMinor, currencyCode, isoTime, netPostedMinor } from '../format.js';
+import {
+  accountJson,
+  amountText,
+  availableMinor,
+  currencyCode,
+  isoTime,
+  netPostedMinor,
+} from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, commandAction, printJson, RefusedError, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
-import { parseAccountIdOption, parseCurrencyOption, parseIntegerOption, parseParticipantOption, parseReferenceOption, parseTimestampOption } from '../options.js';
+import {
+  addDbOption,
+  commandAction,
+  printJson,
+  RefusedError,
+  renderTable,
+  runLedgerCommand,
+  type LedgerSession,
+} from '../ledger-context.js';
+import {
+  parseAccountIdOption,
+  parseCurrencyOption,
+  parseIntegerOption,
+  parseParticipantOption,
+  parseReferenceOption,
+  parseTimestampOption,
+} from '../options.js';
 import type { CliContext, RegisterCommand } from '../program.js';
 
 /** Accounts one `account list` prints at most; page on with `--after`. */
@@ -41,19 +70,41 @@ function registerCreate(account: Command, context: CliContext): void {
     account
       .command('create')
       .description('create an account in one currency for one participant; prints its id')
-      .requiredOption('--owner <participant>', 'participant that owns the account, e.g. sbi, sberbank, hub')
+      .requiredOption(
+        '--owner <participant>',
+        'participant that owns the account, e.g. sbi, sberbank, hub',
+      )
       .requiredOption('--currency <code>', 'ISO 4217 currency code: INR, RUB, USD, AED, CNY, EUR')
-      .addOption(new Option('--kind <kind>', 'what the account is for').choices(accountKindNames).makeOptionMandatory())
-      .option('--id <uuid>', 'the account id (default: a new time-ordered UUIDv7); re-running with the same id and content is harmless')
-      .addOption(new Option('--debits-must-not-exceed-credits', 'refuse debits beyond the posted credits (a funded account)').conflicts('creditsMustNotExceedDebits'))
+      .addOption(
+        new Option('--kind <kind>', 'what the account is for')
+          .choices(accountKindNames)
+          .makeOptionMandatory(),
+      )
+      .option(
+        '--id <uuid>',
+        'the account id (default: a new time-ordered UUIDv7); re-running with the same id and content is harmless',
+      )
+      .addOption(
+        new Option(
+          '--debits-must-not-exceed-credits',
+          'refuse debits beyond the posted credits (a funded account)',
+        ).conflicts('creditsMustNotExceedDebits'),
+      )
       .option('--credits-must-not-exceed-debits', 'refuse credits beyond the posted debits')
-      .option('--tallied', 'add its transfers with other tallied accounts to the pair tallies netting reads')
+      .option(
+        '--tallied',
+        'add its transfers with other tallied accounts to the pair tallies netting reads',
+      )
       .option('--reference <text>', 'free reference text, at most 64 characters')
       .option('--json', 'print the result as JSON'),
-  ).action(commandAction(context, async (options: CreateOptions) => {
-    const input = accountInputFrom(options);
-    await runLedgerCommand(context, { dbOption: options.db, create: false }, (session) => runAccountCreate(session, input, options, context.io));
-  }));
+  ).action(
+    commandAction(context, async (options: CreateOptions) => {
+      const input = accountInputFrom(options);
+      await runLedgerCommand(context, { dbOption: options.db, create: false }, (session) =>
+        runAccountCreate(session, input, options, context.io),
+      );
+    }),
+  );
 }
 
 /** Validates every option before the database is opened, so a usage error writes nothing. */
@@ -75,14 +126,24 @@ export function accountInputFrom(options: CreateOptions): AccountInput {
   };
 }
 
-export async function runAccountCreate(session: LedgerSession, input: AccountInput, options: { json?: boolean }, io: CliIo): Promise<number> {
+export async function runAccountCreate(
+  session: LedgerSession,
+  input: AccountInput,
+  options: { json?: boolean },
+  io: CliIo,
+): Promise<number> {
   const outcome = await session.ledger.createAccounts([input]);
   if (!outcome.ok) throw new Error(`bug: a batch of one account was refused as ${outcome.error}`);
   const result = outcome.results[0] ?? 'ok';
   const accepted = result === 'ok' || result === 'exists';
   const [stored] = accepted ? await session.ledger.lookupAccounts([input.id]) : [];
   if (options.json === true) {
-    printJson(io, { id: input.id, result, message: ACCOUNT_RESULT_MESSAGES[result], account: stored === undefined ? null : accountJson(stored) });
+    printJson(io, {
+      id: input.id,
+      result,
+      message: ACCOUNT_RESULT_MESSAGES[result],
+      account: stored === undefined ? null : accountJson(stored),
+    });
   } else if (accepted) {
     io.out(`${input.id}\n`);
     if (result === 'exists') io.err(`note: ${ACCOUNT_RESULT_MESSAGES.exists}\n`);
@@ -106,27 +167,49 @@ function registerList(account: Command, context: CliContext): void {
       .command('list')
       .description('list accounts in the order they were created, with their posted balances')
       .option('--owner <participant>', 'only the accounts of this participant')
-      .option('--limit <count>', `at most this many accounts, 1 to ${ACCOUNT_LIST_MAX}`, String(ACCOUNT_LIST_DEFAULT))
-      .option('--after <timestamp>', 'continue after this creation timestamp (the `next` value of the previous page)')
+      .option(
+        '--limit <count>',
+        `at most this many accounts, 1 to ${ACCOUNT_LIST_MAX}`,
+        String(ACCOUNT_LIST_DEFAULT),
+      )
+      .option(
+        '--after <timestamp>',
+        'continue after this creation timestamp (the `next` value of the previous page)',
+      )
       .option('--json', 'print the accounts as JSON'),
-  ).action(commandAction(context, async (options: ListOptions) => {
-    const query = {
-      owner: options.owner === undefined ? undefined : parseParticipantOption('--owner', options.owner),
-      limit: parseIntegerOption('--limit', options.limit ?? String(ACCOUNT_LIST_DEFAULT), { minimum: 1, maximum: ACCOUNT_LIST_MAX }),
-      afterTimestamp: options.after === undefined ? undefined : parseTimestampOption('--after', options.after),
-    };
-    await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
-      // One more than asked tells whether there is a next page without a second query.
-      const found = await session.store.listAccounts({ ...query, limit: query.limit + 1 });
-      const accounts = found.slice(0, query.limit);
-      const next = found.length > query.limit ? (accounts.at(-1) as Account).timestamp.toString() : null;
-      printAccounts(context.io, accounts, next, options.json === true);
-      return ExitCode.ok;
-    });
-  }));
+  ).action(
+    commandAction(context, async (options: ListOptions) => {
+      const query = {
+        owner:
+          options.owner === undefined
+            ? undefined
+            : parseParticipantOption('--owner', options.owner),
+        limit: parseIntegerOption('--limit', options.limit ?? String(ACCOUNT_LIST_DEFAULT), {
+          minimum: 1,
+          maximum: ACCOUNT_LIST_MAX,
+        }),
+        afterTimestamp:
+          options.after === undefined ? undefined : parseTimestampOption('--after', options.after),
+      };
+      await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
+        // One more than asked tells whether there is a next page without a second query.
+        const found = await session.store.listAccounts({ ...query, limit: query.limit + 1 });
+        const accounts = found.slice(0, query.limit);
+        const next =
+          found.length > query.limit ? (accounts.at(-1) as Account).timestamp.toString() : null;
+        printAccounts(context.io, accounts, next, options.json === true);
+        return ExitCode.ok;
+      });
+    }),
+  );
 }
 
-function printAccounts(io: CliIo, accounts: readonly Account[], next: string | null, json: boolean): void {
+function printAccounts(
+  io: CliIo,
+  accounts: readonly Account[],
+  next: string | null,
+  json: boolean,
+): void {
   if (json) {
     printJson(io, { accounts: accounts.map(accountJson), next });
     return;
@@ -143,7 +226,13 @@ function printAccounts(io: CliIo, accounts: readonly Account[], next: string | n
     amountText(netPostedMinor(account), account.ledger),
     amountText(account.debitsPending, account.ledger),
   ]);
-  io.out(renderTable(['id', 'owner', 'currency', 'kind', 'balance (posted)', 'pending debits'], rows, [4, 5]));
+  io.out(
+    renderTable(
+      ['id', 'owner', 'currency', 'kind', 'balance (posted)', 'pending debits'],
+      rows,
+      [4, 5],
+    ),
+  );
   if (next !== null) io.out(`more: --after ${next}\n`);
 }
 
@@ -154,21 +243,28 @@ function registerShow(account: Command, context: CliContext): void {
       .description('show one account: owner, currency, kind, flags and balances')
       .argument('<account-id>', 'the account id (UUID)')
       .option('--json', 'print the account as JSON'),
-  ).action(commandAction(context, async (idText: string, options: { json?: boolean; db?: string }) => {
-    const id = parseAccountIdOption('<account-id>', idText);
-    await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
-      const account = await requireAccount(session, id, 'account');
-      if (options.json === true) printJson(context.io, accountJson(account));
-      else context.io.out(describeAccount(account));
-      return ExitCode.ok;
-    });
-  }));
+  ).action(
+    commandAction(context, async (idText: string, options: { json?: boolean; db?: string }) => {
+      const id = parseAccountIdOption('<account-id>', idText);
+      await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
+        const account = await requireAccount(session, id, 'account');
+        if (options.json === true) printJson(context.io, accountJson(account));
+        else context.io.out(describeAccount(account));
+        return ExitCode.ok;
+      });
+    }),
+  );
 }
 
 /** Looks an account up; a missing one ends the command with exit code 1 and names what was missing. */
-export async function requireAccount(session: LedgerSession, id: AccountId, role: string): Promise<Account> {
+export async function requireAccount(
+  session: LedgerSession,
+  id: AccountId,
+  role: string,
+): Promise<Account> {
   const [account] = await session.ledger.lookupAccounts([id]);
-  if (account === undefined) throw new RefusedError(`${role} ${id} does not exist in ${session.dbPath}`);
+  if (account === undefined)
+    throw new RefusedError(`${role} ${id} does not exist in ${session.dbPath}`);
   return account;
 }
 
@@ -187,7 +283,10 @@ export function describeAccount(account: Account): string {
     ['debits pending', json.balances.debitsPending],
     ['credits pending', json.balances.creditsPending],
     ['balance (credits − debits, posted)', `${json.balances.netPosted} ${json.currency}`],
-    ['available (less pending debits)', `${amountText(availableMinor(account), account.ledger)} ${json.currency}`],
+    [
+      'available (less pending debits)',
+      `${amountText(availableMinor(account), account.ledger)} ${json.currency}`,
+    ],
   ];
   return renderTable(['field', 'value'], rows);
 }

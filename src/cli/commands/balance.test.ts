@@ -10,8 +10,29 @@ describe('vostro balance', () => {
     await vostroOk(['init', '--db', db]);
     sbi = await createAccount(db, 'sbi', 'INR');
     vtb = await createAccount(db, 'vtb', 'INR');
-    await vostroOk(['transfer', '--db', db, '--debit', sbi, '--credit', vtb, '--amount', '1250000.75']);
-    await vostroOk(['transfer', '--db', db, '--debit', vtb, '--credit', sbi, '--amount', '0.75', '--pending']);
+    await vostroOk([
+      'transfer',
+      '--db',
+      db,
+      '--debit',
+      sbi,
+      '--credit',
+      vtb,
+      '--amount',
+      '1250000.75',
+    ]);
+    await vostroOk([
+      'transfer',
+      '--db',
+      db,
+      '--debit',
+      vtb,
+      '--credit',
+      sbi,
+      '--amount',
+      '0.75',
+      '--pending',
+    ]);
   });
   after(cleanup);
 

@@ -1,17 +1,32 @@
 import Table from 'cli-table3';
 import type { CorridorComparison, CorridorOption } from '../../corridors/index.js';
-import { compareCorridors, containerModels, corridorNetwork, parseCompareQuery } from '../../corridors/index.js';
+import {
+  compareCorridors,
+  containerModels,
+  corridorNetwork,
+  parseCompareQuery,
+} from '../../corridors/index.js';
 import type { RegisterCommand } from '../program.js';
 import { ExitCode } from '../io.js';
 import type { RouteCliOptions } from './route.js';
-import { addPlanningOptions, formatNumber, queryInput, reportRoutingError, todayUtc } from './route.js';
+import {
+  addPlanningOptions,
+  formatNumber,
+  queryInput,
+  reportRoutingError,
+  todayUtc,
+} from './route.js';
 
 export const registerCorridors: RegisterCommand = (program, context) => {
-  const corridorsCommand = program.command('corridors').description('the India–Russia freight corridors: compare them, list the network');
+  const corridorsCommand = program
+    .command('corridors')
+    .description('the India–Russia freight corridors: compare them, list the network');
   addPlanningOptions(
     corridorsCommand
       .command('compare')
-      .description('the best route through each named corridor (Suez, INSTC west/Caspian/east, Chennai–Vladivostok, NSR, Black Sea)')
+      .description(
+        'the best route through each named corridor (Suez, INSTC west/Caspian/east, Chennai–Vladivostok, NSR, Black Sea)',
+      )
       .argument('<from>', 'origin: UN/LOCODE (INNSA) or name')
       .argument('<to>', 'destination: UN/LOCODE (RUMOW) or name (Moscow)'),
   ).action((from: string, to: string, options: RouteCliOptions) => {
@@ -29,12 +44,28 @@ export const registerCorridors: RegisterCommand = (program, context) => {
     .description('list the places the planner knows, with their ids and aliases')
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => {
-      const nodes = corridorNetwork().nodes.map(({ spec }) => ({ id: spec.id, name: spec.name, kind: spec.kind, countries: spec.countries, aliases: spec.aliases ?? [] }));
+      const nodes = corridorNetwork().nodes.map(({ spec }) => ({
+        id: spec.id,
+        name: spec.name,
+        kind: spec.kind,
+        countries: spec.countries,
+        aliases: spec.aliases ?? [],
+      }));
       if (options.json === true) {
         context.io.out(`${JSON.stringify(nodes, null, 2)}\n`);
       } else {
-        const table = new Table({ head: ['Id', 'Name', 'Kind', 'Countries', 'Also known as'], style: { head: [], border: [] } });
-        for (const node of nodes) table.push([node.id, node.name, node.kind, node.countries.join('/'), node.aliases.join(', ')]);
+        const table = new Table({
+          head: ['Id', 'Name', 'Kind', 'Countries', 'Also known as'],
+          style: { head: [], border: [] },
+        });
+        for (const node of nodes)
+          table.push([
+            node.id,
+            node.name,
+            node.kind,
+            node.countries.join('/'),
+            node.aliases.join(', '),
+          ]);
         context.io.out(`${table.toString()}\n`);
       }
       context.setExitCode(ExitCode.ok);
@@ -60,7 +91,9 @@ function renderComparison(comparison: CorridorComparison): string {
     `Corridors from ${query.from} to ${query.to}, departing ${query.departureDate}, best route per corridor by ${query.by}${query.iceClass ? ', ice class allowed' : ''}`,
     `Days door to door, US$ and kg CO2e per ${container} container.`,
     table.toString(),
-    best.length > 0 ? `Best: ${best.join('; ')}.` : 'No corridor connects these places under the constraints.',
+    best.length > 0
+      ? `Best: ${best.join('; ')}.`
+      : 'No corridor connects these places under the constraints.',
     `CO2e is well-to-wheel (GLEC v3 defaults) for ${containerModels[query.container].cargoTonnes} t of cargo; costs and days are indicative planning figures, not quotes.`,
     'Sources for every figure: docs/corridors.md. Full legs: vostro route <from> <to> --alternatives 3.',
     '',
@@ -68,14 +101,26 @@ function renderComparison(comparison: CorridorComparison): string {
 }
 
 function comparisonRow(comparison: CorridorComparison, option: CorridorOption): string[] {
-  if (!option.available) return [option.name, '—', '—', '—', '—', `not available: ${option.reason}`];
+  if (!option.available)
+    return [option.name, '—', '—', '—', '—', `not available: ${option.reason}`];
   const route = option.route;
   const marks = [
     comparison.fastest === option.corridorId ? 'fastest' : undefined,
     comparison.cheapest === option.corridorId ? 'cheapest' : undefined,
     comparison.lowestCo2e === option.corridorId ? 'lowest CO2e' : undefined,
   ].filter((mark) => mark !== undefined);
-  const status = route.legs.some((leg) => leg.status !== 'operational') ? 'includes links not yet open' : 'open';
-  const notes = [status + (marks.length > 0 ? ` (${marks.join(', ')})` : ''), ...route.notes].join('; ');
-  return [option.name, route.headline, formatNumber(route.totals.days, 1), formatNumber(route.totals.costUsd), formatNumber(route.totals.co2eKg), notes];
+  const status = route.legs.some((leg) => leg.status !== 'operational')
+    ? 'includes links not yet open'
+    : 'open';
+  const notes = [status + (marks.length > 0 ? ` (${marks.join(', ')})` : ''), ...route.notes].join(
+    '; ',
+  );
+  return [
+    option.name,
+    route.headline,
+    formatNumber(route.totals.days, 1),
+    formatNumber(route.totals.costUsd),
+    formatNumber(route.totals.co2eKg),
+    notes,
+  ];
 }

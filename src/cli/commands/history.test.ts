@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createAccount, tempDb, transfer, vostro, vostroJson, vostroOk } from './cli.test-helper.js';
+import {
+  createAccount,
+  tempDb,
+  transfer,
+  vostro,
+  vostroJson,
+  vostroOk,
+} from './cli.test-helper.js';
 
 interface HistoryJson {
   accountId: string;
@@ -30,10 +37,55 @@ describe('vostro history', () => {
     sbi = await createAccount(db, 'sbi', 'INR');
     sberbank = await createAccount(db, 'sberbank', 'INR');
     // sberbank: +100.00, +20.50, -30.00, pending +5.00, post 4.00 of it.
-    await vostroOk(['transfer', '--db', db, '--debit', sbi, '--credit', sberbank, '--amount', '100', '--reference', 'first']);
-    await vostroOk(['transfer', '--db', db, '--debit', sbi, '--credit', sberbank, '--amount', '20.50']);
-    await vostroOk(['transfer', '--db', db, '--debit', sberbank, '--credit', sbi, '--amount', '30']);
-    pendingId = (await vostroJson<{ id: string }>(['transfer', '--db', db, '--debit', sbi, '--credit', sberbank, '--amount', '5', '--pending'])).id;
+    await vostroOk([
+      'transfer',
+      '--db',
+      db,
+      '--debit',
+      sbi,
+      '--credit',
+      sberbank,
+      '--amount',
+      '100',
+      '--reference',
+      'first',
+    ]);
+    await vostroOk([
+      'transfer',
+      '--db',
+      db,
+      '--debit',
+      sbi,
+      '--credit',
+      sberbank,
+      '--amount',
+      '20.50',
+    ]);
+    await vostroOk([
+      'transfer',
+      '--db',
+      db,
+      '--debit',
+      sberbank,
+      '--credit',
+      sbi,
+      '--amount',
+      '30',
+    ]);
+    pendingId = (
+      await vostroJson<{ id: string }>([
+        'transfer',
+        '--db',
+        db,
+        '--debit',
+        sbi,
+        '--credit',
+        sberbank,
+        '--amount',
+        '5',
+        '--pending',
+      ])
+    ).id;
     await vostroOk(['transfer', 'post', pendingId, '--db', db, '--amount', '4']);
   });
   after(cleanup);
@@ -65,11 +117,35 @@ describe('vostro history', () => {
     const first = await vostroJson<HistoryJson>(['history', sberbank, '--db', db, '--limit', '2']);
     assert.equal(first.transfers.length, 2);
     assert.ok(first.next);
-    const second = await vostroJson<HistoryJson>(['history', sberbank, '--db', db, '--limit', '2', '--before', first.next]);
-    assert.deepEqual(second.transfers.map((line) => line.balanceAfter), ['90.50', '120.50']);
+    const second = await vostroJson<HistoryJson>([
+      'history',
+      sberbank,
+      '--db',
+      db,
+      '--limit',
+      '2',
+      '--before',
+      first.next,
+    ]);
+    assert.deepEqual(
+      second.transfers.map((line) => line.balanceAfter),
+      ['90.50', '120.50'],
+    );
     assert.ok(second.next);
-    const third = await vostroJson<HistoryJson>(['history', sberbank, '--db', db, '--limit', '2', '--before', second.next]);
-    assert.deepEqual(third.transfers.map((line) => line.balanceAfter), ['100.00']);
+    const third = await vostroJson<HistoryJson>([
+      'history',
+      sberbank,
+      '--db',
+      db,
+      '--limit',
+      '2',
+      '--before',
+      second.next,
+    ]);
+    assert.deepEqual(
+      third.transfers.map((line) => line.balanceAfter),
+      ['100.00'],
+    );
     assert.equal(third.next, null);
   });
 
@@ -98,7 +174,8 @@ describe('vostro history', () => {
     const third = await createAccount(db, 'vtb', 'INR');
     const other = await transfer(db, sbi, third, '1');
     assert.equal(other.code, 0);
-    const timestamp = (await vostroJson<HistoryJson>(['history', third, '--db', db])).transfers[0]?.timestamp ?? '';
+    const timestamp =
+      (await vostroJson<HistoryJson>(['history', third, '--db', db])).transfers[0]?.timestamp ?? '';
     const run = await vostro(['history', sberbank, '--db', db, '--before', timestamp]);
     assert.equal(run.code, 2);
   });

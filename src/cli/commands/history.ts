@@ -1,10 +1,25 @@
 import type { AccountId } from '../../ledger/ids.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { LedgerStore } from '../../store/store.js';
-import { amountText, currencyCode, isoTime, netPostedMinor, postedAmountMinor, transferKind, type TransferKind } from '../format.js';
+import {
+  amountText,
+  currencyCode,
+  isoTime,
+  netPostedMinor,
+  postedAmountMinor,
+  transferKind,
+  type TransferKind,
+} from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, commandAction, printJson, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import {
+  addDbOption,
+  commandAction,
+  printJson,
+  renderTable,
+  runLedgerCommand,
+  type LedgerSession,
+} from '../ledger-context.js';
 import { parseAccountIdOption, parseIntegerOption, parseTimestampOption } from '../options.js';
 import { UsageError } from '../errors.js';
 import type { RegisterCommand } from '../program.js';
@@ -34,30 +49,66 @@ export const registerHistory: RegisterCommand = (program, context) => {
   addDbOption(
     program
       .command('history')
-      .description('list the transfers of an account, newest first, with the posted balance after each')
+      .description(
+        'list the transfers of an account, newest first, with the posted balance after each',
+      )
       .argument('<account-id>', 'the account id (UUID)')
-      .option('--limit <count>', `at most this many transfers, 1 to ${HISTORY_LIMIT_MAX}`, String(HISTORY_LIMIT_DEFAULT))
-      .option('--before <timestamp>', 'only transfers older than this one (the `next` value printed by the previous page)')
+      .option(
+        '--limit <count>',
+        `at most this many transfers, 1 to ${HISTORY_LIMIT_MAX}`,
+        String(HISTORY_LIMIT_DEFAULT),
+      )
+      .option(
+        '--before <timestamp>',
+        'only transfers older than this one (the `next` value printed by the previous page)',
+      )
       .option('--json', 'print the history as JSON'),
-  ).action(commandAction(context, async (idText: string, options: { limit: string; before?: string; json?: boolean; db?: string }) => {
-    const id = parseAccountIdOption('<account-id>', idText);
-    const limit = parseIntegerOption('--limit', options.limit, { minimum: 1, maximum: HISTORY_LIMIT_MAX });
-    const before = options.before === undefined ? undefined : parseTimestampOption('--before', options.before);
-    await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
-      const account = await requireAccount(session, id, 'account');
-      if (before !== undefined) await requireCursorOf(session.store, account.id, before);
-      const page = await readHistory(session, account, { limit, before });
-      printHistory(context.io, account, page, options.json === true);
-      return ExitCode.ok;
-    });
-  }));
+  ).action(
+    commandAction(
+      context,
+      async (
+        idText: string,
+        options: { limit: string; before?: string; json?: boolean; db?: string },
+      ) => {
+        const id = parseAccountIdOption('<account-id>', idText);
+        const limit = parseIntegerOption('--limit', options.limit, {
+          minimum: 1,
+          maximum: HISTORY_LIMIT_MAX,
+        });
+        const before =
+          options.before === undefined
+            ? undefined
+            : parseTimestampOption('--before', options.before);
+        await runLedgerCommand(
+          context,
+          { dbOption: options.db, create: false },
+          async (session) => {
+            const account = await requireAccount(session, id, 'account');
+            if (before !== undefined) await requireCursorOf(session.store, account.id, before);
+            const page = await readHistory(session, account, { limit, before });
+            printHistory(context.io, account, page, options.json === true);
+            return ExitCode.ok;
+          },
+        );
+      },
+    ),
+  );
 };
 
 /** The store follows the account's history chain from the cursor, so the cursor must be one of its transfers. */
-async function requireCursorOf(store: LedgerStore, accountId: AccountId, beforeTimestamp: bigint): Promise<void> {
+async function requireCursorOf(
+  store: LedgerStore,
+  accountId: AccountId,
+  beforeTimestamp: bigint,
+): Promise<void> {
   const [cursor] = await store.transfersInRange(beforeTimestamp, beforeTimestamp);
-  if (cursor === undefined || (cursor.debitAccountId !== accountId && cursor.creditAccountId !== accountId)) {
-    throw new UsageError(`--before: no transfer of account ${accountId} has timestamp ${beforeTimestamp}; use the \`next\` value of the previous page`);
+  if (
+    cursor === undefined ||
+    (cursor.debitAccountId !== accountId && cursor.creditAccountId !== accountId)
+  ) {
+    throw new UsageError(
+      `--before: no transfer of account ${accountId} has timestamp ${beforeTimestamp}; use the \`next\` value of the previous page`,
+    );
   }
 }
 
@@ -67,10 +118,16 @@ export async function readHistory(
   page: { limit: number; before: bigint | undefined },
 ): Promise<{ lines: HistoryLine[]; next: bigint | undefined }> {
   // One more than asked tells whether an older page exists without a second query.
-  const found = await session.store.listAccountTransfers({ accountId: account.id, beforeTimestamp: page.before, limit: page.limit + 1 });
+  const found = await session.store.listAccountTransfers({
+    accountId: account.id,
+    beforeTimestamp: page.before,
+    limit: page.limit + 1,
+  });
   const transfers = found.slice(0, page.limit);
-  const next = found.length > page.limit ? (transfers.at(-1) as StoredTransfer).timestamp : undefined;
-  const newer = page.before === undefined ? 0n : await postedSince(session.store, account.id, page.before);
+  const next =
+    found.length > page.limit ? (transfers.at(-1) as StoredTransfer).timestamp : undefined;
+  const newer =
+    page.before === undefined ? 0n : await postedSince(session.store, account.id, page.before);
   let balance = newer === undefined ? undefined : netPostedMinor(account) - newer;
   const lines = transfers.map((transfer): HistoryLine => {
     const direction = transfer.creditAccountId === account.id ? 'credit' : 'debit';
@@ -78,7 +135,8 @@ export async function readHistory(
       transfer,
       kind: transferKind(transfer),
       direction,
-      counterpartyAccountId: direction === 'credit' ? transfer.debitAccountId : transfer.creditAccountId,
+      counterpartyAccountId:
+        direction === 'credit' ? transfer.debitAccountId : transfer.creditAccountId,
       balanceAfterMinor: balance,
     };
     if (balance !== undefined) balance -= signedPostedMinor(transfer, account.id);
@@ -94,11 +152,19 @@ function signedPostedMinor(transfer: StoredTransfer, accountId: AccountId): bigi
 }
 
 /** The posted change made by the account's transfers at or after `fromTimestamp`; undefined past BALANCE_WALK_MAX. */
-async function postedSince(store: LedgerStore, accountId: AccountId, fromTimestamp: bigint): Promise<bigint | undefined> {
+async function postedSince(
+  store: LedgerStore,
+  accountId: AccountId,
+  fromTimestamp: bigint,
+): Promise<bigint | undefined> {
   let sum = 0n;
   let cursor: bigint | undefined;
   for (let walked = 0; walked < BALANCE_WALK_MAX; walked += WALK_PAGE) {
-    const transfers = await store.listAccountTransfers({ accountId, beforeTimestamp: cursor, limit: WALK_PAGE });
+    const transfers = await store.listAccountTransfers({
+      accountId,
+      beforeTimestamp: cursor,
+      limit: WALK_PAGE,
+    });
     for (const transfer of transfers) {
       if (transfer.timestamp < fromTimestamp) return sum;
       sum += signedPostedMinor(transfer, accountId);
@@ -109,8 +175,14 @@ async function postedSince(store: LedgerStore, accountId: AccountId, fromTimesta
   return undefined;
 }
 
-function printHistory(io: CliIo, account: Account, page: { lines: HistoryLine[]; next: bigint | undefined }, json: boolean): void {
-  const amount = (minor: bigint | undefined): string | null => (minor === undefined ? null : amountText(minor, account.ledger));
+function printHistory(
+  io: CliIo,
+  account: Account,
+  page: { lines: HistoryLine[]; next: bigint | undefined },
+  json: boolean,
+): void {
+  const amount = (minor: bigint | undefined): string | null =>
+    minor === undefined ? null : amountText(minor, account.ledger);
   if (json) {
     printJson(io, {
       accountId: account.id,
@@ -131,7 +203,9 @@ function printHistory(io: CliIo, account: Account, page: { lines: HistoryLine[];
     });
     return;
   }
-  io.out(`${account.id}  ${account.owner}  ${currencyCode(account.ledger)}  balance ${amount(netPostedMinor(account))}\n`);
+  io.out(
+    `${account.id}  ${account.owner}  ${currencyCode(account.ledger)}  balance ${amount(netPostedMinor(account))}\n`,
+  );
   if (page.lines.length === 0) {
     io.out('No transfers.\n');
     return;
@@ -145,6 +219,12 @@ function printHistory(io: CliIo, account: Account, page: { lines: HistoryLine[];
     amount(line.balanceAfterMinor) ?? '?',
     line.transfer.reference,
   ]);
-  io.out(renderTable(['time (UTC, ns)', 'kind', 'side', 'counterparty', 'amount', 'balance after', 'reference'], rows, [4, 5]));
+  io.out(
+    renderTable(
+      ['time (UTC, ns)', 'kind', 'side', 'counterparty', 'amount', 'balance after', 'reference'],
+      rows,
+      [4, 5],
+    ),
+  );
   if (page.next !== undefined) io.out(`older: --before ${page.next}\n`);
 }

@@ -4,7 +4,13 @@ import { Hub } from '../../hub/hub.js';
 import { isPostgresUrl } from '../../store/open-store.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, commandAction, printJson, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import {
+  addDbOption,
+  commandAction,
+  printJson,
+  runLedgerCommand,
+  type LedgerSession,
+} from '../ledger-context.js';
 import type { RegisterCommand } from '../program.js';
 
 interface InitOptions {
@@ -17,25 +23,40 @@ export const registerInit: RegisterCommand = (program, context) => {
   addDbOption(
     program
       .command('init')
-      .description('create the ledger database (or migrate an existing one to the current schema) and print next steps'),
+      .description(
+        'create the ledger database (or migrate an existing one to the current schema) and print next steps',
+      ),
   )
     .option('--json', 'print the result as JSON')
-    .action(commandAction(context, async (options: InitOptions) => {
-      await runLedgerCommand(context, { dbOption: options.db, create: true }, (session) => runInit(session, options, context.io));
-    }));
+    .action(
+      commandAction(context, async (options: InitOptions) => {
+        await runLedgerCommand(context, { dbOption: options.db, create: true }, (session) =>
+          runInit(session, options, context.io),
+        );
+      }),
+    );
 };
 
-export async function runInit(session: LedgerSession, options: InitOptions, io: CliIo): Promise<number> {
+export async function runInit(
+  session: LedgerSession,
+  options: InitOptions,
+  io: CliIo,
+): Promise<number> {
   // The hub's own accounts (settlement, cap source, fees, suspense) in every supported currency,
   // and the pair tallies netting reads.
-  await new Hub(session.ledger).open(currencies.map((currency) => currency.code), CLI_ACTOR);
+  await new Hub(session.ledger).open(
+    currencies.map((currency) => currency.code),
+    CLI_ACTOR,
+  );
   const counts = await session.store.counts();
   if (options.json === true) {
     printJson(io, { database: session.dbPath, ...counts });
     return ExitCode.ok;
   }
   io.out(`Ledger database ready at ${session.dbPath}\n`);
-  io.out(`  ${counts.accounts} accounts, ${counts.transfers} transfers, ${counts.journalEntries} journal entries\n\n`);
+  io.out(
+    `  ${counts.accounts} accounts, ${counts.transfers} transfers, ${counts.journalEntries} journal entries\n\n`,
+  );
   io.out(nextSteps(options.db));
   return ExitCode.ok;
 }
@@ -43,7 +64,12 @@ export async function runInit(session: LedgerSession, options: InitOptions, io: 
 /** Commands to try next, with `--db` repeated only when the user gave one. */
 export function nextSteps(dbOption: string | undefined): string {
   // A URL may carry a password: never echo it; point at the variable instead.
-  const db = dbOption === undefined ? '' : isPostgresUrl(dbOption) ? ' --db "$VOSTRO_DATABASE_URL"' : ` --db ${dbOption}`;
+  const db =
+    dbOption === undefined
+      ? ''
+      : isPostgresUrl(dbOption)
+        ? ' --db "$VOSTRO_DATABASE_URL"'
+        : ` --db ${dbOption}`;
   return [
     'Next steps:',
     `  vostro participant create --id sbi --name "State Bank of India" --kind bank --country IN --currencies INR${db}`,

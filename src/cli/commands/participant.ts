@@ -1,12 +1,24 @@
 import { Option, type Command } from 'commander';
 import { CLI_ACTOR } from '../../hub/actor.js';
 import { HubError } from '../../hub/errors.js';
-import { ACCOUNT_ROLES, ROLES_OPENED_LATER, type AccountRole } from '../../participants/accounts.js';
+import {
+  ACCOUNT_ROLES,
+  ROLES_OPENED_LATER,
+  type AccountRole,
+} from '../../participants/accounts.js';
 import { PARTICIPANT_KINDS, type ParticipantKind } from '../../participants/participant.js';
 import { ParticipantRegistry, type ParticipantRecord } from '../../participants/registry.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, commandAction, printJson, RefusedError, renderTable, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import {
+  addDbOption,
+  commandAction,
+  printJson,
+  RefusedError,
+  renderTable,
+  runLedgerCommand,
+  type LedgerSession,
+} from '../ledger-context.js';
 import { parseIntegerOption } from '../options.js';
 import type { CliContext, RegisterCommand } from '../program.js';
 
@@ -16,25 +28,41 @@ const CREATABLE_KINDS = PARTICIPANT_KINDS.filter((kind) => kind !== 'hub');
 
 /** `vostro participant create|list|show|open-account|suspend|activate`: the operator at the command line. */
 export const registerParticipant: RegisterCommand = (program, context) => {
-  const participant = program.command('participant').description('create, list, show, suspend and reactivate participants (banks, FX providers, corporates) and open their accounts');
+  const participant = program
+    .command('participant')
+    .description(
+      'create, list, show, suspend and reactivate participants (banks, FX providers, corporates) and open their accounts',
+    );
   registerCreate(participant, context);
   registerList(participant, context);
   registerShow(participant, context);
   registerOpenAccount(participant, context);
-  for (const [action, status] of [['suspend', 'suspended'], ['activate', 'active']] as const) registerStatus(participant, context, action, status);
+  for (const [action, status] of [
+    ['suspend', 'suspended'],
+    ['activate', 'active'],
+  ] as const)
+    registerStatus(participant, context, action, status);
 };
 
 /**
  * Runs a hub operation; its refusal (a HubError) ends the command with exit code 1 and a message
  * that names the option at fault, e.g. `--country: a bank … is in India (IN) or Russia (RU)`.
  */
-export async function hubOperation<T>(work: () => Promise<T>, options: Readonly<Record<string, string>> = {}): Promise<T> {
+export async function hubOperation<T>(
+  work: () => Promise<T>,
+  options: Readonly<Record<string, string>> = {},
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (!(error instanceof HubError)) throw error;
-    const field = error.field === undefined ? undefined : (options[error.field] ?? options[error.field.split('/')[0] ?? ''] ?? undefined);
-    throw new RefusedError(`${field === undefined ? '' : `${field}: `}${error.message} (${error.code})`);
+    const field =
+      error.field === undefined
+        ? undefined
+        : (options[error.field] ?? options[error.field.split('/')[0] ?? ''] ?? undefined);
+    throw new RefusedError(
+      `${field === undefined ? '' : `${field}: `}${error.message} (${error.code})`,
+    );
   }
 }
 
@@ -53,29 +81,51 @@ function registerCreate(parent: Command, context: CliContext): void {
   addDbOption(
     parent
       .command('create')
-      .description('create a participant; its accounts (settlement and cap for a bank, customer for a corporate, …) are opened in each currency')
-      .requiredOption('--id <id>', 'participant id: a lower-case letter, then lower-case letters, digits or hyphens (2 to 40), e.g. sbi')
+      .description(
+        'create a participant; its accounts (settlement and cap for a bank, customer for a corporate, …) are opened in each currency',
+      )
+      .requiredOption(
+        '--id <id>',
+        'participant id: a lower-case letter, then lower-case letters, digits or hyphens (2 to 40), e.g. sbi',
+      )
       .requiredOption('--name <name>', 'full name, e.g. "State Bank of India"')
-      .addOption(new Option('--kind <kind>', 'what it is').choices(CREATABLE_KINDS).makeOptionMandatory())
+      .addOption(
+        new Option('--kind <kind>', 'what it is').choices(CREATABLE_KINDS).makeOptionMandatory(),
+      )
       .requiredOption('--country <code>', 'ISO 3166-1 alpha-2 code, e.g. IN or RU')
       .option('--bank <id>', 'for a corporate: the bank that keeps its accounts')
       .requiredOption('--currencies <codes>', 'comma-separated ISO 4217 codes, e.g. INR,RUB')
       .option('--json', 'print the participant as JSON'),
-  ).action(commandAction(context, async (options: CreateOptions) => {
-    const input = {
-      id: options.id,
-      name: options.name,
-      kind: options.kind,
-      country: options.country,
-      ...(options.bank === undefined ? {} : { bank: options.bank }),
-      currencies: options.currencies.split(',').map((code) => code.trim()).filter((code) => code !== ''),
-    };
-    await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
-      const record = await hubOperation(() => new ParticipantRegistry(session.ledger).create(input, CLI_ACTOR), { id: '--id', name: '--name', kind: '--kind', country: '--country', bank: '--bank', currencies: '--currencies' });
-      printParticipant(context.io, record, options.json === true);
-      return ExitCode.ok;
-    });
-  }));
+  ).action(
+    commandAction(context, async (options: CreateOptions) => {
+      const input = {
+        id: options.id,
+        name: options.name,
+        kind: options.kind,
+        country: options.country,
+        ...(options.bank === undefined ? {} : { bank: options.bank }),
+        currencies: options.currencies
+          .split(',')
+          .map((code) => code.trim())
+          .filter((code) => code !== ''),
+      };
+      await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
+        const record = await hubOperation(
+          () => new ParticipantRegistry(session.ledger).create(input, CLI_ACTOR),
+          {
+            id: '--id',
+            name: '--name',
+            kind: '--kind',
+            country: '--country',
+            bank: '--bank',
+            currencies: '--currencies',
+          },
+        );
+        printParticipant(context.io, record, options.json === true);
+        return ExitCode.ok;
+      });
+    }),
+  );
 }
 
 function registerList(parent: Command, context: CliContext): void {
@@ -83,27 +133,61 @@ function registerList(parent: Command, context: CliContext): void {
     parent
       .command('list')
       .description('list participants in id order')
-      .option('--after <id>', 'continue after this participant id (the `more:` value of the previous page)')
+      .option(
+        '--after <id>',
+        'continue after this participant id (the `more:` value of the previous page)',
+      )
       .option('--limit <count>', `at most this many, 1 to ${LIST_MAX}`, '100')
       .option('--json', 'print the participants as JSON'),
-  ).action(commandAction(context, async (options: { after?: string; limit: string; json?: boolean; db?: string }) => {
-    const limit = parseIntegerOption('--limit', options.limit, { minimum: 1, maximum: LIST_MAX });
-    await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
-      const found = await new ParticipantRegistry(session.ledger).list(options.after, limit + 1);
-      const page = found.slice(0, limit);
-      const next = found.length > limit ? (page.at(-1)?.id ?? null) : null;
-      if (options.json === true) {
-        printJson(context.io, { participants: page, next });
-      } else if (page.length === 0) {
-        context.io.out('No participants. Create one with `vostro participant create --help`.\n');
-      } else {
-        const rows = page.map((record) => [record.id, record.name, record.kind, record.country, record.currencies.join(','), record.status, String(record.accounts.length)]);
-        context.io.out(renderTable(['id', 'name', 'kind', 'country', 'currencies', 'status', 'accounts'], rows, [6]));
-        if (next !== null) context.io.out(`more: --after ${next}\n`);
-      }
-      return ExitCode.ok;
-    });
-  }));
+  ).action(
+    commandAction(
+      context,
+      async (options: { after?: string; limit: string; json?: boolean; db?: string }) => {
+        const limit = parseIntegerOption('--limit', options.limit, {
+          minimum: 1,
+          maximum: LIST_MAX,
+        });
+        await runLedgerCommand(
+          context,
+          { dbOption: options.db, create: false },
+          async (session) => {
+            const found = await new ParticipantRegistry(session.ledger).list(
+              options.after,
+              limit + 1,
+            );
+            const page = found.slice(0, limit);
+            const next = found.length > limit ? (page.at(-1)?.id ?? null) : null;
+            if (options.json === true) {
+              printJson(context.io, { participants: page, next });
+            } else if (page.length === 0) {
+              context.io.out(
+                'No participants. Create one with `vostro participant create --help`.\n',
+              );
+            } else {
+              const rows = page.map((record) => [
+                record.id,
+                record.name,
+                record.kind,
+                record.country,
+                record.currencies.join(','),
+                record.status,
+                String(record.accounts.length),
+              ]);
+              context.io.out(
+                renderTable(
+                  ['id', 'name', 'kind', 'country', 'currencies', 'status', 'accounts'],
+                  rows,
+                  [6],
+                ),
+              );
+              if (next !== null) context.io.out(`more: --after ${next}\n`);
+            }
+            return ExitCode.ok;
+          },
+        );
+      },
+    ),
+  );
 }
 
 function registerShow(parent: Command, context: CliContext): void {
@@ -113,53 +197,107 @@ function registerShow(parent: Command, context: CliContext): void {
       .description('show a participant and its accounts')
       .argument('<id>', 'participant id')
       .option('--json', 'print the participant as JSON'),
-  ).action(commandAction(context, async (id: string, options: { json?: boolean; db?: string }) => {
-    await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
-      const record = await requireParticipant(session, id);
-      printParticipant(context.io, record, options.json === true);
-      return ExitCode.ok;
-    });
-  }));
+  ).action(
+    commandAction(context, async (id: string, options: { json?: boolean; db?: string }) => {
+      await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
+        const record = await requireParticipant(session, id);
+        printParticipant(context.io, record, options.json === true);
+        return ExitCode.ok;
+      });
+    }),
+  );
 }
 
 function registerOpenAccount(parent: Command, context: CliContext): void {
   addDbOption(
     parent
       .command('open-account')
-      .description('open a vostro, nostro, investment or suspense account for a participant; prints its id')
+      .description(
+        'open a vostro, nostro, investment or suspense account for a participant; prints its id',
+      )
       .argument('<id>', 'participant id')
-      .addOption(new Option('--role <role>', 'the account\'s role').choices(LATER_ROLES).makeOptionMandatory())
+      .addOption(
+        new Option('--role <role>', "the account's role")
+          .choices(LATER_ROLES)
+          .makeOptionMandatory(),
+      )
       .requiredOption('--currency <code>', 'ISO 4217 code, e.g. INR')
       .option('--held-at <bank>', 'for vostro and nostro accounts: the bank that keeps the account')
       .option('--json', 'print the account as JSON'),
-  ).action(commandAction(context, async (id: string, options: { role: AccountRole; currency: string; heldAt?: string; json?: boolean; db?: string }) => {
-    await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
-      const account = await hubOperation(
-        () => new ParticipantRegistry(session.ledger).openAccount(id, options.role, options.currency, options.heldAt, CLI_ACTOR),
-        { role: '--role', currency: '--currency', held_at: '--held-at', participant: '<id>', bank: '--held-at', currencies: '--currency' },
-      );
-      if (options.json === true) printJson(context.io, account);
-      else context.io.out(`${account.id}\n`);
-      return ExitCode.ok;
-    });
-  }));
+  ).action(
+    commandAction(
+      context,
+      async (
+        id: string,
+        options: {
+          role: AccountRole;
+          currency: string;
+          heldAt?: string;
+          json?: boolean;
+          db?: string;
+        },
+      ) => {
+        await runLedgerCommand(
+          context,
+          { dbOption: options.db, create: false },
+          async (session) => {
+            const account = await hubOperation(
+              () =>
+                new ParticipantRegistry(session.ledger).openAccount(
+                  id,
+                  options.role,
+                  options.currency,
+                  options.heldAt,
+                  CLI_ACTOR,
+                ),
+              {
+                role: '--role',
+                currency: '--currency',
+                held_at: '--held-at',
+                participant: '<id>',
+                bank: '--held-at',
+                currencies: '--currency',
+              },
+            );
+            if (options.json === true) printJson(context.io, account);
+            else context.io.out(`${account.id}\n`);
+            return ExitCode.ok;
+          },
+        );
+      },
+    ),
+  );
 }
 
-function registerStatus(parent: Command, context: CliContext, action: 'suspend' | 'activate', status: 'suspended' | 'active'): void {
+function registerStatus(
+  parent: Command,
+  context: CliContext,
+  action: 'suspend' | 'activate',
+  status: 'suspended' | 'active',
+): void {
   addDbOption(
     parent
       .command(action)
-      .description(action === 'suspend' ? 'suspend a participant: it can no longer pay or quote' : 'reactivate a suspended participant')
+      .description(
+        action === 'suspend'
+          ? 'suspend a participant: it can no longer pay or quote'
+          : 'reactivate a suspended participant',
+      )
       .argument('<id>', 'participant id')
       .option('--json', 'print the participant as JSON'),
-  ).action(commandAction(context, async (id: string, options: { json?: boolean; db?: string }) => {
-    await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
-      const record = await hubOperation(() => new ParticipantRegistry(session.ledger).setStatus(id, status, CLI_ACTOR), { participant: '<id>', id: '<id>' });
-      if (options.json === true) printJson(context.io, record);
-      else context.io.out(`${record.id} is ${record.status}\n`);
-      return ExitCode.ok;
-    });
-  }));
+  ).action(
+    commandAction(context, async (id: string, options: { json?: boolean; db?: string }) => {
+      await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
+        const record = await hubOperation(
+          () => new ParticipantRegistry(session.ledger).setStatus(id, status, CLI_ACTOR),
+          { participant: '<id>', id: '<id>' },
+        );
+        if (options.json === true) printJson(context.io, record);
+        else context.io.out(`${record.id} is ${record.status}\n`);
+        return ExitCode.ok;
+      });
+    }),
+  );
 }
 
 async function requireParticipant(session: LedgerSession, id: string): Promise<ParticipantRecord> {
@@ -184,6 +322,12 @@ function printParticipant(io: CliIo, record: ParticipantRecord, json: boolean): 
     ['created', record.createdAt],
   ];
   io.out(renderTable(['field', 'value'], rows));
-  const accounts = record.accounts.map((account) => [account.id, account.currency, account.role, ACCOUNT_ROLES[account.role].description, account.heldAt ?? '']);
+  const accounts = record.accounts.map((account) => [
+    account.id,
+    account.currency,
+    account.role,
+    ACCOUNT_ROLES[account.role].description,
+    account.heldAt ?? '',
+  ]);
   io.out(renderTable(['account', 'currency', 'role', 'what', 'held at'], accounts));
 }

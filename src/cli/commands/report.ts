@@ -4,12 +4,29 @@ import { CLI_ACTOR } from '../../hub/actor.js';
 import { currencyByCode } from '../../ledger/currency.js';
 import { newTransferId } from '../../ledger/ids.js';
 import { buildStatement, statementCsv, statementJson } from '../../reports/statement.js';
-import { surplusNowJson, surplusSeriesCsv, surplusSeriesJson, sweepResultJson } from '../../reports/surplus-report.js';
-import { buildWindowReport, WINDOW_CSV_TABLES, windowReportCsv, windowReportHtml, windowReportJson, type WindowCsvTable } from '../../reports/window-report.js';
+import {
+  surplusNowJson,
+  surplusSeriesCsv,
+  surplusSeriesJson,
+  sweepResultJson,
+} from '../../reports/surplus-report.js';
+import {
+  buildWindowReport,
+  WINDOW_CSV_TABLES,
+  windowReportCsv,
+  windowReportHtml,
+  windowReportJson,
+  type WindowCsvTable,
+} from '../../reports/window-report.js';
 import { SWEEP_INSTRUMENTS } from '../../settlement/surplus.js';
 import { UsageError } from '../errors.js';
 import { addDbOption, commandAction, printJson } from '../ledger-context.js';
-import { parseAmountOption, parseIntegerOption, parseReferenceOption, parseTransferIdOption } from '../options.js';
+import {
+  parseAmountOption,
+  parseIntegerOption,
+  parseReferenceOption,
+  parseTransferIdOption,
+} from '../options.js';
 import type { CliContext, RegisterCommand } from '../program.js';
 import { hubOperation } from './participant.js';
 import { runHubCommand } from '../hub-command.js';
@@ -22,80 +39,247 @@ import { runHubCommand } from '../hub-command.js';
 export const registerReports: RegisterCommand = (program, context) => {
   const report = program.command('report').description('settlement reports');
   addDbOption(
-    report.command('window').description('the settlement report of a closed window: positions, instructions, bilateral nets, efficiency')
+    report
+      .command('window')
+      .description(
+        'the settlement report of a closed window: positions, instructions, bilateral nets, efficiency',
+      )
       .argument('<window>', 'window id, e.g. INR-3')
-      .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'html']).default('json'))
-      .addOption(new Option('--table <table>', 'for CSV: which table').choices([...WINDOW_CSV_TABLES]).default('positions'))
+      .addOption(
+        new Option('--format <format>', 'output format')
+          .choices(['json', 'csv', 'html'])
+          .default('json'),
+      )
+      .addOption(
+        new Option('--table <table>', 'for CSV: which table')
+          .choices([...WINDOW_CSV_TABLES])
+          .default('positions'),
+      )
       .option('--out <file>', 'write to this file instead of standard output'),
-  ).action(commandAction(context, async (windowId: string, options: { format: 'json' | 'csv' | 'html'; table: WindowCsvTable; out?: string; db?: string }) => {
-    await runHubCommand(context, options.db, async (hub) => {
-      const built = await hubOperation(() => buildWindowReport(hub, windowId), { window: '<window>' });
-      const text = options.format === 'html' ? windowReportHtml(built) : options.format === 'csv' ? windowReportCsv(built, options.table) : `${JSON.stringify(windowReportJson(built), null, 2)}\n`;
-      emit(context, text, options.out);
-    });
-  }));
+  ).action(
+    commandAction(
+      context,
+      async (
+        windowId: string,
+        options: {
+          format: 'json' | 'csv' | 'html';
+          table: WindowCsvTable;
+          out?: string;
+          db?: string;
+        },
+      ) => {
+        await runHubCommand(context, options.db, async (hub) => {
+          const built = await hubOperation(() => buildWindowReport(hub, windowId), {
+            window: '<window>',
+          });
+          const text =
+            options.format === 'html'
+              ? windowReportHtml(built)
+              : options.format === 'csv'
+                ? windowReportCsv(built, options.table)
+                : `${JSON.stringify(windowReportJson(built), null, 2)}\n`;
+          emit(context, text, options.out);
+        });
+      },
+    ),
+  );
 
   addDbOption(
-    program.command('statement').description('a participant’s statement for a period [from, to): opening balance, postings with running balance, closing balance per account')
+    program
+      .command('statement')
+      .description(
+        'a participant’s statement for a period [from, to): opening balance, postings with running balance, closing balance per account',
+      )
       .requiredOption('--participant <id>', 'participant id')
       .requiredOption('--from <date>', 'YYYY-MM-DD (00:00 UTC) or an ISO date-time with a zone')
       .requiredOption('--to <date>', 'end of the period, exclusive')
       .option('--currency <code>', 'only accounts in this currency')
-      .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
+      .addOption(
+        new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'),
+      )
       .option('--out <file>', 'write to this file instead of standard output'),
-  ).action(commandAction(context, async (options: { participant: string; from: string; to: string; currency?: string; format: 'json' | 'csv'; out?: string; db?: string }) => {
-    await runHubCommand(context, options.db, async (hub) => {
-      const statement = await hubOperation(() => buildStatement(hub, { participant: options.participant, from: options.from, to: options.to, ...(options.currency === undefined ? {} : { currency: options.currency }) }), { participant: '--participant', from: '--from', to: '--to', currency: '--currency' });
-      emit(context, options.format === 'csv' ? statementCsv(statement) : `${JSON.stringify(statementJson(statement), null, 2)}\n`, options.out);
-    });
-  }));
+  ).action(
+    commandAction(
+      context,
+      async (options: {
+        participant: string;
+        from: string;
+        to: string;
+        currency?: string;
+        format: 'json' | 'csv';
+        out?: string;
+        db?: string;
+      }) => {
+        await runHubCommand(context, options.db, async (hub) => {
+          const statement = await hubOperation(
+            () =>
+              buildStatement(hub, {
+                participant: options.participant,
+                from: options.from,
+                to: options.to,
+                ...(options.currency === undefined ? {} : { currency: options.currency }),
+              }),
+            { participant: '--participant', from: '--from', to: '--to', currency: '--currency' },
+          );
+          emit(
+            context,
+            options.format === 'csv'
+              ? statementCsv(statement)
+              : `${JSON.stringify(statementJson(statement), null, 2)}\n`,
+            options.out,
+          );
+        });
+      },
+    ),
+  );
 
   addDbOption(
-    program.command('surplus').description('the rupee surplus: INR held by Russian banks in vostro accounts, now, per day, or at each closed INR window')
+    program
+      .command('surplus')
+      .description(
+        'the rupee surplus: INR held by Russian banks in vostro accounts, now, per day, or at each closed INR window',
+      )
       .option('--from <date>', 'first day of a daily series (YYYY-MM-DD)')
       .option('--to <date>', 'last day of a daily series (YYYY-MM-DD)')
       .option('--windows <n>', 'the balance at the close of each of the last n INR windows')
-      .option('--utc-offset-minutes <n>', 'days end at midnight in this offset (330 for India)', '0')
-      .addOption(new Option('--format <format>', 'output format for a series').choices(['json', 'csv']).default('json')),
-  ).action(commandAction(context, async (options: { from?: string; to?: string; windows?: string; utcOffsetMinutes: string; format: 'json' | 'csv'; db?: string }) => {
-    if ((options.from === undefined) !== (options.to === undefined)) throw new UsageError('--from and --to go together');
-    const offset = Number(options.utcOffsetMinutes);
-    if (!Number.isInteger(offset)) throw new UsageError(`--utc-offset-minutes: "${options.utcOffsetMinutes}" is not a whole number`);
-    await runHubCommand(context, options.db, async (hub) => {
-      if (options.from === undefined && options.windows === undefined) {
-        printJson(context.io, surplusNowJson(await hub.surplus.now()));
-        return;
-      }
-      const series = options.windows !== undefined
-        ? await hubOperation(() => hub.surplus.byWindow({ last: parseIntegerOption('--windows', options.windows ?? '', { minimum: 1, maximum: 10_000 }) }), { last: '--windows' })
-        : await hubOperation(() => hub.surplus.daily({ from: options.from ?? '', to: options.to ?? '', utcOffsetMinutes: offset }), { from: '--from', to: '--to', utc_offset_minutes: '--utc-offset-minutes' });
-      emit(context, options.format === 'csv' ? surplusSeriesCsv(series) : `${JSON.stringify(surplusSeriesJson(series), null, 2)}\n`, undefined);
-    });
-  }));
+      .option(
+        '--utc-offset-minutes <n>',
+        'days end at midnight in this offset (330 for India)',
+        '0',
+      )
+      .addOption(
+        new Option('--format <format>', 'output format for a series')
+          .choices(['json', 'csv'])
+          .default('json'),
+      ),
+  ).action(
+    commandAction(
+      context,
+      async (options: {
+        from?: string;
+        to?: string;
+        windows?: string;
+        utcOffsetMinutes: string;
+        format: 'json' | 'csv';
+        db?: string;
+      }) => {
+        if ((options.from === undefined) !== (options.to === undefined))
+          throw new UsageError('--from and --to go together');
+        const offset = Number(options.utcOffsetMinutes);
+        if (!Number.isInteger(offset))
+          throw new UsageError(
+            `--utc-offset-minutes: "${options.utcOffsetMinutes}" is not a whole number`,
+          );
+        await runHubCommand(context, options.db, async (hub) => {
+          if (options.from === undefined && options.windows === undefined) {
+            printJson(context.io, surplusNowJson(await hub.surplus.now()));
+            return;
+          }
+          const series =
+            options.windows !== undefined
+              ? await hubOperation(
+                  () =>
+                    hub.surplus.byWindow({
+                      last: parseIntegerOption('--windows', options.windows ?? '', {
+                        minimum: 1,
+                        maximum: 10_000,
+                      }),
+                    }),
+                  { last: '--windows' },
+                )
+              : await hubOperation(
+                  () =>
+                    hub.surplus.daily({
+                      from: options.from ?? '',
+                      to: options.to ?? '',
+                      utcOffsetMinutes: offset,
+                    }),
+                  { from: '--from', to: '--to', utc_offset_minutes: '--utc-offset-minutes' },
+                );
+          emit(
+            context,
+            options.format === 'csv'
+              ? surplusSeriesCsv(series)
+              : `${JSON.stringify(surplusSeriesJson(series), null, 2)}\n`,
+            undefined,
+          );
+        });
+      },
+    ),
+  );
 
   addDbOption(
-    program.command('sweep').description('move a Russian bank’s rupee surplus from its vostro account into its investment account (treasury bills or government securities); audited')
+    program
+      .command('sweep')
+      .description(
+        'move a Russian bank’s rupee surplus from its vostro account into its investment account (treasury bills or government securities); audited',
+      )
       .requiredOption('--bank <id>', 'the Russian bank')
       .requiredOption('--amount <amount>', 'INR, decimal major units')
-      .addOption(new Option('--instrument <kind>', 'what the rupees are invested in').choices([...SWEEP_INSTRUMENTS]).makeOptionMandatory())
-      .option('--held-at <bank>', 'the Indian bank keeping the vostro account (when the bank has several)')
+      .addOption(
+        new Option('--instrument <kind>', 'what the rupees are invested in')
+          .choices([...SWEEP_INSTRUMENTS])
+          .makeOptionMandatory(),
+      )
+      .option(
+        '--held-at <bank>',
+        'the Indian bank keeping the vostro account (when the bank has several)',
+      )
       .option('--id <uuid>', 'idempotency key; a new UUIDv7 when absent')
       .option('--reference <text>', 'free text')
       .option('--json', 'print as JSON'),
-  ).action(commandAction(context, async (options: { bank: string; amount: string; instrument: (typeof SWEEP_INSTRUMENTS)[number]; heldAt?: string; id?: string; reference?: string; json?: boolean; db?: string }) => {
-    const inr = currencyByCode('INR');
-    if (inr === undefined) throw new Error('bug: INR');
-    const amountMinor = parseAmountOption('--amount', options.amount, inr);
-    const id = options.id === undefined ? newTransferId() : parseTransferIdOption('--id', options.id);
-    const reference = parseReferenceOption('--reference', options.reference ?? 'surplus sweep');
-    await runHubCommand(context, options.db, async (hub) => {
-      const result = await hubOperation(() => hub.surplus.sweep({ bank: options.bank, amountMinor, id, reference, instrument: options.instrument, ...(options.heldAt === undefined ? {} : { heldAt: options.heldAt }) }, CLI_ACTOR), { bank: '--bank', amount: '--amount', instrument: '--instrument', held_at: '--held-at', id: '--id', reference: '--reference' });
-      if (options.json === true) printJson(context.io, sweepResultJson(result));
-      else context.io.out(`swept ${options.amount} INR of ${options.bank} into its investment account (${result.status})\n`);
-    });
-  }));
+  ).action(
+    commandAction(
+      context,
+      async (options: {
+        bank: string;
+        amount: string;
+        instrument: (typeof SWEEP_INSTRUMENTS)[number];
+        heldAt?: string;
+        id?: string;
+        reference?: string;
+        json?: boolean;
+        db?: string;
+      }) => {
+        const inr = currencyByCode('INR');
+        if (inr === undefined) throw new Error('bug: INR');
+        const amountMinor = parseAmountOption('--amount', options.amount, inr);
+        const id =
+          options.id === undefined ? newTransferId() : parseTransferIdOption('--id', options.id);
+        const reference = parseReferenceOption('--reference', options.reference ?? 'surplus sweep');
+        await runHubCommand(context, options.db, async (hub) => {
+          const result = await hubOperation(
+            () =>
+              hub.surplus.sweep(
+                {
+                  bank: options.bank,
+                  amountMinor,
+                  id,
+                  reference,
+                  instrument: options.instrument,
+                  ...(options.heldAt === undefined ? {} : { heldAt: options.heldAt }),
+                },
+                CLI_ACTOR,
+              ),
+            {
+              bank: '--bank',
+              amount: '--amount',
+              instrument: '--instrument',
+              held_at: '--held-at',
+              id: '--id',
+              reference: '--reference',
+            },
+          );
+          if (options.json === true) printJson(context.io, sweepResultJson(result));
+          else
+            context.io.out(
+              `swept ${options.amount} INR of ${options.bank} into its investment account (${result.status})\n`,
+            );
+        });
+      },
+    ),
+  );
 };
-
 
 function emit(context: CliContext, text: string, out: string | undefined): void {
   if (out === undefined) {

@@ -12,10 +12,15 @@ describe('vostro serve', () => {
 
   it('listens on 127.0.0.1, serves the API to a key issued by `vostro key issue`, and on a shutdown signal drains, closes the store and exits 0', async () => {
     await vostroOk(['init', '--db', db.path]);
-    const key = (await vostroOk(['key', 'issue', '--db', db.path, '--role', 'operator'])).stdout.trim();
+    const key = (
+      await vostroOk(['key', 'issue', '--db', db.path, '--role', 'operator'])
+    ).stdout.trim();
     const accountsBefore = (await storeCounts(db.path)).accounts;
     let signal: (name: string) => void = () => undefined;
-    const io = { ...recordingIo(), waitForShutdown: () => new Promise<string>((resolve) => (signal = resolve)) };
+    const io = {
+      ...recordingIo(),
+      waitForShutdown: () => new Promise<string>((resolve) => (signal = resolve)),
+    };
     const exit = runCli(['serve', '--db', db.path, '--port', '0', '--log-level', 'info'], io);
     let url: string | undefined;
     for (let waited = 0; url === undefined && waited < 100; waited += 1) {
@@ -24,67 +29,133 @@ describe('vostro serve', () => {
     }
     assert.ok(url !== undefined, `no address printed: ${io.stdout.join('')}${io.stderr.join('')}`);
     assert.equal((await fetch(`${url}/readyz`)).status, 200);
-    const body = JSON.stringify({ id: newAccountId(), owner: 'sbi', currency: 'INR', kind: 'settlement' });
-    const refused = await fetch(`${url}/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer secret-token' }, body });
+    const body = JSON.stringify({
+      id: newAccountId(),
+      owner: 'sbi',
+      currency: 'INR',
+      kind: 'settlement',
+    });
+    const refused = await fetch(`${url}/v1/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer secret-token' },
+      body,
+    });
     assert.equal(refused.status, 401);
-    assert.equal(refused.headers.get('www-authenticate'), 'Bearer realm="vostro", error="invalid_token"');
-    const created = await fetch(`${url}/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+    assert.equal(
+      refused.headers.get('www-authenticate'),
+      'Bearer realm="vostro", error="invalid_token"',
+    );
+    const created = await fetch(`${url}/v1/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body,
+    });
     assert.equal(created.status, 201);
     signal('SIGTERM');
     assert.equal(await exit, 0);
     assert.equal((await storeCounts(db.path)).accounts, accountsBefore + 1);
-    assert.ok(!io.stderr.join('').includes('secret-token'), 'the Authorization header is never logged');
-    assert.ok(!io.stderr.join('').includes(key.slice(24)) && !io.stdout.join('').includes(key.slice(24)), 'nor the key');
+    assert.ok(
+      !io.stderr.join('').includes('secret-token'),
+      'the Authorization header is never logged',
+    );
+    assert.ok(
+      !io.stderr.join('').includes(key.slice(24)) && !io.stdout.join('').includes(key.slice(24)),
+      'nor the key',
+    );
     assert.match(io.stderr.join(''), /"reqId":/);
     await assert.rejects(fetch(`${url}/healthz`), 'no longer listening');
   });
 
-  it('takes connection limits from flags and VOSTRO_* variables: a slow client is cut after the configured time', { timeout: 30_000 }, async () => {
-    let signal: (name: string) => void = () => undefined;
-    const io = { ...recordingIo({ VOSTRO_HEADERS_TIMEOUT_MS: '200', VOSTRO_KEEP_ALIVE_TIMEOUT_MS: '60000' }), waitForShutdown: () => new Promise<string>((resolve) => (signal = resolve)) };
-    const exit = runCli(['serve', '--db', db.path, '--port', '0', '--log-level', 'warn', '--request-timeout', '400', '--keep-alive-timeout', '200'], io);
-    let url: string | undefined;
-    for (let waited = 0; url === undefined && waited < 100; waited += 1) {
-      url = /http:\/\/127\.0\.0\.1:\d+/.exec(io.stdout.join(''))?.[0];
-      if (url === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    assert.ok(url !== undefined, `no address printed: ${io.stdout.join('')}${io.stderr.join('')}`);
-    const { port } = new URL(url);
-    const received = await new Promise<string>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port: Number(port) });
-      const chunks: Buffer[] = [];
-      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-      socket.on('error', () => undefined);
-      socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-      // Headers begun and never finished: cut by the headers timeout from the environment.
-      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-    });
-    assert.match(received, /^HTTP\/1\.1 408 /);
-    // An idle kept-alive connection: the flag (200 ms) wins over the environment (60 s).
-    const idle = await new Promise<string>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port: Number(port) });
-      const chunks: Buffer[] = [];
-      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-      socket.on('error', () => undefined);
-      socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-    });
-    assert.match(idle, /^HTTP\/1\.1 200 /);
-    signal('SIGTERM');
-    assert.equal(await exit, 0);
-  });
+  it(
+    'takes connection limits from flags and VOSTRO_* variables: a slow client is cut after the configured time',
+    { timeout: 30_000 },
+    async () => {
+      let signal: (name: string) => void = () => undefined;
+      const io = {
+        ...recordingIo({ VOSTRO_HEADERS_TIMEOUT_MS: '200', VOSTRO_KEEP_ALIVE_TIMEOUT_MS: '60000' }),
+        waitForShutdown: () => new Promise<string>((resolve) => (signal = resolve)),
+      };
+      const exit = runCli(
+        [
+          'serve',
+          '--db',
+          db.path,
+          '--port',
+          '0',
+          '--log-level',
+          'warn',
+          '--request-timeout',
+          '400',
+          '--keep-alive-timeout',
+          '200',
+        ],
+        io,
+      );
+      let url: string | undefined;
+      for (let waited = 0; url === undefined && waited < 100; waited += 1) {
+        url = /http:\/\/127\.0\.0\.1:\d+/.exec(io.stdout.join(''))?.[0];
+        if (url === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(
+        url !== undefined,
+        `no address printed: ${io.stdout.join('')}${io.stderr.join('')}`,
+      );
+      const { port } = new URL(url);
+      const received = await new Promise<string>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port: Number(port) });
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+        // Headers begun and never finished: cut by the headers timeout from the environment.
+        socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      });
+      assert.match(received, /^HTTP\/1\.1 408 /);
+      // An idle kept-alive connection: the flag (200 ms) wins over the environment (60 s).
+      const idle = await new Promise<string>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port: Number(port) });
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+        socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      });
+      assert.match(idle, /^HTTP\/1\.1 200 /);
+      signal('SIGTERM');
+      assert.equal(await exit, 0);
+    },
+  );
 
   it('refuses malformed connection limits, from a flag or the environment, with a usage error naming it', async () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
-      [['--headers-timeout', '2000', '--request-timeout', '1000'], {}, /headers timeout \(2000 ms\) must not be longer than the request timeout \(1000 ms\)/],
+      [
+        ['--headers-timeout', '2000', '--request-timeout', '1000'],
+        {},
+        /headers timeout \(2000 ms\) must not be longer than the request timeout \(1000 ms\)/,
+      ],
       [['--max-connections', '0'], {}, /--max-connections: 0 is out of range/],
-      [[], { VOSTRO_MAX_CONNECTIONS: 'many' }, /VOSTRO_MAX_CONNECTIONS: "many" is not a whole number/],
-      [[], { VOSTRO_REQUEST_TIMEOUT_MS: '5000', VOSTRO_HEADERS_TIMEOUT_MS: '6000' }, /must not be longer than the request timeout/],
+      [
+        [],
+        { VOSTRO_MAX_CONNECTIONS: 'many' },
+        /VOSTRO_MAX_CONNECTIONS: "many" is not a whole number/,
+      ],
+      [
+        [],
+        { VOSTRO_REQUEST_TIMEOUT_MS: '5000', VOSTRO_HEADERS_TIMEOUT_MS: '6000' },
+        /must not be longer than the request timeout/,
+      ],
     ];
     for (const [flags, env, message] of cases) {
       for (const command of ['serve', 'start']) {
-        const io = { ...recordingIo(env), waitForShutdown: () => new Promise<string>(() => undefined) };
-        assert.equal(await runCli([command, '--db', db.path, '--port', '0', ...flags], io), 2, `${command} ${flags.join(' ')}`);
+        const io = {
+          ...recordingIo(env),
+          waitForShutdown: () => new Promise<string>(() => undefined),
+        };
+        assert.equal(
+          await runCli([command, '--db', db.path, '--port', '0', ...flags], io),
+          2,
+          `${command} ${flags.join(' ')}`,
+        );
         assert.match(io.stderr.join(''), message);
       }
     }

@@ -21,7 +21,12 @@ describe('vostro init', () => {
 
   it('is harmless to run again, and --json reports the counts', async () => {
     // The hub's own four accounts in each of the six currencies, opened by the first init.
-    assert.deepEqual(await vostroJson(['init', '--db', db]), { database: db, accounts: 24, transfers: 0, journalEntries: 1 });
+    assert.deepEqual(await vostroJson(['init', '--db', db]), {
+      database: db,
+      accounts: 24,
+      transfers: 0,
+      journalEntries: 1,
+    });
   });
 
   it('takes the path from VOSTRO_DB', async () => {
@@ -51,7 +56,17 @@ describe('vostro start', () => {
   it('seeds the demo into an empty database and prints balances and usage', async () => {
     const run = await vostroOk(['start', '--db', db]);
     assert.match(run.stdout, /seeded a demo with 8 participants, 43 accounts and 47 transfers/);
-    for (const owner of ['sbi', 'bob', 'sberbank', 'vtb', 'indorus-fx', 'tata-steel', 'uralchem', 'hub']) assert.match(run.stdout, new RegExp(`│ ${owner} `));
+    for (const owner of [
+      'sbi',
+      'bob',
+      'sberbank',
+      'vtb',
+      'indorus-fx',
+      'tata-steel',
+      'uralchem',
+      'hub',
+    ])
+      assert.match(run.stdout, new RegExp(`│ ${owner} `));
     assert.match(run.stdout, /vostro positions INR-1/);
     assert.match(run.stdout, /npx vostro --help/);
     assert.match(run.stdout, /npm run vostro --/);
@@ -81,15 +96,27 @@ describe('vostro start', () => {
     const run = await vostroOk(['start', '--db', db]);
     assert.match(run.stdout, /Existing database: 43 accounts, 47 transfers; no demo seeded/);
     assert.deepEqual(await storeCounts(db), countsBefore);
-    const report = await vostroJson<{ ok: boolean; ledgers: { currency: string; debitsPending: string }[] }>(['verify', '--db', db]);
+    const report = await vostroJson<{
+      ok: boolean;
+      ledgers: { currency: string; debitsPending: string }[];
+    }>(['verify', '--db', db]);
     assert.equal(report.ok, true);
     // The pending letter-of-credit payment and its cap leg, both reserved.
-    assert.deepEqual(report.ledgers.filter((ledger) => ['INR', 'RUB'].includes(ledger.currency)).map((ledger) => [ledger.currency, ledger.debitsPending]), [['INR', '28400000.00'], ['RUB', '0.00']]);
+    assert.deepEqual(
+      report.ledgers
+        .filter((ledger) => ['INR', 'RUB'].includes(ledger.currency))
+        .map((ledger) => [ledger.currency, ledger.debitsPending]),
+      [
+        ['INR', '28400000.00'],
+        ['RUB', '0.00'],
+      ],
+    );
   });
 
   it('--help lists every ledger command', async () => {
     const run = await vostro(['--help']);
     assert.equal(run.code, 0);
-    for (const command of ['start', 'init', 'account', 'transfer', 'balance', 'history', 'verify']) assert.match(run.stdout, new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['start', 'init', 'account', 'transfer', 'balance', 'history', 'verify'])
+      assert.match(run.stdout, new RegExp(`^  ${command} `, 'm'));
   });
 });

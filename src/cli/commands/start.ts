@@ -8,7 +8,14 @@ import { ensureDemoOperatorKey, seedDemo } from '../demo.js';
 import { amountText, currencyCode, netPostedMinor } from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import { addDbOption, commandAction, renderTable, resolveDbPath, runLedgerCommand, type LedgerSession } from '../ledger-context.js';
+import {
+  addDbOption,
+  commandAction,
+  renderTable,
+  resolveDbPath,
+  runLedgerCommand,
+  type LedgerSession,
+} from '../ledger-context.js';
 import type { RegisterCommand } from '../program.js';
 import { parseIntegerOption } from '../options.js';
 import { addConnectionOptions, connectionLimits, runServe, type ConnectionFlags } from './serve.js';
@@ -34,46 +41,94 @@ export const registerStart: RegisterCommand = (program, context) => {
   const command = addDbOption(
     program
       .command('start')
-      .description('initialise the database, seed a demo of Indian and Russian banks when it is empty, print balances and how to use the CLI, then serve the HTTP API until Ctrl-C')
+      .description(
+        'initialise the database, seed a demo of Indian and Russian banks when it is empty, print balances and how to use the CLI, then serve the HTTP API until Ctrl-C',
+      )
       .option('--no-serve', 'exit after printing instead of serving')
       .option('--host <host>', 'address to listen on', '127.0.0.1')
       .option('--port <port>', 'port to listen on', '8080'),
   );
-  addConnectionOptions(command).action(commandAction(context, async (options: StartOptions) => {
-    const port = parseIntegerOption('--port', options.port, { minimum: 0, maximum: 65_535 });
-    const connections = connectionLimits(options, context.io.env);
-    const serve = options.serve && context.io.waitForShutdown !== undefined;
-    const dbPath = resolveDbPath(options.db, context.io.env);
-    const keyFile = dbPath === ':memory:' || isPostgresUrl(dbPath) ? resolve('.vostro', DEMO_KEY_FILE) : join(dirname(dbPath), DEMO_KEY_FILE);
-    await runLedgerCommand(context, { dbOption: options.db, create: true }, async (session) => {
-      const code = await runStart(session, options.db, context.io, serve, { keyFile, apiUrl: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/v1` });
-      if (!serve) return code;
-      return runServe(session, { host: options.host, port, logLevel: 'info', rateLimitPerSecond: undefined, connections }, context.io);
-    });
-  }));
+  addConnectionOptions(command).action(
+    commandAction(context, async (options: StartOptions) => {
+      const port = parseIntegerOption('--port', options.port, { minimum: 0, maximum: 65_535 });
+      const connections = connectionLimits(options, context.io.env);
+      const serve = options.serve && context.io.waitForShutdown !== undefined;
+      const dbPath = resolveDbPath(options.db, context.io.env);
+      const keyFile =
+        dbPath === ':memory:' || isPostgresUrl(dbPath)
+          ? resolve('.vostro', DEMO_KEY_FILE)
+          : join(dirname(dbPath), DEMO_KEY_FILE);
+      await runLedgerCommand(context, { dbOption: options.db, create: true }, async (session) => {
+        const code = await runStart(session, options.db, context.io, serve, {
+          keyFile,
+          apiUrl: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/v1`,
+        });
+        if (!serve) return code;
+        return runServe(
+          session,
+          {
+            host: options.host,
+            port,
+            logLevel: 'info',
+            rateLimitPerSecond: undefined,
+            connections,
+          },
+          context.io,
+        );
+      });
+    }),
+  );
 };
 
-export async function runStart(session: LedgerSession, dbOption: string | undefined, io: CliIo, serving = false, demoKey?: { keyFile: string; apiUrl: string }): Promise<number> {
+export async function runStart(
+  session: LedgerSession,
+  dbOption: string | undefined,
+  io: CliIo,
+  serving = false,
+  demoKey?: { keyFile: string; apiUrl: string },
+): Promise<number> {
   const counts = await session.store.counts();
   io.out(`vostro ledger at ${session.dbPath}\n`);
   const hub = new Hub(session.ledger);
   // `vostro init` opens only the hub's own accounts: a database with no other participant and no
   // transfer is still empty.
-  if (counts.transfers === 0 && (await hub.participants.list(undefined, 2)).every((participant) => participant.kind === 'hub')) {
+  if (
+    counts.transfers === 0 &&
+    (await hub.participants.list(undefined, 2)).every((participant) => participant.kind === 'hub')
+  ) {
     await seedDemo(hub);
     const seeded = await session.store.counts();
     const participants = (await hub.participants.all()).length;
-    io.out(`Empty database: seeded a demo with ${participants} participants, ${seeded.accounts} accounts and ${seeded.transfers} transfers (a rupee window settled, one payment still pending).\n`);
+    io.out(
+      `Empty database: seeded a demo with ${participants} participants, ${seeded.accounts} accounts and ${seeded.transfers} transfers (a rupee window settled, one payment still pending).\n`,
+    );
   } else {
-    io.out(`Existing database: ${counts.accounts} accounts, ${counts.transfers} transfers; no demo seeded.\n`);
+    io.out(
+      `Existing database: ${counts.accounts} accounts, ${counts.transfers} transfers; no demo seeded.\n`,
+    );
   }
   // The hub's own accounts in currencies nobody uses yet would only crowd the table.
   const accounts = (await session.store.listAccounts({ limit: START_ACCOUNTS_SHOWN + 40 }))
-    .filter((account) => account.owner !== 'hub' || account.debitsPosted + account.creditsPosted + account.debitsPending + account.creditsPending > 0n)
+    .filter(
+      (account) =>
+        account.owner !== 'hub' ||
+        account.debitsPosted +
+          account.creditsPosted +
+          account.debitsPending +
+          account.creditsPending >
+          0n,
+    )
     .slice(0, START_ACCOUNTS_SHOWN);
-  io.out(renderTable(['id', 'owner', 'kind', 'currency', 'balance (posted)', 'pending debits', 'reference'], accounts.map(accountRow), [4, 5]));
+  io.out(
+    renderTable(
+      ['id', 'owner', 'kind', 'currency', 'balance (posted)', 'pending debits', 'reference'],
+      accounts.map(accountRow),
+      [4, 5],
+    ),
+  );
   const example = accounts.find((account) => account.owner === 'sbi') ?? accounts[0];
-  if (demoKey !== undefined) io.out(await demoKeyUsage(session, demoKey.keyFile, demoKey.apiUrl, example?.id));
+  if (demoKey !== undefined)
+    io.out(await demoKeyUsage(session, demoKey.keyFile, demoKey.apiUrl, example?.id));
   io.out(usage(dbOption, example?.id, serving));
   return ExitCode.ok;
 }
@@ -82,7 +137,12 @@ export async function runStart(session: LedgerSession, dbOption: string | undefi
  * Makes sure the demo has an operator API key and says where it is. The key itself is never
  * printed: it is in a file only the user can read, and the examples read it from there.
  */
-async function demoKeyUsage(session: LedgerSession, keyFile: string, apiUrl: string, exampleAccountId: string | undefined): Promise<string> {
+async function demoKeyUsage(
+  session: LedgerSession,
+  keyFile: string,
+  apiUrl: string,
+  exampleAccountId: string | undefined,
+): Promise<string> {
   const key = await ensureDemoOperatorKey(new ApiKeys(session.ledger), keyFile);
   return [
     '',
@@ -106,15 +166,24 @@ function accountRow(account: Account): string[] {
   ];
 }
 
-function usage(dbOption: string | undefined, exampleAccountId: string | undefined, serving: boolean): string {
+function usage(
+  dbOption: string | undefined,
+  exampleAccountId: string | undefined,
+  serving: boolean,
+): string {
   // A PostgreSQL URL may hold a password: the examples name it through the environment instead.
   const postgres = dbOption !== undefined && isPostgresUrl(dbOption);
-  const db = dbOption === undefined ? '' : postgres ? ' --db "$VOSTRO_DATABASE_URL"' : ` --db ${dbOption}`;
+  const db =
+    dbOption === undefined ? '' : postgres ? ' --db "$VOSTRO_DATABASE_URL"' : ` --db ${dbOption}`;
   const account = exampleAccountId ?? '<account-id>';
   return [
     '',
     'Use the command line (installed as `vostro`; from this checkout `npx vostro` or `npm run vostro --`):',
-    ...(postgres ? [`  export VOSTRO_DATABASE_URL='${maskPassword(dbOption)}'   # the URL you gave --db${maskPassword(dbOption) === dbOption ? '' : ', with its password for ***'}`] : []),
+    ...(postgres
+      ? [
+          `  export VOSTRO_DATABASE_URL='${maskPassword(dbOption)}'   # the URL you gave --db${maskPassword(dbOption) === dbOption ? '' : ', with its password for ***'}`,
+        ]
+      : []),
     '  npx vostro --help',
     `  npx vostro balance ${account}${db}`,
     `  npx vostro history ${account}${db}`,
@@ -127,7 +196,9 @@ function usage(dbOption: string | undefined, exampleAccountId: string | undefine
     `  npx vostro window show INR${db}`,
     '  (docs/settlement.md walks through payments, FX quotes, windows and netting)',
     '  npm run vostro -- account create --owner sbi --currency INR --kind customer',
-    serving ? 'Starting the HTTP API (docs/api.md has curl examples); Ctrl-C stops it.' : 'Not serving (--no-serve); `npx vostro serve` starts the HTTP API.',
+    serving
+      ? 'Starting the HTTP API (docs/api.md has curl examples); Ctrl-C stops it.'
+      : 'Not serving (--no-serve); `npx vostro serve` starts the HTTP API.',
     '',
   ].join('\n');
 }

@@ -10,7 +10,15 @@ interface VerifyJson {
   journalEntries: number;
   accounts: number;
   transfers: number;
-  ledgers: { currency: string; ledger: number; accounts: number; debitsPosted: string; creditsPosted: string; debitsPending: string; creditsPending: string }[];
+  ledgers: {
+    currency: string;
+    ledger: number;
+    accounts: number;
+    debitsPosted: string;
+    creditsPosted: string;
+    debitsPending: string;
+    creditsPending: string;
+  }[];
   problems: string[];
 }
 
@@ -24,8 +32,29 @@ describe('vostro verify', () => {
     const sberbank = await createAccount(db, 'sberbank', 'INR', ['--tallied']);
     const vtb = await createAccount(db, 'vtb', 'RUB');
     const hub = await createAccount(db, 'hub', 'RUB');
-    await vostroOk(['transfer', '--db', db, '--debit', sbi, '--credit', sberbank, '--amount', '10.10']);
-    await vostroOk(['transfer', '--db', db, '--debit', hub, '--credit', vtb, '--amount', '7', '--pending']);
+    await vostroOk([
+      'transfer',
+      '--db',
+      db,
+      '--debit',
+      sbi,
+      '--credit',
+      sberbank,
+      '--amount',
+      '10.10',
+    ]);
+    await vostroOk([
+      'transfer',
+      '--db',
+      db,
+      '--debit',
+      hub,
+      '--credit',
+      vtb,
+      '--amount',
+      '7',
+      '--pending',
+    ]);
   });
   after(cleanup);
 
@@ -45,17 +74,40 @@ describe('vostro verify', () => {
     assert.equal(report.transfers, 2);
     assert.deepEqual(report.problems, []);
     // Each currency also has the hub's four accounts, opened by init.
-    assert.deepEqual(report.ledgers.filter((ledger) => ledger.currency === 'INR' || ledger.currency === 'RUB'), [
-      { currency: 'INR', ledger: 356, accounts: 6, debitsPosted: '10.10', creditsPosted: '10.10', debitsPending: '0.00', creditsPending: '0.00' },
-      { currency: 'RUB', ledger: 643, accounts: 6, debitsPosted: '0.00', creditsPosted: '0.00', debitsPending: '7.00', creditsPending: '7.00' },
-    ]);
+    assert.deepEqual(
+      report.ledgers.filter((ledger) => ledger.currency === 'INR' || ledger.currency === 'RUB'),
+      [
+        {
+          currency: 'INR',
+          ledger: 356,
+          accounts: 6,
+          debitsPosted: '10.10',
+          creditsPosted: '10.10',
+          debitsPending: '0.00',
+          creditsPending: '0.00',
+        },
+        {
+          currency: 'RUB',
+          ledger: 643,
+          accounts: 6,
+          debitsPosted: '0.00',
+          creditsPosted: '0.00',
+          debitsPending: '7.00',
+          creditsPending: '7.00',
+        },
+      ],
+    );
   });
 
   it('draws a progress bar on stderr only when interactive', async () => {
     const io = { ...recordingIo(), interactive: true };
     assert.equal(await runCli(['verify', '--db', db], io), 0);
     assert.match(io.stderr.join(''), /verifying journal/);
-    assert.match(io.stderr.join(''), /7\/7 entries, 30\/30 accounts and transfers, done/, 'it ends at the totals');
+    assert.match(
+      io.stderr.join(''),
+      /7\/7 entries, 30\/30 accounts and transfers, done/,
+      'it ends at the totals',
+    );
     const quiet = await vostroOk(['verify', '--db', db]);
     assert.equal(quiet.stderr, '');
   });
@@ -81,13 +133,21 @@ describe('vostro verify', () => {
     // The rupee payment of code 1 between two tallied accounts is in period 0.
     const intruder = new Database(db);
     try {
-      assert.deepEqual(intruder.prepare('SELECT amount, count FROM pair_tallies WHERE ledger = 356').all(), [{ amount: 1010, count: 1 }]);
-      intruder.exec(`UPDATE pair_tallies SET amount = amount + 5 WHERE ledger = 356 AND debit_account_id = '${sbi}'`);
+      assert.deepEqual(
+        intruder.prepare('SELECT amount, count FROM pair_tallies WHERE ledger = 356').all(),
+        [{ amount: 1010, count: 1 }],
+      );
+      intruder.exec(
+        `UPDATE pair_tallies SET amount = amount + 5 WHERE ledger = 356 AND debit_account_id = '${sbi}'`,
+      );
     } finally {
       intruder.close();
     }
     const run = await vostro(['verify', '--db', db]);
     assert.equal(run.code, 1);
-    assert.match(run.stdout, /ledger 356: pair tallies of period 0 differ from its transfers \(tallied .*: 1015 in 1; transfers say .*: 1010 in 1\)/);
+    assert.match(
+      run.stdout,
+      /ledger 356: pair tallies of period 0 differ from its transfers \(tallied .*: 1015 in 1; transfers say .*: 1010 in 1\)/,
+    );
   });
 });

@@ -52,7 +52,8 @@ export const modeModels: Readonly<Record<Mode, ModeModel>> = {
     speedKmPerDay: 600,
     co2eGramsPerTonneKm: 20.0,
     circuityFactor: 1.3,
-    co2eBasis: 'GLEC v3.0 default rail freight, average traction, WTW (value to be re-checked against the PDF)',
+    co2eBasis:
+      'GLEC v3.0 default rail freight, average traction, WTW (value to be re-checked against the PDF)',
   },
   road: {
     label: 'truck (one 20-40 ft container)',
@@ -62,7 +63,8 @@ export const modeModels: Readonly<Record<Mode, ModeModel>> = {
     speedKmPerDay: 500,
     co2eGramsPerTonneKm: 77.0,
     circuityFactor: 1.25,
-    co2eBasis: 'GLEC v3.0 default articulated truck 34-40 t, container, diesel, WTW (value to be re-checked)',
+    co2eBasis:
+      'GLEC v3.0 default articulated truck 34-40 t, container, diesel, WTW (value to be re-checked)',
   },
 };
 

@@ -31,7 +31,11 @@ export function crashBatch(batch: number): TransferInput[] {
   return Array.from({ length: CRASH_BATCH_SIZE }, (_, index) => ({
     id: crashTransferId(batch, index),
     debitAccountId: crashAccountId((batch + index) % CRASH_ACCOUNTS),
-    creditAccountId: crashAccountId((batch + index * 7 + 1) % CRASH_ACCOUNTS === (batch + index) % CRASH_ACCOUNTS ? (batch + index + 1) % CRASH_ACCOUNTS : (batch + index * 7 + 1) % CRASH_ACCOUNTS),
+    creditAccountId: crashAccountId(
+      (batch + index * 7 + 1) % CRASH_ACCOUNTS === (batch + index) % CRASH_ACCOUNTS
+        ? (batch + index + 1) % CRASH_ACCOUNTS
+        : (batch + index * 7 + 1) % CRASH_ACCOUNTS,
+    ),
     amount: BigInt(1 + ((batch * 31 + index) % 997)),
     pendingId: '00000000-0000-0000-0000-000000000000' as TransferId,
     ledger: 356,
@@ -50,20 +54,31 @@ async function main(): Promise<void> {
   const store = await openStoreForTests(target, { flushIntervalMs: 25 });
   const ledger = new Ledger(store);
   const accounts = Array.from({ length: CRASH_ACCOUNTS }, (_, index) => ({
-    id: crashAccountId(index), ledger: 356, code: 1, flags: 0, owner: 'crash', reference: '', userData64: 0n, userData32: 0,
+    id: crashAccountId(index),
+    ledger: 356,
+    code: 1,
+    flags: 0,
+    owner: 'crash',
+    reference: '',
+    userData64: 0n,
+    userData32: 0,
   }));
   await ledger.createAccounts(accounts);
   let batch = Math.floor((await store.counts()).transfers / CRASH_BATCH_SIZE);
   process.stdout.write(`ready ${batch}\n`);
   for (;;) {
     const outcome = await ledger.createTransfers(crashBatch(batch));
-    if (!outcome.ok || outcome.results.some((result) => result !== 'ok')) throw new Error(`batch ${batch} refused`);
+    if (!outcome.ok || outcome.results.some((result) => result !== 'ok'))
+      throw new Error(`batch ${batch} refused`);
     process.stdout.write(`ack ${batch}\n`);
     batch += 1;
   }
 }
 
-if (process.argv[1]?.endsWith('crash-child.ts') === true || process.argv[1]?.endsWith('crash-child.js') === true) {
+if (
+  process.argv[1]?.endsWith('crash-child.ts') === true ||
+  process.argv[1]?.endsWith('crash-child.js') === true
+) {
   main().catch((error: unknown) => {
     process.stderr.write(`${String(error)}\n`);
     process.exit(1);

@@ -10,7 +10,9 @@ const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 
 /** Runs the writer until it has acknowledged something, then SIGKILLs it at a random later moment. */
 async function runAndKill(target: string, killAfterMs: number): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, target], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, target], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let acknowledged = -1;
   let output = '';
   let errors = '';
@@ -26,32 +28,57 @@ async function runAndKill(target: string, killAfterMs: number): Promise<number> 
         if (line.startsWith('ack ')) acknowledged = Number(line.slice(4));
       }
     });
-    void exited.then((code) => (code === null ? resolve() : reject(new Error(`writer exited with ${code}: ${errors}`))));
+    void exited.then((code) =>
+      code === null ? resolve() : reject(new Error(`writer exited with ${code}: ${errors}`)),
+    );
   });
   return acknowledged;
 }
 
 /** Kills the writer `kills` times; after each restart every acknowledged batch is whole and nothing is torn. */
-export function crashCases(name: string, target: () => string, kills = Number(process.env.VOSTRO_CRASH_KILLS ?? 20)): void {
-  it(`${name}: SIGKILL at random moments ${kills} times loses no acknowledged batch`, { timeout: 600_000 }, async () => {
-    let highestAcknowledged = -1;
-    for (let round = 0; round < kills; round += 1) {
-      const acknowledged = await runAndKill(target(), 20 + Math.floor(Math.random() * 400));
-      highestAcknowledged = Math.max(highestAcknowledged, acknowledged);
-      const store = await openStoreForTests(target());
-      try {
-        const transfers = (await store.counts()).transfers;
-        assert.equal(transfers % CRASH_BATCH_SIZE, 0, `round ${round}: ${transfers} transfers is not a whole number of batches`);
-        const batches = transfers / CRASH_BATCH_SIZE;
-        assert.ok(batches > highestAcknowledged, `round ${round}: batch ${highestAcknowledged} was acknowledged but only ${batches} batches are stored`);
-        const lastIds = [crashTransferId(batches - 1, 0), crashTransferId(batches - 1, CRASH_BATCH_SIZE - 1)];
-        if (batches > 0) assert.equal((await store.getTransfers(lastIds)).length, 2, 'the newest batch is whole');
-        const report = await verifyLedger(store);
-        assert.deepEqual(report.problems, [], `round ${round}: verifier`);
-      } finally {
-        await store.close();
+export function crashCases(
+  name: string,
+  target: () => string,
+  kills = Number(process.env.VOSTRO_CRASH_KILLS ?? 20),
+): void {
+  it(
+    `${name}: SIGKILL at random moments ${kills} times loses no acknowledged batch`,
+    { timeout: 600_000 },
+    async () => {
+      let highestAcknowledged = -1;
+      for (let round = 0; round < kills; round += 1) {
+        const acknowledged = await runAndKill(target(), 20 + Math.floor(Math.random() * 400));
+        highestAcknowledged = Math.max(highestAcknowledged, acknowledged);
+        const store = await openStoreForTests(target());
+        try {
+          const transfers = (await store.counts()).transfers;
+          assert.equal(
+            transfers % CRASH_BATCH_SIZE,
+            0,
+            `round ${round}: ${transfers} transfers is not a whole number of batches`,
+          );
+          const batches = transfers / CRASH_BATCH_SIZE;
+          assert.ok(
+            batches > highestAcknowledged,
+            `round ${round}: batch ${highestAcknowledged} was acknowledged but only ${batches} batches are stored`,
+          );
+          const lastIds = [
+            crashTransferId(batches - 1, 0),
+            crashTransferId(batches - 1, CRASH_BATCH_SIZE - 1),
+          ];
+          if (batches > 0)
+            assert.equal(
+              (await store.getTransfers(lastIds)).length,
+              2,
+              'the newest batch is whole',
+            );
+          const report = await verifyLedger(store);
+          assert.deepEqual(report.problems, [], `round ${round}: verifier`);
+        } finally {
+          await store.close();
+        }
       }
-    }
-    assert.ok(highestAcknowledged >= 0, 'the writer acknowledged at least one batch');
-  });
+      assert.ok(highestAcknowledged >= 0, 'the writer acknowledged at least one batch');
+    },
+  );
 }

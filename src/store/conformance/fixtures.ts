@@ -1,6 +1,12 @@
 import { manualClock, type ManualClock } from '../../ledger/clock.js';
 import { AccountFlags, TransferFlags } from '../../ledger/flags.js';
-import { newAccountId, newTransferId, ZERO_ID, type AccountId, type TransferId } from '../../ledger/ids.js';
+import {
+  newAccountId,
+  newTransferId,
+  ZERO_ID,
+  type AccountId,
+  type TransferId,
+} from '../../ledger/ids.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { AccountKind, type AccountInput, type TransferInput } from '../../ledger/model.js';
 import type { CreateAccountResult, CreateTransferResult } from '../../ledger/results.js';
@@ -10,7 +16,17 @@ export const INR = 356;
 export const RUB = 643;
 
 export function accountInput(overrides: Partial<AccountInput> = {}): AccountInput {
-  return { id: newAccountId(), ledger: INR, code: AccountKind.settlement, flags: AccountFlags.none, owner: 'sbi', reference: '', userData64: 0n, userData32: 0, ...overrides };
+  return {
+    id: newAccountId(),
+    ledger: INR,
+    code: AccountKind.settlement,
+    flags: AccountFlags.none,
+    owner: 'sbi',
+    reference: '',
+    userData64: 0n,
+    userData32: 0,
+    ...overrides,
+  };
 }
 
 export function transferInput(overrides: Partial<TransferInput> = {}): TransferInput {
@@ -53,14 +69,24 @@ export class LedgerFixture {
   }
 
   /** Creates accounts that must succeed and returns their ids. */
-  async openAccounts<Inputs extends Partial<AccountInput>[]>(...inputs: Inputs): Promise<{ [K in keyof Inputs]: AccountId }> {
+  async openAccounts<Inputs extends Partial<AccountInput>[]>(
+    ...inputs: Inputs
+  ): Promise<{ [K in keyof Inputs]: AccountId }> {
     const created = inputs.map((input) => accountInput(input));
     const results = await this.accounts(created);
-    if (results.some((result) => result !== 'ok')) throw new Error(`fixture accounts refused: ${results.join(', ')}`);
+    if (results.some((result) => result !== 'ok'))
+      throw new Error(`fixture accounts refused: ${results.join(', ')}`);
     return created.map((input) => input.id) as { [K in keyof Inputs]: AccountId };
   }
 
-  async balances(id: AccountId): Promise<{ debitsPending: bigint; debitsPosted: bigint; creditsPending: bigint; creditsPosted: bigint }> {
+  async balances(
+    id: AccountId,
+  ): Promise<{
+    debitsPending: bigint;
+    debitsPosted: bigint;
+    creditsPending: bigint;
+    creditsPosted: bigint;
+  }> {
     const [account] = await this.ledger.lookupAccounts([id]);
     if (account === undefined) throw new Error(`no account ${id}`);
     const { debitsPending, debitsPosted, creditsPending, creditsPosted } = account;

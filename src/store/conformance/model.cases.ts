@@ -11,8 +11,14 @@ import { INR, LedgerFixture, RUB } from './fixtures.js';
 import type { StoreFactory } from './fixtures.js';
 
 /** Small id pools, so that random commands collide: duplicates, posts of real pendings, and so on. */
-const ACCOUNT_IDS = Array.from({ length: 6 }, (_, index) => `0195a000-0000-7000-8000-00000000000${index + 1}` as AccountId);
-const TRANSFER_IDS = Array.from({ length: 24 }, (_, index) => `0195b000-0000-7000-8000-${String(index + 1).padStart(12, '0')}` as TransferId);
+const ACCOUNT_IDS = Array.from(
+  { length: 6 },
+  (_, index) => `0195a000-0000-7000-8000-00000000000${index + 1}` as AccountId,
+);
+const TRANSFER_IDS = Array.from(
+  { length: 24 },
+  (_, index) => `0195b000-0000-7000-8000-${String(index + 1).padStart(12, '0')}` as TransferId,
+);
 
 interface Real {
   readonly fixture: LedgerFixture;
@@ -52,7 +58,8 @@ class CreateAccounts implements fc.AsyncCommand<ReferenceLedger, Real> {
     assert.deepEqual(await real.fixture.accounts(this.events), expected);
     await compareState(model, real);
   }
-  toString = (): string => `accounts(${this.events.map((event) => `${event.id.slice(-2)}:${event.ledger}/${event.flags}/${event.code}`).join(' ')})`;
+  toString = (): string =>
+    `accounts(${this.events.map((event) => `${event.id.slice(-2)}:${event.ledger}/${event.flags}/${event.code}`).join(' ')})`;
 }
 
 class CreateTransfers implements fc.AsyncCommand<ReferenceLedger, Real> {
@@ -63,8 +70,12 @@ class CreateTransfers implements fc.AsyncCommand<ReferenceLedger, Real> {
     const actual = await real.fixture.transfers(this.events);
     assert.deepEqual(actual, expected, this.toString());
     // The server assigns timestamps; tell the model when each new pending transfer started.
-    const created = this.events.filter((event, index) => actual[index] === 'ok' && (event.flags & TransferFlags.pending) !== 0);
-    for (const transfer of await real.fixture.ledger.lookupTransfers(created.map((event) => event.id))) {
+    const created = this.events.filter(
+      (event, index) => actual[index] === 'ok' && (event.flags & TransferFlags.pending) !== 0,
+    );
+    for (const transfer of await real.fixture.ledger.lookupTransfers(
+      created.map((event) => event.id),
+    )) {
       model.setPendingTimestamp(transfer.id, transfer.timestamp);
     }
     await compareState(model, real);
@@ -74,7 +85,10 @@ class CreateTransfers implements fc.AsyncCommand<ReferenceLedger, Real> {
 }
 
 class AdvanceClock implements fc.AsyncCommand<ReferenceLedger, Real> {
-  constructor(readonly seconds: number, readonly sweep: boolean) {}
+  constructor(
+    readonly seconds: number,
+    readonly sweep: boolean,
+  ) {}
   check = (): boolean => true;
   async run(model: ReferenceLedger, real: Real): Promise<void> {
     real.fixture.clock.advanceSeconds(this.seconds);
@@ -89,44 +103,85 @@ class AdvanceClock implements fc.AsyncCommand<ReferenceLedger, Real> {
 
 async function compareState(model: ReferenceLedger, real: Real): Promise<void> {
   const accounts = await real.fixture.ledger.lookupAccounts(ACCOUNT_IDS);
-  assert.deepEqual(accounts.map((account) => account.id).sort(), model.accountIds().sort(), 'the same accounts exist');
+  assert.deepEqual(
+    accounts.map((account) => account.id).sort(),
+    model.accountIds().sort(),
+    'the same accounts exist',
+  );
   for (const account of accounts) {
     const { debitsPending, debitsPosted, creditsPending, creditsPosted } = account;
-    assert.deepEqual({ debitsPending, debitsPosted, creditsPending, creditsPosted }, model.balances(account.id), `balances of ${account.id}`);
+    assert.deepEqual(
+      { debitsPending, debitsPosted, creditsPending, creditsPosted },
+      model.balances(account.id),
+      `balances of ${account.id}`,
+    );
   }
   const transfers = await real.fixture.ledger.lookupTransfers(TRANSFER_IDS);
-  assert.deepEqual(transfers.map((transfer) => transfer.id).sort(), model.transferIds().sort(), 'the same transfers exist');
-  for (const transfer of transfers) assert.equal(transfer.pendingStatus, model.pendingStatus(transfer.id), `status of ${transfer.id}`);
+  assert.deepEqual(
+    transfers.map((transfer) => transfer.id).sort(),
+    model.transferIds().sort(),
+    'the same transfers exist',
+  );
+  for (const transfer of transfers)
+    assert.equal(
+      transfer.pendingStatus,
+      model.pendingStatus(transfer.id),
+      `status of ${transfer.id}`,
+    );
 }
 
 const commands = [
-  fc.array(accountArbitrary, { minLength: 1, maxLength: 4 }).map((events) => new CreateAccounts(events)),
-  fc.array(transferArbitrary, { minLength: 1, maxLength: 6 }).map((events) => new CreateTransfers(events)),
-  fc.array(transferArbitrary, { minLength: 1, maxLength: 6 }).map((events) => new CreateTransfers(events)),
-  fc.tuple(fc.integer({ min: 0, max: 4 }), fc.boolean()).map(([seconds, sweep]) => new AdvanceClock(seconds, sweep)),
+  fc
+    .array(accountArbitrary, { minLength: 1, maxLength: 4 })
+    .map((events) => new CreateAccounts(events)),
+  fc
+    .array(transferArbitrary, { minLength: 1, maxLength: 6 })
+    .map((events) => new CreateTransfers(events)),
+  fc
+    .array(transferArbitrary, { minLength: 1, maxLength: 6 })
+    .map((events) => new CreateTransfers(events)),
+  fc
+    .tuple(fc.integer({ min: 0, max: 4 }), fc.boolean())
+    .map(([seconds, sweep]) => new AdvanceClock(seconds, sweep)),
 ];
 
 /** Random sequences of commands against the real ledger on `factory`'s store and the reference model. */
-export function modelCases(factory: StoreFactory, runs = Number(process.env.VOSTRO_MODEL_RUNS ?? 60)): void {
-  it(`${factory.name}: random command sequences match the reference model`, { timeout: 600_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 40 }), async (sequence) => {
-        const store = await factory.open();
-        try {
-          const fixture = new LedgerFixture(store);
-          // Seed accounts so most transfers find theirs.
-          const seed = ACCOUNT_IDS.slice(0, 4).map((id, index) => ({ id, ledger: index < 3 ? INR : RUB, code: 1, flags: index === 1 ? 2 : 0, owner: 'seed', reference: '', userData64: 0n, userData32: 0 }));
-          const model = new ReferenceLedger();
-          model.createAccounts(seed);
-          await fixture.accounts(seed);
-          await fc.asyncModelRun(() => ({ model, real: { fixture } }), sequence);
-          const report = await verifyLedger(store);
-          assert.deepEqual(report.problems, []);
-        } finally {
-          await store.close();
-        }
-      }),
-      { numRuns: runs },
-    );
-  });
+export function modelCases(
+  factory: StoreFactory,
+  runs = Number(process.env.VOSTRO_MODEL_RUNS ?? 60),
+): void {
+  it(
+    `${factory.name}: random command sequences match the reference model`,
+    { timeout: 600_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.commands(commands, { maxCommands: 40 }), async (sequence) => {
+          const store = await factory.open();
+          try {
+            const fixture = new LedgerFixture(store);
+            // Seed accounts so most transfers find theirs.
+            const seed = ACCOUNT_IDS.slice(0, 4).map((id, index) => ({
+              id,
+              ledger: index < 3 ? INR : RUB,
+              code: 1,
+              flags: index === 1 ? 2 : 0,
+              owner: 'seed',
+              reference: '',
+              userData64: 0n,
+              userData32: 0,
+            }));
+            const model = new ReferenceLedger();
+            model.createAccounts(seed);
+            await fixture.accounts(seed);
+            await fc.asyncModelRun(() => ({ model, real: { fixture } }), sequence);
+            const report = await verifyLedger(store);
+            assert.deepEqual(report.problems, []);
+          } finally {
+            await store.close();
+          }
+        }),
+        { numRuns: runs },
+      );
+    },
+  );
 }

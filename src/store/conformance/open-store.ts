@@ -8,7 +8,10 @@ import type { LedgerStore } from '../store.js';
  * `flushIntervalMs` makes SQLite write its balance columns often, so that a crash lands between
  * flushes as well as before the first one; PostgreSQL writes balances with every batch.
  */
-export async function openStoreForTests(target: string, options: { flushIntervalMs?: number } = {}): Promise<LedgerStore> {
+export async function openStoreForTests(
+  target: string,
+  options: { flushIntervalMs?: number } = {},
+): Promise<LedgerStore> {
   if (isPostgresUrl(target)) {
     const store = await PostgresStore.open({ url: target, poolMax: 2 });
     // A writer killed just after sending COMMIT may still be committing on the server. An empty

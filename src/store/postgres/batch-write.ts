@@ -20,7 +20,12 @@ export class BatchWrite {
   journal: JournalEntry | undefined;
 
   get empty(): boolean {
-    return this.transfers.length === 0 && this.balances.size === 0 && this.resolutions.length === 0 && this.journal === undefined;
+    return (
+      this.transfers.length === 0 &&
+      this.balances.size === 0 &&
+      this.resolutions.length === 0 &&
+      this.journal === undefined
+    );
   }
 
   addTransfers(transfers: readonly StoredTransfer[]): void {
@@ -43,13 +48,17 @@ export class BatchWrite {
     const resolvedHere = new Map<bigint, PendingResolution>();
     const createdTimestamps = new Set(this.transfers.map((transfer) => transfer.timestamp));
     for (const resolution of this.resolutions) {
-      if (createdTimestamps.has(resolution.pending.timestamp)) resolvedHere.set(resolution.pending.timestamp, resolution);
+      if (createdTimestamps.has(resolution.pending.timestamp))
+        resolvedHere.set(resolution.pending.timestamp, resolution);
     }
     if (this.transfers.length > 0) parts.push(insertTransfersPart(this.transfers, parameter));
     const pending = this.transfers.filter((transfer) => transfer.pendingStatus !== undefined);
     if (pending.length > 0) parts.push(insertPendingPart(pending, resolvedHere, parameter));
-    if (this.balances.size > 0) parts.push(updateBalancesPart([...this.balances.values()], parameter));
-    const stored = this.resolutions.filter((resolution) => !resolvedHere.has(resolution.pending.timestamp));
+    if (this.balances.size > 0)
+      parts.push(updateBalancesPart([...this.balances.values()], parameter));
+    const stored = this.resolutions.filter(
+      (resolution) => !resolvedHere.has(resolution.pending.timestamp),
+    );
     if (stored.length > 0) parts.push(resolvePart(stored, parameter));
     if (this.journal !== undefined) parts.push(journalPart(this.journal, parameter));
     const name = `vostro_write_${this.transfers.length > 0 ? 't' : ''}${pending.length > 0 ? 'p' : ''}${this.balances.size > 0 ? 'b' : ''}${stored.length > 0 ? 'r' : ''}${this.journal === undefined ? '' : 'j'}`;
@@ -68,7 +77,10 @@ function insertTransfersPart(transfers: readonly StoredTransfer[], parameter: Pa
     parameter(uuidArray(column((transfer) => transfer.debitAccountId)), 'uuid[]'),
     parameter(uuidArray(column((transfer) => transfer.creditAccountId)), 'uuid[]'),
     parameter(numberArray(column((transfer) => transfer.amount)), 'int8[]'),
-    parameter(uuidArray(column((transfer) => (transfer.pendingId === ZERO_ID ? null : transfer.pendingId))), 'uuid[]'),
+    parameter(
+      uuidArray(column((transfer) => (transfer.pendingId === ZERO_ID ? null : transfer.pendingId))),
+      'uuid[]',
+    ),
     parameter(numberArray(column((transfer) => transfer.ledger)), 'int4[]'),
     parameter(numberArray(column((transfer) => transfer.code)), 'int4[]'),
     parameter(numberArray(column((transfer) => transfer.flags)), 'int4[]'),
@@ -81,7 +93,11 @@ function insertTransfersPart(transfers: readonly StoredTransfer[], parameter: Pa
     reference, user_data_64, user_data_32) SELECT * FROM unnest(${arrays.join(', ')})`;
 }
 
-function insertPendingPart(pending: readonly StoredTransfer[], resolvedHere: ReadonlyMap<bigint, PendingResolution>, parameter: Parameter): string {
+function insertPendingPart(
+  pending: readonly StoredTransfer[],
+  resolvedHere: ReadonlyMap<bigint, PendingResolution>,
+  parameter: Parameter,
+): string {
   const status = (transfer: StoredTransfer): number => {
     const resolution = resolvedHere.get(transfer.timestamp);
     return PENDING_STATUS_CODES[resolution?.status ?? transfer.pendingStatus ?? 'pending'];
@@ -90,7 +106,10 @@ function insertPendingPart(pending: readonly StoredTransfer[], resolvedHere: Rea
     parameter(numberArray(pending.map((transfer) => transfer.timestamp)), 'int8[]'),
     parameter(numberArray(pending.map((transfer) => transfer.expiresAt ?? 0n)), 'int8[]'),
     parameter(numberArray(pending.map(status)), 'int2[]'),
-    parameter(`{${pending.map((transfer) => resolvedHere.get(transfer.timestamp)?.resolvedBy ?? 'NULL').join(',')}}`, 'int8[]'),
+    parameter(
+      `{${pending.map((transfer) => resolvedHere.get(transfer.timestamp)?.resolvedBy ?? 'NULL').join(',')}}`,
+      'int8[]',
+    ),
   ];
   return `INSERT INTO pending_transfers (timestamp, expires_at, status, resolved_by) SELECT * FROM unnest(${arrays.join(', ')})`;
 }
@@ -112,7 +131,10 @@ function updateBalancesPart(accounts: readonly Account[], parameter: Parameter):
 function resolvePart(resolutions: readonly PendingResolution[], parameter: Parameter): string {
   const arrays = [
     parameter(numberArray(resolutions.map((resolution) => resolution.pending.timestamp)), 'int8[]'),
-    parameter(numberArray(resolutions.map((resolution) => PENDING_STATUS_CODES[resolution.status])), 'int2[]'),
+    parameter(
+      numberArray(resolutions.map((resolution) => PENDING_STATUS_CODES[resolution.status])),
+      'int2[]',
+    ),
     parameter(numberArray(resolutions.map((resolution) => resolution.resolvedBy)), 'int8[]'),
   ];
   return `UPDATE pending_transfers p SET status = u.status, resolved_by = u.resolved_by

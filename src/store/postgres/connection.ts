@@ -26,7 +26,10 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   if (!isPostgresUrl(url)) throw new Error(`not a postgres:// URL: ${maskPassword(url)}`);
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema') ?? 'public';
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`schema "${schema}" in the database URL: use lower-case letters, digits and _ (at most 63)`);
+  if (!SCHEMA_NAME.test(schema))
+    throw new Error(
+      `schema "${schema}" in the database URL: use lower-case letters, digits and _ (at most 63)`,
+    );
   parsed.searchParams.delete('schema');
   return { connectionString: parsed.toString(), schema, description: maskPassword(url) };
 }
@@ -87,7 +90,10 @@ export function createPool(target: PostgresTarget, options: PoolOptions): pg.Poo
  * One connection of its own, outside the pool, with the pool's settings (schema, int8 as bigint):
  * for the verifier's snapshot (snapshot.ts), which holds one transaction for as long as it reads.
  */
-export function createClient(target: PostgresTarget, options: Omit<PoolOptions, 'poolMax'> & { readonly applicationName: string }): pg.Client {
+export function createClient(
+  target: PostgresTarget,
+  options: Omit<PoolOptions, 'poolMax'> & { readonly applicationName: string },
+): pg.Client {
   const client = new pg.Client({
     connectionString: target.connectionString,
     connectionTimeoutMillis: options.connectTimeoutMs,
@@ -113,7 +119,9 @@ export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== undefined && /^E[A-Z]+$/.test(code)) return true; // ECONNRESET, ECONNREFUSED, EPIPE, ...
-  return /connection|terminated|not queryable|timeout exceeded when trying to connect/i.test(error.message);
+  return /connection|terminated|not queryable|timeout exceeded when trying to connect/i.test(
+    error.message,
+  );
 }
 
 /** The SQLSTATE of a server error, or undefined. */

@@ -160,7 +160,11 @@ export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;
  * at once: an advisory lock per schema lets one migrate while the others wait, then find nothing
  * left to do. Each migration commits together with its row in schema_migrations.
  */
-export async function migrate(client: pg.PoolClient, schema: string, migrations: readonly Migration[] = POSTGRES_MIGRATIONS): Promise<void> {
+export async function migrate(
+  client: pg.PoolClient,
+  schema: string,
+  migrations: readonly Migration[] = POSTGRES_MIGRATIONS,
+): Promise<void> {
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch(async (error: unknown) => {
     // Two processes creating the same schema at once: one of them gets a duplicate error.
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
@@ -168,16 +172,26 @@ export async function migrate(client: pg.PoolClient, schema: string, migrations:
   });
   await client.query('BEGIN');
   try {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('vostro-migrations'), hashtext($1))", [schema]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version int4 PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-    const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0)::int4 AS version FROM schema_migrations');
+    await client.query(
+      "SELECT pg_advisory_xact_lock(hashtext('vostro-migrations'), hashtext($1))",
+      [schema],
+    );
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version int4 PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT coalesce(max(version), 0)::int4 AS version FROM schema_migrations',
+    );
     const current = rows[0]?.version ?? 0;
     const latest = migrations.at(-1)?.version ?? 0;
     if (current > latest) throw new SchemaTooNewError(current, latest);
     for (const migration of migrations) {
       if (migration.version <= current) continue;
       await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
     }
     await client.query('COMMIT');
   } catch (error) {

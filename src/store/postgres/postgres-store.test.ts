@@ -25,8 +25,12 @@ await postgresTests('postgres conformance', (schemas) => {
     const client = new pg.Client({ connectionString: testDatabaseUrl(process.env) });
     await client.connect();
     try {
-      await client.query(`CREATE FUNCTION "${schema}".poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned reference'; END $$`);
-      await client.query(`CREATE TRIGGER poison BEFORE INSERT ON "${schema}".transfers FOR EACH ROW WHEN (NEW.reference = '${POISON}') EXECUTE FUNCTION "${schema}".poison()`);
+      await client.query(
+        `CREATE FUNCTION "${schema}".poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned reference'; END $$`,
+      );
+      await client.query(
+        `CREATE TRIGGER poison BEFORE INSERT ON "${schema}".transfers FOR EACH ROW WHEN (NEW.reference = '${POISON}') EXECUTE FUNCTION "${schema}".poison()`,
+      );
     } finally {
       await client.end();
     }

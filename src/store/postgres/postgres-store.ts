@@ -3,14 +3,31 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import { isStorableText } from '../../ledger/text.js';
-import type { AccountQuery, AccountTransfersQuery, LedgerStore, PairTotal, PairTotalsQuery, SnapshotSource, TalliesQuery, WriteTransaction } from '../store.js';
+import type {
+  AccountQuery,
+  AccountTransfersQuery,
+  LedgerStore,
+  PairTotal,
+  PairTotalsQuery,
+  SnapshotSource,
+  TalliesQuery,
+  WriteTransaction,
+} from '../store.js';
 import { pairTotals, readTallies } from './aggregates.js';
 import { createPool, parsePostgresUrl, type PostgresTarget } from './connection.js';
 import { migrate } from './migrations.js';
 import { uuidsOnly } from './postgres-transaction.js';
 import {
-  ACCOUNT_COLUMNS, accountFromRow, journalFromRow, TRANSFER_COLUMNS, TRANSFER_FROM, transferFromRow, uuidArray,
-  type AccountRow, type JournalRow, type TransferRow,
+  ACCOUNT_COLUMNS,
+  accountFromRow,
+  journalFromRow,
+  TRANSFER_COLUMNS,
+  TRANSFER_FROM,
+  transferFromRow,
+  uuidArray,
+  type AccountRow,
+  type JournalRow,
+  type TransferRow,
 } from './rows.js';
 import { PostgresConnectionError, runWriteTransaction } from './write-transaction.js';
 import type { AuditQuery, RecordQuery, StoredAuditEntry, StoredRecord } from '../records.js';
@@ -65,7 +82,11 @@ export class PostgresStore implements LedgerStore {
     });
     try {
       const client = await pool.connect().catch((error: unknown) => {
-        throw new PostgresConnectionError(`cannot reach PostgreSQL at ${target.description}: ${error instanceof Error ? error.message : String(error)}`, 'not_written', { cause: error });
+        throw new PostgresConnectionError(
+          `cannot reach PostgreSQL at ${target.description}: ${error instanceof Error ? error.message : String(error)}`,
+          'not_written',
+          { cause: error },
+        );
       });
       try {
         await migrate(client, target.schema);
@@ -93,7 +114,10 @@ export class PostgresStore implements LedgerStore {
   async getAccounts(ids: readonly AccountId[]): Promise<Account[]> {
     const wanted = uuidsOnly(ids);
     if (wanted.length === 0) return [];
-    const rows = await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ANY($1::uuid[])`, [uuidArray(wanted)]);
+    const rows = await this.rows<AccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ANY($1::uuid[])`,
+      [uuidArray(wanted)],
+    );
     const byId = new Map(rows.map((row) => [row.id, accountFromRow(row)]));
     return inInputOrder(ids, byId);
   }
@@ -101,7 +125,10 @@ export class PostgresStore implements LedgerStore {
   async getTransfers(ids: readonly TransferId[]): Promise<StoredTransfer[]> {
     const wanted = uuidsOnly(ids);
     if (wanted.length === 0) return [];
-    const rows = await this.rows<TransferRow>(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id = ANY($1::uuid[])`, [uuidArray(wanted)]);
+    const rows = await this.rows<TransferRow>(
+      `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id = ANY($1::uuid[])`,
+      [uuidArray(wanted)],
+    );
     const byId = new Map(rows.map((row) => [row.id, transferFromRow(row)]));
     return inInputOrder(ids, byId);
   }
@@ -110,9 +137,16 @@ export class PostgresStore implements LedgerStore {
     // Text PostgreSQL cannot hold is no one's name; sent, a NUL fails the statement and a lone surrogate matches U+FFFD.
     if (query.owner !== undefined && !isStorableText(query.owner)) return [];
     const after = query.afterTimestamp ?? 0n;
-    const rows = query.owner === undefined
-      ? await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp > $1 ORDER BY timestamp LIMIT $2`, [after, query.limit])
-      : await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE owner = $1 AND timestamp > $2 ORDER BY timestamp LIMIT $3`, [query.owner, after, query.limit]);
+    const rows =
+      query.owner === undefined
+        ? await this.rows<AccountRow>(
+            `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp > $1 ORDER BY timestamp LIMIT $2`,
+            [after, query.limit],
+          )
+        : await this.rows<AccountRow>(
+            `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE owner = $1 AND timestamp > $2 ORDER BY timestamp LIMIT $3`,
+            [query.owner, after, query.limit],
+          );
     return rows.map(accountFromRow);
   }
 
@@ -133,17 +167,26 @@ export class PostgresStore implements LedgerStore {
   }
 
   async journalEntries(afterSeq: bigint, limit: number): Promise<JournalEntry[]> {
-    const rows = await this.rows<JournalRow>('SELECT * FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
+    const rows = await this.rows<JournalRow>(
+      'SELECT * FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2',
+      [afterSeq, limit],
+    );
     return rows.map(journalFromRow);
   }
 
   async accountsInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<Account[]> {
-    const rows = await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp BETWEEN $1 AND $2 ORDER BY timestamp`, [firstTimestamp, lastTimestamp]);
+    const rows = await this.rows<AccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp BETWEEN $1 AND $2 ORDER BY timestamp`,
+      [firstTimestamp, lastTimestamp],
+    );
     return rows.map(accountFromRow);
   }
 
   async transfersInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<StoredTransfer[]> {
-    const rows = await this.rows<TransferRow>(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp BETWEEN $1 AND $2 ORDER BY t.timestamp`, [firstTimestamp, lastTimestamp]);
+    const rows = await this.rows<TransferRow>(
+      `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp BETWEEN $1 AND $2 ORDER BY t.timestamp`,
+      [firstTimestamp, lastTimestamp],
+    );
     return rows.map(transferFromRow);
   }
 
@@ -157,13 +200,19 @@ export class PostgresStore implements LedgerStore {
   }
 
   async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {
-    const rows = await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp > $1 ORDER BY timestamp LIMIT $2`, [afterTimestamp, limit]);
+    const rows = await this.rows<AccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp > $1 ORDER BY timestamp LIMIT $2`,
+      [afterTimestamp, limit],
+    );
     return rows.map(accountFromRow);
   }
 
   /** Balances are written with every batch: the stored columns are current as of the newest entry. */
   async storedBalancesSeq(): Promise<bigint> {
-    const rows = await this.rows<{ seq: bigint }>('SELECT coalesce(max(seq), 0)::int8 AS seq FROM journal', []);
+    const rows = await this.rows<{ seq: bigint }>(
+      'SELECT coalesce(max(seq), 0)::int8 AS seq FROM journal',
+      [],
+    );
     return rows[0]?.seq ?? 0n;
   }
 
@@ -177,16 +226,30 @@ export class PostgresStore implements LedgerStore {
       [],
     );
     const row = rows[0];
-    return { accounts: Number(row?.accounts ?? 0n), transfers: Number(row?.transfers ?? 0n), journalEntries: Number(row?.journal ?? 0n) };
+    return {
+      accounts: Number(row?.accounts ?? 0n),
+      transfers: Number(row?.transfers ?? 0n),
+      journalEntries: Number(row?.journal ?? 0n),
+    };
   }
 
   /** The same server and schema: a REPEATABLE READ transaction there sees one consistent snapshot. */
   snapshotSource(): SnapshotSource {
-    return { kind: 'postgres', connectionString: this.target.connectionString, schema: this.target.schema };
+    return {
+      kind: 'postgres',
+      connectionString: this.target.connectionString,
+      schema: this.target.schema,
+    };
   }
 
-  async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {
-    const rows = await this.rows<RecordRow>('SELECT * FROM records WHERE collection = $1 AND key = ANY($2::text[])', [collection, [...new Set(keys)].filter(isStorableText)]);
+  async getRecords(
+    collection: string,
+    keys: readonly string[],
+  ): Promise<Map<string, StoredRecord>> {
+    const rows = await this.rows<RecordRow>(
+      'SELECT * FROM records WHERE collection = $1 AND key = ANY($2::text[])',
+      [collection, [...new Set(keys)].filter(isStorableText)],
+    );
     return new Map(rows.map((row) => [row.key, recordFromRow(row)]));
   }
 
@@ -204,9 +267,16 @@ export class PostgresStore implements LedgerStore {
   async auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]> {
     if (query.actor !== undefined && !isStorableText(query.actor)) return [];
     const after = query.afterSeq ?? 0n;
-    const rows = query.actor === undefined
-      ? await this.rows<AuditRow>('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, query.limit])
-      : await this.rows<AuditRow>('SELECT * FROM audit_log WHERE actor = $1 AND seq > $2 ORDER BY seq LIMIT $3', [query.actor, after, query.limit]);
+    const rows =
+      query.actor === undefined
+        ? await this.rows<AuditRow>(
+            'SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2',
+            [after, query.limit],
+          )
+        : await this.rows<AuditRow>(
+            'SELECT * FROM audit_log WHERE actor = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+            [query.actor, after, query.limit],
+          );
     return rows.map(auditFromRow);
   }
 
@@ -218,7 +288,10 @@ export class PostgresStore implements LedgerStore {
     await this.pool.end();
   }
 
-  private async rows<Row extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<Row[]> {
+  private async rows<Row extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[],
+  ): Promise<Row[]> {
     if (this.closed) throw new Error('the store is closed');
     return (await this.pool.query<Row>(text, values)).rows;
   }

@@ -7,11 +7,25 @@ import { BatchWrite } from './batch-write.js';
 import type { WriteTransaction } from '../store.js';
 import type { PairTally } from '../../ledger/tallies.js';
 import { isStorableText } from '../../ledger/text.js';
-import { checkAuditEntry, checkRecordPut, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
+import {
+  checkAuditEntry,
+  checkRecordPut,
+  type AuditEntry,
+  type RecordPut,
+  type StoredRecord,
+} from '../records.js';
 import { recordFromRow, type RecordRow } from '../rows.js';
 import {
-  ACCOUNT_COLUMNS, accountFromRow, numberArray, textArray, TRANSFER_COLUMNS, TRANSFER_FROM, transferFromRow, uuidArray,
-  type AccountRow, type TransferRow,
+  ACCOUNT_COLUMNS,
+  accountFromRow,
+  numberArray,
+  textArray,
+  TRANSFER_COLUMNS,
+  TRANSFER_FROM,
+  transferFromRow,
+  uuidArray,
+  type AccountRow,
+  type TransferRow,
 } from './rows.js';
 
 /** Statements of the write path, named so that each connection parses and plans them once. */
@@ -19,8 +33,14 @@ const SQL = {
   // The head lock already orders all writers; locking the rows as well (in id order, so two
   // writers never deadlock) keeps a balance from changing under a batch even if something else
   // writes accounts without it. It measured as no slower than a plain read.
-  lockAccounts: { name: 'vostro_lock_accounts', text: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE` },
-  transfersByIds: { name: 'vostro_transfers_by_ids', text: `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id = ANY($1::uuid[])` },
+  lockAccounts: {
+    name: 'vostro_lock_accounts',
+    text: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+  },
+  transfersByIds: {
+    name: 'vostro_transfers_by_ids',
+    text: `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id = ANY($1::uuid[])`,
+  },
   duePending: {
     name: 'vostro_due_pending',
     text: `SELECT ${TRANSFER_COLUMNS} FROM pending_transfers p JOIN transfers t ON t.timestamp = p.timestamp
@@ -57,7 +77,11 @@ export class PostgresTransaction implements WriteTransaction {
    * `head` is the newest journal entry and `earliestExpiry` the earliest expiry of a pending
    * transfer still pending (undefined: none), both read right after the write lock was taken.
    */
-  constructor(private readonly client: pg.PoolClient, private readonly head: JournalEntry | undefined, private readonly earliestExpiry: bigint | undefined) {}
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly head: JournalEntry | undefined,
+    private readonly earliestExpiry: bigint | undefined,
+  ) {}
 
   async lastJournalEntry(): Promise<JournalEntry | undefined> {
     return this.batch.journal ?? this.head;
@@ -74,7 +98,10 @@ export class PostgresTransaction implements WriteTransaction {
       return loaded === undefined;
     });
     if (wanted.length === 0) return found;
-    const { rows } = await this.client.query<AccountRow>({ ...SQL.lockAccounts, values: [uuidArray(wanted)] });
+    const { rows } = await this.client.query<AccountRow>({
+      ...SQL.lockAccounts,
+      values: [uuidArray(wanted)],
+    });
     for (const row of rows) {
       const account = accountFromRow(row);
       found.set(row.id as AccountId, account);
@@ -87,7 +114,10 @@ export class PostgresTransaction implements WriteTransaction {
     const found = new Map<TransferId, StoredTransfer>();
     const wanted = uuidsOnly(ids);
     if (wanted.length === 0) return found;
-    const { rows } = await this.client.query<TransferRow>({ ...SQL.transfersByIds, values: [uuidArray(wanted)] });
+    const { rows } = await this.client.query<TransferRow>({
+      ...SQL.transfersByIds,
+      values: [uuidArray(wanted)],
+    });
     for (const row of rows) found.set(row.id as TransferId, transferFromRow(row));
     return found;
   }
@@ -95,7 +125,10 @@ export class PostgresTransaction implements WriteTransaction {
   /** Nearly always nothing is due: the earliest expiry read with the lock saves the query then. */
   async duePendingTransfers(nowNs: bigint, limit: number): Promise<StoredTransfer[]> {
     if (this.earliestExpiry === undefined || nowNs < this.earliestExpiry) return [];
-    const { rows } = await this.client.query<TransferRow>({ ...SQL.duePending, values: [nowNs, limit] });
+    const { rows } = await this.client.query<TransferRow>({
+      ...SQL.duePending,
+      values: [nowNs, limit],
+    });
     return rows.map(transferFromRow);
   }
 
@@ -139,7 +172,10 @@ export class PostgresTransaction implements WriteTransaction {
     return Promise.resolve();
   }
 
-  async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {
+  async getRecords(
+    collection: string,
+    keys: readonly string[],
+  ): Promise<Map<string, StoredRecord>> {
     const found = new Map<string, StoredRecord>();
     const written = this.records.get(collection);
     // Text PostgreSQL cannot hold (../../ledger/text.ts) is never a key: it matches nothing, and
@@ -151,7 +187,10 @@ export class PostgresTransaction implements WriteTransaction {
       return record === undefined;
     });
     if (missing.length === 0) return found;
-    const { rows } = await this.client.query<RecordRow>('SELECT * FROM records WHERE collection = $1 AND key = ANY($2::text[]) FOR UPDATE', [collection, missing]);
+    const { rows } = await this.client.query<RecordRow>(
+      'SELECT * FROM records WHERE collection = $1 AND key = ANY($2::text[]) FOR UPDATE',
+      [collection, missing],
+    );
     for (const row of rows) found.set(row.key, recordFromRow(row));
     return found;
   }
@@ -161,7 +200,12 @@ export class PostgresTransaction implements WriteTransaction {
       checkRecordPut(put);
       let collection = this.records.get(put.collection);
       if (collection === undefined) this.records.set(put.collection, (collection = new Map()));
-      collection.set(put.key, { collection: put.collection, key: put.key, value: put.value, updatedAt });
+      collection.set(put.key, {
+        collection: put.collection,
+        key: put.key,
+        value: put.value,
+        updatedAt,
+      });
     }
     return Promise.resolve();
   }
@@ -200,7 +244,12 @@ export class PostgresTransaction implements WriteTransaction {
         text: `INSERT INTO records (collection, key, value, updated_at)
           SELECT c, k, v::jsonb, u FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS r(c, k, v, u)
           ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-        values: [records.map((r) => r.collection), records.map((r) => r.key), records.map((r) => JSON.stringify(r.value)), records.map((r) => r.updatedAt.toString())],
+        values: [
+          records.map((r) => r.collection),
+          records.map((r) => r.key),
+          records.map((r) => JSON.stringify(r.value)),
+          records.map((r) => r.updatedAt.toString()),
+        ],
       });
     }
     if (this.tallies.length > 0) {
@@ -213,8 +262,13 @@ export class PostgresTransaction implements WriteTransaction {
           ON CONFLICT (ledger, period, code, debit_account_id, credit_account_id)
           DO UPDATE SET amount = pair_tallies.amount + excluded.amount, count = pair_tallies.count + excluded.count`,
         values: [
-          column((t) => t.ledger), column((t) => t.period), column((t) => t.code), column((t) => t.debitAccountId), column((t) => t.creditAccountId),
-          column((t) => t.amount.toString()), column((t) => t.count),
+          column((t) => t.ledger),
+          column((t) => t.period),
+          column((t) => t.code),
+          column((t) => t.debitAccountId),
+          column((t) => t.creditAccountId),
+          column((t) => t.amount.toString()),
+          column((t) => t.count),
         ],
       });
     }
@@ -225,8 +279,14 @@ export class PostgresTransaction implements WriteTransaction {
         text: `INSERT INTO audit_log (at, actor, role, key_id, request_id, action, target, detail)
           SELECT a, ac, r, k, q, x, t, d::jsonb FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS e(a, ac, r, k, q, x, t, d)`,
         values: [
-          column((e) => e.at.toString()), column((e) => e.actor), column((e) => e.role), column((e) => e.keyId ?? null), column((e) => e.requestId ?? null),
-          column((e) => e.action), column((e) => e.target ?? null), column((e) => JSON.stringify(e.detail)),
+          column((e) => e.at.toString()),
+          column((e) => e.actor),
+          column((e) => e.role),
+          column((e) => e.keyId ?? null),
+          column((e) => e.requestId ?? null),
+          column((e) => e.action),
+          column((e) => e.target ?? null),
+          column((e) => JSON.stringify(e.detail)),
         ],
       });
     }

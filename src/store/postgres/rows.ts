@@ -17,7 +17,8 @@ export const ACCOUNT_COLUMNS = `timestamp, id, ledger, code, flags, owner, refer
   debits_pending, debits_posted, credits_pending, credits_posted`;
 export const TRANSFER_COLUMNS = `t.timestamp, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id, t.ledger, t.code,
   t.flags, t.timeout, t.reference, t.user_data_64, t.user_data_32, p.status, p.expires_at`;
-export const TRANSFER_FROM = 'transfers t LEFT JOIN pending_transfers p ON p.timestamp = t.timestamp';
+export const TRANSFER_FROM =
+  'transfers t LEFT JOIN pending_transfers p ON p.timestamp = t.timestamp';
 
 export { accountFromRow, PENDING_STATUS_CODES, transferFromRow } from '../rows.js';
 

@@ -10,7 +10,18 @@ import { pairTotals, readTallies } from './aggregates.js';
 import { createClient, type PostgresTarget } from './connection.js';
 import { POSTGRES_SCHEMA_VERSION } from './migrations.js';
 import { uuidsOnly } from './postgres-transaction.js';
-import { ACCOUNT_COLUMNS, accountFromRow, journalFromRow, TRANSFER_COLUMNS, TRANSFER_FROM, transferFromRow, uuidArray, type AccountRow, type JournalRow, type TransferRow } from './rows.js';
+import {
+  ACCOUNT_COLUMNS,
+  accountFromRow,
+  journalFromRow,
+  TRANSFER_COLUMNS,
+  TRANSFER_FROM,
+  transferFromRow,
+  uuidArray,
+  type AccountRow,
+  type JournalRow,
+  type TransferRow,
+} from './rows.js';
 
 /**
  * One connection of its own inside one `REPEATABLE READ READ ONLY` transaction: every read sees
@@ -24,8 +35,18 @@ import { ACCOUNT_COLUMNS, accountFromRow, journalFromRow, TRANSFER_COLUMNS, TRAN
 export class PostgresSnapshot {
   private constructor(private readonly client: pg.Client) {}
 
-  static async open(target: Pick<PostgresTarget, 'connectionString' | 'schema'>, options: { connectTimeoutMs?: number } = {}): Promise<PostgresSnapshot> {
-    const client = createClient({ ...target, description: '' }, { connectTimeoutMs: options.connectTimeoutMs ?? 10_000, idleInTransactionTimeoutMs: 60_000, applicationName: 'vostro verify' });
+  static async open(
+    target: Pick<PostgresTarget, 'connectionString' | 'schema'>,
+    options: { connectTimeoutMs?: number } = {},
+  ): Promise<PostgresSnapshot> {
+    const client = createClient(
+      { ...target, description: '' },
+      {
+        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+        idleInTransactionTimeoutMs: 60_000,
+        applicationName: 'vostro verify',
+      },
+    );
     await client.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -35,8 +56,12 @@ export class PostgresSnapshot {
       );
       const version = rows[0]?.version ?? null;
       if (version === null) throw new Error(`no vostro ledger in schema ${target.schema}`);
-      if (version > POSTGRES_SCHEMA_VERSION) throw new SchemaTooNewError(version, POSTGRES_SCHEMA_VERSION);
-      if (version < POSTGRES_SCHEMA_VERSION) throw new Error(`the schema ${target.schema} is at version ${version}, older than this vostro's (${POSTGRES_SCHEMA_VERSION}); open it with vostro once to migrate it`);
+      if (version > POSTGRES_SCHEMA_VERSION)
+        throw new SchemaTooNewError(version, POSTGRES_SCHEMA_VERSION);
+      if (version < POSTGRES_SCHEMA_VERSION)
+        throw new Error(
+          `the schema ${target.schema} is at version ${version}, older than this vostro's (${POSTGRES_SCHEMA_VERSION}); open it with vostro once to migrate it`,
+        );
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
@@ -50,30 +75,57 @@ export class PostgresSnapshot {
       [],
     );
     const row = rows[0];
-    return { accounts: Number(row?.accounts ?? 0n), transfers: Number(row?.transfers ?? 0n), journalEntries: Number(row?.journal ?? 0n) };
+    return {
+      accounts: Number(row?.accounts ?? 0n),
+      transfers: Number(row?.transfers ?? 0n),
+      journalEntries: Number(row?.journal ?? 0n),
+    };
   }
 
   async journalEntries(afterSeq: bigint, limit: number): Promise<JournalEntry[]> {
-    return (await this.rows<JournalRow>('SELECT * FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map(journalFromRow);
+    return (
+      await this.rows<JournalRow>('SELECT * FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2', [
+        afterSeq,
+        limit,
+      ])
+    ).map(journalFromRow);
   }
 
   async accountsInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<Account[]> {
-    return (await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp BETWEEN $1 AND $2 ORDER BY timestamp`, [firstTimestamp, lastTimestamp])).map(accountFromRow);
+    return (
+      await this.rows<AccountRow>(
+        `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp BETWEEN $1 AND $2 ORDER BY timestamp`,
+        [firstTimestamp, lastTimestamp],
+      )
+    ).map(accountFromRow);
   }
 
   async transfersInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<StoredTransfer[]> {
-    return (await this.rows<TransferRow>(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp BETWEEN $1 AND $2 ORDER BY t.timestamp`, [firstTimestamp, lastTimestamp])).map(transferFromRow);
+    return (
+      await this.rows<TransferRow>(
+        `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.timestamp BETWEEN $1 AND $2 ORDER BY t.timestamp`,
+        [firstTimestamp, lastTimestamp],
+      )
+    ).map(transferFromRow);
   }
 
   async getTransfers(ids: readonly TransferId[]): Promise<StoredTransfer[]> {
     const wanted = uuidsOnly(ids);
     if (wanted.length === 0) return [];
-    return (await this.rows<TransferRow>(`SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id = ANY($1::uuid[])`, [uuidArray(wanted)])).map(transferFromRow);
+    return (
+      await this.rows<TransferRow>(
+        `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id = ANY($1::uuid[])`,
+        [uuidArray(wanted)],
+      )
+    ).map(transferFromRow);
   }
 
   /** Balances are written with every batch: the stored columns are current as of the newest entry. */
   async storedBalancesSeq(): Promise<bigint> {
-    const rows = await this.rows<{ seq: bigint }>('SELECT coalesce(max(seq), 0)::int8 AS seq FROM journal', []);
+    const rows = await this.rows<{ seq: bigint }>(
+      'SELECT coalesce(max(seq), 0)::int8 AS seq FROM journal',
+      [],
+    );
     return rows[0]?.seq ?? 0n;
   }
 
@@ -82,11 +134,22 @@ export class PostgresSnapshot {
   }
 
   async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {
-    return (await this.rows<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp > $1 ORDER BY timestamp LIMIT $2`, [afterTimestamp, limit])).map(accountFromRow);
+    return (
+      await this.rows<AccountRow>(
+        `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE timestamp > $1 ORDER BY timestamp LIMIT $2`,
+        [afterTimestamp, limit],
+      )
+    ).map(accountFromRow);
   }
 
-  async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {
-    const rows = await this.rows<RecordRow>('SELECT * FROM records WHERE collection = $1 AND key = ANY($2::text[])', [collection, [...new Set(keys)]]);
+  async getRecords(
+    collection: string,
+    keys: readonly string[],
+  ): Promise<Map<string, StoredRecord>> {
+    const rows = await this.rows<RecordRow>(
+      'SELECT * FROM records WHERE collection = $1 AND key = ANY($2::text[])',
+      [collection, [...new Set(keys)]],
+    );
     return new Map(rows.map((row) => [row.key, recordFromRow(row)]));
   }
 
@@ -104,7 +167,10 @@ export class PostgresSnapshot {
     await this.client.end().catch(() => undefined);
   }
 
-  private async rows<Row extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<Row[]> {
+  private async rows<Row extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[],
+  ): Promise<Row[]> {
     return (await this.client.query<Row>(text, values)).rows;
   }
 }

@@ -17,7 +17,10 @@ export function testDatabaseUrl(env: NodeJS.ProcessEnv): string {
 
 /** Undefined when the server answers, else why not. */
 export async function unavailableReason(url: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: parsePostgresUrl(url).connectionString, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    connectionString: parsePostgresUrl(url).connectionString,
+    connectionTimeoutMillis: 3000,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -55,7 +58,8 @@ export class TestSchemas {
     const client = new pg.Client({ connectionString: parsePostgresUrl(this.url).connectionString });
     await client.connect();
     try {
-      for (const schema of this.created.splice(0)) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      for (const schema of this.created.splice(0))
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     } finally {
       await client.end();
     }
@@ -67,7 +71,10 @@ export class TestSchemas {
  * warning; with CI=true an unreachable server is a failing test instead. `register` gets a source
  * of fresh schemas, dropped after the file's tests.
  */
-export async function postgresTests(name: string, register: (schemas: TestSchemas, url: string) => void): Promise<void> {
+export async function postgresTests(
+  name: string,
+  register: (schemas: TestSchemas, url: string) => void,
+): Promise<void> {
   const url = testDatabaseUrl(process.env);
   const reason = await unavailableReason(url);
   if (reason !== undefined) {

@@ -18,7 +18,9 @@ interface Acknowledged {
 
 /** Runs one writer to the end and collects what it acknowledged. */
 async function runWriter(url: string, writer: string): Promise<Acknowledged> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, writer, String(BATCHES)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, writer, String(BATCHES)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const acknowledged: Acknowledged = { ok: [], exists: [] };
   let pending = '';
   let errors = '';
@@ -39,27 +41,38 @@ async function runWriter(url: string, writer: string): Promise<Acknowledged> {
 }
 
 await postgresTests('postgres two writers', (schemas) => {
-  it('two processes hammering the same accounts: every acknowledged transfer is stored once, the verifier passes', { timeout: 180_000 }, async () => {
-    const url = schemas.next();
-    const [first, second] = await Promise.all([runWriter(url, 'a'), runWriter(url, 'b')]);
-    const okIds = [...first.ok, ...second.ok];
-    assert.equal(new Set(okIds).size, okIds.length, 'no transfer id was created by both writers');
-    // Every id both writers sent alike was created exactly once, and the other writer was told it exists.
-    const shared = okIds.filter((id) => second.exists.includes(id) || first.exists.includes(id));
-    assert.ok(shared.length > 0, 'the writers overlapped on shared ids');
-    const store = await PostgresStore.open({ url });
-    try {
-      const stored = await store.getTransfers(okIds as TransferId[]);
-      assert.equal(stored.length, okIds.length, 'every acknowledged transfer is stored');
-      assert.equal((await store.counts()).transfers, okIds.length, 'nothing is stored that was not acknowledged');
-      const [limited] = await store.getAccounts([LIMITED_ACCOUNT]);
-      assert.ok(limited !== undefined && limited.debitsPosted <= limited.creditsPosted, 'the balance limit held');
-      assert.ok((limited?.debitsPosted ?? 0n) > 0n, 'the limited account was spent from');
-      const report = await verifyLedger(store);
-      assert.deepEqual(report.problems, []);
-      assert.equal(report.transfers, okIds.length);
-    } finally {
-      await store.close();
-    }
-  });
+  it(
+    'two processes hammering the same accounts: every acknowledged transfer is stored once, the verifier passes',
+    { timeout: 180_000 },
+    async () => {
+      const url = schemas.next();
+      const [first, second] = await Promise.all([runWriter(url, 'a'), runWriter(url, 'b')]);
+      const okIds = [...first.ok, ...second.ok];
+      assert.equal(new Set(okIds).size, okIds.length, 'no transfer id was created by both writers');
+      // Every id both writers sent alike was created exactly once, and the other writer was told it exists.
+      const shared = okIds.filter((id) => second.exists.includes(id) || first.exists.includes(id));
+      assert.ok(shared.length > 0, 'the writers overlapped on shared ids');
+      const store = await PostgresStore.open({ url });
+      try {
+        const stored = await store.getTransfers(okIds as TransferId[]);
+        assert.equal(stored.length, okIds.length, 'every acknowledged transfer is stored');
+        assert.equal(
+          (await store.counts()).transfers,
+          okIds.length,
+          'nothing is stored that was not acknowledged',
+        );
+        const [limited] = await store.getAccounts([LIMITED_ACCOUNT]);
+        assert.ok(
+          limited !== undefined && limited.debitsPosted <= limited.creditsPosted,
+          'the balance limit held',
+        );
+        assert.ok((limited?.debitsPosted ?? 0n) > 0n, 'the limited account was spent from');
+        const report = await verifyLedger(store);
+        assert.deepEqual(report.problems, []);
+        assert.equal(report.transfers, okIds.length);
+      } finally {
+        await store.close();
+      }
+    },
+  );
 });

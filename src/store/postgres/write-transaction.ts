@@ -1,6 +1,11 @@
 import type pg from 'pg';
 import type { JournalEntry } from '../../ledger/journal.js';
-import { DuplicateTransferIdError, RetryableWriteError, StoreUnavailableError, type WriteTransaction } from '../store.js';
+import {
+  DuplicateTransferIdError,
+  RetryableWriteError,
+  StoreUnavailableError,
+  type WriteTransaction,
+} from '../store.js';
 import { constraintOf, isConnectionError, sqlState } from './connection.js';
 import { PostgresTransaction } from './postgres-transaction.js';
 import { journalFromRow, type JournalRow } from './rows.js';
@@ -11,7 +16,11 @@ import { journalFromRow, type JournalRow } from './rows.js';
  * during COMMIT and the journal could not be read afterwards to find out.
  */
 export class PostgresConnectionError extends StoreUnavailableError {
-  constructor(message: string, readonly outcome: 'not_written' | 'unknown', options?: { cause: unknown }) {
+  constructor(
+    message: string,
+    readonly outcome: 'not_written' | 'unknown',
+    options?: { cause: unknown },
+  ) {
     super(message, options);
     this.name = 'PostgresConnectionError';
   }
@@ -28,7 +37,10 @@ const BEGIN_AND_LOCK = `BEGIN ISOLATION LEVEL READ COMMITTED;
   SELECT min(expires_at) AS earliest FROM pending_transfers WHERE status = 1 AND expires_at > 0`;
 
 /** Runs `work` as one database transaction on a pooled connection; commits, or leaves nothing behind. */
-export async function runWriteTransaction<T>(pool: pg.Pool, work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
+export async function runWriteTransaction<T>(
+  pool: pg.Pool,
+  work: (transaction: WriteTransaction) => Promise<T>,
+): Promise<T> {
   const client = await connect(pool);
   // A connection that breaks between two statements reports it as an event; without a listener
   // the process would end. The next statement then fails, and is handled below.
@@ -39,9 +51,15 @@ export async function runWriteTransaction<T>(pool: pg.Pool, work: (transaction: 
   try {
     const results = (await client.query(BEGIN_AND_LOCK)) as unknown as pg.QueryResult[];
     const headRow = results[2]?.rows[0] as JournalRow | undefined;
-    if (results[1]?.rowCount !== 1) throw new Error('the ledger_head row is missing: the schema was damaged');
-    const earliestExpiry = (results[3]?.rows[0] as { earliest: bigint | null } | undefined)?.earliest ?? undefined;
-    transaction = new PostgresTransaction(client, headRow === undefined ? undefined : journalFromRow(headRow), earliestExpiry);
+    if (results[1]?.rowCount !== 1)
+      throw new Error('the ledger_head row is missing: the schema was damaged');
+    const earliestExpiry =
+      (results[3]?.rows[0] as { earliest: bigint | null } | undefined)?.earliest ?? undefined;
+    transaction = new PostgresTransaction(
+      client,
+      headRow === undefined ? undefined : journalFromRow(headRow),
+      earliestExpiry,
+    );
     const result = await work(transaction);
     await transaction.flush();
     done = { result };
@@ -59,9 +77,17 @@ export async function runWriteTransaction<T>(pool: pg.Pool, work: (transaction: 
     // before COMMIT was sent: the server rolls the transaction back when the session ends.
     const appended = transaction?.appended;
     if (done !== undefined && appended === undefined && transaction?.writesRecords === true) {
-      throw new PostgresConnectionError(`lost the connection to PostgreSQL while committing (${describe(error)}): whether the hub records of this request were written is unknown; read them back`, 'unknown', { cause: error });
+      throw new PostgresConnectionError(
+        `lost the connection to PostgreSQL while committing (${describe(error)}): whether the hub records of this request were written is unknown; read them back`,
+        'unknown',
+        { cause: error },
+      );
     }
-    if (done !== undefined && (appended === undefined || (await wasCommitted(pool, appended, error)))) return done.result;
+    if (
+      done !== undefined &&
+      (appended === undefined || (await wasCommitted(pool, appended, error)))
+    )
+      return done.result;
     throw lostBeforeCommit(error);
   }
 }
@@ -70,7 +96,11 @@ async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
   try {
     return await pool.connect();
   } catch (error) {
-    throw new PostgresConnectionError(`cannot reach PostgreSQL (${describe(error)}); the batch was not written`, 'not_written', { cause: error });
+    throw new PostgresConnectionError(
+      `cannot reach PostgreSQL (${describe(error)}); the batch was not written`,
+      'not_written',
+      { cause: error },
+    );
   }
 }
 
@@ -92,11 +122,16 @@ async function rollback(client: pg.PoolClient, onError: () => void): Promise<voi
 /** SQL errors the Ledger knows how to handle; anything else is passed on as it is. */
 function translate(error: unknown): unknown {
   const state = sqlState(error);
-  if (state === '23505' && constraintOf(error) === 'transfers_id_key') return new DuplicateTransferIdError();
+  if (state === '23505' && constraintOf(error) === 'transfers_id_key')
+    return new DuplicateTransferIdError();
   // Another writer got between (it should not, past the head lock), or the server chose this
   // transaction to break a deadlock or a serialisation conflict: nothing was written, run it again.
-  if (state === '23505' && constraintOf(error) === 'journal_pkey') return new RetryableWriteError('another writer appended to the journal first');
-  if (state === '40001' || state === '40P01') return new RetryableWriteError(`PostgreSQL refused the transaction (${describe(error)}); it was rolled back`);
+  if (state === '23505' && constraintOf(error) === 'journal_pkey')
+    return new RetryableWriteError('another writer appended to the journal first');
+  if (state === '40001' || state === '40P01')
+    return new RetryableWriteError(
+      `PostgreSQL refused the transaction (${describe(error)}); it was rolled back`,
+    );
   return error;
 }
 
@@ -112,9 +147,15 @@ function lostBeforeCommit(error: unknown): PostgresConnectionError {
  * The connection broke while COMMIT was on its way: the server may have committed or not. The
  * batch's journal entry says which: it is there, with this hash, exactly when the batch committed.
  */
-async function wasCommitted(pool: pg.Pool, appended: JournalEntry, cause: unknown): Promise<boolean> {
+async function wasCommitted(
+  pool: pg.Pool,
+  appended: JournalEntry,
+  cause: unknown,
+): Promise<boolean> {
   try {
-    const { rows } = await pool.query<JournalRow>('SELECT * FROM journal WHERE seq = $1', [appended.seq]);
+    const { rows } = await pool.query<JournalRow>('SELECT * FROM journal WHERE seq = $1', [
+      appended.seq,
+    ]);
     const row = rows[0];
     return row !== undefined && row.hash.equals(appended.hash);
   } catch (error) {

@@ -18,23 +18,45 @@ export function pairTotals(db: SqliteDatabase, query: PairTotalsQuery): PairTota
   if (query.parts.length === 0) return [];
   const integer = (value: number): number => Math.trunc(value);
   const codes = query.codes.map(integer).join(', ');
-  const first = query.parts.reduce((least, part) => (part.firstTimestamp < least ? part.firstTimestamp : least), query.parts[0]?.firstTimestamp ?? 0n);
-  const last = query.parts.reduce((most, part) => (part.lastTimestamp > most ? part.lastTimestamp : most), 0n);
+  const first = query.parts.reduce(
+    (least, part) => (part.firstTimestamp < least ? part.firstTimestamp : least),
+    query.parts[0]?.firstTimestamp ?? 0n,
+  );
+  const last = query.parts.reduce(
+    (most, part) => (part.lastTimestamp > most ? part.lastTimestamp : most),
+    0n,
+  );
   const filter = query.parts.map(() => '(ledger = ? AND +timestamp BETWEEN ? AND ?)').join(' OR ');
-  const values = query.parts.flatMap((part) => [integer(part.ledger), part.firstTimestamp, part.lastTimestamp]);
+  const values = query.parts.flatMap((part) => [
+    integer(part.ledger),
+    part.firstTimestamp,
+    part.lastTimestamp,
+  ]);
   const rows = db.transaction(() => {
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS netting_pairs (ledger INTEGER NOT NULL, debit TEXT NOT NULL, credit TEXT NOT NULL,
       amount INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (ledger, debit, credit)) WITHOUT ROWID`);
     db.exec('DELETE FROM temp.netting_pairs');
-    db.prepare(`INSERT INTO temp.netting_pairs SELECT ledger, debit_account_id, credit_account_id, amount, 1 FROM transfers
+    db.prepare(
+      `INSERT INTO temp.netting_pairs SELECT ledger, debit_account_id, credit_account_id, amount, 1 FROM transfers
       WHERE timestamp BETWEEN ? AND ? AND (${filter}) AND code IN (${codes}) AND (flags & ?) = 0
-      ON CONFLICT (ledger, debit, credit) DO UPDATE SET amount = amount + excluded.amount, count = count + 1`).run(first, last, ...values, query.excludeFlags);
-    const found = db.prepare('SELECT ledger, debit, credit, amount, count FROM temp.netting_pairs').raw().all() as [bigint, string, string, bigint | number, bigint][];
+      ON CONFLICT (ledger, debit, credit) DO UPDATE SET amount = amount + excluded.amount, count = count + 1`,
+    ).run(first, last, ...values, query.excludeFlags);
+    const found = db
+      .prepare('SELECT ledger, debit, credit, amount, count FROM temp.netting_pairs')
+      .raw()
+      .all() as [bigint, string, string, bigint | number, bigint][];
     db.exec('DELETE FROM temp.netting_pairs');
     return found;
   })();
-  if (rows.some((row) => typeof row[3] !== 'bigint')) throw new Error('bug: a pair total is past 2^63 − 1, more than any account can hold');
-  return rows.map(([ledger, debitAccountId, creditAccountId, amount, count]) => ({ ledger: Number(ledger), debitAccountId, creditAccountId, amount: amount as bigint, count: Number(count) }));
+  if (rows.some((row) => typeof row[3] !== 'bigint'))
+    throw new Error('bug: a pair total is past 2^63 − 1, more than any account can hold');
+  return rows.map(([ledger, debitAccountId, creditAccountId, amount, count]) => ({
+    ledger: Number(ledger),
+    debitAccountId,
+    creditAccountId,
+    amount: amount as bigint,
+    count: Number(count),
+  }));
 }
 
 /**
@@ -44,16 +66,40 @@ export function pairTotals(db: SqliteDatabase, query: PairTotalsQuery): PairTota
  * 19,800 pairs).
  */
 export function readTallies(db: SqliteDatabase, query: TalliesQuery): PairTotal[] {
-  const statement = db.prepare(`SELECT debit_account_id, credit_account_id, amount, count FROM pair_tallies WHERE ledger = ? AND period = ? AND code = ?`).raw();
+  const statement = db
+    .prepare(
+      `SELECT debit_account_id, credit_account_id, amount, count FROM pair_tallies WHERE ledger = ? AND period = ? AND code = ?`,
+    )
+    .raw();
   const totals: PairTotal[] = [];
   for (const part of query.parts) {
-    const byPair = new Map<string, { ledger: number; debitAccountId: string; creditAccountId: string; amount: bigint; count: number }>();
+    const byPair = new Map<
+      string,
+      {
+        ledger: number;
+        debitAccountId: string;
+        creditAccountId: string;
+        amount: bigint;
+        count: number;
+      }
+    >();
     for (const code of new Set(query.codes)) {
-      for (const [debitAccountId, creditAccountId, amount, count] of statement.all(Math.trunc(part.ledger), Math.trunc(part.period), Math.trunc(code)) as [string, string, bigint, bigint][]) {
+      for (const [debitAccountId, creditAccountId, amount, count] of statement.all(
+        Math.trunc(part.ledger),
+        Math.trunc(part.period),
+        Math.trunc(code),
+      ) as [string, string, bigint, bigint][]) {
         const key = `${debitAccountId} ${creditAccountId}`;
         const found = byPair.get(key);
         // A pair's total over codes stays within its debit account's debits, which fit in 63 bits.
-        if (found === undefined) byPair.set(key, { ledger: part.ledger, debitAccountId, creditAccountId, amount, count: Number(count) });
+        if (found === undefined)
+          byPair.set(key, {
+            ledger: part.ledger,
+            debitAccountId,
+            creditAccountId,
+            amount,
+            count: Number(count),
+          });
         else {
           found.amount += amount;
           found.count += Number(count);

@@ -14,7 +14,10 @@ export class BackgroundCheckpointer {
   private readonly worker: Worker;
   private commits = 0;
 
-  constructor(private readonly path: string, private readonly options: { intervalMs?: number; walMaxBytes?: number } = {}) {
+  constructor(
+    private readonly path: string,
+    private readonly options: { intervalMs?: number; walMaxBytes?: number } = {},
+  ) {
     const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(
       `

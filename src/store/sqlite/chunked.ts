@@ -26,7 +26,10 @@ export class ChunkedStatement {
 
   /** Runs one statement over `params`, which holds at most `rowsPerStatement` rows. */
   runChunk(params: readonly unknown[]): void {
-    if (params.length > this.rowsPerStatement * this.columnsPerRow) throw new Error(`bug: ${params.length} parameters for one statement of ${this.rowsPerStatement} rows`);
+    if (params.length > this.rowsPerStatement * this.columnsPerRow)
+      throw new Error(
+        `bug: ${params.length} parameters for one statement of ${this.rowsPerStatement} rows`,
+      );
     this.statement(params.length / this.columnsPerRow).run(params);
   }
 
@@ -36,7 +39,8 @@ export class ChunkedStatement {
     const rows: Row[] = [];
     for (let start = 0; start < params.length; start += perChunk) {
       const chunk = params.slice(start, start + perChunk);
-      for (const row of this.statement(chunk.length / this.columnsPerRow).all(chunk)) rows.push(row as Row);
+      for (const row of this.statement(chunk.length / this.columnsPerRow).all(chunk))
+        rows.push(row as Row);
     }
     return rows;
   }

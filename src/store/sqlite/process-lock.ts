@@ -1,6 +1,15 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -42,7 +51,8 @@ export class DatabaseInUseError extends Error {
 }
 
 function inUseMessage(path: string, pid: number | undefined): string {
-  if (pid === process.pid) return `the database ${path} is already open in this process; only one store at a time may open a SQLite database`;
+  if (pid === process.pid)
+    return `the database ${path} is already open in this process; only one store at a time may open a SQLite database`;
   const holder = pid === undefined ? 'another process' : `another process (pid ${pid})`;
   return `the database ${path} is in use by ${holder}: only one process at a time may open a SQLite database. If it is \`vostro serve\`, use its HTTP API (/v1) instead, or stop it and try again`;
 }
@@ -75,12 +85,16 @@ export function claimDatabaseFile(path: string): DatabaseFileClaim {
   const existing = statSync(absolute, { throwIfNoEntry: false });
   if (existing !== undefined) requireRegularFile(path, existing, 'a SQLite database');
   if (existing === undefined) mkdirSync(dirname(absolute), { recursive: true });
-  const realPath = existing === undefined ? join(realpathSync(dirname(absolute)), basename(absolute)) : realpathSync(absolute);
+  const realPath =
+    existing === undefined
+      ? join(realpathSync(dirname(absolute)), basename(absolute))
+      : realpathSync(absolute);
   if (heldHere.has(realPath)) throw new DatabaseInUseError(path, process.pid);
 
   const lockPath = `${realPath}-lock`;
   const lockStats = statSync(lockPath, { throwIfNoEntry: false });
-  if (lockStats !== undefined) requireRegularFile(lockPath, lockStats, 'the lock file of a SQLite database');
+  if (lockStats !== undefined)
+    requireRegularFile(lockPath, lockStats, 'the lock file of a SQLite database');
   const createdLock = lockStats === undefined && createPrivateFile(lockPath);
   let lock: SqliteDatabase | undefined;
   try {
@@ -89,14 +103,16 @@ export function claimDatabaseFile(path: string): DatabaseFileClaim {
     lock.exec('BEGIN EXCLUSIVE');
   } catch (error) {
     lock?.close();
-    if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new DatabaseInUseError(path, lockHolderPid(lockPath));
+    if ((error as { code?: string }).code === 'SQLITE_BUSY')
+      throw new DatabaseInUseError(path, lockHolderPid(lockPath));
     // Not held by anyone else (that would be SQLITE_BUSY): what this call created can go again.
     if (createdLock) rmSync(lockPath, { force: true });
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot lock the database ${path} through ${lockPath}: ${reason}`);
   }
 
-  const created = statSync(realPath, { throwIfNoEntry: false }) === undefined && createPrivateFile(realPath);
+  const created =
+    statSync(realPath, { throwIfNoEntry: false }) === undefined && createPrivateFile(realPath);
   heldHere.add(realPath);
   let released = false;
   const held = lock;
@@ -109,7 +125,9 @@ export function claimDatabaseFile(path: string): DatabaseFileClaim {
       released = true;
       if (options.discardCreated === true) {
         // Still holding the lock, so no other store is using what is removed.
-        if (created) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${realPath}${suffix}`, { force: true });
+        if (created)
+          for (const suffix of ['', '-wal', '-shm', '-journal'])
+            rmSync(`${realPath}${suffix}`, { force: true });
         if (createdLock) rmSync(lockPath, { force: true });
       }
       held.close();
@@ -120,7 +138,9 @@ export function claimDatabaseFile(path: string): DatabaseFileClaim {
 
 function requireRegularFile(path: string, stats: Stats, what: string): void {
   if (stats.isFile()) return;
-  throw new NotADatabaseFileError(`${path} is not a regular file (it is ${fileKind(stats)}), so it cannot be ${what}`);
+  throw new NotADatabaseFileError(
+    `${path} is not a regular file (it is ${fileKind(stats)}), so it cannot be ${what}`,
+  );
 }
 
 function fileKind(stats: Stats): string {

@@ -48,13 +48,26 @@ export function recoverBalances(statements: RecoveryStatements): RecoveredState 
   let replayed = 0;
   let after = statements.balancesSeq.pluck().get() as bigint;
   for (;;) {
-    const entries = statements.journalAfter.all(after, PAGE) as { seq: bigint; kind: string; first_timestamp: bigint; last_timestamp: bigint }[];
+    const entries = statements.journalAfter.all(after, PAGE) as {
+      seq: bigint;
+      kind: string;
+      first_timestamp: bigint;
+      last_timestamp: bigint;
+    }[];
     for (const entry of entries) {
       if (entry.kind !== 'transfers') continue;
-      for (const row of statements.transfersInRange.all(entry.first_timestamp, entry.last_timestamp) as TransferRow[]) {
+      for (const row of statements.transfersInRange.all(
+        entry.first_timestamp,
+        entry.last_timestamp,
+      ) as TransferRow[]) {
         const transfer = transferFromRow(row);
         if (transfer.pendingStatus !== undefined) pendingAmounts.set(transfer.id, transfer.amount);
-        applyStoredTransfer(transfer, load(transfer.debitAccountId), load(transfer.creditAccountId), pendingAmount(transfer));
+        applyStoredTransfer(
+          transfer,
+          load(transfer.debitAccountId),
+          load(transfer.creditAccountId),
+          pendingAmount(transfer),
+        );
         lastTransferOf.set(transfer.debitAccountId, transfer.timestamp);
         lastTransferOf.set(transfer.creditAccountId, transfer.timestamp);
         replayed += 1;

@@ -20,8 +20,12 @@ function committedSeqs(path: string): { balancesSeq: bigint; lastSeq: bigint } {
   const db = new Database(path, { readonly: true });
   try {
     db.defaultSafeIntegers(true);
-    const balancesSeq = db.prepare('SELECT balances_seq FROM ledger_state WHERE id = 1').pluck().get() as bigint;
-    const lastSeq = (db.prepare('SELECT max(seq) FROM journal').pluck().get() as bigint | null) ?? 0n;
+    const balancesSeq = db
+      .prepare('SELECT balances_seq FROM ledger_state WHERE id = 1')
+      .pluck()
+      .get() as bigint;
+    const lastSeq =
+      (db.prepare('SELECT max(seq) FROM journal').pluck().get() as bigint | null) ?? 0n;
     return { balancesSeq, lastSeq };
   } finally {
     db.close();
@@ -37,10 +41,30 @@ describe('SQLite snapshot for the verifier', () => {
       const [a, b, c] = await fixture.openAccounts({}, {}, {});
       const pendingIds: string[] = [];
       const batch = () => {
-        const pending = transferInput({ debitAccountId: b, creditAccountId: c, amount: 5n, flags: TransferFlags.pending });
+        const pending = transferInput({
+          debitAccountId: b,
+          creditAccountId: c,
+          amount: 5n,
+          flags: TransferFlags.pending,
+        });
         pendingIds.push(pending.id);
-        const posts = pendingIds.length > 1 ? [transferInput({ debitAccountId: b, creditAccountId: c, amount: 3n, flags: TransferFlags.postPending, pendingId: pendingIds.at(-2) as TransferId })] : [];
-        return [transferInput({ debitAccountId: a, creditAccountId: b, amount: 7n }), pending, ...posts];
+        const posts =
+          pendingIds.length > 1
+            ? [
+                transferInput({
+                  debitAccountId: b,
+                  creditAccountId: c,
+                  amount: 3n,
+                  flags: TransferFlags.postPending,
+                  pendingId: pendingIds.at(-2) as TransferId,
+                }),
+              ]
+            : [];
+        return [
+          transferInput({ debitAccountId: a, creditAccountId: b, amount: 7n }),
+          pending,
+          ...posts,
+        ];
       };
       // Until the balance columns lag behind the journal: the newest batch's balances are then only in the store's memory.
       let snapshot: SqliteSnapshot | undefined;
@@ -55,8 +79,16 @@ describe('SQLite snapshot for the verifier', () => {
         const accounts = await store.accountsAfter(0n, 100);
         const counts = await snapshot.counts();
         const balancesSeq = await snapshot.storedBalancesSeq();
-        assert.deepEqual(await snapshot.accountsAfter(0n, 100), accounts, 'the current balances, as the store has them in memory');
-        assert.notDeepEqual(await snapshot.storedAccountsAfter(0n, 100), accounts, 'the columns are behind');
+        assert.deepEqual(
+          await snapshot.accountsAfter(0n, 100),
+          accounts,
+          'the current balances, as the store has them in memory',
+        );
+        assert.notDeepEqual(
+          await snapshot.storedAccountsAfter(0n, 100),
+          accounts,
+          'the columns are behind',
+        );
         assert.deepEqual((await verifyLedger(snapshot)).problems, []);
 
         // More batches, and a flush of the balance columns, after the snapshot began.
@@ -75,7 +107,11 @@ describe('SQLite snapshot for the verifier', () => {
       try {
         const report = await verifyLedger(later);
         assert.deepEqual(report.problems, []);
-        assert.equal(report.transfers, (await store.counts()).transfers, 'a new snapshot sees everything');
+        assert.equal(
+          report.transfers,
+          (await store.counts()).transfers,
+          'a new snapshot sees everything',
+        );
       } finally {
         await later.close();
       }
@@ -94,7 +130,15 @@ describe('SQLite snapshot for the verifier', () => {
     try {
       const fixture = new LedgerFixture(store);
       const [a, b] = await fixture.openAccounts({}, {});
-      const transfers = (count: number) => Array.from({ length: count }, () => transferInput({ debitAccountId: a as AccountId, creditAccountId: b as AccountId, amount: 1n, reference: 'r'.repeat(64) }));
+      const transfers = (count: number) =>
+        Array.from({ length: count }, () =>
+          transferInput({
+            debitAccountId: a as AccountId,
+            creditAccountId: b as AccountId,
+            amount: 1n,
+            reference: 'r'.repeat(64),
+          }),
+        );
       await fixture.transfers(transfers(10));
       const snapshot = new SqliteSnapshot(path);
       const before = await snapshot.counts();
@@ -105,8 +149,13 @@ describe('SQLite snapshot for the verifier', () => {
       }, 9000);
       try {
         // 4 × 8,190 transfers of ~250 encoded bytes: past 8 MiB by the third batch.
-        for (let index = 0; index < 4; index += 1) assert.equal((await fixture.transfers(transfers(8190))).length, 8190);
-        assert.equal(released, false, 'the batches waited for the reader to let go of its snapshot');
+        for (let index = 0; index < 4; index += 1)
+          assert.equal((await fixture.transfers(transfers(8190))).length, 8190);
+        assert.equal(
+          released,
+          false,
+          'the batches waited for the reader to let go of its snapshot',
+        );
         assert.deepEqual(await snapshot.counts(), before, 'the reader still sees its snapshot');
       } finally {
         clearTimeout(release);

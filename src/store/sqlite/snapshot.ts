@@ -38,10 +38,18 @@ export class SqliteSnapshot {
       this.db.defaultSafeIntegers(true);
       this.db.pragma('busy_timeout = 10000');
       this.db.pragma('cache_size = -16384');
-      const version = Number((this.db.prepare('SELECT coalesce(max(version), 0) FROM schema_migrations').pluck().get() as bigint) ?? 0n);
+      const version = Number(
+        (this.db
+          .prepare('SELECT coalesce(max(version), 0) FROM schema_migrations')
+          .pluck()
+          .get() as bigint) ?? 0n,
+      );
       const latest = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
       if (version > latest) throw new SchemaTooNewError(version, latest);
-      if (version < latest) throw new Error(`the database schema is at version ${version}, older than this vostro's (${latest}); open it with vostro once to migrate it`);
+      if (version < latest)
+        throw new Error(
+          `the database schema is at version ${version}, older than this vostro's (${latest}); open it with vostro once to migrate it`,
+        );
       this.statements = prepareStatements(this.db);
       // BEGIN is deferred: the snapshot is taken by the first read inside it.
       this.db.exec('BEGIN');
@@ -53,8 +61,13 @@ export class SqliteSnapshot {
   }
 
   async counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }> {
-    const count = (table: string): number => Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as bigint);
-    return { accounts: count('accounts'), transfers: count('transfers'), journalEntries: count('journal') };
+    const count = (table: string): number =>
+      Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as bigint);
+    return {
+      accounts: count('accounts'),
+      transfers: count('transfers'),
+      journalEntries: count('journal'),
+    };
   }
 
   async journalEntries(afterSeq: bigint, limit: number): Promise<JournalEntry[]> {
@@ -62,11 +75,15 @@ export class SqliteSnapshot {
   }
 
   async accountsInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<Account[]> {
-    return (this.statements.accountsInRange.all(firstTimestamp, lastTimestamp) as AccountRow[]).map(accountFromRow);
+    return (this.statements.accountsInRange.all(firstTimestamp, lastTimestamp) as AccountRow[]).map(
+      accountFromRow,
+    );
   }
 
   async transfersInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<StoredTransfer[]> {
-    return (this.statements.transfersInRange.all(firstTimestamp, lastTimestamp) as TransferRow[]).map(transferFromRow);
+    return (
+      this.statements.transfersInRange.all(firstTimestamp, lastTimestamp) as TransferRow[]
+    ).map(transferFromRow);
   }
 
   async getTransfers(ids: readonly TransferId[]): Promise<StoredTransfer[]> {
@@ -78,7 +95,9 @@ export class SqliteSnapshot {
   }
 
   async storedAccountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {
-    return (this.statements.accountsAfter.all(afterTimestamp, limit) as AccountRow[]).map(accountFromRow);
+    return (this.statements.accountsAfter.all(afterTimestamp, limit) as AccountRow[]).map(
+      accountFromRow,
+    );
   }
 
   /** The stored columns brought up to the snapshot's newest journal entry (see the class comment). */
@@ -91,7 +110,10 @@ export class SqliteSnapshot {
     });
   }
 
-  async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {
+  async getRecords(
+    collection: string,
+    keys: readonly string[],
+  ): Promise<Map<string, StoredRecord>> {
     const found = new Map<string, StoredRecord>();
     for (const key of new Set(keys)) {
       const row = this.statements.recordByKey.get(collection, key) as RecordRow | undefined;

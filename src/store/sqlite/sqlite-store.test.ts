@@ -30,7 +30,9 @@ tallyCases(sqliteFactory);
 contentionCases(sqliteFactory, async (store) => {
   // A second connection adds the rule; the store's writer sees another connection wrote and starts over.
   const db = new Database(store.description.replace(/^sqlite:/, ''));
-  db.exec(`CREATE TRIGGER poison BEFORE INSERT ON transfers WHEN NEW.reference = '${POISON}' BEGIN SELECT RAISE(ABORT, 'poisoned reference'); END`);
+  db.exec(
+    `CREATE TRIGGER poison BEFORE INSERT ON transfers WHEN NEW.reference = '${POISON}' BEGIN SELECT RAISE(ABORT, 'poisoned reference'); END`,
+  );
   db.close();
 });
 textCases(sqliteFactory);

@@ -4,11 +4,38 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
-import { DuplicateTransferIdError, EarlierBatchFailedError, RetryableWriteError, StoreUnavailableError, type AccountQuery, type AccountTransfersQuery, type LedgerStore, type PairTotal, type PairTotalsQuery, type SnapshotSource, type TalliesQuery, type WriteTransaction } from '../store.js';
+import {
+  DuplicateTransferIdError,
+  EarlierBatchFailedError,
+  RetryableWriteError,
+  StoreUnavailableError,
+  type AccountQuery,
+  type AccountTransfersQuery,
+  type LedgerStore,
+  type PairTotal,
+  type PairTotalsQuery,
+  type SnapshotSource,
+  type TalliesQuery,
+  type WriteTransaction,
+} from '../store.js';
 import { accountFromRow, transferFromRow, type AccountRow, type TransferRow } from './rows.js';
 import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
-import { checkAuditEntry, checkRecordPut, recordMapKey, type AuditQuery, type RecordQuery, type StoredAuditEntry, type StoredRecord } from '../records.js';
-import { journalFromRow, migrate, prepareStatements, previousOf, type JournalRow } from './statements.js';
+import {
+  checkAuditEntry,
+  checkRecordPut,
+  recordMapKey,
+  type AuditQuery,
+  type RecordQuery,
+  type StoredAuditEntry,
+  type StoredRecord,
+} from '../records.js';
+import {
+  journalFromRow,
+  migrate,
+  prepareStatements,
+  previousOf,
+  type JournalRow,
+} from './statements.js';
 import { BackgroundCheckpointer } from './checkpointer.js';
 import { InFlight, UnitBuilder } from './staging.js';
 import { SqliteWriter, WriteUnitError } from './writer.js';
@@ -88,7 +115,8 @@ export class SqliteStore implements LedgerStore {
   private settled: Promise<unknown> = Promise.resolve();
 
   constructor(options: SqliteStoreOptions) {
-    if (options.path === ':memory:') throw new Error('the SQLite store needs a file: its writer thread opens it separately');
+    if (options.path === ':memory:')
+      throw new Error('the SQLite store needs a file: its writer thread opens it separately');
     this.description = `sqlite:${options.path}`;
     // One writing process per file (process-lock.ts): refused at once, before anything is opened.
     this.claim = claimDatabaseFile(options.path);
@@ -114,7 +142,8 @@ export class SqliteStore implements LedgerStore {
       throw error;
     }
     this.writer = new SqliteWriter({ path: this.claim.realPath, walRestartBytes: 8 * 1024 * 1024 });
-    if (options.backgroundCheckpoints !== false) this.checkpointer = new BackgroundCheckpointer(this.claim.realPath);
+    if (options.backgroundCheckpoints !== false)
+      this.checkpointer = new BackgroundCheckpointer(this.claim.realPath);
     this.flushTimer = setInterval(() => this.flushWhenIdle(), this.flushIntervalMs);
     this.flushTimer.unref();
   }
@@ -129,7 +158,9 @@ export class SqliteStore implements LedgerStore {
   }
 
   /** Runs one batch's work on this thread and hands its unit to the writer; one at a time. */
-  private async stage<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<{ result: T; committed: Promise<unknown> }> {
+  private async stage<T>(
+    work: (transaction: WriteTransaction) => Promise<T>,
+  ): Promise<{ result: T; committed: Promise<unknown> }> {
     if (this.mustReset) await this.reset();
     this.shrinkCacheIfClean();
     const unit = new UnitBuilder(this.epoch, (bytes) => this.writer.takeBuffer(bytes));
@@ -145,7 +176,9 @@ export class SqliteStore implements LedgerStore {
     // Even a batch that writes nothing may have read effects of batches still in flight, so its
     // results wait for them too; if one of them fails, so does this batch (and it is run again).
     if (!unit.empty) this.inFlight.add(unit);
-    const committed = unit.empty ? this.settled.then(() => this.requireEpoch(unit.epoch)) : this.submit(unit);
+    const committed = unit.empty
+      ? this.settled.then(() => this.requireEpoch(unit.epoch))
+      : this.submit(unit);
     this.settled = committed.catch(() => undefined);
     return { result, committed };
   }
@@ -165,7 +198,8 @@ export class SqliteStore implements LedgerStore {
   }
 
   private requireEpoch(epoch: number): void {
-    if (this.mustReset || epoch !== this.epoch) throw new EarlierBatchFailedError('an earlier batch it read from was not written');
+    if (this.mustReset || epoch !== this.epoch)
+      throw new EarlierBatchFailedError('an earlier batch it read from was not written');
   }
 
   private submit(unit: UnitBuilder): Promise<void> {
@@ -173,10 +207,17 @@ export class SqliteStore implements LedgerStore {
       () => this.inFlight.forget(unit),
       (error: unknown) => {
         this.mustReset = true;
-        if (error instanceof WriteUnitError && error.failure === 'duplicate_transfer_id') throw new DuplicateTransferIdError();
-        if (error instanceof WriteUnitError && error.failure === 'reset') throw new EarlierBatchFailedError(error.message);
-        if (error instanceof WriteUnitError && error.failure === 'stale') throw new RetryableWriteError(error.message);
-        if (error instanceof WriteUnitError && error.failure === 'unavailable') throw new StoreUnavailableError(`the SQLite database cannot be written: ${error.message}`, { cause: error });
+        if (error instanceof WriteUnitError && error.failure === 'duplicate_transfer_id')
+          throw new DuplicateTransferIdError();
+        if (error instanceof WriteUnitError && error.failure === 'reset')
+          throw new EarlierBatchFailedError(error.message);
+        if (error instanceof WriteUnitError && error.failure === 'stale')
+          throw new RetryableWriteError(error.message);
+        if (error instanceof WriteUnitError && error.failure === 'unavailable')
+          throw new StoreUnavailableError(
+            `the SQLite database cannot be written: ${error.message}`,
+            { cause: error },
+          );
         throw error;
       },
     );
@@ -208,7 +249,12 @@ export class SqliteStore implements LedgerStore {
   }
 
   private shrinkCacheIfClean(): void {
-    if (this.accountCache.size < this.accountCacheMax || this.dirty.size > 0 || this.writer.inFlight > 0) return;
+    if (
+      this.accountCache.size < this.accountCacheMax ||
+      this.dirty.size > 0 ||
+      this.writer.inFlight > 0
+    )
+      return;
     this.accountCache.clear();
     this.lastTransferOf.clear();
   }
@@ -220,9 +266,15 @@ export class SqliteStore implements LedgerStore {
    */
   private flushIfDue(unit: UnitBuilder): void {
     if (this.dirty.size === 0) return;
-    const due = this.flushRequested || this.dirty.size >= DIRTY_MAX || Date.now() - this.lastFlushMs >= this.flushIntervalMs;
+    const due =
+      this.flushRequested ||
+      this.dirty.size >= DIRTY_MAX ||
+      Date.now() - this.lastFlushMs >= this.flushIntervalMs;
     if (!due) return;
-    const accounts = [...this.dirty].map((id) => ({ account: this.accountCache.get(id) as Account, lastTransfer: this.lastTransferOf.get(id) ?? 0n }));
+    const accounts = [...this.dirty].map((id) => ({
+      account: this.accountCache.get(id) as Account,
+      lastTransfer: this.lastTransferOf.get(id) ?? 0n,
+    }));
     unit.flushBalances(accounts, this.lastJournalEntry()?.seq ?? 0n);
     this.dirty.clear();
     this.flushRequested = false;
@@ -251,7 +303,8 @@ export class SqliteStore implements LedgerStore {
       },
       resolvePending: async (resolutions: readonly PendingResolution[]) => {
         unit.addResolutions(resolutions);
-        for (const resolution of resolutions) this.inFlight.statuses.set(resolution.pending.id, resolution.status);
+        for (const resolution of resolutions)
+          this.inFlight.statuses.set(resolution.pending.id, resolution.status);
       },
       appendJournal: async (entry) => {
         unit.setJournal(entry);
@@ -261,7 +314,8 @@ export class SqliteStore implements LedgerStore {
       putRecords: async (puts, updatedAt) => {
         for (const put of puts) checkRecordPut(put);
         const stored = unit.addRecords(puts, updatedAt);
-        for (const record of stored) this.inFlight.records.set(recordMapKey(record.collection, record.key), { record, unit });
+        for (const record of stored)
+          this.inFlight.records.set(recordMapKey(record.collection, record.key), { record, unit });
       },
       appendAudit: async (entries) => {
         for (const entry of entries) checkAuditEntry(entry);
@@ -274,11 +328,20 @@ export class SqliteStore implements LedgerStore {
   }
 
   /** Committed documents, overlaid (inside a write) with those of batches still in flight. */
-  private readRecords(collection: string, keys: readonly string[], withInFlight: boolean): Map<string, StoredRecord> {
+  private readRecords(
+    collection: string,
+    keys: readonly string[],
+    withInFlight: boolean,
+  ): Map<string, StoredRecord> {
     const found = new Map<string, StoredRecord>();
     for (const key of new Set(keys)) {
-      const staged = withInFlight ? this.inFlight.records.get(recordMapKey(collection, key)) : undefined;
-      const row = staged === undefined ? (this.statements.recordByKey.get(collection, key) as RecordRow | undefined) : undefined;
+      const staged = withInFlight
+        ? this.inFlight.records.get(recordMapKey(collection, key))
+        : undefined;
+      const row =
+        staged === undefined
+          ? (this.statements.recordByKey.get(collection, key) as RecordRow | undefined)
+          : undefined;
       const record = staged?.record ?? (row === undefined ? undefined : recordFromRow(row));
       if (record !== undefined) found.set(key, record);
     }
@@ -297,7 +360,11 @@ export class SqliteStore implements LedgerStore {
     let max = this.knownMaxTransferId();
     for (const transfer of transfers) if (transfer.id > max) max = transfer.id;
     this.maxTransferId = max;
-    const previous = new BigInt64Array(this.writer.takeBuffer(transfers.length * 16), 0, transfers.length * 2);
+    const previous = new BigInt64Array(
+      this.writer.takeBuffer(transfers.length * 16),
+      0,
+      transfers.length * 2,
+    );
     transfers.forEach((transfer, index) => {
       previous[index * 2] = this.lastTransferOf.get(transfer.debitAccountId) ?? 0n;
       previous[index * 2 + 1] = this.lastTransferOf.get(transfer.creditAccountId) ?? 0n;
@@ -309,7 +376,12 @@ export class SqliteStore implements LedgerStore {
       this.inFlight.pending.set(transfer.id, transfer);
       // Once committed it is a stored pending transfer: its expiry counts for the query's shortcut.
       const expiresAt = transfer.expiresAt ?? 0n;
-      if (expiresAt !== 0n && this.earliestStoredExpiry !== undefined && expiresAt < this.earliestStoredExpiry) this.earliestStoredExpiry = expiresAt;
+      if (
+        expiresAt !== 0n &&
+        this.earliestStoredExpiry !== undefined &&
+        expiresAt < this.earliestStoredExpiry
+      )
+        this.earliestStoredExpiry = expiresAt;
     }
   }
 
@@ -342,8 +414,12 @@ export class SqliteStore implements LedgerStore {
    * remembered, so that the query, which nearly always finds nothing, is skipped before then.
    */
   private duePending(nowNs: bigint, limit: number): StoredTransfer[] {
-    this.earliestStoredExpiry ??= (this.statements.earliestExpiry.pluck().get() as bigint | null) ?? NEVER;
-    const stored = nowNs < this.earliestStoredExpiry ? [] : (this.statements.duePending.all(nowNs, limit) as TransferRow[]);
+    this.earliestStoredExpiry ??=
+      (this.statements.earliestExpiry.pluck().get() as bigint | null) ?? NEVER;
+    const stored =
+      nowNs < this.earliestStoredExpiry
+        ? []
+        : (this.statements.duePending.all(nowNs, limit) as TransferRow[]);
     // Having looked, the remembered earliest expiry is out of date either way: look it up again next time.
     if (nowNs >= this.earliestStoredExpiry) this.earliestStoredExpiry = undefined;
     const due = stored
@@ -352,7 +428,8 @@ export class SqliteStore implements LedgerStore {
     for (const transfer of this.inFlight.pending.values()) {
       if (due.length >= limit) break;
       const expiresAt = transfer.expiresAt ?? 0n;
-      if (!this.inFlight.statuses.has(transfer.id) && expiresAt !== 0n && expiresAt <= nowNs) due.push(transfer);
+      if (!this.inFlight.statuses.has(transfer.id) && expiresAt !== 0n && expiresAt <= nowNs)
+        due.push(transfer);
     }
     return due;
   }
@@ -388,7 +465,9 @@ export class SqliteStore implements LedgerStore {
   async getAccounts(ids: readonly AccountId[]): Promise<Account[]> {
     return this.consistentRead(() => {
       const rows = ids.map((id) => this.statements.accountById.get(id) as AccountRow | undefined);
-      return rows.filter((row): row is AccountRow => row !== undefined).map((row) => this.current(row));
+      return rows
+        .filter((row): row is AccountRow => row !== undefined)
+        .map((row) => this.current(row));
     });
   }
 
@@ -400,9 +479,10 @@ export class SqliteStore implements LedgerStore {
   async listAccounts(query: AccountQuery): Promise<Account[]> {
     return this.consistentRead(() => {
       const after = query.afterTimestamp ?? 0n;
-      const rows = query.owner === undefined
-        ? this.statements.accountsAfter.all(after, query.limit)
-        : this.statements.accountsOfOwner.all(query.owner, after, query.limit);
+      const rows =
+        query.owner === undefined
+          ? this.statements.accountsAfter.all(after, query.limit)
+          : this.statements.accountsOfOwner.all(query.owner, after, query.limit);
       return (rows as AccountRow[]).map((row) => this.current(row));
     });
   }
@@ -424,9 +504,15 @@ export class SqliteStore implements LedgerStore {
     const before = query.beforeTimestamp;
     if (before !== undefined) {
       const cursor = this.statements.transferByTimestamp.get(before) as TransferRow | undefined;
-      const involves = cursor !== undefined && (cursor.debit_account_id === accountId || cursor.credit_account_id === accountId);
+      const involves =
+        cursor !== undefined &&
+        (cursor.debit_account_id === accountId || cursor.credit_account_id === accountId);
       if (cursor !== undefined && involves) next = previousOf(cursor, accountId);
-      for (let skipped = 0; !involves && next !== 0n && next >= before && skipped < HISTORY_SKIP_MAX; skipped += 1) {
+      for (
+        let skipped = 0;
+        !involves && next !== 0n && next >= before && skipped < HISTORY_SKIP_MAX;
+        skipped += 1
+      ) {
         next = previousOf(this.statements.transferByTimestamp.get(next) as TransferRow, accountId);
       }
     }
@@ -444,11 +530,15 @@ export class SqliteStore implements LedgerStore {
   }
 
   async accountsInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<Account[]> {
-    return (this.statements.accountsInRange.all(firstTimestamp, lastTimestamp) as AccountRow[]).map(accountFromRow);
+    return (this.statements.accountsInRange.all(firstTimestamp, lastTimestamp) as AccountRow[]).map(
+      accountFromRow,
+    );
   }
 
   async transfersInRange(firstTimestamp: bigint, lastTimestamp: bigint): Promise<StoredTransfer[]> {
-    return (this.statements.transfersInRange.all(firstTimestamp, lastTimestamp) as TransferRow[]).map(transferFromRow);
+    return (
+      this.statements.transfersInRange.all(firstTimestamp, lastTimestamp) as TransferRow[]
+    ).map(transferFromRow);
   }
 
   /** See aggregates.ts. */
@@ -461,7 +551,11 @@ export class SqliteStore implements LedgerStore {
   }
 
   async accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {
-    return this.consistentRead(() => (this.statements.accountsAfter.all(afterTimestamp, limit) as AccountRow[]).map((row) => this.current(row)));
+    return this.consistentRead(() =>
+      (this.statements.accountsAfter.all(afterTimestamp, limit) as AccountRow[]).map((row) =>
+        this.current(row),
+      ),
+    );
   }
 
   async storedBalancesSeq(): Promise<bigint> {
@@ -469,12 +563,19 @@ export class SqliteStore implements LedgerStore {
   }
 
   async storedAccountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]> {
-    return (this.statements.accountsAfter.all(afterTimestamp, limit) as AccountRow[]).map(accountFromRow);
+    return (this.statements.accountsAfter.all(afterTimestamp, limit) as AccountRow[]).map(
+      accountFromRow,
+    );
   }
 
   async counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }> {
-    const count = (table: string): number => Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as bigint);
-    return { accounts: count('accounts'), transfers: count('transfers'), journalEntries: count('journal') };
+    const count = (table: string): number =>
+      Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as bigint);
+    return {
+      accounts: count('accounts'),
+      transfers: count('transfers'),
+      journalEntries: count('journal'),
+    };
   }
 
   /** The file: a read-only connection's transaction sees a consistent snapshot of what is committed (WAL). */
@@ -482,7 +583,10 @@ export class SqliteStore implements LedgerStore {
     return { kind: 'sqlite', path: this.path };
   }
 
-  async getRecords(collection: string, keys: readonly string[]): Promise<Map<string, StoredRecord>> {
+  async getRecords(
+    collection: string,
+    keys: readonly string[],
+  ): Promise<Map<string, StoredRecord>> {
     return this.consistentRead(() => this.readRecords(collection, keys, false));
   }
 
@@ -490,14 +594,25 @@ export class SqliteStore implements LedgerStore {
     return this.consistentRead(() => {
       const prefix = query.prefix ?? '';
       const after = query.afterKey ?? '';
-      return (this.statements.recordsAfter.all(query.collection, after, prefix, prefix, query.limit) as RecordRow[]).map(recordFromRow);
+      return (
+        this.statements.recordsAfter.all(
+          query.collection,
+          after,
+          prefix,
+          prefix,
+          query.limit,
+        ) as RecordRow[]
+      ).map(recordFromRow);
     });
   }
 
   async auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]> {
     return this.consistentRead(() => {
       const after = query.afterSeq ?? 0n;
-      const rows = query.actor === undefined ? this.statements.auditAfter.all(after, query.limit) : this.statements.auditOfActorAfter.all(query.actor, after, query.limit);
+      const rows =
+        query.actor === undefined
+          ? this.statements.auditAfter.all(after, query.limit)
+          : this.statements.auditOfActorAfter.all(query.actor, after, query.limit);
       return (rows as AuditRow[]).map(auditFromRow);
     });
   }
@@ -534,4 +649,3 @@ const NEVER = (1n << 63n) - 1n;
 /** A flush is forced once this many accounts wait for one, which bounds the cache and the replay at open. */
 const DIRTY_MAX = 100_000;
 const HISTORY_SKIP_MAX = 1_000_000;
-

@@ -18,7 +18,10 @@ export class InFlight {
   readonly pending = new Map<TransferId, StoredTransfer>();
   readonly statuses = new Map<TransferId, PendingStatus>();
   /** Documents written by those units, by `recordMapKey`, with the unit that wrote them last. */
-  readonly records = new Map<string, { readonly record: StoredRecord; readonly unit: UnitBuilder }>();
+  readonly records = new Map<
+    string,
+    { readonly record: StoredRecord; readonly unit: UnitBuilder }
+  >();
 
   add(unit: UnitBuilder): void {
     this.units.add(unit);
@@ -34,7 +37,9 @@ export class InFlight {
   /** A stored or in-flight transfer with its in-flight pending status applied. */
   withStatus(transfer: StoredTransfer): StoredTransfer {
     const status = this.statuses.get(transfer.id);
-    return status === undefined || transfer.pendingStatus === undefined ? transfer : { ...transfer, pendingStatus: status };
+    return status === undefined || transfer.pendingStatus === undefined
+      ? transfer
+      : { ...transfer, pendingStatus: status };
   }
 
   forget(unit: UnitBuilder): void {
@@ -74,10 +79,19 @@ export class UnitBuilder {
   private journal: WriteUnit['journal'];
 
   /** @param allocate supplies the memory of the buffers the unit hands the writer thread (SqliteWriter.takeBuffer). */
-  constructor(readonly epoch: number, private readonly allocate?: (bytes: number) => ArrayBuffer) {}
+  constructor(
+    readonly epoch: number,
+    private readonly allocate?: (bytes: number) => ArrayBuffer,
+  ) {}
 
   get empty(): boolean {
-    return this.journal === undefined && this.balances === undefined && this.recordRows === undefined && this.auditRows === undefined && this.tallyRows === undefined;
+    return (
+      this.journal === undefined &&
+      this.balances === undefined &&
+      this.recordRows === undefined &&
+      this.auditRows === undefined &&
+      this.tallyRows === undefined
+    );
   }
 
   /** Stages documents and returns them as stored, for the in-flight overlay. */
@@ -93,21 +107,48 @@ export class UnitBuilder {
   addAudit(entries: readonly AuditEntry[]): void {
     this.auditRows ??= [];
     for (const entry of entries) {
-      this.auditRows.push(entry.at, entry.actor, entry.role, entry.keyId ?? null, entry.requestId ?? null, entry.action, entry.target ?? null, JSON.stringify(entry.detail));
+      this.auditRows.push(
+        entry.at,
+        entry.actor,
+        entry.role,
+        entry.keyId ?? null,
+        entry.requestId ?? null,
+        entry.action,
+        entry.target ?? null,
+        JSON.stringify(entry.detail),
+      );
     }
   }
 
   addTallies(tallies: readonly PairTally[]): void {
     this.tallyRows ??= [];
     for (const tally of tallies) {
-      this.tallyRows.push(tally.ledger, tally.period, tally.code, tally.debitAccountId, tally.creditAccountId, tally.amount, tally.count);
+      this.tallyRows.push(
+        tally.ledger,
+        tally.period,
+        tally.code,
+        tally.debitAccountId,
+        tally.creditAccountId,
+        tally.amount,
+        tally.count,
+      );
     }
   }
 
   addAccounts(accounts: readonly Account[]): void {
     this.accounts ??= [];
     for (const account of accounts) {
-      this.accounts.push(account.timestamp, account.id, account.ledger, account.code, account.flags, account.owner, account.reference, account.userData64, account.userData32);
+      this.accounts.push(
+        account.timestamp,
+        account.id,
+        account.ledger,
+        account.code,
+        account.flags,
+        account.owner,
+        account.reference,
+        account.userData64,
+        account.userData32,
+      );
     }
   }
 
@@ -120,7 +161,11 @@ export class UnitBuilder {
     this.records = transfers;
     for (const transfer of transfers) {
       if (transfer.pendingStatus === undefined) continue;
-      this.pending.push(transfer.timestamp, transfer.expiresAt ?? 0n, BigInt(PENDING_STATUS_CODES[transfer.pendingStatus]));
+      this.pending.push(
+        transfer.timestamp,
+        transfer.expiresAt ?? 0n,
+        BigInt(PENDING_STATUS_CODES[transfer.pendingStatus]),
+      );
       this.pendingTransfers.push(transfer);
     }
   }
@@ -133,33 +178,64 @@ export class UnitBuilder {
 
   addResolutions(resolutions: readonly PendingResolution[]): void {
     for (const resolution of resolutions) {
-      this.resolutions.push(BigInt(PENDING_STATUS_CODES[resolution.status]), resolution.resolvedBy, resolution.pending.timestamp);
+      this.resolutions.push(
+        BigInt(PENDING_STATUS_CODES[resolution.status]),
+        resolution.resolvedBy,
+        resolution.pending.timestamp,
+      );
       this.resolvedIds.push(resolution.pending.id);
     }
   }
 
   /** Makes this unit a flush: the balances of these accounts are current as of journal entry `seq`. */
-  flushBalances(accounts: readonly { account: Account; lastTransfer: bigint }[], seq: bigint): void {
+  flushBalances(
+    accounts: readonly { account: Account; lastTransfer: bigint }[],
+    seq: bigint,
+  ): void {
     const balances = new BigInt64Array(accounts.length * 6);
     accounts.forEach(({ account, lastTransfer }, index) => {
-      balances.set([account.timestamp, account.debitsPending, account.debitsPosted, account.creditsPending, account.creditsPosted, lastTransfer], index * 6);
+      balances.set(
+        [
+          account.timestamp,
+          account.debitsPending,
+          account.debitsPosted,
+          account.creditsPending,
+          account.creditsPosted,
+          lastTransfer,
+        ],
+        index * 6,
+      );
     });
     this.balances = balances;
     this.balancesSeq = seq;
   }
 
   setJournal(entry: JournalEntry): void {
-    this.journal = [entry.seq, entry.kind, entry.firstTimestamp, entry.lastTimestamp, entry.count, entry.prevHash, entry.hash];
+    this.journal = [
+      entry.seq,
+      entry.kind,
+      entry.firstTimestamp,
+      entry.lastTimestamp,
+      entry.count,
+      entry.prevHash,
+      entry.hash,
+    ];
   }
 
   build(): Omit<WriteUnit, 'unitId'> {
     return {
       epoch: this.epoch,
       ...(this.accounts === undefined ? {} : { accounts: this.accounts }),
-      ...(this.transfers === undefined ? {} : { transfers: this.transfers, previous: this.previous }),
+      ...(this.transfers === undefined
+        ? {}
+        : { transfers: this.transfers, previous: this.previous }),
       ...(this.pending.length === 0 ? {} : { pending: BigInt64Array.from(this.pending) }),
-      ...(this.resolutions.length === 0 ? {} : { resolutions: BigInt64Array.from(this.resolutions) }),
-      ...(this.balances === undefined ? {} : { balances: this.balances, balancesSeq: this.balancesSeq }),
+      ...(this.resolutions.length === 0
+        ? {}
+        : { resolutions: BigInt64Array.from(this.resolutions) }),
+      ...(this.balances === undefined
+        ? {}
+        : { balances: this.balances, balancesSeq: this.balancesSeq }),
       ...(this.recordRows === undefined ? {} : { records: this.recordRows }),
       ...(this.auditRows === undefined ? {} : { audit: this.auditRows }),
       ...(this.tallyRows === undefined ? {} : { tallies: this.tallyRows }),

@@ -42,12 +42,21 @@ export type WriteFailure =
   /** Anything else: something this unit holds that the database refuses (a constraint that means a bug). */
   | 'failed';
 
-export type WriterReply = ({ readonly unitId: number; readonly ok: true } | { readonly unitId: number; readonly ok: false; readonly failure: WriteFailure; readonly message: string }) & {
+export type WriterReply = (
+  | { readonly unitId: number; readonly ok: true }
+  | {
+      readonly unitId: number;
+      readonly ok: false;
+      readonly failure: WriteFailure;
+      readonly message: string;
+    }
+) & {
   /** The unit's buffers, handed back (transferred) for later units to be encoded into. */
   readonly buffers?: readonly ArrayBuffer[];
 };
 
-export type WriterRequest = { readonly type: 'unit'; readonly unit: WriteUnit } | { readonly type: 'close' };
+export type WriterRequest =
+  { readonly type: 'unit'; readonly unit: WriteUnit } | { readonly type: 'close' };
 
 export interface WriterOptions {
   readonly path: string;

@@ -9,7 +9,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ZERO_ID } from '../../ledger/ids.js';
 import { decodeTransfers } from '../../ledger/journal.js';
 import { ChunkedStatement, placeholders } from './chunked.js';
-import type { WriteFailure, WriteUnit, WriterOptions, WriterReply, WriterRequest } from './writer-protocol.js';
+import type {
+  WriteFailure,
+  WriteUnit,
+  WriterOptions,
+  WriterReply,
+  WriterRequest,
+} from './writer-protocol.js';
 
 const TRANSFER_COLUMNS = 15;
 /**
@@ -18,7 +24,9 @@ const TRANSFER_COLUMNS = 15;
  * heap grow by megabytes per batch, most of it promoted before it died.
  */
 const TRANSFER_ROWS_PER_STATEMENT = 64;
-const transferParams: unknown[] = new Array(TRANSFER_ROWS_PER_STATEMENT * TRANSFER_COLUMNS).fill(null);
+const transferParams: unknown[] = new Array(TRANSFER_ROWS_PER_STATEMENT * TRANSFER_COLUMNS).fill(
+  null,
+);
 
 const options = workerData as WriterOptions;
 const port = parentPort;
@@ -62,7 +70,9 @@ port.on('message', (request: WriterRequest) => {
  * garbage collection.
  */
 function reply(message: WriterReply, unit: WriteUnit): void {
-  const buffers = [unit.transfers?.buffer, unit.previous?.buffer].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer && buffer.byteLength > 0);
+  const buffers = [unit.transfers?.buffer, unit.previous?.buffer].filter(
+    (buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer && buffer.byteLength > 0,
+  );
   port?.postMessage(buffers.length === 0 ? message : { ...message, buffers }, buffers);
 }
 
@@ -70,7 +80,15 @@ function drain(): void {
   scheduled = false;
   const units = queue.filter((unit) => {
     if (unit.epoch > failedEpoch) return true;
-    reply({ unitId: unit.unitId, ok: false, failure: 'reset', message: 'an earlier write of this epoch failed' }, unit);
+    reply(
+      {
+        unitId: unit.unitId,
+        ok: false,
+        failure: 'reset',
+        message: 'an earlier write of this epoch failed',
+      },
+      unit,
+    );
     return false;
   });
   queue = [];
@@ -99,10 +117,17 @@ function writeTogether(units: readonly WriteUnit[]): void {
     const message = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: string }).code ?? '';
     const duplicate = code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('transfers.id');
-    const failure: WriteFailure = duplicate ? 'duplicate_transfer_id' : UNAVAILABLE.test(code) || failedAt < 0 ? 'unavailable' : 'failed';
+    const failure: WriteFailure = duplicate
+      ? 'duplicate_transfer_id'
+      : UNAVAILABLE.test(code) || failedAt < 0
+        ? 'unavailable'
+        : 'failed';
     // The units before the one at fault were built on nothing it did: they are written after all,
     // so that one unit the database refuses costs only the units that came after it.
-    const written = failure === 'failed' || failure === 'duplicate_transfer_id' ? commitPrefix(units.slice(0, Math.max(failedAt, 0))) : 0;
+    const written =
+      failure === 'failed' || failure === 'duplicate_transfer_id'
+        ? commitPrefix(units.slice(0, Math.max(failedAt, 0)))
+        : 0;
     fail(units.slice(written), failedAt < 0 ? undefined : units[failedAt], failure, message);
     return;
   }
@@ -130,11 +155,26 @@ function commitPrefix(units: readonly WriteUnit[]): number {
   return units.length;
 }
 
-function fail(units: readonly WriteUnit[], culprit: WriteUnit | undefined, failure: WriteFailure, message: string): void {
+function fail(
+  units: readonly WriteUnit[],
+  culprit: WriteUnit | undefined,
+  failure: WriteFailure,
+  message: string,
+): void {
   for (const unit of units) {
     failedEpoch = Math.max(failedEpoch, unit.epoch);
-    if (unit === culprit || culprit === undefined) reply({ unitId: unit.unitId, ok: false, failure, message }, unit);
-    else reply({ unitId: unit.unitId, ok: false, failure: 'reset', message: 'written in one transaction with a unit that failed' }, unit);
+    if (unit === culprit || culprit === undefined)
+      reply({ unitId: unit.unitId, ok: false, failure, message }, unit);
+    else
+      reply(
+        {
+          unitId: unit.unitId,
+          ok: false,
+          failure: 'reset',
+          message: 'written in one transaction with a unit that failed',
+        },
+        unit,
+      );
   }
 }
 
@@ -147,7 +187,12 @@ function fail(units: readonly WriteUnit[], culprit: WriteUnit | undefined, failu
  */
 function countWalBytes(units: readonly WriteUnit[]): void {
   for (const unit of units) {
-    walBytesSinceRestart += PAGE_BYTES + 2 * (unit.transfers?.byteLength ?? 0) + 8 * (unit.balances?.length ?? 0) * 4 + 64 * ((unit.records?.length ?? 0) + (unit.audit?.length ?? 0)) + 16 * (unit.tallies?.length ?? 0);
+    walBytesSinceRestart +=
+      PAGE_BYTES +
+      2 * (unit.transfers?.byteLength ?? 0) +
+      8 * (unit.balances?.length ?? 0) * 4 +
+      64 * ((unit.records?.length ?? 0) + (unit.audit?.length ?? 0)) +
+      16 * (unit.tallies?.length ?? 0);
   }
 }
 
@@ -160,7 +205,8 @@ function restartWalWhenFull(): void {
   db.pragma('busy_timeout = 0');
   try {
     const [result] = db.pragma('wal_checkpoint(RESTART)') as { busy: bigint | number }[];
-    walBytesSinceRestart = Number(result?.busy ?? 0) === 0 ? 0 : options.walRestartBytes - WAL_RETRY_BYTES;
+    walBytesSinceRestart =
+      Number(result?.busy ?? 0) === 0 ? 0 : options.walRestartBytes - WAL_RETRY_BYTES;
   } finally {
     db.pragma('busy_timeout = 10000');
   }
@@ -170,27 +216,51 @@ const WAL_RETRY_BYTES = 1024 * 1024;
 
 function apply(unit: WriteUnit): void {
   if (unit.accounts !== undefined) {
-    for (let index = 0; index < unit.accounts.length; index += 9) statements.insertAccount.run(unit.accounts.slice(index, index + 9));
+    for (let index = 0; index < unit.accounts.length; index += 9)
+      statements.insertAccount.run(unit.accounts.slice(index, index + 9));
   }
-  if (unit.transfers !== undefined) insertTransfers(unit.transfers, unit.previous ?? new BigInt64Array(0));
-  if (unit.pending !== undefined && unit.pending.length > 0) statements.insertPending.run([...unit.pending]);
+  if (unit.transfers !== undefined)
+    insertTransfers(unit.transfers, unit.previous ?? new BigInt64Array(0));
+  if (unit.pending !== undefined && unit.pending.length > 0)
+    statements.insertPending.run([...unit.pending]);
   const resolutions = unit.resolutions ?? new BigInt64Array(0);
   for (let index = 0; index < resolutions.length; index += 3) {
-    statements.resolvePending.run(resolutions[index], resolutions[index + 1], resolutions[index + 2]);
+    statements.resolvePending.run(
+      resolutions[index],
+      resolutions[index + 1],
+      resolutions[index + 2],
+    );
   }
   const balances = unit.balances ?? new BigInt64Array(0);
   for (let index = 0; index < balances.length; index += 6) {
-    statements.updateBalances.run(balances[index + 1], balances[index + 2], balances[index + 3], balances[index + 4], balances[index + 5], balances[index]);
+    statements.updateBalances.run(
+      balances[index + 1],
+      balances[index + 2],
+      balances[index + 3],
+      balances[index + 4],
+      balances[index + 5],
+      balances[index],
+    );
   }
   if (unit.balancesSeq !== undefined) statements.setBalancesSeq.run(unit.balancesSeq);
   const records = unit.records ?? [];
-  for (let index = 0; index < records.length; index += 4) statements.putRecord.run(records.slice(index, index + 4));
+  for (let index = 0; index < records.length; index += 4)
+    statements.putRecord.run(records.slice(index, index + 4));
   const audit = unit.audit ?? [];
-  for (let index = 0; index < audit.length; index += 8) statements.insertAudit.run(audit.slice(index, index + 8));
+  for (let index = 0; index < audit.length; index += 8)
+    statements.insertAudit.run(audit.slice(index, index + 8));
   if (unit.tallies !== undefined) statements.addTallies.run(unit.tallies);
   if (unit.journal !== undefined) {
     const [seq, kind, first, last, count, prevHash, hash] = unit.journal;
-    statements.insertJournal.run(seq, kind, first, last, count, Buffer.from(prevHash), Buffer.from(hash));
+    statements.insertJournal.run(
+      seq,
+      kind,
+      first,
+      last,
+      count,
+      Buffer.from(prevHash),
+      Buffer.from(hash),
+    );
   }
 }
 
@@ -198,54 +268,98 @@ function insertTransfers(encoded: Uint8Array, previous: BigInt64Array): void {
   const params = transferParams;
   let index = 0;
   let filled = 0;
-  decodeTransfers(encoded, (id, debit, credit, pending, amount, ledger, code, flags, timeout, userData64, userData32, timestamp, reference) => {
-    params[filled] = timestamp;
-    params[filled + 1] = id;
-    params[filled + 2] = debit;
-    params[filled + 3] = credit;
-    params[filled + 4] = amount;
-    params[filled + 5] = pending === ZERO_ID ? null : pending;
-    params[filled + 6] = ledger;
-    params[filled + 7] = code;
-    params[filled + 8] = flags;
-    params[filled + 9] = timeout;
-    params[filled + 10] = reference;
-    params[filled + 11] = userData64;
-    params[filled + 12] = userData32;
-    params[filled + 13] = previous[index * 2];
-    params[filled + 14] = previous[index * 2 + 1];
-    filled += TRANSFER_COLUMNS;
-    index += 1;
-    if (filled === params.length) {
-      statements.insertTransfers.runChunk(params);
-      filled = 0;
-    }
-  });
+  decodeTransfers(
+    encoded,
+    (
+      id,
+      debit,
+      credit,
+      pending,
+      amount,
+      ledger,
+      code,
+      flags,
+      timeout,
+      userData64,
+      userData32,
+      timestamp,
+      reference,
+    ) => {
+      params[filled] = timestamp;
+      params[filled + 1] = id;
+      params[filled + 2] = debit;
+      params[filled + 3] = credit;
+      params[filled + 4] = amount;
+      params[filled + 5] = pending === ZERO_ID ? null : pending;
+      params[filled + 6] = ledger;
+      params[filled + 7] = code;
+      params[filled + 8] = flags;
+      params[filled + 9] = timeout;
+      params[filled + 10] = reference;
+      params[filled + 11] = userData64;
+      params[filled + 12] = userData32;
+      params[filled + 13] = previous[index * 2];
+      params[filled + 14] = previous[index * 2 + 1];
+      filled += TRANSFER_COLUMNS;
+      index += 1;
+      if (filled === params.length) {
+        statements.insertTransfers.runChunk(params);
+        filled = 0;
+      }
+    },
+  );
   if (filled > 0) statements.insertTransfers.runChunk(params.slice(0, filled));
 }
 
 function prepare(database: SqliteDatabase) {
   const statement = (sql: string): Statement => database.prepare(sql);
   return {
-    insertAccount: statement(`INSERT INTO accounts (timestamp, id, ledger, code, flags, owner, reference, user_data_64, user_data_32)
+    insertAccount:
+      statement(`INSERT INTO accounts (timestamp, id, ledger, code, flags, owner, reference, user_data_64, user_data_32)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     // 64 rows a statement (TRANSFER_ROWS_PER_STATEMENT): a group of 64 single transfers is one statement, not two.
-    insertTransfers: new ChunkedStatement(database, TRANSFER_ROWS_PER_STATEMENT, TRANSFER_COLUMNS, (rows) => `INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id,
+    insertTransfers: new ChunkedStatement(
+      database,
+      TRANSFER_ROWS_PER_STATEMENT,
+      TRANSFER_COLUMNS,
+      (rows) => `INSERT INTO transfers (timestamp, id, debit_account_id, credit_account_id,
       amount, pending_id, ledger, code, flags, timeout, reference, user_data_64, user_data_32, debit_previous, credit_previous)
-      VALUES ${placeholders(rows, TRANSFER_COLUMNS)}`),
-    insertPending: new ChunkedStatement(database, 64, 3, (rows) => `INSERT INTO pending_transfers (timestamp, expires_at, status) VALUES ${placeholders(rows, 3)}`),
-    resolvePending: statement('UPDATE pending_transfers SET status = ?, resolved_by = ? WHERE timestamp = ?'),
-    updateBalances: statement(`UPDATE accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?, credits_posted = ?,
+      VALUES ${placeholders(rows, TRANSFER_COLUMNS)}`,
+    ),
+    insertPending: new ChunkedStatement(
+      database,
+      64,
+      3,
+      (rows) =>
+        `INSERT INTO pending_transfers (timestamp, expires_at, status) VALUES ${placeholders(rows, 3)}`,
+    ),
+    resolvePending: statement(
+      'UPDATE pending_transfers SET status = ?, resolved_by = ? WHERE timestamp = ?',
+    ),
+    updateBalances:
+      statement(`UPDATE accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?, credits_posted = ?,
       last_transfer = ? WHERE timestamp = ?`),
     setBalancesSeq: statement('UPDATE ledger_state SET balances_seq = ? WHERE id = 1'),
-    putRecord: statement(`INSERT INTO records (collection, key, value, updated_at) VALUES (?, ?, ?, ?)
+    putRecord:
+      statement(`INSERT INTO records (collection, key, value, updated_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
     // Adds to each pair's running total; rows of one statement are applied in order, so a pair
     // twice in one chunk (two units written together) adds up too.
-    addTallies: new ChunkedStatement(database, 64, 7, (rows) => `INSERT INTO pair_tallies (ledger, period, code, debit_account_id, credit_account_id,
+    addTallies: new ChunkedStatement(
+      database,
+      64,
+      7,
+      (
+        rows,
+      ) => `INSERT INTO pair_tallies (ledger, period, code, debit_account_id, credit_account_id,
       amount, count) VALUES ${placeholders(rows, 7)}
-      ON CONFLICT (ledger, period, code, debit_account_id, credit_account_id) DO UPDATE SET amount = amount + excluded.amount, count = count + excluded.count`),
-    insertAudit: statement('INSERT INTO audit_log (at, actor, role, key_id, request_id, action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    insertJournal: statement('INSERT INTO journal (seq, kind, first_timestamp, last_timestamp, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      ON CONFLICT (ledger, period, code, debit_account_id, credit_account_id) DO UPDATE SET amount = amount + excluded.amount, count = count + excluded.count`,
+    ),
+    insertAudit: statement(
+      'INSERT INTO audit_log (at, actor, role, key_id, request_id, action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertJournal: statement(
+      'INSERT INTO journal (seq, kind, first_timestamp, last_timestamp, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
   };
 }

@@ -1,10 +1,19 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../ledger/worker-thread.js';
-import type { WriteFailure, WriteUnit, WriterOptions, WriterReply, WriterRequest } from './writer-protocol.js';
+import type {
+  WriteFailure,
+  WriteUnit,
+  WriterOptions,
+  WriterReply,
+  WriterRequest,
+} from './writer-protocol.js';
 
 /** A unit the writer refused; `failure` says why. */
 export class WriteUnitError extends Error {
-  constructor(readonly failure: WriteFailure, message: string) {
+  constructor(
+    readonly failure: WriteFailure,
+    message: string,
+  ) {
     super(`the SQLite writer refused a batch (${failure}): ${message}`);
   }
 }
@@ -15,7 +24,10 @@ export class WriteUnitError extends Error {
  */
 export class SqliteWriter {
   private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: () => void; reject: (error: Error) => void }
+  >();
   private nextUnitId = 1;
   private crashed: Error | undefined;
   /** Buffers the writer thread has handed back, smallest first; see takeBuffer. */
@@ -26,7 +38,8 @@ export class SqliteWriter {
     this.worker.on('message', (message: WriterReply) => this.settle(message));
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', (code) => {
-      if (this.waiting.size > 0) this.failAll(new Error(`the SQLite writer thread exited (${code})`));
+      if (this.waiting.size > 0)
+        this.failAll(new Error(`the SQLite writer thread exited (${code})`));
     });
   }
 
