@@ -1,5 +1,5 @@
-import { auditEntry, type Actor, type ActorRole } from '../hub/actor.js';
-import { checkPlainText, HubError, invalidField } from '../hub/errors.js';
+import { auditEntry, type Actor, type ActorRole } from '../domain/actor.js';
+import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { isStorableText } from '../ledger/text.js';
 import { PARTICIPANTS } from '../participants/registry.js';

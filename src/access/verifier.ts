@@ -1,4 +1,4 @@
-import type { ActorRole } from '../hub/actor.js';
+import type { ActorRole } from '../domain/actor.js';
 import { parseKey, secretMatches } from './secret.js';
 
 /** What a stored key record must hold for the verifier (see `ApiKeyRecord` in api-keys.ts). */

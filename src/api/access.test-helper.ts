@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { InjectOptions, RouteOptions } from 'fastify';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import { newAccountId, newTransferId } from '../ledger/ids.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { Hub } from '../hub/hub.js';

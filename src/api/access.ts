@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions, preHandlerHookHandler } from 'fastify';
-import { auditEntry, type Actor, type ActorRole } from '../hub/actor.js';
-import { HubError } from '../hub/errors.js';
+import { auditEntry, type Actor, type ActorRole } from '../domain/actor.js';
+import { HubError } from '../domain/errors.js';
 import { parseAccountId, parseTransferId, type AccountId, type TransferId } from '../ledger/ids.js';
 import type { Account } from '../ledger/model.js';
 import type { AuditEntry, JsonObject } from '../store/records.js';

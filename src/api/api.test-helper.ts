@@ -11,7 +11,7 @@ import type {
   RouteOptions,
 } from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
-import { CLI_ACTOR, type ActorRole } from '../hub/actor.js';
+import { CLI_ACTOR, type ActorRole } from '../domain/actor.js';
 import type { Clock } from '../ledger/clock.js';
 import { Ledger } from '../ledger/ledger.js';
 import { ParticipantRegistry } from '../participants/registry.js';

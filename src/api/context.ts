@@ -1,5 +1,5 @@
 import type { ApiKeys } from '../access/api-keys.js';
-import type { Actor, ActorRole } from '../hub/actor.js';
+import type { Actor, ActorRole } from '../domain/actor.js';
 import type { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Hub } from '../hub/hub.js';

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { HubError } from '../hub/errors.js';
+import { HubError } from '../domain/errors.js';
 import { LedgerOverloadedError } from '../ledger/group-commit.js';
 import { RetryableWriteError, StoreUnavailableError } from '../store/store.js';
 import { isConnectionError } from '../store/postgres/connection.js';

@@ -1,4 +1,4 @@
-import type { HubErrorCode } from '../hub/errors.js';
+import type { HubErrorCode } from '../domain/errors.js';
 
 /**
  * One HTTP status per hub error code (src/hub/errors.ts). The table is an exhaustive `Record`, so

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import { newAccountId } from '../ledger/ids.js';
 import { openTestApi, type TestApi } from './api.test-helper.js';
 import { apiLogger, redactText, redactUrl } from './logger.js';

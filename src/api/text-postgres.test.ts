@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import { newAccountId, newTransferId } from '../ledger/ids.js';
 import { Ledger } from '../ledger/ledger.js';
 import { verifyLedger } from '../ledger/verify.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import { Ledger } from '../ledger/ledger.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { postgresTests } from '../store/postgres/test-database.js';

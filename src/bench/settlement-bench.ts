@@ -15,7 +15,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import { Hub } from '../hub/hub.js';
 import { currencyByCode } from '../ledger/currency.js';
 import { newTransferId, ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';

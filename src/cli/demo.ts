@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ApiKeys } from '../access/api-keys.js';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import type { Hub } from '../hub/hub.js';
 import { currencies, currencyByCode, parseAmount } from '../ledger/currency.js';
 import { derivedId, type AccountId } from '../ledger/ids.js';

@@ -1,8 +1,8 @@
 import { currencyByCode } from '../ledger/currency.js';
 import { uuidV7, type AccountId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { auditEntry, type Actor } from '../hub/actor.js';
-import { checkPlainText, HubError, invalidField, type HubErrorCode } from '../hub/errors.js';
+import { auditEntry, type Actor } from '../domain/actor.js';
+import { checkPlainText, HubError, invalidField, type HubErrorCode } from '../domain/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';

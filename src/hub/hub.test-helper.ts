@@ -9,8 +9,8 @@ import { verifyLedger } from '../ledger/verify.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { LedgerStore } from '../store/store.js';
-import { CLI_ACTOR } from './actor.js';
-import { HubError } from './errors.js';
+import { CLI_ACTOR } from '../domain/actor.js';
+import { HubError } from '../domain/errors.js';
 import { Hub } from './hub.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'vostro-hub-'));

@@ -1,6 +1,6 @@
 import { FxService } from '../fx/service.js';
 import type { Ledger } from '../ledger/ledger.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../domain/actor.js';
 import { ParticipantRegistry } from '../participants/registry.js';
 import { CapService } from '../settlement/caps.js';
 import { PaymentService } from '../settlement/payments.js';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ApiKeys } from '../access/api-keys.js';
 import { newTransferId } from '../ledger/ids.js';
 import { chainOutcome, type Leg } from '../settlement/legs.js';
-import { CLI_ACTOR } from './actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import { account, refusal, withHub } from './hub.test-helper.js';
 
 const cli = CLI_ACTOR;

@@ -1,5 +1,5 @@
 import { currencyByCode } from '../ledger/currency.js';
-import { checkPlainText, HubError, invalidField } from '../hub/errors.js';
+import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import { fitsLength } from '../ledger/text.js';
 
 /**

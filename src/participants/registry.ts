@@ -3,8 +3,8 @@ import { AccountFlags } from '../ledger/flags.js';
 import type { AccountId } from '../ledger/ids.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import type { AccountInput } from '../ledger/model.js';
-import { auditEntry, type Actor } from '../hub/actor.js';
-import { HubError, invalidField } from '../hub/errors.js';
+import { auditEntry, type Actor } from '../domain/actor.js';
+import { HubError, invalidField } from '../domain/errors.js';
 import type { JsonObject } from '../store/records.js';
 import type { LedgerStore } from '../store/store.js';
 import {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { currencyByCode, parseAmount } from '../ledger/currency.js';
 import { newTransferId, type TransferId } from '../ledger/ids.js';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import type { Hub } from '../hub/hub.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
 import { TransferCode } from '../settlement/codes.js';

@@ -2,7 +2,7 @@ import { currencyByCode, formatAmount, type Currency } from '../ledger/currency.
 import { TransferFlags } from '../ledger/flags.js';
 import type { AccountId } from '../ledger/ids.js';
 import type { Hub } from '../hub/hub.js';
-import { HubError, invalidField } from '../hub/errors.js';
+import { HubError, invalidField } from '../domain/errors.js';
 import {
   ACCOUNT_ROLES,
   type AccountRole,

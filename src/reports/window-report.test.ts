@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { newTransferId } from '../ledger/ids.js';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
 import type { Hub } from '../hub/hub.js';
 import { csvField, csvText, toCsv } from './csv.js';

@@ -1,8 +1,8 @@
 import { currencyByCode, formatAmount } from '../ledger/currency.js';
 import { newTransferId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { auditEntry, type Actor } from '../hub/actor.js';
-import { HubError, invalidField } from '../hub/errors.js';
+import { auditEntry, type Actor } from '../domain/actor.js';
+import { HubError, invalidField } from '../domain/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { ParticipantRegistry } from '../participants/registry.js';

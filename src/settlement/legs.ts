@@ -4,7 +4,7 @@ import { derivedId, ZERO_ID, type AccountId, type TransferId } from '../ledger/i
 import { REFERENCE_MAX_LENGTH, type TransferInput } from '../ledger/model.js';
 import { truncateText } from '../ledger/text.js';
 import { TRANSFER_RESULT_MESSAGES, type CreateTransferResult } from '../ledger/results.js';
-import { HubError, invalidField } from '../hub/errors.js';
+import { HubError, invalidField } from '../domain/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import type { AccountEntry } from '../participants/registry.js';
 import { TransferCode } from './codes.js';

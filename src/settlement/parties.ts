@@ -1,6 +1,6 @@
 import type { AccountId } from '../ledger/ids.js';
-import type { Actor } from '../hub/actor.js';
-import { HubError } from '../hub/errors.js';
+import type { Actor } from '../domain/actor.js';
+import { HubError } from '../domain/errors.js';
 import type { AccountRole } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';

@@ -1,4 +1,4 @@
-import type { Actor } from '../hub/actor.js';
+import type { Actor } from '../domain/actor.js';
 import type { WindowService } from './windows.js';
 
 /** The scheduler's actor in the audit log. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { newTransferId } from '../ledger/ids.js';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { postgresTests } from '../store/postgres/test-database.js';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { newTransferId } from '../ledger/ids.js';
 import { TransferFlags } from '../ledger/flags.js';
 import { NETTED_CODES } from './codes.js';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
 import { WindowScheduler } from './schedule.js';
 

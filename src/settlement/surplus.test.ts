@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { manualClock } from '../ledger/clock.js';
 import { newTransferId, type AccountId, type TransferId } from '../ledger/ids.js';
 import { Ledger } from '../ledger/ledger.js';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import { Hub } from '../hub/hub.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
 import { buildStatement } from '../reports/statement.js';

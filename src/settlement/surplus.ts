@@ -2,8 +2,8 @@ import { AMOUNT_MAX, currencyByCode, formatAmount, type Currency } from '../ledg
 import { parseTransferId, ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { TransferInput } from '../ledger/model.js';
-import { auditEntry, type Actor } from '../hub/actor.js';
-import { HubError, invalidField } from '../hub/errors.js';
+import { auditEntry, type Actor } from '../domain/actor.js';
+import { HubError, invalidField } from '../domain/errors.js';
 import type { ParticipantAccount } from '../participants/accounts.js';
 import {
   PARTICIPANTS,

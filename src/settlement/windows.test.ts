@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { CLI_ACTOR } from '../hub/actor.js';
+import { CLI_ACTOR } from '../domain/actor.js';
 import { Hub } from '../hub/hub.js';
 import { AccountFlags } from '../ledger/flags.js';
 import { newTransferId, ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';

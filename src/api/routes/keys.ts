@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiKeyInfo } from '../../access/api-keys.js';
-import { HubError } from '../../hub/errors.js';
+import { HubError } from '../../domain/errors.js';
 import { actorOf, keyNotFound, participantNotFound } from '../access.js';
 import type { ApiContext } from '../context.js';
 import {

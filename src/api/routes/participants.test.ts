@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CLI_ACTOR } from '../../hub/actor.js';
+import { CLI_ACTOR } from '../../domain/actor.js';
 import { participantAccountId } from '../../participants/accounts.js';
 import { assertVerified, openTestApi, type TestApi } from '../api.test-helper.js';
 

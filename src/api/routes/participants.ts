@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { HubError } from '../../hub/errors.js';
+import { HubError } from '../../domain/errors.js';
 import { participantAccountId, type AccountRole } from '../../participants/accounts.js';
 import type { ParticipantRecord } from '../../participants/registry.js';
 import { actorOf, participantNotFound } from '../access.js';

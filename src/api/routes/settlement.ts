@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { currencyByCode, formatAmount, type Currency } from '../../ledger/currency.js';
 import type { AccountId } from '../../ledger/ids.js';
-import type { Actor } from '../../hub/actor.js';
-import { HubError } from '../../hub/errors.js';
+import type { Actor } from '../../domain/actor.js';
+import { HubError } from '../../domain/errors.js';
 import type { QuoteRecord } from '../../fx/service.js';
 import type { CapStatus } from '../../settlement/caps.js';
 import { requirePayer as payerOf } from '../../settlement/parties.js';

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { ApiKeys } from '../../access/api-keys.js';
-import { CLI_ACTOR } from '../../hub/actor.js';
+import { CLI_ACTOR } from '../../domain/actor.js';
 import type { AccountId } from '../../ledger/ids.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { accountInput, INR, transferInput } from '../../store/conformance/fixtures.js';

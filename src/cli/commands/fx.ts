@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { currencyByCode, formatAmount } from '../../ledger/currency.js';
-import { CLI_ACTOR } from '../../hub/actor.js';
+import { CLI_ACTOR } from '../../domain/actor.js';
 import type { QuoteLifetime, QuoteRecord } from '../../fx/service.js';
 import { UsageError } from '../errors.js';
 import { addDbOption, commandAction, printJson, RefusedError } from '../ledger-context.js';

@@ -1,4 +1,4 @@
-import { CLI_ACTOR } from '../../hub/actor.js';
+import { CLI_ACTOR } from '../../domain/actor.js';
 import { currencies } from '../../ledger/currency.js';
 import { Hub } from '../../hub/hub.js';
 import { isPostgresUrl } from '../../store/open-store.js';

@@ -5,7 +5,7 @@ import {
   ROTATION_GRACE_MAX_SECONDS,
   type ApiKeyInfo,
 } from '../../access/api-keys.js';
-import { CLI_ACTOR, type ActorRole } from '../../hub/actor.js';
+import { CLI_ACTOR, type ActorRole } from '../../domain/actor.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import {

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { CLI_ACTOR } from '../../hub/actor.js';
-import { HubError } from '../../hub/errors.js';
+import { CLI_ACTOR } from '../../domain/actor.js';
+import { HubError } from '../../domain/errors.js';
 import {
   ACCOUNT_ROLES,
   ROLES_OPENED_LATER,

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Option } from 'commander';
-import { CLI_ACTOR } from '../../hub/actor.js';
+import { CLI_ACTOR } from '../../domain/actor.js';
 import { currencyByCode } from '../../ledger/currency.js';
 import { newTransferId } from '../../ledger/ids.js';
 import { buildStatement, statementCsv, statementJson } from '../../reports/statement.js';

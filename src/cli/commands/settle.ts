@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { currencyByCode, formatAmount } from '../../ledger/currency.js';
 import { newTransferId } from '../../ledger/ids.js';
-import { CLI_ACTOR } from '../../hub/actor.js';
+import { CLI_ACTOR } from '../../domain/actor.js';
 import type { WindowRecord } from '../../settlement/windows.js';
 import type { CurrencyNetting } from '../../settlement/netting.js';
 import { addDbOption, commandAction, printJson, renderTable } from '../ledger-context.js';

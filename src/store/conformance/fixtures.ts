@@ -79,9 +79,7 @@ export class LedgerFixture {
     return created.map((input) => input.id) as { [K in keyof Inputs]: AccountId };
   }
 
-  async balances(
-    id: AccountId,
-  ): Promise<{
+  async balances(id: AccountId): Promise<{
     debitsPending: bigint;
     debitsPosted: bigint;
     creditsPending: bigint;

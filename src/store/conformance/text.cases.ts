@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CLI_ACTOR } from '../../hub/actor.js';
-import { HubError } from '../../hub/errors.js';
+import { CLI_ACTOR } from '../../domain/actor.js';
+import { HubError } from '../../domain/errors.js';
 import { Hub } from '../../hub/hub.js';
 import { newTransferId, type AccountId } from '../../ledger/ids.js';
 import { REFERENCE_MAX_LENGTH } from '../../ledger/model.js';
