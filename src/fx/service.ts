@@ -6,7 +6,7 @@ import { checkPlainText, HubError, invalidField, type HubErrorCode } from '../do
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
-import { Batcher } from '../hub/batcher.js';
+import { Batcher } from '../domain/batcher.js';
 import { REFERENCE_MAX_LENGTH, type TransferInput } from '../ledger/model.js';
 import type { AuditEntry, RecordPut } from '../store/records.js';
 import { TransferCode } from '../settlement/codes.js';

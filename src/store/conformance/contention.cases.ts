@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TransferFlags } from '../../ledger/flags.js';
 import { GroupCommitter } from '../../ledger/group-commit.js';
-import { Batcher } from '../../hub/batcher.js';
+import { Batcher } from '../../domain/batcher.js';
 import type { LedgerStore } from '../store.js';
 import { newTransferId, type AccountId } from '../../ledger/ids.js';
 import { verifyLedger } from '../../ledger/verify.js';
