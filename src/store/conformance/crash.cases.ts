@@ -24,8 +24,12 @@ async function runAndKill(target: string, killAfterMs: number): Promise<number> 
       const lines = output.split('\n');
       output = lines.pop() ?? '';
       for (const line of lines) {
-        if (line.startsWith('ready')) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-        if (line.startsWith('ack ')) acknowledged = Number(line.slice(4));
+        // The clock starts at the first acknowledgement, not at start-up, which a loaded machine
+        // can stretch past any fixed delay (then no round would kill a writer that had written).
+        if (line.startsWith('ack ')) {
+          if (acknowledged < 0) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+          acknowledged = Number(line.slice(4));
+        }
       }
     });
     void exited.then((code) =>
