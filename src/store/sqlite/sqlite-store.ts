@@ -4,7 +4,6 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
-import { isStorableText } from '../../ledger/text.js';
 import {
   DuplicateTransferIdError,
   EarlierBatchFailedError,
@@ -336,8 +335,6 @@ export class SqliteStore implements LedgerStore {
   ): Map<string, StoredRecord> {
     const found = new Map<string, StoredRecord>();
     for (const key of new Set(keys)) {
-      // No stored key holds such text; bound, SQLite's driver would turn a lone surrogate into U+FFFD.
-      if (!isStorableText(key)) continue;
       const staged = withInFlight
         ? this.inFlight.records.get(recordMapKey(collection, key))
         : undefined;
@@ -480,7 +477,6 @@ export class SqliteStore implements LedgerStore {
   }
 
   async listAccounts(query: AccountQuery): Promise<Account[]> {
-    if (query.owner !== undefined && !isStorableText(query.owner)) return [];
     return this.consistentRead(() => {
       const after = query.afterTimestamp ?? 0n;
       const rows =
@@ -598,7 +594,6 @@ export class SqliteStore implements LedgerStore {
     return this.consistentRead(() => {
       const prefix = query.prefix ?? '';
       const after = query.afterKey ?? '';
-      if (!isStorableText(prefix) || !isStorableText(after)) return [];
       return (
         this.statements.recordsAfter.all(
           query.collection,
@@ -612,7 +607,6 @@ export class SqliteStore implements LedgerStore {
   }
 
   async auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]> {
-    if (query.actor !== undefined && !isStorableText(query.actor)) return [];
     return this.consistentRead(() => {
       const after = query.afterSeq ?? 0n;
       const rows =
