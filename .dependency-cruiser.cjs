@@ -13,6 +13,7 @@ const LAYERS = [
   'fx',
   'hub',
   'reports',
+  'views',
   'api|cli',
   'bench',
 ];

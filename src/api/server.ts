@@ -35,6 +35,10 @@ import { Hub } from '../hub/hub.js';
 import { transferRoutes } from './routes/transfers.js';
 import { verifyRoutes } from './routes/verify.js';
 
+// What `vostro serve` and `vostro start` need beside buildServer: src/cli imports nothing else of src/api.
+export { apiLogger } from './logger.js';
+export { connectionLimitsProblem, DEFAULT_LIMITS, type ApiLimits } from './limits.js';
+
 export interface ServerOptions {
   readonly ledger: Ledger;
   readonly store: LedgerStore;

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { Ledger } from '../ledger/ledger.js';
 import { isPostgresUrl, openStore as openStoreTarget } from '../store/open-store.js';
@@ -11,7 +10,7 @@ import { SchemaTooNewError, type LedgerStore } from '../store/store.js';
 import type { CliIo } from './io.js';
 import { ExitCode } from './io.js';
 import { UsageError } from './errors.js';
-import type { CliContext } from './program.js';
+import type { CliContext } from './context.js';
 
 /** Where the database lives when neither `--db` nor `VOSTRO_DB` says otherwise. */
 export const DEFAULT_DB_PATH = './.vostro/vostro.db';
@@ -116,7 +115,8 @@ function printable(target: string): string {
 
 /**
  * Wraps a command's action: a malformed option value (UsageError) is printed as `error: …` and
- * ends the command with exit code 2, the same as commander's own usage errors.
+ * ends the command with exit code 2, the same as commander's own usage errors; a refusal before
+ * any database is opened (a busy port, say: RefusedError) with exit code 1, as inside one.
  */
 export function commandAction<Args extends unknown[]>(
   context: CliContext,
@@ -126,31 +126,9 @@ export function commandAction<Args extends unknown[]>(
     try {
       await body(...args);
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
+      if (!(error instanceof UsageError) && !(error instanceof RefusedError)) throw error;
       context.io.err(`error: ${error.message}\n`);
-      context.setExitCode(ExitCode.usage);
+      context.setExitCode(error instanceof UsageError ? ExitCode.usage : ExitCode.refused);
     }
   };
-}
-
-/** JSON for scripts: two-space indented, bigints as decimal strings (JSON numbers lose precision past 2^53). */
-export function printJson(io: CliIo, value: unknown): void {
-  io.out(
-    `${JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? field.toString() : field), 2)}\n`,
-  );
-}
-
-/** A plain table for people; no colours, so piped output stays clean. */
-export function renderTable(
-  head: readonly string[],
-  rows: readonly (readonly string[])[],
-  alignRight: readonly number[] = [],
-): string {
-  const table = new Table({
-    head: [...head],
-    style: { head: [], border: [], compact: true },
-    colAligns: head.map((_, index) => (alignRight.includes(index) ? 'right' : 'left')),
-  });
-  for (const row of rows) table.push([...row]);
-  return `${table.toString()}\n`;
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { currencyCode } from '../../cli/format.js';
+import { currencyCode } from '../../views/amounts.js';
 import { accountKindName } from '../../ledger/model.js';
 import type { AuditEntry } from '../../store/records.js';
 import { ACCOUNT_RESULT_MESSAGES, type CreateAccountResult } from '../../ledger/results.js';

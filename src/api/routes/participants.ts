@@ -14,6 +14,7 @@ import {
 } from '../hub-schemas.js';
 import { pageLimit } from '../paging.js';
 import { commonErrors, Page, problemResponse } from '../schemas.js';
+import { participantJson } from '../to-json.js';
 
 const notFoundResponse = {
   404: problemResponse('no such participant (or, for a participant key, not its own)'),
@@ -186,13 +187,4 @@ async function inPath<T>(
     const renamed = error.field === undefined ? undefined : rename[error.field];
     throw renamed === undefined ? error : new HubError(error.code, error.message, renamed);
   }
-}
-
-/** A participant record as the API shows it (the schema drops anything it does not list). */
-export function participantJson(record: ParticipantRecord) {
-  return {
-    ...record,
-    currencies: [...record.currencies],
-    accounts: record.accounts.map((account) => ({ ...account })),
-  };
 }

@@ -1,18 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { currencyByCode, formatAmount, type Currency } from '../../ledger/currency.js';
+import { currencyByCode, type Currency } from '../../ledger/currency.js';
 import type { AccountId } from '../../ledger/ids.js';
 import type { Actor } from '../../domain/actor.js';
 import { HubError } from '../../domain/errors.js';
 import type { QuoteRecord } from '../../fx/service.js';
-import type { CapStatus } from '../../settlement/caps.js';
 import { requirePayer as payerOf } from '../../settlement/parties.js';
-import type {
-  BilateralPosition,
-  CurrencyNetting,
-  NetPosition,
-  SettlementInstruction,
-} from '../../settlement/netting.js';
-import type { WindowRecord } from '../../settlement/windows.js';
 import { actorOf, participantNotFound } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { amountMinor } from '../from-json.js';
@@ -46,6 +38,14 @@ import {
   WindowList,
   WindowParams,
 } from '../settlement-schemas.js';
+import {
+  capJson,
+  participantPositionJson,
+  positionsJson,
+  quoteJson,
+  spreadJson,
+  windowJson,
+} from '../to-json.js';
 
 const refused = {
   404: problemResponse('not found (or, for a participant key, not its own)'),
@@ -364,13 +364,7 @@ export function settlementRoutes(context: ApiContext): FastifyPluginAsync {
           },
           actorOf(request),
         );
-        return {
-          provider: record.provider,
-          source: record.source,
-          target: record.target,
-          spreadBps: record.spreadBps,
-          fee: formatAmount(BigInt(record.feeMinor), source),
-        };
+        return spreadJson(record);
       },
     );
 
@@ -563,144 +557,4 @@ function currencyOf(code: string): Currency {
   if (currency === undefined)
     throw new HubError('unknown_currency', `${code} is not a supported currency`, 'currency');
   return currency;
-}
-
-function capJson(status: CapStatus) {
-  const currency = currencyOf(status.currency);
-  return {
-    participant: status.participant,
-    currency: status.currency,
-    cap: formatAmount(status.capMinor, currency),
-    headroom: formatAmount(status.headroomMinor, currency),
-    net: formatAmount(status.netMinor, currency),
-  };
-}
-
-/** The window as the API shows it: its tally period is the ledger's bookkeeping, not part of the answer. */
-function windowJson(window: WindowRecord) {
-  const { tally: _tally, ...shown } = window;
-  return {
-    ...shown,
-    ...(window.settlementTransfers === undefined
-      ? {}
-      : { settlementTransfers: [...window.settlementTransfers] }),
-  };
-}
-
-/** Formats minor units of the window's currency as a decimal string. */
-type AmountText = (minor: bigint) => string;
-
-function amountsOf(window: WindowRecord): AmountText {
-  const currency = currencyOf(window.currency);
-  return (minor) => formatAmount(minor, currency);
-}
-
-function positionJson(position: NetPosition, amount: AmountText) {
-  return {
-    participant: position.participant,
-    debits: amount(position.debitsMinor),
-    credits: amount(position.creditsMinor),
-    net: amount(position.netMinor),
-  };
-}
-
-function instructionJson(instruction: SettlementInstruction, amount: AmountText) {
-  return {
-    kind: instruction.kind,
-    participant: instruction.participant,
-    amount: amount(instruction.amountMinor),
-  };
-}
-
-function positionsJson(window: WindowRecord, netting: CurrencyNetting | undefined) {
-  const amount = amountsOf(window);
-  return {
-    window: windowJson(window),
-    currency: window.currency,
-    transfers: netting?.transferCount ?? 0,
-    gross: amount(netting?.grossMinor ?? 0n),
-    moved: amount(netting?.movedMinor ?? 0n),
-    efficiency: netting?.efficiency?.text ?? null,
-    positions: (netting?.positions ?? []).map((position) => positionJson(position, amount)),
-    instructions: (netting?.instructions ?? []).map((instruction) =>
-      instructionJson(instruction, amount),
-    ),
-    bilateralInstructions: (netting?.bilateralInstructions ?? []).map((instruction) => ({
-      payer: instruction.payer,
-      payee: instruction.payee,
-      amount: amount(instruction.amountMinor),
-    })),
-  };
-}
-
-/**
- * One participant's share of a window's netting: its entries of `positionsJson`'s positions and
- * instructions, and its bilateral nets seen from its side. One that had no interbank payment in the
- * window has a position of zeros, no instruction and no bilateral rows.
- */
-function participantPositionJson(
-  window: WindowRecord,
-  netting: CurrencyNetting | undefined,
-  participant: string,
-) {
-  const amount = amountsOf(window);
-  const position = netting?.positions.find((entry) => entry.participant === participant) ?? {
-    participant,
-    debitsMinor: 0n,
-    creditsMinor: 0n,
-    netMinor: 0n,
-  };
-  const instruction = netting?.instructions.find((entry) => entry.participant === participant);
-  return {
-    window: windowJson(window),
-    participant,
-    currency: window.currency,
-    position: positionJson(position, amount),
-    instruction: instruction === undefined ? null : instructionJson(instruction, amount),
-    bilateral: (netting?.bilateral ?? []).flatMap((pair) =>
-      counterpartyNet(pair, participant, amount),
-    ),
-  };
-}
-
-/** The participant's row of a bilateral position (none when the pair is not its): net from its own side. */
-function counterpartyNet(
-  pair: BilateralPosition,
-  participant: string,
-  amount: AmountText,
-): { counterparty: string; net: string }[] {
-  if (pair.participantA === participant)
-    return [{ counterparty: pair.participantB, net: amount(pair.netMinor) }];
-  if (pair.participantB === participant)
-    return [{ counterparty: pair.participantA, net: amount(-pair.netMinor) }];
-  return [];
-}
-
-function quoteJson(quote: QuoteRecord) {
-  const source = currencyOf(quote.sourceCurrency);
-  const target = currencyOf(quote.targetCurrency);
-  return {
-    id: quote.id,
-    status: quote.status,
-    provider: quote.providerId,
-    sourceCurrency: quote.sourceCurrency,
-    targetCurrency: quote.targetCurrency,
-    fixed: quote.side,
-    sourceAmount: formatAmount(BigInt(quote.sourceAmountMinor), source),
-    targetAmount: formatAmount(BigInt(quote.targetAmountMinor), target),
-    fee: formatAmount(BigInt(quote.feeMinor), source),
-    totalDebit: formatAmount(BigInt(quote.totalDebitMinor), source),
-    referenceRate: quote.referenceRate,
-    spreadBps: quote.spreadBps,
-    rate: quote.rate,
-    expiresAt: new Date(quote.expiresAtMs).toISOString(),
-    ...(quote.payer === undefined ? {} : { payer: quote.payer }),
-    ...(quote.payee === undefined ? {} : { payee: quote.payee }),
-    ...(quote.transferIds === undefined ? {} : { transferIds: [...quote.transferIds] }),
-    ...(quote.reservedUntilNs === undefined
-      ? {}
-      : {
-          reservedUntil: new Date(Number(BigInt(quote.reservedUntilNs) / 1_000_000n)).toISOString(),
-        }),
-  };
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { amountText } from '../../cli/format.js';
+import { amountText } from '../../views/amounts.js';
 import type { AuditEntry } from '../../store/records.js';
 import { currencyByLedger } from '../../ledger/currency.js';
 import { TransferFlags } from '../../ledger/flags.js';

@@ -14,10 +14,12 @@ interface AccountJson {
   id: string;
   owner: string;
   currency: string;
-  ledger: number;
   kind: string;
   code: number;
-  flags: string[];
+  linked: boolean;
+  debitsMustNotExceedCredits: boolean;
+  creditsMustNotExceedDebits: boolean;
+  tallied: boolean;
   reference: string;
   createdAt: string;
   timestamp: string;
@@ -72,9 +74,9 @@ describe('vostro account', () => {
     assert.equal(out.result, 'ok');
     assert.equal(out.account.id, out.id);
     assert.equal(out.account.currency, 'RUB');
-    assert.equal(out.account.ledger, 643);
     assert.equal(out.account.kind, 'vostro');
-    assert.deepEqual(out.account.flags, ['debits_must_not_exceed_credits']);
+    assert.equal(out.account.debitsMustNotExceedCredits, true);
+    assert.equal(out.account.creditsMustNotExceedDebits, false);
     assert.deepEqual(out.account.balances, {
       debitsPosted: '0.00',
       creditsPosted: '0.00',
@@ -278,9 +280,26 @@ describe('vostro account', () => {
     assert.match(malformed.stderr, /<account-id>: "xyz" is not an account id/);
   });
 
-  it('show --json has the account shape', async () => {
+  it('show --json has the account shape of GET /v1/accounts/{id}', async () => {
     const id = await createAccount(db, 'hub', 'INR');
     const shown = await vostroJson<AccountJson>(['account', 'show', id, '--db', db]);
+    assert.deepEqual(Object.keys(shown), [
+      'id',
+      'owner',
+      'currency',
+      'kind',
+      'code',
+      'linked',
+      'debitsMustNotExceedCredits',
+      'creditsMustNotExceedDebits',
+      'tallied',
+      'reference',
+      'userData64',
+      'userData32',
+      'createdAt',
+      'timestamp',
+      'balances',
+    ]);
     assert.equal(shown.id, id);
     assert.equal(shown.owner, 'hub');
     assert.match(shown.createdAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/);

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { AccountFlags } from '../../ledger/flags.js';
-import { newAccountId, type AccountId } from '../../ledger/ids.js';
+import { AccountFlags, accountFlagNames, flagNames } from '../../ledger/flags.js';
+import { newAccountId } from '../../ledger/ids.js';
 import {
   AccountKind,
   accountKindName,
@@ -11,22 +11,15 @@ import {
   type AccountKindName,
 } from '../../ledger/model.js';
 import { ACCOUNT_RESULT_MESSAGES } from '../../ledger/results.js';
-import {
-  accountJson,
-  amountText,
-  availableMinor,
-  currencyCode,
-  isoTime,
-  netPostedMinor,
-} from '../format.js';
+import { currencyCode } from '../../views/amounts.js';
+import { accountJson, availableMinor, netPostedMinor } from '../../views/accounts.js';
+import { isoTime } from '../../views/time.js';
+import type { CliContext, RegisterCommand } from '../context.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import {
   addDbOption,
   commandAction,
-  printJson,
-  RefusedError,
-  renderTable,
   runLedgerCommand,
   type LedgerSession,
 } from '../ledger-context.js';
@@ -38,7 +31,9 @@ import {
   parseReferenceOption,
   parseTimestampOption,
 } from '../options.js';
-import type { CliContext, RegisterCommand } from '../program.js';
+import { requireAccount } from '../shared/accounts.js';
+import { humanAmount, humanAmountWithCode } from '../shared/human.js';
+import { printJson, renderTable } from '../shared/output.js';
 
 /** Accounts one `account list` prints at most; page on with `--after`. */
 export const ACCOUNT_LIST_MAX = 1000;
@@ -223,8 +218,8 @@ function printAccounts(
     account.owner,
     currencyCode(account.ledger),
     accountKindName(account.code),
-    amountText(netPostedMinor(account), account.ledger),
-    amountText(account.debitsPending, account.ledger),
+    humanAmount(netPostedMinor(account), account.ledger),
+    humanAmount(account.debitsPending, account.ledger),
   ]);
   io.out(
     renderTable(
@@ -256,36 +251,28 @@ function registerShow(account: Command, context: CliContext): void {
   );
 }
 
-/** Looks an account up; a missing one ends the command with exit code 1 and names what was missing. */
-export async function requireAccount(
-  session: LedgerSession,
-  id: AccountId,
-  role: string,
-): Promise<Account> {
-  const [account] = await session.ledger.lookupAccounts([id]);
-  if (account === undefined)
-    throw new RefusedError(`${role} ${id} does not exist in ${session.dbPath}`);
-  return account;
-}
-
 export function describeAccount(account: Account): string {
-  const json = accountJson(account);
+  const amount = (minor: bigint): string => humanAmount(minor, account.ledger);
+  const flags = flagNames(account.flags, accountFlagNames);
   const rows = [
-    ['id', json.id],
-    ['owner', json.owner],
-    ['currency', `${json.currency} (ledger ${json.ledger})`],
-    ['kind', `${json.kind} (code ${json.code})`],
-    ['flags', json.flags.length === 0 ? '-' : json.flags.join(', ')],
-    ['reference', json.reference === '' ? '-' : json.reference],
+    ['id', account.id],
+    ['owner', account.owner],
+    ['currency', `${currencyCode(account.ledger)} (ledger ${account.ledger})`],
+    ['kind', `${accountKindName(account.code)} (code ${account.code})`],
+    ['flags', flags.length === 0 ? '-' : flags.join(', ')],
+    ['reference', account.reference === '' ? '-' : account.reference],
     ['created', `${isoTime(account.timestamp)} (${account.timestamp})`],
-    ['debits posted', json.balances.debitsPosted],
-    ['credits posted', json.balances.creditsPosted],
-    ['debits pending', json.balances.debitsPending],
-    ['credits pending', json.balances.creditsPending],
-    ['balance (credits − debits, posted)', `${json.balances.netPosted} ${json.currency}`],
+    ['debits posted', amount(account.debitsPosted)],
+    ['credits posted', amount(account.creditsPosted)],
+    ['debits pending', amount(account.debitsPending)],
+    ['credits pending', amount(account.creditsPending)],
+    [
+      'balance (credits − debits, posted)',
+      humanAmountWithCode(netPostedMinor(account), account.ledger),
+    ],
     [
       'available (less pending debits)',
-      `${amountText(availableMinor(account), account.ledger)} ${json.currency}`,
+      humanAmountWithCode(availableMinor(account), account.ledger),
     ],
   ];
   return renderTable(['field', 'value'], rows);

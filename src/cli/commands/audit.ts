@@ -1,15 +1,10 @@
-import { auditJson } from '../../api/to-json.js';
-import { ExitCode } from '../io.js';
-import {
-  addDbOption,
-  commandAction,
-  printJson,
-  renderTable,
-  runLedgerCommand,
-} from '../ledger-context.js';
-import { parseIntegerOption } from '../options.js';
+import { auditJson } from '../../views/audit.js';
+import type { RegisterCommand } from '../context.js';
 import { UsageError } from '../errors.js';
-import type { RegisterCommand } from '../program.js';
+import { ExitCode } from '../io.js';
+import { addDbOption, commandAction, runLedgerCommand } from '../ledger-context.js';
+import { parseIntegerOption } from '../options.js';
+import { printJson, renderTable } from '../shared/output.js';
 
 const LIST_MAX = 1000;
 

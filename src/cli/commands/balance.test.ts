@@ -36,27 +36,29 @@ describe('vostro balance', () => {
   });
   after(cleanup);
 
-  it('prints posted and pending debits and credits and the net balance with the currency', async () => {
+  it('prints posted and pending debits and credits and the net balance with the currency, digits grouped in thousands', async () => {
     const run = await vostroOk(['balance', vtb, '--db', db]);
-    assert.match(run.stdout, /posted .*0\.00 INR .*1250000\.75 INR/);
+    assert.match(run.stdout, /posted .*0\.00 INR .*1,250,000\.75 INR/);
     assert.match(run.stdout, /pending .*0\.75 INR .*0\.00 INR/);
-    assert.match(run.stdout, /balance \(credits − debits, posted\): 1250000\.75 INR/);
-    assert.match(run.stdout, /available \(less pending debits\): +1250000\.00 INR/);
+    assert.match(run.stdout, /balance \(credits − debits, posted\): 1,250,000\.75 INR/);
+    assert.match(run.stdout, /available \(less pending debits\): +1,250,000\.00 INR/);
   });
 
-  it('--json gives decimal strings', async () => {
-    const out = await vostroJson(['balance', sbi, '--db', db]);
+  it('--json gives what GET /v1/accounts/{id}/balance answers: exact decimal strings, never grouped', async () => {
+    const out = await vostroJson<{ asOf: string }>(['balance', sbi, '--db', db]);
+    assert.match(out.asOf, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
     assert.deepEqual(out, {
       accountId: sbi,
-      owner: 'sbi',
-      kind: 'settlement',
       currency: 'INR',
-      debitsPosted: '1250000.75',
-      creditsPosted: '0.00',
-      debitsPending: '0.00',
-      creditsPending: '0.75',
-      netPosted: '-1250000.75',
-      available: '-1250000.75',
+      balances: {
+        debitsPosted: '1250000.75',
+        creditsPosted: '0.00',
+        debitsPending: '0.00',
+        creditsPending: '0.75',
+        netPosted: '-1250000.75',
+        available: '-1250000.75',
+      },
+      asOf: out.asOf,
     });
   });
 

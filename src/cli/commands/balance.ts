@@ -1,24 +1,15 @@
 import type { Account } from '../../ledger/model.js';
 import { accountKindName } from '../../ledger/model.js';
-import {
-  amountText,
-  availableMinor,
-  balancesJson,
-  currencyCode,
-  netPostedMinor,
-} from '../format.js';
+import { currencyCode } from '../../views/amounts.js';
+import { accountBalanceJson, availableMinor, netPostedMinor } from '../../views/accounts.js';
+import type { RegisterCommand } from '../context.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import {
-  addDbOption,
-  commandAction,
-  printJson,
-  renderTable,
-  runLedgerCommand,
-} from '../ledger-context.js';
+import { addDbOption, commandAction, runLedgerCommand } from '../ledger-context.js';
 import { parseAccountIdOption } from '../options.js';
-import type { RegisterCommand } from '../program.js';
-import { requireAccount } from './account.js';
+import { requireAccount } from '../shared/accounts.js';
+import { humanAmountWithCode } from '../shared/human.js';
+import { printJson, renderTable } from '../shared/output.js';
 
 /** `vostro balance <account-id>`: the four balances of one account and what they net to. */
 export const registerBalance: RegisterCommand = (program, context) => {
@@ -29,33 +20,29 @@ export const registerBalance: RegisterCommand = (program, context) => {
         'show the posted and pending debits and credits of an account and its net balance (credits − debits)',
       )
       .argument('<account-id>', 'the account id (UUID)')
-      .option('--json', 'print the balances as JSON (amounts as decimal strings)'),
+      .option(
+        '--json',
+        'print the balances as JSON, as GET /v1/accounts/{id}/balance answers (amounts as decimal strings)',
+      ),
   ).action(
     commandAction(context, async (idText: string, options: { json?: boolean; db?: string }) => {
       const id = parseAccountIdOption('<account-id>', idText);
       await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
         const account = await requireAccount(session, id, 'account');
-        printBalance(context.io, account, options.json === true);
+        if (options.json === true)
+          printJson(context.io, accountBalanceJson(account, session.ledger.clock.nowNs()));
+        else printBalance(context.io, account);
         return ExitCode.ok;
       });
     }),
   );
 };
 
-export function printBalance(io: CliIo, account: Account, json: boolean): void {
-  const currency = currencyCode(account.ledger);
-  if (json) {
-    printJson(io, {
-      accountId: account.id,
-      owner: account.owner,
-      kind: accountKindName(account.code),
-      currency,
-      ...balancesJson(account),
-    });
-    return;
-  }
-  const amount = (minor: bigint): string => `${amountText(minor, account.ledger)} ${currency}`;
-  io.out(`${account.id}  ${account.owner} ${accountKindName(account.code)} ${currency}\n`);
+function printBalance(io: CliIo, account: Account): void {
+  const amount = (minor: bigint): string => humanAmountWithCode(minor, account.ledger);
+  io.out(
+    `${account.id}  ${account.owner} ${accountKindName(account.code)} ${currencyCode(account.ledger)}\n`,
+  );
   const rows = [
     ['posted', amount(account.debitsPosted), amount(account.creditsPosted)],
     ['pending', amount(account.debitsPending), amount(account.creditsPending)],

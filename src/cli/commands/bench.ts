@@ -1,12 +1,11 @@
-import { tmpdir } from 'node:os';
 import { isPostgresUrl } from '../../store/open-store.js';
 import { runPostgresBenchInChild, runScenarioInChild } from '../../bench/ledger-bench.js';
 import { SCENARIOS, type Scenario, type WorkloadResult } from '../../bench/ledger-workload.js';
-import { ExitCode } from '../io.js';
-import { printJson, renderTable } from '../ledger-context.js';
-import { parseIntegerOption } from '../options.js';
+import type { RegisterCommand } from '../context.js';
 import { UsageError } from '../errors.js';
-import type { RegisterCommand } from '../program.js';
+import { ExitCode } from '../io.js';
+import { parseIntegerOption } from '../options.js';
+import { printJson, renderTable } from '../shared/output.js';
 
 /** What issue 2 asks of each scenario, in transfers per second. */
 const TARGETS: Record<Scenario, number | undefined> = {
@@ -75,7 +74,7 @@ export const registerBench: RegisterCommand = (program, context) => {
         let lastShown = 0;
         results.push(
           await runScenarioInChild(
-            { scenario, accounts, transfers, directory: options.dir ?? tmpdir() },
+            { scenario, accounts, transfers, directory: options.dir },
             (done) => {
               if (context.io.interactive && done - lastShown >= transfers / 20) {
                 lastShown = done;

@@ -6,16 +6,16 @@ import {
   corridorNetwork,
   parseCompareQuery,
 } from '../../corridors/index.js';
-import type { RegisterCommand } from '../program.js';
+import type { RegisterCommand } from '../context.js';
 import { ExitCode } from '../io.js';
-import type { RouteCliOptions } from './route.js';
 import {
   addPlanningOptions,
   formatNumber,
   queryInput,
   reportRoutingError,
   todayUtc,
-} from './route.js';
+  type RouteCliOptions,
+} from '../shared/planning.js';
 
 export const registerCorridors: RegisterCommand = (program, context) => {
   const corridorsCommand = program

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
-import { currencyByCode, formatAmount } from '../../ledger/currency.js';
 import { CLI_ACTOR } from '../../domain/actor.js';
 import type { QuoteLifetime, QuoteRecord } from '../../fx/service.js';
+import { quoteJson, spreadJson } from '../../views/fx.js';
+import type { CliContext, RegisterCommand } from '../context.js';
 import { UsageError } from '../errors.js';
-import { addDbOption, commandAction, printJson, RefusedError } from '../ledger-context.js';
+import { addDbOption, commandAction, RefusedError } from '../ledger-context.js';
 import {
   parseAccountIdOption,
   parseAmountOption,
@@ -12,9 +13,9 @@ import {
   parseIntegerOption,
   parseReferenceOption,
 } from '../options.js';
-import type { CliContext, RegisterCommand } from '../program.js';
-import { hubOperation } from './participant.js';
-import { runHubCommand } from '../hub-command.js';
+import { hubOperation, runHubCommand } from '../shared/hub.js';
+import { groupDigits } from '../shared/human.js';
+import { printJson } from '../shared/output.js';
 
 /** `vostro fx rate|spread|lifetime|quote|execute|post|void`: reference rates, providers' terms, quotes and payment versus payment. */
 export const registerFx: RegisterCommand = (program, context) => {
@@ -174,10 +175,11 @@ export const registerFx: RegisterCommand = (program, context) => {
               fee: '--fee',
             },
           );
-          if (options.json === true) printJson(context.io, record);
+          const view = spreadJson(record);
+          if (options.json === true) printJson(context.io, view);
           else
             context.io.out(
-              `${record.provider} ${record.source}/${record.target}: ${record.spreadBps} bps, fee ${options.fee} ${record.source}\n`,
+              `${view.provider} ${view.source}/${view.target}: ${view.spreadBps} bps, fee ${groupDigits(view.fee)} ${view.source}\n`,
             );
         });
       },
@@ -393,33 +395,14 @@ function printLifetime(context: CliContext, lifetime: QuoteLifetime, json: boole
 }
 
 function printQuote(context: CliContext, quote: QuoteRecord, json: boolean): void {
-  const source = currencyByCode(quote.sourceCurrency);
-  const target = currencyByCode(quote.targetCurrency);
-  if (source === undefined || target === undefined) throw new Error('bug: quote currencies');
-  const view = {
-    id: quote.id,
-    status: quote.status,
-    provider: quote.providerId,
-    rate: quote.rate,
-    referenceRate: quote.referenceRate,
-    spreadBps: quote.spreadBps,
-    sourceAmount: `${formatAmount(BigInt(quote.sourceAmountMinor), source)} ${source.code}`,
-    fee: `${formatAmount(BigInt(quote.feeMinor), source)} ${source.code}`,
-    totalDebit: `${formatAmount(BigInt(quote.totalDebitMinor), source)} ${source.code}`,
-    targetAmount: `${formatAmount(BigInt(quote.targetAmountMinor), target)} ${target.code}`,
-    expiresAt: new Date(quote.expiresAtMs).toISOString(),
-    ...(quote.transferIds === undefined ? {} : { transferIds: quote.transferIds }),
-    ...(quote.reservedUntilNs === undefined
-      ? {}
-      : {
-          reservedUntil: new Date(Number(BigInt(quote.reservedUntilNs) / 1_000_000n)).toISOString(),
-        }),
-  };
+  const view = quoteJson(quote);
   if (json) {
     printJson(context.io, view);
     return;
   }
+  const source = (amount: string): string => `${groupDigits(amount)} ${view.sourceCurrency}`;
+  const target = (amount: string): string => `${groupDigits(amount)} ${view.targetCurrency}`;
   context.io.out(
-    `quote ${view.id} (${view.status}) from ${view.provider}: pay ${view.totalDebit} (incl. fee ${view.fee}), receive ${view.targetAmount} at ${view.rate} (reference ${view.referenceRate} less ${view.spreadBps} bps); valid until ${view.expiresAt}\n`,
+    `quote ${view.id} (${view.status}) from ${view.provider}: pay ${source(view.totalDebit)} (incl. fee ${source(view.fee)}), receive ${target(view.targetAmount)} at ${view.rate} (reference ${view.referenceRate} less ${view.spreadBps} bps); valid until ${view.expiresAt}\n`,
   );
 }

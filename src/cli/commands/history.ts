@@ -1,29 +1,24 @@
 import type { AccountId } from '../../ledger/ids.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { LedgerStore } from '../../store/store.js';
-import {
-  amountText,
-  currencyCode,
-  isoTime,
-  netPostedMinor,
-  postedAmountMinor,
-  transferKind,
-  type TransferKind,
-} from '../format.js';
+import { amountText, currencyCode } from '../../views/amounts.js';
+import { netPostedMinor } from '../../views/accounts.js';
+import { isoTime } from '../../views/time.js';
+import { postedAmountMinor, transferKind, type TransferKind } from '../../views/transfers.js';
+import type { RegisterCommand } from '../context.js';
+import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import {
   addDbOption,
   commandAction,
-  printJson,
-  renderTable,
   runLedgerCommand,
   type LedgerSession,
 } from '../ledger-context.js';
 import { parseAccountIdOption, parseIntegerOption, parseTimestampOption } from '../options.js';
-import { UsageError } from '../errors.js';
-import type { RegisterCommand } from '../program.js';
-import { requireAccount } from './account.js';
+import { requireAccount } from '../shared/accounts.js';
+import { humanAmount } from '../shared/human.js';
+import { printJson, renderTable } from '../shared/output.js';
 
 export const HISTORY_LIMIT_MAX = 1000;
 const HISTORY_LIMIT_DEFAULT = 20;
@@ -203,8 +198,10 @@ function printHistory(
     });
     return;
   }
+  const human = (minor: bigint | undefined): string =>
+    minor === undefined ? '?' : humanAmount(minor, account.ledger);
   io.out(
-    `${account.id}  ${account.owner}  ${currencyCode(account.ledger)}  balance ${amount(netPostedMinor(account))}\n`,
+    `${account.id}  ${account.owner}  ${currencyCode(account.ledger)}  balance ${human(netPostedMinor(account))}\n`,
   );
   if (page.lines.length === 0) {
     io.out('No transfers.\n');
@@ -215,8 +212,8 @@ function printHistory(
     line.kind,
     line.direction,
     line.counterpartyAccountId,
-    `${line.direction === 'debit' ? '-' : '+'}${amount(line.transfer.amount)}`,
-    amount(line.balanceAfterMinor) ?? '?',
+    `${line.direction === 'debit' ? '-' : '+'}${human(line.transfer.amount)}`,
+    human(line.balanceAfterMinor),
     line.transfer.reference,
   ]);
   io.out(

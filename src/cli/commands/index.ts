@@ -1,4 +1,4 @@
-import type { RegisterCommand } from '../program.js';
+import type { RegisterCommand } from '../context.js';
 import { registerAccount } from './account.js';
 import { registerAudit } from './audit.js';
 import { registerBalance } from './balance.js';

@@ -1,17 +1,17 @@
 import { CLI_ACTOR } from '../../domain/actor.js';
 import { currencies } from '../../ledger/currency.js';
 import { Hub } from '../../hub/hub.js';
-import { isPostgresUrl } from '../../store/open-store.js';
+import type { RegisterCommand } from '../context.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import {
   addDbOption,
   commandAction,
-  printJson,
   runLedgerCommand,
   type LedgerSession,
 } from '../ledger-context.js';
-import type { RegisterCommand } from '../program.js';
+import { databaseArguments } from '../shared/next-steps.js';
+import { printJson } from '../shared/output.js';
 
 interface InitOptions {
   readonly db?: string;
@@ -61,17 +61,15 @@ export async function runInit(
   return ExitCode.ok;
 }
 
-/** Commands to try next, with `--db` repeated only when the user gave one. */
+/**
+ * Commands to try next, with `--db` repeated only when the user gave one; a PostgreSQL URL is set
+ * in VOSTRO_DATABASE_URL first (its password masked: never echoed), and the commands name that.
+ */
 export function nextSteps(dbOption: string | undefined): string {
-  // A URL may carry a password: never echo it; point at the variable instead.
-  const db =
-    dbOption === undefined
-      ? ''
-      : isPostgresUrl(dbOption)
-        ? ' --db "$VOSTRO_DATABASE_URL"'
-        : ` --db ${dbOption}`;
+  const { exportLines, db } = databaseArguments(dbOption);
   return [
     'Next steps:',
+    ...exportLines,
     `  vostro participant create --id sbi --name "State Bank of India" --kind bank --country IN --currencies INR${db}`,
     `  vostro participant create --id vtb --name "VTB Bank" --kind bank --country RU --currencies RUB${db}`,
     `  vostro participant open-account vtb --role vostro --currency INR --held-at sbi${db}`,

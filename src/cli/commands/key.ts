@@ -6,18 +6,13 @@ import {
   type ApiKeyInfo,
 } from '../../access/api-keys.js';
 import { CLI_ACTOR, type ActorRole } from '../../domain/actor.js';
+import type { CliContext, RegisterCommand } from '../context.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import {
-  addDbOption,
-  commandAction,
-  printJson,
-  renderTable,
-  runLedgerCommand,
-} from '../ledger-context.js';
+import { addDbOption, commandAction, runLedgerCommand } from '../ledger-context.js';
 import { parseIntegerOption } from '../options.js';
-import type { CliContext, RegisterCommand } from '../program.js';
-import { hubOperation } from './participant.js';
+import { hubOperation } from '../shared/hub.js';
+import { printJson, renderTable } from '../shared/output.js';
 
 const LIST_MAX = 1000;
 const SHOWN_ONCE =

@@ -108,10 +108,10 @@ describe('one process per SQLite file: the CLI while `vostro serve` holds it', (
     { timeout: 120_000 },
     async () => {
       // The server keeps writing throughout: a bounded stream of payments through its API.
-      let writing = true;
+      const payments = { writing: true };
       const load = (async () => {
         const statuses: number[] = [];
-        for (let sent = 0; writing && sent < 2000; sent += 1) statuses.push(await pay());
+        for (let sent = 0; payments.writing && sent < 2000; sent += 1) statuses.push(await pay());
         return statuses;
       })();
       try {
@@ -150,7 +150,7 @@ describe('one process per SQLite file: the CLI while `vostro serve` holds it', (
           );
         }
       } finally {
-        writing = false;
+        payments.writing = false;
       }
       const statuses = await load;
       assert.ok(
@@ -208,13 +208,13 @@ describe('one process per SQLite file: the CLI while `vostro serve` holds it', (
         24 + 2,
         "the hub's 24 accounts and the two of the test, not the refused one",
       );
-      const balance = await vostroJson<{ creditsPosted: string }>([
+      const balance = await vostroJson<{ balances: { creditsPosted: string } }>([
         'balance',
         sberbank,
         '--db',
         db.path,
       ]);
-      assert.equal(balance.creditsPosted, `${paid}.00`);
+      assert.equal(balance.balances.creditsPosted, `${paid}.00`);
     },
   );
 });

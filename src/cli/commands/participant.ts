@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
 import { CLI_ACTOR } from '../../domain/actor.js';
-import { HubError } from '../../domain/errors.js';
 import {
   ACCOUNT_ROLES,
   ROLES_OPENED_LATER,
@@ -8,19 +7,20 @@ import {
 } from '../../participants/accounts.js';
 import { PARTICIPANT_KINDS, type ParticipantKind } from '../../participants/participant.js';
 import { ParticipantRegistry, type ParticipantRecord } from '../../participants/registry.js';
+import { participantJson } from '../../views/participants.js';
+import type { CliContext, RegisterCommand } from '../context.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import {
   addDbOption,
   commandAction,
-  printJson,
   RefusedError,
-  renderTable,
   runLedgerCommand,
   type LedgerSession,
 } from '../ledger-context.js';
 import { parseIntegerOption } from '../options.js';
-import type { CliContext, RegisterCommand } from '../program.js';
+import { hubOperation } from '../shared/hub.js';
+import { printJson, renderTable } from '../shared/output.js';
 
 const LIST_MAX = 1000;
 const LATER_ROLES = [...new Set(Object.values(ROLES_OPENED_LATER).flat())];
@@ -43,28 +43,6 @@ export const registerParticipant: RegisterCommand = (program, context) => {
   ] as const)
     registerStatus(participant, context, action, status);
 };
-
-/**
- * Runs a hub operation; its refusal (a HubError) ends the command with exit code 1 and a message
- * that names the option at fault, e.g. `--country: a bank … is in India (IN) or Russia (RU)`.
- */
-export async function hubOperation<T>(
-  work: () => Promise<T>,
-  options: Readonly<Record<string, string>> = {},
-): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof HubError)) throw error;
-    const field =
-      error.field === undefined
-        ? undefined
-        : (options[error.field] ?? options[error.field.split('/')[0] ?? ''] ?? undefined);
-    throw new RefusedError(
-      `${field === undefined ? '' : `${field}: `}${error.message} (${error.code})`,
-    );
-  }
-}
 
 interface CreateOptions {
   readonly id: string;
@@ -158,7 +136,7 @@ function registerList(parent: Command, context: CliContext): void {
             const page = found.slice(0, limit);
             const next = found.length > limit ? (page.at(-1)?.id ?? null) : null;
             if (options.json === true) {
-              printJson(context.io, { participants: page, next });
+              printJson(context.io, { participants: page.map(participantJson), next });
             } else if (page.length === 0) {
               context.io.out(
                 'No participants. Create one with `vostro participant create --help`.\n',
@@ -292,7 +270,7 @@ function registerStatus(
           () => new ParticipantRegistry(session.ledger).setStatus(id, status, CLI_ACTOR),
           { participant: '<id>', id: '<id>' },
         );
-        if (options.json === true) printJson(context.io, record);
+        if (options.json === true) printJson(context.io, participantJson(record));
         else context.io.out(`${record.id} is ${record.status}\n`);
         return ExitCode.ok;
       });
@@ -308,7 +286,7 @@ async function requireParticipant(session: LedgerSession, id: string): Promise<P
 
 function printParticipant(io: CliIo, record: ParticipantRecord, json: boolean): void {
   if (json) {
-    printJson(io, record);
+    printJson(io, participantJson(record));
     return;
   }
   const rows = [

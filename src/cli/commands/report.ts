@@ -18,18 +18,20 @@ import {
   windowReportJson,
   type WindowCsvTable,
 } from '../../reports/window-report.js';
+import type { SurplusNow, SurplusSeries } from '../../settlement/surplus.js';
 import { SWEEP_INSTRUMENTS } from '../../settlement/surplus.js';
+import type { CliContext, RegisterCommand } from '../context.js';
 import { UsageError } from '../errors.js';
-import { addDbOption, commandAction, printJson } from '../ledger-context.js';
+import { addDbOption, commandAction } from '../ledger-context.js';
 import {
   parseAmountOption,
   parseIntegerOption,
   parseReferenceOption,
   parseTransferIdOption,
 } from '../options.js';
-import type { CliContext, RegisterCommand } from '../program.js';
-import { hubOperation } from './participant.js';
-import { runHubCommand } from '../hub-command.js';
+import { hubOperation, runHubCommand } from '../shared/hub.js';
+import { groupDigits, humanAmountIn } from '../shared/human.js';
+import { chosenFormat, printJson, renderTable } from '../shared/output.js';
 
 /**
  * Reports at the command line: a window's settlement report (JSON, CSV per table, printable HTML),
@@ -50,6 +52,7 @@ export const registerReports: RegisterCommand = (program, context) => {
           .choices(['json', 'csv', 'html'])
           .default('json'),
       )
+      .option('--json', 'print JSON (the same as --format json)')
       .addOption(
         new Option('--table <table>', 'for CSV: which table')
           .choices([...WINDOW_CSV_TABLES])
@@ -63,21 +66,23 @@ export const registerReports: RegisterCommand = (program, context) => {
         windowId: string,
         options: {
           format: 'json' | 'csv' | 'html';
+          json?: boolean;
           table: WindowCsvTable;
           out?: string;
           db?: string;
         },
       ) => {
+        const format = chosenFormat(options, 'json');
         await runHubCommand(context, options.db, async (hub) => {
           const built = await hubOperation(() => buildWindowReport(hub, windowId), {
             window: '<window>',
           });
           const text =
-            options.format === 'html'
+            format === 'html'
               ? windowReportHtml(built)
-              : options.format === 'csv'
+              : format === 'csv'
                 ? windowReportCsv(built, options.table)
-                : `${JSON.stringify(windowReportJson(built), null, 2)}\n`;
+                : jsonText(windowReportJson(built));
           emit(context, text, options.out);
         });
       },
@@ -97,6 +102,7 @@ export const registerReports: RegisterCommand = (program, context) => {
       .addOption(
         new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'),
       )
+      .option('--json', 'print JSON (the same as --format json)')
       .option('--out <file>', 'write to this file instead of standard output'),
   ).action(
     commandAction(
@@ -107,9 +113,11 @@ export const registerReports: RegisterCommand = (program, context) => {
         to: string;
         currency?: string;
         format: 'json' | 'csv';
+        json?: boolean;
         out?: string;
         db?: string;
       }) => {
+        const format = chosenFormat(options, 'json');
         await runHubCommand(context, options.db, async (hub) => {
           const statement = await hubOperation(
             () =>
@@ -123,9 +131,7 @@ export const registerReports: RegisterCommand = (program, context) => {
           );
           emit(
             context,
-            options.format === 'csv'
-              ? statementCsv(statement)
-              : `${JSON.stringify(statementJson(statement), null, 2)}\n`,
+            format === 'csv' ? statementCsv(statement) : jsonText(statementJson(statement)),
             options.out,
           );
         });
@@ -148,10 +154,12 @@ export const registerReports: RegisterCommand = (program, context) => {
         '0',
       )
       .addOption(
-        new Option('--format <format>', 'output format for a series')
-          .choices(['json', 'csv'])
-          .default('json'),
-      ),
+        new Option(
+          '--format <format>',
+          'output format: table, json, or csv for a series (default: table)',
+        ).choices(['table', 'json', 'csv']),
+      )
+      .option('--json', 'print JSON (the same as --format json)'),
   ).action(
     commandAction(
       context,
@@ -160,7 +168,8 @@ export const registerReports: RegisterCommand = (program, context) => {
         to?: string;
         windows?: string;
         utcOffsetMinutes: string;
-        format: 'json' | 'csv';
+        format?: 'table' | 'json' | 'csv';
+        json?: boolean;
         db?: string;
       }) => {
         if ((options.from === undefined) !== (options.to === undefined))
@@ -170,12 +179,20 @@ export const registerReports: RegisterCommand = (program, context) => {
           throw new UsageError(
             `--utc-offset-minutes: "${options.utcOffsetMinutes}" is not a whole number`,
           );
+        const format = chosenFormat(options, 'table');
+        const series = options.from !== undefined || options.windows !== undefined;
+        if (format === 'csv' && !series)
+          throw new UsageError(
+            '--format csv: only a series (--from and --to, or --windows) has a CSV form',
+          );
         await runHubCommand(context, options.db, async (hub) => {
-          if (options.from === undefined && options.windows === undefined) {
-            printJson(context.io, surplusNowJson(await hub.surplus.now()));
+          if (!series) {
+            const now = await hub.surplus.now();
+            if (format === 'json') printJson(context.io, surplusNowJson(now));
+            else printSurplusNow(context, now);
             return;
           }
-          const series =
+          const found =
             options.windows !== undefined
               ? await hubOperation(
                   () =>
@@ -196,13 +213,9 @@ export const registerReports: RegisterCommand = (program, context) => {
                     }),
                   { from: '--from', to: '--to', utc_offset_minutes: '--utc-offset-minutes' },
                 );
-          emit(
-            context,
-            options.format === 'csv'
-              ? surplusSeriesCsv(series)
-              : `${JSON.stringify(surplusSeriesJson(series), null, 2)}\n`,
-            undefined,
-          );
+          if (format === 'csv') context.io.out(surplusSeriesCsv(found));
+          else if (format === 'json') printJson(context.io, surplusSeriesJson(found));
+          else printSurplusSeries(context, found);
         });
       },
     ),
@@ -273,7 +286,7 @@ export const registerReports: RegisterCommand = (program, context) => {
           if (options.json === true) printJson(context.io, sweepResultJson(result));
           else
             context.io.out(
-              `swept ${options.amount} INR of ${options.bank} into its investment account (${result.status})\n`,
+              `swept ${humanAmountIn(amountMinor, inr)} INR of ${options.bank} into its investment account (${result.status})\n`,
             );
         });
       },
@@ -292,4 +305,73 @@ function emit(context: CliContext, text: string, out: string | undefined): void 
     throw new UsageError(`--out: cannot write ${out}: ${(error as Error).message}`);
   }
   context.io.err(`wrote ${out}\n`);
+}
+
+/** JSON as the reports print it: two-space indented, one newline at the end. */
+function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** The surplus now, for people: one row per Russian bank, then its vostro accounts. */
+function printSurplusNow(context: CliContext, surplus: SurplusNow): void {
+  const view = surplusNowJson(surplus);
+  context.io.out(
+    `${view.currency} surplus of Russian banks' vostro accounts as of ${view.asOf}: ${groupDigits(view.total)} ${view.currency}, of which invested ${groupDigits(view.investedTotal)} ${view.currency}\n`,
+  );
+  if (view.banks.length === 0) {
+    context.io.out('No Russian bank holds a vostro account in this currency.\n');
+    return;
+  }
+  context.io.out(
+    renderTable(
+      ['bank', 'name', 'surplus', 'invested', 'investment account'],
+      view.banks.map((bank) => [
+        bank.bank,
+        bank.name,
+        groupDigits(bank.surplus),
+        groupDigits(bank.invested),
+        bank.investmentAccountId ?? '',
+      ]),
+      [2, 3],
+    ),
+  );
+  context.io.out(
+    renderTable(
+      ['bank', 'held at', 'vostro account', 'balance'],
+      view.banks.flatMap((bank) =>
+        bank.vostro.map((account) => [
+          bank.bank,
+          account.heldAt,
+          account.accountId,
+          groupDigits(account.balance),
+        ]),
+      ),
+      [3],
+    ),
+  );
+}
+
+/** A surplus series, for people: one row per day or window, one column per bank, then the total. */
+function printSurplusSeries(context: CliContext, series: SurplusSeries): void {
+  const view = surplusSeriesJson(series);
+  context.io.out(
+    `${view.currency} surplus of Russian banks' vostro accounts ${view.kind === 'daily' ? `at the end of each day (UTC offset ${view.utcOffsetMinutes} minutes)` : 'at the close of each window'}\n`,
+  );
+  if (view.points.length === 0) {
+    context.io.out('No points in this series.\n');
+    return;
+  }
+  const banks = view.banks.map((bank) => bank.bank);
+  context.io.out(
+    renderTable(
+      [view.kind === 'daily' ? 'date' : 'window', 'at (UTC)', ...banks, 'total'],
+      view.points.map((point) => [
+        point.label,
+        point.at.time,
+        ...banks.map((bank) => groupDigits(point.byBank[bank] ?? '0')),
+        groupDigits(point.total),
+      ]),
+      banks.map((_, index) => index + 2).concat([banks.length + 2]),
+    ),
+  );
 }

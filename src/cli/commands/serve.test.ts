@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { existsSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { newAccountId } from '../../ledger/ids.js';
 import { recordingIo } from '../io.js';
@@ -158,6 +159,40 @@ describe('vostro serve', () => {
         );
         assert.match(io.stderr.join(''), message);
       }
+    }
+  });
+
+  it('a busy port: `serve` and `start` say so in one line naming the port and a --port to use instead, exit 1, before printing or creating anything', async () => {
+    const occupier = createServer();
+    await new Promise<void>((resolve) => occupier.listen(0, '127.0.0.1', resolve));
+    const port = (occupier.address() as AddressInfo).port;
+    const fresh = tempDb();
+    try {
+      for (const command of ['serve', 'start']) {
+        const io = {
+          ...recordingIo(),
+          waitForShutdown: () => new Promise<string>(() => undefined),
+        };
+        assert.equal(
+          await runCli([command, '--db', fresh.path, '--port', String(port)], io),
+          1,
+          command,
+        );
+        assert.deepEqual(io.stdout, [], `${command}: no banner before the refusal`);
+        const stderr = io.stderr.join('');
+        assert.match(
+          stderr,
+          new RegExp(
+            `^error: cannot listen on 127\\.0\\.0\\.1:${port}: the address is already in use .*choose another port(: --port \\d+ is free| with --port N)\n$`,
+          ),
+          command,
+        );
+        assert.equal(stderr.split('\n').length, 2, `${command}: one line: ${stderr}`);
+        assert.equal(existsSync(fresh.path), false, `${command} created no database`);
+      }
+    } finally {
+      occupier.close();
+      fresh.cleanup();
     }
   });
 

@@ -146,6 +146,12 @@ describe('vostro payment, cap, window, positions and fx', () => {
         headroom: '20000.00',
         net: '-30000.00',
       });
+      assert.match(
+        (await vostroOk(['cap', 'show', '--db', db, '--participant', 'sbi', '--currency', 'INR']))
+          .stdout,
+        /^sbi INR: cap 50,000\.00, headroom 20,000\.00, net in the open window -30,000\.00$/m,
+        'people read grouped digits; --json keeps exact decimals',
+      );
 
       assert.match(
         (await vostroOk(['window', 'close', 'INR', '--db', db, '--window', 'INR-1'])).stdout,
@@ -158,23 +164,28 @@ describe('vostro payment, cap, window, positions and fx', () => {
         /--window: window INR-1 is closed already.*\(window_already_closed\)/,
       );
       const positions = await vostroJson<{
-        netting: {
-          positions: { participant: string; net: string }[];
-          instructions: { kind: string; participant: string; amount: string }[];
-          efficiency: string;
-        };
+        window: { id: string; status: string };
+        positions: { participant: string; net: string }[];
+        instructions: { kind: string; participant: string; amount: string }[];
+        efficiency: string;
       }>(['positions', 'INR-1', '--db', db]);
+      assert.equal(positions.window.id, 'INR-1');
+      assert.ok(!('tally' in positions.window), 'the window as the API shows it');
       assert.deepEqual(
-        positions.netting.positions.map((position) => [position.participant, position.net]),
+        positions.positions.map((position) => [position.participant, position.net]),
         [
           ['bob', '30000.00'],
           ['sbi', '-30000.00'],
         ],
       );
-      assert.deepEqual(positions.netting.instructions, [
+      assert.deepEqual(positions.instructions, [
         { kind: 'pay_in', participant: 'sbi', amount: '30000.00' },
         { kind: 'pay_out', participant: 'bob', amount: '30000.00' },
       ]);
+      const table = (await vostroOk(['positions', 'INR-1', '--db', db, '--bilateral'])).stdout;
+      assert.match(table, /gross 30,000\.00, moved 30,000\.00 INR/);
+      assert.match(table, /sbi .*30,000\.00 .*0\.00 .*-30,000\.00/);
+      assert.match(table, /pays the hub .*sbi .*30,000\.00/);
       assert.match(
         (await vostroOk(['window', 'settle', 'INR-1', '--db', db])).stdout,
         /settled INR-1: 2 settlement transfer/,
@@ -223,6 +234,8 @@ describe('vostro payment, cap, window, positions and fx', () => {
       const quote = await vostroJson<{
         id: string;
         rate: string;
+        sourceCurrency: string;
+        targetCurrency: string;
         targetAmount: string;
         totalDebit: string;
       }>([
@@ -240,8 +253,10 @@ describe('vostro payment, cap, window, positions and fx', () => {
         '10000.00',
       ]);
       assert.equal(quote.rate, '1.0701798');
-      assert.equal(quote.targetAmount, '10701.79 RUB');
-      assert.equal(quote.totalDebit, '10100.00 INR');
+      assert.equal(quote.targetAmount, '10701.79');
+      assert.equal(quote.targetCurrency, 'RUB');
+      assert.equal(quote.totalDebit, '10100.00');
+      assert.equal(quote.sourceCurrency, 'INR');
       const executed = await vostroJson<{ status: string }>([
         'fx',
         'execute',

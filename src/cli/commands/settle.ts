@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
-import { currencyByCode, formatAmount } from '../../ledger/currency.js';
-import { newTransferId } from '../../ledger/ids.js';
 import { CLI_ACTOR } from '../../domain/actor.js';
-import type { WindowRecord } from '../../settlement/windows.js';
+import { currencyByCode } from '../../ledger/currency.js';
+import { newTransferId } from '../../ledger/ids.js';
+import type { CapStatus } from '../../settlement/caps.js';
 import type { CurrencyNetting } from '../../settlement/netting.js';
-import { addDbOption, commandAction, printJson, renderTable } from '../ledger-context.js';
+import type { WindowRecord } from '../../settlement/windows.js';
+import { capJson } from '../../views/caps.js';
+import { positionsJson, windowJson } from '../../views/windows.js';
+import type { CliContext, RegisterCommand } from '../context.js';
+import { addDbOption, commandAction } from '../ledger-context.js';
 import {
   parseAccountIdOption,
   parseAmountOption,
@@ -12,9 +16,9 @@ import {
   parseReferenceOption,
   parseTransferIdOption,
 } from '../options.js';
-import type { CliContext, RegisterCommand } from '../program.js';
-import { hubOperation } from './participant.js';
-import { runHubCommand } from '../hub-command.js';
+import { hubOperation, runHubCommand } from '../shared/hub.js';
+import { groupDigits, humanAmountIn } from '../shared/human.js';
+import { printJson, renderTable } from '../shared/output.js';
 
 /**
  * Clearing and settlement at the command line (the operator's door): `vostro payment`, `vostro cap`,
@@ -58,16 +62,10 @@ export const registerSettlement: RegisterCommand = (program, context) => {
       context,
       async (windowId: string, options: { bilateral?: boolean; json?: boolean; db?: string }) => {
         await runHubCommand(context, options.db, async (hub) => {
-          const { window, netting, transfersScanned } = await hubOperation(
-            () => hub.windows.net(windowId),
-            { window: '<window>' },
-          );
-          if (options.json === true)
-            printJson(context.io, {
-              window,
-              transfersScanned,
-              netting: nettingJson(window.currency, netting),
-            });
+          const { window, netting } = await hubOperation(() => hub.windows.net(windowId), {
+            window: '<window>',
+          });
+          if (options.json === true) printJson(context.io, positionsJson(window, netting));
           else printNetting(context, window, netting, options.bilateral === true);
         });
       },
@@ -190,7 +188,7 @@ function registerPayment(payment: Command, context: CliContext): void {
           if (options.json === true) printJson(context.io, result);
           else
             context.io.out(
-              `funded ${account} with ${formatAmount(amount, currency)} ${currency.code} (${result.status})\n`,
+              `funded ${account} with ${humanAmountIn(amount, currency)} ${currency.code} (${result.status})\n`,
             );
         });
       },
@@ -253,32 +251,14 @@ function registerCap(cap: Command, context: CliContext): void {
   );
 }
 
-function printCap(
-  context: CliContext,
-  status: {
-    participant: string;
-    currency: string;
-    capMinor: bigint;
-    headroomMinor: bigint;
-    netMinor: bigint;
-  },
-  json: boolean,
-): void {
-  const currency = currencyByCode(status.currency);
-  if (currency === undefined) throw new Error('bug: cap currency');
-  const amount = (minor: bigint): string => formatAmount(minor, currency);
+function printCap(context: CliContext, status: CapStatus, json: boolean): void {
+  const view = capJson(status);
   if (json) {
-    printJson(context.io, {
-      participant: status.participant,
-      currency: status.currency,
-      cap: amount(status.capMinor),
-      headroom: amount(status.headroomMinor),
-      net: amount(status.netMinor),
-    });
+    printJson(context.io, view);
     return;
   }
   context.io.out(
-    `${status.participant} ${status.currency}: cap ${amount(status.capMinor)}, headroom ${amount(status.headroomMinor)}, net in the open window ${amount(status.netMinor)}\n`,
+    `${view.participant} ${view.currency}: cap ${groupDigits(view.cap)}, headroom ${groupDigits(view.headroom)}, net in the open window ${groupDigits(view.net)}\n`,
   );
 }
 
@@ -339,7 +319,8 @@ function registerWindow(window: Command, context: CliContext): void {
             () => hub.windows.close(currency, CLI_ACTOR, options.window),
             { currency: '<currency>', window: '--window' },
           );
-          if (options.json === true) printJson(context.io, { closed, opened });
+          if (options.json === true)
+            printJson(context.io, { closed: windowJson(closed), opened: windowJson(opened) });
           else context.io.out(`closed ${closed.id}; ${opened.id} is open\n`);
         });
       },
@@ -360,8 +341,7 @@ function registerWindow(window: Command, context: CliContext): void {
           () => hub.windows.settle(windowId, CLI_ACTOR),
           { window: '<window>' },
         );
-        if (options.json === true)
-          printJson(context.io, { window, netting: nettingJson(window.currency, netting) });
+        if (options.json === true) printJson(context.io, positionsJson(window, netting));
         else
           context.io.out(
             `settled ${window.id}: ${window.settlementTransfers?.length ?? 0} settlement transfer(s)\n`,
@@ -373,7 +353,7 @@ function registerWindow(window: Command, context: CliContext): void {
 
 function printWindows(context: CliContext, windows: readonly WindowRecord[], json: boolean): void {
   if (json) {
-    printJson(context.io, windows);
+    printJson(context.io, windows.map(windowJson));
     return;
   }
   const rows = windows.map((window) => [
@@ -386,82 +366,24 @@ function printWindows(context: CliContext, windows: readonly WindowRecord[], jso
   context.io.out(renderTable(['window', 'status', 'opened', 'closed', 'settled'], rows));
 }
 
-/** Netting with amounts as decimal strings in the window's currency. */
-export function nettingJson(currencyCode: string, netting: CurrencyNetting | undefined): unknown {
-  const currency = currencyByCode(currencyCode);
-  if (currency === undefined) throw new Error('bug: window currency');
-  const amount = (minor: bigint): string => formatAmount(minor, currency);
-  if (netting === undefined)
-    return {
-      currency: currencyCode,
-      transfers: 0,
-      gross: amount(0n),
-      moved: amount(0n),
-      efficiency: null,
-      positions: [],
-      instructions: [],
-      bilateral: [],
-      bilateralInstructions: [],
-    };
-  return {
-    currency: currencyCode,
-    transfers: netting.transferCount,
-    gross: amount(netting.grossMinor),
-    moved: amount(netting.movedMinor),
-    efficiency: netting.efficiency?.text ?? null,
-    positions: netting.positions.map((position) => ({
-      participant: position.participant,
-      debits: amount(position.debitsMinor),
-      credits: amount(position.creditsMinor),
-      net: amount(position.netMinor),
-    })),
-    instructions: netting.instructions.map((instruction) => ({
-      kind: instruction.kind,
-      participant: instruction.participant,
-      amount: amount(instruction.amountMinor),
-    })),
-    bilateral: netting.bilateral.map((pair) => ({
-      ...pair,
-      ...Object.fromEntries(
-        Object.entries(pair)
-          .filter(([, value]) => typeof value === 'bigint')
-          .map(([key, value]) => [key.replace(/Minor$/, ''), amount(value as bigint)]),
-      ),
-    })),
-    bilateralInstructions: netting.bilateralInstructions.map((instruction) => ({
-      payer: instruction.payer,
-      payee: instruction.payee,
-      amount: amount(instruction.amountMinor),
-    })),
-  };
-}
-
 function printNetting(
   context: CliContext,
   window: WindowRecord,
   netting: CurrencyNetting | undefined,
   bilateral: boolean,
 ): void {
-  const json = nettingJson(window.currency, netting) as {
-    transfers: number;
-    gross: string;
-    moved: string;
-    efficiency: string | null;
-    positions: { participant: string; debits: string; credits: string; net: string }[];
-    instructions: { kind: string; participant: string; amount: string }[];
-    bilateralInstructions: { payer: string; payee: string; amount: string }[];
-  };
+  const view = positionsJson(window, netting);
   context.io.out(
-    `${window.id} (${window.status}): ${json.transfers} interbank transfer(s), gross ${json.gross}, moved ${json.moved} ${window.currency}, netting efficiency ${json.efficiency ?? 'n/a'}\n`,
+    `${window.id} (${window.status}): ${view.transfers} interbank transfer(s), gross ${groupDigits(view.gross)}, moved ${groupDigits(view.moved)} ${window.currency}, netting efficiency ${view.efficiency ?? 'n/a'}\n`,
   );
   context.io.out(
     renderTable(
       ['participant', 'paid', 'received', 'net'],
-      json.positions.map((position) => [
+      view.positions.map((position) => [
         position.participant,
-        position.debits,
-        position.credits,
-        position.net,
+        groupDigits(position.debits),
+        groupDigits(position.credits),
+        groupDigits(position.net),
       ]),
       [1, 2, 3],
     ),
@@ -469,10 +391,10 @@ function printNetting(
   context.io.out(
     renderTable(
       ['instruction', 'participant', 'amount'],
-      json.instructions.map((instruction) => [
+      view.instructions.map((instruction) => [
         instruction.kind === 'pay_in' ? 'pays the hub' : 'is paid by the hub',
         instruction.participant,
-        instruction.amount,
+        groupDigits(instruction.amount),
       ]),
       [2],
     ),
@@ -481,10 +403,10 @@ function printNetting(
     context.io.out(
       renderTable(
         ['payer', 'payee', 'bilateral net'],
-        json.bilateralInstructions.map((instruction) => [
+        view.bilateralInstructions.map((instruction) => [
           instruction.payer,
           instruction.payee,
-          instruction.amount,
+          groupDigits(instruction.amount),
         ]),
         [2],
       ),

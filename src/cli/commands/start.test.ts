@@ -6,6 +6,7 @@ import { Ledger } from '../../ledger/ledger.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { after, describe, it } from 'node:test';
 import { storeCounts, tempDb, vostro, vostroJson, vostroOk } from './cli.test-helper.js';
+import { nextSteps } from './init.js';
 
 describe('vostro init', () => {
   const { path: db, cleanup } = tempDb();
@@ -38,6 +39,24 @@ describe('vostro init', () => {
     } finally {
       other.cleanup();
     }
+  });
+
+  it('with a PostgreSQL URL, the next steps first set VOSTRO_DATABASE_URL (its password masked), which the commands then use', () => {
+    const text = nextSteps('postgres://vostro:S3cret@db.example:5432/hub');
+    assert.ok(!text.includes('S3cret'), text);
+    const lines = text.split('\n');
+    assert.equal(lines[0], 'Next steps:');
+    assert.match(
+      lines[1] ?? '',
+      /^ {2}export VOSTRO_DATABASE_URL='postgres:\/\/vostro:\*\*\*@db\.example:5432\/hub' +# .*put the password back$/,
+    );
+    assert.ok(lines.slice(2).some((line) => line.endsWith(' --db "$VOSTRO_DATABASE_URL"')));
+    assert.ok(!lines.slice(2).some((line) => line.includes('export ')), 'set once, before use');
+    assert.match(
+      nextSteps('postgres://vostro@db.example/hub').split('\n')[1] ?? '',
+      /^ {2}export VOSTRO_DATABASE_URL='postgres:\/\/vostro@db\.example\/hub' +# the URL you gave --db$/,
+    );
+    assert.doesNotMatch(nextSteps('./ledger.db'), /export|VOSTRO_DATABASE_URL"/);
   });
 
   it('other commands refuse a database that does not exist instead of creating it', async () => {

@@ -3,22 +3,31 @@ import { ApiKeys } from '../../access/api-keys.js';
 import { Hub } from '../../hub/hub.js';
 import type { Account } from '../../ledger/model.js';
 import { accountKindName } from '../../ledger/model.js';
-import { isPostgresUrl, maskPassword } from '../../store/open-store.js';
+import { isPostgresUrl } from '../../store/open-store.js';
+import { currencyCode } from '../../views/amounts.js';
+import { netPostedMinor } from '../../views/accounts.js';
+import type { RegisterCommand } from '../context.js';
 import { ensureDemoOperatorKey, seedDemo } from '../demo.js';
-import { amountText, currencyCode, netPostedMinor } from '../format.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import {
   addDbOption,
   commandAction,
-  renderTable,
   resolveDbPath,
   runLedgerCommand,
   type LedgerSession,
 } from '../ledger-context.js';
-import type { RegisterCommand } from '../program.js';
 import { parseIntegerOption } from '../options.js';
-import { addConnectionOptions, connectionLimits, runServe, type ConnectionFlags } from './serve.js';
+import { humanAmount } from '../shared/human.js';
+import { databaseArguments } from '../shared/next-steps.js';
+import { renderTable } from '../shared/output.js';
+import {
+  addConnectionOptions,
+  checkListenable,
+  connectionLimits,
+  runServe,
+  type ConnectionFlags,
+} from '../shared/server.js';
 
 /** Accounts `start` lists at most; the demo has nineteen besides the hub's. */
 const START_ACCOUNTS_SHOWN = 50;
@@ -53,6 +62,8 @@ export const registerStart: RegisterCommand = (program, context) => {
       const port = parseIntegerOption('--port', options.port, { minimum: 0, maximum: 65_535 });
       const connections = connectionLimits(options, context.io.env);
       const serve = options.serve && context.io.waitForShutdown !== undefined;
+      // Before the database is created or anything printed: a busy port ends here, in one line.
+      if (serve) await checkListenable(options.host, port);
       const dbPath = resolveDbPath(options.db, context.io.env);
       const keyFile =
         dbPath === ':memory:' || isPostgresUrl(dbPath)
@@ -160,8 +171,8 @@ function accountRow(account: Account): string[] {
     account.owner,
     accountKindName(account.code),
     currencyCode(account.ledger),
-    amountText(netPostedMinor(account), account.ledger),
-    amountText(account.debitsPending, account.ledger),
+    humanAmount(netPostedMinor(account), account.ledger),
+    humanAmount(account.debitsPending, account.ledger),
     account.reference,
   ];
 }
@@ -172,18 +183,12 @@ function usage(
   serving: boolean,
 ): string {
   // A PostgreSQL URL may hold a password: the examples name it through the environment instead.
-  const postgres = dbOption !== undefined && isPostgresUrl(dbOption);
-  const db =
-    dbOption === undefined ? '' : postgres ? ' --db "$VOSTRO_DATABASE_URL"' : ` --db ${dbOption}`;
+  const { exportLines, db } = databaseArguments(dbOption);
   const account = exampleAccountId ?? '<account-id>';
   return [
     '',
     'Use the command line (installed as `vostro`; from this checkout `npx vostro` or `npm run vostro --`):',
-    ...(postgres
-      ? [
-          `  export VOSTRO_DATABASE_URL='${maskPassword(dbOption)}'   # the URL you gave --db${maskPassword(dbOption) === dbOption ? '' : ', with its password for ***'}`,
-        ]
-      : []),
+    ...exportLines,
     '  npx vostro --help',
     `  npx vostro balance ${account}${db}`,
     `  npx vostro history ${account}${db}`,

@@ -8,13 +8,15 @@ import {
   type TransferInput,
 } from '../../ledger/model.js';
 import { TRANSFER_RESULT_MESSAGES, type CreateTransferResult } from '../../ledger/results.js';
-import { amountWithCode, isoTime, transferJson, transferKind } from '../format.js';
+import { isoTime } from '../../views/time.js';
+import { transferJson, transferKind } from '../../views/transfers.js';
+import type { CliContext, RegisterCommand } from '../context.js';
+import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import {
   addDbOption,
   commandAction,
-  printJson,
   RefusedError,
   runLedgerCommand,
   type LedgerSession,
@@ -26,9 +28,9 @@ import {
   parseReferenceOption,
   parseTransferIdOption,
 } from '../options.js';
-import { UsageError } from '../errors.js';
-import type { CliContext, RegisterCommand } from '../program.js';
-import { requireAccount } from './account.js';
+import { requireAccount } from '../shared/accounts.js';
+import { humanAmountWithCode } from '../shared/human.js';
+import { printJson } from '../shared/output.js';
 
 /** Transfer codes say why money moved; 16 bits, as in TigerBeetle. */
 const TRANSFER_CODE_MAX = 65_535;
@@ -259,7 +261,7 @@ function describeTransfer(transfer: StoredTransfer): string {
   const kind = transferKind(transfer);
   const lines = [
     `${transfer.id}`,
-    `  ${kind} transfer of ${amountWithCode(transfer.amount, transfer.ledger)} at ${isoTime(transfer.timestamp)}`,
+    `  ${kind} transfer of ${humanAmountWithCode(transfer.amount, transfer.ledger)} at ${isoTime(transfer.timestamp)}`,
     `  debit  ${transfer.debitAccountId}`,
     `  credit ${transfer.creditAccountId}`,
   ];

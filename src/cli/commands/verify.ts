@@ -1,18 +1,13 @@
 import { SingleBar } from 'cli-progress';
 import type { VerifyReport } from '../../ledger/verify.js';
 import { VerificationError, verifyInWorker } from '../../ledger/verify-runs.js';
-import { ledgerTotalsJson } from '../format.js';
+import { verifyReportJson } from '../../views/verify.js';
+import type { RegisterCommand } from '../context.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
-import {
-  addDbOption,
-  commandAction,
-  printJson,
-  RefusedError,
-  renderTable,
-  runLedgerCommand,
-} from '../ledger-context.js';
-import type { RegisterCommand } from '../program.js';
+import { addDbOption, commandAction, RefusedError, runLedgerCommand } from '../ledger-context.js';
+import { groupDigits } from '../shared/human.js';
+import { printJson, renderTable } from '../shared/output.js';
 
 /** `vostro verify`: replays the journal and checks every balance, the hash chain and debits = credits. */
 export const registerVerify: RegisterCommand = (program, context) => {
@@ -89,12 +84,12 @@ function progressBar(io: CliIo): SingleBar {
 }
 
 function printReport(io: CliIo, report: VerifyReport, json: boolean): void {
-  const ledgers = report.ledgers.map(ledgerTotalsJson);
+  const view = verifyReportJson(report);
   if (json) {
-    const { ok, journalEntries, accounts, transfers, problems } = report;
-    printJson(io, { ok, journalEntries, accounts, transfers, ledgers, problems });
+    printJson(io, view);
     return;
   }
+  const ledgers = view.ledgers;
   io.out(
     `${report.journalEntries} journal entries, ${report.accounts} accounts, ${report.transfers} transfers replayed\n`,
   );
@@ -102,10 +97,10 @@ function printReport(io: CliIo, report: VerifyReport, json: boolean): void {
     const rows = ledgers.map((totals) => [
       totals.currency,
       String(totals.accounts),
-      totals.debitsPosted,
-      totals.creditsPosted,
-      totals.debitsPending,
-      totals.creditsPending,
+      groupDigits(totals.debitsPosted),
+      groupDigits(totals.creditsPosted),
+      groupDigits(totals.debitsPending),
+      groupDigits(totals.creditsPending),
     ]);
     io.out(
       renderTable(

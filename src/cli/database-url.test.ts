@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { recordingIo } from '../cli/io.js';
-import { runCli } from '../cli/program.js';
-import { maskPassword } from './postgres/connection.js';
-import { PostgresStore } from './postgres/postgres-store.js';
-import { postgresTests } from './postgres/test-database.js';
+import { maskPassword } from '../store/postgres/connection.js';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
+import { postgresTests } from '../store/postgres/test-database.js';
+import { recordingIo } from './io.js';
+import { runCli } from './program.js';
 
 /** A PostgreSQL password never reaches output: not in the user part of the URL, not as `?password=`. */
 describe('PostgreSQL URLs are printed with the password masked', () => {
@@ -58,6 +58,12 @@ await postgresTests('PostgreSQL URL masking', (schemas) => {
         const printed = io.stdout.join('') + io.stderr.join('');
         assert.ok(!printed.includes('Pr1nted-Nowhere'), `${argv[0]}: ${printed}`);
         assert.match(printed, /password=\*\*\*/);
+        if (argv[0] === 'init' && !argv.includes('--json')) {
+          // The variable the next steps use is set first: it is not set in the user's shell yet.
+          const exported = printed.indexOf('export VOSTRO_DATABASE_URL=');
+          assert.ok(exported > 0, printed);
+          assert.ok(exported < printed.indexOf('--db "$VOSTRO_DATABASE_URL"'), printed);
+        }
       }
     },
   );

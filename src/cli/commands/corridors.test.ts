@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { recordingIo } from '../cli/io.js';
-import { runCli } from '../cli/program.js';
+import { recordingIo } from '../io.js';
+import { runCli } from '../program.js';
 
 async function run(...argv: string[]) {
   const io = recordingIo();

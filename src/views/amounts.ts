@@ -1,0 +1,39 @@
+import {
+  currencyByCode,
+  currencyByLedger,
+  formatAmount,
+  type Currency,
+} from '../ledger/currency.js';
+import { HubError } from '../domain/errors.js';
+
+/**
+ * Amounts as the API and the CLI's `--json` show them: exact decimal strings in major units, no
+ * digit grouping, never through a float. (The CLI groups digits in its tables: src/cli/shared/human.ts.)
+ */
+
+export function currencyCode(ledger: number): string {
+  return currencyByLedger(ledger)?.code ?? `ledger-${ledger}`;
+}
+
+/** Minor units as a decimal string in the ledger's currency; an unknown ledger shows minor units. */
+export function amountText(amountMinor: bigint, ledger: number): string {
+  const currency = currencyByLedger(ledger);
+  return currency === undefined ? amountMinor.toString() : formatAmount(amountMinor, currency);
+}
+
+/** The currency of a code the hub's records carry; an unknown one is refused as the API refuses it. */
+function currencyOf(code: string): Currency {
+  const currency = currencyByCode(code);
+  if (currency === undefined)
+    throw new HubError('unknown_currency', `${code} is not a supported currency`, 'currency');
+  return currency;
+}
+
+/** Formats minor units of one currency as a decimal string. */
+export type AmountText = (minor: bigint) => string;
+
+/** Decimal strings in the currency of `code` (a window's, a cap's, a quote's side). */
+export function amountsIn(code: string): AmountText {
+  const currency = currencyOf(code);
+  return (minor) => formatAmount(minor, currency);
+}
