@@ -63,6 +63,8 @@ export function previousOf(row: TransferRow, accountId: string): bigint {
   return row.debit_account_id === accountId ? row.debit_previous : row.credit_previous;
 }
 
+export type Statements = ReturnType<typeof prepareStatements>;
+
 export function prepareStatements(db: SqliteDatabase) {
   const prepare = (sql: string): Statement => db.prepare(sql);
   return {
