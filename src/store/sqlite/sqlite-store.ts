@@ -3,6 +3,7 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
+import { isStorableText } from '../../ledger/text.js';
 import type {
   AccountQuery,
   AccountTransfersQuery,
@@ -136,6 +137,8 @@ export class SqliteStore implements LedgerStore {
   }
 
   async listAccounts(query: AccountQuery): Promise<Account[]> {
+    // Text no store can hold is no one's name; sent, a lone surrogate would match U+FFFD.
+    if (query.owner !== undefined && !isStorableText(query.owner)) return [];
     return this.pipeline.consistentRead(() => {
       const after = query.afterTimestamp ?? 0n;
       const rows =
@@ -222,8 +225,9 @@ export class SqliteStore implements LedgerStore {
   }
 
   async listRecords(query: RecordQuery): Promise<StoredRecord[]> {
+    const prefix = query.prefix ?? '';
+    if (!isStorableText(prefix) || !isStorableText(query.afterKey ?? '')) return [];
     return this.pipeline.consistentRead(() => {
-      const prefix = query.prefix ?? '';
       const after = query.afterKey ?? '';
       return (
         this.statements.recordsAfter.all(
@@ -238,6 +242,7 @@ export class SqliteStore implements LedgerStore {
   }
 
   async auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]> {
+    if (query.actor !== undefined && !isStorableText(query.actor)) return [];
     return this.pipeline.consistentRead(() => {
       const after = query.afterSeq ?? 0n;
       const rows =

@@ -3,6 +3,7 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PairTally } from '../../ledger/tallies.js';
+import { isStorableText } from '../../ledger/text.js';
 import {
   checkAuditEntry,
   checkRecordPut,
@@ -67,6 +68,9 @@ export class StagedState {
   ): Map<string, StoredRecord> {
     const found = new Map<string, StoredRecord>();
     for (const key of new Set(keys)) {
+      // Text no store can hold (../../ledger/text.ts) is never a key: better-sqlite3 would send a
+      // lone surrogate as U+FFFD (under Node 24) and find the document keyed so.
+      if (!isStorableText(key)) continue;
       const staged = withInFlight
         ? this.inFlight.records.get(recordMapKey(collection, key))
         : undefined;
