@@ -89,6 +89,14 @@ export interface LedgerStore {
   close(): Promise<void>;
 }
 
+/**
+ * The verifier's worker thread module: `verify-worker.ts` beside this file, which opens a read-only
+ * snapshot of the database a `SnapshotSource` names, with the store implementation that wrote it,
+ * and runs the ledger's verifier on it. src/ledger/verify-runs.ts starts it by this name (through
+ * src/ledger/worker-thread.ts), so the ledger needs no store implementation itself.
+ */
+export const VERIFY_WORKER = { besideUrl: import.meta.url, name: 'verify-worker' } as const;
+
 /** Where a store's database is, for a read-only connection of another thread; see `LedgerStore.snapshotSource`. */
 export type SnapshotSource =
   | { readonly kind: 'sqlite'; readonly path: string }

@@ -26,7 +26,7 @@ import {
 /**
  * One connection of its own inside one `REPEATABLE READ READ ONLY` transaction: every read sees
  * the same snapshot of the schema, whatever the store's writers commit meanwhile, and writers never
- * wait for it (MVCC). The verifier's worker thread reads through it (src/ledger/verify-worker.ts).
+ * wait for it (MVCC). The verifier's worker thread reads through it (src/store/verify-worker.ts).
  * Balances are written with every batch, so the stored columns are the current ones.
  *
  * The transaction is idle only while the verifier hashes what it read, far less than the

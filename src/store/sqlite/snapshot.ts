@@ -16,7 +16,7 @@ import { journalFromRow, prepareStatements, type JournalRow } from './statements
 /**
  * One read-only connection to a SQLite ledger file, inside one read transaction: every read sees
  * the same committed state (WAL readers keep the snapshot they began with), whatever the store's
- * writer commits meanwhile. The verifier's worker thread reads through it (src/ledger/verify-worker.ts).
+ * writer commits meanwhile. The verifier's worker thread reads through it (src/store/verify-worker.ts).
  *
  * The store keeps some state only in memory: balances changed since the last flush (the columns
  * are current as of `ledger_state.balances_seq`). `accountsAfter` therefore gives the stored
