@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { CLI_ACTOR } from '../../domain/actor.js';
 import { HubError } from '../../domain/errors.js';
 import { Hub } from '../../hub/hub.js';
-import { newTransferId, type AccountId } from '../../ledger/ids.js';
+import { newTransferId } from '../../ledger/ids.js';
 import { REFERENCE_MAX_LENGTH } from '../../ledger/model.js';
 import { verifyLedger } from '../../ledger/verify.js';
 import { UnstorableTextError } from '../../ledger/text.js';
@@ -284,8 +284,8 @@ export function textCases(factory: StoreFactory, numRuns = 60): void {
         );
         await hub.caps.set(id, 'INR', 1_000_000_00n, CLI_ACTOR);
       }
-      const payer = participantAccountId('sbi', 'INR', 'settlement') as AccountId;
-      const payee = participantAccountId('bob', 'INR', 'settlement') as AccountId;
+      const payer = participantAccountId('sbi', 'INR', 'settlement');
+      const payee = participantAccountId('bob', 'INR', 'settlement');
       let participants = 0;
       await fc.assert(
         fc.asyncProperty(

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { TransferId } from '../../ledger/ids.js';
+import { parseTransferId, type TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PairTotal, PairTotalsQuery, TalliesQuery } from '../store.js';
@@ -9,11 +9,11 @@ import type { StoredRecord } from '../records.js';
 import { pairTotals, readTallies } from './aggregates.js';
 import { createClient, type PostgresTarget } from './connection.js';
 import { POSTGRES_SCHEMA_VERSION } from './migrations.js';
-import { uuidsOnly } from './postgres-transaction.js';
 import {
   ACCOUNT_COLUMNS,
   accountFromRow,
   journalFromRow,
+  storableIds,
   TRANSFER_COLUMNS,
   TRANSFER_FROM,
   transferFromRow,
@@ -110,7 +110,7 @@ export class PostgresSnapshot {
   }
 
   async getTransfers(ids: readonly TransferId[]): Promise<StoredTransfer[]> {
-    const wanted = uuidsOnly(ids);
+    const wanted = storableIds(ids, parseTransferId);
     if (wanted.length === 0) return [];
     return (
       await this.rows<TransferRow>(

@@ -5,7 +5,7 @@ import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PairTotal, PairTotalsQuery, TalliesQuery } from '../store.js';
 import { SchemaTooNewError } from '../store.js';
-import { recordFromRow, type RecordRow } from '../rows.js';
+import { recordFromRow, storedAccountId, type RecordRow } from '../rows.js';
 import type { StoredRecord } from '../records.js';
 import { pairTotals, readTallies } from './aggregates.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
@@ -105,7 +105,7 @@ export class SqliteSnapshot {
     this.current ??= recoverBalances(this.statements).accounts;
     const current = this.current;
     return (this.statements.accountsAfter.all(afterTimestamp, limit) as AccountRow[]).map((row) => {
-      const recovered = current.get(row.id as AccountId);
+      const recovered = current.get(storedAccountId(row.id));
       return recovered === undefined ? accountFromRow(row) : { ...recovered };
     });
   }
