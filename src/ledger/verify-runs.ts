@@ -55,7 +55,7 @@ export function verifyInWorker(
       else if (message.type === 'done') settle(() => resolve(message.report));
       else settle(() => reject(new VerificationError(message.message)));
     });
-    worker.on('error', (error) =>
+    worker.on('error', (error: Error) =>
       settle(() =>
         reject(
           new VerificationError(`the verifier's thread failed: ${error.message}`, { cause: error }),

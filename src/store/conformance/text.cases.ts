@@ -151,11 +151,13 @@ export function textCases(factory: StoreFactory, numRuns = 60): void {
             assert.deepEqual(await fixture.accounts([account]), [expected]);
             if (expected === 'ok') {
               const [cached] = await store.getAccounts([account.id]);
-              const [row] = await store.accountsInRange(cached!.timestamp, cached!.timestamp);
-              assert.equal(cached?.owner, owner);
-              assert.equal(cached?.reference, reference);
-              assert.equal(row?.owner, owner, 'the row read back from the database');
-              assert.equal(row?.reference, reference);
+              assert.ok(cached !== undefined, 'the account was created');
+              const [row] = await store.accountsInRange(cached.timestamp, cached.timestamp);
+              assert.equal(cached.owner, owner);
+              assert.equal(cached.reference, reference);
+              assert.ok(row !== undefined, 'the row read back from the database');
+              assert.equal(row.owner, owner);
+              assert.equal(row.reference, reference);
               assert.deepEqual(
                 await fixture.accounts([account]),
                 ['exists'],
@@ -181,8 +183,9 @@ export function textCases(factory: StoreFactory, numRuns = 60): void {
             assert.deepEqual(await fixture.transfers([transfer]), [expectedTransfer]);
             if (expectedTransfer === 'ok') {
               const [stored] = await store.getTransfers([transfer.id]);
-              assert.equal(stored?.reference, transferReference);
-              const [row] = await store.transfersInRange(stored!.timestamp, stored!.timestamp);
+              assert.ok(stored !== undefined, 'the transfer was created');
+              assert.equal(stored.reference, transferReference);
+              const [row] = await store.transfersInRange(stored.timestamp, stored.timestamp);
               assert.equal(row?.reference, transferReference);
               assert.deepEqual(
                 await fixture.transfers([transfer]),
@@ -304,9 +307,10 @@ export function textCases(factory: StoreFactory, numRuns = 60): void {
                 'exists',
                 'an identical retry is idempotent',
               );
-              const legs = await store.getTransfers([id]);
-              assert.equal(legs[0]?.reference, reference);
-              const [row] = await store.transfersInRange(legs[0]!.timestamp, legs[0]!.timestamp);
+              const [leg] = await store.getTransfers([id]);
+              assert.ok(leg !== undefined, 'the payment was written');
+              assert.equal(leg.reference, reference);
+              const [row] = await store.transfersInRange(leg.timestamp, leg.timestamp);
               assert.equal(row?.reference, reference);
             } else {
               await assert.rejects(

@@ -207,9 +207,10 @@ await postgresTests('postgres faults and migrations', (schemas) => {
       const upper = accountInput({ userData64: (1n << 63n) - 1n });
       assert.deepEqual(await fixture.accounts([upper]), ['ok']);
       const [stored] = await store.getAccounts([upper.id]);
-      assert.equal(stored?.userData64, (1n << 63n) - 1n);
-      assert.equal(stored?.id, upper.id.toLowerCase());
-      assert.equal(typeof stored?.timestamp, 'bigint');
+      assert.ok(stored !== undefined, 'the account was stored');
+      assert.equal(stored.userData64, (1n << 63n) - 1n);
+      assert.equal(stored.id, upper.id.toLowerCase());
+      assert.equal(typeof stored.timestamp, 'bigint');
     } finally {
       await store.close();
     }

@@ -201,7 +201,8 @@ export class PostgresTransaction implements WriteTransaction {
     for (const put of puts) {
       checkRecordPut(put);
       let collection = this.records.get(put.collection);
-      if (collection === undefined) this.records.set(put.collection, (collection = new Map()));
+      if (collection === undefined)
+        this.records.set(put.collection, (collection = new Map<string, StoredRecord>()));
       collection.set(put.key, {
         collection: put.collection,
         key: put.key,

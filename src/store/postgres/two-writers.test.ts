@@ -66,7 +66,7 @@ await postgresTests('postgres two writers', (schemas) => {
           limited !== undefined && limited.debitsPosted <= limited.creditsPosted,
           'the balance limit held',
         );
-        assert.ok((limited?.debitsPosted ?? 0n) > 0n, 'the limited account was spent from');
+        assert.ok(limited.debitsPosted > 0n, 'the limited account was spent from');
         const report = await verifyLedger(store);
         assert.deepEqual(report.problems, []);
         assert.equal(report.transfers, okIds.length);

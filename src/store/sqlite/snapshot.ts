@@ -39,10 +39,7 @@ export class SqliteSnapshot {
       this.db.pragma('busy_timeout = 10000');
       this.db.pragma('cache_size = -16384');
       const version = Number(
-        (this.db
-          .prepare('SELECT coalesce(max(version), 0) FROM schema_migrations')
-          .pluck()
-          .get() as bigint) ?? 0n,
+        this.db.prepare('SELECT coalesce(max(version), 0) FROM schema_migrations').pluck().get(),
       );
       const latest = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
       if (version > latest) throw new SchemaTooNewError(version, latest);
@@ -62,7 +59,7 @@ export class SqliteSnapshot {
 
   async counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }> {
     const count = (table: string): number =>
-      Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as bigint);
+      Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
     return {
       accounts: count('accounts'),
       transfers: count('transfers'),

@@ -204,7 +204,7 @@ export class SqliteStore implements LedgerStore {
 
   async counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }> {
     const count = (table: string): number =>
-      Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as bigint);
+      Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
     return {
       accounts: count('accounts'),
       transfers: count('transfers'),
