@@ -1,6 +1,6 @@
 import type { AccountId, TransferId } from '../ledger/ids.js';
 import type { JournalEntry } from '../ledger/journal.js';
-import type { Account, PendingStatus, StoredTransfer } from '../ledger/model.js';
+import type { Account, StoredTransfer } from '../ledger/model.js';
 import type { PendingResolution } from '../ledger/create-transfers.js';
 import type { PairTally } from '../ledger/tallies.js';
 import type {
@@ -169,8 +169,6 @@ export interface WriteTransaction {
   /** Adds each entry's amount and count to its pair's tally (creating it at zero), in the same transaction. */
   addTallies(tallies: readonly PairTally[]): Promise<void>;
 }
-
-export type { PendingStatus };
 
 /**
  * Thrown by `insertTransfers` when a transfer id is already stored. The Ledger writes optimistically,
