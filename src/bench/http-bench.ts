@@ -152,7 +152,7 @@ async function startServer(dbPath: string): Promise<{ child: ChildProcess; baseU
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const baseUrl = await new Promise<string>((resolve, reject) => {
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match?.[1] !== undefined) resolve(match[1]);

@@ -1,8 +1,9 @@
 /**
  * Command-line options of the benchmark scripts (`npm run bench:settlement`, `bench:http`,
- * `bench:postgres`, `bench:netting`): `--help` prints the usage; an unknown option, a missing value, a number that is
- * not a whole number in range or a scenario that does not exist is refused with a message naming the
- * option, and the process exits with status 2 before anything runs.
+ * `bench:postgres`, `bench:netting`, `bench:routes`): `--help` prints the usage; an unknown
+ * option, a missing value, a number that is not a whole number in range or a scenario that does
+ * not exist is refused with a message naming the option, and the process exits with status 2
+ * before anything runs. Every script calls `benchOptions` before it does anything else.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 

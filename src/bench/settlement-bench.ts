@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { CLI_ACTOR } from '../domain/actor.js';
 import { Hub } from '../hub/hub.js';
 import { currencyByCode } from '../ledger/currency.js';
-import { newTransferId, ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';
+import { newTransferId, ZERO_TRANSFER_ID, type AccountId } from '../ledger/ids.js';
 import { Ledger } from '../ledger/ledger.js';
 import { BATCH_MAX, type TransferInput } from '../ledger/model.js';
 import { participantAccountId } from '../participants/accounts.js';
@@ -125,14 +125,14 @@ async function netting(): Promise<void> {
     const started = Date.now();
     for (let written = 0; written < TRANSFERS;) {
       const size = Math.min(BATCH_MAX, TRANSFERS - written);
-      const batch: TransferInput[] = new Array(size);
+      const batch = new Array<TransferInput>(size);
       for (let index = 0; index < size; index += 1) {
         const currency = (written + index) % 2 === 0 ? 'INR' : 'RUB';
         const from = Math.floor(Math.random() * BANKS);
         const to = (from + 1 + Math.floor(Math.random() * (BANKS - 1))) % BANKS;
         batch[index] = transfer(
-          accounts[currency][from] as AccountId,
-          accounts[currency][to] as AccountId,
+          accounts[currency][from]!,
+          accounts[currency][to]!,
           BigInt(1 + Math.floor(Math.random() * 1_000_000)),
           currency,
           TransferCode.payment,
@@ -235,7 +235,7 @@ async function pvp(): Promise<void> {
       await hub.payments.fund(
         {
           id: newTransferId(),
-          account: payers[index] as AccountId,
+          account: payers[index]!,
           amount: 1n << 50n,
           reference: 'bench',
         },
@@ -303,8 +303,8 @@ async function pvp(): Promise<void> {
           await hub.fx.execute(
             {
               quote,
-              payer: payers[caller % payers.length] as AccountId,
-              payee: payees[(caller + next) % payees.length] as AccountId,
+              payer: payers[caller % payers.length]!,
+              payee: payees[(caller + next) % payees.length]!,
             },
             CLI_ACTOR,
           );
@@ -342,7 +342,7 @@ function transfer(
     debitAccountId: debit,
     creditAccountId: credit,
     amount,
-    pendingId: ZERO_ID as TransferId,
+    pendingId: ZERO_TRANSFER_ID,
     ledger: currencyByCode(currency)?.ledger ?? 0,
     code,
     flags: 0,

@@ -1,5 +1,5 @@
 import { GroupCommitter } from '../ledger/group-commit.js';
-import { newAccountId, ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';
+import { newAccountId, ZERO_TRANSFER_ID, type AccountId, type TransferId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { BATCH_MAX, type TransferInput } from '../ledger/model.js';
 
@@ -75,10 +75,10 @@ function randomTransfer(accountIds: readonly AccountId[], id: TransferId): Trans
     (debit + 1 + Math.floor(Math.random() * (accountIds.length - 1))) % accountIds.length;
   return {
     id,
-    debitAccountId: accountIds[debit] as AccountId,
-    creditAccountId: accountIds[credit] as AccountId,
+    debitAccountId: accountIds[debit]!,
+    creditAccountId: accountIds[credit]!,
     amount: BigInt(1 + Math.floor(Math.random() * 1_000_000)),
-    pendingId: ZERO_ID as TransferId,
+    pendingId: ZERO_TRANSFER_ID,
     ledger: 356,
     code: 1,
     flags: 0,

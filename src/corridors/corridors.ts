@@ -75,7 +75,3 @@ export const corridors: readonly CorridorDefinition[] = [
     excludes: any(hasTag('instc'), hasTag('nsr')),
   },
 ];
-
-export function findCorridor(id: string): CorridorDefinition | undefined {
-  return corridors.find((corridor) => corridor.id === id);
-}

@@ -1,4 +1,4 @@
-import { haversineKm, polylineKm } from './geo.js';
+import { polylineKm } from './geo.js';
 import type { EdgeSpec, LonLat, NodeSpec, Waypoint } from './model.js';
 import { edges as edgeData } from './data/edges.js';
 import { modeModels } from './data/mode-models.js';
@@ -184,11 +184,6 @@ function buildArcs(nodeCount: number, edges: readonly CompiledEdge[]) {
     }
   }
   return { arcStart, arcEdge, arcTo, arcReversed };
-}
-
-/** Great-circle distance between two nodes, for checks and for the docs. */
-export function nodeDistanceKm(network: Network, fromIndex: number, toIndex: number): number {
-  return haversineKm(network.nodes[fromIndex]!.spec.at, network.nodes[toIndex]!.spec.at);
 }
 
 let shared: Network | undefined;

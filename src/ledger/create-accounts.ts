@@ -28,7 +28,7 @@ export function createAccounts(
   view: LedgerView,
   firstTimestamp: bigint,
 ): CreateAccountsOutcome {
-  const results: CreateAccountResult[] = new Array(events.length);
+  const results = new Array<CreateAccountResult>(events.length);
   const created: Account[] = [];
   const createdInBatch = new Map<AccountId, Account>();
   forEachChain(events, (event) => (event.flags & AccountFlags.linked) !== 0, results, {

@@ -51,7 +51,7 @@ export function createTransfers(
   nowNs: bigint,
 ): CreateTransfersOutcome {
   const batch = new TransferBatch(view, nowNs);
-  const results: CreateTransferResult[] = new Array(events.length);
+  const results = new Array<CreateTransferResult>(events.length);
   forEachChain(events, (event) => (event.flags & TransferFlags.linked) !== 0, results, {
     begin: (chainLength) => batch.mark(chainLength > 1),
     apply: (event, index) => batch.apply(event, firstTimestamp + BigInt(index)),

@@ -43,14 +43,6 @@ export const accountFlagNames = {
   tallied: AccountFlags.tallied,
 } as const;
 
-export const transferFlagNames = {
-  linked: TransferFlags.linked,
-  pending: TransferFlags.pending,
-  post_pending: TransferFlags.postPending,
-  void_pending: TransferFlags.voidPending,
-  expired: TransferFlags.expired,
-} as const;
-
 export function flagNames(flags: number, names: Readonly<Record<string, number>>): string[] {
   return Object.entries(names)
     .filter(([, bit]) => (flags & bit) !== 0)

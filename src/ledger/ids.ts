@@ -2,14 +2,18 @@ import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 
 /**
  * 128-bit ids chosen by the client, in canonical lower-case UUID text form. The brands keep an
- * account id from being passed where a transfer id belongs; `parseId` is the only way to make one.
+ * account id from being passed where a transfer id belongs; text from outside becomes one only
+ * through `parseAccountId` / `parseTransferId` (the stores brand what they read back from their
+ * own tables, see src/store/rows.ts).
  */
 export type AccountId = string & { readonly brand: 'AccountId' };
 export type TransferId = string & { readonly brand: 'TransferId' };
-export type Id = AccountId | TransferId;
 
 export const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 export const MAX_ID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+/** ZERO_ID as each kind of id: "none", as in the `pendingId` of a transfer that resolves nothing. */
+export const ZERO_ACCOUNT_ID = ZERO_ID as AccountId;
+export const ZERO_TRANSFER_ID = ZERO_ID as TransferId;
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -125,10 +129,6 @@ export function derivedId(name: string): string {
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80; // version 8: custom, derived
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   return idFromBytes(bytes);
-}
-
-export function idToBytes(id: string): Buffer {
-  return Buffer.from(id.replace(/-/g, ''), 'hex');
 }
 
 export function idFromBytes(bytes: Uint8Array): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AMOUNT_MAX } from './currency.js';
-import { newAccountId, newTransferId, ZERO_ID, type TransferId } from './ids.js';
+import { newAccountId, newTransferId, ZERO_TRANSFER_ID } from './ids.js';
 import { decodeTransfers, encodeTransfers, GENESIS_HASH, hashTransfers } from './journal.js';
 import type { Transfer } from './model.js';
 
@@ -11,7 +11,7 @@ function sample(overrides: Partial<Transfer> = {}): Transfer {
     debitAccountId: newAccountId(),
     creditAccountId: newAccountId(),
     amount: 12_500_00n,
-    pendingId: ZERO_ID as TransferId,
+    pendingId: ZERO_TRANSFER_ID,
     ledger: 356,
     code: 7,
     flags: 2,

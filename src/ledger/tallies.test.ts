@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TransferFlags } from './flags.js';
-import { ZERO_ID, type AccountId, type TransferId } from './ids.js';
+import { accountId, transferId } from '../store/conformance/fixtures.js';
+import { ZERO_TRANSFER_ID } from './ids.js';
 import type { StoredTransfer } from './model.js';
 import {
   currentPeriod,
@@ -11,17 +12,17 @@ import {
   tallyTransfers,
 } from './tallies.js';
 
-const A = '0195a000-0000-7000-8000-00000000000a' as AccountId;
-const B = '0195a000-0000-7000-8000-00000000000b' as AccountId;
-const C = '0195a000-0000-7000-8000-00000000000c' as AccountId;
+const A = accountId('0195a000-0000-7000-8000-00000000000a');
+const B = accountId('0195a000-0000-7000-8000-00000000000b');
+const C = accountId('0195a000-0000-7000-8000-00000000000c');
 
 function stored(overrides: Partial<StoredTransfer>): StoredTransfer {
   return {
-    id: '0195b000-0000-7000-8000-000000000001' as TransferId,
+    id: transferId('0195b000-0000-7000-8000-000000000001'),
     debitAccountId: A,
     creditAccountId: B,
     amount: 10n,
-    pendingId: ZERO_ID as TransferId,
+    pendingId: ZERO_TRANSFER_ID,
     ledger: 356,
     code: 1,
     flags: 0,

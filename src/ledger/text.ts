@@ -18,11 +18,13 @@
  * layer; truncation never splits a surrogate pair.
  */
 
+/* eslint-disable no-control-regex -- finding NUL and control characters is what these patterns are for */
 /** A NUL, or a surrogate that is not half of a pair. No `u` flag: the pattern sees code units. */
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** The same, and every other control character (Cc). */
 const NOT_PLAIN =
   /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/* eslint-enable no-control-regex */
 
 /**
  * The plain-text rule as a JSON Schema pattern (ECMAScript syntax, no `u` flag needed), for request

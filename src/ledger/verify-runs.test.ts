@@ -142,8 +142,9 @@ describe('verifications on a worker thread', () => {
     const { run } = runs.start(runner);
     await runs.close();
     const stopped = runs.get(run.id);
-    assert.equal(stopped?.status, 'error');
-    assert.match(stopped?.error ?? '', /stopped/);
+    assert.ok(stopped !== undefined, 'the run is kept');
+    assert.equal(stopped.status, 'error');
+    assert.match(stopped.error ?? '', /stopped/);
     assert.throws(() => runs.start(runner), VerifyRunsClosedError);
   });
 });

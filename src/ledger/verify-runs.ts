@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { startWorker } from './worker-thread.js';
-import type { SnapshotSource } from '../store/store.js';
+import { VERIFY_WORKER, type SnapshotSource } from '../store/store.js';
 import type { VerifyProgress, VerifyReport } from './verify.js';
 
 /**
- * Verifications off the calling thread. `verifyInWorker` runs one on a worker thread of its own,
- * against a read-only snapshot of the database (src/store/sqlite/snapshot.ts,
- * src/store/postgres/snapshot.ts), so the thread that serves requests and runs batches only
- * receives progress messages and the report. `VerifyRuns` is what the HTTP API keeps: one run at
+ * Verifications off the calling thread. `verifyInWorker` runs one on a worker thread of its own
+ * (src/store/verify-worker.ts: the stores open their snapshots, the ledger knows none of them),
+ * against a read-only snapshot of the database, so the thread that serves requests and runs
+ * batches only receives progress messages and the report. `VerifyRuns` is what the HTTP API keeps: one run at
  * a time, a minimum pause between runs, and the recent runs with their progress and reports.
  */
 
@@ -38,7 +38,7 @@ export function verifyInWorker(
   source: SnapshotSource,
   options: { onProgress?: (progress: VerifyProgress) => void; progressIntervalMs?: number } = {},
 ): VerifyJob {
-  const worker = startWorker(import.meta.url, 'verify-worker', {
+  const worker = startWorker(VERIFY_WORKER.besideUrl, VERIFY_WORKER.name, {
     source,
     progressIntervalMs: options.progressIntervalMs ?? 100,
   } satisfies VerifyWorkerData);
@@ -55,7 +55,7 @@ export function verifyInWorker(
       else if (message.type === 'done') settle(() => resolve(message.report));
       else settle(() => reject(new VerificationError(message.message)));
     });
-    worker.on('error', (error) =>
+    worker.on('error', (error: Error) =>
       settle(() =>
         reject(
           new VerificationError(`the verifier's thread failed: ${error.message}`, { cause: error }),

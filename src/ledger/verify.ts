@@ -1,7 +1,7 @@
 import type { LedgerStore, PairTotal } from '../store/store.js';
 import { currencyByLedger } from './currency.js';
 import { AccountFlags, TransferFlags } from './flags.js';
-import type { AccountId, TransferId } from './ids.js';
+import { parseAccountId, type AccountId, type TransferId } from './ids.js';
 import { GENESIS_HASH, hashAccounts, hashTransfers, type JournalEntry } from './journal.js';
 import type { Account, Balances, PendingStatus, StoredTransfer } from './model.js';
 import { applyStoredTransfer, resolvesPending } from './replay.js';
@@ -221,8 +221,10 @@ async function compareTallies(
   accounts: ReadonlyMap<AccountId, Replayed>,
   report: (problem: string) => void,
 ): Promise<void> {
-  const tallied = (id: string): boolean =>
-    ((accounts.get(id as AccountId)?.flags ?? 0) & AccountFlags.tallied) !== 0;
+  const tallied = (text: string): boolean => {
+    const id = parseAccountId(text);
+    return id !== undefined && ((accounts.get(id)?.flags ?? 0) & AccountFlags.tallied) !== 0;
+  };
   const found = await store.getRecords(TALLY_COLLECTION, [
     TALLY_CONFIG_KEY,
     ...ledgers.map(tallyLedgerKey),

@@ -59,9 +59,25 @@ const PENDING_STATUS_BY_CODE: readonly (PendingStatus | undefined)[] = [
   'expired',
 ];
 
+/**
+ * An id read back from the store's own tables, as the ledger's branded type. Only for those: the
+ * tables hold nothing but ids the ledger parsed (`parseAccountId`, `parseTransferId`: canonical
+ * lower-case UUID text), and both databases return them as written, so they are branded without
+ * being parsed again on every row. This is the one place a store turns database text into ledger
+ * ids; ids from anywhere else (requests, files, arguments) go through the ledger's parsers.
+ */
+export function storedAccountId(text: string): AccountId {
+  return text as AccountId;
+}
+
+/** A transfer id read back from the store's own tables; see `storedAccountId`. */
+export function storedTransferId(text: string): TransferId {
+  return text as TransferId;
+}
+
 export function accountFromRow(row: AccountRow): Account {
   return {
-    id: row.id as AccountId,
+    id: storedAccountId(row.id),
     ledger: Number(row.ledger),
     code: Number(row.code),
     flags: Number(row.flags),
@@ -79,11 +95,11 @@ export function accountFromRow(row: AccountRow): Account {
 
 export function transferFromRow(row: TransferRow): StoredTransfer {
   const transfer: StoredTransfer = {
-    id: row.id as TransferId,
-    debitAccountId: row.debit_account_id as AccountId,
-    creditAccountId: row.credit_account_id as AccountId,
+    id: storedTransferId(row.id),
+    debitAccountId: storedAccountId(row.debit_account_id),
+    creditAccountId: storedAccountId(row.credit_account_id),
     amount: row.amount,
-    pendingId: (row.pending_id ?? ZERO_ID) as TransferId,
+    pendingId: storedTransferId(row.pending_id ?? ZERO_ID),
     ledger: Number(row.ledger),
     code: Number(row.code),
     flags: Number(row.flags),

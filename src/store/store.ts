@@ -1,6 +1,6 @@
 import type { AccountId, TransferId } from '../ledger/ids.js';
 import type { JournalEntry } from '../ledger/journal.js';
-import type { Account, PendingStatus, StoredTransfer } from '../ledger/model.js';
+import type { Account, StoredTransfer } from '../ledger/model.js';
 import type { PendingResolution } from '../ledger/create-transfers.js';
 import type { PairTally } from '../ledger/tallies.js';
 import type {
@@ -89,6 +89,14 @@ export interface LedgerStore {
   close(): Promise<void>;
 }
 
+/**
+ * The verifier's worker thread module: `verify-worker.ts` beside this file, which opens a read-only
+ * snapshot of the database a `SnapshotSource` names, with the store implementation that wrote it,
+ * and runs the ledger's verifier on it. src/ledger/verify-runs.ts starts it by this name (through
+ * src/ledger/worker-thread.ts), so the ledger needs no store implementation itself.
+ */
+export const VERIFY_WORKER = { besideUrl: import.meta.url, name: 'verify-worker' } as const;
+
 /** Where a store's database is, for a read-only connection of another thread; see `LedgerStore.snapshotSource`. */
 export type SnapshotSource =
   | { readonly kind: 'sqlite'; readonly path: string }
@@ -161,8 +169,6 @@ export interface WriteTransaction {
   /** Adds each entry's amount and count to its pair's tally (creating it at zero), in the same transaction. */
   addTallies(tallies: readonly PairTally[]): Promise<void>;
 }
-
-export type { PendingStatus };
 
 /**
  * Thrown by `insertTransfers` when a transfer id is already stored. The Ledger writes optimistically,

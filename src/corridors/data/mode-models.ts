@@ -68,9 +68,6 @@ export const modeModels: Readonly<Record<Mode, ModeModel>> = {
   },
 };
 
-/** GLEC's default cargo load of a loaded TEU, used to turn per-tonne-km intensities into per-container. */
-export const defaultTonnesPerTeu = 10;
-
 export type ContainerType = '20dv' | '40dv' | '40hc' | '20rf' | '40rf';
 
 export interface ContainerModel {

@@ -163,5 +163,3 @@ export const sources = {
     backs: 'rail link from the Delhi region to Nhava Sheva (distance estimated)',
   },
 } as const satisfies Record<string, SourceRef>;
-
-export type SourceId = keyof typeof sources;

@@ -5,9 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { TransferFlags } from '../../ledger/flags.js';
-import type { AccountId, TransferId } from '../../ledger/ids.js';
+import { ZERO_TRANSFER_ID, type AccountId, type TransferId } from '../../ledger/ids.js';
 import { Ledger } from '../../ledger/ledger.js';
 import type { TransferInput } from '../../ledger/model.js';
+import { accountId, transferId } from './fixtures.js';
 import { openStoreForTests } from './open-store.js';
 
 export const CRASH_ACCOUNTS = 20;
@@ -19,11 +20,11 @@ export function derivedId(label: string): string {
 }
 
 export function crashAccountId(index: number): AccountId {
-  return derivedId(`crash-account-${index}`) as AccountId;
+  return accountId(derivedId(`crash-account-${index}`));
 }
 
 export function crashTransferId(batch: number, index: number): TransferId {
-  return derivedId(`crash-transfer-${batch}-${index}`) as TransferId;
+  return transferId(derivedId(`crash-transfer-${batch}-${index}`));
 }
 
 /** Batch n: plain transfers in linked pairs, so a torn batch would show as half a pair. */
@@ -37,7 +38,7 @@ export function crashBatch(batch: number): TransferInput[] {
         : (batch + index * 7 + 1) % CRASH_ACCOUNTS,
     ),
     amount: BigInt(1 + ((batch * 31 + index) % 997)),
-    pendingId: '00000000-0000-0000-0000-000000000000' as TransferId,
+    pendingId: ZERO_TRANSFER_ID,
     ledger: 356,
     code: 1,
     flags: index % 2 === 0 ? TransferFlags.linked : TransferFlags.none,

@@ -3,7 +3,10 @@ import { AccountFlags, TransferFlags } from '../../ledger/flags.js';
 import {
   newAccountId,
   newTransferId,
-  ZERO_ID,
+  parseAccountId,
+  parseTransferId,
+  ZERO_ACCOUNT_ID,
+  ZERO_TRANSFER_ID,
   type AccountId,
   type TransferId,
 } from '../../ledger/ids.js';
@@ -14,6 +17,23 @@ import type { LedgerStore } from '../store.js';
 
 export const INR = 356;
 export const RUB = 643;
+
+/**
+ * An account id a test writes out, through the ledger's own parser: a test id that is not a UUID
+ * fails at once instead of reaching a store under a brand it does not deserve.
+ */
+export function accountId(text: string): AccountId {
+  const id = parseAccountId(text);
+  if (id === undefined) throw new Error(`test fixture: ${JSON.stringify(text)} is not an id`);
+  return id;
+}
+
+/** A transfer id a test writes out; see `accountId`. */
+export function transferId(text: string): TransferId {
+  const id = parseTransferId(text);
+  if (id === undefined) throw new Error(`test fixture: ${JSON.stringify(text)} is not an id`);
+  return id;
+}
 
 export function accountInput(overrides: Partial<AccountInput> = {}): AccountInput {
   return {
@@ -32,10 +52,10 @@ export function accountInput(overrides: Partial<AccountInput> = {}): AccountInpu
 export function transferInput(overrides: Partial<TransferInput> = {}): TransferInput {
   return {
     id: newTransferId(),
-    debitAccountId: ZERO_ID as AccountId,
-    creditAccountId: ZERO_ID as AccountId,
+    debitAccountId: ZERO_ACCOUNT_ID,
+    creditAccountId: ZERO_ACCOUNT_ID,
     amount: 100n,
-    pendingId: ZERO_ID as TransferId,
+    pendingId: ZERO_TRANSFER_ID,
     ledger: INR,
     code: 1,
     flags: TransferFlags.none,

@@ -3,21 +3,19 @@ import { it } from 'node:test';
 import fc from 'fast-check';
 import { AMOUNT_MAX } from '../../ledger/currency.js';
 import { TransferFlags } from '../../ledger/flags.js';
-import { ZERO_ID, type AccountId, type TransferId } from '../../ledger/ids.js';
+import { ZERO_ACCOUNT_ID, ZERO_TRANSFER_ID } from '../../ledger/ids.js';
 import type { AccountInput, TransferInput } from '../../ledger/model.js';
 import { ReferenceLedger } from '../../ledger/reference-model.js';
 import { verifyLedger } from '../../ledger/verify.js';
-import { INR, LedgerFixture, RUB } from './fixtures.js';
+import { accountId, INR, LedgerFixture, RUB, transferId } from './fixtures.js';
 import type { StoreFactory } from './fixtures.js';
 
 /** Small id pools, so that random commands collide: duplicates, posts of real pendings, and so on. */
-const ACCOUNT_IDS = Array.from(
-  { length: 6 },
-  (_, index) => `0195a000-0000-7000-8000-00000000000${index + 1}` as AccountId,
+const ACCOUNT_IDS = Array.from({ length: 6 }, (_, index) =>
+  accountId(`0195a000-0000-7000-8000-00000000000${index + 1}`),
 );
-const TRANSFER_IDS = Array.from(
-  { length: 24 },
-  (_, index) => `0195b000-0000-7000-8000-${String(index + 1).padStart(12, '0')}` as TransferId,
+const TRANSFER_IDS = Array.from({ length: 24 }, (_, index) =>
+  transferId(`0195b000-0000-7000-8000-${String(index + 1).padStart(12, '0')}`),
 );
 
 interface Real {
@@ -37,10 +35,10 @@ const accountArbitrary: fc.Arbitrary<AccountInput> = fc.record({
 
 const transferArbitrary: fc.Arbitrary<TransferInput> = fc.record({
   id: fc.constantFrom(...TRANSFER_IDS),
-  debitAccountId: fc.constantFrom(...ACCOUNT_IDS, ZERO_ID as AccountId),
-  creditAccountId: fc.constantFrom(...ACCOUNT_IDS, ZERO_ID as AccountId),
+  debitAccountId: fc.constantFrom(...ACCOUNT_IDS, ZERO_ACCOUNT_ID),
+  creditAccountId: fc.constantFrom(...ACCOUNT_IDS, ZERO_ACCOUNT_ID),
   amount: fc.constantFrom(0n, 1n, 5n, 50n, 100n, 1000n, AMOUNT_MAX, AMOUNT_MAX - 1n),
-  pendingId: fc.constantFrom(ZERO_ID as TransferId, ZERO_ID as TransferId, ...TRANSFER_IDS),
+  pendingId: fc.constantFrom(ZERO_TRANSFER_ID, ZERO_TRANSFER_ID, ...TRANSFER_IDS),
   ledger: fc.constantFrom(INR, INR, RUB, 0),
   code: fc.constantFrom(1, 1, 1, 2, 0),
   flags: fc.constantFrom(0, 0, 1, 2, 2, 3, 4, 4, 5, 8, 8, 9, 6, 16),

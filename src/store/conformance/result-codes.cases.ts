@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AMOUNT_MAX } from '../../ledger/currency.js';
 import { AccountFlags, TransferFlags } from '../../ledger/flags.js';
-import { MAX_ID, ZERO_ID, type AccountId, type TransferId } from '../../ledger/ids.js';
+import { MAX_ID, ZERO_ID } from '../../ledger/ids.js';
 import { BATCH_MAX } from '../../ledger/model.js';
 import {
   CREATE_ACCOUNT_RESULTS,
@@ -11,7 +11,15 @@ import {
   type CreateTransferResult,
 } from '../../ledger/results.js';
 import { verifyLedger } from '../../ledger/verify.js';
-import { accountInput, LedgerFixture, RUB, transferInput, type StoreFactory } from './fixtures.js';
+import {
+  accountId,
+  accountInput,
+  LedgerFixture,
+  RUB,
+  transferId,
+  transferInput,
+  type StoreFactory,
+} from './fixtures.js';
 
 const seenAccountResults = new Set<CreateAccountResult>();
 const seenTransferResults = new Set<CreateTransferResult>();
@@ -57,8 +65,8 @@ export function resultCodeCases(factory: StoreFactory): void {
   describe(`${factory.name}: create_accounts result codes`, () => {
     withFixture('validation codes in order of precedence', async (f) => {
       await expectAccount(f, { flags: 1 << 5 }, 'reserved_flag');
-      await expectAccount(f, { id: ZERO_ID as AccountId }, 'id_must_not_be_zero');
-      await expectAccount(f, { id: MAX_ID as AccountId }, 'id_must_not_be_int_max');
+      await expectAccount(f, { id: accountId(ZERO_ID) }, 'id_must_not_be_zero');
+      await expectAccount(f, { id: accountId(MAX_ID) }, 'id_must_not_be_int_max');
       await expectAccount(
         f,
         {
@@ -136,7 +144,6 @@ export function resultCodeCases(factory: StoreFactory): void {
   describe(`${factory.name}: create_transfers result codes`, () => {
     withFixture('validation codes that need no account', async (f) => {
       const [a, b] = await f.openAccounts({}, {});
-      const id = (transferId: string): TransferId => transferId as TransferId;
       await expectTransfer(
         f,
         { debitAccountId: a, creditAccountId: b, flags: 1 << 4 },
@@ -144,12 +151,12 @@ export function resultCodeCases(factory: StoreFactory): void {
       );
       await expectTransfer(
         f,
-        { debitAccountId: a, creditAccountId: b, id: id(ZERO_ID) },
+        { debitAccountId: a, creditAccountId: b, id: transferId(ZERO_ID) },
         'id_must_not_be_zero',
       );
       await expectTransfer(
         f,
-        { debitAccountId: a, creditAccountId: b, id: id(MAX_ID) },
+        { debitAccountId: a, creditAccountId: b, id: transferId(MAX_ID) },
         'id_must_not_be_int_max',
       );
       await expectTransfer(
@@ -164,13 +171,13 @@ export function resultCodeCases(factory: StoreFactory): void {
       await expectTransfer(f, { creditAccountId: b }, 'debit_account_id_must_not_be_zero');
       await expectTransfer(
         f,
-        { debitAccountId: MAX_ID as AccountId, creditAccountId: b },
+        { debitAccountId: accountId(MAX_ID), creditAccountId: b },
         'debit_account_id_must_not_be_int_max',
       );
       await expectTransfer(f, { debitAccountId: a }, 'credit_account_id_must_not_be_zero');
       await expectTransfer(
         f,
-        { debitAccountId: a, creditAccountId: MAX_ID as AccountId },
+        { debitAccountId: a, creditAccountId: accountId(MAX_ID) },
         'credit_account_id_must_not_be_int_max',
       );
       await expectTransfer(
@@ -183,17 +190,17 @@ export function resultCodeCases(factory: StoreFactory): void {
         {
           debitAccountId: a,
           creditAccountId: b,
-          pendingId: id('11111111-1111-4111-8111-111111111111'),
+          pendingId: transferId('11111111-1111-4111-8111-111111111111'),
         },
         'pending_id_must_be_zero',
       );
       await expectTransfer(f, { flags: TransferFlags.postPending }, 'pending_id_must_not_be_zero');
       await expectTransfer(
         f,
-        { flags: TransferFlags.voidPending, pendingId: id(MAX_ID) },
+        { flags: TransferFlags.voidPending, pendingId: transferId(MAX_ID) },
         'pending_id_must_not_be_int_max',
       );
-      const self = id('22222222-2222-4222-8222-222222222222');
+      const self = transferId('22222222-2222-4222-8222-222222222222');
       await expectTransfer(
         f,
         { id: self, flags: TransferFlags.postPending, pendingId: self },
@@ -262,7 +269,7 @@ export function resultCodeCases(factory: StoreFactory): void {
     });
     withFixture('account lookups and ledgers', async (f) => {
       const [a, b, rub] = await f.openAccounts({}, {}, { ledger: RUB });
-      const missing = '33333333-3333-4333-8333-333333333333' as AccountId;
+      const missing = accountId('33333333-3333-4333-8333-333333333333');
       await expectTransfer(
         f,
         { debitAccountId: missing, creditAccountId: b },
@@ -314,7 +321,7 @@ export function resultCodeCases(factory: StoreFactory): void {
       );
       await expectTransfer(
         f,
-        { ...original, pendingId: '44444444-4444-4444-8444-444444444444' as TransferId },
+        { ...original, pendingId: transferId('44444444-4444-4444-8444-444444444444') },
         'exists_with_different_pending_id',
       );
       await expectTransfer(f, { ...original, timeoutSeconds: 3 }, 'exists_with_different_timeout');
@@ -362,7 +369,7 @@ export function resultCodeCases(factory: StoreFactory): void {
       const post = { flags: TransferFlags.postPending, pendingId: pending.id, amount: 0n };
       await expectTransfer(
         f,
-        { ...post, pendingId: '55555555-5555-4555-8555-555555555555' as TransferId },
+        { ...post, pendingId: transferId('55555555-5555-4555-8555-555555555555') },
         'pending_transfer_not_found',
       );
       const plain = transferInput({ debitAccountId: a, creditAccountId: b });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import fc from 'fast-check';
 import { AccountFlags, TransferFlags } from '../../ledger/flags.js';
-import { newTransferId, ZERO_ID, type AccountId, type TransferId } from '../../ledger/ids.js';
+import { newTransferId, ZERO_ACCOUNT_ID, type AccountId } from '../../ledger/ids.js';
 import type { TransferInput } from '../../ledger/model.js';
 import { verifyLedger } from '../../ledger/verify.js';
 import type { PairTotal } from '../store.js';
@@ -101,7 +101,7 @@ export function tallyCases(factory: StoreFactory, runs = 25): void {
             const { ledger } = fixture;
             // Three tallied accounts per ledger and one that is not: its transfers are never tallied.
             const tallied = AccountFlags.tallied;
-            const accounts = {
+            const accounts: Record<number, AccountId[]> = {
               [INR]: await fixture.openAccounts(
                 { ledger: INR, flags: tallied },
                 { ledger: INR, flags: tallied },
@@ -114,7 +114,7 @@ export function tallyCases(factory: StoreFactory, runs = 25): void {
                 { ledger: RUB, flags: tallied },
                 { ledger: RUB },
               ),
-            } as Record<number, AccountId[]>;
+            };
             const untallied = new Set<string>([accounts[INR]?.[3] ?? '', accounts[RUB]?.[3] ?? '']);
             let codes = initialCodes;
             await ledger.configureTallies(codes);
@@ -280,8 +280,13 @@ function eventInputs(
   pendings: TransferInput[],
 ): TransferInput[] {
   const pool = accounts[event.ledger] ?? [];
-  const from = pool[event.from] as AccountId;
-  const to = pool[event.to === event.from ? (event.to + 1) % pool.length : event.to] as AccountId;
+  const account = (index: number): AccountId => {
+    const id = pool[index];
+    if (id === undefined) throw new Error(`no account ${index} in ledger ${event.ledger}`);
+    return id;
+  };
+  const from = account(event.from);
+  const to = account(event.to === event.from ? (event.to + 1) % pool.length : event.to);
   const base = transferInput({
     id: newTransferId(),
     debitAccountId: from,
@@ -306,15 +311,15 @@ function eventInputs(
     case 'post_partial':
     case 'void': {
       const target = pendings[event.target % Math.max(pendings.length, 1)];
-      const pendingId = (target?.id ?? newTransferId()) as TransferId;
+      const pendingId = target?.id ?? newTransferId();
       const amount =
         event.phase === 'post_partial' && target !== undefined ? (target.amount + 1n) / 2n : 0n;
       const flags = event.phase === 'void' ? TransferFlags.voidPending : TransferFlags.postPending;
       return [
         {
           ...base,
-          debitAccountId: ZERO_ID as AccountId,
-          creditAccountId: ZERO_ID as AccountId,
+          debitAccountId: ZERO_ACCOUNT_ID,
+          creditAccountId: ZERO_ACCOUNT_ID,
           ledger: 0,
           code: 0,
           amount,

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { CLI_ACTOR } from '../../domain/actor.js';
 import { HubError } from '../../domain/errors.js';
 import { Hub } from '../../hub/hub.js';
-import { newTransferId, type AccountId } from '../../ledger/ids.js';
+import { newTransferId } from '../../ledger/ids.js';
 import { REFERENCE_MAX_LENGTH } from '../../ledger/model.js';
 import { verifyLedger } from '../../ledger/verify.js';
 import { UnstorableTextError } from '../../ledger/text.js';
@@ -151,11 +151,13 @@ export function textCases(factory: StoreFactory, numRuns = 60): void {
             assert.deepEqual(await fixture.accounts([account]), [expected]);
             if (expected === 'ok') {
               const [cached] = await store.getAccounts([account.id]);
-              const [row] = await store.accountsInRange(cached!.timestamp, cached!.timestamp);
-              assert.equal(cached?.owner, owner);
-              assert.equal(cached?.reference, reference);
-              assert.equal(row?.owner, owner, 'the row read back from the database');
-              assert.equal(row?.reference, reference);
+              assert.ok(cached !== undefined, 'the account was created');
+              const [row] = await store.accountsInRange(cached.timestamp, cached.timestamp);
+              assert.equal(cached.owner, owner);
+              assert.equal(cached.reference, reference);
+              assert.ok(row !== undefined, 'the row read back from the database');
+              assert.equal(row.owner, owner);
+              assert.equal(row.reference, reference);
               assert.deepEqual(
                 await fixture.accounts([account]),
                 ['exists'],
@@ -181,8 +183,9 @@ export function textCases(factory: StoreFactory, numRuns = 60): void {
             assert.deepEqual(await fixture.transfers([transfer]), [expectedTransfer]);
             if (expectedTransfer === 'ok') {
               const [stored] = await store.getTransfers([transfer.id]);
-              assert.equal(stored?.reference, transferReference);
-              const [row] = await store.transfersInRange(stored!.timestamp, stored!.timestamp);
+              assert.ok(stored !== undefined, 'the transfer was created');
+              assert.equal(stored.reference, transferReference);
+              const [row] = await store.transfersInRange(stored.timestamp, stored.timestamp);
               assert.equal(row?.reference, transferReference);
               assert.deepEqual(
                 await fixture.transfers([transfer]),
@@ -284,8 +287,8 @@ export function textCases(factory: StoreFactory, numRuns = 60): void {
         );
         await hub.caps.set(id, 'INR', 1_000_000_00n, CLI_ACTOR);
       }
-      const payer = participantAccountId('sbi', 'INR', 'settlement') as AccountId;
-      const payee = participantAccountId('bob', 'INR', 'settlement') as AccountId;
+      const payer = participantAccountId('sbi', 'INR', 'settlement');
+      const payee = participantAccountId('bob', 'INR', 'settlement');
       let participants = 0;
       await fc.assert(
         fc.asyncProperty(
@@ -304,9 +307,10 @@ export function textCases(factory: StoreFactory, numRuns = 60): void {
                 'exists',
                 'an identical retry is idempotent',
               );
-              const legs = await store.getTransfers([id]);
-              assert.equal(legs[0]?.reference, reference);
-              const [row] = await store.transfersInRange(legs[0]!.timestamp, legs[0]!.timestamp);
+              const [leg] = await store.getTransfers([id]);
+              assert.ok(leg !== undefined, 'the payment was written');
+              assert.equal(leg.reference, reference);
+              const [row] = await store.transfersInRange(leg.timestamp, leg.timestamp);
               assert.equal(row?.reference, reference);
             } else {
               await assert.rejects(

@@ -59,7 +59,7 @@ export function maskPassword(url: string): string {
 const bigintTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === INT8_OID && format !== 'binary') return (text: string) => BigInt(text);
-    return pg.types.getTypeParser(oid, format);
+    return pg.types.getTypeParser(oid, format) as (text: string) => unknown;
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import pg from 'pg';
 import { verifyLedger } from '../../ledger/verify.js';
-import { accountInput, LedgerFixture, transferInput } from '../conformance/fixtures.js';
+import { accountId, accountInput, LedgerFixture, transferInput } from '../conformance/fixtures.js';
 import type { LedgerStore, WriteTransaction } from '../store.js';
 import { SchemaTooNewError } from '../store.js';
 import { parsePostgresUrl } from './connection.js';
 import { migrate, POSTGRES_MIGRATIONS } from './migrations.js';
 import { SqliteStore } from '../sqlite/sqlite-store.js';
-import type { AccountId } from '../../ledger/ids.js';
 import { PostgresStore } from './postgres-store.js';
 import { postgresTests } from './test-database.js';
 import { PostgresConnectionError } from './write-transaction.js';
@@ -208,9 +207,10 @@ await postgresTests('postgres faults and migrations', (schemas) => {
       const upper = accountInput({ userData64: (1n << 63n) - 1n });
       assert.deepEqual(await fixture.accounts([upper]), ['ok']);
       const [stored] = await store.getAccounts([upper.id]);
-      assert.equal(stored?.userData64, (1n << 63n) - 1n);
-      assert.equal(stored?.id, upper.id.toLowerCase());
-      assert.equal(typeof stored?.timestamp, 'bigint');
+      assert.ok(stored !== undefined, 'the account was stored');
+      assert.equal(stored.userData64, (1n << 63n) - 1n);
+      assert.equal(stored.id, upper.id.toLowerCase());
+      assert.equal(typeof stored.timestamp, 'bigint');
     } finally {
       await store.close();
     }
@@ -227,12 +227,12 @@ await postgresTests('postgres faults and migrations', (schemas) => {
       for (const store of stores) {
         const fixture = new LedgerFixture(store);
         const ids = [
-          '01950000-0000-7000-8000-00000000000a',
-          '01950000-0000-7000-8000-00000000000b',
-          '01950000-0000-7000-8000-00000000000c',
-        ] as AccountId[];
+          accountId('01950000-0000-7000-8000-00000000000a'),
+          accountId('01950000-0000-7000-8000-00000000000b'),
+          accountId('01950000-0000-7000-8000-00000000000c'),
+        ] as const;
         await fixture.accounts(ids.map((id) => accountInput({ id })));
-        const [a, b, c] = ids as [AccountId, AccountId, AccountId];
+        const [a, b, c] = ids;
         for (let round = 0; round < 4; round += 1) {
           await fixture.transfers([
             transferInput({ debitAccountId: a, creditAccountId: b, amount: BigInt(round + 1) }),

@@ -1,5 +1,10 @@
 import type pg from 'pg';
-import type { AccountId, TransferId } from '../../ledger/ids.js';
+import {
+  parseAccountId,
+  parseTransferId,
+  type AccountId,
+  type TransferId,
+} from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import { isStorableText } from '../../ledger/text.js';
@@ -16,11 +21,11 @@ import type {
 import { pairTotals, readTallies } from './aggregates.js';
 import { createPool, parsePostgresUrl, type PostgresTarget } from './connection.js';
 import { migrate } from './migrations.js';
-import { uuidsOnly } from './postgres-transaction.js';
 import {
   ACCOUNT_COLUMNS,
   accountFromRow,
   journalFromRow,
+  storableIds,
   TRANSFER_COLUMNS,
   TRANSFER_FROM,
   transferFromRow,
@@ -112,7 +117,7 @@ export class PostgresStore implements LedgerStore {
   }
 
   async getAccounts(ids: readonly AccountId[]): Promise<Account[]> {
-    const wanted = uuidsOnly(ids);
+    const wanted = storableIds(ids, parseAccountId);
     if (wanted.length === 0) return [];
     const rows = await this.rows<AccountRow>(
       `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ANY($1::uuid[])`,
@@ -123,7 +128,7 @@ export class PostgresStore implements LedgerStore {
   }
 
   async getTransfers(ids: readonly TransferId[]): Promise<StoredTransfer[]> {
-    const wanted = uuidsOnly(ids);
+    const wanted = storableIds(ids, parseTransferId);
     if (wanted.length === 0) return [];
     const rows = await this.rows<TransferRow>(
       `SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.id = ANY($1::uuid[])`,
@@ -156,7 +161,7 @@ export class PostgresStore implements LedgerStore {
    * transfer never debits and credits the same account, so the halves never overlap.
    */
   async listAccountTransfers(query: AccountTransfersQuery): Promise<StoredTransfer[]> {
-    if (uuidsOnly([query.accountId]).length === 0 || query.limit <= 0) return [];
+    if (parseAccountId(query.accountId) === undefined || query.limit <= 0) return [];
     const half = (column: string): string =>
       `(SELECT ${TRANSFER_COLUMNS} FROM ${TRANSFER_FROM} WHERE t.${column} = $1 AND t.timestamp < $2 ORDER BY t.timestamp DESC LIMIT $3)`;
     const rows = await this.rows<TransferRow>(

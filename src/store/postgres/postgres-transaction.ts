@@ -1,6 +1,11 @@
 import type pg from 'pg';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
-import { isUuid, type AccountId, type TransferId } from '../../ledger/ids.js';
+import {
+  parseAccountId,
+  parseTransferId,
+  type AccountId,
+  type TransferId,
+} from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import { BatchWrite } from './batch-write.js';
@@ -19,6 +24,7 @@ import {
   ACCOUNT_COLUMNS,
   accountFromRow,
   numberArray,
+  storableIds,
   textArray,
   TRANSFER_COLUMNS,
   TRANSFER_FROM,
@@ -53,13 +59,6 @@ const SQL = {
   },
 } as const;
 
-/** Ids that cannot be UUIDs cannot be stored either: they are left out of lookups rather than sent. */
-export function uuidsOnly(ids: Iterable<string>): string[] {
-  const unique = new Set<string>();
-  for (const id of ids) if (isUuid(id)) unique.add(id.toLowerCase());
-  return [...unique];
-}
-
 /**
  * One batch's view of the database, on the connection that holds the ledger's write lock. Every
  * read happens inside the transaction, after the lock: nothing is cached between batches, since
@@ -92,9 +91,9 @@ export class PostgresTransaction implements WriteTransaction {
     const found = new Map<AccountId, Account>();
     // Accounts this transaction loaded before are returned as the same objects: the rules change
     // balances in place, and those changes are only sent to the server at `flush`.
-    const wanted = uuidsOnly(ids).filter((id) => {
-      const loaded = this.loaded.get(id as AccountId);
-      if (loaded !== undefined) found.set(id as AccountId, loaded);
+    const wanted = storableIds(ids, parseAccountId).filter((id) => {
+      const loaded = this.loaded.get(id);
+      if (loaded !== undefined) found.set(id, loaded);
       return loaded === undefined;
     });
     if (wanted.length === 0) return found;
@@ -104,21 +103,24 @@ export class PostgresTransaction implements WriteTransaction {
     });
     for (const row of rows) {
       const account = accountFromRow(row);
-      found.set(row.id as AccountId, account);
-      this.loaded.set(row.id as AccountId, account);
+      found.set(account.id, account);
+      this.loaded.set(account.id, account);
     }
     return found;
   }
 
   async loadTransfers(ids: readonly TransferId[]): Promise<Map<TransferId, StoredTransfer>> {
     const found = new Map<TransferId, StoredTransfer>();
-    const wanted = uuidsOnly(ids);
+    const wanted = storableIds(ids, parseTransferId);
     if (wanted.length === 0) return found;
     const { rows } = await this.client.query<TransferRow>({
       ...SQL.transfersByIds,
       values: [uuidArray(wanted)],
     });
-    for (const row of rows) found.set(row.id as TransferId, transferFromRow(row));
+    for (const row of rows) {
+      const transfer = transferFromRow(row);
+      found.set(transfer.id, transfer);
+    }
     return found;
   }
 
@@ -199,7 +201,8 @@ export class PostgresTransaction implements WriteTransaction {
     for (const put of puts) {
       checkRecordPut(put);
       let collection = this.records.get(put.collection);
-      if (collection === undefined) this.records.set(put.collection, (collection = new Map()));
+      if (collection === undefined)
+        this.records.set(put.collection, (collection = new Map<string, StoredRecord>()));
       collection.set(put.key, {
         collection: put.collection,
         key: put.key,

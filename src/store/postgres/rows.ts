@@ -43,6 +43,23 @@ export function numberArray(values: readonly (bigint | number)[]): string {
   return `{${values.join(',')}}`;
 }
 
+/**
+ * The ids of a lookup as the database can hold them, each once: parsed by the ledger's parser
+ * (`parseAccountId` or `parseTransferId`, which also bring them to canonical lower case). Text
+ * that cannot be a UUID cannot be stored either: it is left out of lookups rather than sent.
+ */
+export function storableIds<Id extends string>(
+  ids: Iterable<string>,
+  parse: (text: string) => Id | undefined,
+): Id[] {
+  const unique = new Set<Id>();
+  for (const text of ids) {
+    const id = parse(text);
+    if (id !== undefined) unique.add(id);
+  }
+  return [...unique];
+}
+
 /** Canonical uuid text needs no quoting; null becomes SQL NULL. */
 export function uuidArray(values: readonly (string | null)[]): string {
   return `{${values.map((value) => value ?? 'NULL').join(',')}}`;

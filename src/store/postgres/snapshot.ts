@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { TransferId } from '../../ledger/ids.js';
+import { parseTransferId, type TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PairTotal, PairTotalsQuery, TalliesQuery } from '../store.js';
@@ -9,11 +9,11 @@ import type { StoredRecord } from '../records.js';
 import { pairTotals, readTallies } from './aggregates.js';
 import { createClient, type PostgresTarget } from './connection.js';
 import { POSTGRES_SCHEMA_VERSION } from './migrations.js';
-import { uuidsOnly } from './postgres-transaction.js';
 import {
   ACCOUNT_COLUMNS,
   accountFromRow,
   journalFromRow,
+  storableIds,
   TRANSFER_COLUMNS,
   TRANSFER_FROM,
   transferFromRow,
@@ -26,7 +26,7 @@ import {
 /**
  * One connection of its own inside one `REPEATABLE READ READ ONLY` transaction: every read sees
  * the same snapshot of the schema, whatever the store's writers commit meanwhile, and writers never
- * wait for it (MVCC). The verifier's worker thread reads through it (src/ledger/verify-worker.ts).
+ * wait for it (MVCC). The verifier's worker thread reads through it (src/store/verify-worker.ts).
  * Balances are written with every batch, so the stored columns are the current ones.
  *
  * The transaction is idle only while the verifier hashes what it read, far less than the
@@ -110,7 +110,7 @@ export class PostgresSnapshot {
   }
 
   async getTransfers(ids: readonly TransferId[]): Promise<StoredTransfer[]> {
-    const wanted = uuidsOnly(ids);
+    const wanted = storableIds(ids, parseTransferId);
     if (wanted.length === 0) return [];
     return (
       await this.rows<TransferRow>(

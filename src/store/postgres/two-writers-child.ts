@@ -5,28 +5,29 @@
  * acknowledged as created (`ok`) and as already there (`exists`).
  */
 import { derivedId } from '../conformance/crash-child.js';
+import { accountId, transferId } from '../conformance/fixtures.js';
 import { AccountFlags } from '../../ledger/flags.js';
-import { ZERO_ID, type AccountId, type TransferId } from '../../ledger/ids.js';
+import { ZERO_TRANSFER_ID, type AccountId } from '../../ledger/ids.js';
 import { Ledger } from '../../ledger/ledger.js';
 import type { TransferInput } from '../../ledger/model.js';
 import { PostgresStore } from './postgres-store.js';
 
 export const HOT_ACCOUNTS = 6;
 /** Debits of this account may never exceed its credits; the writers keep trying to overdraw it. */
-export const LIMITED_ACCOUNT = derivedId('two-writers-limited') as AccountId;
+export const LIMITED_ACCOUNT = accountId(derivedId('two-writers-limited'));
 const ALLOWED_RESULTS = new Set(['ok', 'exists', 'exceeds_credits']);
 
 export function hotAccountId(index: number): AccountId {
-  return derivedId(`two-writers-account-${index}`) as AccountId;
+  return accountId(derivedId(`two-writers-account-${index}`));
 }
 
 function transfer(id: string, debit: AccountId, credit: AccountId, amount: bigint): TransferInput {
   return {
-    id: id as TransferId,
+    id: transferId(id),
     debitAccountId: debit,
     creditAccountId: credit,
     amount,
-    pendingId: ZERO_ID as TransferId,
+    pendingId: ZERO_TRANSFER_ID,
     ledger: 356,
     code: 1,
     flags: 0,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { it } from 'node:test';
-import type { TransferId } from '../../ledger/ids.js';
+import { transferId } from '../conformance/fixtures.js';
 import { verifyLedger } from '../../ledger/verify.js';
 import { PostgresStore } from './postgres-store.js';
 import { postgresTests } from './test-database.js';
@@ -54,7 +54,7 @@ await postgresTests('postgres two writers', (schemas) => {
       assert.ok(shared.length > 0, 'the writers overlapped on shared ids');
       const store = await PostgresStore.open({ url });
       try {
-        const stored = await store.getTransfers(okIds as TransferId[]);
+        const stored = await store.getTransfers(okIds.map(transferId));
         assert.equal(stored.length, okIds.length, 'every acknowledged transfer is stored');
         assert.equal(
           (await store.counts()).transfers,
@@ -66,7 +66,7 @@ await postgresTests('postgres two writers', (schemas) => {
           limited !== undefined && limited.debitsPosted <= limited.creditsPosted,
           'the balance limit held',
         );
-        assert.ok((limited?.debitsPosted ?? 0n) > 0n, 'the limited account was spent from');
+        assert.ok(limited.debitsPosted > 0n, 'the limited account was spent from');
         const report = await verifyLedger(store);
         assert.deepEqual(report.problems, []);
         assert.equal(report.transfers, okIds.length);

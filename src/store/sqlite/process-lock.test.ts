@@ -15,13 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { TransferFlags } from '../../ledger/flags.js';
-import {
-  newAccountId,
-  newTransferId,
-  ZERO_ID,
-  type AccountId,
-  type TransferId,
-} from '../../ledger/ids.js';
+import { newAccountId, newTransferId, ZERO_TRANSFER_ID, type AccountId } from '../../ledger/ids.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { verifyLedger } from '../../ledger/verify.js';
 import { CRASH_BATCH_SIZE } from '../conformance/crash-child.js';
@@ -37,11 +31,11 @@ const CRASH_CHILD = fileURLToPath(new URL('../conformance/crash-child.ts', impor
 async function payOnce(ledger: Ledger, debit: AccountId, credit: AccountId): Promise<void> {
   const outcome = await ledger.createTransfers([
     {
-      id: newTransferId() as TransferId,
+      id: newTransferId(),
       debitAccountId: debit,
       creditAccountId: credit,
       amount: 5n,
-      pendingId: ZERO_ID as TransferId,
+      pendingId: ZERO_TRANSFER_ID,
       ledger: 356,
       code: 1,
       flags: TransferFlags.none,
@@ -60,7 +54,7 @@ async function payOnce(ledger: Ledger, debit: AccountId, credit: AccountId): Pro
 }
 
 async function openAccounts(ledger: Ledger): Promise<[AccountId, AccountId]> {
-  const ids = [newAccountId() as AccountId, newAccountId() as AccountId] as const;
+  const ids = [newAccountId(), newAccountId()] as const;
   await ledger.createAccounts(
     ids.map((id) => ({
       id,

@@ -108,7 +108,9 @@ export function claimDatabaseFile(path: string): DatabaseFileClaim {
     // Not held by anyone else (that would be SQLITE_BUSY): what this call created can go again.
     if (createdLock) rmSync(lockPath, { force: true });
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot lock the database ${path} through ${lockPath}: ${reason}`);
+    throw new Error(`cannot lock the database ${path} through ${lockPath}: ${reason}`, {
+      cause: error,
+    });
   }
 
   const created =

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { TransferFlags } from '../../ledger/flags.js';
-import type { AccountId, TransferId } from '../../ledger/ids.js';
+import { ZERO_TRANSFER_ID, type TransferId } from '../../ledger/ids.js';
 import { verifyLedger } from '../../ledger/verify.js';
 import { LedgerFixture, transferInput } from '../conformance/fixtures.js';
 import { SqliteSnapshot } from './snapshot.js';
@@ -39,7 +39,7 @@ describe('SQLite snapshot for the verifier', () => {
     try {
       const fixture = new LedgerFixture(store);
       const [a, b, c] = await fixture.openAccounts({}, {}, {});
-      const pendingIds: string[] = [];
+      const pendingIds: TransferId[] = [];
       const batch = () => {
         const pending = transferInput({
           debitAccountId: b,
@@ -56,7 +56,7 @@ describe('SQLite snapshot for the verifier', () => {
                   creditAccountId: c,
                   amount: 3n,
                   flags: TransferFlags.postPending,
-                  pendingId: pendingIds.at(-2) as TransferId,
+                  pendingId: pendingIds[pendingIds.length - 2] ?? ZERO_TRANSFER_ID,
                 }),
               ]
             : [];
@@ -133,8 +133,8 @@ describe('SQLite snapshot for the verifier', () => {
       const transfers = (count: number) =>
         Array.from({ length: count }, () =>
           transferInput({
-            debitAccountId: a as AccountId,
-            creditAccountId: b as AccountId,
+            debitAccountId: a,
+            creditAccountId: b,
             amount: 1n,
             reference: 'r'.repeat(64),
           }),

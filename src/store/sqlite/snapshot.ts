@@ -5,7 +5,7 @@ import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PairTotal, PairTotalsQuery, TalliesQuery } from '../store.js';
 import { SchemaTooNewError } from '../store.js';
-import { recordFromRow, type RecordRow } from '../rows.js';
+import { recordFromRow, storedAccountId, type RecordRow } from '../rows.js';
 import type { StoredRecord } from '../records.js';
 import { pairTotals, readTallies } from './aggregates.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
@@ -16,7 +16,7 @@ import { journalFromRow, prepareStatements, type JournalRow } from './statements
 /**
  * One read-only connection to a SQLite ledger file, inside one read transaction: every read sees
  * the same committed state (WAL readers keep the snapshot they began with), whatever the store's
- * writer commits meanwhile. The verifier's worker thread reads through it (src/ledger/verify-worker.ts).
+ * writer commits meanwhile. The verifier's worker thread reads through it (src/store/verify-worker.ts).
  *
  * The store keeps some state only in memory: balances changed since the last flush (the columns
  * are current as of `ledger_state.balances_seq`). `accountsAfter` therefore gives the stored
@@ -39,10 +39,7 @@ export class SqliteSnapshot {
       this.db.pragma('busy_timeout = 10000');
       this.db.pragma('cache_size = -16384');
       const version = Number(
-        (this.db
-          .prepare('SELECT coalesce(max(version), 0) FROM schema_migrations')
-          .pluck()
-          .get() as bigint) ?? 0n,
+        this.db.prepare('SELECT coalesce(max(version), 0) FROM schema_migrations').pluck().get(),
       );
       const latest = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
       if (version > latest) throw new SchemaTooNewError(version, latest);
@@ -62,7 +59,7 @@ export class SqliteSnapshot {
 
   async counts(): Promise<{ accounts: number; transfers: number; journalEntries: number }> {
     const count = (table: string): number =>
-      Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as bigint);
+      Number(this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
     return {
       accounts: count('accounts'),
       transfers: count('transfers'),
@@ -105,7 +102,7 @@ export class SqliteSnapshot {
     this.current ??= recoverBalances(this.statements).accounts;
     const current = this.current;
     return (this.statements.accountsAfter.all(afterTimestamp, limit) as AccountRow[]).map((row) => {
-      const recovered = current.get(row.id as AccountId);
+      const recovered = current.get(storedAccountId(row.id));
       return recovered === undefined ? accountFromRow(row) : { ...recovered };
     });
   }

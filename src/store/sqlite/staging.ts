@@ -1,4 +1,4 @@
-import type { AccountId, TransferId } from '../../ledger/ids.js';
+import type { TransferId } from '../../ledger/ids.js';
 import { encodeTransfers, type JournalEntry } from '../../ledger/journal.js';
 import type { Account, PendingStatus, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
@@ -243,5 +243,3 @@ export class UnitBuilder {
     };
   }
 }
-
-export type { AccountId };

@@ -38,10 +38,7 @@ export function migrate(db: SqliteDatabase): void {
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
   const current = Number(
-    (db
-      .prepare('SELECT coalesce(max(version), 0) FROM schema_migrations')
-      .pluck()
-      .get() as bigint) ?? 0n,
+    db.prepare('SELECT coalesce(max(version), 0) FROM schema_migrations').pluck().get(),
   );
   const latest = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
   if (current > latest) throw new SchemaTooNewError(current, latest);
@@ -62,6 +59,8 @@ export function migrate(db: SqliteDatabase): void {
 export function previousOf(row: TransferRow, accountId: string): bigint {
   return row.debit_account_id === accountId ? row.debit_previous : row.credit_previous;
 }
+
+export type Statements = ReturnType<typeof prepareStatements>;
 
 export function prepareStatements(db: SqliteDatabase) {
   const prepare = (sql: string): Statement => db.prepare(sql);

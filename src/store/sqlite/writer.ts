@@ -36,7 +36,7 @@ export class SqliteWriter {
   constructor(options: WriterOptions) {
     this.worker = startWorker(import.meta.url, 'writer-worker', options);
     this.worker.on('message', (message: WriterReply) => this.settle(message));
-    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('error', (error: Error) => this.failAll(error));
     this.worker.on('exit', (code) => {
       if (this.waiting.size > 0)
         this.failAll(new Error(`the SQLite writer thread exited (${code})`));

@@ -1,5 +1,5 @@
 // Benchmark of settlement netting (not a timed test):
-//   node --import tsx src/settlement/bench-netting.ts [--transfers 1000000] [--banks 100] [--reps 7] [--ids fresh|shared] [--seed 1] [--no-bilateral] [--json]
+//   npm run bench:netting -- [--transfers 1000000] [--banks 100] [--reps 7] [--ids fresh|shared] [--seed 1] [--no-bilateral] [--json]
 // Generates the window's interbank transfers up front (not timed): random ordered pairs of banks,
 // INR or RUB (as ledger numbers, as a store row carries them), amounts log-uniform from 1.00 to
 // 10,000,000.00. Then times, per repetition, a fresh NettingAccumulator fed every item (`addMany`)
@@ -8,11 +8,12 @@
 // reported apart. Prints min / median / max wall time and the median CPU time.
 // `--ids fresh` (default) gives every item its own copy of the participant id strings, as rows from
 // a database cursor have, regenerated before every run; `--ids shared` reuses one string per bank
-// (hash already cached: faster). Run node with --expose-gc to collect garbage before each timed run.
+// (hash already cached: faster). The npm script runs node with --expose-gc, so that garbage is
+// collected before each timed run.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { benchOptions, choiceOption, integerOption, parseBenchArgs } from '../bench/options.js';
-import { NettingAccumulator, type NettingItem, type NettingResult } from './netting.js';
+import { benchOptions, choiceOption, integerOption, parseBenchArgs } from './options.js';
+import { NettingAccumulator, type NettingItem, type NettingResult } from '../settlement/netting.js';
 
 interface Options {
   transfers: number;
@@ -34,14 +35,12 @@ function parseOptions(argv: readonly string[]): Options {
     'no-bilateral': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
-  const positive = (name: string, text: string | undefined): number =>
-    integerOption(name, text, 1, Number.MAX_SAFE_INTEGER);
   return {
-    transfers: positive('transfers', values.transfers),
-    banks: Math.max(2, positive('banks', values.banks)),
-    reps: positive('reps', values.reps),
+    transfers: integerOption('transfers', values.transfers, 1, 10_000_000),
+    banks: integerOption('banks', values.banks, 2, 100_000),
+    reps: integerOption('reps', values.reps, 1, 1000),
     ids: choiceOption('ids', values.ids, ['fresh', 'shared']),
-    seed: positive('seed', values.seed),
+    seed: integerOption('seed', values.seed, 1, 0xffff_ffff),
     bilateral: !values['no-bilateral'],
     json: values.json,
   };
@@ -111,8 +110,16 @@ function run(items: readonly NettingItem[]): {
 }
 
 const USAGE = `
-usage: npm run bench:netting -- [--transfers 1000000] [--banks 100] [--reps 7] [--ids fresh|shared]
-                               [--seed 1] [--no-bilateral] [--json]
+usage: npm run bench:netting -- [options]
+
+  --transfers <n>      interbank transfers in the window, 1 to 10,000,000 (default 1,000,000)
+  --banks <n>          banks among which they are drawn, 2 to 100,000 (default 100)
+  --reps <n>           timed runs after the first (cold) one, 1 to 1,000 (default 7)
+  --ids <kind>         fresh (a new id string per item and run) or shared (one per bank); default fresh
+  --seed <n>           seed of the generated window, 1 to 4,294,967,295 (default 1)
+  --no-bilateral       leave the bilateral positions and instructions out of the result
+  --json               print the results as JSON
+  -h, --help           this text
 `;
 const options = benchOptions(USAGE, parseOptions);
 const environment = `node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'})`;

@@ -3,7 +3,23 @@
 // a fixed mix of origin/destination pairs, after a warm-up, and prints p50 and p99 per operation.
 import { availableParallelism, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { compareCorridors, parseCompareQuery, parseRouteQuery, planRoutes } from './index.js';
+import {
+  compareCorridors,
+  parseCompareQuery,
+  parseRouteQuery,
+  planRoutes,
+} from '../corridors/index.js';
+import { benchOptions, parseBenchArgs } from './options.js';
+
+const USAGE = `
+usage: npm run bench:routes
+
+Times route queries (parse + plan, K = 1 and K = 3) and corridor comparisons (7 corridors) over a
+fixed mix of origin and destination pairs, after a warm-up, and prints p50 and p99 per operation.
+
+  -h, --help           this text
+`;
+benchOptions(USAGE, (argv) => parseBenchArgs(argv, {}));
 
 const pairs: readonly [string, string][] = [
   ['INNSA', 'RUMOW'],

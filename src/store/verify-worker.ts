@@ -1,13 +1,15 @@
 /**
- * The verifier's worker thread (started by verify-runs.ts): opens its own read-only snapshot of
- * the store's database, runs `verifyLedger` on it, and posts progress and the report back. The
- * thread that serves requests only receives messages, so a verification of millions of transfers
- * never holds up its event loop.
+ * The verifier's worker thread (started by src/ledger/verify-runs.ts, which finds it through
+ * `VERIFY_WORKER` in store.ts): opens its own read-only snapshot of the store's database with the
+ * implementation the `SnapshotSource` names, runs the ledger's `verifyLedger` on it, and posts
+ * progress and the report back. The thread that serves requests only receives messages, so a
+ * verification of millions of transfers never holds up its event loop. It lives with the stores,
+ * not in src/ledger, because it opens their snapshots: the ledger knows no store implementation.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SnapshotSource } from '../store/store.js';
-import { verifyLedger, type VerifyProgress, type VerifySource } from './verify.js';
-import type { VerifyWorkerData, VerifyWorkerMessage } from './verify-runs.js';
+import { verifyLedger, type VerifyProgress, type VerifySource } from '../ledger/verify.js';
+import type { VerifyWorkerData, VerifyWorkerMessage } from '../ledger/verify-runs.js';
+import type { SnapshotSource } from './store.js';
 
 const port = parentPort;
 if (port === null) throw new Error('verify-worker must run as a worker thread');
@@ -19,10 +21,10 @@ async function openSnapshot(
   target: SnapshotSource,
 ): Promise<VerifySource & { close(): Promise<void> }> {
   if (target.kind === 'sqlite') {
-    const { SqliteSnapshot } = await import('../store/sqlite/snapshot.js');
+    const { SqliteSnapshot } = await import('./sqlite/snapshot.js');
     return new SqliteSnapshot(target.path);
   }
-  const { PostgresSnapshot } = await import('../store/postgres/snapshot.js');
+  const { PostgresSnapshot } = await import('./postgres/snapshot.js');
   return PostgresSnapshot.open(target);
 }
 
