@@ -1,40 +1,45 @@
 #!/usr/bin/env node
-// Runs every shell block of README.md and docs/*.md, so that the docs cannot go stale.
+// Runs every shell block of README.md and docs/*.md, so that the docs cannot go stale
+// (`npm run test:docs`).
 //
-//   node scripts/run-docs.mjs [--keep] [--real-npx] [--list] [document ...]
+//   node scripts/run-docs.mjs [--jobs N] [--keep] [--list] [--real-npx | --cli COMMAND] [doc ...]
 //
-// Each document runs on its own, in order, in one bash session (variables and functions carry
-// from block to block), in a fresh temporary directory that stands for a fresh clone: it holds
-// links to this checkout's package.json, package-lock.json, node_modules and dist/ and nothing
-// else, so every database the document makes is new. VOSTRO_* variables of the caller's
-// environment are removed. `document` arguments select documents by a part of their path.
+// Each document runs in a fresh temporary directory that stands for a fresh clone: it holds links
+// to this checkout's package.json, package-lock.json, node_modules and dist/ and nothing else, so
+// every database the document makes is new. Its blocks run in order in one bash session, so
+// variables and functions carry from block to block; VOSTRO_* variables of the caller's
+// environment are removed. Documents run two at a time (`--jobs`). `doc` arguments pick documents
+// by a part of their path, or name Markdown files to run instead. `--keep` keeps the temporary
+// directories, `--list` prints the commands without running them.
 //
 // Conventions for writers of docs:
 //
-// - Fenced blocks tagged sh, bash, shell or console are run; untagged blocks that look like
-//   commands are refused (tag them, or tag them `text`).
-// - In sh/bash/shell blocks every command must exit 0, unless its trailing comment says
-//   `exit N` (e.g. `# refused: exit 1`), which is then the exit code required. Output is not
-//   checked (it is shown when a command fails).
-// - In console blocks, `$ ` starts a command (continued on the next lines after a trailing `\`
-//   or an open quote; a leading `> ` on those lines is dropped); the lines up to the next `$ ` are
-//   its expected output. Each expected line must be found in a line of the actual output (stdout
-//   and stderr together), in order, after white space is collapsed; `…` inside a line stands for
+// - Fenced blocks tagged sh, bash, shell or console are run. An untagged block that looks like
+//   commands is refused: tag it (```sh to have it run, ```text if it is not for a shell).
+// - In sh/bash/shell blocks every command must exit 0, unless its trailing comment says `exit N`
+//   (`# refused: exit 1`), which is then the exit code required. Output is not checked (it is
+//   shown when a command fails). Comment lines and blank lines are not commands.
+// - In console blocks `$ ` starts a command (continued on the next lines after a trailing `\` or
+//   an open quote; a leading `> ` on those lines is dropped), and the lines up to the next `$ ` are
+//   its expected output. Each expected line must be found within a line of the actual output
+//   (stdout and stderr together), in order, white space collapsed; `…` inside a line stands for
 //   anything, and a line of only `…` for any number of lines. Exit codes as in sh blocks.
-// - `npm ci` and `npm run build`, alone or as the first steps of `&&` (`npm ci && npm start`), are
-//   not run: the runner uses this checkout's node_modules and requires dist/ to be built and newer
-//   than src/ (it says so for each). `npx vostro …` runs `node <checkout>/dist/cli/main.js …`, which
-//   is what npx resolves it to, without npm's start-up (`--real-npx` goes through npx); any other
-//   `npx` is refused.
-// - `npm start`, `npx vostro start` and `npx vostro serve` start a server in the background, as
-//   in a terminal of its own, on a free port the runner picks (passed as `--port`; every
-//   `127.0.0.1:8080` or `localhost:8080` in the document's commands and expected output is
-//   rewritten to it). The runner waits for /healthz, then goes on. In a console block the server's
-//   expected output is checked once it is ready. At the end of the document (or at
-//   `<!-- docs-test: stop-server -->`, where the text tells the reader to press Ctrl-C) the server
-//   gets SIGINT, as from Ctrl-C, and must exit 0.
-// - `<!-- docs-test: skip reason="…" -->` just before a block skips it, saying why. Keep these to
-//   blocks that cannot run here (the whole test suite, benchmarks).
+// - `npm ci` and `npm run build`, alone or as the first steps of an `&&` list (`npm ci && npm
+//   start`), are not run, and the runner says so: it uses this checkout's node_modules, and
+//   requires dist/ to be built and newer than src/. `npx vostro …` runs `node <checkout>/dist/cli/
+//   main.js …`, what npx resolves it to, without npm's start-up (`--real-npx` goes through npx;
+//   `--cli 'node --import tsx <checkout>/src/cli/main.ts'` runs the sources, and needs no dist/).
+//   Any other `npx` is refused.
+// - `npm start`, `npx vostro start` and `npx vostro serve` start a server in the background, as in
+//   a terminal of its own, on a free port the runner picks (it adds or replaces `--port`, and
+//   rewrites every `127.0.0.1:8080` and `localhost:8080` of the document's commands and expected
+//   output to it). The runner waits until /healthz answers and goes on; in a console block the
+//   server's expected output is checked then. At `<!-- docs-test: stop-server -->` (where the text
+//   tells the reader to press Ctrl-C), or at the end of the document, the server's process group
+//   gets SIGINT, as from Ctrl-C, and must end with exit 0 (npm itself ends by the signal, as in a
+//   terminal).
+// - `<!-- docs-test: skip reason="…" -->` just before a block skips it, printing the reason. Keep it
+//   for blocks that cannot run here (the whole test suite, benchmarks).
 //
 // Exits 0 when every command passed, 1 when one failed (naming the document, the line and the
 // command), 2 for a malformed document or command line.
@@ -53,7 +58,7 @@ import {
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { setTimeout as schedule } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -73,17 +78,35 @@ const DONE = '__DOCS_TEST_DONE__';
 
 class DocError extends Error {}
 
+/** A document's path as messages show it: from the checkout's root when it is inside it. */
+const displayName = (file) => (file.startsWith(ROOT) ? relative(ROOT, file) : file);
+
 // ---------------------------------------------------------------------------------------------
 // Command line
 
 const args = process.argv.slice(2);
-const options = { keep: false, realNpx: false, list: false, filters: [] };
-for (const arg of args) {
+const options = { keep: false, realNpx: false, cli: null, list: false, jobs: 2, filters: [] };
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i];
   if (arg === '--keep') options.keep = true;
-  else if (arg === '--real-npx') options.realNpx = true;
-  else if (arg === '--list') options.list = true;
+  else if (arg === '--jobs') {
+    options.jobs = Number(args[++i]);
+    if (!Number.isInteger(options.jobs) || options.jobs < 1) {
+      console.error('run-docs: --jobs takes a positive integer');
+      process.exit(2);
+    }
+  } else if (arg === '--real-npx') options.realNpx = true;
+  else if (arg === '--cli') {
+    options.cli = args[++i];
+    if (!options.cli) {
+      console.error('run-docs: --cli takes a command');
+      process.exit(2);
+    }
+  } else if (arg === '--list') options.list = true;
   else if (arg === '--help' || arg === '-h') {
-    console.log('usage: node scripts/run-docs.mjs [--keep] [--real-npx] [--list] [document ...]');
+    console.log(
+      'usage: node scripts/run-docs.mjs [--jobs N] [--keep] [--real-npx | --cli COMMAND] [--list] [document ...]',
+    );
     process.exit(0);
   } else if (arg.startsWith('-')) {
     console.error(`run-docs: unknown option ${arg}`);
@@ -142,7 +165,10 @@ function scanShell(text) {
   }
   const last = lines[lines.length - 1];
   const continued = quote === null && comment === -1 && /(^|[^\\])\\$/.test(last);
-  return { complete: quote === null && depth === 0 && heredocs.length === 0 && !continued, comment };
+  return {
+    complete: quote === null && depth === 0 && heredocs.length === 0 && !continued,
+    comment,
+  };
 }
 
 /** A command's trailing comment, or ''. */
@@ -183,7 +209,7 @@ const LOOKS_LIKE_SHELL = /^\s*(\$ |npx |npm |curl |vostro |node |export )/;
 /** The items of a document in order: shell blocks and stop-server markers. */
 function parseDocument(file) {
   const lines = readFileSync(file, 'utf8').split('\n');
-  const name = relative(ROOT, file);
+  const name = displayName(file);
   const items = [];
   let pendingSkip = null;
   for (let i = 0; i < lines.length; i++) {
@@ -200,7 +226,9 @@ function parseDocument(file) {
     const fence = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)/.exec(line);
     if (!fence) {
       if (pendingSkip && line.trim() !== '')
-        throw new DocError(`${name}:${pendingSkip.line}: a skip marker must be followed by a block`);
+        throw new DocError(
+          `${name}:${pendingSkip.line}: a skip marker must be followed by a block`,
+        );
       continue;
     }
     const [, indent, marks, lang] = fence;
@@ -219,7 +247,10 @@ function parseDocument(file) {
         lang: language,
         line: i + 1,
         skip: pendingSkip,
-        commands: language === 'console' ? consoleCommands(body, i + 2, name) : shCommands(body, i + 2, name),
+        commands:
+          language === 'console'
+            ? consoleCommands(body, i + 2, name)
+            : shCommands(body, i + 2, name),
       });
     } else if (pendingSkip) {
       throw new DocError(`${name}:${pendingSkip.line}: skip marker before a block that is not run`);
@@ -231,7 +262,8 @@ function parseDocument(file) {
     pendingSkip = null;
     i = j;
   }
-  if (pendingSkip) throw new DocError(`${name}:${pendingSkip.line}: a skip marker must be followed by a block`);
+  if (pendingSkip)
+    throw new DocError(`${name}:${pendingSkip.line}: a skip marker must be followed by a block`);
   return items;
 }
 
@@ -273,7 +305,9 @@ function consoleCommands(body, firstLine, name) {
       commands.push(current);
     } else if (current === null) {
       if (text.trim() !== '')
-        throw new DocError(`${name}:${firstLine + index}: a console block starts with a \`$ \` command`);
+        throw new DocError(
+          `${name}:${firstLine + index}: a console block starts with a \`$ \` command`,
+        );
       return;
     } else {
       current.expected.push(text);
@@ -334,11 +368,19 @@ function newestMtime(dir, keep) {
 
 function preflight() {
   const problems = [];
-  if (!existsSync(CLI)) problems.push('dist/cli/main.js is missing: run `npm run build` first');
+  if (options.cli !== null) {
+    // `npx vostro` runs the given command; dist/ is not used.
+  } else if (!existsSync(CLI))
+    problems.push('dist/cli/main.js is missing: run `npm run build` first');
   else {
-    const source = newestMtime(join(ROOT, 'src'), (file) => file.endsWith('.ts') && !file.includes('.test'));
+    const source = newestMtime(
+      join(ROOT, 'src'),
+      (file) => file.endsWith('.ts') && !file.includes('.test'),
+    );
     if (source.time > statSync(CLI).mtimeMs)
-      problems.push(`dist/ is older than ${relative(ROOT, source.path)}: run \`npm run build\` first`);
+      problems.push(
+        `dist/ is older than ${relative(ROOT, source.path)}: run \`npm run build\` first`,
+      );
   }
   for (const tool of ['bash', 'curl'])
     if (spawnSync(tool, ['--version'], { stdio: 'ignore' }).status !== 0)
@@ -356,10 +398,13 @@ async function freePort() {
 
 function healthy(port) {
   return new Promise((resolve) => {
-    const request = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
+    const request = http.get(
+      { host: '127.0.0.1', port, path: '/healthz', timeout: 2000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
     request.on('error', () => resolve(false));
     request.on('timeout', () => {
       request.destroy();
@@ -438,7 +483,8 @@ class Session {
   }
 
   kill() {
-    if (this.bash.exitCode === null && groupAlive(this.bash.pid)) process.kill(-this.bash.pid, 'SIGKILL');
+    if (this.bash.exitCode === null && groupAlive(this.bash.pid))
+      process.kill(-this.bash.pid, 'SIGKILL');
   }
 }
 
@@ -467,7 +513,8 @@ function serverCommand(command, port) {
   return `${bare} --port ${port}`;
 }
 
-const rewritePort = (text, port) => text.replace(/\b(127\.0\.0\.1|localhost):8080\b/g, `$1:${port}`);
+const rewritePort = (text, port) =>
+  text.replace(/\b(127\.0\.0\.1|localhost):8080\b/g, `$1:${port}`);
 
 const short = (command) => {
   const first = command.split('\n')[0];
@@ -484,8 +531,16 @@ const indent = (text, by = '        ') =>
 
 const tail = (text, lines = 40) => text.trimEnd().split('\n').slice(-lines).join('\n');
 
+/** Whether a command starts a server that runs until Ctrl-C (not `serve --help`). */
+const startsServer = (text) =>
+  SERVER.test(text) && !/\s(--help|-h)(\s|$)/.test(withoutComment(text));
+
 async function runDocument(file, items, results) {
-  const name = relative(ROOT, file);
+  const name = displayName(file);
+  if (items.length === 0) {
+    console.log(`${name}: no shell blocks`);
+    return;
+  }
   const tmp = mkdtempSync(join(tmpdir(), `vostro-docs-${basename(file, '.md').toLowerCase()}-`));
   const work = join(tmp, 'work');
   const ctl = join(tmp, 'ctl');
@@ -499,143 +554,209 @@ async function runDocument(file, items, results) {
   env.npm_config_fund = 'false';
   const port = await freePort();
   const session = new Session(work, ctl, env);
-  const npx = options.realNpx
-    ? 'npx() { if [ "$1" = vostro ]; then command npx "$@"; else echo "docs-test: only npx vostro is run here" >&2; return 127; fi; }'
-    : `npx() { if [ "$1" = vostro ]; then shift; node ${quoteSh(CLI)} "$@"; else echo "docs-test: only npx vostro is run here" >&2; return 127; fi; }`;
-  await session.run(npx);
-  console.log(`\n${name}  (in ${work}; server port ${port})`);
+  const vostro =
+    options.cli !== null
+      ? `${options.cli} "$@"`
+      : options.realNpx
+        ? 'command npx vostro "$@"'
+        : `node ${quoteSh(CLI)} "$@"`;
+  await session.run(
+    `npx() { if [ "$1" = vostro ]; then shift; ${vostro}; else echo "docs-test: only npx vostro is run here" >&2; return 127; fi; }`,
+  );
+  console.log(`${name}: in ${work}, servers on port ${port}`);
+  const ok = (seconds, line, what) =>
+    console.log(`  ok   ${seconds.toFixed(1).padStart(5)}s  ${name}:${line}  ${what}`);
   let server = null;
+  let servers = 0;
   let failed = false;
   const fail = (line, command, reason, detail = '') => {
     failed = true;
     results.failures.push({ where: `${name}:${line}`, command, reason });
-    console.log(`  FAIL ${name}:${line}  ${short(command)}\n${indent(reason)}`);
+    console.log(`  FAIL        ${name}:${line}  ${short(command)}\n${indent(reason)}`);
     if (detail) console.log(indent(detail));
   };
 
-  const stopServer = async (line) => {
-    if (server === null) return;
+  /** Ctrl-C for the server: SIGINT to its process group, as a terminal sends it. */
+  const stopServer = async () => {
     const current = server;
     server = null;
     const started = Date.now();
     if (groupAlive(current.pgid)) process.kill(-current.pgid, 'SIGINT');
-    while (groupAlive(current.pgid) && Date.now() - started < SERVER_STOP_TIMEOUT_MS) await delay(100);
+    while (groupAlive(current.pgid) && Date.now() - started < SERVER_STOP_TIMEOUT_MS)
+      await delay(100);
     const log = existsSync(current.log) ? readFileSync(current.log, 'utf8') : '';
     const rc = existsSync(current.rc) ? Number(readFileSync(current.rc, 'utf8')) : null;
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const seconds = (Date.now() - started) / 1000;
+    const what = `Ctrl-C stops \`${short(current.command)}\``;
     if (groupAlive(current.pgid)) {
       process.kill(-current.pgid, 'SIGKILL');
-      fail(line, current.command, `still running ${SERVER_STOP_TIMEOUT_MS / 1000} s after Ctrl-C (SIGINT)`, tail(log));
+      fail(
+        current.line,
+        current.command,
+        `still running ${SERVER_STOP_TIMEOUT_MS / 1000} s after Ctrl-C (SIGINT)`,
+        tail(log),
+      );
     } else if (rc === null && /^npm /.test(current.command)) {
+      // npm ends itself by the signal after its script has stopped, as it does in a terminal.
       results.commands++;
-      console.log(`  ok   ${seconds.padStart(5)}s  Ctrl-C stops \`${short(current.command)}\` (npm ends by the signal, as in a terminal)`);
+      ok(seconds, current.line, `${what} (npm ends by the signal, as in a terminal)`);
     } else if (rc !== 0) {
-      fail(line, current.command, `after Ctrl-C (SIGINT) it ended ${rc === null ? 'by the signal' : `with exit ${rc}`}, not exit 0`, tail(log));
+      fail(
+        current.line,
+        current.command,
+        `after Ctrl-C (SIGINT) it ended ${rc === null ? 'by the signal' : `with exit ${rc}`}, not with exit 0`,
+        tail(log),
+      );
     } else {
       results.commands++;
-      console.log(`  ok   ${seconds.padStart(5)}s  Ctrl-C stops \`${short(current.command)}\` (exit 0)`);
+      ok(seconds, current.line, `${what}: exit 0`);
     }
+  };
+
+  /** Starts a server in the background, as in a terminal of its own, and waits for /healthz. */
+  const startServer = async (command, text, expected) => {
+    const started = Date.now();
+    const shell = serverCommand(text.trim(), port);
+    if (server !== null) {
+      fail(
+        command.line,
+        shell,
+        `a server is already running (${server.command}); the doc must stop it first (Ctrl-C, <!-- docs-test: stop-server -->)`,
+      );
+      return;
+    }
+    const n = ++servers;
+    const log = join(ctl, `server-${n}.log`);
+    const rc = join(ctl, `server-${n}.rc`);
+    const pid = join(ctl, `server-${n}.pid`);
+    // `set -m` gives the job a process group of its own, so that SIGINT reaches all of it, as
+    // Ctrl-C does; `trap - INT` undoes the ignoring of SIGINT that background jobs get otherwise.
+    await session.run(
+      `set -m; { trap - INT; ${shell}\nprintf '%d' "$?" > ${quoteSh(rc)}; } > ${quoteSh(log)} 2>&1 < /dev/null & printf '%d' "$!" > ${quoteSh(pid)}; set +m`,
+    );
+    server = {
+      pgid: Number(readFileSync(pid, 'utf8')),
+      log,
+      rc,
+      command: shell,
+      line: command.line,
+    };
+    let ready = false;
+    while (!ready && !existsSync(rc) && Date.now() - started < SERVER_READY_TIMEOUT_MS) {
+      ready = await healthy(port);
+      if (!ready) await delay(200);
+    }
+    const output = existsSync(log) ? readFileSync(log, 'utf8') : '';
+    if (!ready) {
+      const exited = existsSync(rc);
+      fail(
+        command.line,
+        shell,
+        exited
+          ? `it exited (${readFileSync(rc, 'utf8')}) before answering /healthz`
+          : `no answer on /healthz within ${SERVER_READY_TIMEOUT_MS / 1000} s`,
+        tail(output),
+      );
+      if (exited) server = null;
+      return;
+    }
+    const missing = expected && mismatch(expected, output);
+    if (missing) {
+      fail(command.line, shell, `its output lacks: ${missing.trim()}`, tail(output));
+      return;
+    }
+    results.commands++;
+    ok(
+      (Date.now() - started) / 1000,
+      command.line,
+      `${short(shell)}  (in the background, as in a terminal of its own; answers /healthz)`,
+    );
+  };
+
+  const runCommand = async (command, text, expected) => {
+    const started = Date.now();
+    const want = expectedExit(text);
+    const { code, output } = await session.run(text);
+    if (code === 'timeout')
+      return fail(
+        command.line,
+        text,
+        `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`,
+        tail(output),
+      );
+    if (code === null)
+      return fail(command.line, text, 'the shell session ended', tail(session.stderr));
+    if (code !== want)
+      return fail(command.line, text, `exit ${code}, expected ${want}`, tail(output));
+    const missing = expected && mismatch(expected, output);
+    if (missing)
+      return fail(command.line, text, `the output lacks: ${missing.trim()}`, tail(output));
+    results.commands++;
+    ok(
+      (Date.now() - started) / 1000,
+      command.line,
+      `${short(text)}${want === 0 ? '' : `  (exit ${want}, as the doc says)`}`,
+    );
   };
 
   try {
     for (const item of items) {
       if (failed) break;
       if (item.kind === 'stop-server') {
-        if (server === null) fail(item.line, 'docs-test: stop-server', 'no server is running');
-        else await stopServer(item.line);
+        if (server === null)
+          fail(item.line, '<!-- docs-test: stop-server -->', 'no server is running');
+        else await stopServer();
         continue;
       }
       const label = `${name}:${item.line} \`\`\`${item.lang}`;
       if (item.skip) {
         results.skipped.push(`${label}: ${item.skip.reason}`);
-        console.log(`  skip       ${label}: ${item.skip.reason}`);
+        console.log(`  skip        ${label}: ${item.skip.reason}`);
         continue;
       }
       results.blocks++;
-      console.log(`  ${label}`);
+      console.log(`  block       ${label}`);
       for (const command of item.commands) {
+        if (failed) break;
         const { steps, rest } = peelSetup(command.text);
-        for (const step of steps) console.log(`  ok      -   not run: \`${step}\` (${SETUP.get(step)})`);
+        for (const step of steps)
+          console.log(`  not run     ${name}:${command.line}  ${step}: ${SETUP.get(step)}`);
         if (rest === '') continue;
         const text = rewritePort(rest, port);
         const expected = command.expected?.map((line) => rewritePort(line, port)) ?? null;
-        const started = Date.now();
-        const seconds = () => ((Date.now() - started) / 1000).toFixed(1).padStart(5);
-        if (SERVER.test(text.trim())) {
-          if (server !== null) {
-            fail(command.line, text, 'a server is already running: stop it first (docs-test: stop-server)');
-            break;
-          }
-          const shell = serverCommand(text.trim(), port);
-          const k = results.commands;
-          const log = join(ctl, `server-${k}.log`);
-          const rc = join(ctl, `server-${k}.rc`);
-          const pidFile = join(ctl, `server-${k}.pid`);
-          await session.run(
-            `set -m; { trap - INT; ${shell}\nprintf '%d' "$?" > ${quoteSh(rc)}; } > ${quoteSh(log)} 2>&1 < /dev/null & printf '%d' "$!" > ${quoteSh(pidFile)}; set +m`,
-          );
-          server = { pgid: Number(readFileSync(pidFile, 'utf8')), log, rc, command: shell };
-          let ready = false;
-          while (!ready && Date.now() - started < SERVER_READY_TIMEOUT_MS && !existsSync(rc)) {
-            ready = await healthy(port);
-            if (!ready) await delay(200);
-          }
-          const output = existsSync(log) ? readFileSync(log, 'utf8') : '';
-          if (!ready) {
-            fail(command.line, shell, existsSync(rc) ? `the server exited (${readFileSync(rc, 'utf8')}) before it answered /healthz` : 'the server did not answer /healthz in time', tail(output));
-            server = existsSync(rc) ? null : server;
-            break;
-          }
-          const missing = expected && mismatch(expected, output);
-          if (missing) {
-            fail(command.line, shell, `its output lacks: ${missing.trim()}`, tail(output));
-            break;
-          }
-          results.commands++;
-          console.log(`  ok   ${seconds()}s  ${name}:${command.line}  ${short(shell)}  (in the background, as in a terminal of its own; ready on /healthz)`);
-          continue;
-        }
-        const want = expectedExit(text);
-        const { code, output } = await session.run(text);
-        if (code === 'timeout') {
-          fail(command.line, text, `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`, tail(output));
-          break;
-        }
-        if (code === null) {
-          fail(command.line, text, 'the shell session ended', tail(session.stderr));
-          break;
-        }
-        if (code !== want) {
-          fail(command.line, text, `exit ${code}, expected ${want}`, tail(output));
-          break;
-        }
-        const missing = expected && mismatch(expected, output);
-        if (missing) {
-          fail(command.line, text, `the output lacks: ${missing.trim()}`, tail(output));
-          break;
-        }
-        results.commands++;
-        console.log(`  ok   ${seconds()}s  ${name}:${command.line}  ${short(text)}${want === 0 ? '' : `  (exit ${want}, as the doc says)`}`);
+        if (startsServer(text.trim())) await startServer(command, text, expected);
+        else await runCommand(command, text, expected);
       }
     }
-    if (server !== null) await stopServer(items.at(-1)?.line ?? 1);
+    if (server !== null && !failed) await stopServer();
   } finally {
     if (server !== null && groupAlive(server.pgid)) process.kill(-server.pgid, 'SIGKILL');
     session.kill();
-    if (options.keep || failed) console.log(`  (kept ${tmp})`);
+    if (options.keep || failed) console.log(`  kept        ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
   }
 }
 
 async function main() {
   const started = Date.now();
+  // Arguments naming Markdown files run those files; other arguments pick among README.md and
+  // docs/*.md by a part of their path.
+  const named = options.filters.filter((arg) => arg.endsWith('.md') && existsSync(arg));
+  const parts = options.filters.filter((arg) => !named.includes(arg));
   const files = [
-    join(ROOT, 'README.md'),
-    ...readdirSync(join(ROOT, 'docs'))
-      .filter((file) => file.endsWith('.md'))
-      .sort()
-      .map((file) => join(ROOT, 'docs', file)),
-  ].filter((file) => options.filters.length === 0 || options.filters.some((part) => relative(ROOT, file).includes(part)));
+    ...named.map((file) => resolve(file)),
+    ...(named.length > 0 && parts.length === 0
+      ? []
+      : [
+          join(ROOT, 'README.md'),
+          ...readdirSync(join(ROOT, 'docs'))
+            .filter((file) => file.endsWith('.md'))
+            .sort()
+            .map((file) => join(ROOT, 'docs', file)),
+        ].filter(
+          (file) => parts.length === 0 || parts.some((part) => relative(ROOT, file).includes(part)),
+        )),
+  ];
   if (files.length === 0) {
     console.error('run-docs: no document matched');
     process.exit(2);
@@ -653,10 +774,13 @@ async function main() {
   if (options.list) {
     for (const { file, items } of documents)
       for (const item of items)
-        if (item.kind === 'stop-server') console.log(`${relative(ROOT, file)}:${item.line}  stop-server`);
+        if (item.kind === 'stop-server')
+          console.log(`${displayName(file)}:${item.line}  stop-server`);
         else
           for (const command of item.commands)
-            console.log(`${relative(ROOT, file)}:${command.line}  ${item.skip ? '[skip] ' : ''}${short(command.text)}`);
+            console.log(
+              `${displayName(file)}:${command.line}  ${item.skip ? '[skip] ' : ''}${short(command.text)}`,
+            );
     return;
   }
   const problems = preflight();
@@ -665,12 +789,19 @@ async function main() {
     process.exit(1);
   }
   console.log(
-    options.realNpx
-      ? 'npx vostro goes through npx'
-      : `npx vostro … runs node ${relative(process.cwd(), CLI) || CLI} … (what npx resolves it to, without npm's start-up; --real-npx to go through npx)`,
+    options.cli !== null
+      ? `npx vostro … runs ${options.cli} …`
+      : options.realNpx
+        ? 'npx vostro goes through npx'
+        : `npx vostro … runs node ${relative(process.cwd(), CLI) || CLI} … (what npx resolves it to, without npm's start-up; --real-npx to go through npx)`,
   );
   const results = { blocks: 0, commands: 0, skipped: [], failures: [] };
-  for (const { file, items } of documents) await runDocument(file, items, results);
+  const queue = [...documents];
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift())
+      await runDocument(next.file, next.items, results);
+  };
+  await Promise.all(Array.from({ length: Math.min(options.jobs, queue.length) }, worker));
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   console.log(
     `\n${documents.length} documents, ${results.blocks} blocks run, ${results.commands} commands passed, ${results.skipped.length} blocks skipped, ${results.failures.length} failed (${seconds} s)`,
