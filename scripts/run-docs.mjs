@@ -424,6 +424,24 @@ function groupAlive(pgid) {
   }
 }
 
+/** Process groups started here (shell sessions, servers): ended when the runner is interrupted. */
+const LIVE = new Set();
+/** Temporary directories of documents still running: removed when the runner is interrupted. */
+const DIRS = new Set();
+
+function killGroup(pgid) {
+  LIVE.delete(pgid);
+  if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    for (const pgid of [...LIVE]) killGroup(pgid);
+    if (!options.keep) for (const dir of DIRS) rmSync(dir, { recursive: true, force: true });
+    console.error(`run-docs: interrupted (${signal}); its shells and servers are stopped`);
+    process.exit(130);
+  });
+
 /** One bash session for one document. */
 class Session {
   constructor(work, ctl, env) {
@@ -437,6 +455,7 @@ class Session {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
+    LIVE.add(this.bash.pid);
     this.stderr = '';
     this.bash.stderr.on('data', (chunk) => (this.stderr += chunk));
     this.bash.stdout.on('data', (chunk) => {
@@ -482,9 +501,9 @@ class Session {
     return { code, output };
   }
 
+  /** Ends the session and anything still running in its process group. */
   kill() {
-    if (this.bash.exitCode === null && groupAlive(this.bash.pid))
-      process.kill(-this.bash.pid, 'SIGKILL');
+    killGroup(this.bash.pid);
   }
 }
 
@@ -542,6 +561,7 @@ async function runDocument(file, items, results) {
     return;
   }
   const tmp = mkdtempSync(join(tmpdir(), `vostro-docs-${basename(file, '.md').toLowerCase()}-`));
+  DIRS.add(tmp);
   const work = join(tmp, 'work');
   const ctl = join(tmp, 'ctl');
   mkdirSync(work);
@@ -588,8 +608,9 @@ async function runDocument(file, items, results) {
     const rc = existsSync(current.rc) ? Number(readFileSync(current.rc, 'utf8')) : null;
     const seconds = (Date.now() - started) / 1000;
     const what = `Ctrl-C stops \`${short(current.command)}\``;
+    if (!groupAlive(current.pgid)) LIVE.delete(current.pgid);
     if (groupAlive(current.pgid)) {
-      process.kill(-current.pgid, 'SIGKILL');
+      killGroup(current.pgid);
       fail(
         current.line,
         current.command,
@@ -641,6 +662,7 @@ async function runDocument(file, items, results) {
       command: shell,
       line: command.line,
     };
+    LIVE.add(server.pgid);
     let ready = false;
     while (!ready && !existsSync(rc) && Date.now() - started < SERVER_READY_TIMEOUT_MS) {
       ready = await healthy(port);
@@ -730,8 +752,9 @@ async function runDocument(file, items, results) {
     }
     if (server !== null && !failed) await stopServer();
   } finally {
-    if (server !== null && groupAlive(server.pgid)) process.kill(-server.pgid, 'SIGKILL');
+    if (server !== null) killGroup(server.pgid);
     session.kill();
+    DIRS.delete(tmp);
     if (options.keep || failed) console.log(`  kept        ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
   }
@@ -796,7 +819,9 @@ async function main() {
         : `npx vostro … runs node ${relative(process.cwd(), CLI) || CLI} … (what npx resolves it to, without npm's start-up; --real-npx to go through npx)`,
   );
   const results = { blocks: 0, commands: 0, skipped: [], failures: [] };
-  const queue = [...documents];
+  // The longest documents first, so that two jobs end at about the same time.
+  const size = ({ items }) => items.reduce((n, item) => n + (item.commands?.length ?? 0), 0);
+  const queue = [...documents].sort((a, b) => size(b) - size(a));
   const worker = async () => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift())
       await runDocument(next.file, next.items, results);
