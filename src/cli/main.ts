@@ -6,6 +6,13 @@ import { runCli } from './program.js';
 
 limitHeapGrowth();
 
+// A reader that stops early (`vostro corridors nodes | head -5`) closes the pipe: what it wanted
+// was printed, so that ends vostro quietly with status 0 rather than an unhandled EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 /** The exit status of a failure that is a bug in vostro, not a refusal or a failing disk (sysexits' EX_SOFTWARE). */
 const EXIT_BUG = 70;
 
