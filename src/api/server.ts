@@ -25,15 +25,20 @@ import { bodyTextProblem, installUrlTextCheck } from './text-fields.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { balanceRoutes } from './routes/balances.js';
+import { capRoutes } from './routes/caps.js';
 import { corridorRoutes } from './routes/corridors.js';
+import { fxProviderRoutes } from './routes/fx-providers.js';
+import { fxQuoteRoutes } from './routes/fx-quotes.js';
+import { fxRateRoutes } from './routes/fx-rates.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { participantRoutes } from './routes/participants.js';
-import { settlementRoutes } from './routes/settlement.js';
+import { paymentRoutes } from './routes/payments.js';
 import { reportRoutes } from './routes/reports.js';
 import { Hub } from '../hub/hub.js';
 import { transferRoutes } from './routes/transfers.js';
 import { verifyRoutes } from './routes/verify.js';
+import { windowRoutes } from './routes/windows.js';
 
 export interface ServerOptions {
   readonly ledger: Ledger;
@@ -183,7 +188,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await v1.register(participantRoutes(context));
       await v1.register(keyRoutes(context));
       await v1.register(auditRoutes(context));
-      await v1.register(settlementRoutes(context));
+      await v1.register(paymentRoutes(context));
+      await v1.register(capRoutes(context));
+      await v1.register(windowRoutes(context));
+      await v1.register(fxRateRoutes(context));
+      await v1.register(fxProviderRoutes(context));
+      await v1.register(fxQuoteRoutes(context));
       await v1.register(reportRoutes(context));
       await v1.register(corridorRoutes(context));
       v1.get(

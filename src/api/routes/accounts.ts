@@ -3,11 +3,10 @@ import { currencyCode } from '../../cli/format.js';
 import { accountKindName } from '../../ledger/model.js';
 import type { AuditEntry } from '../../store/records.js';
 import { ACCOUNT_RESULT_MESSAGES, type CreateAccountResult } from '../../ledger/results.js';
-import { parseAccountId, type AccountId } from '../../ledger/ids.js';
 import type { Account as AccountValue, AccountInput } from '../../ledger/model.js';
 import { requestAudit } from '../access.js';
 import type { ApiContext } from '../context.js';
-import { accountInput, itemInputs } from '../from-json.js';
+import { accountIdOf, accountInput, itemInputs } from '../from-json.js';
 import { pageLimit, parseCursor } from '../paging.js';
 import { ApiProblem, notFound } from '../problems.js';
 import { ACCOUNT_RESULT_STATUS } from '../result-status.js';
@@ -152,8 +151,9 @@ async function createOne(
   return result;
 }
 
+/** The account named in the path (`path.id`); 404 when there is none. */
 export async function requireAccount(context: ApiContext, idText: string): Promise<AccountValue> {
-  const id = parseAccountId(idText) as AccountId;
+  const id = accountIdOf(idText, 'path.id');
   const [account] = await context.ledger.lookupAccounts([id]);
   if (account === undefined) throw notFound('account', id);
   return account;

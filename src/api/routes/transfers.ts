@@ -3,12 +3,11 @@ import { amountText } from '../../cli/format.js';
 import type { AuditEntry } from '../../store/records.js';
 import { currencyByLedger } from '../../ledger/currency.js';
 import { TransferFlags } from '../../ledger/flags.js';
-import { parseTransferId, type TransferId } from '../../ledger/ids.js';
 import type { StoredTransfer, TransferInput } from '../../ledger/model.js';
 import { TRANSFER_RESULT_MESSAGES } from '../../ledger/results.js';
 import { requestAudit } from '../access.js';
 import type { ApiContext } from '../context.js';
-import { itemInputs, resolveInput, transferInput } from '../from-json.js';
+import { itemInputs, resolveInput, transferIdOf, transferInput } from '../from-json.js';
 import { pageLimit, parseCursor } from '../paging.js';
 import { ApiProblem, notFound } from '../problems.js';
 import { TRANSFER_RESULT_STATUS } from '../result-status.js';
@@ -215,7 +214,7 @@ async function submitOne(
 }
 
 async function requireTransfer(context: ApiContext, idText: string): Promise<StoredTransfer> {
-  const id = parseTransferId(idText) as TransferId;
+  const id = transferIdOf(idText, 'path.id');
   const [transfer] = await context.ledger.lookupTransfers([id]);
   if (transfer === undefined) throw notFound('transfer', id);
   return transfer;
