@@ -415,11 +415,14 @@ function openApiInfo() {
     info: {
       title: 'vostro API',
       version: '1',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       description: [
         'Ledger, participants, clearing and settlement (payments with net debit caps, windows, netting) and FX (quotes, payment versus payment) of the India–Russia clearing hub. Amounts are decimal strings in major units; ids are UUIDs chosen by the client and are idempotency keys. Errors are RFC 9457 problem documents.',
         'Every route under /v1 except this description and its page needs an API key: `Authorization: Bearer vostro_<keyId>_<secret>`. Keys have a role: operator (everything), auditor (every read, no writes) or participant (reads of its own accounts, their transfers and balances, its own record and keys; no raw ledger writes). A missing or invalid key is 401, a role that may not use the route 403, and a participant key naming an account, transfer, participant or key not its own gets the same 404 as for one that does not exist. Every change is in the audit log (GET /v1/audit).',
       ].join('\n\n'),
     },
+    // Relative: the paths are on the server that serves this description, wherever it listens.
+    servers: [{ url: '/', description: 'the server this description is served from' }],
     components: {
       securitySchemes: {
         apiKey: {
@@ -433,18 +436,57 @@ function openApiInfo() {
     },
     security: [{ apiKey: [] }],
     tags: [
-      { name: 'accounts' },
-      { name: 'transfers' },
-      { name: 'balances' },
-      { name: 'participants' },
-      { name: 'keys' },
-      { name: 'audit' },
-      { name: 'settlement' },
-      { name: 'fx' },
-      { name: 'reports' },
-      { name: 'verify' },
-      { name: 'corridors' },
-      { name: 'operations' },
+      {
+        name: 'accounts',
+        description:
+          'Ledger accounts: create one or a batch, read one with its balances, list an owner’s',
+      },
+      {
+        name: 'transfers',
+        description:
+          'Ledger transfers: create one or a batch, read one, list an account’s, post or void a pending one',
+      },
+      { name: 'balances', description: 'An account’s balances now and over time' },
+      {
+        name: 'participants',
+        description:
+          'Banks and FX providers: register them with their accounts, open more accounts, suspend and reactivate',
+      },
+      {
+        name: 'keys',
+        description: 'API keys of staff and participants: issue, list, rotate and revoke',
+      },
+      { name: 'audit', description: 'The audit log: every change, by whom and when' },
+      {
+        name: 'settlement',
+        description:
+          'Payments (interbank ones bounded by net debit caps), caps, settlement windows, their net positions and their settlement',
+      },
+      {
+        name: 'fx',
+        description:
+          'Reference rates, providers’ spreads and quote lifetimes, quotes and their execution as payment versus payment',
+      },
+      {
+        name: 'reports',
+        description:
+          'Settlement reports of closed windows, participants’ statements, the rupee surplus and its sweep',
+      },
+      {
+        name: 'verify',
+        description:
+          'Verification of the whole ledger: hash chain, every balance, debits equal credits per currency',
+      },
+      {
+        name: 'corridors',
+        description:
+          'Freight routes between two places and corridors compared by time, cost or CO2e',
+      },
+      {
+        name: 'operations',
+        description:
+          'Liveness, readiness and Prometheus metrics for the platform: outside /v1, no API key',
+      },
     ],
   };
 }

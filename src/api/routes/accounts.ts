@@ -33,6 +33,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['accounts'],
+          operationId: 'createAccount',
           summary: 'Create an account (the id is the idempotency key)',
           body: AccountCreate,
           response: {
@@ -66,6 +67,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
         bodyLimit: context.limits.bodyBytesMax,
         schema: {
           tags: ['accounts'],
+          operationId: 'createAccounts',
           summary: `Create up to ${context.limits.batchItemsMax} accounts; one result per item`,
           body: AccountBatch,
           response: { 200: AccountBatchResults, ...commonErrors },
@@ -99,6 +101,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'account' } },
         schema: {
           tags: ['accounts'],
+          operationId: 'getAccount',
           summary: 'Get an account with its balances',
           params: IdParams,
           response: { 200: Account, 404: problemResponse('not found'), ...commonErrors },
@@ -113,6 +116,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'owner' } },
         schema: {
           tags: ['accounts'],
+          operationId: 'listAccounts',
           summary:
             'List accounts (of one owner; a participant key: its own), oldest first, a page at a time',
           querystring: AccountListQuery,

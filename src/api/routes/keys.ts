@@ -37,6 +37,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['keys'],
+          operationId: 'issueParticipantKey',
           summary: 'Issue an API key for a participant; the key is in this response only',
           params: ParticipantParams,
           body: ParticipantKeyIssue,
@@ -73,6 +74,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'participant' } },
         schema: {
           tags: ['keys'],
+          operationId: 'listParticipantKeys',
           summary: "A participant's API keys (never their secrets)",
           params: ParticipantParams,
           querystring: OwnKeyListQuery,
@@ -97,6 +99,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['keys'],
+          operationId: 'issueKey',
           summary:
             "Issue an operator or auditor key (the hub's own staff); the key is in this response only",
           body: StaffKeyIssue,
@@ -121,6 +124,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor'] } },
         schema: {
           tags: ['keys'],
+          operationId: 'listKeys',
           summary: 'Every API key, in key-id order (never their secrets)',
           querystring: KeyListQuery,
           response: { 200: Page(KeyInfo), ...commonErrors },
@@ -153,6 +157,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
         },
         schema: {
           tags: ['keys'],
+          operationId: 'rotateKey',
           summary:
             'Issue a new key with the same role and participant, and end this one now or after graceSeconds (the body may be left out); the new key is in this response only',
           params: KeyParams,
@@ -184,6 +189,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'participant'], scope: 'key' } },
         schema: {
           tags: ['keys'],
+          operationId: 'revokeKey',
           summary: 'Revoke a key now (a rotating key too); it is refused from then on',
           params: KeyParams,
           response: {

@@ -33,6 +33,7 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['participants'],
+          operationId: 'createParticipant',
           summary:
             'Create a participant with the accounts its kind needs in each of its currencies',
           body: ParticipantCreate,
@@ -58,6 +59,7 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor'] } },
         schema: {
           tags: ['participants'],
+          operationId: 'listParticipants',
           summary: 'List participants in id order, a page at a time',
           querystring: ParticipantListQuery,
           response: { 200: Page(Participant), ...commonErrors },
@@ -80,6 +82,7 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'participant' } },
         schema: {
           tags: ['participants'],
+          operationId: 'getParticipant',
           summary: 'A participant with its accounts',
           params: ParticipantParams,
           response: { 200: Participant, ...notFoundResponse, ...commonErrors },
@@ -94,6 +97,7 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['participants'],
+          operationId: 'openParticipantAccount',
           summary:
             'Open a vostro, nostro, investment or suspense account for a participant (201; 200 when it is open already)',
           params: ParticipantParams,
@@ -134,6 +138,7 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
           config: { access: { roles: ['operator'] } },
           schema: {
             tags: ['participants'],
+            operationId: `${action}Participant`,
             summary:
               action === 'suspend'
                 ? 'Suspend a participant: it can no longer pay or quote'

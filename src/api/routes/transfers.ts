@@ -44,6 +44,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['transfers'],
+          operationId: 'createTransfer',
           summary:
             'Create a transfer (the id is the idempotency key: a retry returns the original)',
           body: TransferCreate,
@@ -71,6 +72,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
         bodyLimit: context.limits.bodyBytesMax,
         schema: {
           tags: ['transfers'],
+          operationId: 'createTransfers',
           summary: `Create up to ${context.limits.batchItemsMax} transfers in one transaction; one result per item`,
           body: TransferBatch,
           response: { 200: TransferBatchResults, ...commonErrors },
@@ -106,6 +108,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'transfer' } },
         schema: {
           tags: ['transfers'],
+          operationId: 'getTransfer',
           summary: 'Get a transfer; a pending one says whether it was posted, voided or expired',
           params: IdParams,
           response: { 200: Transfer, 404: problemResponse('not found'), ...commonErrors },
@@ -120,6 +123,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'account' } },
         schema: {
           tags: ['transfers'],
+          operationId: 'listAccountTransfers',
           summary: "An account's transfers, newest first, a page at a time",
           params: IdParams,
           querystring: TransferListQuery,
@@ -154,6 +158,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
           config: { access: { roles: ['operator'] } },
           schema: {
             tags: ['transfers'],
+            operationId: `${action}PendingTransfer`,
             summary:
               action === 'post'
                 ? 'Post a pending transfer, all of it or part'
