@@ -100,23 +100,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ),
     },
     clientErrorHandler: clientError,
-    // Errors Fastify meets before routing (a URL whose percent-encoding is not UTF-8, a bad
-    // Content-Type header) are problem documents like every other error.
+    // Errors Fastify meets before routing (a URL whose percent-encoding is not UTF-8, a path
+    // parameter past maxParamLength) go through the one error handler like every other error.
     frameworkErrors: (error, request, reply) => {
-      const problem =
-        error.code === 'FST_ERR_BAD_URL'
-          ? new ApiProblem(
-              400,
-              'invalid_url',
-              'the URL is not valid: its percent-encoding does not decode to UTF-8 text',
-              { errors: [{ field: 'path', reason: 'percent-encoding that is not UTF-8' }] },
-            )
-          : new ApiProblem(
-              error.statusCode ?? 400,
-              (error.code ?? 'bad_request').toLowerCase(),
-              error.message,
-            );
-      void sendProblem(request, reply, problem);
+      void handleError(error, request, reply);
     },
     // A client's X-Request-Id is kept when it is short and plain, so its logs and ours line up;
     // not when it looks like a secret, since it is on every log line of the request.
