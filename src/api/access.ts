@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { auditEntry, type Actor, type ActorRole } from '../domain/actor.js';
 import { HubError } from '../domain/errors.js';
 import type { AccountId } from '../ledger/ids.js';
@@ -222,9 +222,9 @@ export function installAuthentication(
   });
 }
 
-function toArray(handlers: RouteOptions['preHandler']): preHandlerHookHandler[] {
+function toArray<Handler>(handlers: Handler | Handler[] | undefined): Handler[] {
   if (handlers === undefined) return [];
-  return (Array.isArray(handlers) ? handlers : [handlers]) as preHandlerHookHandler[];
+  return Array.isArray(handlers) ? handlers : [handlers];
 }
 
 function article(role: ActorRole): string {
@@ -243,7 +243,7 @@ function unauthenticated(code: string, detail: string): ApiProblem {
 function scopeCheck(
   context: ApiContext,
   scope: Exclude<ParticipantScope, 'none' | 'handler'>,
-): preHandlerHookHandler {
+): preHandlerAsyncHookHandler {
   return async function participantScope(request: FastifyRequest) {
     const actor = request.actor;
     if (actor === null || actor.role !== 'participant') return;

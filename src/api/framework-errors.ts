@@ -66,7 +66,7 @@ export function frameworkProblem(
 ): ApiProblem | undefined {
   const status = error.statusCode;
   if (status === undefined || status < 400 || status >= 500) return undefined;
-  const refusal = error.code === undefined ? undefined : REFUSALS[error.code];
+  const refusal = REFUSALS[error.code];
   if (refusal !== undefined) return refusal(error, request);
   return new ApiProblem(status, STATUS_CODES[status] ?? 'client_error', error.message);
 }

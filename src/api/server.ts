@@ -11,7 +11,7 @@ import Fastify, {
 import { ApiKeys } from '../access/api-keys.js';
 import { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { ParticipantRegistry } from '../participants/registry.js';
+import type { ParticipantRegistry } from '../participants/registry.js';
 import type { LedgerStore } from '../store/store.js';
 import { checkRoutePolicies, installAuthentication } from './access.js';
 import type { ApiContext } from './context.js';

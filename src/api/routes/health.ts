@@ -76,7 +76,7 @@ export function healthRoutes(context: ApiContext): FastifyPluginAsync {
         },
       },
       async (_request, reply) => {
-        const text = await context.metrics.registry.metrics();
+        const text = await context.metrics.scrape();
         return reply.type(context.metrics.registry.contentType).send(text);
       },
     );

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, preValidationAsyncHookHandler } from 'fastify';
 import type { ApiKeyInfo } from '../../access/api-keys.js';
 import { HubError } from '../../domain/errors.js';
 import { actorOf, keyNotFound, participantNotFound } from '../access.js';
@@ -151,10 +151,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
       '/keys/:keyId/rotate',
       {
         config: { access: { roles: ['operator', 'participant'], scope: 'key' } },
-        // The body may be left out (`curl -X POST …/rotate`): it then means no grace period.
-        preValidation: async (request) => {
-          request.body ??= {};
-        },
+        preValidation: noBodyIsEmpty,
         schema: {
           tags: ['keys'],
           operationId: 'rotateKey',
@@ -222,3 +219,11 @@ async function inPath<T>(keyId: string, work: Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/**
+ * The body may be left out (`curl -X POST …/rotate`): it then means no grace period. Typed on a
+ * request whose body is unknown, since before validation it may be missing whatever the route says.
+ */
+const noBodyIsEmpty: preValidationAsyncHookHandler = async (request) => {
+  request.body ??= {};
+};

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { HubError } from '../../domain/errors.js';
-import { participantAccountId, type AccountRole } from '../../participants/accounts.js';
+import { participantAccountId } from '../../participants/accounts.js';
 import type { ParticipantRecord } from '../../participants/registry.js';
 import { actorOf, participantNotFound } from '../access.js';
 import type { ApiContext } from '../context.js';
@@ -116,12 +116,12 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
       async (request, reply) => {
         const { id } = request.params;
         const { role, currency, heldAt } = request.body;
-        const accountId = participantAccountId(id, currency, role as AccountRole, heldAt);
+        const accountId = participantAccountId(id, currency, role, heldAt);
         const existed =
           (await registry.find(id))?.accounts.some((account) => account.id === accountId) ?? false;
         const account = await inPath(
           id,
-          registry.openAccount(id, role as AccountRole, currency, heldAt, actorOf(request)),
+          registry.openAccount(id, role, currency, heldAt, actorOf(request)),
           { held_at: 'heldAt' },
         );
         return reply.code(existed ? 200 : 201).send(account);
