@@ -4,7 +4,6 @@ import { CLI_ACTOR } from '../domain/actor.js';
 import { newAccountId, newTransferId } from '../ledger/ids.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { Hub } from '../hub/hub.js';
-import type { AccountId } from '../ledger/ids.js';
 import { accountBody, openTestApi, transferBody, type TestApi } from './api.test-helper.js';
 import type { ApiLimits } from './limits.js';
 
@@ -125,7 +124,7 @@ export async function openAccessFixture(
   await hub.payments.fund(
     {
       id: newTransferId(),
-      account: ownAccount as AccountId,
+      account: ownAccount,
       amount: 1_000_000_00n,
       reference: 'tests',
     },

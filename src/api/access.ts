@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { auditEntry, type Actor, type ActorRole } from '../domain/actor.js';
 import { HubError } from '../domain/errors.js';
-import { parseAccountId, parseTransferId, type AccountId, type TransferId } from '../ledger/ids.js';
+import type { AccountId } from '../ledger/ids.js';
 import type { Account } from '../ledger/model.js';
 import type { AuditEntry, JsonObject } from '../store/records.js';
 import type { ApiContext, ParticipantScope, RoutePolicy } from './context.js';
+import { accountIdOf, transferIdOf } from './from-json.js';
 import { PARTICIPANT_SCOPES } from './context.js';
 import { ApiProblem, notFound } from './problems.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -221,9 +222,9 @@ export function installAuthentication(
   });
 }
 
-function toArray(handlers: RouteOptions['preHandler']): preHandlerHookHandler[] {
+function toArray<Handler>(handlers: Handler | Handler[] | undefined): Handler[] {
   if (handlers === undefined) return [];
-  return (Array.isArray(handlers) ? handlers : [handlers]) as preHandlerHookHandler[];
+  return Array.isArray(handlers) ? handlers : [handlers];
 }
 
 function article(role: ActorRole): string {
@@ -242,20 +243,18 @@ function unauthenticated(code: string, detail: string): ApiProblem {
 function scopeCheck(
   context: ApiContext,
   scope: Exclude<ParticipantScope, 'none' | 'handler'>,
-): preHandlerHookHandler {
+): preHandlerAsyncHookHandler {
   return async function participantScope(request: FastifyRequest) {
     const actor = request.actor;
     if (actor === null || actor.role !== 'participant') return;
     const participant = actor.participant as string;
-    const params = request.params as Record<string, string>;
     switch (scope) {
       case 'account': {
-        const id = params['id'] as string;
-        await requireOwnAccount(context, actor, id);
+        await requireOwnAccount(context, actor, pathParam(request, 'id'));
         return;
       }
       case 'transfer': {
-        const id = parseTransferId(params['id']) as TransferId;
+        const id = transferIdOf(pathParam(request, 'id'), 'path.id');
         const [transfer] = await context.ledger.lookupTransfers([id]);
         if (
           transfer === undefined ||
@@ -268,11 +267,12 @@ function scopeCheck(
         return;
       }
       case 'participant': {
-        if (params['id'] !== participant) throw participantNotFound(params['id'] as string);
+        const id = pathParam(request, 'id');
+        if (id !== participant) throw participantNotFound(id);
         return;
       }
       case 'key': {
-        const keyId = params['keyId'] as string;
+        const keyId = pathParam(request, 'keyId');
         const record = await context.keys.record(keyId);
         if (record === undefined || record.participant !== participant) throw keyNotFound(keyId);
         return;
@@ -293,6 +293,14 @@ function scopeCheck(
   };
 }
 
+/** A parameter of the path the route's scope names; a route without it is a bug of its policy. */
+function pathParam(request: FastifyRequest, name: string): string {
+  const value = (request.params as Record<string, unknown>)[name];
+  if (typeof value !== 'string')
+    throw new Error(`bug: ${request.routeOptions.url ?? request.url} has a scope but no :${name}`);
+  return value;
+}
+
 async function ownsAny(
   context: ApiContext,
   participant: string,
@@ -305,7 +313,7 @@ async function ownsAny(
 /**
  * For handlers of `scope: 'handler'` routes: the account named in the request, if the actor may
  * act on it (operators and auditors on any; a participant on its own). Anything else is the same
- * 404 as an account that does not exist.
+ * 404 as an account that does not exist; text that is not an id at all is a 400 naming `field`.
  */
 export async function requireOwnAccount(
   context: ApiContext,
@@ -313,13 +321,13 @@ export async function requireOwnAccount(
   idText: string,
   field = 'path.id',
 ): Promise<Account> {
-  const id = parseAccountId(idText) as AccountId | undefined;
-  const [account] = id === undefined ? [] : await context.ledger.lookupAccounts([id]);
+  const id = accountIdOf(idText, field);
+  const [account] = await context.ledger.lookupAccounts([id]);
   if (
     account === undefined ||
     (actor.role === 'participant' && account.owner !== actor.participant)
   ) {
-    const problem = notFound('account', id ?? idText);
+    const problem = notFound('account', id);
     throw field === 'path.id'
       ? problem
       : new ApiProblem(problem.status, problem.code, problem.message, {

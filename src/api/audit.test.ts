@@ -32,7 +32,7 @@ const bodyId = (request: InjectOptions): string =>
 const pathPart =
   (index: number) =>
   (request: InjectOptions): string =>
-    String(request.url).split('/')[index] as string;
+    (typeof request.url === 'string' ? request.url : '').split('/')[index] as string;
 
 const CASES: Readonly<Record<string, AuditCase>> = {
   'POST /v1/accounts': {

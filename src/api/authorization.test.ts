@@ -343,7 +343,7 @@ const TABLE: Readonly<Record<string, Case>> = {
   'GET /v1/surplus': { expect: STAFF_READ, request: get('/v1/surplus') },
   'POST /v1/surplus/sweep': {
     expect: operatorWrite(201),
-    request: (f) =>
+    request: () =>
       post('/v1/surplus/sweep', {
         id: newTransferId(),
         bank: 'vtb',
@@ -482,10 +482,9 @@ describe('authorisation matrix: every route × every kind of caller', () => {
       method: 'GET',
       url: `/v1/accounts/${fixture.ownAccount}/transfers`,
     });
+    const credited = history.json<{ data: { id: string }[] }>().data;
     assert.ok(
-      history
-        .json()
-        ['data'].some((transfer: { id: string }) => transfer.id === fixture.ownTransfer),
+      credited.some((transfer) => transfer.id === fixture.ownTransfer),
       'the transfer credited to sbi',
     );
     const refused = await fixture.as('foreign', {

@@ -14,6 +14,7 @@ import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { postgresTests } from '../store/postgres/test-database.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { LedgerStore } from '../store/store.js';
+import type { JsonBody } from './api.test-helper.js';
 import { buildServer } from './server.js';
 
 /**
@@ -63,7 +64,7 @@ async function hostileDay(store: LedgerStore): Promise<void> {
     const ok = async (method: string, path: string, key: string, body?: unknown) => {
       const response = await send(method, path, key, body);
       assert.ok(response.status < 300, `${method} ${path}: ${response.status} ${response.text}`);
-      return JSON.parse(response.text) as Record<string, any>;
+      return JSON.parse(response.text) as JsonBody;
     };
 
     await participants.ensureHub(['INR'], CLI_ACTOR);

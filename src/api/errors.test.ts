@@ -23,9 +23,9 @@ it('every error that means "not written, send it again" is a 503 with Retry-Afte
   for (const [error, code] of cases) {
     const problem = toProblem(error);
     assert.equal(problem?.status, 503, `${error.constructor.name}`);
-    assert.equal(problem?.code, code, `${error.constructor.name}`);
+    assert.equal(problem.code, code, `${error.constructor.name}`);
     assert.ok(
-      (problem?.extra.retryAfterSeconds ?? 0) >= 1,
+      (problem.extra.retryAfterSeconds ?? 0) >= 1,
       `${error.constructor.name} carries Retry-After`,
     );
   }

@@ -6,6 +6,7 @@ import { isConnectionError } from '../store/postgres/connection.js';
 import { PostgresConnectionError } from '../store/postgres/write-transaction.js';
 import { PLAIN_TEXT_PATTERN, PLAIN_TEXT_RULE } from '../ledger/text.js';
 import { HUB_ERROR_STATUS } from './hub-status.js';
+import { frameworkProblem } from './framework-errors.js';
 import { redactText, redactUrl } from './logger.js';
 import {
   ApiProblem,
@@ -72,15 +73,7 @@ export function toProblem(
     );
   const fastifyError = error as FastifyError;
   if (fastifyError.validation !== undefined) return validationProblem(fastifyError);
-  const status = fastifyError.statusCode;
-  if (status === undefined || status < 400 || status >= 500) return undefined;
-  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-    return unsupportedMediaType(request?.headers['content-type']);
-  const code =
-    fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-      ? 'body_too_large'
-      : (fastifyError.code ?? 'bad_request').toLowerCase();
-  return new ApiProblem(status, code, error.message);
+  return frameworkProblem(fastifyError, request);
 }
 
 /** System errors of storage and of the network to the database. */
@@ -154,22 +147,6 @@ export function storeUnavailable(error: Error): ApiProblem | undefined {
     );
   }
   return undefined;
-}
-
-/** A body that is not JSON: 415, naming the media type it came as (clipped to plain text). */
-function unsupportedMediaType(type: string | undefined): ApiProblem {
-  const given =
-    type === undefined || type.trim() === ''
-      ? undefined
-      : type.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
-  const reason =
-    given === undefined ? 'the request has a body but no Content-Type' : `${given} is not accepted`;
-  return new ApiProblem(
-    415,
-    'unsupported_media_type',
-    `Content-Type: ${reason}; request bodies are application/json`,
-    { errors: [{ field: 'header.content-type', reason }] },
-  );
 }
 
 /**

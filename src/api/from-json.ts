@@ -1,6 +1,12 @@
 import { currencyByCode, parseAmount, type Currency } from '../ledger/currency.js';
 import { AccountFlags, TransferFlags } from '../ledger/flags.js';
-import { ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';
+import {
+  parseAccountId,
+  parseTransferId,
+  ZERO_ID,
+  type AccountId,
+  type TransferId,
+} from '../ledger/ids.js';
 import { AccountKind, type AccountInput, type TransferInput } from '../ledger/model.js';
 import { ApiProblem, invalidField } from './problems.js';
 import type { AccountCreate, PendingResolve, TransferCreate } from './schemas.js';
@@ -32,19 +38,42 @@ export function amountMinor(
 
 const flag = (set: boolean | undefined, bit: number): number => (set === true ? bit : 0);
 
+const ID_REASON = 'must be a UUID such as 0193a1f0-6c1e-7c3a-9f1e-2b6c8d0e4a51';
+
 /**
- * An id the schema has already matched against the UUID pattern, in canonical (lower-case) form.
- * `parseAccountId` would match it again: a second regular expression per id, three per transfer.
+ * An account id from the request, in canonical (lower-case) form, through the ledger's one id
+ * parser: text that is not a UUID is a 400 naming `field` (a JSON Pointer such as `/payer`, or
+ * `path.id`). The schemas match ids against the UUID pattern first, so this refuses only what a
+ * schema let through; it keeps the branded id made by the parser rather than by a cast.
  */
-const accountId = (text: string): AccountId => text.toLowerCase() as AccountId;
-const transferId = (text: string): TransferId => text.toLowerCase() as TransferId;
+export function accountIdOf(text: string, field: string): AccountId {
+  const id = parseAccountId(text);
+  if (id === undefined) throw invalidField(field, ID_REASON);
+  return id;
+}
+
+/** A transfer (or payment, or pending transfer) id from the request; see `accountIdOf`. */
+export function transferIdOf(text: string, field: string): TransferId {
+  const id = parseTransferId(text);
+  if (id === undefined) throw invalidField(field, ID_REASON);
+  return id;
+}
+
+/** The zero id, which the ledger reads as "none": no pending transfer, or accounts taken from it. */
+function zeroId<Id>(parse: (text: string) => Id | undefined): Id {
+  const id = parse(ZERO_ID);
+  if (id === undefined) throw new Error('bug: ZERO_ID is not a UUID');
+  return id;
+}
+const NO_ACCOUNT = zeroId(parseAccountId);
+const NO_TRANSFER = zeroId(parseTransferId);
 const userData64 = (text: string | undefined): bigint => (text === undefined ? 0n : BigInt(text));
 
 export function accountInput(body: AccountCreate): AccountInput {
   return {
-    id: accountId(body.id),
+    id: accountIdOf(body.id, '/id'),
     ledger: currencyOf(body.currency).ledger,
-    code: AccountKind[body.kind as keyof typeof AccountKind],
+    code: AccountKind[body.kind],
     flags:
       flag(body.linked, AccountFlags.linked) |
       flag(body.debitsMustNotExceedCredits, AccountFlags.debitsMustNotExceedCredits) |
@@ -60,11 +89,11 @@ export function accountInput(body: AccountCreate): AccountInput {
 export function transferInput(body: TransferCreate): TransferInput {
   const currency = currencyOf(body.currency);
   return {
-    id: transferId(body.id),
-    debitAccountId: accountId(body.debitAccountId),
-    creditAccountId: accountId(body.creditAccountId),
+    id: transferIdOf(body.id, '/id'),
+    debitAccountId: accountIdOf(body.debitAccountId, '/debitAccountId'),
+    creditAccountId: accountIdOf(body.creditAccountId, '/creditAccountId'),
     amount: amountMinor(body.amount, currency, '/amount'),
-    pendingId: ZERO_ID as TransferId,
+    pendingId: NO_TRANSFER,
     ledger: currency.ledger,
     code: body.code,
     flags: flag(body.pending, TransferFlags.pending) | flag(body.linked, TransferFlags.linked),
@@ -88,9 +117,9 @@ export function resolveInput(options: {
 }): TransferInput {
   const { body, pendingId, currency, flags } = options;
   return {
-    id: transferId(body.id),
-    debitAccountId: ZERO_ID as AccountId,
-    creditAccountId: ZERO_ID as AccountId,
+    id: transferIdOf(body.id, '/id'),
+    debitAccountId: NO_ACCOUNT,
+    creditAccountId: NO_ACCOUNT,
     amount: body.amount === undefined ? 0n : amountMinor(body.amount, currency, '/amount'),
     pendingId,
     ledger: 0,
@@ -118,16 +147,10 @@ export function itemInputs<Item, Input>(
     try {
       inputs[index] = convert(items[index] as Item);
     } catch (error) {
-      const field =
-        error instanceof ApiProblem && error.extra.errors?.length === 1
-          ? error.extra.errors[0]
-          : undefined;
+      if (!(error instanceof ApiProblem)) throw error;
+      const field = error.extra.errors?.length === 1 ? error.extra.errors[0] : undefined;
       if (field === undefined) throw error;
-      throw invalidField(
-        `${pointer}/${index}${field.field}`,
-        field.reason,
-        (error as ApiProblem).code,
-      );
+      throw invalidField(`${pointer}/${index}${field.field}`, field.reason, error.code);
     }
   }
   return inputs;

@@ -8,6 +8,8 @@ import type { GroupCommitter } from '../ledger/group-commit.js';
 export interface ApiMetrics {
   readonly registry: Registry;
   readonly requests: RequestMetrics;
+  /** Every metric in the Prometheus text format (`registry.contentType`), for GET /metrics. */
+  readonly scrape: () => Promise<string>;
   /** Counts transfers created (result ok); added to the Prometheus counter when scraped. */
   readonly transfersCreated: (count: number) => void;
 }
@@ -19,7 +21,7 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 export function createMetrics(committer: GroupCommitter): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new RequestMetrics(registry);
+  const requests = new RequestMetrics();
   let created = 0;
   new Counter({
     name: 'vostro_transfers_created_total',
@@ -31,7 +33,12 @@ export function createMetrics(committer: GroupCommitter): ApiMetrics {
     },
   });
   registerBatchSizes(registry, committer);
-  return { registry, requests, transfersCreated: (count) => (created += count) };
+  return {
+    registry,
+    requests,
+    scrape: async () => `${await registry.metrics()}\n${requests.exposition()}`,
+    transfersCreated: (count) => (created += count),
+  };
 }
 
 interface Series {
@@ -44,51 +51,24 @@ interface Series {
 
 /**
  * `vostro_http_requests_total` and `vostro_http_request_duration_seconds` by method, route and
- * status, counted in plain numbers and turned into Prometheus values only when scraped.
+ * status, counted in plain numbers and written in the Prometheus text format only when scraped.
  * prom-client's Counter and Histogram build and hash a label object on every call, which took
  * about 0.8 µs of each request (measured); here a request costs three Map lookups. The count of
- * the histogram is the request counter, so the two cannot disagree.
+ * the histogram is the request counter, so the two cannot disagree. They are written beside the
+ * registry's metrics rather than registered in it: prom-client's types admit only its own
+ * classes, which keep their values in their own form.
  */
 export class RequestMetrics {
   private readonly series: Series[] = [];
   /** Method, then route, then status: keys whose hashes V8 has cached, no key string built per request. */
   private readonly index = new Map<string, Map<string, Map<number, Series>>>();
 
-  constructor(registry: Registry) {
-    const counter = {
-      name: 'vostro_http_requests_total',
-      help: 'HTTP requests by route and status',
-      type: 'counter',
-      aggregator: 'sum',
-    };
-    const histogram = {
-      name: 'vostro_http_request_duration_seconds',
-      help: 'HTTP request latency by route and status',
-      type: 'histogram',
-      aggregator: 'sum',
-    };
-    const reset = () => {
-      this.series.length = 0;
-      this.index.clear();
-    };
-    // The registry reads any object with a name and get(); its types only name prom-client's classes.
-    registry.registerMetric({
-      ...counter,
-      reset,
-      get: async () => ({ ...counter, values: this.counterValues() }),
-    } as unknown as Counter);
-    registry.registerMetric({
-      ...histogram,
-      reset,
-      get: async () => ({ ...histogram, values: this.histogramValues(histogram.name) }),
-    } as unknown as Histogram);
-  }
-
   observe(method: string, route: string, status: number, seconds: number): void {
     let routes = this.index.get(method);
-    if (routes === undefined) this.index.set(method, (routes = new Map()));
+    if (routes === undefined)
+      this.index.set(method, (routes = new Map<string, Map<number, Series>>()));
     let statuses = routes.get(route);
-    if (statuses === undefined) routes.set(route, (statuses = new Map()));
+    if (statuses === undefined) routes.set(route, (statuses = new Map<number, Series>()));
     let series = statuses.get(status);
     if (series === undefined) {
       series = {
@@ -108,28 +88,39 @@ export class RequestMetrics {
     series.count += 1;
   }
 
-  private counterValues() {
-    return this.series.map(({ labels, count }) => ({ labels, value: count }));
-  }
-
-  private histogramValues(name: string) {
-    return this.series.flatMap(({ labels, buckets, sum, count }) => {
+  /** The two metrics in the Prometheus text exposition format, each series on its lines. */
+  exposition(): string {
+    const counter = 'vostro_http_requests_total';
+    const histogram = 'vostro_http_request_duration_seconds';
+    const lines = [
+      `# HELP ${counter} HTTP requests by route and status`,
+      `# TYPE ${counter} counter`,
+      ...this.series.map((series) => `${counter}${labelText(series.labels)} ${series.count}`),
+      '',
+      `# HELP ${histogram} HTTP request latency by route and status`,
+      `# TYPE ${histogram} histogram`,
+    ];
+    for (const { labels, buckets, sum, count } of this.series) {
       let cumulative = 0;
-      const rows = buckets.map((observed, index) => {
+      buckets.forEach((observed, index) => {
         cumulative += observed;
-        return {
-          metricName: `${name}_bucket`,
-          labels: { ...labels, le: LATENCY_BUCKETS[index] ?? '+Inf' },
-          value: cumulative,
-        };
+        const le = LATENCY_BUCKETS[index] ?? '+Inf';
+        lines.push(`${histogram}_bucket${labelText({ ...labels, le: String(le) })} ${cumulative}`);
       });
-      return [
-        ...rows,
-        { metricName: `${name}_sum`, labels, value: sum },
-        { metricName: `${name}_count`, labels, value: count },
-      ];
-    });
+      lines.push(`${histogram}_sum${labelText(labels)} ${sum}`);
+      lines.push(`${histogram}_count${labelText(labels)} ${count}`);
+    }
+    return `${lines.join('\n')}\n`;
   }
+}
+
+/** `{name="value",…}` with each value escaped as the text format requires (\\, \", \n). */
+function labelText(labels: Readonly<Record<string, string>>): string {
+  const pairs = Object.entries(labels).map(
+    ([name, value]) =>
+      `${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
+  return `{${pairs.join(',')}}`;
 }
 
 /**

@@ -9,6 +9,7 @@ import { participantAccountId } from '../participants/accounts.js';
 import { ParticipantRegistry } from '../participants/registry.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { postgresTests } from '../store/postgres/test-database.js';
+import type { JsonBody } from './api.test-helper.js';
 import { buildServer } from './server.js';
 
 /** The API on the PostgreSQL store: keys, participants, payments within caps, a window netted and settled. */
@@ -32,7 +33,7 @@ await postgresTests('API on postgres', (schemas) => {
           headers: { authorization: `Bearer ${key}` },
           ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
         });
-        return { status: response.statusCode, body: response.json() as Record<string, any> };
+        return { status: response.statusCode, body: response.json<JsonBody>() };
       };
       await app.ready();
       for (const [id, country] of [

@@ -11,7 +11,7 @@ import Fastify, {
 import { ApiKeys } from '../access/api-keys.js';
 import { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { ParticipantRegistry } from '../participants/registry.js';
+import type { ParticipantRegistry } from '../participants/registry.js';
 import type { LedgerStore } from '../store/store.js';
 import { checkRoutePolicies, installAuthentication } from './access.js';
 import type { ApiContext } from './context.js';
@@ -25,15 +25,20 @@ import { bodyTextProblem, installUrlTextCheck } from './text-fields.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { balanceRoutes } from './routes/balances.js';
+import { capRoutes } from './routes/caps.js';
 import { corridorRoutes } from './routes/corridors.js';
+import { fxProviderRoutes } from './routes/fx-providers.js';
+import { fxQuoteRoutes } from './routes/fx-quotes.js';
+import { fxRateRoutes } from './routes/fx-rates.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { participantRoutes } from './routes/participants.js';
-import { settlementRoutes } from './routes/settlement.js';
+import { paymentRoutes } from './routes/payments.js';
 import { reportRoutes } from './routes/reports.js';
 import { Hub } from '../hub/hub.js';
 import { transferRoutes } from './routes/transfers.js';
 import { verifyRoutes } from './routes/verify.js';
+import { windowRoutes } from './routes/windows.js';
 
 // What `vostro serve` and `vostro start` need beside buildServer: src/cli imports nothing else of src/api.
 export { apiLogger } from './logger.js';
@@ -99,23 +104,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ),
     },
     clientErrorHandler: clientError,
-    // Errors Fastify meets before routing (a URL whose percent-encoding is not UTF-8, a bad
-    // Content-Type header) are problem documents like every other error.
+    // Errors Fastify meets before routing (a URL whose percent-encoding is not UTF-8, a path
+    // parameter past maxParamLength) go through the one error handler like every other error.
     frameworkErrors: (error, request, reply) => {
-      const problem =
-        error.code === 'FST_ERR_BAD_URL'
-          ? new ApiProblem(
-              400,
-              'invalid_url',
-              'the URL is not valid: its percent-encoding does not decode to UTF-8 text',
-              { errors: [{ field: 'path', reason: 'percent-encoding that is not UTF-8' }] },
-            )
-          : new ApiProblem(
-              error.statusCode ?? 400,
-              (error.code ?? 'bad_request').toLowerCase(),
-              error.message,
-            );
-      void sendProblem(request, reply, problem);
+      void handleError(error, request, reply);
     },
     // A client's X-Request-Id is kept when it is short and plain, so its logs and ours line up;
     // not when it looks like a secret, since it is on every log line of the request.
@@ -187,7 +179,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await v1.register(participantRoutes(context));
       await v1.register(keyRoutes(context));
       await v1.register(auditRoutes(context));
-      await v1.register(settlementRoutes(context));
+      await v1.register(paymentRoutes(context));
+      await v1.register(capRoutes(context));
+      await v1.register(windowRoutes(context));
+      await v1.register(fxRateRoutes(context));
+      await v1.register(fxProviderRoutes(context));
+      await v1.register(fxQuoteRoutes(context));
       await v1.register(reportRoutes(context));
       await v1.register(corridorRoutes(context));
       v1.get(
@@ -409,11 +406,14 @@ function openApiInfo() {
     info: {
       title: 'vostro API',
       version: '1',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       description: [
         'Ledger, participants, clearing and settlement (payments with net debit caps, windows, netting) and FX (quotes, payment versus payment) of the India–Russia clearing hub. Amounts are decimal strings in major units; ids are UUIDs chosen by the client and are idempotency keys. Errors are RFC 9457 problem documents.',
         'Every route under /v1 except this description and its page needs an API key: `Authorization: Bearer vostro_<keyId>_<secret>`. Keys have a role: operator (everything), auditor (every read, no writes) or participant (reads of its own accounts, their transfers and balances, its own record and keys; no raw ledger writes). A missing or invalid key is 401, a role that may not use the route 403, and a participant key naming an account, transfer, participant or key not its own gets the same 404 as for one that does not exist. Every change is in the audit log (GET /v1/audit).',
       ].join('\n\n'),
     },
+    // Relative: the paths are on the server that serves this description, wherever it listens.
+    servers: [{ url: '/', description: 'the server this description is served from' }],
     components: {
       securitySchemes: {
         apiKey: {
@@ -427,18 +427,57 @@ function openApiInfo() {
     },
     security: [{ apiKey: [] }],
     tags: [
-      { name: 'accounts' },
-      { name: 'transfers' },
-      { name: 'balances' },
-      { name: 'participants' },
-      { name: 'keys' },
-      { name: 'audit' },
-      { name: 'settlement' },
-      { name: 'fx' },
-      { name: 'reports' },
-      { name: 'verify' },
-      { name: 'corridors' },
-      { name: 'operations' },
+      {
+        name: 'accounts',
+        description:
+          'Ledger accounts: create one or a batch, read one with its balances, list an owner’s',
+      },
+      {
+        name: 'transfers',
+        description:
+          'Ledger transfers: create one or a batch, read one, list an account’s, post or void a pending one',
+      },
+      { name: 'balances', description: 'An account’s balances now and over time' },
+      {
+        name: 'participants',
+        description:
+          'Banks and FX providers: register them with their accounts, open more accounts, suspend and reactivate',
+      },
+      {
+        name: 'keys',
+        description: 'API keys of staff and participants: issue, list, rotate and revoke',
+      },
+      { name: 'audit', description: 'The audit log: every change, by whom and when' },
+      {
+        name: 'settlement',
+        description:
+          'Payments (interbank ones bounded by net debit caps), caps, settlement windows, their net positions and their settlement',
+      },
+      {
+        name: 'fx',
+        description:
+          'Reference rates, providers’ spreads and quote lifetimes, quotes and their execution as payment versus payment',
+      },
+      {
+        name: 'reports',
+        description:
+          'Settlement reports of closed windows, participants’ statements, the rupee surplus and its sweep',
+      },
+      {
+        name: 'verify',
+        description:
+          'Verification of the whole ledger: hash chain, every balance, debits equal credits per currency',
+      },
+      {
+        name: 'corridors',
+        description:
+          'Freight routes between two places and corridors compared by time, cost or CO2e',
+      },
+      {
+        name: 'operations',
+        description:
+          'Liveness, readiness and Prometheus metrics for the platform: outside /v1, no API key',
+      },
     ],
   };
 }

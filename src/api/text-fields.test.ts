@@ -11,6 +11,7 @@ import {
   openTestApi,
   transferBody,
   type TestApi,
+  type JsonBody,
 } from './api.test-helper.js';
 
 /**
@@ -81,7 +82,7 @@ describe('API edge: text the stores cannot hold', () => {
       payload: json,
     });
   const refusal = (
-    response: { statusCode: number; json(): Record<string, any> },
+    response: { statusCode: number; json(): JsonBody },
     field: string,
     reason: RegExp,
     code = 'invalid_text',
@@ -176,10 +177,7 @@ describe('API edge: text the stores cannot hold', () => {
 
   it('refuses control characters in owners, references, participant names and key labels (400, the field named)', async () => {
     const before = await api.store.counts();
-    const plain = (
-      response: { statusCode: number; json(): Record<string, any> },
-      field: string,
-    ): void => {
+    const plain = (response: { statusCode: number; json(): JsonBody }, field: string): void => {
       const body = response.json();
       assert.equal(response.statusCode, 400, JSON.stringify(body));
       assert.equal(body['errors'][0]['field'], field, JSON.stringify(body));

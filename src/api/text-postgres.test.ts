@@ -10,6 +10,7 @@ import { participantAccountId } from '../participants/accounts.js';
 import { ParticipantRegistry } from '../participants/registry.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { postgresTests } from '../store/postgres/test-database.js';
+import type { JsonBody } from './api.test-helper.js';
 import { buildServer } from './server.js';
 
 /**
@@ -23,11 +24,11 @@ await postgresTests('text the stores cannot hold, on postgres', (schemas) => {
   interface Harness {
     readonly app: FastifyInstance;
     readonly store: PostgresStore;
-    call(
+    call: (
       method: 'GET' | 'POST' | 'PUT',
       url: string,
       payload?: unknown,
-    ): Promise<{ status: number; body: Record<string, any> }>;
+    ) => Promise<{ status: number; body: JsonBody }>;
   }
 
   const withApi = async (body: (harness: Harness) => Promise<void>): Promise<void> => {
@@ -44,7 +45,7 @@ await postgresTests('text the stores cannot hold, on postgres', (schemas) => {
           headers: { authorization: `Bearer ${operator}` },
           ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
         });
-        return { status: response.statusCode, body: response.json() as Record<string, any> };
+        return { status: response.statusCode, body: response.json<JsonBody>() };
       };
       await new ParticipantRegistry(ledger).ensureHub(['INR', 'RUB'], CLI_ACTOR);
       await body({ app, store, call });
@@ -56,7 +57,7 @@ await postgresTests('text the stores cannot hold, on postgres', (schemas) => {
   };
 
   const assertRefusedField = (
-    response: { status: number; body: Record<string, any> },
+    response: { status: number; body: JsonBody },
     field: string,
   ): void => {
     assert.equal(response.status, 400, JSON.stringify(response.body));
@@ -256,9 +257,9 @@ await postgresTests('text the stores cannot hold, on postgres', (schemas) => {
           currencies: ['INR'],
         }),
       ]);
-      assertRefusedField(responses[0]!, '/name');
-      assertRefusedField(responses[1]!, '/owner');
-      assertRefusedField(responses[2]!, '/name');
+      assertRefusedField(responses[0], '/name');
+      assertRefusedField(responses[1], '/owner');
+      assertRefusedField(responses[2], '/name');
       assert.deepEqual(
         responses.slice(3).map((response) => response.status),
         new Array(11).fill(201),

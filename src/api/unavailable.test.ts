@@ -67,7 +67,7 @@ async function createAccounts(
   });
   return {
     status: response.statusCode,
-    body: response.json() as Record<string, unknown>,
+    body: response.json<Record<string, unknown>>(),
     retryAfter: response.headers['retry-after'],
     ids,
   };

@@ -3,11 +3,10 @@ import { currencyCode } from '../../views/amounts.js';
 import { accountKindName } from '../../ledger/model.js';
 import type { AuditEntry } from '../../store/records.js';
 import { ACCOUNT_RESULT_MESSAGES, type CreateAccountResult } from '../../ledger/results.js';
-import { parseAccountId, type AccountId } from '../../ledger/ids.js';
 import type { Account as AccountValue, AccountInput } from '../../ledger/model.js';
 import { requestAudit } from '../access.js';
 import type { ApiContext } from '../context.js';
-import { accountInput, itemInputs } from '../from-json.js';
+import { accountIdOf, accountInput, itemInputs } from '../from-json.js';
 import { pageLimit, parseCursor } from '../paging.js';
 import { ApiProblem, notFound } from '../problems.js';
 import { ACCOUNT_RESULT_STATUS } from '../result-status.js';
@@ -34,6 +33,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['accounts'],
+          operationId: 'createAccount',
           summary: 'Create an account (the id is the idempotency key)',
           body: AccountCreate,
           response: {
@@ -67,6 +67,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
         bodyLimit: context.limits.bodyBytesMax,
         schema: {
           tags: ['accounts'],
+          operationId: 'createAccounts',
           summary: `Create up to ${context.limits.batchItemsMax} accounts; one result per item`,
           body: AccountBatch,
           response: { 200: AccountBatchResults, ...commonErrors },
@@ -100,6 +101,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'account' } },
         schema: {
           tags: ['accounts'],
+          operationId: 'getAccount',
           summary: 'Get an account with its balances',
           params: IdParams,
           response: { 200: Account, 404: problemResponse('not found'), ...commonErrors },
@@ -114,6 +116,7 @@ export function accountRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'owner' } },
         schema: {
           tags: ['accounts'],
+          operationId: 'listAccounts',
           summary:
             'List accounts (of one owner; a participant key: its own), oldest first, a page at a time',
           querystring: AccountListQuery,
@@ -152,8 +155,9 @@ async function createOne(
   return result;
 }
 
+/** The account named in the path (`path.id`); 404 when there is none. */
 export async function requireAccount(context: ApiContext, idText: string): Promise<AccountValue> {
-  const id = parseAccountId(idText) as AccountId;
+  const id = accountIdOf(idText, 'path.id');
   const [account] = await context.ledger.lookupAccounts([id]);
   if (account === undefined) throw notFound('account', id);
   return account;

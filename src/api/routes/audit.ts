@@ -18,6 +18,7 @@ export function auditRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor'] } },
         schema: {
           tags: ['audit'],
+          operationId: 'listAuditEntries',
           summary: 'The audit log, oldest first, a page at a time; filter by actor',
           querystring: AuditQuery,
           response: { 200: Page(AuditEntry), ...commonErrors },

@@ -46,7 +46,7 @@ describe('balance history API', () => {
     await pay(account['id'], funding['id'], '5.00', { id: newTransferId(), pending: true });
     const history = await api.call({
       method: 'GET',
-      url: `/v1/accounts/${account['id']}/balance-history?from=${BigInt(from) + 1n}`,
+      url: `/v1/accounts/${String(account['id'])}/balance-history?from=${BigInt(from) + 1n}`,
     });
     assert.equal(history.statusCode, 200, history.body);
     const body = history.json();
@@ -66,25 +66,25 @@ describe('balance history API', () => {
     const all = (
       await api.call({
         method: 'GET',
-        url: `/v1/accounts/${account['id']}/balance-history?from=2020-01-01`,
+        url: `/v1/accounts/${String(account['id'])}/balance-history?from=2020-01-01`,
       })
     ).json();
     assert.equal(all['opening'], '0.00');
     assert.equal(all['data'].length, 3);
     const tooMany = await api.call({
       method: 'GET',
-      url: `/v1/accounts/${account['id']}/balance-history?from=2020-01-01&limit=2`,
+      url: `/v1/accounts/${String(account['id'])}/balance-history?from=2020-01-01&limit=2`,
     });
     assert.equal(tooMany.statusCode, 400);
     assert.equal(tooMany.json()['code'], 'period_too_long');
     const bad = await api.call({
       method: 'GET',
-      url: `/v1/accounts/${account['id']}/balance-history?from=yesterday`,
+      url: `/v1/accounts/${String(account['id'])}/balance-history?from=yesterday`,
     });
     assert.equal(bad.statusCode, 400);
     const backwards = await api.call({
       method: 'GET',
-      url: `/v1/accounts/${account['id']}/balance-history?from=2026-01-02&to=2026-01-01`,
+      url: `/v1/accounts/${String(account['id'])}/balance-history?from=2026-01-02&to=2026-01-01`,
     });
     assert.equal(backwards.json()['code'], 'invalid_period');
   });

@@ -23,6 +23,7 @@ export function balanceRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'account' } },
         schema: {
           tags: ['balances'],
+          operationId: 'getAccountBalance',
           summary: "An account's posted and pending balances",
           params: IdParams,
           response: { 200: AccountBalance, 404: problemResponse('not found'), ...commonErrors },
@@ -41,6 +42,7 @@ export function balanceRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'account' } },
         schema: {
           tags: ['balances'],
+          operationId: 'getAccountBalanceHistory',
           summary:
             "An account's posted balance over [from, to): the opening balance, every posting with the balance after it (oldest first), the closing balance",
           params: IdParams,

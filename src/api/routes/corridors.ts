@@ -76,6 +76,7 @@ export function corridorRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'none' } },
         schema: {
           tags: ['corridors'],
+          operationId: 'planRoutes',
           summary: 'Best routes between two places by time, cost or CO2e, with constraints',
           querystring: RouteQuery,
           response: {
@@ -102,6 +103,7 @@ export function corridorRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'none' } },
         schema: {
           tags: ['corridors'],
+          operationId: 'compareCorridors',
           summary: 'The best route through each named India–Russia corridor',
           querystring: CompareQuery,
           response: { 200: PlannerResult, 422: problemResponse('no route'), ...commonErrors },

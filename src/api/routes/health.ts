@@ -8,6 +8,10 @@ import { redactUrl } from '../logger.js';
 import { problemResponse } from '../schemas.js';
 
 const Status = Type.Object({ status: Type.String() }, { additionalProperties: false });
+/** What these routes refuse: they read no input, but every request's URL text is checked (text-fields.ts). */
+const invalidText = problemResponse(
+  'the query string holds text that cannot be stored (invalid_text), like every route',
+);
 
 /** Liveness, readiness and Prometheus metrics, outside `/v1`: they are for the platform, not clients. */
 export function healthRoutes(context: ApiContext): FastifyPluginAsync {
@@ -16,7 +20,12 @@ export function healthRoutes(context: ApiContext): FastifyPluginAsync {
       '/healthz',
       {
         config: { access: { public: true } },
-        schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Status } },
+        schema: {
+          tags: ['operations'],
+          operationId: 'getHealth',
+          summary: 'The process is up',
+          response: { 200: Status, 400: invalidText },
+        },
       },
       async () => ({ status: 'ok' }),
     );
@@ -27,9 +36,14 @@ export function healthRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { public: true } },
         schema: {
           tags: ['operations'],
+          operationId: 'getReadiness',
           summary:
             'Ready for traffic: not shutting down, the store answers within the readiness timeout, and a SQLite database is writable with free disk space',
-          response: { 200: Status, 503: problemResponse('not ready, and why') },
+          response: {
+            200: Status,
+            400: invalidText,
+            503: problemResponse('not ready, and why'),
+          },
         },
       },
       async (request, reply) => {
@@ -50,12 +64,19 @@ export function healthRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { public: true } },
         schema: {
           tags: ['operations'],
+          operationId: 'getMetrics',
           summary: 'Prometheus metrics (text format)',
-          produces: ['text/plain'],
+          response: {
+            200: {
+              description: 'the metrics in the Prometheus text exposition format',
+              content: { 'text/plain': { schema: Type.String() } },
+            },
+            400: invalidText,
+          },
         },
       },
       async (_request, reply) => {
-        const text = await context.metrics.registry.metrics();
+        const text = await context.metrics.scrape();
         return reply.type(context.metrics.registry.contentType).send(text);
       },
     );

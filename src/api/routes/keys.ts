@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, preValidationAsyncHookHandler } from 'fastify';
 import type { ApiKeyInfo } from '../../access/api-keys.js';
 import { HubError } from '../../domain/errors.js';
 import { actorOf, keyNotFound, participantNotFound } from '../access.js';
@@ -37,6 +37,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['keys'],
+          operationId: 'issueParticipantKey',
           summary: 'Issue an API key for a participant; the key is in this response only',
           params: ParticipantParams,
           body: ParticipantKeyIssue,
@@ -73,6 +74,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'participant' } },
         schema: {
           tags: ['keys'],
+          operationId: 'listParticipantKeys',
           summary: "A participant's API keys (never their secrets)",
           params: ParticipantParams,
           querystring: OwnKeyListQuery,
@@ -97,6 +99,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['keys'],
+          operationId: 'issueKey',
           summary:
             "Issue an operator or auditor key (the hub's own staff); the key is in this response only",
           body: StaffKeyIssue,
@@ -121,6 +124,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor'] } },
         schema: {
           tags: ['keys'],
+          operationId: 'listKeys',
           summary: 'Every API key, in key-id order (never their secrets)',
           querystring: KeyListQuery,
           response: { 200: Page(KeyInfo), ...commonErrors },
@@ -147,12 +151,10 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
       '/keys/:keyId/rotate',
       {
         config: { access: { roles: ['operator', 'participant'], scope: 'key' } },
-        // The body may be left out (`curl -X POST …/rotate`): it then means no grace period.
-        preValidation: async (request) => {
-          request.body ??= {};
-        },
+        preValidation: noBodyIsEmpty,
         schema: {
           tags: ['keys'],
+          operationId: 'rotateKey',
           summary:
             'Issue a new key with the same role and participant, and end this one now or after graceSeconds (the body may be left out); the new key is in this response only',
           params: KeyParams,
@@ -184,6 +186,7 @@ export function keyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'participant'], scope: 'key' } },
         schema: {
           tags: ['keys'],
+          operationId: 'revokeKey',
           summary: 'Revoke a key now (a rotating key too); it is refused from then on',
           params: KeyParams,
           response: {
@@ -216,3 +219,11 @@ async function inPath<T>(keyId: string, work: Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/**
+ * The body may be left out (`curl -X POST …/rotate`): it then means no grace period. Typed on a
+ * request whose body is unknown, since before validation it may be missing whatever the route says.
+ */
+const noBodyIsEmpty: preValidationAsyncHookHandler = async (request) => {
+  request.body ??= {};
+};

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { HubError } from '../../domain/errors.js';
-import { participantAccountId, type AccountRole } from '../../participants/accounts.js';
+import { participantAccountId } from '../../participants/accounts.js';
 import type { ParticipantRecord } from '../../participants/registry.js';
 import { actorOf, participantNotFound } from '../access.js';
 import type { ApiContext } from '../context.js';
@@ -34,6 +34,7 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['participants'],
+          operationId: 'createParticipant',
           summary:
             'Create a participant with the accounts its kind needs in each of its currencies',
           body: ParticipantCreate,
@@ -59,6 +60,7 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor'] } },
         schema: {
           tags: ['participants'],
+          operationId: 'listParticipants',
           summary: 'List participants in id order, a page at a time',
           querystring: ParticipantListQuery,
           response: { 200: Page(Participant), ...commonErrors },
@@ -81,6 +83,7 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'participant' } },
         schema: {
           tags: ['participants'],
+          operationId: 'getParticipant',
           summary: 'A participant with its accounts',
           params: ParticipantParams,
           response: { 200: Participant, ...notFoundResponse, ...commonErrors },
@@ -95,6 +98,7 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['participants'],
+          operationId: 'openParticipantAccount',
           summary:
             'Open a vostro, nostro, investment or suspense account for a participant (201; 200 when it is open already)',
           params: ParticipantParams,
@@ -113,12 +117,12 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
       async (request, reply) => {
         const { id } = request.params;
         const { role, currency, heldAt } = request.body;
-        const accountId = participantAccountId(id, currency, role as AccountRole, heldAt);
+        const accountId = participantAccountId(id, currency, role, heldAt);
         const existed =
           (await registry.find(id))?.accounts.some((account) => account.id === accountId) ?? false;
         const account = await inPath(
           id,
-          registry.openAccount(id, role as AccountRole, currency, heldAt, actorOf(request)),
+          registry.openAccount(id, role, currency, heldAt, actorOf(request)),
           { held_at: 'heldAt' },
         );
         return reply.code(existed ? 200 : 201).send(account);
@@ -135,6 +139,7 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
           config: { access: { roles: ['operator'] } },
           schema: {
             tags: ['participants'],
+            operationId: `${action}Participant`,
             summary:
               action === 'suspend'
                 ? 'Suspend a participant: it can no longer pay or quote'

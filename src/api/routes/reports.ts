@@ -114,6 +114,7 @@ export function reportRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor'] } },
         schema: {
           tags: ['reports'],
+          operationId: 'getWindowReport',
           summary:
             'The settlement report of a closed window (format=json, csv with table=…, or html)',
           params: WindowParams,
@@ -142,6 +143,7 @@ export function reportRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'participant' } },
         schema: {
           tags: ['reports'],
+          operationId: 'getParticipantStatement',
           summary:
             'A participant’s statement for [from, to): opening balance, postings with running balance, closing balance per account',
           params: Type.Object({ id: ParticipantId }, strict),
@@ -171,6 +173,7 @@ export function reportRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor'] } },
         schema: {
           tags: ['reports'],
+          operationId: 'getSurplus',
           summary:
             'The rupee surplus held by Russian banks in vostro accounts: now, per day (from, to), or at the close of the last n INR windows',
           querystring: SurplusQuery,
@@ -208,6 +211,7 @@ export function reportRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['reports'],
+          operationId: 'sweepSurplus',
           summary:
             'Sweep a Russian bank’s rupee surplus from its vostro account into its investment account (treasury bills or government securities)',
           body: SweepCreate,

@@ -290,7 +290,7 @@ describe('settlement API: what a participant key may pay, post, void and quote',
       );
       assert.equal(
         Date.parse(String(reserved['reservedUntil'])),
-        Number((leg?.expiresAt ?? 0n) / 1_000_000n),
+        Number((leg.expiresAt ?? 0n) / 1_000_000n),
       );
       clock.advanceSeconds(301);
       const read = await call(keys['sbi'] as string, 'GET', `/v1/fx/quotes/${id}`);

@@ -59,7 +59,7 @@ describe('settlement API: a participant’s position in a window', () => {
     const paid = await api.call({
       method: 'POST',
       url: '/v1/payments',
-      key: keys[payer] as string,
+      key: keys[payer],
       payload: { id: newTransferId(), payer: settlement(payer), payee: settlement(payee), amount },
     });
     assert.equal(paid.statusCode, 201, paid.body);

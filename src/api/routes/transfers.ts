@@ -3,12 +3,11 @@ import { amountText } from '../../views/amounts.js';
 import type { AuditEntry } from '../../store/records.js';
 import { currencyByLedger } from '../../ledger/currency.js';
 import { TransferFlags } from '../../ledger/flags.js';
-import { parseTransferId, type TransferId } from '../../ledger/ids.js';
 import type { StoredTransfer, TransferInput } from '../../ledger/model.js';
 import { TRANSFER_RESULT_MESSAGES } from '../../ledger/results.js';
 import { requestAudit } from '../access.js';
 import type { ApiContext } from '../context.js';
-import { itemInputs, resolveInput, transferInput } from '../from-json.js';
+import { itemInputs, resolveInput, transferIdOf, transferInput } from '../from-json.js';
 import { pageLimit, parseCursor } from '../paging.js';
 import { ApiProblem, notFound } from '../problems.js';
 import { TRANSFER_RESULT_STATUS } from '../result-status.js';
@@ -45,6 +44,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator'] } },
         schema: {
           tags: ['transfers'],
+          operationId: 'createTransfer',
           summary:
             'Create a transfer (the id is the idempotency key: a retry returns the original)',
           body: TransferCreate,
@@ -72,6 +72,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
         bodyLimit: context.limits.bodyBytesMax,
         schema: {
           tags: ['transfers'],
+          operationId: 'createTransfers',
           summary: `Create up to ${context.limits.batchItemsMax} transfers in one transaction; one result per item`,
           body: TransferBatch,
           response: { 200: TransferBatchResults, ...commonErrors },
@@ -107,6 +108,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'transfer' } },
         schema: {
           tags: ['transfers'],
+          operationId: 'getTransfer',
           summary: 'Get a transfer; a pending one says whether it was posted, voided or expired',
           params: IdParams,
           response: { 200: Transfer, 404: problemResponse('not found'), ...commonErrors },
@@ -121,6 +123,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'account' } },
         schema: {
           tags: ['transfers'],
+          operationId: 'listAccountTransfers',
           summary: "An account's transfers, newest first, a page at a time",
           params: IdParams,
           querystring: TransferListQuery,
@@ -155,6 +158,7 @@ export function transferRoutes(context: ApiContext): FastifyPluginAsync {
           config: { access: { roles: ['operator'] } },
           schema: {
             tags: ['transfers'],
+            operationId: `${action}PendingTransfer`,
             summary:
               action === 'post'
                 ? 'Post a pending transfer, all of it or part'
@@ -215,7 +219,7 @@ async function submitOne(
 }
 
 async function requireTransfer(context: ApiContext, idText: string): Promise<StoredTransfer> {
-  const id = parseTransferId(idText) as TransferId;
+  const id = transferIdOf(idText, 'path.id');
   const [transfer] = await context.ledger.lookupTransfers([id]);
   if (transfer === undefined) throw notFound('transfer', id);
   return transfer;

@@ -11,7 +11,7 @@ import { accountInput, INR, transferInput } from '../../store/conformance/fixtur
 import { parsePostgresUrl } from '../../store/postgres/connection.js';
 import { PostgresStore } from '../../store/postgres/postgres-store.js';
 import { postgresTests } from '../../store/postgres/test-database.js';
-import { transferBody } from '../api.test-helper.js';
+import { transferBody, type JsonBody } from '../api.test-helper.js';
 import { buildServer } from '../server.js';
 
 /**
@@ -39,6 +39,8 @@ await postgresTests('verify API on postgres', (schemas) => {
     let store: PostgresStore;
     let ledger: Ledger;
     let app: FastifyInstance;
+    /** What before() opened, closed in reverse by after() even if before() failed part-way. */
+    const opened: { close(): Promise<unknown> }[] = [];
     let operator = '';
     let base = '';
     const accounts = [accountInput(), accountInput()];
@@ -63,7 +65,7 @@ await postgresTests('verify API on postgres', (schemas) => {
     const call = async (
       method: 'GET' | 'POST',
       path: string,
-    ): Promise<{ status: number; body: Record<string, any>; location?: string }> => {
+    ): Promise<{ status: number; body: JsonBody; location?: string }> => {
       const response = await app.inject({
         method,
         url: path,
@@ -99,6 +101,7 @@ await postgresTests('verify API on postgres', (schemas) => {
     before(async () => {
       url = schemas.next();
       store = await PostgresStore.open({ url, poolMax: 4 });
+      opened.push(store);
       ledger = new Ledger(store);
       const keys = new ApiKeys(ledger);
       app = await buildServer({
@@ -107,14 +110,14 @@ await postgresTests('verify API on postgres', (schemas) => {
         keys,
         limits: { verifyIntervalMs: 0, rateLimitPerSecond: 0 },
       });
+      opened.push(app);
       operator = (await keys.issue({ role: 'operator', label: 'pg verify' }, CLI_ACTOR)).key;
       assert.ok((await ledger.createAccounts(accounts)).ok);
       for (let batch = 0; batch < 40; batch += 1) await writeBatch(500);
       base = await app.listen({ port: 0, host: '127.0.0.1' });
     });
     after(async () => {
-      await app?.close();
-      await store?.close();
+      for (const resource of opened.reverse()) await resource.close();
     });
 
     it('progress part-way through the journal; /healthz and a transfer answered while the run still runs; totals at the end', async () => {

@@ -64,6 +64,7 @@ export function verifyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor'] } },
         schema: {
           tags: ['verify'],
+          operationId: 'verifyLedger',
           summary:
             'Verify the whole ledger and wait for the report: hash chain, every balance, debits = credits per currency, pair tallies (joins a verification already running; POST /v1/verify/runs does not wait)',
           response: {
@@ -97,6 +98,7 @@ export function verifyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor'] } },
         schema: {
           tags: ['verify'],
+          operationId: 'startVerifyRun',
           summary:
             'Start a verification of the whole ledger on its own thread, or get the one already running; 202 with the run, whose progress and report GET /v1/verify/runs/{id} shows',
           response: {
@@ -123,6 +125,7 @@ export function verifyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor'] } },
         schema: {
           tags: ['verify'],
+          operationId: 'listVerifyRuns',
           summary:
             'The recent verification runs of this server, newest first (kept in memory: at most 16, forgotten at restart)',
           response: { 200: VerifyRunList, ...commonErrors },
@@ -137,6 +140,7 @@ export function verifyRoutes(context: ApiContext): FastifyPluginAsync {
         config: { access: { roles: ['operator', 'auditor'] } },
         schema: {
           tags: ['verify'],
+          operationId: 'getVerifyRun',
           summary:
             'A verification run: its status, progress (journal entries, accounts and transfers replayed of the totals) and, once finished, its report',
           params: IdParams,
