@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every `*.test.ts` under src/ with Node's own test runner, TypeScript loaded through tsx.
-// Node 20's `--test` does not expand globs itself, so the files are listed here.
+// The files are listed here (not left to `--test`'s own discovery) so that arguments can pick them.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';

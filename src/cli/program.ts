@@ -26,7 +26,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const context: CliContext = { io, setExitCode: (code) => (exitCode = code) };
   const program = new Command('vostro')
     .description(
-      'vostro: clearing, settlement and trade documents for India–Russia trade in INR and RUB',
+      'vostro: clearing and settlement for India–Russia trade in INR and RUB',
     )
     .version(packageVersion(), '-V, --version', 'print the version of vostro')
     .exitOverride()
