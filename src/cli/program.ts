@@ -25,9 +25,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let exitCode: number = ExitCode.ok;
   const context: CliContext = { io, setExitCode: (code) => (exitCode = code) };
   const program = new Command('vostro')
-    .description(
-      'vostro: clearing and settlement for India–Russia trade in INR and RUB',
-    )
+    .description('vostro: clearing and settlement for India–Russia trade in INR and RUB')
     .version(packageVersion(), '-V, --version', 'print the version of vostro')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
