@@ -122,11 +122,10 @@ export class ApiKeys {
         valid.participant !== undefined &&
         (await tx.getRecord(PARTICIPANTS, valid.participant)) === undefined
       ) {
-        throw new HubError(
-          'participant_not_found',
-          `no participant ${valid.participant}`,
-          'participant',
-        );
+        throw new HubError('participant_not_found', {
+          field: 'participant',
+          message: `no participant ${valid.participant}`,
+        });
       }
       const issued = await createKey(tx, valid, actor, {});
       await tx.appendAudit([
@@ -152,10 +151,10 @@ export class ApiKeys {
       graceSeconds < 0 ||
       graceSeconds > ROTATION_GRACE_MAX_SECONDS
     ) {
-      throw invalidField(
-        'graceSeconds',
-        `a grace period is a whole number of seconds from 0 to ${ROTATION_GRACE_MAX_SECONDS} (7 days)`,
-      );
+      throw invalidField({
+        field: 'graceSeconds',
+        message: `a grace period is a whole number of seconds from 0 to ${ROTATION_GRACE_MAX_SECONDS} (7 days)`,
+      });
     }
     const outcome = await this.ledger.transact(async (tx) => {
       const old = await requireKey(tx, keyId);
@@ -164,7 +163,10 @@ export class ApiKeys {
           Date.parse(old.revokedAt) > nsToMs(tx.nowNs)
             ? `is being rotated (to ${old.replacedBy ?? '?'}) and stops working at ${old.revokedAt}`
             : `was revoked at ${old.revokedAt}`;
-        throw new HubError('key_revoked', `key ${keyId} ${when}; it cannot be rotated`, 'keyId');
+        throw new HubError('key_revoked', {
+          field: 'keyId',
+          message: `key ${keyId} ${when}; it cannot be rotated`,
+        });
       }
       const issued = await createKey(
         tx,
@@ -208,7 +210,10 @@ export class ApiKeys {
       const old = await requireKey(tx, keyId);
       const nowMs = nsToMs(tx.nowNs);
       if (old.revokedAt !== undefined && Date.parse(old.revokedAt) <= nowMs)
-        throw new HubError('key_revoked', `key ${keyId} was revoked at ${old.revokedAt}`, 'keyId');
+        throw new HubError('key_revoked', {
+          field: 'keyId',
+          message: `key ${keyId} was revoked at ${old.revokedAt}`,
+        });
       const revoked: ApiKeyRecord = { ...old, revokedAt: isoMs(nowMs), revokedBy: actor.id };
       await tx.putRecords([
         { collection: API_KEYS, key: keyId, value: revoked as unknown as JsonObject },
@@ -227,7 +232,8 @@ export class ApiKeys {
 
   async get(keyId: string): Promise<ApiKeyInfo> {
     const found = await this.find(keyId);
-    if (found === undefined) throw new HubError('key_not_found', `no key ${keyId}`, 'keyId');
+    if (found === undefined)
+      throw new HubError('key_not_found', { field: 'keyId', message: `no key ${keyId}` });
     return found;
   }
 
@@ -279,19 +285,22 @@ export function keyStatus(record: Pick<ApiKeyRecord, 'revokedAt'>, nowMs: number
 
 function validateIssue(input: IssueKeyInput): IssueKeyInput {
   if (!KEY_ROLES.includes(input.role))
-    throw invalidField('role', `role must be one of ${KEY_ROLES.join(', ')}`);
+    throw invalidField({ field: 'role', message: `role must be one of ${KEY_ROLES.join(', ')}` });
   if (
     input.role === 'participant' &&
     (typeof input.participant !== 'string' ||
       input.participant.length === 0 ||
       !isStorableText(input.participant))
   )
-    throw invalidField('participant', 'a participant key names its participant');
+    throw invalidField({
+      field: 'participant',
+      message: 'a participant key names its participant',
+    });
   if (input.role !== 'participant' && input.participant !== undefined)
-    throw invalidField(
-      'participant',
-      `an ${input.role} key acts for the hub, not for a participant`,
-    );
+    throw invalidField({
+      field: 'participant',
+      message: `an ${input.role} key acts for the hub, not for a participant`,
+    });
   const label = input.label ?? '';
   checkPlainText('label', label, LABEL_MAX);
   return {
@@ -332,7 +341,8 @@ async function requireKey(tx: LedgerTransaction, keyId: string): Promise<ApiKeyR
   const record = KEY_ID_PATTERN.test(keyId)
     ? ((await tx.getRecord(API_KEYS, keyId)) as unknown as ApiKeyRecord | undefined)
     : undefined;
-  if (record === undefined) throw new HubError('key_not_found', `no key ${keyId}`, 'keyId');
+  if (record === undefined)
+    throw new HubError('key_not_found', { field: 'keyId', message: `no key ${keyId}` });
   return record;
 }
 

@@ -43,11 +43,10 @@ export function resolveCurrency(ref: CurrencyRef, field = 'currency'): Currency 
       ref.exponent <= 18
     )
       return ref;
-    throw new FxError(
-      'unknown_currency',
+    throw new FxError('unknown_currency', {
       field,
-      `${field} is not a currency row with a code and an exponent of 0..18`,
-    );
+      message: `${field} is not a currency row with a code and an exponent of 0..18`,
+    });
   }
   const found =
     typeof ref === 'string'
@@ -56,39 +55,35 @@ export function resolveCurrency(ref: CurrencyRef, field = 'currency'): Currency 
         ? currencyByLedger(ref)
         : undefined;
   if (found === undefined)
-    throw new FxError(
-      'unknown_currency',
+    throw new FxError('unknown_currency', {
       field,
-      `${field} ${JSON.stringify(ref) ?? String(ref)} is not a supported currency (ISO 4217 code or ledger number)`,
-    );
+      message: `${field} ${JSON.stringify(ref) ?? String(ref)} is not a supported currency (ISO 4217 code or ledger number)`,
+    });
   return found;
 }
 
 /** Checks an input amount: a bigint in 1..AMOUNT_MAX, else `invalid_amount` naming `field`. */
 export function checkAmount(amountMinor: bigint, field = 'amount'): bigint {
   if (typeof amountMinor !== 'bigint' || amountMinor < 1n || amountMinor > AMOUNT_MAX) {
-    throw new FxError(
-      'invalid_amount',
+    throw new FxError('invalid_amount', {
       field,
-      `${field} must be a bigint number of minor units from 1 to ${AMOUNT_MAX}`,
-    );
+      message: `${field} must be a bigint number of minor units from 1 to ${AMOUNT_MAX}`,
+    });
   }
   return amountMinor;
 }
 
 function checkResult(result: bigint, target: Currency, field: string, what: string): bigint {
   if (result < 1n)
-    throw new FxError(
-      'amount_too_small',
+    throw new FxError('amount_too_small', {
       field,
-      `${what} is less than one minor unit of ${target.code}`,
-    );
+      message: `${what} is less than one minor unit of ${target.code}`,
+    });
   if (result > AMOUNT_MAX)
-    throw new FxError(
-      'amount_too_large',
+    throw new FxError('amount_too_large', {
       field,
-      `${what} exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${target.code})`,
-    );
+      message: `${what} exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${target.code})`,
+    });
   return result;
 }
 

@@ -90,11 +90,10 @@ const LATEST_DATE_MS = 8_640_000_000_000_000;
 
 function checkTime(value: number, field: string, min: number, max: number): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new FxError(
-      'invalid_parameter',
+    throw new FxError('invalid_parameter', {
       field,
-      `${field} must be an integer number of milliseconds from ${min} to ${max}`,
-    );
+      message: `${field} must be an integer number of milliseconds from ${min} to ${max}`,
+    });
   }
   return value;
 }
@@ -114,20 +113,21 @@ export function calculateQuote(request: QuoteRequest): Quote {
   const source = tableCurrency(request.pair.source, 'pair.source');
   const target = tableCurrency(request.pair.target, 'pair.target');
   if (source.code === target.code)
-    throw new FxError(
-      'same_currency',
-      'pair.target',
-      `a quote needs two different currencies, got ${source.code} twice`,
-    );
+    throw new FxError('same_currency', {
+      field: 'pair.target',
+      message: `a quote needs two different currencies, got ${source.code} twice`,
+    });
   if (request.side !== 'source' && request.side !== 'target') {
-    throw new FxError(
-      'invalid_parameter',
-      'side',
-      `side must be "source" or "target", got ${JSON.stringify(request.side)}`,
-    );
+    throw new FxError('invalid_parameter', {
+      field: 'side',
+      message: `side must be "source" or "target", got ${JSON.stringify(request.side)}`,
+    });
   }
   if (typeof request.providerId !== 'string' || request.providerId.length === 0) {
-    throw new FxError('invalid_parameter', 'providerId', 'providerId must be a non-empty string');
+    throw new FxError('invalid_parameter', {
+      field: 'providerId',
+      message: 'providerId must be a non-empty string',
+    });
   }
   const nowMs = checkTime(request.nowMs, 'nowMs', 0, LATEST_DATE_MS - MAX_QUOTE_TTL_MS);
   const ttlMs = checkTime(request.ttlMs ?? DEFAULT_QUOTE_TTL_MS, 'ttlMs', 1, MAX_QUOTE_TTL_MS);
@@ -135,11 +135,10 @@ export function calculateQuote(request: QuoteRequest): Quote {
   const rate = applySpread(reference, request.spreadBps, 'bid');
   const fee = request.feeMinor;
   if (typeof fee !== 'bigint' || fee < 0n || fee > AMOUNT_MAX) {
-    throw new FxError(
-      'invalid_amount',
-      'feeMinor',
-      `feeMinor must be a bigint number of minor units from 0 to ${AMOUNT_MAX}`,
-    );
+    throw new FxError('invalid_amount', {
+      field: 'feeMinor',
+      message: `feeMinor must be a bigint number of minor units from 0 to ${AMOUNT_MAX}`,
+    });
   }
   checkAmount(request.amountMinor, 'amount');
 
@@ -153,11 +152,10 @@ export function calculateQuote(request: QuoteRequest): Quote {
       : targetForSource(request.amountMinor, source, target, rate, 'amount');
   const totalDebitMinor = sourceAmountMinor + fee;
   if (totalDebitMinor > AMOUNT_MAX) {
-    throw new FxError(
-      'amount_too_large',
-      'amount',
-      `the converted amount plus the fee exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${source.code})`,
-    );
+    throw new FxError('amount_too_large', {
+      field: 'amount',
+      message: `the converted amount plus the fee exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${source.code})`,
+    });
   }
   return {
     providerId: request.providerId,

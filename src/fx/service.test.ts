@@ -279,7 +279,25 @@ describe('FX quotes and payment versus payment', () => {
       assert.equal((await hub.fx.rate('INR', 'RUB')).rate, '1.0801');
       await assert.rejects(
         hub.fx.setRate({ source: 'INR', target: 'INR', rate: '1', asOf: '2026-11-20' }, cli),
-        refusal('invalid_field', 'target'),
+        refusal('same_currency', 'target'),
+      );
+      await assert.rejects(
+        hub.fx.importRates('date,source,target,rate\n2026-11-21,RUB,RUB,1\n', cli),
+        refusal('same_currency', 'line 2'),
+      );
+      await assert.rejects(
+        hub.fx.setSpread(
+          { provider: 'fx', source: 'RUB', target: 'RUB', spreadBps: 25, feeMinor: 0n },
+          cli,
+        ),
+        refusal('same_currency', 'target'),
+      );
+      await assert.rejects(
+        hub.fx.quote(
+          { provider: 'fx', source: 'INR', target: 'INR', side: 'source', amountMinor: 100n },
+          cli,
+        ),
+        refusal('same_currency', 'target'),
       );
       await assert.rejects(
         hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '-1', asOf: '2026-11-20' }, cli),
@@ -298,6 +316,21 @@ describe('FX quotes and payment versus payment', () => {
           cli,
         ),
         refusal('participant_not_found', 'provider'),
+      );
+      // An FX parameter out of its range is `invalid_parameter`, not folded into `invalid_field`.
+      await assert.rejects(
+        hub.fx.quote(
+          {
+            provider: 'fx',
+            source: 'INR',
+            target: 'RUB',
+            side: 'source',
+            amountMinor: 100n,
+            ttlMs: 0,
+          },
+          cli,
+        ),
+        refusal('invalid_parameter', 'ttlMs'),
       );
       await assert.rejects(hub.fx.getQuote('nope'), refusal('quote_not_found', 'quote'));
     });

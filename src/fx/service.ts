@@ -2,7 +2,7 @@ import { currencyByCode } from '../ledger/currency.js';
 import { uuidV7, type AccountId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
-import { checkPlainText, HubError, invalidField, type HubErrorCode } from '../domain/errors.js';
+import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
@@ -21,7 +21,7 @@ import { payeeAccount, payerAccount } from '../settlement/parties.js';
 import { releasedAs } from '../settlement/payments.js';
 import type { JsonObject } from '../store/records.js';
 import type { StoredTransfer } from '../ledger/model.js';
-import { FxError } from './errors.js';
+import { FxError, fxRefusal } from './errors.js';
 import {
   calculateQuote,
   DEFAULT_MAX_QUOTE_TTL_MS,
@@ -139,7 +139,7 @@ export class FxService {
     actor: Actor,
     origin: RateRecord['origin'] = 'operator',
   ): Promise<RateRecord> {
-    const record = validateRate(input, origin, '');
+    const record = validateRate(input, origin);
     await this.ledger.transact(async (tx) => {
       await tx.putRecords(rateDocuments(record));
       await tx.appendAudit([
@@ -162,15 +162,22 @@ export class FxService {
     const lines = csv.split(/\r?\n/).filter((line) => line.trim().length > 0);
     const header = (lines.shift() ?? '').split(',').map((cell) => cell.trim().toLowerCase());
     if (header.join(',') !== 'date,source,target,rate')
-      throw invalidField('line 1', 'the header must be date,source,target,rate');
+      throw invalidField({
+        field: 'line 1',
+        message: 'the header must be date,source,target,rate',
+      });
     const records = lines.map((line, index) => {
       const cells = line.split(',').map((cell) => cell.trim());
       if (cells.length !== 4)
-        throw invalidField(`line ${index + 2}`, `expected 4 columns, found ${cells.length}`);
+        throw invalidField({
+          field: `line ${index + 2}`,
+          message: `expected 4 columns, found ${cells.length}`,
+        });
       const [asOf = '', source = '', target = '', rate = ''] = cells;
-      return validateRate({ source, target, rate, asOf }, 'csv', `line ${index + 2}: `);
+      return validateRate({ source, target, rate, asOf }, 'csv', `line ${index + 2}`);
     });
-    if (records.length === 0) throw invalidField('line 2', 'the file has no rates');
+    if (records.length === 0)
+      throw invalidField({ field: 'line 2', message: 'the file has no rates' });
     const newest = new Map<string, RateRecord>();
     for (const record of records) {
       const key = `${record.source}${record.target}`;
@@ -210,11 +217,10 @@ export class FxService {
     if (direct !== undefined) return direct;
     const opposite = found.get(`${target}${source}`)?.value as unknown as RateRecord | undefined;
     if (opposite === undefined)
-      throw new HubError(
-        'rate_not_found',
-        `no rate for ${source}/${target}: set one or import a file of official rates`,
-        'target',
-      );
+      throw new HubError('rate_not_found', {
+        field: 'target',
+        message: `no rate for ${source}/${target}: set one or import a file of official rates`,
+      });
     return {
       ...opposite,
       source,
@@ -235,8 +241,12 @@ export class FxService {
   ): Promise<SpreadRecord> {
     checkPair(input.source, input.target);
     if (!Number.isInteger(input.spreadBps) || input.spreadBps < 0 || input.spreadBps > 9_999)
-      throw invalidField('spread_bps', 'the spread is a whole number of basis points, 0 to 9,999');
-    if (input.feeMinor < 0n) throw invalidField('fee', 'the fee is zero or more');
+      throw invalidField({
+        field: 'spread_bps',
+        message: 'the spread is a whole number of basis points, 0 to 9,999',
+      });
+    if (input.feeMinor < 0n)
+      throw invalidField({ field: 'fee', message: 'the fee is zero or more' });
     const record: SpreadRecord = {
       provider: input.provider,
       source: input.source,
@@ -247,11 +257,10 @@ export class FxService {
     await this.ledger.transact(async (tx) => {
       const provider = await this.registry.require(tx, input.provider);
       if (provider.kind !== 'fx_provider')
-        throw new HubError(
-          'participant_kind_mismatch',
-          `${input.provider} is a ${provider.kind}, not an FX provider`,
-          'provider',
-        );
+        throw new HubError('participant_kind_mismatch', {
+          field: 'provider',
+          message: `${input.provider} is a ${provider.kind}, not an FX provider`,
+        });
       await tx.putRecords([
         {
           collection: FX_SPREADS,
@@ -275,24 +284,29 @@ export class FxService {
     checkPair(input.source, input.target);
     const provider = await this.registry.cached(input.provider);
     if (provider === undefined || provider.kind !== 'fx_provider')
-      throw new HubError('participant_not_found', `no FX provider ${input.provider}`, 'provider');
+      throw new HubError('participant_not_found', {
+        field: 'provider',
+        message: `no FX provider ${input.provider}`,
+      });
     if (provider.status !== 'active')
-      throw new HubError('participant_suspended', `${input.provider} is suspended`, 'provider');
+      throw new HubError('participant_suspended', {
+        field: 'provider',
+        message: `${input.provider} is suspended`,
+      });
     for (const currency of [input.source, input.target]) {
       if (!provider.currencies.includes(currency))
-        throw new HubError(
-          'currency_not_used',
-          `${input.provider} does not trade ${currency}`,
-          'provider',
-        );
+        throw new HubError('currency_not_used', {
+          field: 'provider',
+          message: `${input.provider} does not trade ${currency}`,
+        });
     }
     const lifetime = await this.lifetimeOf(input.provider);
     const maxTtlMs = lifetime.maxTtlSeconds * 1000;
     if (input.ttlMs !== undefined && input.ttlMs > maxTtlMs) {
-      throw invalidField(
-        'ttlSeconds',
-        `ttlSeconds may be at most ${lifetime.maxTtlSeconds} for ${input.provider}: the longest its quotes hold (set by the provider or the operator)`,
-      );
+      throw invalidField({
+        field: 'ttlSeconds',
+        message: `ttlSeconds may be at most ${lifetime.maxTtlSeconds} for ${input.provider}: the longest its quotes hold (set by the provider or the operator)`,
+      });
     }
     const reference = await this.rate(input.source, input.target);
     const spread = (
@@ -383,7 +397,8 @@ export class FxService {
 
   private async storedQuote(id: string): Promise<QuoteRecord> {
     const found = (await this.ledger.store.getRecords(QUOTES, [id])).get(id);
-    if (found === undefined) throw new HubError('quote_not_found', `no quote ${id}`, 'quote');
+    if (found === undefined)
+      throw new HubError('quote_not_found', { field: 'quote', message: `no quote ${id}` });
     return found.value as unknown as QuoteRecord;
   }
 
@@ -391,7 +406,10 @@ export class FxService {
   async quoteLifetime(providerId: string): Promise<QuoteLifetime> {
     const provider = await this.registry.cached(providerId);
     if (provider === undefined || provider.kind !== 'fx_provider')
-      throw new HubError('participant_not_found', `no FX provider ${providerId}`, 'provider');
+      throw new HubError('participant_not_found', {
+        field: 'provider',
+        message: `no FX provider ${providerId}`,
+      });
     return this.lifetimeOf(providerId);
   }
 
@@ -409,19 +427,18 @@ export class FxService {
       maxTtlSeconds < 1 ||
       maxTtlSeconds * 1000 > MAX_QUOTE_TTL_MS
     ) {
-      throw invalidField(
-        'maxTtlSeconds',
-        `the maximum quote lifetime is a whole number of seconds from 1 to ${MAX_QUOTE_TTL_MS / 1000}`,
-      );
+      throw invalidField({
+        field: 'maxTtlSeconds',
+        message: `the maximum quote lifetime is a whole number of seconds from 1 to ${MAX_QUOTE_TTL_MS / 1000}`,
+      });
     }
     await this.ledger.transact(async (tx) => {
       const provider = await this.registry.require(tx, providerId);
       if (provider.kind !== 'fx_provider')
-        throw new HubError(
-          'participant_kind_mismatch',
-          `${providerId} is a ${provider.kind}, not an FX provider`,
-          'provider',
-        );
+        throw new HubError('participant_kind_mismatch', {
+          field: 'provider',
+          message: `${providerId} is a ${provider.kind}, not an FX provider`,
+        });
       const previous = (await tx.getRecord(FX_PROVIDERS, providerId)) as unknown as
         { maxTtlSeconds?: number } | undefined;
       await tx.putRecords([
@@ -463,22 +480,20 @@ export class FxService {
     const quote = await this.quotePair(input.quote);
     const payer = await payerAccount(this.registry, actor, input.payer);
     if (payer.currency !== quote.sourceCurrency)
-      throw new HubError(
-        'payment_refused',
-        `the payer's account is in ${payer.currency}; the quote converts from ${quote.sourceCurrency}`,
-        'payer',
-      );
+      throw new HubError('payment_refused', {
+        field: 'payer',
+        message: `the payer's account is in ${payer.currency}; the quote converts from ${quote.sourceCurrency}`,
+      });
     const payee = await payeeAccount(
       this.registry,
       actor,
       input.payee,
       quote.targetCurrency,
       (entry) =>
-        new HubError(
-          'payment_refused',
-          `the payee's account is in ${entry.currency}; the quote converts to ${quote.targetCurrency}`,
-          'payee',
-        ),
+        new HubError('payment_refused', {
+          field: 'payee',
+          message: `the payee's account is in ${entry.currency}; the quote converts to ${quote.targetCurrency}`,
+        }),
     );
     return this.executions.submit({ input, actor, payer, payee });
   }
@@ -537,11 +552,10 @@ export class FxService {
         offset += chain.inputs.length;
         try {
           if (chainOutcome(chain.legs, chainResults, { payerField: 'payer' }).status === 'exists')
-            throw new HubError(
-              'quote_already_used',
-              `quote ${chain.quote.id} was used already`,
-              'quote',
-            );
+            throw new HubError('quote_already_used', {
+              field: 'quote',
+              message: `quote ${chain.quote.id} was used already`,
+            });
         } catch (error) {
           outcomes[chain.index] = error as Error;
           continue;
@@ -592,7 +606,7 @@ export class FxService {
       async (tx): Promise<{ resolved: QuoteRecord } | { lapsed: QuoteRecord }> => {
         const quote = (await tx.getRecord(QUOTES, quoteId)) as unknown as QuoteRecord | undefined;
         if (quote === undefined)
-          throw new HubError('quote_not_found', `no quote ${quoteId}`, 'quote');
+          throw new HubError('quote_not_found', { field: 'quote', message: `no quote ${quoteId}` });
         if (quote.status !== 'reserved' || quote.payer === undefined || quote.payee === undefined)
           return { lapsed: quote };
         const payer = await this.registry.account(quote.payer as AccountId);
@@ -635,16 +649,14 @@ export class FxService {
     if ('resolved' in outcome) return outcome.resolved;
     const quote = outcome.lapsed;
     if (quote.status === 'expired')
-      throw new HubError(
-        'quote_expired',
-        `quote ${quote.id} expired: the ledger released its reserved legs when their timeout passed`,
-        'quote',
-      );
-    throw new HubError(
-      'quote_already_used',
-      `quote ${quote.id} is ${quote.status}, not reserved`,
-      'quote',
-    );
+      throw new HubError('quote_expired', {
+        field: 'quote',
+        message: `quote ${quote.id} expired: the ledger released its reserved legs when their timeout passed`,
+      });
+    throw new HubError('quote_already_used', {
+      field: 'quote',
+      message: `quote ${quote.id} is ${quote.status}, not reserved`,
+    });
   }
 }
 
@@ -670,31 +682,28 @@ function checkExecutable(
   claimed: ReadonlySet<string>,
 ): void {
   const id = item.input.quote;
-  if (quote === undefined) throw new HubError('quote_not_found', `no quote ${id}`, 'quote');
+  if (quote === undefined)
+    throw new HubError('quote_not_found', { field: 'quote', message: `no quote ${id}` });
   if (quote.status !== 'open' || claimed.has(quote.id))
-    throw new HubError(
-      'quote_already_used',
-      `quote ${quote.id} was used already (${claimed.has(quote.id) ? 'executed' : quote.status})`,
-      'quote',
-    );
+    throw new HubError('quote_already_used', {
+      field: 'quote',
+      message: `quote ${quote.id} was used already (${claimed.has(quote.id) ? 'executed' : quote.status})`,
+    });
   if (nowMs >= quote.expiresAtMs)
-    throw new HubError(
-      'quote_expired',
-      `quote ${quote.id} expired at ${new Date(quote.expiresAtMs).toISOString()}`,
-      'quote',
-    );
+    throw new HubError('quote_expired', {
+      field: 'quote',
+      message: `quote ${quote.id} expired at ${new Date(quote.expiresAtMs).toISOString()}`,
+    });
   if (item.payer.currency !== quote.sourceCurrency)
-    throw new HubError(
-      'payment_refused',
-      `the payer's account is in ${item.payer.currency}; the quote converts from ${quote.sourceCurrency}`,
-      'payer',
-    );
+    throw new HubError('payment_refused', {
+      field: 'payer',
+      message: `the payer's account is in ${item.payer.currency}; the quote converts from ${quote.sourceCurrency}`,
+    });
   if (item.payee.currency !== quote.targetCurrency)
-    throw new HubError(
-      'payment_refused',
-      `the payee's account is in ${item.payee.currency}; the quote converts to ${quote.targetCurrency}`,
-      'payee',
-    );
+    throw new HubError('payment_refused', {
+      field: 'payee',
+      message: `the payee's account is in ${item.payee.currency}; the quote converts to ${quote.targetCurrency}`,
+    });
 }
 
 /**
@@ -803,20 +812,17 @@ function quoteRecord(id: string, quote: Quote, actor: Actor): QuoteRecord {
   };
 }
 
+/** A rate as given by the operator, or read from `line` of a file of rates (the refusal then names the line). */
 function validateRate(
   input: { source: string; target: string; rate: string; asOf: string },
   origin: RateRecord['origin'],
-  where: string,
+  line?: string,
 ): RateRecord {
   try {
     checkPair(input.source, input.target);
   } catch (error) {
-    if (error instanceof HubError)
-      throw new HubError(
-        error.code,
-        `${where}${error.message}`,
-        where === '' ? error.field : where.slice(0, -2),
-      );
+    if (error instanceof HubError && line !== undefined)
+      throw new HubError(error.code, { field: line, message: `${line}: ${error.message}` });
     throw error;
   }
   if (
@@ -824,12 +830,14 @@ function validateRate(
     Number.isNaN(Date.parse(`${input.asOf}T00:00:00Z`)) ||
     new Date(`${input.asOf}T00:00:00Z`).toISOString().slice(0, 10) !== input.asOf
   ) {
+    const message = 'the date must be a calendar date YYYY-MM-DD';
     throw invalidField(
-      where === '' ? 'as_of' : where.slice(0, -2),
-      `${where}the date must be a calendar date YYYY-MM-DD`,
+      line === undefined
+        ? { field: 'as_of', message }
+        : { field: line, message: `${line}: ${message}` },
     );
   }
-  const rate = fx(() => formatRate(parseRate(input.rate, 'rate')), where);
+  const rate = fx(() => formatRate(parseRate(input.rate, 'rate')), line);
   return { source: input.source, target: input.target, rate, asOf: input.asOf, origin };
 }
 
@@ -846,36 +854,29 @@ function rateDocuments(record: RateRecord) {
 
 function checkPair(source: string, target: string): void {
   if (currencyByCode(source)?.code !== source)
-    throw new HubError(
-      'unknown_currency',
-      `${JSON.stringify(source)} is not a supported ISO 4217 code`,
-      'source',
-    );
+    throw new HubError('unknown_currency', {
+      field: 'source',
+      message: `${JSON.stringify(source)} is not a supported ISO 4217 code`,
+    });
   if (currencyByCode(target)?.code !== target)
-    throw new HubError(
-      'unknown_currency',
-      `${JSON.stringify(target)} is not a supported ISO 4217 code`,
-      'target',
-    );
-  if (source === target) throw invalidField('target', 'source and target currencies must differ');
+    throw new HubError('unknown_currency', {
+      field: 'target',
+      message: `${JSON.stringify(target)} is not a supported ISO 4217 code`,
+    });
+  if (source === target)
+    throw new HubError('same_currency', {
+      field: 'target',
+      message: 'source and target currencies must differ',
+    });
 }
 
-const FX_TO_HUB: Readonly<Record<string, HubErrorCode>> = {
-  invalid_rate: 'invalid_rate',
-  rate_out_of_range: 'invalid_rate',
-  amount_too_small: 'amount_too_small',
-  amount_too_large: 'amount_too_large',
-  unknown_currency: 'unknown_currency',
-};
-
-/** FX arithmetic refusals as HubErrors, naming the field. */
-function fx<T>(compute: () => T, where = ''): T {
+/** FX arithmetic refusals as the hub refusals they are (`fxRefusal`), naming the field or the file's line. */
+function fx<T>(compute: () => T, line?: string): T {
   try {
     return compute();
   } catch (error) {
     if (!(error instanceof FxError)) throw error;
-    const field = where === '' ? error.field : where.slice(0, -2);
-    throw new HubError(FX_TO_HUB[error.code] ?? 'invalid_field', `${where}${error.message}`, field);
+    throw fxRefusal(error, line);
   }
 }
 

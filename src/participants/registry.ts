@@ -70,7 +70,10 @@ export class ParticipantRegistry {
     const valid = validateParticipantInput(input);
     const record = await this.ledger.transact(async (tx) => {
       if ((await readParticipant(tx, valid.id)) !== undefined)
-        throw new HubError('participant_exists', `participant ${valid.id} exists already`, 'id');
+        throw new HubError('participant_exists', {
+          field: 'id',
+          message: `participant ${valid.id} exists already`,
+        });
       if (valid.kind === 'corporate') await this.checkBank(tx, valid.bank ?? '', valid.currencies);
       const accounts = valid.currencies.flatMap((currency) =>
         ROLES_OPENED_WITH[valid.kind].map((role) => planAccount(valid.id, currency, role)),
@@ -110,34 +113,35 @@ export class ParticipantRegistry {
   ): Promise<ParticipantAccount> {
     const code = currencyByCode(currency)?.code;
     if (code === undefined || code !== currency)
-      throw new HubError(
-        'unknown_currency',
-        `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
-        'currency',
-      );
+      throw new HubError('unknown_currency', {
+        field: 'currency',
+        message: `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
+      });
     const { record, account } = await this.ledger.transact(async (tx) => {
       const participant = await this.require(tx, participantId);
       if (!ROLES_OPENED_LATER[participant.kind].includes(role)) {
-        throw new HubError(
-          'account_role_mismatch',
-          `a ${participant.kind} cannot open a ${role} account (it may open: ${ROLES_OPENED_LATER[participant.kind].join(', ') || 'none'})`,
-          'role',
-        );
+        throw new HubError('account_role_mismatch', {
+          field: 'role',
+          message: `a ${participant.kind} cannot open a ${role} account (it may open: ${ROLES_OPENED_LATER[participant.kind].join(', ') || 'none'})`,
+        });
       }
       const needsBank = role === 'vostro' || role === 'nostro';
       if (needsBank && heldAt === undefined)
-        throw invalidField('held_at', `a ${role} account names the bank that keeps it`);
+        throw invalidField({
+          field: 'held_at',
+          message: `a ${role} account names the bank that keeps it`,
+        });
       if (!needsBank && heldAt !== undefined)
-        throw invalidField(
-          'held_at',
-          `only vostro and nostro accounts name the bank that keeps them`,
-        );
+        throw invalidField({
+          field: 'held_at',
+          message: `only vostro and nostro accounts name the bank that keeps them`,
+        });
       if (heldAt !== undefined) {
         if (heldAt === participant.id)
-          throw invalidField(
-            'held_at',
-            'a bank does not keep a vostro or nostro account with itself',
-          );
+          throw invalidField({
+            field: 'held_at',
+            message: 'a bank does not keep a vostro or nostro account with itself',
+          });
         await this.checkBank(tx, heldAt, [code]);
       }
       const account = planAccount(participant.id, code, role, heldAt);
@@ -175,7 +179,10 @@ export class ParticipantRegistry {
     const record = await this.ledger.transact(async (tx) => {
       const participant = await this.require(tx, participantId);
       if (participant.kind === 'hub')
-        throw new HubError('participant_kind_mismatch', 'the hub cannot be suspended', 'id');
+        throw new HubError('participant_kind_mismatch', {
+          field: 'id',
+          message: 'the hub cannot be suspended',
+        });
       const record: ParticipantRecord = { ...participant, status };
       await putParticipant(tx, record);
       await tx.appendAudit([
@@ -201,7 +208,10 @@ export class ParticipantRegistry {
   async get(id: string): Promise<ParticipantRecord> {
     const found = await this.find(id);
     if (found === undefined)
-      throw new HubError('participant_not_found', `no participant ${id}`, 'participant');
+      throw new HubError('participant_not_found', {
+        field: 'participant',
+        message: `no participant ${id}`,
+      });
     return found;
   }
 
@@ -255,11 +265,10 @@ export class ParticipantRegistry {
       (candidate) => candidate.role === role && candidate.currency === currency,
     );
     if (account === undefined)
-      throw new HubError(
-        'currency_not_used',
-        `${participant.id} has no ${ACCOUNT_ROLES[role].description} in ${currency}`,
+      throw new HubError('currency_not_used', {
         field,
-      );
+        message: `${participant.id} has no ${ACCOUNT_ROLES[role].description} in ${currency}`,
+      });
     return account;
   }
 
@@ -304,7 +313,10 @@ export class ParticipantRegistry {
   async require(tx: LedgerTransaction, id: string): Promise<ParticipantRecord> {
     const participant = await readParticipant(tx, id);
     if (participant === undefined)
-      throw new HubError('participant_not_found', `no participant ${id}`, 'participant');
+      throw new HubError('participant_not_found', {
+        field: 'participant',
+        message: `no participant ${id}`,
+      });
     return participant;
   }
 
@@ -314,20 +326,19 @@ export class ParticipantRegistry {
     currencies: readonly string[],
   ): Promise<void> {
     const bank = await readParticipant(tx, bankId);
-    if (bank === undefined) throw new HubError('bank_not_found', `no bank ${bankId}`, 'bank');
+    if (bank === undefined)
+      throw new HubError('bank_not_found', { field: 'bank', message: `no bank ${bankId}` });
     if (bank.kind !== 'bank')
-      throw new HubError(
-        'participant_kind_mismatch',
-        `${bankId} is a ${bank.kind}, not a bank`,
-        'bank',
-      );
+      throw new HubError('participant_kind_mismatch', {
+        field: 'bank',
+        message: `${bankId} is a ${bank.kind}, not a bank`,
+      });
     const missing = currencies.filter((currency) => !bank.currencies.includes(currency));
     if (missing.length > 0)
-      throw new HubError(
-        'currency_not_used',
-        `bank ${bankId} does not hold ${missing.join(', ')}`,
-        'currencies',
-      );
+      throw new HubError('currency_not_used', {
+        field: 'currencies',
+        message: `bank ${bankId} does not hold ${missing.join(', ')}`,
+      });
   }
 
   private async openAccounts(

@@ -121,23 +121,26 @@ export async function buildStatement(
 ): Promise<Statement> {
   const fromNs = parseInstant(request.from, 'from');
   const toNs = parseInstant(request.to, 'to');
-  if (toNs <= fromNs) throw invalidField('to', 'the period must end after it starts (to > from)');
+  if (toNs <= fromNs)
+    throw invalidField({ field: 'to', message: 'the period must end after it starts (to > from)' });
   const maxLines = request.maxLines ?? 100_000;
   if (!Number.isSafeInteger(maxLines) || maxLines < 1)
-    throw invalidField('max_lines', 'max_lines must be a positive integer');
+    throw invalidField({ field: 'max_lines', message: 'max_lines must be a positive integer' });
   if (
     request.currency !== undefined &&
     currencyByCode(request.currency)?.code !== request.currency
   ) {
-    throw new HubError(
-      'unknown_currency',
-      `${JSON.stringify(request.currency)} is not a supported ISO 4217 code`,
-      'currency',
-    );
+    throw new HubError('unknown_currency', {
+      field: 'currency',
+      message: `${JSON.stringify(request.currency)} is not a supported ISO 4217 code`,
+    });
   }
   for (const role of request.roles ?? [])
     if (typeof role !== 'string' || !Object.hasOwn(ACCOUNT_ROLES, role))
-      throw invalidField('roles', `${JSON.stringify(role)} is not an account role`);
+      throw invalidField({
+        field: 'roles',
+        message: `${JSON.stringify(role)} is not an account role`,
+      });
   const participant = await hub.participants.get(request.participant);
   const accounts = participant.accounts.filter(
     (account) =>
@@ -181,10 +184,10 @@ async function accountStatement(
     });
   } catch (error) {
     if (error instanceof HistoryTooLongError)
-      throw invalidField(
-        'from',
-        `account ${account.id} has more than ${maxLines} postings in the period; choose a shorter period`,
-      );
+      throw invalidField({
+        field: 'from',
+        message: `account ${account.id} has more than ${maxLines} postings in the period; choose a shorter period`,
+      });
     throw error;
   }
   if (snapshot === undefined)

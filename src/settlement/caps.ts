@@ -49,30 +49,27 @@ export class CapService {
     capMinor: bigint,
     actor: Actor,
   ): Promise<CapStatus> {
-    if (capMinor < 0n) throw invalidField('cap', 'a cap is zero or more');
+    if (capMinor < 0n) throw invalidField({ field: 'cap', message: 'a cap is zero or more' });
     const code = currencyByCode(currency)?.code;
     if (code === undefined || code !== currency)
-      throw new HubError(
-        'unknown_currency',
-        `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
-        'currency',
-      );
+      throw new HubError('unknown_currency', {
+        field: 'currency',
+        message: `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
+      });
     await this.ledger.transact(async (tx) => {
       const participant = await this.registry.require(tx, participantId);
       if (participant.kind !== 'bank' && participant.kind !== 'fx_provider')
-        throw new HubError(
-          'participant_kind_mismatch',
-          `${participantId} is a ${participant.kind}; only banks and FX providers settle and have caps`,
-          'participant',
-        );
+        throw new HubError('participant_kind_mismatch', {
+          field: 'participant',
+          message: `${participantId} is a ${participant.kind}; only banks and FX providers settle and have caps`,
+        });
       if (
         !participant.accounts.some((account) => account.role === 'cap' && account.currency === code)
       )
-        throw new HubError(
-          'currency_not_used',
-          `${participantId} does not settle in ${code}`,
-          'currency',
-        );
+        throw new HubError('currency_not_used', {
+          field: 'currency',
+          message: `${participantId} does not settle in ${code}`,
+        });
       const record = (await tx.getRecord(CAPS, capKey(participantId, code))) as unknown as
         CapRecord | undefined;
       const previous = record === undefined ? 0n : BigInt(record.capMinor);
@@ -102,11 +99,10 @@ export class CapService {
               };
         const [result] = await tx.createTransfers(chainInputs(newTransferId(), [leg]));
         if (result === 'exceeds_credits') {
-          throw new HubError(
-            'cap_below_current_use',
-            `${participantId} already uses more than ${formatAmount(capMinor, currencyOf(code))} ${code} of its cap in the open window`,
-            'cap',
-          );
+          throw new HubError('cap_below_current_use', {
+            field: 'cap',
+            message: `${participantId} already uses more than ${formatAmount(capMinor, currencyOf(code))} ${code} of its cap in the open window`,
+          });
         }
         if (result !== 'ok') throw new Error(`bug: the cap transfer was refused: ${result}`);
       }
@@ -139,11 +135,10 @@ export class CapService {
       participantAccountId(participantId, currency, 'cap'),
     ]);
     if (account === undefined)
-      throw new HubError(
-        'currency_not_used',
-        `${participantId} does not settle in ${currency}`,
-        'currency',
-      );
+      throw new HubError('currency_not_used', {
+        field: 'currency',
+        message: `${participantId} does not settle in ${currency}`,
+      });
     const posted = account.creditsPosted - account.debitsPosted;
     return {
       participant: participantId,

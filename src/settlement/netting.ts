@@ -169,12 +169,11 @@ export class NettingAccumulator {
   constructor(options: AccumulatorOptions = {}) {
     const limit = options.denseParticipantLimit ?? 1024;
     if (!Number.isInteger(limit) || limit < 0 || limit > 4096) {
-      throw new SettlementError(
-        'invalid_parameter',
-        'denseParticipantLimit',
-        'denseParticipantLimit must be an integer from 0 to 4096',
-        -1,
-      );
+      throw new SettlementError('invalid_parameter', {
+        field: 'denseParticipantLimit',
+        message: 'denseParticipantLimit must be an integer from 0 to 4096',
+        itemIndex: -1,
+      });
     }
     this.denseLimit = limit;
   }
@@ -238,20 +237,18 @@ export class NettingAccumulator {
     transferCount = 1,
   ): void {
     if (typeof amountMinor !== 'bigint' || amountMinor <= 0n) {
-      throw new SettlementError(
-        'invalid_amount',
-        'amount',
-        `an aggregate amount must be a positive bigint number of minor units, got ${typeof amountMinor === 'bigint' ? amountMinor : `a ${typeof amountMinor}`}`,
-        this.itemCount,
-      );
+      throw new SettlementError('invalid_amount', {
+        field: 'amount',
+        message: `an aggregate amount must be a positive bigint number of minor units, got ${typeof amountMinor === 'bigint' ? amountMinor : `a ${typeof amountMinor}`}`,
+        itemIndex: this.itemCount,
+      });
     }
     if (!Number.isSafeInteger(transferCount) || transferCount < 1) {
-      throw new SettlementError(
-        'invalid_parameter',
-        'transferCount',
-        'transferCount must be a positive integer',
-        this.itemCount,
-      );
+      throw new SettlementError('invalid_parameter', {
+        field: 'transferCount',
+        message: 'transferCount must be a positive integer',
+        itemIndex: this.itemCount,
+      });
     }
     const book =
       (typeof currency === 'number'
@@ -274,12 +271,11 @@ export class NettingAccumulator {
   result(options: NettingOptions = {}): NettingResult {
     const digits = options.efficiencyDigits ?? 4;
     if (!Number.isInteger(digits) || digits < 0 || digits > 18) {
-      throw new SettlementError(
-        'invalid_parameter',
-        'efficiencyDigits',
-        'efficiencyDigits must be an integer from 0 to 18',
-        -1,
-      );
+      throw new SettlementError('invalid_parameter', {
+        field: 'efficiencyDigits',
+        message: 'efficiencyDigits must be an integer from 0 to 18',
+        itemIndex: -1,
+      });
     }
     const rank = rankByName(this.names);
     const currencies = this.books
@@ -306,12 +302,11 @@ export class NettingAccumulator {
           ? currencyByLedger(key)
           : undefined;
     if (currency === undefined) {
-      throw new SettlementError(
-        'unknown_currency',
-        'currency',
-        `currency ${JSON.stringify(key) ?? String(key)} is not a supported currency (ISO 4217 code or ledger number)`,
-        this.itemCount,
-      );
+      throw new SettlementError('unknown_currency', {
+        field: 'currency',
+        message: `currency ${JSON.stringify(key) ?? String(key)} is not a supported currency (ISO 4217 code or ledger number)`,
+        itemIndex: this.itemCount,
+      });
     }
     let book = this.books.find((known) => known.currency.ledger === currency.ledger);
     if (book === undefined) {
@@ -325,30 +320,27 @@ export class NettingAccumulator {
 
   private badAmount(amount: unknown): never {
     const shown = typeof amount === 'bigint' ? `${amount}` : `a ${typeof amount}`;
-    throw new SettlementError(
-      'invalid_amount',
-      'amount',
-      `amount must be a bigint number of minor units from 1 to ${AMOUNT_MAX}, got ${shown}`,
-      this.itemCount,
-    );
+    throw new SettlementError('invalid_amount', {
+      field: 'amount',
+      message: `amount must be a bigint number of minor units from 1 to ${AMOUNT_MAX}, got ${shown}`,
+      itemIndex: this.itemCount,
+    });
   }
 
   private intern(participant: unknown, field: string): number {
     if (typeof participant !== 'string' || participant.length === 0) {
-      throw new SettlementError(
-        'invalid_participant',
+      throw new SettlementError('invalid_participant', {
         field,
-        `${field} must be a non-empty string`,
-        this.itemCount,
-      );
+        message: `${field} must be a non-empty string`,
+        itemIndex: this.itemCount,
+      });
     }
     if (this.names.length >= PAIR_INDEX_LIMIT) {
-      throw new SettlementError(
-        'invalid_participant',
+      throw new SettlementError('invalid_participant', {
         field,
-        `a window may hold at most ${PAIR_INDEX_LIMIT} participants`,
-        this.itemCount,
-      );
+        message: `a window may hold at most ${PAIR_INDEX_LIMIT} participants`,
+        itemIndex: this.itemCount,
+      });
     }
     const index = this.names.length;
     this.names.push(participant);

@@ -82,7 +82,8 @@ export class PaymentService {
   }
 
   async pay(request: PaymentRequest, actor: Actor): Promise<PaymentResult> {
-    if (request.amount <= 0n) throw invalidField('amount', 'the amount must be positive');
+    if (request.amount <= 0n)
+      throw invalidField({ field: 'amount', message: 'the amount must be positive' });
     checkPlainText('reference', request.reference, REFERENCE_MAX_LENGTH);
     const { payer, payee } = await this.parties(actor, request.payer, request.payee);
     const legs = paymentLegs(payer, payee, request.amount, TransferCode.payment, request.reference);
@@ -146,21 +147,20 @@ export class PaymentService {
     request: { id: string; account: AccountId; amount: bigint; reference: string },
     actor: Actor,
   ): Promise<PaymentResult> {
-    if (request.amount <= 0n) throw invalidField('amount', 'the amount must be positive');
+    if (request.amount <= 0n)
+      throw invalidField({ field: 'amount', message: 'the amount must be positive' });
     checkPlainText('reference', request.reference, REFERENCE_MAX_LENGTH);
     const entry = await this.registry.account(request.account);
     if (entry === undefined)
-      throw new HubError(
-        'account_not_found',
-        `account ${request.account} belongs to no participant`,
-        'account',
-      );
+      throw new HubError('account_not_found', {
+        field: 'account',
+        message: `account ${request.account} belongs to no participant`,
+      });
     if (entry.role === 'cap' || entry.role === 'cap_source' || entry.role === 'hub_settlement')
-      throw new HubError(
-        'account_role_mismatch',
-        `a ${entry.role} account cannot be funded`,
-        'account',
-      );
+      throw new HubError('account_role_mismatch', {
+        field: 'account',
+        message: `a ${entry.role} account cannot be funded`,
+      });
     const legs: Leg[] = [
       {
         kind: 'funding',
@@ -207,7 +207,7 @@ export class PaymentService {
   async resolve(paymentId: string, action: 'post' | 'void', actor: Actor): Promise<PaymentResult> {
     const record = await this.payment(paymentId);
     if (record === undefined || !(await this.mayResolve(actor, record)))
-      throw new HubError('payment_not_found', `no payment ${paymentId}`, 'id');
+      throw new HubError('payment_not_found', { field: 'id', message: `no payment ${paymentId}` });
     const legs = await this.storedLegs(record);
     const inputs = resolveInputs(paymentId, legs, action);
     const done: PaymentRecord['status'] = action === 'post' ? 'posted' : 'voided';
@@ -305,18 +305,17 @@ export class PaymentService {
   ): Promise<{ payer: AccountEntry; payee: AccountEntry }> {
     const payer = await payerAccount(this.registry, actor, payerId);
     if (currencyByCode(payer.currency) === undefined)
-      throw new HubError('unknown_currency', payer.currency, 'payer');
+      throw new HubError('unknown_currency', { field: 'payer', message: payer.currency });
     const payee = await payeeAccount(
       this.registry,
       actor,
       payeeId,
       payer.currency,
       (entry) =>
-        new HubError(
-          'payment_refused',
-          `payer is in ${payer.currency}, payee in ${entry.currency}: a cross-currency payment needs an FX quote`,
-          'payee',
-        ),
+        new HubError('payment_refused', {
+          field: 'payee',
+          message: `payer is in ${payer.currency}, payee in ${entry.currency}: a cross-currency payment needs an FX quote`,
+        }),
     );
     return { payer, payee };
   }
@@ -342,5 +341,8 @@ function notPending(record: PaymentRecord): HubError {
     record.status === 'expired'
       ? `it expired (its timeout of ${record.timeoutSeconds} s passed) and the ledger released every leg`
       : `it was ${record.status} already`;
-  return new HubError('payment_not_pending', `payment ${record.id} is not pending: ${why}`, 'id');
+  return new HubError('payment_not_pending', {
+    field: 'id',
+    message: `payment ${record.id} is not pending: ${why}`,
+  });
 }

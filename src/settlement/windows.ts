@@ -119,7 +119,8 @@ export class WindowService {
 
   async get(id: string): Promise<WindowRecord> {
     const window = await this.find(id);
-    if (window === undefined) throw new HubError('window_not_found', `no window ${id}`, 'window');
+    if (window === undefined)
+      throw new HubError('window_not_found', { field: 'window', message: `no window ${id}` });
     return window;
   }
 
@@ -159,12 +160,14 @@ export class WindowService {
       if (expectedId !== undefined && expectedId !== open.id) {
         const expected = parseWindowId(expectedId);
         if (expected.currency !== code || expected.seq > seq)
-          throw new HubError('window_not_found', `no window ${expectedId}`, 'window');
-        throw new HubError(
-          'window_already_closed',
-          `window ${expectedId} is closed already; the open ${code} window is ${open.id}`,
-          'window',
-        );
+          throw new HubError('window_not_found', {
+            field: 'window',
+            message: `no window ${expectedId}`,
+          });
+        throw new HubError('window_already_closed', {
+          field: 'window',
+          message: `window ${expectedId} is closed already; the open ${code} window is ${open.id}`,
+        });
       }
       const boundary = await tx.lastTimestamp();
       // The ledger's pair tallies begin a new period at the same boundary as the next window.
@@ -231,17 +234,15 @@ export class WindowService {
     for (const id of ids) {
       const window = await this.get(id);
       if (window.status === 'open' || window.closedAt === undefined)
-        throw new HubError(
-          'window_not_closed',
-          `window ${id} is still open; close it first`,
-          'window',
-        );
+        throw new HubError('window_not_closed', {
+          field: 'window',
+          message: `window ${id} is still open; close it first`,
+        });
       if (windows.some((other) => other.currency === window.currency))
-        throw new HubError(
-          'invalid_field',
-          `two windows of ${window.currency}: net them one at a time`,
-          'window',
-        );
+        throw new HubError('invalid_field', {
+          field: 'window',
+          message: `two windows of ${window.currency}: net them one at a time`,
+        });
       windows.push(window);
     }
     // A closed window's transfers are frozen, and so is its netting: computed once per process.
@@ -353,7 +354,10 @@ export class WindowService {
   ): Promise<{ window: WindowRecord; netting: CurrencyNetting | undefined }> {
     const { window, netting } = await this.net(id);
     if (window.status === 'settled')
-      throw new HubError('window_already_settled', `window ${id} is settled already`, 'window');
+      throw new HubError('window_already_settled', {
+        field: 'window',
+        message: `window ${id} is settled already`,
+      });
     const hubAccount = participantAccountId(HUB_ID, window.currency, 'hub_settlement');
     const legs: Leg[] = (netting?.instructions ?? []).map((instruction) => {
       const own = participantAccountId(instruction.participant, window.currency, 'settlement');
@@ -386,17 +390,19 @@ export class WindowService {
         windowKey(window.currency, window.seq),
       )) as unknown as WindowRecord | undefined;
       if (current?.status === 'settled')
-        throw new HubError('window_already_settled', `window ${id} is settled already`, 'window');
+        throw new HubError('window_already_settled', {
+          field: 'window',
+          message: `window ${id} is settled already`,
+        });
       if (inputs.length > 0) {
         try {
           chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'window' });
         } catch (error) {
           if (error instanceof HubError && error.code === 'insufficient_funds') {
-            throw new HubError(
-              'insufficient_funds',
-              `a participant's settlement account cannot cover its pay-in for ${id}: ${error.message}`,
-              'window',
-            );
+            throw new HubError('insufficient_funds', {
+              field: 'window',
+              message: `a participant's settlement account cannot cover its pay-in for ${id}: ${error.message}`,
+            });
           }
           throw error;
         }
@@ -482,11 +488,10 @@ function windowKey(currency: string, seq: number): string {
 function parseWindowId(id: string): { currency: string; seq: number } {
   const match = /^([A-Z]{3})-([1-9][0-9]{0,9})$/.exec(id);
   if (match === null || currencyByCode(match[1] ?? '') === undefined)
-    throw new HubError(
-      'window_not_found',
-      `${JSON.stringify(id)} is not a window id such as INR-12`,
-      'window',
-    );
+    throw new HubError('window_not_found', {
+      field: 'window',
+      message: `${JSON.stringify(id)} is not a window id such as INR-12`,
+    });
   return { currency: match[1] ?? '', seq: Number(match[2]) };
 }
 
@@ -504,11 +509,10 @@ function firstWindow(currency: string): WindowRecord {
 function checkCurrency(currency: string): string {
   const code = currencyByCode(currency)?.code;
   if (code === undefined || code !== currency)
-    throw new HubError(
-      'unknown_currency',
-      `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
-      'currency',
-    );
+    throw new HubError('unknown_currency', {
+      field: 'currency',
+      message: `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
+    });
   return code;
 }
 

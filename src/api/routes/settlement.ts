@@ -513,14 +513,14 @@ export function settlementRoutes(context: ApiContext): FastifyPluginAsync {
 /** A service refusal about the provider: the provider is the one in the path. */
 function providerPath(error: unknown): never {
   if (error instanceof HubError && (error.field === 'provider' || error.field === 'participant'))
-    throw new HubError(error.code, error.message, 'path.id');
+    throw new HubError(error.code, { field: 'path.id', message: error.message });
   throw error;
 }
 
 /** A service refusal about the payment or quote id: the id is the one in the path. */
 function pathId(error: unknown): never {
   if (error instanceof HubError && (error.field === 'id' || error.field === 'quote'))
-    throw new HubError(error.code, error.message, 'path.id');
+    throw new HubError(error.code, { field: 'path.id', message: error.message });
   throw error;
 }
 
@@ -539,11 +539,11 @@ async function requirePayer(
 async function ownQuote(context: ApiContext, actor: Actor, id: string): Promise<QuoteRecord> {
   const quote = await context.hub.fx.getQuote(id.toLowerCase()).catch((error: unknown) => {
     throw error instanceof HubError
-      ? new HubError('quote_not_found', `no quote ${id}`, 'path.id')
+      ? new HubError('quote_not_found', { field: 'path.id', message: `no quote ${id}` })
       : error;
   });
   if (actor.role === 'participant' && quote.requestedBy !== actor.id)
-    throw new HubError('quote_not_found', `no quote ${id}`, 'path.id');
+    throw new HubError('quote_not_found', { field: 'path.id', message: `no quote ${id}` });
   return quote;
 }
 
@@ -554,14 +554,20 @@ async function accountCurrency(
 ): Promise<Currency> {
   const entry = await context.hub.participants.account(account.toLowerCase() as AccountId);
   if (entry === undefined)
-    throw new HubError('account_not_found', `account ${account} belongs to no participant`, field);
+    throw new HubError('account_not_found', {
+      field,
+      message: `account ${account} belongs to no participant`,
+    });
   return currencyOf(entry.currency);
 }
 
 function currencyOf(code: string): Currency {
   const currency = currencyByCode(code);
   if (currency === undefined)
-    throw new HubError('unknown_currency', `${code} is not a supported currency`, 'currency');
+    throw new HubError('unknown_currency', {
+      field: 'currency',
+      message: `${code} is not a supported currency`,
+    });
   return currency;
 }
 
