@@ -6,7 +6,11 @@ import { CLI_ACTOR } from '../domain/actor.js';
 import type { Hub } from '../hub/hub.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
 import { TransferCode } from '../settlement/codes.js';
-import { creditBalancesAt, creditBalancesAtPoints, postedSnapshot } from './account-history.js';
+import {
+  creditBalancesAt,
+  creditBalancesAtPoints,
+  postedSnapshot,
+} from '../ledger/account-history.js';
 import {
   buildStatement,
   STATEMENT_CSV_HEADER,
@@ -15,7 +19,7 @@ import {
   type Statement,
 } from './statement.js';
 import { csvObjects, parseCsv } from './report.test-helper.js';
-import { parseInstant } from './time.js';
+import { parseInstant } from '../domain/time.js';
 
 const cli = CLI_ACTOR;
 const INR = currencyByCode('INR')!;

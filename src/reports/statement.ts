@@ -14,9 +14,9 @@ import {
   HistoryTooLongError,
   postedAmount,
   postedSnapshot,
-} from './account-history.js';
+} from '../ledger/account-history.js';
 import { csvText, toCsv } from './csv.js';
-import { isoOfNs, parseInstant } from './time.js';
+import { isoOfNs, parseInstant } from '../domain/time.js';
 
 /**
  * A participant's statement for the period [from, to): for each of its accounts (as listed in its

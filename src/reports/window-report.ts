@@ -4,7 +4,7 @@ import { truncatedDecimal, type NettingEfficiency } from '../settlement/efficien
 import type { WindowRecord } from '../settlement/windows.js';
 import { csvText, toCsv } from './csv.js';
 import { htmlDocument, htmlHeading, htmlParagraph, htmlSummary, htmlTable } from './html.js';
-import { isoOfNs } from './time.js';
+import { isoOfNs } from '../domain/time.js';
 
 /**
  * The settlement report of one closed (or settled) window: what `WindowService.net` computes,

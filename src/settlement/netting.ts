@@ -33,12 +33,17 @@
  * database cursor can be streamed into it without building an array.
  */
 import { AMOUNT_MAX, currencyByCode, currencyByLedger, type Currency } from '../ledger/currency.js';
-import type { NettingEfficiency } from './efficiency.js';
 import { SettlementError } from './errors.js';
-import { netPairTotals } from './net-pairs.js';
+import { netPairTotals, type CurrencyNetting } from './net-pairs.js';
 import { PAIR_INDEX_LIMIT, PairSums } from './pair-sums.js';
 
-export type { NettingEfficiency } from './efficiency.js';
+export type {
+  BilateralInstruction,
+  BilateralPosition,
+  CurrencyNetting,
+  NetPosition,
+  SettlementInstruction,
+} from './net-pairs.js';
 
 /** One posted interbank payment: `debitParticipant` paid `creditParticipant` `amount` minor units of `currency`. */
 export interface NettingItem {
@@ -48,72 +53,6 @@ export interface NettingItem {
   readonly currency: string | number;
   /** Minor units, 1..AMOUNT_MAX. */
   readonly amount: bigint;
-}
-
-/** A participant's totals in one currency over the window. */
-export interface NetPosition {
-  readonly participant: string;
-  /** What it paid to other participants. */
-  readonly debitsMinor: bigint;
-  /** What other participants paid it. */
-  readonly creditsMinor: bigint;
-  /** creditsMinor − debitsMinor: positive, the hub pays it; negative, it pays the hub. */
-  readonly netMinor: bigint;
-}
-
-/** One movement through the central settlement account: `pay_in` participant → hub, `pay_out` hub → participant. */
-export interface SettlementInstruction {
-  readonly kind: 'pay_in' | 'pay_out';
-  readonly participant: string;
-  /** Minor units, > 0. */
-  readonly amountMinor: bigint;
-}
-
-/** The payments between one pair of participants, A < B by id. */
-export interface BilateralPosition {
-  readonly participantA: string;
-  readonly participantB: string;
-  /** Σ of what A paid B. */
-  readonly aToBMinor: bigint;
-  /** Σ of what B paid A. */
-  readonly bToAMinor: bigint;
-  /** From A's side: bToAMinor − aToBMinor (positive, B owes A). */
-  readonly netMinor: bigint;
-}
-
-/** A bilateral settlement: `payer` pays `payee` directly. */
-export interface BilateralInstruction {
-  readonly payer: string;
-  readonly payee: string;
-  /** Minor units, > 0. */
-  readonly amountMinor: bigint;
-}
-
-/** Everything netting says about one currency. Lists are sorted by participant id (instructions: pay-ins first). */
-export interface CurrencyNetting {
-  readonly currency: string;
-  readonly ledger: number;
-  /** Interbank items netted. */
-  readonly transferCount: number;
-  /** On-us items (both sides the same participant), not netted. */
-  readonly onUsCount: number;
-  readonly grossMinor: bigint;
-  /** One per participant with at least one interbank item in this currency. */
-  readonly positions: readonly NetPosition[];
-  /** Multilateral settlement through the hub; nothing for a participant whose net is 0. */
-  readonly instructions: readonly SettlementInstruction[];
-  /** Σ pay-ins (= Σ pay-outs = ½ Σ |net|). */
-  readonly movedMinor: bigint;
-  /** 1 − movedMinor / grossMinor; null when grossMinor is 0. */
-  readonly efficiency: NettingEfficiency | null;
-  /** One per pair of participants with at least one item between them (empty with `bilateral: false`). */
-  readonly bilateral: readonly BilateralPosition[];
-  /** One per pair whose bilateral net is not 0 (empty with `bilateral: false`). */
-  readonly bilateralInstructions: readonly BilateralInstruction[];
-  /** Σ |bilateral net| over pairs. */
-  readonly bilateralMovedMinor: bigint;
-  /** 1 − bilateralMovedMinor / grossMinor; null when grossMinor is 0. */
-  readonly bilateralEfficiency: NettingEfficiency | null;
 }
 
 export interface NettingResult {

@@ -10,8 +10,8 @@ import {
   type ParticipantRecord,
   type ParticipantRegistry,
 } from '../participants/registry.js';
-import { creditBalancesAtPoints } from '../reports/account-history.js';
-import { dayStartNs, dayText, parseDay } from '../reports/time.js';
+import { creditBalancesAtPoints } from '../ledger/account-history.js';
+import { dayStartNs, dayText, parseDay } from '../domain/time.js';
 import { TransferCode } from './codes.js';
 import { windowId, WindowService } from './windows.js';
 
@@ -30,7 +30,7 @@ import { windowId, WindowService } from './windows.js';
  * each day's end-of-day balance (the last nanosecond of the day, in UTC or at a given offset east
  * of UTC, e.g. +330 for India Standard Time); the window series gives the balance at each closed
  * INR window's boundary (its `closedAt`). Both are computed from each vostro account's history
- * walked back from its current balance to the earliest point (src/reports/account-history.ts), so
+ * walked back from its current balance to the earliest point (src/ledger/account-history.ts), so
  * the cost is the vostro accounts' postings since the series starts, in memory of one sum per
  * point and account.
  *

@@ -5,8 +5,8 @@ import {
   HistoryTooLongError,
   postedAmount,
   postedSnapshot,
-} from '../../reports/account-history.js';
-import { isoOfNs, parseInstant } from '../../reports/time.js';
+} from '../../ledger/account-history.js';
+import { isoOfNs, parseInstant } from '../../domain/time.js';
 import { ApiProblem } from '../problems.js';
 import { Amount, SignedAmount } from '../schemas.js';
 import type { ApiContext } from '../context.js';

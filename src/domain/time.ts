@@ -1,4 +1,4 @@
-import { invalidField } from '../domain/errors.js';
+import { invalidField } from './errors.js';
 
 /**
  * Instants for reports. The ledger's timestamps are nanoseconds since the Unix epoch; people give
