@@ -1,8 +1,10 @@
+import { Type } from '@sinclair/typebox';
 import { auditEntry, type Actor, type ActorRole } from '../domain/actor.js';
+import { documentKind, oneOf, strict } from '../domain/documents.js';
 import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { isStorableText } from '../ledger/text.js';
-import { PARTICIPANTS } from '../participants/registry.js';
+import { participantDocuments } from '../participants/registry.js';
 import type { JsonObject } from '../store/records.js';
 import { KEY_ID_PATTERN, keyText, newKeyId, newSecret } from './secret.js';
 import { KeyVerifier, type KeyVerifierOptions } from './verifier.js';
@@ -46,6 +48,28 @@ export interface ApiKeyRecord {
   /** The key this one was issued to replace. */
   readonly rotatedFrom?: string;
 }
+
+/** The API keys' documents, one per key under its key id. */
+export const apiKeyDocuments = documentKind<ApiKeyRecord>(
+  API_KEYS,
+  Type.Object(
+    {
+      keyId: Type.String(),
+      role: oneOf(KEY_ROLES),
+      participant: Type.Optional(Type.String()),
+      label: Type.String(),
+      salt: Type.String({ pattern: '^[0-9a-f]{32}$' }),
+      hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+      createdAt: Type.String(),
+      createdBy: Type.String(),
+      revokedAt: Type.Optional(Type.String()),
+      revokedBy: Type.Optional(Type.String()),
+      replacedBy: Type.Optional(Type.String()),
+      rotatedFrom: Type.Optional(Type.String()),
+    },
+    strict,
+  ),
+);
 
 /** `active`; `rotating` (replaced, still accepted until `revokedAt`); `revoked`. */
 export type KeyStatus = 'active' | 'rotating' | 'revoked';
@@ -106,9 +130,7 @@ export class ApiKeys {
   ) {
     this.nowMs = options.nowMs ?? Date.now;
     this.verifier = new KeyVerifier({
-      load: async (keyId) =>
-        (await ledger.store.getRecords(API_KEYS, [keyId])).get(keyId)?.value as unknown as
-          ApiKeyRecord | undefined,
+      load: async (keyId) => apiKeyDocuments.get(ledger.store, keyId),
       ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
       ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
       nowMs: this.nowMs,
@@ -120,7 +142,7 @@ export class ApiKeys {
     const { key, record } = await this.ledger.transact(async (tx) => {
       if (
         valid.participant !== undefined &&
-        (await tx.getRecord(PARTICIPANTS, valid.participant)) === undefined
+        (await participantDocuments.get(tx, valid.participant)) === undefined
       ) {
         throw new HubError('participant_not_found', {
           field: 'participant',
@@ -184,9 +206,7 @@ export class ApiKeys {
         revokedBy: actor.id,
         replacedBy: issued.record.keyId,
       };
-      await tx.putRecords([
-        { collection: API_KEYS, key: previous.keyId, value: previous as unknown as JsonObject },
-      ]);
+      await tx.putRecords([apiKeyDocuments.put(previous.keyId, previous)]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'keys.rotate', old.keyId, {
           newKeyId: issued.record.keyId,
@@ -215,9 +235,7 @@ export class ApiKeys {
           message: `key ${keyId} was revoked at ${old.revokedAt}`,
         });
       const revoked: ApiKeyRecord = { ...old, revokedAt: isoMs(nowMs), revokedBy: actor.id };
-      await tx.putRecords([
-        { collection: API_KEYS, key: keyId, value: revoked as unknown as JsonObject },
-      ]);
+      await tx.putRecords([apiKeyDocuments.put(keyId, revoked)]);
       await tx.appendAudit([auditEntry(actor, tx.nowNs, 'keys.revoke', keyId, keyDetail(old))]);
       return revoked;
     });
@@ -240,8 +258,7 @@ export class ApiKeys {
   /** The stored record (salt and hash included): for the authorisation check of a participant's own keys. */
   async record(keyId: string): Promise<ApiKeyRecord | undefined> {
     if (!KEY_ID_PATTERN.test(keyId)) return undefined;
-    return (await this.ledger.store.getRecords(API_KEYS, [keyId])).get(keyId)?.value as unknown as
-      ApiKeyRecord | undefined;
+    return apiKeyDocuments.get(this.ledger.store, keyId);
   }
 
   /**
@@ -255,20 +272,18 @@ export class ApiKeys {
   ): Promise<ApiKeyInfo[]> {
     const found: ApiKeyInfo[] = [];
     for (let after = afterKeyId; ;) {
-      const page = await this.ledger.store.listRecords({
-        collection: API_KEYS,
+      const page = await apiKeyDocuments.list(this.ledger.store, {
         ...(after === undefined ? {} : { afterKey: after }),
         limit: 500,
       });
-      for (const stored of page) {
-        const record = stored.value as unknown as ApiKeyRecord;
+      for (const record of page) {
         if (filter.role !== undefined && record.role !== filter.role) continue;
         if (filter.participant !== undefined && record.participant !== filter.participant) continue;
         found.push(this.info(record));
         if (found.length >= limit) return found;
       }
       if (page.length < 500) return found;
-      after = page.at(-1)?.key;
+      after = page.at(-1)?.keyId;
     }
   }
 
@@ -331,16 +346,12 @@ async function createKey(
     createdBy: actor.id,
     ...links,
   };
-  await tx.putRecords([
-    { collection: API_KEYS, key: keyId, value: record as unknown as JsonObject },
-  ]);
+  await tx.putRecords([apiKeyDocuments.put(keyId, record)]);
   return { key: keyText(keyId, secret.secret), record };
 }
 
 async function requireKey(tx: LedgerTransaction, keyId: string): Promise<ApiKeyRecord> {
-  const record = KEY_ID_PATTERN.test(keyId)
-    ? ((await tx.getRecord(API_KEYS, keyId)) as unknown as ApiKeyRecord | undefined)
-    : undefined;
+  const record = KEY_ID_PATTERN.test(keyId) ? await apiKeyDocuments.get(tx, keyId) : undefined;
   if (record === undefined)
     throw new HubError('key_not_found', { field: 'keyId', message: `no key ${keyId}` });
   return record;

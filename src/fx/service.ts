@@ -1,7 +1,9 @@
+import { Type } from '@sinclair/typebox';
 import { currencyByCode } from '../ledger/currency.js';
 import { uuidV7, type AccountId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
+import { decimalString, documentKind, oneOf, strict } from '../domain/documents.js';
 import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
@@ -19,7 +21,6 @@ import {
 } from '../settlement/legs.js';
 import { payeeAccount, payerAccount } from '../settlement/parties.js';
 import { releasedAs } from '../settlement/payments.js';
-import type { JsonObject } from '../store/records.js';
 import type { StoredTransfer } from '../ledger/model.js';
 import { FxError, fxRefusal } from './errors.js';
 import {
@@ -104,6 +105,94 @@ export interface QuoteRecord {
   readonly transferIds?: readonly string[];
 }
 
+/** What the store keeps per FX provider: the longest its quotes may hold, and when that was set. */
+export interface ProviderRecord {
+  readonly provider: string;
+  readonly maxTtlSeconds: number;
+  /** ISO 8601. */
+  readonly updatedAt: string;
+}
+
+/** A rate as a decimal string, `1.0734` (see rate.ts). */
+const rateString = () => Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' });
+
+/**
+ * Reference rates: the current one of a pair under `INRRUB`, and each dated one under
+ * `INRRUB:2026-11-20`.
+ */
+const rateDocuments = documentKind<RateRecord>(
+  FX_RATES,
+  Type.Object(
+    {
+      source: Type.String(),
+      target: Type.String(),
+      rate: rateString(),
+      asOf: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+      origin: oneOf(['operator', 'csv']),
+    },
+    strict,
+  ),
+);
+
+/** Providers' spreads and fees, under `provider:INRRUB`. */
+const spreadDocuments = documentKind<SpreadRecord>(
+  FX_SPREADS,
+  Type.Object(
+    {
+      provider: Type.String(),
+      source: Type.String(),
+      target: Type.String(),
+      spreadBps: Type.Integer({ minimum: 0 }),
+      feeMinor: decimalString(),
+    },
+    strict,
+  ),
+);
+
+/** Quotes, under their ids. */
+export const quoteDocuments = documentKind<QuoteRecord>(
+  QUOTES,
+  Type.Object(
+    {
+      id: Type.String(),
+      status: oneOf(['open', 'reserved', 'executed', 'voided', 'expired']),
+      providerId: Type.String(),
+      sourceCurrency: Type.String(),
+      targetCurrency: Type.String(),
+      side: oneOf(['source', 'target']),
+      sourceAmountMinor: decimalString(),
+      targetAmountMinor: decimalString(),
+      feeMinor: decimalString(),
+      totalDebitMinor: decimalString(),
+      referenceRate: rateString(),
+      spreadBps: Type.Integer({ minimum: 0 }),
+      rate: rateString(),
+      createdAtMs: Type.Integer({ minimum: 0 }),
+      expiresAtMs: Type.Integer({ minimum: 0 }),
+      requestedBy: Type.String(),
+      maxTtlSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+      reservedUntilNs: Type.Optional(decimalString()),
+      payer: Type.Optional(Type.String()),
+      payee: Type.Optional(Type.String()),
+      transferIds: Type.Optional(Type.Array(Type.String())),
+    },
+    strict,
+  ),
+);
+
+/** Each FX provider's quote lifetime, under its id. */
+const providerDocuments = documentKind<ProviderRecord>(
+  FX_PROVIDERS,
+  Type.Object(
+    {
+      provider: Type.String(),
+      maxTtlSeconds: Type.Integer({ minimum: 1 }),
+      updatedAt: Type.String(),
+    },
+    strict,
+  ),
+);
+
 export interface QuoteRequestInput {
   readonly provider: string;
   readonly source: string;
@@ -141,7 +230,7 @@ export class FxService {
   ): Promise<RateRecord> {
     const record = validateRate(input, origin);
     await this.ledger.transact(async (tx) => {
-      await tx.putRecords(rateDocuments(record));
+      await tx.putRecords(ratePuts(record));
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'fx.rates.set', `${record.source}${record.target}`, {
           rate: record.rate,
@@ -185,16 +274,14 @@ export class FxService {
       if (seen === undefined || seen.asOf <= record.asOf) newest.set(key, record);
     }
     await this.ledger.transact(async (tx) => {
-      const current = await tx.getRecords(FX_RATES, [...newest.keys()]);
-      const puts = records.map((record) => ({
-        collection: FX_RATES,
-        key: `${record.source}${record.target}:${record.asOf}`,
-        value: { ...record },
-      }));
+      const current = await rateDocuments.getMany(tx, [...newest.keys()]);
+      const puts = records.map((record) =>
+        rateDocuments.put(`${record.source}${record.target}:${record.asOf}`, record),
+      );
       for (const [key, record] of newest) {
-        const existing = current.get(key)?.value as unknown as RateRecord | undefined;
+        const existing = current.get(key);
         if (existing === undefined || existing.asOf <= record.asOf)
-          puts.push({ collection: FX_RATES, key, value: { ...record } });
+          puts.push(rateDocuments.put(key, record));
       }
       await tx.putRecords(puts);
       await tx.appendAudit([
@@ -209,13 +296,13 @@ export class FxService {
 
   /** The current rate of a pair; the inverse of the opposite pair when only that one is known. */
   async rate(source: string, target: string): Promise<RateRecord> {
-    const found = await this.ledger.store.getRecords(FX_RATES, [
+    const found = await rateDocuments.getMany(this.ledger.store, [
       `${source}${target}`,
       `${target}${source}`,
     ]);
-    const direct = found.get(`${source}${target}`)?.value as unknown as RateRecord | undefined;
+    const direct = found.get(`${source}${target}`);
     if (direct !== undefined) return direct;
-    const opposite = found.get(`${target}${source}`)?.value as unknown as RateRecord | undefined;
+    const opposite = found.get(`${target}${source}`);
     if (opposite === undefined)
       throw new HubError('rate_not_found', {
         field: 'target',
@@ -262,11 +349,7 @@ export class FxService {
           message: `${input.provider} is a ${provider.kind}, not an FX provider`,
         });
       await tx.putRecords([
-        {
-          collection: FX_SPREADS,
-          key: `${input.provider}:${input.source}${input.target}`,
-          value: { ...record },
-        },
+        spreadDocuments.put(`${input.provider}:${input.source}${input.target}`, record),
       ]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'fx.spreads.set', input.provider, {
@@ -309,12 +392,10 @@ export class FxService {
       });
     }
     const reference = await this.rate(input.source, input.target);
-    const spread = (
-      await this.ledger.store.getRecords(FX_SPREADS, [
-        `${input.provider}:${input.source}${input.target}`,
-      ])
-    ).get(`${input.provider}:${input.source}${input.target}`)?.value as unknown as
-      SpreadRecord | undefined;
+    const spread = await spreadDocuments.get(
+      this.ledger.store,
+      `${input.provider}:${input.source}${input.target}`,
+    );
     const quote = fx(() =>
       calculateQuote({
         pair: { source: input.source, target: input.target },
@@ -333,9 +414,7 @@ export class FxService {
       maxTtlSeconds: lifetime.maxTtlSeconds,
     };
     await this.ledger.transact(async (tx) => {
-      await tx.putRecords([
-        { collection: QUOTES, key: record.id, value: record as unknown as JsonObject },
-      ]);
+      await tx.putRecords([quoteDocuments.put(record.id, record)]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'fx.quotes.create', record.id, {
           provider: record.providerId,
@@ -396,10 +475,10 @@ export class FxService {
   }
 
   private async storedQuote(id: string): Promise<QuoteRecord> {
-    const found = (await this.ledger.store.getRecords(QUOTES, [id])).get(id);
+    const found = await quoteDocuments.get(this.ledger.store, id);
     if (found === undefined)
       throw new HubError('quote_not_found', { field: 'quote', message: `no quote ${id}` });
-    return found.value as unknown as QuoteRecord;
+    return found;
   }
 
   /** An FX provider's quote lifetimes. Any id that is not an FX provider's is `participant_not_found`. */
@@ -439,18 +518,13 @@ export class FxService {
           field: 'provider',
           message: `${providerId} is a ${provider.kind}, not an FX provider`,
         });
-      const previous = (await tx.getRecord(FX_PROVIDERS, providerId)) as unknown as
-        { maxTtlSeconds?: number } | undefined;
+      const previous = await providerDocuments.get(tx, providerId);
       await tx.putRecords([
-        {
-          collection: FX_PROVIDERS,
-          key: providerId,
-          value: {
-            provider: providerId,
-            maxTtlSeconds,
-            updatedAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
-          },
-        },
+        providerDocuments.put(providerId, {
+          provider: providerId,
+          maxTtlSeconds,
+          updatedAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
+        }),
       ]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'fx.providers.quote_lifetime', providerId, {
@@ -463,8 +537,7 @@ export class FxService {
   }
 
   private async lifetimeOf(providerId: string): Promise<QuoteLifetime> {
-    const found = (await this.ledger.store.getRecords(FX_PROVIDERS, [providerId])).get(providerId)
-      ?.value as { maxTtlSeconds?: number } | undefined;
+    const found = await providerDocuments.get(this.ledger.store, providerId);
     return lifetime(providerId, found?.maxTtlSeconds ?? DEFAULT_MAX_QUOTE_TTL_MS / 1000);
   }
 
@@ -506,8 +579,8 @@ export class FxService {
   private async executeGroup(items: readonly Execution[]): Promise<(QuoteRecord | Error)[]> {
     return this.ledger.transact(async (tx) => {
       const outcomes: (QuoteRecord | Error)[] = new Array(items.length);
-      const stored = await tx.getRecords(
-        QUOTES,
+      const stored = await quoteDocuments.getMany(
+        tx,
         items.map((item) => item.input.quote),
       );
       const nowMs = Number(tx.nowNs / 1_000_000n);
@@ -516,7 +589,7 @@ export class FxService {
         [];
       items.forEach((item, index) => {
         try {
-          const quote = stored.get(item.input.quote)?.value as unknown as QuoteRecord | undefined;
+          const quote = stored.get(item.input.quote);
           checkExecutable(quote, item, nowMs, claimed);
           const usable = quote as QuoteRecord;
           claimed.add(usable.id);
@@ -569,11 +642,7 @@ export class FxService {
           transferIds: chain.inputs.map((leg) => leg.id),
         };
         outcomes[chain.index] = executed;
-        puts.push({
-          collection: QUOTES,
-          key: executed.id,
-          value: executed as unknown as JsonObject,
-        });
+        puts.push(quoteDocuments.put(executed.id, executed));
         audit.push(
           auditEntry(
             item.actor,
@@ -604,7 +673,7 @@ export class FxService {
   async resolve(quoteId: string, action: 'post' | 'void', actor: Actor): Promise<QuoteRecord> {
     const outcome = await this.ledger.transact(
       async (tx): Promise<{ resolved: QuoteRecord } | { lapsed: QuoteRecord }> => {
-        const quote = (await tx.getRecord(QUOTES, quoteId)) as unknown as QuoteRecord | undefined;
+        const quote = await quoteDocuments.get(tx, quoteId);
         if (quote === undefined)
           throw new HubError('quote_not_found', { field: 'quote', message: `no quote ${quoteId}` });
         if (quote.status !== 'reserved' || quote.payer === undefined || quote.payee === undefined)
@@ -621,9 +690,7 @@ export class FxService {
             ...quote,
             status: released === 'posted' ? 'executed' : released,
           };
-          await tx.putRecords([
-            { collection: QUOTES, key: quote.id, value: lapsed as unknown as JsonObject },
-          ]);
+          await tx.putRecords([quoteDocuments.put(quote.id, lapsed)]);
           await tx.appendAudit([
             auditEntry(actor, tx.nowNs, 'fx.quotes.released', quote.id, {
               status: lapsed.status,
@@ -637,9 +704,7 @@ export class FxService {
           ...quote,
           status: action === 'post' ? 'executed' : 'voided',
         };
-        await tx.putRecords([
-          { collection: QUOTES, key: quote.id, value: resolved as unknown as JsonObject },
-        ]);
+        await tx.putRecords([quoteDocuments.put(quote.id, resolved)]);
         await tx.appendAudit([
           auditEntry(actor, tx.nowNs, `fx.quotes.${action}`, quote.id, { legs: legs.length }),
         ]);
@@ -841,14 +906,11 @@ function validateRate(
   return { source: input.source, target: input.target, rate, asOf: input.asOf, origin };
 }
 
-function rateDocuments(record: RateRecord) {
+/** A rate as the pair's current one and as the one of its date. */
+function ratePuts(record: RateRecord): RecordPut[] {
   return [
-    { collection: FX_RATES, key: `${record.source}${record.target}`, value: { ...record } },
-    {
-      collection: FX_RATES,
-      key: `${record.source}${record.target}:${record.asOf}`,
-      value: { ...record },
-    },
+    rateDocuments.put(`${record.source}${record.target}`, record),
+    rateDocuments.put(`${record.source}${record.target}:${record.asOf}`, record),
   ];
 }
 

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { currencyByCode } from '../ledger/currency.js';
 import { AccountFlags } from '../ledger/flags.js';
 import type { AccountId } from '../ledger/ids.js';
@@ -5,11 +6,11 @@ import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import type { AccountInput } from '../ledger/model.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
 import { HubError, invalidField } from '../domain/errors.js';
-import type { JsonObject } from '../store/records.js';
-import type { LedgerStore } from '../store/store.js';
+import { documentKind, oneOf, strict, type DocumentReader } from '../domain/documents.js';
 import {
   ACCOUNT_ROLES,
   accountCode,
+  ParticipantAccountSchema,
   participantAccountId,
   ROLES_OPENED_LATER,
   ROLES_OPENED_WITH,
@@ -18,6 +19,7 @@ import {
 } from './accounts.js';
 import {
   HUB_ID,
+  PARTICIPANT_KINDS,
   validateParticipantInput,
   type Participant,
   type ParticipantInput,
@@ -29,6 +31,25 @@ export const PARTICIPANTS = 'participants';
 export interface ParticipantRecord extends Participant {
   readonly accounts: readonly ParticipantAccount[];
 }
+
+/** The participants' documents, one per participant under its id. */
+export const participantDocuments = documentKind<ParticipantRecord>(
+  PARTICIPANTS,
+  Type.Object(
+    {
+      id: Type.String(),
+      name: Type.String(),
+      kind: oneOf(PARTICIPANT_KINDS),
+      country: Type.String(),
+      bank: Type.Optional(Type.String()),
+      currencies: Type.Array(Type.String()),
+      status: oneOf(['active', 'suspended']),
+      createdAt: Type.String(),
+      accounts: Type.Array(ParticipantAccountSchema),
+    },
+    strict,
+  ),
+);
 
 /** What an account is for, as the settlement code needs it: who owns it and which bank settles for it. */
 export interface AccountEntry {
@@ -201,8 +222,7 @@ export class ParticipantRegistry {
   }
 
   async find(id: string): Promise<ParticipantRecord | undefined> {
-    const found = (await this.ledger.store.getRecords(PARTICIPANTS, [id])).get(id);
-    return found === undefined ? undefined : (found.value as unknown as ParticipantRecord);
+    return participantDocuments.get(this.ledger.store, id);
   }
 
   async get(id: string): Promise<ParticipantRecord> {
@@ -216,12 +236,10 @@ export class ParticipantRegistry {
   }
 
   async list(afterId: string | undefined, limit: number): Promise<ParticipantRecord[]> {
-    const records = await this.ledger.store.listRecords({
-      collection: PARTICIPANTS,
+    return participantDocuments.list(this.ledger.store, {
       ...(afterId === undefined ? {} : { afterKey: afterId }),
       limit,
     });
-    return records.map((record) => record.value as unknown as ParticipantRecord);
   }
 
   /** Every participant (the registry is small: hundreds, not millions). */
@@ -377,7 +395,7 @@ async function readParticipant(
   tx: LedgerTransaction,
   id: string,
 ): Promise<ParticipantRecord | undefined> {
-  return (await tx.getRecord(PARTICIPANTS, id)) as unknown as ParticipantRecord | undefined;
+  return participantDocuments.get(tx, id);
 }
 
 function planAccount(
@@ -407,21 +425,21 @@ function settlesWith(
 }
 
 /** A counter bumped in the same transaction as every change to a participant (see `putParticipant`). */
-const DIRECTORY = 'directory';
 const DIRECTORY_VERSION_KEY = 'version';
+export const directoryDocuments = documentKind<{ readonly version: number }>(
+  'directory',
+  Type.Object({ version: Type.Integer({ minimum: 0 }) }, strict),
+);
 
-async function directoryVersion(store: LedgerStore): Promise<number> {
-  const found = (await store.getRecords(DIRECTORY, [DIRECTORY_VERSION_KEY])).get(
-    DIRECTORY_VERSION_KEY,
-  );
-  return Number(found?.value['version'] ?? 0);
+async function directoryVersion(reader: DocumentReader): Promise<number> {
+  return (await directoryDocuments.get(reader, DIRECTORY_VERSION_KEY))?.version ?? 0;
 }
 
 /** Writes a participant's record and bumps the directory's version, in the caller's transaction. */
 async function putParticipant(tx: LedgerTransaction, record: ParticipantRecord): Promise<void> {
-  const version = Number((await tx.getRecord(DIRECTORY, DIRECTORY_VERSION_KEY))?.['version'] ?? 0);
+  const version = await directoryVersion(tx);
   await tx.putRecords([
-    { collection: PARTICIPANTS, key: record.id, value: record as unknown as JsonObject },
-    { collection: DIRECTORY, key: DIRECTORY_VERSION_KEY, value: { version: version + 1 } },
+    participantDocuments.put(record.id, record),
+    directoryDocuments.put(DIRECTORY_VERSION_KEY, { version: version + 1 }),
   ]);
 }

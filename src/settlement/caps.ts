@@ -1,7 +1,9 @@
+import { Type } from '@sinclair/typebox';
 import { currencyByCode, formatAmount } from '../ledger/currency.js';
 import { newTransferId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
+import { decimalString, documentKind, strict } from '../domain/documents.js';
 import { HubError, invalidField } from '../domain/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
@@ -26,6 +28,20 @@ export interface CapRecord {
   readonly capMinor: string;
   readonly updatedAt: string;
 }
+
+/** The cap documents, under `participant:currency` (see `capKey`). */
+export const capDocuments = documentKind<CapRecord>(
+  CAPS,
+  Type.Object(
+    {
+      participant: Type.String(),
+      currency: Type.String(),
+      capMinor: decimalString(),
+      updatedAt: Type.String(),
+    },
+    strict,
+  ),
+);
 
 export interface CapStatus {
   readonly participant: string;
@@ -70,8 +86,7 @@ export class CapService {
           field: 'currency',
           message: `${participantId} does not settle in ${code}`,
         });
-      const record = (await tx.getRecord(CAPS, capKey(participantId, code))) as unknown as
-        CapRecord | undefined;
+      const record = await capDocuments.get(tx, capKey(participantId, code));
       const previous = record === undefined ? 0n : BigInt(record.capMinor);
       const delta = capMinor - previous;
       if (delta !== 0n) {
@@ -112,9 +127,7 @@ export class CapService {
         capMinor: capMinor.toString(),
         updatedAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
       };
-      await tx.putRecords([
-        { collection: CAPS, key: capKey(participantId, code), value: { ...updated } },
-      ]);
+      await tx.putRecords([capDocuments.put(capKey(participantId, code), updated)]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'caps.set', participantId, {
           currency: code,
@@ -127,10 +140,8 @@ export class CapService {
   }
 
   async status(participantId: string, currency: string): Promise<CapStatus> {
-    const record = (
-      await this.ledger.store.getRecords(CAPS, [capKey(participantId, currency)])
-    ).get(capKey(participantId, currency));
-    const capMinor = record === undefined ? 0n : BigInt(String(record.value.capMinor));
+    const record = await capDocuments.get(this.ledger.store, capKey(participantId, currency));
+    const capMinor = record === undefined ? 0n : BigInt(record.capMinor);
     const [account] = await this.ledger.lookupAccounts([
       participantAccountId(participantId, currency, 'cap'),
     ]);
@@ -151,10 +162,8 @@ export class CapService {
 
   /** Every cap document of a currency. */
   async all(currency: string): Promise<CapRecord[]> {
-    const records = await this.ledger.store.listRecords({ collection: CAPS, limit: 10_000 });
-    return records
-      .map((record) => record.value as unknown as CapRecord)
-      .filter((record) => record.currency === currency);
+    const records = await capDocuments.list(this.ledger.store, { limit: 10_000 });
+    return records.filter((record) => record.currency === currency);
   }
 }
 

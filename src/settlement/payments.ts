@@ -1,14 +1,15 @@
+import { Type } from '@sinclair/typebox';
 import { currencyByCode, currencyByLedger } from '../ledger/currency.js';
 import type { AccountId, TransferId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { CreateTransferResult } from '../ledger/results.js';
 import { REFERENCE_MAX_LENGTH } from '../ledger/model.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
+import { decimalString, documentKind, oneOf, strict } from '../domain/documents.js';
 import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
-import type { JsonObject } from '../store/records.js';
 import { TransferCode } from './codes.js';
 import { chainInputs, chainOutcome, legId, paymentLegs, resolveInputs, type Leg } from './legs.js';
 import { mayActFor, payeeAccount, payerAccount } from './parties.js';
@@ -63,6 +64,27 @@ export interface PaymentRecord {
   readonly createdAt: string;
 }
 
+/** The payment documents, under the payments' ids. */
+export const paymentDocuments = documentKind<PaymentRecord>(
+  PAYMENTS,
+  Type.Object(
+    {
+      id: Type.String(),
+      status: oneOf(['reserved', 'posted', 'voided', 'expired']),
+      payer: Type.String(),
+      payee: Type.String(),
+      currency: Type.String(),
+      amountMinor: decimalString(),
+      legs: Type.Integer({ minimum: 1 }),
+      timeoutSeconds: Type.Integer({ minimum: 0 }),
+      orderedBy: Type.String(),
+      participant: Type.Optional(Type.String()),
+      createdAt: Type.String(),
+    },
+    strict,
+  ),
+);
+
 /**
  * Payments between participants' accounts in one currency. A payment between accounts that settle
  * with different participants counts towards both participants' net positions in the open window
@@ -109,9 +131,7 @@ export class PaymentService {
               : {}),
             createdAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
           };
-          await tx.putRecords([
-            { collection: PAYMENTS, key: record.id, value: record as unknown as JsonObject },
-          ]);
+          await tx.putRecords([paymentDocuments.put(record.id, record)]);
         }
         await tx.appendAudit([
           auditEntry(
@@ -221,9 +241,7 @@ export class PaymentService {
     if (record.status !== 'reserved') throw notPending(record);
     const outcome = await this.ledger.transact(
       async (tx): Promise<{ status: 'created' | 'exists' } | { lapsed: PaymentRecord }> => {
-        const current =
-          ((await tx.getRecord(PAYMENTS, paymentId)) as unknown as PaymentRecord | undefined) ??
-          record;
+        const current = (await paymentDocuments.get(tx, paymentId)) ?? record;
         if (current.status === done) return { status: 'exists' };
         if (current.status !== 'reserved') return { lapsed: current };
         const results = await tx.createTransfers(inputs);
@@ -231,9 +249,7 @@ export class PaymentService {
         if (released !== undefined) {
           // The ledger resolved the legs before us (their timeout passed): the document says so from now on.
           const lapsed: PaymentRecord = { ...current, status: released };
-          await tx.putRecords([
-            { collection: PAYMENTS, key: paymentId, value: lapsed as unknown as JsonObject },
-          ]);
+          await tx.putRecords([paymentDocuments.put(paymentId, lapsed)]);
           await tx.appendAudit([
             auditEntry(actor, tx.nowNs, 'payments.released', paymentId, {
               status: released,
@@ -243,13 +259,7 @@ export class PaymentService {
           return { lapsed };
         }
         const outcome = chainOutcome(legs, results, { payerField: 'id' });
-        await tx.putRecords([
-          {
-            collection: PAYMENTS,
-            key: paymentId,
-            value: { ...current, status: done } as unknown as JsonObject,
-          },
-        ]);
+        await tx.putRecords([paymentDocuments.put(paymentId, { ...current, status: done })]);
         if (outcome.status === 'created')
           await tx.appendAudit([
             auditEntry(actor, tx.nowNs, `payments.${action}`, paymentId, { legs: legs.length }),
@@ -266,8 +276,7 @@ export class PaymentService {
 
   /** The payment document of a two-phase payment, if there is one. */
   async payment(paymentId: string): Promise<PaymentRecord | undefined> {
-    return (await this.ledger.store.getRecords(PAYMENTS, [paymentId])).get(paymentId)
-      ?.value as unknown as PaymentRecord | undefined;
+    return paymentDocuments.get(this.ledger.store, paymentId);
   }
 
   private async mayResolve(actor: Actor, record: PaymentRecord): Promise<boolean> {

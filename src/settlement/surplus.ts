@@ -6,7 +6,7 @@ import { auditEntry, type Actor } from '../domain/actor.js';
 import { HubError, invalidField } from '../domain/errors.js';
 import type { ParticipantAccount } from '../participants/accounts.js';
 import {
-  PARTICIPANTS,
+  participantDocuments,
   type ParticipantRecord,
   type ParticipantRegistry,
 } from '../participants/registry.js';
@@ -266,8 +266,7 @@ export class SurplusService {
         ? INSTRUMENT_TAG[request.instrument]
         : `${INSTRUMENT_TAG[request.instrument]}: ${request.reference}`;
     return this.ledger.transact(async (tx) => {
-      const bank = (await tx.getRecord(PARTICIPANTS, request.bank)) as unknown as
-        ParticipantRecord | undefined;
+      const bank = await participantDocuments.get(tx, request.bank);
       if (bank === undefined)
         throw new HubError('participant_not_found', {
           field: 'bank',

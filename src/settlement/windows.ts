@@ -1,16 +1,17 @@
+import { Type } from '@sinclair/typebox';
 import { currencyByCode } from '../ledger/currency.js';
 import { AccountFlags, TransferFlags } from '../ledger/flags.js';
 import { BATCH_MAX } from '../ledger/model.js';
 import { newTransferId, type AccountId } from '../ledger/ids.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
+import { decimalString, documentKind, oneOf, strict } from '../domain/documents.js';
 import { HubError } from '../domain/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { ParticipantRegistry } from '../participants/registry.js';
-import type { JsonObject } from '../store/records.js';
 import type { PairTotal } from '../store/store.js';
-import { CAPS, capKey, type CapRecord } from './caps.js';
+import { capDocuments, capKey, type CapRecord } from './caps.js';
 import { NETTED_CODES, TransferCode } from './codes.js';
 import { chainInputs, chainOutcome, type Leg } from './legs.js';
 import { NettingAccumulator, type CurrencyNetting } from './netting.js';
@@ -53,6 +54,43 @@ export interface WindowRecord {
   };
 }
 
+/** The windows' documents, under `currency:seq` (see `windowKey`). */
+const windowDocuments = documentKind<WindowRecord>(
+  WINDOWS,
+  Type.Object(
+    {
+      id: Type.String(),
+      currency: Type.String(),
+      seq: Type.Integer({ minimum: 1 }),
+      status: oneOf(['open', 'closed', 'settled']),
+      openedAfter: decimalString(),
+      closedAt: Type.Optional(decimalString()),
+      openedAtIso: Type.String(),
+      closedAtIso: Type.Optional(Type.String()),
+      closedBy: Type.Optional(Type.String()),
+      settledAtIso: Type.Optional(Type.String()),
+      settlementTransfers: Type.Optional(Type.Array(Type.String())),
+      tally: Type.Optional(
+        Type.Object(
+          {
+            period: Type.Integer({ minimum: 0 }),
+            since: decimalString(),
+            codes: Type.Array(Type.Integer({ minimum: 0 })),
+          },
+          strict,
+        ),
+      ),
+    },
+    strict,
+  ),
+);
+
+/** Per currency, the sequence number of its open window (absent until its first close). */
+const headDocuments = documentKind<{ readonly seq: number }>(
+  HEADS,
+  Type.Object({ seq: Type.Integer({ minimum: 1 }) }, strict),
+);
+
 export interface WindowNetting {
   readonly window: WindowRecord;
   readonly netting: CurrencyNetting | undefined;
@@ -93,27 +131,23 @@ export class WindowService {
   /** The open window of a currency (window 1 until the first close). */
   async current(currency: string): Promise<WindowRecord> {
     const code = checkCurrency(currency);
-    const head = (await this.ledger.store.getRecords(HEADS, [code])).get(code);
+    const head = await headDocuments.get(this.ledger.store, code);
     if (head === undefined) return firstWindow(code);
-    const seq = Number(head.value.seq);
-    const found = (await this.ledger.store.getRecords(WINDOWS, [windowKey(code, seq)])).get(
-      windowKey(code, seq),
-    );
+    const found = await windowDocuments.get(this.ledger.store, windowKey(code, head.seq));
     if (found === undefined)
-      throw new Error(`bug: the head of ${code} names window ${seq}, which is missing`);
-    return found.value as unknown as WindowRecord;
+      throw new Error(`bug: the head of ${code} names window ${head.seq}, which is missing`);
+    return found;
   }
 
   async find(id: string): Promise<WindowRecord | undefined> {
     const parsed = parseWindowId(id);
-    const found = (
-      await this.ledger.store.getRecords(WINDOWS, [windowKey(parsed.currency, parsed.seq)])
-    ).get(windowKey(parsed.currency, parsed.seq));
-    if (found !== undefined) return found.value as unknown as WindowRecord;
-    // Window 1 is open, without a document, until the currency's first close.
-    const head = (await this.ledger.store.getRecords(HEADS, [parsed.currency])).get(
-      parsed.currency,
+    const found = await windowDocuments.get(
+      this.ledger.store,
+      windowKey(parsed.currency, parsed.seq),
     );
+    if (found !== undefined) return found;
+    // Window 1 is open, without a document, until the currency's first close.
+    const head = await headDocuments.get(this.ledger.store, parsed.currency);
     return parsed.seq === 1 && head === undefined ? firstWindow(parsed.currency) : undefined;
   }
 
@@ -126,9 +160,7 @@ export class WindowService {
 
   async list(currency: string, limit = 100): Promise<WindowRecord[]> {
     const code = checkCurrency(currency);
-    const stored = (
-      await this.ledger.store.listRecords({ collection: WINDOWS, prefix: `${code}:`, limit })
-    ).map((record) => record.value as unknown as WindowRecord);
+    const stored = await windowDocuments.list(this.ledger.store, { prefix: `${code}:`, limit });
     const open = await this.current(code);
     return stored.some((window) => window.id === open.id) ? stored : [...stored, open];
   }
@@ -147,16 +179,13 @@ export class WindowService {
       participant.accounts.some((account) => account.role === 'cap' && account.currency === code),
     );
     return this.ledger.transact(async (tx) => {
-      const capRecords = await tx.getRecords(
-        CAPS,
+      const capRecords = await capDocuments.getMany(
+        tx,
         settling.map((participant) => capKey(participant.id, code)),
       );
-      const caps = [...capRecords.values()].map((record) => record.value as unknown as CapRecord);
-      const head = await tx.getRecord(HEADS, code);
-      const seq = head === undefined ? 1 : Number(head.seq);
-      const open =
-        ((await tx.getRecord(WINDOWS, windowKey(code, seq))) as unknown as
-          WindowRecord | undefined) ?? firstWindow(code);
+      const caps = [...capRecords.values()];
+      const seq = (await headDocuments.get(tx, code))?.seq ?? 1;
+      const open = (await windowDocuments.get(tx, windowKey(code, seq))) ?? firstWindow(code);
       if (expectedId !== undefined && expectedId !== open.id) {
         const expected = parseWindowId(expectedId);
         if (expected.currency !== code || expected.seq > seq)
@@ -199,13 +228,9 @@ export class WindowService {
       };
       await this.resetCaps(tx, code, caps);
       await tx.putRecords([
-        { collection: WINDOWS, key: windowKey(code, seq), value: closed as unknown as JsonObject },
-        {
-          collection: WINDOWS,
-          key: windowKey(code, seq + 1),
-          value: opened as unknown as JsonObject,
-        },
-        { collection: HEADS, key: code, value: { seq: seq + 1 } },
+        windowDocuments.put(windowKey(code, seq), closed),
+        windowDocuments.put(windowKey(code, seq + 1), opened),
+        headDocuments.put(code, { seq: seq + 1 }),
       ]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'windows.close', closed.id, {
@@ -385,10 +410,7 @@ export class WindowService {
     const operationId = newTransferId();
     const inputs = chainInputs(operationId, legs);
     const settled = await this.ledger.transact(async (tx) => {
-      const current = (await tx.getRecord(
-        WINDOWS,
-        windowKey(window.currency, window.seq),
-      )) as unknown as WindowRecord | undefined;
+      const current = await windowDocuments.get(tx, windowKey(window.currency, window.seq));
       if (current?.status === 'settled')
         throw new HubError('window_already_settled', {
           field: 'window',
@@ -413,13 +435,7 @@ export class WindowService {
         settledAtIso: isoOf(tx.nowNs),
         settlementTransfers: inputs.map((input) => input.id),
       };
-      await tx.putRecords([
-        {
-          collection: WINDOWS,
-          key: windowKey(window.currency, window.seq),
-          value: settled as unknown as JsonObject,
-        },
-      ]);
+      await tx.putRecords([windowDocuments.put(windowKey(window.currency, window.seq), settled)]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'windows.settle', window.id, {
           instructions: legs.length,
