@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { BatcherOverloadedError } from '../domain/batcher.js';
 import { FxError, type FxErrorCode } from '../fx/errors.js';
 import { SettlementError, type SettlementErrorCode } from '../settlement/errors.js';
 import { openTestApi, type TestApi } from './api.test-helper.js';
 import { toProblem } from './errors.js';
 
-describe('FX and netting failures over HTTP', () => {
+describe('domain failures over HTTP', () => {
   it('each FX code answers with the status and problem code of the hub refusal it maps to', () => {
     const expected: Record<FxErrorCode, [number, string]> = {
       invalid_rate: [400, 'invalid_rate'],
@@ -47,6 +48,15 @@ describe('FX and netting failures over HTTP', () => {
       assert.equal(problem.status, 400, code);
       assert.equal(problem.code, problemCode, code);
     }
+  });
+
+  it('a full Batcher queue (FX executions) is 503 ledger_overloaded with Retry-After', () => {
+    const problem = toProblem(new BatcherOverloadedError(65_536, 'FX executions'));
+    assert.ok(problem !== undefined);
+    assert.equal(problem.status, 503);
+    assert.equal(problem.code, 'ledger_overloaded');
+    assert.equal(problem.extra.retryAfterSeconds, 1);
+    assert.match(problem.message, /65536 FX executions are waiting/);
   });
 
   describe('a pair of one currency', () => {

@@ -161,7 +161,8 @@ function jsonOf(value: unknown, collection: string, path: string): JsonValue | u
     }
     return object;
   }
+  const shown = typeof value === 'bigint' || typeof value === 'number' ? ` (${value})` : '';
   throw new Error(
-    `bug: a ${collection} document cannot hold a ${typeof value} (${String(value)}) at ${path || '/'}`,
+    `bug: a ${collection} document cannot hold a ${typeof value}${shown} at ${path || '/'}`,
   );
 }

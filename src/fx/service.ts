@@ -215,7 +215,7 @@ export class FxService {
   private readonly pairs = new Map<string, QuotePair>();
   private readonly executions = new Batcher<Execution, QuoteRecord>(
     (items) => this.executeGroup(items),
-    { maxItems: 1024, concurrentGroups: 2 },
+    { maxItems: 1024, concurrentGroups: 2, what: 'FX executions' },
   );
 
   constructor(
