@@ -102,10 +102,10 @@ export function targetForSource(
   checkRate(rate);
   const from = resolveCurrency(source, 'source');
   const to = resolveCurrency(target, 'target');
-  const exact = divDown(
-    sourceMinor * rate.units * pow10(to.exponent),
-    pow10(from.exponent + rate.scale),
-  );
+  const exact = divDown({
+    numerator: sourceMinor * rate.units * pow10(to.exponent),
+    denominator: pow10(from.exponent + rate.scale),
+  });
   return checkResult(
     exact,
     to,
@@ -130,10 +130,10 @@ export function sourceForTarget(
   checkRate(rate);
   const from = resolveCurrency(source, 'source');
   const to = resolveCurrency(target, 'target');
-  const exact = divUp(
-    targetMinor * pow10(from.exponent + rate.scale),
-    rate.units * pow10(to.exponent),
-  );
+  const exact = divUp({
+    numerator: targetMinor * pow10(from.exponent + rate.scale),
+    denominator: rate.units * pow10(to.exponent),
+  });
   return checkResult(
     exact,
     from,

@@ -160,7 +160,10 @@ export function invertRate(rate: Rate, digits: number, rounding: Rounding = 'hal
   checkRate(rate);
   checkDigits(digits, 'digits');
   // 1 / (u / 10^s) = 10^s / u; at `digits` decimals the units are 10^(s + digits) / u.
-  const units = divRound(pow10(rate.scale + digits), rate.units, rounding);
+  const units = divRound(
+    { numerator: pow10(rate.scale + digits), denominator: rate.units },
+    rounding,
+  );
   return checkResult(units, digits, `the inverse of ${formatRate(rate)}`);
 }
 
@@ -195,7 +198,8 @@ export function applySpread(
   const exactScale = reference.scale + 4;
   const scale = Math.min(exactScale, RATE_MAX_FRACTION_DIGITS);
   const divisor = pow10(exactScale - scale);
-  const units = side === 'bid' ? divDown(exactUnits, divisor) : divUp(exactUnits, divisor);
+  const exact = { numerator: exactUnits, denominator: divisor };
+  const units = side === 'bid' ? divDown(exact) : divUp(exact);
   return checkResult(
     units,
     scale,

@@ -151,7 +151,9 @@ export async function buildStatement(
   const statements: AccountStatement[] = [];
   const counterparties = new Counterparties(hub, names);
   for (const account of accounts)
-    statements.push(await accountStatement(hub, account, fromNs, toNs, maxLines, counterparties));
+    statements.push(
+      await accountStatement(hub, account, { fromNs, toNs }, maxLines, counterparties),
+    );
   return {
     participant: {
       id: participant.id,
@@ -169,8 +171,7 @@ export async function buildStatement(
 async function accountStatement(
   hub: Services,
   account: ParticipantAccount,
-  fromNs: bigint,
-  toNs: bigint,
+  { fromNs, toNs }: { readonly fromNs: bigint; readonly toNs: bigint },
   maxLines: number,
   counterparties: Counterparties,
 ): Promise<AccountStatement> {
@@ -387,7 +388,11 @@ export function statementCsv(statement: Statement): string {
       account.heldAt ?? '',
       account.normalSide,
     ];
-    const bound = (type: string, time: string, ns: bigint, balance: bigint): string[] => [
+    const bound = (
+      type: string,
+      time: string,
+      { ns, balance }: { readonly ns: bigint; readonly balance: bigint },
+    ): string[] => [
       ...prefix,
       type,
       time,
@@ -404,7 +409,7 @@ export function statementCsv(statement: Statement): string {
       amount(balance),
       '',
     ];
-    rows.push(bound('opening', from, statement.fromNs, account.openingMinor));
+    rows.push(bound('opening', from, { ns: statement.fromNs, balance: account.openingMinor }));
     for (const line of account.lines) {
       rows.push([
         ...prefix,
@@ -424,7 +429,7 @@ export function statementCsv(statement: Statement): string {
         csvText(line.reference),
       ]);
     }
-    rows.push(bound('closing', to, statement.toNs, account.closingMinor));
+    rows.push(bound('closing', to, { ns: statement.toNs, balance: account.closingMinor }));
   }
   return toCsv(STATEMENT_CSV_HEADER, rows);
 }

@@ -357,7 +357,7 @@ export function windowReportHtml(report: WindowReport): string {
   const percent = (efficiency: NettingEfficiency | null): string =>
     efficiency === null
       ? 'n/a (nothing to net)'
-      : `${truncatedDecimal(efficiency.numerator * 100n, efficiency.denominator, 2)} % (exactly ${efficiency.numerator}/${efficiency.denominator})`;
+      : `${truncatedDecimal({ numerator: efficiency.numerator * 100n, denominator: efficiency.denominator }, 2)} % (exactly ${efficiency.numerator}/${efficiency.denominator})`;
   const pays = report.instructions
     .filter((i) => i.kind === 'pay_in')
     .reduce((sum, i) => sum + i.amountMinor, 0n);

@@ -204,10 +204,13 @@ export function netPairTotals(
     positions,
     instructions: [...payIns, ...payOuts],
     movedMinor: moved,
-    efficiency: nettingEfficiency(gross, moved, context.digits),
+    efficiency: nettingEfficiency({ grossMinor: gross, movedMinor: moved }, context.digits),
     bilateral: sortedBy(bilateral, bilateralKeys, count * count),
     bilateralInstructions: sortedBy(bilateralInstructions, instructionKeys, count * count),
     bilateralMovedMinor: bilateralMoved,
-    bilateralEfficiency: nettingEfficiency(gross, bilateralMoved, context.digits),
+    bilateralEfficiency: nettingEfficiency(
+      { grossMinor: gross, movedMinor: bilateralMoved },
+      context.digits,
+    ),
   };
 }
