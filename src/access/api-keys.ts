@@ -106,9 +106,7 @@ export interface KeyFilter {
   readonly participant?: string;
 }
 
-export interface ApiKeysOptions extends Partial<
-  Pick<KeyVerifierOptions, 'ttlMs' | 'maxEntries' | 'nowMs'>
-> {}
+export type ApiKeysOptions = Partial<Pick<KeyVerifierOptions, 'ttlMs' | 'maxEntries' | 'nowMs'>>;
 
 /**
  * API keys: issue (the key is returned once), list, rotate, revoke, each one write transaction
@@ -287,9 +285,24 @@ export class ApiKeys {
     }
   }
 
+  /** What a listing shows of a key: its fields one by one, so that a secret's salt and hash never are. */
   info(record: ApiKeyRecord): ApiKeyInfo {
-    const { salt: _salt, hash: _hash, ...shown } = record;
-    return { ...shown, status: keyStatus(record, this.nowMs()) };
+    const optional = (
+      name: 'participant' | 'revokedAt' | 'revokedBy' | 'replacedBy' | 'rotatedFrom',
+    ) => (record[name] === undefined ? {} : { [name]: record[name] });
+    return {
+      keyId: record.keyId,
+      role: record.role,
+      ...optional('participant'),
+      label: record.label,
+      status: keyStatus(record, this.nowMs()),
+      createdAt: record.createdAt,
+      createdBy: record.createdBy,
+      ...optional('revokedAt'),
+      ...optional('revokedBy'),
+      ...optional('replacedBy'),
+      ...optional('rotatedFrom'),
+    };
   }
 }
 

@@ -84,6 +84,16 @@ export function invalidField(details: {
 }
 
 /**
+ * A value as a refusal shows it: JSON where JSON can show it (`"INR"`, `356`, `null`), else its
+ * string form (`undefined`, a function, a symbol), for values that came from an untyped caller.
+ */
+export function shownValue(value: unknown): string {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol')
+    return String(value);
+  return JSON.stringify(value);
+}
+
+/**
  * A one-line label or reference given by a caller (src/ledger/text.ts): plain text of at most `max`
  * characters, or an `invalid_field` refusal naming `field`. Every door (HTTP, CLI, importers) goes
  * through the services that call this, so none can store text the others would refuse.

@@ -22,6 +22,7 @@
  * above AMOUNT_MAX as `amount_too_large` (a transfer could not carry it).
  */
 import { AMOUNT_MAX, currencyByCode, currencyByLedger, type Currency } from '../ledger/currency.js';
+import { shownValue } from '../domain/errors.js';
 import { FxError } from './errors.js';
 import { checkRate, formatRate, type Rate } from './rate.js';
 import { divDown, divUp, pow10 } from './rounding.js';
@@ -35,7 +36,9 @@ export type CurrencyRef = Currency | string | number;
 
 /** The `Currency` for a reference; `unknown_currency` (naming `field`) for anything not in the table or not a valid row. */
 export function resolveCurrency(ref: CurrencyRef, field = 'currency'): Currency {
-  if (typeof ref === 'object' && ref !== null) {
+  // As received: a caller holding parsed JSON may pass null, refused below like any non-currency.
+  const given: unknown = ref;
+  if (typeof ref === 'object' && given !== null) {
     if (
       typeof ref.code === 'string' &&
       Number.isInteger(ref.exponent) &&
@@ -57,7 +60,7 @@ export function resolveCurrency(ref: CurrencyRef, field = 'currency'): Currency 
   if (found === undefined)
     throw new FxError('unknown_currency', {
       field,
-      message: `${field} ${JSON.stringify(ref) ?? String(ref)} is not a supported currency (ISO 4217 code or ledger number)`,
+      message: `${field} ${shownValue(given)} is not a supported currency (ISO 4217 code or ledger number)`,
     });
   return found;
 }

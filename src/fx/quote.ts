@@ -25,6 +25,7 @@ import {
   targetForSource,
   type CurrencyRef,
 } from './convert.js';
+import { shownValue } from '../domain/errors.js';
 import { FxError } from './errors.js';
 import { applySpread, formatRate, normalizeRate, toRate, type Rate } from './rate.js';
 
@@ -100,7 +101,8 @@ function checkTime(value: number, field: string, min: number, max: number): numb
 
 /** Quotes only use currencies of the table (by code, ledger number or row), so that `quoteJson` can find them again by code. */
 function tableCurrency(ref: CurrencyRef, field: string): Currency {
-  return resolveCurrency(typeof ref === 'object' && ref !== null ? String(ref.code) : ref, field);
+  const given: unknown = ref; // as received: null from parsed JSON is refused by resolveCurrency
+  return resolveCurrency(typeof ref === 'object' && given !== null ? String(ref.code) : ref, field);
 }
 
 /**
@@ -117,10 +119,11 @@ export function calculateQuote(request: QuoteRequest): Quote {
       field: 'pair.target',
       message: `a quote needs two different currencies, got ${source.code} twice`,
     });
-  if (request.side !== 'source' && request.side !== 'target') {
+  const side: unknown = request.side; // as received, from a caller that may not be typed
+  if (side !== 'source' && side !== 'target') {
     throw new FxError('invalid_parameter', {
       field: 'side',
-      message: `side must be "source" or "target", got ${JSON.stringify(request.side)}`,
+      message: `side must be "source" or "target", got ${shownValue(side)}`,
     });
   }
   if (typeof request.providerId !== 'string' || request.providerId.length === 0) {

@@ -578,7 +578,7 @@ export class FxService {
    */
   private async executeGroup(items: readonly Execution[]): Promise<(QuoteRecord | Error)[]> {
     return this.ledger.transact(async (tx) => {
-      const outcomes: (QuoteRecord | Error)[] = new Array(items.length);
+      const outcomes = new Array<QuoteRecord | Error>(items.length);
       const stored = await quoteDocuments.getMany(
         tx,
         items.map((item) => item.input.quote),

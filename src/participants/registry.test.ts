@@ -69,8 +69,8 @@ describe('participant registry', () => {
         audit.map((entry) => [entry.action, entry.target, entry.actor]),
         [['participants.create', 'sbi', 'cli']],
       );
-      assert.deepEqual(await registry.account(sbi.accounts[0]?.id ?? assert.fail()), {
-        id: sbi.accounts[0]?.id,
+      assert.deepEqual(await registry.account(sbi.accounts[0].id), {
+        id: sbi.accounts[0].id,
         participant: 'sbi',
         role: 'settlement',
         currency: 'INR',

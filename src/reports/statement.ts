@@ -210,9 +210,7 @@ async function accountStatement(
     if (isCredit) credits += amount;
     else debits += amount;
     balance += (isCredit ? amount : -amount) * sign;
-    const counterparty = (
-      isCredit ? transfer.debitAccountId : transfer.creditAccountId
-    ) as AccountId;
+    const counterparty = isCredit ? transfer.debitAccountId : transfer.creditAccountId;
     const party = await counterparties.of(counterparty);
     lines.push({
       timestamp: transfer.timestamp,
@@ -342,7 +340,6 @@ export function statementJson(statement: Statement) {
     generatedAt: statement.generatedAtIso,
   };
 }
-export type StatementJson = ReturnType<typeof statementJson>;
 
 export const STATEMENT_CSV_HEADER = [
   'participant',

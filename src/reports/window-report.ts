@@ -216,7 +216,6 @@ export function windowReportJson(report: WindowReport) {
     generatedAt: report.generatedAtIso,
   };
 }
-export type WindowReportJson = ReturnType<typeof windowReportJson>;
 
 export const WINDOW_CSV_TABLES = [
   'summary',

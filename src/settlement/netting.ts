@@ -33,12 +33,12 @@
  * database cursor can be streamed into it without building an array.
  */
 import { AMOUNT_MAX, currencyByCode, currencyByLedger, type Currency } from '../ledger/currency.js';
+import { shownValue } from '../domain/errors.js';
 import { SettlementError } from './errors.js';
 import { netPairTotals, type CurrencyNetting } from './net-pairs.js';
 import { PAIR_INDEX_LIMIT, PairSums } from './pair-sums.js';
 
 export type {
-  BilateralInstruction,
   BilateralPosition,
   CurrencyNetting,
   NetPosition,
@@ -243,7 +243,7 @@ export class NettingAccumulator {
     if (currency === undefined) {
       throw new SettlementError('unknown_currency', {
         field: 'currency',
-        message: `currency ${JSON.stringify(key) ?? String(key)} is not a supported currency (ISO 4217 code or ledger number)`,
+        message: `currency ${shownValue(key)} is not a supported currency (ISO 4217 code or ledger number)`,
         itemIndex: this.itemCount,
       });
     }

@@ -116,7 +116,12 @@ export async function payeeAccount(
         })
       : await payeeRefusal(registry, actor, entry, currency, wrongCurrency, field);
   if (refusal === undefined && entry !== undefined) return entry;
-  if (actor.role === 'operator' || (entry !== undefined && actsFor(actor, entry))) throw refusal;
+  // (entry undefined means refusal is account_not_found)
+  if (
+    refusal !== undefined &&
+    (actor.role === 'operator' || (entry !== undefined && actsFor(actor, entry)))
+  )
+    throw refusal;
   // Not the caller's own account: the unknown id's path and answer. An unknown id made
   // `registry.account` refresh the directory (when due); a known one is made to do the same here.
   if (entry !== undefined) await registry.refreshAfterMiss();

@@ -314,7 +314,7 @@ export class SurplusService {
           message: `${bank.id} has no INR investment account; open one first (role investment, currency INR)`,
         });
       const input: TransferInput = {
-        id: id as TransferId,
+        id,
         debitAccountId: from.id,
         creditAccountId: to.id,
         amount: request.amountMinor,
