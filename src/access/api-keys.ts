@@ -330,7 +330,7 @@ function validateIssue(input: IssueKeyInput): IssueKeyInput {
       message: `an ${input.role} key acts for the hub, not for a participant`,
     });
   const label = input.label ?? '';
-  checkPlainText('label', label, LABEL_MAX);
+  checkPlainText(label, { field: 'label', max: LABEL_MAX });
   return {
     role: input.role,
     ...(input.participant === undefined ? {} : { participant: input.participant }),

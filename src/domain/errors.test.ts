@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FxError } from '../fx/errors.js';
 import { SettlementError } from '../settlement/errors.js';
-import { DomainError, HubError, invalidField } from './errors.js';
+import { checkPlainText, DomainError, HubError, invalidField } from './errors.js';
 
 describe('refusals', () => {
   it('every refusal class takes its code, then one object naming field and message', () => {
@@ -31,6 +31,10 @@ describe('refusals', () => {
       ['invalid_field', 'name', 'too long'],
     );
     assert.equal(new HubError('quote_expired', { message: 'gone' }).field, undefined);
+    assert.throws(
+      () => checkPlainText('a\u0007b', { field: 'label', max: 80 }),
+      (error: unknown) => error instanceof HubError && error.field === 'label',
+    );
   });
 
   it('positional strings, which could be swapped unnoticed, do not compile', () => {
@@ -44,6 +48,8 @@ describe('refusals', () => {
       new FxError('invalid_rate', 'the field', 'the message'),
       // @ts-expect-error the old SettlementError(code, field, message, itemIndex)
       new SettlementError('invalid_amount', 'the field', 'the message', 0),
+      // @ts-expect-error the old checkPlainText(field, text, max)
+      checkPlainText('name', 'the text', 120),
     ];
     assert.equal(typeof refusals, 'function');
   });

@@ -95,14 +95,13 @@ export function shownValue(value: unknown): string {
 
 /**
  * A one-line label or reference given by a caller (src/ledger/text.ts): plain text of at most `max`
- * characters, or an `invalid_field` refusal naming `field`. Every door (HTTP, CLI, importers) goes
+ * characters, or an `invalid_field` refusal naming `field` (named, so that the text and the field's
+ * name, both strings, cannot be swapped unnoticed). Every door (HTTP, CLI, importers) goes
  * through the services that call this, so none can store text the others would refuse.
  */
 export function checkPlainText(
-  field: string,
   text: string,
-  max: number,
-  what = `the ${field}`,
+  { field, max, what = `the ${field}` }: { field: string; max: number; what?: string },
 ): string {
   if (typeof text !== 'string') throw invalidField({ field, message: `${what} must be a string` });
   if (!fitsLength(text, max))

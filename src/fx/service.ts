@@ -150,7 +150,7 @@ const spreadDocuments = documentKind<SpreadRecord>(
 );
 
 /** Quotes, under their ids. */
-export const quoteDocuments = documentKind<QuoteRecord>(
+const quoteDocuments = documentKind<QuoteRecord>(
   QUOTES,
   Type.Object(
     {
@@ -549,7 +549,7 @@ export class FxService {
    */
   async execute(input: ExecuteInput, actor: Actor): Promise<QuoteRecord> {
     if (input.reference !== undefined)
-      checkPlainText('reference', input.reference, REFERENCE_MAX_LENGTH);
+      checkPlainText(input.reference, { field: 'reference', max: REFERENCE_MAX_LENGTH });
     const quote = await this.quotePair(input.quote);
     const payer = await payerAccount(this.registry, actor, input.payer);
     if (payer.currency !== quote.sourceCurrency)

@@ -57,7 +57,7 @@ export function validateParticipantInput(input: ParticipantInput): ParticipantIn
     !fitsLength(input.name, 120)
   )
     throw invalidField({ field: 'name', message: 'a name of 1 to 120 characters is required' });
-  checkPlainText('name', input.name, 120);
+  checkPlainText(input.name, { field: 'name', max: 120 });
   if (!PARTICIPANT_KINDS.includes(input.kind))
     throw invalidField({
       field: 'kind',

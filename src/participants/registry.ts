@@ -426,7 +426,7 @@ function settlesWith(
 
 /** A counter bumped in the same transaction as every change to a participant (see `putParticipant`). */
 const DIRECTORY_VERSION_KEY = 'version';
-export const directoryDocuments = documentKind<{ readonly version: number }>(
+const directoryDocuments = documentKind<{ readonly version: number }>(
   'directory',
   Type.Object({ version: Type.Integer({ minimum: 0 }) }, strict),
 );

@@ -65,7 +65,7 @@ export interface PaymentRecord {
 }
 
 /** The payment documents, under the payments' ids. */
-export const paymentDocuments = documentKind<PaymentRecord>(
+const paymentDocuments = documentKind<PaymentRecord>(
   PAYMENTS,
   Type.Object(
     {
@@ -106,7 +106,7 @@ export class PaymentService {
   async pay(request: PaymentRequest, actor: Actor): Promise<PaymentResult> {
     if (request.amount <= 0n)
       throw invalidField({ field: 'amount', message: 'the amount must be positive' });
-    checkPlainText('reference', request.reference, REFERENCE_MAX_LENGTH);
+    checkPlainText(request.reference, { field: 'reference', max: REFERENCE_MAX_LENGTH });
     const { payer, payee } = await this.parties(actor, request.payer, request.payee);
     const legs = paymentLegs(payer, payee, request.amount, TransferCode.payment, request.reference);
     const pending = request.pending === true;
@@ -169,7 +169,7 @@ export class PaymentService {
   ): Promise<PaymentResult> {
     if (request.amount <= 0n)
       throw invalidField({ field: 'amount', message: 'the amount must be positive' });
-    checkPlainText('reference', request.reference, REFERENCE_MAX_LENGTH);
+    checkPlainText(request.reference, { field: 'reference', max: REFERENCE_MAX_LENGTH });
     const entry = await this.registry.account(request.account);
     if (entry === undefined)
       throw new HubError('account_not_found', {
