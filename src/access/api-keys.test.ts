@@ -9,7 +9,8 @@ import { manualClock, type ManualClock } from '../ledger/clock.js';
 import { Ledger } from '../ledger/ledger.js';
 import { ParticipantRegistry } from '../participants/registry.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { API_KEYS, ApiKeys, type ApiKeyRecord } from './api-keys.js';
+import { corrupt, corruptDocument } from '../domain/documents.test-helper.js';
+import { API_KEYS, apiKeyDocuments, ApiKeys } from './api-keys.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'vostro-keys-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -75,8 +76,8 @@ describe('API keys', () => {
         'role',
         'status',
       ]);
-      const stored = (await store.getRecords(API_KEYS, [issued.info.keyId])).get(issued.info.keyId)
-        ?.value as unknown as ApiKeyRecord;
+      const stored = await apiKeyDocuments.get(store, issued.info.keyId);
+      assert.ok(stored !== undefined);
       const secret = issued.key.slice(24);
       assert.ok(!JSON.stringify(stored).includes(secret), 'the secret is not stored');
       assert.match(stored.salt, /^[0-9a-f]{32}$/);
@@ -251,6 +252,18 @@ describe('API keys', () => {
       const ids = [...first, ...rest].map((key) => key.keyId);
       assert.equal(ids.length, 4);
       assert.deepEqual([...ids].sort(), ids);
+    });
+  });
+
+  it('a corrupt key document fails its read, naming collection and field', async () => {
+    await withKeys(async ({ keys, ledger }) => {
+      const issued = await keys.issue({ role: 'auditor' }, CLI_ACTOR);
+      await corruptDocument(ledger, API_KEYS, issued.info.keyId, (document) => ({
+        ...document,
+        hash: 'not hex',
+      }));
+      await assert.rejects(keys.find(issued.info.keyId), corrupt(API_KEYS, '/hash'));
+      await assert.rejects(keys.list({}, undefined, 10), corrupt(API_KEYS, '/hash'));
     });
   });
 });

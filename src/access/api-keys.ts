@@ -1,8 +1,10 @@
+import { Type } from '@sinclair/typebox';
 import { auditEntry, type Actor, type ActorRole } from '../domain/actor.js';
+import { documentKind, oneOf, strict } from '../domain/documents.js';
 import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { isStorableText } from '../ledger/text.js';
-import { PARTICIPANTS } from '../participants/registry.js';
+import { participantDocuments } from '../participants/registry.js';
 import type { JsonObject } from '../store/records.js';
 import { KEY_ID_PATTERN, keyText, newKeyId, newSecret } from './secret.js';
 import { KeyVerifier, type KeyVerifierOptions } from './verifier.js';
@@ -47,6 +49,28 @@ export interface ApiKeyRecord {
   readonly rotatedFrom?: string;
 }
 
+/** The API keys' documents, one per key under its key id. */
+export const apiKeyDocuments = documentKind<ApiKeyRecord>(
+  API_KEYS,
+  Type.Object(
+    {
+      keyId: Type.String(),
+      role: oneOf(KEY_ROLES),
+      participant: Type.Optional(Type.String()),
+      label: Type.String(),
+      salt: Type.String({ pattern: '^[0-9a-f]{32}$' }),
+      hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+      createdAt: Type.String(),
+      createdBy: Type.String(),
+      revokedAt: Type.Optional(Type.String()),
+      revokedBy: Type.Optional(Type.String()),
+      replacedBy: Type.Optional(Type.String()),
+      rotatedFrom: Type.Optional(Type.String()),
+    },
+    strict,
+  ),
+);
+
 /** `active`; `rotating` (replaced, still accepted until `revokedAt`); `revoked`. */
 export type KeyStatus = 'active' | 'rotating' | 'revoked';
 
@@ -82,9 +106,7 @@ export interface KeyFilter {
   readonly participant?: string;
 }
 
-export interface ApiKeysOptions extends Partial<
-  Pick<KeyVerifierOptions, 'ttlMs' | 'maxEntries' | 'nowMs'>
-> {}
+export type ApiKeysOptions = Partial<Pick<KeyVerifierOptions, 'ttlMs' | 'maxEntries' | 'nowMs'>>;
 
 /**
  * API keys: issue (the key is returned once), list, rotate, revoke, each one write transaction
@@ -106,9 +128,7 @@ export class ApiKeys {
   ) {
     this.nowMs = options.nowMs ?? Date.now;
     this.verifier = new KeyVerifier({
-      load: async (keyId) =>
-        (await ledger.store.getRecords(API_KEYS, [keyId])).get(keyId)?.value as unknown as
-          ApiKeyRecord | undefined,
+      load: async (keyId) => apiKeyDocuments.get(ledger.store, keyId),
       ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
       ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
       nowMs: this.nowMs,
@@ -120,13 +140,12 @@ export class ApiKeys {
     const { key, record } = await this.ledger.transact(async (tx) => {
       if (
         valid.participant !== undefined &&
-        (await tx.getRecord(PARTICIPANTS, valid.participant)) === undefined
+        (await participantDocuments.get(tx, valid.participant)) === undefined
       ) {
-        throw new HubError(
-          'participant_not_found',
-          `no participant ${valid.participant}`,
-          'participant',
-        );
+        throw new HubError('participant_not_found', {
+          field: 'participant',
+          message: `no participant ${valid.participant}`,
+        });
       }
       const issued = await createKey(tx, valid, actor, {});
       await tx.appendAudit([
@@ -152,10 +171,10 @@ export class ApiKeys {
       graceSeconds < 0 ||
       graceSeconds > ROTATION_GRACE_MAX_SECONDS
     ) {
-      throw invalidField(
-        'graceSeconds',
-        `a grace period is a whole number of seconds from 0 to ${ROTATION_GRACE_MAX_SECONDS} (7 days)`,
-      );
+      throw invalidField({
+        field: 'graceSeconds',
+        message: `a grace period is a whole number of seconds from 0 to ${ROTATION_GRACE_MAX_SECONDS} (7 days)`,
+      });
     }
     const outcome = await this.ledger.transact(async (tx) => {
       const old = await requireKey(tx, keyId);
@@ -164,7 +183,10 @@ export class ApiKeys {
           Date.parse(old.revokedAt) > nsToMs(tx.nowNs)
             ? `is being rotated (to ${old.replacedBy ?? '?'}) and stops working at ${old.revokedAt}`
             : `was revoked at ${old.revokedAt}`;
-        throw new HubError('key_revoked', `key ${keyId} ${when}; it cannot be rotated`, 'keyId');
+        throw new HubError('key_revoked', {
+          field: 'keyId',
+          message: `key ${keyId} ${when}; it cannot be rotated`,
+        });
       }
       const issued = await createKey(
         tx,
@@ -182,9 +204,7 @@ export class ApiKeys {
         revokedBy: actor.id,
         replacedBy: issued.record.keyId,
       };
-      await tx.putRecords([
-        { collection: API_KEYS, key: previous.keyId, value: previous as unknown as JsonObject },
-      ]);
+      await tx.putRecords([apiKeyDocuments.put(previous.keyId, previous)]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'keys.rotate', old.keyId, {
           newKeyId: issued.record.keyId,
@@ -208,11 +228,12 @@ export class ApiKeys {
       const old = await requireKey(tx, keyId);
       const nowMs = nsToMs(tx.nowNs);
       if (old.revokedAt !== undefined && Date.parse(old.revokedAt) <= nowMs)
-        throw new HubError('key_revoked', `key ${keyId} was revoked at ${old.revokedAt}`, 'keyId');
+        throw new HubError('key_revoked', {
+          field: 'keyId',
+          message: `key ${keyId} was revoked at ${old.revokedAt}`,
+        });
       const revoked: ApiKeyRecord = { ...old, revokedAt: isoMs(nowMs), revokedBy: actor.id };
-      await tx.putRecords([
-        { collection: API_KEYS, key: keyId, value: revoked as unknown as JsonObject },
-      ]);
+      await tx.putRecords([apiKeyDocuments.put(keyId, revoked)]);
       await tx.appendAudit([auditEntry(actor, tx.nowNs, 'keys.revoke', keyId, keyDetail(old))]);
       return revoked;
     });
@@ -227,15 +248,15 @@ export class ApiKeys {
 
   async get(keyId: string): Promise<ApiKeyInfo> {
     const found = await this.find(keyId);
-    if (found === undefined) throw new HubError('key_not_found', `no key ${keyId}`, 'keyId');
+    if (found === undefined)
+      throw new HubError('key_not_found', { field: 'keyId', message: `no key ${keyId}` });
     return found;
   }
 
   /** The stored record (salt and hash included): for the authorisation check of a participant's own keys. */
   async record(keyId: string): Promise<ApiKeyRecord | undefined> {
     if (!KEY_ID_PATTERN.test(keyId)) return undefined;
-    return (await this.ledger.store.getRecords(API_KEYS, [keyId])).get(keyId)?.value as unknown as
-      ApiKeyRecord | undefined;
+    return apiKeyDocuments.get(this.ledger.store, keyId);
   }
 
   /**
@@ -249,26 +270,39 @@ export class ApiKeys {
   ): Promise<ApiKeyInfo[]> {
     const found: ApiKeyInfo[] = [];
     for (let after = afterKeyId; ;) {
-      const page = await this.ledger.store.listRecords({
-        collection: API_KEYS,
+      const page = await apiKeyDocuments.list(this.ledger.store, {
         ...(after === undefined ? {} : { afterKey: after }),
         limit: 500,
       });
-      for (const stored of page) {
-        const record = stored.value as unknown as ApiKeyRecord;
+      for (const record of page) {
         if (filter.role !== undefined && record.role !== filter.role) continue;
         if (filter.participant !== undefined && record.participant !== filter.participant) continue;
         found.push(this.info(record));
         if (found.length >= limit) return found;
       }
       if (page.length < 500) return found;
-      after = page.at(-1)?.key;
+      after = page.at(-1)?.keyId;
     }
   }
 
+  /** What a listing shows of a key: its fields one by one, so that a secret's salt and hash never are. */
   info(record: ApiKeyRecord): ApiKeyInfo {
-    const { salt: _salt, hash: _hash, ...shown } = record;
-    return { ...shown, status: keyStatus(record, this.nowMs()) };
+    const optional = (
+      name: 'participant' | 'revokedAt' | 'revokedBy' | 'replacedBy' | 'rotatedFrom',
+    ) => (record[name] === undefined ? {} : { [name]: record[name] });
+    return {
+      keyId: record.keyId,
+      role: record.role,
+      ...optional('participant'),
+      label: record.label,
+      status: keyStatus(record, this.nowMs()),
+      createdAt: record.createdAt,
+      createdBy: record.createdBy,
+      ...optional('revokedAt'),
+      ...optional('revokedBy'),
+      ...optional('replacedBy'),
+      ...optional('rotatedFrom'),
+    };
   }
 }
 
@@ -279,21 +313,24 @@ export function keyStatus(record: Pick<ApiKeyRecord, 'revokedAt'>, nowMs: number
 
 function validateIssue(input: IssueKeyInput): IssueKeyInput {
   if (!KEY_ROLES.includes(input.role))
-    throw invalidField('role', `role must be one of ${KEY_ROLES.join(', ')}`);
+    throw invalidField({ field: 'role', message: `role must be one of ${KEY_ROLES.join(', ')}` });
   if (
     input.role === 'participant' &&
     (typeof input.participant !== 'string' ||
       input.participant.length === 0 ||
       !isStorableText(input.participant))
   )
-    throw invalidField('participant', 'a participant key names its participant');
+    throw invalidField({
+      field: 'participant',
+      message: 'a participant key names its participant',
+    });
   if (input.role !== 'participant' && input.participant !== undefined)
-    throw invalidField(
-      'participant',
-      `an ${input.role} key acts for the hub, not for a participant`,
-    );
+    throw invalidField({
+      field: 'participant',
+      message: `an ${input.role} key acts for the hub, not for a participant`,
+    });
   const label = input.label ?? '';
-  checkPlainText('label', label, LABEL_MAX);
+  checkPlainText(label, { field: 'label', max: LABEL_MAX });
   return {
     role: input.role,
     ...(input.participant === undefined ? {} : { participant: input.participant }),
@@ -322,17 +359,14 @@ async function createKey(
     createdBy: actor.id,
     ...links,
   };
-  await tx.putRecords([
-    { collection: API_KEYS, key: keyId, value: record as unknown as JsonObject },
-  ]);
+  await tx.putRecords([apiKeyDocuments.put(keyId, record)]);
   return { key: keyText(keyId, secret.secret), record };
 }
 
 async function requireKey(tx: LedgerTransaction, keyId: string): Promise<ApiKeyRecord> {
-  const record = KEY_ID_PATTERN.test(keyId)
-    ? ((await tx.getRecord(API_KEYS, keyId)) as unknown as ApiKeyRecord | undefined)
-    : undefined;
-  if (record === undefined) throw new HubError('key_not_found', `no key ${keyId}`, 'keyId');
+  const record = KEY_ID_PATTERN.test(keyId) ? await apiKeyDocuments.get(tx, keyId) : undefined;
+  if (record === undefined)
+    throw new HubError('key_not_found', { field: 'keyId', message: `no key ${keyId}` });
   return record;
 }
 

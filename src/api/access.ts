@@ -339,12 +339,15 @@ export async function requireOwnAccount(
 
 /** The one "no such participant" answer, for participants that do not exist and for other participants' ids alike. */
 export function participantNotFound(id: string): HubError {
-  return new HubError('participant_not_found', `no participant ${id}`, 'path.id');
+  return new HubError('participant_not_found', {
+    field: 'path.id',
+    message: `no participant ${id}`,
+  });
 }
 
 /** The one "no such key" answer, for keys that do not exist and for other participants' keys alike. */
 export function keyNotFound(keyId: string): HubError {
-  return new HubError('key_not_found', `no key ${keyId}`, 'path.keyId');
+  return new HubError('key_not_found', { field: 'path.keyId', message: `no key ${keyId}` });
 }
 
 /** The actor of a request on a route that needs a key; a bug if the authentication hook did not run. */

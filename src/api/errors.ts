@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError } from '../domain/errors.js';
+import { FxError, fxRefusal } from '../fx/errors.js';
+import { SettlementError, settlementRefusal } from '../settlement/errors.js';
 import { LedgerOverloadedError } from '../ledger/group-commit.js';
 import { RetryableWriteError, StoreUnavailableError } from '../store/store.js';
 import { isConnectionError } from '../store/postgres/connection.js';
@@ -59,6 +61,10 @@ export function toProblem(
 ): ApiProblem | undefined {
   if (error instanceof ApiProblem) return error;
   if (error instanceof HubError) return hubProblem(error);
+  // The services answer with HubErrors; an FX or netting failure that reached here unconverted is
+  // still the refusal its domain's exhaustive table says it is, never a 500.
+  if (error instanceof FxError) return hubProblem(fxRefusal(error));
+  if (error instanceof SettlementError) return hubProblem(settlementRefusal(error));
   if (error instanceof LedgerOverloadedError)
     return new ApiProblem(503, 'ledger_overloaded', error.message, { retryAfterSeconds: 1 });
   const unavailable = storeUnavailable(error);
@@ -151,7 +157,8 @@ export function storeUnavailable(error: Error): ApiProblem | undefined {
 
 /**
  * A refusal of the hub's operations (participants, keys, FX, settlement): its one status from
- * `HUB_ERROR_STATUS`, its code, and the field at fault. Fields are named as the request has them:
+ * `HUB_ERROR_STATUS`, its code, and the field at fault. FX and netting failures come here as the
+ * hub refusals their tables map them to (`FX_REFUSAL`, `SETTLEMENT_REFUSAL`). Fields are named as the request has them:
  * a JSON Pointer into the body (`/currencies/0`), or `path.id` / `query.after` for the URL.
  */
 export function hubProblem(error: HubError): ApiProblem {

@@ -1,7 +1,7 @@
 import type { HubErrorCode } from '../domain/errors.js';
 
 /**
- * One HTTP status per hub error code (src/hub/errors.ts). The table is an exhaustive `Record`, so
+ * One HTTP status per hub error code (src/domain/errors.ts). The table is an exhaustive `Record`, so
  * a code added there does not compile until it has a status here. The rules, as for the ledger's
  * result codes (result-status.ts):
  *
@@ -17,6 +17,8 @@ export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
   invalid_field: 400,
   unknown_currency: 400,
   invalid_rate: 400,
+  same_currency: 400,
+  invalid_parameter: 400,
   participant_not_found: 404,
   key_not_found: 404,
   window_not_found: 404,

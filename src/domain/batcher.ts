@@ -1,4 +1,34 @@
+import { LedgerOverloadedError } from '../ledger/group-commit.js';
 import { mayBeOneItemsFault } from '../store/store.js';
+
+/**
+ * Most items a Batcher lets wait by default: the ledger's group commit lets as many transfers wait
+ * (GroupCommitter's `queueMax`), and past that, as there, a caller is told to retry instead of
+ * queueing without bound while the store falls behind.
+ */
+export const BATCHER_QUEUE_MAX = 65_536;
+
+/**
+ * A Batcher's queue is full. It is the ledger's overload error (the API answers both with 503
+ * `ledger_overloaded` and Retry-After), naming what waits.
+ */
+export class BatcherOverloadedError extends LedgerOverloadedError {
+  constructor(queueMax: number, what: string) {
+    super(queueMax);
+    this.message = `${queueMax} ${what} are waiting to be written; retry shortly`;
+  }
+}
+
+export interface BatcherOptions {
+  /** Most items in one group (one transaction). */
+  readonly maxItems: number;
+  /** Groups being run at once. */
+  readonly concurrentGroups: number;
+  /** Most items waiting at once; past this, `submit` refuses with BatcherOverloadedError. Default BATCHER_QUEUE_MAX. */
+  readonly queueMax?: number;
+  /** What the items are, for the overload message (`FX executions`); default `items`. */
+  readonly what?: string;
+}
 
 /**
  * Group commit for hub operations: callers submit one item each; items waiting together are run
@@ -12,13 +42,23 @@ export class Batcher<Item, Result> {
   private queue: Waiting<Item, Result>[] = [];
   private running = 0;
   private scheduled = false;
+  private readonly queueMax: number;
 
   constructor(
     private readonly run: (items: readonly Item[]) => Promise<readonly (Result | Error)[]>,
-    private readonly options: { readonly maxItems: number; readonly concurrentGroups: number },
-  ) {}
+    private readonly options: BatcherOptions,
+  ) {
+    this.queueMax = options.queueMax ?? BATCHER_QUEUE_MAX;
+    if (!Number.isSafeInteger(this.queueMax) || this.queueMax < 1)
+      throw new Error(`bug: a Batcher's queueMax must be a positive integer, not ${this.queueMax}`);
+  }
 
+  /** The item's outcome; BatcherOverloadedError at once, and nothing run, when the queue is full. */
   submit(item: Item): Promise<Result> {
+    if (this.queue.length >= this.queueMax)
+      return Promise.reject(
+        new BatcherOverloadedError(this.queueMax, this.options.what ?? 'items'),
+      );
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.schedule();

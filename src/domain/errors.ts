@@ -21,6 +21,8 @@ export const HUB_ERROR_CODES = [
   'key_revoked',
   'rate_not_found',
   'invalid_rate',
+  'same_currency',
+  'invalid_parameter',
   'quote_not_found',
   'quote_expired',
   'quote_already_used',
@@ -40,35 +42,71 @@ export const HUB_ERROR_CODES = [
 ] as const;
 export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
 
-export class HubError extends Error {
+/**
+ * What a refusal says besides its code: a sentence for people and, when one input is at fault,
+ * that input's name (a body field such as `currencies/0`, or `path.id` / `query.after`). Every
+ * refusal class takes these as one options object after its code, so that the two strings cannot
+ * be swapped without the compiler noticing.
+ */
+export interface RefusalDetails {
+  readonly message: string;
+  readonly field?: string;
+}
+
+/**
+ * The one shape of every expected failure a domain module throws: a machine `code` from the
+ * module's closed set, the `field` at fault and a `message`. `HubError` is what the services
+ * answer with; the FX arithmetic (src/fx/errors.ts) and the netting accumulator
+ * (src/settlement/errors.ts) have their own code sets, each mapped to a hub code by one exhaustive
+ * table there.
+ */
+export abstract class DomainError<Code extends string> extends Error {
+  readonly field: string | undefined;
+
   constructor(
-    readonly code: HubErrorCode,
-    message: string,
-    readonly field?: string,
+    readonly code: Code,
+    details: RefusalDetails,
   ) {
-    super(message);
-    this.name = 'HubError';
+    super(details.message);
+    this.field = details.field;
   }
 }
 
-export function invalidField(field: string, message: string): HubError {
-  return new HubError('invalid_field', message, field);
+export class HubError extends DomainError<HubErrorCode> {
+  override readonly name = 'HubError';
+}
+
+export function invalidField(details: {
+  readonly field: string;
+  readonly message: string;
+}): HubError {
+  return new HubError('invalid_field', details);
+}
+
+/**
+ * A value as a refusal shows it: JSON where JSON can show it (`"INR"`, `356`, `null`), else its
+ * string form (`undefined`, a function, a symbol), for values that came from an untyped caller.
+ */
+export function shownValue(value: unknown): string {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol')
+    return String(value);
+  return JSON.stringify(value);
 }
 
 /**
  * A one-line label or reference given by a caller (src/ledger/text.ts): plain text of at most `max`
- * characters, or an `invalid_field` refusal naming `field`. Every door (HTTP, CLI, importers) goes
+ * characters, or an `invalid_field` refusal naming `field` (named, so that the text and the field's
+ * name, both strings, cannot be swapped unnoticed). Every door (HTTP, CLI, importers) goes
  * through the services that call this, so none can store text the others would refuse.
  */
 export function checkPlainText(
-  field: string,
   text: string,
-  max: number,
-  what = `the ${field}`,
+  { field, max, what = `the ${field}` }: { field: string; max: number; what?: string },
 ): string {
-  if (typeof text !== 'string') throw invalidField(field, `${what} must be a string`);
-  if (!fitsLength(text, max)) throw invalidField(field, `${what} is longer than ${max} characters`);
+  if (typeof text !== 'string') throw invalidField({ field, message: `${what} must be a string` });
+  if (!fitsLength(text, max))
+    throw invalidField({ field, message: `${what} is longer than ${max} characters` });
   const reason = notPlainReason(text);
-  if (reason !== undefined) throw invalidField(field, `${what} ${reason}`);
+  if (reason !== undefined) throw invalidField({ field, message: `${what} ${reason}` });
   return text;
 }

@@ -22,6 +22,7 @@
  * above AMOUNT_MAX as `amount_too_large` (a transfer could not carry it).
  */
 import { AMOUNT_MAX, currencyByCode, currencyByLedger, type Currency } from '../ledger/currency.js';
+import { shownValue } from '../domain/errors.js';
 import { FxError } from './errors.js';
 import { checkRate, formatRate, type Rate } from './rate.js';
 import { divDown, divUp, pow10 } from './rounding.js';
@@ -35,7 +36,9 @@ export type CurrencyRef = Currency | string | number;
 
 /** The `Currency` for a reference; `unknown_currency` (naming `field`) for anything not in the table or not a valid row. */
 export function resolveCurrency(ref: CurrencyRef, field = 'currency'): Currency {
-  if (typeof ref === 'object' && ref !== null) {
+  // As received: a caller holding parsed JSON may pass null, refused below like any non-currency.
+  const given: unknown = ref;
+  if (typeof ref === 'object' && given !== null) {
     if (
       typeof ref.code === 'string' &&
       Number.isInteger(ref.exponent) &&
@@ -43,11 +46,10 @@ export function resolveCurrency(ref: CurrencyRef, field = 'currency'): Currency 
       ref.exponent <= 18
     )
       return ref;
-    throw new FxError(
-      'unknown_currency',
+    throw new FxError('unknown_currency', {
       field,
-      `${field} is not a currency row with a code and an exponent of 0..18`,
-    );
+      message: `${field} is not a currency row with a code and an exponent of 0..18`,
+    });
   }
   const found =
     typeof ref === 'string'
@@ -56,39 +58,35 @@ export function resolveCurrency(ref: CurrencyRef, field = 'currency'): Currency 
         ? currencyByLedger(ref)
         : undefined;
   if (found === undefined)
-    throw new FxError(
-      'unknown_currency',
+    throw new FxError('unknown_currency', {
       field,
-      `${field} ${JSON.stringify(ref) ?? String(ref)} is not a supported currency (ISO 4217 code or ledger number)`,
-    );
+      message: `${field} ${shownValue(given)} is not a supported currency (ISO 4217 code or ledger number)`,
+    });
   return found;
 }
 
 /** Checks an input amount: a bigint in 1..AMOUNT_MAX, else `invalid_amount` naming `field`. */
 export function checkAmount(amountMinor: bigint, field = 'amount'): bigint {
   if (typeof amountMinor !== 'bigint' || amountMinor < 1n || amountMinor > AMOUNT_MAX) {
-    throw new FxError(
-      'invalid_amount',
+    throw new FxError('invalid_amount', {
       field,
-      `${field} must be a bigint number of minor units from 1 to ${AMOUNT_MAX}`,
-    );
+      message: `${field} must be a bigint number of minor units from 1 to ${AMOUNT_MAX}`,
+    });
   }
   return amountMinor;
 }
 
 function checkResult(result: bigint, target: Currency, field: string, what: string): bigint {
   if (result < 1n)
-    throw new FxError(
-      'amount_too_small',
+    throw new FxError('amount_too_small', {
       field,
-      `${what} is less than one minor unit of ${target.code}`,
-    );
+      message: `${what} is less than one minor unit of ${target.code}`,
+    });
   if (result > AMOUNT_MAX)
-    throw new FxError(
-      'amount_too_large',
+    throw new FxError('amount_too_large', {
       field,
-      `${what} exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${target.code})`,
-    );
+      message: `${what} exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${target.code})`,
+    });
   return result;
 }
 
@@ -107,10 +105,10 @@ export function targetForSource(
   checkRate(rate);
   const from = resolveCurrency(source, 'source');
   const to = resolveCurrency(target, 'target');
-  const exact = divDown(
-    sourceMinor * rate.units * pow10(to.exponent),
-    pow10(from.exponent + rate.scale),
-  );
+  const exact = divDown({
+    numerator: sourceMinor * rate.units * pow10(to.exponent),
+    denominator: pow10(from.exponent + rate.scale),
+  });
   return checkResult(
     exact,
     to,
@@ -135,10 +133,10 @@ export function sourceForTarget(
   checkRate(rate);
   const from = resolveCurrency(source, 'source');
   const to = resolveCurrency(target, 'target');
-  const exact = divUp(
-    targetMinor * pow10(from.exponent + rate.scale),
-    rate.units * pow10(to.exponent),
-  );
+  const exact = divUp({
+    numerator: targetMinor * pow10(from.exponent + rate.scale),
+    denominator: rate.units * pow10(to.exponent),
+  });
   return checkResult(
     exact,
     from,

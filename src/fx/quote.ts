@@ -25,6 +25,7 @@ import {
   targetForSource,
   type CurrencyRef,
 } from './convert.js';
+import { shownValue } from '../domain/errors.js';
 import { FxError } from './errors.js';
 import { applySpread, formatRate, normalizeRate, toRate, type Rate } from './rate.js';
 
@@ -90,18 +91,18 @@ const LATEST_DATE_MS = 8_640_000_000_000_000;
 
 function checkTime(value: number, field: string, min: number, max: number): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new FxError(
-      'invalid_parameter',
+    throw new FxError('invalid_parameter', {
       field,
-      `${field} must be an integer number of milliseconds from ${min} to ${max}`,
-    );
+      message: `${field} must be an integer number of milliseconds from ${min} to ${max}`,
+    });
   }
   return value;
 }
 
 /** Quotes only use currencies of the table (by code, ledger number or row), so that `quoteJson` can find them again by code. */
 function tableCurrency(ref: CurrencyRef, field: string): Currency {
-  return resolveCurrency(typeof ref === 'object' && ref !== null ? String(ref.code) : ref, field);
+  const given: unknown = ref; // as received: null from parsed JSON is refused by resolveCurrency
+  return resolveCurrency(typeof ref === 'object' && given !== null ? String(ref.code) : ref, field);
 }
 
 /**
@@ -114,20 +115,22 @@ export function calculateQuote(request: QuoteRequest): Quote {
   const source = tableCurrency(request.pair.source, 'pair.source');
   const target = tableCurrency(request.pair.target, 'pair.target');
   if (source.code === target.code)
-    throw new FxError(
-      'same_currency',
-      'pair.target',
-      `a quote needs two different currencies, got ${source.code} twice`,
-    );
-  if (request.side !== 'source' && request.side !== 'target') {
-    throw new FxError(
-      'invalid_parameter',
-      'side',
-      `side must be "source" or "target", got ${JSON.stringify(request.side)}`,
-    );
+    throw new FxError('same_currency', {
+      field: 'pair.target',
+      message: `a quote needs two different currencies, got ${source.code} twice`,
+    });
+  const side: unknown = request.side; // as received, from a caller that may not be typed
+  if (side !== 'source' && side !== 'target') {
+    throw new FxError('invalid_parameter', {
+      field: 'side',
+      message: `side must be "source" or "target", got ${shownValue(side)}`,
+    });
   }
   if (typeof request.providerId !== 'string' || request.providerId.length === 0) {
-    throw new FxError('invalid_parameter', 'providerId', 'providerId must be a non-empty string');
+    throw new FxError('invalid_parameter', {
+      field: 'providerId',
+      message: 'providerId must be a non-empty string',
+    });
   }
   const nowMs = checkTime(request.nowMs, 'nowMs', 0, LATEST_DATE_MS - MAX_QUOTE_TTL_MS);
   const ttlMs = checkTime(request.ttlMs ?? DEFAULT_QUOTE_TTL_MS, 'ttlMs', 1, MAX_QUOTE_TTL_MS);
@@ -135,11 +138,10 @@ export function calculateQuote(request: QuoteRequest): Quote {
   const rate = applySpread(reference, request.spreadBps, 'bid');
   const fee = request.feeMinor;
   if (typeof fee !== 'bigint' || fee < 0n || fee > AMOUNT_MAX) {
-    throw new FxError(
-      'invalid_amount',
-      'feeMinor',
-      `feeMinor must be a bigint number of minor units from 0 to ${AMOUNT_MAX}`,
-    );
+    throw new FxError('invalid_amount', {
+      field: 'feeMinor',
+      message: `feeMinor must be a bigint number of minor units from 0 to ${AMOUNT_MAX}`,
+    });
   }
   checkAmount(request.amountMinor, 'amount');
 
@@ -153,11 +155,10 @@ export function calculateQuote(request: QuoteRequest): Quote {
       : targetForSource(request.amountMinor, source, target, rate, 'amount');
   const totalDebitMinor = sourceAmountMinor + fee;
   if (totalDebitMinor > AMOUNT_MAX) {
-    throw new FxError(
-      'amount_too_large',
-      'amount',
-      `the converted amount plus the fee exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${source.code})`,
-    );
+    throw new FxError('amount_too_large', {
+      field: 'amount',
+      message: `the converted amount plus the fee exceeds the largest amount a transfer can carry (${AMOUNT_MAX} minor units of ${source.code})`,
+    });
   }
   return {
     providerId: request.providerId,

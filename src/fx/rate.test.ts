@@ -13,7 +13,7 @@ import {
   parseRate,
   type Rate,
 } from './rate.js';
-import { pow10 } from './rounding.js';
+import { divDown, divRound, divUp, pow10 } from './rounding.js';
 
 describe('rates', () => {
   it('parses decimal strings exactly, keeping the written scale', () => {
@@ -122,6 +122,20 @@ describe('rates', () => {
     assert.equal(compareRates(parseRate('1.5'), parseRate('1.50')), 0);
     assert.equal(compareRates(parseRate('1.49999'), parseRate('1.5')), -1);
     assert.equal(compareRates(parseRate('2'), parseRate('1.999999999999')), 1);
+  });
+
+  it('divides a named numerator by a named denominator, rounded as asked', () => {
+    const sevenThirds = { numerator: 7n, denominator: 3n };
+    assert.deepEqual(
+      [divDown(sevenThirds), divUp(sevenThirds), divRound(sevenThirds, 'half_even')],
+      [2n, 3n, 2n],
+    );
+    assert.equal(divRound({ numerator: 5n, denominator: 2n }, 'half_even'), 2n);
+    assert.equal(divRound({ numerator: 7n, denominator: 2n }, 'half_even'), 4n);
+    // Never called: tsc checks that numerator and denominator are named, never positional.
+    // @ts-expect-error the old divDown(n, d)
+    const positional = () => divDown(7n, 3n);
+    assert.equal(typeof positional, 'function');
   });
 
   it('inverts with half-even rounding by default, or the rounding asked for', () => {

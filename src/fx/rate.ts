@@ -33,34 +33,35 @@ const DECIMAL = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
  */
 export function parseRate(text: unknown, field = 'rate'): Rate {
   if (typeof text !== 'string')
-    throw new FxError('invalid_rate', field, `${field} must be a decimal string such as "0.8734"`);
+    throw new FxError('invalid_rate', {
+      field,
+      message: `${field} must be a decimal string such as "0.8734"`,
+    });
   const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
   const match = text.length > 40 ? null : DECIMAL.exec(text);
   if (match === null) {
-    throw new FxError(
-      'invalid_rate',
+    throw new FxError('invalid_rate', {
       field,
-      `${field} "${shown}" is not a plain positive decimal such as "0.8734" (no sign, exponent, spaces or leading zeros)`,
-    );
+      message: `${field} "${shown}" is not a plain positive decimal such as "0.8734" (no sign, exponent, spaces or leading zeros)`,
+    });
   }
   const whole = match[1]!;
   const fraction = match[2] ?? '';
   if (whole.length > RATE_MAX_INTEGER_DIGITS) {
-    throw new FxError(
-      'invalid_rate',
+    throw new FxError('invalid_rate', {
       field,
-      `${field} "${shown}" has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`,
-    );
+      message: `${field} "${shown}" has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`,
+    });
   }
   if (fraction.length > RATE_MAX_FRACTION_DIGITS) {
-    throw new FxError(
-      'invalid_rate',
+    throw new FxError('invalid_rate', {
       field,
-      `${field} "${shown}" has more than ${RATE_MAX_FRACTION_DIGITS} digits after the decimal point`,
-    );
+      message: `${field} "${shown}" has more than ${RATE_MAX_FRACTION_DIGITS} digits after the decimal point`,
+    });
   }
   const units = BigInt(whole + fraction);
-  if (units === 0n) throw new FxError('invalid_rate', field, `${field} must be greater than zero`);
+  if (units === 0n)
+    throw new FxError('invalid_rate', { field, message: `${field} must be greater than zero` });
   return { units, scale: fraction.length };
 }
 
@@ -76,19 +77,18 @@ export function checkRate(rate: Rate, field = 'rate'): Rate {
     scale < 0 ||
     scale > RATE_MAX_FRACTION_DIGITS
   ) {
-    throw new FxError(
-      'invalid_rate',
+    throw new FxError('invalid_rate', {
       field,
-      `${field} must have bigint units and an integer scale of 0..${RATE_MAX_FRACTION_DIGITS}`,
-    );
+      message: `${field} must have bigint units and an integer scale of 0..${RATE_MAX_FRACTION_DIGITS}`,
+    });
   }
-  if (units <= 0n) throw new FxError('invalid_rate', field, `${field} must be greater than zero`);
+  if (units <= 0n)
+    throw new FxError('invalid_rate', { field, message: `${field} must be greater than zero` });
   if (units >= pow10(RATE_MAX_INTEGER_DIGITS + scale)) {
-    throw new FxError(
-      'invalid_rate',
+    throw new FxError('invalid_rate', {
       field,
-      `${field} has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`,
-    );
+      message: `${field} has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`,
+    });
   }
   return rate;
 }
@@ -126,27 +126,24 @@ export function compareRates(a: Rate, b: Rate): -1 | 0 | 1 {
 
 function checkDigits(digits: number, field: string): void {
   if (!Number.isInteger(digits) || digits < 0 || digits > RATE_MAX_FRACTION_DIGITS) {
-    throw new FxError(
-      'invalid_parameter',
+    throw new FxError('invalid_parameter', {
       field,
-      `${field} must be an integer from 0 to ${RATE_MAX_FRACTION_DIGITS}`,
-    );
+      message: `${field} must be an integer from 0 to ${RATE_MAX_FRACTION_DIGITS}`,
+    });
   }
 }
 
 function checkResult(units: bigint, scale: number, what: string): Rate {
   if (units === 0n)
-    throw new FxError(
-      'rate_out_of_range',
-      'rate',
-      `${what} rounds to zero at ${scale} decimal places`,
-    );
+    throw new FxError('rate_out_of_range', {
+      field: 'rate',
+      message: `${what} rounds to zero at ${scale} decimal places`,
+    });
   if (units >= pow10(RATE_MAX_INTEGER_DIGITS + scale)) {
-    throw new FxError(
-      'rate_out_of_range',
-      'rate',
-      `${what} has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`,
-    );
+    throw new FxError('rate_out_of_range', {
+      field: 'rate',
+      message: `${what} has more than ${RATE_MAX_INTEGER_DIGITS} digits before the decimal point`,
+    });
   }
   return normalizeRate({ units, scale });
 }
@@ -163,7 +160,10 @@ export function invertRate(rate: Rate, digits: number, rounding: Rounding = 'hal
   checkRate(rate);
   checkDigits(digits, 'digits');
   // 1 / (u / 10^s) = 10^s / u; at `digits` decimals the units are 10^(s + digits) / u.
-  const units = divRound(pow10(rate.scale + digits), rate.units, rounding);
+  const units = divRound(
+    { numerator: pow10(rate.scale + digits), denominator: rate.units },
+    rounding,
+  );
   return checkResult(units, digits, `the inverse of ${formatRate(rate)}`);
 }
 
@@ -188,18 +188,18 @@ export function applySpread(
 ): Rate {
   checkRate(reference, 'referenceRate');
   if (!Number.isInteger(spreadBps) || spreadBps < 0 || spreadBps >= BPS_PER_UNIT) {
-    throw new FxError(
-      'invalid_parameter',
+    throw new FxError('invalid_parameter', {
       field,
-      `${field} must be an integer from 0 to ${BPS_PER_UNIT - 1} basis points`,
-    );
+      message: `${field} must be an integer from 0 to ${BPS_PER_UNIT - 1} basis points`,
+    });
   }
   const factor = BigInt(side === 'bid' ? BPS_PER_UNIT - spreadBps : BPS_PER_UNIT + spreadBps);
   const exactUnits = reference.units * factor; // scale + 4
   const exactScale = reference.scale + 4;
   const scale = Math.min(exactScale, RATE_MAX_FRACTION_DIGITS);
   const divisor = pow10(exactScale - scale);
-  const units = side === 'bid' ? divDown(exactUnits, divisor) : divUp(exactUnits, divisor);
+  const exact = { numerator: exactUnits, denominator: divisor };
+  const units = side === 'bid' ? divDown(exact) : divUp(exact);
   return checkResult(
     units,
     scale,

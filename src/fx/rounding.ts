@@ -5,19 +5,30 @@
  */
 export type Rounding = 'down' | 'up' | 'half_even';
 
+/**
+ * n / d, named: the division helpers take one object so that numerator and denominator (both
+ * bigints) cannot be swapped unnoticed.
+ */
+export interface Fraction {
+  /** n ≥ 0. */
+  readonly numerator: bigint;
+  /** d > 0. */
+  readonly denominator: bigint;
+}
+
 /** ⌊n / d⌋ for n ≥ 0, d > 0. */
-export function divDown(n: bigint, d: bigint): bigint {
+export function divDown({ numerator: n, denominator: d }: Fraction): bigint {
   return n / d;
 }
 
 /** ⌈n / d⌉ for n ≥ 0, d > 0. */
-export function divUp(n: bigint, d: bigint): bigint {
+export function divUp({ numerator: n, denominator: d }: Fraction): bigint {
   const q = n / d;
   return q * d === n ? q : q + 1n;
 }
 
 /** n / d rounded to the nearest integer, ties to the even neighbour (no bias over many roundings). */
-export function divHalfEven(n: bigint, d: bigint): bigint {
+function divHalfEven({ numerator: n, denominator: d }: Fraction): bigint {
   const q = n / d;
   const twice = 2n * (n - q * d);
   if (twice < d) return q;
@@ -26,10 +37,10 @@ export function divHalfEven(n: bigint, d: bigint): bigint {
 }
 
 /** n / d rounded as `rounding` says, for n ≥ 0, d > 0. */
-export function divRound(n: bigint, d: bigint, rounding: Rounding): bigint {
-  if (rounding === 'down') return divDown(n, d);
-  if (rounding === 'up') return divUp(n, d);
-  return divHalfEven(n, d);
+export function divRound(fraction: Fraction, rounding: Rounding): bigint {
+  if (rounding === 'down') return divDown(fraction);
+  if (rounding === 'up') return divUp(fraction);
+  return divHalfEven(fraction);
 }
 
 const POWERS: bigint[] = [1n];

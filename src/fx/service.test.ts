@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLI_ACTOR } from '../domain/actor.js';
 import type { Hub } from '../hub/hub.js';
+import { corrupt, corruptDocument, renamed } from '../domain/documents.test-helper.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
+import { FX_PROVIDERS, FX_RATES, FX_SPREADS, QUOTES } from './service.js';
 
 const cli = CLI_ACTOR;
 
@@ -279,7 +281,25 @@ describe('FX quotes and payment versus payment', () => {
       assert.equal((await hub.fx.rate('INR', 'RUB')).rate, '1.0801');
       await assert.rejects(
         hub.fx.setRate({ source: 'INR', target: 'INR', rate: '1', asOf: '2026-11-20' }, cli),
-        refusal('invalid_field', 'target'),
+        refusal('same_currency', 'target'),
+      );
+      await assert.rejects(
+        hub.fx.importRates('date,source,target,rate\n2026-11-21,RUB,RUB,1\n', cli),
+        refusal('same_currency', 'line 2'),
+      );
+      await assert.rejects(
+        hub.fx.setSpread(
+          { provider: 'fx', source: 'RUB', target: 'RUB', spreadBps: 25, feeMinor: 0n },
+          cli,
+        ),
+        refusal('same_currency', 'target'),
+      );
+      await assert.rejects(
+        hub.fx.quote(
+          { provider: 'fx', source: 'INR', target: 'INR', side: 'source', amountMinor: 100n },
+          cli,
+        ),
+        refusal('same_currency', 'target'),
       );
       await assert.rejects(
         hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '-1', asOf: '2026-11-20' }, cli),
@@ -299,7 +319,58 @@ describe('FX quotes and payment versus payment', () => {
         ),
         refusal('participant_not_found', 'provider'),
       );
+      // An FX parameter out of its range is `invalid_parameter`, not folded into `invalid_field`.
+      await assert.rejects(
+        hub.fx.quote(
+          {
+            provider: 'fx',
+            source: 'INR',
+            target: 'RUB',
+            side: 'source',
+            amountMinor: 100n,
+            ttlMs: 0,
+          },
+          cli,
+        ),
+        refusal('invalid_parameter', 'ttlMs'),
+      );
       await assert.rejects(hub.fx.getQuote('nope'), refusal('quote_not_found', 'quote'));
+    });
+  });
+
+  it('a corrupt quote, spread, provider or rate document fails its read, naming collection and field', async () => {
+    await withHub(async (hub) => {
+      await setUp(hub);
+      const quote = await hub.fx.quote(
+        { provider: 'fx', source: 'INR', target: 'RUB', side: 'source', amountMinor: 100_00n },
+        cli,
+      );
+      await corruptDocument(hub.ledger, QUOTES, quote.id, (document) => ({
+        ...document,
+        status: 'done',
+      }));
+      await assert.rejects(hub.fx.getQuote(quote.id), corrupt(QUOTES, '/status'));
+      await corruptDocument(hub.ledger, FX_SPREADS, 'fx:INRRUB', (document) => ({
+        ...document,
+        spreadBps: '25',
+      }));
+      await assert.rejects(
+        hub.fx.quote(
+          { provider: 'fx', source: 'INR', target: 'RUB', side: 'source', amountMinor: 100_00n },
+          cli,
+        ),
+        corrupt(FX_SPREADS, '/spreadBps'),
+      );
+      await hub.fx.setQuoteLifetime('fx', 120, cli);
+      await corruptDocument(hub.ledger, FX_PROVIDERS, 'fx', (document) =>
+        renamed(document, 'maxTtlSeconds', 'maxTtl'),
+      );
+      await assert.rejects(hub.fx.quoteLifetime('fx'), corrupt(FX_PROVIDERS, '/maxTtlSeconds'));
+      await corruptDocument(hub.ledger, FX_RATES, 'INRRUB', (document) => ({
+        ...document,
+        rate: 1.0734,
+      }));
+      await assert.rejects(hub.fx.rate('INR', 'RUB'), corrupt(FX_RATES, '/rate'));
     });
   });
 });

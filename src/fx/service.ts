@@ -1,8 +1,10 @@
+import { Type } from '@sinclair/typebox';
 import { currencyByCode } from '../ledger/currency.js';
 import { uuidV7, type AccountId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
-import { checkPlainText, HubError, invalidField, type HubErrorCode } from '../domain/errors.js';
+import { decimalString, documentKind, oneOf, strict } from '../domain/documents.js';
+import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
@@ -19,9 +21,8 @@ import {
 } from '../settlement/legs.js';
 import { payeeAccount, payerAccount } from '../settlement/parties.js';
 import { releasedAs } from '../settlement/payments.js';
-import type { JsonObject } from '../store/records.js';
 import type { StoredTransfer } from '../ledger/model.js';
-import { FxError } from './errors.js';
+import { FxError, fxRefusal } from './errors.js';
 import {
   calculateQuote,
   DEFAULT_MAX_QUOTE_TTL_MS,
@@ -104,6 +105,94 @@ export interface QuoteRecord {
   readonly transferIds?: readonly string[];
 }
 
+/** What the store keeps per FX provider: the longest its quotes may hold, and when that was set. */
+export interface ProviderRecord {
+  readonly provider: string;
+  readonly maxTtlSeconds: number;
+  /** ISO 8601. */
+  readonly updatedAt: string;
+}
+
+/** A rate as a decimal string, `1.0734` (see rate.ts). */
+const rateString = () => Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' });
+
+/**
+ * Reference rates: the current one of a pair under `INRRUB`, and each dated one under
+ * `INRRUB:2026-11-20`.
+ */
+const rateDocuments = documentKind<RateRecord>(
+  FX_RATES,
+  Type.Object(
+    {
+      source: Type.String(),
+      target: Type.String(),
+      rate: rateString(),
+      asOf: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+      origin: oneOf(['operator', 'csv']),
+    },
+    strict,
+  ),
+);
+
+/** Providers' spreads and fees, under `provider:INRRUB`. */
+const spreadDocuments = documentKind<SpreadRecord>(
+  FX_SPREADS,
+  Type.Object(
+    {
+      provider: Type.String(),
+      source: Type.String(),
+      target: Type.String(),
+      spreadBps: Type.Integer({ minimum: 0 }),
+      feeMinor: decimalString(),
+    },
+    strict,
+  ),
+);
+
+/** Quotes, under their ids. */
+const quoteDocuments = documentKind<QuoteRecord>(
+  QUOTES,
+  Type.Object(
+    {
+      id: Type.String(),
+      status: oneOf(['open', 'reserved', 'executed', 'voided', 'expired']),
+      providerId: Type.String(),
+      sourceCurrency: Type.String(),
+      targetCurrency: Type.String(),
+      side: oneOf(['source', 'target']),
+      sourceAmountMinor: decimalString(),
+      targetAmountMinor: decimalString(),
+      feeMinor: decimalString(),
+      totalDebitMinor: decimalString(),
+      referenceRate: rateString(),
+      spreadBps: Type.Integer({ minimum: 0 }),
+      rate: rateString(),
+      createdAtMs: Type.Integer({ minimum: 0 }),
+      expiresAtMs: Type.Integer({ minimum: 0 }),
+      requestedBy: Type.String(),
+      maxTtlSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+      reservedUntilNs: Type.Optional(decimalString()),
+      payer: Type.Optional(Type.String()),
+      payee: Type.Optional(Type.String()),
+      transferIds: Type.Optional(Type.Array(Type.String())),
+    },
+    strict,
+  ),
+);
+
+/** Each FX provider's quote lifetime, under its id. */
+const providerDocuments = documentKind<ProviderRecord>(
+  FX_PROVIDERS,
+  Type.Object(
+    {
+      provider: Type.String(),
+      maxTtlSeconds: Type.Integer({ minimum: 1 }),
+      updatedAt: Type.String(),
+    },
+    strict,
+  ),
+);
+
 export interface QuoteRequestInput {
   readonly provider: string;
   readonly source: string;
@@ -126,7 +215,7 @@ export class FxService {
   private readonly pairs = new Map<string, QuotePair>();
   private readonly executions = new Batcher<Execution, QuoteRecord>(
     (items) => this.executeGroup(items),
-    { maxItems: 1024, concurrentGroups: 2 },
+    { maxItems: 1024, concurrentGroups: 2, what: 'FX executions' },
   );
 
   constructor(
@@ -139,9 +228,9 @@ export class FxService {
     actor: Actor,
     origin: RateRecord['origin'] = 'operator',
   ): Promise<RateRecord> {
-    const record = validateRate(input, origin, '');
+    const record = validateRate(input, origin);
     await this.ledger.transact(async (tx) => {
-      await tx.putRecords(rateDocuments(record));
+      await tx.putRecords(ratePuts(record));
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'fx.rates.set', `${record.source}${record.target}`, {
           rate: record.rate,
@@ -162,15 +251,22 @@ export class FxService {
     const lines = csv.split(/\r?\n/).filter((line) => line.trim().length > 0);
     const header = (lines.shift() ?? '').split(',').map((cell) => cell.trim().toLowerCase());
     if (header.join(',') !== 'date,source,target,rate')
-      throw invalidField('line 1', 'the header must be date,source,target,rate');
+      throw invalidField({
+        field: 'line 1',
+        message: 'the header must be date,source,target,rate',
+      });
     const records = lines.map((line, index) => {
       const cells = line.split(',').map((cell) => cell.trim());
       if (cells.length !== 4)
-        throw invalidField(`line ${index + 2}`, `expected 4 columns, found ${cells.length}`);
+        throw invalidField({
+          field: `line ${index + 2}`,
+          message: `expected 4 columns, found ${cells.length}`,
+        });
       const [asOf = '', source = '', target = '', rate = ''] = cells;
-      return validateRate({ source, target, rate, asOf }, 'csv', `line ${index + 2}: `);
+      return validateRate({ source, target, rate, asOf }, 'csv', `line ${index + 2}`);
     });
-    if (records.length === 0) throw invalidField('line 2', 'the file has no rates');
+    if (records.length === 0)
+      throw invalidField({ field: 'line 2', message: 'the file has no rates' });
     const newest = new Map<string, RateRecord>();
     for (const record of records) {
       const key = `${record.source}${record.target}`;
@@ -178,16 +274,14 @@ export class FxService {
       if (seen === undefined || seen.asOf <= record.asOf) newest.set(key, record);
     }
     await this.ledger.transact(async (tx) => {
-      const current = await tx.getRecords(FX_RATES, [...newest.keys()]);
-      const puts = records.map((record) => ({
-        collection: FX_RATES,
-        key: `${record.source}${record.target}:${record.asOf}`,
-        value: { ...record },
-      }));
+      const current = await rateDocuments.getMany(tx, [...newest.keys()]);
+      const puts = records.map((record) =>
+        rateDocuments.put(`${record.source}${record.target}:${record.asOf}`, record),
+      );
       for (const [key, record] of newest) {
-        const existing = current.get(key)?.value as unknown as RateRecord | undefined;
+        const existing = current.get(key);
         if (existing === undefined || existing.asOf <= record.asOf)
-          puts.push({ collection: FX_RATES, key, value: { ...record } });
+          puts.push(rateDocuments.put(key, record));
       }
       await tx.putRecords(puts);
       await tx.appendAudit([
@@ -202,19 +296,18 @@ export class FxService {
 
   /** The current rate of a pair; the inverse of the opposite pair when only that one is known. */
   async rate(source: string, target: string): Promise<RateRecord> {
-    const found = await this.ledger.store.getRecords(FX_RATES, [
+    const found = await rateDocuments.getMany(this.ledger.store, [
       `${source}${target}`,
       `${target}${source}`,
     ]);
-    const direct = found.get(`${source}${target}`)?.value as unknown as RateRecord | undefined;
+    const direct = found.get(`${source}${target}`);
     if (direct !== undefined) return direct;
-    const opposite = found.get(`${target}${source}`)?.value as unknown as RateRecord | undefined;
+    const opposite = found.get(`${target}${source}`);
     if (opposite === undefined)
-      throw new HubError(
-        'rate_not_found',
-        `no rate for ${source}/${target}: set one or import a file of official rates`,
-        'target',
-      );
+      throw new HubError('rate_not_found', {
+        field: 'target',
+        message: `no rate for ${source}/${target}: set one or import a file of official rates`,
+      });
     return {
       ...opposite,
       source,
@@ -235,8 +328,12 @@ export class FxService {
   ): Promise<SpreadRecord> {
     checkPair(input.source, input.target);
     if (!Number.isInteger(input.spreadBps) || input.spreadBps < 0 || input.spreadBps > 9_999)
-      throw invalidField('spread_bps', 'the spread is a whole number of basis points, 0 to 9,999');
-    if (input.feeMinor < 0n) throw invalidField('fee', 'the fee is zero or more');
+      throw invalidField({
+        field: 'spread_bps',
+        message: 'the spread is a whole number of basis points, 0 to 9,999',
+      });
+    if (input.feeMinor < 0n)
+      throw invalidField({ field: 'fee', message: 'the fee is zero or more' });
     const record: SpreadRecord = {
       provider: input.provider,
       source: input.source,
@@ -247,17 +344,12 @@ export class FxService {
     await this.ledger.transact(async (tx) => {
       const provider = await this.registry.require(tx, input.provider);
       if (provider.kind !== 'fx_provider')
-        throw new HubError(
-          'participant_kind_mismatch',
-          `${input.provider} is a ${provider.kind}, not an FX provider`,
-          'provider',
-        );
+        throw new HubError('participant_kind_mismatch', {
+          field: 'provider',
+          message: `${input.provider} is a ${provider.kind}, not an FX provider`,
+        });
       await tx.putRecords([
-        {
-          collection: FX_SPREADS,
-          key: `${input.provider}:${input.source}${input.target}`,
-          value: { ...record },
-        },
+        spreadDocuments.put(`${input.provider}:${input.source}${input.target}`, record),
       ]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'fx.spreads.set', input.provider, {
@@ -275,32 +367,35 @@ export class FxService {
     checkPair(input.source, input.target);
     const provider = await this.registry.cached(input.provider);
     if (provider === undefined || provider.kind !== 'fx_provider')
-      throw new HubError('participant_not_found', `no FX provider ${input.provider}`, 'provider');
+      throw new HubError('participant_not_found', {
+        field: 'provider',
+        message: `no FX provider ${input.provider}`,
+      });
     if (provider.status !== 'active')
-      throw new HubError('participant_suspended', `${input.provider} is suspended`, 'provider');
+      throw new HubError('participant_suspended', {
+        field: 'provider',
+        message: `${input.provider} is suspended`,
+      });
     for (const currency of [input.source, input.target]) {
       if (!provider.currencies.includes(currency))
-        throw new HubError(
-          'currency_not_used',
-          `${input.provider} does not trade ${currency}`,
-          'provider',
-        );
+        throw new HubError('currency_not_used', {
+          field: 'provider',
+          message: `${input.provider} does not trade ${currency}`,
+        });
     }
     const lifetime = await this.lifetimeOf(input.provider);
     const maxTtlMs = lifetime.maxTtlSeconds * 1000;
     if (input.ttlMs !== undefined && input.ttlMs > maxTtlMs) {
-      throw invalidField(
-        'ttlSeconds',
-        `ttlSeconds may be at most ${lifetime.maxTtlSeconds} for ${input.provider}: the longest its quotes hold (set by the provider or the operator)`,
-      );
+      throw invalidField({
+        field: 'ttlSeconds',
+        message: `ttlSeconds may be at most ${lifetime.maxTtlSeconds} for ${input.provider}: the longest its quotes hold (set by the provider or the operator)`,
+      });
     }
     const reference = await this.rate(input.source, input.target);
-    const spread = (
-      await this.ledger.store.getRecords(FX_SPREADS, [
-        `${input.provider}:${input.source}${input.target}`,
-      ])
-    ).get(`${input.provider}:${input.source}${input.target}`)?.value as unknown as
-      SpreadRecord | undefined;
+    const spread = await spreadDocuments.get(
+      this.ledger.store,
+      `${input.provider}:${input.source}${input.target}`,
+    );
     const quote = fx(() =>
       calculateQuote({
         pair: { source: input.source, target: input.target },
@@ -319,9 +414,7 @@ export class FxService {
       maxTtlSeconds: lifetime.maxTtlSeconds,
     };
     await this.ledger.transact(async (tx) => {
-      await tx.putRecords([
-        { collection: QUOTES, key: record.id, value: record as unknown as JsonObject },
-      ]);
+      await tx.putRecords([quoteDocuments.put(record.id, record)]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'fx.quotes.create', record.id, {
           provider: record.providerId,
@@ -382,16 +475,20 @@ export class FxService {
   }
 
   private async storedQuote(id: string): Promise<QuoteRecord> {
-    const found = (await this.ledger.store.getRecords(QUOTES, [id])).get(id);
-    if (found === undefined) throw new HubError('quote_not_found', `no quote ${id}`, 'quote');
-    return found.value as unknown as QuoteRecord;
+    const found = await quoteDocuments.get(this.ledger.store, id);
+    if (found === undefined)
+      throw new HubError('quote_not_found', { field: 'quote', message: `no quote ${id}` });
+    return found;
   }
 
   /** An FX provider's quote lifetimes. Any id that is not an FX provider's is `participant_not_found`. */
   async quoteLifetime(providerId: string): Promise<QuoteLifetime> {
     const provider = await this.registry.cached(providerId);
     if (provider === undefined || provider.kind !== 'fx_provider')
-      throw new HubError('participant_not_found', `no FX provider ${providerId}`, 'provider');
+      throw new HubError('participant_not_found', {
+        field: 'provider',
+        message: `no FX provider ${providerId}`,
+      });
     return this.lifetimeOf(providerId);
   }
 
@@ -409,31 +506,25 @@ export class FxService {
       maxTtlSeconds < 1 ||
       maxTtlSeconds * 1000 > MAX_QUOTE_TTL_MS
     ) {
-      throw invalidField(
-        'maxTtlSeconds',
-        `the maximum quote lifetime is a whole number of seconds from 1 to ${MAX_QUOTE_TTL_MS / 1000}`,
-      );
+      throw invalidField({
+        field: 'maxTtlSeconds',
+        message: `the maximum quote lifetime is a whole number of seconds from 1 to ${MAX_QUOTE_TTL_MS / 1000}`,
+      });
     }
     await this.ledger.transact(async (tx) => {
       const provider = await this.registry.require(tx, providerId);
       if (provider.kind !== 'fx_provider')
-        throw new HubError(
-          'participant_kind_mismatch',
-          `${providerId} is a ${provider.kind}, not an FX provider`,
-          'provider',
-        );
-      const previous = (await tx.getRecord(FX_PROVIDERS, providerId)) as unknown as
-        { maxTtlSeconds?: number } | undefined;
+        throw new HubError('participant_kind_mismatch', {
+          field: 'provider',
+          message: `${providerId} is a ${provider.kind}, not an FX provider`,
+        });
+      const previous = await providerDocuments.get(tx, providerId);
       await tx.putRecords([
-        {
-          collection: FX_PROVIDERS,
-          key: providerId,
-          value: {
-            provider: providerId,
-            maxTtlSeconds,
-            updatedAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
-          },
-        },
+        providerDocuments.put(providerId, {
+          provider: providerId,
+          maxTtlSeconds,
+          updatedAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
+        }),
       ]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'fx.providers.quote_lifetime', providerId, {
@@ -446,8 +537,7 @@ export class FxService {
   }
 
   private async lifetimeOf(providerId: string): Promise<QuoteLifetime> {
-    const found = (await this.ledger.store.getRecords(FX_PROVIDERS, [providerId])).get(providerId)
-      ?.value as { maxTtlSeconds?: number } | undefined;
+    const found = await providerDocuments.get(this.ledger.store, providerId);
     return lifetime(providerId, found?.maxTtlSeconds ?? DEFAULT_MAX_QUOTE_TTL_MS / 1000);
   }
 
@@ -459,26 +549,24 @@ export class FxService {
    */
   async execute(input: ExecuteInput, actor: Actor): Promise<QuoteRecord> {
     if (input.reference !== undefined)
-      checkPlainText('reference', input.reference, REFERENCE_MAX_LENGTH);
+      checkPlainText(input.reference, { field: 'reference', max: REFERENCE_MAX_LENGTH });
     const quote = await this.quotePair(input.quote);
     const payer = await payerAccount(this.registry, actor, input.payer);
     if (payer.currency !== quote.sourceCurrency)
-      throw new HubError(
-        'payment_refused',
-        `the payer's account is in ${payer.currency}; the quote converts from ${quote.sourceCurrency}`,
-        'payer',
-      );
+      throw new HubError('payment_refused', {
+        field: 'payer',
+        message: `the payer's account is in ${payer.currency}; the quote converts from ${quote.sourceCurrency}`,
+      });
     const payee = await payeeAccount(
       this.registry,
       actor,
       input.payee,
       quote.targetCurrency,
       (entry) =>
-        new HubError(
-          'payment_refused',
-          `the payee's account is in ${entry.currency}; the quote converts to ${quote.targetCurrency}`,
-          'payee',
-        ),
+        new HubError('payment_refused', {
+          field: 'payee',
+          message: `the payee's account is in ${entry.currency}; the quote converts to ${quote.targetCurrency}`,
+        }),
     );
     return this.executions.submit({ input, actor, payer, payee });
   }
@@ -490,9 +578,9 @@ export class FxService {
    */
   private async executeGroup(items: readonly Execution[]): Promise<(QuoteRecord | Error)[]> {
     return this.ledger.transact(async (tx) => {
-      const outcomes: (QuoteRecord | Error)[] = new Array(items.length);
-      const stored = await tx.getRecords(
-        QUOTES,
+      const outcomes = new Array<QuoteRecord | Error>(items.length);
+      const stored = await quoteDocuments.getMany(
+        tx,
         items.map((item) => item.input.quote),
       );
       const nowMs = Number(tx.nowNs / 1_000_000n);
@@ -501,7 +589,7 @@ export class FxService {
         [];
       items.forEach((item, index) => {
         try {
-          const quote = stored.get(item.input.quote)?.value as unknown as QuoteRecord | undefined;
+          const quote = stored.get(item.input.quote);
           checkExecutable(quote, item, nowMs, claimed);
           const usable = quote as QuoteRecord;
           claimed.add(usable.id);
@@ -537,11 +625,10 @@ export class FxService {
         offset += chain.inputs.length;
         try {
           if (chainOutcome(chain.legs, chainResults, { payerField: 'payer' }).status === 'exists')
-            throw new HubError(
-              'quote_already_used',
-              `quote ${chain.quote.id} was used already`,
-              'quote',
-            );
+            throw new HubError('quote_already_used', {
+              field: 'quote',
+              message: `quote ${chain.quote.id} was used already`,
+            });
         } catch (error) {
           outcomes[chain.index] = error as Error;
           continue;
@@ -555,11 +642,7 @@ export class FxService {
           transferIds: chain.inputs.map((leg) => leg.id),
         };
         outcomes[chain.index] = executed;
-        puts.push({
-          collection: QUOTES,
-          key: executed.id,
-          value: executed as unknown as JsonObject,
-        });
+        puts.push(quoteDocuments.put(executed.id, executed));
         audit.push(
           auditEntry(
             item.actor,
@@ -590,9 +673,9 @@ export class FxService {
   async resolve(quoteId: string, action: 'post' | 'void', actor: Actor): Promise<QuoteRecord> {
     const outcome = await this.ledger.transact(
       async (tx): Promise<{ resolved: QuoteRecord } | { lapsed: QuoteRecord }> => {
-        const quote = (await tx.getRecord(QUOTES, quoteId)) as unknown as QuoteRecord | undefined;
+        const quote = await quoteDocuments.get(tx, quoteId);
         if (quote === undefined)
-          throw new HubError('quote_not_found', `no quote ${quoteId}`, 'quote');
+          throw new HubError('quote_not_found', { field: 'quote', message: `no quote ${quoteId}` });
         if (quote.status !== 'reserved' || quote.payer === undefined || quote.payee === undefined)
           return { lapsed: quote };
         const payer = await this.registry.account(quote.payer as AccountId);
@@ -607,9 +690,7 @@ export class FxService {
             ...quote,
             status: released === 'posted' ? 'executed' : released,
           };
-          await tx.putRecords([
-            { collection: QUOTES, key: quote.id, value: lapsed as unknown as JsonObject },
-          ]);
+          await tx.putRecords([quoteDocuments.put(quote.id, lapsed)]);
           await tx.appendAudit([
             auditEntry(actor, tx.nowNs, 'fx.quotes.released', quote.id, {
               status: lapsed.status,
@@ -623,9 +704,7 @@ export class FxService {
           ...quote,
           status: action === 'post' ? 'executed' : 'voided',
         };
-        await tx.putRecords([
-          { collection: QUOTES, key: quote.id, value: resolved as unknown as JsonObject },
-        ]);
+        await tx.putRecords([quoteDocuments.put(quote.id, resolved)]);
         await tx.appendAudit([
           auditEntry(actor, tx.nowNs, `fx.quotes.${action}`, quote.id, { legs: legs.length }),
         ]);
@@ -635,16 +714,14 @@ export class FxService {
     if ('resolved' in outcome) return outcome.resolved;
     const quote = outcome.lapsed;
     if (quote.status === 'expired')
-      throw new HubError(
-        'quote_expired',
-        `quote ${quote.id} expired: the ledger released its reserved legs when their timeout passed`,
-        'quote',
-      );
-    throw new HubError(
-      'quote_already_used',
-      `quote ${quote.id} is ${quote.status}, not reserved`,
-      'quote',
-    );
+      throw new HubError('quote_expired', {
+        field: 'quote',
+        message: `quote ${quote.id} expired: the ledger released its reserved legs when their timeout passed`,
+      });
+    throw new HubError('quote_already_used', {
+      field: 'quote',
+      message: `quote ${quote.id} is ${quote.status}, not reserved`,
+    });
   }
 }
 
@@ -670,31 +747,28 @@ function checkExecutable(
   claimed: ReadonlySet<string>,
 ): void {
   const id = item.input.quote;
-  if (quote === undefined) throw new HubError('quote_not_found', `no quote ${id}`, 'quote');
+  if (quote === undefined)
+    throw new HubError('quote_not_found', { field: 'quote', message: `no quote ${id}` });
   if (quote.status !== 'open' || claimed.has(quote.id))
-    throw new HubError(
-      'quote_already_used',
-      `quote ${quote.id} was used already (${claimed.has(quote.id) ? 'executed' : quote.status})`,
-      'quote',
-    );
+    throw new HubError('quote_already_used', {
+      field: 'quote',
+      message: `quote ${quote.id} was used already (${claimed.has(quote.id) ? 'executed' : quote.status})`,
+    });
   if (nowMs >= quote.expiresAtMs)
-    throw new HubError(
-      'quote_expired',
-      `quote ${quote.id} expired at ${new Date(quote.expiresAtMs).toISOString()}`,
-      'quote',
-    );
+    throw new HubError('quote_expired', {
+      field: 'quote',
+      message: `quote ${quote.id} expired at ${new Date(quote.expiresAtMs).toISOString()}`,
+    });
   if (item.payer.currency !== quote.sourceCurrency)
-    throw new HubError(
-      'payment_refused',
-      `the payer's account is in ${item.payer.currency}; the quote converts from ${quote.sourceCurrency}`,
-      'payer',
-    );
+    throw new HubError('payment_refused', {
+      field: 'payer',
+      message: `the payer's account is in ${item.payer.currency}; the quote converts from ${quote.sourceCurrency}`,
+    });
   if (item.payee.currency !== quote.targetCurrency)
-    throw new HubError(
-      'payment_refused',
-      `the payee's account is in ${item.payee.currency}; the quote converts to ${quote.targetCurrency}`,
-      'payee',
-    );
+    throw new HubError('payment_refused', {
+      field: 'payee',
+      message: `the payee's account is in ${item.payee.currency}; the quote converts to ${quote.targetCurrency}`,
+    });
 }
 
 /**
@@ -803,20 +877,17 @@ function quoteRecord(id: string, quote: Quote, actor: Actor): QuoteRecord {
   };
 }
 
+/** A rate as given by the operator, or read from `line` of a file of rates (the refusal then names the line). */
 function validateRate(
   input: { source: string; target: string; rate: string; asOf: string },
   origin: RateRecord['origin'],
-  where: string,
+  line?: string,
 ): RateRecord {
   try {
     checkPair(input.source, input.target);
   } catch (error) {
-    if (error instanceof HubError)
-      throw new HubError(
-        error.code,
-        `${where}${error.message}`,
-        where === '' ? error.field : where.slice(0, -2),
-      );
+    if (error instanceof HubError && line !== undefined)
+      throw new HubError(error.code, { field: line, message: `${line}: ${error.message}` });
     throw error;
   }
   if (
@@ -824,58 +895,50 @@ function validateRate(
     Number.isNaN(Date.parse(`${input.asOf}T00:00:00Z`)) ||
     new Date(`${input.asOf}T00:00:00Z`).toISOString().slice(0, 10) !== input.asOf
   ) {
+    const message = 'the date must be a calendar date YYYY-MM-DD';
     throw invalidField(
-      where === '' ? 'as_of' : where.slice(0, -2),
-      `${where}the date must be a calendar date YYYY-MM-DD`,
+      line === undefined
+        ? { field: 'as_of', message }
+        : { field: line, message: `${line}: ${message}` },
     );
   }
-  const rate = fx(() => formatRate(parseRate(input.rate, 'rate')), where);
+  const rate = fx(() => formatRate(parseRate(input.rate, 'rate')), line);
   return { source: input.source, target: input.target, rate, asOf: input.asOf, origin };
 }
 
-function rateDocuments(record: RateRecord) {
+/** A rate as the pair's current one and as the one of its date. */
+function ratePuts(record: RateRecord): RecordPut[] {
   return [
-    { collection: FX_RATES, key: `${record.source}${record.target}`, value: { ...record } },
-    {
-      collection: FX_RATES,
-      key: `${record.source}${record.target}:${record.asOf}`,
-      value: { ...record },
-    },
+    rateDocuments.put(`${record.source}${record.target}`, record),
+    rateDocuments.put(`${record.source}${record.target}:${record.asOf}`, record),
   ];
 }
 
 function checkPair(source: string, target: string): void {
   if (currencyByCode(source)?.code !== source)
-    throw new HubError(
-      'unknown_currency',
-      `${JSON.stringify(source)} is not a supported ISO 4217 code`,
-      'source',
-    );
+    throw new HubError('unknown_currency', {
+      field: 'source',
+      message: `${JSON.stringify(source)} is not a supported ISO 4217 code`,
+    });
   if (currencyByCode(target)?.code !== target)
-    throw new HubError(
-      'unknown_currency',
-      `${JSON.stringify(target)} is not a supported ISO 4217 code`,
-      'target',
-    );
-  if (source === target) throw invalidField('target', 'source and target currencies must differ');
+    throw new HubError('unknown_currency', {
+      field: 'target',
+      message: `${JSON.stringify(target)} is not a supported ISO 4217 code`,
+    });
+  if (source === target)
+    throw new HubError('same_currency', {
+      field: 'target',
+      message: 'source and target currencies must differ',
+    });
 }
 
-const FX_TO_HUB: Readonly<Record<string, HubErrorCode>> = {
-  invalid_rate: 'invalid_rate',
-  rate_out_of_range: 'invalid_rate',
-  amount_too_small: 'amount_too_small',
-  amount_too_large: 'amount_too_large',
-  unknown_currency: 'unknown_currency',
-};
-
-/** FX arithmetic refusals as HubErrors, naming the field. */
-function fx<T>(compute: () => T, where = ''): T {
+/** FX arithmetic refusals as the hub refusals they are (`fxRefusal`), naming the field or the file's line. */
+function fx<T>(compute: () => T, line?: string): T {
   try {
     return compute();
   } catch (error) {
     if (!(error instanceof FxError)) throw error;
-    const field = where === '' ? error.field : where.slice(0, -2);
-    throw new HubError(FX_TO_HUB[error.code] ?? 'invalid_field', `${where}${error.message}`, field);
+    throw fxRefusal(error, line);
   }
 }
 

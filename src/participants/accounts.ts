@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+import { accountIdString, oneOf, strict } from '../domain/documents.js';
 import { AccountFlags } from '../ledger/flags.js';
 import { derivedId, type AccountId } from '../ledger/ids.js';
 import { AccountKind, type AccountKindName } from '../ledger/model.js';
@@ -71,6 +73,8 @@ export const ACCOUNT_ROLES = {
   fees: { kind: 'fees', flags: AccountFlags.none, description: 'fee income' },
 } as const satisfies Record<string, { kind: AccountKindName; flags: number; description: string }>;
 export type AccountRole = keyof typeof ACCOUNT_ROLES;
+/** Every role, in the order of ACCOUNT_ROLES (`Object.keys` is typed `string[]`; these are its keys). */
+export const ACCOUNT_ROLE_NAMES = Object.keys(ACCOUNT_ROLES) as readonly AccountRole[];
 
 /** Roles opened with a participant, in each of its currencies. */
 export const ROLES_OPENED_WITH: Readonly<Record<ParticipantKind, readonly AccountRole[]>> = {
@@ -95,6 +99,17 @@ export interface ParticipantAccount {
   /** For vostro and nostro accounts: the bank that keeps the account. */
   readonly heldAt?: string;
 }
+
+/** A ParticipantAccount as a participant's document holds it (see src/domain/documents.ts). */
+export const ParticipantAccountSchema = Type.Object(
+  {
+    role: oneOf(ACCOUNT_ROLE_NAMES),
+    currency: Type.String(),
+    id: accountIdString(),
+    heldAt: Type.Optional(Type.String()),
+  },
+  strict,
+);
 
 /**
  * Derived ids are a SHA-256 each, and every payment and conversion names several accounts: the ids

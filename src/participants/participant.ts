@@ -43,53 +43,59 @@ const COUNTRY = /^[A-Z]{2}$/;
 /** Checks shape and values; the registry checks what needs the store (a corporate's bank exists). */
 export function validateParticipantInput(input: ParticipantInput): ParticipantInput {
   if (typeof input.id !== 'string' || !PARTICIPANT_ID.test(input.id)) {
-    throw invalidField(
-      'id',
-      'a participant id is 2 to 40 characters: a lower-case letter, then lower-case letters, digits or hyphens',
-    );
+    throw invalidField({
+      field: 'id',
+      message:
+        'a participant id is 2 to 40 characters: a lower-case letter, then lower-case letters, digits or hyphens',
+    });
   }
   if (input.id === HUB_ID && input.kind !== 'hub')
-    throw invalidField('id', `"${HUB_ID}" is the hub's own id`);
+    throw invalidField({ field: 'id', message: `"${HUB_ID}" is the hub's own id` });
   if (
     typeof input.name !== 'string' ||
     input.name.trim().length === 0 ||
     !fitsLength(input.name, 120)
   )
-    throw invalidField('name', 'a name of 1 to 120 characters is required');
-  checkPlainText('name', input.name, 120);
+    throw invalidField({ field: 'name', message: 'a name of 1 to 120 characters is required' });
+  checkPlainText(input.name, { field: 'name', max: 120 });
   if (!PARTICIPANT_KINDS.includes(input.kind))
-    throw invalidField('kind', `kind must be one of ${PARTICIPANT_KINDS.join(', ')}`);
+    throw invalidField({
+      field: 'kind',
+      message: `kind must be one of ${PARTICIPANT_KINDS.join(', ')}`,
+    });
   if (typeof input.country !== 'string' || !COUNTRY.test(input.country))
-    throw invalidField(
-      'country',
-      'country is an ISO 3166-1 alpha-2 code in capitals, e.g. IN or RU',
-    );
+    throw invalidField({
+      field: 'country',
+      message: 'country is an ISO 3166-1 alpha-2 code in capitals, e.g. IN or RU',
+    });
   if (input.kind === 'bank' && input.country !== 'IN' && input.country !== 'RU')
-    throw invalidField(
-      'country',
-      'a bank in the rupee–rouble corridor is in India (IN) or Russia (RU)',
-    );
+    throw invalidField({
+      field: 'country',
+      message: 'a bank in the rupee–rouble corridor is in India (IN) or Russia (RU)',
+    });
   if (input.kind === 'corporate' && (input.bank === undefined || !PARTICIPANT_ID.test(input.bank)))
-    throw invalidField('bank', 'a corporate names the bank that keeps its accounts');
+    throw invalidField({
+      field: 'bank',
+      message: 'a corporate names the bank that keeps its accounts',
+    });
   if (input.kind !== 'corporate' && input.bank !== undefined)
-    throw invalidField('bank', 'only a corporate names a bank');
+    throw invalidField({ field: 'bank', message: 'only a corporate names a bank' });
   if (
     !Array.isArray(input.currencies) ||
     input.currencies.length === 0 ||
     input.currencies.length > 8
   )
-    throw invalidField('currencies', 'one to eight currencies are required');
+    throw invalidField({ field: 'currencies', message: 'one to eight currencies are required' });
   const currencies = input.currencies.map((code, index) => {
     const currency = typeof code === 'string' ? currencyByCode(code) : undefined;
     if (currency === undefined || currency.code !== code)
-      throw new HubError(
-        'unknown_currency',
-        `currencies[${index}]: ${JSON.stringify(code)} is not a supported ISO 4217 code`,
-        `currencies/${index}`,
-      );
+      throw new HubError('unknown_currency', {
+        field: `currencies/${index}`,
+        message: `currencies[${index}]: ${JSON.stringify(code)} is not a supported ISO 4217 code`,
+      });
     return currency.code;
   });
   if (new Set(currencies).size !== currencies.length)
-    throw invalidField('currencies', 'a currency is listed twice');
+    throw invalidField({ field: 'currencies', message: 'a currency is listed twice' });
   return { ...input, name: input.name.trim(), currencies };
 }

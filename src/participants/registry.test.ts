@@ -9,7 +9,8 @@ import { CLI_ACTOR } from '../domain/actor.js';
 import { HubError } from '../domain/errors.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { participantAccountId } from './accounts.js';
-import { ParticipantRegistry } from './registry.js';
+import { corrupt, corruptDocument, renamed } from '../domain/documents.test-helper.js';
+import { PARTICIPANTS, ParticipantRegistry } from './registry.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'vostro-participants-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -68,8 +69,8 @@ describe('participant registry', () => {
         audit.map((entry) => [entry.action, entry.target, entry.actor]),
         [['participants.create', 'sbi', 'cli']],
       );
-      assert.deepEqual(await registry.account(sbi.accounts[0]?.id ?? assert.fail()), {
-        id: sbi.accounts[0]?.id,
+      assert.deepEqual(await registry.account(sbi.accounts[0].id), {
+        id: sbi.accounts[0].id,
         participant: 'sbi',
         role: 'settlement',
         currency: 'INR',
@@ -230,6 +231,30 @@ describe('participant registry', () => {
       );
       assert.deepEqual(await ledger.store.counts(), before);
       assert.equal((await ledger.store.auditEntries({ limit: 10 })).length, 1);
+    });
+  });
+
+  it('a corrupt participant or directory document fails its read, naming collection and field', async () => {
+    await withRegistry(async (registry, ledger) => {
+      const sbi = await registry.create(
+        {
+          id: 'sbi',
+          name: 'State Bank of India',
+          kind: 'bank',
+          country: 'IN',
+          currencies: ['INR'],
+        },
+        CLI_ACTOR,
+      );
+      await corruptDocument(ledger, PARTICIPANTS, 'sbi', (document) =>
+        renamed(document, 'status', 'state'),
+      );
+      await assert.rejects(registry.find('sbi'), corrupt(PARTICIPANTS, '/status'));
+      await corruptDocument(ledger, 'directory', 'version', () => ({ version: 'two' }));
+      await assert.rejects(
+        new ParticipantRegistry(ledger).account(sbi.accounts[0]?.id ?? assert.fail()),
+        corrupt('directory', '/version'),
+      );
     });
   });
 });

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { currencyByCode } from '../ledger/currency.js';
 import { AccountFlags } from '../ledger/flags.js';
 import type { AccountId } from '../ledger/ids.js';
@@ -5,11 +6,11 @@ import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import type { AccountInput } from '../ledger/model.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
 import { HubError, invalidField } from '../domain/errors.js';
-import type { JsonObject } from '../store/records.js';
-import type { LedgerStore } from '../store/store.js';
+import { documentKind, oneOf, strict, type DocumentReader } from '../domain/documents.js';
 import {
   ACCOUNT_ROLES,
   accountCode,
+  ParticipantAccountSchema,
   participantAccountId,
   ROLES_OPENED_LATER,
   ROLES_OPENED_WITH,
@@ -18,6 +19,7 @@ import {
 } from './accounts.js';
 import {
   HUB_ID,
+  PARTICIPANT_KINDS,
   validateParticipantInput,
   type Participant,
   type ParticipantInput,
@@ -29,6 +31,25 @@ export const PARTICIPANTS = 'participants';
 export interface ParticipantRecord extends Participant {
   readonly accounts: readonly ParticipantAccount[];
 }
+
+/** The participants' documents, one per participant under its id. */
+export const participantDocuments = documentKind<ParticipantRecord>(
+  PARTICIPANTS,
+  Type.Object(
+    {
+      id: Type.String(),
+      name: Type.String(),
+      kind: oneOf(PARTICIPANT_KINDS),
+      country: Type.String(),
+      bank: Type.Optional(Type.String()),
+      currencies: Type.Array(Type.String()),
+      status: oneOf(['active', 'suspended']),
+      createdAt: Type.String(),
+      accounts: Type.Array(ParticipantAccountSchema),
+    },
+    strict,
+  ),
+);
 
 /** What an account is for, as the settlement code needs it: who owns it and which bank settles for it. */
 export interface AccountEntry {
@@ -70,7 +91,10 @@ export class ParticipantRegistry {
     const valid = validateParticipantInput(input);
     const record = await this.ledger.transact(async (tx) => {
       if ((await readParticipant(tx, valid.id)) !== undefined)
-        throw new HubError('participant_exists', `participant ${valid.id} exists already`, 'id');
+        throw new HubError('participant_exists', {
+          field: 'id',
+          message: `participant ${valid.id} exists already`,
+        });
       if (valid.kind === 'corporate') await this.checkBank(tx, valid.bank ?? '', valid.currencies);
       const accounts = valid.currencies.flatMap((currency) =>
         ROLES_OPENED_WITH[valid.kind].map((role) => planAccount(valid.id, currency, role)),
@@ -110,34 +134,35 @@ export class ParticipantRegistry {
   ): Promise<ParticipantAccount> {
     const code = currencyByCode(currency)?.code;
     if (code === undefined || code !== currency)
-      throw new HubError(
-        'unknown_currency',
-        `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
-        'currency',
-      );
+      throw new HubError('unknown_currency', {
+        field: 'currency',
+        message: `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
+      });
     const { record, account } = await this.ledger.transact(async (tx) => {
       const participant = await this.require(tx, participantId);
       if (!ROLES_OPENED_LATER[participant.kind].includes(role)) {
-        throw new HubError(
-          'account_role_mismatch',
-          `a ${participant.kind} cannot open a ${role} account (it may open: ${ROLES_OPENED_LATER[participant.kind].join(', ') || 'none'})`,
-          'role',
-        );
+        throw new HubError('account_role_mismatch', {
+          field: 'role',
+          message: `a ${participant.kind} cannot open a ${role} account (it may open: ${ROLES_OPENED_LATER[participant.kind].join(', ') || 'none'})`,
+        });
       }
       const needsBank = role === 'vostro' || role === 'nostro';
       if (needsBank && heldAt === undefined)
-        throw invalidField('held_at', `a ${role} account names the bank that keeps it`);
+        throw invalidField({
+          field: 'held_at',
+          message: `a ${role} account names the bank that keeps it`,
+        });
       if (!needsBank && heldAt !== undefined)
-        throw invalidField(
-          'held_at',
-          `only vostro and nostro accounts name the bank that keeps them`,
-        );
+        throw invalidField({
+          field: 'held_at',
+          message: `only vostro and nostro accounts name the bank that keeps them`,
+        });
       if (heldAt !== undefined) {
         if (heldAt === participant.id)
-          throw invalidField(
-            'held_at',
-            'a bank does not keep a vostro or nostro account with itself',
-          );
+          throw invalidField({
+            field: 'held_at',
+            message: 'a bank does not keep a vostro or nostro account with itself',
+          });
         await this.checkBank(tx, heldAt, [code]);
       }
       const account = planAccount(participant.id, code, role, heldAt);
@@ -175,7 +200,10 @@ export class ParticipantRegistry {
     const record = await this.ledger.transact(async (tx) => {
       const participant = await this.require(tx, participantId);
       if (participant.kind === 'hub')
-        throw new HubError('participant_kind_mismatch', 'the hub cannot be suspended', 'id');
+        throw new HubError('participant_kind_mismatch', {
+          field: 'id',
+          message: 'the hub cannot be suspended',
+        });
       const record: ParticipantRecord = { ...participant, status };
       await putParticipant(tx, record);
       await tx.appendAudit([
@@ -194,24 +222,24 @@ export class ParticipantRegistry {
   }
 
   async find(id: string): Promise<ParticipantRecord | undefined> {
-    const found = (await this.ledger.store.getRecords(PARTICIPANTS, [id])).get(id);
-    return found === undefined ? undefined : (found.value as unknown as ParticipantRecord);
+    return participantDocuments.get(this.ledger.store, id);
   }
 
   async get(id: string): Promise<ParticipantRecord> {
     const found = await this.find(id);
     if (found === undefined)
-      throw new HubError('participant_not_found', `no participant ${id}`, 'participant');
+      throw new HubError('participant_not_found', {
+        field: 'participant',
+        message: `no participant ${id}`,
+      });
     return found;
   }
 
   async list(afterId: string | undefined, limit: number): Promise<ParticipantRecord[]> {
-    const records = await this.ledger.store.listRecords({
-      collection: PARTICIPANTS,
+    return participantDocuments.list(this.ledger.store, {
       ...(afterId === undefined ? {} : { afterKey: afterId }),
       limit,
     });
-    return records.map((record) => record.value as unknown as ParticipantRecord);
   }
 
   /** Every participant (the registry is small: hundreds, not millions). */
@@ -255,11 +283,10 @@ export class ParticipantRegistry {
       (candidate) => candidate.role === role && candidate.currency === currency,
     );
     if (account === undefined)
-      throw new HubError(
-        'currency_not_used',
-        `${participant.id} has no ${ACCOUNT_ROLES[role].description} in ${currency}`,
+      throw new HubError('currency_not_used', {
         field,
-      );
+        message: `${participant.id} has no ${ACCOUNT_ROLES[role].description} in ${currency}`,
+      });
     return account;
   }
 
@@ -304,7 +331,10 @@ export class ParticipantRegistry {
   async require(tx: LedgerTransaction, id: string): Promise<ParticipantRecord> {
     const participant = await readParticipant(tx, id);
     if (participant === undefined)
-      throw new HubError('participant_not_found', `no participant ${id}`, 'participant');
+      throw new HubError('participant_not_found', {
+        field: 'participant',
+        message: `no participant ${id}`,
+      });
     return participant;
   }
 
@@ -314,20 +344,19 @@ export class ParticipantRegistry {
     currencies: readonly string[],
   ): Promise<void> {
     const bank = await readParticipant(tx, bankId);
-    if (bank === undefined) throw new HubError('bank_not_found', `no bank ${bankId}`, 'bank');
+    if (bank === undefined)
+      throw new HubError('bank_not_found', { field: 'bank', message: `no bank ${bankId}` });
     if (bank.kind !== 'bank')
-      throw new HubError(
-        'participant_kind_mismatch',
-        `${bankId} is a ${bank.kind}, not a bank`,
-        'bank',
-      );
+      throw new HubError('participant_kind_mismatch', {
+        field: 'bank',
+        message: `${bankId} is a ${bank.kind}, not a bank`,
+      });
     const missing = currencies.filter((currency) => !bank.currencies.includes(currency));
     if (missing.length > 0)
-      throw new HubError(
-        'currency_not_used',
-        `bank ${bankId} does not hold ${missing.join(', ')}`,
-        'currencies',
-      );
+      throw new HubError('currency_not_used', {
+        field: 'currencies',
+        message: `bank ${bankId} does not hold ${missing.join(', ')}`,
+      });
   }
 
   private async openAccounts(
@@ -366,7 +395,7 @@ async function readParticipant(
   tx: LedgerTransaction,
   id: string,
 ): Promise<ParticipantRecord | undefined> {
-  return (await tx.getRecord(PARTICIPANTS, id)) as unknown as ParticipantRecord | undefined;
+  return participantDocuments.get(tx, id);
 }
 
 function planAccount(
@@ -396,21 +425,21 @@ function settlesWith(
 }
 
 /** A counter bumped in the same transaction as every change to a participant (see `putParticipant`). */
-const DIRECTORY = 'directory';
 const DIRECTORY_VERSION_KEY = 'version';
+const directoryDocuments = documentKind<{ readonly version: number }>(
+  'directory',
+  Type.Object({ version: Type.Integer({ minimum: 0 }) }, strict),
+);
 
-async function directoryVersion(store: LedgerStore): Promise<number> {
-  const found = (await store.getRecords(DIRECTORY, [DIRECTORY_VERSION_KEY])).get(
-    DIRECTORY_VERSION_KEY,
-  );
-  return Number(found?.value['version'] ?? 0);
+async function directoryVersion(reader: DocumentReader): Promise<number> {
+  return (await directoryDocuments.get(reader, DIRECTORY_VERSION_KEY))?.version ?? 0;
 }
 
 /** Writes a participant's record and bumps the directory's version, in the caller's transaction. */
 async function putParticipant(tx: LedgerTransaction, record: ParticipantRecord): Promise<void> {
-  const version = Number((await tx.getRecord(DIRECTORY, DIRECTORY_VERSION_KEY))?.['version'] ?? 0);
+  const version = await directoryVersion(tx);
   await tx.putRecords([
-    { collection: PARTICIPANTS, key: record.id, value: record as unknown as JsonObject },
-    { collection: DIRECTORY, key: DIRECTORY_VERSION_KEY, value: { version: version + 1 } },
+    participantDocuments.put(record.id, record),
+    directoryDocuments.put(DIRECTORY_VERSION_KEY, { version: version + 1 }),
   ]);
 }

@@ -6,7 +6,11 @@ import { CLI_ACTOR } from '../domain/actor.js';
 import type { Hub } from '../hub/hub.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
 import { TransferCode } from '../settlement/codes.js';
-import { creditBalancesAt, creditBalancesAtPoints, postedSnapshot } from './account-history.js';
+import {
+  creditBalancesAt,
+  creditBalancesAtPoints,
+  postedSnapshot,
+} from '../ledger/account-history.js';
 import {
   buildStatement,
   STATEMENT_CSV_HEADER,
@@ -15,7 +19,7 @@ import {
   type Statement,
 } from './statement.js';
 import { csvObjects, parseCsv } from './report.test-helper.js';
-import { parseInstant } from './time.js';
+import { parseInstant } from '../domain/time.js';
 
 const cli = CLI_ACTOR;
 const INR = currencyByCode('INR')!;
@@ -217,7 +221,7 @@ describe('participant statement', () => {
       });
       assert.equal(hubStatement.accounts[0]?.normalSide, 'debit');
       assert.equal(
-        hubStatement.accounts[0]?.closingMinor,
+        hubStatement.accounts[0].closingMinor,
         3n * 1_000_000_00n + 10_000_000_00n + 50_00n,
         'the hub holds every INR prefunding: a debit balance',
       );
@@ -423,7 +427,7 @@ describe('account history and instants', () => {
       assert.equal(slow?.method, 'full_history');
       const points = [stamps[0]! - 1n, stamps[0]!, stamps[1]!, stamps[2]! + 1_000_000n];
       const base = 1_000_000_00n;
-      for (const snapshot of [fast!, slow!])
+      for (const snapshot of [fast, slow])
         assert.deepEqual(creditBalancesAt(snapshot, points), [
           base,
           base + 1_00n,
@@ -451,7 +455,7 @@ describe('account history and instants', () => {
         untilNs: stamps[2]!,
       });
       assert.deepEqual(bounded?.movements.length, 2);
-      assert.deepEqual(creditBalancesAt(bounded!, [stamps[0]! - 1n, stamps[1]!]), [
+      assert.deepEqual(creditBalancesAt(bounded, [stamps[0]! - 1n, stamps[1]!]), [
         base,
         base + 3_00n,
       ]);

@@ -14,9 +14,9 @@ import {
   HistoryTooLongError,
   postedAmount,
   postedSnapshot,
-} from './account-history.js';
+} from '../ledger/account-history.js';
 import { csvText, toCsv } from './csv.js';
-import { isoOfNs, parseInstant } from './time.js';
+import { isoOfNs, parseInstant } from '../domain/time.js';
 
 /**
  * A participant's statement for the period [from, to): for each of its accounts (as listed in its
@@ -121,23 +121,26 @@ export async function buildStatement(
 ): Promise<Statement> {
   const fromNs = parseInstant(request.from, 'from');
   const toNs = parseInstant(request.to, 'to');
-  if (toNs <= fromNs) throw invalidField('to', 'the period must end after it starts (to > from)');
+  if (toNs <= fromNs)
+    throw invalidField({ field: 'to', message: 'the period must end after it starts (to > from)' });
   const maxLines = request.maxLines ?? 100_000;
   if (!Number.isSafeInteger(maxLines) || maxLines < 1)
-    throw invalidField('max_lines', 'max_lines must be a positive integer');
+    throw invalidField({ field: 'max_lines', message: 'max_lines must be a positive integer' });
   if (
     request.currency !== undefined &&
     currencyByCode(request.currency)?.code !== request.currency
   ) {
-    throw new HubError(
-      'unknown_currency',
-      `${JSON.stringify(request.currency)} is not a supported ISO 4217 code`,
-      'currency',
-    );
+    throw new HubError('unknown_currency', {
+      field: 'currency',
+      message: `${JSON.stringify(request.currency)} is not a supported ISO 4217 code`,
+    });
   }
   for (const role of request.roles ?? [])
     if (typeof role !== 'string' || !Object.hasOwn(ACCOUNT_ROLES, role))
-      throw invalidField('roles', `${JSON.stringify(role)} is not an account role`);
+      throw invalidField({
+        field: 'roles',
+        message: `${JSON.stringify(role)} is not an account role`,
+      });
   const participant = await hub.participants.get(request.participant);
   const accounts = participant.accounts.filter(
     (account) =>
@@ -148,7 +151,9 @@ export async function buildStatement(
   const statements: AccountStatement[] = [];
   const counterparties = new Counterparties(hub, names);
   for (const account of accounts)
-    statements.push(await accountStatement(hub, account, fromNs, toNs, maxLines, counterparties));
+    statements.push(
+      await accountStatement(hub, account, { fromNs, toNs }, maxLines, counterparties),
+    );
   return {
     participant: {
       id: participant.id,
@@ -166,8 +171,7 @@ export async function buildStatement(
 async function accountStatement(
   hub: Services,
   account: ParticipantAccount,
-  fromNs: bigint,
-  toNs: bigint,
+  { fromNs, toNs }: { readonly fromNs: bigint; readonly toNs: bigint },
   maxLines: number,
   counterparties: Counterparties,
 ): Promise<AccountStatement> {
@@ -181,10 +185,10 @@ async function accountStatement(
     });
   } catch (error) {
     if (error instanceof HistoryTooLongError)
-      throw invalidField(
-        'from',
-        `account ${account.id} has more than ${maxLines} postings in the period; choose a shorter period`,
-      );
+      throw invalidField({
+        field: 'from',
+        message: `account ${account.id} has more than ${maxLines} postings in the period; choose a shorter period`,
+      });
     throw error;
   }
   if (snapshot === undefined)
@@ -206,9 +210,7 @@ async function accountStatement(
     if (isCredit) credits += amount;
     else debits += amount;
     balance += (isCredit ? amount : -amount) * sign;
-    const counterparty = (
-      isCredit ? transfer.debitAccountId : transfer.creditAccountId
-    ) as AccountId;
+    const counterparty = isCredit ? transfer.debitAccountId : transfer.creditAccountId;
     const party = await counterparties.of(counterparty);
     lines.push({
       timestamp: transfer.timestamp,
@@ -338,7 +340,6 @@ export function statementJson(statement: Statement) {
     generatedAt: statement.generatedAtIso,
   };
 }
-export type StatementJson = ReturnType<typeof statementJson>;
 
 export const STATEMENT_CSV_HEADER = [
   'participant',
@@ -384,7 +385,11 @@ export function statementCsv(statement: Statement): string {
       account.heldAt ?? '',
       account.normalSide,
     ];
-    const bound = (type: string, time: string, ns: bigint, balance: bigint): string[] => [
+    const bound = (
+      type: string,
+      time: string,
+      { ns, balance }: { readonly ns: bigint; readonly balance: bigint },
+    ): string[] => [
       ...prefix,
       type,
       time,
@@ -401,7 +406,7 @@ export function statementCsv(statement: Statement): string {
       amount(balance),
       '',
     ];
-    rows.push(bound('opening', from, statement.fromNs, account.openingMinor));
+    rows.push(bound('opening', from, { ns: statement.fromNs, balance: account.openingMinor }));
     for (const line of account.lines) {
       rows.push([
         ...prefix,
@@ -421,7 +426,7 @@ export function statementCsv(statement: Statement): string {
         csvText(line.reference),
       ]);
     }
-    rows.push(bound('closing', to, statement.toNs, account.closingMinor));
+    rows.push(bound('closing', to, { ns: statement.toNs, balance: account.closingMinor }));
   }
   return toCsv(STATEMENT_CSV_HEADER, rows);
 }

@@ -1,7 +1,7 @@
 import { currencyByCode, formatAmount, type Currency } from '../ledger/currency.js';
 import type { SurplusNow, SurplusSeries, SweepResult } from '../settlement/surplus.js';
 import { csvText, toCsv } from './csv.js';
-import { isoOfNs } from './time.js';
+import { isoOfNs } from '../domain/time.js';
 
 /**
  * Renderings of the rupee surplus (src/settlement/surplus.ts): JSON with amounts as major-unit

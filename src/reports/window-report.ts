@@ -4,7 +4,7 @@ import { truncatedDecimal, type NettingEfficiency } from '../settlement/efficien
 import type { WindowRecord } from '../settlement/windows.js';
 import { csvText, toCsv } from './csv.js';
 import { htmlDocument, htmlHeading, htmlParagraph, htmlSummary, htmlTable } from './html.js';
-import { isoOfNs } from './time.js';
+import { isoOfNs } from '../domain/time.js';
 
 /**
  * The settlement report of one closed (or settled) window: what `WindowService.net` computes,
@@ -216,7 +216,6 @@ export function windowReportJson(report: WindowReport) {
     generatedAt: report.generatedAtIso,
   };
 }
-export type WindowReportJson = ReturnType<typeof windowReportJson>;
 
 export const WINDOW_CSV_TABLES = [
   'summary',
@@ -357,7 +356,7 @@ export function windowReportHtml(report: WindowReport): string {
   const percent = (efficiency: NettingEfficiency | null): string =>
     efficiency === null
       ? 'n/a (nothing to net)'
-      : `${truncatedDecimal(efficiency.numerator * 100n, efficiency.denominator, 2)} % (exactly ${efficiency.numerator}/${efficiency.denominator})`;
+      : `${truncatedDecimal({ numerator: efficiency.numerator * 100n, denominator: efficiency.denominator }, 2)} % (exactly ${efficiency.numerator}/${efficiency.denominator})`;
   const pays = report.instructions
     .filter((i) => i.kind === 'pay_in')
     .reduce((sum, i) => sum + i.amountMinor, 0n);

@@ -1,7 +1,9 @@
+import { Type } from '@sinclair/typebox';
 import { currencyByCode, formatAmount } from '../ledger/currency.js';
 import { newTransferId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
+import { decimalString, documentKind, strict } from '../domain/documents.js';
 import { HubError, invalidField } from '../domain/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
@@ -27,6 +29,20 @@ export interface CapRecord {
   readonly updatedAt: string;
 }
 
+/** The cap documents, under `participant:currency` (see `capKey`). */
+export const capDocuments = documentKind<CapRecord>(
+  CAPS,
+  Type.Object(
+    {
+      participant: Type.String(),
+      currency: Type.String(),
+      capMinor: decimalString(),
+      updatedAt: Type.String(),
+    },
+    strict,
+  ),
+);
+
 export interface CapStatus {
   readonly participant: string;
   readonly currency: string;
@@ -49,32 +65,28 @@ export class CapService {
     capMinor: bigint,
     actor: Actor,
   ): Promise<CapStatus> {
-    if (capMinor < 0n) throw invalidField('cap', 'a cap is zero or more');
+    if (capMinor < 0n) throw invalidField({ field: 'cap', message: 'a cap is zero or more' });
     const code = currencyByCode(currency)?.code;
     if (code === undefined || code !== currency)
-      throw new HubError(
-        'unknown_currency',
-        `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
-        'currency',
-      );
+      throw new HubError('unknown_currency', {
+        field: 'currency',
+        message: `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
+      });
     await this.ledger.transact(async (tx) => {
       const participant = await this.registry.require(tx, participantId);
       if (participant.kind !== 'bank' && participant.kind !== 'fx_provider')
-        throw new HubError(
-          'participant_kind_mismatch',
-          `${participantId} is a ${participant.kind}; only banks and FX providers settle and have caps`,
-          'participant',
-        );
+        throw new HubError('participant_kind_mismatch', {
+          field: 'participant',
+          message: `${participantId} is a ${participant.kind}; only banks and FX providers settle and have caps`,
+        });
       if (
         !participant.accounts.some((account) => account.role === 'cap' && account.currency === code)
       )
-        throw new HubError(
-          'currency_not_used',
-          `${participantId} does not settle in ${code}`,
-          'currency',
-        );
-      const record = (await tx.getRecord(CAPS, capKey(participantId, code))) as unknown as
-        CapRecord | undefined;
+        throw new HubError('currency_not_used', {
+          field: 'currency',
+          message: `${participantId} does not settle in ${code}`,
+        });
+      const record = await capDocuments.get(tx, capKey(participantId, code));
       const previous = record === undefined ? 0n : BigInt(record.capMinor);
       const delta = capMinor - previous;
       if (delta !== 0n) {
@@ -102,11 +114,10 @@ export class CapService {
               };
         const [result] = await tx.createTransfers(chainInputs(newTransferId(), [leg]));
         if (result === 'exceeds_credits') {
-          throw new HubError(
-            'cap_below_current_use',
-            `${participantId} already uses more than ${formatAmount(capMinor, currencyOf(code))} ${code} of its cap in the open window`,
-            'cap',
-          );
+          throw new HubError('cap_below_current_use', {
+            field: 'cap',
+            message: `${participantId} already uses more than ${formatAmount(capMinor, currencyOf(code))} ${code} of its cap in the open window`,
+          });
         }
         if (result !== 'ok') throw new Error(`bug: the cap transfer was refused: ${result}`);
       }
@@ -116,9 +127,7 @@ export class CapService {
         capMinor: capMinor.toString(),
         updatedAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
       };
-      await tx.putRecords([
-        { collection: CAPS, key: capKey(participantId, code), value: { ...updated } },
-      ]);
+      await tx.putRecords([capDocuments.put(capKey(participantId, code), updated)]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'caps.set', participantId, {
           currency: code,
@@ -131,19 +140,16 @@ export class CapService {
   }
 
   async status(participantId: string, currency: string): Promise<CapStatus> {
-    const record = (
-      await this.ledger.store.getRecords(CAPS, [capKey(participantId, currency)])
-    ).get(capKey(participantId, currency));
-    const capMinor = record === undefined ? 0n : BigInt(String(record.value.capMinor));
+    const record = await capDocuments.get(this.ledger.store, capKey(participantId, currency));
+    const capMinor = record === undefined ? 0n : BigInt(record.capMinor);
     const [account] = await this.ledger.lookupAccounts([
       participantAccountId(participantId, currency, 'cap'),
     ]);
     if (account === undefined)
-      throw new HubError(
-        'currency_not_used',
-        `${participantId} does not settle in ${currency}`,
-        'currency',
-      );
+      throw new HubError('currency_not_used', {
+        field: 'currency',
+        message: `${participantId} does not settle in ${currency}`,
+      });
     const posted = account.creditsPosted - account.debitsPosted;
     return {
       participant: participantId,
@@ -156,10 +162,8 @@ export class CapService {
 
   /** Every cap document of a currency. */
   async all(currency: string): Promise<CapRecord[]> {
-    const records = await this.ledger.store.listRecords({ collection: CAPS, limit: 10_000 });
-    return records
-      .map((record) => record.value as unknown as CapRecord)
-      .filter((record) => record.currency === currency);
+    const records = await capDocuments.list(this.ledger.store, { limit: 10_000 });
+    return records.filter((record) => record.currency === currency);
   }
 }
 

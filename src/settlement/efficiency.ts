@@ -17,8 +17,14 @@ function gcd(a: bigint, b: bigint): bigint {
   return a;
 }
 
-/** A non-negative fraction as a decimal string truncated to `digits` places (`1/3`, 4 → `"0.3333"`). */
-export function truncatedDecimal(numerator: bigint, denominator: bigint, digits: number): string {
+/**
+ * A non-negative fraction as a decimal string truncated to `digits` places (`1/3`, 4 → `"0.3333"`).
+ * Numerator and denominator come named, in one object, so that they cannot be swapped unnoticed.
+ */
+export function truncatedDecimal(
+  { numerator, denominator }: { readonly numerator: bigint; readonly denominator: bigint },
+  digits: number,
+): string {
   const scaled = ((numerator * 10n ** BigInt(digits)) / denominator)
     .toString()
     .padStart(digits + 1, '0');
@@ -29,11 +35,10 @@ export function truncatedDecimal(numerator: bigint, denominator: bigint, digits:
 /**
  * 1 − movedMinor / grossMinor as a reduced fraction and a decimal truncated to `digits` places;
  * null when grossMinor is 0 (no interbank payments: there was nothing to save). Expects
- * 0 ≤ movedMinor ≤ grossMinor, which netting guarantees.
+ * 0 ≤ movedMinor ≤ grossMinor, which netting guarantees. The two sums come named, in one object.
  */
 export function nettingEfficiency(
-  grossMinor: bigint,
-  movedMinor: bigint,
+  { grossMinor, movedMinor }: { readonly grossMinor: bigint; readonly movedMinor: bigint },
   digits = 4,
 ): NettingEfficiency | null {
   if (grossMinor === 0n) return null;
@@ -41,5 +46,5 @@ export function nettingEfficiency(
   const divisor = gcd(saved, grossMinor);
   const numerator = saved / divisor;
   const denominator = grossMinor / divisor;
-  return { numerator, denominator, text: truncatedDecimal(numerator, denominator, digits) };
+  return { numerator, denominator, text: truncatedDecimal({ numerator, denominator }, digits) };
 }

@@ -148,36 +148,31 @@ export function chainOutcome(
     throw new Error('bug: a chain without a failed leg');
   if (result === 'exceeds_credits') {
     if (leg.kind === 'cap')
-      throw new HubError(
-        'liquidity_cap_exceeded',
-        `${leg.bank ?? 'the payer bank'}'s net debit in the open ${leg.currency} window would exceed its cap`,
-        describe.payerField,
-      );
+      throw new HubError('liquidity_cap_exceeded', {
+        field: describe.payerField,
+        message: `${leg.bank ?? 'the payer bank'}'s net debit in the open ${leg.currency} window would exceed its cap`,
+      });
     if (leg.kind === 'fx_target')
-      throw new HubError(
-        'insufficient_fx_liquidity',
-        `the FX provider has too little ${leg.currency} liquidity for this conversion`,
-        'provider',
-      );
-    throw new HubError(
-      'insufficient_funds',
-      `the ${leg.kind === 'settlement' ? 'settling participant' : 'paying account'} has too little ${leg.currency} for ${leg.kind === 'fee' ? 'the fee' : 'this payment'}`,
-      describe.payerField,
-    );
+      throw new HubError('insufficient_fx_liquidity', {
+        field: 'provider',
+        message: `the FX provider has too little ${leg.currency} liquidity for this conversion`,
+      });
+    throw new HubError('insufficient_funds', {
+      field: describe.payerField,
+      message: `the ${leg.kind === 'settlement' ? 'settling participant' : 'paying account'} has too little ${leg.currency} for ${leg.kind === 'fee' ? 'the fee' : 'this payment'}`,
+    });
   }
   // The services check references first; this names the field for a caller that did not.
   if (result === 'reference_too_long' || result === 'reference_must_be_plain_text')
-    throw invalidField('reference', TRANSFER_RESULT_MESSAGES[result]);
+    throw invalidField({ field: 'reference', message: TRANSFER_RESULT_MESSAGES[result] });
   if (result.startsWith('exists_with_different') || result === 'exists') {
-    throw new HubError(
-      'payment_refused',
-      `the operation id was used before with different content (${result})`,
-      'id',
-    );
+    throw new HubError('payment_refused', {
+      field: 'id',
+      message: `the operation id was used before with different content (${result})`,
+    });
   }
-  throw new HubError(
-    'payment_refused',
-    `the ledger refused the ${leg.kind} leg: ${result}`,
-    describe.payerField,
-  );
+  throw new HubError('payment_refused', {
+    field: describe.payerField,
+    message: `the ledger refused the ${leg.kind} leg: ${result}`,
+  });
 }

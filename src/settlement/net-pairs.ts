@@ -3,18 +3,78 @@
  * reports: gross, multilateral positions and instructions through the hub, bilateral positions and
  * instructions, money moved and efficiencies. The definitions are in `netting.ts`; this file is the
  * arithmetic, kept apart from accumulation so that it runs once per window, over at most one entry
- * per pair of participants, not once per payment.
+ * per pair of participants, not once per payment. The shapes of its results are here too, and
+ * `netting.ts` re-exports them, so that the dependency runs one way: netting → net-pairs.
  */
 import type { Currency } from '../ledger/currency.js';
-import { nettingEfficiency } from './efficiency.js';
-import type {
-  BilateralInstruction,
-  BilateralPosition,
-  CurrencyNetting,
-  NetPosition,
-  SettlementInstruction,
-} from './netting.js';
+import { nettingEfficiency, type NettingEfficiency } from './efficiency.js';
 import type { PairTotal } from './pair-sums.js';
+
+/** A participant's totals in one currency over the window. */
+export interface NetPosition {
+  readonly participant: string;
+  /** What it paid to other participants. */
+  readonly debitsMinor: bigint;
+  /** What other participants paid it. */
+  readonly creditsMinor: bigint;
+  /** creditsMinor − debitsMinor: positive, the hub pays it; negative, it pays the hub. */
+  readonly netMinor: bigint;
+}
+
+/** One movement through the central settlement account: `pay_in` participant → hub, `pay_out` hub → participant. */
+export interface SettlementInstruction {
+  readonly kind: 'pay_in' | 'pay_out';
+  readonly participant: string;
+  /** Minor units, > 0. */
+  readonly amountMinor: bigint;
+}
+
+/** The payments between one pair of participants, A < B by id. */
+export interface BilateralPosition {
+  readonly participantA: string;
+  readonly participantB: string;
+  /** Σ of what A paid B. */
+  readonly aToBMinor: bigint;
+  /** Σ of what B paid A. */
+  readonly bToAMinor: bigint;
+  /** From A's side: bToAMinor − aToBMinor (positive, B owes A). */
+  readonly netMinor: bigint;
+}
+
+/** A bilateral settlement: `payer` pays `payee` directly. */
+export interface BilateralInstruction {
+  readonly payer: string;
+  readonly payee: string;
+  /** Minor units, > 0. */
+  readonly amountMinor: bigint;
+}
+
+/** Everything netting says about one currency. Lists are sorted by participant id (instructions: pay-ins first). */
+export interface CurrencyNetting {
+  readonly currency: string;
+  readonly ledger: number;
+  /** Interbank items netted. */
+  readonly transferCount: number;
+  /** On-us items (both sides the same participant), not netted. */
+  readonly onUsCount: number;
+  readonly grossMinor: bigint;
+  /** One per participant with at least one interbank item in this currency. */
+  readonly positions: readonly NetPosition[];
+  /** Multilateral settlement through the hub; nothing for a participant whose net is 0. */
+  readonly instructions: readonly SettlementInstruction[];
+  /** Σ pay-ins (= Σ pay-outs = ½ Σ |net|). */
+  readonly movedMinor: bigint;
+  /** 1 − movedMinor / grossMinor; null when grossMinor is 0. */
+  readonly efficiency: NettingEfficiency | null;
+  /** One per pair of participants with at least one item between them (empty with `bilateral: false`). */
+  readonly bilateral: readonly BilateralPosition[];
+  /** One per pair whose bilateral net is not 0 (empty with `bilateral: false`). */
+  readonly bilateralInstructions: readonly BilateralInstruction[];
+  /** Σ |bilateral net| over pairs. */
+  readonly bilateralMovedMinor: bigint;
+  /** 1 − bilateralMovedMinor / grossMinor; null when grossMinor is 0. */
+  readonly bilateralEfficiency: NettingEfficiency | null;
+}
 
 export interface NetPairsContext {
   /** Participant ids by index. */
@@ -144,10 +204,13 @@ export function netPairTotals(
     positions,
     instructions: [...payIns, ...payOuts],
     movedMinor: moved,
-    efficiency: nettingEfficiency(gross, moved, context.digits),
+    efficiency: nettingEfficiency({ grossMinor: gross, movedMinor: moved }, context.digits),
     bilateral: sortedBy(bilateral, bilateralKeys, count * count),
     bilateralInstructions: sortedBy(bilateralInstructions, instructionKeys, count * count),
     bilateralMovedMinor: bilateralMoved,
-    bilateralEfficiency: nettingEfficiency(gross, bilateralMoved, context.digits),
+    bilateralEfficiency: nettingEfficiency(
+      { grossMinor: gross, movedMinor: bilateralMoved },
+      context.digits,
+    ),
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { AMOUNT_MAX } from '../ledger/currency.js';
-import { nettingEfficiency } from './efficiency.js';
+import { nettingEfficiency, truncatedDecimal } from './efficiency.js';
 import { SettlementError, type SettlementErrorCode } from './errors.js';
 import {
   NettingAccumulator,
@@ -108,10 +108,20 @@ describe('netting', () => {
     assert.equal(only(onUs, 'INR').efficiency, null);
     assert.equal(only(onUs, 'INR').grossMinor, 0n);
     assert.deepEqual(netTransfers([]).currencies, []);
-    assert.deepEqual(nettingEfficiency(3n, 1n), { numerator: 2n, denominator: 3n, text: '0.6666' });
-    assert.equal(nettingEfficiency(3n, 1n, 0)?.text, '0');
-    assert.equal(nettingEfficiency(3n, 0n, 0)?.text, '1');
-    assert.equal(nettingEfficiency(3n, 1n, 18)?.text, '0.666666666666666666');
+    const threeOne = { grossMinor: 3n, movedMinor: 1n };
+    assert.deepEqual(nettingEfficiency(threeOne), {
+      numerator: 2n,
+      denominator: 3n,
+      text: '0.6666',
+    });
+    assert.equal(nettingEfficiency(threeOne, 0)?.text, '0');
+    assert.equal(nettingEfficiency({ grossMinor: 3n, movedMinor: 0n }, 0)?.text, '1');
+    assert.equal(truncatedDecimal({ numerator: 1n, denominator: 3n }, 4), '0.3333');
+    // Never called: tsc checks that gross and moved are named, never positional.
+    // @ts-expect-error the old nettingEfficiency(grossMinor, movedMinor)
+    const positional = () => nettingEfficiency(3n, 1n);
+    assert.equal(typeof positional, 'function');
+    assert.equal(nettingEfficiency(threeOne, 18)?.text, '0.666666666666666666');
     assert.equal(
       netTransfers([item('A', 'B', 3n), item('B', 'A', 1n)], { efficiencyDigits: 2 }).currencies[0]
         ?.efficiency?.text,

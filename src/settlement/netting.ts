@@ -33,12 +33,17 @@
  * database cursor can be streamed into it without building an array.
  */
 import { AMOUNT_MAX, currencyByCode, currencyByLedger, type Currency } from '../ledger/currency.js';
-import type { NettingEfficiency } from './efficiency.js';
+import { shownValue } from '../domain/errors.js';
 import { SettlementError } from './errors.js';
-import { netPairTotals } from './net-pairs.js';
+import { netPairTotals, type CurrencyNetting } from './net-pairs.js';
 import { PAIR_INDEX_LIMIT, PairSums } from './pair-sums.js';
 
-export type { NettingEfficiency } from './efficiency.js';
+export type {
+  BilateralPosition,
+  CurrencyNetting,
+  NetPosition,
+  SettlementInstruction,
+} from './net-pairs.js';
 
 /** One posted interbank payment: `debitParticipant` paid `creditParticipant` `amount` minor units of `currency`. */
 export interface NettingItem {
@@ -48,72 +53,6 @@ export interface NettingItem {
   readonly currency: string | number;
   /** Minor units, 1..AMOUNT_MAX. */
   readonly amount: bigint;
-}
-
-/** A participant's totals in one currency over the window. */
-export interface NetPosition {
-  readonly participant: string;
-  /** What it paid to other participants. */
-  readonly debitsMinor: bigint;
-  /** What other participants paid it. */
-  readonly creditsMinor: bigint;
-  /** creditsMinor − debitsMinor: positive, the hub pays it; negative, it pays the hub. */
-  readonly netMinor: bigint;
-}
-
-/** One movement through the central settlement account: `pay_in` participant → hub, `pay_out` hub → participant. */
-export interface SettlementInstruction {
-  readonly kind: 'pay_in' | 'pay_out';
-  readonly participant: string;
-  /** Minor units, > 0. */
-  readonly amountMinor: bigint;
-}
-
-/** The payments between one pair of participants, A < B by id. */
-export interface BilateralPosition {
-  readonly participantA: string;
-  readonly participantB: string;
-  /** Σ of what A paid B. */
-  readonly aToBMinor: bigint;
-  /** Σ of what B paid A. */
-  readonly bToAMinor: bigint;
-  /** From A's side: bToAMinor − aToBMinor (positive, B owes A). */
-  readonly netMinor: bigint;
-}
-
-/** A bilateral settlement: `payer` pays `payee` directly. */
-export interface BilateralInstruction {
-  readonly payer: string;
-  readonly payee: string;
-  /** Minor units, > 0. */
-  readonly amountMinor: bigint;
-}
-
-/** Everything netting says about one currency. Lists are sorted by participant id (instructions: pay-ins first). */
-export interface CurrencyNetting {
-  readonly currency: string;
-  readonly ledger: number;
-  /** Interbank items netted. */
-  readonly transferCount: number;
-  /** On-us items (both sides the same participant), not netted. */
-  readonly onUsCount: number;
-  readonly grossMinor: bigint;
-  /** One per participant with at least one interbank item in this currency. */
-  readonly positions: readonly NetPosition[];
-  /** Multilateral settlement through the hub; nothing for a participant whose net is 0. */
-  readonly instructions: readonly SettlementInstruction[];
-  /** Σ pay-ins (= Σ pay-outs = ½ Σ |net|). */
-  readonly movedMinor: bigint;
-  /** 1 − movedMinor / grossMinor; null when grossMinor is 0. */
-  readonly efficiency: NettingEfficiency | null;
-  /** One per pair of participants with at least one item between them (empty with `bilateral: false`). */
-  readonly bilateral: readonly BilateralPosition[];
-  /** One per pair whose bilateral net is not 0 (empty with `bilateral: false`). */
-  readonly bilateralInstructions: readonly BilateralInstruction[];
-  /** Σ |bilateral net| over pairs. */
-  readonly bilateralMovedMinor: bigint;
-  /** 1 − bilateralMovedMinor / grossMinor; null when grossMinor is 0. */
-  readonly bilateralEfficiency: NettingEfficiency | null;
 }
 
 export interface NettingResult {
@@ -169,12 +108,11 @@ export class NettingAccumulator {
   constructor(options: AccumulatorOptions = {}) {
     const limit = options.denseParticipantLimit ?? 1024;
     if (!Number.isInteger(limit) || limit < 0 || limit > 4096) {
-      throw new SettlementError(
-        'invalid_parameter',
-        'denseParticipantLimit',
-        'denseParticipantLimit must be an integer from 0 to 4096',
-        -1,
-      );
+      throw new SettlementError('invalid_parameter', {
+        field: 'denseParticipantLimit',
+        message: 'denseParticipantLimit must be an integer from 0 to 4096',
+        itemIndex: -1,
+      });
     }
     this.denseLimit = limit;
   }
@@ -238,20 +176,18 @@ export class NettingAccumulator {
     transferCount = 1,
   ): void {
     if (typeof amountMinor !== 'bigint' || amountMinor <= 0n) {
-      throw new SettlementError(
-        'invalid_amount',
-        'amount',
-        `an aggregate amount must be a positive bigint number of minor units, got ${typeof amountMinor === 'bigint' ? amountMinor : `a ${typeof amountMinor}`}`,
-        this.itemCount,
-      );
+      throw new SettlementError('invalid_amount', {
+        field: 'amount',
+        message: `an aggregate amount must be a positive bigint number of minor units, got ${typeof amountMinor === 'bigint' ? amountMinor : `a ${typeof amountMinor}`}`,
+        itemIndex: this.itemCount,
+      });
     }
     if (!Number.isSafeInteger(transferCount) || transferCount < 1) {
-      throw new SettlementError(
-        'invalid_parameter',
-        'transferCount',
-        'transferCount must be a positive integer',
-        this.itemCount,
-      );
+      throw new SettlementError('invalid_parameter', {
+        field: 'transferCount',
+        message: 'transferCount must be a positive integer',
+        itemIndex: this.itemCount,
+      });
     }
     const book =
       (typeof currency === 'number'
@@ -274,12 +210,11 @@ export class NettingAccumulator {
   result(options: NettingOptions = {}): NettingResult {
     const digits = options.efficiencyDigits ?? 4;
     if (!Number.isInteger(digits) || digits < 0 || digits > 18) {
-      throw new SettlementError(
-        'invalid_parameter',
-        'efficiencyDigits',
-        'efficiencyDigits must be an integer from 0 to 18',
-        -1,
-      );
+      throw new SettlementError('invalid_parameter', {
+        field: 'efficiencyDigits',
+        message: 'efficiencyDigits must be an integer from 0 to 18',
+        itemIndex: -1,
+      });
     }
     const rank = rankByName(this.names);
     const currencies = this.books
@@ -306,12 +241,11 @@ export class NettingAccumulator {
           ? currencyByLedger(key)
           : undefined;
     if (currency === undefined) {
-      throw new SettlementError(
-        'unknown_currency',
-        'currency',
-        `currency ${JSON.stringify(key) ?? String(key)} is not a supported currency (ISO 4217 code or ledger number)`,
-        this.itemCount,
-      );
+      throw new SettlementError('unknown_currency', {
+        field: 'currency',
+        message: `currency ${shownValue(key)} is not a supported currency (ISO 4217 code or ledger number)`,
+        itemIndex: this.itemCount,
+      });
     }
     let book = this.books.find((known) => known.currency.ledger === currency.ledger);
     if (book === undefined) {
@@ -325,30 +259,27 @@ export class NettingAccumulator {
 
   private badAmount(amount: unknown): never {
     const shown = typeof amount === 'bigint' ? `${amount}` : `a ${typeof amount}`;
-    throw new SettlementError(
-      'invalid_amount',
-      'amount',
-      `amount must be a bigint number of minor units from 1 to ${AMOUNT_MAX}, got ${shown}`,
-      this.itemCount,
-    );
+    throw new SettlementError('invalid_amount', {
+      field: 'amount',
+      message: `amount must be a bigint number of minor units from 1 to ${AMOUNT_MAX}, got ${shown}`,
+      itemIndex: this.itemCount,
+    });
   }
 
   private intern(participant: unknown, field: string): number {
     if (typeof participant !== 'string' || participant.length === 0) {
-      throw new SettlementError(
-        'invalid_participant',
+      throw new SettlementError('invalid_participant', {
         field,
-        `${field} must be a non-empty string`,
-        this.itemCount,
-      );
+        message: `${field} must be a non-empty string`,
+        itemIndex: this.itemCount,
+      });
     }
     if (this.names.length >= PAIR_INDEX_LIMIT) {
-      throw new SettlementError(
-        'invalid_participant',
+      throw new SettlementError('invalid_participant', {
         field,
-        `a window may hold at most ${PAIR_INDEX_LIMIT} participants`,
-        this.itemCount,
-      );
+        message: `a window may hold at most ${PAIR_INDEX_LIMIT} participants`,
+        itemIndex: this.itemCount,
+      });
     }
     const index = this.names.length;
     this.names.push(participant);

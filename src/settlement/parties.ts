@@ -51,7 +51,10 @@ export async function mayActFor(
 
 /** The answer for a paying account the actor may not use: the same as for one that does not exist. */
 export function payerNotFound(id: string, field: string): HubError {
-  return new HubError('account_not_found', `account ${id} belongs to no participant`, field);
+  return new HubError('account_not_found', {
+    field,
+    message: `account ${id} belongs to no participant`,
+  });
 }
 
 /**
@@ -79,13 +82,15 @@ export async function payerAccount(
 ): Promise<AccountEntry> {
   const entry = await requirePayer(registry, actor, id, field);
   if (BOOKKEEPING_ROLES.has(entry.role))
-    throw new HubError(
-      'account_role_mismatch',
-      `a ${entry.role} account is the hub's bookkeeping; payments do not use it`,
+    throw new HubError('account_role_mismatch', {
       field,
-    );
+      message: `a ${entry.role} account is the hub's bookkeeping; payments do not use it`,
+    });
   if ((await registry.cached(entry.participant))?.status === 'suspended')
-    throw new HubError('participant_suspended', `${entry.participant} is suspended`, field);
+    throw new HubError('participant_suspended', {
+      field,
+      message: `${entry.participant} is suspended`,
+    });
   return entry;
 }
 
@@ -105,18 +110,25 @@ export async function payeeAccount(
   const entry = await registry.account(id);
   const refusal =
     entry === undefined
-      ? new HubError('account_not_found', `account ${id} belongs to no participant`, field)
+      ? new HubError('account_not_found', {
+          field,
+          message: `account ${id} belongs to no participant`,
+        })
       : await payeeRefusal(registry, actor, entry, currency, wrongCurrency, field);
   if (refusal === undefined && entry !== undefined) return entry;
-  if (actor.role === 'operator' || (entry !== undefined && actsFor(actor, entry))) throw refusal;
+  // (entry undefined means refusal is account_not_found)
+  if (
+    refusal !== undefined &&
+    (actor.role === 'operator' || (entry !== undefined && actsFor(actor, entry)))
+  )
+    throw refusal;
   // Not the caller's own account: the unknown id's path and answer. An unknown id made
   // `registry.account` refresh the directory (when due); a known one is made to do the same here.
   if (entry !== undefined) await registry.refreshAfterMiss();
-  throw new HubError(
-    'account_not_found',
-    `account ${id} cannot receive this payment: no participant account of that id takes ${currency} payments from this payer`,
+  throw new HubError('account_not_found', {
     field,
-  );
+    message: `account ${id} cannot receive this payment: no participant account of that id takes ${currency} payments from this payer`,
+  });
 }
 
 async function payeeRefusal(
@@ -128,19 +140,20 @@ async function payeeRefusal(
   field: string,
 ): Promise<HubError | undefined> {
   if (BOOKKEEPING_ROLES.has(entry.role))
-    return new HubError(
-      'account_role_mismatch',
-      `a ${entry.role} account is the hub's bookkeeping; payments do not use it`,
+    return new HubError('account_role_mismatch', {
       field,
-    );
+      message: `a ${entry.role} account is the hub's bookkeeping; payments do not use it`,
+    });
   if (entry.participant === HUB_ID && actor.role !== 'operator')
-    return new HubError(
-      'account_role_mismatch',
-      `the hub's own accounts take no payments from participants`,
+    return new HubError('account_role_mismatch', {
       field,
-    );
+      message: `the hub's own accounts take no payments from participants`,
+    });
   if (entry.currency !== currency) return wrongCurrency(entry);
   if ((await registry.cached(entry.participant))?.status === 'suspended')
-    return new HubError('participant_suspended', `${entry.participant} is suspended`, field);
+    return new HubError('participant_suspended', {
+      field,
+      message: `${entry.participant} is suspended`,
+    });
   return undefined;
 }

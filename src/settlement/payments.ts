@@ -1,14 +1,15 @@
+import { Type } from '@sinclair/typebox';
 import { currencyByCode, currencyByLedger } from '../ledger/currency.js';
 import type { AccountId, TransferId } from '../ledger/ids.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { CreateTransferResult } from '../ledger/results.js';
 import { REFERENCE_MAX_LENGTH } from '../ledger/model.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
+import { decimalString, documentKind, oneOf, strict } from '../domain/documents.js';
 import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
-import type { JsonObject } from '../store/records.js';
 import { TransferCode } from './codes.js';
 import { chainInputs, chainOutcome, legId, paymentLegs, resolveInputs, type Leg } from './legs.js';
 import { mayActFor, payeeAccount, payerAccount } from './parties.js';
@@ -63,6 +64,27 @@ export interface PaymentRecord {
   readonly createdAt: string;
 }
 
+/** The payment documents, under the payments' ids. */
+const paymentDocuments = documentKind<PaymentRecord>(
+  PAYMENTS,
+  Type.Object(
+    {
+      id: Type.String(),
+      status: oneOf(['reserved', 'posted', 'voided', 'expired']),
+      payer: Type.String(),
+      payee: Type.String(),
+      currency: Type.String(),
+      amountMinor: decimalString(),
+      legs: Type.Integer({ minimum: 1 }),
+      timeoutSeconds: Type.Integer({ minimum: 0 }),
+      orderedBy: Type.String(),
+      participant: Type.Optional(Type.String()),
+      createdAt: Type.String(),
+    },
+    strict,
+  ),
+);
+
 /**
  * Payments between participants' accounts in one currency. A payment between accounts that settle
  * with different participants counts towards both participants' net positions in the open window
@@ -82,8 +104,9 @@ export class PaymentService {
   }
 
   async pay(request: PaymentRequest, actor: Actor): Promise<PaymentResult> {
-    if (request.amount <= 0n) throw invalidField('amount', 'the amount must be positive');
-    checkPlainText('reference', request.reference, REFERENCE_MAX_LENGTH);
+    if (request.amount <= 0n)
+      throw invalidField({ field: 'amount', message: 'the amount must be positive' });
+    checkPlainText(request.reference, { field: 'reference', max: REFERENCE_MAX_LENGTH });
     const { payer, payee } = await this.parties(actor, request.payer, request.payee);
     const legs = paymentLegs(payer, payee, request.amount, TransferCode.payment, request.reference);
     const pending = request.pending === true;
@@ -108,9 +131,7 @@ export class PaymentService {
               : {}),
             createdAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
           };
-          await tx.putRecords([
-            { collection: PAYMENTS, key: record.id, value: record as unknown as JsonObject },
-          ]);
+          await tx.putRecords([paymentDocuments.put(record.id, record)]);
         }
         await tx.appendAudit([
           auditEntry(
@@ -146,21 +167,20 @@ export class PaymentService {
     request: { id: string; account: AccountId; amount: bigint; reference: string },
     actor: Actor,
   ): Promise<PaymentResult> {
-    if (request.amount <= 0n) throw invalidField('amount', 'the amount must be positive');
-    checkPlainText('reference', request.reference, REFERENCE_MAX_LENGTH);
+    if (request.amount <= 0n)
+      throw invalidField({ field: 'amount', message: 'the amount must be positive' });
+    checkPlainText(request.reference, { field: 'reference', max: REFERENCE_MAX_LENGTH });
     const entry = await this.registry.account(request.account);
     if (entry === undefined)
-      throw new HubError(
-        'account_not_found',
-        `account ${request.account} belongs to no participant`,
-        'account',
-      );
+      throw new HubError('account_not_found', {
+        field: 'account',
+        message: `account ${request.account} belongs to no participant`,
+      });
     if (entry.role === 'cap' || entry.role === 'cap_source' || entry.role === 'hub_settlement')
-      throw new HubError(
-        'account_role_mismatch',
-        `a ${entry.role} account cannot be funded`,
-        'account',
-      );
+      throw new HubError('account_role_mismatch', {
+        field: 'account',
+        message: `a ${entry.role} account cannot be funded`,
+      });
     const legs: Leg[] = [
       {
         kind: 'funding',
@@ -207,7 +227,7 @@ export class PaymentService {
   async resolve(paymentId: string, action: 'post' | 'void', actor: Actor): Promise<PaymentResult> {
     const record = await this.payment(paymentId);
     if (record === undefined || !(await this.mayResolve(actor, record)))
-      throw new HubError('payment_not_found', `no payment ${paymentId}`, 'id');
+      throw new HubError('payment_not_found', { field: 'id', message: `no payment ${paymentId}` });
     const legs = await this.storedLegs(record);
     const inputs = resolveInputs(paymentId, legs, action);
     const done: PaymentRecord['status'] = action === 'post' ? 'posted' : 'voided';
@@ -221,9 +241,7 @@ export class PaymentService {
     if (record.status !== 'reserved') throw notPending(record);
     const outcome = await this.ledger.transact(
       async (tx): Promise<{ status: 'created' | 'exists' } | { lapsed: PaymentRecord }> => {
-        const current =
-          ((await tx.getRecord(PAYMENTS, paymentId)) as unknown as PaymentRecord | undefined) ??
-          record;
+        const current = (await paymentDocuments.get(tx, paymentId)) ?? record;
         if (current.status === done) return { status: 'exists' };
         if (current.status !== 'reserved') return { lapsed: current };
         const results = await tx.createTransfers(inputs);
@@ -231,9 +249,7 @@ export class PaymentService {
         if (released !== undefined) {
           // The ledger resolved the legs before us (their timeout passed): the document says so from now on.
           const lapsed: PaymentRecord = { ...current, status: released };
-          await tx.putRecords([
-            { collection: PAYMENTS, key: paymentId, value: lapsed as unknown as JsonObject },
-          ]);
+          await tx.putRecords([paymentDocuments.put(paymentId, lapsed)]);
           await tx.appendAudit([
             auditEntry(actor, tx.nowNs, 'payments.released', paymentId, {
               status: released,
@@ -243,13 +259,7 @@ export class PaymentService {
           return { lapsed };
         }
         const outcome = chainOutcome(legs, results, { payerField: 'id' });
-        await tx.putRecords([
-          {
-            collection: PAYMENTS,
-            key: paymentId,
-            value: { ...current, status: done } as unknown as JsonObject,
-          },
-        ]);
+        await tx.putRecords([paymentDocuments.put(paymentId, { ...current, status: done })]);
         if (outcome.status === 'created')
           await tx.appendAudit([
             auditEntry(actor, tx.nowNs, `payments.${action}`, paymentId, { legs: legs.length }),
@@ -266,8 +276,7 @@ export class PaymentService {
 
   /** The payment document of a two-phase payment, if there is one. */
   async payment(paymentId: string): Promise<PaymentRecord | undefined> {
-    return (await this.ledger.store.getRecords(PAYMENTS, [paymentId])).get(paymentId)
-      ?.value as unknown as PaymentRecord | undefined;
+    return paymentDocuments.get(this.ledger.store, paymentId);
   }
 
   private async mayResolve(actor: Actor, record: PaymentRecord): Promise<boolean> {
@@ -305,18 +314,17 @@ export class PaymentService {
   ): Promise<{ payer: AccountEntry; payee: AccountEntry }> {
     const payer = await payerAccount(this.registry, actor, payerId);
     if (currencyByCode(payer.currency) === undefined)
-      throw new HubError('unknown_currency', payer.currency, 'payer');
+      throw new HubError('unknown_currency', { field: 'payer', message: payer.currency });
     const payee = await payeeAccount(
       this.registry,
       actor,
       payeeId,
       payer.currency,
       (entry) =>
-        new HubError(
-          'payment_refused',
-          `payer is in ${payer.currency}, payee in ${entry.currency}: a cross-currency payment needs an FX quote`,
-          'payee',
-        ),
+        new HubError('payment_refused', {
+          field: 'payee',
+          message: `payer is in ${payer.currency}, payee in ${entry.currency}: a cross-currency payment needs an FX quote`,
+        }),
     );
     return { payer, payee };
   }
@@ -342,5 +350,8 @@ function notPending(record: PaymentRecord): HubError {
     record.status === 'expired'
       ? `it expired (its timeout of ${record.timeoutSeconds} s passed) and the ledger released every leg`
       : `it was ${record.status} already`;
-  return new HubError('payment_not_pending', `payment ${record.id} is not pending: ${why}`, 'id');
+  return new HubError('payment_not_pending', {
+    field: 'id',
+    message: `payment ${record.id} is not pending: ${why}`,
+  });
 }

@@ -24,7 +24,7 @@ export class WindowScheduler {
       failed(currency: string, error: unknown): void;
     },
   ) {
-    this.timer = setInterval(() => this.tick(), intervalMs);
+    this.timer = setInterval(() => void this.tick(), intervalMs);
     this.timer.unref();
   }
 

@@ -4,7 +4,11 @@ import { newTransferId } from '../ledger/ids.js';
 import { TransferFlags } from '../ledger/flags.js';
 import { NETTED_CODES } from './codes.js';
 import { CLI_ACTOR } from '../domain/actor.js';
+import { corrupt, corruptDocument, renamed } from '../domain/documents.test-helper.js';
 import { account, refusal, withHub } from '../hub/hub.test-helper.js';
+import { CAPS } from './caps.js';
+import { PAYMENTS } from './payments.js';
+import { WINDOWS } from './windows.js';
 import { WindowScheduler } from './schedule.js';
 
 const cli = CLI_ACTOR;
@@ -211,6 +215,32 @@ describe('payments, caps and windows', () => {
             .sort();
         assert.deepEqual(rows(tallied), rows(summed), window.id);
       }
+    });
+  });
+});
+
+describe('settlement documents', () => {
+  it('a corrupt payment, cap, window or window head document fails its read, naming collection and field', async () => {
+    await withHub(async (hub) => {
+      await hub.caps.set('sbi', 'INR', 1_000_00n, cli);
+      const reserved = await hub.payments.pay({ ...pay('sbi', 'bob', 10_00n), pending: true }, cli);
+      await hub.windows.close('INR', cli);
+      await corruptDocument(hub.ledger, PAYMENTS, reserved.id, (document) =>
+        renamed(document, 'amountMinor', 'amount'),
+      );
+      await assert.rejects(hub.payments.payment(reserved.id), corrupt(PAYMENTS, '/amountMinor'));
+      await corruptDocument(hub.ledger, CAPS, 'sbi:INR', (document) => ({
+        ...document,
+        capMinor: '-5',
+      }));
+      await assert.rejects(hub.caps.status('sbi', 'INR'), corrupt(CAPS, '/capMinor'));
+      await corruptDocument(hub.ledger, WINDOWS, 'INR:0000000001', (document) => ({
+        ...document,
+        closedAt: 12,
+      }));
+      await assert.rejects(hub.windows.get('INR-1'), corrupt(WINDOWS, '/closedAt'));
+      await corruptDocument(hub.ledger, 'window_heads', 'INR', () => ({ seq: '2' }));
+      await assert.rejects(hub.windows.current('INR'), corrupt('window_heads', '/seq'));
     });
   });
 });

@@ -14,7 +14,7 @@ import {
   surplusSeriesJson,
   sweepResultJson,
 } from '../reports/surplus-report.js';
-import { parseInstant } from '../reports/time.js';
+import { parseInstant } from '../domain/time.js';
 import { TransferCode } from './codes.js';
 import { SWEEP_INSTRUMENT_CODE, SurplusService, type SweepRequest } from './surplus.js';
 

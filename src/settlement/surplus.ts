@@ -6,12 +6,12 @@ import { auditEntry, type Actor } from '../domain/actor.js';
 import { HubError, invalidField } from '../domain/errors.js';
 import type { ParticipantAccount } from '../participants/accounts.js';
 import {
-  PARTICIPANTS,
+  participantDocuments,
   type ParticipantRecord,
   type ParticipantRegistry,
 } from '../participants/registry.js';
-import { creditBalancesAtPoints } from '../reports/account-history.js';
-import { dayStartNs, dayText, parseDay } from '../reports/time.js';
+import { creditBalancesAtPoints } from '../ledger/account-history.js';
+import { dayStartNs, dayText, parseDay } from '../domain/time.js';
 import { TransferCode } from './codes.js';
 import { windowId, WindowService } from './windows.js';
 
@@ -30,7 +30,7 @@ import { windowId, WindowService } from './windows.js';
  * each day's end-of-day balance (the last nanosecond of the day, in UTC or at a given offset east
  * of UTC, e.g. +330 for India Standard Time); the window series gives the balance at each closed
  * INR window's boundary (its `closedAt`). Both are computed from each vostro account's history
- * walked back from its current balance to the earliest point (src/reports/account-history.ts), so
+ * walked back from its current balance to the earliest point (src/ledger/account-history.ts), so
  * the cost is the vostro accounts' postings since the series starts, in memory of one sum per
  * point and account.
  *
@@ -194,13 +194,20 @@ export class SurplusService {
     const last = parseDay(request.to, 'to');
     const offset = request.utcOffsetMinutes ?? 0;
     if (!Number.isInteger(offset) || offset < -720 || offset > 840)
-      throw invalidField(
-        'utc_offset_minutes',
-        'utc_offset_minutes is a whole number of minutes from −720 to +840',
-      );
-    if (last < first) throw invalidField('to', 'the series must end on or after the day it starts');
+      throw invalidField({
+        field: 'utc_offset_minutes',
+        message: 'utc_offset_minutes is a whole number of minutes from −720 to +840',
+      });
+    if (last < first)
+      throw invalidField({
+        field: 'to',
+        message: 'the series must end on or after the day it starts',
+      });
     if (last - first + 1 > SURPLUS_DAYS_MAX)
-      throw invalidField('to', `a daily series covers at most ${SURPLUS_DAYS_MAX} days`);
+      throw invalidField({
+        field: 'to',
+        message: `a daily series covers at most ${SURPLUS_DAYS_MAX} days`,
+      });
     const points: { label: string; atNs: bigint }[] = [];
     for (let day = first; day <= last; day += 1)
       points.push({ label: dayText(day), atNs: dayStartNs(day + 1, offset) - 1n });
@@ -211,7 +218,10 @@ export class SurplusService {
   async byWindow(request: { last?: number } = {}): Promise<SurplusSeries> {
     const count = request.last ?? 30;
     if (!Number.isSafeInteger(count) || count < 1 || count > 10_000)
-      throw invalidField('last', 'last is a whole number of windows from 1 to 10000');
+      throw invalidField({
+        field: 'last',
+        message: 'last is a whole number of windows from 1 to 10000',
+      });
     const open = await this.windows.current(SURPLUS_CURRENCY);
     const points: { label: string; atNs: bigint }[] = [];
     for (let seq = Math.max(1, open.seq - count); seq < open.seq; seq += 1) {
@@ -226,78 +236,85 @@ export class SurplusService {
   async sweep(request: SweepRequest, actor: Actor): Promise<SweepResult> {
     const id = parseTransferId(request.id);
     if (id === undefined || id === ZERO_ID)
-      throw invalidField('id', 'the sweep id is a non-zero UUID');
+      throw invalidField({ field: 'id', message: 'the sweep id is a non-zero UUID' });
     if (typeof request.amountMinor !== 'bigint' || request.amountMinor <= 0n)
-      throw invalidField('amount', 'the amount must be positive');
+      throw invalidField({ field: 'amount', message: 'the amount must be positive' });
     if (request.amountMinor > AMOUNT_MAX)
-      throw invalidField(
-        'amount',
-        `the amount must be at most ${formatAmount(AMOUNT_MAX, inr())} INR`,
-      );
+      throw invalidField({
+        field: 'amount',
+        message: `the amount must be at most ${formatAmount(AMOUNT_MAX, inr())} INR`,
+      });
     if (!SWEEP_INSTRUMENTS.includes(request.instrument))
-      throw invalidField('instrument', `instrument must be one of ${SWEEP_INSTRUMENTS.join(', ')}`);
+      throw invalidField({
+        field: 'instrument',
+        message: `instrument must be one of ${SWEEP_INSTRUMENTS.join(', ')}`,
+      });
     if (typeof request.bank !== 'string' || request.bank.length === 0)
-      throw invalidField('bank', "bank is the Russian bank's participant id");
+      throw invalidField({ field: 'bank', message: "bank is the Russian bank's participant id" });
     if (request.heldAt !== undefined && typeof request.heldAt !== 'string')
-      throw invalidField(
-        'held_at',
-        'held_at is the participant id of the Indian bank that keeps the vostro account',
-      );
+      throw invalidField({
+        field: 'held_at',
+        message: 'held_at is the participant id of the Indian bank that keeps the vostro account',
+      });
     if (typeof request.reference !== 'string' || request.reference.length > SWEEP_REFERENCE_MAX)
-      throw invalidField(
-        'reference',
-        `the reference is text of at most ${SWEEP_REFERENCE_MAX} characters`,
-      );
+      throw invalidField({
+        field: 'reference',
+        message: `the reference is text of at most ${SWEEP_REFERENCE_MAX} characters`,
+      });
     const transferReference =
       request.reference.length === 0
         ? INSTRUMENT_TAG[request.instrument]
         : `${INSTRUMENT_TAG[request.instrument]}: ${request.reference}`;
     return this.ledger.transact(async (tx) => {
-      const bank = (await tx.getRecord(PARTICIPANTS, request.bank)) as unknown as
-        ParticipantRecord | undefined;
+      const bank = await participantDocuments.get(tx, request.bank);
       if (bank === undefined)
-        throw new HubError('participant_not_found', `no participant ${request.bank}`, 'bank');
+        throw new HubError('participant_not_found', {
+          field: 'bank',
+          message: `no participant ${request.bank}`,
+        });
       if (bank.kind !== 'bank')
-        throw new HubError(
-          'participant_kind_mismatch',
-          `${bank.id} is a ${bank.kind}, not a bank: only Russian banks' rupee surplus is swept`,
-          'bank',
-        );
+        throw new HubError('participant_kind_mismatch', {
+          field: 'bank',
+          message: `${bank.id} is a ${bank.kind}, not a bank: only Russian banks' rupee surplus is swept`,
+        });
       if (bank.country !== 'RU')
-        throw new HubError(
-          'participant_kind_mismatch',
-          `${bank.id} is a bank in ${bank.country}: only Russian banks' rupee surplus is swept`,
-          'bank',
-        );
+        throw new HubError('participant_kind_mismatch', {
+          field: 'bank',
+          message: `${bank.id} is a bank in ${bank.country}: only Russian banks' rupee surplus is swept`,
+        });
       if (bank.status === 'suspended')
-        throw new HubError('participant_suspended', `${bank.id} is suspended`, 'bank');
+        throw new HubError('participant_suspended', {
+          field: 'bank',
+          message: `${bank.id} is suspended`,
+        });
       const candidates = vostroAccounts(bank).filter(
         (account) => request.heldAt === undefined || account.heldAt === request.heldAt,
       );
       if (candidates.length === 0) {
         throw request.heldAt === undefined
-          ? new HubError('account_not_found', `${bank.id} has no INR vostro account`, 'bank')
-          : new HubError(
-              'account_not_found',
-              `${bank.id} has no INR vostro account kept by ${request.heldAt}`,
-              'held_at',
-            );
+          ? new HubError('account_not_found', {
+              field: 'bank',
+              message: `${bank.id} has no INR vostro account`,
+            })
+          : new HubError('account_not_found', {
+              field: 'held_at',
+              message: `${bank.id} has no INR vostro account kept by ${request.heldAt}`,
+            });
       }
       if (candidates.length > 1)
-        throw invalidField(
-          'held_at',
-          `${bank.id} has INR vostro accounts at ${candidates.map((account) => account.heldAt).join(', ')}: name the one to sweep from`,
-        );
+        throw invalidField({
+          field: 'held_at',
+          message: `${bank.id} has INR vostro accounts at ${candidates.map((account) => account.heldAt).join(', ')}: name the one to sweep from`,
+        });
       const from = candidates[0] as ParticipantAccount;
       const to = investmentAccount(bank)[0];
       if (to === undefined)
-        throw new HubError(
-          'account_not_found',
-          `${bank.id} has no INR investment account; open one first (role investment, currency INR)`,
-          'bank',
-        );
+        throw new HubError('account_not_found', {
+          field: 'bank',
+          message: `${bank.id} has no INR investment account; open one first (role investment, currency INR)`,
+        });
       const input: TransferInput = {
-        id: id as TransferId,
+        id,
         debitAccountId: from.id,
         creditAccountId: to.id,
         amount: request.amountMinor,
@@ -330,24 +347,21 @@ export class SurplusService {
           account === undefined
             ? 0n
             : account.creditsPosted - account.debitsPosted - account.debitsPending;
-        throw new HubError(
-          'insufficient_funds',
-          `${bank.id}'s INR vostro account at ${from.heldAt ?? '?'} has ${formatAmount(available, inr())} INR available; it cannot sweep ${formatAmount(request.amountMinor, inr())}`,
-          'amount',
-        );
+        throw new HubError('insufficient_funds', {
+          field: 'amount',
+          message: `${bank.id}'s INR vostro account at ${from.heldAt ?? '?'} has ${formatAmount(available, inr())} INR available; it cannot sweep ${formatAmount(request.amountMinor, inr())}`,
+        });
       }
       if (result !== undefined && result.startsWith('exists_with_different'))
-        throw new HubError(
-          'payment_refused',
-          `the sweep id was used before with different content (${result})`,
-          'id',
-        );
+        throw new HubError('payment_refused', {
+          field: 'id',
+          message: `the sweep id was used before with different content (${result})`,
+        });
       if (result !== 'ok')
-        throw new HubError(
-          'payment_refused',
-          `the ledger refused the sweep: ${result ?? 'no result'}`,
-          'amount',
-        );
+        throw new HubError('payment_refused', {
+          field: 'amount',
+          message: `the ledger refused the sweep: ${result ?? 'no result'}`,
+        });
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'surplus.sweep', id, {
           bank: bank.id,

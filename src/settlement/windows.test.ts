@@ -10,8 +10,7 @@ import { newTransferId, ZERO_ID, type AccountId, type TransferId } from '../ledg
 import { Ledger } from '../ledger/ledger.js';
 import { verifyLedger } from '../ledger/verify.js';
 import { accountCode, participantAccountId } from '../participants/accounts.js';
-import { PARTICIPANTS, type ParticipantRecord } from '../participants/registry.js';
-import type { JsonObject } from '../store/records.js';
+import { participantDocuments, type ParticipantRecord } from '../participants/registry.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { NETTED_CODES, TransferCode } from './codes.js';
 
@@ -51,13 +50,7 @@ it('a database whose participant accounts are not tallied keeps tallies off and 
         createdAt: '2026-01-01T00:00:00.000Z',
         accounts: [{ role: 'settlement', currency: 'INR', id: ids[index] as AccountId }],
       }));
-      await tx.putRecords(
-        records.map((record) => ({
-          collection: PARTICIPANTS,
-          key: record.id,
-          value: record as unknown as JsonObject,
-        })),
-      );
+      await tx.putRecords(records.map((record) => participantDocuments.put(record.id, record)));
     });
 
     const hub = new Hub(ledger);

@@ -1,16 +1,17 @@
+import { Type } from '@sinclair/typebox';
 import { currencyByCode } from '../ledger/currency.js';
 import { AccountFlags, TransferFlags } from '../ledger/flags.js';
 import { BATCH_MAX } from '../ledger/model.js';
 import { newTransferId, type AccountId } from '../ledger/ids.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
+import { decimalString, documentKind, oneOf, strict } from '../domain/documents.js';
 import { HubError } from '../domain/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { ParticipantRegistry } from '../participants/registry.js';
-import type { JsonObject } from '../store/records.js';
 import type { PairTotal } from '../store/store.js';
-import { CAPS, capKey, type CapRecord } from './caps.js';
+import { capDocuments, capKey, type CapRecord } from './caps.js';
 import { NETTED_CODES, TransferCode } from './codes.js';
 import { chainInputs, chainOutcome, type Leg } from './legs.js';
 import { NettingAccumulator, type CurrencyNetting } from './netting.js';
@@ -53,6 +54,43 @@ export interface WindowRecord {
   };
 }
 
+/** The windows' documents, under `currency:seq` (see `windowKey`). */
+const windowDocuments = documentKind<WindowRecord>(
+  WINDOWS,
+  Type.Object(
+    {
+      id: Type.String(),
+      currency: Type.String(),
+      seq: Type.Integer({ minimum: 1 }),
+      status: oneOf(['open', 'closed', 'settled']),
+      openedAfter: decimalString(),
+      closedAt: Type.Optional(decimalString()),
+      openedAtIso: Type.String(),
+      closedAtIso: Type.Optional(Type.String()),
+      closedBy: Type.Optional(Type.String()),
+      settledAtIso: Type.Optional(Type.String()),
+      settlementTransfers: Type.Optional(Type.Array(Type.String())),
+      tally: Type.Optional(
+        Type.Object(
+          {
+            period: Type.Integer({ minimum: 0 }),
+            since: decimalString(),
+            codes: Type.Array(Type.Integer({ minimum: 0 })),
+          },
+          strict,
+        ),
+      ),
+    },
+    strict,
+  ),
+);
+
+/** Per currency, the sequence number of its open window (absent until its first close). */
+const headDocuments = documentKind<{ readonly seq: number }>(
+  HEADS,
+  Type.Object({ seq: Type.Integer({ minimum: 1 }) }, strict),
+);
+
 export interface WindowNetting {
   readonly window: WindowRecord;
   readonly netting: CurrencyNetting | undefined;
@@ -93,41 +131,36 @@ export class WindowService {
   /** The open window of a currency (window 1 until the first close). */
   async current(currency: string): Promise<WindowRecord> {
     const code = checkCurrency(currency);
-    const head = (await this.ledger.store.getRecords(HEADS, [code])).get(code);
+    const head = await headDocuments.get(this.ledger.store, code);
     if (head === undefined) return firstWindow(code);
-    const seq = Number(head.value.seq);
-    const found = (await this.ledger.store.getRecords(WINDOWS, [windowKey(code, seq)])).get(
-      windowKey(code, seq),
-    );
+    const found = await windowDocuments.get(this.ledger.store, windowKey(code, head.seq));
     if (found === undefined)
-      throw new Error(`bug: the head of ${code} names window ${seq}, which is missing`);
-    return found.value as unknown as WindowRecord;
+      throw new Error(`bug: the head of ${code} names window ${head.seq}, which is missing`);
+    return found;
   }
 
   async find(id: string): Promise<WindowRecord | undefined> {
     const parsed = parseWindowId(id);
-    const found = (
-      await this.ledger.store.getRecords(WINDOWS, [windowKey(parsed.currency, parsed.seq)])
-    ).get(windowKey(parsed.currency, parsed.seq));
-    if (found !== undefined) return found.value as unknown as WindowRecord;
-    // Window 1 is open, without a document, until the currency's first close.
-    const head = (await this.ledger.store.getRecords(HEADS, [parsed.currency])).get(
-      parsed.currency,
+    const found = await windowDocuments.get(
+      this.ledger.store,
+      windowKey(parsed.currency, parsed.seq),
     );
+    if (found !== undefined) return found;
+    // Window 1 is open, without a document, until the currency's first close.
+    const head = await headDocuments.get(this.ledger.store, parsed.currency);
     return parsed.seq === 1 && head === undefined ? firstWindow(parsed.currency) : undefined;
   }
 
   async get(id: string): Promise<WindowRecord> {
     const window = await this.find(id);
-    if (window === undefined) throw new HubError('window_not_found', `no window ${id}`, 'window');
+    if (window === undefined)
+      throw new HubError('window_not_found', { field: 'window', message: `no window ${id}` });
     return window;
   }
 
   async list(currency: string, limit = 100): Promise<WindowRecord[]> {
     const code = checkCurrency(currency);
-    const stored = (
-      await this.ledger.store.listRecords({ collection: WINDOWS, prefix: `${code}:`, limit })
-    ).map((record) => record.value as unknown as WindowRecord);
+    const stored = await windowDocuments.list(this.ledger.store, { prefix: `${code}:`, limit });
     const open = await this.current(code);
     return stored.some((window) => window.id === open.id) ? stored : [...stored, open];
   }
@@ -146,25 +179,24 @@ export class WindowService {
       participant.accounts.some((account) => account.role === 'cap' && account.currency === code),
     );
     return this.ledger.transact(async (tx) => {
-      const capRecords = await tx.getRecords(
-        CAPS,
+      const capRecords = await capDocuments.getMany(
+        tx,
         settling.map((participant) => capKey(participant.id, code)),
       );
-      const caps = [...capRecords.values()].map((record) => record.value as unknown as CapRecord);
-      const head = await tx.getRecord(HEADS, code);
-      const seq = head === undefined ? 1 : Number(head.seq);
-      const open =
-        ((await tx.getRecord(WINDOWS, windowKey(code, seq))) as unknown as
-          WindowRecord | undefined) ?? firstWindow(code);
+      const caps = [...capRecords.values()];
+      const seq = (await headDocuments.get(tx, code))?.seq ?? 1;
+      const open = (await windowDocuments.get(tx, windowKey(code, seq))) ?? firstWindow(code);
       if (expectedId !== undefined && expectedId !== open.id) {
         const expected = parseWindowId(expectedId);
         if (expected.currency !== code || expected.seq > seq)
-          throw new HubError('window_not_found', `no window ${expectedId}`, 'window');
-        throw new HubError(
-          'window_already_closed',
-          `window ${expectedId} is closed already; the open ${code} window is ${open.id}`,
-          'window',
-        );
+          throw new HubError('window_not_found', {
+            field: 'window',
+            message: `no window ${expectedId}`,
+          });
+        throw new HubError('window_already_closed', {
+          field: 'window',
+          message: `window ${expectedId} is closed already; the open ${code} window is ${open.id}`,
+        });
       }
       const boundary = await tx.lastTimestamp();
       // The ledger's pair tallies begin a new period at the same boundary as the next window.
@@ -196,13 +228,9 @@ export class WindowService {
       };
       await this.resetCaps(tx, code, caps);
       await tx.putRecords([
-        { collection: WINDOWS, key: windowKey(code, seq), value: closed as unknown as JsonObject },
-        {
-          collection: WINDOWS,
-          key: windowKey(code, seq + 1),
-          value: opened as unknown as JsonObject,
-        },
-        { collection: HEADS, key: code, value: { seq: seq + 1 } },
+        windowDocuments.put(windowKey(code, seq), closed),
+        windowDocuments.put(windowKey(code, seq + 1), opened),
+        headDocuments.put(code, { seq: seq + 1 }),
       ]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'windows.close', closed.id, {
@@ -231,17 +259,15 @@ export class WindowService {
     for (const id of ids) {
       const window = await this.get(id);
       if (window.status === 'open' || window.closedAt === undefined)
-        throw new HubError(
-          'window_not_closed',
-          `window ${id} is still open; close it first`,
-          'window',
-        );
+        throw new HubError('window_not_closed', {
+          field: 'window',
+          message: `window ${id} is still open; close it first`,
+        });
       if (windows.some((other) => other.currency === window.currency))
-        throw new HubError(
-          'invalid_field',
-          `two windows of ${window.currency}: net them one at a time`,
-          'window',
-        );
+        throw new HubError('invalid_field', {
+          field: 'window',
+          message: `two windows of ${window.currency}: net them one at a time`,
+        });
       windows.push(window);
     }
     // A closed window's transfers are frozen, and so is its netting: computed once per process.
@@ -353,7 +379,10 @@ export class WindowService {
   ): Promise<{ window: WindowRecord; netting: CurrencyNetting | undefined }> {
     const { window, netting } = await this.net(id);
     if (window.status === 'settled')
-      throw new HubError('window_already_settled', `window ${id} is settled already`, 'window');
+      throw new HubError('window_already_settled', {
+        field: 'window',
+        message: `window ${id} is settled already`,
+      });
     const hubAccount = participantAccountId(HUB_ID, window.currency, 'hub_settlement');
     const legs: Leg[] = (netting?.instructions ?? []).map((instruction) => {
       const own = participantAccountId(instruction.participant, window.currency, 'settlement');
@@ -381,22 +410,21 @@ export class WindowService {
     const operationId = newTransferId();
     const inputs = chainInputs(operationId, legs);
     const settled = await this.ledger.transact(async (tx) => {
-      const current = (await tx.getRecord(
-        WINDOWS,
-        windowKey(window.currency, window.seq),
-      )) as unknown as WindowRecord | undefined;
+      const current = await windowDocuments.get(tx, windowKey(window.currency, window.seq));
       if (current?.status === 'settled')
-        throw new HubError('window_already_settled', `window ${id} is settled already`, 'window');
+        throw new HubError('window_already_settled', {
+          field: 'window',
+          message: `window ${id} is settled already`,
+        });
       if (inputs.length > 0) {
         try {
           chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'window' });
         } catch (error) {
           if (error instanceof HubError && error.code === 'insufficient_funds') {
-            throw new HubError(
-              'insufficient_funds',
-              `a participant's settlement account cannot cover its pay-in for ${id}: ${error.message}`,
-              'window',
-            );
+            throw new HubError('insufficient_funds', {
+              field: 'window',
+              message: `a participant's settlement account cannot cover its pay-in for ${id}: ${error.message}`,
+            });
           }
           throw error;
         }
@@ -407,13 +435,7 @@ export class WindowService {
         settledAtIso: isoOf(tx.nowNs),
         settlementTransfers: inputs.map((input) => input.id),
       };
-      await tx.putRecords([
-        {
-          collection: WINDOWS,
-          key: windowKey(window.currency, window.seq),
-          value: settled as unknown as JsonObject,
-        },
-      ]);
+      await tx.putRecords([windowDocuments.put(windowKey(window.currency, window.seq), settled)]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'windows.settle', window.id, {
           instructions: legs.length,
@@ -482,11 +504,10 @@ function windowKey(currency: string, seq: number): string {
 function parseWindowId(id: string): { currency: string; seq: number } {
   const match = /^([A-Z]{3})-([1-9][0-9]{0,9})$/.exec(id);
   if (match === null || currencyByCode(match[1] ?? '') === undefined)
-    throw new HubError(
-      'window_not_found',
-      `${JSON.stringify(id)} is not a window id such as INR-12`,
-      'window',
-    );
+    throw new HubError('window_not_found', {
+      field: 'window',
+      message: `${JSON.stringify(id)} is not a window id such as INR-12`,
+    });
   return { currency: match[1] ?? '', seq: Number(match[2]) };
 }
 
@@ -504,11 +525,10 @@ function firstWindow(currency: string): WindowRecord {
 function checkCurrency(currency: string): string {
   const code = currencyByCode(currency)?.code;
   if (code === undefined || code !== currency)
-    throw new HubError(
-      'unknown_currency',
-      `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
-      'currency',
-    );
+    throw new HubError('unknown_currency', {
+      field: 'currency',
+      message: `${JSON.stringify(currency)} is not a supported ISO 4217 code`,
+    });
   return code;
 }
 

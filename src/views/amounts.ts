@@ -25,7 +25,10 @@ export function amountText(amountMinor: bigint, ledger: number): string {
 function currencyOf(code: string): Currency {
   const currency = currencyByCode(code);
   if (currency === undefined)
-    throw new HubError('unknown_currency', `${code} is not a supported currency`, 'currency');
+    throw new HubError('unknown_currency', {
+      field: 'currency',
+      message: `${code} is not a supported currency`,
+    });
   return currency;
 }
 

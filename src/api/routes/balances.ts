@@ -1,12 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { currencyByLedger, formatAmount } from '../../ledger/currency.js';
-import {
-  HistoryTooLongError,
-  postedAmount,
-  postedSnapshot,
-} from '../../reports/account-history.js';
-import { isoOfNs, parseInstant } from '../../reports/time.js';
+import { HistoryTooLongError, postedAmount, postedSnapshot } from '../../ledger/account-history.js';
+import { isoOfNs, parseInstant } from '../../domain/time.js';
 import { ApiProblem } from '../problems.js';
 import { Amount, SignedAmount } from '../schemas.js';
 import type { ApiContext } from '../context.js';

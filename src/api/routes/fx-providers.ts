@@ -96,6 +96,6 @@ function quoteLifetime(app: FastifyInstance, context: ApiContext): void {
 /** A service refusal about the provider: the provider is the one in the path. */
 function providerPath(error: unknown): never {
   if (error instanceof HubError && (error.field === 'provider' || error.field === 'participant'))
-    throw new HubError(error.code, error.message, 'path.id');
+    throw new HubError(error.code, { field: 'path.id', message: error.message });
   throw error;
 }

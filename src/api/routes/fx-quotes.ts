@@ -139,10 +139,10 @@ function resolveQuote(app: FastifyInstance, context: ApiContext): void {
 async function ownQuote(context: ApiContext, actor: Actor, id: string): Promise<QuoteRecord> {
   const quote = await context.hub.fx.getQuote(id.toLowerCase()).catch((error: unknown) => {
     throw error instanceof HubError
-      ? new HubError('quote_not_found', `no quote ${id}`, 'path.id')
+      ? new HubError('quote_not_found', { field: 'path.id', message: `no quote ${id}` })
       : error;
   });
   if (actor.role === 'participant' && quote.requestedBy !== actor.id)
-    throw new HubError('quote_not_found', `no quote ${id}`, 'path.id');
+    throw new HubError('quote_not_found', { field: 'path.id', message: `no quote ${id}` });
   return quote;
 }

@@ -215,7 +215,7 @@ async function inPath<T>(keyId: string, work: Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof HubError && error.code === 'key_not_found') throw keyNotFound(keyId);
     if (error instanceof HubError && error.field === 'keyId')
-      throw new HubError(error.code, error.message, 'path.keyId');
+      throw new HubError(error.code, { field: 'path.keyId', message: error.message });
     throw error;
   }
 }

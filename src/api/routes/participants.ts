@@ -190,6 +190,8 @@ async function inPath<T>(
     if (!(error instanceof HubError)) throw error;
     if (error.code === 'participant_not_found') throw participantNotFound(id);
     const renamed = error.field === undefined ? undefined : rename[error.field];
-    throw renamed === undefined ? error : new HubError(error.code, error.message, renamed);
+    throw renamed === undefined
+      ? error
+      : new HubError(error.code, { field: renamed, message: error.message });
   }
 }

@@ -23,7 +23,7 @@ export const refused = {
 /** A service refusal about the payment or quote id: the id is the one in the path. */
 export function pathId(error: unknown): never {
   if (error instanceof HubError && (error.field === 'id' || error.field === 'quote'))
-    throw new HubError(error.code, error.message, 'path.id');
+    throw new HubError(error.code, { field: 'path.id', message: error.message });
   throw error;
 }
 
@@ -46,13 +46,19 @@ export async function accountCurrency(
 ): Promise<Currency> {
   const entry = await context.hub.participants.account(account);
   if (entry === undefined)
-    throw new HubError('account_not_found', `account ${account} belongs to no participant`, field);
+    throw new HubError('account_not_found', {
+      field: field,
+      message: `account ${account} belongs to no participant`,
+    });
   return currencyOf(entry.currency);
 }
 
 export function currencyOf(code: string): Currency {
   const currency = currencyByCode(code);
   if (currency === undefined)
-    throw new HubError('unknown_currency', `${code} is not a supported currency`, 'currency');
+    throw new HubError('unknown_currency', {
+      field: 'currency',
+      message: `${code} is not a supported currency`,
+    });
   return currency;
 }

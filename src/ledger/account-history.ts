@@ -197,8 +197,8 @@ export async function creditBalancesAtPoints(
 
 interface Visitor<T> {
   /** A posting at or after the walk's lower bound, newest first; `credit` is its effect on credits − debits. */
-  visit(transfer: StoredTransfer, credit: bigint): void;
-  done(): T;
+  readonly visit: (transfer: StoredTransfer, credit: bigint) => void;
+  readonly done: () => T;
 }
 
 /** The walk back to `sinceNs` and the balances it ends at, read consistently (see the file comment). */

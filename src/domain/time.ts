@@ -1,4 +1,4 @@
-import { invalidField } from '../domain/errors.js';
+import { invalidField } from './errors.js';
 
 /**
  * Instants for reports. The ledger's timestamps are nanoseconds since the Unix epoch; people give
@@ -16,15 +16,15 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** An ISO date or zoned date-time (see above), or nanoseconds as a bigint, as ns since the epoch. */
 export function parseInstant(value: string | bigint, field: string): bigint {
   if (typeof value === 'bigint') {
-    if (value < 0n) throw invalidField(field, `${field} must not be before 1970`);
+    if (value < 0n) throw invalidField({ field, message: `${field} must not be before 1970` });
     return value;
   }
   const match = typeof value === 'string' ? INSTANT.exec(value) : null;
   if (match === null)
-    throw invalidField(
+    throw invalidField({
       field,
-      `${field} must be an ISO 8601 date (2025-04-01) or date-time with a zone (2025-04-01T09:30:00Z), got ${JSON.stringify(value)}`,
-    );
+      message: `${field} must be an ISO 8601 date (2025-04-01) or date-time with a zone (2025-04-01T09:30:00Z), got ${JSON.stringify(value)}`,
+    });
   const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = '', zone = 'Z'] = match;
   const year = Number(y),
     month = Number(mo),
@@ -43,21 +43,27 @@ export function parseInstant(value: string | bigint, field: string): bigint {
     minute > 59 ||
     second > 59
   ) {
-    throw invalidField(field, `${field}: ${JSON.stringify(value)} is not a valid date or time`);
+    throw invalidField({
+      field,
+      message: `${field}: ${JSON.stringify(value)} is not a valid date or time`,
+    });
   }
   let offsetMinutes = 0;
   if (zone !== 'Z') {
     const zh = Number(zone.slice(1, 3));
     const zm = Number(zone.slice(4, 6));
     if (zh > 23 || zm > 59)
-      throw invalidField(field, `${field}: ${JSON.stringify(value)} has an invalid zone offset`);
+      throw invalidField({
+        field,
+        message: `${field}: ${JSON.stringify(value)} has an invalid zone offset`,
+      });
     offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (zh * 60 + zm);
   }
   const ns =
     BigInt(ms) * NS_PER_MS -
     BigInt(offsetMinutes) * 60_000n * NS_PER_MS +
     BigInt(fraction.padEnd(9, '0') || '0');
-  if (ns < 0n) throw invalidField(field, `${field} must not be before 1970`);
+  if (ns < 0n) throw invalidField({ field, message: `${field} must not be before 1970` });
   return ns;
 }
 
@@ -65,10 +71,10 @@ export function parseInstant(value: string | bigint, field: string): bigint {
 export function parseDay(value: string, field: string): number {
   const match = typeof value === 'string' ? DATE.exec(value) : null;
   if (match === null)
-    throw invalidField(
+    throw invalidField({
       field,
-      `${field} must be a date such as 2025-04-01, got ${JSON.stringify(value)}`,
-    );
+      message: `${field} must be a date such as 2025-04-01, got ${JSON.stringify(value)}`,
+    });
   const ns = parseInstant(value, field);
   return Number(ns / NS_PER_DAY);
 }
