@@ -35,11 +35,11 @@ for (const { script, ok, seconds } of results) {
 const summary = 'coverage/coverage-summary.json';
 if (existsSync(summary)) {
   const { total } = JSON.parse(readFileSync(summary, 'utf8'));
-  const floor = JSON.parse(readFileSync('.c8rc.json', 'utf8')).lines;
+  const floors = JSON.parse(readFileSync('.c8rc.json', 'utf8'));
   const figures = ['lines', 'branches', 'functions', 'statements']
-    .map((name) => `${name} ${total[name].pct}%`)
+    .map((name) => `${name} ${total[name].pct}% (floor ${floors[name]}%)`)
     .join(', ');
-  console.log(`  coverage: ${figures} (floor for lines: ${floor}%, in .c8rc.json)`);
+  console.log(`  coverage: ${figures}; the floors are in .c8rc.json`);
 }
 const failed = results.filter((result) => !result.ok).map((result) => result.script);
 if (failed.length > 0) {
