@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 import { environmentFailure } from './failures.js';
 import { limitHeapGrowth } from './heap-growth.js';
 import { ExitCode } from './io.js';
