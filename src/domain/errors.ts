@@ -1,3 +1,4 @@
+import { currencyByCode, type Currency } from '../ledger/currency.js';
 import { fitsLength, notPlainReason } from '../ledger/text.js';
 
 /**
@@ -109,4 +110,15 @@ export function checkPlainText(
   const reason = notPlainReason(text);
   if (reason !== undefined) throw invalidField({ field, message: `${what} ${reason}` });
   return text;
+}
+
+/** The currency of an ISO 4217 code, or the refusal `unknown_currency` on the field `currency`. */
+export function supportedCurrency(code: string): Currency {
+  const currency = currencyByCode(code);
+  if (currency === undefined)
+    throw new HubError('unknown_currency', {
+      field: 'currency',
+      message: `${code} is not a supported currency`,
+    });
+  return currency;
 }

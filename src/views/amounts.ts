@@ -1,10 +1,5 @@
-import {
-  currencyByCode,
-  currencyByLedger,
-  formatAmount,
-  type Currency,
-} from '../ledger/currency.js';
-import { HubError } from '../domain/errors.js';
+import { currencyByLedger, formatAmount } from '../ledger/currency.js';
+import { supportedCurrency } from '../domain/errors.js';
 
 /**
  * Amounts as the API and the CLI's `--json` show them: exact decimal strings in major units, no
@@ -21,22 +16,11 @@ export function amountText(amountMinor: bigint, ledger: number): string {
   return currency === undefined ? amountMinor.toString() : formatAmount(amountMinor, currency);
 }
 
-/** The currency of a code the hub's records carry; an unknown one is refused as the API refuses it. */
-function currencyOf(code: string): Currency {
-  const currency = currencyByCode(code);
-  if (currency === undefined)
-    throw new HubError('unknown_currency', {
-      field: 'currency',
-      message: `${code} is not a supported currency`,
-    });
-  return currency;
-}
-
 /** Formats minor units of one currency as a decimal string. */
 export type AmountText = (minor: bigint) => string;
 
 /** Decimal strings in the currency of `code` (a window's, a cap's, a quote's side). */
 export function amountsIn(code: string): AmountText {
-  const currency = currencyOf(code);
+  const currency = supportedCurrency(code);
   return (minor) => formatAmount(minor, currency);
 }

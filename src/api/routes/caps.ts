@@ -1,3 +1,4 @@
+import { supportedCurrency } from '../../domain/errors.js';
 import { capJson } from '../to-json.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { actorOf } from '../access.js';
@@ -5,7 +6,7 @@ import type { ApiContext } from '../context.js';
 import { amountMinor } from '../from-json.js';
 import { commonErrors } from '../schemas.js';
 import { CapParams, CapSet, CapStatus as CapStatusSchema } from '../settlement-schemas.js';
-import { currencyOf, refused } from './settlement-common.js';
+import { refused } from './settlement-common.js';
 
 /**
  * Net debit caps: the operator sets a settling participant's cap in a currency; the participant
@@ -28,7 +29,7 @@ export function capRoutes(context: ApiContext): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const currency = currencyOf(request.params.currency);
+        const currency = supportedCurrency(request.params.currency);
         const cap = amountMinor(request.body.cap, currency, 'cap', true);
         return capJson(await hub.caps.set(request.params.id, currency.code, cap, actorOf(request)));
       },

@@ -1,3 +1,4 @@
+import { supportedCurrency } from '../../domain/errors.js';
 import { spreadJson } from '../to-json.js';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { HubError } from '../../domain/errors.js';
@@ -12,7 +13,7 @@ import {
   Spread,
   SpreadSet,
 } from '../settlement-schemas.js';
-import { currencyOf, refused } from './settlement-common.js';
+import { refused } from './settlement-common.js';
 
 /**
  * What each FX provider prices with: its spread and fee on a pair, and how long its quotes (and
@@ -40,7 +41,7 @@ function setSpread(app: FastifyInstance, context: ApiContext): void {
     },
     async (request) => {
       const body = request.body;
-      const source = currencyOf(body.source);
+      const source = supportedCurrency(body.source);
       const record = await context.hub.fx.setSpread(
         {
           provider: body.provider,

@@ -1,3 +1,4 @@
+import { supportedCurrency } from '../../domain/errors.js';
 import { quoteJson } from '../to-json.js';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Actor } from '../../domain/actor.js';
@@ -8,7 +9,7 @@ import type { ApiContext } from '../context.js';
 import { accountIdOf, amountMinor } from '../from-json.js';
 import { commonErrors } from '../schemas.js';
 import { Quote, QuoteCreate, QuoteExecute, QuoteParams } from '../settlement-schemas.js';
-import { currencyOf, pathId, refused, requirePayer } from './settlement-common.js';
+import { pathId, refused, requirePayer } from './settlement-common.js';
 
 /**
  * FX quotes: price a conversion through a provider, read a quote, execute it as payment versus
@@ -40,7 +41,7 @@ function createQuote(app: FastifyInstance, context: ApiContext): void {
     },
     async (request, reply) => {
       const body = request.body;
-      const fixed = currencyOf(body.fixed === 'source' ? body.source : body.target);
+      const fixed = supportedCurrency(body.fixed === 'source' ? body.source : body.target);
       const quote = await context.hub.fx.quote(
         {
           provider: body.provider,

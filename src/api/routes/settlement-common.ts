@@ -1,7 +1,7 @@
-import { currencyByCode, type Currency } from '../../ledger/currency.js';
+import type { Currency } from '../../ledger/currency.js';
 import type { AccountId } from '../../ledger/ids.js';
 import type { Actor } from '../../domain/actor.js';
-import { HubError } from '../../domain/errors.js';
+import { HubError, supportedCurrency } from '../../domain/errors.js';
 import { requirePayer as payerOf } from '../../settlement/parties.js';
 import type { ApiContext } from '../context.js';
 import { problemResponse } from '../schemas.js';
@@ -50,15 +50,5 @@ export async function accountCurrency(
       field: field,
       message: `account ${account} belongs to no participant`,
     });
-  return currencyOf(entry.currency);
-}
-
-export function currencyOf(code: string): Currency {
-  const currency = currencyByCode(code);
-  if (currency === undefined)
-    throw new HubError('unknown_currency', {
-      field: 'currency',
-      message: `${code} is not a supported currency`,
-    });
-  return currency;
+  return supportedCurrency(entry.currency);
 }
