@@ -338,6 +338,45 @@ describe('FX quotes and payment versus payment', () => {
     });
   });
 
+  it('a corrupt quote among concurrent executions fails alone; the others execute', async () => {
+    await withHub(async (hub) => {
+      await setUp(hub);
+      const quotes = [];
+      for (let index = 0; index < 6; index += 1)
+        quotes.push(
+          await hub.fx.quote(
+            { provider: 'fx', source: 'INR', target: 'RUB', side: 'source', amountMinor: 100_00n },
+            cli,
+          ),
+        );
+      const bad = quotes[3]?.id ?? '';
+      await corruptDocument(hub.ledger, QUOTES, bad, (document) => ({
+        ...document,
+        status: 'done',
+      }));
+      const outcomes = await Promise.allSettled(
+        quotes.map((quote) =>
+          hub.fx.execute(
+            { quote: quote.id, payer: account('sbi', 'INR'), payee: account('vtb', 'RUB') },
+            cli,
+          ),
+        ),
+      );
+      outcomes.forEach((outcome, index) => {
+        if (index === 3) assert.equal(outcome.status, 'rejected', 'the corrupt quote');
+        else
+          assert.equal(
+            outcome.status === 'fulfilled' ? outcome.value.status : outcome.reason,
+            'executed',
+            `quote ${index}`,
+          );
+      });
+      const failed = outcomes[3];
+      assert.ok(failed?.status === 'rejected');
+      assert.match(String(failed.reason), /quotes document .* is corrupt: \/status/);
+    });
+  });
+
   it('a corrupt quote, spread, provider or rate document fails its read, naming collection and field', async () => {
     await withHub(async (hub) => {
       await setUp(hub);
