@@ -7,17 +7,29 @@ const LAYERS = [
   'ledger',
   'store',
   'domain',
+  'documents',
   'participants',
   'access',
   'settlement',
   'fx',
+  'trade',
   'hub',
   'reports',
   'views',
   'api|cli',
   'bench',
 ];
-const SERVICE_LAYERS = ['domain', 'participants', 'access', 'settlement', 'fx', 'hub', 'reports'];
+const SERVICE_LAYERS = [
+  'domain',
+  'documents',
+  'participants',
+  'access',
+  'settlement',
+  'fx',
+  'trade',
+  'hub',
+  'reports',
+];
 const above = (folder) => LAYERS.slice(LAYERS.indexOf(folder) + 1).join('|');
 
 module.exports = {
