@@ -333,7 +333,10 @@ function validateIssuer(input: IssuerInput): IssuerInput {
         'an issuer id is 2 to 40 characters: a lower-case letter, then lower-case letters, digits or hyphens',
     });
   if (typeof input.name !== 'string' || input.name.trim() === '')
-    throw invalidField({ field: 'name', message: `a name of 1 to ${NAME_MAX} characters is required` });
+    throw invalidField({
+      field: 'name',
+      message: `a name of 1 to ${NAME_MAX} characters is required`,
+    });
   checkPlainText(input.name, { field: 'name', max: NAME_MAX });
   if (!ISSUER_ROLES.includes(input.role))
     throw invalidField({
