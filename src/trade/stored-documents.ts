@@ -58,6 +58,8 @@ export async function storedDocuments(
 }
 
 /** The put that stores `document` under its hash. */
-export function storedDocumentPut(document: StoredTradeDocument): ReturnType<typeof storedDocumentKind.put> {
+export function storedDocumentPut(
+  document: StoredTradeDocument,
+): ReturnType<typeof storedDocumentKind.put> {
   return storedDocumentKind.put(document.hash, document);
 }

@@ -1,18 +1,21 @@
 import { Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
-  TITLE_ACTIONS,
+  parseTitleEntry,
+  SignedTitleEntrySchema,
   verifyTitleChain,
   type SignedTitleEntry,
+  type TitleChainReport,
 } from '../documents/bill-of-lading.js';
-import { HybridSignatureSchema } from '../documents/envelope.js';
+import type { RegisterSnapshot } from '../documents/register-snapshot.js';
+import { keyStanding } from '../documents/verify.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
-import { documentKind, oneOf, strict, type DocumentReader } from '../domain/documents.js';
+import { documentKind, strict, type DocumentReader } from '../domain/documents.js';
 import { HubError, invalidField } from '../domain/errors.js';
+import { isoOfNs, parseInstant } from '../domain/time.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { TrustRegister } from './register.js';
 import { storedDocuments } from './stored-documents.js';
-import { tradeIn, type TradeRecord } from './trades.js';
+import { maySee, tradeIn, type TradeRecord } from './trades.js';
 
 /**
  * The title to a transferable bill of lading: one holder at a time (the UNCITRAL MLETR's
@@ -39,28 +42,7 @@ const TITLE_HEADS = 'title_heads';
 const SEQ_MAX = 999_999;
 const HASH = /^sha256:[0-9a-f]{64}$/;
 
-const TitleEntrySchema = Type.Object(
-  {
-    content: Type.Object(
-      {
-        format: Type.Literal('vostro-title-entry/1'),
-        billOfLading: Type.String({ pattern: HASH.source }),
-        seq: Type.Integer({ minimum: 0, maximum: SEQ_MAX }),
-        action: oneOf(TITLE_ACTIONS),
-        from: Type.String({ maxLength: 40 }),
-        to: Type.String({ maxLength: 40 }),
-        at: Type.String({ maxLength: 40 }),
-        previous: Type.Union([Type.String({ pattern: HASH.source }), Type.Null()]),
-      },
-      strict,
-    ),
-    hash: Type.String({ pattern: HASH.source }),
-    signature: HybridSignatureSchema,
-  },
-  strict,
-);
-const checkEntry = TypeCompiler.Compile(TitleEntrySchema);
-const titleEntryDocuments = documentKind<SignedTitleEntry>(TITLE_ENTRIES, TitleEntrySchema);
+const titleEntryDocuments = documentKind<SignedTitleEntry>(TITLE_ENTRIES, SignedTitleEntrySchema);
 
 /** Where a B/L's title stands: the last entry, who holds it, and whether it was surrendered. */
 export interface TitleStatus {
@@ -137,6 +119,12 @@ export class TitleService {
     const recorded = shapeOf(entry);
     const { billOfLading, seq, previous } = recorded.content;
     const hash = recorded.hash;
+    if (seq > SEQ_MAX)
+      throw invalidField({
+        field: 'content/seq',
+        message: `a title chain has at most ${SEQ_MAX + 1} entries (seq 0 to ${SEQ_MAX})`,
+      });
+    const prepared = await this.prepare(recorded);
     return this.ledger.transact(async (tx) => {
       const bl = (await storedDocuments(tx, [billOfLading])).get(billOfLading);
       const trade = bl === undefined ? undefined : await tradeIn(tx, bl.trade);
@@ -178,13 +166,17 @@ export class TitleService {
               ? `entry 0 starts the chain: its previous is null, not ${previous ?? 'null'}`
               : `entry ${seq} links to ${previous ?? 'null'}, but entry ${head?.seq ?? 0} is ${expected}: the chain is broken`,
         });
-      const chain = await entriesIn(tx, billOfLading, next);
       const register = await this.register.snapshotIn(tx, tx.nowNs);
-      const verdict = verifyTitleChain(
-        bl.document,
-        [...chain, recorded],
-        register,
-      );
+      // Verified against this very head before the transaction began, or (the head moved since
+      // and the entry still follows it) now.
+      const verdict =
+        prepared !== undefined && prepared.head === expected
+          ? prepared.verdict
+          : verifyTitleChain(
+              bl.document,
+              [...(await entriesIn(tx, billOfLading, next)), recorded],
+              register,
+            );
       if (!verdict.valid || verdict.holder === undefined) {
         const failed = verdict.checks.filter((check) => check.status === 'fail');
         throw new HubError('title_invalid', {
@@ -192,6 +184,7 @@ export class TitleService {
           message: `the title entry is refused: ${failed.map((check) => check.reason).join('; ') || 'the chain does not verify'}`,
         });
       }
+      checkAtReceipt(recorded, register, tx.nowNs);
       const status: TitleStatus = {
         billOfLading,
         trade: bl.trade,
@@ -217,6 +210,36 @@ export class TitleService {
       ]);
       return { holder: status.holder, seq, status: 'created' };
     });
+  }
+
+  /**
+   * The chain verified with `entry` at its end, against the committed head and register, before
+   * the write transaction: the signatures (one pair per entry) are the cost, and the store's
+   * writes should not wait for them. Undefined when the entry does not follow the head, which the
+   * transaction then refuses precisely. The transaction uses the verdict only if the head is still
+   * the one verified against; entries already in the chain were signed at their own times, so a
+   * register change since cannot undo them, and the new entry's key is checked again at the
+   * hub's time inside the transaction (`checkAtReceipt`).
+   */
+  private async prepare(
+    entry: SignedTitleEntry,
+  ): Promise<{ head: string | null; verdict: TitleChainReport } | undefined> {
+    const store = this.ledger.store;
+    const { billOfLading, seq, previous } = entry.content;
+    const bl = (await storedDocuments(store, [billOfLading])).get(billOfLading);
+    if (bl?.type !== 'bill_of_lading') return undefined;
+    const head = await titleHeads.get(store, billOfLading);
+    const next = head === undefined ? 0 : head.seq + 1;
+    if (seq !== next || previous !== (head?.head ?? null) || head?.surrendered === true)
+      return undefined;
+    const [entries, register] = await Promise.all([
+      entriesIn(store, billOfLading, next),
+      this.register.snapshot(),
+    ]);
+    return {
+      head: head?.head ?? null,
+      verdict: verifyTitleChain(bl.document, [...entries, entry], register),
+    };
   }
 
   /** The chain of a B/L, entry 0 first, to whoever may see its trade or took part in its chain. */
@@ -261,10 +284,9 @@ export class TitleService {
     trade: TradeRecord,
     entries: readonly SignedTitleEntry[],
   ): Promise<boolean> {
-    if (actor.role === 'operator' || actor.role === 'auditor') return true;
+    if (maySee(trade, actor)) return true;
     const participant = actor.role === 'participant' ? actor.participant : undefined;
     if (participant === undefined) return false;
-    if (partiesOf(trade).includes(participant)) return true;
     const holders = new Set(entries.flatMap((entry) => [entry.content.from, entry.content.to]));
     return this.linkedTo(reader, participant, holders);
   }
@@ -279,7 +301,7 @@ export class TitleService {
     if (actor.role === 'operator') return true;
     const participant = actor.role === 'participant' ? actor.participant : undefined;
     if (participant === undefined) return false;
-    if (partiesOf(trade).includes(participant)) return true;
+    if (maySee(trade, actor)) return true;
     const content = entry.content;
     return this.linkedTo(reader, participant, new Set([content.from, content.to]));
   }
@@ -297,8 +319,36 @@ export class TitleService {
   }
 }
 
-function partiesOf(trade: TradeRecord): string[] {
-  return [trade.exporter, trade.importer, trade.exporterBank, trade.importerBank];
+/** How far ahead of the hub's clock an entry may be dated (clocks differ a little). */
+const CLOCK_SKEW_NS = 5n * 60n * 1_000_000_000n;
+
+/**
+ * What the chain's own rules cannot know: the hub's time. An entry is not dated ahead of it (so
+ * that no holder dates an entry into a key's validity it has not reached), and its key still
+ * stands when the hub records it: an entry signed with a key revoked, superseded or expired by now
+ * is refused even if dated earlier, as a document received after its key's revocation is.
+ */
+function checkAtReceipt(entry: SignedTitleEntry, register: RegisterSnapshot, nowNs: bigint): void {
+  const now = isoOfNs(nowNs);
+  const { content, signature } = entry;
+  if (parseInstant(content.at, 'content/at') > nowNs + CLOCK_SKEW_NS)
+    throw new HubError('title_invalid', {
+      field: 'content/at',
+      message: `the entry is dated ${content.at}, after the hub's time ${now}`,
+    });
+  const signer = register.issuers.find((issuer) => issuer.id === content.from);
+  const key = signer?.keys.find((candidate) => candidate.keyId === signature.keyId);
+  // verifyTitleChain passed, so the signer and its key are in the register.
+  if (signer === undefined || key === undefined)
+    throw new Error(`bug: a verified title entry's key ${signature.keyId} is not in the register`);
+  if (nowNs >= parseInstant(key.validTo, 'validTo'))
+    throw new HubError('title_invalid', {
+      field: 'signature/keyId',
+      message: `key ${key.keyId} of ${signer.id} expired at ${key.validTo}; the hub received the entry at ${now}`,
+    });
+  const standing = keyStanding(signer, key, now, 'the hub received the entry');
+  if (standing.status === 'fail')
+    throw new HubError('title_invalid', { field: 'signature/keyId', message: standing.reason });
 }
 
 function surrenderedError(head: TitleStatus): HubError {
@@ -308,16 +358,12 @@ function surrenderedError(head: TitleStatus): HubError {
   });
 }
 
-/**
- * The entry's shape (what `record` reads of it before the store is read, and what the store keeps);
- * its signature, its holder and its link are `verifyTitleChain`'s and the chain head's to judge.
- */
+/** The entry's shape, or `invalid_field` naming the field at fault (`content/seq`) and why. */
 function shapeOf(entry: unknown): SignedTitleEntry {
-  if (checkEntry.Check(entry)) return entry;
-  const first = checkEntry.Errors(entry).First();
-  const field = first === undefined ? 'entry' : first.path.replace(/^\//, '') || 'entry';
+  const parsed = parseTitleEntry(entry);
+  if (parsed.ok) return parsed.entry;
   throw invalidField({
-    field,
-    message: `the title entry ${field === 'entry' ? 'is not an object with content, hash and signature' : `has a bad ${field}: ${first?.message.toLowerCase() ?? 'does not match'}`}`,
+    field: parsed.field,
+    message: `the title entry's ${parsed.field} ${parsed.reason}`,
   });
 }

@@ -1,5 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import { DOCUMENT_MAX_BYTES, type SignedDocument } from '../documents/envelope.js';
+import {
+  DOCUMENT_MAX_BYTES,
+  parseSignedDocument,
+  type SignedDocument,
+} from '../documents/envelope.js';
 import type { IssuerEntry, RegisterSnapshot } from '../documents/register-snapshot.js';
 import { DOCUMENT_TYPES, type DocumentType } from '../documents/types.js';
 import {
@@ -14,20 +18,16 @@ import { HubError, invalidField } from '../domain/errors.js';
 import { isoOfNs } from '../domain/time.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { participantDocuments } from '../participants/registry.js';
-import { TrustRegister } from './register.js';
+import type { TrustRegister } from './register.js';
 import {
   storedDocumentPut,
   storedDocuments,
   type StoredTradeDocument,
 } from './stored-documents.js';
 import { titleStatusIn } from './titles.js';
-import { tradeIn, type TradeRecord, type TradeService } from './trades.js';
+import { maySee, tradeIn, tradeNotFound, type TradeRecord, type TradeService } from './trades.js';
 
-export {
-  storedDocuments,
-  TRADE_DOCUMENTS,
-  type StoredTradeDocument,
-} from './stored-documents.js';
+export { storedDocuments, TRADE_DOCUMENTS, type StoredTradeDocument } from './stored-documents.js';
 
 /**
  * Signed trade documents at the hub: an issuer signs a document offline (`vostro document sign`)
@@ -112,29 +112,28 @@ export class TradeDocumentService {
 
   /** Verifies and stores a signed document (see the file comment); refusals write nothing. */
   async submit(signed: unknown, actor: Actor): Promise<SubmitResult> {
-    checkSize(signed);
-    const hash = stringAt(signed, 'hash');
-    const tradeId = stringAt(signed, 'content', 'trade');
+    const value = jsonValueOf(signed);
+    const hash = stringAt(value, 'hash');
+    const tradeId = stringAt(value, 'content', 'trade');
     return this.ledger.transact(async (tx) => {
       const register = await this.register.snapshotIn(tx, tx.nowNs);
       const trade = tradeId === undefined ? undefined : await tradeIn(tx, tradeId);
       const existing =
         hash === undefined ? undefined : (await storedDocuments(tx, [hash])).get(hash);
-      const report = verifyDocument(signed, {
+      const report = verifyDocument(value, {
         register,
         // A document stored before is judged as it was received, not as if it came now.
         receivedAt: existing?.receivedAt ?? isoOfNs(tx.nowNs),
         ...(trade === undefined ? {} : { trade: this.trades.termsOf(trade) }),
       });
       refuseUnlessIntact(report);
-      // The schema check passed: the input is a signed document.
-      const document = signed as SignedDocument;
+      const parsed = parseSignedDocument(value);
+      // The verifier's schema check passed, so this parse cannot fail.
+      if (!parsed.ok) throw new Error(`bug: a verified document does not parse: ${parsed.field}`);
+      const document = parsed.document;
       const issuer = register.issuers.find((entry) => entry.id === document.content.issuer);
       if (trade === undefined || !maySubmit(actor, trade, issuer))
-        throw new HubError('trade_not_found', {
-          field: 'content/trade',
-          message: `no trade ${document.content.trade}`,
-        });
+        throw tradeNotFound(document.content.trade, 'content/trade');
       if (existing !== undefined) return { document: existing, report, status: 'exists' };
       const addressedTo = await addresseeOf(tx, document, issuer, register);
       const stored: StoredTradeDocument = {
@@ -185,7 +184,8 @@ export class TradeDocumentService {
    */
   async get(hash: string, actor: Actor): Promise<StoredTradeDocument> {
     const store = this.ledger.store;
-    const stored = typeof hash === 'string' ? (await storedDocuments(store, [hash])).get(hash) : undefined;
+    const stored =
+      typeof hash === 'string' ? (await storedDocuments(store, [hash])).get(hash) : undefined;
     if (stored !== undefined && (await this.mayRead(store, actor, stored))) return stored;
     throw new HubError('document_not_found', {
       field: 'hash',
@@ -206,13 +206,15 @@ export class TradeDocumentService {
     const [register, trade, existing, title] = await Promise.all([
       this.register.snapshot(),
       tradeId === undefined ? undefined : tradeIn(store, tradeId),
-      hash === undefined ? undefined : storedDocuments(store, [hash]).then((found) => found.get(hash)),
+      hash === undefined
+        ? undefined
+        : storedDocuments(store, [hash]).then((found) => found.get(hash)),
       hash === undefined ? undefined : titleStatusIn(store, hash),
     ]);
     const context: VerifyContext = {
       register,
       receivedAt: existing?.receivedAt ?? isoOfNs(this.ledger.clock.nowNs()),
-      ...(trade !== undefined && isPartyOrStaff(actor, trade)
+      ...(trade !== undefined && maySee(trade, actor)
         ? { trade: this.trades.termsOf(trade) }
         : {}),
       ...(title === undefined ? {} : { titleSurrendered: title.surrendered }),
@@ -250,7 +252,9 @@ export class TradeDocumentService {
       ...(query.after === undefined ? {} : { afterKey: `${prefix}${query.after}` }),
       limit: limit + 1,
     });
-    const page = keys.slice(0, limit).map((record) => addressedDocuments.parse(record.key, record.value));
+    const page = keys
+      .slice(0, limit)
+      .map((record) => addressedDocuments.parse(record.key, record.value));
     const found = await storedDocuments(
       store,
       page.map((entry) => entry.hash),
@@ -269,11 +273,11 @@ export class TradeDocumentService {
   async listForTrade(tradeId: string, actor: Actor): Promise<StoredTradeDocument[]> {
     const store = this.ledger.store;
     const trade = await tradeIn(store, tradeId);
-    if (trade === undefined || !isPartyOrStaff(actor, trade))
-      throw new HubError('trade_not_found', { field: 'trade', message: `no trade ${tradeId}` });
+    if (trade === undefined || !maySee(trade, actor))
+      throw tradeNotFound(tradeId, 'trade');
     const hashes: string[] = [];
     const prefix = `${trade.id}/`;
-    for (let after: string | undefined; ; ) {
+    for (let after: string | undefined; ;) {
       const page = await store.listRecords({
         collection: TRADE_DOCUMENT_INDEX,
         prefix,
@@ -297,34 +301,53 @@ export class TradeDocumentService {
     stored: StoredTradeDocument,
   ): Promise<boolean> {
     if (actor.role === 'operator' || actor.role === 'auditor') return true;
-    const participant = actor.role === 'participant' ? actor.participant : undefined;
+    const participant = actor.participant;
     if (participant === undefined) return false;
     if (stored.addressedTo === participant || stored.receivedBy === participant) return true;
     const trade = await tradeIn(reader, stored.trade);
-    if (trade !== undefined && partiesOf(trade).includes(participant)) return true;
+    if (trade !== undefined && maySee(trade, actor)) return true;
     return (await this.register.get(stored.issuer))?.participant === participant;
   }
 }
 
-/** The size limit, checked before anything else is read of the document. */
-function checkSize(signed: unknown): void {
+/** JSON.stringify, typed as it behaves: undefined for what JSON cannot hold at the top (undefined, a function). */
+const stringify: (value: unknown) => string | undefined = JSON.stringify;
+
+/**
+ * The document as a JSON value, after the size limit, which is checked before anything else is
+ * read of it: a parsed value (what the API hands on), or its JSON text or UTF-8 bytes (a file).
+ */
+function jsonValueOf(signed: unknown): unknown {
   let text: string | undefined;
-  try {
-    text = JSON.stringify(signed);
-  } catch (error) {
-    throw invalidField({
-      field: 'document',
-      message: `a signed document is JSON: ${error instanceof Error ? error.message : String(error)}`,
-    });
-  }
+  if (typeof signed === 'string') text = signed;
+  else if (signed instanceof Uint8Array) text = Buffer.from(signed).toString('utf8');
+  else
+    try {
+      text = stringify(signed);
+    } catch (error) {
+      throw invalidField({
+        field: 'document',
+        message: `a signed document is JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
   if (text === undefined)
     throw invalidField({ field: 'document', message: 'a signed document is a JSON object' });
-  const bytes = Buffer.byteLength(text, 'utf8');
+  const bytes = signed instanceof Uint8Array ? signed.length : Buffer.byteLength(text, 'utf8');
   if (bytes > DOCUMENT_MAX_BYTES)
     throw new HubError('document_too_large', {
       field: 'document',
-      message: `the signed document is ${bytes} bytes as JSON; the hub takes at most ${DOCUMENT_MAX_BYTES}`,
+      message: `the signed document is ${bytes} bytes as JSON; the hub takes at most ${DOCUMENT_MAX_BYTES} (${DOCUMENT_MAX_BYTES / 1024} KiB)`,
     });
+  if (typeof signed === 'string' || signed instanceof Uint8Array)
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw invalidField({
+        field: 'document',
+        message: `the signed document is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  return signed;
 }
 
 /** `document_invalid` naming every failed integrity check and its reason. */
@@ -349,23 +372,11 @@ function stringAt(value: unknown, ...path: string[]): string | undefined {
   return typeof at === 'string' ? at : undefined;
 }
 
-/** The trade's exporter, importer and their banks. */
-function partiesOf(trade: TradeRecord): string[] {
-  return [trade.exporter, trade.importer, trade.exporterBank, trade.importerBank];
-}
-
-function isPartyOrStaff(actor: Actor, trade: TradeRecord): boolean {
-  if (actor.role === 'operator' || actor.role === 'auditor') return true;
-  return actor.participant !== undefined && partiesOf(trade).includes(actor.participant);
-}
-
 /** The operator, the trade's parties and their banks, and the participant of the document's issuer. */
 function maySubmit(actor: Actor, trade: TradeRecord, issuer: IssuerEntry | undefined): boolean {
   if (actor.role === 'operator') return true;
   if (actor.role !== 'participant' || actor.participant === undefined) return false;
-  return (
-    partiesOf(trade).includes(actor.participant) || issuer?.participant === actor.participant
-  );
+  return maySee(trade, actor) || issuer?.participant === actor.participant;
 }
 
 function addressedKey(participant: string, nowNs: bigint, hash: string): string {
@@ -387,7 +398,10 @@ async function addresseeOf(
   const content = document.content;
   if (content.type === 'export_declaration') {
     if (issuer?.role !== 'customs' || issuer.participant === undefined)
-      throw refusal('issuer', `an export declaration is signed by customs; ${content.issuer} is not`);
+      throw refusal(
+        'issuer',
+        `an export declaration is signed by customs; ${content.issuer} is not`,
+      );
     if (content.exportCountry !== issuer.country)
       throw refusal(
         'content/exportCountry',
@@ -407,7 +421,10 @@ async function addresseeOf(
         `${customs.id} is the customs of ${customs.country}, not of the import country ${content.importCountry}`,
       );
     if (customs.id === issuer.participant)
-      throw refusal('content/addressedTo', 'a customs authority does not address a declaration to itself');
+      throw refusal(
+        'content/addressedTo',
+        'a customs authority does not address a declaration to itself',
+      );
     return customs.id;
   }
   if (content.type === 'customs_receipt') {
