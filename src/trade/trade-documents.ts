@@ -214,9 +214,7 @@ export class TradeDocumentService {
     const context: VerifyContext = {
       register,
       receivedAt: existing?.receivedAt ?? isoOfNs(this.ledger.clock.nowNs()),
-      ...(trade !== undefined && maySee(trade, actor)
-        ? { trade: this.trades.termsOf(trade) }
-        : {}),
+      ...(trade !== undefined && maySee(trade, actor) ? { trade: this.trades.termsOf(trade) } : {}),
       ...(title === undefined ? {} : { titleSurrendered: title.surrendered }),
     };
     return verifyDocument(signed, context);
@@ -273,8 +271,7 @@ export class TradeDocumentService {
   async listForTrade(tradeId: string, actor: Actor): Promise<StoredTradeDocument[]> {
     const store = this.ledger.store;
     const trade = await tradeIn(store, tradeId);
-    if (trade === undefined || !maySee(trade, actor))
-      throw tradeNotFound(tradeId, 'trade');
+    if (trade === undefined || !maySee(trade, actor)) throw tradeNotFound(tradeId, 'trade');
     const hashes: string[] = [];
     const prefix = `${trade.id}/`;
     for (let after: string | undefined; ;) {
