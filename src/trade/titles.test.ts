@@ -25,9 +25,7 @@ import {
 const tata = participantActor('tata');
 
 /** The B/L submitted by the exporter, and its title issued by the carrier to the shipper. */
-async function issued(
-  fixture: TradeFixture,
-): Promise<{ bl: string; issue: SignedTitleEntry }> {
+async function issued(fixture: TradeFixture): Promise<{ bl: string; issue: SignedTitleEntry }> {
   const bl = signed(billOfLading());
   await fixture.documents.submit(bl, tata);
   const issue = entry({
@@ -183,7 +181,7 @@ function titleCases(open: OpenStore): void {
     });
   });
 
-  it('refuses a former holder, another's key, a broken link, a gap, a future date and a key revoked by now, precisely, writing nothing', async () => {
+  it('refuses a former holder, another’s key, a broken link, a gap, a future date and a key revoked by now, precisely, writing nothing', async () => {
     await withTrade(open, async (fixture) => {
       const { titles, ledger, register, clock } = fixture;
       const { bl, issue } = await issued(fixture);
@@ -225,7 +223,9 @@ function titleCases(open: OpenStore): void {
           entry({ ...next, from: 'sbi', to: 'vtb', previous: issue.hash }),
           'title_invalid',
           'content/previous',
-          new RegExp(`entry 2 links to ${issue.hash}, but entry 1 is ${toSbi.hash}: the chain is broken`),
+          new RegExp(
+            `entry 2 links to ${issue.hash}, but entry 1 is ${toSbi.hash}: the chain is broken`,
+          ),
         ],
         [
           'a gap',
@@ -257,11 +257,7 @@ function titleCases(open: OpenStore): void {
         ],
       ];
       for (const [what, input, code, field, message] of cases)
-        await assert.rejects(
-          titles.record(input, operator),
-          refusal(code, field, message),
-          what,
-        );
+        await assert.rejects(titles.record(input, operator), refusal(code, field, message), what);
       // Someone who is neither a party nor a holder: as if the B/L did not exist.
       await assert.rejects(
         titles.record(entry({ ...next, from: 'sbi', to: 'vtb' }), participantActor('infosys')),
@@ -274,7 +270,11 @@ function titleCases(open: OpenStore): void {
       const check2 = await unchanged(ledger.store);
       await assert.rejects(
         titles.record(entry({ ...next, from: 'sbi', to: 'vtb' }), participantActor('sbi')),
-        refusal('title_invalid', 'signature/keyId', /revoked at 2026-03-02T00:01:00.000Z \(HSM replaced\)/),
+        refusal(
+          'title_invalid',
+          'signature/keyId',
+          /revoked at 2026-03-02T00:01:00.000Z \(HSM replaced\)/,
+        ),
       );
       await check2();
       assert.equal((await titles.status(bl, tata))?.holder, 'sbi');
@@ -320,7 +320,9 @@ function titleCases(open: OpenStore): void {
           refusal(
             'title_surrendered',
             'content/billOfLading',
-            new RegExp(`was surrendered to maersk at entry 1 \\(${surrender.hash}\\); nothing follows a surrender`),
+            new RegExp(
+              `was surrendered to maersk at entry 1 \\(${surrender.hash}\\); nothing follows a surrender`,
+            ),
           ),
         );
       await check();
