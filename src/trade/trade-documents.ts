@@ -22,12 +22,16 @@ import type { TrustRegister } from './register.js';
 import {
   storedDocumentPut,
   storedDocuments,
+  TRADE_DOCUMENTS as STORED_DOCUMENTS,
   type StoredTradeDocument,
 } from './stored-documents.js';
 import { titleStatusIn } from './titles.js';
 import { maySee, tradeIn, tradeNotFound, type TradeRecord, type TradeService } from './trades.js';
 
-export { storedDocuments, TRADE_DOCUMENTS, type StoredTradeDocument } from './stored-documents.js';
+export { storedDocuments, type StoredTradeDocument } from './stored-documents.js';
+
+/** The collection of stored documents, keyed by document hash (src/trade/stored-documents.ts). */
+export const TRADE_DOCUMENTS = STORED_DOCUMENTS;
 
 /**
  * Signed trade documents at the hub: an issuer signs a document offline (`vostro document sign`)
@@ -260,7 +264,9 @@ export class TradeDocumentService {
     const documents = page.map((entry) => {
       const document = found.get(entry.hash);
       if (document === undefined)
-        throw new Error(`bug: ${ADDRESSED_DOCUMENTS} names ${entry.hash}, which is not stored`);
+        throw new Error(
+          `bug: ${ADDRESSED_DOCUMENTS} names ${entry.hash}, which is not in ${TRADE_DOCUMENTS}`,
+        );
       return document;
     });
     const last = keys.length > limit ? keys[limit - 1]?.key : undefined;
