@@ -45,7 +45,10 @@ export const PublicKeySchema = Type.Object(
       maxLength: 4096,
       description: 'the ML-DSA-65 public key, 1952 bytes in base64',
     }),
-    ed25519: Type.String({ maxLength: 64, description: 'the Ed25519 public key, 32 bytes in base64' }),
+    ed25519: Type.String({
+      maxLength: 64,
+      description: 'the Ed25519 public key, 32 bytes in base64',
+    }),
   },
   { ...strict, title: 'Hybrid public key' },
 );
@@ -58,7 +61,11 @@ export const IssuerKeySchema = Type.Object(
     validTo: DateTime,
     revokedAt: Type.Optional(DateTime),
     revocationReason: Type.Optional(
-      Type.String({ maxLength: 200, pattern: PLAIN_TEXT_PATTERN, description: 'why it was revoked' }),
+      Type.String({
+        maxLength: 200,
+        pattern: PLAIN_TEXT_PATTERN,
+        description: 'why it was revoked',
+      }),
     ),
     supersededBy: Type.Optional({ ...KeyId, description: 'the key that replaced this one' }),
   },

@@ -357,7 +357,9 @@ function ruleFault(content: DocumentContent): FieldFault | undefined {
       return undefined;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const reason = message.startsWith(field) ? message.slice(field.length).replace(/^:? /, '') : message;
+      const reason = message.startsWith(field)
+        ? message.slice(field.length).replace(/^:? /, '')
+        : message;
       return { field: `content/${field}`, reason };
     }
   };
@@ -546,7 +548,8 @@ export function schemaFault(error: ValueError, root: string, what: string): Fiel
           field,
           reason: `must be one of ${enumeration.join(', ')}, got ${shown(error.value)}`,
         };
-      if (must !== undefined) return { field, reason: `must be ${must}, got ${shown(error.value)}` };
+      if (must !== undefined)
+        return { field, reason: `must be ${must}, got ${shown(error.value)}` };
       return { field, reason: `${error.message.toLowerCase()}, got ${shown(error.value)}` };
     }
   }
