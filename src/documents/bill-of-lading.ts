@@ -18,6 +18,7 @@ import {
   PartyId,
   schemaFault,
   shown,
+  stringEnum,
 } from './types.js';
 import { keyStanding, type Check } from './verify.js';
 
@@ -77,11 +78,7 @@ export const TitleEntryContentSchema = Type.Object(
     format: Type.Literal('vostro-title-entry/1'),
     billOfLading: { ...DocumentHash, description: 'the document hash of the bill of lading' },
     seq: Type.Integer({ minimum: 0, maximum: 1_000_000, description: '0 for the issue' }),
-    action: Type.Unsafe<TitleAction>({
-      type: 'string',
-      enum: [...TITLE_ACTIONS],
-      description: 'issue, transfer, endorse or surrender',
-    }),
+    action: stringEnum(TITLE_ACTIONS, 'issue, transfer, endorse or surrender'),
     from: { ...PartyId, description: 'the holder handing the title on (the carrier for an issue)' },
     to: { ...PartyId, description: 'the new holder (the carrier for a surrender)' },
     at: DateTime,
@@ -288,13 +285,13 @@ export function verifyTitleChain(
     const key = signer.keys.find((k) => k.keyId === signature.keyId);
     if (key === undefined)
       return keyOwner === undefined
-        ? bad(`signed with key ${signature.keyId}, which the trust register does not hold`)
+        ? bad(`signed with ${signature.keyId}, which the trust register does not hold`)
         : bad(
             `signed by ${keyOwner.id}, who is not the ${index === 0 ? 'carrier' : 'holder'} (${content.from})`,
           );
     if (at < parseInstant(key.validFrom, 'validFrom') || at >= parseInstant(key.validTo, 'validTo'))
       return bad(
-        `signed at ${content.at} with key ${key.keyId} of ${signer.id}, valid only from ${key.validFrom} to ${key.validTo}`,
+        `signed at ${content.at} with ${key.keyId} of ${signer.id}, valid only from ${key.validFrom} to ${key.validTo}`,
       );
     const standing = keyStanding(signer, key, content.at, `the entry was made`);
     if (standing.status === 'fail') return bad(standing.reason);

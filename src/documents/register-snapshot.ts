@@ -4,7 +4,14 @@ import { invalidField } from '../domain/errors.js';
 import { parseInstant } from '../domain/time.js';
 import { PLAIN_TEXT_PATTERN } from '../ledger/text.js';
 import { keyIdOf, parsePublicKey, type PublicKeyJson } from './signature.js';
-import { DateTime, DOCUMENT_TYPES, PartyId, schemaFault, type DocumentType } from './types.js';
+import {
+  DateTime,
+  DOCUMENT_TYPES,
+  PartyId,
+  schemaFault,
+  stringEnum,
+  type DocumentType,
+} from './types.js';
 
 /**
  * The trust register as data: who may issue which trade documents, with which public keys, from
@@ -81,16 +88,12 @@ export const IssuerEntrySchema = Type.Object(
       pattern: PLAIN_TEXT_PATTERN,
       description: "the issuer's name",
     }),
-    role: Type.Unsafe<IssuerRole>({
-      type: 'string',
-      enum: [...ISSUER_ROLES],
-      description: 'what kind of issuer it is',
-    }),
+    role: stringEnum(ISSUER_ROLES, 'what kind of issuer it is'),
     country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
-    documentTypes: Type.Array(
-      Type.Unsafe<DocumentType>({ type: 'string', enum: [...DOCUMENT_TYPES] }),
-      { maxItems: DOCUMENT_TYPES.length, description: 'the document types it may issue' },
-    ),
+    documentTypes: Type.Array(stringEnum(DOCUMENT_TYPES, 'a document type'), {
+      maxItems: DOCUMENT_TYPES.length,
+      description: 'the document types it may issue',
+    }),
     participant: Type.Optional({
       ...PartyId,
       description: 'the participant it acts for (an exporter, an importer, a bank, customs)',

@@ -56,6 +56,12 @@ export const DOCUMENT_TYPE_NAMES: Record<DocumentType, string> = {
   customs_receipt: 'customs receipt',
 };
 
+/** A type with its article, for reasons: 'a commercial invoice', 'an export declaration'. */
+export function aDocument(type: DocumentType): string {
+  const name = DOCUMENT_TYPE_NAMES[type];
+  return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
 /** The largest number of goods lines one document may carry. */
 const MAX_LINES = 200;
 /** The decimals a quantity may have. */
@@ -63,9 +69,12 @@ export const QUANTITY_DECIMALS = 6;
 
 const strict = { additionalProperties: false } as const;
 
-/** One of the given strings, as `{ type: 'string', enum }` (plainer in OpenAPI than a union). */
-function stringEnum<const T extends string>(values: readonly T[], description: string) {
-  return Type.Unsafe<T>({ type: 'string', enum: [...values], description });
+/** One of the given strings (a union of literals: TypeBox's compiler checks no bare `enum`). */
+export function stringEnum<const T extends string>(values: readonly T[], description: string) {
+  return Type.Union(
+    values.map((value) => Type.Literal(value)),
+    { description },
+  );
 }
 
 /** Plain text people read, of 1 to `max` characters. */
@@ -343,7 +352,7 @@ function contentFault(value: unknown): FieldFault | undefined {
   if (!checker.Check(value)) {
     const first = checker.Errors(value).First();
     if (first === undefined) return { field: 'content', reason: 'does not match its schema' };
-    return schemaFault(first, 'content', `a ${DOCUMENT_TYPE_NAMES[documentType]}`);
+    return schemaFault(first, 'content', aDocument(documentType));
   }
   return ruleFault(value as DocumentContent);
 }
@@ -542,11 +551,11 @@ export function schemaFault(error: ValueError, root: string, what: string): Fiel
         reason: `is longer than ${String(error.schema.maxLength)} characters`,
       };
     default: {
-      const enumeration = (error.schema as { enum?: unknown }).enum;
-      if (Array.isArray(enumeration))
+      const choices = (error.schema as { anyOf?: unknown }).anyOf;
+      if (Array.isArray(choices) && choices.every((choice) => isConst(choice)))
         return {
           field,
-          reason: `must be one of ${enumeration.join(', ')}, got ${shown(error.value)}`,
+          reason: `must be one of ${choices.map((choice) => String(choice.const)).join(', ')}, got ${shown(error.value)}`,
         };
       if (must !== undefined)
         return { field, reason: `must be ${must}, got ${shown(error.value)}` };
@@ -573,6 +582,10 @@ export function kindOf(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (value === undefined) return 'nothing';
   return `a ${typeof value} ${shown(value)}`;
+}
+
+function isConst(schema: unknown): schema is { const: string | number | boolean } {
+  return typeof schema === 'object' && schema !== null && 'const' in schema;
 }
 
 function fieldOf(root: string, path: readonly (string | number)[]): string {

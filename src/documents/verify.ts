@@ -5,6 +5,7 @@ import type { IssuerEntry, IssuerKey, RegisterSnapshot } from './register-snapsh
 import { verifyDigest } from './signature.js';
 import {
   decimalText,
+  aDocument,
   DOCUMENT_TYPE_NAMES,
   DOCUMENT_TYPES,
   minorDigits,
@@ -343,9 +344,9 @@ function checkIssuer(
       return skipped('not checked: the document type is not known (see schema)');
     const allowed = issuer.documentTypes.map((t) => DOCUMENT_TYPE_NAMES[t]);
     if (issuer.documentTypes.includes(type))
-      return pass(`the register allows ${issuer.id} to issue a ${DOCUMENT_TYPE_NAMES[type]}`);
+      return pass(`the register allows ${issuer.id} to issue ${aDocument(type)}`);
     return fail(
-      `${issuer.id} (${roleText(issuer)}) may not issue a ${DOCUMENT_TYPE_NAMES[type]}; the register allows it ${allowed.length === 0 ? 'no document types' : allowed.join(', ')}`,
+      `${issuer.id} (${roleText(issuer)}) may not issue ${aDocument(type)}; the register allows it ${allowed.length === 0 ? 'no document types' : allowed.join(' and ')}`,
     );
   });
 }
@@ -362,7 +363,7 @@ function checkSignatures(
 ) {
   const keyId = envelope.signature.keyId;
   if (key === undefined || issuer === undefined) {
-    const reason = `not checked: no public key to check against, key ${keyId} is not a key of the issuer in the register (see issuer_known and key_valid_at_receipt)`;
+    const reason = `not checked: no public key to check against: ${keyId} is not a key of the issuer in the register (see issuer_known and key_valid_at_receipt)`;
     run('signature_ml_dsa_65', () => skipped(reason));
     run('signature_ed25519', () => skipped(reason));
     return;
@@ -406,7 +407,7 @@ function checkKey(
     if (key === undefined) {
       const owner = context.register.issuers.find((i) => i.keys.some((k) => k.keyId === keyId));
       return fail(
-        `key ${keyId} is not a key of ${issuer.id}${owner === undefined ? ': the register holds no such key' : `; it is a key of ${owner.id}`}`,
+        `${keyId} is not a key of ${issuer.id}${owner === undefined ? ': the register holds no such key' : `; it is a key of ${owner.id}`}`,
       );
     }
     const received = parseInstant(context.receivedAt, 'receivedAt');
@@ -414,14 +415,14 @@ function checkKey(
     const to = parseInstant(key.validTo, 'validTo');
     if (received < from)
       return fail(
-        `the document was received at ${context.receivedAt}, before key ${keyId} of ${issuer.id} became valid at ${key.validFrom}`,
+        `the document was received at ${context.receivedAt}, before ${keyId} of ${issuer.id} became valid at ${key.validFrom}`,
       );
     if (received >= to)
       return fail(
-        `the document was received at ${context.receivedAt}, after key ${keyId} of ${issuer.id} expired at ${key.validTo}`,
+        `the document was received at ${context.receivedAt}, after ${keyId} of ${issuer.id} expired at ${key.validTo}`,
       );
     return pass(
-      `key ${keyId} of ${issuer.id} is valid from ${key.validFrom} to ${key.validTo}; the document was received at ${context.receivedAt}`,
+      `${keyId} of ${issuer.id} is valid from ${key.validFrom} to ${key.validTo}; the document was received at ${context.receivedAt}`,
     );
   });
   run('key_not_revoked', () => {
@@ -448,7 +449,7 @@ export function keyStanding(
     const because = key.revocationReason === undefined ? '' : ` (${key.revocationReason})`;
     if (parseInstant(key.revokedAt, 'revokedAt') <= atNs)
       return fail(
-        `key ${key.keyId} of ${issuer.id} was revoked at ${key.revokedAt}${because}; ${what} at ${at}, at or after the revocation`,
+        `${key.keyId} of ${issuer.id} was revoked at ${key.revokedAt}${because}; ${what} at ${at}, at or after the revocation`,
       );
     notes.push(
       `it was revoked at ${key.revokedAt}${because}, later: what was signed and received before the revocation stays valid`,
@@ -458,18 +459,18 @@ export function keyStanding(
     const successor = issuer.keys.find((k) => k.keyId === key.supersededBy);
     if (successor === undefined)
       return fail(
-        `key ${key.keyId} of ${issuer.id} was superseded by ${key.supersededBy}, which is not in the register`,
+        `${key.keyId} of ${issuer.id} was superseded by ${key.supersededBy}, which is not in the register`,
       );
     if (parseInstant(successor.validFrom, 'validFrom') <= atNs)
       return fail(
-        `key ${key.keyId} of ${issuer.id} was superseded by ${successor.keyId} from ${successor.validFrom}; ${what} at ${at}, after that`,
+        `${key.keyId} of ${issuer.id} was superseded by ${successor.keyId} from ${successor.validFrom}; ${what} at ${at}, after that`,
       );
     notes.push(`it was superseded by ${successor.keyId} from ${successor.validFrom}, later`);
   }
   return pass(
     notes.length === 0
-      ? `key ${key.keyId} of ${issuer.id} is neither revoked nor superseded`
-      : `key ${key.keyId} of ${issuer.id} stood at ${at}: ${notes.join('; ')}`,
+      ? `${key.keyId} of ${issuer.id} is neither revoked nor superseded`
+      : `${key.keyId} of ${issuer.id} stood at ${at}: ${notes.join('; ')}`,
   );
 }
 
@@ -561,8 +562,7 @@ function partiesCheck(
     else faults.push(`the issuer ${issuer.id} acts for ${actsFor}, not for ${sideText(side)}`);
   }
   if (faults.length > 0) return fail(faults.join('; '));
-  if (passes.length === 0)
-    return skipped(`a ${DOCUMENT_TYPE_NAMES[content.type]} names no parties`);
+  if (passes.length === 0) return skipped(`${aDocument(content.type)} names no parties`);
   return pass(passes.join('; '));
 }
 
@@ -575,7 +575,7 @@ function linesOf(
 
 function goodsCheck(content: DocumentContent, trade: TradeTerms): Outcome {
   const lines = linesOf(content);
-  if (lines === undefined) return skipped(`a ${DOCUMENT_TYPE_NAMES[content.type]} lists no goods`);
+  if (lines === undefined) return skipped(`${aDocument(content.type)} lists no goods`);
   const traded = new Map<string, { unit: string; quantity: bigint }>();
   for (const line of trade.lines) {
     const known = traded.get(line.hs);
@@ -683,13 +683,12 @@ function amountsCheck(content: DocumentContent, trade: TradeTerms): Outcome {
           );
     }
     default:
-      return skipped(`a ${DOCUMENT_TYPE_NAMES[content.type]} states no amounts`);
+      return skipped(`${aDocument(content.type)} states no amounts`);
   }
 }
 
 function currencyCheck(content: DocumentContent, trade: TradeTerms): Outcome {
-  if (!('currency' in content))
-    return skipped(`a ${DOCUMENT_TYPE_NAMES[content.type]} states no currency`);
+  if (!('currency' in content)) return skipped(`${aDocument(content.type)} states no currency`);
   const name = DOCUMENT_TYPE_NAMES[content.type];
   return content.currency === trade.currency
     ? pass(`the ${name} is in ${content.currency}, the trade's currency`)
@@ -707,8 +706,7 @@ function shipmentOf(content: DocumentContent): { date: string; wording: string }
 
 function shipmentCheck(content: DocumentContent, trade: TradeTerms): Outcome {
   const shipment = shipmentOf(content);
-  if (shipment === undefined)
-    return skipped(`a ${DOCUMENT_TYPE_NAMES[content.type]} states no shipment date`);
+  if (shipment === undefined) return skipped(`${aDocument(content.type)} states no shipment date`);
   const day = parseDay(shipment.date, 'shipment date');
   const latest = parseDay(trade.latestShipmentDate, 'latestShipmentDate');
   return day <= latest
@@ -751,7 +749,7 @@ function presentationCheck(
   if (passes.length === 0)
     return skipped(
       shipment === undefined
-        ? `not checked: the trade sets no expiry date, and a ${DOCUMENT_TYPE_NAMES[content.type]} states no shipment date to count a presentation period from`
+        ? `not checked: the trade sets no expiry date, and ${aDocument(content.type)} states no shipment date to count a presentation period from`
         : 'not checked: the trade sets no presentation period or expiry date',
     );
   return pass(passes.join('; '));
