@@ -7,6 +7,7 @@ import {
   DOCUMENT_SCHEMAS,
   DOCUMENT_TYPES,
   DocumentHash,
+  KeyId,
   parseDocumentContent,
   schemaFault,
   type DocumentContent,
@@ -47,10 +48,7 @@ const strict = { additionalProperties: false } as const;
 export const HybridSignatureSchema = Type.Object(
   {
     algorithm: Type.Literal('ML-DSA-65+Ed25519'),
-    keyId: Type.String({
-      pattern: '^key:[0-9a-f]{32}$',
-      description: 'the id of the signing key in the trust register',
-    }),
+    keyId: KeyId,
     mlDsa65: Type.String({
       maxLength: 8192,
       description: 'the ML-DSA-65 signature (FIPS 204), 3309 bytes in base64',
@@ -65,7 +63,10 @@ export const HybridSignatureSchema = Type.Object(
 
 const envelope = {
   format: Type.Literal('vostro-document/1'),
-  hash: { ...DocumentHash, description: 'documentHash(content): SHA-256 of its RFC 8785 form' },
+  hash: {
+    ...DocumentHash,
+    description: 'documentHash(content): "sha256:" and the SHA-256 of its RFC 8785 form, in hex',
+  },
   signature: HybridSignatureSchema,
 };
 

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HubError } from '../domain/errors.js';
 import { copy, keyFrom, sampleRegister } from './documents.test-helper.js';
-import { parseRegisterSnapshot, registerSnapshotOf, type RegisterSnapshot } from './register-snapshot.js';
+import {
+  parseRegisterSnapshot,
+  registerSnapshotOf,
+  type RegisterSnapshot,
+} from './register-snapshot.js';
 
 /** The field and message of the refusal `value` gets. */
 function refusal(value: unknown): { field: string | undefined; message: string } {
@@ -40,7 +44,10 @@ describe('register snapshot', () => {
       field: 'register',
       message: 'register must be an object, got an array',
     });
-    assert.equal(refusal({ ...sampleRegister(), format: 'vostro-trust-register/2' }).field, 'register/format');
+    assert.equal(
+      refusal({ ...sampleRegister(), format: 'vostro-trust-register/2' }).field,
+      'register/format',
+    );
   });
 
   it('names the issuer field at fault: unknown role, document type, or extra field', () => {
@@ -53,7 +60,8 @@ describe('register snapshot', () => {
       },
     );
     assert.equal(
-      refusal(changed((r) => (r.issuers[2]!.documentTypes as string[]).push('delivery_order'))).field,
+      refusal(changed((r) => (r.issuers[2]!.documentTypes as string[]).push('delivery_order')))
+        .field,
       'register/issuers/2/documentTypes/1',
     );
     assert.deepEqual(
@@ -64,7 +72,8 @@ describe('register snapshot', () => {
       },
     );
     assert.equal(
-      refusal(changed((r) => r.issuers[3]!.documentTypes.push(r.issuers[3]!.documentTypes[0]!))).field,
+      refusal(changed((r) => r.issuers[3]!.documentTypes.push(r.issuers[3]!.documentTypes[0]!)))
+        .field,
       'register/issuers/3/documentTypes',
     );
   });
@@ -94,20 +103,18 @@ describe('register snapshot', () => {
       }),
     );
     assert.equal(mismatch.field, 'register/issuers/0/keys/0/keyId');
-    assert.match(mismatch.message, new RegExp(`is not the id of its public key \\(${other.keyId}\\)`));
+    assert.match(
+      mismatch.message,
+      new RegExp(`is not the id of its public key \\(${other.keyId}\\)`),
+    );
   });
 
   it('refuses an issuer or a key listed twice', () => {
-    assert.deepEqual(
-      refusal(changed((r) => r.issuers.push(copy(r.issuers[0]!)))),
-      {
-        field: 'register/issuers/10/id',
-        message: 'register/issuers/10/id: the issuer sci-carrier is listed twice',
-      },
-    );
-    const twice = refusal(
-      changed((r) => r.issuers[1]!.keys.push(copy(r.issuers[0]!.keys[0]!))),
-    );
+    assert.deepEqual(refusal(changed((r) => r.issuers.push(copy(r.issuers[0]!)))), {
+      field: 'register/issuers/10/id',
+      message: 'register/issuers/10/id: the issuer sci-carrier is listed twice',
+    });
+    const twice = refusal(changed((r) => r.issuers[1]!.keys.push(copy(r.issuers[0]!.keys[0]!))));
     assert.equal(twice.field, 'register/issuers/1/keys/1/keyId');
     assert.match(twice.message, /is listed twice \(also under sci-carrier\)/);
   });

@@ -5,7 +5,9 @@ import { parseInstant } from '../domain/time.js';
 import { PLAIN_TEXT_PATTERN } from '../ledger/text.js';
 import { keyIdOf, parsePublicKey, type PublicKeyJson } from './signature.js';
 import {
+  Country,
   DateTime,
+  KeyId,
   DOCUMENT_TYPES,
   PartyId,
   schemaFault,
@@ -38,11 +40,6 @@ export const ISSUER_ROLES = [
 export type IssuerRole = (typeof ISSUER_ROLES)[number];
 
 const strict = { additionalProperties: false } as const;
-
-const KeyId = Type.String({
-  pattern: '^key:[0-9a-f]{32}$',
-  description: 'a key id: "key:" and the first 32 hex digits of the SHA-256 of the public key',
-});
 
 /** The public key of a hybrid signing key, as `PublicKeyJson` (src/documents/signature.ts). */
 export const PublicKeySchema = Type.Object(
@@ -89,7 +86,7 @@ export const IssuerEntrySchema = Type.Object(
       description: "the issuer's name",
     }),
     role: stringEnum(ISSUER_ROLES, 'what kind of issuer it is'),
-    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+    country: Country,
     documentTypes: Type.Array(stringEnum(DOCUMENT_TYPES, 'a document type'), {
       maxItems: DOCUMENT_TYPES.length,
       description: 'the document types it may issue',

@@ -134,7 +134,10 @@ describe('document types', () => {
       field: 'content/shippedOnBoard',
       reason: '"2026-02-30" is not a valid date or time',
     });
-    assert.equal(fault({ ...invoice(), issuedAt: '2026-03-10T09:30:00' }).field, 'content/issuedAt');
+    assert.equal(
+      fault({ ...invoice(), issuedAt: '2026-03-10T09:30:00' }).field,
+      'content/issuedAt',
+    );
     assert.deepEqual(fault({ ...invoice(), issuedAt: '1969-12-31T23:00:00Z' }), {
       field: 'content/issuedAt',
       reason: '"1969-12-31T23:00:00Z" is not a valid date or time',
@@ -173,7 +176,7 @@ describe('document types', () => {
     assert.equal(fault(insured).field, 'content/insuredAmount');
   });
 
-  it("refuses an invoice whose lines are not quantity × price, or do not add up to its total", () => {
+  it('refuses an invoice whose lines are not quantity × price, or do not add up to its total', () => {
     const line = invoice();
     line.lines[0]!.amount = '900000.01';
     assert.deepEqual(fault(line), {

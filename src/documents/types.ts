@@ -77,6 +77,27 @@ export function stringEnum<const T extends string>(values: readonly T[], descrip
   );
 }
 
+/**
+ * What each pattern asks, in words, for refusals: a schema's description may say what the field
+ * means (`the carrier`), so the rule a value broke is kept apart, keyed by the pattern itself.
+ */
+const PATTERN_RULES = new Map<string, string>([
+  [PLAIN_TEXT_PATTERN, 'plain text, without control characters'],
+]);
+
+/**
+ * A string schema with a pattern, and the rule it states in words (`a 6-digit HS 2022
+ * subheading such as "100630"`), which a refusal quotes: `must be <rule>, got "7208"`.
+ */
+export function patterned(
+  pattern: string,
+  rule: string,
+  options: { description?: string; maxLength?: number } = {},
+) {
+  PATTERN_RULES.set(pattern, rule);
+  return Type.String({ pattern, description: rule, ...options });
+}
+
 /** Plain text people read, of 1 to `max` characters. */
 const plainText = (max: number, description: string) =>
   Type.String({
@@ -88,51 +109,51 @@ const plainText = (max: number, description: string) =>
 
 /** A participant id or register issuer id: the pattern of src/participants/participant.ts. */
 const PARTY_ID_PATTERN = '^[a-z][a-z0-9-]{1,39}$';
-export const PartyId = Type.String({
-  pattern: PARTY_ID_PATTERN,
-  description:
-    'a participant or register issuer id such as "tata-steel": 2 to 40 lower-case letters, digits or hyphens, starting with a letter',
-});
-const TradeId = Type.String({
-  pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
-  description: 'the id of the trade, a lower-case UUID',
-});
-const HsCode = Type.String({
-  pattern: '^[0-9]{6}$',
-  description: 'a 6-digit HS 2022 subheading such as "100630"',
-});
-const Quantity = Type.String({
-  pattern: `^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,${QUANTITY_DECIMALS}})?$`,
-  description: `a quantity as a decimal string such as "1500" or "12.5" (at most ${QUANTITY_DECIMALS} decimals, no sign or exponent)`,
-});
-const Amount = Type.String({
-  pattern: '^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,4})?$',
-  description:
-    'an amount in major units as a decimal string such as "1250000.00", with at most the currency\'s decimals',
-});
+export const PartyId = patterned(
+  PARTY_ID_PATTERN,
+  'a participant or register issuer id such as "tata-steel": 2 to 40 lower-case letters, digits or hyphens, starting with a letter',
+);
+const TradeId = patterned(
+  '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+  'a trade id: a lower-case UUID',
+);
+const HsCode = patterned('^[0-9]{6}$', 'a 6-digit HS 2022 subheading such as "100630"');
+const Quantity = patterned(
+  `^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,${QUANTITY_DECIMALS}})?$`,
+  `a decimal string such as "1500" or "12.5" (at most ${QUANTITY_DECIMALS} decimals, no sign or exponent)`,
+);
+const Amount = patterned(
+  '^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,4})?$',
+  'an amount in major units as a decimal string such as "1250000.00" (no sign or exponent)',
+  {
+    description:
+      'an amount in major units as a decimal string such as "1250000.00", with at most the currency\'s decimals',
+  },
+);
 const CurrencyCode = stringEnum(
   currencies.map((currency) => currency.code),
   'an ISO 4217 currency code',
 );
-const Country = Type.String({
-  pattern: '^[A-Z]{2}$',
-  description: 'an ISO 3166-1 alpha-2 country code such as "IN" or "RU"',
-});
-const DateOnly = Type.String({
-  pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
-  description: 'a date such as "2026-03-15"',
-});
+export const Country = patterned(
+  '^[A-Z]{2}$',
+  'an ISO 3166-1 alpha-2 country code such as "IN" or "RU"',
+);
+const DateOnly = patterned('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', 'a date such as "2026-03-15"');
 /** ISO 8601 with a zone, as `parseInstant` (src/domain/time.ts) reads it. */
-export const DateTime = Type.String({
-  pattern:
-    '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})$',
-  description: 'an ISO 8601 date-time with a zone such as "2026-03-15T09:30:00Z"',
-});
+export const DateTime = patterned(
+  '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})$',
+  'an ISO 8601 date-time with a zone such as "2026-03-15T09:30:00Z"',
+);
 /** A document hash as `documentHash` (src/documents/canonical.ts) writes it. */
-export const DocumentHash = Type.String({
-  pattern: '^sha256:[0-9a-f]{64}$',
-  description: 'a document hash: "sha256:" and 64 lower-case hex digits',
-});
+export const DocumentHash = patterned(
+  '^sha256:[0-9a-f]{64}$',
+  'a document hash: "sha256:" and 64 lower-case hex digits',
+);
+/** A signing key's id, as `keyIdOf` (src/documents/signature.ts) makes it. */
+export const KeyId = patterned(
+  '^key:[0-9a-f]{32}$',
+  'a key id: "key:" and 32 lower-case hex digits',
+);
 const Unit = plainText(16, 'the unit of the quantity, as the trade states it ("kg", "t", "pcs")');
 const Description = plainText(200, 'a description of the goods');
 const Place = plainText(100, 'a port, station or place');
@@ -144,10 +165,7 @@ function header<const T extends DocumentType>(type: T) {
     version: Type.Literal(1, { description: 'the version of the document schema' }),
     trade: TradeId,
     number: plainText(64, "the issuer's own number for the document"),
-    issuer: Type.String({
-      pattern: PARTY_ID_PATTERN,
-      description: 'the id of the issuer in the trust register',
-    }),
+    issuer: { ...PartyId, description: 'the id of the issuer in the trust register' },
     issuedAt: DateTime,
   };
 }
@@ -513,8 +531,10 @@ export function lineAmountMinor(quantity: string, unitPrice: string, digits: num
 /** A TypeBox error as a field and a reason people can act on. */
 export function schemaFault(error: ValueError, root: string, what: string): FieldFault {
   const field = error.path === '' ? root : `${root}${error.path}`;
+  const pattern = (error.schema as { pattern?: unknown }).pattern;
   const description = (error.schema as { description?: unknown }).description;
-  const must = typeof description === 'string' ? description : undefined;
+  const rule = typeof pattern === 'string' ? PATTERN_RULES.get(pattern) : undefined;
+  const must = rule ?? (typeof description === 'string' ? description : undefined);
   switch (error.type) {
     case ValueErrorType.ObjectRequiredProperty:
       return { field, reason: 'is required' };
