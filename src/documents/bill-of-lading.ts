@@ -233,7 +233,7 @@ export function verifyTitleChain(
       return previous === undefined
         ? bad(`previous is ${content.previous}; the issue entry has none (null)`)
         : bad(
-            `previous is ${shown(content.previous)}, but entry ${index - 1} hashes to ${previous.hash}: the chain is broken`,
+            `previous is ${String(content.previous)}, but entry ${index - 1} hashes to ${previous.hash}: the chain is broken`,
           );
     const at = parseInstant(content.at, 'at');
     if (previous !== undefined && at < parseInstant(previous.content.at, 'at'))

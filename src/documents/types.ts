@@ -584,7 +584,7 @@ export function schemaFault(error: ValueError, root: string, what: string): Fiel
   }
 }
 
-/** A value as a reason shows it: JSON, cut to 60 characters. */
+/** A value as a reason shows it: JSON, cut to 100 characters (a document hash is 71). */
 export function shown(value: unknown): string {
   let text: string;
   try {
@@ -592,7 +592,7 @@ export function shown(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
 /** What kind of JSON value this is: 'null', 'an array', 'a number 12', 'a string "x"'. */
