@@ -306,10 +306,7 @@ describe('bill of lading title chain', () => {
       copy(CHAIN[0]!),
       { ...copy(CHAIN[1]!), content: { ...CHAIN[1]!.content, seq: -1 } },
     ];
-    assert.equal(
-      failure(malformed as SignedTitleEntry[]),
-      'entry 1: content/seq must be from 0 to 1000000, got -1',
-    );
+    assert.equal(failure(malformed), 'entry 1: content/seq must be from 0 to 1000000, got -1');
     assert.equal(
       failure([null as unknown as SignedTitleEntry]),
       'entry 0: entry must be an object, got null',

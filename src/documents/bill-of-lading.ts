@@ -3,7 +3,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { invalidField } from '../domain/errors.js';
 import { parseInstant } from '../domain/time.js';
 import { documentHash } from './canonical.js';
-import { HybridSignatureSchema, type SignedDocument } from './envelope.js';
+import { HybridSignatureSchema, parseSignedDocument, type SignedDocument } from './envelope.js';
 import type { RegisterSnapshot } from './register-snapshot.js';
 import {
   signDigest,
@@ -14,7 +14,7 @@ import {
 import {
   DateTime,
   DocumentHash,
-  parseDocumentContent,
+  aDocument,
   PartyId,
   schemaFault,
   shown,
@@ -335,17 +335,17 @@ function titleDocument(bl: SignedDocument): {
   outcome: Omit<Check, 'name'>;
   bill?: { hash: string; carrier: string; shipper: string };
 } {
-  const parsed = parseDocumentContent((bl as { content?: unknown } | null)?.content);
+  const parsed = parseSignedDocument(bl);
   if (!parsed.ok)
     return {
       outcome: { status: 'fail', reason: `the bill of lading: ${parsed.field} ${parsed.reason}` },
     };
-  const content = parsed.content;
+  const content = parsed.document.content;
   if (content.type !== 'bill_of_lading')
     return {
       outcome: {
         status: 'fail',
-        reason: `the document is a ${content.type.replaceAll('_', ' ')}, not a bill of lading: only a bill of lading carries title`,
+        reason: `the document is ${aDocument(content.type)}, not a bill of lading: only a bill of lading carries title`,
       },
     };
   const hash = documentHash(content);

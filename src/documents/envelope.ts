@@ -100,7 +100,7 @@ export interface Envelope {
 export function parseEnvelope(
   value: unknown,
 ): { ok: true; envelope: Envelope } | { ok: false; fault: FieldFault } {
-  if (checkEnvelope.Check(value)) return { ok: true, envelope: value as Envelope };
+  if (checkEnvelope.Check(value)) return { ok: true, envelope: value };
   const first = checkEnvelope.Errors(value).First();
   const fault =
     first === undefined

@@ -17,7 +17,6 @@ import {
 function fault(value: unknown): { field: string; reason: string } {
   const parsed = parseDocumentContent(value);
   assert.equal(parsed.ok, false, `accepted ${JSON.stringify(value)}`);
-  if (parsed.ok) throw new Error('unreachable');
   return { field: parsed.field, reason: parsed.reason };
 }
 
@@ -58,7 +57,8 @@ describe('document types', () => {
   });
 
   it('names the field at fault and why: missing, unknown, mistyped, malformed', () => {
-    const { seller: _seller, ...noSeller } = invoice();
+    const noSeller: Partial<CommercialInvoice> = invoice();
+    delete noSeller.seller;
     assert.deepEqual(fault(noSeller), { field: 'content/seller', reason: 'is required' });
     assert.deepEqual(fault({ ...invoice(), sellr: 'x' }), {
       field: 'content/sellr',
@@ -200,7 +200,8 @@ describe('document types', () => {
   });
 
   it('asks a bill of lading not made out to order for its consignee', () => {
-    const { consignee: _consignee, ...bl } = copy(sampleContents().bill_of_lading);
+    const bl = copy(sampleContents().bill_of_lading);
+    delete bl.consignee;
     assert.deepEqual(fault(bl), {
       field: 'content/consignee',
       reason: 'is required: the bill is not made out to order, so it must name its consignee',

@@ -588,7 +588,8 @@ export function schemaFault(error: ValueError, root: string, what: string): Fiel
 export function shown(value: unknown): string {
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    const json: unknown = JSON.stringify(value);
+    text = typeof json === 'string' ? json : String(value);
   } catch {
     text = String(value);
   }

@@ -444,7 +444,9 @@ describe('verifyDocument: the trade', () => {
       reason(noPresentation, 'presentation_period'),
       'not checked: no presentation date was given',
     );
-    const { presentationPeriodDays: _p, expiryDate: _e, ...openAccount } = TRADE;
+    const openAccount = { ...TRADE };
+    delete openAccount.presentationPeriodDays;
+    delete openAccount.expiryDate;
     assert.equal(
       reason(verifyDocument(bl, sampleContext({ trade: openAccount })), 'presentation_period'),
       'not checked: the trade sets no presentation period or expiry date',

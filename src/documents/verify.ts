@@ -277,7 +277,7 @@ function readInput(
       }
     }
   } else {
-    let json: string | undefined;
+    let json: unknown;
     try {
       json = JSON.stringify(input);
     } catch (error) {
@@ -285,7 +285,8 @@ function readInput(
         `the document is not JSON data: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    if (json === undefined) return unreadable(`the document is not JSON data: ${typeof input}`);
+    if (typeof json !== 'string')
+      return unreadable(`the document is not JSON data: ${typeof input}`);
     text = json;
     bytes = new TextEncoder().encode(text).length;
     if (bytes > DOCUMENT_MAX_BYTES) return oversized(bytes);
