@@ -353,6 +353,20 @@ describe('verifyDocument: the trade', () => {
         "HS 720851: 1000.5 t in the document, more than the trade's 1000 t",
       ].join('; '),
     );
+    const twoUnits = {
+      ...TRADE,
+      lines: [...TRADE.lines, { hs: '721049', quantity: '40', unit: 'coils', unitPrice: '0.00' }],
+    };
+    const coils = copy(sampleContents().packing_list);
+    coils.lines.push({ ...coils.lines[1]!, quantity: '41', unit: 'coils' });
+    coils.lines[0]!.unit = 'kg';
+    assert.equal(
+      reason(verifyContent(coils, { trade: twoUnits }), 'trade_goods'),
+      [
+        'line 1: HS 720851 is stated in "kg"; the trade states it in "t"',
+        "HS 721049: 41 coils in the document, more than the trade's 40 coils",
+      ].join('; '),
+    );
     const partial = copy(sampleContents().certificate_of_origin);
     partial.lines = [{ ...partial.lines[0]!, quantity: '400' }];
     const partialReport = verifyContent(partial);

@@ -577,44 +577,48 @@ function linesOf(
 function goodsCheck(content: DocumentContent, trade: TradeTerms): Outcome {
   const lines = linesOf(content);
   if (lines === undefined) return skipped(`${aDocument(content.type)} lists no goods`);
-  const traded = new Map<string, { unit: string; quantity: bigint }>();
+  /** The trade's quantity of each HS code in each unit it states it in. */
+  const traded = new Map<string, Map<string, bigint>>();
   for (const line of trade.lines) {
-    const known = traded.get(line.hs);
-    const quantity = scaledDecimal(line.quantity, QUANTITY_DECIMALS);
-    if (known === undefined) traded.set(line.hs, { unit: line.unit, quantity });
-    else known.quantity += quantity;
+    const units = traded.get(line.hs) ?? new Map<string, bigint>();
+    traded.set(line.hs, units);
+    units.set(
+      line.unit,
+      (units.get(line.unit) ?? 0n) + scaledDecimal(line.quantity, QUANTITY_DECIMALS),
+    );
   }
   const faults: string[] = [];
-  const shipped = new Map<string, bigint>();
+  const shipped = new Map<string, { hs: string; unit: string; quantity: bigint }>();
   for (const [index, line] of lines.entries()) {
-    const known = traded.get(line.hs);
-    if (known === undefined) {
+    const units = traded.get(line.hs);
+    if (units === undefined) {
       faults.push(
         `line ${index + 1}: HS ${line.hs} is not among the trade's goods (${[...traded.keys()].join(', ')})`,
       );
       continue;
     }
-    if (line.unit !== known.unit) {
+    if (!units.has(line.unit)) {
       faults.push(
-        `line ${index + 1}: HS ${line.hs} is stated in ${shown(line.unit)}; the trade states it in ${shown(known.unit)}`,
+        `line ${index + 1}: HS ${line.hs} is stated in ${shown(line.unit)}; the trade states it in ${[...units.keys()].map((unit) => shown(unit)).join(' or ')}`,
       );
       continue;
     }
-    shipped.set(
-      line.hs,
-      (shipped.get(line.hs) ?? 0n) + scaledDecimal(line.quantity, QUANTITY_DECIMALS),
-    );
+    const key = `${line.hs} ${line.unit}`;
+    const sum = shipped.get(key) ?? { hs: line.hs, unit: line.unit, quantity: 0n };
+    sum.quantity += scaledDecimal(line.quantity, QUANTITY_DECIMALS);
+    shipped.set(key, sum);
   }
   const amounts: string[] = [];
-  for (const [hs, quantity] of shipped) {
-    const known = traded.get(hs);
-    if (known === undefined) continue;
-    const stated = `${quantityText(quantity)} ${known.unit}`;
-    if (quantity > known.quantity)
+  for (const { hs, unit, quantity } of shipped.values()) {
+    const limit = traded.get(hs)?.get(unit) ?? 0n;
+    if (quantity > limit)
       faults.push(
-        `HS ${hs}: ${stated} in the document, more than the trade's ${quantityText(known.quantity)} ${known.unit}`,
+        `HS ${hs}: ${quantityText(quantity)} ${unit} in the document, more than the trade's ${quantityText(limit)} ${unit}`,
       );
-    else amounts.push(`HS ${hs}: ${stated} of the trade's ${quantityText(known.quantity)}`);
+    else
+      amounts.push(
+        `HS ${hs}: ${quantityText(quantity)} ${unit} of the trade's ${quantityText(limit)}`,
+      );
   }
   if (faults.length > 0) return fail(faults.join('; '));
   return pass(
