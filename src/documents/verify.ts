@@ -51,6 +51,11 @@ import {
  * a check that meets an input it cannot read fails with what it met.
  */
 
+/**
+ * The checks of a document (see the table above), and the two of a bill of lading's title chain
+ * (src/documents/bill-of-lading.ts): `title_document` for the bill itself, `title_entry` for each
+ * entry of its chain.
+ */
 export type CheckName =
   | 'schema'
   | 'size'
