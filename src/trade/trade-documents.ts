@@ -117,7 +117,7 @@ export class TradeDocumentService {
   /** Verifies and stores a signed document (see the file comment); refusals write nothing. */
   async submit(signed: unknown, actor: Actor): Promise<SubmitResult> {
     const value = jsonValueOf(signed);
-    const hash = stringAt(value, 'hash');
+    const hash = hashAt(value);
     const tradeId = stringAt(value, 'content', 'trade');
     return this.ledger.transact(async (tx) => {
       const register = await this.register.snapshotIn(tx, tx.nowNs);
@@ -189,7 +189,9 @@ export class TradeDocumentService {
   async get(hash: string, actor: Actor): Promise<StoredTradeDocument> {
     const store = this.ledger.store;
     const stored =
-      typeof hash === 'string' ? (await storedDocuments(store, [hash])).get(hash) : undefined;
+      typeof hash === 'string' && HASH.test(hash)
+        ? (await storedDocuments(store, [hash])).get(hash)
+        : undefined;
     if (stored !== undefined && (await this.mayRead(store, actor, stored))) return stored;
     throw new HubError('document_not_found', {
       field: 'hash',
@@ -205,7 +207,7 @@ export class TradeDocumentService {
    */
   async verify(signed: unknown, actor: Actor): Promise<VerificationReport> {
     const store = this.ledger.store;
-    const hash = stringAt(signed, 'hash');
+    const hash = hashAt(signed);
     const tradeId = stringAt(signed, 'content', 'trade');
     const [register, trade, existing, title] = await Promise.all([
       this.register.snapshot(),
@@ -363,6 +365,14 @@ function refuseUnlessIntact(report: VerificationReport): void {
     field: 'document',
     message: `the document does not verify: ${failed.map((check) => `${check.name}: ${check.reason}`).join('; ')}`,
   });
+}
+
+const HASH = /^sha256:[0-9a-f]{64}$/;
+
+/** The hash a document states, when it has the form of one (else it cannot be stored under it). */
+function hashAt(value: unknown): string | undefined {
+  const hash = stringAt(value, 'hash');
+  return hash !== undefined && HASH.test(hash) ? hash : undefined;
 }
 
 /** A string at a path of an untyped value, or undefined. */
