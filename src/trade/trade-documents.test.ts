@@ -82,6 +82,20 @@ function documentCases(open: OpenStore): void {
     });
   });
 
+  it('the same document submitted twice at once is stored once: one created, one exists, one audit entry', async () => {
+    await withTrade(open, async ({ documents, ledger }) => {
+      const document = signed(invoice());
+      const audits = (await ledger.store.auditEntries({ limit: 10_000 })).length;
+      const results = await Promise.all([
+        documents.submit(document, tata),
+        documents.submit(document, participantActor('severstal')),
+      ]);
+      assert.deepEqual(results.map((result) => result.status).sort(), ['created', 'exists']);
+      assert.deepEqual(results[0].document, results[1].document);
+      assert.equal((await ledger.store.auditEntries({ limit: 10_000 })).length, audits + 1);
+    });
+  });
+
   it('the parties and their banks, the operator and auditors read a document; to anyone else it does not exist', async () => {
     await withTrade(open, async ({ documents }) => {
       const { document } = await documents.submit(signed(invoice()), tata);
