@@ -46,4 +46,11 @@ export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
   liquidity_cap_exceeded: 422,
   insufficient_funds: 422,
   payment_refused: 422,
+  unknown_hs_code: 400,
+  trade_not_found: 404,
+  trade_exists: 409,
+  trade_status_conflict: 409,
+  trade_already_paid: 409,
+  trade_expired: 409,
+  presentation_exists: 409,
 };

@@ -40,6 +40,13 @@ export const HUB_ERROR_CODES = [
   'payment_refused',
   'payment_not_found',
   'payment_not_pending',
+  'unknown_hs_code',
+  'trade_not_found',
+  'trade_exists',
+  'trade_status_conflict',
+  'trade_already_paid',
+  'trade_expired',
+  'presentation_exists',
 ] as const;
 export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
 
