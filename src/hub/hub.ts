@@ -6,6 +6,7 @@ import { CapService } from '../settlement/caps.js';
 import { PaymentService } from '../settlement/payments.js';
 import { SurplusService } from '../settlement/surplus.js';
 import { WindowService } from '../settlement/windows.js';
+import { TradeService } from '../trade/trades.js';
 
 /**
  * The clearing hub's services over one ledger: participants and their accounts, payments with net
@@ -19,6 +20,7 @@ export class Hub {
   readonly windows: WindowService;
   readonly fx: FxService;
   readonly surplus: SurplusService;
+  readonly trades: TradeService;
 
   /** `participants` may be given so that several users of one ledger share the registry's caches. */
   constructor(
@@ -31,6 +33,7 @@ export class Hub {
     this.windows = new WindowService(ledger, this.participants);
     this.fx = new FxService(ledger, this.participants);
     this.surplus = new SurplusService(ledger, this.participants);
+    this.trades = new TradeService(ledger, this.participants, this.payments);
   }
 
   /** Opens the hub's own accounts in these currencies and its settlement bookkeeping, once (later calls change nothing). */

@@ -245,6 +245,14 @@ export const tradeDocuments = documentKind<TradeRecord>(
   TradeRecordSchema satisfies { static: Static<typeof TradeRecordSchema> },
 );
 
+/** The trade stored under `id`, as `reader` sees it (a transaction sees its own writes); no visibility check. */
+export async function tradeIn(
+  reader: DocumentReader,
+  id: string,
+): Promise<TradeRecord | undefined> {
+  return tradeDocuments.get(reader, id);
+}
+
 /** Statuses a trade never leaves. */
 const FINAL: ReadonlySet<TradeStatus> = new Set(['paid', 'expired', 'cancelled']);
 
@@ -443,8 +451,12 @@ export class TradeService {
       if (current.status !== 'draft') throw statusConflict(current, 'agreed');
       let agreed = transition(current, 'agreed', tx.nowNs, byOf(actor));
       if (terms.kind === 'documentary_credit') {
-        const timeoutSeconds = (creditEndNs(terms.expiryDate) - tx.nowNs) / NS_PER_SECOND;
-        if (timeoutSeconds <= 0n)
+        // Timeouts are whole seconds from the legs' ledger timestamp (now, or a few ns after):
+        // rounded up, the legs are released at the end of the expiry date or within a second
+        // after it, never before. Presentations check the date itself (presentations.ts).
+        const remainingNs = creditEndNs(terms.expiryDate) - tx.nowNs;
+        const timeoutSeconds = (remainingNs + NS_PER_SECOND - 1n) / NS_PER_SECOND;
+        if (remainingNs <= 0n)
           throw new HubError('trade_expired', {
             field: 'paymentTerms/expiryDate',
             message: `the documentary credit's expiry date ${terms.expiryDate} has passed; it cannot be opened`,
