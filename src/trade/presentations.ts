@@ -8,6 +8,7 @@ import { isoOfNs } from '../domain/time.js';
 import type { PaymentService } from '../settlement/payments.js';
 import {
   creditEndNs,
+  refuseAuditor,
   sidesOf,
   tradeDocuments,
   tradeIn,
@@ -145,6 +146,7 @@ export class PresentationService {
     input: { id: string; trade: string; documents: readonly string[] },
     actor: Actor,
   ): Promise<PresentationRecord> {
+    refuseAuditor(actor, 'present documents under');
     const { id, tradeId, documents } = checkPresentationInput(input);
     const stored = await presentationDocuments.get(this.ledger.store, keyOf(tradeId, id));
     // `get` answers trade_not_found to whoever may not see the trade, and expires a lapsed credit.

@@ -217,6 +217,16 @@ describe('trade input', () => {
       hub.trades.ship(input.id, participantActor('indo-pharma')),
       refusedWith('trade_status_conflict'),
     );
+    const auditor = { id: 'auditor', role: 'auditor' } as const;
+    await assert.rejects(
+      hub.trades.agree(input.id, auditor),
+      refusedWith('invalid_field', 'actor'),
+    );
+    await assert.rejects(
+      hub.trades.cancel(input.id, 'audit', auditor),
+      refusedWith('invalid_field', 'actor'),
+    );
+    assert.equal((await hub.trades.get(input.id, auditor)).status, 'draft', 'auditors read');
     const agreed = await hub.trades.agree(input.id, participantActor('vtb'));
     assert.equal(agreed.reservation, undefined, 'no credit, no reservation');
     await assert.rejects(hub.trades.ship(input.id, importer), refusedWith('trade_status_conflict'));

@@ -262,7 +262,7 @@ const EXPIRY_ACTOR: Actor = { id: 'expiry', role: 'operator' };
 const LINES_MAX = 200;
 const QUANTITY_DECIMALS_MAX = 6;
 const DESCRIPTION_MAX = 200;
-const UNIT_MAX = 20;
+const UNIT_MAX = 16;
 const CORRIDOR_SUMMARY_MAX = 500;
 const PRESENTATION_PERIOD_MAX = 90;
 const OPEN_ACCOUNT_DAYS_MAX = 365;
@@ -354,11 +354,7 @@ export class TradeService {
    * stored trade; another body under a used id is `trade_exists`.
    */
   async create(input: TradeInput, actor: Actor): Promise<TradeRecord> {
-    if (actor.role === 'auditor')
-      throw invalidField({
-        field: 'actor',
-        message: 'auditors read trades; they do not record them',
-      });
+    refuseAuditor(actor, 'record');
     const checked = checkTradeInput(input);
     const currency = currencyByCode(checked.currency) as Currency;
     const totalMinor = tradeTotalMinor(checked.lines, currency);
@@ -434,6 +430,7 @@ export class TradeService {
    * Agreeing an agreed trade again is an idempotent retry.
    */
   async agree(id: string, actor: Actor): Promise<TradeRecord> {
+    refuseAuditor(actor, 'agree to');
     const trade = await this.visible(id, actor);
     if (trade.status === 'agreed') return trade;
     if (trade.status !== 'draft') throw statusConflict(trade, 'agreed');
@@ -505,6 +502,7 @@ export class TradeService {
 
   /** The goods are shipped: the exporter's side (or the operator) says so of an agreed trade. */
   async ship(id: string, actor: Actor): Promise<TradeRecord> {
+    refuseAuditor(actor, 'ship');
     const trade = await this.visible(id, actor);
     if (trade.status === 'shipped') return trade;
     if (trade.status !== 'agreed') throw statusConflict(trade, 'shipped');
@@ -531,6 +529,7 @@ export class TradeService {
    * beneficiary releasing it) or the operator may cancel.
    */
   async cancel(id: string, reason: string, actor: Actor): Promise<TradeRecord> {
+    refuseAuditor(actor, 'cancel');
     checkPlainText(reason, { field: 'reason', max: 200 });
     if (reason.trim().length === 0)
       throw invalidField({ field: 'reason', message: 'a cancellation gives its reason' });
@@ -779,6 +778,15 @@ function crossCurrency(
     field: 'paymentTerms/payer',
     message: `trade ${trade.id} is in ${trade.currency} but the credit's payer account is in ${payerCurrency}: a documentary credit is reserved in the trade's currency; ${trade.importer} must first convert with an FX quote into an account in ${trade.currency} and name that account as the payer`,
   });
+}
+
+/** Auditors read every trade and change none. */
+export function refuseAuditor(actor: Actor, what: string): void {
+  if (actor.role === 'auditor')
+    throw invalidField({
+      field: 'actor',
+      message: `auditors read trades; they do not ${what} them`,
+    });
 }
 
 function byOf(actor: Actor): string {
