@@ -176,6 +176,12 @@ describe('trade input', () => {
         'paymentTerms/expiryDate',
         /must be after the latest shipment date 2026-02-15/,
       ],
+      [
+        { paymentTerms: credit({ expiryDate: '2028-02-16' }) },
+        'invalid_field',
+        'paymentTerms/expiryDate',
+        /more than 730 days after the latest shipment date/,
+      ],
       [{ paymentTerms: credit({ payer: 'x' }) }, 'invalid_field', 'paymentTerms/payer'],
       [
         { paymentTerms: credit({ payer: customerAccount('delhi-foods', 'INR') }) },

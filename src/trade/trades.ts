@@ -266,6 +266,8 @@ const UNIT_MAX = 16;
 const CORRIDOR_SUMMARY_MAX = 500;
 const PRESENTATION_PERIOD_MAX = 90;
 const OPEN_ACCOUNT_DAYS_MAX = 365;
+/** The longest a credit may run past the latest shipment date (its reservation holds money that long). */
+const CREDIT_DAYS_MAX = 730;
 const NS_PER_SECOND = 1_000_000_000n;
 const NS_PER_DAY = 86_400n * NS_PER_SECOND;
 
@@ -1051,6 +1053,11 @@ function checkPaymentTerms(value: PaymentTerms, shipmentDay: number): PaymentTer
         throw invalidField({
           field: `${field}/expiryDate`,
           message: `the credit's expiry date ${value.expiryDate} must be after the latest shipment date ${dayText(shipmentDay)}`,
+        });
+      if (expiryDay > shipmentDay + CREDIT_DAYS_MAX)
+        throw invalidField({
+          field: `${field}/expiryDate`,
+          message: `the credit's expiry date ${value.expiryDate} is more than ${CREDIT_DAYS_MAX} days after the latest shipment date; the reservation would hold the importer's money that long`,
         });
       for (const party of ['payer', 'payee'] as const)
         if (!isUuid(value[party]))
