@@ -1,47 +1,25 @@
 import { Type } from '@sinclair/typebox';
 import { documentKind, strict, type DocumentReader } from '../domain/documents.js';
-import type { TradeTerms } from './trades.js';
+import type { DocumentType } from '../documents/types.js';
+import type { SignedDocument } from '../documents/envelope.js';
+import { SignedDocumentSchema } from '../documents/envelope.js';
+import { DOCUMENT_TYPES } from '../documents/types.js';
+import { oneOf } from '../domain/documents.js';
 
 /**
- * TEMPORARY: the shapes presentations.ts needs from src/documents (verify.ts,
- * register-snapshot.ts, branch docmodel) and src/trade/trade-documents.ts (branch tradesvc), as
- * CONTRACT.md names them, until those are merged; then presentations.ts imports them from there
- * and this file goes.
+ * TEMPORARY: how presentations.ts reads stored trade documents, with the StoredTradeDocument
+ * shape of CONTRACT.md, until src/trade/trade-documents.ts (branch tradesvc) is merged; then
+ * presentations.ts imports `storedDocuments` from there and this file goes.
  */
-
-export interface Check {
-  name: string;
-  status: 'pass' | 'fail' | 'skipped';
-  reason: string;
-}
-
-export interface VerificationReport {
-  valid: boolean;
-  checks: Check[];
-}
-
-export interface RegisterSnapshot {
-  format: 'vostro-trust-register/1';
-  exportedAt: string;
-  issuers: { id: string }[];
-}
-
-export interface VerifyContext {
-  register: RegisterSnapshot;
-  receivedAt: string;
-  trade?: TradeTerms;
-  presentedAt?: string;
-  titleSurrendered?: boolean;
-}
 
 export interface StoredTradeDocument {
   hash: string;
-  type: string;
+  type: DocumentType;
   trade: string;
   issuer: string;
   receivedAt: string;
   receivedBy: string;
-  document: Record<string, unknown>;
+  document: SignedDocument;
   addressedTo?: string;
 }
 
@@ -50,12 +28,12 @@ const storedDocumentKind = documentKind<StoredTradeDocument>(
   Type.Object(
     {
       hash: Type.String(),
-      type: Type.String(),
+      type: oneOf(DOCUMENT_TYPES),
       trade: Type.String(),
       issuer: Type.String(),
       receivedAt: Type.String(),
       receivedBy: Type.String(),
-      document: Type.Record(Type.String(), Type.Unknown()),
+      document: Type.Unsafe<SignedDocument>(SignedDocumentSchema),
       addressedTo: Type.Optional(Type.String()),
     },
     strict,

@@ -16,15 +16,10 @@ import {
   transition,
   type TradeRecord,
   type TradeService,
-  type TradeTerms,
 } from './trades.js';
-import {
-  storedDocuments,
-  type RegisterSnapshot,
-  type StoredTradeDocument,
-  type VerificationReport,
-  type VerifyContext,
-} from './presentation-inputs.js';
+import type { RegisterSnapshot } from '../documents/register-snapshot.js';
+import type { TradeTerms, VerificationReport, VerifyContext } from '../documents/verify.js';
+import { storedDocuments, type StoredTradeDocument } from './presentation-inputs.js';
 
 /**
  * Presentations: the exporter's side presents the documents a documentary credit requires, by

@@ -15,6 +15,8 @@ import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import { dayStartNs, dayText, isoOfNs, parseDay } from '../domain/time.js';
 import type { ParticipantRecord, ParticipantRegistry } from '../participants/registry.js';
 import type { PaymentService } from '../settlement/payments.js';
+import { DOCUMENT_TYPES, type DocumentType } from '../documents/types.js';
+import type { TradeTerms } from '../documents/verify.js';
 import { checkHsCode } from './hs.js';
 import { checkIncoterm, INCOTERMS_2020, type Incoterm } from './incoterms.js';
 
@@ -52,22 +54,6 @@ export const TRADE_STATUSES = [
   'cancelled',
 ] as const;
 export type TradeStatus = (typeof TRADE_STATUSES)[number];
-
-/**
- * The document types a documentary credit may require. A copy of `DOCUMENT_TYPES` of
- * src/documents/types.ts (branch docmodel), to be replaced by the import once that is merged.
- */
-const DOCUMENT_TYPES = [
-  'commercial_invoice',
-  'packing_list',
-  'certificate_of_origin',
-  'bill_of_lading',
-  'rail_consignment_note',
-  'insurance_certificate',
-  'export_declaration',
-  'customs_receipt',
-] as const;
-type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
 const PAYMENT_TERM_KINDS = [
   'advance',
@@ -149,20 +135,6 @@ export interface TradeRecord extends TradeInput {
   /** The payment id of the documentary credit's reservation. */
   readonly reservation?: string;
   readonly history: readonly TradeHistoryEntry[];
-}
-
-/** What the document verifier compares documents with (src/documents/verify.ts `TradeTerms`). */
-export interface TradeTerms {
-  readonly id: string;
-  readonly exporter: string;
-  readonly importer: string;
-  readonly currency: string;
-  readonly lines: { hs: string; quantity: string; unit: string; unitPrice: string }[];
-  /** Major units, with the currency's decimals. */
-  readonly total: string;
-  readonly latestShipmentDate: string;
-  readonly presentationPeriodDays?: number;
-  readonly expiryDate?: string;
 }
 
 const dateString = () => Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
