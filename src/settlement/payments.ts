@@ -199,20 +199,14 @@ export class PaymentService {
         await tx.putRecords([paymentDocuments.put(record.id, record)]);
       }
       await tx.appendAudit([
-        auditEntry(
-          actor,
-          tx.nowNs,
-          pending ? 'payments.reserve' : 'payments.create',
-          request.id,
-          {
-            payer: payer.id,
-            payee: payee.id,
-            amount: request.amount.toString(),
-            currency: payer.currency,
-            legs: legs.length,
-            ...(request.trade === undefined ? {} : { trade: request.trade }),
-          },
-        ),
+        auditEntry(actor, tx.nowNs, pending ? 'payments.reserve' : 'payments.create', request.id, {
+          payer: payer.id,
+          payee: payee.id,
+          amount: request.amount.toString(),
+          currency: payer.currency,
+          legs: legs.length,
+          ...(request.trade === undefined ? {} : { trade: request.trade }),
+        }),
       ]);
     }
     return outcome;

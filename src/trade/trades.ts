@@ -352,7 +352,7 @@ export class TradeService {
     if (checked.paymentTerms.kind === 'documentary_credit')
       await this.checkCreditAccounts(checked, exporter, importer);
     const stored = await this.ledger.transact(async (tx) => {
-      const existing = await tradeDocuments.get(tx, checked.id);
+      const existing = await tradeIn(tx, checked.id);
       if (existing !== undefined) return { existing, created: undefined };
       const record: TradeRecord = {
         ...checked,
@@ -670,13 +670,13 @@ export class TradeService {
         field: 'id',
         message: `a trade id is a UUID, not ${JSON.stringify(id)}`,
       });
-    const trade = await tradeDocuments.get(this.ledger.store, id.toLowerCase());
+    const trade = await tradeIn(this.ledger.store, id.toLowerCase());
     if (trade === undefined || !maySee(trade, actor)) throw tradeNotFound(id);
     return this.expireIfLapsed(trade);
   }
 
   private async current(tx: DocumentReader, id: string): Promise<TradeRecord> {
-    const trade = await tradeDocuments.get(tx, id);
+    const trade = await tradeIn(tx, id);
     if (trade === undefined) throw tradeNotFound(id);
     return trade;
   }
