@@ -56,4 +56,11 @@ export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
   document_too_large: 413,
   document_invalid: 422,
   title_invalid: 422,
+  unknown_hs_code: 400,
+  trade_not_found: 404,
+  trade_exists: 409,
+  trade_status_conflict: 409,
+  trade_already_paid: 409,
+  trade_expired: 409,
+  presentation_exists: 409,
 };

@@ -49,6 +49,13 @@ export const HUB_ERROR_CODES = [
   'title_conflict',
   'title_invalid',
   'title_surrendered',
+  'unknown_hs_code',
+  'trade_not_found',
+  'trade_exists',
+  'trade_status_conflict',
+  'trade_already_paid',
+  'trade_expired',
+  'presentation_exists',
 ] as const;
 export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
 
