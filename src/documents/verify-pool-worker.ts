@@ -5,13 +5,19 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { verifyDigest } from './signature.js';
+import { verifyDocument } from './verify.js';
 import type { PoolRequest, PoolResponse, PoolTask } from './verify-pool.js';
 
 const port = parentPort;
 if (port === null) throw new Error('verify-pool-worker must run as a worker thread');
 
 function run(task: PoolTask): unknown {
-  return verifyDigest(task.digestHex, task.signature, task.publicKey);
+  switch (task.kind) {
+    case 'document':
+      return verifyDocument(task.input, task.context);
+    case 'digest':
+      return verifyDigest(task.digestHex, task.signature, task.publicKey);
+  }
 }
 
 port.on('message', (request: PoolRequest) => {

@@ -4,8 +4,10 @@ import { availableParallelism } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { documentHash } from './canonical.js';
+import { copy, sampleContents, sampleContext, signAs } from './documents.test-helper.js';
 import { generateKeyPair, signDigest, verifyDigest, type HybridSignature } from './signature.js';
 import { VerifierPool, VerifierPoolError } from './verify-pool.js';
+import { verifyDocument } from './verify.js';
 
 const key = generateKeyPair(new Uint8Array(64).fill(5));
 const digests = Array.from({ length: 4 }, (_, i) => documentHash({ number: `INV-${i}` }));
@@ -44,6 +46,28 @@ describe('VerifierPool', () => {
     });
     assert.ok(answers.some((answer) => answer.mlDsa65.ok && answer.ed25519.ok));
     assert.ok(answers.some((answer) => !answer.mlDsa65.ok && !answer.ed25519.ok));
+  });
+
+  it('verifies documents as verifyDocument does on this thread, every check and reason', async () => {
+    const signed = Object.values(sampleContents()).map((content) => signAs(content));
+    const tampered = copy(signed[0]!);
+    tampered.content.number = 'INV-FORGED';
+    const inputs: unknown[] = [
+      ...signed,
+      tampered,
+      JSON.stringify(signed[1]),
+      '{"not":"a document"}',
+    ];
+    const context = sampleContext();
+    const reports = await Promise.all(inputs.map((input) => pool.verify(input, context)));
+    inputs.forEach((input, i) => {
+      assert.deepEqual(reports[i], verifyDocument(input, context), `input ${i}`);
+    });
+    assert.equal(reports.filter((report) => report.valid).length, signed.length + 1);
+    assert.equal(
+      reports[signed.length]?.checks.find((check) => check.name === 'canonical_hash')?.status,
+      'fail',
+    );
   });
 
   it('rejects a request that cannot be sent, and goes on serving the others', async () => {

@@ -2,14 +2,18 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../ledger/worker-thread.js';
 import type { AlgorithmCheck, HybridSignature, PublicKeyJson } from './signature.js';
+import type { VerificationReport, VerifyContext } from './verify.js';
 
 /**
- * Signature verification on worker threads. An ML-DSA-65 verification costs about 1.4 ms and an
+ * Document verification on worker threads. An ML-DSA-65 verification costs about 1.4 ms and an
  * Ed25519 one about 1.2 ms of CPU (noble, pure JavaScript), so a hub that verified documents on
  * the thread that serves requests would serve nothing else meanwhile, and would use one core of
  * the machine's several. `VerifierPool` keeps `size` worker threads (by default one per available
  * core) running src/documents/verify-pool-worker.ts, which does the same pure, synchronous work as
- * the calling thread would, and answers each request with its result.
+ * the calling thread would (`verifyDocument`, verify.ts), and answers each request with its result.
+ * The request carries the document and the whole context (the register snapshot included) by
+ * structured clone; give the document as the JSON text it arrived as, when there is one, which
+ * clones for less than the parsed value.
  *
  * - Requests are queued in arrival order and handed to the least busy thread, at most
  *   `MAX_IN_FLIGHT` at a time per thread (so that a thread finds its next request waiting when it
@@ -41,6 +45,11 @@ export class VerifierPool {
 
   constructor(options: { size?: number } = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
+  }
+
+  /** `verifyDocument` (verify.ts) on a worker thread: the same report, every check with its reason. */
+  verify(input: unknown, context: VerifyContext): Promise<VerificationReport> {
+    return this.run({ kind: 'document', input, context }) as Promise<VerificationReport>;
   }
 
   /**
@@ -175,12 +184,14 @@ export class VerifierPoolError extends Error {
 }
 
 /** What the calling thread sends the worker (verify-pool-worker.ts). */
-export type PoolTask = {
-  readonly kind: 'digest';
-  readonly digestHex: string;
-  readonly signature: HybridSignature;
-  readonly publicKey: PublicKeyJson;
-};
+export type PoolTask =
+  | { readonly kind: 'document'; readonly input: unknown; readonly context: VerifyContext }
+  | {
+      readonly kind: 'digest';
+      readonly digestHex: string;
+      readonly signature: HybridSignature;
+      readonly publicKey: PublicKeyJson;
+    };
 
 export interface PoolRequest {
   readonly id: number;
