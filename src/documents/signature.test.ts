@@ -273,6 +273,15 @@ describe('hybrid signatures', () => {
       reasons(signed, { ...alice.publicKey, ed25519: 'AAAA' })[1],
       'the public key is unusable: publicKey/ed25519 is 3 bytes; an Ed25519 public key must be 32 bytes',
     );
+    // A key already used (and so decoded once and kept) is still checked whole every time.
+    assert.equal(
+      reasons(signed, { ...alice.publicKey, comment: 'x' })[1],
+      'the public key is unusable: publicKey has an unknown property "comment" (expected algorithm, mlDsa65, ed25519)',
+    );
+    assert.equal(
+      reasons(signed, { ...alice.publicKey, algorithm: 'Ed25519' })[1],
+      'the public key is unusable: publicKey/algorithm must be "ML-DSA-65+Ed25519", got "Ed25519"',
+    );
   });
 
   it('never throws, whatever it is given', () => {

@@ -256,9 +256,9 @@ function verifyBoth(
     return both(
       `the digest is not 64 hex digits (optionally after "sha256:"): ${shown(digestHex)}`,
     );
-  let key: ReturnType<typeof decodePublicKey>;
+  let key: DecodedKey;
   try {
-    key = decodePublicKey(publicKey, 'publicKey');
+    key = decodedPublicKey(publicKey);
   } catch (error) {
     return both(
       `the public key is unusable: ${error instanceof Error ? error.message : 'invalid'}`,
@@ -271,7 +271,7 @@ function verifyBoth(
     return both(
       `the signature's algorithm is ${shown(record.algorithm)}, not ${JSON.stringify(SIGNATURE_ALGORITHM)}`,
     );
-  const keyId = keyIdOf(key.json);
+  const keyId = key.keyId;
   if (record.keyId !== keyId)
     return both(`the signature's key id ${shown(record.keyId)} does not match the key (${keyId})`);
   return {
@@ -288,6 +288,48 @@ function verifyBoth(
       verify: (bytes) => ed25519.verify(bytes, ed25519Message(digest), key.ed, { zip215: false }),
     }),
   };
+}
+
+/** A register key as the verifier uses it: checked, decoded, with its id. */
+interface DecodedKey {
+  readonly keyId: string;
+  readonly mlDsa: Uint8Array;
+  readonly ed: Uint8Array;
+}
+
+/**
+ * Keys already checked and decoded, by their two base64 strings: a register holds few keys and
+ * every document is verified against one of them, so decoding (base64, the Ed25519 point's
+ * decompression and checks) and hashing the key for its id are done once per key, not per
+ * document. Bounded: emptied when full. Only keys that passed every check are kept.
+ */
+const decodedKeys = new Map<string, DecodedKey>();
+const DECODED_KEYS_MAX = 256;
+
+function decodedPublicKey(value: unknown): DecodedKey {
+  const record = value as Partial<Record<string, unknown>> | null;
+  const cacheKey =
+    typeof record === 'object' &&
+    record !== null &&
+    typeof record.mlDsa65 === 'string' &&
+    typeof record.ed25519 === 'string'
+      ? `${record.ed25519}:${record.mlDsa65}`
+      : undefined;
+  const cached = cacheKey === undefined ? undefined : decodedKeys.get(cacheKey);
+  // A cached key still needs the same shape: the algorithm and no other property.
+  if (
+    cached !== undefined &&
+    record?.algorithm === SIGNATURE_ALGORITHM &&
+    Object.keys(record).length === 3
+  )
+    return cached;
+  const { json, mlDsa, ed } = decodePublicKey(value, 'publicKey');
+  const decoded: DecodedKey = { keyId: keyIdOf(json), mlDsa, ed };
+  if (cacheKey !== undefined) {
+    if (decodedKeys.size >= DECODED_KEYS_MAX) decodedKeys.clear();
+    decodedKeys.set(cacheKey, decoded);
+  }
+  return decoded;
 }
 
 function checkOne(
