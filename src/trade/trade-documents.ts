@@ -5,6 +5,7 @@ import {
   type SignedDocument,
 } from '../documents/envelope.js';
 import type { IssuerEntry, RegisterSnapshot } from '../documents/register-snapshot.js';
+import { VerifierPool } from '../documents/verify-pool.js';
 import { DOCUMENT_TYPES, type DocumentType } from '../documents/types.js';
 import {
   verifyDocument,
@@ -200,10 +201,10 @@ export class TradeDocumentService {
   }
 
   /**
-   * Runs the verifier on a signed document without storing it, for anyone who may use the hub:
-   * against the register as it is now, at the document's receipt time if the hub holds it (else
-   * now), against its trade if the caller may see the trade, and, for a bill of lading, with
-   * whether its title was surrendered.
+   * Runs the verifier (on the shared worker pool) on a signed document without storing it, for
+   * anyone who may use the hub: against the register as it is now, at the document's receipt time
+   * if the hub holds it (else now), against its trade if the caller may see the trade, and, for a
+   * bill of lading, with whether its title was surrendered.
    */
   async verify(signed: unknown, actor: Actor): Promise<VerificationReport> {
     const store = this.ledger.store;
@@ -223,7 +224,8 @@ export class TradeDocumentService {
       ...(trade !== undefined && maySee(trade, actor) ? { trade: this.trades.termsOf(trade) } : {}),
       ...(title === undefined ? {} : { titleSurrendered: title.surrendered }),
     };
-    return verifyDocument(signed, context);
+    // Off this thread: nothing is written, so nothing need wait in the store's queue for it.
+    return VerifierPool.shared().verify(signed, context);
   }
 
   /**
