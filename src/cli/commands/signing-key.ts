@@ -1,3 +1,4 @@
+import { PARTICIPANT_ID } from '../../participants/participant.js';
 import { keyFileOf } from '../../documents/key-file.js';
 import { generateKeyPair } from '../../documents/signature.js';
 import type { RegisterCommand } from '../context.js';
@@ -6,8 +7,6 @@ import { commandAction } from '../ledger-context.js';
 import { jsonText, writeNewFile } from '../shared/files.js';
 import { printJson } from '../shared/output.js';
 
-/** Issuer ids in the trust register: short slugs, as participant ids are (`maersk`, `cci-mumbai`). */
-const ISSUER_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /**
  * `vostro signing-key generate`: an issuer makes its own hybrid signing key (ML-DSA-65 and
@@ -34,9 +33,9 @@ export const registerSigningKey: RegisterCommand = (program, context) => {
       commandAction(
         context,
         async (options: { issuer: string; out: string; publicOut?: string; json?: boolean }) => {
-          if (!ISSUER_ID.test(options.issuer))
+          if (!PARTICIPANT_ID.test(options.issuer))
             throw new UsageError(
-              `--issuer: "${options.issuer.slice(0, 64)}" is not an issuer id: use 1 to 64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit`,
+              `--issuer: "${options.issuer.slice(0, 64)}" is not an issuer id: a lower-case letter, then 1 to 39 lower-case letters, digits or hyphens (as participant ids)`,
             );
           if (options.publicOut !== undefined && options.publicOut === options.out)
             throw new UsageError('--public-out: must be another file than --out');
