@@ -87,6 +87,18 @@ const PaymentTermsBody = Type.Object(
   },
   strict,
 );
+const CorridorSummary = Type.Object(
+  {
+    summary: PlainText({
+      minLength: 1,
+      maxLength: 500,
+      description: 'every stop with the mode between, e.g. "INNSA -sea-> IRBND -rail-> RUMOW"',
+    }),
+    days: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
+    distanceKm: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
+  },
+  { ...strict, description: 'the route the goods take, as the planner (GET /v1/routes) summarised it' },
+);
 export const TradeCreate = Type.Object(
   {
     id: Uuid,
@@ -102,15 +114,7 @@ export const TradeCreate = Type.Object(
       strict,
     ),
     latestShipmentDate: DATE,
-    corridor: Type.Optional(
-      Type.Object(
-        {},
-        {
-          additionalProperties: true,
-          description: 'a route summary from the planner (GET /v1/routes), kept as given',
-        },
-      ),
-    ),
+    corridor: Type.Optional(CorridorSummary),
     paymentTerms: PaymentTermsBody,
   },
   strict,
@@ -169,7 +173,7 @@ export const Trade = Type.Object(
     total: Amount,
     incoterm: Type.Object({ rule: Type.String(), place: Type.String() }, strict),
     latestShipmentDate: Type.String(),
-    corridor: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    corridor: Type.Optional(CorridorSummary),
     paymentTerms: Type.Object(
       { kind: Type.String() },
       { additionalProperties: true, description: 'as given when the trade was created' },

@@ -238,13 +238,7 @@ function pathId(error: unknown): never {
  * shape their kind has, each field that belongs to another kind refused by name.
  */
 function tradeInput(body: TradeCreate): TradeInput {
-  const { paymentTerms, corridor, ...rest } = body;
-  return {
-    ...rest,
-    id: body.id.toLowerCase(),
-    ...(corridor === undefined ? {} : { corridor: corridor as TradeInput['corridor'] }),
-    paymentTerms: paymentTermsOf(paymentTerms),
-  } as TradeInput;
+  return { ...body, id: body.id.toLowerCase(), paymentTerms: paymentTermsOf(body.paymentTerms) };
 }
 
 const TERM_FIELDS = {

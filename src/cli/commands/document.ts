@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CLI_ACTOR } from '../../domain/actor.js';
 import { HubError } from '../../domain/errors.js';
 import { isoOfNs, parseInstant } from '../../domain/time.js';
 import { DOCUMENT_MAX_BYTES, signDocument } from '../../documents/envelope.js';
 import { parseKeyFile } from '../../documents/key-file.js';
-import type { RegisterSnapshot } from '../../documents/register-snapshot.js';
-import { parsePublicKey } from '../../documents/signature.js';
+import { registerSnapshotOf, type RegisterSnapshot } from '../../documents/register-snapshot.js';
 import { parseDocumentContent } from '../../documents/types.js';
 import {
   verifyDocument,
@@ -249,43 +247,10 @@ function readDocumentFile(option: string, path: string): unknown {
   }
 }
 
-/**
- * A register snapshot file, its shape checked so that a broken export is named precisely rather
- * than failing every document's issuer checks: the format, and each issuer's keys.
- */
+/** A register snapshot file, checked whole (src/documents/register-snapshot.ts): a broken export is named precisely. */
 function registerFile(path: string): RegisterSnapshot {
-  if (!existsSync(path)) throw new UsageError(`--register: no file ${path}`);
   const value = readJsonFile('--register', path);
-  const refuse = (field: string, reason: string): never => {
-    throw new RefusedError(`--register: ${path}: ${field}: ${reason}`);
-  };
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return refuse('/', 'a register snapshot is a JSON object');
-  const snapshot = value as Record<string, unknown>;
-  if (snapshot['format'] !== 'vostro-trust-register/1')
-    refuse('/format', 'must be "vostro-trust-register/1" (export one with `vostro issuer export`)');
-  const issuers = snapshot['issuers'];
-  if (!Array.isArray(issuers)) return refuse('/issuers', 'must be a list of issuers');
-  issuers.forEach((issuer: unknown, index) => {
-    const at = `/issuers/${index}`;
-    if (typeof issuer !== 'object' || issuer === null) return refuse(at, 'must be an object');
-    const entry = issuer as Record<string, unknown>;
-    if (typeof entry['id'] !== 'string') refuse(`${at}/id`, 'must be a string');
-    if (!Array.isArray(entry['documentTypes'])) refuse(`${at}/documentTypes`, 'must be a list');
-    const keys = entry['keys'];
-    if (!Array.isArray(keys)) return refuse(`${at}/keys`, 'must be a list');
-    keys.forEach((key: unknown, keyIndex) => {
-      const keyAt = `${at}/keys/${keyIndex}`;
-      if (typeof key !== 'object' || key === null) return refuse(keyAt, 'must be an object');
-      const record = key as Record<string, unknown>;
-      for (const field of ['keyId', 'validFrom', 'validTo'])
-        if (typeof record[field] !== 'string') refuse(`${keyAt}/${field}`, 'must be a string');
-      optionValue('--register', () => parsePublicKey(record['publicKey'], `${keyAt}/publicKey`));
-      return undefined;
-    });
-    return undefined;
-  });
-  return value as RegisterSnapshot;
+  return optionValue(`--register: ${path}`, () => registerSnapshotOf(value));
 }
 
 /**
