@@ -188,7 +188,15 @@ export const Trade = Type.Object(
       Type.String({ description: 'the payment id of the documentary credit’s reservation' }),
     ),
     history: Type.Array(
-      Type.Object({ status: TradeStatus, at: Type.String(), by: Type.String() }, strict),
+      Type.Object(
+        {
+          status: TradeStatus,
+          at: Type.String(),
+          by: Type.String(),
+          reason: Type.Optional(Type.String()),
+        },
+        strict,
+      ),
     ),
     terms: TradeTermsView,
   },

@@ -40,7 +40,12 @@ export function tradeJson(trade: TradeRecord) {
     ...(trade.presentedAt === undefined ? {} : { presentedAt: trade.presentedAt }),
     ...(trade.paidAt === undefined ? {} : { paidAt: trade.paidAt }),
     ...(trade.reservation === undefined ? {} : { reservation: trade.reservation }),
-    history: trade.history.map((change) => ({ status: change.status, at: change.at, by: change.by })),
+    history: trade.history.map((change) => ({
+      status: change.status,
+      at: change.at,
+      by: change.by,
+      ...(change.reason === undefined ? {} : { reason: change.reason }),
+    })),
     terms: {
       id: trade.id,
       exporter: trade.exporter,
