@@ -75,7 +75,11 @@ const PaymentTermsBody = Type.Object(
       Type.Array(DocumentType, { minItems: 1, maxItems: 16, description: 'documentary credit' }),
     ),
     presentationPeriodDays: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 365, description: 'documentary credit: days after shipment' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 365,
+        description: 'documentary credit: days after shipment',
+      }),
     ),
     expiryDate: Type.Optional(Type.Unsafe<string>({ ...DATE, description: 'documentary credit' })),
     payer: Type.Optional(
@@ -97,7 +101,10 @@ const CorridorSummary = Type.Object(
     days: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
     distanceKm: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
   },
-  { ...strict, description: 'the route the goods take, as the planner (GET /v1/routes) summarised it' },
+  {
+    ...strict,
+    description: 'the route the goods take, as the planner (GET /v1/routes) summarised it',
+  },
 );
 export const TradeCreate = Type.Object(
   {
@@ -129,7 +136,12 @@ const TradeTermsView = Type.Object(
     currency: Type.String(),
     lines: Type.Array(
       Type.Object(
-        { hs: Type.String(), quantity: Type.String(), unit: Type.String(), unitPrice: Type.String() },
+        {
+          hs: Type.String(),
+          quantity: Type.String(),
+          unit: Type.String(),
+          unitPrice: Type.String(),
+        },
         strict,
       ),
     ),
@@ -138,7 +150,10 @@ const TradeTermsView = Type.Object(
     presentationPeriodDays: Type.Optional(Type.Integer()),
     expiryDate: Type.Optional(Type.String()),
   },
-  { ...strict, description: 'what documents are checked against (`vostro document verify --trade`)' },
+  {
+    ...strict,
+    description: 'what documents are checked against (`vostro document verify --trade`)',
+  },
 );
 const TradeStatus = StringEnum([
   'draft',
@@ -207,7 +222,9 @@ export type TradeParams = Static<typeof TradeParams>;
 export const TradeListQuery = Type.Object(
   {
     status: Type.Optional(TradeStatus),
-    after: Type.Optional(Type.Unsafe<string>({ ...Uuid, description: 'the `next` of the page before' })),
+    after: Type.Optional(
+      Type.Unsafe<string>({ ...Uuid, description: 'the `next` of the page before' }),
+    ),
     limit: Type.Optional(PageLimit),
   },
   strict,
@@ -313,7 +330,10 @@ export const DocumentToVerify = Type.Unsafe<unknown>({
 
 const Check = Type.Object(
   {
-    name: Type.String({ description: 'schema, size, canonical_hash, signature_ml_dsa_65, signature_ed25519, issuer_known, issuer_allowed, key_valid_at_receipt, key_not_revoked, bill_of_lading_not_surrendered, trade_match, trade_parties, trade_goods, trade_amounts, trade_currency, shipment_date, presentation_period' }),
+    name: Type.String({
+      description:
+        'schema, size, canonical_hash, signature_ml_dsa_65, signature_ed25519, issuer_known, issuer_allowed, key_valid_at_receipt, key_not_revoked, bill_of_lading_not_surrendered, trade_match, trade_parties, trade_goods, trade_amounts, trade_currency, shipment_date, presentation_period',
+    }),
     status: StringEnum(['pass', 'fail', 'skipped'] as const),
     reason: Type.String(),
   },
@@ -335,7 +355,9 @@ export const StoredDocument = Type.Object(
     type: Type.String(),
     trade: Type.String(),
     issuer: Type.String(),
-    receivedAt: Type.String({ description: 'when the hub received it: keys are judged at this time' }),
+    receivedAt: Type.String({
+      description: 'when the hub received it: keys are judged at this time',
+    }),
     receivedBy: Type.String(),
     addressedTo: Type.Optional(
       Type.String({ description: 'for an export declaration: the customs participant it is for' }),
@@ -437,7 +459,10 @@ export const IssuerKeyAdd = Type.Object(
     validFrom: DateTime,
     validTo: DateTime,
     supersedes: Type.Optional(
-      Type.Unsafe<string>({ ...SigningKeyId, description: 'a key of this issuer this one replaces' }),
+      Type.Unsafe<string>({
+        ...SigningKeyId,
+        description: 'a key of this issuer this one replaces',
+      }),
     ),
   },
   strict,
@@ -485,10 +510,7 @@ export const TitleEntry = Type.Object(
   { ...strict, description: 'one entry of the title chain, signed by the holder it is from' },
 );
 export type TitleEntryBody = Static<typeof TitleEntry>;
-export const TitleRecorded = Type.Object(
-  { holder: Type.String(), seq: Type.Integer() },
-  strict,
-);
+export const TitleRecorded = Type.Object({ holder: Type.String(), seq: Type.Integer() }, strict);
 export const TitleChain = Type.Object(
   { billOfLading: Type.String(), data: Type.Array(TitleEntry) },
   strict,

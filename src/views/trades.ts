@@ -30,9 +30,10 @@ export function tradeJson(trade: TradeRecord) {
     incoterm: { rule: trade.incoterm.rule, place: trade.incoterm.place },
     latestShipmentDate: trade.latestShipmentDate,
     ...(trade.corridor === undefined ? {} : { corridor: trade.corridor }),
-    paymentTerms: terms.kind === 'documentary_credit'
-      ? { ...terms, requiredDocuments: [...terms.requiredDocuments] }
-      : { ...terms },
+    paymentTerms:
+      terms.kind === 'documentary_credit'
+        ? { ...terms, requiredDocuments: [...terms.requiredDocuments] }
+        : { ...terms },
     createdBy: trade.createdBy,
     createdAt: trade.createdAt,
     ...(trade.agreedAt === undefined ? {} : { agreedAt: trade.agreedAt }),

@@ -4,11 +4,7 @@ import { DOCUMENT_MAX_BYTES } from '../../documents/envelope.js';
 import { actorOf, participantNotFound } from '../access.js';
 import type { ApiContext } from '../context.js';
 import { commonErrors, problemResponse } from '../schemas.js';
-import {
-  storedDocumentJson,
-  titleEntryJson,
-  verificationReportJson,
-} from '../to-json.js';
+import { storedDocumentJson, titleEntryJson, verificationReportJson } from '../to-json.js';
 import {
   BillOfLadingParams,
   CustomsParams,
@@ -68,7 +64,9 @@ function submitDocument(app: FastifyInstance, context: ApiContext): void {
         response: {
           200: DocumentSubmitted,
           201: DocumentSubmitted,
-          404: problemResponse('the trade the document names does not exist (or is not the caller’s)'),
+          404: problemResponse(
+            'the trade the document names does not exist (or is not the caller’s)',
+          ),
           409: problemResponse('the bill of lading was surrendered'),
           422: problemResponse(
             'the document failed verification: the problem lists every failed check by name',
@@ -116,8 +114,7 @@ function getDocument(app: FastifyInstance, context: ApiContext): void {
       schema: {
         tags: ['documents'],
         operationId: 'getDocument',
-        summary:
-          'A stored document, exactly as signed, with its receipt time and who sent it',
+        summary: 'A stored document, exactly as signed, with its receipt time and who sent it',
         params: DocumentParams,
         response: { 200: StoredDocument, ...notFoundResponse, ...commonErrors },
       },
@@ -142,7 +139,9 @@ function customsDocuments(app: FastifyInstance, context: ApiContext): void {
         params: CustomsParams,
         response: {
           200: DocumentList,
-          404: problemResponse('no such customs participant (or, for a participant key, not itself)'),
+          404: problemResponse(
+            'no such customs participant (or, for a participant key, not itself)',
+          ),
           ...commonErrors,
         },
       },
@@ -175,7 +174,9 @@ function titles(app: FastifyInstance, context: ApiContext): void {
           409: problemResponse(
             'the chain moved on (another transfer came first: the problem names the head), or the bill of lading was surrendered',
           ),
-          422: problemResponse('the entry is not signed by the holder, or does not follow the chain'),
+          422: problemResponse(
+            'the entry is not signed by the holder, or does not follow the chain',
+          ),
           ...commonErrors,
         },
       },
@@ -197,7 +198,8 @@ function titles(app: FastifyInstance, context: ApiContext): void {
       schema: {
         tags: ['documents'],
         operationId: 'listTitleEntries',
-        summary: 'The title chain of a bill of lading, entry 0 (the issue) first; it verifies offline',
+        summary:
+          'The title chain of a bill of lading, entry 0 (the issue) first; it verifies offline',
         params: BillOfLadingParams,
         response: {
           200: TitleChain,

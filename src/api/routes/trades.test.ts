@@ -84,7 +84,11 @@ describe('trades over HTTP', () => {
     });
     assert.equal(agreed.statusCode, 200, agreed.body);
     assert.equal(agreed.json()['status'], 'agreed');
-    const shipped = await api.call({ method: 'POST', url: `/v1/trades/${id}/ship`, key: exporterKey });
+    const shipped = await api.call({
+      method: 'POST',
+      url: `/v1/trades/${id}/ship`,
+      key: exporterKey,
+    });
     assert.equal(shipped.statusCode, 200, shipped.body);
     assert.deepEqual(
       shipped.json()['history'].map((change: { status: string }) => change.status),
@@ -122,7 +126,11 @@ describe('trades over HTTP', () => {
       key: strangerKey,
     });
     assert.equal(agreeForeign.statusCode, 404);
-    const listed = await api.call({ method: 'GET', url: '/v1/trades?limit=1000', key: strangerKey });
+    const listed = await api.call({
+      method: 'GET',
+      url: '/v1/trades?limit=1000',
+      key: strangerKey,
+    });
     assert.equal(listed.statusCode, 200);
     assert.deepEqual(listed.json()['data'], []);
   });
@@ -189,18 +197,8 @@ describe('trades over HTTP', () => {
       [{ incoterm: { rule: 'DAT', place: 'x' } }, 400, 'invalid_request', '/incoterm/rule'],
       [{ currency: 'USD' }, 400, 'invalid_request', '/currency'],
       [{ lines: line({ unitPrice: '1.001' }) }, 400, 'invalid_field', '/lines/0/unitPrice'],
-      [
-        { paymentTerms: { kind: 'advance', days: 3 } },
-        400,
-        'invalid_field',
-        '/paymentTerms/days',
-      ],
-      [
-        { paymentTerms: { kind: 'open_account' } },
-        400,
-        'invalid_field',
-        '/paymentTerms/days',
-      ],
+      [{ paymentTerms: { kind: 'advance', days: 3 } }, 400, 'invalid_field', '/paymentTerms/days'],
+      [{ paymentTerms: { kind: 'open_account' } }, 400, 'invalid_field', '/paymentTerms/days'],
       [{ exporter: 'nobody' }, 404, 'participant_not_found', '/exporter'],
       [{ exporter: 'sbi' }, 422, 'participant_kind_mismatch', '/exporter'],
       [{ surprise: true }, 400, 'invalid_request', '/surprise'],

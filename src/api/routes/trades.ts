@@ -20,8 +20,12 @@ import {
 
 /** The refusals every trade route may answer with, besides `commonErrors`. */
 const refused = {
-  404: problemResponse('no such trade (or, for a participant key, not one it is party to or finances)'),
-  409: problemResponse('the trade is not in a state that allows this (agreed, shipped, paid, expired, cancelled)'),
+  404: problemResponse(
+    'no such trade (or, for a participant key, not one it is party to or finances)',
+  ),
+  409: problemResponse(
+    'the trade is not in a state that allows this (agreed, shipped, paid, expired, cancelled)',
+  ),
   422: problemResponse(
     'refused by the hub’s rules: a party is not a corporate or has no bank, the reservation of a documentary credit did not fit the cap or the balance, …',
   ),
@@ -119,7 +123,8 @@ function getTrade(app: FastifyInstance, context: ApiContext): void {
 
 function changeTrade(app: FastifyInstance, context: ApiContext): void {
   const actions = {
-    agree: 'The other side agrees to the draft; for a documentary credit the importer’s payment is reserved in the same transaction',
+    agree:
+      'The other side agrees to the draft; for a documentary credit the importer’s payment is reserved in the same transaction',
     ship: 'Record that the goods were shipped',
   } as const;
   for (const [action, summary] of Object.entries(actions) as ['agree' | 'ship', string][]) {
@@ -245,7 +250,13 @@ const TERM_FIELDS = {
   advance: [],
   open_account: ['days'],
   documentary_collection: [],
-  documentary_credit: ['requiredDocuments', 'presentationPeriodDays', 'expiryDate', 'payer', 'payee'],
+  documentary_credit: [
+    'requiredDocuments',
+    'presentationPeriodDays',
+    'expiryDate',
+    'payer',
+    'payee',
+  ],
 } as const;
 
 function paymentTermsOf(body: TradeCreate['paymentTerms']): PaymentTerms {

@@ -145,12 +145,18 @@ function registerVerifyDocument(parent: Command, context: CliContext): void {
         return;
       }
       if (options.db !== undefined)
-        throw new UsageError('--db: not with --register: an offline verification opens no database');
+        throw new UsageError(
+          '--db: not with --register: an offline verification opens no database',
+        );
       const register = registerFile(options.register);
       const receivedAt =
         options.receivedAt === undefined
           ? new Date().toISOString()
-          : isoOfNs(optionValue('--received-at', () => parseInstant(options.receivedAt ?? '', 'receivedAt')));
+          : isoOfNs(
+              optionValue('--received-at', () =>
+                parseInstant(options.receivedAt ?? '', 'receivedAt'),
+              ),
+            );
       const trade = options.trade === undefined ? undefined : tradeFile(options.trade);
       const report = verifyDocument(input, {
         register,
@@ -198,7 +204,9 @@ function registerShow(parent: Command, context: CliContext): void {
   addDbOption(
     parent
       .command('show')
-      .description('a stored document: its type, trade, issuer, when the hub received it, and the signed document')
+      .description(
+        'a stored document: its type, trade, issuer, when the hub received it, and the signed document',
+      )
       .argument('<hash>', 'the document hash, sha256:…')
       .option('--json', 'print as JSON'),
   ).action(

@@ -1,6 +1,10 @@
 import { Option, type Command } from 'commander';
 import { CLI_ACTOR } from '../../domain/actor.js';
-import { ISSUER_ROLES, type IssuerEntry, type IssuerRole } from '../../documents/register-snapshot.js';
+import {
+  ISSUER_ROLES,
+  type IssuerEntry,
+  type IssuerRole,
+} from '../../documents/register-snapshot.js';
 import { DOCUMENT_TYPES, type DocumentType } from '../../documents/types.js';
 import { issuerJson, registerSnapshotJson } from '../../views/documents.js';
 import type { CliContext, RegisterCommand } from '../context.js';

@@ -7,7 +7,6 @@ import { commandAction } from '../ledger-context.js';
 import { jsonText, writeNewFile } from '../shared/files.js';
 import { printJson } from '../shared/output.js';
 
-
 /**
  * `vostro signing-key generate`: an issuer makes its own hybrid signing key (ML-DSA-65 and
  * Ed25519) on its own machine. The secret half goes to a file only its owner can read (0600), never
@@ -42,7 +41,11 @@ export const registerSigningKey: RegisterCommand = (program, context) => {
           const pair = generateKeyPair();
           const file = keyFileOf(pair, options.issuer);
           writeNewFile('--out', options.out, jsonText(file), 0o600);
-          const registration = { issuer: options.issuer, keyId: pair.keyId, publicKey: pair.publicKey };
+          const registration = {
+            issuer: options.issuer,
+            keyId: pair.keyId,
+            publicKey: pair.publicKey,
+          };
           if (options.publicOut !== undefined)
             writeNewFile('--public-out', options.publicOut, jsonText(registration));
           if (options.json === true) {
