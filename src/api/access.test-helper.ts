@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { InjectOptions, RouteOptions } from 'fastify';
 import { CLI_ACTOR } from '../domain/actor.js';
+import { generateKeyPair } from '../documents/signature.js';
 import { newAccountId, newTransferId } from '../ledger/ids.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { Hub } from '../hub/hub.js';
@@ -44,6 +45,18 @@ export interface AccessFixture {
   pendingPayment(): Promise<string>;
   /** A newly closed RUB window. */
   closedWindow(): Promise<string>;
+  /**
+   * A new trade between corporates `exp` (kept by sbi, the owner) and `imp` (kept by spare), on
+   * open account, created by the operator: sbi finances it, vtb (foreign) has nothing to do with it.
+   * `agreed` and `shipped` take it that far.
+   */
+  ownTrade(stage?: 'draft' | 'agreed' | 'shipped'): Promise<string>;
+  /** A trade body for POST /v1/trades (exp sells to imp). */
+  tradeBody(): Record<string, unknown>;
+  /** A new carrier in the trust register, registered by the operator; with a key when asked. */
+  issuer(withKey?: boolean): Promise<{ id: string; keyId?: string }>;
+  /** A public key for POST /v1/issuers/{id}/keys, new each time. */
+  publicKeyBody(): Record<string, unknown>;
 }
 
 export async function openAccessFixture(
@@ -152,6 +165,36 @@ export async function openAccessFixture(
     CLI_ACTOR,
   );
   const sbiKey = keys.owner;
+  // Two corporates for the trade routes: sbi keeps the exporter, spare the importer.
+  for (const [id, bank] of [
+    ['exp', 'sbi'],
+    ['imp', 'spare'],
+  ] as const)
+    await api.participants.create(
+      { id, name: id, kind: 'corporate', country: 'IN', bank, currencies: ['INR'] },
+      CLI_ACTOR,
+    );
+  // The importing country's customs, to which export declarations are addressed.
+  await api.participants.create(
+    { id: 'customs-ru', name: 'Russian customs', kind: 'customs', country: 'RU', currencies: [] },
+    CLI_ACTOR,
+  );
+  let issuers = 0;
+  const publicKeyBody = (): Record<string, unknown> => ({
+    publicKey: generateKeyPair().publicKey,
+    validFrom: '2026-01-01T00:00:00Z',
+    validTo: '2036-01-01T00:00:00Z',
+  });
+  const tradeBody = (): Record<string, unknown> => ({
+    id: newTransferId(),
+    exporter: 'exp',
+    importer: 'imp',
+    currency: 'INR',
+    lines: [{ hs: '100630', description: 'rice', quantity: '10', unit: 'KGM', unitPrice: '90.00' }],
+    incoterm: { rule: 'FOB', place: 'Mundra' },
+    latestShipmentDate: '2030-01-31',
+    paymentTerms: { kind: 'open_account', days: 30 },
+  });
 
   return {
     api,
@@ -206,6 +249,46 @@ export async function openAccessFixture(
         payload: { id, payer: ownAccount, payee: foreignAccount, amount: '1.00', pending: true },
       });
       assert.equal(paid.statusCode, 201, paid.body);
+      return id;
+    },
+    tradeBody,
+    publicKeyBody,
+    issuer: async (withKey = false) => {
+      const id = `carrier-${(issuers += 1)}`;
+      const created = await api.call({
+        method: 'POST',
+        url: '/v1/issuers',
+        payload: {
+          id,
+          name: `Carrier ${issuers}`,
+          role: 'carrier',
+          country: 'IN',
+          documentTypes: ['bill_of_lading'],
+        },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      if (!withKey) return { id };
+      const added = await api.call({
+        method: 'POST',
+        url: `/v1/issuers/${id}/keys`,
+        payload: publicKeyBody(),
+      });
+      assert.equal(added.statusCode, 201, added.body);
+      return { id, keyId: String(added.json()['keys'][0]['keyId']) };
+    },
+    ownTrade: async (stage = 'draft') => {
+      const body = tradeBody();
+      const created = await api.call({ method: 'POST', url: '/v1/trades', payload: body });
+      assert.equal(created.statusCode, 201, created.body);
+      const id = String(body['id']);
+      for (const step of stage === 'draft'
+        ? []
+        : stage === 'agreed'
+          ? ['agree']
+          : ['agree', 'ship']) {
+        const moved = await api.call({ method: 'POST', url: `/v1/trades/${id}/${step}` });
+        assert.equal(moved.statusCode, 200, moved.body);
+      }
       return id;
     },
     closedWindow: async () => {

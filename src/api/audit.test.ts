@@ -290,6 +290,78 @@ const CASES: Readonly<Record<string, AuditCase>> = {
     target: pathPart(4),
     badBody: { maxTtlSeconds: 0 },
   },
+  'POST /v1/trades': {
+    request: (f) => ({ method: 'POST', url: '/v1/trades', payload: f.tradeBody() }),
+    action: 'trades.create',
+    target: bodyId,
+    owner: true,
+    badBody: { lines: [] },
+  },
+  'POST /v1/trades/:id/agree': {
+    request: async (f) => ({ method: 'POST', url: `/v1/trades/${await f.ownTrade()}/agree` }),
+    action: 'trades.agree',
+    target: pathPart(3),
+    owner: true,
+  },
+  'POST /v1/trades/:id/ship': {
+    request: async (f) => ({
+      method: 'POST',
+      url: `/v1/trades/${await f.ownTrade('agreed')}/ship`,
+    }),
+    action: 'trades.ship',
+    target: pathPart(3),
+    owner: true,
+  },
+  'POST /v1/trades/:id/cancel': {
+    request: async (f) => ({
+      method: 'POST',
+      url: `/v1/trades/${await f.ownTrade()}/cancel`,
+      payload: { reason: 'audit' },
+    }),
+    action: 'trades.cancel',
+    target: pathPart(3),
+    owner: true,
+    badBody: { reason: '' },
+  },
+  'POST /v1/issuers': {
+    request: () => ({
+      method: 'POST',
+      url: '/v1/issuers',
+      payload: {
+        id: `insurer-${Math.random().toString(36).slice(2, 10)}`,
+        name: 'Audited Insurance',
+        role: 'insurer',
+        country: 'RU',
+        documentTypes: ['insurance_certificate'],
+      },
+    }),
+    action: 'issuers.create',
+    target: bodyId,
+    badBody: { id: 'Bad Id' },
+  },
+  'POST /v1/issuers/:id/keys': {
+    request: async (f) => ({
+      method: 'POST',
+      url: `/v1/issuers/${(await f.issuer()).id}/keys`,
+      payload: f.publicKeyBody(),
+    }),
+    action: 'issuers.keys.add',
+    target: pathPart(3),
+    badBody: { publicKey: { algorithm: 'ML-DSA-65+Ed25519', mlDsa65: 'AAAA', ed25519: 'AAAA' } },
+  },
+  'POST /v1/issuers/:id/keys/:keyId/revoke': {
+    request: async (f) => {
+      const { id, keyId } = await f.issuer(true);
+      return {
+        method: 'POST',
+        url: `/v1/issuers/${id}/keys/${keyId ?? ''}/revoke`,
+        payload: { reason: 'audit' },
+      };
+    },
+    action: 'issuers.keys.revoke',
+    target: pathPart(3),
+    badBody: {},
+  },
   'POST /v1/surplus/sweep': {
     request: () => ({
       method: 'POST',
@@ -317,6 +389,14 @@ const CHANGE_NOTHING: Readonly<
   'POST /v1/verify/runs': {
     request: () => ({ method: 'POST', url: '/v1/verify/runs' }),
     why: 'starts a verification, which only reads (a snapshot, on a worker thread)',
+  },
+  'POST /v1/documents/verify': {
+    request: () => ({
+      method: 'POST',
+      url: '/v1/documents/verify',
+      payload: { format: 'vostro-document/1' },
+    }),
+    why: 'verifies a document without storing it',
   },
 };
 

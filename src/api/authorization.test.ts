@@ -353,6 +353,107 @@ const TABLE: Readonly<Record<string, Case>> = {
       }),
   },
 
+  'POST /v1/trades': {
+    expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 404 },
+    request: (f) => post('/v1/trades', f.tradeBody()),
+    notFound: 'participant_not_found',
+  },
+  'GET /v1/trades': { expect: ANY_KEY, request: get('/v1/trades') },
+  'GET /v1/trades/:id': {
+    expect: OWN_READ,
+    request: async (f) => get(`/v1/trades/${await f.ownTrade()}`)(),
+    notFound: 'trade_not_found',
+  },
+  'POST /v1/trades/:id/agree': {
+    expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 },
+    request: async (f) => post(`/v1/trades/${await f.ownTrade()}/agree`),
+    notFound: 'trade_not_found',
+  },
+  'POST /v1/trades/:id/ship': {
+    expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 },
+    request: async (f) => post(`/v1/trades/${await f.ownTrade('agreed')}/ship`),
+    notFound: 'trade_not_found',
+  },
+  'POST /v1/trades/:id/cancel': {
+    expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 },
+    request: async (f) => post(`/v1/trades/${await f.ownTrade()}/cancel`, { reason: 'matrix' }),
+    notFound: 'trade_not_found',
+  },
+  // A presentation of no stored document: refused by the service after the trade was found
+  // (the documents are unknown), so the owner's answer is the service's, not the matrix's 404.
+  'POST /v1/trades/:id/presentations': {
+    expect: { none: 401, operator: 404, auditor: 403, owner: 404, foreign: 404 },
+    request: async (f) =>
+      post(`/v1/trades/${await f.ownTrade('shipped')}/presentations`, {
+        id: newTransferId(),
+        documents: [`sha256:${'0'.repeat(64)}`],
+      }),
+    notFound: 'document_not_found',
+  },
+  'GET /v1/trades/:id/presentations': {
+    expect: OWN_READ,
+    request: async (f) => get(`/v1/trades/${await f.ownTrade()}/presentations`)(),
+    notFound: 'trade_not_found',
+  },
+
+  'POST /v1/documents': {
+    expect: { none: 401, operator: 400, auditor: 403, owner: 400, foreign: 400 },
+    request: () =>
+      post('/v1/documents', { format: 'vostro-document/1', content: { type: 'memo' } }),
+  },
+  'POST /v1/documents/verify': {
+    expect: ANY_KEY,
+    request: () => post('/v1/documents/verify', { format: 'vostro-document/1' }),
+  },
+  'GET /v1/documents/:hash': {
+    expect: { none: 401, operator: 404, auditor: 404, owner: 404, foreign: 404 },
+    request: get(`/v1/documents/sha256:${'0'.repeat(64)}`),
+    notFound: 'document_not_found',
+  },
+  'GET /v1/customs/:id/documents': {
+    expect: { none: 401, operator: 200, auditor: 200, owner: 404, foreign: 404 },
+    request: get('/v1/customs/customs-ru/documents'),
+    notFound: 'participant_not_found',
+  },
+  'POST /v1/bills-of-lading/:hash/entries': {
+    expect: { none: 401, operator: 400, auditor: 403, owner: 400, foreign: 400 },
+    request: () => post(`/v1/bills-of-lading/sha256:${'0'.repeat(64)}/entries`, { content: {} }),
+  },
+  'GET /v1/bills-of-lading/:hash/entries': {
+    expect: { none: 401, operator: 404, auditor: 404, owner: 404, foreign: 404 },
+    request: get(`/v1/bills-of-lading/sha256:${'0'.repeat(64)}/entries`),
+    notFound: 'document_not_found',
+  },
+
+  'POST /v1/issuers': {
+    expect: operatorWrite(201),
+    request: () =>
+      post('/v1/issuers', {
+        id: `insurer-${newAccountId().slice(-12)}`,
+        name: 'Matrix Insurance',
+        role: 'insurer',
+        country: 'IN',
+        documentTypes: ['insurance_certificate'],
+      }),
+  },
+  'GET /v1/issuers': { expect: ANY_KEY, request: get('/v1/issuers') },
+  'GET /v1/issuers/:id': {
+    expect: ANY_KEY,
+    request: async (f) => get(`/v1/issuers/${(await f.issuer()).id}`)(),
+  },
+  'POST /v1/issuers/:id/keys': {
+    expect: operatorWrite(201),
+    request: async (f) => post(`/v1/issuers/${(await f.issuer()).id}/keys`, f.publicKeyBody()),
+  },
+  'POST /v1/issuers/:id/keys/:keyId/revoke': {
+    expect: operatorWrite(200),
+    request: async (f) => {
+      const { id, keyId } = await f.issuer(true);
+      return post(`/v1/issuers/${id}/keys/${keyId ?? ''}/revoke`, { reason: 'matrix' });
+    },
+  },
+  'GET /v1/register': { expect: ANY_KEY, request: get('/v1/register') },
+
   'GET /v1/routes': {
     expect: ANY_KEY,
     request: get('/v1/routes?from=INNSA&to=Moscow&date=2026-12-01'),
