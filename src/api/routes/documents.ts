@@ -27,7 +27,7 @@ import {
  * JSON around it and for whitespace a client adds. Past it the answer is 413 naming the limit,
  * before anything is parsed.
  */
-export const DOCUMENT_BODY_LIMIT = DOCUMENT_MAX_BYTES + 16 * 1024;
+const DOCUMENT_BODY_LIMIT = DOCUMENT_MAX_BYTES + 16 * 1024;
 
 const notFoundResponse = {
   404: problemResponse('no such document (or, for a participant key, not one it may read)'),
