@@ -36,10 +36,13 @@ export const ParticipantCreate = Type.Object(
   {
     id: ParticipantId,
     name: PlainText({ minLength: 1, maxLength: 120 }),
-    kind: StringEnum(CREATABLE_KINDS, { description: 'bank, fx_provider or corporate' }),
+    kind: StringEnum(CREATABLE_KINDS, {
+      description:
+        'bank, fx_provider, corporate, or customs (a customs authority: it holds no money accounts)',
+    }),
     country: Type.String({
       pattern: '^[A-Z]{2}$',
-      description: 'ISO 3166-1 alpha-2; a bank is in IN or RU',
+      description: 'ISO 3166-1 alpha-2; a bank or a customs authority is in IN or RU',
     }),
     bank: Type.Optional(
       Type.Unsafe<string>({
@@ -48,9 +51,9 @@ export const ParticipantCreate = Type.Object(
       }),
     ),
     currencies: Type.Array(CurrencyCode, {
-      minItems: 1,
       maxItems: 8,
-      description: 'currencies it holds accounts in; its accounts are opened in each',
+      description:
+        'currencies it holds accounts in (one to eight; none for a customs authority); its accounts are opened in each',
     }),
   },
   strict,

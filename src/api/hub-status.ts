@@ -9,6 +9,7 @@ import type { HubErrorCode } from '../domain/errors.js';
  * - 404: the thing the request is about, named by id, does not exist (or, for a participant key,
  *   is not its own: see src/api/access.ts).
  * - 409: it conflicts with the current state: it exists already, was used, closed or revoked.
+ * - 413: a signed trade document larger than the hub accepts (DOCUMENT_MAX_BYTES).
  * - 422: understood but refused by the hub's rules, including a thing named *inside* the request
  *   that is missing (a corporate's bank, a payment's account), as the ledger's `…_not_found`
  *   results are.
@@ -46,4 +47,20 @@ export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
   liquidity_cap_exceeded: 422,
   insufficient_funds: 422,
   payment_refused: 422,
+  issuer_not_found: 404,
+  document_not_found: 404,
+  issuer_exists: 409,
+  issuer_key_exists: 409,
+  title_conflict: 409,
+  title_surrendered: 409,
+  document_too_large: 413,
+  document_invalid: 422,
+  title_invalid: 422,
+  unknown_hs_code: 400,
+  trade_not_found: 404,
+  trade_exists: 409,
+  trade_status_conflict: 409,
+  trade_already_paid: 409,
+  trade_expired: 409,
+  presentation_exists: 409,
 };

@@ -40,6 +40,22 @@ export const HUB_ERROR_CODES = [
   'payment_refused',
   'payment_not_found',
   'payment_not_pending',
+  'issuer_exists',
+  'issuer_not_found',
+  'issuer_key_exists',
+  'document_too_large',
+  'document_invalid',
+  'document_not_found',
+  'title_conflict',
+  'title_invalid',
+  'title_surrendered',
+  'unknown_hs_code',
+  'trade_not_found',
+  'trade_exists',
+  'trade_status_conflict',
+  'trade_already_paid',
+  'trade_expired',
+  'presentation_exists',
 ] as const;
 export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
 

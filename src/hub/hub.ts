@@ -6,6 +6,10 @@ import { CapService } from '../settlement/caps.js';
 import { PaymentService } from '../settlement/payments.js';
 import { SurplusService } from '../settlement/surplus.js';
 import { WindowService } from '../settlement/windows.js';
+import { TrustRegister } from '../trade/register.js';
+import { TitleService } from '../trade/titles.js';
+import { TradeDocumentService } from '../trade/trade-documents.js';
+import { TradeService } from '../trade/trades.js';
 
 /**
  * The clearing hub's services over one ledger: participants and their accounts, payments with net
@@ -19,6 +23,13 @@ export class Hub {
   readonly windows: WindowService;
   readonly fx: FxService;
   readonly surplus: SurplusService;
+  readonly trades: TradeService;
+  /** The trust register: who may issue which trade documents, with which public keys. */
+  readonly register: TrustRegister;
+  /** Signed trade documents, verified at receipt and stored by hash; customs data exchange. */
+  readonly documents: TradeDocumentService;
+  /** Transferable bills of lading: one holder at a time. */
+  readonly titles: TitleService;
 
   /** `participants` may be given so that several users of one ledger share the registry's caches. */
   constructor(
@@ -31,6 +42,10 @@ export class Hub {
     this.windows = new WindowService(ledger, this.participants);
     this.fx = new FxService(ledger, this.participants);
     this.surplus = new SurplusService(ledger, this.participants);
+    this.trades = new TradeService(ledger, this.participants, this.payments);
+    this.register = new TrustRegister(ledger);
+    this.documents = new TradeDocumentService(ledger, this.register, this.trades);
+    this.titles = new TitleService(ledger, this.register);
   }
 
   /** Opens the hub's own accounts in these currencies and its settlement bookkeeping, once (later calls change nothing). */

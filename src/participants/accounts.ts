@@ -82,6 +82,7 @@ export const ROLES_OPENED_WITH: Readonly<Record<ParticipantKind, readonly Accoun
   fx_provider: ['settlement', 'cap', 'fx_liquidity'],
   corporate: ['customer'],
   hub: ['hub_settlement', 'cap_source', 'fees', 'suspense'],
+  customs: [],
 };
 
 /** Roles a participant of each kind may open later. */
@@ -90,6 +91,7 @@ export const ROLES_OPENED_LATER: Readonly<Record<ParticipantKind, readonly Accou
   fx_provider: ['suspense'],
   corporate: [],
   hub: [],
+  customs: [],
 };
 
 export interface ParticipantAccount {

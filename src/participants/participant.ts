@@ -7,8 +7,13 @@ import { fitsLength } from '../ledger/text.js';
  * hold liquidity in both currencies and settle like banks; corporates are customers of a bank and
  * hold customer accounts there; the hub is the operator itself. Every party is named: nothing in
  * vostro moves money for an account whose owner is not a registered participant.
+ *
+ * A `customs` participant is the customs authority of India or Russia. It moves no money and so
+ * holds no accounts (its `currencies` are empty): it takes part in the trade half of the hub, where
+ * the exporting country's customs signs an export declaration addressed to the importing country's
+ * customs, which reads it before the goods arrive and acknowledges it with a signed receipt.
  */
-export const PARTICIPANT_KINDS = ['bank', 'fx_provider', 'corporate', 'hub'] as const;
+export const PARTICIPANT_KINDS = ['bank', 'fx_provider', 'corporate', 'hub', 'customs'] as const;
 export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
 
 export const PARTICIPANT_ID = /^[a-z][a-z0-9-]{1,39}$/;
@@ -22,7 +27,7 @@ export interface Participant {
   readonly country: string;
   /** For a corporate: the bank that keeps its accounts and settles for it. */
   readonly bank?: string;
-  /** ISO 4217 codes of the currencies it holds accounts in. */
+  /** ISO 4217 codes of the currencies it holds accounts in; none for a customs authority. */
   readonly currencies: readonly string[];
   readonly status: 'active' | 'suspended';
   /** ISO 8601. */
@@ -73,6 +78,12 @@ export function validateParticipantInput(input: ParticipantInput): ParticipantIn
       field: 'country',
       message: 'a bank in the rupee–rouble corridor is in India (IN) or Russia (RU)',
     });
+  if (input.kind === 'customs' && input.country !== 'IN' && input.country !== 'RU')
+    throw invalidField({
+      field: 'country',
+      message:
+        'a customs authority in the rupee–rouble corridor is that of India (IN) or Russia (RU)',
+    });
   if (input.kind === 'corporate' && (input.bank === undefined || !PARTICIPANT_ID.test(input.bank)))
     throw invalidField({
       field: 'bank',
@@ -80,6 +91,14 @@ export function validateParticipantInput(input: ParticipantInput): ParticipantIn
     });
   if (input.kind !== 'corporate' && input.bank !== undefined)
     throw invalidField({ field: 'bank', message: 'only a corporate names a bank' });
+  if (input.kind === 'customs') {
+    if (!Array.isArray(input.currencies) || input.currencies.length > 0)
+      throw invalidField({
+        field: 'currencies',
+        message: 'a customs authority holds no money accounts: its currencies are empty',
+      });
+    return { ...input, name: input.name.trim(), currencies: [] };
+  }
   if (
     !Array.isArray(input.currencies) ||
     input.currencies.length === 0 ||

@@ -234,6 +234,88 @@ describe('participant registry', () => {
     });
   });
 
+  it('a customs authority of India or Russia holds no money accounts and can open none', async () => {
+    await withRegistry(async (registry, ledger) => {
+      const before = await ledger.store.counts();
+      const customs = await registry.create(
+        {
+          id: 'ru-customs',
+          name: 'Federal Customs Service of Russia',
+          kind: 'customs',
+          country: 'RU',
+          currencies: [],
+        },
+        CLI_ACTOR,
+      );
+      assert.equal(customs.kind, 'customs');
+      assert.deepEqual(customs.currencies, []);
+      assert.deepEqual(customs.accounts, []);
+      assert.deepEqual(await registry.get('ru-customs'), customs);
+      assert.deepEqual(await ledger.store.counts(), before, 'no ledger account was opened');
+      assert.deepEqual(
+        (await ledger.store.auditEntries({ limit: 10 })).map((entry) => [
+          entry.action,
+          entry.target,
+        ]),
+        [['participants.create', 'ru-customs']],
+      );
+      await assert.rejects(
+        registry.create(
+          {
+            id: 'in-customs',
+            name: 'CBIC',
+            kind: 'customs',
+            country: 'IN',
+            currencies: ['INR'],
+          },
+          CLI_ACTOR,
+        ),
+        (error: unknown) =>
+          refusal('invalid_field', 'currencies')(error) &&
+          error instanceof Error &&
+          /holds no money accounts/.test(error.message),
+      );
+      await assert.rejects(
+        registry.create(
+          { id: 'de-customs', name: 'Zoll', kind: 'customs', country: 'DE', currencies: [] },
+          CLI_ACTOR,
+        ),
+        refusal('invalid_field', 'country'),
+      );
+      await assert.rejects(
+        registry.create(
+          {
+            id: 'in-customs',
+            name: 'CBIC',
+            kind: 'customs',
+            country: 'IN',
+            bank: 'sbi',
+            currencies: [],
+          },
+          CLI_ACTOR,
+        ),
+        refusal('invalid_field', 'bank'),
+      );
+      await assert.rejects(
+        registry.create(
+          { id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: [] },
+          CLI_ACTOR,
+        ),
+        refusal('invalid_field', 'currencies'),
+        'a bank still needs its currencies',
+      );
+      await assert.rejects(
+        registry.openAccount('ru-customs', 'suspense', 'RUB', undefined, CLI_ACTOR),
+        refusal('account_role_mismatch', 'role'),
+      );
+      assert.equal(
+        (await ledger.store.auditEntries({ limit: 10 })).length,
+        1,
+        'nothing more written',
+      );
+    });
+  });
+
   it('a corrupt participant or directory document fails its read, naming collection and field', async () => {
     await withRegistry(async (registry, ledger) => {
       const sbi = await registry.create(

@@ -105,7 +105,8 @@ export class ParticipantRegistry {
         createdAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
         accounts,
       };
-      await this.openAccounts(tx, record, accounts);
+      // A customs authority holds no accounts (ROLES_OPENED_WITH.customs is empty): no ledger batch.
+      if (accounts.length > 0) await this.openAccounts(tx, record, accounts);
       await putParticipant(tx, record);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'participants.create', record.id, {

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { currencyByCode, currencyByLedger } from '../ledger/currency.js';
 import type { AccountId, TransferId } from '../ledger/ids.js';
-import type { Ledger } from '../ledger/ledger.js';
+import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import type { CreateTransferResult } from '../ledger/results.js';
-import { REFERENCE_MAX_LENGTH } from '../ledger/model.js';
+import { REFERENCE_MAX_LENGTH, type TransferInput } from '../ledger/model.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
 import { decimalString, documentKind, oneOf, strict } from '../domain/documents.js';
 import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
@@ -11,7 +11,15 @@ import type { AccountEntry, ParticipantRegistry } from '../participants/registry
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import { TransferCode } from './codes.js';
-import { chainInputs, chainOutcome, legId, paymentLegs, resolveInputs, type Leg } from './legs.js';
+import {
+  chainInputs,
+  chainOutcome,
+  legId,
+  paymentLegs,
+  resolveInputs,
+  type ChainOutcome,
+  type Leg,
+} from './legs.js';
 import { mayActFor, payeeAccount, payerAccount } from './parties.js';
 
 /** The collection of payment documents: one per two-phase payment, keyed by the payment's id. */
@@ -28,6 +36,8 @@ export interface PaymentRequest {
   /** Two-phase: reserve now (pending legs), post or void later. */
   readonly pending?: boolean;
   readonly timeoutSeconds?: number;
+  /** The trade whose documentary credit this reservation is (see `reserveIn`). */
+  readonly trade?: string;
 }
 
 export interface PaymentResult {
@@ -36,6 +46,22 @@ export interface PaymentResult {
   /** The ids of every leg written, the payment's own first. */
   readonly transferIds: readonly TransferId[];
   readonly interbank: boolean;
+  /**
+   * Post and void only: the ledger had already released the legs (`expired` at their timeout,
+   * `voided`, `posted`) so this call resolved nothing; the payment document now says so.
+   */
+  readonly lapsed?: PaymentRecord['status'];
+}
+
+/** A checked request with its planned legs (see `PaymentService.prepare`). */
+interface PreparedPayment {
+  readonly request: PaymentRequest;
+  readonly payer: AccountEntry;
+  readonly payee: AccountEntry;
+  readonly legs: readonly Leg[];
+  readonly pending: boolean;
+  readonly timeoutSeconds: number;
+  readonly inputs: readonly TransferInput[];
 }
 
 /**
@@ -61,6 +87,8 @@ export interface PaymentRecord {
   readonly orderedBy: string;
   /** The participant whose key ordered it; absent when the operator did. */
   readonly participant?: string;
+  /** For a documentary credit's reservation: the trade (posted or voided only through it). */
+  readonly trade?: string;
   readonly createdAt: string;
 }
 
@@ -79,6 +107,7 @@ const paymentDocuments = documentKind<PaymentRecord>(
       timeoutSeconds: Type.Integer({ minimum: 0 }),
       orderedBy: Type.String(),
       participant: Type.Optional(Type.String()),
+      trade: Type.Optional(Type.String()),
       createdAt: Type.String(),
     },
     strict,
@@ -104,6 +133,33 @@ export class PaymentService {
   }
 
   async pay(request: PaymentRequest, actor: Actor): Promise<PaymentResult> {
+    const prepared = await this.prepare(request, actor);
+    const outcome = await this.ledger.transact((tx) => this.writeIn(tx, prepared, actor));
+    return this.result(prepared, outcome.status);
+  }
+
+  /**
+   * What `pay` with `pending: true` does, inside the caller's transaction: the pending legs (with
+   * the net debit cap leg when the accounts settle with different participants), the payment
+   * document and the `payments.reserve` audit entry, committed with whatever else the caller
+   * writes (a trade agreed on documentary-credit terms: src/trade/trades.ts). The transaction's one
+   * ledger batch is these legs. A refusal (cap, funds, parties) throws the same HubError `pay`
+   * would, and the caller's transaction then writes nothing. `request.trade` marks a documentary
+   * credit's reservation, which `resolve` refuses to post or void: only the trade does, through
+   * `postIn` / `voidIn`.
+   */
+  async reserveIn(
+    tx: LedgerTransaction,
+    request: PaymentRequest,
+    actor: Actor,
+  ): Promise<PaymentResult> {
+    const prepared = await this.prepare({ ...request, pending: true }, actor);
+    const outcome = await this.writeIn(tx, prepared, actor);
+    return this.result(prepared, outcome.status);
+  }
+
+  /** Checks a request and plans its legs, before any transaction (these reads need none). */
+  private async prepare(request: PaymentRequest, actor: Actor): Promise<PreparedPayment> {
     if (request.amount <= 0n)
       throw invalidField({ field: 'amount', message: 'the amount must be positive' });
     checkPlainText(request.reference, { field: 'reference', max: REFERENCE_MAX_LENGTH });
@@ -112,50 +168,56 @@ export class PaymentService {
     const pending = request.pending === true;
     const timeoutSeconds = pending ? (request.timeoutSeconds ?? 0) : 0;
     const inputs = chainInputs(request.id, legs, { pending, timeoutSeconds });
-    const outcome = await this.ledger.transact(async (tx) => {
-      const outcome = chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'payer' });
-      if (outcome.status === 'created') {
-        if (pending) {
-          const record: PaymentRecord = {
-            id: request.id,
-            status: 'reserved',
-            payer: payer.id,
-            payee: payee.id,
-            currency: payer.currency,
-            amountMinor: request.amount.toString(),
-            legs: legs.length,
-            timeoutSeconds,
-            orderedBy: actor.id,
-            ...(actor.role === 'participant' && actor.participant !== undefined
-              ? { participant: actor.participant }
-              : {}),
-            createdAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
-          };
-          await tx.putRecords([paymentDocuments.put(record.id, record)]);
-        }
-        await tx.appendAudit([
-          auditEntry(
-            actor,
-            tx.nowNs,
-            pending ? 'payments.reserve' : 'payments.create',
-            request.id,
-            {
-              payer: payer.id,
-              payee: payee.id,
-              amount: request.amount.toString(),
-              currency: payer.currency,
-              legs: legs.length,
-            },
-          ),
-        ]);
+    return { request, payer, payee, legs, pending, timeoutSeconds, inputs };
+  }
+
+  private async writeIn(
+    tx: LedgerTransaction,
+    prepared: PreparedPayment,
+    actor: Actor,
+  ): Promise<ChainOutcome> {
+    const { request, payer, payee, legs, pending, timeoutSeconds, inputs } = prepared;
+    const outcome = chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'payer' });
+    if (outcome.status === 'created') {
+      if (pending) {
+        const record: PaymentRecord = {
+          id: request.id,
+          status: 'reserved',
+          payer: payer.id,
+          payee: payee.id,
+          currency: payer.currency,
+          amountMinor: request.amount.toString(),
+          legs: legs.length,
+          timeoutSeconds,
+          orderedBy: actor.id,
+          ...(actor.role === 'participant' && actor.participant !== undefined
+            ? { participant: actor.participant }
+            : {}),
+          ...(request.trade === undefined ? {} : { trade: request.trade }),
+          createdAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
+        };
+        await tx.putRecords([paymentDocuments.put(record.id, record)]);
       }
-      return outcome;
-    });
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, pending ? 'payments.reserve' : 'payments.create', request.id, {
+          payer: payer.id,
+          payee: payee.id,
+          amount: request.amount.toString(),
+          currency: payer.currency,
+          legs: legs.length,
+          ...(request.trade === undefined ? {} : { trade: request.trade }),
+        }),
+      ]);
+    }
+    return outcome;
+  }
+
+  private result(prepared: PreparedPayment, status: 'created' | 'exists'): PaymentResult {
     return {
-      id: request.id,
-      status: outcome.status,
-      transferIds: inputs.map((input) => input.id),
-      interbank: legs.length > 1,
+      id: prepared.request.id,
+      status,
+      transferIds: prepared.inputs.map((input) => input.id),
+      interbank: prepared.legs.length > 1,
     };
   }
 
@@ -228,49 +290,112 @@ export class PaymentService {
     const record = await this.payment(paymentId);
     if (record === undefined || !(await this.mayResolve(actor, record)))
       throw new HubError('payment_not_found', { field: 'id', message: `no payment ${paymentId}` });
+    if (record.trade !== undefined)
+      throw new HubError('payment_refused', {
+        field: 'id',
+        message: `payment ${paymentId} reserves the documentary credit of trade ${record.trade}: it is posted when the documents are presented and voided when the trade is cancelled or expires, not on its own`,
+      });
     const legs = await this.storedLegs(record);
+    const answer = (status: 'created' | 'exists'): PaymentResult => ({
+      id: paymentId,
+      status,
+      transferIds: resolveInputs(paymentId, legs, action).map((input) => input.id),
+      interbank: legs.length > 1,
+    });
+    const done: PaymentRecord['status'] = action === 'post' ? 'posted' : 'voided';
+    if (record.status === done) return answer('exists');
+    if (record.status !== 'reserved') throw notPending(record);
+    const result = await this.ledger.transact((tx) =>
+      this.resolveWith(tx, record, legs, action, actor),
+    );
+    if (result.lapsed !== undefined) {
+      if (result.lapsed === done) return answer('exists');
+      throw notPending({ ...record, status: result.lapsed });
+    }
+    return result;
+  }
+
+  /**
+   * Posts every leg of a reserved payment inside the caller's transaction (the presentation of a
+   * documentary credit's documents: src/trade/presentations.ts), with the payment document and the
+   * `payments.post` audit entry; the transaction's one ledger batch is this post. Who may is the
+   * caller's decision (the trade's rules), not the payment's: `actor` is only audited. Posting a
+   * payment posted already answers `exists`. When the ledger had already released the legs (their
+   * timeout passed, or they were voided), nothing is posted: the result carries `lapsed` with what
+   * happened, and the payment document says so in the same transaction (so the caller may commit
+   * that and refuse), as `resolve` does. A payment never recorded is `payment_not_found`.
+   */
+  async postIn(tx: LedgerTransaction, paymentId: string, actor: Actor): Promise<PaymentResult> {
+    return this.resolveIn(tx, paymentId, 'post', actor);
+  }
+
+  /** Voids every leg of a reserved payment inside the caller's transaction; see `postIn`. */
+  async voidIn(tx: LedgerTransaction, paymentId: string, actor: Actor): Promise<PaymentResult> {
+    return this.resolveIn(tx, paymentId, 'void', actor);
+  }
+
+  private async resolveIn(
+    tx: LedgerTransaction,
+    paymentId: string,
+    action: 'post' | 'void',
+    actor: Actor,
+  ): Promise<PaymentResult> {
+    const record = await paymentDocuments.get(tx, paymentId);
+    if (record === undefined)
+      throw new HubError('payment_not_found', { field: 'id', message: `no payment ${paymentId}` });
+    // The legs were written by an earlier, committed transaction and never change: read from the
+    // store (SQLite reads committed rows without queueing behind this transaction; PostgreSQL on
+    // another pooled connection).
+    const legs = await this.storedLegs(record);
+    return this.resolveWith(tx, record, legs, action, actor);
+  }
+
+  /** Resolves the legs in `tx`, or records (and reports as `lapsed`) that the ledger had done so. */
+  private async resolveWith(
+    tx: LedgerTransaction,
+    record: PaymentRecord,
+    legs: readonly Leg[],
+    action: 'post' | 'void',
+    actor: Actor,
+  ): Promise<PaymentResult> {
+    const paymentId = record.id;
     const inputs = resolveInputs(paymentId, legs, action);
     const done: PaymentRecord['status'] = action === 'post' ? 'posted' : 'voided';
-    const answer = (status: 'created' | 'exists'): PaymentResult => ({
+    const answer = (
+      status: 'created' | 'exists',
+      lapsed?: PaymentRecord['status'],
+    ): PaymentResult => ({
       id: paymentId,
       status,
       transferIds: inputs.map((input) => input.id),
       interbank: legs.length > 1,
+      ...(lapsed === undefined ? {} : { lapsed }),
     });
-    if (record.status === done) return answer('exists');
-    if (record.status !== 'reserved') throw notPending(record);
-    const outcome = await this.ledger.transact(
-      async (tx): Promise<{ status: 'created' | 'exists' } | { lapsed: PaymentRecord }> => {
-        const current = (await paymentDocuments.get(tx, paymentId)) ?? record;
-        if (current.status === done) return { status: 'exists' };
-        if (current.status !== 'reserved') return { lapsed: current };
-        const results = await tx.createTransfers(inputs);
-        const released = releasedAs(results);
-        if (released !== undefined) {
-          // The ledger resolved the legs before us (their timeout passed): the document says so from now on.
-          const lapsed: PaymentRecord = { ...current, status: released };
-          await tx.putRecords([paymentDocuments.put(paymentId, lapsed)]);
-          await tx.appendAudit([
-            auditEntry(actor, tx.nowNs, 'payments.released', paymentId, {
-              status: released,
-              attempted: action,
-            }),
-          ]);
-          return { lapsed };
-        }
-        const outcome = chainOutcome(legs, results, { payerField: 'id' });
-        await tx.putRecords([paymentDocuments.put(paymentId, { ...current, status: done })]);
-        if (outcome.status === 'created')
-          await tx.appendAudit([
-            auditEntry(actor, tx.nowNs, `payments.${action}`, paymentId, { legs: legs.length }),
-          ]);
-        return outcome;
-      },
-    );
-    if ('lapsed' in outcome) {
-      if (outcome.lapsed.status === done) return answer('exists');
-      throw notPending(outcome.lapsed);
+    const current = (await paymentDocuments.get(tx, paymentId)) ?? record;
+    if (current.status === done) return answer('exists');
+    if (current.status !== 'reserved') return answer('exists', current.status);
+    const results = await tx.createTransfers(inputs);
+    const released = releasedAs(results);
+    if (released !== undefined) {
+      // The ledger resolved the legs before us (their timeout passed): the document says so from now on.
+      await tx.putRecords([paymentDocuments.put(paymentId, { ...current, status: released })]);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'payments.released', paymentId, {
+          status: released,
+          attempted: action,
+        }),
+      ]);
+      return answer('exists', released);
     }
+    const outcome = chainOutcome(legs, results, { payerField: 'id' });
+    await tx.putRecords([paymentDocuments.put(paymentId, { ...current, status: done })]);
+    if (outcome.status === 'created')
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, `payments.${action}`, paymentId, {
+          legs: legs.length,
+          ...(current.trade === undefined ? {} : { trade: current.trade }),
+        }),
+      ]);
     return answer(outcome.status);
   }
 

@@ -183,4 +183,30 @@ describe('participants API', () => {
     assert.equal(hub.statusCode, 422);
     assert.equal(hub.json()['code'], 'participant_kind_mismatch');
   });
+
+  it('creates a customs authority with no currencies and no accounts; a bank without currencies is refused', async () => {
+    const customs = await post('/v1/participants', {
+      id: 'in-customs',
+      name: 'Central Board of Indirect Taxes and Customs',
+      kind: 'customs',
+      country: 'IN',
+      currencies: [],
+    });
+    assert.equal(customs.statusCode, 201, customs.body);
+    assert.equal(customs.json()['kind'], 'customs');
+    assert.deepEqual(customs.json()['accounts'], []);
+    const withMoney = await post('/v1/participants', {
+      id: 'ru-customs',
+      name: 'Federal Customs Service',
+      kind: 'customs',
+      country: 'RU',
+      currencies: ['RUB'],
+    });
+    assert.equal(withMoney.statusCode, 400, withMoney.body);
+    assert.equal(withMoney.json()['errors'][0]['field'], '/currencies');
+    const bank = await post('/v1/participants', { ...sbi, id: 'acme', currencies: [] });
+    assert.equal(bank.statusCode, 400, bank.body);
+    assert.equal(bank.json()['code'], 'invalid_field');
+    assert.equal(bank.json()['errors'][0]['field'], '/currencies');
+  });
 });

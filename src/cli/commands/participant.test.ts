@@ -209,4 +209,41 @@ describe('vostro participant', () => {
     assert.match(missing.stderr, /no participant nobody/);
     assert.equal((await vostro(['participant', 'show', 'nobody', '--db', db])).code, 1);
   });
+
+  it('creates a customs authority without currencies or accounts; a bank still needs --currencies', async () => {
+    const before = await storeCounts(db);
+    const customs = await vostroJson<{ kind: string; currencies: string[]; accounts: unknown[] }>([
+      'participant',
+      'create',
+      '--db',
+      db,
+      '--id',
+      'ru-customs',
+      '--name',
+      'Federal Customs Service',
+      '--kind',
+      'customs',
+      '--country',
+      'RU',
+      '--json',
+    ]);
+    assert.deepEqual([customs.kind, customs.currencies, customs.accounts], ['customs', [], []]);
+    assert.equal((await storeCounts(db)).accounts, before.accounts);
+    const bank = await vostro([
+      'participant',
+      'create',
+      '--db',
+      db,
+      '--id',
+      'acme',
+      '--name',
+      'Acme',
+      '--kind',
+      'bank',
+      '--country',
+      'IN',
+    ]);
+    assert.equal(bank.code, 1);
+    assert.match(bank.stderr, /--currencies: one to eight currencies are required/);
+  });
 });

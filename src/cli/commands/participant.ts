@@ -31,7 +31,7 @@ export const registerParticipant: RegisterCommand = (program, context) => {
   const participant = program
     .command('participant')
     .description(
-      'create, list, show, suspend and reactivate participants (banks, FX providers, corporates) and open their accounts',
+      'create, list, show, suspend and reactivate participants (banks, FX providers, corporates, customs authorities) and open their accounts',
     );
   registerCreate(participant, context);
   registerList(participant, context);
@@ -72,7 +72,11 @@ function registerCreate(parent: Command, context: CliContext): void {
       )
       .requiredOption('--country <code>', 'ISO 3166-1 alpha-2 code, e.g. IN or RU')
       .option('--bank <id>', 'for a corporate: the bank that keeps its accounts')
-      .requiredOption('--currencies <codes>', 'comma-separated ISO 4217 codes, e.g. INR,RUB')
+      .option(
+        '--currencies <codes>',
+        'comma-separated ISO 4217 codes, e.g. INR,RUB (required but for a customs authority, which holds no accounts)',
+        '',
+      )
       .option('--json', 'print the participant as JSON'),
   ).action(
     commandAction(context, async (options: CreateOptions) => {

@@ -7,6 +7,7 @@ import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import { tallyCases } from '../conformance/tallies.cases.js';
 import { textCases } from '../conformance/text.cases.js';
+import { tradeCases } from '../conformance/trade.cases.js';
 import { PostgresStore } from './postgres-store.js';
 import { postgresTests, testDatabaseUrl } from './test-database.js';
 
@@ -36,6 +37,7 @@ await postgresTests('postgres conformance', (schemas) => {
     }
   });
   textCases(postgresFactory, 30);
+  tradeCases(postgresFactory);
   const crashUrl = schemas.next();
   crashCases('postgres', () => crashUrl);
 });

@@ -10,6 +10,7 @@ import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import { tallyCases } from '../conformance/tallies.cases.js';
 import { textCases } from '../conformance/text.cases.js';
+import { tradeCases } from '../conformance/trade.cases.js';
 import type { StoreFactory } from '../conformance/fixtures.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -36,5 +37,6 @@ contentionCases(sqliteFactory, async (store) => {
   db.close();
 });
 textCases(sqliteFactory);
+tradeCases(sqliteFactory);
 const crashFile = join(directory, 'crash.db');
 crashCases('sqlite', () => crashFile);

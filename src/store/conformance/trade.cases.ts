@@ -1,0 +1,444 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CLI_ACTOR, type Actor } from '../../domain/actor.js';
+import { HubError } from '../../domain/errors.js';
+import { Hub } from '../../hub/hub.js';
+import { manualClock, type ManualClock } from '../../ledger/clock.js';
+import { newTransferId, type AccountId } from '../../ledger/ids.js';
+import { Ledger } from '../../ledger/ledger.js';
+import { verifyLedger } from '../../ledger/verify.js';
+import { participantAccountId } from '../../participants/accounts.js';
+import type { TradeInput } from '../../trade/trades.js';
+import type { LedgerStore, WriteTransaction } from '../store.js';
+import type { StoreFactory } from './fixtures.js';
+
+/**
+ * Trades and documentary payment on a real store (issue 14): the trade record, the documentary
+ * credit's reservation (pending legs with the net debit cap leg), the payment document and the
+ * audit entries are written in one store transaction, or none of them is; cancelling voids the
+ * reservation in the same transaction; the ledger's timeout expires it. Run on SQLite
+ * (src/store/sqlite/sqlite-store.test.ts) and PostgreSQL (src/store/postgres/postgres-store.test.ts).
+ */
+
+/** 2026-01-01T00:00:00Z: trades below ship by 2026-02-15 and their credits expire at the end of 2026-03-31. */
+const START_NS = 1_767_225_600_000_000_000n;
+/** 2026-04-01T00:00:00Z: the end of the credits' expiry date. */
+const CREDIT_END_NS = 1_775_001_600_000_000_000n;
+
+export const participantActor = (id: string): Actor => ({
+  id,
+  role: 'participant',
+  participant: id,
+});
+
+export const customerAccount = (participant: string, currency: string): AccountId =>
+  participantAccountId(participant, currency, 'customer');
+
+/**
+ * A hub with two banks and four corporates: indo-pharma (exporter, India, kept by sbi, INR),
+ * rus-med (importer, Russia, kept by vtb, INR and RUB: it holds rupees for Indian trade),
+ * ural-trade (importer kept by vtb, RUB only) and delhi-foods (another Indian corporate at sbi);
+ * a third bank, bob, is party to nothing. rus-med has 50,000,000.00 INR; vtb's INR net debit cap
+ * is 10,000,000.00.
+ */
+export interface TradeWorld {
+  readonly hub: Hub;
+  readonly store: LedgerStore;
+  readonly clock: ManualClock;
+}
+
+export async function openTradeWorld(store: LedgerStore): Promise<TradeWorld> {
+  const clock = manualClock(START_NS);
+  const hub = new Hub(new Ledger(store, { clock }));
+  const cli = CLI_ACTOR;
+  await hub.open(['INR', 'RUB'], cli);
+  for (const bank of [
+    { id: 'sbi', name: 'State Bank of India', country: 'IN', currencies: ['INR'] },
+    { id: 'bob', name: 'Bank of Baroda', country: 'IN', currencies: ['INR'] },
+    { id: 'vtb', name: 'VTB Bank', country: 'RU', currencies: ['RUB', 'INR'] },
+  ])
+    await hub.participants.create({ ...bank, kind: 'bank' }, cli);
+  for (const corporate of [
+    { id: 'indo-pharma', name: 'Indo Pharma Ltd', country: 'IN', bank: 'sbi', currencies: ['INR'] },
+    { id: 'rus-med', name: 'RusMed LLC', country: 'RU', bank: 'vtb', currencies: ['INR', 'RUB'] },
+    { id: 'ural-trade', name: 'Ural Trade JSC', country: 'RU', bank: 'vtb', currencies: ['RUB'] },
+    { id: 'delhi-foods', name: 'Delhi Foods', country: 'IN', bank: 'sbi', currencies: ['INR'] },
+  ])
+    await hub.participants.create({ ...corporate, kind: 'corporate' }, cli);
+  await hub.payments.fund(
+    {
+      id: newTransferId(),
+      account: customerAccount('rus-med', 'INR'),
+      amount: 50_000_000_00n,
+      reference: 'deposit',
+    },
+    cli,
+  );
+  await hub.payments.fund(
+    {
+      id: newTransferId(),
+      account: customerAccount('ural-trade', 'RUB'),
+      amount: 50_000_000_00n,
+      reference: 'deposit',
+    },
+    cli,
+  );
+  await hub.caps.set('vtb', 'INR', 10_000_000_00n, cli);
+  return { hub, store, clock };
+}
+
+/** A documentary-credit trade of indo-pharma's medicines to rus-med, 1,500,500.00 INR. */
+export function creditTrade(overrides: Partial<TradeInput> = {}): TradeInput {
+  return {
+    id: newTransferId(),
+    exporter: 'indo-pharma',
+    importer: 'rus-med',
+    currency: 'INR',
+    lines: [
+      {
+        hs: '300420',
+        description: 'Antibiotics, packaged for retail sale',
+        quantity: '1000',
+        unit: 'boxes',
+        unitPrice: '1250.50',
+      },
+      {
+        hs: '100630',
+        description: 'Basmati rice, milled',
+        quantity: '2.5',
+        unit: 'TNE',
+        unitPrice: '100000.00',
+      },
+    ],
+    incoterm: { rule: 'CIF', place: 'Novorossiysk' },
+    latestShipmentDate: '2026-02-15',
+    corridor: { summary: 'INNSA -sea-> RUNVS', days: 28, distanceKm: 9800 },
+    paymentTerms: {
+      kind: 'documentary_credit',
+      requiredDocuments: ['commercial_invoice', 'bill_of_lading', 'certificate_of_origin'],
+      presentationPeriodDays: 21,
+      expiryDate: '2026-03-31',
+      payer: customerAccount('rus-med', 'INR'),
+      payee: customerAccount('indo-pharma', 'INR'),
+    },
+    ...overrides,
+  };
+}
+
+export function refusedWith(code: string, field?: string): (error: unknown) => boolean {
+  return (error) => {
+    assert.ok(error instanceof HubError, `expected a HubError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    if (field !== undefined) assert.equal(error.field, field, error.message);
+    return true;
+  };
+}
+
+/**
+ * The store, whose write transactions throw right after writing documents that match `fault`
+ * (while `armed()`): what the transaction wrote before (its ledger batch) and the documents
+ * themselves must all be rolled back.
+ */
+export function withFaultAfterPut(
+  store: LedgerStore,
+  fault: (collection: string, value: Record<string, unknown>) => boolean,
+  armed: () => boolean,
+): LedgerStore {
+  const write = <T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> =>
+    store.write((transaction) => {
+      const hooked: WriteTransaction = {
+        lastJournalEntry: () => transaction.lastJournalEntry(),
+        loadAccounts: (ids) => transaction.loadAccounts(ids),
+        loadTransfers: (ids) => transaction.loadTransfers(ids),
+        duePendingTransfers: (nowNs, limit) => transaction.duePendingTransfers(nowNs, limit),
+        insertAccounts: (accounts) => transaction.insertAccounts(accounts),
+        insertTransfers: (transfers) => transaction.insertTransfers(transfers),
+        updateBalances: (accounts) => transaction.updateBalances(accounts),
+        resolvePending: (resolutions) => transaction.resolvePending(resolutions),
+        appendJournal: (entry) => transaction.appendJournal(entry),
+        getRecords: (collection, keys) => transaction.getRecords(collection, keys),
+        putRecords: async (puts, updatedAt) => {
+          await transaction.putRecords(puts, updatedAt);
+          if (armed() && puts.some((put) => fault(put.collection, put.value)))
+            throw new Error('fault injected after putRecords');
+        },
+        appendAudit: (entries) => transaction.appendAudit(entries),
+        addTallies: (tallies) => transaction.addTallies(tallies),
+      };
+      return work(hooked);
+    });
+  return Object.assign(Object.create(store) as LedgerStore, { write });
+}
+
+/** Everything a failed transaction must not have changed. */
+async function footprint(world: TradeWorld): Promise<unknown> {
+  const { store, hub } = world;
+  const [vtbCap] = await store.getAccounts([participantAccountId('vtb', 'INR', 'cap')]);
+  const [payer] = await store.getAccounts([customerAccount('rus-med', 'INR')]);
+  return {
+    counts: await store.counts(),
+    audit: (await store.auditEntries({ limit: 10_000 })).length,
+    trades: (await store.listRecords({ collection: 'trades', limit: 1000 })).map((r) => r.value),
+    payments: (await store.listRecords({ collection: 'payments', limit: 1000 })).map(
+      (r) => r.value,
+    ),
+    capPending: vtbCap?.debitsPending,
+    payerPending: payer?.debitsPending,
+    headroom: (await hub.caps.status('vtb', 'INR')).headroomMinor,
+  };
+}
+
+export function tradeCases(factory: StoreFactory): void {
+  const withWorld = (
+    name: string,
+    body: (world: TradeWorld) => Promise<void>,
+    wrap?: (store: LedgerStore) => LedgerStore,
+  ): void => {
+    it(name, async () => {
+      const store = await factory.open();
+      try {
+        await body(await openTradeWorld(wrap === undefined ? store : wrap(store)));
+        assert.deepEqual((await verifyLedger(store)).problems, [], 'the verifier passes');
+      } finally {
+        await store.close();
+      }
+    });
+  };
+  const importer = participantActor('rus-med');
+  const exporter = participantActor('indo-pharma');
+
+  describe(`trades and documentary credits (${factory.name})`, () => {
+    withWorld(
+      'agreeing a documentary credit reserves the total with its cap leg in the same transaction as the trade and its audit entries',
+      async (world) => {
+        const { hub, store } = world;
+        const input = creditTrade();
+        const draft = await hub.trades.create(input, importer);
+        assert.equal(draft.status, 'draft');
+        assert.equal(draft.totalMinor, '150050000');
+        assert.equal(draft.createdBy, 'rus-med');
+        await assert.rejects(
+          hub.trades.agree(input.id, importer),
+          refusedWith('trade_status_conflict', 'id'),
+        );
+        const agreed = await hub.trades.agree(input.id, exporter);
+        assert.equal(agreed.status, 'agreed');
+        assert.ok(agreed.reservation !== undefined);
+        const payment = await hub.payments.payment(agreed.reservation);
+        assert.ok(payment !== undefined);
+        assert.equal(payment.status, 'reserved');
+        assert.equal(payment.amountMinor, '150050000');
+        assert.equal(payment.trade, input.id);
+        assert.equal(payment.legs, 2, 'the payment leg and vtb’s cap leg');
+        // The legs time out at the end of the expiry date, 2026-04-01T00:00:00Z (timeouts are
+        // whole seconds from the leg's timestamp, which is a few ns after the clock's reading).
+        const [leg] = await store.getTransfers([agreed.reservation as never]);
+        assert.ok(leg !== undefined);
+        assert.equal(leg.pendingStatus, 'pending');
+        assert.ok(
+          leg.expiresAt !== undefined &&
+            leg.expiresAt >= CREDIT_END_NS &&
+            leg.expiresAt < CREDIT_END_NS + 1_000_000_000n,
+          String(leg.expiresAt),
+        );
+        assert.equal(
+          (await hub.caps.status('vtb', 'INR')).headroomMinor,
+          10_000_000_00n - 1_500_500_00n,
+        );
+        const actions = (await store.auditEntries({ limit: 10_000 })).map((entry) => entry.action);
+        assert.deepEqual(actions.slice(-3), ['trades.create', 'payments.reserve', 'trades.agree']);
+        // Agreeing again is a retry; the reservation is not made twice.
+        assert.deepEqual(await hub.trades.agree(input.id, exporter), agreed);
+        // The reservation is the trade's: it cannot be posted or voided as a payment.
+        await assert.rejects(
+          hub.payments.resolve(agreed.reservation, 'void', CLI_ACTOR),
+          refusedWith('payment_refused', 'id'),
+        );
+      },
+    );
+
+    let armed = false;
+    withWorld(
+      'a fault after the agreed trade is written rolls back the reservation, the payment document and the audit entries with it',
+      async (world) => {
+        const { hub } = world;
+        const input = creditTrade();
+        await hub.trades.create(input, importer);
+        const before = await footprint(world);
+        armed = true;
+        await assert.rejects(
+          hub.trades.agree(input.id, exporter),
+          /fault injected after putRecords/,
+        );
+        armed = false;
+        assert.deepEqual(await footprint(world), before, 'nothing of the agreement was written');
+        const agreed = await hub.trades.agree(input.id, exporter);
+        assert.equal(agreed.status, 'agreed', 'the same agreement goes through afterwards');
+      },
+      (store) =>
+        withFaultAfterPut(
+          store,
+          (collection, value) => collection === 'trades' && value.status === 'agreed',
+          () => armed,
+        ),
+    );
+
+    withWorld(
+      'a reservation past the importer bank’s net debit cap is refused precisely and the trade stays a draft',
+      async (world) => {
+        const { hub } = world;
+        await hub.caps.set('vtb', 'INR', 1_000_000_00n, CLI_ACTOR);
+        const input = creditTrade();
+        await hub.trades.create(input, exporter);
+        const before = await footprint(world);
+        await assert.rejects(hub.trades.agree(input.id, importer), (error: unknown) => {
+          refusedWith('liquidity_cap_exceeded', 'paymentTerms/payer')(error);
+          assert.match(
+            (error as Error).message,
+            /vtb could not reserve the documentary credit of 1500500\.00 INR/,
+          );
+          return true;
+        });
+        assert.deepEqual(await footprint(world), before);
+        assert.equal((await hub.trades.get(input.id, importer)).status, 'draft');
+      },
+    );
+
+    withWorld(
+      'cancelling an agreed trade voids the reservation in the same transaction; only the exporter’s side or the operator may',
+      async (world) => {
+        const { hub, store } = world;
+        const input = creditTrade();
+        await hub.trades.create(input, exporter);
+        const agreed = await hub.trades.agree(input.id, participantActor('vtb'));
+        await assert.rejects(
+          hub.trades.cancel(input.id, 'changed our mind', importer),
+          refusedWith('trade_status_conflict', 'id'),
+        );
+        const cancelled = await hub.trades.cancel(input.id, 'goods not available', exporter);
+        assert.equal(cancelled.status, 'cancelled');
+        assert.deepEqual(
+          cancelled.history.map((entry) => [entry.status, entry.by]),
+          [
+            ['draft', 'indo-pharma'],
+            ['agreed', 'vtb'],
+            ['cancelled', 'indo-pharma'],
+          ],
+        );
+        assert.equal((await hub.payments.payment(agreed.reservation ?? ''))?.status, 'voided');
+        const [leg] = await store.getTransfers([agreed.reservation as never]);
+        assert.equal(leg?.pendingStatus, 'voided');
+        assert.equal((await hub.caps.status('vtb', 'INR')).headroomMinor, 10_000_000_00n);
+        const actions = (await store.auditEntries({ limit: 10_000 })).map((entry) => entry.action);
+        assert.deepEqual(actions.slice(-2), ['payments.void', 'trades.cancel']);
+        await assert.rejects(
+          hub.trades.ship(input.id, exporter),
+          refusedWith('trade_status_conflict'),
+        );
+      },
+    );
+
+    withWorld(
+      'the ledger releases the reservation at the end of the expiry date; the trade is expired at the next read, and expireDue finds the rest',
+      async (world) => {
+        const { hub, clock, store } = world;
+        const first = creditTrade();
+        const second = creditTrade();
+        for (const input of [first, second]) {
+          await hub.trades.create(input, exporter);
+          await hub.trades.agree(input.id, importer);
+        }
+        await hub.trades.ship(first.id, exporter);
+        clock.set(CREDIT_END_NS - 1n);
+        assert.equal(
+          (await hub.trades.get(first.id, importer)).status,
+          'shipped',
+          'still open at the last nanosecond',
+        );
+        clock.set(CREDIT_END_NS + 1_000_000_000n);
+        const expired = await hub.trades.get(first.id, participantActor('sbi'));
+        assert.equal(expired.status, 'expired');
+        assert.deepEqual(expired.history.at(-1)?.by, 'expiry');
+        assert.equal((await hub.payments.payment(expired.reservation ?? ''))?.status, 'expired');
+        await assert.rejects(
+          hub.trades.cancel(first.id, 'too late', exporter),
+          refusedWith('trade_expired'),
+        );
+        assert.deepEqual(await hub.trades.expireDue(), [second.id]);
+        assert.deepEqual(await hub.trades.expireDue(), []);
+        assert.equal((await hub.trades.get(second.id, importer)).status, 'expired');
+        assert.equal((await hub.caps.status('vtb', 'INR')).headroomMinor, 10_000_000_00n);
+        const [leg] = await store.getTransfers([expired.reservation as never]);
+        assert.equal(leg?.pendingStatus, 'expired');
+        const actions = (await store.auditEntries({ limit: 10_000 })).map((entry) => entry.action);
+        assert.equal(actions.filter((action) => action === 'trades.expire').length, 2);
+      },
+    );
+
+    withWorld(
+      'each party sees its own trades, banks those they finance, the operator and auditors all; others get trade_not_found',
+      async (world) => {
+        const { hub } = world;
+        const mine = creditTrade();
+        const theirs = creditTrade({
+          importer: 'ural-trade',
+          currency: 'RUB',
+          paymentTerms: { kind: 'open_account', days: 60 },
+        });
+        await hub.trades.create(mine, importer);
+        await hub.trades.create(theirs, participantActor('ural-trade'));
+        const sees = async (actor: Actor): Promise<string[]> =>
+          (await hub.trades.list(actor, { limit: 100 })).map((trade) => trade.id).sort();
+        const both = [mine.id, theirs.id].sort();
+        assert.deepEqual(await sees(CLI_ACTOR), both);
+        assert.deepEqual(await sees({ id: 'auditor', role: 'auditor' }), both);
+        assert.deepEqual(await sees(exporter), both, 'the exporter of both');
+        assert.deepEqual(await sees(participantActor('sbi')), both, 'the exporter’s bank');
+        assert.deepEqual(await sees(participantActor('vtb')), both, 'the importers’ bank');
+        assert.deepEqual(await sees(importer), [mine.id]);
+        assert.deepEqual(await sees(participantActor('ural-trade')), [theirs.id]);
+        assert.deepEqual(await sees(participantActor('bob')), []);
+        assert.deepEqual(await sees(participantActor('delhi-foods')), []);
+        for (const outsider of ['bob', 'delhi-foods'])
+          await assert.rejects(
+            hub.trades.get(mine.id, participantActor(outsider)),
+            refusedWith('trade_not_found', 'id'),
+          );
+        await assert.rejects(
+          hub.trades.agree(mine.id, participantActor('bob')),
+          refusedWith('trade_not_found'),
+        );
+        assert.deepEqual(
+          (await hub.trades.list(CLI_ACTOR, { status: 'draft', limit: 1 })).length,
+          1,
+          'limit holds',
+        );
+        await assert.rejects(
+          hub.trades.create(creditTrade(), participantActor('bob')),
+          refusedWith('participant_not_found', 'exporter'),
+        );
+      },
+    );
+
+    withWorld(
+      'create is idempotent by id: the same body answers the stored trade, another body is trade_exists; concurrent creates store one',
+      async (world) => {
+        const { hub, store } = world;
+        const input = creditTrade();
+        const results = await Promise.allSettled([
+          hub.trades.create(input, importer),
+          hub.trades.create(input, importer),
+          hub.trades.create({ ...input, latestShipmentDate: '2026-02-16' }, importer),
+        ]);
+        assert.equal(results[0].status, 'fulfilled');
+        assert.equal(results[1].status, 'fulfilled');
+        assert.equal(results[2].status, 'rejected');
+        refusedWith('trade_exists', 'id')(results[2].reason);
+        const creates = (await store.auditEntries({ limit: 10_000 })).filter(
+          (entry) => entry.action === 'trades.create',
+        );
+        assert.equal(creates.length, 1);
+      },
+    );
+  });
+}
