@@ -386,7 +386,19 @@ export const DocumentParams = Type.Object({ hash: DocumentHash }, strict);
 export type DocumentParams = Static<typeof DocumentParams>;
 export const CustomsParams = Type.Object({ id: ParticipantId }, strict);
 export type CustomsParams = Static<typeof CustomsParams>;
-export const DocumentList = Type.Object({ data: Type.Array(StoredDocument) }, strict);
+export const CustomsDocumentsQuery = Type.Object(
+  {
+    after: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{20}/sha256:[0-9a-f]{64}$',
+        description: 'the `next` of the page before (opaque: pass it back as it came)',
+      }),
+    ),
+    limit: Type.Optional(PageLimit),
+  },
+  strict,
+);
+export type CustomsDocumentsQuery = Static<typeof CustomsDocumentsQuery>;
 export const PresentationList = Type.Object({ data: Type.Array(Presentation) }, strict);
 
 // The trust register
@@ -510,7 +522,14 @@ export const TitleEntry = Type.Object(
   { ...strict, description: 'one entry of the title chain, signed by the holder it is from' },
 );
 export type TitleEntryBody = Static<typeof TitleEntry>;
-export const TitleRecorded = Type.Object({ holder: Type.String(), seq: Type.Integer() }, strict);
+export const TitleRecorded = Type.Object(
+  {
+    status: StringEnum(['created', 'exists'] as const),
+    holder: Type.String({ description: 'the holder after this entry (the carrier after a surrender)' }),
+    seq: Type.Integer({ minimum: 0 }),
+  },
+  strict,
+);
 export const TitleChain = Type.Object(
   { billOfLading: Type.String(), data: Type.Array(TitleEntry) },
   strict,

@@ -3,12 +3,13 @@ import { HubError } from '../../domain/errors.js';
 import { DOCUMENT_MAX_BYTES } from '../../documents/envelope.js';
 import { actorOf, participantNotFound } from '../access.js';
 import type { ApiContext } from '../context.js';
-import { commonErrors, problemResponse } from '../schemas.js';
+import { pageLimit } from '../paging.js';
+import { commonErrors, Page, problemResponse } from '../schemas.js';
 import { storedDocumentJson, titleEntryJson, verificationReportJson } from '../to-json.js';
 import {
   BillOfLadingParams,
+  CustomsDocumentsQuery,
   CustomsParams,
-  DocumentList,
   DocumentParams,
   DocumentSubmitted,
   DocumentToVerify,
@@ -127,7 +128,7 @@ function getDocument(app: FastifyInstance, context: ApiContext): void {
 }
 
 function customsDocuments(app: FastifyInstance, context: ApiContext): void {
-  app.get<{ Params: CustomsParams }>(
+  app.get<{ Params: CustomsParams; Querystring: CustomsDocumentsQuery }>(
     '/customs/:id/documents',
     {
       config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'participant' } },
@@ -135,10 +136,11 @@ function customsDocuments(app: FastifyInstance, context: ApiContext): void {
         tags: ['documents'],
         operationId: 'listCustomsDocuments',
         summary:
-          'The export declarations addressed to a customs authority, oldest first: it reads and verifies them before the goods arrive',
+          'The documents addressed to a customs authority (export declarations to it, receipts of its own), oldest first, a page at a time: it reads and verifies them before the goods arrive',
         params: CustomsParams,
+        querystring: CustomsDocumentsQuery,
         response: {
-          200: DocumentList,
+          200: Page(StoredDocument),
           404: problemResponse(
             'no such customs participant (or, for a participant key, not itself)',
           ),
@@ -150,8 +152,11 @@ function customsDocuments(app: FastifyInstance, context: ApiContext): void {
       const { id } = request.params;
       const participant = await context.participants.get(id);
       if (participant?.kind !== 'customs') throw participantNotFound(id);
-      const found = await context.hub.documents.addressedTo(id, actorOf(request));
-      return { data: found.map(storedDocumentJson) };
+      const page = await context.hub.documents.listAddressedTo(id, actorOf(request), {
+        ...(request.query.after === undefined ? {} : { after: request.query.after }),
+        limit: pageLimit(request.query.limit, context.limits),
+      });
+      return { data: page.documents.map(storedDocumentJson), next: page.next };
     },
   );
 }
@@ -165,10 +170,11 @@ function titles(app: FastifyInstance, context: ApiContext): void {
         tags: ['documents'],
         operationId: 'recordTitleEntry',
         summary:
-          'Record the next entry of a bill of lading’s title chain (issue, transfer, endorse, surrender), signed by the current holder and linked to the last entry',
+          'Record the next entry of a bill of lading’s title chain (issue, transfer, endorse, surrender), signed by the current holder and linked to the last entry (201; 200 when recorded already)',
         params: BillOfLadingParams,
         body: TitleEntry,
         response: {
+          200: TitleRecorded,
           201: TitleRecorded,
           404: problemResponse('no such bill of lading'),
           409: problemResponse(
@@ -188,7 +194,9 @@ function titles(app: FastifyInstance, context: ApiContext): void {
           message: `the entry is for ${request.body.content.billOfLading}, not the bill of lading in the path`,
         });
       const recorded = await context.hub.titles.record(request.body, actorOf(request));
-      return reply.code(201).send({ holder: recorded.holder, seq: recorded.seq });
+      return reply
+        .code(recorded.status === 'created' ? 201 : 200)
+        .send({ status: recorded.status, holder: recorded.holder, seq: recorded.seq });
     },
   );
   app.get<{ Params: BillOfLadingParams }>(
