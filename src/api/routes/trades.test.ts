@@ -98,6 +98,43 @@ describe('trades over HTTP', () => {
     assert.equal(read.json()['status'], 'shipped');
   });
 
+  it('a retry with the same body answers 200 and the same trade, writing nothing; another body under the id is 409', async () => {
+    const body = tradeBody();
+    const first = await api.call({ method: 'POST', url: '/v1/trades', payload: body });
+    assert.equal(first.statusCode, 201, first.body);
+    const counts = await api.store.counts();
+    const audit = (await api.store.auditEntries({ limit: 100_000 })).length;
+    const again = await api.call({ method: 'POST', url: '/v1/trades', payload: body });
+    assert.equal(again.statusCode, 200, again.body);
+    assert.deepEqual(again.json(), first.json());
+    // The importer's retry of the exporter's record is the same trade too.
+    const byImporter = await api.call({
+      method: 'POST',
+      url: '/v1/trades',
+      payload: body,
+      key: importerKey,
+    });
+    assert.equal(byImporter.statusCode, 200, byImporter.body);
+    const other = await api.call({
+      method: 'POST',
+      url: '/v1/trades',
+      payload: { ...body, latestShipmentDate: '2027-03-30' },
+    });
+    assert.equal(other.statusCode, 409, other.body);
+    assert.equal(other.json()['code'], 'trade_exists');
+    assert.equal(other.json()['errors'][0]['field'], '/id');
+    // A participant with nothing to do with the trade learns nothing of it from a retry.
+    const stranger = await api.call({
+      method: 'POST',
+      url: '/v1/trades',
+      payload: body,
+      key: strangerKey,
+    });
+    assert.equal(stranger.statusCode, 404, stranger.body);
+    assert.deepEqual(await api.store.counts(), counts);
+    assert.equal((await api.store.auditEntries({ limit: 100_000 })).length, audit);
+  });
+
   it('a party sees its own trades, a bank those it finances; anyone else gets the 404 of a trade that does not exist', async () => {
     const body = tradeBody();
     const id = String(body['id']);

@@ -53,14 +53,23 @@ function createTrade(app: FastifyInstance, context: ApiContext): void {
         tags: ['trades'],
         operationId: 'createTrade',
         summary:
-          'Create a trade as a draft: parties, goods (HS 2022), currency, Incoterms 2020 rule, latest shipment date, payment terms',
+          'Create a trade as a draft: parties, goods (HS 2022), currency, Incoterms 2020 rule, latest shipment date, payment terms (201; 200 for a retry with the same body, which changes nothing; 409 for another body under a used id)',
         body: TradeCreate,
-        response: { 201: Trade, ...refused, ...commonErrors },
+        response: {
+          200: Trade,
+          201: Trade,
+          ...refused,
+          409: problemResponse('the id was used before for another trade (trade_exists)'),
+          ...commonErrors,
+        },
       },
     },
     async (request, reply) => {
-      const trade = await context.hub.trades.create(tradeInput(request.body), actorOf(request));
-      return reply.code(201).send(tradeJson(trade));
+      const { trade, status } = await context.hub.trades.record(
+        tradeInput(request.body),
+        actorOf(request),
+      );
+      return reply.code(status === 'created' ? 201 : 200).send(tradeJson(trade));
     },
   );
 }
