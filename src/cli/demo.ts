@@ -7,6 +7,7 @@ import { currencies, currencyByCode, parseAmount } from '../ledger/currency.js';
 import { derivedId, type AccountId } from '../ledger/ids.js';
 import { participantAccountId, type AccountRole } from '../participants/accounts.js';
 import type { ParticipantInput } from '../participants/participant.js';
+import { seedDemoTrades } from './demo-trades.js';
 
 /**
  * A small, realistic demo for `vostro start` on an empty database: two Indian and two Russian
@@ -14,7 +15,8 @@ import type { ParticipantInput } from '../participants/participant.js';
  * Rupee Vostro Accounts with Indian banks; prefunding, net debit caps, a month of trade payments
  * (some interbank, some on the books of one bank), a rouble–rupee conversion through the FX
  * provider (payment versus payment), a closed and settled rupee window, and a letter-of-credit
- * style payment still pending. Everything goes through the same Hub services as the API and CLI.
+ * style payment still pending, and two trades under documentary credits with their signed documents
+ * (demo-trades.ts). Everything goes through the same Hub services as the API and CLI.
  * Ids are derived from names, so the demo is the same in every database.
  */
 const PARTICIPANTS: readonly ParticipantInput[] = [
@@ -45,6 +47,14 @@ const PARTICIPANTS: readonly ParticipantInput[] = [
     bank: 'sberbank',
     currencies: ['RUB'],
   },
+  {
+    id: 'chambal',
+    name: 'Chambal Fertilisers and Chemicals',
+    kind: 'corporate',
+    country: 'IN',
+    bank: 'sbi',
+    currencies: ['INR'],
+  },
 ];
 
 /** [participant, currency, role, held at]: the demo's accounts by name. */
@@ -59,6 +69,7 @@ const SBER_SRVA: Named = ['sberbank', 'INR', 'vostro', 'sbi'];
 const VTB_SRVA: Named = ['vtb', 'INR', 'vostro', 'bob'];
 const TATA: Named = ['tata-steel', 'INR', 'customer'];
 const URALCHEM: Named = ['uralchem', 'RUB', 'customer'];
+const CHAMBAL: Named = ['chambal', 'INR', 'customer'];
 const FX_INR: Named = ['indorus-fx', 'INR', 'fx_liquidity'];
 const FX_RUB: Named = ['indorus-fx', 'RUB', 'fx_liquidity'];
 
@@ -71,6 +82,7 @@ const FUNDING: readonly (readonly [Named, string])[] = [
   [FX_RUB, '300000000.00'],
   [TATA, '80000000.00'],
   [URALCHEM, '40000000.00'],
+  [CHAMBAL, '150000000.00'],
   [['indorus-fx', 'INR', 'settlement'], '10000000.00'],
   [['indorus-fx', 'RUB', 'settlement'], '10000000.00'],
 ];
@@ -177,6 +189,8 @@ export async function seedDemo(hub: Hub): Promise<void> {
     },
     cli,
   );
+  // Two documentary credits: one paid on presentation of its signed documents, one discrepant.
+  await seedDemoTrades(hub, { payer: at(CHAMBAL), payee: at(SBER_SRVA) });
 }
 
 function demoId(name: string): string {

@@ -6,6 +6,8 @@ import { CapService } from '../settlement/caps.js';
 import { PaymentService } from '../settlement/payments.js';
 import { SurplusService } from '../settlement/surplus.js';
 import { WindowService } from '../settlement/windows.js';
+import { VerifierPool } from '../documents/verify-pool.js';
+import { PresentationService } from '../trade/presentations.js';
 import { TrustRegister } from '../trade/register.js';
 import { TitleService } from '../trade/titles.js';
 import { TradeDocumentService } from '../trade/trade-documents.js';
@@ -30,6 +32,8 @@ export class Hub {
   readonly documents: TradeDocumentService;
   /** Transferable bills of lading: one holder at a time. */
   readonly titles: TitleService;
+  /** Presentations of documents under a documentary credit, which post its reserved payment. */
+  readonly presentations: PresentationService;
 
   /** `participants` may be given so that several users of one ledger share the registry's caches. */
   constructor(
@@ -46,6 +50,15 @@ export class Hub {
     this.register = new TrustRegister(ledger);
     this.documents = new TradeDocumentService(ledger, this.register, this.trades);
     this.titles = new TitleService(ledger, this.register);
+    // Presentations verify their documents on the shared worker pool (both cores), outside
+    // their write transaction: see src/trade/presentations.ts.
+    this.presentations = new PresentationService(
+      ledger,
+      this.trades,
+      this.payments,
+      this.register,
+      (input, context) => VerifierPool.shared().verify(input, context),
+    );
   }
 
   /** Opens the hub's own accounts in these currencies and its settlement bookkeeping, once (later calls change nothing). */

@@ -226,6 +226,42 @@ describe('trade input', () => {
       await refuses(creditTrade(overrides), code, field, message);
   });
 
+  it("a Russian exporter paid in rupees is paid into its bank's vostro account; any other account is refused", async () => {
+    const { hub } = await world();
+    const vtbVostro = await hub.participants.openAccount('vtb', 'vostro', 'INR', 'sbi', CLI_ACTOR);
+    const delhi = participantActor('delhi-foods');
+    const trade = await hub.trades.create(
+      creditTrade({
+        exporter: 'ural-trade',
+        importer: 'delhi-foods',
+        paymentTerms: credit({ payer: customerAccount('delhi-foods', 'INR'), payee: vtbVostro.id }),
+      }),
+      delhi,
+    );
+    assert.equal(
+      trade.paymentTerms.kind === 'documentary_credit' && trade.paymentTerms.payee,
+      vtbVostro.id,
+    );
+    await assert.rejects(
+      hub.trades.create(
+        creditTrade({
+          exporter: 'ural-trade',
+          importer: 'delhi-foods',
+          paymentTerms: credit({
+            payer: customerAccount('delhi-foods', 'INR'),
+            payee: customerAccount('indo-pharma', 'INR'),
+          }),
+        }),
+        delhi,
+      ),
+      (error: unknown) => {
+        refusedWith('account_not_found', 'paymentTerms/payee')(error);
+        assert.match((error as Error).message, /or into its bank vtb's vostro account/);
+        return true;
+      },
+    );
+  });
+
   it('auditors do not record trades; ship is the exporter side’s; agree must come from the other side', async () => {
     const { hub } = await world();
     await assert.rejects(

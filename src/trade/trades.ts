@@ -14,6 +14,7 @@ import {
 import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import { dayStartNs, dayText, isoOfNs, parseDay } from '../domain/time.js';
 import type { ParticipantRecord, ParticipantRegistry } from '../participants/registry.js';
+import type { ParticipantAccount } from '../participants/accounts.js';
 import type { PaymentService } from '../settlement/payments.js';
 import { DOCUMENT_TYPES, type DocumentType } from '../documents/types.js';
 import type { TradeTerms } from '../documents/verify.js';
@@ -720,7 +721,8 @@ export class TradeService {
 
   /**
    * The credit's accounts: the payer an account of the importer's, the payee one of the
-   * exporter's, both in the trade's currency. A payer account in another currency is refused
+   * exporter's or its bank's vostro account (a Russian exporter paid in rupees is paid into its
+   * bank's Special Rupee Vostro Account at an Indian bank), both in the trade's currency. A payer account in another currency is refused
    * with what to do instead: the credit does not convert.
    */
   private async checkCreditAccounts(
@@ -741,17 +743,29 @@ export class TradeService {
         { id: input.id, currency: input.currency, importer: importer.id },
         payer.currency,
       );
-    const payee = exporter.accounts.find((account) => account.id === terms.payee);
+    const payee =
+      exporter.accounts.find((account) => account.id === terms.payee) ??
+      (await this.exporterBankVostro(exporter, terms.payee));
     if (payee === undefined)
       throw new HubError('account_not_found', {
         field: 'paymentTerms/payee',
-        message: `the credit is paid into an account of the exporter ${exporter.id}; ${terms.payee} is not one`,
+        message: `the credit is paid into an account of the exporter ${exporter.id}, or into its bank ${exporter.bank ?? ''}'s vostro account; ${terms.payee} is neither`,
       });
     if (payee.currency !== input.currency)
       throw new HubError('currency_not_used', {
         field: 'paymentTerms/payee',
         message: `the credit pays ${input.currency} into a ${input.currency} account of the exporter; ${terms.payee} is in ${payee.currency}`,
       });
+  }
+
+  /** The exporter's bank's vostro account `id`, if that is what it is. */
+  private async exporterBankVostro(
+    exporter: ParticipantRecord,
+    id: AccountId,
+  ): Promise<ParticipantAccount | undefined> {
+    if (exporter.bank === undefined) return undefined;
+    const bank = await this.registry.find(exporter.bank);
+    return bank?.accounts.find((account) => account.id === id && account.role === 'vostro');
   }
 }
 

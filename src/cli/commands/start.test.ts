@@ -74,7 +74,7 @@ describe('vostro start', () => {
 
   it('seeds the demo into an empty database and prints balances and usage', async () => {
     const run = await vostroOk(['start', '--db', db]);
-    assert.match(run.stdout, /seeded a demo with 8 participants, 43 accounts and 47 transfers/);
+    assert.match(run.stdout, /seeded a demo with 9 participants, 44 accounts and 51 transfers/);
     for (const owner of [
       'sbi',
       'bob',
@@ -110,23 +110,24 @@ describe('vostro start', () => {
     assert.equal(readFileSync(file, 'utf8').trim(), key);
   });
 
-  it('does not seed again, and the demo verifies with one transfer still pending', async () => {
+  it('does not seed again, and the demo verifies with two payments still pending', async () => {
     const countsBefore = await storeCounts(db);
     const run = await vostroOk(['start', '--db', db]);
-    assert.match(run.stdout, /Existing database: 43 accounts, 47 transfers; no demo seeded/);
+    assert.match(run.stdout, /Existing database: 44 accounts, 51 transfers; no demo seeded/);
     assert.deepEqual(await storeCounts(db), countsBefore);
     const report = await vostroJson<{
       ok: boolean;
       ledgers: { currency: string; debitsPending: string }[];
     }>(['verify', '--db', db]);
     assert.equal(report.ok, true);
-    // The pending letter-of-credit payment and its cap leg, both reserved.
+    // The pending letter-of-credit payment and its cap leg (14,200,000.00 each), and the discrepant
+    // trade's documentary credit (32,400,000.00, within SBI's books: no cap leg), all reserved.
     assert.deepEqual(
       report.ledgers
         .filter((ledger) => ['INR', 'RUB'].includes(ledger.currency))
         .map((ledger) => [ledger.currency, ledger.debitsPending]),
       [
-        ['INR', '28400000.00'],
+        ['INR', '60800000.00'],
         ['RUB', '0.00'],
       ],
     );

@@ -111,7 +111,7 @@ export async function runStart(
     const seeded = await session.store.counts();
     const participants = (await hub.participants.all()).length;
     io.out(
-      `Empty database: seeded a demo with ${participants} participants, ${seeded.accounts} accounts and ${seeded.transfers} transfers (a rupee window settled, one payment still pending).\n`,
+      `Empty database: seeded a demo with ${participants} participants, ${seeded.accounts} accounts and ${seeded.transfers} transfers (a rupee window settled, a letter-of-credit payment still pending, two trades under documentary credits: one paid on presentation of its signed documents, one discrepant with its money reserved).\n`,
     );
   } else {
     io.out(

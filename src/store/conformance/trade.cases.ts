@@ -8,6 +8,14 @@ import { newTransferId, type AccountId } from '../../ledger/ids.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { verifyLedger } from '../../ledger/verify.js';
 import { participantAccountId } from '../../participants/accounts.js';
+import { signDocument, type SignedDocument } from '../../documents/envelope.js';
+import { signTitleEntry } from '../../documents/bill-of-lading.js';
+import { generateKeyPair, type SigningKeyPair } from '../../documents/signature.js';
+import type { DocumentContent } from '../../documents/types.js';
+import type { PresentationRecord, PresentationService } from '../../trade/presentations.js';
+import type { TrustRegister } from '../../trade/register.js';
+import type { TitleService } from '../../trade/titles.js';
+import type { TradeDocumentService } from '../../trade/trade-documents.js';
 import type { TradeInput } from '../../trade/trades.js';
 import type { LedgerStore, WriteTransaction } from '../store.js';
 import type { StoreFactory } from './fixtures.js';
@@ -186,6 +194,170 @@ async function footprint(world: TradeWorld): Promise<unknown> {
     payerPending: payer?.debitsPending,
     headroom: (await hub.caps.status('vtb', 'INR')).headroomMinor,
   };
+}
+
+/** Issuers of the documents below, each with one key (made once per file: keygen and signing cost ms). */
+const ISSUER_KEYS = new Map<string, SigningKeyPair>();
+function issuerKey(id: string): SigningKeyPair {
+  let key = ISSUER_KEYS.get(id);
+  if (key === undefined) {
+    key = generateKeyPair(new Uint8Array(64).fill(ISSUER_KEYS.size + 11));
+    ISSUER_KEYS.set(id, key);
+  }
+  return key;
+}
+
+/** Registers the carrier, the chamber and the exporter as issuers, with keys valid through 2026. */
+export async function registerIssuers(register: TrustRegister): Promise<void> {
+  const cli = CLI_ACTOR;
+  for (const issuer of [
+    {
+      id: 'sci-carrier',
+      name: 'Shipping Corporation of India',
+      role: 'carrier',
+      country: 'IN',
+      documentTypes: ['bill_of_lading'],
+    },
+    {
+      id: 'fieo',
+      name: 'Federation of Indian Export Organisations',
+      role: 'chamber_of_commerce',
+      country: 'IN',
+      documentTypes: ['certificate_of_origin'],
+    },
+    {
+      id: 'indo-pharma',
+      name: 'Indo Pharma Ltd',
+      role: 'exporter',
+      country: 'IN',
+      documentTypes: ['commercial_invoice', 'packing_list'],
+      participant: 'indo-pharma',
+    },
+  ] as const) {
+    await register.addIssuer({ ...issuer, documentTypes: [...issuer.documentTypes] }, cli);
+    await register.addKey(
+      issuer.id,
+      {
+        publicKey: issuerKey(issuer.id).publicKey,
+        validFrom: '2026-01-01T00:00:00Z',
+        validTo: '2027-01-01T00:00:00Z',
+      },
+      cli,
+    );
+  }
+}
+
+/** The three documents creditTrade's credit requires, consistent with the trade (shipped on 2026-02-10). */
+export function creditDocuments(
+  trade: TradeInput,
+  overrides: { shippedOnBoard?: string } = {},
+): Record<'commercial_invoice' | 'bill_of_lading' | 'certificate_of_origin', SignedDocument> {
+  const header = (type: string, issuer: string, number: string) => ({
+    type,
+    version: 1 as const,
+    trade: trade.id,
+    number,
+    issuer,
+    issuedAt: '2026-02-10T09:30:00+05:30',
+  });
+  const goods = trade.lines.map(({ hs, description, quantity, unit }) => ({
+    hs,
+    description,
+    quantity,
+    unit,
+  }));
+  const amounts = ['1250500.00', '250000.00'];
+  return {
+    commercial_invoice: signDocument(
+      {
+        ...header('commercial_invoice', 'indo-pharma', 'INV-2026-17'),
+        seller: trade.exporter,
+        buyer: trade.importer,
+        currency: trade.currency,
+        lines: trade.lines.map((line, index) => ({
+          ...goods[index]!,
+          unitPrice: line.unitPrice,
+          amount: amounts[index]!,
+        })),
+        total: '1500500.00',
+      } as DocumentContent,
+      issuerKey('indo-pharma'),
+    ),
+    bill_of_lading: signDocument(
+      {
+        ...header('bill_of_lading', 'sci-carrier', 'SCI-NSA-2026-2201'),
+        shipper: trade.exporter,
+        consignee: trade.importer,
+        toOrder: false,
+        carrier: 'sci-carrier',
+        vessel: 'MV Vishva Prerna',
+        portOfLoading: 'Nhava Sheva (INNSA)',
+        portOfDischarge: 'Novorossiysk (RUNVS)',
+        shippedOnBoard: overrides.shippedOnBoard ?? '2026-02-10',
+        lines: goods,
+      } as DocumentContent,
+      issuerKey('sci-carrier'),
+    ),
+    certificate_of_origin: signDocument(
+      {
+        ...header('certificate_of_origin', 'fieo', 'COO/IN/2026/31'),
+        originCountry: 'IN',
+        exporter: trade.exporter,
+        consignee: trade.importer,
+        lines: goods,
+      } as DocumentContent,
+      issuerKey('fieo'),
+    ),
+  };
+}
+
+/** A TradeWorld with the trust register's issuers: documentary payment as the Hub wires it. */
+export interface DocumentWorld extends TradeWorld {
+  readonly register: TrustRegister;
+  readonly documents: TradeDocumentService;
+  readonly presentations: PresentationService;
+  readonly titles: TitleService;
+}
+
+/** 2026-02-12T00:00:00Z: the documents are submitted; they are presented a week later. */
+const SUBMITTED_NS = 1_770_854_400_000_000_000n;
+const PRESENTED_NS = SUBMITTED_NS + 7n * 86_400n * 1_000_000_000n;
+
+/**
+ * A trade on documentary-credit terms, agreed and shipped, with its three documents signed by
+ * their issuers and submitted (on 2026-02-12); the clock then stands at 2026-02-19.
+ */
+export async function shippedCreditTrade(
+  world: DocumentWorld,
+  options: { shippedOnBoard?: string } = {},
+): Promise<{
+  trade: TradeInput;
+  hashes: Record<'commercial_invoice' | 'bill_of_lading' | 'certificate_of_origin', string>;
+}> {
+  const { hub, clock, documents } = world;
+  const trade = creditTrade();
+  await hub.trades.create(trade, participantActor('rus-med'));
+  await hub.trades.agree(trade.id, participantActor('indo-pharma'));
+  await hub.trades.ship(trade.id, participantActor('indo-pharma'));
+  clock.set(SUBMITTED_NS);
+  const signed = creditDocuments(trade, options);
+  for (const document of Object.values(signed)) await documents.submit(document, CLI_ACTOR);
+  clock.set(PRESENTED_NS);
+  return {
+    trade,
+    hashes: {
+      commercial_invoice: signed.commercial_invoice.hash,
+      bill_of_lading: signed.bill_of_lading.hash,
+      certificate_of_origin: signed.certificate_of_origin.hash,
+    },
+  };
+}
+
+export async function openDocumentWorld(store: LedgerStore): Promise<DocumentWorld> {
+  const world = await openTradeWorld(store);
+  const { register, documents, presentations, titles } = world.hub;
+  await registerIssuers(register);
+  return { ...world, register, documents, presentations, titles };
 }
 
 export function tradeCases(factory: StoreFactory): void {
@@ -438,6 +610,255 @@ export function tradeCases(factory: StoreFactory): void {
           (entry) => entry.action === 'trades.create',
         );
         assert.equal(creates.length, 1);
+      },
+    );
+  });
+
+  const withDocuments = (
+    name: string,
+    body: (world: DocumentWorld) => Promise<void>,
+    wrap?: (store: LedgerStore) => LedgerStore,
+  ): void => {
+    it(name, async () => {
+      const store = await factory.open();
+      try {
+        await body(await openDocumentWorld(wrap === undefined ? store : wrap(store)));
+        assert.deepEqual((await verifyLedger(store)).problems, [], 'the verifier passes');
+      } finally {
+        await store.close();
+      }
+    });
+  };
+  const present = (
+    world: DocumentWorld,
+    trade: string,
+    documents: readonly string[],
+    id = newTransferId(),
+  ): Promise<PresentationRecord> =>
+    world.presentations.present({ id, trade, documents }, participantActor('sbi'));
+  const payee = customerAccount('indo-pharma', 'INR');
+
+  describe(`presentations and documentary payment (${factory.name})`, () => {
+    withDocuments(
+      'a complete, verifying presentation posts the reservation in the same transaction; the trade is paid and a second presentation is refused',
+      async (world) => {
+        const { hub, store, presentations } = world;
+        const { trade, hashes } = await shippedCreditTrade(world);
+        const id = newTransferId();
+        const accepted = await present(world, trade.id, Object.values(hashes), id);
+        assert.deepEqual(accepted.discrepancies, []);
+        assert.equal(accepted.status, 'accepted');
+        const paid = await hub.trades.get(trade.id, importer);
+        assert.equal(paid.status, 'paid');
+        assert.deepEqual(
+          paid.history.map((entry) => entry.status),
+          ['draft', 'agreed', 'shipped', 'presented', 'paid'],
+        );
+        assert.equal(accepted.payment, paid.reservation);
+        assert.equal((await hub.payments.payment(paid.reservation ?? ''))?.status, 'posted');
+        const [leg] = await store.getTransfers([paid.reservation as never]);
+        assert.equal(leg?.pendingStatus, 'posted');
+        const [exporterAccount] = await store.getAccounts([payee]);
+        assert.equal(exporterAccount?.creditsPosted, 1_500_500_00n, 'the exporter is paid');
+        const actions = (await store.auditEntries({ limit: 10_000 })).map((entry) => entry.action);
+        assert.deepEqual(actions.slice(-2), ['payments.post', 'presentations.create']);
+        assert.deepEqual(
+          await present(world, trade.id, Object.values(hashes), id),
+          accepted,
+          'the same presentation again is a retry',
+        );
+        await assert.rejects(
+          present(world, trade.id, [hashes.commercial_invoice], id),
+          refusedWith('presentation_exists', 'id'),
+        );
+        const before = await footprint(world);
+        await assert.rejects(
+          present(world, trade.id, Object.values(hashes)),
+          refusedWith('trade_already_paid', 'trade'),
+        );
+        assert.deepEqual(await footprint(world), before, 'the refusal wrote nothing');
+        assert.deepEqual(await presentations.list(trade.id, exporter), [accepted]);
+        await assert.rejects(
+          presentations.list(trade.id, participantActor('bob')),
+          refusedWith('trade_not_found'),
+        );
+      },
+    );
+
+    let armed = false;
+    withDocuments(
+      'a fault after the accepted presentation is written rolls back the posting with it: the money stays reserved',
+      async (world) => {
+        const { hub, store } = world;
+        const { trade, hashes } = await shippedCreditTrade(world);
+        const before = await footprint(world);
+        armed = true;
+        await assert.rejects(
+          present(world, trade.id, Object.values(hashes)),
+          /fault injected after putRecords/,
+        );
+        armed = false;
+        assert.deepEqual(await footprint(world), before, 'nothing of the presentation was written');
+        const shipped = await hub.trades.get(trade.id, importer);
+        assert.equal(shipped.status, 'shipped');
+        const [leg] = await store.getTransfers([shipped.reservation as never]);
+        assert.equal(leg?.pendingStatus, 'pending');
+        assert.equal((await present(world, trade.id, Object.values(hashes))).status, 'accepted');
+      },
+      (store) =>
+        withFaultAfterPut(
+          store,
+          (collection, value) => collection === 'presentations' && value.status === 'accepted',
+          () => armed,
+        ),
+    );
+
+    withDocuments(
+      'discrepancies are listed, every one, and the money stays reserved; a corrected presentation then pays',
+      async (world) => {
+        const { hub, store } = world;
+        const { trade, hashes } = await shippedCreditTrade(world, { shippedOnBoard: '2026-02-16' });
+        const unknown = `sha256:${'0'.repeat(64)}`;
+        const discrepant = await present(world, trade.id, [
+          hashes.commercial_invoice,
+          hashes.bill_of_lading,
+          unknown,
+        ]);
+        assert.equal(discrepant.status, 'discrepant');
+        assert.deepEqual(
+          discrepant.discrepancies.map((d) => [d.document ?? null, d.check]),
+          [
+            [hashes.bill_of_lading, 'shipment_date'],
+            [unknown, 'stored'],
+            [null, 'required_documents'],
+          ],
+        );
+        assert.match(discrepant.discrepancies[2]?.reason ?? '', /requires a certificate of origin/);
+        const presented = await hub.trades.get(trade.id, importer);
+        assert.equal(presented.status, 'presented');
+        assert.equal((await hub.payments.payment(presented.reservation ?? ''))?.status, 'reserved');
+        const [leg] = await store.getTransfers([presented.reservation as never]);
+        assert.equal(leg?.pendingStatus, 'pending', 'the money stays reserved');
+        assert.equal(
+          (await hub.caps.status('vtb', 'INR')).headroomMinor,
+          10_000_000_00n - 1_500_500_00n,
+        );
+        // The carrier issues a corrected bill of lading; the exporter presents again.
+        const corrected = creditDocuments(trade).bill_of_lading;
+        await world.documents.submit(corrected, CLI_ACTOR);
+        const accepted = await present(world, trade.id, [
+          hashes.commercial_invoice,
+          corrected.hash,
+          hashes.certificate_of_origin,
+        ]);
+        assert.equal(accepted.status, 'accepted');
+        assert.equal((await hub.trades.get(trade.id, importer)).status, 'paid');
+      },
+    );
+
+    withDocuments(
+      'a bill of lading whose title was surrendered is a discrepancy: the title went back to the carrier for delivery',
+      async (world) => {
+        const { hub } = world;
+        const { trade, hashes } = await shippedCreditTrade(world);
+        const { titles } = world;
+        const entry = (
+          seq: number,
+          action: 'issue' | 'surrender',
+          from: string,
+          to: string,
+          previous: string | null,
+        ) =>
+          signTitleEntry(
+            {
+              format: 'vostro-title-entry/1',
+              billOfLading: hashes.bill_of_lading,
+              seq,
+              action,
+              from,
+              to,
+              at: '2026-02-12T10:00:00Z',
+              previous,
+            },
+            issuerKey(from),
+          );
+        const issued = entry(0, 'issue', 'sci-carrier', 'indo-pharma', null);
+        await titles.record(issued, CLI_ACTOR);
+        await titles.record(
+          entry(1, 'surrender', 'indo-pharma', 'sci-carrier', issued.hash),
+          CLI_ACTOR,
+        );
+        const discrepant = await present(world, trade.id, Object.values(hashes));
+        assert.equal(discrepant.status, 'discrepant');
+        assert.deepEqual(
+          discrepant.discrepancies.map((d) => [d.document, d.check]),
+          [[hashes.bill_of_lading, 'bill_of_lading_not_surrendered']],
+        );
+        assert.equal((await hub.trades.get(trade.id, importer)).status, 'presented');
+      },
+    );
+
+    withDocuments(
+      'two presentations of one trade at once: exactly one pays, the other is refused as paid',
+      async (world) => {
+        const { hub, store } = world;
+        const { trade, hashes } = await shippedCreditTrade(world);
+        const results = await Promise.allSettled(
+          Array.from({ length: 4 }, () => present(world, trade.id, Object.values(hashes))),
+        );
+        const accepted = results.filter(
+          (result) => result.status === 'fulfilled' && result.value.status === 'accepted',
+        );
+        assert.equal(accepted.length, 1, 'one presentation pays');
+        for (const result of results)
+          if (result.status === 'rejected') refusedWith('trade_already_paid')(result.reason);
+        assert.equal(results.filter((result) => result.status === 'rejected').length, 3);
+        const [exporterAccount] = await store.getAccounts([payee]);
+        assert.equal(exporterAccount?.creditsPosted, 1_500_500_00n, 'paid once');
+        assert.equal((await hub.trades.get(trade.id, importer)).status, 'paid');
+      },
+    );
+
+    withDocuments(
+      'after the credit expires a presentation is refused and nothing is paid; the importer’s side may not present',
+      async (world) => {
+        const { hub, clock, store } = world;
+        const { trade, hashes } = await shippedCreditTrade(world);
+        await assert.rejects(
+          world.presentations.present(
+            { id: newTransferId(), trade: trade.id, documents: Object.values(hashes) },
+            participantActor('vtb'),
+          ),
+          refusedWith('trade_status_conflict', 'trade'),
+        );
+        clock.set(CREDIT_END_NS + 1_000_000_000n);
+        await assert.rejects(
+          present(world, trade.id, Object.values(hashes)),
+          refusedWith('trade_expired', 'trade'),
+        );
+        const expired = await hub.trades.get(trade.id, importer);
+        assert.equal(expired.status, 'expired');
+        const [exporterAccount] = await store.getAccounts([payee]);
+        assert.ok(exporterAccount !== undefined);
+        assert.equal(exporterAccount.creditsPosted, 0n);
+        assert.equal(exporterAccount.creditsPending, 0n);
+      },
+    );
+
+    withDocuments(
+      'a presentation at the last second of the expiry date, before the ledger released the legs, is refused and records the expiry',
+      async (world) => {
+        const { hub, clock } = world;
+        const { trade, hashes } = await shippedCreditTrade(world);
+        // The legs' timeout is rounded up to whole seconds: at the end of the expiry date they
+        // may still be pending for a moment; the credit has ended all the same.
+        clock.set(CREDIT_END_NS);
+        const refused = await present(world, trade.id, Object.values(hashes));
+        assert.equal(refused.status, 'refused');
+        assert.equal(refused.discrepancies[0]?.check, 'credit_expired');
+        const expired = await hub.trades.get(trade.id, importer);
+        assert.equal(expired.status, 'expired');
+        assert.notEqual((await hub.payments.payment(expired.reservation ?? ''))?.status, 'posted');
       },
     );
   });
