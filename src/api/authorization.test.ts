@@ -379,6 +379,22 @@ const TABLE: Readonly<Record<string, Case>> = {
     request: async (f) => post(`/v1/trades/${await f.ownTrade()}/cancel`, { reason: 'matrix' }),
     notFound: 'trade_not_found',
   },
+  // A presentation of no stored document: refused by the service after the trade was found
+  // (the documents are unknown), so the owner's answer is the service's, not the matrix's 404.
+  'POST /v1/trades/:id/presentations': {
+    expect: { none: 401, operator: 404, auditor: 403, owner: 404, foreign: 404 },
+    request: async (f) =>
+      post(`/v1/trades/${await f.ownTrade('shipped')}/presentations`, {
+        id: newTransferId(),
+        documents: [`sha256:${'0'.repeat(64)}`],
+      }),
+    notFound: 'document_not_found',
+  },
+  'GET /v1/trades/:id/presentations': {
+    expect: OWN_READ,
+    request: async (f) => get(`/v1/trades/${await f.ownTrade()}/presentations`)(),
+    notFound: 'trade_not_found',
+  },
 
   'POST /v1/documents': {
     expect: { none: 401, operator: 400, auditor: 403, owner: 400, foreign: 400 },

@@ -13,6 +13,7 @@ import type {
   RegisterSnapshot as RegisterSnapshotValue,
 } from '../documents/register-snapshot.js';
 import type { VerificationReport as VerificationReportValue } from '../documents/verify.js';
+import type { PresentationRecord } from '../trade/presentations.js';
 import type { StoredTradeDocument } from '../trade/trade-documents.js';
 import type { TradeRecord } from '../trade/trades.js';
 import * as accounts from '../views/accounts.js';
@@ -37,6 +38,7 @@ import type {
 } from './settlement-schemas.js';
 import type {
   Issuer,
+  Presentation,
   RegisterSnapshot,
   StoredDocument,
   TitleEntry,
@@ -88,6 +90,9 @@ export const spreadJson: (record: SpreadRecord) => Static<typeof Spread> = fx.sp
 export const quoteJson: (quote: QuoteRecord) => Static<typeof Quote> = fx.quoteJson;
 
 export const tradeJson: (trade: TradeRecord) => Static<typeof Trade> = trades.tradeJson;
+
+export const presentationJson: (record: PresentationRecord) => Static<typeof Presentation> =
+  trades.presentationJson;
 
 export const verificationReportJson: (
   report: VerificationReportValue,

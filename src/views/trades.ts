@@ -1,3 +1,4 @@
+import type { PresentationRecord } from '../trade/presentations.js';
 import type { TradeRecord } from '../trade/trades.js';
 import { amountsIn } from './amounts.js';
 
@@ -63,5 +64,23 @@ export function tradeJson(trade: TradeRecord) {
         ? { presentationPeriodDays: terms.presentationPeriodDays, expiryDate: terms.expiryDate }
         : {}),
     },
+  };
+}
+
+/** A presentation: the documents presented, what was found, and the payment it released if accepted. */
+export function presentationJson(record: PresentationRecord) {
+  return {
+    id: record.id,
+    trade: record.trade,
+    documents: [...record.documents],
+    status: record.status,
+    discrepancies: record.discrepancies.map((discrepancy) => ({
+      ...(discrepancy.document === undefined ? {} : { document: discrepancy.document }),
+      check: discrepancy.check,
+      reason: discrepancy.reason,
+    })),
+    presentedBy: record.presentedBy,
+    presentedAt: record.presentedAt,
+    ...(record.payment === undefined ? {} : { payment: record.payment }),
   };
 }

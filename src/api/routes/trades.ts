@@ -6,8 +6,11 @@ import type { ApiContext } from '../context.js';
 import { accountIdOf } from '../from-json.js';
 import { pageLimit } from '../paging.js';
 import { commonErrors, Page, problemResponse } from '../schemas.js';
-import { tradeJson } from '../to-json.js';
+import { presentationJson, tradeJson } from '../to-json.js';
 import {
+  Presentation,
+  PresentationCreate,
+  PresentationList,
   Trade,
   TradeCancel,
   TradeCreate,
@@ -41,6 +44,7 @@ export function tradeRoutes(context: ApiContext): FastifyPluginAsync {
     getTrade(app, context);
     changeTrade(app, context);
     cancelTrade(app, context);
+    presentations(app, context);
   };
 }
 
@@ -179,6 +183,60 @@ function cancelTrade(app: FastifyInstance, context: ApiContext): void {
           .cancel(request.params.id.toLowerCase(), request.body.reason, actorOf(request))
           .catch(pathId),
       ),
+  );
+}
+
+function presentations(app: FastifyInstance, context: ApiContext): void {
+  app.post<{ Params: TradeParams; Body: PresentationCreate }>(
+    '/trades/:id/presentations',
+    {
+      config: { access: { roles: ['operator', 'participant'], scope: 'handler' } },
+      schema: {
+        tags: ['trades'],
+        operationId: 'createPresentation',
+        summary:
+          'Present submitted documents under a documentary credit: if every required document verifies, the reserved payment is posted in the same transaction (accepted); otherwise the discrepancies are listed and the money stays reserved',
+        params: TradeParams,
+        body: PresentationCreate,
+        response: { 201: Presentation, ...refused, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const record = await context.hub.presentations
+        .present(
+          {
+            id: request.body.id.toLowerCase(),
+            trade: request.params.id.toLowerCase(),
+            documents: request.body.documents,
+          },
+          actorOf(request),
+        )
+        .catch(pathId);
+      return reply.code(201).send(presentationJson(record));
+    },
+  );
+  app.get<{ Params: TradeParams }>(
+    '/trades/:id/presentations',
+    {
+      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'handler' } },
+      schema: {
+        tags: ['trades'],
+        operationId: 'listPresentations',
+        summary: 'The presentations made under a trade, oldest first',
+        params: TradeParams,
+        response: {
+          200: PresentationList,
+          ...refused,
+          ...commonErrors,
+        },
+      },
+    },
+    async (request) => {
+      const records = await context.hub.presentations
+        .list(request.params.id.toLowerCase(), actorOf(request))
+        .catch(pathId);
+      return { data: records.map(presentationJson) };
+    },
   );
 }
 

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { CLI_ACTOR } from '../../domain/actor.js';
+import type { PresentationRecord } from '../../trade/presentations.js';
 import type { TradeInput, TradeRecord, TradeStatus } from '../../trade/trades.js';
-import { tradeJson } from '../../views/trades.js';
+import { presentationJson, tradeJson } from '../../views/trades.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UsageError } from '../errors.js';
 import { addDbOption, commandAction, RefusedError } from '../ledger-context.js';
@@ -21,6 +23,7 @@ const STATUSES: readonly TradeStatus[] = [
   'cancelled',
 ];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HASH = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * `vostro trade create|agree|ship|cancel|show|list|present`: trades and their documentary
@@ -38,6 +41,7 @@ export const registerTrade: RegisterCommand = (program, context) => {
   registerCancel(trade, context);
   registerShow(trade, context);
   registerList(trade, context);
+  registerPresent(trade, context);
 };
 
 /** How a service refusal's field is named on this command line. */
@@ -233,6 +237,53 @@ function registerList(parent: Command, context: CliContext): void {
   );
 }
 
+function registerPresent(parent: Command, context: CliContext): void {
+  addDbOption(
+    parent
+      .command('present')
+      .description(
+        'present submitted documents under a documentary credit: if every required document verifies, the reserved payment posts in the same transaction; otherwise the discrepancies are listed (exit 1) and the money stays reserved',
+      )
+      .argument('<trade-id>', 'the trade')
+      .requiredOption('--documents <hashes>', 'comma-separated document hashes (sha256:…)')
+      .option('--id <uuid>', 'the presentation id (the idempotency key; a new one if not given)')
+      .option('--json', 'print as JSON'),
+  ).action(
+    commandAction(
+      context,
+      async (
+        tradeId: string,
+        options: { documents: string; id?: string; json?: boolean; db?: string },
+      ) => {
+        tradeIdOption(tradeId);
+        const documents = options.documents.split(',').map((hash) => hash.trim());
+        for (const hash of documents)
+          if (!HASH.test(hash))
+            throw new UsageError(
+              `--documents: "${hash.slice(0, 80)}" is not a document hash (sha256: and 64 lower-case hex digits)`,
+            );
+        const id = options.id ?? randomUUID();
+        if (!UUID.test(id)) throw new UsageError(`--id: "${id.slice(0, 64)}" is not a UUID`);
+        await runHubCommand(context, options.db, async (hub) => {
+          const record = await hubOperation(
+            () =>
+              hub.presentations.present(
+                { id: id.toLowerCase(), trade: tradeId.toLowerCase(), documents },
+                CLI_ACTOR,
+              ),
+            { ...FIELDS, id: '--id' },
+          );
+          printPresentation(context, record, options.json === true);
+          if (record.status !== 'accepted')
+            throw new RefusedError(
+              `presentation ${record.id} is ${record.status}: ${record.discrepancies.length} discrepanc${record.discrepancies.length === 1 ? 'y' : 'ies'}; the payment stays reserved`,
+            );
+        });
+      },
+    ),
+  );
+}
+
 function tradeIdOption(text: string, option = '<trade-id>'): void {
   if (!UUID.test(text))
     throw new UsageError(`${option}: "${text.slice(0, 64)}" is not a trade id (a UUID)`);
@@ -255,4 +306,22 @@ function printTrade(context: CliContext, trade: TradeRecord, json: boolean): voi
   context.io.out(
     `trade ${view.id} (${view.status}): ${view.exporter} → ${view.importer}, ${groupDigits(view.total)} ${view.currency}, ${view.incoterm.rule} ${view.incoterm.place}, ship by ${view.latestShipmentDate}, ${view.paymentTerms.kind}${view.reservation === undefined ? '' : `, reserved as payment ${view.reservation}`}\n`,
   );
+}
+
+function printPresentation(context: CliContext, record: PresentationRecord, json: boolean): void {
+  const view = presentationJson(record);
+  if (json) {
+    printJson(context.io, view);
+    return;
+  }
+  context.io.out(
+    `presentation ${view.id} of trade ${view.trade}: ${view.status}${view.payment === undefined ? '' : `, payment ${view.payment} posted`}\n`,
+  );
+  if (view.discrepancies.length > 0)
+    context.io.out(
+      renderTable(
+        ['document', 'check', 'reason'],
+        view.discrepancies.map((item) => [item.document ?? '—', item.check, item.reason]),
+      ),
+    );
 }
