@@ -83,7 +83,9 @@ describe('framework refusals as vostro problems', () => {
         problem['detail'],
         `the body is ${Buffer.byteLength(payload)} bytes, larger than this route takes: at most ${limit} bytes (${limit / 1024 >= 1024 ? `${limit / 1024 / 1024} MiB` : `${limit / 1024} KiB`})`,
       );
-      assert.deepEqual(problem['errors'], [{ field: 'body', reason: `larger than ${limit} bytes` }]);
+      assert.deepEqual(problem['errors'], [
+        { field: 'body', reason: `larger than ${limit} bytes` },
+      ]);
     }
   });
 

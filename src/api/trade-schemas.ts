@@ -525,7 +525,9 @@ export type TitleEntryBody = Static<typeof TitleEntry>;
 export const TitleRecorded = Type.Object(
   {
     status: StringEnum(['created', 'exists'] as const),
-    holder: Type.String({ description: 'the holder after this entry (the carrier after a surrender)' }),
+    holder: Type.String({
+      description: 'the holder after this entry (the carrier after a surrender)',
+    }),
     seq: Type.Integer({ minimum: 0 }),
   },
   strict,
