@@ -379,49 +379,53 @@ const TABLE: Readonly<Record<string, Case>> = {
     request: async (f) => post(`/v1/trades/${await f.ownTrade()}/cancel`, { reason: 'matrix' }),
     notFound: 'trade_not_found',
   },
-  // A presentation of no stored document: refused by the service after the trade was found
-  // (the documents are unknown), so the owner's answer is the service's, not the matrix's 404.
+  // A documentary credit's presentation, by the exporter's side (sbi keeps the exporter).
   'POST /v1/trades/:id/presentations': {
-    expect: { none: 401, operator: 404, auditor: 403, owner: 404, foreign: 404 },
-    request: async (f) =>
-      post(`/v1/trades/${await f.ownTrade('shipped')}/presentations`, {
-        id: newTransferId(),
-        documents: [`sha256:${'0'.repeat(64)}`],
-      }),
-    notFound: 'document_not_found',
+    expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 404 },
+    request: async (f) => {
+      const { id, documents } = await f.ownCreditTrade();
+      return post(`/v1/trades/${id}/presentations`, { id: newTransferId(), documents });
+    },
+    notFound: 'trade_not_found',
   },
   'GET /v1/trades/:id/presentations': {
     expect: OWN_READ,
-    request: async (f) => get(`/v1/trades/${await f.ownTrade()}/presentations`)(),
+    request: async (f) => get(`/v1/trades/${(await f.ownCreditTrade()).id}/presentations`)(),
     notFound: 'trade_not_found',
   },
 
+  // Real signed documents of a trade sbi finances: vtb is no party to it.
   'POST /v1/documents': {
-    expect: { none: 401, operator: 400, auditor: 403, owner: 400, foreign: 400 },
-    request: () =>
-      post('/v1/documents', { format: 'vostro-document/1', content: { type: 'memo' } }),
+    expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 404 },
+    request: (f) => post('/v1/documents', { ...f.ownDocument() }),
+    notFound: 'trade_not_found',
   },
   'POST /v1/documents/verify': {
     expect: ANY_KEY,
-    request: () => post('/v1/documents/verify', { format: 'vostro-document/1' }),
+    request: (f) => post('/v1/documents/verify', { ...f.ownDocument() }),
   },
   'GET /v1/documents/:hash': {
-    expect: { none: 401, operator: 404, auditor: 404, owner: 404, foreign: 404 },
-    request: get(`/v1/documents/sha256:${'0'.repeat(64)}`),
+    expect: OWN_READ,
+    request: async (f) => get(`/v1/documents/${(await f.ownBillOfLading()).hash}`)(),
     notFound: 'document_not_found',
   },
+  // Only the customs authority itself (and staff) lists what is addressed to it.
   'GET /v1/customs/:id/documents': {
     expect: { none: 401, operator: 200, auditor: 200, owner: 404, foreign: 404 },
     request: get('/v1/customs/customs-ru/documents'),
     notFound: 'participant_not_found',
   },
   'POST /v1/bills-of-lading/:hash/entries': {
-    expect: { none: 401, operator: 400, auditor: 403, owner: 400, foreign: 400 },
-    request: () => post(`/v1/bills-of-lading/sha256:${'0'.repeat(64)}/entries`, { content: {} }),
+    expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 404 },
+    request: async (f) => {
+      const { hash, issue } = await f.ownBillOfLading();
+      return post(`/v1/bills-of-lading/${hash}/entries`, { ...issue });
+    },
+    notFound: 'document_not_found',
   },
   'GET /v1/bills-of-lading/:hash/entries': {
-    expect: { none: 401, operator: 404, auditor: 404, owner: 404, foreign: 404 },
-    request: get(`/v1/bills-of-lading/sha256:${'0'.repeat(64)}/entries`),
+    expect: OWN_READ,
+    request: async (f) => get(`/v1/bills-of-lading/${(await f.ownBillOfLading()).hash}/entries`)(),
     notFound: 'document_not_found',
   },
 
