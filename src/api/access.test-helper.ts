@@ -69,10 +69,10 @@ export interface AccessFixture {
    * The signers of the trust register, each with one key valid 2026–2036: `exp` (the exporter,
    * invoices and packing lists; participant exp), `ocean-line` (a carrier, bills of lading),
    * `in-customs` and `ru-customs` (export declarations and receipts; participants customs-in and
-   * customs-ru).
+   * customs-ru), `imp` (the importer, who signs only title transfers; participant imp).
    */
   readonly signers: Readonly<
-    Record<'exp' | 'ocean-line' | 'in-customs' | 'ru-customs', SigningKeyPair>
+    Record<'exp' | 'imp' | 'ocean-line' | 'in-customs' | 'ru-customs', SigningKeyPair>
   >;
   /** A draft trade of 10 kg of rice (HS 100630) at 90.00 INR from exp to imp, on open account, created at the start. */
   readonly documentTrade: string;
@@ -240,6 +240,7 @@ export async function openAccessFixture(
     'ocean-line': generateKeyPair(),
     'in-customs': generateKeyPair(),
     'ru-customs': generateKeyPair(),
+    imp: generateKeyPair(),
   };
   for (const issuer of [
     {
@@ -249,6 +250,14 @@ export async function openAccessFixture(
       country: 'IN',
       documentTypes: ['commercial_invoice', 'packing_list'],
       participant: 'exp',
+    },
+    {
+      id: 'imp',
+      name: 'Importer',
+      role: 'importer',
+      country: 'RU',
+      documentTypes: [],
+      participant: 'imp',
     },
     {
       id: 'ocean-line',
