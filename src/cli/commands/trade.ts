@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { CLI_ACTOR } from '../../domain/actor.js';
+import { HubError } from '../../domain/errors.js';
 import type { PresentationRecord } from '../../trade/presentations.js';
 import type { TradeInput, TradeRecord, TradeStatus } from '../../trade/trades.js';
 import { presentationJson, tradeJson } from '../../views/trades.js';
@@ -69,9 +70,9 @@ function registerCreate(parent: Command, context: CliContext): void {
       await runHubCommand(context, options.db, async (hub) => {
         // The service checks every field (ids, parties, HS codes, Incoterms, amounts, terms) and
         // names the one at fault as a JSON Pointer into the file.
-        const trade = await hubOperation(() =>
-          hub.trades.create(value as TradeInput, CLI_ACTOR),
-        ).catch(inFile(options.file));
+        const trade = await hub.trades
+          .create(value as TradeInput, CLI_ACTOR)
+          .catch(inFile(options.file));
         printTrade(context, trade, options.json === true);
       });
     }),
@@ -289,10 +290,13 @@ function tradeIdOption(text: string, option = '<trade-id>'): void {
     throw new UsageError(`${option}: "${text.slice(0, 64)}" is not a trade id (a UUID)`);
 }
 
-/** A refusal of the trade file names the field as a JSON Pointer into the file. */
+/** A refusal of the trade file names the field as a JSON Pointer into the file (`/lines/0/hs`). */
 function inFile(file: string): (error: unknown) => never {
   return (error) => {
-    if (error instanceof RefusedError) throw new RefusedError(`--file: ${file}: ${error.message}`);
+    if (error instanceof HubError)
+      throw new RefusedError(
+        `--file: ${file}: ${error.field === undefined ? '' : `/${error.field}: `}${error.message} (${error.code})`,
+      );
     throw error;
   };
 }
