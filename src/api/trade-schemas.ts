@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { TITLE_ACTIONS } from '../documents/bill-of-lading.js';
 import { DOCUMENT_MAX_BYTES } from '../documents/envelope.js';
 import { ISSUER_ROLES } from '../documents/register-snapshot.js';
@@ -305,7 +305,7 @@ const DocumentContent = Type.Unsafe<Record<string, unknown> & { type: string }>(
   properties: { type: DocumentType },
   allOf: DOCUMENT_TYPES.map((type) => ({
     if: { properties: { type: { const: type } }, required: ['type'] },
-    then: DOCUMENT_SCHEMAS[type] as TSchema,
+    then: DOCUMENT_SCHEMAS[type],
   })),
   description: `the document itself: one of ${DOCUMENT_TYPES.join(', ')}, each with its own schema (the \`then\` of its type)`,
 });

@@ -44,6 +44,13 @@ describe('documents, titles, the register and presentations over HTTP', () => {
     );
   }
 
+  /** A list in a response's JSON body (its `checks`, `data`, `discrepancies`). */
+  const checksOf = (
+    response: { json: () => Record<string, unknown> },
+    list: string,
+  ): { name: string; status: string; check: string; hash: string; reason: string }[] =>
+    response.json()[list] as never;
+
   /** The problem's status, code and first field, and its detail matching `detail`. */
   function refused(
     response: Awaited<ReturnType<typeof submit>>,
@@ -146,9 +153,9 @@ describe('documents, titles, the register and presentations over HTTP', () => {
       });
       assert.equal(tampered.statusCode, 200, tampered.body);
       assert.equal(tampered.json()['valid'], false);
-      const failed = tampered
-        .json()
-        ['checks'].filter((check: { status: string }) => check.status === 'fail');
+      const failed = checksOf(tampered, 'checks').filter(
+        (check: { status: string }) => check.status === 'fail',
+      );
       assert.deepEqual(
         failed.map((check: { name: string }) => check.name),
         ['canonical_hash'],
@@ -160,10 +167,10 @@ describe('documents, titles, the register and presentations over HTTP', () => {
       });
       assert.equal(junk.statusCode, 200, junk.body);
       assert.equal(junk.json()['valid'], false);
-      const schema = junk
-        .json()
-        ['checks'].find((check: { name: string }) => check.name === 'schema');
-      assert.equal(schema.status, 'fail');
+      const schema = checksOf(junk, 'checks').find(
+        (check: { name: string }) => check.name === 'schema',
+      );
+      assert.equal(schema?.status, 'fail');
     });
     const stored = await f.api.call({ method: 'GET', url: `/v1/documents/${document.hash}` });
     assert.equal(stored.statusCode, 404, 'verified, not stored');
@@ -470,11 +477,9 @@ describe('documents, titles, the register and presentations over HTTP', () => {
       payload: bl.json()['document'],
     });
     assert.equal(
-      verified
-        .json()
-        ['checks'].find(
-          (check: { name: string }) => check.name === 'bill_of_lading_not_surrendered',
-        )?.status,
+      checksOf(verified, 'checks').find(
+        (check: { name: string }) => check.name === 'bill_of_lading_not_surrendered',
+      )?.status,
       'fail',
     );
   });

@@ -150,7 +150,7 @@ function customsDocuments(app: FastifyInstance, context: ApiContext): void {
     },
     async (request) => {
       const { id } = request.params;
-      const participant = await context.participants.get(id);
+      const participant = await context.participants.find(id);
       if (participant?.kind !== 'customs') throw participantNotFound(id);
       const page = await context.hub.documents.listAddressedTo(id, actorOf(request), {
         ...(request.query.after === undefined ? {} : { after: request.query.after }),
