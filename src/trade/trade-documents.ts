@@ -188,13 +188,11 @@ export class TradeDocumentService {
       refuseUnlessIntact(verified);
 
     return this.ledger.transact(async (tx) => {
-      const [register, trade, existing] = await Promise.all([
-        this.register.snapshotIn(tx, tx.nowNs),
-        tradeId === undefined ? undefined : tradeIn(tx, tradeId),
-        hash === undefined
-          ? undefined
-          : storedDocuments(tx, [hash]).then((found) => found.get(hash)),
-      ]);
+      // One after another: a transaction is one connection, which runs one query at a time.
+      const register = await this.register.snapshotIn(tx, tx.nowNs);
+      const trade = tradeId === undefined ? undefined : await tradeIn(tx, tradeId);
+      const existing =
+        hash === undefined ? undefined : (await storedDocuments(tx, [hash])).get(hash);
       const inside: VerifyInputs = {
         register,
         terms: trade === undefined ? undefined : this.trades.termsOf(trade),
