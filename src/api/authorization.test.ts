@@ -353,6 +353,111 @@ const TABLE: Readonly<Record<string, Case>> = {
       }),
   },
 
+  'POST /v1/trades': {
+    expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 404 },
+    request: (f) => post('/v1/trades', f.tradeBody()),
+    notFound: 'participant_not_found',
+  },
+  'GET /v1/trades': { expect: ANY_KEY, request: get('/v1/trades') },
+  'GET /v1/trades/:id': {
+    expect: OWN_READ,
+    request: async (f) => get(`/v1/trades/${await f.ownTrade()}`)(),
+    notFound: 'trade_not_found',
+  },
+  'POST /v1/trades/:id/agree': {
+    expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 },
+    request: async (f) => post(`/v1/trades/${await f.ownTrade()}/agree`),
+    notFound: 'trade_not_found',
+  },
+  'POST /v1/trades/:id/ship': {
+    expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 },
+    request: async (f) => post(`/v1/trades/${await f.ownTrade('agreed')}/ship`),
+    notFound: 'trade_not_found',
+  },
+  'POST /v1/trades/:id/cancel': {
+    expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 },
+    request: async (f) => post(`/v1/trades/${await f.ownTrade()}/cancel`, { reason: 'matrix' }),
+    notFound: 'trade_not_found',
+  },
+  // A documentary credit's presentation, by the exporter's side (sbi keeps the exporter).
+  'POST /v1/trades/:id/presentations': {
+    expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 404 },
+    request: async (f) => {
+      const { id, documents } = await f.ownCreditTrade();
+      return post(`/v1/trades/${id}/presentations`, { id: newTransferId(), documents });
+    },
+    notFound: 'trade_not_found',
+  },
+  'GET /v1/trades/:id/presentations': {
+    expect: OWN_READ,
+    request: async (f) => get(`/v1/trades/${(await f.ownCreditTrade()).id}/presentations`)(),
+    notFound: 'trade_not_found',
+  },
+
+  // Real signed documents of a trade sbi finances: vtb is no party to it.
+  'POST /v1/documents': {
+    expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 404 },
+    request: (f) => post('/v1/documents', { ...f.ownDocument() }),
+    notFound: 'trade_not_found',
+  },
+  'POST /v1/documents/verify': {
+    expect: ANY_KEY,
+    request: (f) => post('/v1/documents/verify', { ...f.ownDocument() }),
+  },
+  'GET /v1/documents/:hash': {
+    expect: OWN_READ,
+    request: async (f) => get(`/v1/documents/${(await f.ownBillOfLading()).hash}`)(),
+    notFound: 'document_not_found',
+  },
+  // Only the customs authority itself (and staff) lists what is addressed to it.
+  'GET /v1/customs/:id/documents': {
+    expect: { none: 401, operator: 200, auditor: 200, owner: 404, foreign: 404 },
+    request: get('/v1/customs/customs-ru/documents'),
+    notFound: 'participant_not_found',
+  },
+  'POST /v1/bills-of-lading/:hash/entries': {
+    expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 404 },
+    request: async (f) => {
+      const { hash, issue } = await f.ownBillOfLading();
+      return post(`/v1/bills-of-lading/${hash}/entries`, { ...issue });
+    },
+    notFound: 'document_not_found',
+  },
+  'GET /v1/bills-of-lading/:hash/entries': {
+    expect: OWN_READ,
+    request: async (f) => get(`/v1/bills-of-lading/${(await f.ownBillOfLading()).hash}/entries`)(),
+    notFound: 'document_not_found',
+  },
+
+  'POST /v1/issuers': {
+    expect: operatorWrite(201),
+    request: () =>
+      post('/v1/issuers', {
+        id: `insurer-${newAccountId().slice(-12)}`,
+        name: 'Matrix Insurance',
+        role: 'insurer',
+        country: 'IN',
+        documentTypes: ['insurance_certificate'],
+      }),
+  },
+  'GET /v1/issuers': { expect: ANY_KEY, request: get('/v1/issuers') },
+  'GET /v1/issuers/:id': {
+    expect: ANY_KEY,
+    request: async (f) => get(`/v1/issuers/${(await f.issuer()).id}`)(),
+  },
+  'POST /v1/issuers/:id/keys': {
+    expect: operatorWrite(201),
+    request: async (f) => post(`/v1/issuers/${(await f.issuer()).id}/keys`, f.publicKeyBody()),
+  },
+  'POST /v1/issuers/:id/keys/:keyId/revoke': {
+    expect: operatorWrite(200),
+    request: async (f) => {
+      const { id, keyId } = await f.issuer(true);
+      return post(`/v1/issuers/${id}/keys/${keyId ?? ''}/revoke`, { reason: 'matrix' });
+    },
+  },
+  'GET /v1/register': { expect: ANY_KEY, request: get('/v1/register') },
+
   'GET /v1/routes': {
     expect: ANY_KEY,
     request: get('/v1/routes?from=INNSA&to=Moscow&date=2026-12-01'),

@@ -62,6 +62,33 @@ describe('framework refusals as vostro problems', () => {
     }
   });
 
+  it('413 names the limit of the route in bytes: the server’s, or a route’s own', async () => {
+    const routes: [string, number][] = [
+      ['/v1/accounts', 4 * 1024 * 1024],
+      ['/v1/documents', 256 * 1024 + 16 * 1024],
+      ['/v1/documents/verify', 256 * 1024 + 16 * 1024],
+    ];
+    for (const [url, limit] of routes) {
+      const payload = JSON.stringify({ padding: 'x'.repeat(limit) });
+      const response = await api.call({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      assert.equal(response.statusCode, 413, `${url}: ${response.body.slice(0, 200)}`);
+      const problem = response.json();
+      assert.equal(problem['code'], 'body_too_large');
+      assert.equal(
+        problem['detail'],
+        `the body is ${Buffer.byteLength(payload)} bytes, larger than this route takes: at most ${limit} bytes (${limit / 1024 >= 1024 ? `${limit / 1024 / 1024} MiB` : `${limit / 1024} KiB`})`,
+      );
+      assert.deepEqual(problem['errors'], [
+        { field: 'body', reason: `larger than ${limit} bytes` },
+      ]);
+    }
+  });
+
   it('a path parameter past Fastify’s length limit is 414 path_parameter_too_long', async () => {
     // Not a response of any one route (no route is matched), so it is asked of the server directly.
     const response = await api.app.inject({

@@ -16,7 +16,7 @@ type Refusal = (error: FastifyError, request: FastifyRequest | undefined) => Api
 const REFUSALS: Readonly<Record<string, Refusal>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: (_error, request) =>
     unsupportedMediaType(request?.headers['content-type']),
-  FST_ERR_CTP_BODY_TOO_LARGE: (error) => new ApiProblem(413, 'body_too_large', error.message),
+  FST_ERR_CTP_BODY_TOO_LARGE: (_error, request) => bodyTooLarge(request),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: (_error, request) =>
     new ApiProblem(
       400,
@@ -69,6 +69,37 @@ export function frameworkProblem(
   const refusal = REFUSALS[error.code];
   if (refusal !== undefined) return refusal(error, request);
   return new ApiProblem(status, STATUS_CODES[status] ?? 'client_error', error.message);
+}
+
+/**
+ * A body over the route's limit: 413, naming the limit in bytes (a route may take more or less
+ * than the server's default: a signed document's route takes its own) and, when the client sent
+ * one, the Content-Length it declared.
+ */
+function bodyTooLarge(request: FastifyRequest | undefined): ApiProblem {
+  const limit = request?.routeOptions.bodyLimit ?? request?.server.initialConfig.bodyLimit;
+  const declared = request?.headers['content-length'];
+  const size =
+    declared === undefined || !/^[0-9]{1,15}$/.test(declared)
+      ? 'the body is larger'
+      : `the body is ${declared} bytes, larger`;
+  const reason =
+    limit === undefined ? 'larger than this route takes' : `larger than ${limit} bytes`;
+  return new ApiProblem(
+    413,
+    'body_too_large',
+    limit === undefined
+      ? `${size} than this route takes`
+      : `${size} than this route takes: at most ${limit} bytes (${formatBytes(limit)})`,
+    { errors: [{ field: 'body', reason }] },
+  );
+}
+
+/** 278528 → '272 KiB'; 4194304 → '4 MiB'; whole units only, else the bytes. */
+function formatBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 /**

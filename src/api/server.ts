@@ -27,15 +27,18 @@ import { auditRoutes } from './routes/audit.js';
 import { balanceRoutes } from './routes/balances.js';
 import { capRoutes } from './routes/caps.js';
 import { corridorRoutes } from './routes/corridors.js';
+import { documentRoutes } from './routes/documents.js';
 import { fxProviderRoutes } from './routes/fx-providers.js';
 import { fxQuoteRoutes } from './routes/fx-quotes.js';
 import { fxRateRoutes } from './routes/fx-rates.js';
 import { healthRoutes } from './routes/health.js';
+import { issuerRoutes } from './routes/issuers.js';
 import { keyRoutes } from './routes/keys.js';
 import { participantRoutes } from './routes/participants.js';
 import { paymentRoutes } from './routes/payments.js';
 import { reportRoutes } from './routes/reports.js';
 import { Hub } from '../hub/hub.js';
+import { tradeRoutes } from './routes/trades.js';
 import { transferRoutes } from './routes/transfers.js';
 import { verifyRoutes } from './routes/verify.js';
 import { windowRoutes } from './routes/windows.js';
@@ -187,6 +190,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await v1.register(fxQuoteRoutes(context));
       await v1.register(reportRoutes(context));
       await v1.register(corridorRoutes(context));
+      await v1.register(tradeRoutes(context));
+      await v1.register(documentRoutes(context));
+      await v1.register(issuerRoutes(context));
       v1.get(
         '/openapi.json',
         { config: { access: { public: true } }, schema: { hide: true } },
@@ -472,6 +478,21 @@ function openApiInfo() {
         name: 'corridors',
         description:
           'Freight routes between two places and corridors compared by time, cost or CO2e',
+      },
+      {
+        name: 'trades',
+        description:
+          'Trades between an exporter and an importer (goods by HS 2022 code, Incoterms 2020, payment terms), their lifecycle, and documents presented under a documentary credit, whose reserved payment posts when they verify',
+      },
+      {
+        name: 'documents',
+        description:
+          'Trade documents signed with ML-DSA-65 and Ed25519 together: submit, read, verify with every check listed, customs’ export declarations, and the title chain of a transferable bill of lading',
+      },
+      {
+        name: 'register',
+        description:
+          'The trust register: issuers, the document types each may issue, their public keys, validity and revocation; and its snapshot for offline verification',
       },
       {
         name: 'operations',

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Type } from '@sinclair/typebox';
 import {
   parseTitleEntry,
@@ -140,8 +141,11 @@ export class TitleService {
       const head = await titleHeads.get(tx, billOfLading);
       const next = head === undefined ? 0 : head.seq + 1;
       if (head !== undefined && seq <= head.seq) {
-        const taken = (await titleEntryDocuments.get(tx, entryKey(billOfLading, seq)))?.hash;
-        if (taken === hash) return { holder: head.holder, seq, status: 'exists' };
+        const stored = await titleEntryDocuments.get(tx, entryKey(billOfLading, seq));
+        const taken = stored?.hash;
+        // The same entry again, byte for byte: not merely one that states the same hash.
+        if (taken === hash && isDeepStrictEqual(stored, recorded))
+          return { holder: head.holder, seq, status: 'exists' };
         if (head.surrendered) throw surrenderedError(head);
         throw new HubError('title_conflict', {
           field: 'content/seq',

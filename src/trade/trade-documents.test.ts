@@ -209,6 +209,31 @@ function documentCases(open: OpenStore): void {
         documents.submit('{"format":', tata),
         refusal('invalid_field', 'document', /not JSON/),
       );
+      // Well signed, but HS 2022 has no subheading 100699 (heading 1006 is rice).
+      await assert.rejects(
+        documents.submit(
+          signed(
+            invoice({
+              lines: [
+                {
+                  hs: '100699',
+                  description: 'rice',
+                  quantity: '1500',
+                  unit: 't',
+                  unitPrice: '52000.00',
+                  amount: '78000000.00',
+                },
+              ],
+            }),
+          ),
+          tata,
+        ),
+        refusal(
+          'unknown_hs_code',
+          'content/lines/0/hs',
+          /heading 1006 .* has no subheading 100699/,
+        ),
+      );
       await assert.rejects(
         documents.submit(signed(invoice({ trade: '0190f0a1-7c3e-7000-8000-00000000ffff' })), tata),
         refusal('trade_not_found', 'content/trade'),

@@ -20,6 +20,7 @@ import { HubError, invalidField } from '../domain/errors.js';
 import { isoOfNs, parseInstant } from '../domain/time.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { participantDocuments } from '../participants/registry.js';
+import { checkHsCode } from './hs.js';
 import type { TrustRegister } from './register.js';
 import {
   storedDocumentPut,
@@ -42,7 +43,8 @@ export const TRADE_DOCUMENTS = STORED_DOCUMENTS;
  *
  * - A document whose integrity fails (its shape, size, hash, either signature, its issuer, or its
  *   key at receipt: see `INTEGRITY_CHECKS`) is refused with `document_invalid`, naming every
- *   failed check, and nothing is written.
+ *   failed check, and nothing is written; so is one whose goods name an HS code that HS 2022
+ *   does not have (`unknown_hs_code`, naming the line: src/trade/hs.ts).
  * - A document that disagrees with its trade (other parties, goods, amounts, currency, a late
  *   shipment) is stored all the same: those are the discrepancies a presentation reports, and
  *   the bank deciding on a presentation needs to see the document that has them.
@@ -207,6 +209,11 @@ export class TradeDocumentService {
       // The verifier's schema check passed, so this parse cannot fail.
       if (!parsed.ok) throw new Error(`bug: a verified document does not parse: ${parsed.field}`);
       const document = parsed.document;
+      // The verifier knows no nomenclature (src/documents is pure); a subheading HS 2022 does not
+      // have is bad input, refused before anything is written.
+      if ('lines' in document.content)
+        for (const [index, line] of document.content.lines.entries())
+          checkHsCode(line.hs, `content/lines/${index}/hs`);
       const issuer = register.issuers.find((entry) => entry.id === document.content.issuer);
       if (trade === undefined || !maySubmit(actor, trade, issuer))
         throw tradeNotFound(document.content.trade, 'content/trade');

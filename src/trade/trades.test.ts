@@ -87,6 +87,25 @@ describe('trade input', () => {
     });
   });
 
+  it('record says whether it recorded the trade or found the same one recorded; the retry writes nothing', async () => {
+    const { hub, store } = await world();
+    const input = creditTrade();
+    const first = await hub.trades.record(input, importer);
+    assert.equal(first.status, 'created');
+    const audit = (await store.auditEntries({ limit: 100_000 })).length;
+    const counts = await store.counts();
+    const again = await hub.trades.record(structuredClone(input), importer);
+    assert.equal(again.status, 'exists');
+    assert.deepEqual(again.trade, first.trade);
+    assert.deepEqual(await hub.trades.create(input, importer), first.trade);
+    assert.deepEqual(await store.counts(), counts);
+    assert.equal((await store.auditEntries({ limit: 100_000 })).length, audit, 'nothing audited');
+    await assert.rejects(
+      hub.trades.record({ ...input, latestShipmentDate: '2026-02-14' }, importer),
+      refusedWith('trade_exists', 'id'),
+    );
+  });
+
   it('refuses amounts that are not exact in the currency, and totals past the ledger’s largest amount', async () => {
     await refuses(
       creditTrade({ lines: [line({ quantity: '2.5', unitPrice: '10.01' })] }),

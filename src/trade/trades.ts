@@ -329,6 +329,17 @@ export class TradeService {
    * stored trade; another body under a used id is `trade_exists`.
    */
   async create(input: TradeInput, actor: Actor): Promise<TradeRecord> {
+    return (await this.record(input, actor)).trade;
+  }
+
+  /**
+   * `create`, saying also whether this call recorded the trade (`created`) or found it recorded
+   * by an earlier call with the same body (`exists`, nothing written): the API answers 201 or 200.
+   */
+  async record(
+    input: TradeInput,
+    actor: Actor,
+  ): Promise<{ trade: TradeRecord; status: 'created' | 'exists' }> {
     refuseAuditor(actor, 'record');
     const checked = checkTradeInput(input);
     const currency = currencyByCode(checked.currency) as Currency;
@@ -384,7 +395,7 @@ export class TradeService {
       ]);
       return { created: record, existing: undefined };
     });
-    if (stored.created !== undefined) return stored.created;
+    if (stored.created !== undefined) return { trade: stored.created, status: 'created' };
     const existing = stored.existing;
     if (!sameInput(existing, checked))
       throw new HubError('trade_exists', {
@@ -392,7 +403,7 @@ export class TradeService {
         message: `trade id ${checked.id} was used before for another trade`,
       });
     if (!maySee(existing, actor)) throw tradeNotFound(checked.id);
-    return existing;
+    return { trade: existing, status: 'exists' };
   }
 
   /**

@@ -4,16 +4,20 @@ import { registerAudit } from './audit.js';
 import { registerBalance } from './balance.js';
 import { registerBench } from './bench.js';
 import { registerCorridors } from './corridors.js';
+import { registerDocument } from './document.js';
 import { registerFx } from './fx.js';
 import { registerHistory } from './history.js';
 import { registerInit } from './init.js';
+import { registerIssuer } from './issuer.js';
 import { registerKey } from './key.js';
 import { registerParticipant } from './participant.js';
 import { registerReports } from './report.js';
 import { registerRoute } from './route.js';
 import { registerServe } from './serve.js';
 import { registerSettlement } from './settle.js';
+import { registerSigningKey } from './signing-key.js';
 import { registerStart } from './start.js';
+import { registerTrade } from './trade.js';
 import { registerTransfer } from './transfer.js';
 import { registerVerify } from './verify.js';
 
@@ -29,6 +33,10 @@ export const commands: readonly RegisterCommand[] = [
   registerSettlement,
   registerFx,
   registerReports,
+  registerTrade,
+  registerDocument,
+  registerIssuer,
+  registerSigningKey,
   registerBalance,
   registerHistory,
   registerVerify,
