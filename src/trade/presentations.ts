@@ -18,9 +18,13 @@ import {
   type TradeService,
 } from './trades.js';
 import type { RegisterSnapshot } from '../documents/register-snapshot.js';
-import type { TradeTerms, VerificationReport, VerifyContext } from '../documents/verify.js';
+import type { TradeTerms } from '../documents/verify.js';
 import { titleStatusIn } from './titles.js';
-import { storedDocuments, type StoredTradeDocument } from './trade-documents.js';
+import {
+  storedDocuments,
+  type DocumentVerifier,
+  type StoredTradeDocument,
+} from './trade-documents.js';
 
 /**
  * Presentations: the exporter's side presents the documents a documentary credit requires, by
@@ -111,12 +115,6 @@ const presentationDocuments = documentKind<PresentationRecord>(
 
 /** Presentations are kept under `trade/id`, so that a trade's are listed by prefix. */
 const keyOf = (trade: string, id: string): string => `${trade}/${id}`;
-
-/** Verifies one signed document (src/documents/verify.ts `verifyDocument`, or the worker pool's). */
-export type DocumentVerifier = (
-  input: unknown,
-  context: VerifyContext,
-) => VerificationReport | Promise<VerificationReport>;
 
 /** Reads the trust register as a snapshot, inside a transaction or from the store (src/trade/register.ts). */
 export interface RegisterReader {

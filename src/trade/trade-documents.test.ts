@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DOCUMENT_MAX_BYTES } from '../documents/envelope.js';
-import type { VerificationReport } from '../documents/verify.js';
+import { verifyDocument, type VerificationReport } from '../documents/verify.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { postgresTests } from '../store/postgres/test-database.js';
 import {
@@ -13,7 +13,7 @@ import {
   TRADE_ID,
   withTrade,
 } from './documents.test-helper.js';
-import { storedDocuments } from './trade-documents.js';
+import { storedDocuments, TradeDocumentService } from './trade-documents.js';
 import {
   auditor,
   openSqlite,
@@ -309,6 +309,81 @@ function documentCases(open: OpenStore): void {
       assert.equal((await documents.submit(before, tata)).status, 'exists');
       // A document not stored is verified as if received now: the revoked key fails it.
       assert.deepEqual(failed(await documents.verify(late, tata)), ['key_not_revoked']);
+    });
+  });
+
+  it('a key revoked after the verification outside the transaction and before it refuses the document', async () => {
+    await withTrade(open, async ({ ledger, register, trades }) => {
+      let revoked = false;
+      // The verification outside the transaction, then a revocation that commits before it opens.
+      const documents = new TradeDocumentService(
+        ledger,
+        register,
+        trades,
+        async (input, context) => {
+          const report = verifyDocument(input, context);
+          assert.equal(report.valid, true, JSON.stringify(report.checks));
+          if (!revoked) {
+            revoked = true;
+            await register.revokeKey('tata', KEYS.tata().keyId, 'key compromised', operator);
+          }
+          return report;
+        },
+      );
+      const document = signed(invoice());
+      await assert.rejects(
+        documents.submit(document, tata),
+        refusal(
+          'document_invalid',
+          'document',
+          /key_not_revoked: .*revoked at 2026-03-02T00:00:00.000Z \(key compromised\); the document was received at 2026-03-02T00:00:00.000Z/,
+        ),
+      );
+      assert.equal(revoked, true);
+      // Nothing stored, and the revocation is the last thing audited.
+      assert.equal((await storedDocuments(ledger.store, [document.hash])).size, 0);
+      const audit = (await ledger.store.auditEntries({ limit: 10_000 })).at(-1);
+      assert.equal(audit?.action, 'issuers.keys.revoke');
+    });
+  });
+
+  it("a receipt time that passes a key's end between the verification and the transaction refuses the document", async () => {
+    await withTrade(open, async ({ ledger, register, trades, clock }) => {
+      const documents = new TradeDocumentService(ledger, register, trades, (input, context) => {
+        const report = verifyDocument(input, context);
+        assert.equal(report.valid, true, JSON.stringify(report.checks));
+        // The key is valid to 2028-01-01; the transaction's clock reads later.
+        clock.advanceSeconds(2 * 366 * 86_400);
+        return report;
+      });
+      const check = await unchanged(ledger.store);
+      await assert.rejects(
+        documents.submit(signed(invoice()), tata),
+        refusal(
+          'document_invalid',
+          'document',
+          /key_valid_at_receipt: the document was received at 2028-03-03T00:00:00.000Z, after .* expired at 2028-01-01T00:00:00.000Z$/,
+        ),
+      );
+      await check();
+    });
+  });
+
+  it("the receipt time stored and reported is the transaction's, not the verification's", async () => {
+    await withTrade(open, async ({ ledger, register, trades, clock }) => {
+      const documents = new TradeDocumentService(ledger, register, trades, (input, context) => {
+        assert.equal(context.receivedAt, '2026-03-02T00:00:00.000Z');
+        clock.advanceSeconds(5);
+        return verifyDocument(input, context);
+      });
+      const result = await documents.submit(signed(invoice()), tata);
+      assert.equal(result.status, 'created');
+      assert.equal(result.document.receivedAt, '2026-03-02T00:00:05.000Z');
+      assert.equal(result.report.valid, true, JSON.stringify(result.report.checks));
+      assert.match(
+        result.report.checks.find((c) => c.name === 'key_valid_at_receipt')?.reason ?? '',
+        /the document was received at 2026-03-02T00:00:05.000Z$/,
+      );
     });
   });
 

@@ -10,13 +10,14 @@ import { DOCUMENT_TYPES, type DocumentType } from '../documents/types.js';
 import {
   verifyDocument,
   type CheckName,
+  type TradeTerms,
   type VerificationReport,
   type VerifyContext,
 } from '../documents/verify.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
 import { documentKind, oneOf, strict, type DocumentReader } from '../domain/documents.js';
 import { HubError, invalidField } from '../domain/errors.js';
-import { isoOfNs } from '../domain/time.js';
+import { isoOfNs, parseInstant } from '../domain/time.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { participantDocuments } from '../participants/registry.js';
 import { checkHsCode } from './hs.js';
@@ -53,6 +54,27 @@ export const TRADE_DOCUMENTS = STORED_DOCUMENTS;
  * transaction's clock reading, the same instant the audit log records; a key revoked after it does
  * not undo the document, which keeps being verified at its receipt time.
  *
+ * Where the verification runs. Checking a hybrid signature costs about 3 ms of CPU (ML-DSA-65 and
+ * Ed25519), and a write transaction holds the ledger's write lock: every other batch of the hub
+ * waits behind it. So the document is verified BEFORE the transaction, on the shared worker pool
+ * (the `verifier` given to the service), from what the store holds then: the register, the trade's
+ * terms, whether the document is stored (and its receipt time if so), else the clock's reading as
+ * the receipt time. A document whose bytes, hash or signatures fail is refused there: no later
+ * write can mend those. Inside the transaction only what can have changed since is read again,
+ * cheaply: the register entries the verification looked at (the issuer's, with its keys and their
+ * standing, the issuers the document names as parties, the owner of its key), the trade's terms,
+ * whether the document was stored meanwhile, and the receipt time, now the transaction's clock.
+ * These inputs are compared with those the verification used; if any differs, or a validity or
+ * revocation time of the issuer's keys lies between the two receipt times, the document is
+ * verified again inside the transaction (correct, and slow only in that rare case). Signatures and
+ * hashes themselves cannot change: a key id is the hash of its public key, and a stored document is
+ * never rewritten. (A bill of lading's title is not part of a submission's verification: submitting
+ * runs without `titleSurrendered`, so its surrender cannot change the outcome.) The stored receipt
+ * time stays the transaction's, so a key revoked between the verification and the commit still
+ * refuses the document; passing the outside verification in without this re-check would let such
+ * a revocation be ignored, and verifying inside every time would make every submission hold the
+ * write lock for 3 ms.
+ *
  * Customs data exchange: an export declaration is signed by the exporting country's customs (an
  * issuer of role customs linked to a `customs` participant) and addressed to the importing
  * country's customs participant, which lists what is addressed to it (`listAddressedTo`), reads and
@@ -62,6 +84,12 @@ export const TRADE_DOCUMENTS = STORED_DOCUMENTS;
  * addressed to and the participant of its issuer may read a document; to anyone else it does not
  * exist (`document_not_found`).
  */
+/** Verifies one signed document (src/documents/verify.ts `verifyDocument`, or the worker pool's). */
+export type DocumentVerifier = (
+  input: unknown,
+  context: VerifyContext,
+) => VerificationReport | Promise<VerificationReport>;
+
 /**
  * The checks whose failure refuses a document: it is not what it claims to be, or its signer may
  * not sign it, or not with that key at the time the hub received it. The other checks compare the
@@ -77,6 +105,18 @@ const INTEGRITY_CHECKS: ReadonlySet<CheckName> = new Set<CheckName>([
   'issuer_allowed',
   'key_valid_at_receipt',
   'key_not_revoked',
+]);
+
+/**
+ * The integrity checks whose outcome depends on the document alone (and on a key's public key,
+ * which its key id fixes): a failure of one of them refuses the document whatever the store holds.
+ */
+const FIXED_CHECKS: ReadonlySet<CheckName> = new Set<CheckName>([
+  'schema',
+  'size',
+  'canonical_hash',
+  'signature_ml_dsa_65',
+  'signature_ed25519',
 ]);
 
 /**
@@ -115,6 +155,13 @@ export class TradeDocumentService {
     private readonly ledger: Ledger,
     private readonly register: TrustRegister,
     private readonly trades: TradeService,
+    /**
+     * Runs the verification before the transaction: by default `verifyDocument` on the process's
+     * shared worker pool (src/documents/verify-pool.ts). Tests give their own to act between the
+     * verification and the transaction (a key revoked there must still refuse the document).
+     */
+    private readonly verifier: DocumentVerifier = (input, context) =>
+      VerifierPool.shared().verify(input, context),
   ) {}
 
   /** Verifies and stores a signed document (see the file comment); refusals write nothing. */
@@ -122,17 +169,41 @@ export class TradeDocumentService {
     const value = jsonValueOf(signed);
     const hash = hashAt(value);
     const tradeId = stringAt(value, 'content', 'trade');
+    const store = this.ledger.store;
+    const [register, trade, existing] = await Promise.all([
+      this.register.snapshotIn(store),
+      tradeId === undefined ? undefined : tradeIn(store, tradeId),
+      hash === undefined
+        ? undefined
+        : storedDocuments(store, [hash]).then((found) => found.get(hash)),
+    ]);
+    const outside: VerifyInputs = {
+      register,
+      terms: trade === undefined ? undefined : this.trades.termsOf(trade),
+      // A document stored before is judged as it was received, not as if it came now.
+      receivedAt: existing?.receivedAt ?? isoOfNs(this.ledger.clock.nowNs()),
+    };
+    const verified = await this.verifier(value, contextOf(outside));
+    // What no later write can mend (its bytes, its hash, a signature) is refused here, before the
+    // document joins the queue of writers.
+    if (verified.checks.some((check) => check.status === 'fail' && FIXED_CHECKS.has(check.name)))
+      refuseUnlessIntact(verified);
+
     return this.ledger.transact(async (tx) => {
+      // One after another: a transaction is one connection, which runs one query at a time.
       const register = await this.register.snapshotIn(tx, tx.nowNs);
       const trade = tradeId === undefined ? undefined : await tradeIn(tx, tradeId);
       const existing =
         hash === undefined ? undefined : (await storedDocuments(tx, [hash])).get(hash);
-      const report = verifyDocument(value, {
+      const inside: VerifyInputs = {
         register,
-        // A document stored before is judged as it was received, not as if it came now.
+        terms: trade === undefined ? undefined : this.trades.termsOf(trade),
         receivedAt: existing?.receivedAt ?? isoOfNs(tx.nowNs),
-        ...(trade === undefined ? {} : { trade: this.trades.termsOf(trade) }),
-      });
+      };
+      const report = sameInputs(value, outside, inside)
+        ? atReceipt(verified, outside.receivedAt, inside.receivedAt)
+        : // Rare: verified again, here, from what this transaction reads.
+          verifyDocument(value, contextOf(inside));
       refuseUnlessIntact(report);
       const parsed = parseSignedDocument(value);
       // The verifier's schema check passed, so this parse cannot fail.
@@ -471,6 +542,96 @@ async function addresseeOf(
     return register.issuers.find((entry) => entry.id === declaration.issuer)?.participant;
   }
   return undefined;
+}
+
+/** What a submission's verification reads of the store, besides the document itself. */
+interface VerifyInputs {
+  readonly register: RegisterSnapshot;
+  readonly terms: TradeTerms | undefined;
+  /** ISO 8601: the stored receipt time of a document stored before, else the clock's reading. */
+  readonly receivedAt: string;
+}
+
+function contextOf(inputs: VerifyInputs): VerifyContext {
+  return {
+    register: inputs.register,
+    receivedAt: inputs.receivedAt,
+    ...(inputs.terms === undefined ? {} : { trade: inputs.terms }),
+  };
+}
+
+/**
+ * Whether verifying `value` from `inside` reaches the verdicts it reached from `outside`: the same
+ * trade terms, the same register entries of the issuers the verifier looks at (the document's
+ * issuer, any issuer the document names, as a party for one, and whoever holds its key), and
+ * receipt times on the same side of every validity and revocation time of the issuer's keys (the
+ * verifier's key checks compare the receipt time with those times, and with nothing else).
+ */
+function sameInputs(value: unknown, outside: VerifyInputs, inside: VerifyInputs): boolean {
+  if (JSON.stringify(outside.terms ?? null) !== JSON.stringify(inside.terms ?? null)) return false;
+  const named = new Set<string>();
+  stringsIn(
+    value !== null && typeof value === 'object'
+      ? (value as Record<string, unknown>).content
+      : undefined,
+    named,
+  );
+  const keyId = stringAt(value, 'signature', 'keyId');
+  const looked = (register: RegisterSnapshot) =>
+    JSON.stringify(
+      register.issuers.filter(
+        (entry) => named.has(entry.id) || entry.keys.some((key) => key.keyId === keyId),
+      ),
+    );
+  if (looked(outside.register) !== looked(inside.register)) return false;
+  if (outside.receivedAt === inside.receivedAt) return true;
+  const issuerId = stringAt(value, 'content', 'issuer');
+  const issuer = inside.register.issuers.find((entry) => entry.id === issuerId);
+  if (issuer === undefined) return true;
+  try {
+    const before = parseInstant(outside.receivedAt, 'receivedAt');
+    const after = parseInstant(inside.receivedAt, 'receivedAt');
+    return issuer.keys.every((key) =>
+      [key.validFrom, key.validTo, key.revokedAt].every((at) => {
+        if (at === undefined) return true;
+        const boundary = parseInstant(at, 'at');
+        return boundary <= before === boundary <= after;
+      }),
+    );
+  } catch {
+    // A time the verifier cannot read either: let it say so.
+    return false;
+  }
+}
+
+/**
+ * The report of a verification at receipt time `from`, as at receipt time `to` with the same
+ * verdicts (`sameInputs`): the two key checks name the receipt time in their reasons, and the
+ * receipt time stored and reported is the transaction's, not the one the verification ran with.
+ */
+function atReceipt(report: VerificationReport, from: string, to: string): VerificationReport {
+  if (from === to) return report;
+  return {
+    ...report,
+    checks: report.checks.map((check) =>
+      check.name === 'key_valid_at_receipt' || check.name === 'key_not_revoked'
+        ? {
+            ...check,
+            reason: check.reason
+              .replaceAll(`received at ${from}`, `received at ${to}`)
+              .replaceAll(`stood at ${from}`, `stood at ${to}`),
+          }
+        : check,
+    ),
+  };
+}
+
+/** Every string in a JSON value, into `into`. */
+function stringsIn(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') into.add(value);
+  else if (Array.isArray(value)) for (const item of value) stringsIn(item, into);
+  else if (value !== null && typeof value === 'object')
+    for (const item of Object.values(value)) stringsIn(item, into);
 }
 
 function refusal(field: string, message: string): HubError {
