@@ -141,12 +141,24 @@ export class PresentationService {
     input: { id: string; trade: string; documents: readonly string[] },
     actor: Actor,
   ): Promise<PresentationRecord> {
+    return (await this.record(input, actor)).presentation;
+  }
+
+  /**
+   * `present`, saying whether this call made the presentation (`created`) or found it made
+   * before under the same id with the same documents (`exists`: a retry, which changes nothing).
+   */
+  async record(
+    input: { id: string; trade: string; documents: readonly string[] },
+    actor: Actor,
+  ): Promise<{ presentation: PresentationRecord; status: 'created' | 'exists' }> {
     refuseAuditor(actor, 'present documents under');
     const { id, tradeId, documents } = checkPresentationInput(input);
     const stored = await presentationDocuments.get(this.ledger.store, keyOf(tradeId, id));
     // `get` answers trade_not_found to whoever may not see the trade, and expires a lapsed credit.
     const trade = await this.trades.get(tradeId, actor);
-    if (stored !== undefined) return sameOrConflict(stored, documents);
+    if (stored !== undefined)
+      return { presentation: sameOrConflict(stored, documents), status: 'exists' };
     if (actor.role !== 'operator' && !sidesOf(trade, actor.participant).has('exporter'))
       throw new HubError('trade_status_conflict', {
         field: 'trade',
@@ -157,8 +169,11 @@ export class PresentationService {
     const presentedAtNs = this.ledger.clock.nowNs();
     const outside = await this.verifyAll(this.ledger.store, trade, terms, documents, presentedAtNs);
 
+    // Whether the transaction found the presentation made already (by a concurrent retry).
+    const found = { before: false };
     const outcome = await this.ledger.transact(async (tx) => {
       const again = await presentationDocuments.get(tx, keyOf(tradeId, id));
+      found.before = again !== undefined;
       if (again !== undefined) return again;
       const current = await tradeIn(tx, tradeId);
       if (current === undefined) throw tradeNotFound(tradeId, 'trade');
@@ -206,7 +221,10 @@ export class PresentationService {
       ]);
       return record;
     });
-    return sameOrConflict(outcome, documents);
+    return {
+      presentation: sameOrConflict(outcome, documents),
+      status: found.before ? 'exists' : 'created',
+    };
   }
 
   /** The presentations of a trade `actor` may see, oldest id first. */

@@ -597,15 +597,27 @@ describe('documents, titles, the register and presentations over HTTP', () => {
 
   it('presentations: an accepted one pays the credit in the same request; a second is refused; a discrepant one lists what is missing and leaves the money reserved', async () => {
     const { id, documents } = await f.ownCreditTrade();
+    const presentationId = newTransferId();
     const presented = await f.api.call({
       method: 'POST',
       url: `/v1/trades/${id}/presentations`,
-      payload: { id: newTransferId(), documents },
+      payload: { id: presentationId, documents },
       key: f.keys.owner,
     });
     assert.equal(presented.statusCode, 201, presented.body);
     assert.equal(presented.json()['status'], 'accepted', presented.body);
     assert.ok(typeof presented.json()['payment'] === 'string');
+    // A retry of the same presentation (same id, same documents) answers 200 with it, and changes nothing.
+    await writesNothing(async () => {
+      const retried = await f.api.call({
+        method: 'POST',
+        url: `/v1/trades/${id}/presentations`,
+        payload: { id: presentationId, documents },
+        key: f.keys.owner,
+      });
+      assert.equal(retried.statusCode, 200, retried.body);
+      assert.deepEqual(retried.json(), presented.json());
+    });
     const trade = await f.api.call({ method: 'GET', url: `/v1/trades/${id}` });
     assert.equal(trade.json()['status'], 'paid');
     await writesNothing(async () =>

@@ -198,12 +198,12 @@ function presentations(app: FastifyInstance, context: ApiContext): void {
           'Present submitted documents under a documentary credit: if every required document verifies, the reserved payment is posted in the same transaction (accepted); otherwise the discrepancies are listed and the money stays reserved',
         params: TradeParams,
         body: PresentationCreate,
-        response: { 201: Presentation, ...refused, ...commonErrors },
+        response: { 201: Presentation, 200: Presentation, ...refused, ...commonErrors },
       },
     },
     async (request, reply) => {
-      const record = await context.hub.presentations
-        .present(
+      const { presentation: record, status } = await context.hub.presentations
+        .record(
           {
             id: request.body.id.toLowerCase(),
             trade: request.params.id.toLowerCase(),
@@ -212,7 +212,7 @@ function presentations(app: FastifyInstance, context: ApiContext): void {
           actorOf(request),
         )
         .catch(pathId);
-      return reply.code(201).send(presentationJson(record));
+      return reply.code(status === 'created' ? 201 : 200).send(presentationJson(record));
     },
   );
   app.get<{ Params: TradeParams }>(
