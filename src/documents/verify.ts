@@ -173,17 +173,7 @@ export function verifyDocument(input: unknown, context: VerifyContext): Verifica
     for (const name of DOCUMENT_CHECKS)
       if (!outcomes.has(name)) outcomes.set(name, skipped(reason));
   };
-  /** Runs one check; an input it cannot read fails it with what it met, never throws. */
-  const run = (name: DocumentCheckName, check: () => Outcome) => {
-    try {
-      outcomes.set(name, check());
-    } catch (error) {
-      outcomes.set(
-        name,
-        fail(`could not be checked: ${error instanceof Error ? error.message : String(error)}`),
-      );
-    }
-  };
+  const run = runInto(outcomes);
 
   // size, and a plain JSON copy of the input (no getters, prototypes or shared references)
   const read = readInput(input);
@@ -259,6 +249,52 @@ export function verifyDocument(input: unknown, context: VerifyContext): Verifica
 }
 
 type Run = (name: DocumentCheckName, check: () => Outcome) => void;
+
+/** Runs one check into `outcomes`; an input it cannot read fails it with what it met, never throws. */
+function runInto(outcomes: Map<DocumentCheckName, Outcome>): Run {
+  return (name, check) => {
+    try {
+      outcomes.set(name, check());
+    } catch (error) {
+      outcomes.set(
+        name,
+        fail(`could not be checked: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+  };
+}
+
+/**
+ * `report`, a verification of `input`, as at `context.receivedAt` instead of the receipt time it
+ * was made with: the two checks that compare the receipt time with the key's validity,
+ * revocation and supersession are run again (the signatures are not: nothing else depends on the
+ * receipt time), and `valid` follows them. For a caller that verifies before it knows the
+ * receipt time it will record (src/trade/trade-documents.ts verifies on the worker pool, then
+ * stores at its transaction's time).
+ */
+export function atReceiptTime(
+  input: unknown,
+  report: VerificationReport,
+  context: VerifyContext,
+): VerificationReport {
+  const read = readInput(input);
+  const parsed = read.ok ? parseEnvelope(read.value) : undefined;
+  // A document that could not be read has no key checks to run again.
+  if (parsed === undefined || !parsed.ok) return report;
+  const { content, signature } = parsed.envelope;
+  const issuer =
+    typeof content.issuer === 'string'
+      ? context.register.issuers.find((entry) => entry.id === content.issuer)
+      : undefined;
+  const key = issuer?.keys.find((entry) => entry.keyId === signature.keyId);
+  const again = new Map<DocumentCheckName, Outcome>();
+  checkKey(runInto(again), context, issuer, signature.keyId, key);
+  const checks = report.checks.map((check): Check => {
+    const outcome = again.get(check.name as DocumentCheckName);
+    return outcome === undefined ? check : { name: check.name, ...outcome };
+  });
+  return { ...report, valid: checks.every((check) => check.status !== 'fail'), checks };
+}
 
 function limitText(): string {
   return `${DOCUMENT_MAX_BYTES} bytes (${DOCUMENT_MAX_BYTES / 1024} KiB)`;

@@ -8,6 +8,7 @@ import type { IssuerEntry, RegisterSnapshot } from '../documents/register-snapsh
 import { VerifierPool } from '../documents/verify-pool.js';
 import { DOCUMENT_TYPES, type DocumentType } from '../documents/types.js';
 import {
+  atReceiptTime,
   verifyDocument,
   type CheckName,
   type TradeTerms,
@@ -17,7 +18,7 @@ import {
 import { auditEntry, type Actor } from '../domain/actor.js';
 import { documentKind, oneOf, strict, type DocumentReader } from '../domain/documents.js';
 import { HubError, invalidField } from '../domain/errors.js';
-import { isoOfNs, parseInstant } from '../domain/time.js';
+import { isoOfNs } from '../domain/time.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { participantDocuments } from '../participants/registry.js';
 import { checkHsCode } from './hs.js';
@@ -64,9 +65,10 @@ export const TRADE_DOCUMENTS = STORED_DOCUMENTS;
  * cheaply: the register entries the verification looked at (the issuer's, with its keys and their
  * standing, the issuers the document names as parties, the owner of its key), the trade's terms,
  * whether the document was stored meanwhile, and the receipt time, now the transaction's clock.
- * These inputs are compared with those the verification used; if any differs, or a validity or
- * revocation time of the issuer's keys lies between the two receipt times, the document is
- * verified again inside the transaction (correct, and slow only in that rare case). Signatures and
+ * The two checks that compare the receipt time with the key's validity and standing are run
+ * again at the transaction's receipt time (`atReceiptTime`, which costs nothing); if any other
+ * input differs from what the verification used, the document is verified again inside the
+ * transaction (correct, and slow only in that rare case). Signatures and
  * hashes themselves cannot change: a key id is the hash of its public key, and a stored document is
  * never rewritten. (A bill of lading's title is not part of a submission's verification: submitting
  * runs without `titleSurrendered`, so its surrender cannot change the outcome.) The stored receipt
@@ -201,7 +203,7 @@ export class TradeDocumentService {
         receivedAt: existing?.receivedAt ?? isoOfNs(tx.nowNs),
       };
       const report = sameInputs(value, outside, inside)
-        ? atReceipt(verified, outside.receivedAt, inside.receivedAt)
+        ? atReceiptTime(value, verified, contextOf(inside))
         : // Rare: verified again, here, from what this transaction reads.
           verifyDocument(value, contextOf(inside));
       refuseUnlessIntact(report);
@@ -561,11 +563,10 @@ function contextOf(inputs: VerifyInputs): VerifyContext {
 }
 
 /**
- * Whether verifying `value` from `inside` reaches the verdicts it reached from `outside`: the same
- * trade terms, the same register entries of the issuers the verifier looks at (the document's
- * issuer, any issuer the document names, as a party for one, and whoever holds its key), and
- * receipt times on the same side of every validity and revocation time of the issuer's keys (the
- * verifier's key checks compare the receipt time with those times, and with nothing else).
+ * Whether verifying `value` from `inside` reaches the verdicts it reached from `outside`, but for
+ * the receipt time (which `atReceiptTime` applies): the same trade terms, and the same register
+ * entries of the issuers the verifier looks at (the document's issuer, any issuer the document
+ * names, as a party for one, and whoever holds its key).
  */
 function sameInputs(value: unknown, outside: VerifyInputs, inside: VerifyInputs): boolean {
   if (JSON.stringify(outside.terms ?? null) !== JSON.stringify(inside.terms ?? null)) return false;
@@ -583,47 +584,7 @@ function sameInputs(value: unknown, outside: VerifyInputs, inside: VerifyInputs)
         (entry) => named.has(entry.id) || entry.keys.some((key) => key.keyId === keyId),
       ),
     );
-  if (looked(outside.register) !== looked(inside.register)) return false;
-  if (outside.receivedAt === inside.receivedAt) return true;
-  const issuerId = stringAt(value, 'content', 'issuer');
-  const issuer = inside.register.issuers.find((entry) => entry.id === issuerId);
-  if (issuer === undefined) return true;
-  try {
-    const before = parseInstant(outside.receivedAt, 'receivedAt');
-    const after = parseInstant(inside.receivedAt, 'receivedAt');
-    return issuer.keys.every((key) =>
-      [key.validFrom, key.validTo, key.revokedAt].every((at) => {
-        if (at === undefined) return true;
-        const boundary = parseInstant(at, 'at');
-        return boundary <= before === boundary <= after;
-      }),
-    );
-  } catch {
-    // A time the verifier cannot read either: let it say so.
-    return false;
-  }
-}
-
-/**
- * The report of a verification at receipt time `from`, as at receipt time `to` with the same
- * verdicts (`sameInputs`): the two key checks name the receipt time in their reasons, and the
- * receipt time stored and reported is the transaction's, not the one the verification ran with.
- */
-function atReceipt(report: VerificationReport, from: string, to: string): VerificationReport {
-  if (from === to) return report;
-  return {
-    ...report,
-    checks: report.checks.map((check) =>
-      check.name === 'key_valid_at_receipt' || check.name === 'key_not_revoked'
-        ? {
-            ...check,
-            reason: check.reason
-              .replaceAll(`received at ${from}`, `received at ${to}`)
-              .replaceAll(`stood at ${from}`, `stood at ${to}`),
-          }
-        : check,
-    ),
-  };
+  return looked(outside.register) === looked(inside.register);
 }
 
 /** Every string in a JSON value, into `into`. */
