@@ -96,6 +96,39 @@ function documentCases(open: OpenStore): void {
     });
   });
 
+  it('among concurrent submissions, a duplicate, an oversized one and one from a stranger fail only themselves', async () => {
+    await withTrade(open, async ({ documents, ledger }) => {
+      const good = signed(invoice());
+      const strangers = signed(invoice({ number: 'INV-STRANGER' }));
+      const later = signed(invoice({ number: 'INV-LATER' }));
+      const outcomes = await Promise.allSettled([
+        documents.submit(good, tata),
+        documents.submit(good, tata),
+        // Valid and signed, but infosys is no party to the trade: refused inside its transaction.
+        documents.submit(strangers, participantActor('infosys')),
+        documents.submit({ ...good, padding: 'x'.repeat(DOCUMENT_MAX_BYTES) }, tata),
+        documents.submit(later, tata),
+      ]);
+      const [first, second, stranger, oversized, last] = outcomes;
+      const statusOf = (outcome: PromiseSettledResult<{ status: string }>) =>
+        outcome.status === 'fulfilled' ? outcome.value.status : 'refused';
+      assert.deepEqual([statusOf(first), statusOf(second)].sort(), ['created', 'exists']);
+      assert.equal(statusOf(last), 'created');
+      const reasonOf = (outcome: PromiseSettledResult<unknown>): unknown => {
+        assert.ok(outcome.status === 'rejected', 'refused');
+        return outcome.reason;
+      };
+      refusal('trade_not_found', 'content/trade')(reasonOf(stranger));
+      refusal('document_too_large')(reasonOf(oversized));
+      assert.deepEqual(
+        [
+          ...(await storedDocuments(ledger.store, [good.hash, strangers.hash, later.hash])).keys(),
+        ].sort(),
+        [good.hash, later.hash].sort(),
+      );
+    });
+  });
+
   it('the parties and their banks, the operator and auditors read a document; to anyone else it does not exist', async () => {
     await withTrade(open, async ({ documents }) => {
       const { document } = await documents.submit(signed(invoice()), tata);
