@@ -8,10 +8,13 @@ import { generateKeyPair, type SigningKeyPair } from '../documents/signature.js'
 import type { DocumentContent, DocumentType } from '../documents/types.js';
 import { newTransferId } from '../ledger/ids.js';
 import {
+  creditDocuments,
   creditTrade,
   customerAccount,
+  issuerKey,
   openTradeWorld,
   participantActor,
+  registerIssuers,
 } from '../store/conformance/trade.cases.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { TradeInput } from '../trade/trades.js';
@@ -48,8 +51,9 @@ export async function presentationLatencies(
       cli,
     );
     await hub.caps.set('vtb', 'INR', 10_000_000_000_00n, cli);
-    const keys = new Map<string, SigningKeyPair>();
-    for (const [index, issuer] of ISSUERS.entries()) {
+    await registerIssuers(hub.register);
+    const keys = new Map<string, SigningKeyPair>([['indo-pharma', issuerKey('indo-pharma')]]);
+    for (const [index, issuer] of EXTRA_ISSUERS.entries()) {
       const key = generateKeyPair(new Uint8Array(64).fill(index + 101));
       keys.set(issuer.id, key);
       await hub.register.addIssuer({ ...issuer, documentTypes: [...issuer.documentTypes] }, cli);
@@ -124,14 +128,8 @@ const REQUIRED: readonly DocumentType[] = [
   'insurance_certificate',
 ];
 
-const ISSUERS = [
-  {
-    id: 'bench-carrier',
-    name: 'Shipping Corporation of India',
-    role: 'carrier',
-    country: 'IN',
-    documentTypes: ['bill_of_lading'],
-  },
+/** The issuers creditDocuments' three do not cover (registerIssuers registers the carrier, the chamber and the exporter). */
+const EXTRA_ISSUERS = [
   {
     id: 'bench-rail',
     name: 'Russian Railways',
@@ -140,30 +138,19 @@ const ISSUERS = [
     documentTypes: ['rail_consignment_note'],
   },
   {
-    id: 'bench-chamber',
-    name: 'Federation of Indian Export Organisations',
-    role: 'chamber_of_commerce',
-    country: 'IN',
-    documentTypes: ['certificate_of_origin'],
-  },
-  {
     id: 'bench-insurer',
     name: 'New India Assurance',
     role: 'insurer',
     country: 'IN',
     documentTypes: ['insurance_certificate'],
   },
-  {
-    id: 'indo-pharma',
-    name: 'Indo Pharma Ltd',
-    role: 'exporter',
-    country: 'IN',
-    documentTypes: ['commercial_invoice', 'packing_list'],
-    participant: 'indo-pharma',
-  },
 ] as const;
 
-/** The six documents of creditTrade's goods (1,500,500.00 INR), shipped on 2026-02-10. */
+/**
+ * The six documents of creditTrade's goods (1,500,500.00 INR): creditDocuments' invoice, bill of
+ * lading (shipped on 2026-02-10) and certificate of origin, and a packing list, an SMGS rail note
+ * and an insurance certificate.
+ */
 function sixDocuments(
   trade: TradeInput,
   keys: ReadonlyMap<string, SigningKeyPair>,
@@ -182,42 +169,10 @@ function sixDocuments(
     quantity,
     unit,
   }));
-  const amounts = ['1250500.00', '250000.00'];
-  const contents = [
-    {
-      ...header('commercial_invoice', 'indo-pharma', 'INV-B-1'),
-      seller: trade.exporter,
-      buyer: trade.importer,
-      currency: trade.currency,
-      lines: trade.lines.map((line, index) => ({
-        ...goods[index]!,
-        unitPrice: line.unitPrice,
-        amount: amounts[index]!,
-      })),
-      total: '1500500.00',
-    },
+  const more = [
     {
       ...header('packing_list', 'indo-pharma', 'PL-B-1'),
       lines: goods.map((line) => ({ ...line, packages: 20, grossKg: '2600' })),
-    },
-    {
-      ...header('certificate_of_origin', 'bench-chamber', 'COO-B-1'),
-      originCountry: 'IN',
-      exporter: trade.exporter,
-      consignee: trade.importer,
-      lines: goods,
-    },
-    {
-      ...header('bill_of_lading', 'bench-carrier', 'BL-B-1'),
-      shipper: trade.exporter,
-      consignee: trade.importer,
-      toOrder: false,
-      carrier: 'bench-carrier',
-      vessel: 'MV Vishva Prerna',
-      portOfLoading: 'Nhava Sheva (INNSA)',
-      portOfDischarge: 'Bandar Abbas (IRBND)',
-      shippedOnBoard: '2026-02-10',
-      lines: goods,
     },
     {
       ...header('rail_consignment_note', 'bench-rail', 'SMGS-B-1'),
@@ -237,9 +192,12 @@ function sixDocuments(
       covers: 'ICC(A)',
     },
   ] as DocumentContent[];
-  return contents.map((content) => {
-    const key = keys.get(content.issuer);
-    if (key === undefined) throw new Error(`bug: no bench key for ${content.issuer}`);
-    return signDocument(content, key);
-  });
+  return [
+    ...Object.values(creditDocuments(trade)),
+    ...more.map((content) => {
+      const key = keys.get(content.issuer);
+      if (key === undefined) throw new Error(`bug: no bench key for ${content.issuer}`);
+      return signDocument(content, key);
+    }),
+  ];
 }

@@ -198,7 +198,8 @@ async function footprint(world: TradeWorld): Promise<unknown> {
 
 /** Issuers of the documents below, each with one key (made once per file: keygen and signing cost ms). */
 const ISSUER_KEYS = new Map<string, SigningKeyPair>();
-function issuerKey(id: string): SigningKeyPair {
+/** The signing key of one of the issuers `registerIssuers` registers (made once, from a fixed seed). */
+export function issuerKey(id: string): SigningKeyPair {
   let key = ISSUER_KEYS.get(id);
   if (key === undefined) {
     key = generateKeyPair(new Uint8Array(64).fill(ISSUER_KEYS.size + 11));
