@@ -22,22 +22,23 @@ import {
 } from '../documents/bill-of-lading.js';
 import { documentHash } from '../documents/canonical.js';
 import { signDocument, type SignedDocument } from '../documents/envelope.js';
-import type { IssuerEntry, RegisterSnapshot } from '../documents/register-snapshot.js';
+import type { RegisterSnapshot } from '../documents/register-snapshot.js';
 import {
   generateKeyPair,
   ML_DSA_CONTEXT,
   mlDsa65Scheme,
   signDigest,
   verifyDigest,
-  type SigningKeyPair,
 } from '../documents/signature.js';
-import type { BillOfLading, CommercialInvoice } from '../documents/types.js';
-import { VerifierPool } from '../documents/verify-pool.js';
 import {
-  verifyDocument,
-  type VerificationReport,
-  type VerifyContext,
-} from '../documents/verify.js';
+  keyOf,
+  sampleContents,
+  sampleContext,
+  sampleRegister,
+  signAs,
+} from '../documents/documents.test-helper.js';
+import { VerifierPool } from '../documents/verify-pool.js';
+import { verifyDocument, type VerificationReport } from '../documents/verify.js';
 import { presentationLatencies } from './presentation-workload.js';
 import { benchOptions, choiceOption, integerOption, parseBenchArgs } from './options.js';
 
@@ -168,105 +169,13 @@ function mustVerify(verdict: ReturnType<typeof verifyDigest>): void {
   if (!verdict.mlDsa65.ok || !verdict.ed25519.ok) throw new Error('the benchmark signature failed');
 }
 
-// A trade, its issuers in a register, a signed commercial invoice and a bill of lading: the
-// single-document verification runs every check, the trade's included.
-const TRADE_ID = '0193a1f0-6c1e-7c3a-9f1e-2b6c8d0e4a51';
-const issuerKeys = new Map<string, SigningKeyPair>(
-  ['sci-carrier', 'tata-steel', 'sbi', 'vtb-bank', 'rusimport'].map((id, i) => [
-    id,
-    generateKeyPair(new Uint8Array(64).fill(i + 1)),
-  ]),
-);
-function issuer(
-  id: string,
-  role: IssuerEntry['role'],
-  country: string,
-  documentTypes: IssuerEntry['documentTypes'],
-): IssuerEntry {
-  const pair = issuerKeys.get(id) as SigningKeyPair;
-  return {
-    id,
-    name: id,
-    role,
-    country,
-    documentTypes,
-    participant: id,
-    keys: [
-      {
-        keyId: pair.keyId,
-        publicKey: pair.publicKey,
-        validFrom: '2026-01-01T00:00:00Z',
-        validTo: '2027-01-01T00:00:00Z',
-      },
-    ],
-  };
-}
-const register: RegisterSnapshot = {
-  format: 'vostro-trust-register/1',
-  exportedAt: '2026-03-01T00:00:00Z',
-  issuers: [
-    issuer('sci-carrier', 'carrier', 'IN', ['bill_of_lading']),
-    issuer('tata-steel', 'exporter', 'IN', ['commercial_invoice', 'packing_list']),
-    issuer('sbi', 'bank', 'IN', []),
-    issuer('vtb-bank', 'bank', 'RU', []),
-    issuer('rusimport', 'importer', 'RU', []),
-  ],
-};
-const steel = [
-  { hs: '720851', description: 'Hot-rolled steel plates, 10 mm', quantity: '1000', unit: 't' },
-  { hs: '721049', description: 'Galvanised steel sheet', quantity: '250', unit: 't' },
-];
-const header = { version: 1 as const, trade: TRADE_ID, issuedAt: '2026-03-10T09:30:00+05:30' };
-const invoice: CommercialInvoice = {
-  ...header,
-  type: 'commercial_invoice',
-  number: 'INV-2026-0042',
-  issuer: 'tata-steel',
-  seller: 'tata-steel',
-  buyer: 'rusimport',
-  currency: 'INR',
-  lines: [
-    { ...steel[0]!, unitPrice: '900.00', amount: '900000.00' },
-    { ...steel[1]!, unitPrice: '1200.00', amount: '300000.00' },
-  ],
-  total: '1200000.00',
-};
-const billOfLading: BillOfLading = {
-  ...header,
-  type: 'bill_of_lading',
-  number: 'SCI-NSA-2026-1187',
-  issuer: 'sci-carrier',
-  shipper: 'tata-steel',
-  consignee: 'rusimport',
-  toOrder: false,
-  carrier: 'sci-carrier',
-  vessel: 'MV Vishva Prerna',
-  portOfLoading: 'Nhava Sheva (INNSA)',
-  portOfDischarge: 'Novorossiysk (RUNVS)',
-  shippedOnBoard: '2026-03-12',
-  lines: steel.map((line) => ({ ...line })),
-};
-const verifyContext: VerifyContext = {
-  register,
-  receivedAt: '2026-03-16T10:00:00Z',
-  trade: {
-    id: TRADE_ID,
-    exporter: 'tata-steel',
-    importer: 'rusimport',
-    currency: 'INR',
-    lines: [
-      { hs: '720851', quantity: '1000', unit: 't', unitPrice: '900.00' },
-      { hs: '721049', quantity: '250', unit: 't', unitPrice: '1200.00' },
-    ],
-    total: '1200000.00',
-    latestShipmentDate: '2026-03-15',
-    presentationPeriodDays: 21,
-    expiryDate: '2026-04-30',
-  },
-  presentedAt: '2026-03-20T10:00:00Z',
-  titleSurrendered: false,
-};
-const signedInvoice: SignedDocument = signDocument(invoice, issuerKeys.get('tata-steel')!);
+// The verifier tests' sample trade, register (its issuers with their keys) and documents
+// (src/documents/documents.test-helper.ts): the single-document verification runs every check,
+// the trade's included, and passes them all.
+const register = sampleRegister();
+const verifyContext = sampleContext();
+const billOfLading = sampleContents().bill_of_lading;
+const signedInvoice = signAs(sampleContents().commercial_invoice);
 
 function mustBeValid(report: VerificationReport): void {
   if (!report.valid)
@@ -318,7 +227,7 @@ if (runs('chain')) {
   // A bill of lading issued to the shipper, passed between the shipper, the two banks and the
   // importer 98 times, then surrendered to the carrier: 100 signed entries. The offline verifier
   // reads the three files (the bill, the entries, a register snapshot) and checks every entry.
-  const bl = signDocument(billOfLading, issuerKeys.get('sci-carrier')!);
+  const bl = signDocument(billOfLading, keyOf('sci-carrier'));
   const entries: SignedTitleEntry[] = [];
   const add = (action: TitleAction, from: string, to: string) =>
     entries.push(
@@ -333,7 +242,7 @@ if (runs('chain')) {
           at: new Date(Date.UTC(2026, 2, 12, 12, entries.length)).toISOString(),
           previous: entries[entries.length - 1]?.hash ?? null,
         },
-        issuerKeys.get(from)!,
+        keyOf(from),
       ),
     );
   add('issue', 'sci-carrier', 'tata-steel');
