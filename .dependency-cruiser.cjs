@@ -13,6 +13,8 @@ const LAYERS = [
   'settlement',
   'fx',
   'trade',
+  'iso20022',
+  'events',
   'hub',
   'reports',
   'views',
@@ -27,6 +29,8 @@ const SERVICE_LAYERS = [
   'settlement',
   'fx',
   'trade',
+  'iso20022',
+  'events',
   'hub',
   'reports',
 ];
