@@ -5,6 +5,7 @@ import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import type { CreateTransferResult } from '../ledger/results.js';
 import { REFERENCE_MAX_LENGTH, type TransferInput } from '../ledger/model.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
+import type { AuditEntry, RecordPut } from '../store/records.js';
 import { decimalString, documentKind, oneOf, strict } from '../domain/documents.js';
 import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
@@ -21,6 +22,7 @@ import {
   type Leg,
 } from './legs.js';
 import { mayActFor, payeeAccount, payerAccount } from './parties.js';
+import { PAY_BATCH_MAX, writePaymentBatch, type BatchOptions } from './pay-batch.js';
 
 /** The collection of payment documents: one per two-phase payment, keyed by the payment's id. */
 export const PAYMENTS = 'payments';
@@ -176,9 +178,22 @@ export class PaymentService {
     prepared: PreparedPayment,
     actor: Actor,
   ): Promise<ChainOutcome> {
-    const { request, payer, payee, legs, pending, timeoutSeconds, inputs } = prepared;
-    const outcome = chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'payer' });
-    if (outcome.status === 'created') {
+    const outcome = chainOutcome(prepared.legs, await tx.createTransfers(prepared.inputs), {
+      payerField: 'payer',
+    });
+    if (outcome.status === 'created') await this.writeCreated(tx, [prepared], actor);
+    return outcome;
+  }
+
+  /** The payment documents (of two-phase payments) and audit entries of payments just created. */
+  private async writeCreated(
+    tx: LedgerTransaction,
+    created: readonly PreparedPayment[],
+    actor: Actor,
+  ): Promise<void> {
+    const puts: RecordPut[] = [];
+    const audit: AuditEntry[] = [];
+    for (const { request, payer, payee, legs, pending, timeoutSeconds } of created) {
       if (pending) {
         const record: PaymentRecord = {
           id: request.id,
@@ -196,9 +211,9 @@ export class PaymentService {
           ...(request.trade === undefined ? {} : { trade: request.trade }),
           createdAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
         };
-        await tx.putRecords([paymentDocuments.put(record.id, record)]);
+        puts.push(paymentDocuments.put(record.id, record));
       }
-      await tx.appendAudit([
+      audit.push(
         auditEntry(actor, tx.nowNs, pending ? 'payments.reserve' : 'payments.create', request.id, {
           payer: payer.id,
           payee: payee.id,
@@ -207,9 +222,51 @@ export class PaymentService {
           legs: legs.length,
           ...(request.trade === undefined ? {} : { trade: request.trade }),
         }),
-      ]);
+      );
     }
-    return outcome;
+    if (puts.length > 0) await tx.putRecords(puts);
+    await tx.appendAudit(audit);
+  }
+
+  /**
+   * Many payments in one ledger transaction and one batch (see pay-batch.ts): each its own linked
+   * chain, or (`atomic`) all one chain, all or nothing. One outcome per request, in order: the
+   * result `pay` would give, or the HubError `pay` would throw (a refused request fails only itself,
+   * except in an atomic batch, where the others get BatchRejectedError). `extra` writes the caller's
+   * own documents in the same transaction (it may run more than once: no other effects). At most
+   * PAY_BATCH_MAX requests.
+   */
+  async payBatch(
+    requests: readonly PaymentRequest[],
+    actor: Actor,
+    options: BatchOptions<PaymentResult>,
+  ): Promise<readonly (PaymentResult | HubError)[]> {
+    if (requests.length > PAY_BATCH_MAX)
+      throw invalidField({
+        field: 'requests',
+        message: `a batch holds at most ${PAY_BATCH_MAX} payments, not ${requests.length}`,
+      });
+    const prepared = await Promise.all(
+      requests.map((request) =>
+        this.prepare(request, actor).then(
+          (payment) => ({ ...payment, id: request.id }),
+          (error: unknown) => {
+            if (error instanceof HubError) return error;
+            throw error;
+          },
+        ),
+      ),
+    );
+    return writePaymentBatch(
+      this.ledger,
+      requests.map((request) => request.id),
+      prepared,
+      options,
+      {
+        result: (payment, status) => this.result(payment, status),
+        written: (tx, created) => this.writeCreated(tx, created, actor),
+      },
+    );
   }
 
   private result(prepared: PreparedPayment, status: 'created' | 'exists'): PaymentResult {
