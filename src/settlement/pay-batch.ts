@@ -1,4 +1,4 @@
-import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
+import type { LedgerTransaction } from '../ledger/ledger.js';
 import { BATCH_MAX, type TransferInput } from '../ledger/model.js';
 import { HubError } from '../domain/errors.js';
 import { chainOutcome, type Leg } from './legs.js';
@@ -13,7 +13,7 @@ import { chainOutcome, type Leg } from './legs.js';
  * - atomic: all post or none does. If any item is refused, or a stored id (`exists`) stands
  *   beside new payments (booking the rest would book part of the batch), the transaction is rolled
  *   back whole: the refused items keep their own refusal, every other item gets
- *   `BatchRejectedError` naming the first item at fault (a stored one keeps `exists`), and
+ *   `BatchRejectedError` naming the first item at fault (a stored one keeps `exists`); payBatch's
  *   `extra` then runs in a transaction of its own. A batch whose every id is stored (a retry)
  *   answers `exists` for each.
  *
@@ -63,84 +63,78 @@ export interface BatchOptions<Result> {
   ) => Promise<void>;
 }
 
-/** Thrown inside the transaction to roll back an atomic batch that cannot be booked whole. */
-class Rollback<Result> extends Error {
-  constructor(readonly outcomes: (Result | HubError)[]) {
-    super('an atomic batch is refused');
+/**
+ * An atomic batch that cannot be booked whole, found after its transfers were staged: thrown out
+ * of the transaction, which rolls it back, with every item's outcome.
+ */
+export class AtomicBatchRefused<Result> extends Error {
+  override readonly name = 'AtomicBatchRefused';
+  constructor(readonly outcomes: readonly (Result | HubError)[]) {
+    super('an atomic batch is refused: nothing of it may be written');
   }
 }
 
 /**
- * Writes the checked items (a HubError for each request refused before any transaction; `ids` are
- * the requests' ids, in the same order) and returns one outcome per item: `result(item, status)`
- * or a HubError. `written` adds what goes with the payments created (documents, audit entries) to
- * the transaction.
+ * Writes the checked items (a HubError for each request refused before the transaction; `ids` are
+ * the requests' ids, in the same order) inside `tx` as its one ledger batch, and returns one
+ * outcome per item: `result(item, status)` or a HubError. `written` adds what goes with the
+ * payments created (documents, audit entries). An atomic batch refused after its transfers were
+ * staged throws AtomicBatchRefused: the caller lets it end the transaction.
  */
 export async function writePaymentBatch<Item extends BatchPayment, Result>(
-  ledger: Ledger,
+  tx: LedgerTransaction,
   ids: readonly string[],
   items: readonly (Item | HubError)[],
-  options: BatchOptions<Result>,
+  atomic: boolean,
   hooks: {
     readonly result: (item: Item, status: 'created' | 'exists') => Result;
     readonly written: (tx: LedgerTransaction, created: readonly Item[]) => Promise<void>;
   },
 ): Promise<(Result | HubError)[]> {
-  const run = async (tx: LedgerTransaction): Promise<(Result | HubError)[]> => {
-    const outcomes = new Array<Result | HubError>(items.length);
-    const chains: { index: number; item: Item }[] = [];
-    items.forEach((item, index) => {
-      if (item instanceof HubError) outcomes[index] = item;
-      else chains.push({ index, item });
-    });
-    const refused = items.findIndex((item) => item instanceof HubError);
-    if (options.atomic && refused >= 0) {
-      rejectWith(ids, outcomes, refused, outcomes[refused] as HubError);
-      chains.length = 0;
-    }
-    const inputs = chains.flatMap((chain) => chain.item.inputs);
-    const results = inputs.length === 0 ? [] : await tx.createTransfers(inputs);
-    const created: Item[] = [];
-    let offset = 0;
-    for (const { index, item } of chains) {
-      const chainResults = results.slice(offset, offset + item.inputs.length);
-      offset += item.inputs.length;
-      try {
-        const { status } = chainOutcome(item.legs, chainResults, { payerField: 'payer' });
-        outcomes[index] = hooks.result(item, status);
-        if (status === 'created') created.push(item);
-      } catch (error) {
-        if (!(error instanceof HubError)) throw error;
-        outcomes[index] = error;
-      }
-    }
-    if (options.atomic && chains.length > 0) {
-      const culprit = chains.find((chain) => outcomes[chain.index] instanceof HubError);
-      if (culprit !== undefined) {
-        rejectWith(ids, outcomes, culprit.index, outcomes[culprit.index] as HubError);
-        throw new Rollback(outcomes);
-      }
-      if (created.length > 0 && created.length < chains.length) {
-        const stored = chains.find((chain) => !created.includes(chain.item)) as (typeof chains)[0];
-        for (const chain of chains)
-          if (created.includes(chain.item))
-            outcomes[chain.index] = new BatchRejectedError(stored.index, 'exists', stored.item.id);
-        throw new Rollback(outcomes);
-      }
-    }
-    if (created.length > 0) await hooks.written(tx, created);
-    if (options.extra !== undefined) await options.extra(tx, outcomes);
-    return outcomes;
-  };
-  try {
-    return await ledger.transact(run);
-  } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
-    const outcomes = error.outcomes as (Result | HubError)[];
-    const extra = options.extra;
-    if (extra !== undefined) await ledger.transact((tx) => extra(tx, outcomes));
+  const outcomes = new Array<Result | HubError>(items.length);
+  const chains: { index: number; item: Item }[] = [];
+  items.forEach((item, index) => {
+    if (item instanceof HubError) outcomes[index] = item;
+    else chains.push({ index, item });
+  });
+  const refused = items.findIndex((item) => item instanceof HubError);
+  if (atomic && refused >= 0) {
+    rejectWith(ids, outcomes, refused, outcomes[refused] as HubError);
     return outcomes;
   }
+  const inputs = chains.flatMap((chain) => chain.item.inputs);
+  const results = inputs.length === 0 ? [] : await tx.createTransfers(inputs);
+  const created: Item[] = [];
+  let offset = 0;
+  for (const { index, item } of chains) {
+    const chainResults = results.slice(offset, offset + item.inputs.length);
+    offset += item.inputs.length;
+    try {
+      const { status } = chainOutcome(item.legs, chainResults, { payerField: 'payer' });
+      outcomes[index] = hooks.result(item, status);
+      if (status === 'created') created.push(item);
+    } catch (error) {
+      if (!(error instanceof HubError)) throw error;
+      outcomes[index] = error;
+    }
+  }
+  if (atomic && chains.length > 0) {
+    const culprit = chains.find((chain) => outcomes[chain.index] instanceof HubError);
+    if (culprit !== undefined) {
+      rejectWith(ids, outcomes, culprit.index, outcomes[culprit.index] as HubError);
+      throw new AtomicBatchRefused(outcomes);
+    }
+    if (created.length > 0 && created.length < chains.length) {
+      // Stored ids beside new ones: the stored keep `exists`, the new are refused with the batch.
+      const stored = chains.find((chain) => !created.includes(chain.item)) as (typeof chains)[0];
+      for (const chain of chains)
+        if (created.includes(chain.item))
+          outcomes[chain.index] = new BatchRejectedError(stored.index, 'exists', stored.item.id);
+      throw new AtomicBatchRefused(outcomes);
+    }
+  }
+  if (created.length > 0) await hooks.written(tx, created);
+  return outcomes;
 }
 
 /** Every item not refused on its own refused with the batch, because of `culprit`. */

@@ -22,7 +22,12 @@ import {
   type Leg,
 } from './legs.js';
 import { mayActFor, payeeAccount, payerAccount } from './parties.js';
-import { PAY_BATCH_MAX, writePaymentBatch, type BatchOptions } from './pay-batch.js';
+import {
+  AtomicBatchRefused,
+  PAY_BATCH_MAX,
+  writePaymentBatch,
+  type BatchOptions,
+} from './pay-batch.js';
 
 /** The collection of payment documents: one per two-phase payment, keyed by the payment's id. */
 export const PAYMENTS = 'payments';
@@ -64,6 +69,48 @@ interface PreparedPayment {
   readonly pending: boolean;
   readonly timeoutSeconds: number;
   readonly inputs: readonly TransferInput[];
+}
+
+/** A prepared payment of a batch, with the actor it is made for. */
+interface BatchItem extends PreparedPayment {
+  readonly id: string;
+  readonly actor: Actor;
+}
+
+/**
+ * Requests checked and planned by `prepareBatch`, for `writeBatchIn`: opaque to callers (its items
+ * cannot be made but by `prepareBatch`), and joined with others into one batch by `join`.
+ */
+export class PreparedBatch {
+  readonly #items: readonly (BatchItem | HubError)[];
+
+  constructor(items: readonly (BatchItem | HubError)[]) {
+    this.#items = items;
+  }
+
+  get length(): number {
+    return this.#items.length;
+  }
+
+  static items(batch: PreparedBatch): readonly (BatchItem | HubError)[] {
+    return batch.#items;
+  }
+
+  /** One batch of the requests of `batches`, in order. */
+  static join(batches: readonly PreparedBatch[]): PreparedBatch {
+    return new PreparedBatch(batches.flatMap((batch) => batch.#items));
+  }
+}
+
+/** Consecutive items of one actor together (a batch of one caller is one group). */
+function groupByActor(items: readonly BatchItem[]): BatchItem[][] {
+  const groups: BatchItem[][] = [];
+  for (const item of items) {
+    const last = groups.at(-1);
+    if (last !== undefined && (last[0] as BatchItem).actor === item.actor) last.push(item);
+    else groups.push([item]);
+  }
+  return groups;
 }
 
 /**
@@ -230,26 +277,52 @@ export class PaymentService {
 
   /**
    * Many payments in one ledger transaction and one batch (see pay-batch.ts): each its own linked
-   * chain, or (`atomic`) all one chain, all or nothing. One outcome per request, in order: the
-   * result `pay` would give, or the HubError `pay` would throw (a refused request fails only itself,
-   * except in an atomic batch, where the others get BatchRejectedError). `extra` writes the caller's
-   * own documents in the same transaction (it may run more than once: no other effects). At most
-   * PAY_BATCH_MAX requests.
+   * chain, or (`atomic`) all or nothing. One outcome per request, in order: the result `pay` would
+   * give, or the HubError `pay` would throw (a refused request fails only itself, except in an
+   * atomic batch, where the others get BatchRejectedError). `extra` writes the caller's own
+   * documents in the same transaction (it may run more than once: no other effects); when an
+   * atomic batch is refused after its transfers were staged, that transaction is rolled back and
+   * `extra` runs in one of its own. At most PAY_BATCH_MAX requests.
    */
   async payBatch(
     requests: readonly PaymentRequest[],
     actor: Actor,
     options: BatchOptions<PaymentResult>,
   ): Promise<readonly (PaymentResult | HubError)[]> {
-    if (requests.length > PAY_BATCH_MAX)
+    const prepared = await this.prepareBatch(requests.map((request) => ({ request, actor })));
+    const { extra } = options;
+    try {
+      return await this.ledger.transact(async (tx) => {
+        const outcomes = await this.writeBatchIn(tx, prepared, options.atomic);
+        if (extra !== undefined) await extra(tx, outcomes);
+        return outcomes;
+      });
+    } catch (error) {
+      if (!(error instanceof AtomicBatchRefused)) throw error;
+      const outcomes = error.outcomes as readonly (PaymentResult | HubError)[];
+      if (extra !== undefined) await this.ledger.transact((tx) => extra(tx, outcomes));
+      return outcomes;
+    }
+  }
+
+  /**
+   * The first half of a batch, before any transaction: each request checked and its legs planned
+   * as its actor may (what `pay` checks), or the HubError `pay` would throw. Callers that write a
+   * batch inside a transaction of their own (several callers' payments grouped in one) use this
+   * and `writeBatchIn`.
+   */
+  async prepareBatch(
+    items: readonly { readonly request: PaymentRequest; readonly actor: Actor }[],
+  ): Promise<PreparedBatch> {
+    if (items.length > PAY_BATCH_MAX)
       throw invalidField({
         field: 'requests',
-        message: `a batch holds at most ${PAY_BATCH_MAX} payments, not ${requests.length}`,
+        message: `a batch holds at most ${PAY_BATCH_MAX} payments, not ${items.length}`,
       });
     const prepared = await Promise.all(
-      requests.map((request) =>
+      items.map(({ request, actor }) =>
         this.prepare(request, actor).then(
-          (payment) => ({ ...payment, id: request.id }),
+          (payment): BatchItem => ({ ...payment, id: request.id, actor }),
           (error: unknown) => {
             if (error instanceof HubError) return error;
             throw error;
@@ -257,14 +330,32 @@ export class PaymentService {
         ),
       ),
     );
+    return new PreparedBatch(prepared);
+  }
+
+  /**
+   * The second half: the prepared payments as the transaction's one ledger batch, with their
+   * documents and audit entries (see writePaymentBatch; an atomic batch refused after staging
+   * throws AtomicBatchRefused, which must end the transaction). Batches prepared separately may be
+   * concatenated.
+   */
+  async writeBatchIn(
+    tx: LedgerTransaction,
+    batch: PreparedBatch,
+    atomic: boolean,
+  ): Promise<(PaymentResult | HubError)[]> {
+    const items = PreparedBatch.items(batch);
     return writePaymentBatch(
-      this.ledger,
-      requests.map((request) => request.id),
-      prepared,
-      options,
+      tx,
+      items.map((item) => (item instanceof HubError ? '' : item.id)),
+      items,
+      atomic,
       {
         result: (payment, status) => this.result(payment, status),
-        written: (tx, created) => this.writeCreated(tx, created, actor),
+        written: async (inner, created) => {
+          for (const group of groupByActor(created))
+            await this.writeCreated(inner, group, (group[0] as BatchItem).actor);
+        },
       },
     );
   }
