@@ -1,5 +1,6 @@
 import type { LedgerTransaction } from '../ledger/ledger.js';
 import { BATCH_MAX, type TransferInput } from '../ledger/model.js';
+import type { Actor } from '../domain/actor.js';
 import { HubError } from '../domain/errors.js';
 import { chainOutcome, type Leg } from './legs.js';
 
@@ -61,6 +62,44 @@ export interface BatchOptions<Result> {
     tx: LedgerTransaction,
     results: readonly (Result | HubError)[],
   ) => Promise<void>;
+}
+
+/**
+ * Requests checked and planned by `prepareBatch`, for `writeBatchIn`: opaque to callers (its items
+ * cannot be made but by `prepareBatch`), and joined with others into one batch by `join`.
+ */
+export class PreparedBatch {
+  readonly #items: readonly (BatchPayment | HubError)[];
+
+  constructor(items: readonly (BatchPayment | HubError)[]) {
+    this.#items = items;
+  }
+
+  get length(): number {
+    return this.#items.length;
+  }
+
+  static items(batch: PreparedBatch): readonly (BatchPayment | HubError)[] {
+    return batch.#items;
+  }
+
+  /** One batch of the requests of `batches`, in order. */
+  static join(batches: readonly PreparedBatch[]): PreparedBatch {
+    return new PreparedBatch(batches.flatMap((batch) => batch.#items));
+  }
+}
+
+/** Consecutive items of one actor together (a batch of one caller is one group). */
+export function groupByActor<Item extends { readonly actor: Actor }>(
+  items: readonly Item[],
+): Item[][] {
+  const groups: Item[][] = [];
+  for (const item of items) {
+    const last = groups.at(-1);
+    if (last !== undefined && (last[0] as Item).actor === item.actor) last.push(item);
+    else groups.push([item]);
+  }
+  return groups;
 }
 
 /**

@@ -24,7 +24,9 @@ import {
 import { mayActFor, payeeAccount, payerAccount } from './parties.js';
 import {
   AtomicBatchRefused,
+  groupByActor,
   PAY_BATCH_MAX,
+  PreparedBatch,
   writePaymentBatch,
   type BatchOptions,
 } from './pay-batch.js';
@@ -75,42 +77,6 @@ interface PreparedPayment {
 interface BatchItem extends PreparedPayment {
   readonly id: string;
   readonly actor: Actor;
-}
-
-/**
- * Requests checked and planned by `prepareBatch`, for `writeBatchIn`: opaque to callers (its items
- * cannot be made but by `prepareBatch`), and joined with others into one batch by `join`.
- */
-export class PreparedBatch {
-  readonly #items: readonly (BatchItem | HubError)[];
-
-  constructor(items: readonly (BatchItem | HubError)[]) {
-    this.#items = items;
-  }
-
-  get length(): number {
-    return this.#items.length;
-  }
-
-  static items(batch: PreparedBatch): readonly (BatchItem | HubError)[] {
-    return batch.#items;
-  }
-
-  /** One batch of the requests of `batches`, in order. */
-  static join(batches: readonly PreparedBatch[]): PreparedBatch {
-    return new PreparedBatch(batches.flatMap((batch) => batch.#items));
-  }
-}
-
-/** Consecutive items of one actor together (a batch of one caller is one group). */
-function groupByActor(items: readonly BatchItem[]): BatchItem[][] {
-  const groups: BatchItem[][] = [];
-  for (const item of items) {
-    const last = groups.at(-1);
-    if (last !== undefined && (last[0] as BatchItem).actor === item.actor) last.push(item);
-    else groups.push([item]);
-  }
-  return groups;
 }
 
 /**
@@ -344,7 +310,7 @@ export class PaymentService {
     batch: PreparedBatch,
     atomic: boolean,
   ): Promise<(PaymentResult | HubError)[]> {
-    const items = PreparedBatch.items(batch);
+    const items = PreparedBatch.items(batch) as readonly (BatchItem | HubError)[];
     return writePaymentBatch(
       tx,
       items.map((item) => (item instanceof HubError ? '' : item.id)),
