@@ -4,7 +4,7 @@ import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
 import { Batcher } from '../domain/batcher.js';
 import type { HubError } from '../domain/errors.js';
-import type { StoredEvent } from '../store/events.js';
+import type { EventInput, StoredEvent } from '../store/events.js';
 import type { ParticipantRegistry } from '../participants/registry.js';
 import { AtomicBatchRefused, PreparedBatch } from '../settlement/pay-batch.js';
 import type { PaymentResult, PaymentService } from '../settlement/payments.js';
@@ -26,6 +26,7 @@ import {
   type ReportAgents,
   transactionRecords,
   transactionStatuses,
+  type TransactionStatus,
 } from './judge.js';
 import { mapTransactions, type MappedTransaction, type Rejection } from './mapping.js';
 import { IsoNotifications } from './notifications.js';
@@ -335,6 +336,8 @@ export class Iso20022Service {
         puts.push(paymentDocuments.put(mapped.uetr, { ...mapped.iso, message: item.key }));
     });
     await tx.putRecords(puts);
+    const refusedEvents = refusedPaymentEvents(item, statuses, tx.nowNs);
+    if (refusedEvents.length > 0) await tx.appendEvents(refusedEvents);
     await tx.appendAudit([
       auditEntry(item.actor, tx.nowNs, 'iso20022.submit', item.key, {
         kind: item.message.kind,
@@ -383,6 +386,42 @@ export class Iso20022Service {
     this.inflight.set(key, held);
     return release;
   }
+}
+
+/**
+ * A `payment.refused` event per rejected transaction, for the instructing agent (whose payment it
+ * was): the UETR, the ISO reason code and why, the accounts and amount when they were understood.
+ */
+function refusedPaymentEvents(
+  item: Judged,
+  statuses: readonly TransactionStatus[],
+  nowNs: bigint,
+): EventInput[] {
+  const events: EventInput[] = [];
+  item.mapped.forEach((mapped, index) => {
+    const rejection = statuses[index]?.rejection;
+    if (rejection === undefined) return;
+    const request = 'request' in mapped ? mapped.request : undefined;
+    events.push({
+      type: 'payment.refused',
+      subject: mapped.uetr,
+      participants: [item.instructing.participant.id],
+      data: {
+        id: mapped.uetr,
+        ...(request === undefined
+          ? {}
+          : { payer: request.payer, payee: request.payee, amount: request.amount.toString() }),
+        currency: mapped.tx.amount.currency,
+        reason: rejection.code,
+        message: rejection.info,
+        source: item.message.kind,
+        messageId: item.key,
+        endToEndId: mapped.tx.endToEndId,
+      },
+      at: nowNs,
+    });
+  });
+  return events;
 }
 
 function dateOf(nowNs: bigint): Date {
