@@ -63,4 +63,6 @@ export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
   trade_already_paid: 409,
   trade_expired: 409,
   presentation_exists: 409,
+  webhook_not_found: 404,
+  webhook_status_conflict: 409,
 };

@@ -56,6 +56,8 @@ export const HUB_ERROR_CODES = [
   'trade_already_paid',
   'trade_expired',
   'presentation_exists',
+  'webhook_not_found',
+  'webhook_status_conflict',
 ] as const;
 export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
 
