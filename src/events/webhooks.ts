@@ -143,10 +143,7 @@ export class WebhookService {
   /** The operator approves a participant's endpoint: deliveries begin. */
   async approve(id: string, actor: Actor): Promise<WebhookEndpoint> {
     if (actor.role !== 'operator')
-      throw invalidField({
-        field: 'actor',
-        message: 'only the operator approves webhook endpoints',
-      });
+      throw new HubError('forbidden', { message: 'only the operator approves webhook endpoints' });
     return this.change(id, actor, 'webhooks.approve', (record, now) => {
       if (record.status !== 'pending_approval')
         throw conflict(id, `is ${record.status}, not waiting for approval`);
@@ -314,7 +311,7 @@ export class WebhookService {
     if (actor.role === 'participant') {
       const own = actor.participant ?? actor.id;
       if (named !== undefined && named !== own)
-        throw new HubError('participant_not_found', {
+        throw new HubError('forbidden', {
           field: 'participant',
           message: `a participant key registers endpoints for its own participant (${own}) only`,
         });
@@ -416,8 +413,7 @@ function maySee(record: EndpointRecord, actor: Actor): boolean {
 
 function refuseAuditor(actor: Actor, what: string): void {
   if (actor.role === 'auditor')
-    throw invalidField({
-      field: 'actor',
+    throw new HubError('forbidden', {
       message: `auditors read webhook endpoints; they do not ${what} them`,
     });
 }
