@@ -30,6 +30,8 @@ export type Behaviour = (
  */
 export class Receiver {
   readonly requests: Received[] = [];
+  /** Requests answered so far. */
+  answered = 0;
   behaviour: Behaviour = () => 200;
   private server: Server | undefined;
   private readonly hanging = new Set<ServerResponse>();
@@ -116,6 +118,7 @@ export class Receiver {
     if (delayMs !== undefined) await delay(delayMs);
     if (location !== undefined) response.setHeader('location', location);
     response.writeHead(status, { 'content-type': 'text/plain' }).end(`answer ${status}`);
+    this.answered += 1;
   }
 }
 
