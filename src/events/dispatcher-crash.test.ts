@@ -9,7 +9,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { Receiver, until } from './events.test-helper.js';
 import { deliveryDocuments, endpointDocuments } from './webhook-records.js';
 
-const CHILD = fileURLToPath(new URL('./dispatcher-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./dispatcher.test-child.ts', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'vostro-dispatcher-crash-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -83,7 +83,7 @@ describe('a killed hub', () => {
       try {
         const endpoint = await endpointDocuments.get(store, endpointId);
         assert.equal(endpoint?.cursor, expected.at(-1), 'the cursor reached the last event');
-        assert.equal(endpoint.pending, undefined);
+        assert.equal(endpoint?.pending, undefined);
         const deliveries = await deliveryDocuments.list(store, { prefix: `${endpointId}/`, limit: 10_000 });
         assert.ok(deliveries.length > 0);
         assert.deepEqual(
