@@ -115,6 +115,8 @@ function cases(store?: () => Promise<LedgerStore>): void {
       assert.equal(read?.statusReport, outcome.statusReport);
       assert.equal(read.from, 'sbi');
       assert.equal(await hub.iso20022.message(outcome.messageId, participantKey('bob')), undefined);
+      for (const id of ['', 'x'.repeat(201), 'SBININBB:\u0000', 'SBININBB:nothing'])
+        assert.equal(await hub.iso20022.message(id, cli), undefined);
       assert.equal(
         (await hub.iso20022.message(outcome.messageId, { id: 'auditor', role: 'auditor' }))?.from,
         'sbi',
