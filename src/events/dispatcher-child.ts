@@ -37,8 +37,15 @@ async function main(): Promise<void> {
     process.stderr.write(`${what}: ${error instanceof Error ? error.message : String(error)}\n`);
   };
   if (mode === 'resume') {
-    const dispatcher = startWebhookDispatcher({ ledger: hub.ledger, webhooks }, { ...OPTIONS, onError: errors });
-    const events = await store.events({ afterSeq: BigInt(argument), participant: 'sbi', limit: 10_000 });
+    const dispatcher = startWebhookDispatcher(
+      { ledger: hub.ledger, webhooks },
+      { ...OPTIONS, onError: errors },
+    );
+    const events = await store.events({
+      afterSeq: BigInt(argument),
+      participant: 'sbi',
+      limit: 10_000,
+    });
     process.stdout.write(`events ${events.map((event) => event.seq).join(',')}\n`);
     process.once('SIGTERM', () => {
       void (async () => {
@@ -57,7 +64,12 @@ async function main(): Promise<void> {
     );
     await hub.caps.set(id, 'INR', 1_000_000_000_00n, CLI_ACTOR);
     await hub.payments.fund(
-      { id: newTransferId(), account: participantAccountId(id, 'INR', 'settlement'), amount: 1_000_000_00n, reference: 'funding' },
+      {
+        id: newTransferId(),
+        account: participantAccountId(id, 'INR', 'settlement'),
+        amount: 1_000_000_00n,
+        reference: 'funding',
+      },
       CLI_ACTOR,
     );
   }
@@ -72,8 +84,8 @@ async function main(): Promise<void> {
     await hub.payments.pay(
       {
         id: newTransferId(),
-        payer: participantAccountId(payer as string, 'INR', 'settlement'),
-        payee: participantAccountId(payee as string, 'INR', 'settlement'),
+        payer: participantAccountId(payer, 'INR', 'settlement'),
+        payee: participantAccountId(payee, 'INR', 'settlement'),
         amount: BigInt(100 + n),
         reference: `payment ${n}`,
       },
@@ -88,7 +100,9 @@ if (
   process.argv[1]?.endsWith('dispatcher-child.js') === true
 ) {
   main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   });
 }
