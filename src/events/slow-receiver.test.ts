@@ -49,6 +49,16 @@ describe('a slow receiver', () => {
         );
         const dispatcher = startWebhookDispatcher({ ledger: hub.ledger, webhooks }, FAST);
         try {
+          await hub.payments.pay(
+            {
+              id: newTransferId(),
+              payer: account('sbi', 'INR'),
+              payee: account('bob', 'INR'),
+              amount: 1n,
+              reference: 'first',
+            },
+            cli,
+          );
           await until(() => receiver.requests.length === 1, 'the first delivery under way');
           const withReceiver = await payMany(hub);
           // Every payment is done, and most of their events still wait for the receiver.
