@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { it } from 'node:test';
 import { CLI_ACTOR, type Actor } from '../domain/actor.js';
 import { withHub } from '../hub/hub.test-helper.js';
 import { Ledger } from '../ledger/ledger.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { postgresTests } from '../store/postgres/test-database.js';
+import { LeaseLostError } from './delivery-log.js';
 import { startWebhookDispatcher } from './dispatcher.js';
 import { appendEvents, FAST, Receiver, until } from './events.test-helper.js';
 import { WebhookService } from './webhooks.js';
@@ -143,4 +147,60 @@ await postgresTests('webhook dispatcher on postgres', (schemas) => {
       );
     },
   );
+
+  it(
+    'a dispatcher whose lease another process took stops delivering, and takes it back once it is free',
+    { timeout: 60_000 },
+    async () => {
+      await withHub(
+        async (hub) => {
+          const receiver = await Receiver.start();
+          const webhooks = new WebhookService(hub.ledger, hub.participants);
+          await webhooks.register({ participant: 'sbi', url: receiver.url }, operator);
+          const errors: unknown[] = [];
+          const dispatcher = startWebhookDispatcher(
+            { ledger: hub.ledger, webhooks },
+            { ...FAST, leaseMs: 1500, onError: (_what, error) => errors.push(error) },
+          );
+          try {
+            await appendEvents(hub.ledger, [{ participants: ['sbi'] }]);
+            await until(() => receiver.deduplicated().length === 1, 'the first event');
+            // Another machine's dispatcher holds the lease now.
+            await setLease(hub.ledger, {
+              host: 'another-host',
+              pid: 1,
+              until: Date.now() + 60_000,
+            });
+            await until(
+              () => errors.some((error) => error instanceof LeaseLostError),
+              'the lease lost',
+            );
+            const requests = receiver.requests.length;
+            await appendEvents(hub.ledger, [{ participants: ['sbi'] }, { participants: ['sbi'] }]);
+            await delay(300);
+            assert.equal(receiver.requests.length, requests, 'nothing delivered without the lease');
+            // That process died on this machine: its lease is taken at once, not after it runs out.
+            const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+            await setLease(hub.ledger, { host: hostname(), pid: dead, until: Date.now() + 60_000 });
+            await until(() => receiver.deduplicated().length === 3, 'delivery resumed');
+          } finally {
+            await dispatcher.stop();
+            await receiver.close();
+          }
+        },
+        { store: () => PostgresStore.open({ url: schemas.next(), poolMax: 2 }) },
+      );
+    },
+  );
 });
+
+async function setLease(
+  ledger: Ledger,
+  lease: { host: string; pid: number; until: number },
+): Promise<void> {
+  await ledger.transact(async (tx) => {
+    await tx.putRecords([
+      { collection: 'webhook_dispatch', key: 'lease', value: { owner: 'someone-else', ...lease } },
+    ]);
+  });
+}

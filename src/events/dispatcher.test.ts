@@ -352,4 +352,75 @@ describe('webhook dispatcher (SQLite)', () => {
       }
     });
   });
+
+  it('replay from an event abandons the failed delivery; deliveries page in event order', async () => {
+    await withDispatcher(async ({ hub, webhooks, start }) => {
+      const receiver = await Receiver.start();
+      receiver.behaviour = () => 500;
+      try {
+        const { endpoint } = await webhooks.register(
+          { participant: 'sbi', url: receiver.url, maxEventsPerDelivery: 2 },
+          operator,
+        );
+        start({ retryForMs: 200 });
+        await appendFor(hub, 'sbi', 3, 2);
+        await until(
+          async () => (await webhooks.get(endpoint.id, sbi)).status === 'failed',
+          'failed',
+        );
+        const [failed] = await webhooks.deliveries(endpoint.id, { limit: 10 }, sbi);
+        assert.equal(failed?.status, 'failed');
+        receiver.behaviour = () => 200;
+        const expected = await expectedIds(hub, 'sbi', BigInt(endpoint.cursor));
+        const from = expected[2] ?? '';
+        await webhooks.replay(endpoint.id, { fromSeq: BigInt(from) }, operator);
+        await until(
+          () => receiver.deduplicated().some((e) => e.id === expected.at(-1)),
+          'the rest',
+        );
+        assert.ok(
+          receiver.requests.every(
+            (r) => r.id === failed.id || !r.body.includes(`"id":"${expected[0]}"`),
+          ),
+          'the events before fromSeq were not sent again',
+        );
+        await until(
+          async () => (await webhooks.get(endpoint.id, sbi)).cursor === expected.at(-1),
+          'cursor',
+        );
+        const all = await webhooks.deliveries(endpoint.id, { limit: 10 }, sbi);
+        assert.deepEqual(
+          all.map((d) => d.status),
+          ['abandoned', 'delivered', 'delivered'],
+        );
+        const page = await webhooks.deliveries(endpoint.id, { limit: 10, after: all[0]?.id }, sbi);
+        assert.deepEqual(page, all.slice(1));
+      } finally {
+        await receiver.close();
+      }
+    });
+  });
+
+  it('reports what it cannot do (camt.054 without the ISO 20022 service); bad options are refused', async () => {
+    await withDispatcher(async ({ hub, webhooks, start, errors }) => {
+      assert.throws(
+        () => startWebhookDispatcher({ ledger: hub.ledger }, { pollIntervalMs: -1 }),
+        /pollIntervalMs/,
+      );
+      const receiver = await Receiver.start();
+      try {
+        await webhooks.register(
+          { participant: 'sbi', url: receiver.url, format: 'camt.054' },
+          operator,
+        );
+        start();
+        await appendFor(hub, 'sbi', 1, 1);
+        await until(() => errors.length > 0, 'the error reported');
+        assert.match(String(errors[0]), /camt\.054 payloads need the ISO 20022 service/);
+        assert.equal(receiver.requests.length, 0);
+      } finally {
+        await receiver.close();
+      }
+    });
+  });
 });
