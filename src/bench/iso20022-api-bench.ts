@@ -1,5 +1,5 @@
 /**
- * `npm run bench:iso20022`: ISO 20022 messages through the HTTP API, from a second process on
+ * `npm run bench:iso20022-api`: ISO 20022 messages through the HTTP API, from a second process on
  * 127.0.0.1. Seeds banks with BICs and funded customer accounts in a fresh SQLite file
  * (iso-workload.ts), starts `vostro serve` on it (rate limit off), then, for a bounded time:
  *
@@ -11,7 +11,7 @@
  * Every message must come back 200 with group status ACSC (the `vostro-group-status` header);
  * any other answer is counted and printed. After the runs the ledger's transfer count is read back.
  *
- *   npm run bench:iso20022 -- [--seconds 10] [--connections 64] [--files 20] [--file-size 1000]
+ *   npm run bench:iso20022-api -- [--seconds 10] [--connections 64] [--files 20] [--file-size 1000]
  *                             [--scenario all|messages|file] [--json]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -39,7 +39,7 @@ type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const USAGE = `
-usage: npm run bench:iso20022 -- [options]
+usage: npm run bench:iso20022-api -- [options]
 
   --seconds <n>       length of the messages run, 1 to 60 (default 10)
   --connections <n>   connections sending one-transaction messages, 1 to 1,024 (default 64)
