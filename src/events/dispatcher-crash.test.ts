@@ -9,7 +9,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { Receiver, until } from './events.test-helper.js';
 import { deliveryDocuments, endpointDocuments } from './webhook-records.js';
 
-const CHILD = fileURLToPath(new URL('./dispatcher-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./dispatcher.test-child.ts', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'vostro-dispatcher-crash-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
 

@@ -31,7 +31,7 @@ const OPTIONS = {
 async function main(): Promise<void> {
   const [target, mode, argument] = process.argv.slice(2);
   if (target === undefined || (mode !== 'first' && mode !== 'resume') || argument === undefined)
-    throw new Error('usage: dispatcher-child <store> first <receiver url> | resume <cursor>');
+    throw new Error('usage: dispatcher.test-child <store> first <receiver url> | resume <cursor>');
   const store = await openStore(target);
   // The services a hub composes, those this test needs (src/hub is above src/events).
   const ledger = new Ledger(store);
@@ -102,8 +102,8 @@ async function main(): Promise<void> {
 }
 
 if (
-  process.argv[1]?.endsWith('dispatcher-child.ts') === true ||
-  process.argv[1]?.endsWith('dispatcher-child.js') === true
+  process.argv[1]?.endsWith('dispatcher.test-child.ts') === true ||
+  process.argv[1]?.endsWith('dispatcher.test-child.js') === true
 ) {
   main().catch((error: unknown) => {
     process.stderr.write(
