@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { newTransferId } from '../ledger/ids.js';
+import { CLI_ACTOR } from '../domain/actor.js';
+import { newAccountId, newTransferId, type AccountId } from '../ledger/ids.js';
 import { participantAccountId } from '../participants/accounts.js';
 import type { StoredAuditEntry } from '../store/records.js';
 import { openAccessFixture, type AccessFixture, type Caller } from './access.test-helper.js';
@@ -110,6 +111,41 @@ const CASES: Readonly<Record<string, AuditCase>> = {
     action: 'participants.create',
     target: bodyId,
     badBody: { id: 'Bad Id' },
+  },
+  'PATCH /v1/participants/:id': {
+    request: () => ({
+      method: 'PATCH',
+      url: '/v1/participants/spare',
+      payload: { bic: `${newAccountId().slice(-4).toUpperCase()}INBB` },
+    }),
+    action: 'participants.set_bic',
+    target: pathPart(3),
+    badBody: { bic: 'nope' },
+  },
+  'POST /v1/accounts/:id/identifiers': {
+    request: (f) => ({
+      method: 'POST',
+      url: `/v1/accounts/${f.ownAccount}/identifiers`,
+      payload: { other: `A-${newAccountId().slice(-12)}` },
+    }),
+    action: 'accounts.identifiers.add',
+    target: pathPart(3),
+    owner: true,
+    badBody: { iban: 'DE00' },
+  },
+  'DELETE /v1/accounts/:id/identifiers/:identifier': {
+    request: async (f) => {
+      const other = `A-${newAccountId().slice(-12)}`;
+      await f.api.participants.addAccountIdentifier(
+        f.ownAccount as AccountId,
+        { other },
+        CLI_ACTOR,
+      );
+      return { method: 'DELETE', url: `/v1/accounts/${f.ownAccount}/identifiers/${other}` };
+    },
+    action: 'accounts.identifiers.remove',
+    target: pathPart(3),
+    owner: true,
   },
   'POST /v1/participants/:id/accounts': {
     request: () => ({

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type InjectOptions } from 'fastify';
-import { newAccountId, newTransferId } from '../ledger/ids.js';
+import { CLI_ACTOR } from '../domain/actor.js';
+import { newAccountId, newTransferId, type AccountId } from '../ledger/ids.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { checkRoutePolicies, policyProblem } from './access.js';
 import {
@@ -57,6 +58,9 @@ const post = (url: string, payload?: Record<string, unknown>): InjectOptions => 
   url,
   ...(payload === undefined ? {} : { payload }),
 });
+
+/** An identifier no account has yet. */
+const uniqueName = (): string => `M-${newAccountId().slice(-12)}`;
 
 const TABLE: Readonly<Record<string, Case>> = {
   'GET /healthz': { expect: PUBLIC, request: get('/healthz') },
@@ -162,6 +166,32 @@ const TABLE: Readonly<Record<string, Case>> = {
     expect: OWN_READ,
     request: get('/v1/participants/sbi'),
     notFound: 'participant_not_found',
+  },
+  'PATCH /v1/participants/:id': {
+    expect: operatorWrite(200),
+    request: () => ({
+      method: 'PATCH',
+      url: '/v1/participants/spare',
+      payload: { bic: 'SPARINBB' },
+    }),
+  },
+  'POST /v1/accounts/:id/identifiers': {
+    expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 404 },
+    request: (f) => post(`/v1/accounts/${f.ownAccount}/identifiers`, { other: uniqueName() }),
+    notFound: 'account_not_found',
+  },
+  'DELETE /v1/accounts/:id/identifiers/:identifier': {
+    expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 },
+    request: async (f) => {
+      const other = uniqueName();
+      await f.api.participants.addAccountIdentifier(
+        f.ownAccount as AccountId,
+        { other },
+        CLI_ACTOR,
+      );
+      return { method: 'DELETE', url: `/v1/accounts/${f.ownAccount}/identifiers/${other}` };
+    },
+    notFound: 'account_not_found',
   },
   'POST /v1/participants/:id/accounts': {
     expect: operatorWrite(201),

@@ -22,6 +22,7 @@ import { createMetrics } from './metrics.js';
 import { ApiProblem, PROBLEM_MEDIA_TYPE, problemType, statusTitle } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
 import { bodyTextProblem, installUrlTextCheck } from './text-fields.js';
+import { accountIdentifierRoutes } from './routes/account-identifiers.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { balanceRoutes } from './routes/balances.js';
@@ -180,6 +181,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await v1.register(balanceRoutes(context));
       await v1.register(verifyRoutes(context));
       await v1.register(participantRoutes(context));
+      await v1.register(accountIdentifierRoutes(context));
       await v1.register(keyRoutes(context));
       await v1.register(auditRoutes(context));
       await v1.register(paymentRoutes(context));
@@ -447,7 +449,7 @@ function openApiInfo() {
       {
         name: 'participants',
         description:
-          'Banks and FX providers: register them with their accounts, open more accounts, suspend and reactivate',
+          'Banks and FX providers: register them with their accounts and BICs, open more accounts, register accounts’ IBANs and other identifiers, suspend and reactivate',
       },
       {
         name: 'keys',
