@@ -117,7 +117,7 @@ describe('participants’ BICs and accounts’ identifiers over HTTP', () => {
       ],
     ];
     for (const [method, url, payload, status, code, field] of cases) {
-      const response = await api.call({ method: method, url, payload });
+      const response = await api.call({ method, url, payload });
       const label = `${method} ${url} ${JSON.stringify(payload)}`;
       assert.equal(response.statusCode, status, `${label}: ${response.body}`);
       assert.equal(response.json()['code'], code, label);
@@ -314,7 +314,7 @@ describe('participants’ BICs and accounts’ identifiers over HTTP', () => {
     for (const [method, url, payload, as, status, code, field] of cases) {
       const key = as === 'sbi' ? sbiKey : as === 'vtb' ? vtbKey : undefined;
       const response = await api.call({
-        method: method,
+        method,
         url,
         ...(payload === undefined ? {} : { payload }),
         ...(key === undefined ? {} : { key }),
