@@ -109,9 +109,9 @@ export const EventPage = Type.Object(
 // Webhooks
 
 const WebhookId = Type.String({
-  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  pattern: '^wh_[0-9a-f]{16}$',
   description: 'a webhook endpoint id',
-  examples: ['wh_01j9z3f6q8'],
+  examples: ['wh_3f9a0c7e5b2d4186'],
 });
 export const WebhookParams = Type.Object({ id: WebhookId }, strict);
 export type WebhookParams = Static<typeof WebhookParams>;
@@ -119,7 +119,7 @@ export const DeliveryParams = Type.Object(
   {
     id: WebhookId,
     deliveryId: Type.String({
-      pattern: '^[A-Za-z0-9_-]{1,128}$',
+      pattern: '^dlv_wh_[0-9a-f]{16}_[1-9][0-9]{0,18}_[1-9][0-9]{0,18}$',
       description: 'a delivery id: dlv_<endpoint>_<first event>_<last event>',
     }),
   },
@@ -198,19 +198,21 @@ const SecretText = Type.String({
 });
 export const WebhookCreated = Type.Object(
   { endpoint: Webhook, secret: SecretText },
-  { ...strict, description: 'the endpoint and its signing secret, shown once' },
+  {
+    ...strict,
+    description:
+      'the endpoint and its signing secret, shown once (after a rotation, deliveries are signed with the old secret too for 24 hours)',
+  },
 );
-export const WebhookSecret = Type.Object(
-  { secret: SecretText },
-  { ...strict, description: 'the new signing secret, shown once; the old one stops now' },
-);
+
+export const WebhookList = Type.Object({ data: Type.Array(Webhook) }, strict);
 
 export const WebhookListQuery = Type.Object(
   {
     participant: Type.Optional(
       Type.Unsafe<string>({
         ...ParticipantId,
-        description: 'staff: only this participant’s endpoints',
+        description: 'only this participant’s endpoints',
       }),
     ),
   },
@@ -221,10 +223,10 @@ export type WebhookListQuery = Static<typeof WebhookListQuery>;
 export const WebhookReplay = Type.Object(
   {
     fromSeq: Type.Optional(
-      Type.Unsafe<string>({
-        ...Seq,
+      Type.String({
+        pattern: '^[1-9][0-9]{0,18}$',
         description:
-          'deliver again from the event after this id (default: from the endpoint’s cursor)',
+          'deliver again from this event id on (default: from the endpoint’s cursor, retrying the failed delivery)',
       }),
     ),
   },
@@ -232,12 +234,13 @@ export const WebhookReplay = Type.Object(
 );
 export type WebhookReplay = Static<typeof WebhookReplay>;
 
+const DELIVERY_ID_PATTERN = '^dlv_wh_[0-9a-f]{16}_[1-9][0-9]{0,18}_[1-9][0-9]{0,18}$';
 export const DeliveryListQuery = Type.Object(
   {
     after: Type.Optional(
       Type.String({
-        pattern: '^[A-Za-z0-9_-]{1,128}$',
-        description: 'the next of the previous page',
+        pattern: DELIVERY_ID_PATTERN,
+        description: 'the delivery after which to list (the next of the previous page)',
       }),
     ),
     limit: Type.Optional(PageLimit),
@@ -245,3 +248,58 @@ export const DeliveryListQuery = Type.Object(
   strict,
 );
 export type DeliveryListQuery = Static<typeof DeliveryListQuery>;
+
+export const Delivery = Type.Object(
+  {
+    id: Type.String({
+      description:
+        'the webhook-id header of the delivery: dlv_<endpoint>_<first event>_<last event>, the same on every retry',
+    }),
+    endpoint: Type.String(),
+    firstSeq: Type.String({ description: 'the first event id it carries' }),
+    lastSeq: Type.String({ description: 'the last event id it carries' }),
+    events: Type.Integer({ description: 'how many events it carries' }),
+    status: StringEnum(['pending', 'delivered', 'failed', 'abandoned'] as const, {
+      description:
+        'pending (being retried), delivered (a 2xx came back), failed (retried too long: the endpoint failed), abandoned (replayed from another event)',
+    }),
+    attempts: Type.Integer(),
+    createdAt: Type.String(),
+    lastAttemptAt: Type.Optional(Type.String()),
+    firstFailureAt: Type.Optional(Type.String()),
+    deliveredAt: Type.Optional(Type.String()),
+    lastStatus: Type.Optional(Type.Integer({ description: 'the HTTP status of the last attempt' })),
+    lastError: Type.Optional(Type.String({ description: 'why the last attempt failed' })),
+  },
+  strict,
+);
+export const DeliveryPage = Type.Object(
+  {
+    data: Type.Array(Delivery),
+    next: Type.Unsafe<string | null>({
+      type: ['string', 'null'],
+      description: 'the after of the next page; null when this page is not full',
+    }),
+  },
+  strict,
+);
+export const AttemptList = Type.Object(
+  {
+    data: Type.Array(
+      Type.Object(
+        {
+          delivery: Type.String(),
+          attempt: Type.Integer({ description: '1 for the first' }),
+          at: Type.String(),
+          status: Type.Optional(Type.Integer({ description: 'the HTTP status that came back' })),
+          error: Type.Optional(
+            Type.String({ description: 'what stopped it: a timeout, a refused connection, …' }),
+          ),
+          durationMs: Type.Integer(),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
