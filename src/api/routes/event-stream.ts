@@ -66,7 +66,7 @@ class EventStream extends Readable {
   private unsubscribe: (() => void) | undefined;
   private readonly heartbeat: NodeJS.Timeout;
   /** Resolves the promise the feed waits on, once the client has read what was buffered. */
-  private resume: (() => void) | undefined;
+  private wake: (() => void) | undefined;
   private finished = false;
 
   constructor(feed: EventFeed, filter: FeedSubscription, heartbeatMs: number) {
@@ -107,9 +107,9 @@ class EventStream extends Readable {
   }
 
   private release(): void {
-    const resume = this.resume;
-    this.resume = undefined;
-    resume?.();
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
   }
 
   private deliver(events: readonly StoredEvent[]): Promise<void> | undefined {
@@ -119,6 +119,6 @@ class EventStream extends Readable {
     for (const event of events)
       text += `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(eventView(event))}\n\n`;
     if (this.push(text)) return undefined;
-    return new Promise((resolve) => (this.resume = resolve));
+    return new Promise((resolve) => (this.wake = resolve));
   }
 }

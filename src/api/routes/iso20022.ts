@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { HubError } from '../../domain/errors.js';
 import { IsoFormatError, ISO_MESSAGE_MAX_BYTES } from '../../iso20022/xml.js';
+import type { AccountId } from '../../ledger/ids.js';
 import { accountIdOf } from '../from-json.js';
 import { actorOf } from '../access.js';
 import type { ApiContext } from '../context.js';
@@ -14,14 +16,16 @@ import {
   xmlResponse,
 } from '../iso-schemas.js';
 import { pageLimit, parseCursor } from '../paging.js';
-import { ApiProblem, type FieldError } from '../problems.js';
+import { ApiProblem, notFound as accountNotFound, type FieldError } from '../problems.js';
 import { commonErrors, problemResponse } from '../schemas.js';
 
 /** The media types an ISO 20022 message may be posted as. */
 const XML_TYPES = ['application/xml', 'text/xml'] as const;
 
 const notFound = {
-  404: problemResponse('no such message or account (or, for a participant key, not its own)'),
+  404: problemResponse(
+    'no such message or account (or, for a participant key, not one it sent, owns or keeps)',
+  ),
 };
 
 /**
@@ -80,7 +84,8 @@ function submitRoute(context: ApiContext): FastifyPluginAsync {
                   schema: { type: 'string', enum: ['ACSC', 'PART', 'RJCT'] },
                 },
                 'vostro-message-id': {
-                  description: 'the stored message, for GET /v1/iso20022/messages/{id}',
+                  description:
+                    'the stored message, for GET /v1/iso20022/messages/{id}; absent for a message refused whole (nothing of it is stored)',
                   schema: { type: 'string' },
                 },
                 'vostro-replayed': {
@@ -99,9 +104,10 @@ function submitRoute(context: ApiContext): FastifyPluginAsync {
         const outcome = await context.hub.iso20022
           .submit(request.body as Buffer, actorOf(request))
           .catch(isoProblem);
+        // A message refused whole (schema errors, a bad header) is stored nowhere: no id.
+        if (outcome.messageId !== '') void reply.header('vostro-message-id', outcome.messageId);
         return reply
           .header('vostro-group-status', outcome.groupStatus)
-          .header('vostro-message-id', outcome.messageId)
           .header('vostro-replayed', String(outcome.replayed))
           .type(XML_MEDIA_TYPE)
           .send(outcome.statusReport);
@@ -144,7 +150,7 @@ function statement(app: FastifyInstance, context: ApiContext): void {
   app.get<{ Params: IsoAccountParams; Querystring: StatementQuery }>(
     '/iso20022/accounts/:id/statement',
     {
-      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'account' } },
+      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'handler' } },
       schema: {
         tags: ['iso20022'],
         operationId: 'getIsoStatement',
@@ -160,11 +166,10 @@ function statement(app: FastifyInstance, context: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const xml = await context.hub.iso20022.statement(
-        accountIdOf(request.params.id, 'path.id'),
-        request.query.date,
-        actorOf(request),
-      );
+      const id = accountIdOf(request.params.id, 'path.id');
+      const xml = await context.hub.iso20022
+        .statement(id, request.query.date, actorOf(request))
+        .catch(accountRefusal(id));
       return reply.type(XML_MEDIA_TYPE).send(xml);
     },
   );
@@ -174,7 +179,7 @@ function notifications(app: FastifyInstance, context: ApiContext): void {
   app.get<{ Params: IsoAccountParams; Querystring: NotificationsQuery }>(
     '/iso20022/accounts/:id/notifications',
     {
-      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'account' } },
+      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'handler' } },
       schema: {
         tags: ['iso20022'],
         operationId: 'getIsoNotifications',
@@ -198,14 +203,17 @@ function notifications(app: FastifyInstance, context: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const { xml, lastSeq } = await context.hub.iso20022.notifications(
-        {
-          accountId: accountIdOf(request.params.id, 'path.id'),
-          afterSeq: parseCursor(request.query.after, 'query.after') ?? 0n,
-          limit: pageLimit(request.query.limit, context.limits),
-        },
-        actorOf(request),
-      );
+      const id = accountIdOf(request.params.id, 'path.id');
+      const { xml, lastSeq } = await context.hub.iso20022
+        .notifications(
+          {
+            accountId: id,
+            afterSeq: parseCursor(request.query.after, 'query.after') ?? 0n,
+            limit: pageLimit(request.query.limit, context.limits),
+          },
+          actorOf(request),
+        )
+        .catch(accountRefusal(id));
       return reply
         .header('vostro-last-event-id', lastSeq.toString())
         .type(XML_MEDIA_TYPE)
@@ -234,6 +242,20 @@ function requireXml(request: FastifyRequest): void {
 
 function headerText(value: string): string {
   return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
+}
+
+/**
+ * The service's refusals about the account in the path or the query, in the request's terms: an
+ * account it does not know, or may not show this key, is the 404 of every account route.
+ */
+function accountRefusal(id: AccountId): (error: unknown) => never {
+  return (error) => {
+    if (!(error instanceof HubError)) throw error;
+    if (error.code === 'account_not_found') throw accountNotFound('account', id);
+    if (error.field === 'date' || error.field === 'after' || error.field === 'limit')
+      throw new HubError(error.code, { field: `query.${error.field}`, message: error.message });
+    throw error;
+  };
 }
 
 /** The ways a message is refused before it is judged, as problems; other errors go on. */
