@@ -1,3 +1,5 @@
+import { WebhookService } from '../events/webhooks.js';
+import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from '../events/webhook-urls.js';
 import { FxService } from '../fx/service.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Actor } from '../domain/actor.js';
@@ -35,10 +37,17 @@ export class Hub {
   /** Presentations of documents under a documentary credit, which post its reserved payment. */
   readonly presentations: PresentationService;
 
-  /** `participants` may be given so that several users of one ledger share the registry's caches. */
+  /** Webhook endpoints and their delivery history (the dispatcher delivers: src/events/dispatcher.ts). */
+  readonly webhooks: WebhookService;
+
+  /**
+   * `participants` may be given so that several users of one ledger share the registry's caches;
+   * `webhookAllowedHosts` are the hosts webhook endpoints may be on (default 127.0.0.1, localhost).
+   */
   constructor(
     readonly ledger: Ledger,
     participants?: ParticipantRegistry,
+    options: { readonly webhookAllowedHosts?: readonly string[] } = {},
   ) {
     this.participants = participants ?? new ParticipantRegistry(ledger);
     this.payments = new PaymentService(ledger, this.participants);
@@ -59,6 +68,9 @@ export class Hub {
       this.register,
       (input, context) => VerifierPool.shared().verify(input, context),
     );
+    this.webhooks = new WebhookService(ledger, this.participants, {
+      allowedHosts: options.webhookAllowedHosts ?? DEFAULT_WEBHOOK_ALLOWED_HOSTS,
+    });
   }
 
   /** Opens the hub's own accounts in these currencies and its settlement bookkeeping, once (later calls change nothing). */

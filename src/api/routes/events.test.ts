@@ -4,15 +4,8 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLI_ACTOR } from '../../domain/actor.js';
-import { participantAccountId } from '../../participants/accounts.js';
-import {
-  accountBody,
-  createAccounts,
-  openTestApi,
-  transferBody,
-  type JsonBody,
-  type TestApi,
-} from '../api.test-helper.js';
+import { appendEvents } from '../../events/events.test-helper.js';
+import { openTestApi, type JsonBody, type TestApi } from '../api.test-helper.js';
 import { eventStreamBuffers } from './event-stream.js';
 
 /** One record of a Server-Sent Events stream. */
@@ -97,24 +90,24 @@ describe('events over HTTP: the feed and its live stream', () => {
   let sbiKey: string;
   let vtbKey: string;
   let auditorKey: string;
-  let funding: string;
-  const sbi = participantAccountId('sbi', 'INR', 'settlement');
-  const vtb = participantAccountId('vtb', 'INR', 'settlement');
+  const sbi = 'sbi';
+  const vtb = 'vtb';
 
-  /** Transfers from the hub's funding account to `account`, in batches through the API: one transfer.created event each. */
-  async function credit(account: string, count: number): Promise<void> {
+  /**
+   * `count` events naming `participant`, written straight into the outbox as a service writes
+   * its own (in transactions of at most 5,000).
+   */
+  async function credit(participant: string, count: number): Promise<void> {
     for (let done = 0; done < count; ) {
-      const size = Math.min(8000, count - done);
-      const response = await api.call({
-        method: 'POST',
-        url: '/v1/transfers/batch',
-        payload: {
-          transfers: Array.from({ length: size }, () =>
-            transferBody(funding, account, { amount: '1.00' }),
-          ),
-        },
-      });
-      assert.equal(response.statusCode, 200, response.body.slice(0, 300));
+      const size = Math.min(5000, count - done);
+      await appendEvents(
+        api.ledger,
+        Array.from({ length: size }, () => ({
+          type: 'payment.refused',
+          participants: [participant],
+          data: { payer: participant, amount: '1.00', currency: 'INR', reason: 'AM04' },
+        })),
+      );
       done += size;
     }
   }
@@ -147,7 +140,6 @@ describe('events over HTTP: the feed and its live stream', () => {
         { id, name: id.toUpperCase(), kind: 'bank', country, currencies: ['INR'] },
         CLI_ACTOR,
       );
-    [funding] = await createAccounts(api, accountBody({ owner: 'hub', kind: 'hub' }));
     sbiKey = await api.issueKey('participant', 'sbi');
     vtbKey = await api.issueKey('participant', 'vtb');
     auditorKey = await api.issueKey('auditor');
@@ -166,7 +158,7 @@ describe('events over HTTP: the feed and its live stream', () => {
     assert.equal(data.length, 5);
     assert.deepEqual(
       data.map((event) => event['type']),
-      Array(5).fill('transfer.created'),
+      Array(5).fill('payment.refused'),
     );
     assert.deepEqual(
       data.map((event) => BigInt(event['id'] as string)),
@@ -176,7 +168,7 @@ describe('events over HTTP: the feed and its live stream', () => {
     assert.equal(all.json()['next'], null);
     assert.equal(all.json()['lastId'], data.at(-1)?.['id']);
     assert.deepEqual(data[0]?.['participants'], ['sbi']);
-    assert.equal(data[0]?.['data']['amount'], '100', 'minor units as a decimal string');
+    assert.equal(data[0]?.['data']['amount'], '1.00');
     assert.match(String(data[0]?.['at']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
 
     const own = await api.call({ method: 'GET', url: `/v1/events?after=${from}`, key: vtbKey });
@@ -186,7 +178,7 @@ describe('events over HTTP: the feed and its live stream', () => {
     );
     const filtered = await api.call({
       method: 'GET',
-      url: `/v1/events?after=${from}&participant=sbi&types=transfer.created,transfer.posted`,
+      url: `/v1/events?after=${from}&participant=sbi&types=payment.refused,transfer.posted`,
     });
     assert.equal(filtered.json()['data'].length, 3);
 
@@ -246,7 +238,7 @@ describe('events over HTTP: the feed and its live stream', () => {
     await delay(300);
     assert.equal(sbiStream.events.length, 3, 'none of vtb’s');
     assert.ok(sbiStream.events.every((event) => event.data['participants'][0] === 'sbi'));
-    assert.ok(sbiStream.events.every((event) => event.event === 'transfer.created'));
+    assert.ok(sbiStream.events.every((event) => event.event === 'payment.refused'));
     assert.ok(sbiStream.events.every((event) => event.id === event.data['id']));
     assert.equal(staffStream.events.length, 5);
     assert.ok(sbiStream.comments > 1, 'the heartbeat comments keep the connection');
@@ -263,7 +255,7 @@ describe('events over HTTP: the feed and its live stream', () => {
       resumed.events.map((event) => event.id),
       [String(from + 3n), String(from + 4n)],
     );
-    const byQuery = await stream(sbiKey, `?after=${from}&types=transfer.created`);
+    const byQuery = await stream(sbiKey, `?after=${from}&types=payment.refused`);
     await byQuery.until(() => byQuery.events.length >= 4, 'four events from ?after=');
     assert.deepEqual(
       byQuery.events.map((event) => BigInt(event.id)),
@@ -294,7 +286,7 @@ describe('events over HTTP: the feed and its live stream', () => {
       await delay(100);
       buffers = eventStreamBuffers(api.app.server);
     }
-    const eventBytes = 600;
+    const eventBytes = 300;
     assert.ok(
       Math.max(...buffers) < 64 * 1024 + 1000 * eventBytes * 2,
       `the stream holds ${Math.max(...buffers)} bytes for a paused reader of ${count} events (~${count * eventBytes} bytes)`,

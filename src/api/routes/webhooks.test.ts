@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CLI_ACTOR } from '../../domain/actor.js';
-import { FAST, Receiver, until } from '../../events/events.test-helper.js';
+import { appendEvents, FAST, Receiver, until } from '../../events/events.test-helper.js';
 import { verifyWebhook } from '../../events/signing.js';
-import { participantAccountId } from '../../participants/accounts.js';
-import {
-  accountBody,
-  createAccounts,
-  openTestApi,
-  transferBody,
-  type JsonBody,
-  type TestApi,
-} from '../api.test-helper.js';
+import { openTestApi, type JsonBody, type TestApi } from '../api.test-helper.js';
 
 /**
  * Webhooks over HTTP, end to end: endpoints registered, approved, disabled, replayed and removed
@@ -24,19 +16,13 @@ describe('webhooks over HTTP', () => {
   let sbiKey: string;
   let vtbKey: string;
   let auditorKey: string;
-  let funding: string;
-  const sbi = participantAccountId('sbi', 'INR', 'settlement');
 
-  /** `count` transfers into sbi's account: a transfer.created event each, naming sbi. */
+  /** `count` events naming sbi, written into the outbox as a service writes its own. */
   async function credit(count: number): Promise<void> {
-    const response = await api.call({
-      method: 'POST',
-      url: '/v1/transfers/batch',
-      payload: {
-        transfers: Array.from({ length: count }, () => transferBody(funding, sbi)),
-      },
-    });
-    assert.equal(response.statusCode, 200, response.body);
+    await appendEvents(
+      api.ledger,
+      Array.from({ length: count }, () => ({ type: 'payment.refused', participants: ['sbi'] })),
+    );
   }
 
   const post = (url: string, payload?: Record<string, unknown>, key?: string) =>
@@ -59,7 +45,6 @@ describe('webhooks over HTTP', () => {
         { id, name: id.toUpperCase(), kind: 'bank', country, currencies: ['INR'] },
         CLI_ACTOR,
       );
-    [funding] = await createAccounts(api, accountBody({ owner: 'hub', kind: 'hub' }));
     sbiKey = await api.issueKey('participant', 'sbi');
     vtbKey = await api.issueKey('participant', 'vtb');
     auditorKey = await api.issueKey('auditor');
@@ -80,6 +65,7 @@ describe('webhooks over HTTP', () => {
     assert.equal(endpoint['status'], 'pending_approval');
     assert.match(secret, /^whsec_/);
     const id = String(endpoint['id']);
+    const registeredAt = await api.store.lastEventSeq();
     const read = await get(`/v1/webhooks/${id}`, sbiKey);
     assert.equal(read.statusCode, 200);
     assert.ok(!read.body.includes(secret), 'the secret is never shown again');
@@ -93,20 +79,20 @@ describe('webhooks over HTTP', () => {
     assert.equal(approved.json()['status'], 'active');
     assert.equal(approved.json()['approvedBy'], 'operator');
 
-    const from = await api.store.lastEventSeq();
     await credit(3);
-    await until(() => receiver.deduplicated().length >= 3, 'three events delivered');
+    const from = registeredAt;
+    await until(() => receiver.deduplicated().length >= 5, 'five events delivered');
     receiver.assertSigned([secret]);
     const events = receiver.deduplicated();
     assert.deepEqual(
       events.map((event) => BigInt(event.id)),
-      [from + 1n, from + 2n, from + 3n],
-      'the events after approval, in order (deliveries begin after registration)',
+      [1n, 2n, 3n, 4n, 5n].map((n) => from + n),
+      'every event since registration (those before approval too), in order',
     );
-    assert.ok(events.every((event) => event.type === 'transfer.created'));
+    assert.ok(events.every((event) => event.type === 'payment.refused'));
 
     await until(
-      async () => (await get(`/v1/webhooks/${id}`)).json()['cursor'] === String(from + 3n),
+      async () => (await get(`/v1/webhooks/${id}`)).json()['cursor'] === String(from + 5n),
       'the cursor to move past the last event',
     );
     const deliveries = await get(`/v1/webhooks/${id}/deliveries`, sbiKey);

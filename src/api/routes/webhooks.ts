@@ -146,7 +146,7 @@ function change(app: FastifyInstance, context: ApiContext): void {
         summary:
           'Remove a webhook endpoint: nothing more is delivered to it, its secret is wiped; its delivery history stays',
         params: WebhookParams,
-        response: { 204: { description: 'removed' }, ...notFound, ...commonErrors },
+        response: { 204: { type: 'null', description: 'removed' }, ...notFound, ...commonErrors },
       },
     },
     async (request, reply) => {
