@@ -98,7 +98,7 @@ describe('events over HTTP: the feed and its live stream', () => {
    * its own (in transactions of at most 5,000).
    */
   async function credit(participant: string, count: number): Promise<void> {
-    for (let done = 0; done < count; ) {
+    for (let done = 0; done < count;) {
       const size = Math.min(5000, count - done);
       await appendEvents(
         api.ledger,
@@ -167,9 +167,10 @@ describe('events over HTTP: the feed and its live stream', () => {
     );
     assert.equal(all.json()['next'], null);
     assert.equal(all.json()['lastId'], data.at(-1)?.['id']);
-    assert.deepEqual(data[0]?.['participants'], ['sbi']);
-    assert.equal(data[0]?.['data']['amount'], '1.00');
-    assert.match(String(data[0]?.['at']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+    const first = data[0] as JsonBody;
+    assert.deepEqual(first['participants'], ['sbi']);
+    assert.equal(first['data']['amount'], '1.00');
+    assert.match(String(first['at']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
 
     const own = await api.call({ method: 'GET', url: `/v1/events?after=${from}`, key: vtbKey });
     assert.deepEqual(
@@ -293,7 +294,8 @@ describe('events over HTTP: the feed and its live stream', () => {
     );
     socket.resume();
     const deadline = Date.now() + 60_000;
-    const ids = (): string[] => [...received.matchAll(/^id: (\d+)$/gm)].map((match) => match[1] ?? '');
+    const ids = (): string[] =>
+      [...received.matchAll(/^id: (\d+)$/gm)].map((match) => match[1] ?? '');
     while (ids().length < count && Date.now() < deadline) await delay(100);
     const seen = ids().map(BigInt);
     assert.equal(seen.length, count, 'every event arrived');

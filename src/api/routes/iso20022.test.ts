@@ -184,34 +184,70 @@ describe('ISO 20022 over HTTP', () => {
 
   it('refuses hostile and unsupported bodies with a precise problem, writing nothing', async () => {
     const valid = pacs008();
-    const xxe = `<?xml version="1.0"?>\n<!DOCTYPE Document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n${valid.slice(valid.indexOf('<Document'))}`.replace(
-      '<MsgId>',
-      '<MsgId>&xxe;',
-    );
+    const xxe =
+      `<?xml version="1.0"?>\n<!DOCTYPE Document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n${valid.slice(valid.indexOf('<Document'))}`.replace(
+        '<MsgId>',
+        '<MsgId>&xxe;',
+      );
     const laughs = `<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">]>\n<lolz>&lol2;</lolz>`;
     const oldVersion = pacs008([{}], { version: '001.08' });
     const camt = valid.replace('pacs.008.001.09', 'camt.053.001.08');
-    const foreign = valid.replace('urn:iso:std:iso:20022:tech:xsd:pacs.008.001.09', 'urn:example:pay');
+    const foreign = valid.replace(
+      'urn:iso:std:iso:20022:tech:xsd:pacs.008.001.09',
+      'urn:example:pay',
+    );
     const huge = Buffer.alloc(9 * 1024 * 1024, 0x20);
     const cases: [string, string | Buffer, Record<string, string>, number, string, RegExp?][] = [
       ['XXE', xxe, xml, 400, 'xml_doctype_refused', /DOCTYPE/],
       ['billion laughs', laughs, xml, 400, 'xml_doctype_refused'],
       ['not XML', 'this is not xml', xml, 400, 'not_xml'],
       ['empty', '', xml, 400, 'not_xml'],
-      ['pacs.008.001.08', oldVersion, xml, 422, 'unsupported_message_version', /001\.08.*001\.09|001\.09.*001\.08/],
+      [
+        'pacs.008.001.08',
+        oldVersion,
+        xml,
+        422,
+        'unsupported_message_version',
+        /001\.08.*001\.09|001\.09.*001\.08/,
+      ],
       ['camt.053 in', camt, xml, 422, 'unsupported_message', /camt\.053/],
       ['another namespace', foreign, xml, 422, 'unsupported_message', /urn:example:pay/],
       ['9 MB', huge, xml, 413, 'body_too_large', /8388608 bytes/],
-      ['JSON', JSON.stringify({ xml: valid }), { 'content-type': 'application/json' }, 415, 'unsupported_media_type', /application\/xml/],
-      ['text/plain', valid, { 'content-type': 'text/plain' }, 415, 'unsupported_media_type', /application\/xml/],
+      [
+        'JSON',
+        JSON.stringify({ xml: valid }),
+        { 'content-type': 'application/json' },
+        415,
+        'unsupported_media_type',
+        /application\/xml/,
+      ],
+      [
+        'text/plain',
+        valid,
+        { 'content-type': 'text/plain' },
+        415,
+        'unsupported_media_type',
+        /application\/xml/,
+      ],
       ['no content type', valid, {}, 415, 'unsupported_media_type', /no Content-Type/],
-      ['Latin-1', valid, { 'content-type': 'application/xml; charset=iso-8859-1' }, 415, 'unsupported_media_type', /charset/],
+      [
+        'Latin-1',
+        valid,
+        { 'content-type': 'application/xml; charset=iso-8859-1' },
+        415,
+        'unsupported_media_type',
+        /charset/,
+      ],
     ];
     const before = await written();
     for (const [label, body, headers, status, code, detail] of cases) {
       const response = await submit(body, sbiKey, headers);
       assert.equal(response.statusCode, status, `${label}: ${response.body.slice(0, 400)}`);
-      assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', label);
+      assert.equal(
+        response.headers['content-type'],
+        'application/problem+json; charset=utf-8',
+        label,
+      );
       assert.equal(response.json()['code'], code, label);
       if (detail !== undefined) assert.match(response.json()['detail'], detail, label);
       assert.ok(response.json()['errors'].length > 0, `${label}: names the field`);
@@ -274,12 +310,36 @@ describe('ISO 20022 over HTTP', () => {
     assert.ok(!none.body.includes(uetr), 'after the cursor, nothing of it again');
 
     const cases: [string, string, number, string, string | undefined][] = [
-      [`/v1/iso20022/accounts/${tata}/statement?date=${today}`, vtbKey, 404, 'account_not_found', undefined],
+      [
+        `/v1/iso20022/accounts/${tata}/statement?date=${today}`,
+        vtbKey,
+        404,
+        'account_not_found',
+        undefined,
+      ],
       [`/v1/iso20022/accounts/${infy}/notifications`, sbiKey, 404, 'account_not_found', undefined],
-      [`/v1/iso20022/accounts/${tata}/statement?date=2026-02-30`, sbiKey, 400, 'invalid_parameter', 'query.date'],
-      [`/v1/iso20022/accounts/${tata}/statement?date=2999-01-01`, sbiKey, 400, 'invalid_parameter', 'query.date'],
+      [
+        `/v1/iso20022/accounts/${tata}/statement?date=2026-02-30`,
+        sbiKey,
+        400,
+        'invalid_parameter',
+        'query.date',
+      ],
+      [
+        `/v1/iso20022/accounts/${tata}/statement?date=2999-01-01`,
+        sbiKey,
+        400,
+        'invalid_parameter',
+        'query.date',
+      ],
       [`/v1/iso20022/accounts/${tata}/statement`, sbiKey, 400, 'invalid_request', 'query.date'],
-      [`/v1/iso20022/accounts/${tata}/notifications?after=x`, sbiKey, 400, 'invalid_request', 'query.after'],
+      [
+        `/v1/iso20022/accounts/${tata}/notifications?after=x`,
+        sbiKey,
+        400,
+        'invalid_request',
+        'query.after',
+      ],
       [`/v1/iso20022/accounts/not-an-id/notifications`, sbiKey, 400, 'invalid_request', 'path.id'],
       [`/v1/iso20022/messages/nope`, sbiKey, 400, 'invalid_request', 'path.id'],
       [`/v1/iso20022/messages/SBININBB:NOPE`, sbiKey, 404, 'message_not_found', 'path.id'],

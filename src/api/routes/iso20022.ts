@@ -81,17 +81,19 @@ function submitRoute(context: ApiContext): FastifyPluginAsync {
               headers: {
                 'vostro-group-status': {
                   description: 'the group status of the report: ACSC, PART or RJCT',
-                  schema: { type: 'string', enum: ['ACSC', 'PART', 'RJCT'] },
+                  type: 'string',
+                  enum: ['ACSC', 'PART', 'RJCT'],
                 },
                 'vostro-message-id': {
                   description:
                     'the stored message, for GET /v1/iso20022/messages/{id}; absent for a message refused whole (nothing of it is stored)',
-                  schema: { type: 'string' },
+                  type: 'string',
                 },
                 'vostro-replayed': {
                   description:
                     'true when this message (same MsgId, same bytes) was judged before: the original report, nothing written again',
-                  schema: { type: 'string', enum: ['true', 'false'] },
+                  type: 'string',
+                  enum: ['true', 'false'],
                 },
               },
             },
@@ -193,7 +195,7 @@ function notifications(app: FastifyInstance, context: ApiContext): void {
             headers: {
               'vostro-last-event-id': {
                 description: 'the last event this page covers: pass it as after next time',
-                schema: { type: 'string' },
+                type: 'string',
               },
             },
           },

@@ -60,7 +60,7 @@ describe('webhooks over HTTP', () => {
   it('a participant registers (secret shown once), the operator approves, deliveries arrive signed and in order', async () => {
     const created = await post('/v1/webhooks', { url: receiver.url }, sbiKey);
     assert.equal(created.statusCode, 201, created.body);
-    const { endpoint, secret } = created.json() as { endpoint: JsonBody; secret: string };
+    const { endpoint, secret } = created.json<{ endpoint: JsonBody; secret: string }>();
     assert.equal(endpoint['participant'], 'sbi');
     assert.equal(endpoint['status'], 'pending_approval');
     assert.match(secret, /^whsec_/);
@@ -118,13 +118,19 @@ describe('webhooks over HTTP', () => {
   });
 
   it('a failing receiver is retried until it answers; every attempt is recorded', async () => {
-    const created = await post('/v1/webhooks', { participant: 'sbi', url: `${receiver.url}/retry` });
+    const created = await post('/v1/webhooks', {
+      participant: 'sbi',
+      url: `${receiver.url}/retry`,
+    });
     assert.equal(created.statusCode, 201, created.body);
-    assert.equal(created.json()['endpoint']['status'], 'active', 'the operator’s is active at once');
+    assert.equal(
+      created.json()['endpoint']['status'],
+      'active',
+      'the operator’s is active at once',
+    );
     const id = String(created.json()['endpoint']['id']);
     let failures = 0;
-    receiver.behaviour = (request) =>
-      request.id.includes(id) && failures++ < 2 ? 500 : 200;
+    receiver.behaviour = (request) => (request.id.includes(id) && failures++ < 2 ? 500 : 200);
     await credit(1);
     await until(
       async () =>
@@ -134,7 +140,9 @@ describe('webhooks over HTTP', () => {
       'the delivery to succeed on its third attempt',
     );
     const [delivery] = (await get(`/v1/webhooks/${id}/deliveries`)).json()['data'] as JsonBody[];
-    const attempts = await get(`/v1/webhooks/${id}/deliveries/${String(delivery?.['id'])}/attempts`);
+    const attempts = await get(
+      `/v1/webhooks/${id}/deliveries/${String(delivery?.['id'])}/attempts`,
+    );
     assert.deepEqual(
       attempts.json()['data'].map((attempt: JsonBody) => attempt['status']),
       [500, 500, 200],
@@ -143,7 +151,10 @@ describe('webhooks over HTTP', () => {
   });
 
   it('disable stops deliveries; replay resumes from the cursor; rotate-secret signs with the new secret; delete removes', async () => {
-    const created = await post('/v1/webhooks', { participant: 'sbi', url: `${receiver.url}/cycle` });
+    const created = await post('/v1/webhooks', {
+      participant: 'sbi',
+      url: `${receiver.url}/cycle`,
+    });
     const id = String(created.json()['endpoint']['id']);
     const mine = () => receiver.requests.filter((request) => request.id.includes(id));
     const disabled = await post(`/v1/webhooks/${id}/disable`, undefined, sbiKey);
@@ -179,29 +190,173 @@ describe('webhooks over HTTP', () => {
     const created = await post('/v1/webhooks', { participant: 'sbi', url: `${receiver.url}/x` });
     const active = String(created.json()['endpoint']['id']);
     const auditAfter = audit + 1;
-    const cases: [string, string, Record<string, unknown> | undefined, string | undefined, number, string, string | undefined][] = [
-      ['POST', '/v1/webhooks', { url: 'http://example.com/hooks' }, sbiKey, 400, 'invalid_field', '/url'],
-      ['POST', '/v1/webhooks', { url: 'http://user:pw@127.0.0.1/hooks' }, sbiKey, 400, 'invalid_field', '/url'],
-      ['POST', '/v1/webhooks', { url: 'ftp://127.0.0.1/hooks' }, sbiKey, 400, 'invalid_field', '/url'],
-      ['POST', '/v1/webhooks', { url: 'http://127.0.0.1/h', participant: 'vtb' }, sbiKey, 403, 'forbidden', '/participant'],
-      ['POST', '/v1/webhooks', { url: 'http://127.0.0.1/h' }, undefined, 400, 'invalid_field', '/participant'],
-      ['POST', '/v1/webhooks', { url: 'http://127.0.0.1/h', participant: 'nobody' }, undefined, 404, 'participant_not_found', '/participant'],
-      ['POST', '/v1/webhooks', { url: 'http://127.0.0.1/h', types: ['transfer.made'] }, sbiKey, 400, 'invalid_field', '/types/0'],
-      ['POST', '/v1/webhooks', { url: 'http://127.0.0.1/h', maxEventsPerDelivery: 0 }, sbiKey, 400, 'invalid_request', '/maxEventsPerDelivery'],
-      ['POST', '/v1/webhooks', { url: 'http://127.0.0.1/h', format: 'xml' }, sbiKey, 400, 'invalid_request', '/format'],
-      ['POST', `/v1/webhooks/${active}/approve`, undefined, undefined, 409, 'webhook_status_conflict', 'path.id'],
-      ['POST', `/v1/webhooks/${active}/replay`, {}, undefined, 409, 'webhook_status_conflict', 'path.id'],
-      ['POST', `/v1/webhooks/${active}/replay`, { fromSeq: '99999999' }, undefined, 400, 'invalid_field', '/fromSeq'],
-      ['POST', `/v1/webhooks/${active}/disable`, undefined, vtbKey, 404, 'webhook_not_found', 'path.id'],
-      ['POST', `/v1/webhooks/wh_0000000000000000/disable`, undefined, undefined, 404, 'webhook_not_found', 'path.id'],
-      ['GET', `/v1/webhooks/wh_0000000000000000/deliveries/dlv_wh_0000000000000000_1_1/attempts`, undefined, undefined, 404, 'webhook_not_found', 'path.id'],
-      ['GET', `/v1/webhooks/${active}/deliveries/dlv_wh_0000000000000000_1_1/attempts`, undefined, undefined, 404, 'webhook_not_found', 'path.deliveryId'],
-      ['GET', `/v1/webhooks/${active}/deliveries?after=dlv_wh_0000000000000000_1_1`, undefined, undefined, 400, 'invalid_field', 'query.after'],
+    const cases: [
+      string,
+      string,
+      Record<string, unknown> | undefined,
+      string | undefined,
+      number,
+      string,
+      string | undefined,
+    ][] = [
+      [
+        'POST',
+        '/v1/webhooks',
+        { url: 'http://example.com/hooks' },
+        sbiKey,
+        400,
+        'invalid_field',
+        '/url',
+      ],
+      [
+        'POST',
+        '/v1/webhooks',
+        { url: 'http://user:pw@127.0.0.1/hooks' },
+        sbiKey,
+        400,
+        'invalid_field',
+        '/url',
+      ],
+      [
+        'POST',
+        '/v1/webhooks',
+        { url: 'ftp://127.0.0.1/hooks' },
+        sbiKey,
+        400,
+        'invalid_field',
+        '/url',
+      ],
+      [
+        'POST',
+        '/v1/webhooks',
+        { url: 'http://127.0.0.1/h', participant: 'vtb' },
+        sbiKey,
+        403,
+        'forbidden',
+        '/participant',
+      ],
+      [
+        'POST',
+        '/v1/webhooks',
+        { url: 'http://127.0.0.1/h' },
+        undefined,
+        400,
+        'invalid_field',
+        '/participant',
+      ],
+      [
+        'POST',
+        '/v1/webhooks',
+        { url: 'http://127.0.0.1/h', participant: 'nobody' },
+        undefined,
+        404,
+        'participant_not_found',
+        '/participant',
+      ],
+      [
+        'POST',
+        '/v1/webhooks',
+        { url: 'http://127.0.0.1/h', types: ['transfer.made'] },
+        sbiKey,
+        400,
+        'invalid_field',
+        '/types/0',
+      ],
+      [
+        'POST',
+        '/v1/webhooks',
+        { url: 'http://127.0.0.1/h', maxEventsPerDelivery: 0 },
+        sbiKey,
+        400,
+        'invalid_request',
+        '/maxEventsPerDelivery',
+      ],
+      [
+        'POST',
+        '/v1/webhooks',
+        { url: 'http://127.0.0.1/h', format: 'xml' },
+        sbiKey,
+        400,
+        'invalid_request',
+        '/format',
+      ],
+      [
+        'POST',
+        `/v1/webhooks/${active}/approve`,
+        undefined,
+        undefined,
+        409,
+        'webhook_status_conflict',
+        'path.id',
+      ],
+      [
+        'POST',
+        `/v1/webhooks/${active}/replay`,
+        {},
+        undefined,
+        409,
+        'webhook_status_conflict',
+        'path.id',
+      ],
+      [
+        'POST',
+        `/v1/webhooks/${active}/replay`,
+        { fromSeq: '99999999' },
+        undefined,
+        400,
+        'invalid_field',
+        '/fromSeq',
+      ],
+      [
+        'POST',
+        `/v1/webhooks/${active}/disable`,
+        undefined,
+        vtbKey,
+        404,
+        'webhook_not_found',
+        'path.id',
+      ],
+      [
+        'POST',
+        `/v1/webhooks/wh_0000000000000000/disable`,
+        undefined,
+        undefined,
+        404,
+        'webhook_not_found',
+        'path.id',
+      ],
+      [
+        'GET',
+        `/v1/webhooks/wh_0000000000000000/deliveries/dlv_wh_0000000000000000_1_1/attempts`,
+        undefined,
+        undefined,
+        404,
+        'webhook_not_found',
+        'path.id',
+      ],
+      [
+        'GET',
+        `/v1/webhooks/${active}/deliveries/dlv_wh_0000000000000000_1_1/attempts`,
+        undefined,
+        undefined,
+        404,
+        'webhook_not_found',
+        'path.deliveryId',
+      ],
+      [
+        'GET',
+        `/v1/webhooks/${active}/deliveries?after=dlv_wh_0000000000000000_1_1`,
+        undefined,
+        undefined,
+        400,
+        'invalid_field',
+        'query.after',
+      ],
       ['GET', '/v1/webhooks/not-an-id', undefined, undefined, 400, 'invalid_request', 'path.id'],
     ];
     for (const [method, url, payload, key, status, code, field] of cases) {
       const response = await api.call({
-        method: method as 'POST',
+        method,
         url,
         ...(payload === undefined ? {} : { payload }),
         ...(key === undefined ? {} : { key }),

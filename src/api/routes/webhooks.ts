@@ -105,7 +105,8 @@ function read(app: FastifyInstance, context: ApiContext): void {
       schema: {
         tags: ['webhooks'],
         operationId: 'listWebhooks',
-        summary: 'Webhook endpoints by id: a participant key its own, staff all (or one participant’s)',
+        summary:
+          'Webhook endpoints by id: a participant key its own, staff all (or one participant’s)',
         querystring: WebhookListQuery,
         response: { 200: WebhookList, ...commonErrors },
       },
@@ -222,8 +223,7 @@ function change(app: FastifyInstance, context: ApiContext): void {
         response: { 200: WebhookCreated, ...notFound, ...commonErrors },
       },
     },
-    async (request) =>
-      webhooks.rotateSecret(request.params.id, actorOf(request)).catch(inRequest),
+    async (request) => webhooks.rotateSecret(request.params.id, actorOf(request)).catch(inRequest),
   );
 }
 
