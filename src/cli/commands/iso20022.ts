@@ -1,0 +1,234 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CLI_ACTOR } from '../../domain/actor.js';
+import { Hub } from '../../hub/hub.js';
+import type { SubmitOutcome } from '../../iso20022/service.js';
+import { ISO_MESSAGE_MAX_BYTES, IsoFormatError } from '../../iso20022/xml.js';
+import type { CliContext, RegisterCommand } from '../context.js';
+import { UsageError } from '../errors.js';
+import { ExitCode } from '../io.js';
+import {
+  addDbOption,
+  commandAction,
+  RefusedError,
+  runLedgerCommand,
+} from '../ledger-context.js';
+import { parseAccountIdOption, parseIntegerOption } from '../options.js';
+import { parseSeqOption } from '../shared/events.js';
+import { writeNewFile } from '../shared/files.js';
+import { hubOperation, runHubCommand } from '../shared/hub.js';
+
+/** camt.054 entries one `notifications` call reads at most. */
+const NOTIFICATIONS_LIMIT_MAX = 10_000;
+
+/**
+ * `vostro iso20022 submit|message|statement|notifications`: ISO 20022 messages in and out, as the
+ * operator at the hub's machine (docs/iso20022.md maps them field by field).
+ *
+ * Exit codes of `submit` (ExitCode in src/cli/io.ts): 0 every transaction accepted (ACSC); 1 the
+ * message was judged and at least one transaction rejected (PART, or RJCT of its transactions: the
+ * pacs.002 says why, per transaction), like any refused payment; 2 the message was refused as a
+ * whole, before any transaction was judged (not XML, a DOCTYPE, too large, an unsupported message
+ * or version, schema errors, NbOfTxs or CtrlSum that disagree): a malformed input, like a malformed
+ * command line; 3 the database is in use. The pacs.002 goes to standard output whenever there is
+ * one (for exit 0, 1 and a schema refusal), a one-line summary to standard error.
+ */
+export const registerIso20022: RegisterCommand = (program, context) => {
+  const iso = program
+    .command('iso20022')
+    .description(
+      'ISO 20022: submit pacs.008/pacs.009 payment messages (a pacs.002 status report back), read a stored report, an account’s camt.053 statement of a day and its camt.054 notifications',
+    );
+  registerSubmit(iso, context);
+  registerMessage(iso, context);
+  registerStatement(iso, context);
+  registerNotifications(iso, context);
+};
+
+function registerSubmit(parent: Command, context: CliContext): void {
+  addDbOption(
+    parent
+      .command('submit')
+      .description(
+        'submit a pacs.008.001.09 or pacs.009.001.09 message from a file; prints its pacs.002.001.11 status report; exit 0 all accepted, 1 any transaction rejected, 2 the message refused as a whole',
+      )
+      .argument('<file>', 'the XML message (at most 8 MiB)')
+      .option('--out <file>', 'write the pacs.002 to this new file instead of standard output'),
+  ).action(
+    commandAction(context, async (file: string, options: { out?: string; db?: string }) => {
+      const bytes = readMessageFile(file);
+      await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
+        const hub = new Hub(session.ledger);
+        let outcome: SubmitOutcome;
+        try {
+          outcome = await hubOperation(() => hub.iso20022.submit(bytes, CLI_ACTOR), {
+            message: '<file>',
+          });
+        } catch (error) {
+          if (!(error instanceof IsoFormatError)) throw error;
+          context.io.err(`error: <file>: ${file}: ${error.message} (${error.code})\n`);
+          for (const item of error.errors)
+            context.io.err(`  ${item.path === '' ? '' : `${item.path}: `}${item.message}\n`);
+          context.io.err('The message was refused as a whole; nothing was written.\n');
+          return ExitCode.usage;
+        }
+        if (options.out === undefined) context.io.out(outcome.statusReport);
+        else writeNewFile('--out', options.out, outcome.statusReport);
+        context.io.err(`${summaryLine(outcome)}\n`);
+        return submitExitCode(outcome);
+      });
+    }),
+  );
+}
+
+/**
+ * The exit code for a judged message: a group rejected with no transaction judged (schema errors,
+ * NbOfTxs or CtrlSum wrong) was refused as a whole.
+ */
+function submitExitCode(outcome: SubmitOutcome): number {
+  if (outcome.groupStatus === 'ACSC') return ExitCode.ok;
+  if (outcome.groupStatus === 'RJCT' && outcome.accepted + outcome.rejected === 0)
+    return ExitCode.usage;
+  return ExitCode.refused;
+}
+
+function summaryLine(outcome: SubmitOutcome): string {
+  const judged =
+    outcome.accepted + outcome.rejected === 0
+      ? 'refused as a whole (the status report says why)'
+      : `${outcome.accepted} accepted, ${outcome.rejected} rejected`;
+  return `${outcome.groupStatus}: ${judged}; message ${outcome.messageId}${outcome.replayed ? ' (submitted before: this is its original report, nothing new was written)' : ''}`;
+}
+
+function registerMessage(parent: Command, context: CliContext): void {
+  addDbOption(
+    parent
+      .command('message')
+      .description('print the pacs.002 status report of a message submitted before')
+      .argument('<id>', 'the message id `submit` printed (instructing BIC:MsgId)'),
+  ).action(
+    commandAction(context, async (id: string, options: { db?: string }) => {
+      if (id.length === 0 || id.length > 200 || !/^[\x21-\x7e]+$/.test(id))
+        throw new UsageError(
+          `<id>: "${id.slice(0, 64)}" is not a message id (the instructing agent's BIC, a colon and the MsgId, as \`submit\` prints it)`,
+        );
+      await runHubCommand(context, options.db, async (hub) => {
+        const found = await hubOperation(() => hub.iso20022.message(id, CLI_ACTOR), {
+          id: '<id>',
+        });
+        if (found === undefined) throw new RefusedError(`<id>: no message ${id}`);
+        context.io.out(found.statusReport);
+        context.io.err(
+          `${found.kind} ${found.msgId} from ${found.from}, received ${found.receivedAt}\n`,
+        );
+      });
+    }),
+  );
+}
+
+function registerStatement(parent: Command, context: CliContext): void {
+  addDbOption(
+    parent
+      .command('statement')
+      .description(
+        'an account’s camt.053.001.08 statement of one day (UTC): opening and closing booked balance and every entry, with references back to the payments’ UETR and EndToEndId',
+      )
+      .requiredOption('--account <id>', 'the account (UUID)')
+      .requiredOption('--date <date>', 'the day, YYYY-MM-DD (UTC)')
+      .option('--out <file>', 'write it to this new file instead of standard output'),
+  ).action(
+    commandAction(
+      context,
+      async (options: { account: string; date: string; out?: string; db?: string }) => {
+        const account = parseAccountIdOption('--account', options.account);
+        const date = parseDateOption('--date', options.date);
+        await runHubCommand(context, options.db, async (hub) => {
+          const xml = await hubOperation(
+            () => hub.iso20022.statement(account, date, CLI_ACTOR),
+            { account: '--account', accountId: '--account', date: '--date' },
+          );
+          if (options.out === undefined) context.io.out(xml);
+          else writeNewFile('--out', options.out, xml);
+        });
+      },
+    ),
+  );
+}
+
+function registerNotifications(parent: Command, context: CliContext): void {
+  addDbOption(
+    parent
+      .command('notifications')
+      .description(
+        'an account’s camt.054.001.08 debit and credit notifications, from its transfer events after a cursor; the cursor to go on from goes to standard error',
+      )
+      .requiredOption('--account <id>', 'the account (UUID)')
+      .option('--after <seq>', 'only entries of events after this one (0: from the start)', '0')
+      .option('--limit <count>', `events read at most, 1 to ${NOTIFICATIONS_LIMIT_MAX}`, '1000')
+      .option('--out <file>', 'write it to this new file instead of standard output'),
+  ).action(
+    commandAction(
+      context,
+      async (options: {
+        account: string;
+        after: string;
+        limit: string;
+        out?: string;
+        db?: string;
+      }) => {
+        const accountId = parseAccountIdOption('--account', options.account);
+        const afterSeq = parseSeqOption('--after', options.after);
+        const limit = parseIntegerOption('--limit', options.limit, {
+          minimum: 1,
+          maximum: NOTIFICATIONS_LIMIT_MAX,
+        });
+        await runHubCommand(context, options.db, async (hub) => {
+          const { xml, lastSeq } = await hubOperation(
+            () => hub.iso20022.notifications({ accountId, afterSeq, limit }, CLI_ACTOR),
+            { account: '--account', accountId: '--account', afterSeq: '--after', limit: '--limit' },
+          );
+          if (options.out === undefined) context.io.out(xml);
+          else writeNewFile('--out', options.out, xml);
+          context.io.err(`next: --after ${lastSeq}\n`);
+        });
+      },
+    ),
+  );
+}
+
+/**
+ * The message file's bytes (the service decodes them: the XML declaration names the encoding). A
+ * missing or unreadable path is a usage error (exit 2), as is a file over the 8 MiB limit, which
+ * is refused before it is read into memory.
+ */
+function readMessageFile(path: string): Uint8Array {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new UsageError(`<file>: ${path} is not a file`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`<file>: cannot read ${path}: ${(error as Error).message}`);
+  }
+  if (size > ISO_MESSAGE_MAX_BYTES)
+    throw new UsageError(
+      `<file>: ${path} is ${size} bytes; a message is at most ${ISO_MESSAGE_MAX_BYTES} bytes (8 MiB): split it into several`,
+    );
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new UsageError(`<file>: cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** A calendar day `YYYY-MM-DD` that exists (2026-02-30 does not). */
+function parseDateOption(option: string, text: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const date = match === null ? undefined : new Date(`${text}T00:00:00Z`);
+  if (date === undefined || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text)
+    throw new UsageError(
+      `${option}: "${text.slice(0, 64)}" is not a date: give a day that exists as YYYY-MM-DD, e.g. 2026-11-20`,
+    );
+  return text;
+}

@@ -1,0 +1,48 @@
+import type { EventView } from '../../events/view.js';
+import { currencyByCode } from '../../ledger/currency.js';
+import { UsageError } from '../errors.js';
+import { humanAmountIn } from './human.js';
+
+/** The columns `events` prints for people. */
+export const EVENT_COLUMNS: readonly string[] = ['seq', 'at', 'type', 'subject', 'parties', 'what'];
+
+/** An event sequence number (a cursor): plain digits, 0 for "from the start". */
+export function parseSeqOption(option: string, text: string): bigint {
+  if (!/^(0|[1-9][0-9]{0,18})$/.test(text))
+    throw new UsageError(
+      `${option}: "${text.slice(0, 64)}" is not an event sequence number (a whole number, 0 for the start)`,
+    );
+  return BigInt(text);
+}
+
+/** One event as a table row: the money and who paid whom for transfers, the reason for refusals. */
+export function eventRow(view: EventView): string[] {
+  return [view.id, view.at, view.type, view.subject, view.participants.join(','), what(view)];
+}
+
+function what(view: EventView): string {
+  const data = view.data as Readonly<Record<string, unknown>>;
+  const text = (key: string): string | undefined =>
+    typeof data[key] === 'string' ? (data[key] as string) : undefined;
+  const parts: string[] = [];
+  const amount = text('amount');
+  const code = text('currency');
+  if (amount !== undefined && code !== undefined) {
+    const currency = currencyByCode(code);
+    parts.push(
+      currency === undefined || !/^-?\d{1,40}$/.test(amount)
+        ? `${amount} ${code}`
+        : `${humanAmountIn(BigInt(amount), currency)} ${code}`,
+    );
+  }
+  const from = text('debitOwner') ?? text('payer');
+  const to = text('creditOwner') ?? text('payee');
+  if (from !== undefined && to !== undefined) parts.push(`${from} → ${to}`);
+  if (view.type === 'payment.refused') {
+    const reason = text('code') ?? text('reason');
+    if (reason !== undefined) parts.push(`refused: ${reason}`);
+  }
+  const reference = text('reference');
+  if (reference !== undefined && reference !== '') parts.push(reference);
+  return parts.join(', ');
+}
