@@ -277,7 +277,10 @@ function registerIdentify(account: Command, context: CliContext): void {
           'other',
         ),
       )
-      .option('--other <id>', 'another identifier: 1 to 34 characters, e.g. a domestic account number')
+      .option(
+        '--other <id>',
+        'another identifier: 1 to 34 characters, e.g. a domestic account number',
+      )
       .option('--remove', 'take the identifier away instead')
       .option('--json', 'print the account as JSON'),
   ).action(
@@ -310,7 +313,7 @@ function registerIdentify(account: Command, context: CliContext): void {
             'iban' in known ? `IBAN ${known.iban}` : `other ${known.other}`,
           );
           context.io.out(
-            `${changed.id} (${changed.participant ?? ''} ${changed.currency} ${changed.role}) answers to: ${names.length === 0 ? 'its id only' : names.join(', ')}\n`,
+            `${changed.id} (${changed.currency} ${changed.role}) answers to: ${names.length === 0 ? 'its id only' : names.join(', ')}\n`,
           );
         }
         return ExitCode.ok;

@@ -1,18 +1,18 @@
 import { eventView, type EventView } from '../../events/view.js';
-import { EVENT_TYPES } from '../../store/events.js';
 import { ParticipantRegistry } from '../../participants/registry.js';
 import type { LedgerStore } from '../../store/store.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../io.js';
-import {
-  addDbOption,
-  commandAction,
-  RefusedError,
-  runLedgerCommand,
-} from '../ledger-context.js';
+import { addDbOption, commandAction, RefusedError, runLedgerCommand } from '../ledger-context.js';
 import { parseIntegerOption, parseParticipantOption } from '../options.js';
-import { eventRow, EVENT_COLUMNS, parseSeqOption } from '../shared/events.js';
+import {
+  eventRow,
+  EVENT_COLUMNS,
+  EVENT_TYPES_HELP,
+  parseEventTypes,
+  parseSeqOption,
+} from '../shared/events.js';
 import { printJson, renderTable } from '../shared/output.js';
 
 /** Events one page holds at most (the store's limit). */
@@ -44,14 +44,21 @@ export const registerEvents: RegisterCommand = (program, context) => {
       .description(
         'list the event feed (transfers created, posted, voided and expired, refused payments, windows, quotes, presentations), oldest first after a cursor',
       )
-      .option('--after <seq>', 'only events after this sequence number (the `more:` of the last page)', '0')
+      .option(
+        '--after <seq>',
+        'only events after this sequence number (the `more:` of the last page)',
+        '0',
+      )
       .option('--limit <count>', `at most this many, 1 to ${EVENTS_LIMIT_MAX}`, '100')
       .option(
         '--type <type>',
-        `only events of this type (repeat, or separate with commas): ${EVENT_TYPES.join(', ')}`,
+        EVENT_TYPES_HELP,
         (value: string, previous: readonly string[] | undefined) => [...(previous ?? []), value],
       )
-      .option('--participant <id>', 'only the events this participant sees (its own and its customers’)')
+      .option(
+        '--participant <id>',
+        'only the events this participant sees (its own and its customers’)',
+      )
       .option(
         '--follow',
         'keep printing new events until Ctrl-C (PostgreSQL only: a SQLite database has one writer, this command); with --json, one event per line',
@@ -64,7 +71,7 @@ export const registerEvents: RegisterCommand = (program, context) => {
         minimum: 1,
         maximum: EVENTS_LIMIT_MAX,
       });
-      const types = parseTypes(options.type);
+      const types = parseEventTypes(options.type);
       const participant =
         options.participant === undefined
           ? undefined
@@ -82,7 +89,9 @@ export const registerEvents: RegisterCommand = (program, context) => {
           participant !== undefined &&
           (await new ParticipantRegistry(session.ledger).find(participant)) === undefined
         )
-          throw new RefusedError(`--participant: no participant ${participant} in ${session.dbPath}`);
+          throw new RefusedError(
+            `--participant: no participant ${participant} in ${session.dbPath}`,
+          );
         const query = {
           ...(participant === undefined ? {} : { participant }),
           ...(types === undefined ? {} : { types }),
@@ -95,7 +104,12 @@ export const registerEvents: RegisterCommand = (program, context) => {
           else printPage(context, page, next);
           return ExitCode.ok;
         }
-        await followEvents(context, session.store, { afterSeq, query, limit, json: options.json === true });
+        await followEvents(context, session.store, {
+          afterSeq,
+          query,
+          limit,
+          json: options.json === true,
+        });
         return ExitCode.ok;
       });
     }),
@@ -129,23 +143,10 @@ async function followEvents(
     const page = await store.events({ afterSeq: cursor, ...options.query, limit: options.limit });
     for (const event of page) {
       const view = eventView(event);
-      context.io.out(
-        options.json ? `${JSON.stringify(view)}\n` : `${eventRow(view).join('  ')}\n`,
-      );
+      context.io.out(options.json ? `${JSON.stringify(view)}\n` : `${eventRow(view).join('  ')}\n`);
       cursor = event.seq;
     }
     if (page.length < options.limit)
       await Promise.race([stop, new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS))]);
   }
-}
-
-function parseTypes(given: readonly string[] | undefined): readonly string[] | undefined {
-  if (given === undefined) return undefined;
-  const types = given.flatMap((text) => text.split(',')).map((text) => text.trim());
-  for (const type of types)
-    if (!(EVENT_TYPES as readonly string[]).includes(type))
-      throw new UsageError(
-        `--type: "${type.slice(0, 64)}" is not an event type; known: ${EVENT_TYPES.join(', ')}`,
-      );
-  return [...new Set(types)];
 }

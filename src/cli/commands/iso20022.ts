@@ -7,12 +7,7 @@ import { ISO_MESSAGE_MAX_BYTES, IsoFormatError } from '../../iso20022/xml.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../io.js';
-import {
-  addDbOption,
-  commandAction,
-  RefusedError,
-  runLedgerCommand,
-} from '../ledger-context.js';
+import { addDbOption, commandAction, RefusedError, runLedgerCommand } from '../ledger-context.js';
 import { parseAccountIdOption, parseIntegerOption } from '../options.js';
 import { parseSeqOption } from '../shared/events.js';
 import { writeNewFile } from '../shared/files.js';
@@ -143,10 +138,11 @@ function registerStatement(parent: Command, context: CliContext): void {
         const account = parseAccountIdOption('--account', options.account);
         const date = parseDateOption('--date', options.date);
         await runHubCommand(context, options.db, async (hub) => {
-          const xml = await hubOperation(
-            () => hub.iso20022.statement(account, date, CLI_ACTOR),
-            { account: '--account', accountId: '--account', date: '--date' },
-          );
+          const xml = await hubOperation(() => hub.iso20022.statement(account, date, CLI_ACTOR), {
+            account: '--account',
+            accountId: '--account',
+            date: '--date',
+          });
           if (options.out === undefined) context.io.out(xml);
           else writeNewFile('--out', options.out, xml);
         });
@@ -226,7 +222,11 @@ function readMessageFile(path: string): Uint8Array {
 function parseDateOption(option: string, text: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const date = match === null ? undefined : new Date(`${text}T00:00:00Z`);
-  if (date === undefined || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text)
+  if (
+    date === undefined ||
+    Number.isNaN(date.getTime()) ||
+    date.toISOString().slice(0, 10) !== text
+  )
     throw new UsageError(
       `${option}: "${text.slice(0, 64)}" is not a date: give a day that exists as YYYY-MM-DD, e.g. 2026-11-20`,
     );

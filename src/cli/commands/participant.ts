@@ -268,7 +268,10 @@ function registerSetBic(parent: Command, context: CliContext): void {
         'give a bank or FX provider its BIC (ISO 9362), which ISO 20022 messages name it by, or take it away with --remove; a BIC is unique across the hub',
       )
       .argument('<id>', 'participant id')
-      .argument('[bic]', '8 or 11 characters, e.g. DEMOINBBXXX (DEMOINBB and DEMOINBBXXX are one institution)')
+      .argument(
+        '[bic]',
+        '8 or 11 characters, e.g. DEMOINBBXXX (DEMOINBB and DEMOINBBXXX are one institution)',
+      )
       .option('--remove', 'take its BIC away instead')
       .option('--json', 'print the participant as JSON'),
   ).action(
@@ -372,7 +375,5 @@ function printParticipant(io: CliIo, record: ParticipantRecord, json: boolean): 
       .map((identifier) => ('iban' in identifier ? `IBAN ${identifier.iban}` : identifier.other))
       .join(', '),
   ]);
-  io.out(
-    renderTable(['account', 'currency', 'role', 'what', 'held at', 'identifiers'], accounts),
-  );
+  io.out(renderTable(['account', 'currency', 'role', 'what', 'held at', 'identifiers'], accounts));
 }

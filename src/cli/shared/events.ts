@@ -1,5 +1,6 @@
 import type { EventView } from '../../events/view.js';
 import { currencyByCode } from '../../ledger/currency.js';
+import { EVENT_TYPES } from '../../store/events.js';
 import { UsageError } from '../errors.js';
 import { humanAmountIn } from './human.js';
 
@@ -46,3 +47,20 @@ function what(view: EventView): string {
   if (reference !== undefined && reference !== '') parts.push(reference);
   return parts.join(', ');
 }
+
+/** `--type` values (repeated, or comma-separated), each a known event type; undefined when none was given. */
+export function parseEventTypes(
+  given: readonly string[] | undefined,
+): readonly string[] | undefined {
+  if (given === undefined) return undefined;
+  const types = given.flatMap((text) => text.split(',')).map((text) => text.trim());
+  for (const type of types)
+    if (!(EVENT_TYPES as readonly string[]).includes(type))
+      throw new UsageError(
+        `--type: "${type.slice(0, 64)}" is not an event type; known: ${EVENT_TYPES.join(', ')}`,
+      );
+  return [...new Set(types)];
+}
+
+/** The help text of `--type`. */
+export const EVENT_TYPES_HELP = `only events of this type (repeat, or separate with commas): ${EVENT_TYPES.join(', ')}`;

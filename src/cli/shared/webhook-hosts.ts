@@ -6,7 +6,8 @@ import type { CliIo } from '../io.js';
 export const WEBHOOK_HOSTS_ENV = 'VOSTRO_WEBHOOK_ALLOWED_HOSTS';
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
+const IPV4 =
+  /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
 const IPV6 = /^[0-9a-f:.]{2,45}$/;
 
 /**
@@ -32,7 +33,8 @@ export function webhookAllowedHosts(
   flags: readonly string[] | undefined,
   env: CliIo['env'],
 ): readonly string[] | undefined {
-  if (flags !== undefined) return unique(flags.map((host) => parseHost('--webhook-allow-host', host)));
+  if (flags !== undefined)
+    return unique(flags.map((host) => parseHost('--webhook-allow-host', host)));
   const text = env[WEBHOOK_HOSTS_ENV];
   if (text === undefined || text.trim() === '') return undefined;
   return unique(
@@ -70,7 +72,11 @@ function parseHost(option: string, text: string): string {
       `${option}: ${shown}: wildcards are not allowed; list every host webhooks may reach`,
     );
   const labels = host.replace(/\.$/, '').split('.');
-  if (host.length > 253 || !labels.every((label) => LABEL.test(label)) || /^\d+$/.test(labels.at(-1) ?? ''))
+  if (
+    host.length > 253 ||
+    !labels.every((label) => LABEL.test(label)) ||
+    /^\d+$/.test(labels.at(-1) ?? '')
+  )
     throw new UsageError(
       `${option}: ${shown} is not a host name (letters, digits and hyphens in dot-separated labels) or an IP address`,
     );
