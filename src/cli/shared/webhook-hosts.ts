@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
+import { HubError } from '../../domain/errors.js';
+import { checkAllowedHosts } from '../../events/webhook-urls.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 
 /** The environment variable `serve` and `start` read the webhook host allow-list from (comma-separated). */
 export const WEBHOOK_HOSTS_ENV = 'VOSTRO_WEBHOOK_ALLOWED_HOSTS';
-
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const IPV4 =
-  /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
-const IPV6 = /^[0-9a-f:.]{2,45}$/;
 
 /**
  * Adds `--webhook-allow-host <host>` (repeatable) to `serve` or `start`: the hosts webhook
@@ -19,7 +16,7 @@ const IPV6 = /^[0-9a-f:.]{2,45}$/;
 export function addWebhookHostOption(command: Command): Command {
   return command.option(
     '--webhook-allow-host <host>',
-    `a host webhook endpoints may point at (repeat for more; default: $${WEBHOOK_HOSTS_ENV}, comma-separated, else 127.0.0.1 and localhost)`,
+    `a host webhook endpoints may point at: a host name, an IP address, [IPv6] or *.domain (repeat for more; default: $${WEBHOOK_HOSTS_ENV}, comma-separated, else 127.0.0.1 and localhost)`,
     (value: string, previous: readonly string[] | undefined) => [...(previous ?? []), value],
   );
 }
@@ -46,41 +43,27 @@ export function webhookAllowedHosts(
   );
 }
 
-/** A DNS name, an IPv4 address or an IPv6 address (bracketed or not): no scheme, port, path or wildcard. */
+/**
+ * One host as the hub's allow-list takes it (src/events/webhook-urls.ts checks the form: a host
+ * name, an IPv4 address, an IPv6 address in brackets, or `*.domain`); a URL or a port is refused
+ * first with a message that says to give the host alone.
+ */
 function parseHost(option: string, text: string): string {
-  const host = text.trim().toLowerCase();
   const shown = JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
-  if (/^[a-z][a-z0-9+.-]*:\/\//.test(host) || host.includes('/'))
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text) || text.includes('/'))
     throw new UsageError(
       `${option}: ${shown} is a URL; give the host alone, e.g. hooks.example.com or 127.0.0.1`,
     );
-  const bracketed = /^\[(.*)\]$/.exec(host);
-  if (bracketed !== null) {
-    const inner = bracketed[1] ?? '';
-    if (IPV6.test(inner) && inner.includes(':')) return inner;
-    throw new UsageError(`${option}: ${shown} is not an IPv6 address in brackets`);
+  if (/^[^[\]:]+:\d+$/.test(text) || /^\[.*\]:\d+$/.test(text))
+    throw new UsageError(
+      `${option}: ${shown} has a port; give the host alone (webhooks may use any port of it)`,
+    );
+  try {
+    return checkAllowedHosts([text])[0] ?? '';
+  } catch (error) {
+    if (!(error instanceof HubError)) throw error;
+    throw new UsageError(`${option}: ${error.message}`);
   }
-  if (IPV4.test(host)) return host;
-  if (host.includes(':')) {
-    if (IPV6.test(host) && host.split(':').length > 2) return host;
-    throw new UsageError(
-      `${option}: ${shown} has a port or is not an address; give the host alone (any port of it is allowed)`,
-    );
-  }
-  if (host.includes('*'))
-    throw new UsageError(
-      `${option}: ${shown}: wildcards are not allowed; list every host webhooks may reach`,
-    );
-  const labels = host.replace(/\.$/, '').split('.');
-  if (
-    host.length > 253 ||
-    !labels.every((label) => LABEL.test(label)) ||
-    /^\d+$/.test(labels.at(-1) ?? '')
-  )
-    throw new UsageError(
-      `${option}: ${shown} is not a host name (letters, digits and hyphens in dot-separated labels) or an IP address`,
-    );
-  return labels.join('.');
 }
 
 function unique(hosts: readonly string[]): readonly string[] {

@@ -1,0 +1,132 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { CLI_ACTOR } from '../domain/actor.js';
+import { HubError } from '../domain/errors.js';
+import type { Hub } from '../hub/hub.js';
+import { startWebhookReceiver, type WebhookReceiver } from './demo-receiver.js';
+
+/** The participant whose events the demo's webhook receives: the Russian bank with a rupee vostro account. */
+export const DEMO_WEBHOOK_PARTICIPANT = 'sberbank';
+/** Beside the database (or under ./.vostro): the endpoint's id, URL and signing secret (0600), and the log. */
+export const DEMO_WEBHOOK_FILE = 'demo-webhook.json';
+export const DEMO_WEBHOOK_LOG = 'demo-webhooks.log';
+const RECEIVER_PATH = `/webhooks/${DEMO_WEBHOOK_PARTICIPANT}`;
+
+/** What `demo-webhook.json` holds. */
+interface DemoWebhookFile {
+  readonly endpoint: string;
+  readonly url: string;
+  readonly secret: string;
+}
+
+export interface DemoWebhook {
+  readonly endpoint: string;
+  readonly logPath: string;
+  /** Running while `start` serves; undefined with `--no-serve`. */
+  readonly receiver: WebhookReceiver | undefined;
+}
+
+/**
+ * Registers the demo's webhook endpoint (Sberbank's events, JSON, active at once since the operator
+ * registers it) pointing at a receiver on 127.0.0.1, and keeps its secret in a file only the user
+ * can read: `vostro start` calls it once, after seeding. The receiver's port is chosen now and kept
+ * in the endpoint's URL, so that later starts listen there again (`resumeDemoWebhook`).
+ */
+export async function registerDemoWebhook(
+  hub: Hub,
+  directory: string,
+  serve: boolean,
+): Promise<DemoWebhook> {
+  const logPath = join(directory, DEMO_WEBHOOK_LOG);
+  mkdirSync(directory, { recursive: true });
+  // A log left by an earlier demo database would hold other events under the same ids.
+  rmSync(logPath, { force: true });
+  let secret = '';
+  const receiver = serve
+    ? await startWebhookReceiver({ secret: () => secret, logPath, path: RECEIVER_PATH, port: 0 })
+    : undefined;
+  const url = receiver?.url ?? `http://127.0.0.1:${await freePort()}${RECEIVER_PATH}`;
+  const registered = await hub.webhooks.register(
+    { participant: DEMO_WEBHOOK_PARTICIPANT, url, format: 'json' },
+    CLI_ACTOR,
+  );
+  secret = registered.secret;
+  writeDemoFile(directory, { endpoint: registered.endpoint.id, url, secret });
+  return { endpoint: registered.endpoint.id, logPath, receiver };
+}
+
+/**
+ * On a later start of a demo database: runs the receiver again on the port of the endpoint's URL.
+ * If that port is taken now, the endpoint is replaced by one on a free port (a new secret; it
+ * starts again from the first event, and the receiver skips the events its log holds already).
+ * Undefined when this database has no demo webhook (not a demo, or the endpoint was removed).
+ */
+export async function resumeDemoWebhook(
+  hub: Hub,
+  directory: string,
+): Promise<DemoWebhook | undefined> {
+  const saved = readDemoFile(directory);
+  if (saved === undefined) return undefined;
+  const endpoint = await hub.webhooks.get(saved.endpoint, CLI_ACTOR).catch((error: unknown) => {
+    if (error instanceof HubError) return undefined;
+    throw error;
+  });
+  if (endpoint === undefined || endpoint.url !== saved.url) return undefined;
+  const logPath = join(directory, DEMO_WEBHOOK_LOG);
+  let secret = saved.secret;
+  const port = Number(new URL(saved.url).port);
+  const receiver = await startWebhookReceiver({
+    secret: () => secret,
+    logPath,
+    path: RECEIVER_PATH,
+    port,
+  }).catch(async (error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return startWebhookReceiver({ secret: () => secret, logPath, path: RECEIVER_PATH, port: 0 });
+  });
+  if (receiver.port === port) return { endpoint: saved.endpoint, logPath, receiver };
+  await hub.webhooks.remove(saved.endpoint, CLI_ACTOR);
+  const registered = await hub.webhooks.register(
+    { participant: DEMO_WEBHOOK_PARTICIPANT, url: receiver.url, format: 'json' },
+    CLI_ACTOR,
+  );
+  secret = registered.secret;
+  writeDemoFile(directory, { endpoint: registered.endpoint.id, url: receiver.url, secret });
+  return { endpoint: registered.endpoint.id, logPath, receiver };
+}
+
+function readDemoFile(directory: string): DemoWebhookFile | undefined {
+  const path = join(directory, DEMO_WEBHOOK_FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<DemoWebhookFile>;
+    if (
+      typeof value.endpoint === 'string' &&
+      typeof value.url === 'string' &&
+      typeof value.secret === 'string'
+    )
+      return { endpoint: value.endpoint, url: value.url, secret: value.secret };
+  } catch {
+    // A damaged file: this start runs no receiver (the endpoint's deliveries fail and are retried).
+  }
+  return undefined;
+}
+
+/** A new file each time (0600 from the start, whatever mode an old one had). */
+function writeDemoFile(directory: string, content: DemoWebhookFile): void {
+  const path = join(directory, DEMO_WEBHOOK_FILE);
+  mkdirSync(directory, { recursive: true });
+  rmSync(path, { force: true });
+  writeFileSync(path, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+}
+
+/** A port free on 127.0.0.1 now, for an endpoint whose receiver runs at a later start. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const address = probe.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
