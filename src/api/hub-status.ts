@@ -6,6 +6,8 @@ import type { HubErrorCode } from '../domain/errors.js';
  * result codes (result-status.ts):
  *
  * - 400: the request itself is malformed (a field's shape or value).
+ * - 403: the caller may not do this at all (a participant key acting as another participant, e.g.
+ *   submitting an ISO 20022 message as another bank's BIC).
  * - 404: the thing the request is about, named by id, does not exist (or, for a participant key,
  *   is not its own: see src/api/access.ts).
  * - 409: it conflicts with the current state: it exists already, was used, closed or revoked.
@@ -63,4 +65,7 @@ export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
   trade_already_paid: 409,
   trade_expired: 409,
   presentation_exists: 409,
+  forbidden: 403,
+  identifier_exists: 409,
+  identifier_not_found: 404,
 };

@@ -56,6 +56,9 @@ export const HUB_ERROR_CODES = [
   'trade_already_paid',
   'trade_expired',
   'presentation_exists',
+  'forbidden',
+  'identifier_exists',
+  'identifier_not_found',
 ] as const;
 export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
 

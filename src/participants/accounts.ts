@@ -3,6 +3,7 @@ import { accountIdString, oneOf, strict } from '../domain/documents.js';
 import { AccountFlags } from '../ledger/flags.js';
 import { derivedId, type AccountId } from '../ledger/ids.js';
 import { AccountKind, type AccountKindName } from '../ledger/model.js';
+import type { AccountIdentifier } from './identifiers.js';
 import type { ParticipantKind } from './participant.js';
 
 /**
@@ -100,6 +101,8 @@ export interface ParticipantAccount {
   readonly id: AccountId;
   /** For vostro and nostro accounts: the bank that keeps the account. */
   readonly heldAt?: string;
+  /** IBANs and other identifiers the account answers to in ISO 20022 messages (see identifiers.ts). */
+  readonly identifiers?: readonly AccountIdentifier[];
 }
 
 /** A ParticipantAccount as a participant's document holds it (see src/domain/documents.ts). */
@@ -109,6 +112,14 @@ export const ParticipantAccountSchema = Type.Object(
     currency: Type.String(),
     id: accountIdString(),
     heldAt: Type.Optional(Type.String()),
+    identifiers: Type.Optional(
+      Type.Array(
+        Type.Union([
+          Type.Object({ iban: Type.String() }, strict),
+          Type.Object({ other: Type.String() }, strict),
+        ]),
+      ),
+    ),
   },
   strict,
 );

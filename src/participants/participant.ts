@@ -1,6 +1,7 @@
 import { currencyByCode } from '../ledger/currency.js';
 import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import { fitsLength } from '../ledger/text.js';
+import { parseBic } from './identifiers.js';
 
 /**
  * Who takes part in clearing. Banks (in India or Russia) settle at the hub; FX providers quote and
@@ -30,6 +31,8 @@ export interface Participant {
   /** ISO 4217 codes of the currencies it holds accounts in; none for a customs authority. */
   readonly currencies: readonly string[];
   readonly status: 'active' | 'suspended';
+  /** Its BIC (ISO 9362), how ISO 20022 messages name it; unique across the hub (see identifiers.ts). */
+  readonly bic?: string;
   /** ISO 8601. */
   readonly createdAt: string;
 }
@@ -41,7 +44,11 @@ export interface ParticipantInput {
   readonly country: string;
   readonly bank?: string;
   readonly currencies: readonly string[];
+  readonly bic?: string;
 }
+
+/** Kinds that may have a BIC: the financial institutions that send and receive ISO 20022 messages. */
+export const KINDS_WITH_BIC: readonly ParticipantKind[] = ['bank', 'fx_provider', 'hub'];
 
 const COUNTRY = /^[A-Z]{2}$/;
 
@@ -91,6 +98,10 @@ export function validateParticipantInput(input: ParticipantInput): ParticipantIn
     });
   if (input.kind !== 'corporate' && input.bank !== undefined)
     throw invalidField({ field: 'bank', message: 'only a corporate names a bank' });
+  if (input.bic !== undefined) {
+    parseBic(input.bic);
+    checkBicKind(input.kind);
+  }
   if (input.kind === 'customs') {
     if (!Array.isArray(input.currencies) || input.currencies.length > 0)
       throw invalidField({
@@ -117,4 +128,13 @@ export function validateParticipantInput(input: ParticipantInput): ParticipantIn
   if (new Set(currencies).size !== currencies.length)
     throw invalidField({ field: 'currencies', message: 'a currency is listed twice' });
   return { ...input, name: input.name.trim(), currencies };
+}
+
+/** A BIC names a financial institution: a bank, an FX provider or the hub, not a corporate or customs. */
+export function checkBicKind(kind: ParticipantKind): void {
+  if (!KINDS_WITH_BIC.includes(kind))
+    throw invalidField({
+      field: 'bic',
+      message: `a ${kind} has no BIC: only ${KINDS_WITH_BIC.join(', ')} participants are financial institutions`,
+    });
 }

@@ -18,6 +18,17 @@ import {
   type ParticipantAccount,
 } from './accounts.js';
 import {
+  accountIdFromHex,
+  bicKey,
+  BIC_PATTERN,
+  identifierKey,
+  parseAccountIdentifier,
+  parseBic,
+  type AccountIdentifier,
+} from './identifiers.js';
+import { claimBic, claimIdentifier, releaseBic, releaseIdentifier } from './name-index.js';
+import {
+  checkBicKind,
   HUB_ID,
   PARTICIPANT_KINDS,
   validateParticipantInput,
@@ -44,6 +55,7 @@ export const participantDocuments = documentKind<ParticipantRecord>(
       bank: Type.Optional(Type.String()),
       currencies: Type.Array(Type.String()),
       status: oneOf(['active', 'suspended']),
+      bic: Type.Optional(Type.String()),
       createdAt: Type.String(),
       accounts: Type.Array(ParticipantAccountSchema),
     },
@@ -74,6 +86,9 @@ export class ParticipantRegistry {
   private loading: Promise<void> | undefined;
   /** Participants as last written or read by this process (another process's change shows after `loadDirectory`). */
   private readonly known = new Map<string, ParticipantRecord>();
+  /** BIC key (see `bicKey`) → participant id, and identifier key → account id, of the participants in `known`. */
+  private readonly bics = new Map<string, string>();
+  private readonly identifiers = new Map<string, AccountId>();
 
   constructor(private readonly ledger: Ledger) {}
 
@@ -96,6 +111,7 @@ export class ParticipantRegistry {
           message: `participant ${valid.id} exists already`,
         });
       if (valid.kind === 'corporate') await this.checkBank(tx, valid.bank ?? '', valid.currencies);
+      if (valid.bic !== undefined) await claimBic(tx, valid.bic, valid.id);
       const accounts = valid.currencies.flatMap((currency) =>
         ROLES_OPENED_WITH[valid.kind].map((role) => planAccount(valid.id, currency, role)),
       );
@@ -113,6 +129,7 @@ export class ParticipantRegistry {
           kind: record.kind,
           country: record.country,
           currencies: [...record.currencies],
+          ...(record.bic === undefined ? {} : { bic: record.bic }),
         }),
       ]);
       return record;
@@ -222,6 +239,166 @@ export class ParticipantRegistry {
     return record;
   }
 
+  /**
+   * Gives a participant its BIC, changes it, or (null) takes it away; audited. A BIC is unique across
+   * the hub (the 8-character form and the XXX branch form are one institution): another
+   * participant's is `identifier_exists`. Setting the BIC it has already changes nothing.
+   */
+  async setBic(
+    participantId: string,
+    bic: string | null,
+    actor: Actor,
+  ): Promise<ParticipantRecord> {
+    const wanted = bic === null ? undefined : parseBic(bic);
+    const record = await this.ledger.transact(async (tx) => {
+      const participant = await this.require(tx, participantId);
+      if (wanted !== undefined) checkBicKind(participant.kind);
+      if (participant.bic === wanted) return participant;
+      if (participant.bic !== undefined) await releaseBic(tx, participant.bic);
+      if (wanted !== undefined) await claimBic(tx, wanted, participant.id);
+      const record: ParticipantRecord = withOptional(participant, 'bic', wanted);
+      await putParticipant(tx, record);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, 'participants.set_bic', record.id, {
+          bic: wanted ?? null,
+          previous: participant.bic ?? null,
+        }),
+      ]);
+      return record;
+    });
+    this.index(record);
+    return record;
+  }
+
+  /** The participant with this BIC (either form of a head office's), or undefined. */
+  async byBic(bic: string): Promise<ParticipantRecord | undefined> {
+    if (!BIC_PATTERN.test(bic)) return undefined;
+    const key = bicKey(bic);
+    const lookup = (): ParticipantRecord | undefined => {
+      const id = this.bics.get(key);
+      const record = id === undefined ? undefined : this.known.get(id);
+      return record?.bic !== undefined && bicKey(record.bic) === key ? record : undefined;
+    };
+    const found = lookup();
+    if (found !== undefined) return found;
+    await this.refreshAfterMiss();
+    return lookup();
+  }
+
+  /**
+   * Registers an IBAN (checked by ISO 13616 mod 97) or another identifier for an account, unique
+   * across the hub; audited. The operator may for any participant account; a participant key for
+   * the accounts it owns or keeps (anything else is answered as an account that does not exist).
+   * Registering an identifier the account has already changes nothing.
+   */
+  async addAccountIdentifier(
+    accountId: AccountId,
+    identifier: AccountIdentifier,
+    actor: Actor,
+  ): Promise<ParticipantAccount> {
+    const valid = parseAccountIdentifier(identifier);
+    return this.changeIdentifiers(accountId, actor, async (tx, record, account) => {
+      if (!(await claimIdentifier(tx, valid, account.id, record.id))) return undefined;
+      return {
+        account: { ...account, identifiers: [...(account.identifiers ?? []), valid] },
+        action: 'accounts.identifiers.add',
+        identifier: valid,
+      };
+    });
+  }
+
+  /** Removes an identifier from an account (`identifier_not_found` if it has not that one); audited. */
+  async removeAccountIdentifier(
+    accountId: AccountId,
+    identifier: AccountIdentifier,
+    actor: Actor,
+  ): Promise<ParticipantAccount> {
+    const valid = parseAccountIdentifier(identifier);
+    return this.changeIdentifiers(accountId, actor, async (tx, _record, account) => {
+      await releaseIdentifier(tx, valid, account.id);
+      const key = identifierKey(valid);
+      const identifiers = (account.identifiers ?? []).filter(
+        (existing) => identifierKey(existing) !== key,
+      );
+      return {
+        account: withOptional(
+          account,
+          'identifiers',
+          identifiers.length === 0 ? undefined : identifiers,
+        ),
+        action: 'accounts.identifiers.remove',
+        identifier: valid,
+      };
+    });
+  }
+
+  private async changeIdentifiers(
+    accountId: AccountId,
+    actor: Actor,
+    change: (
+      tx: LedgerTransaction,
+      record: ParticipantRecord,
+      account: ParticipantAccount,
+    ) => Promise<
+      { account: ParticipantAccount; action: string; identifier: AccountIdentifier } | undefined
+    >,
+  ): Promise<ParticipantAccount> {
+    const entry = await this.account(accountId);
+    const permitted =
+      entry !== undefined &&
+      (actor.role === 'operator' ||
+        (actor.role === 'participant' &&
+          actor.participant !== undefined &&
+          (entry.participant === actor.participant || entry.settlesWith === actor.participant)));
+    if (entry === undefined || !permitted)
+      throw new HubError('account_not_found', {
+        field: 'account',
+        message: `account ${accountId} belongs to no participant`,
+      });
+    const { record, account } = await this.ledger.transact(async (tx) => {
+      const participant = await this.require(tx, entry.participant);
+      const current = participant.accounts.find((candidate) => candidate.id === accountId);
+      if (current === undefined) throw new Error(`bug: account ${accountId} left its participant`);
+      const changed = await change(tx, participant, current);
+      if (changed === undefined) return { record: participant, account: current };
+      const record: ParticipantRecord = {
+        ...participant,
+        accounts: participant.accounts.map((candidate) =>
+          candidate.id === accountId ? changed.account : candidate,
+        ),
+      };
+      await putParticipant(tx, record);
+      await tx.appendAudit([
+        auditEntry(actor, tx.nowNs, changed.action, accountId, {
+          participant: record.id,
+          ...changed.identifier,
+        }),
+      ]);
+      return { record, account: changed.account };
+    });
+    this.index(record);
+    return account;
+  }
+
+  /**
+   * The account an ISO 20022 message names: a registered IBAN (spaces and case as people write
+   * it) or other identifier, or, for `other`, the account's own id as 32 hex digits (the form the
+   * hub's outgoing messages use), which needs no registration. Undefined when none matches.
+   */
+  async accountByIdentifier(ref: AccountIdentifier): Promise<AccountId | undefined> {
+    if ('other' in ref) {
+      const own = accountIdFromHex(ref.other);
+      if (own !== undefined) return (await this.account(own)) === undefined ? undefined : own;
+    }
+    const key = identifierKey(
+      'iban' in ref ? { iban: ref.iban.replaceAll(' ', '').toUpperCase() } : ref,
+    );
+    const found = this.identifiers.get(key);
+    if (found !== undefined) return found;
+    await this.refreshAfterMiss();
+    return this.identifiers.get(key);
+  }
+
   async find(id: string): Promise<ParticipantRecord | undefined> {
     return participantDocuments.get(this.ledger.store, id);
   }
@@ -317,7 +494,13 @@ export class ParticipantRegistry {
   }
 
   private index(record: ParticipantRecord): void {
+    const previous = this.known.get(record.id);
+    if (previous !== undefined) this.unindexNames(previous);
     this.known.set(record.id, record);
+    if (record.bic !== undefined) this.bics.set(bicKey(record.bic), record.id);
+    for (const account of record.accounts)
+      for (const identifier of account.identifiers ?? [])
+        this.identifiers.set(identifierKey(identifier), account.id);
     for (const account of record.accounts) {
       this.directory.set(account.id, {
         id: account.id,
@@ -327,6 +510,17 @@ export class ParticipantRegistry {
         ...settlesWith(record, account),
       });
     }
+  }
+
+  /** Forgets the BIC and identifiers `record` had, where they still name it. */
+  private unindexNames(record: ParticipantRecord): void {
+    if (record.bic !== undefined && this.bics.get(bicKey(record.bic)) === record.id)
+      this.bics.delete(bicKey(record.bic));
+    for (const account of record.accounts)
+      for (const identifier of account.identifiers ?? []) {
+        const key = identifierKey(identifier);
+        if (this.identifiers.get(key) === account.id) this.identifiers.delete(key);
+      }
   }
 
   async require(tx: LedgerTransaction, id: string): Promise<ParticipantRecord> {
@@ -443,4 +637,16 @@ async function putParticipant(tx: LedgerTransaction, record: ParticipantRecord):
     participantDocuments.put(record.id, record),
     directoryDocuments.put(DIRECTORY_VERSION_KEY, { version: version + 1 }),
   ]);
+}
+
+/** `object` with `key` set to `value`, or without `key` at all when `value` is undefined. */
+function withOptional<T extends object, K extends keyof T>(
+  object: T,
+  key: K,
+  value: T[K] | undefined,
+): T {
+  const copy = { ...object };
+  if (value === undefined) delete copy[key];
+  else copy[key] = value;
+  return copy;
 }
