@@ -6,8 +6,8 @@ import { HubError } from '../domain/errors.js';
 import type { Hub } from '../hub/hub.js';
 import { startWebhookReceiver, type WebhookReceiver } from './demo-receiver.js';
 
-/** The participant whose events the demo's webhook receives: the Russian bank with a rupee vostro account. */
-export const DEMO_WEBHOOK_PARTICIPANT = 'sberbank';
+/** The participant whose events the demo's webhook receives: a Russian bank with a rupee vostro account. */
+export const DEMO_WEBHOOK_PARTICIPANT = 'vtb';
 /** Beside the database (or under ./.vostro): the endpoint's id, URL and signing secret (0600), and the log. */
 export const DEMO_WEBHOOK_FILE = 'demo-webhook.json';
 export const DEMO_WEBHOOK_LOG = 'demo-webhooks.log';
@@ -27,19 +27,28 @@ export interface DemoWebhook {
   readonly receiver: WebhookReceiver | undefined;
 }
 
+/** The receiver, started before seeding so that the endpoint can be registered with its URL. */
+export interface DemoWebhookSetup {
+  readonly url: string;
+  readonly logPath: string;
+  /** Running while `start` serves; undefined with `--no-serve`. */
+  readonly receiver: WebhookReceiver | undefined;
+  /** Called with what registering the endpoint answered: the receiver verifies with this secret. */
+  registered(endpoint: string, secret: string): DemoWebhook;
+}
+
 /**
- * Registers the demo's webhook endpoint (Sberbank's events, JSON, active at once since the operator
- * registers it) pointing at a receiver on 127.0.0.1, and keeps its secret in a file only the user
- * can read: `vostro start` calls it once, after seeding. The receiver's port is chosen now and kept
- * in the endpoint's URL, so that later starts listen there again (`resumeDemoWebhook`).
+ * Before seeding a new demo: starts the receiver (when serving; otherwise only picks a free port
+ * for a later start to listen on) and says at which URL the seed registers the demo's endpoint.
+ * The seed registers it before the payments, so deliveries carry every one of them. Its secret
+ * is kept in a file only the user can read (never printed), with the endpoint's id and URL.
  */
-export async function registerDemoWebhook(
-  hub: Hub,
+export async function prepareDemoWebhook(
   directory: string,
   serve: boolean,
-): Promise<DemoWebhook> {
-  const logPath = join(directory, DEMO_WEBHOOK_LOG);
+): Promise<DemoWebhookSetup> {
   mkdirSync(directory, { recursive: true });
+  const logPath = join(directory, DEMO_WEBHOOK_LOG);
   // A log left by an earlier demo database would hold other events under the same ids.
   rmSync(logPath, { force: true });
   let secret = '';
@@ -47,13 +56,16 @@ export async function registerDemoWebhook(
     ? await startWebhookReceiver({ secret: () => secret, logPath, path: RECEIVER_PATH, port: 0 })
     : undefined;
   const url = receiver?.url ?? `http://127.0.0.1:${await freePort()}${RECEIVER_PATH}`;
-  const registered = await hub.webhooks.register(
-    { participant: DEMO_WEBHOOK_PARTICIPANT, url, format: 'json' },
-    CLI_ACTOR,
-  );
-  secret = registered.secret;
-  writeDemoFile(directory, { endpoint: registered.endpoint.id, url, secret });
-  return { endpoint: registered.endpoint.id, logPath, receiver };
+  return {
+    url,
+    logPath,
+    receiver,
+    registered(endpoint, given) {
+      secret = given;
+      writeDemoFile(directory, { endpoint, url, secret });
+      return { endpoint, logPath, receiver };
+    },
+  };
 }
 
 /**
@@ -86,6 +98,7 @@ export async function resumeDemoWebhook(
     return startWebhookReceiver({ secret: () => secret, logPath, path: RECEIVER_PATH, port: 0 });
   });
   if (receiver.port === port) return { endpoint: saved.endpoint, logPath, receiver };
+  // A new endpoint delivers the events after its registration; the log holds the earlier ones.
   await hub.webhooks.remove(saved.endpoint, CLI_ACTOR);
   const registered = await hub.webhooks.register(
     { participant: DEMO_WEBHOOK_PARTICIPANT, url: receiver.url, format: 'json' },

@@ -168,19 +168,21 @@ function registerSimple(
     commandAction(context, async (id: string, options: { json?: boolean; db?: string }) => {
       endpointId(id);
       await withWebhooks(context, options.db, async (webhooks) => {
-        const result = await hubOperation(
+        if (action === 'remove') {
+          await hubOperation(() => webhooks.remove(id, CLI_ACTOR), FIELDS);
+          if (options.json === true) printJson(context.io, { id, removed: true });
+          else context.io.out(`removed webhook endpoint ${id}; nothing more is delivered to it\n`);
+          return;
+        }
+        const endpoint = await hubOperation(
           () =>
             action === 'approve'
               ? webhooks.approve(id, CLI_ACTOR)
-              : action === 'disable'
-                ? webhooks.disable(id, CLI_ACTOR)
-                : webhooks.remove(id, CLI_ACTOR),
+              : webhooks.disable(id, CLI_ACTOR),
           FIELDS,
         );
-        const endpoint = isEndpoint(result) ? result : undefined;
-        if (options.json === true) printJson(context.io, endpoint ?? { id, removed: true });
-        else if (action === 'remove') context.io.out(`removed webhook endpoint ${id}\n`);
-        else context.io.out(`webhook endpoint ${id} is ${endpoint?.status ?? action}\n`);
+        if (options.json === true) printJson(context.io, endpoint);
+        else context.io.out(`webhook endpoint ${id} is ${endpoint.status}\n`);
       });
     }),
   );
@@ -294,17 +296,29 @@ function registerDeliveries(parent: Command, context: CliContext): void {
             printJson(context.io, page);
             return;
           }
-          const deliveries = Array.isArray(page) ? page : page.data;
-          if (deliveries.length === 0) {
-            context.io.out('No deliveries yet (they run while `vostro serve` runs).\n');
+          if (page.length === 0) {
+            context.io.out(
+              'No deliveries yet (they run while `vostro serve` or `vostro start` runs).\n',
+            );
             return;
           }
           context.io.out(
             renderTable(
-              Object.keys(deliveries[0] ?? {}),
-              deliveries.map((delivery) => Object.values(delivery).map(cell)),
+              ['delivery', 'events', 'status', 'attempts', 'last answer', 'delivered'],
+              page.map((delivery) => [
+                delivery.id,
+                `${delivery.firstSeq}–${delivery.lastSeq} (${delivery.events})`,
+                delivery.status,
+                String(delivery.attempts),
+                delivery.lastStatus === undefined
+                  ? (delivery.lastError ?? '')
+                  : String(delivery.lastStatus),
+                delivery.deliveredAt ?? '',
+              ]),
+              [3],
             ),
           );
+          if (page.length === limit) context.io.out(`more: --after ${page.at(-1)?.id ?? ''}\n`);
         });
       },
     ),
@@ -336,13 +350,18 @@ function registerAttempts(parent: Command, context: CliContext): void {
             printJson(context.io, attempts);
             return;
           }
-          const rows = Array.isArray(attempts) ? attempts : attempts.data;
           context.io.out(
-            rows.length === 0
+            attempts.length === 0
               ? 'No attempts.\n'
               : renderTable(
-                  Object.keys(rows[0] ?? {}),
-                  rows.map((attempt) => Object.values(attempt).map(cell)),
+                  ['attempt', 'at', 'answer', 'took (ms)'],
+                  attempts.map((attempt) => [
+                    String(attempt.attempt),
+                    attempt.at,
+                    attempt.status === undefined ? (attempt.error ?? '') : String(attempt.status),
+                    String(attempt.durationMs),
+                  ]),
+                  [0, 3],
                 ),
           );
         });
@@ -398,10 +417,11 @@ function registerRotate(parent: Command, context: CliContext): void {
       endpointId(id);
       await withWebhooks(context, options.db, async (webhooks) => {
         const { secret } = await hubOperation(() => webhooks.rotateSecret(id, CLI_ACTOR), FIELDS);
+        // The old secret keeps signing too for a day (src/events/webhooks.ts), so the receiver can switch.
         if (options.json === true) printJson(context.io, { id, secret });
         else
           context.io.out(
-            `new secret of ${id} (shown once, keep it to verify deliveries): ${secret}\n`,
+            `new secret of ${id} (shown once, keep it to verify deliveries; for 24 hours deliveries are signed with the old one too): ${secret}\n`,
           );
       });
     }),
@@ -423,16 +443,6 @@ function printEndpoint(io: CliIo, endpoint: WebhookEndpoint): void {
     ...(endpoint.failedAt === undefined ? [] : [['failed at', endpoint.failedAt]]),
   ];
   io.out(renderTable(['field', 'value'], rows));
-}
-
-function isEndpoint(value: unknown): value is WebhookEndpoint {
-  return typeof value === 'object' && value !== null && 'url' in value && 'status' in value;
-}
-
-function cell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value as string | number | bigint | boolean);
 }
 
 function endpointId(text: string): void {
