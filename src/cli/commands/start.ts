@@ -76,14 +76,16 @@ export const registerStart: RegisterCommand = (program, context) => {
       // Before the database is created or anything printed: a busy port ends here, in one line.
       if (serve) await checkListenable(options.host, port);
       const dbPath = resolveDbPath(options.db, context.io.env);
-      // The demo's files (its API key, its webhook's secret and log) go beside a SQLite database.
-      const directory =
-        dbPath === ':memory:' || isPostgresUrl(dbPath) ? resolve('.vostro') : dirname(dbPath);
+      // The demo's files (its API key, its webhook's secret and log) go beside a SQLite database;
+      // the key of a PostgreSQL one under ./.vostro.
+      const fileDatabase = dbPath !== ':memory:' && !isPostgresUrl(dbPath);
+      const directory = fileDatabase ? dirname(dbPath) : resolve('.vostro');
       await runLedgerCommand(context, { dbOption: options.db, create: true }, async (session) => {
         const started = await runStart(session, options.db, context.io, serve, {
           keyFile: join(directory, DEMO_KEY_FILE),
           apiUrl: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/v1`,
-          directory,
+          // Only beside a SQLite file: ./.vostro would mix the files of several databases.
+          ...(fileDatabase ? { directory } : {}),
           ...(allowedHosts === undefined ? {} : { allowedHosts }),
         });
         try {
@@ -112,8 +114,8 @@ export const registerStart: RegisterCommand = (program, context) => {
 interface StartPlaces {
   readonly keyFile: string;
   readonly apiUrl: string;
-  /** The directory of the demo's files: its API key, webhook secret and webhook log. */
-  readonly directory: string;
+  /** The directory of the demo webhook's secret and log; none, no demo webhook (PostgreSQL). */
+  readonly directory?: string;
   /** `--webhook-allow-host`: the demo's webhook (on 127.0.0.1) is registered only if allowed. */
   readonly allowedHosts?: readonly string[];
 }
@@ -138,7 +140,7 @@ export async function runStart(
     (await hub.participants.list(undefined, 2)).every((participant) => participant.kind === 'hub')
   ) {
     const setup =
-      places === undefined || !hub.webhooks.allowedHosts.includes('127.0.0.1')
+      places?.directory === undefined || !hub.webhooks.allowedHosts.includes('127.0.0.1')
         ? undefined
         : await prepareDemoWebhook(places.directory, serving);
     const seeded = await seedDemo(hub, setup === undefined ? {} : { webhookUrl: setup.url });
@@ -153,7 +155,8 @@ export async function runStart(
     io.out(
       `Existing database: ${counts.accounts} accounts, ${counts.transfers} transfers; no demo seeded.\n`,
     );
-    if (places !== undefined && serving) webhook = await resumeDemoWebhook(hub, places.directory);
+    if (places?.directory !== undefined && serving)
+      webhook = await resumeDemoWebhook(hub, places.directory);
   }
   // The hub's own accounts in currencies nobody uses yet would only crowd the table.
   const accounts = (await session.store.listAccounts({ limit: START_ACCOUNTS_SHOWN + 40 }))
