@@ -2,6 +2,7 @@ import {
   DuplicateTransferIdError,
   EarlierBatchFailedError,
   RetryableWriteError,
+  type EventInput,
   type LedgerStore,
   type WriteTransaction,
 } from '../store/store.js';
@@ -93,6 +94,8 @@ export interface LedgerTransaction {
   getRecord(collection: string, key: string): Promise<JsonObject | undefined>;
   putRecords(puts: readonly RecordPut[]): Promise<void>;
   appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+  /** Appends to the events outbox (../store/events.ts), committed with the rest or not at all. */
+  appendEvents(events: readonly EventInput[]): Promise<void>;
   /**
    * Ends the ledger's current tally period and begins the next after `lastTimestamp()` (see
    * tallies.ts); returns the period that ended, or undefined when the database tallies nothing.
@@ -207,6 +210,7 @@ export class Ledger {
           (await store.getRecords(collection, [key])).get(key)?.value,
         putRecords: (puts) => store.putRecords(puts, nowNs),
         appendAudit: (entries) => store.appendAudit(entries),
+        appendEvents: (events) => store.appendEvents(events),
         startTallyPeriod: async (ledger) => {
           if (batches > 0)
             throw new Error("bug: a tally period starts before the transaction's own batch");

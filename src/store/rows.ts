@@ -1,6 +1,7 @@
 import { ZERO_ID, type AccountId, type TransferId } from '../ledger/ids.js';
 import type { Account, PendingStatus, StoredTransfer } from '../ledger/model.js';
 import type { JsonObject, StoredAuditEntry, StoredRecord } from './records.js';
+import type { StoredEvent } from './events.js';
 
 /**
  * Rows of the accounts and transfers tables as both stores read them, and the one mapping to the
@@ -157,5 +158,29 @@ export function auditFromRow(row: AuditRow): StoredAuditEntry {
     action: row.action,
     ...(row.target === null ? {} : { target: row.target }),
     detail: typeof row.detail === 'string' ? (JSON.parse(row.detail) as JsonObject) : row.detail,
+  };
+}
+
+/** An events row as both stores return it: SQLite gives the JSON columns as text, pg parses them. */
+export interface EventRow {
+  seq: bigint;
+  at: bigint;
+  type: string;
+  subject: string;
+  participants: string | string[];
+  data: string | JsonObject;
+}
+
+export function eventFromRow(row: EventRow): StoredEvent {
+  return {
+    seq: row.seq,
+    at: row.at,
+    type: row.type,
+    subject: row.subject,
+    participants:
+      typeof row.participants === 'string'
+        ? (JSON.parse(row.participants) as string[])
+        : row.participants,
+    data: typeof row.data === 'string' ? (JSON.parse(row.data) as JsonObject) : row.data,
   };
 }

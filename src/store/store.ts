@@ -11,6 +11,10 @@ import type {
   StoredAuditEntry,
   StoredRecord,
 } from './records.js';
+import type { EventInput, EventQuery, StoredEvent } from './events.js';
+
+/** The events outbox's types, part of this interface (the ledger imports them from here). */
+export type { EventInput, EventQuery, StoredEvent } from './events.js';
 
 /**
  * The narrow interface every store implements (SQLite embedded, PostgreSQL for servers). A store
@@ -85,6 +89,13 @@ export interface LedgerStore {
   listRecords(query: RecordQuery): Promise<StoredRecord[]>;
   /** The audit log in order, oldest first. */
   auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]>;
+  /**
+   * Committed events (see events.ts) after `afterSeq`, seq ascending. Never an event that might
+   * still fail, and never one after a gap that a later commit fills: seqs are assigned in commit order.
+   */
+  events(query: EventQuery): Promise<StoredEvent[]>;
+  /** The seq of the newest committed event, 0n when none: a cheap poll for feeds and webhooks. */
+  lastEventSeq(): Promise<bigint>;
 
   close(): Promise<void>;
 }
@@ -166,6 +177,8 @@ export interface WriteTransaction {
   putRecords(puts: readonly RecordPut[], updatedAt: bigint): Promise<void>;
   /** Appends to the audit log, in the same transaction. */
   appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+  /** Appends to the events outbox, in the same transaction; the store numbers them in commit order. */
+  appendEvents(events: readonly EventInput[]): Promise<void>;
   /** Adds each entry's amount and count to its pair's tally (creating it at zero), in the same transaction. */
   addTallies(tallies: readonly PairTally[]): Promise<void>;
 }

@@ -172,6 +172,7 @@ export function withFaultAfterPut(
         },
         appendAudit: (entries) => transaction.appendAudit(entries),
         addTallies: (tallies) => transaction.addTallies(tallies),
+        appendEvents: (events) => transaction.appendEvents(events),
       };
       return work(hooked);
     });

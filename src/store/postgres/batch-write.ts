@@ -2,6 +2,7 @@ import type { PendingResolution } from '../../ledger/create-transfers.js';
 import { ZERO_ID } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
+import { eventParties, type EventInput } from '../events.js';
 import { numberArray, PENDING_STATUS_CODES, textArray, uuidArray } from './rows.js';
 
 /**
@@ -17,6 +18,7 @@ export class BatchWrite {
   private transfers: readonly StoredTransfer[] = [];
   private readonly balances = new Map<bigint, Account>();
   private readonly resolutions: PendingResolution[] = [];
+  private readonly events: EventInput[] = [];
   journal: JournalEntry | undefined;
 
   get empty(): boolean {
@@ -24,6 +26,7 @@ export class BatchWrite {
       this.transfers.length === 0 &&
       this.balances.size === 0 &&
       this.resolutions.length === 0 &&
+      this.events.length === 0 &&
       this.journal === undefined
     );
   }
@@ -38,6 +41,10 @@ export class BatchWrite {
 
   addResolutions(resolutions: readonly PendingResolution[]): void {
     this.resolutions.push(...resolutions);
+  }
+
+  addEvents(events: readonly EventInput[]): void {
+    for (const event of events) this.events.push(event);
   }
 
   /** The statement and its parameters; its name identifies which parts it has, for the prepared-statement cache. */
@@ -61,7 +68,9 @@ export class BatchWrite {
     );
     if (stored.length > 0) parts.push(resolvePart(stored, parameter));
     if (this.journal !== undefined) parts.push(journalPart(this.journal, parameter));
-    const name = `vostro_write_${this.transfers.length > 0 ? 't' : ''}${pending.length > 0 ? 'p' : ''}${this.balances.size > 0 ? 'b' : ''}${stored.length > 0 ? 'r' : ''}${this.journal === undefined ? '' : 'j'}`;
+    const events = this.events.length > 0 ? eventsParts(this.events, parameter) : [];
+    const name = `vostro_write_${this.transfers.length > 0 ? 't' : ''}${pending.length > 0 ? 'p' : ''}${this.balances.size > 0 ? 'b' : ''}${stored.length > 0 ? 'r' : ''}${this.journal === undefined ? '' : 'j'}${events.length > 0 ? 'e' : ''}`;
+    parts.push(...events);
     const text = `WITH ${parts.map((part, index) => `w${index} AS (${part})`).join(',\n')} SELECT 1`;
     return { name, text, values };
   }
@@ -139,6 +148,40 @@ function resolvePart(resolutions: readonly PendingResolution[], parameter: Param
   ];
   return `UPDATE pending_transfers p SET status = u.status, resolved_by = u.resolved_by
     FROM unnest(${arrays.join(', ')}) AS u(timestamp, status, resolved_by) WHERE p.timestamp = u.timestamp`;
+}
+
+/**
+ * The events, numbered after the newest stored one. The statement runs while the transaction holds
+ * the ledger_head lock, and every part of it sees the database as it was before it, so `base` is
+ * the seq of the last event committed before this batch: seqs follow commit order, without gaps.
+ */
+function eventsParts(events: readonly EventInput[], parameter: Parameter): string[] {
+  const parties: string[] = [];
+  const partyIndexes: number[] = [];
+  const participants: string[] = [];
+  events.forEach((event, index) => {
+    const stored = eventParties(event);
+    participants.push(JSON.stringify(stored));
+    for (const participant of stored) {
+      parties.push(participant);
+      partyIndexes.push(index + 1);
+    }
+  });
+  const base = '(SELECT coalesce(max(seq), 0) FROM events)';
+  const arrays = [
+    parameter(numberArray(events.map((event) => event.at)), 'int8[]'),
+    parameter(textArray(events.map((event) => event.type)), 'text[]'),
+    parameter(textArray(events.map((event) => event.subject)), 'text[]'),
+    parameter(textArray(participants), 'text[]'),
+    parameter(textArray(events.map((event) => JSON.stringify(event.data))), 'text[]'),
+  ];
+  const insertEvents = `INSERT INTO events (seq, at, type, subject, participants, data)
+    SELECT ${base} + u.n, u.at, u.type, u.subject, u.participants::json, u.data::json
+    FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS u(at, type, subject, participants, data, n)`;
+  const insertParties = `INSERT INTO event_parties (participant, seq)
+    SELECT u.participant, ${base} + u.n
+    FROM unnest(${parameter(textArray(parties), 'text[]')}, ${parameter(numberArray(partyIndexes), 'int8[]')}) AS u(participant, n)`;
+  return [insertEvents, insertParties];
 }
 
 function journalPart(entry: JournalEntry, parameter: Parameter): string {

@@ -151,6 +151,34 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'events outbox',
+    // The events outbox (../events.ts), as in SQLite's version 5. Seqs are assigned by the batch's
+    // statement as max(seq) + n while the transaction holds the ledger_head lock, so they follow
+    // commit order and a rolled-back batch leaves no gap. \`data\` is json, not jsonb: it is only
+    // stored and read back whole, and json keeps its keys in the order written.
+    sql: `
+      CREATE TABLE events (
+        seq int8 PRIMARY KEY CHECK (seq > 0),
+        at int8 NOT NULL,
+        type text NOT NULL,
+        subject text NOT NULL,
+        participants json NOT NULL,
+        data json NOT NULL
+      );
+      CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON events
+        FOR EACH STATEMENT EXECUTE FUNCTION vostro_append_only();
+
+      CREATE TABLE event_parties (
+        participant text NOT NULL,
+        seq int8 NOT NULL,
+        PRIMARY KEY (participant, seq)
+      );
+      CREATE TRIGGER event_parties_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON event_parties
+        FOR EACH STATEMENT EXECUTE FUNCTION vostro_append_only();
+    `,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

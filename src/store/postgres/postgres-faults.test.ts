@@ -66,6 +66,7 @@ function withHookAfterLoad(store: LedgerStore, hook: () => Promise<void>): Ledge
         putRecords: (puts, updatedAt) => transaction.putRecords(puts, updatedAt),
         appendAudit: (entries) => transaction.appendAudit(entries),
         addTallies: (tallies) => transaction.addTallies(tallies),
+        appendEvents: (events) => transaction.appendEvents(events),
       };
       return work(hooked);
     });
@@ -173,7 +174,7 @@ await postgresTests('postgres faults and migrations', (schemas) => {
     assert.equal(versions, POSTGRES_MIGRATIONS.length);
   });
 
-  it('transfers and the journal are append-only; balances may not break their limit even by hand', async () => {
+  it('transfers, the journal and events are append-only; balances may not break their limit even by hand', async () => {
     const url = schemas.next();
     const store = await PostgresStore.open({ url });
     try {
@@ -193,6 +194,13 @@ await postgresTests('postgres faults and migrations', (schemas) => {
       );
       await assert.rejects(client.query('DELETE FROM journal'), /journal is append-only/);
       await assert.rejects(client.query('TRUNCATE transfers'), /transfers is append-only/);
+      await assert.rejects(client.query("UPDATE events SET type = 'x'"), /events is append-only/);
+      await assert.rejects(client.query('DELETE FROM events'), /events is append-only/);
+      await assert.rejects(
+        client.query('DELETE FROM event_parties'),
+        /event_parties is append-only/,
+      );
+      await assert.rejects(client.query('TRUNCATE event_parties'), /event_parties is append-only/);
       await assert.rejects(
         client.query('UPDATE accounts SET debits_posted = credits_posted + 1 WHERE flags = 2'),
         /check constraint/,

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { contentionCases, POISON } from '../conformance/contention.cases.js';
 import { crashCases } from '../conformance/crash.cases.js';
+import { eventCases } from '../conformance/events.cases.js';
 import type { StoreFactory } from '../conformance/fixtures.js';
 import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
@@ -8,20 +9,27 @@ import { resultCodeCases } from '../conformance/result-codes.cases.js';
 import { tallyCases } from '../conformance/tallies.cases.js';
 import { textCases } from '../conformance/text.cases.js';
 import { tradeCases } from '../conformance/trade.cases.js';
+import type { LedgerStore } from '../store.js';
 import { PostgresStore } from './postgres-store.js';
 import { postgresTests, testDatabaseUrl } from './test-database.js';
 
 /** The conformance suite on a real PostgreSQL server, each store in a schema of its own. */
 await postgresTests('postgres conformance', (schemas) => {
+  const urls = new Map<LedgerStore, string>();
   const postgresFactory: StoreFactory = {
     name: 'postgres',
-    open: async () => PostgresStore.open({ url: schemas.next(), poolMax: 2 }),
+    open: async () => {
+      const url = schemas.next();
+      const store = await PostgresStore.open({ url, poolMax: 2 });
+      urls.set(store, url);
+      return store;
+    },
   };
   resultCodeCases(postgresFactory);
   modelCases(postgresFactory);
   recordCases(postgresFactory);
   tallyCases(postgresFactory, 10);
-  contentionCases(postgresFactory, async (store) => {
+  const poison = async (store: LedgerStore): Promise<void> => {
     const schema = (store as PostgresStore).schema;
     const client = new pg.Client({ connectionString: testDatabaseUrl(process.env) });
     await client.connect();
@@ -35,6 +43,11 @@ await postgresTests('postgres conformance', (schemas) => {
     } finally {
       await client.end();
     }
+  };
+  contentionCases(postgresFactory, poison);
+  // A second store on the same schema writes at the same time, as a second process would.
+  eventCases(postgresFactory, poison, {
+    openSecond: (store) => PostgresStore.open({ url: urls.get(store) ?? '', poolMax: 2 }),
   });
   textCases(postgresFactory, 30);
   tradeCases(postgresFactory);

@@ -36,7 +36,15 @@ import {
 } from './rows.js';
 import { PostgresConnectionError, runWriteTransaction } from './write-transaction.js';
 import type { AuditQuery, RecordQuery, StoredAuditEntry, StoredRecord } from '../records.js';
-import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
+import {
+  auditFromRow,
+  eventFromRow,
+  recordFromRow,
+  type AuditRow,
+  type EventRow,
+  type RecordRow,
+} from '../rows.js';
+import { checkEventQuery, type EventQuery, type StoredEvent } from '../events.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database, optionally `?schema=name` (default `public`). */
@@ -50,6 +58,7 @@ export interface PostgresStoreOptions {
 }
 
 const NEWEST = (1n << 63n) - 1n;
+const EVENT_COLUMNS = 'e.seq, e.at, e.type, e.subject, e.participants, e.data';
 
 /**
  * The server store: PostgreSQL through a bounded pool. Each batch is one database transaction
@@ -283,6 +292,43 @@ export class PostgresStore implements LedgerStore {
             [query.actor, after, query.limit],
           );
     return rows.map(auditFromRow);
+  }
+
+  /**
+   * Committed events only (READ COMMITTED). Seqs are assigned inside the ledger's write lock, so
+   * whatever a reader sees is a prefix of the sequence: a page never has a gap a later commit fills.
+   */
+  async events(query: EventQuery): Promise<StoredEvent[]> {
+    checkEventQuery(query);
+    if (query.limit === 0) return [];
+    const { participant, types } = query;
+    if (participant !== undefined && !isStorableText(participant)) return [];
+    if (types?.length === 0) return [];
+    const values: unknown[] = [query.afterSeq, query.limit];
+    const typeFilter =
+      types === undefined
+        ? ''
+        : `AND e.type = ANY($${values.push(types.filter(isStorableText))}::text[])`;
+    const rows =
+      participant === undefined
+        ? await this.rows<EventRow>(
+            `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.seq > $1 ${typeFilter} ORDER BY e.seq LIMIT $2`,
+            values,
+          )
+        : await this.rows<EventRow>(
+            `SELECT ${EVENT_COLUMNS} FROM event_parties p JOIN events e ON e.seq = p.seq
+            WHERE p.participant = $${values.push(participant)} AND p.seq > $1 ${typeFilter} ORDER BY p.seq LIMIT $2`,
+            values,
+          );
+    return rows.map(eventFromRow);
+  }
+
+  async lastEventSeq(): Promise<bigint> {
+    const rows = await this.rows<{ seq: bigint }>(
+      'SELECT coalesce(max(seq), 0)::int8 AS seq FROM events',
+      [],
+    );
+    return rows[0]?.seq ?? 0n;
   }
 
   /** Waits for the batches already handed in, then closes every connection. */

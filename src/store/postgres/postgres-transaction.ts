@@ -20,6 +20,7 @@ import {
   type StoredRecord,
 } from '../records.js';
 import { recordFromRow, type RecordRow } from '../rows.js';
+import { checkEventInput, type EventInput } from '../events.js';
 import {
   ACCOUNT_COLUMNS,
   accountFromRow,
@@ -71,6 +72,7 @@ export class PostgresTransaction implements WriteTransaction {
   private readonly audit: AuditEntry[] = [];
   private readonly tallies: PairTally[] = [];
   private readonly loaded = new Map<AccountId, Account>();
+  private eventCount = 0;
 
   /**
    * `head` is the newest journal entry and `earliestExpiry` the earliest expiry of a pending
@@ -219,14 +221,22 @@ export class PostgresTransaction implements WriteTransaction {
     return Promise.resolve();
   }
 
+  /** Sent with the batch's statement (batch-write.ts), which numbers them inside the write lock. */
+  appendEvents(events: readonly EventInput[]): Promise<void> {
+    for (const event of events) checkEventInput(event);
+    this.batch.addEvents(events);
+    this.eventCount += events.length;
+    return Promise.resolve();
+  }
+
   addTallies(tallies: readonly PairTally[]): Promise<void> {
     this.tallies.push(...tallies);
     return Promise.resolve();
   }
 
-  /** True when the transaction writes documents or audit entries, which have no journal entry to check a lost COMMIT by. */
+  /** True when the transaction writes documents, audit entries or events, which have no journal entry to check a lost COMMIT by. */
   get writesRecords(): boolean {
-    return this.records.size > 0 || this.audit.length > 0;
+    return this.records.size > 0 || this.audit.length > 0 || this.eventCount > 0;
   }
 
   /** The journal entry this transaction appends, so a commit whose outcome is unknown can be checked. */

@@ -151,4 +151,32 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'events outbox',
+    // The events outbox (../events.ts). The writer thread numbers events as it inserts them, in
+    // commit order: a reader paging by seq never skips one that commits later. \`participants\` is
+    // the JSON array of the event's participants (read back with the event); \`event_parties\` holds
+    // the same per participant, for a participant's own feed. Both are append-only.
+    sql: `
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY CHECK (seq > 0),
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        participants TEXT NOT NULL,
+        data TEXT NOT NULL CHECK (json_valid(data))
+      );
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+      CREATE TABLE event_parties (
+        participant TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (participant, seq)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER event_parties_no_update BEFORE UPDATE ON event_parties BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER event_parties_no_delete BEFORE DELETE ON event_parties BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    `,
+  },
 ];

@@ -15,7 +15,15 @@ import type {
   WriteTransaction,
 } from '../store.js';
 import { accountFromRow, transferFromRow, type AccountRow, type TransferRow } from './rows.js';
-import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
+import {
+  auditFromRow,
+  eventFromRow,
+  recordFromRow,
+  type AuditRow,
+  type EventRow,
+  type RecordRow,
+} from '../rows.js';
+import { checkEventQuery, type EventQuery, type StoredEvent } from '../events.js';
 import type { AuditQuery, RecordQuery, StoredAuditEntry, StoredRecord } from '../records.js';
 import {
   journalFromRow,
@@ -251,6 +259,37 @@ export class SqliteStore implements LedgerStore {
           : this.statements.auditOfActorAfter.all(query.actor, after, query.limit);
       return (rows as AuditRow[]).map(auditFromRow);
     });
+  }
+
+  /**
+   * Read on this thread's connection, outside the order of batches: it sees only what is
+   * committed, and the writer numbers events in commit order, so a page never has a gap.
+   */
+  async events(query: EventQuery): Promise<StoredEvent[]> {
+    checkEventQuery(query);
+    if (query.limit === 0) return [];
+    const { participant, types } = query;
+    if (participant !== undefined && !isStorableText(participant)) return [];
+    if (types?.length === 0) return [];
+    const typesJson = types === undefined ? undefined : JSON.stringify(types);
+    const rows =
+      participant === undefined
+        ? typesJson === undefined
+          ? this.statements.eventsAfter.all(query.afterSeq, query.limit)
+          : this.statements.eventsOfTypesAfter.all(query.afterSeq, typesJson, query.limit)
+        : typesJson === undefined
+          ? this.statements.eventsOfParticipantAfter.all(participant, query.afterSeq, query.limit)
+          : this.statements.eventsOfParticipantAndTypesAfter.all(
+              participant,
+              query.afterSeq,
+              typesJson,
+              query.limit,
+            );
+    return (rows as EventRow[]).map(eventFromRow);
+  }
+
+  async lastEventSeq(): Promise<bigint> {
+    return this.statements.lastEventSeq.pluck().get() as bigint;
   }
 
   /** Writes out every balance still only in memory, waits for the writer, and closes. */

@@ -14,6 +14,7 @@ import {
 } from '../records.js';
 import { recordFromRow, type RecordRow } from '../rows.js';
 import type { WriteTransaction } from '../store.js';
+import { checkEventInput, type EventInput } from '../events.js';
 import type { AccountCache } from './account-cache.js';
 import { transferFromRow, type TransferRow } from './rows.js';
 import { InFlight, type UnitBuilder } from './staging.js';
@@ -239,6 +240,12 @@ export class SqliteTransaction implements WriteTransaction {
   async appendAudit(entries: readonly AuditEntry[]): Promise<void> {
     for (const entry of entries) checkAuditEntry(entry);
     this.unit.addAudit(entries);
+  }
+
+  async appendEvents(events: readonly EventInput[]): Promise<void> {
+    if (events.length === 0) return;
+    for (const event of events) checkEventInput(event);
+    this.unit.addEvents(events);
   }
 
   async addTallies(tallies: readonly PairTally[]): Promise<void> {

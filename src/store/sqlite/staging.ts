@@ -4,6 +4,7 @@ import type { Account, PendingStatus, StoredTransfer } from '../../ledger/model.
 import type { PendingResolution } from '../../ledger/create-transfers.js';
 import type { PairTally } from '../../ledger/tallies.js';
 import { recordMapKey, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
+import { eventParties, type EventInput } from '../events.js';
 import { PENDING_STATUS_CODES } from './rows.js';
 import type { WriteUnit } from './writer-protocol.js';
 
@@ -59,6 +60,9 @@ export class InFlight {
   }
 }
 
+/** Values per event row of a unit (see WriteUnit.events). */
+const EVENT_COLUMNS = 5;
+
 /** Collects one batch's writes into a unit for the writer thread. */
 export class UnitBuilder {
   readonly pendingTransfers: StoredTransfer[] = [];
@@ -67,6 +71,8 @@ export class UnitBuilder {
   private recordRows: unknown[] | undefined;
   private auditRows: unknown[] | undefined;
   private tallyRows: unknown[] | undefined;
+  private eventRows: unknown[] | undefined;
+  private eventPartyRows: unknown[] | undefined;
   private records: readonly StoredTransfer[] = [];
   private byId: Map<TransferId, StoredTransfer> | undefined;
   private accounts: unknown[] | undefined;
@@ -90,7 +96,8 @@ export class UnitBuilder {
       this.balances === undefined &&
       this.recordRows === undefined &&
       this.auditRows === undefined &&
-      this.tallyRows === undefined
+      this.tallyRows === undefined &&
+      this.eventRows === undefined
     );
   }
 
@@ -117,6 +124,24 @@ export class UnitBuilder {
         entry.target ?? null,
         JSON.stringify(entry.detail),
       );
+    }
+  }
+
+  /** Events in order; the writer thread numbers them as it inserts them (see writer-worker.ts). */
+  addEvents(events: readonly EventInput[]): void {
+    const rows = (this.eventRows ??= []);
+    const parties = (this.eventPartyRows ??= []);
+    for (const event of events) {
+      const index = rows.length / EVENT_COLUMNS;
+      const participants = eventParties(event);
+      rows.push(
+        event.at,
+        event.type,
+        event.subject,
+        JSON.stringify(participants),
+        JSON.stringify(event.data),
+      );
+      for (const participant of participants) parties.push(index, participant);
     }
   }
 
@@ -239,6 +264,9 @@ export class UnitBuilder {
       ...(this.recordRows === undefined ? {} : { records: this.recordRows }),
       ...(this.auditRows === undefined ? {} : { audit: this.auditRows }),
       ...(this.tallyRows === undefined ? {} : { tallies: this.tallyRows }),
+      ...(this.eventRows === undefined
+        ? {}
+        : { events: this.eventRows, eventParties: this.eventPartyRows ?? [] }),
       ...(this.journal === undefined ? {} : { journal: this.journal }),
     };
   }

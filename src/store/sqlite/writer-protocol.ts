@@ -26,6 +26,10 @@ export interface WriteUnit {
   readonly audit?: unknown[];
   /** Pair tallies to add to: [ledger, period, code, debit, credit, amount, count] per pair. */
   readonly tallies?: unknown[];
+  /** Events in order, numbered by the writer: [at, type, subject, participantsJson, dataJson] per event. */
+  readonly events?: unknown[];
+  /** Per participant of an event: [index of the event in `events`, participant]. */
+  readonly eventParties?: unknown[];
   /** [seq, kind, firstTimestamp, lastTimestamp, count, prevHash, hash]. */
   readonly journal?: readonly [bigint, string, bigint, bigint, number, Uint8Array, Uint8Array];
 }

@@ -192,6 +192,7 @@ function countWalBytes(units: readonly WriteUnit[]): void {
       2 * (unit.transfers?.byteLength ?? 0) +
       8 * (unit.balances?.length ?? 0) * 4 +
       64 * ((unit.records?.length ?? 0) + (unit.audit?.length ?? 0)) +
+      96 * ((unit.events?.length ?? 0) + (unit.eventParties?.length ?? 0)) +
       16 * (unit.tallies?.length ?? 0);
   }
 }
@@ -250,6 +251,7 @@ function apply(unit: WriteUnit): void {
   for (let index = 0; index < audit.length; index += 8)
     statements.insertAudit.run(audit.slice(index, index + 8));
   if (unit.tallies !== undefined) statements.addTallies.run(unit.tallies);
+  if (unit.events !== undefined) insertEvents(unit.events, unit.eventParties ?? []);
   if (unit.journal !== undefined) {
     const [seq, kind, first, last, count, prevHash, hash] = unit.journal;
     statements.insertJournal.run(
@@ -311,6 +313,30 @@ function insertTransfers(encoded: Uint8Array, previous: BigInt64Array): void {
   if (filled > 0) statements.insertTransfers.runChunk(params.slice(0, filled));
 }
 
+/**
+ * Numbers a unit's events after the newest one written, in this transaction: units are applied in
+ * commit order, so seqs are too, and a rolled-back unit leaves no gap (its numbers are used again).
+ */
+function insertEvents(rows: readonly unknown[], parties: readonly unknown[]): void {
+  const base = (statements.lastEventSeq.get() as bigint) + 1n;
+  const eventParams: unknown[] = [];
+  for (let index = 0; index < rows.length; index += 5)
+    eventParams.push(
+      base + BigInt(index / 5),
+      rows[index],
+      rows[index + 1],
+      rows[index + 2],
+      rows[index + 3],
+      rows[index + 4],
+    );
+  statements.insertEvents.run(eventParams);
+  if (parties.length === 0) return;
+  const partyParams: unknown[] = [];
+  for (let index = 0; index < parties.length; index += 2)
+    partyParams.push(parties[index + 1], base + BigInt(parties[index] as number));
+  statements.insertEventParties.run(partyParams);
+}
+
 function prepare(database: SqliteDatabase) {
   const statement = (sql: string): Statement => database.prepare(sql);
   return {
@@ -357,6 +383,20 @@ function prepare(database: SqliteDatabase) {
     ),
     insertAudit: statement(
       'INSERT INTO audit_log (at, actor, role, key_id, request_id, action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    lastEventSeq: statement('SELECT coalesce(max(seq), 0) FROM events').pluck(),
+    insertEvents: new ChunkedStatement(
+      database,
+      64,
+      6,
+      (rows) =>
+        `INSERT INTO events (seq, at, type, subject, participants, data) VALUES ${placeholders(rows, 6)}`,
+    ),
+    insertEventParties: new ChunkedStatement(
+      database,
+      128,
+      2,
+      (rows) => `INSERT INTO event_parties (participant, seq) VALUES ${placeholders(rows, 2)}`,
     ),
     insertJournal: statement(
       'INSERT INTO journal (seq, kind, first_timestamp, last_timestamp, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
