@@ -12,6 +12,13 @@ import { parseAccountIdOption, parseIntegerOption } from '../options.js';
 import { parseSeqOption } from '../shared/events.js';
 import { writeNewFile } from '../shared/files.js';
 import { hubOperation, runHubCommand } from '../shared/hub.js';
+import {
+  addRemoteOptions,
+  remoteFetch,
+  remoteOf,
+  remoteRefusal,
+  type Remote,
+} from '../shared/remote.js';
 
 /** camt.054 entries one `notifications` call reads at most. */
 const NOTIFICATIONS_LIMIT_MAX = 10_000;
@@ -40,18 +47,42 @@ export const registerIso20022: RegisterCommand = (program, context) => {
   registerNotifications(iso, context);
 };
 
+interface SubmitOptions {
+  readonly out?: string;
+  readonly db?: string;
+  readonly url?: string;
+  readonly keyFile?: string;
+}
+
+/** What a judged message came to, from the service or from the server's answer. */
+interface Judged {
+  readonly statusReport: string;
+  readonly groupStatus: string;
+  readonly messageId: string;
+  readonly replayed: boolean;
+}
+
 function registerSubmit(parent: Command, context: CliContext): void {
-  addDbOption(
+  const command = addDbOption(
     parent
       .command('submit')
       .description(
-        'submit a pacs.008.001.09 or pacs.009.001.09 message from a file; prints its pacs.002.001.11 status report; exit 0 all accepted, 1 any transaction rejected, 2 the message refused as a whole',
+        'submit a pacs.008.001.09 or pacs.009.001.09 message from a file, to the database or to a running server (--url); prints its pacs.002.001.11 status report; exit 0 all accepted, 1 any transaction rejected, 2 the message refused as a whole',
       )
       .argument('<file>', 'the XML message (at most 8 MiB)')
       .option('--out <file>', 'write the pacs.002 to this new file instead of standard output'),
-  ).action(
-    commandAction(context, async (file: string, options: { out?: string; db?: string }) => {
+  );
+  addRemoteOptions(command).action(
+    commandAction(context, async (file: string, options: SubmitOptions) => {
       const bytes = readMessageFile(file);
+      const remote = remoteOf(options, context.io.env);
+      if (remote !== undefined) {
+        const judged = await submitRemote(context, remote, file, bytes);
+        context.setExitCode(
+          judged === undefined ? ExitCode.usage : report(context, judged, options),
+        );
+        return;
+      }
       await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
         const hub = new Hub(session.ledger);
         let outcome: SubmitOutcome;
@@ -67,32 +98,74 @@ function registerSubmit(parent: Command, context: CliContext): void {
           context.io.err('The message was refused as a whole; nothing was written.\n');
           return ExitCode.usage;
         }
-        if (options.out === undefined) context.io.out(outcome.statusReport);
-        else writeNewFile('--out', options.out, outcome.statusReport);
-        context.io.err(`${summaryLine(outcome)}\n`);
-        return submitExitCode(outcome);
+        return report(context, outcome, options);
       });
     }),
   );
 }
 
 /**
- * The exit code for a judged message: a group rejected with no transaction judged (schema errors,
- * NbOfTxs or CtrlSum wrong) was refused as a whole.
+ * POST /v1/iso20022/messages. The server's refusals of the message itself (not XML, a DOCTYPE, too
+ * large, unsupported: 400, 413, 415, 422) are printed and answered with undefined (exit 2); any
+ * other refusal (a wrong key, 403 for another bank's instructing agent) ends with exit 1.
  */
-function submitExitCode(outcome: SubmitOutcome): number {
-  if (outcome.groupStatus === 'ACSC') return ExitCode.ok;
-  if (outcome.groupStatus === 'RJCT' && outcome.accepted + outcome.rejected === 0)
-    return ExitCode.usage;
-  return ExitCode.refused;
+async function submitRemote(
+  context: CliContext,
+  remote: Remote,
+  file: string,
+  bytes: Uint8Array,
+): Promise<Judged | undefined> {
+  const response = await remoteFetch(remote, '/iso20022/messages', {
+    method: 'POST',
+    headers: { 'content-type': 'application/xml' },
+    body: bytes,
+  });
+  if (!response.ok) {
+    const refusal = await remoteRefusal(response);
+    if (![400, 413, 415, 422].includes(response.status)) throw refusal;
+    context.io.err(`error: <file>: ${file}: ${refusal.message}\n`);
+    context.io.err('The message was refused as a whole; nothing was written.\n');
+    return undefined;
+  }
+  return {
+    statusReport: await response.text(),
+    groupStatus: response.headers.get('vostro-group-status') ?? '',
+    messageId: response.headers.get('vostro-message-id') ?? '',
+    replayed: response.headers.get('vostro-replayed') === 'true',
+  };
 }
 
-function summaryLine(outcome: SubmitOutcome): string {
-  const judged =
-    outcome.accepted + outcome.rejected === 0
-      ? 'refused as a whole (the status report says why)'
-      : `${outcome.accepted} accepted, ${outcome.rejected} rejected`;
-  return `${outcome.groupStatus}: ${judged}; message ${outcome.messageId}${outcome.replayed ? ' (submitted before: this is its original report, nothing new was written)' : ''}`;
+/** Prints the report and a summary line; returns the exit code. */
+function report(context: CliContext, judged: Judged, options: SubmitOptions): number {
+  if (options.out === undefined) context.io.out(judged.statusReport);
+  else writeNewFile('--out', options.out, judged.statusReport);
+  const statuses = transactionStatuses(judged.statusReport);
+  const accepted = statuses.filter((status) => status === 'ACSC' || status === 'ACCP').length;
+  const rejected = statuses.filter((status) => status === 'RJCT').length;
+  const whole = refusedAsAWhole(judged, statuses);
+  context.io.err(
+    `${judged.groupStatus}: ${whole ? 'the message was refused as a whole (the status report says why)' : `${accepted} accepted, ${rejected} rejected`}; message ${judged.messageId}${judged.replayed ? ' (submitted before: this is its original report; nothing new was written)' : ''}\n`,
+  );
+  if (judged.groupStatus === 'ACSC') return ExitCode.ok;
+  return whole ? ExitCode.usage : ExitCode.refused;
+}
+
+/** The status of each transaction the pacs.002 reports on (TxInfAndSts/TxSts), in order. */
+function transactionStatuses(xml: string): string[] {
+  return [...xml.matchAll(/<TxInfAndSts>[\s\S]*?<TxSts>([A-Z]{4})<\/TxSts>/g)].map(
+    (match) => match[1] ?? '',
+  );
+}
+
+/**
+ * Whether the message was refused before any transaction was judged: a group rejected for its
+ * format (FF01: schema errors, NbOfTxs or CtrlSum that disagree with the transactions), or
+ * rejected with no transaction reported on.
+ */
+function refusedAsAWhole(judged: Judged, statuses: readonly string[]): boolean {
+  if (judged.groupStatus !== 'RJCT') return false;
+  const group = /<OrgnlGrpInfAndSts>([\s\S]*?)<\/OrgnlGrpInfAndSts>/.exec(judged.statusReport)?.[1];
+  return statuses.length === 0 || /<Cd>FF\d\d<\/Cd>/.test(group ?? '');
 }
 
 function registerMessage(parent: Command, context: CliContext): void {
