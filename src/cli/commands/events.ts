@@ -4,12 +4,7 @@ import type { LedgerStore } from '../../store/store.js';
 import type { CliContext, RegisterCommand } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../io.js';
-import {
-  addDbOption,
-  commandAction,
-  RefusedError,
-  runLedgerCommand,
-} from '../ledger-context.js';
+import { addDbOption, commandAction, RefusedError, runLedgerCommand } from '../ledger-context.js';
 import { parseIntegerOption, parseParticipantOption } from '../options.js';
 import {
   eventRow,
@@ -144,7 +139,11 @@ interface EventPage {
   readonly lastId: string;
 }
 
-async function storePage(store: LedgerStore, filter: EventFilter, limit: number): Promise<EventPage> {
+async function storePage(
+  store: LedgerStore,
+  filter: EventFilter,
+  limit: number,
+): Promise<EventPage> {
   // One more than asked tells whether there is a next page without a second query.
   const found = await store.events({ ...filter, limit: limit + 1 });
   const page = found.slice(0, limit).map(eventView);
@@ -219,10 +218,14 @@ async function followRemote(
   let connected = false;
   while (!stopped) {
     try {
-      const response = await remoteFetch(remote, `/events/stream?${query({ ...filter, afterSeq: cursor })}`, {
-        headers: { accept: 'text/event-stream' },
-        signal: abort.signal,
-      });
+      const response = await remoteFetch(
+        remote,
+        `/events/stream?${query({ ...filter, afterSeq: cursor })}`,
+        {
+          headers: { accept: 'text/event-stream' },
+          signal: abort.signal,
+        },
+      );
       if (!response.ok || response.body === null) throw await remoteRefusal(response);
       connected = true;
       for await (const message of serverSentEvents(response.body)) {
