@@ -1,4 +1,5 @@
 import { FxService } from '../fx/service.js';
+import { Iso20022Service } from '../iso20022/service.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Actor } from '../domain/actor.js';
 import { ParticipantRegistry } from '../participants/registry.js';
@@ -34,6 +35,8 @@ export class Hub {
   readonly titles: TitleService;
   /** Presentations of documents under a documentary credit, which post its reserved payment. */
   readonly presentations: PresentationService;
+  /** ISO 20022 messages in (pacs.008, pacs.009) and out (pacs.002, camt.053, camt.054). */
+  readonly iso20022: Iso20022Service;
 
   /** `participants` may be given so that several users of one ledger share the registry's caches. */
   constructor(
@@ -59,6 +62,7 @@ export class Hub {
       this.register,
       (input, context) => VerifierPool.shared().verify(input, context),
     );
+    this.iso20022 = new Iso20022Service(ledger, this.participants, this.payments);
   }
 
   /** Opens the hub's own accounts in these currencies and its settlement bookkeeping, once (later calls change nothing). */

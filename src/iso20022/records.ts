@@ -1,0 +1,111 @@
+import { Type } from '@sinclair/typebox';
+import { documentKind, oneOf, strict } from '../domain/documents.js';
+
+/**
+ * What the hub keeps of the ISO 20022 messages it judged, beside the ledger, in the same
+ * transaction as the payments they made: the message (its status report, for a replay and for
+ * `GET …/messages/{id}`), and per payment the references the ledger has no room for (UETR,
+ * EndToEndId, remittance, purpose, names), which statements and notifications give back.
+ */
+export const ISO_MESSAGES = 'iso20022_messages';
+export const ISO_PAYMENTS = 'iso20022_payments';
+
+export type TransactionStatus = 'ACSC' | 'RJCT';
+export type GroupStatus = 'ACSC' | 'PART' | 'RJCT';
+
+/** One transaction of a judged message, as its status report gives it. */
+export interface IsoTransactionRecord {
+  readonly index: number;
+  readonly endToEndId: string;
+  readonly uetr: string;
+  readonly status: TransactionStatus;
+  /** ISO external status reason code (AC01, AM04, DUPL, …) of a rejection. */
+  readonly reason?: string;
+}
+
+/** A judged inbound message, under `<instructing BIC>:<MsgId>` (see `messageKey`). */
+export interface IsoMessageRecord {
+  readonly id: string;
+  readonly kind: string;
+  readonly msgId: string;
+  /** The instructing agent: the participant the message came from. */
+  readonly from: string;
+  /** Who submitted it: a participant id, `operator` or `cli`. */
+  readonly submittedBy: string;
+  /** SHA-256 of the message's bytes as received, hex: the same MsgId with other bytes is another message. */
+  readonly hash: string;
+  /** ISO 8601. */
+  readonly receivedAt: string;
+  readonly groupStatus: GroupStatus;
+  readonly batchBooking: boolean;
+  readonly transactions: readonly IsoTransactionRecord[];
+  /** The pacs.002 answered, given again for the same message. */
+  readonly statusReport: string;
+}
+
+export const messageDocuments = documentKind<IsoMessageRecord>(
+  ISO_MESSAGES,
+  Type.Object(
+    {
+      id: Type.String(),
+      kind: Type.String(),
+      msgId: Type.String(),
+      from: Type.String(),
+      submittedBy: Type.String(),
+      hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+      receivedAt: Type.String(),
+      groupStatus: oneOf(['ACSC', 'PART', 'RJCT']),
+      batchBooking: Type.Boolean(),
+      transactions: Type.Array(
+        Type.Object(
+          {
+            index: Type.Integer({ minimum: 0 }),
+            endToEndId: Type.String(),
+            uetr: Type.String(),
+            status: oneOf(['ACSC', 'RJCT']),
+            reason: Type.Optional(Type.String()),
+          },
+          strict,
+        ),
+      ),
+      statusReport: Type.String(),
+    },
+    strict,
+  ),
+);
+
+/** An accepted ISO payment's references, under its UETR (the payment's and main transfer's id). */
+export interface IsoPaymentRecord {
+  readonly uetr: string;
+  /** The message's key (IsoMessageRecord.id). */
+  readonly message: string;
+  readonly kind: string;
+  readonly msgId: string;
+  readonly instrId?: string;
+  readonly endToEndId: string;
+  readonly txId?: string;
+  readonly remittance?: readonly string[];
+  readonly purpose?: string;
+  readonly debtorName?: string;
+  readonly creditorName?: string;
+}
+
+export const paymentDocuments = documentKind<IsoPaymentRecord>(
+  ISO_PAYMENTS,
+  Type.Object(
+    {
+      uetr: Type.String(),
+      message: Type.String(),
+      kind: Type.String(),
+      msgId: Type.String(),
+      instrId: Type.Optional(Type.String()),
+      endToEndId: Type.String(),
+      txId: Type.Optional(Type.String()),
+      remittance: Type.Optional(Type.Array(Type.String())),
+      purpose: Type.Optional(Type.String()),
+      debtorName: Type.Optional(Type.String()),
+      creditorName: Type.Optional(Type.String()),
+    },
+    strict,
+  ),
+);
