@@ -137,14 +137,13 @@ async function submitRemote(
 
 /** Prints the report and a summary line; returns the exit code. */
 function report(context: CliContext, judged: Judged, options: SubmitOptions): number {
-  if (options.out === undefined) context.io.out(judged.statusReport);
-  else writeNewFile('--out', options.out, judged.statusReport);
+  printXml(context, judged.statusReport, options.out);
   const statuses = transactionStatuses(judged.statusReport);
   const accepted = statuses.filter((status) => status === 'ACSC' || status === 'ACCP').length;
   const rejected = statuses.filter((status) => status === 'RJCT').length;
   const whole = refusedAsAWhole(judged, statuses);
   context.io.err(
-    `${judged.groupStatus}: ${whole ? 'the message was refused as a whole (the status report says why)' : `${accepted} accepted, ${rejected} rejected`}; message ${judged.messageId}${judged.replayed ? ' (submitted before: this is its original report; nothing new was written)' : ''}\n`,
+    `${judged.groupStatus}: ${whole ? 'the message was refused as a whole (the status report says why); nothing was written' : `${accepted} accepted, ${rejected} rejected; message ${judged.messageId}`}${judged.replayed ? ' (submitted before: this is its original report; nothing new was written)' : ''}\n`,
   );
   if (judged.groupStatus === 'ACSC') return ExitCode.ok;
   return whole ? ExitCode.usage : ExitCode.refused;
@@ -185,7 +184,7 @@ function registerMessage(parent: Command, context: CliContext): void {
           id: '<id>',
         });
         if (found === undefined) throw new RefusedError(`<id>: no message ${id}`);
-        context.io.out(found.statusReport);
+        printXml(context, found.statusReport, undefined);
         context.io.err(
           `${found.kind} ${found.msgId} from ${found.from}, received ${found.receivedAt}\n`,
         );
@@ -216,8 +215,7 @@ function registerStatement(parent: Command, context: CliContext): void {
             accountId: '--account',
             date: '--date',
           });
-          if (options.out === undefined) context.io.out(xml);
-          else writeNewFile('--out', options.out, xml);
+          printXml(context, xml, options.out);
         });
       },
     ),
@@ -256,13 +254,19 @@ function registerNotifications(parent: Command, context: CliContext): void {
             () => hub.iso20022.notifications({ accountId, afterSeq, limit }, CLI_ACTOR),
             { account: '--account', accountId: '--account', afterSeq: '--after', limit: '--limit' },
           );
-          if (options.out === undefined) context.io.out(xml);
-          else writeNewFile('--out', options.out, xml);
+          printXml(context, xml, options.out);
           context.io.err(`next: --after ${lastSeq}\n`);
         });
       },
     ),
   );
+}
+
+/** An XML document to standard output (ending its line), or to a new file `--out` names. */
+function printXml(context: CliContext, xml: string, out: string | undefined): void {
+  const text = xml.endsWith('\n') ? xml : `${xml}\n`;
+  if (out === undefined) context.io.out(text);
+  else writeNewFile('--out', out, text);
 }
 
 /**
