@@ -24,7 +24,7 @@ export function eventRow(view: EventView): string[] {
 function what(view: EventView): string {
   const data = view.data as Readonly<Record<string, unknown>>;
   const text = (key: string): string | undefined =>
-    typeof data[key] === 'string' ? (data[key]) : undefined;
+    typeof data[key] === 'string' ? data[key] : undefined;
   const parts: string[] = [];
   const amount = text('amount');
   const code = text('currency');
