@@ -9,7 +9,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { Receiver, until } from './events.test-helper.js';
 import { deliveryDocuments, endpointDocuments } from './webhook-records.js';
 
-const CHILD = fileURLToPath(new URL('./dispatcher-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./dispatcher.test-child.ts', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'vostro-dispatcher-crash-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -37,7 +37,10 @@ class Child {
   }
 
   line(prefix: string): string[] | undefined {
-    return this.lines.find((line) => line.startsWith(`${prefix} `))?.split(' ').slice(1);
+    return this.lines
+      .find((line) => line.startsWith(`${prefix} `))
+      ?.split(' ')
+      .slice(1);
   }
 
   paid(): number {
@@ -46,59 +49,87 @@ class Child {
   }
 
   kill(signal: NodeJS.Signals): void {
-    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill(signal);
+    if (this.process.exitCode === null && this.process.signalCode === null)
+      this.process.kill(signal);
   }
 }
 
 describe('a killed hub', () => {
-  it('delivers after a restart what it had not delivered: nothing missing, in order, signed', { timeout: 120_000 }, async () => {
-    const path = join(directory, 'killed.db');
-    const receiver = await Receiver.start();
-    // Slow enough that the kill lands while deliveries are in flight; some answers fail.
-    receiver.behaviour = (_request, index) => (index % 7 === 3 ? 500 : { status: 200, delayMs: 15 });
-    const first = new Child([path, 'first', receiver.url]);
-    let second: Child | undefined;
-    try {
-      await until(() => first.paid() >= 150 && receiver.requests.length >= 5, 'payments and deliveries', 60_000);
-      first.kill('SIGKILL');
-      assert.equal((await first.exited).signal, 'SIGKILL', first.errors);
-      const [endpointId, cursor, secret] = first.line('endpoint') ?? [];
-      assert.ok(endpointId !== undefined && cursor !== undefined && secret !== undefined);
-      const beforeRestart = receiver.deduplicated().length;
-
-      second = new Child([path, 'resume', cursor]);
-      await until(() => second?.line('events') !== undefined, 'the restarted hub', 60_000);
-      const expected = second.line('events')?.[0]?.split(',') ?? [];
-      assert.ok(expected.length >= 150, `the payments wrote events for sbi (${expected.length})`);
-      assert.ok(beforeRestart < expected.length, 'the first hub was killed before it had delivered everything');
-      await until(() => receiver.deduplicated().length >= expected.length, 'every event delivered', 60_000);
-      second.kill('SIGTERM');
-      assert.equal((await second.exited).code, 0, second.errors);
-
-      const received = receiver.deduplicated();
-      assert.deepEqual(received.map((event) => event.id), expected, 'nothing missing, nothing extra, in order');
-      assert.ok(received.every((event) => event.type.startsWith('transfer.') && event.participants.includes('sbi')));
-      receiver.assertSigned([secret]);
-      const store = new SqliteStore({ path });
+  it(
+    'delivers after a restart what it had not delivered: nothing missing, in order, signed',
+    { timeout: 120_000 },
+    async () => {
+      const path = join(directory, 'killed.db');
+      const receiver = await Receiver.start();
+      // Slow enough that the kill lands while deliveries are in flight; some answers fail.
+      receiver.behaviour = (_request, index) =>
+        index % 7 === 3 ? 500 : { status: 200, delayMs: 15 };
+      const first = new Child([path, 'first', receiver.url]);
+      let second: Child | undefined;
       try {
-        const endpoint = await endpointDocuments.get(store, endpointId);
-        assert.equal(endpoint?.cursor, expected.at(-1), 'the cursor reached the last event');
-        assert.equal(endpoint.pending, undefined);
-        const deliveries = await deliveryDocuments.list(store, { prefix: `${endpointId}/`, limit: 10_000 });
-        assert.ok(deliveries.length > 0);
-        assert.deepEqual(
-          new Set(deliveries.map((delivery) => delivery.status)),
-          new Set(['delivered']),
-          'a delivery the first hub left half-done was resumed and completed',
+        await until(
+          () => first.paid() >= 150 && receiver.requests.length >= 5,
+          'payments and deliveries',
+          60_000,
         );
+        first.kill('SIGKILL');
+        assert.equal((await first.exited).signal, 'SIGKILL', first.errors);
+        const [endpointId, cursor, secret] = first.line('endpoint') ?? [];
+        assert.ok(endpointId !== undefined && cursor !== undefined && secret !== undefined);
+        const beforeRestart = receiver.deduplicated().length;
+
+        second = new Child([path, 'resume', cursor]);
+        await until(() => second?.line('events') !== undefined, 'the restarted hub', 60_000);
+        const expected = second.line('events')?.[0]?.split(',') ?? [];
+        assert.ok(expected.length >= 150, `the payments wrote events for sbi (${expected.length})`);
+        assert.ok(
+          beforeRestart < expected.length,
+          'the first hub was killed before it had delivered everything',
+        );
+        await until(
+          () => receiver.deduplicated().length >= expected.length,
+          'every event delivered',
+          60_000,
+        );
+        second.kill('SIGTERM');
+        assert.equal((await second.exited).code, 0, second.errors);
+
+        const received = receiver.deduplicated();
+        assert.deepEqual(
+          received.map((event) => event.id),
+          expected,
+          'nothing missing, nothing extra, in order',
+        );
+        assert.ok(
+          received.every(
+            (event) => event.type.startsWith('transfer.') && event.participants.includes('sbi'),
+          ),
+        );
+        receiver.assertSigned([secret]);
+        const store = new SqliteStore({ path });
+        try {
+          const endpoint = await endpointDocuments.get(store, endpointId);
+          assert.equal(endpoint?.cursor, expected.at(-1), 'the cursor reached the last event');
+          assert.equal(endpoint?.pending, undefined);
+          const deliveries = await deliveryDocuments.list(store, {
+            prefix: `${endpointId}/`,
+            limit: 10_000,
+          });
+          assert.ok(deliveries.length > 0);
+          assert.deepEqual(
+            new Set(deliveries.map((delivery) => delivery.status)),
+            new Set(['delivered']),
+            'a delivery the first hub left half-done was resumed and completed',
+          );
+        } finally {
+          await store.close();
+        }
       } finally {
-        await store.close();
+        first.kill('SIGKILL');
+        second?.kill('SIGKILL');
+        await Promise.all([first.exited, second?.exited]);
+        await receiver.close();
       }
-    } finally {
-      first.kill('SIGKILL');
-      second?.kill('SIGKILL');
-      await Promise.all([first.exited, second?.exited]);
-      await receiver.close();
-    }
-  });
+    },
+  );
 });

@@ -16,7 +16,7 @@ interface Setup {
   readonly hub: Hub;
   readonly webhooks: WebhookService;
   readonly errors: unknown[];
-  start(options?: DispatcherOptions): void;
+  readonly start: (options?: DispatcherOptions) => void;
 }
 
 /** A hub, its webhook service and a dispatcher with fast timings, stopped at the end. */
@@ -30,7 +30,7 @@ async function withDispatcher(body: (setup: Setup) => Promise<void>): Promise<vo
         hub,
         webhooks,
         errors,
-        start(options = {}) {
+        start: (options = {}) => {
           dispatcher = startWebhookDispatcher(
             { ledger: hub.ledger, webhooks },
             { ...FAST, onError: (_what, error) => errors.push(error), ...options },
@@ -44,7 +44,12 @@ async function withDispatcher(body: (setup: Setup) => Promise<void>): Promise<vo
 }
 
 /** Events naming `participant` appended in `batches` transactions of `size`, with one for vtb in each. */
-async function appendFor(hub: Hub, participant: string, batches: number, size: number): Promise<void> {
+async function appendFor(
+  hub: Hub,
+  participant: string,
+  batches: number,
+  size: number,
+): Promise<void> {
   for (let batch = 0; batch < batches; batch += 1)
     await appendEvents(hub.ledger, [
       ...Array.from({ length: size }, () => ({ participants: [participant, 'bob'] })),
@@ -80,7 +85,11 @@ describe('webhook dispatcher (SQLite)', () => {
         const expected = await expectedIds(hub, 'sbi', from);
         assert.equal(expected.length, 27);
         await until(() => receiver.deduplicated().length === expected.length, 'every event');
-        assert.deepEqual(receiver.deduplicated().map((event) => event.id), expected, 'in order, each once');
+        assert.deepEqual(
+          receiver.deduplicated().map((event) => event.id),
+          expected,
+          'in order, each once',
+        );
         assert.ok(receiver.deduplicated().every((event) => event.participants.includes('sbi')));
         receiver.assertSigned([secret]);
         // The webhook-id names the delivery's range, and a retry sends the same id and body.
@@ -94,12 +103,21 @@ describe('webhook dispatcher (SQLite)', () => {
           bodies.set(request.id, request.body);
         }
         assert.ok(receiver.requests.length > bodies.size, 'some deliveries were retried');
-        await until(async () => (await webhooks.get(endpoint.id, sbi)).cursor === expected.at(-1), 'the cursor');
+        await until(
+          async () => (await webhooks.get(endpoint.id, sbi)).cursor === expected.at(-1),
+          'the cursor',
+        );
         const deliveries = await webhooks.deliveries(endpoint.id, { limit: 100 }, sbi);
         assert.deepEqual(new Set(deliveries.map((d) => d.status)), new Set(['delivered']));
-        assert.equal(deliveries.reduce((sum, d) => sum + d.events, 0), expected.length);
+        assert.equal(
+          deliveries.reduce((sum, d) => sum + d.events, 0),
+          expected.length,
+        );
         const attempts = await webhooks.attempts(endpoint.id, deliveries[0]?.id ?? '', sbi);
-        assert.deepEqual(attempts.map((a) => a.attempt), attempts.map((_, index) => index + 1));
+        assert.deepEqual(
+          attempts.map((a) => a.attempt),
+          attempts.map((_, index) => index + 1),
+        );
         assert.match(attempts[0]?.error ?? '', /ECONNREFUSED/);
         assert.ok(attempts.some((a) => a.status === 500 && a.error === 'HTTP 500'));
         assert.equal(attempts.at(-1)?.status, 200);
@@ -116,10 +134,16 @@ describe('webhook dispatcher (SQLite)', () => {
       const receiver = await Receiver.start();
       receiver.behaviour = () => 503;
       try {
-        const { endpoint, secret } = await webhooks.register({ participant: 'sbi', url: receiver.url }, operator);
+        const { endpoint, secret } = await webhooks.register(
+          { participant: 'sbi', url: receiver.url },
+          operator,
+        );
         start({ retryForMs: 300 });
         await appendFor(hub, 'sbi', 2, 2);
-        await until(async () => (await webhooks.get(endpoint.id, sbi)).status === 'failed', 'failed');
+        await until(
+          async () => (await webhooks.get(endpoint.id, sbi)).status === 'failed',
+          'failed',
+        );
         const failed = await webhooks.get(endpoint.id, sbi);
         assert.equal(failed.cursor, endpoint.cursor, 'nothing was delivered');
         assert.ok(failed.failedAt !== undefined);
@@ -134,15 +158,32 @@ describe('webhook dispatcher (SQLite)', () => {
         assert.equal(fail.target, endpoint.id);
         const requestsWhileFailed = receiver.requests.length;
         await delay(200);
-        assert.equal(receiver.requests.length, requestsWhileFailed, 'a failed endpoint gets nothing');
+        assert.equal(
+          receiver.requests.length,
+          requestsWhileFailed,
+          'a failed endpoint gets nothing',
+        );
         receiver.behaviour = () => 204;
         await webhooks.replay(endpoint.id, {}, sbi);
         const expected = await expectedIds(hub, 'sbi', BigInt(endpoint.cursor));
-        await until(() => receiver.deduplicated().length === expected.length, 'every event after replay');
-        assert.deepEqual(receiver.deduplicated().map((e) => e.id), expected);
-        assert.equal(receiver.requests.at(-1)?.id, delivery.id, 'the failed delivery, resumed under its id');
+        await until(
+          () => receiver.deduplicated().length === expected.length,
+          'every event after replay',
+        );
+        assert.deepEqual(
+          receiver.deduplicated().map((e) => e.id),
+          expected,
+        );
+        assert.equal(
+          receiver.requests.at(-1)?.id,
+          delivery.id,
+          'the failed delivery, resumed under its id',
+        );
         receiver.assertSigned([secret]);
-        await until(async () => (await webhooks.attempts(endpoint.id, delivery.id, sbi)).length === tried + 1, 'attempt recorded');
+        await until(
+          async () => (await webhooks.attempts(endpoint.id, delivery.id, sbi)).length === tried + 1,
+          'attempt recorded',
+        );
         const attempts = await webhooks.attempts(endpoint.id, delivery.id, sbi);
         assert.equal(attempts.at(-1)?.attempt, tried + 1, 'numbering continues');
         assert.equal(attempts.at(-1)?.status, 204);
@@ -155,7 +196,11 @@ describe('webhook dispatcher (SQLite)', () => {
 
   it('a pending endpoint gets nothing until approved; types and participants filter what each endpoint gets', async () => {
     await withDispatcher(async ({ hub, webhooks, start }) => {
-      const [pending, windows, vtbAll] = await Promise.all([Receiver.start(), Receiver.start(), Receiver.start()]);
+      const [pending, windows, vtbAll] = await Promise.all([
+        Receiver.start(),
+        Receiver.start(),
+        Receiver.start(),
+      ]);
       try {
         const waiting = await webhooks.register({ url: pending.url }, sbi);
         const closing = await webhooks.register(
@@ -171,21 +216,28 @@ describe('webhook dispatcher (SQLite)', () => {
           { type: 'quote.executed', participants: ['sbi'] },
           { type: 'window.settled', participants: ['sbi'] },
         ]);
-        await until(() => windows.deduplicated().length === 2 && vtbAll.deduplicated().length === 2, 'filtered deliveries');
-        assert.deepEqual(windows.deduplicated().map((e) => e.type), ['window.closed', 'quote.executed']);
-        assert.deepEqual(vtbAll.deduplicated().map((e) => e.type), ['window.closed', 'quote.executed']);
+        await until(
+          () => windows.deduplicated().length === 2 && vtbAll.deduplicated().length === 2,
+          'filtered deliveries',
+        );
+        assert.deepEqual(
+          windows.deduplicated().map((e) => e.type),
+          ['window.closed', 'quote.executed'],
+        );
+        assert.deepEqual(
+          vtbAll.deduplicated().map((e) => e.type),
+          ['window.closed', 'quote.executed'],
+        );
         windows.assertSigned([closing.secret]);
         vtbAll.assertSigned([all.secret]);
         await delay(150);
         assert.equal(pending.requests.length, 0, 'nothing before approval');
         await webhooks.approve(waiting.endpoint.id, operator);
         await until(() => pending.deduplicated().length === 4, 'deliveries after approval');
-        assert.deepEqual(pending.deduplicated().map((e) => e.type), [
-          'window.closed',
-          'transfer.created',
-          'quote.executed',
-          'window.settled',
-        ]);
+        assert.deepEqual(
+          pending.deduplicated().map((e) => e.type),
+          ['window.closed', 'transfer.created', 'quote.executed', 'window.settled'],
+        );
         assert.equal(windows.deduplicated().length, 2, 'no more than its types');
       } finally {
         await Promise.all([pending.close(), windows.close(), vtbAll.close()]);
@@ -199,19 +251,29 @@ describe('webhook dispatcher (SQLite)', () => {
       try {
         redirecting.behaviour = (_request, index) =>
           index === 0 ? { status: 302, location: target.url } : index === 1 ? 'hang' : 200;
-        const { endpoint } = await webhooks.register({ participant: 'sbi', url: redirecting.url }, operator);
+        const { endpoint } = await webhooks.register(
+          { participant: 'sbi', url: redirecting.url },
+          operator,
+        );
         start({ timeoutMs: 300 });
         await appendFor(hub, 'sbi', 1, 1);
         await until(() => redirecting.requests.length === 3, 'three attempts');
-        await until(async () => (await webhooks.deliveries(endpoint.id, { limit: 1 }, sbi))[0]?.status === 'delivered', 'delivered');
+        await until(
+          async () =>
+            (await webhooks.deliveries(endpoint.id, { limit: 1 }, sbi))[0]?.status === 'delivered',
+          'delivered',
+        );
         assert.equal(target.requests.length, 0, 'the redirect was not followed');
         const [delivery] = await webhooks.deliveries(endpoint.id, { limit: 1 }, sbi);
         const attempts = await webhooks.attempts(endpoint.id, delivery?.id ?? '', sbi);
         assert.equal(attempts[0]?.status, 302);
-        assert.match(attempts[0]?.error ?? '', /HTTP 302: redirects are not followed \(to http:\/\/127\.0\.0\.1:\d+\/hooks\)/);
+        assert.match(
+          attempts[0].error ?? '',
+          /HTTP 302: redirects are not followed \(to http:\/\/127\.0\.0\.1:\d+\/hooks\)/,
+        );
         assert.equal(attempts[1]?.status, undefined);
         assert.equal(attempts[1]?.error, 'no answer within 300 ms');
-        assert.ok((attempts[1]?.durationMs ?? 0) >= 290);
+        assert.ok(attempts[1].durationMs >= 290);
         assert.equal(attempts[2]?.status, 200);
       } finally {
         await Promise.all([redirecting.close(), target.close()]);
@@ -223,7 +285,10 @@ describe('webhook dispatcher (SQLite)', () => {
     await withDispatcher(async ({ hub, webhooks, start }) => {
       const receiver = await Receiver.start();
       try {
-        const { endpoint, secret } = await webhooks.register({ participant: 'sbi', url: receiver.url }, operator);
+        const { endpoint, secret } = await webhooks.register(
+          { participant: 'sbi', url: receiver.url },
+          operator,
+        );
         start();
         await appendFor(hub, 'sbi', 1, 2);
         await until(() => receiver.deduplicated().length === 2, 'first events');
@@ -245,8 +310,17 @@ describe('webhook dispatcher (SQLite)', () => {
         const first = receiver.deduplicated()[0]?.id ?? '';
         await webhooks.replay(endpoint.id, { fromSeq: BigInt(first) }, operator);
         const expected = await expectedIds(hub, 'sbi', BigInt(first) - 1n);
-        await until(() => receiver.requests.length > before && receiver.requests.at(-1)?.body.includes(`"id":"${expected.at(-1)}"`) === true, 'replayed');
-        const replayed = receiver.requests.slice(before).flatMap((r) => (JSON.parse(r.body) as { events: { id: string }[] }).events.map((e) => e.id));
+        await until(
+          () =>
+            receiver.requests.length > before &&
+            receiver.requests.at(-1)?.body.includes(`"id":"${expected.at(-1)}"`) === true,
+          'replayed',
+        );
+        const replayed = receiver.requests
+          .slice(before)
+          .flatMap((r) =>
+            (JSON.parse(r.body) as { events: { id: string }[] }).events.map((e) => e.id),
+          );
         assert.deepEqual(replayed, expected, 'everything from the event again, in order');
       } finally {
         await receiver.close();
@@ -259,7 +333,10 @@ describe('webhook dispatcher (SQLite)', () => {
       const receiver = await Receiver.start();
       receiver.behaviour = () => ({ status: 200, delayMs: 400 });
       try {
-        const { endpoint } = await webhooks.register({ participant: 'sbi', url: receiver.url }, operator);
+        const { endpoint } = await webhooks.register(
+          { participant: 'sbi', url: receiver.url },
+          operator,
+        );
         const dispatcher = startWebhookDispatcher({ ledger: hub.ledger, webhooks }, FAST);
         await appendFor(hub, 'sbi', 1, 3);
         await until(() => receiver.requests.length === 1, 'the request under way');
@@ -270,6 +347,77 @@ describe('webhook dispatcher (SQLite)', () => {
         assert.equal(delivery.attempts, 1);
         assert.equal((await webhooks.get(endpoint.id, sbi)).cursor, delivery.lastSeq);
         assert.equal(receiver.requests.length, 1);
+      } finally {
+        await receiver.close();
+      }
+    });
+  });
+
+  it('replay from an event abandons the failed delivery; deliveries page in event order', async () => {
+    await withDispatcher(async ({ hub, webhooks, start }) => {
+      const receiver = await Receiver.start();
+      receiver.behaviour = () => 500;
+      try {
+        const { endpoint } = await webhooks.register(
+          { participant: 'sbi', url: receiver.url, maxEventsPerDelivery: 2 },
+          operator,
+        );
+        start({ retryForMs: 200 });
+        await appendFor(hub, 'sbi', 3, 2);
+        await until(
+          async () => (await webhooks.get(endpoint.id, sbi)).status === 'failed',
+          'failed',
+        );
+        const [failed] = await webhooks.deliveries(endpoint.id, { limit: 10 }, sbi);
+        assert.equal(failed?.status, 'failed');
+        receiver.behaviour = () => 200;
+        const expected = await expectedIds(hub, 'sbi', BigInt(endpoint.cursor));
+        const from = expected[2] ?? '';
+        await webhooks.replay(endpoint.id, { fromSeq: BigInt(from) }, operator);
+        await until(
+          () => receiver.deduplicated().some((e) => e.id === expected.at(-1)),
+          'the rest',
+        );
+        assert.ok(
+          receiver.requests.every(
+            (r) => r.id === failed.id || !r.body.includes(`"id":"${expected[0]}"`),
+          ),
+          'the events before fromSeq were not sent again',
+        );
+        await until(
+          async () => (await webhooks.get(endpoint.id, sbi)).cursor === expected.at(-1),
+          'cursor',
+        );
+        const all = await webhooks.deliveries(endpoint.id, { limit: 10 }, sbi);
+        assert.deepEqual(
+          all.map((d) => d.status),
+          ['abandoned', 'delivered', 'delivered'],
+        );
+        const page = await webhooks.deliveries(endpoint.id, { limit: 10, after: all[0]?.id }, sbi);
+        assert.deepEqual(page, all.slice(1));
+      } finally {
+        await receiver.close();
+      }
+    });
+  });
+
+  it('reports what it cannot do (camt.054 without the ISO 20022 service); bad options are refused', async () => {
+    await withDispatcher(async ({ hub, webhooks, start, errors }) => {
+      assert.throws(
+        () => startWebhookDispatcher({ ledger: hub.ledger }, { pollIntervalMs: -1 }),
+        /pollIntervalMs/,
+      );
+      const receiver = await Receiver.start();
+      try {
+        await webhooks.register(
+          { participant: 'sbi', url: receiver.url, format: 'camt.054' },
+          operator,
+        );
+        start();
+        await appendFor(hub, 'sbi', 1, 1);
+        await until(() => errors.length > 0, 'the error reported');
+        assert.match(String(errors[0]), /camt\.054 payloads need the ISO 20022 service/);
+        assert.equal(receiver.requests.length, 0);
       } finally {
         await receiver.close();
       }

@@ -407,9 +407,9 @@ async function drain(response: Response): Promise<void> {
   let read = 0;
   try {
     while (read <= RESPONSE_READ_MAX) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      read += value.byteLength;
+      const chunk = (await reader.read()) as { done: boolean; value?: Uint8Array };
+      if (chunk.done) return;
+      read += chunk.value?.byteLength ?? 0;
     }
     await reader.cancel();
   } finally {

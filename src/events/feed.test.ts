@@ -47,14 +47,19 @@ class CountingReader {
 const PARTICIPANTS = ['sbi', 'bob', 'vtb', 'sber', 'fx'];
 
 /** Events naming one or two of the participants, of a few types, in `transactions` transactions. */
-async function writeMany(ledger: Ledger, transactions: number, perTransaction: number): Promise<void> {
+async function writeMany(
+  ledger: Ledger,
+  transactions: number,
+  perTransaction: number,
+): Promise<void> {
   for (let t = 0; t < transactions; t += 1)
     await appendEvents(
       ledger,
       Array.from({ length: perTransaction }, (_, i) => {
         const n = t * perTransaction + i;
         return {
-          type: n % 3 === 0 ? 'transfer.created' : n % 3 === 1 ? 'transfer.posted' : 'window.closed',
+          type:
+            n % 3 === 0 ? 'transfer.created' : n % 3 === 1 ? 'transfer.posted' : 'window.closed',
           participants: [PARTICIPANTS[n % 5] as string, PARTICIPANTS[(n * 7 + 1) % 5] as string],
         };
       }),
@@ -78,7 +83,11 @@ describe('EventFeed', () => {
       const feed = new EventFeed(counted, { pollIntervalMs: 5, pageSize: 7 });
       const filters: FeedSubscription[] = [
         ...PARTICIPANTS.map((participant) => ({ afterSeq: 0n, participant })),
-        ...PARTICIPANTS.map((participant) => ({ afterSeq: 12n, participant, types: ['transfer.posted'] })),
+        ...PARTICIPANTS.map((participant) => ({
+          afterSeq: 12n,
+          participant,
+          types: ['transfer.posted'],
+        })),
         { afterSeq: 0n },
         { afterSeq: 25n, types: ['window.closed', 'transfer.created'] },
       ];
@@ -106,7 +115,12 @@ describe('EventFeed', () => {
 
   it('pages a subscriber that falls behind from the store instead of buffering without bound', async () => {
     await withStore(async (ledger, counted) => {
-      const feed = new EventFeed(counted, { pollIntervalMs: 5, pageSize: 50, recentMax: 20, backlogMax: 10 });
+      const feed = new EventFeed(counted, {
+        pollIntervalMs: 5,
+        pageSize: 50,
+        recentMax: 20,
+        backlogMax: 10,
+      });
       const slow: string[] = [];
       const fast: string[] = [];
       let release: () => void = () => undefined;
@@ -123,7 +137,10 @@ describe('EventFeed', () => {
       await until(() => slow.length > 0, 'the slow listener has its first events');
       // The slow listener is stuck while hundreds of events arrive.
       await writeMany(ledger, 40, 10);
-      await until(async () => fast.length === (await storeView(ledger, { afterSeq: 0n })).length, 'the fast one keeps up');
+      await until(
+        async () => fast.length === (await storeView(ledger, { afterSeq: 0n })).length,
+        'the fast one keeps up',
+      );
       const pagedBefore = counted.queries.filter((query) => query.participant === 'sbi').length;
       release();
       gate = Promise.resolve();
@@ -143,7 +160,10 @@ describe('EventFeed', () => {
       const feed = new EventFeed(counted, { pollIntervalMs: 5 });
       assert.equal(feed.active, false);
       const got: string[] = [];
-      const first = feed.subscribe({ afterSeq: 0n }, (events) => void got.push(...events.map((e) => e.seq.toString())));
+      const first = feed.subscribe(
+        { afterSeq: 0n },
+        (events) => void got.push(...events.map((e) => e.seq.toString())),
+      );
       const second = feed.subscribe({ afterSeq: 0n, participant: 'vtb' }, () => undefined);
       await writeMany(ledger, 2, 2);
       await until(() => got.length === 4, 'events');
@@ -155,7 +175,10 @@ describe('EventFeed', () => {
       await delay(60);
       assert.equal(counted.lastEventSeqCalls, calls, 'no reads once nobody listens');
       const later: string[] = [];
-      const third = feed.subscribe({ afterSeq: 2n }, (events) => void later.push(...events.map((e) => e.seq.toString())));
+      const third = feed.subscribe(
+        { afterSeq: 2n },
+        (events) => void later.push(...events.map((e) => e.seq.toString())),
+      );
       await writeMany(ledger, 1, 1);
       await until(() => later.length === 3, 'a new subscriber');
       assert.deepEqual(later, ['3', '4', '5']);
@@ -166,13 +189,19 @@ describe('EventFeed', () => {
   it('ends a subscription whose listener fails, and reports it', async () => {
     await withStore(async (ledger, counted) => {
       const errors: unknown[] = [];
-      const feed = new EventFeed(counted, { pollIntervalMs: 5, onError: (_what, error) => errors.push(error) });
+      const feed = new EventFeed(counted, {
+        pollIntervalMs: 5,
+        onError: (_what, error) => errors.push(error),
+      });
       await writeMany(ledger, 1, 3);
       const failing = feed.subscribe({ afterSeq: 0n }, () => {
         throw new Error('connection gone');
       });
       const live: string[] = [];
-      const other = feed.subscribe({ afterSeq: 3n }, (events) => void live.push(...events.map((e) => e.seq.toString())));
+      const other = feed.subscribe(
+        { afterSeq: 3n },
+        (events) => void live.push(...events.map((e) => e.seq.toString())),
+      );
       await until(() => errors.length === 1, 'the failure reported');
       assert.equal(feed.size, 1);
       failing(); // ending it again is harmless

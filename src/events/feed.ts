@@ -220,7 +220,7 @@ export class EventFeed {
           ...(participant === undefined ? {} : { participant }),
           ...(types === undefined ? {} : { types }),
         });
-        if (subscriber.closed) return;
+        if (ended(subscriber)) return;
         const last = page.at(-1);
         if (last !== undefined) {
           await subscriber.listener(page);
@@ -242,6 +242,11 @@ export class EventFeed {
     this.onError('event feed subscriber', error);
     this.unsubscribe(subscriber);
   }
+}
+
+/** Read through a call: the subscription may have ended during an await, which narrowing cannot see. */
+function ended(subscriber: Subscriber): boolean {
+  return subscriber.closed;
 }
 
 function matches(filter: FeedSubscription, event: StoredEvent): boolean {

@@ -51,6 +51,47 @@ export interface MappingContext {
   readonly instructingBic: string;
 }
 
+interface InnerContext extends MappingContext {
+  readonly lookups: Lookups;
+}
+
+/**
+ * The registry's answers, asked once per message for each name: a file of a thousand transactions
+ * names a few banks, and often the same accounts, many times.
+ */
+class Lookups {
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly registry: ParticipantRegistry) {}
+
+  private once<T>(key: string, ask: () => Promise<T>): Promise<T> {
+    let answer = this.memo.get(key) as Promise<T> | undefined;
+    if (answer === undefined) {
+      answer = ask();
+      this.memo.set(key, answer);
+    }
+    return answer;
+  }
+
+  byBic(bic: string): Promise<ParticipantRecord | undefined> {
+    return this.once(`b${bic}`, () => this.registry.byBic(bic));
+  }
+
+  cached(id: string): Promise<ParticipantRecord | undefined> {
+    return this.once(`p${id}`, () => this.registry.cached(id));
+  }
+
+  account(id: AccountId): Promise<AccountEntry | undefined> {
+    return this.once(`a${id}`, () => this.registry.account(id));
+  }
+
+  accountByIdentifier(ref: AccountRef): Promise<AccountId | undefined> {
+    return this.once('iban' in ref ? `i${ref.iban}` : `o${ref.other}`, () =>
+      this.registry.accountByIdentifier(ref),
+    );
+  }
+}
+
 class Rejected extends Error {
   constructor(readonly rejection: Rejection) {
     super(rejection.info);
@@ -86,6 +127,7 @@ export function transactionUetr(
 
 /** Maps every transaction of the message (UETRs that repeat within it are rejected DUPL after the first). */
 export async function mapTransactions(context: MappingContext): Promise<MappedTransaction[]> {
+  const inner: InnerContext = { ...context, lookups: new Lookups(context.registry) };
   const seen = new Map<string, number>();
   const uetrs = context.message.transactions.map((tx) => {
     const uetr = transactionUetr(tx, context.instructingBic, context.message.msgId);
@@ -99,7 +141,7 @@ export async function mapTransactions(context: MappingContext): Promise<MappedTr
       try {
         if (repeats !== undefined)
           reject('DUPL', `UETR ${uetr} is also that of transaction ${repeats + 1} of this message`);
-        const request = await mapOne(context, tx, uetr);
+        const request = await mapOne(inner, tx, uetr);
         return { tx, uetr, request, iso: isoData(context.message, tx, uetr) };
       } catch (error) {
         if (!(error instanceof Rejected)) throw error;
@@ -110,11 +152,11 @@ export async function mapTransactions(context: MappingContext): Promise<MappedTr
 }
 
 async function mapOne(
-  context: MappingContext,
+  context: InnerContext,
   tx: InboundTransaction,
   uetr: string,
 ): Promise<PaymentRequest> {
-  const { registry } = context;
+  const registry = context.lookups;
   if (
     tx.instructedAgentBic !== undefined &&
     (await registry.byBic(tx.instructedAgentBic)) === undefined
@@ -171,13 +213,13 @@ function minorUnits(tx: InboundTransaction): bigint {
 
 /** pacs.008: DbtrAcct and CdtrAcct are accounts here, kept by DbtrAgt and CdtrAgt. */
 async function customerAccounts(
-  context: MappingContext,
+  context: InnerContext,
   tx: InboundTransaction,
 ): Promise<{ payer: AccountEntry; payee: AccountEntry }> {
-  const payer = await namedAccount(context.registry, tx.debtorAccount, 'DbtrAcct');
-  const payee = await namedAccount(context.registry, tx.creditorAccount, 'CdtrAcct');
-  await checkAgent(context.registry, tx.debtorAgentBic, 'DbtrAgt', payer, 'DbtrAcct');
-  await checkAgent(context.registry, tx.creditorAgentBic, 'CdtrAgt', payee, 'CdtrAcct');
+  const payer = await namedAccount(context.lookups, tx.debtorAccount, 'DbtrAcct');
+  const payee = await namedAccount(context.lookups, tx.creditorAccount, 'CdtrAcct');
+  await checkAgent(context.lookups, tx.debtorAgentBic, 'DbtrAgt', payer, 'DbtrAcct');
+  await checkAgent(context.lookups, tx.creditorAgentBic, 'CdtrAgt', payee, 'CdtrAcct');
   return { payer, payee };
 }
 
@@ -186,32 +228,32 @@ async function customerAccounts(
  * accounts in the currency, unless DbtrAcct / CdtrAcct name another account of theirs.
  */
 async function institutionAccounts(
-  context: MappingContext,
+  context: InnerContext,
   tx: InboundTransaction,
 ): Promise<{ payer: AccountEntry; payee: AccountEntry }> {
   const payer = await institutionAccount(
-    context.registry,
+    context.lookups,
     tx.debtor.bic,
     tx.debtorAccount,
     'Dbtr',
     tx.amount.currency,
   );
   const payee = await institutionAccount(
-    context.registry,
+    context.lookups,
     tx.creditor.bic,
     tx.creditorAccount,
     'Cdtr',
     tx.amount.currency,
   );
   if (tx.debtorAgentBic !== undefined)
-    await checkAgent(context.registry, tx.debtorAgentBic, 'DbtrAgt', payer, 'DbtrAcct');
+    await checkAgent(context.lookups, tx.debtorAgentBic, 'DbtrAgt', payer, 'DbtrAcct');
   if (tx.creditorAgentBic !== undefined)
-    await checkAgent(context.registry, tx.creditorAgentBic, 'CdtrAgt', payee, 'CdtrAcct');
+    await checkAgent(context.lookups, tx.creditorAgentBic, 'CdtrAgt', payee, 'CdtrAcct');
   return { payer, payee };
 }
 
 async function institutionAccount(
-  registry: ParticipantRegistry,
+  registry: Lookups,
   bic: string | undefined,
   ref: AccountRef | undefined,
   side: 'Dbtr' | 'Cdtr',
@@ -236,7 +278,7 @@ async function institutionAccount(
 }
 
 async function namedAccount(
-  registry: ParticipantRegistry,
+  registry: Lookups,
   ref: AccountRef | undefined,
   field: string,
 ): Promise<AccountEntry> {
@@ -251,7 +293,7 @@ async function namedAccount(
 
 /** The agent named for an account must be the participant that keeps it (settles for it). */
 async function checkAgent(
-  registry: ParticipantRegistry,
+  registry: Lookups,
   bic: string | undefined,
   agent: 'DbtrAgt' | 'CdtrAgt',
   entry: AccountEntry,

@@ -9,11 +9,8 @@ import {
   ParseOption,
   XmlDocument,
   XmlParseError,
-  XmlValidateError,
-  XmlElement,
   XsdValidator,
   type ErrorDetail,
-  type XmlTreeNode,
 } from 'libxml2-wasm';
 import {
   firstElement,
@@ -24,6 +21,7 @@ import {
   textOf,
   type NodePtr,
 } from './tree.js';
+import { schemaErrors, type SchemaErrors } from './validator.js';
 import {
   INBOUND_KINDS,
   ISO_MESSAGE_MAX_BYTES,
@@ -87,11 +85,8 @@ export function validateMessage(
   }
   try {
     const kind = kindOf(document, options.accept ?? MESSAGE_KINDS);
-    try {
-      validatorFor(kind).validate(document);
-    } catch (error) {
-      throw error instanceof XmlValidateError ? schemaError(kind, document, error.details) : error;
-    }
+    const invalid = schemaErrors(validatorFor(kind), document, MAX_SCHEMA_ERRORS);
+    if (invalid !== undefined) throw schemaError(kind, document, invalid);
     return { kind, document };
   } catch (error) {
     document.dispose();
@@ -266,14 +261,11 @@ function kindOf(document: XmlDocument, accept: readonly MessageKind[]): MessageK
 function schemaError(
   kind: MessageKind,
   document: XmlDocument,
-  details: readonly ErrorDetail[],
+  invalid: SchemaErrors,
 ): IsoFormatError {
-  const errors = details.slice(0, MAX_SCHEMA_ERRORS).map((detail) => ({
-    path: readablePath(document, detail.xpath) ?? `line ${detail.line}`,
-    message: clean(detail.message),
-  }));
+  const errors = invalid.errors.map(({ path, message }) => ({ path, message: clean(message) }));
   const first = errors[0];
-  const more = details.length > 1 ? ` (and ${details.length - 1} more)` : '';
+  const more = invalid.count > 1 ? ` (and ${invalid.count - 1} more)` : '';
   return new IsoFormatError(
     'schema',
     first === undefined
@@ -282,39 +274,6 @@ function schemaError(
     errors,
     originalHeader(kind, document),
   );
-}
-
-/**
- * libxml2 names a node in the default namespace `*[n]` (the n-th element child); follow those
- * steps in the document to name every element, e.g.
- * `/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/IntrBkSttlmAmt`.
- */
-function readablePath(document: XmlDocument, xpath: string | undefined): string | undefined {
-  if (xpath === undefined || !xpath.startsWith('/')) return undefined;
-  const steps = xpath.slice(1).split('/');
-  let node: XmlElement | undefined;
-  const out: string[] = [];
-  for (const step of steps) {
-    const match = /^(?:([^:[\]]+):)?([^:[\]]+)(?:\[(\d+)\])?$/.exec(step);
-    if (match === null) return undefined;
-    const name = match[2] ?? '';
-    const position = Number(match[3] ?? '1');
-    const candidates: XmlElement[] = node === undefined ? [document.root] : elementChildren(node);
-    const same = name === '*' ? candidates : candidates.filter((child) => child.name === name);
-    node = same[position - 1];
-    if (node === undefined) return undefined;
-    const named = candidates.filter((child) => child.name === node?.name);
-    out.push(named.length > 1 ? `${node.name}[${named.indexOf(node) + 1}]` : node.name);
-  }
-  return `/${out.join('/')}`;
-}
-
-function elementChildren(element: XmlElement): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let child: XmlTreeNode | null = element.firstChild; child !== null; child = child.next) {
-    if (child instanceof XmlElement) out.push(child);
-  }
-  return out;
 }
 
 /** MsgId, CreDtTm, NbOfTxs and InstgAgt of the group header, as written (best effort). */

@@ -4,6 +4,7 @@ import { CLI_ACTOR, type Actor } from '../domain/actor.js';
 import type { Hub } from '../hub/hub.js';
 import { account, withHub } from '../hub/hub.test-helper.js';
 import type { LedgerStore } from '../store/store.js';
+import type { Clock } from '../ledger/clock.js';
 import { ISO_MESSAGES, ISO_PAYMENTS, type IsoMessageRecord } from './records.js';
 
 /**
@@ -35,7 +36,7 @@ export const participantKey = (participant: string): Actor => ({
 
 export async function withIsoHub(
   body: (hub: Hub) => Promise<void>,
-  options: { store?: () => Promise<LedgerStore> } = {},
+  options: { store?: () => Promise<LedgerStore>; clock?: Clock } = {},
 ): Promise<void> {
   await withHub(async (hub) => {
     const cli = CLI_ACTOR;
@@ -87,6 +88,7 @@ export async function written(store: LedgerStore) {
     audit: (await store.auditEntries({ limit: 100_000 })).length,
     messages: (await store.listRecords({ collection: ISO_MESSAGES, limit: 100_000 })).length,
     payments: (await store.listRecords({ collection: ISO_PAYMENTS, limit: 100_000 })).length,
+    events: await store.lastEventSeq(),
   };
 }
 

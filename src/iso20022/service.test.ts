@@ -11,7 +11,9 @@ import type { LedgerStore } from '../store/store.js';
 import { inboundMessage, type InboundTxOptions } from './messages.test-helper.js';
 import { ISO_PAYMENTS } from './records.js';
 import { validateOutgoing } from './schemas.js';
-import type { SubmitOutcome } from './service.js';
+import { Iso20022Service, type SubmitOutcome } from './service.js';
+import { ParticipantRegistry } from '../participants/registry.js';
+import { PaymentService } from '../settlement/payments.js';
 import {
   balance,
   BIC,
@@ -505,6 +507,34 @@ function cases(store?: () => Promise<LedgerStore>): void {
       const reusedBooked =
         (values[41] as { groupStatus: string }).groupStatus === 'ACSC' ? 1234_50n : 0n;
       assert.equal(await balance(hub, tata()), tataBefore - booked - reusedBooked);
+    },
+  );
+
+  hubTest(
+    'another process (another service over the same ledger) finds the message in its transaction',
+    async (hub) => {
+      const other = new Iso20022Service(
+        hub.ledger,
+        new ParticipantRegistry(hub.ledger),
+        new PaymentService(hub.ledger, hub.participants),
+      );
+      const xml = pacs008([customerTx(), customerTx()], { msgId: 'ELSEWHERE' });
+      const first = await submit(hub, xml, sbiKey);
+      const before = await written(hub.ledger.store);
+      const replay = await other.submit(xml, sbiKey);
+      assert.equal(replay.replayed, true);
+      assert.equal(replay.statusReport, first.statusReport);
+      const single = pacs008([customerTx()], { msgId: 'ELSEWHERE-1' });
+      await submit(hub, single, sbiKey);
+      assert.equal((await other.submit(single, sbiKey)).replayed, true, 'through the group, too');
+      const reused = await other.submit(pacs008([customerTx()], { msgId: 'ELSEWHERE' }), sbiKey);
+      assert.equal(reused.groupStatus, 'RJCT');
+      assert.match(reused.statusReport, /DUPL/);
+      assert.equal(
+        (await written(hub.ledger.store)).counts.transfers,
+        before.counts.transfers + 2,
+        'the one new message: a payment and its cap leg',
+      );
     },
   );
 

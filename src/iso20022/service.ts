@@ -4,7 +4,7 @@ import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
 import { Batcher } from '../domain/batcher.js';
 import type { HubError } from '../domain/errors.js';
-import type { StoredEvent } from '../store/events.js';
+import type { EventInput, StoredEvent } from '../store/events.js';
 import type { ParticipantRegistry } from '../participants/registry.js';
 import { AtomicBatchRefused, PreparedBatch } from '../settlement/pay-batch.js';
 import type { PaymentResult, PaymentService } from '../settlement/payments.js';
@@ -26,6 +26,7 @@ import {
   type ReportAgents,
   transactionRecords,
   transactionStatuses,
+  type TransactionStatus,
 } from './judge.js';
 import { mapTransactions, type MappedTransaction, type Rejection } from './mapping.js';
 import { IsoNotifications } from './notifications.js';
@@ -36,6 +37,9 @@ import {
   type IsoMessageRecord,
 } from './records.js';
 import { IsoFormatError } from './xml.js';
+
+/** Message keys remembered per process, to answer a reused MsgId without reading the store. */
+const RECENT_MAX = 100_000;
 
 export interface SubmitOutcome {
   /** The pacs.002 status report. */
@@ -78,6 +82,8 @@ interface Judged {
 export class Iso20022Service {
   /** Messages being judged in this process, by key: the same key waits for the one before it. */
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Keys and hashes of the messages this process wrote lately (at most RECENT_MAX). */
+  private readonly recent = new Map<string, string>();
   private readonly singles: Batcher<Judged, SubmitOutcome>;
   private readonly out: IsoNotifications;
 
@@ -117,7 +123,13 @@ export class Iso20022Service {
     const hash = createHash('sha256').update(xml).digest('hex');
     const release = await this.lock(key);
     try {
-      const stored = await messageDocuments.get(this.ledger.store, key);
+      // Known here: a reused MsgId at once; a replay from the store (a read through the store waits
+      // for every write before it, so messages not seen here are looked up in their transaction).
+      const known = this.recent.get(key);
+      if (known !== undefined && known !== hash)
+        return refused(message, reusedMsgId(message), now());
+      const stored =
+        known === undefined ? undefined : await messageDocuments.get(this.ledger.store, key);
       if (stored !== undefined) return answerStored(stored, hash, message, now());
       const refusal = await groupRefusal(this.registry, message);
       if (refusal !== undefined) return refused(message, refusal, now());
@@ -250,6 +262,24 @@ export class Iso20022Service {
    * batch-booked message refused after its transfers were staged is written again without them.
    */
   private async writeGroup(items: readonly Judged[]): Promise<(SubmitOutcome | Error)[]> {
+    const outcomes = await this.writeGroupOnce(items);
+    outcomes.forEach((outcome, index) => {
+      const item = items[index];
+      if (item !== undefined && !(outcome instanceof Error) && outcome.messageId === item.key)
+        this.remember(item.key, item.hash);
+    });
+    return outcomes;
+  }
+
+  private remember(key: string, hash: string): void {
+    this.recent.set(key, hash);
+    if (this.recent.size > RECENT_MAX) {
+      const oldest = this.recent.keys().next();
+      if (oldest.done !== true) this.recent.delete(oldest.value);
+    }
+  }
+
+  private async writeGroupOnce(items: readonly Judged[]): Promise<(SubmitOutcome | Error)[]> {
     try {
       return await this.ledger.transact(async (tx) => {
         const stored = await messageDocuments.getMany(
@@ -335,6 +365,8 @@ export class Iso20022Service {
         puts.push(paymentDocuments.put(mapped.uetr, { ...mapped.iso, message: item.key }));
     });
     await tx.putRecords(puts);
+    const refusedEvents = refusedPaymentEvents(item, statuses, tx.nowNs);
+    if (refusedEvents.length > 0) await tx.appendEvents(refusedEvents);
     await tx.appendAudit([
       auditEntry(item.actor, tx.nowNs, 'iso20022.submit', item.key, {
         kind: item.message.kind,
@@ -385,6 +417,42 @@ export class Iso20022Service {
   }
 }
 
+/**
+ * A `payment.refused` event per rejected transaction, for the instructing agent (whose payment it
+ * was): the UETR, the ISO reason code and why, the accounts and amount when they were understood.
+ */
+function refusedPaymentEvents(
+  item: Judged,
+  statuses: readonly TransactionStatus[],
+  nowNs: bigint,
+): EventInput[] {
+  const events: EventInput[] = [];
+  item.mapped.forEach((mapped, index) => {
+    const rejection = statuses[index]?.rejection;
+    if (rejection === undefined) return;
+    const request = 'request' in mapped ? mapped.request : undefined;
+    events.push({
+      type: 'payment.refused',
+      subject: mapped.uetr,
+      participants: [item.instructing.participant.id],
+      data: {
+        id: mapped.uetr,
+        ...(request === undefined
+          ? {}
+          : { payer: request.payer, payee: request.payee, amount: request.amount.toString() }),
+        currency: mapped.tx.amount.currency,
+        reason: rejection.code,
+        message: rejection.info,
+        source: item.message.kind,
+        messageId: item.key,
+        endToEndId: mapped.tx.endToEndId,
+      },
+      at: nowNs,
+    });
+  });
+  return events;
+}
+
 function dateOf(nowNs: bigint): Date {
   return new Date(Number(nowNs / 1_000_000n));
 }
@@ -411,14 +479,14 @@ function answerStored(
       messageId: stored.id,
     };
   }
-  return refused(
-    message,
-    {
-      code: 'DUPL',
-      info: `MsgId ${message.msgId} was used by another message from this agent, received ${stored.receivedAt}: a MsgId names one message`,
-    },
-    now,
-  );
+  return refused(message, reusedMsgId(message), now);
+}
+
+function reusedMsgId(message: InboundMessage): Rejection {
+  return {
+    code: 'DUPL',
+    info: `MsgId ${message.msgId} names another message this agent sent before: a MsgId names one message`,
+  };
 }
 
 /** A message refused whole: nothing written (so no key to read it by). */

@@ -11,7 +11,17 @@ import { XmlDocument, type XmlElement } from 'libxml2-wasm';
 import { readInbound, type AccountRef, type InboundMessage } from './inbound.js';
 import { inboundMessage, type InboundTxOptions } from './messages.test-helper.js';
 import { PARSE_OPTIONS } from './schemas.js';
-import { attributeOf, firstElement, localName, namespaceUri, rootElement, textOf } from './tree.js';
+import { XmlNodeStruct } from 'libxml2-wasm/lib/libxml2.mjs';
+import {
+  attributeOf,
+  elementPath,
+  firstElement,
+  localName,
+  namespaceUri,
+  nextElement,
+  rootElement,
+  textOf,
+} from './tree.js';
 
 /** The same fields, read with XPath through the public API: an independent reader. */
 function readWithXPath(xml: string): InboundMessage {
@@ -186,7 +196,7 @@ describe('reading libxml2 tree through its node pointers', () => {
 
   it('names, namespaces, attributes and text of single nodes', () => {
     const document = XmlDocument.fromString(
-      '<p:a xmlns:p="urn:x" k="v" p:k="w"><!--c--><b>t<![CDATA[<u>]]>&amp;</b></p:a>',
+      '<p:a xmlns:p="urn:x" k="v" p:k="w"><!--c--><b>t<![CDATA[<u>]]>&amp;</b><c/><c/></p:a>',
       { option: PARSE_OPTIONS },
     );
     try {
@@ -200,9 +210,14 @@ describe('reading libxml2 tree through its node pointers', () => {
       assert.equal(namespaceUri(b), '');
       assert.equal(textOf(b), 't<u>&');
       assert.equal(firstElement(b), 0);
+      assert.equal(elementPath(b), '/a/b');
+      const secondC = nextElement(nextElement(b));
+      assert.equal(elementPath(secondC), '/a/c[2]');
+      assert.equal(elementPath(nextElement(b)), '/a/c[1]');
+      assert.equal(elementPath(XmlNodeStruct.properties(root)), '/a/@k');
     } finally {
       document.dispose();
     }
-    assert.throws(() => rootElement(document), /document already disposed/);
+    assert.throws(() => rootElement(document), /already disposed/);
   });
 });

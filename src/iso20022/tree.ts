@@ -10,7 +10,7 @@
  * Reading the tree libxml2 validated, rather than parsing the same text again with another
  * parser, also means that no second parser can see a different document than the validator did.
  */
-import type { XmlDocument } from 'libxml2-wasm';
+import type { XmlDocument, XsdValidator } from 'libxml2-wasm';
 import {
   XmlNodeStruct,
   XmlNsStruct,
@@ -22,18 +22,22 @@ import {
 export type NodePtr = number;
 
 const ELEMENT = 1;
-const { type, name_: name, children, next, namespace, properties } = XmlNodeStruct;
+const ATTRIBUTE = 2;
+const { type, name_: name, children, next, prev, parent, namespace, properties } = XmlNodeStruct;
 
-/** The pointer of a document libxml2-wasm parsed (its `_ptr`, not part of its typed API). */
-function documentPointer(document: XmlDocument): number {
-  const ptr = (document as unknown as { _ptr?: unknown })._ptr;
-  if (typeof ptr !== 'number' || ptr === 0) throw new Error('document already disposed');
+/**
+ * The pointer behind a libxml2-wasm document or compiled schema (their `_ptr`, not part of the
+ * typed API). Throws once the object is disposed: libxml2 has freed the memory.
+ */
+export function pointerOf(object: XmlDocument | XsdValidator): number {
+  const ptr = (object as unknown as { _ptr?: unknown })._ptr;
+  if (typeof ptr !== 'number' || ptr === 0) throw new Error('already disposed');
   return ptr;
 }
 
 /** The root element. */
 export function rootElement(document: XmlDocument): NodePtr {
-  return xmlDocGetRootElement(documentPointer(document));
+  return xmlDocGetRootElement(pointerOf(document));
 }
 
 /** The element's name without its prefix. */
@@ -72,4 +76,35 @@ export function attributeOf(element: NodePtr, attribute: string): string | undef
     if (namespace(attr) === 0 && name(attr) === attribute) return xmlNodeGetContent(attr);
   }
   return undefined;
+}
+
+/** The element's name, with its position among same-named siblings when it has any. */
+function step(node: NodePtr): string {
+  const own = name(node);
+  let before = 0;
+  for (let sibling = prev(node); sibling !== 0; sibling = prev(sibling)) {
+    if (type(sibling) === ELEMENT && name(sibling) === own) before += 1;
+  }
+  let after = false;
+  for (let sibling = next(node); sibling !== 0 && !after && before === 0; sibling = next(sibling)) {
+    after = type(sibling) === ELEMENT && name(sibling) === own;
+  }
+  return before > 0 || after ? `${own}[${before + 1}]` : own;
+}
+
+/**
+ * A readable path of an element or attribute, prefixes left out and positions counted from 1
+ * among same-named siblings: `/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/IntrBkSttlmAmt`.
+ */
+export function elementPath(node: NodePtr): string {
+  const steps: string[] = [];
+  let current = node;
+  if (type(current) === ATTRIBUTE) {
+    steps.push(`@${name(current)}`);
+    current = parent(current);
+  }
+  for (; current !== 0 && type(current) === ELEMENT; current = parent(current)) {
+    steps.push(step(current));
+  }
+  return `/${steps.reverse().join('/')}`;
 }

@@ -9,10 +9,12 @@
  *   cursor, which the receiver must end up with), and stops cleanly on SIGTERM.
  */
 import { CLI_ACTOR } from '../domain/actor.js';
-import { Hub } from '../hub/hub.js';
 import { newTransferId } from '../ledger/ids.js';
 import { Ledger } from '../ledger/ledger.js';
 import { participantAccountId } from '../participants/accounts.js';
+import { ParticipantRegistry } from '../participants/registry.js';
+import { CapService } from '../settlement/caps.js';
+import { PaymentService } from '../settlement/payments.js';
 import { openStore } from '../store/open-store.js';
 import { startWebhookDispatcher } from './dispatcher.js';
 import { WebhookService } from './webhooks.js';
@@ -29,16 +31,27 @@ const OPTIONS = {
 async function main(): Promise<void> {
   const [target, mode, argument] = process.argv.slice(2);
   if (target === undefined || (mode !== 'first' && mode !== 'resume') || argument === undefined)
-    throw new Error('usage: dispatcher-child <store> first <receiver url> | resume <cursor>');
+    throw new Error('usage: dispatcher.test-child <store> first <receiver url> | resume <cursor>');
   const store = await openStore(target);
-  const hub = new Hub(new Ledger(store));
-  const webhooks = new WebhookService(hub.ledger, hub.participants);
+  // The services a hub composes, those this test needs (src/hub is above src/events).
+  const ledger = new Ledger(store);
+  const participants = new ParticipantRegistry(ledger);
+  const payments = new PaymentService(ledger, participants);
+  const caps = new CapService(ledger, participants);
+  const webhooks = new WebhookService(ledger, participants);
   const errors = (what: string, error: unknown): void => {
     process.stderr.write(`${what}: ${error instanceof Error ? error.message : String(error)}\n`);
   };
   if (mode === 'resume') {
-    const dispatcher = startWebhookDispatcher({ ledger: hub.ledger, webhooks }, { ...OPTIONS, onError: errors });
-    const events = await store.events({ afterSeq: BigInt(argument), participant: 'sbi', limit: 10_000 });
+    const dispatcher = startWebhookDispatcher(
+      { ledger, webhooks },
+      { ...OPTIONS, onError: errors },
+    );
+    const events = await store.events({
+      afterSeq: BigInt(argument),
+      participant: 'sbi',
+      limit: 10_000,
+    });
     process.stdout.write(`events ${events.map((event) => event.seq).join(',')}\n`);
     process.once('SIGTERM', () => {
       void (async () => {
@@ -49,15 +62,20 @@ async function main(): Promise<void> {
     });
     return;
   }
-  await hub.open(['INR'], CLI_ACTOR);
+  await participants.ensureHub(['INR'], CLI_ACTOR);
   for (const id of ['sbi', 'bob']) {
-    await hub.participants.create(
+    await participants.create(
       { id, name: id.toUpperCase(), kind: 'bank', country: 'IN', currencies: ['INR'] },
       CLI_ACTOR,
     );
-    await hub.caps.set(id, 'INR', 1_000_000_000_00n, CLI_ACTOR);
-    await hub.payments.fund(
-      { id: newTransferId(), account: participantAccountId(id, 'INR', 'settlement'), amount: 1_000_000_00n, reference: 'funding' },
+    await caps.set(id, 'INR', 1_000_000_000_00n, CLI_ACTOR);
+    await payments.fund(
+      {
+        id: newTransferId(),
+        account: participantAccountId(id, 'INR', 'settlement'),
+        amount: 1_000_000_00n,
+        reference: 'funding',
+      },
       CLI_ACTOR,
     );
   }
@@ -66,14 +84,14 @@ async function main(): Promise<void> {
     CLI_ACTOR,
   );
   process.stdout.write(`endpoint ${endpoint.id} ${endpoint.cursor} ${secret}\n`);
-  startWebhookDispatcher({ ledger: hub.ledger, webhooks }, { ...OPTIONS, onError: errors });
+  startWebhookDispatcher({ ledger, webhooks }, { ...OPTIONS, onError: errors });
   for (let n = 1; ; n += 1) {
     const [payer, payee] = n % 2 === 0 ? ['sbi', 'bob'] : ['bob', 'sbi'];
-    await hub.payments.pay(
+    await payments.pay(
       {
         id: newTransferId(),
-        payer: participantAccountId(payer as string, 'INR', 'settlement'),
-        payee: participantAccountId(payee as string, 'INR', 'settlement'),
+        payer: participantAccountId(payer, 'INR', 'settlement'),
+        payee: participantAccountId(payee, 'INR', 'settlement'),
         amount: BigInt(100 + n),
         reference: `payment ${n}`,
       },
@@ -84,11 +102,13 @@ async function main(): Promise<void> {
 }
 
 if (
-  process.argv[1]?.endsWith('dispatcher-child.ts') === true ||
-  process.argv[1]?.endsWith('dispatcher-child.js') === true
+  process.argv[1]?.endsWith('dispatcher.test-child.ts') === true ||
+  process.argv[1]?.endsWith('dispatcher.test-child.js') === true
 ) {
   main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   });
 }
