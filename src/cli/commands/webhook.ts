@@ -13,7 +13,9 @@ import { hubOperation } from '../shared/hub.js';
 import { printJson, renderTable } from '../shared/output.js';
 import { addWebhookHostOption, webhookAllowedHosts } from '../shared/webhook-hosts.js';
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Endpoint and delivery ids as the service makes them (src/events/webhooks.ts). */
+const ENDPOINT_ID = /^wh_[0-9a-f]{16}$/;
+const DELIVERY_ID = /^dlv_wh_[0-9a-f]{16}_[1-9][0-9]{0,18}_[1-9][0-9]{0,18}$/;
 const LIST_MAX = 1000;
 
 /** How a service refusal's field is named on this command line. */
@@ -446,15 +448,15 @@ function printEndpoint(io: CliIo, endpoint: WebhookEndpoint): void {
 }
 
 function endpointId(text: string): void {
-  if (!ID.test(text))
+  if (!ENDPOINT_ID.test(text))
     throw new UsageError(
-      `<id>: "${text.slice(0, 64)}" is not a webhook endpoint id (as \`webhook list\` prints it)`,
+      `<id>: "${text.slice(0, 64)}" is not a webhook endpoint id (wh_ and 16 hex digits, as \`webhook list\` prints it)`,
     );
 }
 
 function deliveryIdOption(option: string, text: string): void {
-  if (!ID.test(text))
+  if (!DELIVERY_ID.test(text))
     throw new UsageError(
-      `${option}: "${text.slice(0, 64)}" is not a delivery id (as \`webhook deliveries\` prints it)`,
+      `${option}: "${text.slice(0, 64)}" is not a delivery id (dlv_<endpoint>_<first event>_<last event>, as \`webhook deliveries\` prints it)`,
     );
 }
