@@ -69,14 +69,15 @@ export async function prepareDemoWebhook(
 }
 
 /**
- * On a later start of a demo database: runs the receiver again on the port of the endpoint's URL.
- * If that port is taken now, the endpoint is replaced by one on a free port (a new secret; it
- * starts again from the first event, and the receiver skips the events its log holds already).
- * Undefined when this database has no demo webhook (not a demo, or the endpoint was removed).
+ * On a later start of a demo database: the demo's webhook, and (when serving) its receiver again,
+ * on the port of the endpoint's URL. If that port is taken now, the endpoint is replaced by one
+ * on a free port with a new secret, which resumes delivery where the old one was (`replay` from
+ * its cursor). Undefined when this database has no demo webhook (not a demo, or it was removed).
  */
 export async function resumeDemoWebhook(
   hub: Hub,
   directory: string,
+  serve: boolean,
 ): Promise<DemoWebhook | undefined> {
   const saved = readDemoFile(directory);
   if (saved === undefined) return undefined;
@@ -86,6 +87,7 @@ export async function resumeDemoWebhook(
   });
   if (endpoint === undefined || endpoint.url !== saved.url) return undefined;
   const logPath = join(directory, DEMO_WEBHOOK_LOG);
+  if (!serve) return { endpoint: saved.endpoint, logPath, receiver: undefined };
   let secret = saved.secret;
   const port = Number(new URL(saved.url).port);
   const receiver = await startWebhookReceiver({
@@ -98,15 +100,17 @@ export async function resumeDemoWebhook(
     return startWebhookReceiver({ secret: () => secret, logPath, path: RECEIVER_PATH, port: 0 });
   });
   if (receiver.port === port) return { endpoint: saved.endpoint, logPath, receiver };
-  // A new endpoint delivers the events after its registration; the log holds the earlier ones.
   await hub.webhooks.remove(saved.endpoint, CLI_ACTOR);
   const registered = await hub.webhooks.register(
     { participant: DEMO_WEBHOOK_PARTICIPANT, url: receiver.url, format: 'json' },
     CLI_ACTOR,
   );
+  const id = registered.endpoint.id;
+  if (BigInt(endpoint.cursor) < BigInt(registered.endpoint.cursor))
+    await hub.webhooks.replay(id, { fromSeq: BigInt(endpoint.cursor) + 1n }, CLI_ACTOR);
   secret = registered.secret;
-  writeDemoFile(directory, { endpoint: registered.endpoint.id, url: receiver.url, secret });
-  return { endpoint: registered.endpoint.id, logPath, receiver };
+  writeDemoFile(directory, { endpoint: id, url: receiver.url, secret });
+  return { endpoint: id, logPath, receiver };
 }
 
 function readDemoFile(directory: string): DemoWebhookFile | undefined {

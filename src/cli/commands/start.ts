@@ -9,7 +9,7 @@ import { currencyCode } from '../../views/amounts.js';
 import { netPostedMinor } from '../../views/accounts.js';
 import type { RegisterCommand } from '../context.js';
 import { ensureDemoOperatorKey, seedDemo } from '../demo.js';
-import { DEMO_ISO_PAYMENT } from '../demo-iso.js';
+import { DEMO_BICS, DEMO_ISO_PAYMENT } from '../demo-iso.js';
 import {
   DEMO_WEBHOOK_PARTICIPANT,
   prepareDemoWebhook,
@@ -155,8 +155,8 @@ export async function runStart(
     io.out(
       `Existing database: ${counts.accounts} accounts, ${counts.transfers} transfers; no demo seeded.\n`,
     );
-    if (places?.directory !== undefined && serving)
-      webhook = await resumeDemoWebhook(hub, places.directory);
+    if (places?.directory !== undefined)
+      webhook = await resumeDemoWebhook(hub, places.directory, serving);
   }
   // The hub's own accounts in currencies nobody uses yet would only crowd the table.
   const accounts = (await session.store.listAccounts({ limit: START_ACCOUNTS_SHOWN + 40 }))
@@ -181,8 +181,13 @@ export async function runStart(
   if (places !== undefined)
     io.out(await demoKeyUsage(session, places.keyFile, places.apiUrl, example?.id));
   io.out(usage(dbOption, example?.id, serving));
-  io.out(isoAndEventsUsage(dbOption, serving, places, webhook));
+  io.out(isoAndEventsUsage(dbOption, serving, places, { seeded: await isDemo(hub), webhook }));
   return { code: ExitCode.ok, ...(webhook === undefined ? {} : { webhook }) };
+}
+
+/** Whether this database holds the demo (its banks have the demo's BICs). */
+async function isDemo(hub: Hub): Promise<boolean> {
+  return (await hub.participants.find(DEMO_WEBHOOK_PARTICIPANT))?.bic === DEMO_BICS['vtb'];
 }
 
 /**
@@ -251,38 +256,43 @@ function usage(
 
 /**
  * How to look at the event feed, the demo's webhook log and its ISO 20022 messages. While the
- * server runs it holds a SQLite database, so the examples go through its API (with the demo key)
- * and name the CLI commands for after Ctrl-C.
+ * server runs it holds a SQLite database, so the examples then go through its API (`--url` with
+ * the demo's key file, or curl).
  */
 function isoAndEventsUsage(
   dbOption: string | undefined,
   serving: boolean,
   places: StartPlaces | undefined,
-  webhook: DemoWebhook | undefined,
+  demo: { readonly seeded: boolean; readonly webhook: DemoWebhook | undefined },
 ): string {
   const { db } = databaseArguments(dbOption);
+  const remote =
+    serving && places !== undefined ? ` --url ${places.apiUrl} --key-file ${places.keyFile}` : db;
+  if (!demo.seeded)
+    return ['Events (every change, in order):', `  npx vostro events${remote}`, ''].join('\n');
   const srva = participantAccountId(DEMO_WEBHOOK_PARTICIPANT, 'INR', 'vostro', 'bob');
-  const auth = '-H "Authorization: Bearer $VOSTRO_KEY"';
-  const api = places?.apiUrl ?? 'http://127.0.0.1:8080/v1';
-  const later = serving ? '   # after Ctrl-C: the server holds the database' : '';
+  const date = '"$(date -u +%F)"';
   const lines = [
-    `Events and ISO 20022 (the demo's ${DEMO_ISO_PAYMENT.endToEndId} arrived as a pacs.008 from SBI into VTB's rupee vostro account at Bank of Baroda):`,
+    `Events and ISO 20022 (the demo's ${DEMO_ISO_PAYMENT.endToEndId} came in as a pacs.008 message from SBI, paying VTB's rupee vostro account at Bank of Baroda):`,
   ];
-  if (webhook !== undefined)
+  if (demo.webhook !== undefined)
     lines.push(
-      `  tail -f ${webhook.logPath}   # VTB's webhook: deliveries to a receiver on 127.0.0.1, signatures checked${webhook.receiver === undefined ? ' (runs while `start` serves)' : ''}`,
+      `  tail -f ${demo.webhook.logPath}   # VTB's webhook: what the hub delivered to a receiver on 127.0.0.1, each signature checked${demo.webhook.receiver === undefined ? ' (it runs while `start` serves)' : ''}`,
     );
-  if (serving)
+  lines.push(`  npx vostro events --participant ${DEMO_WEBHOOK_PARTICIPANT}${remote}`);
+  if (serving && places !== undefined)
     lines.push(
-      `  curl -s ${auth} '${api}/events?participant=${DEMO_WEBHOOK_PARTICIPANT}&limit=5'`,
-      `  curl -s ${auth} '${api}/iso20022/accounts/${srva}/statement?date='"$(date -u +%F)"   # camt.053`,
+      `  npx vostro events --follow${remote}   # new events as they happen, until Ctrl-C`,
+      `  curl -s -H "Authorization: Bearer $VOSTRO_KEY" ${places.apiUrl}/iso20022/accounts/${srva}/statement?date=${date}   # camt.053`,
+    );
+  else
+    lines.push(
+      `  npx vostro iso20022 statement --account ${srva} --date ${date}${db}   # camt.053`,
+      ...(demo.webhook === undefined
+        ? []
+        : [`  npx vostro webhook deliveries ${demo.webhook.endpoint}${db}`]),
     );
   lines.push(
-    `  npx vostro events --participant ${DEMO_WEBHOOK_PARTICIPANT}${db}${later}`,
-    `  npx vostro iso20022 statement --account ${srva} --date "$(date -u +%F)"${db}${later}`,
-    ...(webhook === undefined
-      ? []
-      : [`  npx vostro webhook deliveries ${webhook.endpoint}${db}${later}`]),
     '  (docs/iso20022.md maps the messages field by field; docs/events.md explains the feed and webhooks)',
     '',
   );
