@@ -182,6 +182,11 @@ export async function runStart(
     io.out(await demoKeyUsage(session, places.keyFile, places.apiUrl, example?.id));
   io.out(usage(dbOption, example?.id, serving));
   io.out(isoAndEventsUsage(dbOption, serving, places, { seeded: await isDemo(hub), webhook }));
+  io.out(
+    serving
+      ? 'Starting the HTTP API (docs/api.md has curl examples); Ctrl-C stops it.\n'
+      : 'Not serving (--no-serve); `npx vostro serve` starts the HTTP API.\n',
+  );
   return { code: ExitCode.ok, ...(webhook === undefined ? {} : { webhook }) };
 }
 
@@ -247,9 +252,6 @@ function usage(
     `  npx vostro window show INR${db}`,
     '  (docs/settlement.md walks through payments, FX quotes, windows and netting)',
     '  npm run vostro -- account create --owner sbi --currency INR --kind customer',
-    serving
-      ? 'Starting the HTTP API (docs/api.md has curl examples); Ctrl-C stops it.'
-      : 'Not serving (--no-serve); `npx vostro serve` starts the HTTP API.',
     '',
   ].join('\n');
 }
