@@ -7,6 +7,7 @@ import { runCli } from '../program.js';
 import { storeCounts, tempDb, vostro, vostroJson, vostroOk } from './cli.test-helper.js';
 
 interface EventPage {
+  next: string | null;
   data: {
     id: string;
     type: string;
@@ -15,7 +16,6 @@ interface EventPage {
     participants: string[];
     data: Record<string, unknown>;
   }[];
-  next: string | null;
 }
 
 /** Two banks and a corporate, prefunding, a cap, two payments (one pending, then posted) and a refused one. */

@@ -183,10 +183,10 @@ async function followStore(
   limit: number,
   json: boolean,
 ): Promise<void> {
-  let stopped = false;
-  const stop = context.io.waitForShutdown?.().then(() => (stopped = true));
+  const state = { stopped: false };
+  const stop = context.io.waitForShutdown?.().then(() => (state.stopped = true));
   let cursor = filter.afterSeq;
-  while (!stopped) {
+  while (!state.stopped) {
     const page = await store.events({ ...filter, afterSeq: cursor, limit });
     for (const event of page) {
       printFollowed(context, eventView(event), json);
@@ -209,14 +209,14 @@ async function followRemote(
   json: boolean,
 ): Promise<void> {
   const abort = new AbortController();
-  let stopped = false;
+  const state = { stopped: false };
   const stop = context.io.waitForShutdown?.().then(() => {
-    stopped = true;
+    state.stopped = true;
     abort.abort();
   });
   let cursor = filter.afterSeq;
   let connected = false;
-  while (!stopped) {
+  while (!state.stopped) {
     try {
       const response = await remoteFetch(
         remote,
@@ -234,12 +234,12 @@ async function followRemote(
         cursor = BigInt(view.id);
       }
     } catch (error) {
-      if (stopped) break;
+      if (state.stopped) break;
       const unreachable = error instanceof RefusedError && error.message.startsWith('cannot reach');
       const dropped = !(error instanceof RefusedError) && connected;
       if (!(unreachable && connected) && !dropped) throw error;
     }
-    if (stopped) break;
+    if (state.stopped) break;
     context.io.err(
       `the server at ${remote.base} went away; connecting again in ${RECONNECT_MS / 1000} s (after event ${cursor}; Ctrl-C to stop)\n`,
     );

@@ -180,7 +180,7 @@ export async function runStart(
   const example = accounts.find((account) => account.owner === 'sbi') ?? accounts[0];
   if (places !== undefined)
     io.out(await demoKeyUsage(session, places.keyFile, places.apiUrl, example?.id));
-  io.out(usage(dbOption, example?.id, serving));
+  io.out(usage(dbOption, example?.id));
   io.out(isoAndEventsUsage(dbOption, serving, places, { seeded: await isDemo(hub), webhook }));
   io.out(
     serving
@@ -228,11 +228,7 @@ function accountRow(account: Account): string[] {
   ];
 }
 
-function usage(
-  dbOption: string | undefined,
-  exampleAccountId: string | undefined,
-  serving: boolean,
-): string {
+function usage(dbOption: string | undefined, exampleAccountId: string | undefined): string {
   // A PostgreSQL URL may hold a password: the examples name it through the environment instead.
   const { exportLines, db } = databaseArguments(dbOption);
   const account = exampleAccountId ?? '<account-id>';

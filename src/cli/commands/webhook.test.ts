@@ -287,13 +287,9 @@ describe('vostro webhook', () => {
           0,
           'every delivery verified with the secret `add` printed',
         );
-        const deliveries = await vostroJson<{ id: string; status: string; events: number }[]>([
-          'webhook',
-          'deliveries',
-          id,
-          '--db',
-          db,
-        ]);
+        const deliveries = await vostroJson<
+          ({ id: string; status: string; events: number } | undefined)[]
+        >(['webhook', 'deliveries', id, '--db', db]);
         assert.equal(deliveries[0]?.status, 'delivered');
         const table = await vostroOk(['webhook', 'deliveries', id, '--db', db]);
         assert.match(table.stdout, /dlv_wh_[0-9a-f]{16}_\d+_\d+ .*delivered/);
