@@ -102,7 +102,13 @@ describe('vostro events', () => {
     const first = await vostroJson<EventPage>(['events', '--db', db, '--limit', '1']);
     assert.equal(first.data.length, 1);
     assert.equal(first.next, all.data[0]?.id);
-    const second = await vostroJson<EventPage>(['events', '--db', db, '--after', first.next ?? '']);
+    const second = await vostroJson<EventPage>([
+      'events',
+      '--db',
+      db,
+      '--after',
+      String(first.next),
+    ]);
     assert.deepEqual(
       second.data.map((event) => event.id),
       all.data.slice(1).map((event) => event.id),

@@ -210,13 +210,15 @@ async function followRemote(
 ): Promise<void> {
   const abort = new AbortController();
   const state = { stopped: false };
+  // A function, not the flag itself: the flag changes while this function awaits.
+  const stopped = (): boolean => state.stopped;
   const stop = context.io.waitForShutdown?.().then(() => {
     state.stopped = true;
     abort.abort();
   });
   let cursor = filter.afterSeq;
   let connected = false;
-  while (!state.stopped) {
+  while (!stopped()) {
     try {
       const response = await remoteFetch(
         remote,
@@ -234,12 +236,12 @@ async function followRemote(
         cursor = BigInt(view.id);
       }
     } catch (error) {
-      if (state.stopped) break;
+      if (stopped()) break;
       const unreachable = error instanceof RefusedError && error.message.startsWith('cannot reach');
       const dropped = !(error instanceof RefusedError) && connected;
       if (!(unreachable && connected) && !dropped) throw error;
     }
-    if (state.stopped) break;
+    if (stopped()) break;
     context.io.err(
       `the server at ${remote.base} went away; connecting again in ${RECONNECT_MS / 1000} s (after event ${cursor}; Ctrl-C to stop)\n`,
     );

@@ -287,20 +287,19 @@ describe('vostro webhook', () => {
           0,
           'every delivery verified with the secret `add` printed',
         );
-        const deliveries = await vostroJson<
-          ({ id: string; status: string; events: number } | undefined)[]
-        >(['webhook', 'deliveries', id, '--db', db]);
-        assert.equal(deliveries[0]?.status, 'delivered');
-        const table = await vostroOk(['webhook', 'deliveries', id, '--db', db]);
-        assert.match(table.stdout, /dlv_wh_[0-9a-f]{16}_\d+_\d+ .*delivered/);
-        const attempts = await vostroOk([
+        const deliveries = await vostroJson<{ id: string; status: string; events: number }[]>([
           'webhook',
-          'attempts',
+          'deliveries',
           id,
-          deliveries[0]?.id ?? '',
           '--db',
           db,
         ]);
+        const [delivery] = deliveries;
+        assert.ok(delivery !== undefined);
+        assert.equal(delivery.status, 'delivered');
+        const table = await vostroOk(['webhook', 'deliveries', id, '--db', db]);
+        assert.match(table.stdout, /dlv_wh_[0-9a-f]{16}_\d+_\d+ .*delivered/);
+        const attempts = await vostroOk(['webhook', 'attempts', id, delivery.id, '--db', db]);
         assert.match(attempts.stdout, /│ +1 │ \S+ +│ 204 /);
         const page = await vostroJson<unknown[]>([
           'webhook',
@@ -309,7 +308,7 @@ describe('vostro webhook', () => {
           '--db',
           db,
           '--after',
-          deliveries[0]?.id ?? '',
+          delivery.id,
         ]);
         assert.deepEqual(page, deliveries.slice(1));
       } finally {
