@@ -275,9 +275,9 @@ const FORMAT_PROBLEMS: Readonly<
 function isoProblem(error: unknown): never {
   if (!(error instanceof IsoFormatError)) throw error;
   const { status, code } = FORMAT_PROBLEMS[error.code];
-  const errors: FieldError[] =
-    error.errors.length === 0
-      ? [{ field: 'body', reason: error.message }]
-      : error.errors.map((issue) => ({ field: `body${issue.path}`, reason: issue.message }));
+  const errors: FieldError[] = [
+    { field: 'body', reason: error.message },
+    ...error.errors.map((issue) => ({ field: `body:${issue.path}`, reason: issue.message })),
+  ];
   throw new ApiProblem(status, code, error.message, { errors });
 }
