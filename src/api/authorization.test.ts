@@ -5,11 +5,7 @@ import { CLI_ACTOR } from '../domain/actor.js';
 import { newAccountId, newTransferId, type AccountId } from '../ledger/ids.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { checkRoutePolicies, policyProblem } from './access.js';
-import {
-  CALLERS,
-  openAccessFixture,
-  type AccessFixture,
-} from './access.test-helper.js';
+import { CALLERS, openAccessFixture, type AccessFixture } from './access.test-helper.js';
 import { EVENT_ROWS } from './access-events.test-helper.js';
 import {
   ANY_KEY,

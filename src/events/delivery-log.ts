@@ -168,7 +168,7 @@ export class DeliveryLog {
           await this.renew(tx);
           await this.writeProgress(tx, progress);
           const puts: RecordPut[] = [
-            ...[...deliveries].map(([key, record]) => deliveryDocuments.put(key, record)),
+            ...(await keepAbandoned(tx, deliveries)),
             ...attempts.map(({ key, record }) => attemptDocuments.put(key, record)),
           ];
           if (puts.length > 0) await tx.putRecords(puts);
@@ -254,6 +254,26 @@ export class DeliveryLog {
     }
     if (puts.length > 0) await tx.putRecords(puts);
   }
+}
+
+/**
+ * The deliveries' puts; one a replay abandoned while its attempt was in flight stays abandoned
+ * (with the attempt counted), unless that attempt delivered it.
+ */
+async function keepAbandoned(
+  tx: LedgerTransaction,
+  deliveries: ReadonlyMap<string, DeliveryRecord>,
+): Promise<RecordPut[]> {
+  if (deliveries.size === 0) return [];
+  const stored = await deliveryDocuments.getMany(tx, [...deliveries.keys()]);
+  return [...deliveries].map(([key, record]) =>
+    deliveryDocuments.put(
+      key,
+      stored.get(key)?.status === 'abandoned' && record.status !== 'delivered'
+        ? { ...record, status: 'abandoned' }
+        : record,
+    ),
+  );
 }
 
 function maxSeq(stored: string, known: bigint): string {

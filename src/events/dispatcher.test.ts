@@ -3,7 +3,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { CLI_ACTOR, type Actor } from '../domain/actor.js';
 import type { Hub } from '../hub/hub.js';
-import { withHub } from '../hub/hub.test-helper.js';
+import { account, withHub } from '../hub/hub.test-helper.js';
+import { validateOutgoing } from '../iso20022/schemas.js';
+import { newTransferId } from '../ledger/ids.js';
 import { startWebhookDispatcher, type DispatcherOptions } from './dispatcher.js';
 import { appendEvents, FAST, Receiver, until } from './events.test-helper.js';
 import { verifyWebhook } from './signing.js';
@@ -419,6 +421,58 @@ describe('webhook dispatcher (SQLite)', () => {
         assert.match(String(errors[0]), /camt\.054 payloads need the ISO 20022 service/);
         assert.equal(receiver.requests.length, 0);
       } finally {
+        await receiver.close();
+      }
+    });
+  });
+
+  it('camt.054: a delivery is the ISO 20022 notification of its transfer events; other events are passed over', async () => {
+    await withDispatcher(async ({ hub, webhooks }) => {
+      const receiver = await Receiver.start();
+      await hub.caps.set('sbi', 'INR', 1_000_000_00n, operator);
+      const { endpoint, secret } = await webhooks.register(
+        { participant: 'sbi', url: receiver.url, format: 'camt.054' },
+        operator,
+      );
+      const dispatcher = startWebhookDispatcher(
+        {
+          ledger: hub.ledger,
+          webhooks,
+          notifications: (events, participant) =>
+            hub.iso20022.notificationForEvents(events, participant),
+        },
+        FAST,
+      );
+      try {
+        await appendEvents(hub.ledger, [{ participants: ['sbi'] }]);
+        await hub.payments.pay(
+          {
+            id: newTransferId(),
+            payer: account('sbi', 'INR'),
+            payee: account('bob', 'INR'),
+            amount: 1234_50n,
+            reference: 'camt',
+          },
+          operator,
+        );
+        const last = (await expectedIds(hub, 'sbi', BigInt(endpoint.cursor))).at(-1);
+        await until(
+          async () => (await webhooks.get(endpoint.id, sbi)).cursor === last,
+          'delivered',
+        );
+        assert.equal(
+          receiver.requests.length,
+          1,
+          'one delivery: the refusal event alone made none',
+        );
+        const [request] = receiver.requests;
+        assert.equal(request?.contentType, 'application/xml');
+        validateOutgoing('camt.054.001.08', request.body);
+        assert.match(request.body, /<Amt Ccy="INR">1234\.50<\/Amt>/);
+        assert.match(request.body, /<CdtDbtInd>DBIT<\/CdtDbtInd>/);
+        receiver.assertSigned([secret]);
+      } finally {
+        await dispatcher.stop();
         await receiver.close();
       }
     });

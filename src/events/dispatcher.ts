@@ -129,13 +129,20 @@ export class WebhookDispatcher {
     this.unwatch?.();
     clearTimeout(this.timer);
     await this.tickRunning;
-    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    const stopping = Promise.all([...this.workers.values()].map((worker) => worker.stop()));
     this.workers.clear();
-    if (!this.leaseHeld) return;
+    if (!this.leaseHeld) {
+      await stopping;
+      return;
+    }
     try {
+      // A worker may be waiting for the log's backlog to be written: write it while they stop.
+      await this.log.flush();
+      await stopping;
       await this.log.flush();
       await this.log.release();
     } catch (error) {
+      await stopping;
       this.onError('webhook dispatcher: the last write', error);
     }
   }
@@ -195,6 +202,11 @@ export class WebhookDispatcher {
     this.log.discard();
   }
 
+  /** Whether the dispatcher must not start workers: stopped, or the lease is not its own. A call, so that it is read again after each await. */
+  private halted(): boolean {
+    return this.stopped || !this.leaseHeld;
+  }
+
   /** One worker per active endpoint, at the endpoint's current revision. */
   private async syncWorkers(): Promise<void> {
     const active = new Map<string, EndpointRecord>();
@@ -209,7 +221,7 @@ export class WebhookDispatcher {
       if (page.length < 500) break;
       after = page.at(-1)?.id;
     }
-    if (this.stopped || !this.leaseHeld) return;
+    if (this.halted()) return;
     const stopping: Promise<void>[] = [];
     for (const [id, worker] of this.workers) {
       const record = active.get(id);
@@ -226,6 +238,7 @@ export class WebhookDispatcher {
       }
     }
     await Promise.all(stopping);
+    if (this.halted()) return;
     for (const [id, record] of active) {
       const worker = new EndpointWorker(record, {
         store: this.dependencies.ledger.store,

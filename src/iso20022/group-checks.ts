@@ -84,13 +84,8 @@ export async function instructingAgent(
       code: 'RC01',
       info: `the message names several instructing agents (${bics.join(', ')}); one message comes from one agent`,
     };
-  const participant = found[0] as ParticipantRecord;
-  if (!SENDER_KINDS.includes(participant.kind))
-    return {
-      code: 'RC01',
-      info: `InstgAgt ${first} is a ${participant.kind}, not a financial institution`,
-    };
-  return { participant, name: first };
+  // Only banks, FX providers and the hub have BICs (KINDS_WITH_BIC), all of them senders.
+  return { participant: found[0] as ParticipantRecord, name: first };
 }
 
 /** The key of a message's document: the instructing agent (as its BIC's institution) and MsgId. */

@@ -70,7 +70,7 @@ export interface InboundMessage {
 export function readInbound(xml: string | Uint8Array): InboundMessage {
   const { kind, document } = validateMessage(xml, { accept: INBOUND_KINDS });
   try {
-    return readInboundDocument(kind as InboundKind, document);
+    return readInboundDocument(kind, document);
   } finally {
     document.dispose();
   }

@@ -62,19 +62,19 @@ function validatorFor(kind: MessageKind): XsdValidator {
   return validator;
 }
 
-export interface ValidateOptions {
+export interface ValidateOptions<K extends MessageKind> {
   /** The kinds the caller takes (default: all five); others are refused as unsupported. */
-  readonly accept?: readonly MessageKind[];
+  readonly accept?: readonly K[];
 }
 
 /**
  * Parses and validates a message. Throws `IsoFormatError` for anything that is not a valid
  * message of an accepted kind. The caller owns the returned document and must dispose it.
  */
-export function validateMessage(
+export function validateMessage<K extends MessageKind = MessageKind>(
   xml: string | Uint8Array,
-  options: ValidateOptions = {},
-): { kind: MessageKind; document: XmlDocument } {
+  options: ValidateOptions<K> = {},
+): { kind: K; document: XmlDocument } {
   const bytes = toBytes(xml);
   refuseBeforeParsing(bytes);
   let document: XmlDocument;
@@ -84,7 +84,8 @@ export function validateMessage(
     throw error instanceof XmlParseError ? notWellFormed(error.details) : error;
   }
   try {
-    const kind = kindOf(document, options.accept ?? MESSAGE_KINDS);
+    // Without `accept`, K is MessageKind itself: every kind is accepted.
+    const kind = kindOf(document, options.accept ?? (MESSAGE_KINDS as readonly K[]));
     const invalid = schemaErrors(validatorFor(kind), document, MAX_SCHEMA_ERRORS);
     if (invalid !== undefined) throw schemaError(kind, document, invalid);
     return { kind, document };
@@ -218,7 +219,7 @@ function kindList(kinds: readonly MessageKind[]): string {
 }
 
 /** The kind the root element names, or the refusal: another message, version or root. */
-function kindOf(document: XmlDocument, accept: readonly MessageKind[]): MessageKind {
+function kindOf<K extends MessageKind>(document: XmlDocument, accept: readonly K[]): K {
   const root = rootElement(document);
   const uri = namespaceUri(root);
   const name = localName(root);
@@ -244,7 +245,7 @@ function kindOf(document: XmlDocument, accept: readonly MessageKind[]): MessageK
   }
   const known = MESSAGE_KINDS.find((candidate) => family(candidate) === family(found));
   const role =
-    known !== undefined && !accept.includes(known)
+    known !== undefined && !accept.some((candidate) => candidate === known)
       ? INBOUND_KINDS.some((inbound) => inbound === known)
         ? ' is a message vostro receives, not one it sends'
         : ' is a message vostro sends, not one it accepts'

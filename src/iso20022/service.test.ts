@@ -11,6 +11,7 @@ import type { LedgerStore } from '../store/store.js';
 import { inboundMessage, type InboundTxOptions } from './messages.test-helper.js';
 import { ISO_PAYMENTS } from './records.js';
 import { validateOutgoing } from './schemas.js';
+import { IsoFormatError } from './xml.js';
 import { Iso20022Service, type SubmitOutcome } from './service.js';
 import { ParticipantRegistry } from '../participants/registry.js';
 import { PaymentService } from '../settlement/payments.js';
@@ -114,6 +115,8 @@ function cases(store?: () => Promise<LedgerStore>): void {
       assert.equal(read?.statusReport, outcome.statusReport);
       assert.equal(read.from, 'sbi');
       assert.equal(await hub.iso20022.message(outcome.messageId, participantKey('bob')), undefined);
+      for (const id of ['', 'x'.repeat(201), 'SBININBB:\u0000', 'SBININBB:nothing'])
+        assert.equal(await hub.iso20022.message(id, cli), undefined);
       assert.equal(
         (await hub.iso20022.message(outcome.messageId, { id: 'auditor', role: 'auditor' }))?.from,
         'sbi',
@@ -206,6 +209,7 @@ function cases(store?: () => Promise<LedgerStore>): void {
       customerTx({ amount: '0' }), // 12 AM01 zero
       customerTx({ instructedAgentBic: 'NOBKINBB' }), // 13 RC01 InstdAgt
       customerTx({ debtorAccount: { other: infy().replaceAll('-', '') }, debtorAgentBic: BIC.bob }), // 14 AC01 not the instructing agent's
+      customerTx({ currency: 'RUB' }), // 15 AM03 not the accounts' currency
     ];
     const tataBefore = await balance(hub, tata());
     const outcome = await submit(hub, pacs008(transactions), sbiKey);
@@ -228,6 +232,7 @@ function cases(store?: () => Promise<LedgerStore>): void {
       'AM01',
       'RC01',
       'AC01',
+      'AM03',
     ]);
     assert.equal(await balance(hub, tata()), tataBefore - 11_00n);
   });
@@ -400,7 +405,33 @@ function cases(store?: () => Promise<LedgerStore>): void {
         cli,
       );
       assert.match(unknownAgent.statusReport, /RC01/);
-      for (const outcome of [schema, count, sum, cove, instructed, noAgent, unknownAgent]) {
+      const twoAgents = await submit(
+        hub,
+        pacs008([customerTx({ instructingAgentBic: BIC.bob })], { instructingAgentBic: BIC.sbi }),
+        cli,
+      );
+      assert.match(twoAgents.statusReport, /several instructing agents/);
+      const many = await submit(
+        hub,
+        pacs008(Array.from({ length: 4096 }, () => customerTx({ amount: '1.00' }))),
+        sbiKey,
+      );
+      assert.match(many.statusReport, /at most 4095 transactions/);
+      await assert.rejects(
+        hub.iso20022.submit('not xml at all', sbiKey),
+        (error: unknown) => error instanceof IsoFormatError && error.code === 'not_xml',
+      );
+      for (const outcome of [
+        schema,
+        count,
+        sum,
+        cove,
+        instructed,
+        noAgent,
+        unknownAgent,
+        twoAgents,
+        many,
+      ]) {
         assert.equal(outcome.groupStatus, 'RJCT');
         assert.equal(outcome.accepted, 0);
         assert.equal(outcome.messageId, '');
@@ -430,7 +461,11 @@ function cases(store?: () => Promise<LedgerStore>): void {
       refusal('forbidden', 'InstgAgt'),
     );
     await assert.rejects(
-      submit(hub, pacs008([customerTx()]), participantKey('tata')),
+      submit(
+        hub,
+        pacs008([customerTx()], { instructingAgentBic: undefined }),
+        participantKey('tata'),
+      ),
       refusal('forbidden'),
     );
     await assert.rejects(

@@ -5,6 +5,8 @@ import { auditEntry, type Actor } from '../domain/actor.js';
 import { Batcher } from '../domain/batcher.js';
 import type { HubError } from '../domain/errors.js';
 import type { EventInput, StoredEvent } from '../store/events.js';
+import { RECORD_KEY_MAX } from '../store/records.js';
+import { isStorableText } from '../ledger/text.js';
 import type { ParticipantRegistry } from '../participants/registry.js';
 import { AtomicBatchRefused, PreparedBatch } from '../settlement/pay-batch.js';
 import type { PaymentResult, PaymentService } from '../settlement/payments.js';
@@ -155,6 +157,8 @@ export class Iso20022Service {
     | { kind: string; msgId: string; statusReport: string; receivedAt: string; from: string }
     | undefined
   > {
+    // A key is at most an 11-character BIC, a colon and a 35-character MsgId; nothing else is asked for.
+    if (id.length === 0 || id.length > RECORD_KEY_MAX || !isStorableText(id)) return undefined;
     const record = await messageDocuments.get(this.ledger.store, id);
     if (record === undefined) return undefined;
     if (actor.role === 'participant' && record.from !== actor.participant) return undefined;
