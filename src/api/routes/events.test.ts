@@ -4,8 +4,9 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLI_ACTOR } from '../../domain/actor.js';
-import { appendEvents } from '../../events/events.test-helper.js';
+import { appendEvents, FAST } from '../../events/events.test-helper.js';
 import { openTestApi, type JsonBody, type TestApi } from '../api.test-helper.js';
+import { apiLogger } from '../logger.js';
 import { eventStreamBuffers } from './event-stream.js';
 
 /** One record of a Server-Sent Events stream. */
@@ -304,6 +305,34 @@ describe('events over HTTP: the feed and its live stream', () => {
       'in order, once each',
     );
     socket.destroy();
+  });
+
+  it('a store that fails under the feed and the webhook dispatcher is logged, not thrown', async () => {
+    const lines: string[] = [];
+    const local = await openTestApi(
+      { rateLimitPerSecond: 0 },
+      { logger: apiLogger('error', (line) => lines.push(line)), server: { dispatcher: FAST } },
+    );
+    await local.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (local.app.server.address() as AddressInfo).port;
+    const open = await new Promise<SseReader>((resolve, reject) => {
+      const request = httpRequest(`http://127.0.0.1:${port}/v1/events/stream`, {
+        headers: { authorization: `Bearer ${local.operatorKey}` },
+      });
+      request.on('response', (response) => resolve(new SseReader(response)));
+      request.on('error', reject);
+      request.end();
+    });
+    await delay(200);
+    await local.store.close();
+    await open.until(
+      () =>
+        lines.some((line) => line.includes('event feed failed')) &&
+        lines.some((line) => line.includes('webhook dispatcher failed')),
+      'both failures logged',
+    );
+    assert.ok(!open.ended, 'the stream stays open: the feed tries again');
+    await local.close();
   });
 
   it('closing the server ends the open streams at once', async () => {

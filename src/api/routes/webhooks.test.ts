@@ -3,6 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { CLI_ACTOR } from '../../domain/actor.js';
 import { appendEvents, FAST, Receiver, until } from '../../events/events.test-helper.js';
 import { verifyWebhook } from '../../events/signing.js';
+import { Hub } from '../../hub/hub.js';
+import { validateOutgoing } from '../../iso20022/schemas.js';
+import { newTransferId } from '../../ledger/ids.js';
+import { participantAccountId } from '../../participants/accounts.js';
 import { openTestApi, type JsonBody, type TestApi } from '../api.test-helper.js';
 
 /**
@@ -183,6 +187,43 @@ describe('webhooks over HTTP', () => {
     const removed = await api.call({ method: 'DELETE', url: `/v1/webhooks/${id}`, key: sbiKey });
     assert.equal(removed.statusCode, 204, removed.body);
     assert.equal((await get(`/v1/webhooks/${id}`)).statusCode, 404);
+  });
+
+  it('a camt.054 endpoint gets the debit/credit notification of the payments among its events', async () => {
+    const hub = new Hub(api.ledger, api.participants);
+    await hub.open(['INR'], CLI_ACTOR);
+    const sbiAccount = participantAccountId('sbi', 'INR', 'settlement');
+    await hub.payments.fund(
+      { id: newTransferId(), account: sbiAccount, amount: 1_000_00n, reference: 'deposit' },
+      CLI_ACTOR,
+    );
+    await hub.caps.set('sbi', 'INR', 1_000_00n, CLI_ACTOR);
+    const created = await post('/v1/webhooks', {
+      participant: 'vtb',
+      url: `${receiver.url}/camt`,
+      format: 'camt.054',
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const id = String(created.json()['endpoint']['id']);
+    const payment = newTransferId();
+    const paid = await post(
+      '/v1/payments',
+      {
+        id: payment,
+        payer: sbiAccount,
+        payee: participantAccountId('vtb', 'INR', 'settlement'),
+        amount: '123.45',
+      },
+      sbiKey,
+    );
+    assert.equal(paid.statusCode, 201, paid.body);
+    const mine = () => receiver.requests.filter((request) => request.id.includes(id));
+    await until(() => mine().length >= 1, 'a camt.054 delivery');
+    const [delivery] = mine();
+    assert.match(String(delivery?.contentType), /^application\/xml/);
+    validateOutgoing('camt.054.001.08', String(delivery?.body));
+    assert.ok(delivery?.body.includes('123.45'), 'the amount, in major units');
+    assert.ok(delivery?.body.includes('<CdtDbtInd>CRDT</CdtDbtInd>'), 'a credit to vtb');
   });
 
   it('refuses bad registrations and changes precisely, and writes nothing', async () => {
