@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { participantAccountId } from '../../participants/accounts.js';
@@ -222,12 +223,17 @@ describe('vostro iso20022 submit and events --url, through a running server', ()
   );
 
   it('refuses a confused command line (exit 2) and says when the server cannot be reached (exit 1)', async () => {
+    // A port nothing listens on: one just freed.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
     for (const [argv, env, code, message] of [
       [
-        ['events', '--url', 'http://127.0.0.1:1'],
+        ['events', '--url', `http://127.0.0.1:${port}`],
         { VOSTRO_KEY: 'k' },
         1,
-        /cannot reach the server at http:\/\/127\.0\.0\.1:1: ECONNREFUSED/,
+        new RegExp(`cannot reach the server at http://127\\.0\\.0\\.1:${port}: ECONNREFUSED`),
       ],
       [
         ['events', '--url', url, '--db', db],
