@@ -277,12 +277,6 @@ describe('vostro iso20022 submit and events --url, through a running server', ()
         1,
         /the server answered 401/,
       ],
-      [
-        ['events', '--url', url, '--participant', 'nobody'],
-        { VOSTRO_KEY: readFileSync(keyFile, 'utf8').trim() },
-        1,
-        /the server answered 4\d\d: .*nobody/,
-      ],
       [['events', '--url', url, '--key-file', file('none.key')], {}, 2, /--key-file: cannot read /],
     ] as const) {
       const run = await vostro([...argv], { ...env });
