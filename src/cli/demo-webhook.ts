@@ -100,17 +100,22 @@ export async function resumeDemoWebhook(
     return startWebhookReceiver({ secret: () => secret, logPath, path: RECEIVER_PATH, port: 0 });
   });
   if (receiver.port === port) return { endpoint: saved.endpoint, logPath, receiver };
-  await hub.webhooks.remove(saved.endpoint, CLI_ACTOR);
-  const registered = await hub.webhooks.register(
-    { participant: DEMO_WEBHOOK_PARTICIPANT, url: receiver.url, format: 'json' },
-    CLI_ACTOR,
-  );
-  const id = registered.endpoint.id;
-  if (BigInt(endpoint.cursor) < BigInt(registered.endpoint.cursor))
-    await hub.webhooks.replay(id, { fromSeq: BigInt(endpoint.cursor) + 1n }, CLI_ACTOR);
-  secret = registered.secret;
-  writeDemoFile(directory, { endpoint: id, url: receiver.url, secret });
-  return { endpoint: id, logPath, receiver };
+  try {
+    await hub.webhooks.remove(saved.endpoint, CLI_ACTOR);
+    const registered = await hub.webhooks.register(
+      { participant: DEMO_WEBHOOK_PARTICIPANT, url: receiver.url, format: 'json' },
+      CLI_ACTOR,
+    );
+    const id = registered.endpoint.id;
+    if (BigInt(endpoint.cursor) < BigInt(registered.endpoint.cursor))
+      await hub.webhooks.replay(id, { fromSeq: BigInt(endpoint.cursor) + 1n }, CLI_ACTOR);
+    secret = registered.secret;
+    writeDemoFile(directory, { endpoint: id, url: receiver.url, secret });
+    return { endpoint: id, logPath, receiver };
+  } catch (error) {
+    await receiver.close();
+    throw error;
+  }
 }
 
 function readDemoFile(directory: string): DemoWebhookFile | undefined {

@@ -5,7 +5,7 @@ import type { PaymentResult } from '../settlement/payments.js';
 import type { InboundMessage } from './inbound.js';
 import type { MappedTransaction, Rejection } from './mapping.js';
 import { statusReport, type StatusReportInput } from './outbound.js';
-import type { GroupStatus, IsoTransactionRecord } from './records.js';
+import type { GroupStatus, IsoMessageRecord, IsoTransactionRecord } from './records.js';
 
 /**
  * The status of every transaction of a judged message, and its status report (pacs.002): pure
@@ -97,34 +97,62 @@ export interface ReportAgents {
   readonly instructedAgentBic?: string;
 }
 
-/** The status report of a judged message. */
-export function judgedReport(
-  message: InboundMessage,
+/** The per-transaction part of the message document: what the report says of each. */
+export function transactionRecords(
   mapped: readonly MappedTransaction[],
   statuses: readonly TransactionStatus[],
-  createdAt: Date,
-  agents: ReportAgents = {},
-): string {
+): IsoTransactionRecord[] {
+  return mapped.map((item, index) => {
+    const status = statuses[index] as TransactionStatus;
+    const { tx } = item;
+    return {
+      index: tx.index,
+      ...(tx.instrId === undefined ? {} : { instrId: tx.instrId }),
+      endToEndId: tx.endToEndId,
+      ...(tx.txId === undefined ? {} : { txId: tx.txId }),
+      uetr: item.uetr,
+      status: status.status,
+      ...(status.rejection === undefined
+        ? {}
+        : { reason: status.rejection.code, info: status.rejection.info }),
+      currency: tx.amount.currency,
+      amount: tx.amount.decimal,
+    };
+  });
+}
+
+/**
+ * The pacs.002 of a judged message, from its document: the same report each time it is asked
+ * for (when the message is judged, replayed, or read back by id).
+ */
+export function reportOf(record: IsoMessageRecord): string {
   return statusReport({
-    msgId: reportMsgId(),
-    createdAt,
-    ...agents,
-    original: originalOf(message),
-    groupStatus: groupStatusOf(statuses),
-    transactions: mapped.map((item, index) => {
-      const status = statuses[index] as TransactionStatus;
-      return {
-        ...(item.tx.instrId === undefined ? {} : { instrId: item.tx.instrId }),
-        endToEndId: item.tx.endToEndId,
-        ...(item.tx.txId === undefined ? {} : { txId: item.tx.txId }),
-        uetr: item.uetr,
-        status: status.status,
-        ...(status.rejection === undefined
-          ? {}
-          : { reason: { code: status.rejection.code, info: [status.rejection.info] } }),
-        amount: item.tx.amount,
-      };
-    }),
+    msgId: record.report.msgId,
+    createdAt: new Date(record.report.createdAt),
+    ...(record.report.instructingAgentBic === undefined
+      ? {}
+      : { instructingAgentBic: record.report.instructingAgentBic }),
+    ...(record.report.instructedAgentBic === undefined
+      ? {}
+      : { instructedAgentBic: record.report.instructedAgentBic }),
+    original: {
+      msgId: record.msgId,
+      kind: record.kind,
+      createdAt: record.createdAt,
+      numberOfTransactions: record.numberOfTransactions,
+    },
+    groupStatus: record.groupStatus,
+    transactions: record.transactions.map((tx) => ({
+      ...(tx.instrId === undefined ? {} : { instrId: tx.instrId }),
+      endToEndId: tx.endToEndId,
+      ...(tx.txId === undefined ? {} : { txId: tx.txId }),
+      uetr: tx.uetr,
+      status: tx.status,
+      ...(tx.reason === undefined
+        ? {}
+        : { reason: { code: tx.reason, info: tx.info === undefined ? [] : [tx.info] } }),
+      amount: { currency: tx.currency, decimal: tx.amount },
+    })),
   });
 }
 
@@ -133,12 +161,10 @@ export function refusedReport(
   original: StatusReportInput['original'],
   rejection: Rejection | { readonly code: string; readonly info: readonly string[] },
   createdAt: Date,
-  agents: ReportAgents = {},
 ): string {
   return statusReport({
     msgId: reportMsgId(),
     createdAt,
-    ...agents,
     original,
     groupStatus: 'RJCT',
     groupReason: {
@@ -156,21 +182,4 @@ export function originalOf(message: InboundMessage): StatusReportInput['original
     createdAt: message.createdAt,
     numberOfTransactions: message.numberOfTransactions,
   };
-}
-
-/** The per-transaction part of the message document. */
-export function transactionRecords(
-  mapped: readonly MappedTransaction[],
-  statuses: readonly TransactionStatus[],
-): IsoTransactionRecord[] {
-  return mapped.map((item, index) => {
-    const status = statuses[index] as TransactionStatus;
-    return {
-      index: item.tx.index,
-      endToEndId: item.tx.endToEndId,
-      uetr: item.uetr,
-      status: status.status,
-      ...(status.rejection === undefined ? {} : { reason: status.rejection.code }),
-    };
-  });
 }

@@ -12,6 +12,7 @@ import type { Actor } from '../domain/actor.js';
 import { HubError } from '../domain/errors.js';
 import type { StoredEvent } from '../store/events.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
+import { HUB_ID } from '../participants/participant.js';
 import { reportMsgId } from './judge.js';
 import {
   debitCreditNotification,
@@ -123,7 +124,9 @@ export class IsoNotifications {
     for (let page = 0; page < EVENT_PAGES_MAX && found.length < query.limit; page += 1) {
       const events = await this.ledger.store.events({
         afterSeq: lastSeq,
-        participant: entry.participant,
+        // Events name the owners of both accounts, never the hub (whose own accounts only the
+        // operator and the auditor read): for those, every event is looked at.
+        ...(entry.participant === HUB_ID ? {} : { participant: entry.participant }),
         types: BOOKING_EVENTS,
         limit: EVENT_PAGE,
       });

@@ -13,21 +13,35 @@ export const ISO_PAYMENTS = 'iso20022_payments';
 export type TransactionStatus = 'ACSC' | 'RJCT';
 export type GroupStatus = 'ACSC' | 'PART' | 'RJCT';
 
-/** One transaction of a judged message, as its status report gives it. */
+/** One transaction of a judged message, with what its status report says of it. */
 export interface IsoTransactionRecord {
   readonly index: number;
+  readonly instrId?: string;
   readonly endToEndId: string;
+  readonly txId?: string;
   readonly uetr: string;
   readonly status: TransactionStatus;
-  /** ISO external status reason code (AC01, AM04, DUPL, …) of a rejection. */
+  /** ISO external status reason code (AC01, AM04, DUPL, …) of a rejection, and why. */
   readonly reason?: string;
+  readonly info?: string;
+  /** IntrBkSttlmAmt as the message wrote it. */
+  readonly currency: string;
+  readonly amount: string;
 }
 
-/** A judged inbound message, under `<instructing BIC>:<MsgId>` (see `messageKey`). */
+/**
+ * A judged inbound message, under `<instructing BIC>:<MsgId>` (see `messageKey`). Its pacs.002 is
+ * not stored as XML: `report` and the transactions hold everything it says, and `reportOf`
+ * (judge.ts) writes the same report from them whenever it is asked for again (a replay, `GET
+ * …/messages/{id}`), a fraction of the XML's size in the store.
+ */
 export interface IsoMessageRecord {
   readonly id: string;
   readonly kind: string;
   readonly msgId: string;
+  /** The message's CreDtTm and NbOfTxs as written. */
+  readonly createdAt: string;
+  readonly numberOfTransactions: number;
   /** The instructing agent: the participant the message came from. */
   readonly from: string;
   /** Who submitted it: a participant id, `operator` or `cli`. */
@@ -39,8 +53,13 @@ export interface IsoMessageRecord {
   readonly groupStatus: GroupStatus;
   readonly batchBooking: boolean;
   readonly transactions: readonly IsoTransactionRecord[];
-  /** The pacs.002 answered, given again for the same message. */
-  readonly statusReport: string;
+  /** The status report's own header: its MsgId, CreDtTm (ISO 8601) and agents. */
+  readonly report: {
+    readonly msgId: string;
+    readonly createdAt: string;
+    readonly instructingAgentBic?: string;
+    readonly instructedAgentBic?: string;
+  };
 }
 
 export const messageDocuments = documentKind<IsoMessageRecord>(
@@ -50,6 +69,8 @@ export const messageDocuments = documentKind<IsoMessageRecord>(
       id: Type.String(),
       kind: Type.String(),
       msgId: Type.String(),
+      createdAt: Type.String(),
+      numberOfTransactions: Type.Integer({ minimum: 0 }),
       from: Type.String(),
       submittedBy: Type.String(),
       hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
@@ -60,15 +81,28 @@ export const messageDocuments = documentKind<IsoMessageRecord>(
         Type.Object(
           {
             index: Type.Integer({ minimum: 0 }),
+            instrId: Type.Optional(Type.String()),
             endToEndId: Type.String(),
+            txId: Type.Optional(Type.String()),
             uetr: Type.String(),
             status: oneOf(['ACSC', 'RJCT']),
             reason: Type.Optional(Type.String()),
+            info: Type.Optional(Type.String()),
+            currency: Type.String(),
+            amount: Type.String(),
           },
           strict,
         ),
       ),
-      statusReport: Type.String(),
+      report: Type.Object(
+        {
+          msgId: Type.String(),
+          createdAt: Type.String(),
+          instructingAgentBic: Type.Optional(Type.String()),
+          instructedAgentBic: Type.Optional(Type.String()),
+        },
+        strict,
+      ),
     },
     strict,
   ),

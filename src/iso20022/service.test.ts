@@ -241,7 +241,7 @@ function cases(store?: () => Promise<LedgerStore>): void {
     await hub.caps.set('sbi', 'INR', 100_00n, cli);
     const outcome = await submit(hub, pacs008([customerTx({ amount: '100.01' })]), sbiKey);
     assert.deepEqual(await reasons(hub.ledger.store, outcome.messageId), ['AM04']);
-    assert.match((await storedMessage(hub.ledger.store, outcome.messageId)).statusReport, /cap/);
+    assert.match((await hub.iso20022.message(outcome.messageId, cli))?.statusReport ?? '', /cap/);
   });
 
   hubTest(
@@ -283,7 +283,7 @@ function cases(store?: () => Promise<LedgerStore>): void {
       assert.deepEqual((await written(hub.ledger.store)).counts, counts, 'no transfer written');
       assert.equal(await balance(hub, tata()), tataBefore);
       assert.match(
-        (await storedMessage(hub.ledger.store, ledgerOut.messageId)).statusReport,
+        (await hub.iso20022.message(ledgerOut.messageId, cli))?.statusReport ?? '',
         /rejected with the batch/,
       );
       // All good: all booked.

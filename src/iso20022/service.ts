@@ -22,9 +22,10 @@ import {
 import { readInbound, type InboundMessage } from './inbound.js';
 import {
   groupStatusOf,
-  judgedReport,
   originalOf,
   refusedReport,
+  reportMsgId,
+  reportOf,
   type ReportAgents,
   transactionRecords,
   transactionStatuses,
@@ -165,7 +166,7 @@ export class Iso20022Service {
     return {
       kind: record.kind,
       msgId: record.msgId,
-      statusReport: record.statusReport,
+      statusReport: reportOf(record),
       receivedAt: record.receivedAt,
       from: record.from,
     };
@@ -341,19 +342,14 @@ export class Iso20022Service {
     results: readonly (PaymentResult | HubError)[],
   ): Promise<SubmitOutcome> {
     const statuses = transactionStatuses(item.mapped, results, item.batchCulprit);
-    const report = judgedReport(
-      item.message,
-      item.mapped,
-      statuses,
-      dateOf(tx.nowNs),
-      await this.agents(item.instructing.participant.bic),
-    );
     const groupStatus = groupStatusOf(statuses);
     const accepted = statuses.filter((status) => status.status === 'ACSC').length;
     const record: IsoMessageRecord = {
       id: item.key,
       kind: item.message.kind,
       msgId: item.message.msgId,
+      createdAt: item.message.createdAt,
+      numberOfTransactions: item.message.numberOfTransactions,
       from: item.instructing.participant.id,
       submittedBy: item.actor.id,
       hash: item.hash,
@@ -361,8 +357,13 @@ export class Iso20022Service {
       groupStatus,
       batchBooking: item.atomic,
       transactions: transactionRecords(item.mapped, statuses),
-      statusReport: report,
+      report: {
+        msgId: reportMsgId(),
+        createdAt: dateOf(tx.nowNs).toISOString(),
+        ...(await this.agents(item.instructing.participant.bic)),
+      },
     };
+    const report = reportOf(record);
     const puts = [messageDocuments.put(item.key, record)];
     item.mapped.forEach((mapped, index) => {
       if (statuses[index]?.status === 'ACSC' && 'iso' in mapped)
@@ -475,7 +476,7 @@ function answerStored(
   if (stored.hash === hash) {
     const accepted = stored.transactions.filter((tx) => tx.status === 'ACSC').length;
     return {
-      statusReport: stored.statusReport,
+      statusReport: reportOf(stored),
       groupStatus: stored.groupStatus,
       accepted,
       rejected: stored.transactions.length - accepted,

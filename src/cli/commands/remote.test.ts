@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { participantAccountId } from '../../participants/accounts.js';
@@ -222,12 +224,17 @@ describe('vostro iso20022 submit and events --url, through a running server', ()
   );
 
   it('refuses a confused command line (exit 2) and says when the server cannot be reached (exit 1)', async () => {
+    // A port nothing listens on: one just freed.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
     for (const [argv, env, code, message] of [
       [
-        ['events', '--url', 'http://127.0.0.1:1'],
+        ['events', '--url', `http://127.0.0.1:${port}`],
         { VOSTRO_KEY: 'k' },
         1,
-        /cannot reach the server at http:\/\/127\.0\.0\.1:1: ECONNREFUSED/,
+        new RegExp(`cannot reach the server at http://127\\.0\\.0\\.1:${port}: ECONNREFUSED`),
       ],
       [
         ['events', '--url', url, '--db', db],
@@ -262,4 +269,109 @@ describe('vostro iso20022 submit and events --url, through a running server', ()
       assert.match(run.stderr, message);
     }
   });
+});
+
+describe('vostro events --follow --url when the server goes away and comes back', () => {
+  const { path: db, cleanup } = tempDb();
+  after(cleanup);
+
+  it(
+    'says so, connects again, and goes on after the last event it printed',
+    { timeout: 120_000 },
+    async () => {
+      await vostroOk(['init', '--db', db]);
+      await vostroOk([
+        'participant',
+        'create',
+        '--db',
+        db,
+        '--id',
+        'sbi',
+        '--name',
+        'SBI',
+        '--kind',
+        'bank',
+        '--country',
+        'IN',
+        '--currencies',
+        'INR',
+      ]);
+      const key = (
+        await vostroOk(['key', 'issue', '--db', db, '--role', 'operator'])
+      ).stdout.trim();
+      const sbi = participantAccountId('sbi', 'INR', 'settlement');
+      const serve = async (port: number) => {
+        let stop: (signal: string) => void = () => undefined;
+        const io = {
+          ...recordingIo(),
+          waitForShutdown: () => new Promise<string>((resolve) => (stop = resolve)),
+        };
+        const exit = runCli(
+          ['serve', '--db', db, '--port', String(port), '--log-level', 'warn'],
+          io,
+        );
+        let url = '';
+        for (let waited = 0; url === '' && waited < 200; waited += 1) {
+          url = /http:\/\/127\.0\.0\.1:\d+/.exec(io.stdout.join(''))?.[0] ?? '';
+          if (url === '') await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        assert.notEqual(url, '', io.stderr.join(''));
+        const fund = async (amount: string) => {
+          const response = await fetch(`${url}/v1/payments/fund`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+            body: JSON.stringify({ id: randomUUID(), account: sbi, amount }),
+          });
+          assert.ok(response.ok, await response.text());
+        };
+        return {
+          url,
+          fund,
+          stop: async () => {
+            stop('SIGTERM');
+            assert.equal(await exit, 0);
+          },
+        };
+      };
+      const first = await serve(0);
+      let followStop: (signal: string) => void = () => undefined;
+      const followIo = {
+        ...recordingIo({ VOSTRO_KEY: key }),
+        waitForShutdown: () => new Promise<string>((resolve) => (followStop = resolve)),
+      };
+      const following = runCli(['events', '--follow', '--json', '--url', first.url], followIo);
+      const amounts = () =>
+        followIo.stdout
+          .join('')
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => (JSON.parse(line) as { data: Record<string, unknown> }).data['amount']);
+      await first.fund('1.00');
+      for (let waited = 0; amounts().length < 1 && waited < 200; waited += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      await first.stop();
+      for (
+        let waited = 0;
+        !followIo.stderr.join('').includes('went away') && waited < 200;
+        waited += 1
+      )
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.match(
+        followIo.stderr.join(''),
+        /the server at http:\/\/127\.0\.0\.1:\d+ went away; connecting again in 2 s \(after event \d+; Ctrl-C to stop\)/,
+      );
+      const second = await serve(Number(new URL(first.url).port));
+      await second.fund('2.00');
+      for (let waited = 0; amounts().length < 2 && waited < 300; waited += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      followStop('SIGINT');
+      assert.equal(await following, 0, followIo.stderr.join(''));
+      await second.stop();
+      assert.deepEqual(
+        amounts(),
+        ['100', '200'],
+        'each event once, in order, across the reconnection',
+      );
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -225,6 +225,20 @@ describe('vostro start: the demo’s ISO 20022 message, events and webhook log',
       assert.equal(new Set(ids).size, ids.length, 'no event logged twice');
     },
   );
+
+  it('a damaged demo-webhook.json, or the endpoint removed: start goes on without the demo webhook', async () => {
+    const file = join(dir, 'demo-webhook.json');
+    const saved = readFileSync(file, 'utf8');
+    writeFileSync(file, '{not json');
+    const damaged = await vostroOk(['start', '--no-serve', '--db', db]);
+    assert.doesNotMatch(damaged.stdout, /demo-webhooks\.log|webhook deliveries/);
+    assert.match(damaged.stdout, /npx vostro events --participant vtb --db /);
+    writeFileSync(file, saved);
+    const { endpoint } = JSON.parse(saved) as { endpoint: string };
+    await vostroOk(['webhook', 'remove', endpoint, '--db', db]);
+    const removed = await vostroOk(['start', '--no-serve', '--db', db]);
+    assert.doesNotMatch(removed.stdout, /demo-webhooks\.log|webhook deliveries/);
+  });
 
   it('--webhook-allow-host: a malformed host ends before anything is created; an allow-list without 127.0.0.1 seeds the demo without its webhook', async () => {
     const other = tempDb();

@@ -16,6 +16,7 @@ import {
   resumeDemoWebhook,
   type DemoWebhook,
 } from '../demo-webhook.js';
+import type { WebhookReceiver } from '../demo-receiver.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import {
@@ -132,32 +133,55 @@ export async function runStart(
   const hub = new Hub(session.ledger, undefined, {
     ...(places?.allowedHosts === undefined ? {} : { webhookAllowedHosts: places.allowedHosts }),
   });
-  let webhook: DemoWebhook | undefined;
-  // `vostro init` opens only the hub's own accounts: a database with no other participant and no
-  // transfer is still empty.
-  if (
-    counts.transfers === 0 &&
-    (await hub.participants.list(undefined, 2)).every((participant) => participant.kind === 'hub')
-  ) {
-    const setup =
-      places?.directory === undefined || !hub.webhooks.allowedHosts.includes('127.0.0.1')
-        ? undefined
-        : await prepareDemoWebhook(places.directory, serving);
-    const seeded = await seedDemo(hub, setup === undefined ? {} : { webhookUrl: setup.url });
-    if (setup !== undefined && seeded.webhook !== undefined)
-      webhook = setup.registered(seeded.webhook.endpoint, seeded.webhook.secret);
-    const after = await session.store.counts();
-    const participants = (await hub.participants.all()).length;
-    io.out(
-      `Empty database: seeded a demo with ${participants} participants, ${after.accounts} accounts, ${after.transfers} transfers and ${await session.store.lastEventSeq()} events (a rupee window settled, a letter-of-credit payment still pending, two trades under documentary credits: one paid on presentation of its signed documents, one discrepant with its money reserved, and a payment that arrived as an ISO 20022 pacs.008 message).\n`,
-    );
-  } else {
-    io.out(
-      `Existing database: ${counts.accounts} accounts, ${counts.transfers} transfers; no demo seeded.\n`,
-    );
-    if (places?.directory !== undefined)
-      webhook = await resumeDemoWebhook(hub, places.directory, serving);
+  // A receiver started here is closed if anything below fails (else the process would not end).
+  let receiver: WebhookReceiver | undefined;
+  try {
+    let webhook: DemoWebhook | undefined;
+    // `vostro init` opens only the hub's own accounts: a database with no other participant and no
+    // transfer is still empty.
+    if (
+      counts.transfers === 0 &&
+      (await hub.participants.list(undefined, 2)).every((participant) => participant.kind === 'hub')
+    ) {
+      const setup =
+        places?.directory === undefined || !hub.webhooks.allowedHosts.includes('127.0.0.1')
+          ? undefined
+          : await prepareDemoWebhook(places.directory, serving);
+      receiver = setup?.receiver;
+      const seeded = await seedDemo(hub, setup === undefined ? {} : { webhookUrl: setup.url });
+      if (setup !== undefined && seeded.webhook !== undefined)
+        webhook = setup.registered(seeded.webhook.endpoint, seeded.webhook.secret);
+      const after = await session.store.counts();
+      const participants = (await hub.participants.all()).length;
+      io.out(
+        `Empty database: seeded a demo with ${participants} participants, ${after.accounts} accounts, ${after.transfers} transfers and ${await session.store.lastEventSeq()} events (a rupee window settled, a letter-of-credit payment still pending, two trades under documentary credits: one paid on presentation of its signed documents, one discrepant with its money reserved, and a payment that arrived as an ISO 20022 pacs.008 message).\n`,
+      );
+    } else {
+      io.out(
+        `Existing database: ${counts.accounts} accounts, ${counts.transfers} transfers; no demo seeded.\n`,
+      );
+      if (places?.directory !== undefined)
+        webhook = await resumeDemoWebhook(hub, places.directory, serving);
+      receiver = webhook?.receiver;
+    }
+    await printStart(session, hub, dbOption, io, serving, places, webhook);
+    return { code: ExitCode.ok, ...(webhook === undefined ? {} : { webhook }) };
+  } catch (error) {
+    await receiver?.close();
+    throw error;
   }
+}
+
+/** The balances, and how to go on: the API key, the command line, events and ISO 20022. */
+async function printStart(
+  session: LedgerSession,
+  hub: Hub,
+  dbOption: string | undefined,
+  io: CliIo,
+  serving: boolean,
+  places: StartPlaces | undefined,
+  webhook: DemoWebhook | undefined,
+): Promise<void> {
   // The hub's own accounts in currencies nobody uses yet would only crowd the table.
   const accounts = (await session.store.listAccounts({ limit: START_ACCOUNTS_SHOWN + 40 }))
     .filter(
@@ -187,7 +211,6 @@ export async function runStart(
       ? 'Starting the HTTP API (docs/api.md has curl examples); Ctrl-C stops it.\n'
       : 'Not serving (--no-serve); `npx vostro serve` starts the HTTP API.\n',
   );
-  return { code: ExitCode.ok, ...(webhook === undefined ? {} : { webhook }) };
 }
 
 /** Whether this database holds the demo (its banks have the demo's BICs). */
