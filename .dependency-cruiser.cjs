@@ -1,7 +1,7 @@
 // The layer rules of docs/architecture.md, as code. `npm run lint:arch` checks them alone;
 // `npm test` runs them too, and a violation names its rule.
 /** @type {import('dependency-cruiser').IConfiguration} */
-const TEST = '\\.test(-helper)?\\.ts$';
+const TEST = '\\.test(-helper|-child)?\\.ts$';
 // Bottom to top: each folder may import the folders before it, never one after it.
 const LAYERS = [
   'ledger',

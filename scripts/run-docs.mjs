@@ -5,8 +5,8 @@
 //   node scripts/run-docs.mjs [--jobs N] [--keep] [--list] [--real-npx | --cli COMMAND] [doc ...]
 //
 // Each document runs in a fresh temporary directory that stands for a fresh clone: it holds links
-// to this checkout's package.json, package-lock.json, node_modules and dist/ and nothing else, so
-// every database the document makes is new. Its blocks run in order in one bash session, so
+// to this checkout's package.json, package-lock.json, node_modules, dist/ and docs/examples/ (the
+// sample files the docs use) and nothing else, so every database the document makes is new. Its blocks run in order in one bash session, so
 // variables and functions carry from block to block; VOSTRO_* variables of the caller's
 // environment are removed. Documents run two at a time (`--jobs`). `doc` arguments pick documents
 // by a part of their path, or name Markdown files to run instead. `--keep` keeps the temporary
@@ -58,7 +58,7 @@ import {
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as schedule } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +66,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'console']);
-const LINKED = ['package.json', 'package-lock.json', 'node_modules', 'dist'];
+const LINKED = ['package.json', 'package-lock.json', 'node_modules', 'dist', 'docs/examples'];
 const SETUP = new Map([
   ['npm ci', 'the runner uses this checkout’s node_modules'],
   ['npm run build', 'the runner checked that dist/ is built and newer than src/'],
@@ -566,7 +566,10 @@ async function runDocument(file, items, results) {
   const ctl = join(tmp, 'ctl');
   mkdirSync(work);
   mkdirSync(ctl);
-  for (const entry of LINKED) symlinkSync(join(ROOT, entry), join(work, entry));
+  for (const entry of LINKED) {
+    mkdirSync(dirname(join(work, entry)), { recursive: true });
+    symlinkSync(join(ROOT, entry), join(work, entry));
+  }
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('VOSTRO_')),
   );

@@ -118,6 +118,9 @@ export async function openAccessFixture(
       CLI_ACTOR,
     );
   }
+  // BICs, for the ISO 20022 routes (src/api/access-events.test-helper.ts).
+  await api.participants.setBic('sbi', 'SBININBB', CLI_ACTOR);
+  await api.participants.setBic('vtb', 'VTBRRUMM', CLI_ACTOR);
   const issue = async (role: 'operator' | 'auditor' | 'participant', participant?: string) =>
     api.keys.issue({ role, ...(participant === undefined ? {} : { participant }) }, CLI_ACTOR);
   const auditor = await issue('auditor');

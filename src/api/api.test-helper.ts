@@ -19,7 +19,7 @@ import { newAccountId, newTransferId } from '../ledger/ids.js';
 import { verifyLedger } from '../ledger/verify.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { ApiLimits } from './limits.js';
-import { buildServer } from './server.js';
+import { buildServer, type ServerOptions } from './server.js';
 
 /**
  * A response body as tests read it: any field at any depth, with no schema of its own. Each test
@@ -65,6 +65,8 @@ export async function openTestApi(
     logger?: FastifyBaseLogger;
     onRoute?: (route: RouteOptions) => void;
     clock?: Clock;
+    /** Webhook and event feed options of the server. */
+    server?: Pick<ServerOptions, 'webhookAllowedHosts' | 'dispatcher' | 'feed'>;
   } = {},
 ): Promise<TestApi> {
   const directory = mkdtempSync(join(tmpdir(), 'vostro-api-'));
@@ -80,6 +82,7 @@ export async function openTestApi(
     participants,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.onRoute === undefined ? {} : { onRoute: options.onRoute }),
+    ...options.server,
   });
   const operatorKey = (await keys.issue({ role: 'operator', label: 'tests' }, CLI_ACTOR)).key;
   const description = (

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { newTransferId } from '../ledger/ids.js';
+import { CLI_ACTOR } from '../domain/actor.js';
+import { newAccountId, newTransferId, type AccountId } from '../ledger/ids.js';
 import { participantAccountId } from '../participants/accounts.js';
 import type { StoredAuditEntry } from '../store/records.js';
+import { EVENT_AUDIT_CASES } from './access-events.test-helper.js';
+import { pathPart, type AuditCase } from './access-matrix.test-helper.js';
 import { openAccessFixture, type AccessFixture, type Caller } from './access.test-helper.js';
 import { accountBody, transferBody } from './api.test-helper.js';
 
@@ -14,32 +17,8 @@ import { accountBody, transferBody } from './api.test-helper.js';
  * invalid body) writes none. As in the authorisation test, every mutating route of the route
  * table must have a row here.
  */
-interface AuditCase {
-  readonly request: (fixture: AccessFixture) => InjectOptions | Promise<InjectOptions>;
-  readonly action: string;
-  /**
-   * The entries the same request writes before its own, in the same transaction, for a change it
-   * makes through another service (an accepted presentation posts its credit's payment:
-   * `payments.post`). Each names the same actor, key and request.
-   */
-  readonly before?: readonly string[];
-  /** What `target` must be, from the request sent. */
-  readonly target?: (request: InjectOptions) => string;
-  /** A participant key that may make this request too (its own resource). */
-  readonly owner?: boolean;
-  /** Any participant key may make this request (nothing in it belongs to anyone yet: a quote). */
-  readonly anyParticipant?: boolean;
-  /** The route validates a body: this one is refused with 400. */
-  readonly badBody?: Record<string, unknown>;
-}
-
 const bodyId = (request: InjectOptions): string =>
   String((request.payload as Record<string, unknown>)['id']);
-const pathPart =
-  (index: number) =>
-  (request: InjectOptions): string =>
-    (typeof request.url === 'string' ? request.url : '').split('/')[index] as string;
-
 const CASES: Readonly<Record<string, AuditCase>> = {
   'POST /v1/accounts': {
     request: () => ({ method: 'POST', url: '/v1/accounts', payload: accountBody() }),
@@ -110,6 +89,41 @@ const CASES: Readonly<Record<string, AuditCase>> = {
     action: 'participants.create',
     target: bodyId,
     badBody: { id: 'Bad Id' },
+  },
+  'PATCH /v1/participants/:id': {
+    request: () => ({
+      method: 'PATCH',
+      url: '/v1/participants/spare',
+      payload: { bic: `${newAccountId().slice(-4).toUpperCase()}INBB` },
+    }),
+    action: 'participants.set_bic',
+    target: pathPart(3),
+    badBody: { bic: 'nope' },
+  },
+  'POST /v1/accounts/:id/identifiers': {
+    request: (f) => ({
+      method: 'POST',
+      url: `/v1/accounts/${f.ownAccount}/identifiers`,
+      payload: { other: `A-${newAccountId().slice(-12)}` },
+    }),
+    action: 'accounts.identifiers.add',
+    target: pathPart(3),
+    owner: true,
+    badBody: { iban: 'DE00' },
+  },
+  'DELETE /v1/accounts/:id/identifiers/:identifier': {
+    request: async (f) => {
+      const other = `A-${newAccountId().slice(-12)}`;
+      await f.api.participants.addAccountIdentifier(
+        f.ownAccount as AccountId,
+        { other },
+        CLI_ACTOR,
+      );
+      return { method: 'DELETE', url: `/v1/accounts/${f.ownAccount}/identifiers/${other}` };
+    },
+    action: 'accounts.identifiers.remove',
+    target: pathPart(3),
+    owner: true,
   },
   'POST /v1/participants/:id/accounts': {
     request: () => ({
@@ -400,6 +414,7 @@ const CASES: Readonly<Record<string, AuditCase>> = {
     target: pathPart(3),
     badBody: {},
   },
+  ...EVENT_AUDIT_CASES,
   'POST /v1/surplus/sweep': {
     request: () => ({
       method: 'POST',

@@ -1,15 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type InjectOptions } from 'fastify';
-import { newAccountId, newTransferId } from '../ledger/ids.js';
+import { CLI_ACTOR } from '../domain/actor.js';
+import { newAccountId, newTransferId, type AccountId } from '../ledger/ids.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { checkRoutePolicies, policyProblem } from './access.js';
+import { CALLERS, openAccessFixture, type AccessFixture } from './access.test-helper.js';
+import { EVENT_ROWS } from './access-events.test-helper.js';
 import {
-  CALLERS,
-  openAccessFixture,
-  type AccessFixture,
-  type Caller,
-} from './access.test-helper.js';
+  ANY_KEY,
+  get,
+  operatorWrite,
+  OWN_READ,
+  ownKeyWrite,
+  post,
+  PUBLIC,
+  STAFF_READ,
+  streamed,
+  type Answer,
+  type Case,
+} from './access-matrix.test-helper.js';
 import { accountBody, transferBody } from './api.test-helper.js';
 
 /**
@@ -22,41 +32,8 @@ import { accountBody, transferBody } from './api.test-helper.js';
  * transfer, participant record or key the request names; `foreign`, another participant (vtb).
  * HEAD routes (made by Fastify for every GET) are checked with their GET's row.
  */
-type Expect = Readonly<Record<Caller, number>>;
-
-const PUBLIC: Expect = { none: 200, operator: 200, auditor: 200, owner: 200, foreign: 200 };
-const ANY_KEY: Expect = { none: 401, operator: 200, auditor: 200, owner: 200, foreign: 200 };
-const STAFF_READ: Expect = { none: 401, operator: 200, auditor: 200, owner: 403, foreign: 403 };
-const OWN_READ: Expect = { none: 401, operator: 200, auditor: 200, owner: 200, foreign: 404 };
-const operatorWrite = (status: number): Expect => ({
-  none: 401,
-  operator: status,
-  auditor: 403,
-  owner: 403,
-  foreign: 403,
-});
-const ownKeyWrite = (status: number): Expect => ({
-  none: 401,
-  operator: status,
-  auditor: 403,
-  owner: status,
-  foreign: 404,
-});
-
-interface Case {
-  readonly expect: Expect;
-  /** The request; made anew for each caller, so that writes do not collide. */
-  readonly request: (fixture: AccessFixture) => InjectOptions | Promise<InjectOptions>;
-  /** The code of the 404 a foreign participant gets: the same as for a resource that does not exist. */
-  readonly notFound?: string;
-}
-
-const get = (url: string) => (): InjectOptions => ({ method: 'GET', url });
-const post = (url: string, payload?: Record<string, unknown>): InjectOptions => ({
-  method: 'POST',
-  url,
-  ...(payload === undefined ? {} : { payload }),
-});
+/** An identifier no account has yet. */
+const uniqueName = (): string => `M-${newAccountId().slice(-12)}`;
 
 const TABLE: Readonly<Record<string, Case>> = {
   'GET /healthz': { expect: PUBLIC, request: get('/healthz') },
@@ -162,6 +139,32 @@ const TABLE: Readonly<Record<string, Case>> = {
     expect: OWN_READ,
     request: get('/v1/participants/sbi'),
     notFound: 'participant_not_found',
+  },
+  'PATCH /v1/participants/:id': {
+    expect: operatorWrite(200),
+    request: () => ({
+      method: 'PATCH',
+      url: '/v1/participants/spare',
+      payload: { bic: 'SPARINBB' },
+    }),
+  },
+  'POST /v1/accounts/:id/identifiers': {
+    expect: { none: 401, operator: 201, auditor: 403, owner: 201, foreign: 404 },
+    request: (f) => post(`/v1/accounts/${f.ownAccount}/identifiers`, { other: uniqueName() }),
+    notFound: 'account_not_found',
+  },
+  'DELETE /v1/accounts/:id/identifiers/:identifier': {
+    expect: { none: 401, operator: 200, auditor: 403, owner: 200, foreign: 404 },
+    request: async (f) => {
+      const other = uniqueName();
+      await f.api.participants.addAccountIdentifier(
+        f.ownAccount as AccountId,
+        { other },
+        CLI_ACTOR,
+      );
+      return { method: 'DELETE', url: `/v1/accounts/${f.ownAccount}/identifiers/${other}` };
+    },
+    notFound: 'account_not_found',
   },
   'POST /v1/participants/:id/accounts': {
     expect: operatorWrite(201),
@@ -458,6 +461,8 @@ const TABLE: Readonly<Record<string, Case>> = {
   },
   'GET /v1/register': { expect: ANY_KEY, request: get('/v1/register') },
 
+  ...EVENT_ROWS,
+
   'GET /v1/routes': {
     expect: ANY_KEY,
     request: get('/v1/routes?from=INNSA&to=Moscow&date=2026-12-01'),
@@ -509,7 +514,10 @@ describe('authorisation matrix: every route × every kind of caller', () => {
           ...(await row.request(fixture)),
           method: route.method as InjectOptions['method'],
         };
-        const response = await fixture.as(caller, request);
+        const response: Answer =
+          row.stream === true
+            ? await streamed(fixture, caller, request)
+            : await fixture.as(caller, request);
         const expected = row.expect[caller];
         const label = `${route.method} ${route.url} as ${caller}`;
         if (response.statusCode !== expected) {

@@ -1,4 +1,5 @@
 import type { ApiKeys } from '../access/api-keys.js';
+import type { EventFeed } from '../events/feed.js';
 import type { Actor, ActorRole } from '../domain/actor.js';
 import type { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -19,6 +20,8 @@ export interface ApiContext {
   /** Payments, caps, windows and FX over the same ledger and registry. */
   readonly hub: Hub;
   readonly keys: ApiKeys;
+  /** The one poller of new events that the live streams (GET /v1/events/stream) share. */
+  readonly feed: EventFeed;
   /** False once shutdown has begun: `/readyz` then says so, and the load balancer stops sending. */
   readonly state: { ready: boolean };
 }

@@ -19,6 +19,13 @@ export const ParticipantId = Type.String({
   description: 'a lower-case letter, then 1 to 39 lower-case letters, digits or hyphens',
   examples: ['sbi'],
 });
+const BIC_PATTERN = '^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$';
+const Bic = Type.String({
+  pattern: BIC_PATTERN,
+  description:
+    'its BIC (ISO 9362: 8 or 11 capitals and digits), how ISO 20022 messages name it; unique across the hub (the 8-character form and its XXX branch are one institution); banks, FX providers and the hub only',
+  examples: ['SBININBBXXX'],
+});
 const KEY_ID_PATTERN = '^[0-9a-f]{16}$';
 export const KeyId = Type.String({
   pattern: KEY_ID_PATTERN,
@@ -55,10 +62,49 @@ export const ParticipantCreate = Type.Object(
       description:
         'currencies it holds accounts in (one to eight; none for a customs authority); its accounts are opened in each',
     }),
+    bic: Type.Optional(Bic),
   },
   strict,
 );
 export type ParticipantCreate = Static<typeof ParticipantCreate>;
+
+export const ParticipantChange = Type.Object(
+  {
+    bic: Type.Unsafe<string | null>({
+      type: ['string', 'null'],
+      pattern: BIC_PATTERN,
+      description: 'its BIC, or null to take it away',
+      examples: ['SBININBBXXX'],
+    }),
+  },
+  { ...strict, description: 'what to change: for now, the BIC' },
+);
+export type ParticipantChange = Static<typeof ParticipantChange>;
+
+const Iban = Type.String({
+  pattern: '^[A-Za-z]{2}[0-9]{2}[A-Za-z0-9 ]{11,40}$',
+  maxLength: 42,
+  description:
+    'an IBAN (ISO 13616), spaces allowed as people write it; stored without spaces, in capitals, after its mod-97 check',
+  examples: ['DE89 3704 0044 0532 0130 00'],
+});
+const OtherIdentifier = Type.String({
+  minLength: 1,
+  maxLength: 34,
+  pattern: '^[\\x21-\\x7e][\\x20-\\x7e]*$',
+  description:
+    'another identifier (ISO 20022 Othr/Id): 1 to 34 printable ASCII characters; not 32 hex digits, which is the account’s own id and needs no registration',
+  examples: ['SRVA-000123'],
+});
+export const AccountIdentifier = Type.Object(
+  { iban: Type.Optional(Iban), other: Type.Optional(OtherIdentifier) },
+  {
+    ...strict,
+    description:
+      'exactly one of iban and other: how ISO 20022 messages name the account (Acct/Id/IBAN or Acct/Id/Othr/Id); unique across the hub',
+  },
+);
+export type AccountIdentifier = Static<typeof AccountIdentifier>;
 
 export const ParticipantAccount = Type.Object(
   {
@@ -75,6 +121,15 @@ export const ParticipantAccount = Type.Object(
         description: 'for vostro and nostro accounts: the bank that keeps the account',
       }),
     ),
+    identifiers: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { iban: Type.Optional(Type.String()), other: Type.Optional(Type.String()) },
+          strict,
+        ),
+        { description: 'the IBANs and other identifiers it answers to in ISO 20022 messages' },
+      ),
+    ),
   },
   strict,
 );
@@ -88,6 +143,7 @@ export const Participant = Type.Object(
     bank: Type.Optional(Type.String()),
     currencies: Type.Array(Type.String()),
     status: StringEnum(['active', 'suspended'] as const),
+    bic: Type.Optional(Type.String()),
     createdAt: Type.String(),
     accounts: Type.Array(ParticipantAccount),
   },

@@ -68,4 +68,6 @@ export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
   forbidden: 403,
   identifier_exists: 409,
   identifier_not_found: 404,
+  webhook_not_found: 404,
+  webhook_status_conflict: 409,
 };

@@ -49,6 +49,11 @@ export interface ApiLimits {
   readonly readinessTimeoutMs: number;
   /** `/readyz` says not ready when the disk holding a SQLite database has less free space than this. */
   readonly readinessDiskFreeMinBytes: number;
+  /**
+   * An event stream (GET /v1/events/stream) with nothing to send sends a comment line this often,
+   * so that the connection never looks idle to proxies or to `socketTimeoutMs`.
+   */
+  readonly eventStreamHeartbeatMs: number;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -68,6 +73,7 @@ export const DEFAULT_LIMITS: ApiLimits = {
   requestsPerConnectionMax: 0,
   readinessTimeoutMs: 2000,
   readinessDiskFreeMinBytes: 64 * 1024 * 1024,
+  eventStreamHeartbeatMs: 15_000,
 };
 
 /** Why a set of connection limits cannot be used, or undefined when it can (Node.js refuses some combinations). */

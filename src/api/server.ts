@@ -9,6 +9,12 @@ import Fastify, {
   type RouteOptions,
 } from 'fastify';
 import { ApiKeys } from '../access/api-keys.js';
+import {
+  startWebhookDispatcher,
+  type DispatcherOptions,
+  type WebhookDispatcher,
+} from '../events/dispatcher.js';
+import { EventFeed, type EventFeedOptions } from '../events/feed.js';
 import { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { ParticipantRegistry } from '../participants/registry.js';
@@ -22,6 +28,7 @@ import { createMetrics } from './metrics.js';
 import { ApiProblem, PROBLEM_MEDIA_TYPE, problemType, statusTitle } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
 import { bodyTextProblem, installUrlTextCheck } from './text-fields.js';
+import { accountIdentifierRoutes } from './routes/account-identifiers.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { balanceRoutes } from './routes/balances.js';
@@ -41,6 +48,10 @@ import { Hub } from '../hub/hub.js';
 import { tradeRoutes } from './routes/trades.js';
 import { transferRoutes } from './routes/transfers.js';
 import { verifyRoutes } from './routes/verify.js';
+import { eventRoutes } from './routes/events.js';
+import { endEventStreams } from './routes/event-stream.js';
+import { iso20022Routes } from './routes/iso20022.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { windowRoutes } from './routes/windows.js';
 
 // What `vostro serve` and `vostro start` need beside buildServer: src/cli imports nothing else of src/api.
@@ -61,6 +72,16 @@ export interface ServerOptions {
   readonly keys?: ApiKeys;
   /** Called for every route as it is registered, after its policy is checked (the authorisation test collects the route table with it). */
   readonly onRoute?: (route: RouteOptions) => void;
+  /** The hosts webhook endpoints may be on (`--webhook-allow-host`); default 127.0.0.1 and localhost. */
+  readonly webhookAllowedHosts?: readonly string[];
+  /**
+   * Webhook delivery: the dispatcher starts when the server listens and stops when it closes (a
+   * server only injected into, in tests, delivers nothing). Its timing may be given (tests); false
+   * turns delivery off (another process delivers).
+   */
+  readonly dispatcher?: DispatcherOptions | false;
+  /** The live event feed's timing (tests). */
+  readonly feed?: EventFeedOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -72,7 +93,11 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const committer = options.committer ?? new GroupCommitter(options.ledger);
-  const hub = new Hub(options.ledger, options.participants);
+  const hub = new Hub(options.ledger, options.participants, {
+    ...(options.webhookAllowedHosts === undefined
+      ? {}
+      : { webhookAllowedHosts: options.webhookAllowedHosts }),
+  });
   // Netting reads the pair tallies of the codes it nets: make sure the database keeps them.
   await hub.windows.prepare();
   const context: ApiContext = {
@@ -84,6 +109,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     participants: hub.participants,
     hub,
     keys: options.keys ?? new ApiKeys(options.ledger),
+    feed: new EventFeed(options.store, {
+      ...options.feed,
+      onError: (what, error) => app.log.error({ err: error }, `${what} failed`),
+    }),
     state: { ready: true },
   };
   const connectionProblem = connectionLimitsProblem(limits);
@@ -180,6 +209,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await v1.register(balanceRoutes(context));
       await v1.register(verifyRoutes(context));
       await v1.register(participantRoutes(context));
+      await v1.register(accountIdentifierRoutes(context));
       await v1.register(keyRoutes(context));
       await v1.register(auditRoutes(context));
       await v1.register(paymentRoutes(context));
@@ -193,6 +223,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await v1.register(tradeRoutes(context));
       await v1.register(documentRoutes(context));
       await v1.register(issuerRoutes(context));
+      await v1.register(iso20022Routes(context));
+      await v1.register(eventRoutes(context));
+      await v1.register(webhookRoutes(context));
       v1.get(
         '/openapi.json',
         { config: { access: { public: true } }, schema: { hide: true } },
@@ -201,12 +234,46 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     { prefix: '/v1' },
   );
-  // Readiness turns false as soon as closing begins, before in-flight requests have finished.
+  // Readiness turns false as soon as closing begins, before in-flight requests have finished;
+  // event streams end (they would hold the close forever), and webhook delivery stops.
   app.addHook('preClose', async () => {
     context.state.ready = false;
+    endEventStreams(app.server);
   });
+  deliverWhileListening(app, context, options.dispatcher);
   await app.ready();
   return app;
+}
+
+/**
+ * The webhook dispatcher runs while the server listens: started by `listen` (so that a server
+ * only injected into, as in most tests, makes no requests of its own), stopped when it closes,
+ * after the requests in flight (which may have written events it then still delivers).
+ */
+function deliverWhileListening(
+  app: FastifyInstance,
+  context: ApiContext,
+  options: DispatcherOptions | false | undefined,
+): void {
+  if (options === false) return;
+  let dispatcher: WebhookDispatcher | undefined;
+  app.addHook('onListen', async () => {
+    dispatcher ??= startWebhookDispatcher(
+      {
+        ledger: context.ledger,
+        webhooks: context.hub.webhooks,
+        notifications: (events, participant) =>
+          context.hub.iso20022.notificationForEvents(events, participant),
+      },
+      {
+        ...options,
+        onError: (what, error) => app.log.error({ err: error }, `${what} failed`),
+      },
+    );
+  });
+  app.addHook('onClose', async () => {
+    await dispatcher?.stop();
+  });
 }
 
 const QUERY_INTEGER = /^-?(0|[1-9][0-9]{0,14})$/;
@@ -316,7 +383,7 @@ function refuseOtherCharsets(app: FastifyInstance): void {
       new ApiProblem(
         415,
         'unsupported_media_type',
-        `Content-Type: ${reason}; request bodies are application/json in UTF-8 (charset=utf-8, or none)`,
+        `Content-Type: ${reason}; request bodies are UTF-8 (charset=utf-8, or none): application/json, or application/xml for ISO 20022 messages`,
         { errors: [{ field: 'header.content-type', reason }] },
       ),
       payload,
@@ -447,7 +514,7 @@ function openApiInfo() {
       {
         name: 'participants',
         description:
-          'Banks and FX providers: register them with their accounts, open more accounts, suspend and reactivate',
+          'Banks and FX providers: register them with their accounts and BICs, open more accounts, register accounts’ IBANs and other identifiers, suspend and reactivate',
       },
       {
         name: 'keys',
@@ -493,6 +560,21 @@ function openApiInfo() {
         name: 'register',
         description:
           'The trust register: issuers, the document types each may issue, their public keys, validity and revocation; and its snapshot for offline verification',
+      },
+      {
+        name: 'iso20022',
+        description:
+          'ISO 20022 messages: pacs.008 and pacs.009 in (XML, validated against their schemas, each transaction paid or rejected), pacs.002 status reports out; camt.053 statements and camt.054 notifications of an account',
+      },
+      {
+        name: 'events',
+        description:
+          'The event feed: transfers, refused payments, windows, quotes and presentations, numbered in one sequence; a page at a time or live as Server-Sent Events',
+      },
+      {
+        name: 'webhooks',
+        description:
+          'Webhook endpoints: registration (approved by the operator), signed deliveries in order with retries, every attempt recorded, replay',
       },
       {
         name: 'operations',

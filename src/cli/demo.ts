@@ -7,7 +7,9 @@ import { currencies, currencyByCode, parseAmount } from '../ledger/currency.js';
 import { derivedId, type AccountId } from '../ledger/ids.js';
 import { participantAccountId, type AccountRole } from '../participants/accounts.js';
 import type { ParticipantInput } from '../participants/participant.js';
+import { DEMO_BICS, demoPacs008 } from './demo-iso.js';
 import { seedDemoTrades } from './demo-trades.js';
+import { DEMO_WEBHOOK_PARTICIPANT } from './demo-webhook.js';
 
 /**
  * A small, realistic demo for `vostro start` on an empty database: two Indian and two Russian
@@ -16,20 +18,50 @@ import { seedDemoTrades } from './demo-trades.js';
  * (some interbank, some on the books of one bank), a rouble–rupee conversion through the FX
  * provider (payment versus payment), a closed and settled rupee window, and a letter-of-credit
  * style payment still pending, and two trades under documentary credits with their signed documents
- * (demo-trades.ts). Everything goes through the same Hub services as the API and CLI.
+ * (demo-trades.ts); the banks' (made-up, DEMO…) BICs, a payment that arrives as an ISO 20022
+ * pacs.008 message (demo-iso.ts), and VTB's webhook endpoint (demo-webhook.ts). Everything goes through the same Hub services as the API and CLI.
  * Ids are derived from names, so the demo is the same in every database.
  */
 const PARTICIPANTS: readonly ParticipantInput[] = [
-  { id: 'sbi', name: 'State Bank of India', kind: 'bank', country: 'IN', currencies: ['INR'] },
-  { id: 'bob', name: 'Bank of Baroda', kind: 'bank', country: 'IN', currencies: ['INR'] },
-  { id: 'sberbank', name: 'Sberbank', kind: 'bank', country: 'RU', currencies: ['RUB'] },
-  { id: 'vtb', name: 'VTB Bank', kind: 'bank', country: 'RU', currencies: ['RUB'] },
+  {
+    id: 'sbi',
+    name: 'State Bank of India',
+    kind: 'bank',
+    country: 'IN',
+    currencies: ['INR'],
+    bic: bic('sbi'),
+  },
+  {
+    id: 'bob',
+    name: 'Bank of Baroda',
+    kind: 'bank',
+    country: 'IN',
+    currencies: ['INR'],
+    bic: bic('bob'),
+  },
+  {
+    id: 'sberbank',
+    name: 'Sberbank',
+    kind: 'bank',
+    country: 'RU',
+    currencies: ['RUB'],
+    bic: bic('sberbank'),
+  },
+  {
+    id: 'vtb',
+    name: 'VTB Bank',
+    kind: 'bank',
+    country: 'RU',
+    currencies: ['RUB'],
+    bic: bic('vtb'),
+  },
   {
     id: 'indorus-fx',
     name: 'IndoRus FX',
     kind: 'fx_provider',
     country: 'IN',
     currencies: ['INR', 'RUB'],
+    bic: bic('indorus-fx'),
   },
   {
     id: 'tata-steel',
@@ -112,14 +144,36 @@ const PAYMENTS: readonly (readonly [Named, Named, string, string])[] = [
   [VTB, SBER, '1250000.00', 'interbank RUB repayment'],
 ];
 
-/** Seeds the demo; the caller checks first that the database has no participants yet. */
-export async function seedDemo(hub: Hub): Promise<void> {
+/** What seeding made that `start` goes on with. */
+export interface SeededDemo {
+  /** The demo's webhook endpoint and its secret (shown nowhere: `start` keeps it in a 0600 file). */
+  readonly webhook?: { readonly endpoint: string; readonly secret: string };
+  /** The pacs.008 message's outcome: its pacs.002 is stored under this id. */
+  readonly isoMessage: string;
+}
+
+/**
+ * Seeds the demo; the caller checks first that the database has no participants yet. With a
+ * `webhookUrl`, VTB's webhook endpoint is registered there before the first payment, so that
+ * every event of VTB's accounts from then on is delivered to it.
+ */
+export async function seedDemo(
+  hub: Hub,
+  options: { readonly webhookUrl?: string } = {},
+): Promise<SeededDemo> {
   const cli = CLI_ACTOR;
   await hub.open(
     currencies.map((currency) => currency.code),
     cli,
   );
   for (const participant of PARTICIPANTS) await hub.participants.create(participant, cli);
+  const webhook =
+    options.webhookUrl === undefined
+      ? undefined
+      : await hub.webhooks.register(
+          { participant: DEMO_WEBHOOK_PARTICIPANT, url: options.webhookUrl, format: 'json' },
+          cli,
+        );
   await hub.participants.openAccount('sberbank', 'vostro', 'INR', 'sbi', cli);
   await hub.participants.openAccount('vtb', 'vostro', 'INR', 'bob', cli);
   await hub.participants.openAccount('sberbank', 'investment', 'INR', undefined, cli);
@@ -191,6 +245,25 @@ export async function seedDemo(hub: Hub): Promise<void> {
   );
   // Two documentary credits: one paid on presentation of its signed documents, one discrepant.
   await seedDemoTrades(hub, { payer: at(CHAMBAL), payee: at(SBER_SRVA) });
+  // A customer credit transfer that arrives as an ISO 20022 pacs.008 message from SBI.
+  const outcome = await hub.iso20022.submit(
+    demoPacs008(new Date(), { payer: at(CHAMBAL), payee: at(VTB_SRVA) }),
+    cli,
+  );
+  if (outcome.groupStatus !== 'ACSC')
+    throw new Error(`bug: the demo's pacs.008 was not accepted:\n${outcome.statusReport}`);
+  return {
+    ...(webhook === undefined
+      ? {}
+      : { webhook: { endpoint: webhook.endpoint.id, secret: webhook.secret } }),
+    isoMessage: outcome.messageId,
+  };
+}
+
+function bic(participant: string): string {
+  const found = DEMO_BICS[participant];
+  if (found === undefined) throw new Error(`bug: no demo BIC for ${participant}`);
+  return found;
 }
 
 function demoId(name: string): string {

@@ -59,6 +59,8 @@ export const HUB_ERROR_CODES = [
   'forbidden',
   'identifier_exists',
   'identifier_not_found',
+  'webhook_not_found',
+  'webhook_status_conflict',
 ] as const;
 export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
 

@@ -93,3 +93,13 @@ export function dayStartNs(day: number, offsetMinutes = 0): bigint {
 export function isoOfNs(ns: bigint): string {
   return new Date(Number(ns / NS_PER_MS)).toISOString();
 }
+
+/**
+ * ISO 8601 in UTC with all nine decimals of the nanosecond timestamp, so the text is exact:
+ * two transfers of one batch differ in the last digits, not only in the raw integer.
+ */
+export function isoTime(timestampNs: bigint): string {
+  const seconds = timestampNs / 1_000_000_000n;
+  const fraction = (timestampNs % 1_000_000_000n).toString().padStart(9, '0');
+  return new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, `.${fraction}Z`);
+}

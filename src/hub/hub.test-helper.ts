@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { newTransferId, type AccountId } from '../ledger/ids.js';
+import type { Clock } from '../ledger/clock.js';
 import { Ledger } from '../ledger/ledger.js';
 import { verifyLedger } from '../ledger/verify.js';
 import { participantAccountId } from '../participants/accounts.js';
@@ -20,14 +21,16 @@ let counter = 0;
 /** A hub on a fresh SQLite file with two Indian banks, two Russian banks and an FX provider, prefunded. */
 export async function withHub(
   body: (hub: Hub) => Promise<void>,
-  options: { store?: () => Promise<LedgerStore> } = {},
+  options: { store?: () => Promise<LedgerStore>; clock?: Clock } = {},
 ): Promise<void> {
   const store =
     options.store === undefined
       ? new SqliteStore({ path: join(directory, `hub-${++counter}.db`) })
       : await options.store();
   try {
-    const hub = new Hub(new Ledger(store));
+    const hub = new Hub(
+      new Ledger(store, options.clock === undefined ? {} : { clock: options.clock }),
+    );
     await seed(hub);
     await body(hub);
     assert.deepEqual((await verifyLedger(store)).problems, [], 'the verifier passes');

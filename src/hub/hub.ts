@@ -1,4 +1,7 @@
+import { WebhookService } from '../events/webhooks.js';
+import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from '../events/webhook-urls.js';
 import { FxService } from '../fx/service.js';
+import { Iso20022Service } from '../iso20022/service.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Actor } from '../domain/actor.js';
 import { ParticipantRegistry } from '../participants/registry.js';
@@ -34,11 +37,20 @@ export class Hub {
   readonly titles: TitleService;
   /** Presentations of documents under a documentary credit, which post its reserved payment. */
   readonly presentations: PresentationService;
+  /** ISO 20022 messages in (pacs.008, pacs.009) and out (pacs.002, camt.053, camt.054). */
+  readonly iso20022: Iso20022Service;
 
-  /** `participants` may be given so that several users of one ledger share the registry's caches. */
+  /** Webhook endpoints and their delivery history (the dispatcher delivers: src/events/dispatcher.ts). */
+  readonly webhooks: WebhookService;
+
+  /**
+   * `participants` may be given so that several users of one ledger share the registry's caches;
+   * `webhookAllowedHosts` are the hosts webhook endpoints may be on (default 127.0.0.1, localhost).
+   */
   constructor(
     readonly ledger: Ledger,
     participants?: ParticipantRegistry,
+    options: { readonly webhookAllowedHosts?: readonly string[] } = {},
   ) {
     this.participants = participants ?? new ParticipantRegistry(ledger);
     // A corporate's transfer events are also its bank's; a vostro account's, the keeping bank's.
@@ -61,6 +73,10 @@ export class Hub {
       this.register,
       (input, context) => VerifierPool.shared().verify(input, context),
     );
+    this.iso20022 = new Iso20022Service(ledger, this.participants, this.payments);
+    this.webhooks = new WebhookService(ledger, this.participants, {
+      allowedHosts: options.webhookAllowedHosts ?? DEFAULT_WEBHOOK_ALLOWED_HOSTS,
+    });
   }
 
   /** Opens the hub's own accounts in these currencies and its settlement bookkeeping, once (later calls change nothing). */

@@ -5,6 +5,7 @@ import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import type { CreateTransferResult } from '../ledger/results.js';
 import { REFERENCE_MAX_LENGTH, type TransferInput } from '../ledger/model.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
+import type { AuditEntry, RecordPut } from '../store/records.js';
 import { decimalString, documentKind, oneOf, strict } from '../domain/documents.js';
 import { checkPlainText, HubError, invalidField } from '../domain/errors.js';
 import type { AccountEntry, ParticipantRegistry } from '../participants/registry.js';
@@ -21,6 +22,14 @@ import {
   type Leg,
 } from './legs.js';
 import { mayActFor, payeeAccount, payerAccount } from './parties.js';
+import {
+  AtomicBatchRefused,
+  groupByActor,
+  PAY_BATCH_MAX,
+  PreparedBatch,
+  writePaymentBatch,
+  type BatchOptions,
+} from './pay-batch.js';
 
 /** The collection of payment documents: one per two-phase payment, keyed by the payment's id. */
 export const PAYMENTS = 'payments';
@@ -62,6 +71,12 @@ interface PreparedPayment {
   readonly pending: boolean;
   readonly timeoutSeconds: number;
   readonly inputs: readonly TransferInput[];
+}
+
+/** A prepared payment of a batch, with the actor it is made for. */
+interface BatchItem extends PreparedPayment {
+  readonly id: string;
+  readonly actor: Actor;
 }
 
 /**
@@ -176,9 +191,22 @@ export class PaymentService {
     prepared: PreparedPayment,
     actor: Actor,
   ): Promise<ChainOutcome> {
-    const { request, payer, payee, legs, pending, timeoutSeconds, inputs } = prepared;
-    const outcome = chainOutcome(legs, await tx.createTransfers(inputs), { payerField: 'payer' });
-    if (outcome.status === 'created') {
+    const outcome = chainOutcome(prepared.legs, await tx.createTransfers(prepared.inputs), {
+      payerField: 'payer',
+    });
+    if (outcome.status === 'created') await this.writeCreated(tx, [prepared], actor);
+    return outcome;
+  }
+
+  /** The payment documents (of two-phase payments) and audit entries of payments just created. */
+  private async writeCreated(
+    tx: LedgerTransaction,
+    created: readonly PreparedPayment[],
+    actor: Actor,
+  ): Promise<void> {
+    const puts: RecordPut[] = [];
+    const audit: AuditEntry[] = [];
+    for (const { request, payer, payee, legs, pending, timeoutSeconds } of created) {
       if (pending) {
         const record: PaymentRecord = {
           id: request.id,
@@ -196,9 +224,9 @@ export class PaymentService {
           ...(request.trade === undefined ? {} : { trade: request.trade }),
           createdAt: new Date(Number(tx.nowNs / 1_000_000n)).toISOString(),
         };
-        await tx.putRecords([paymentDocuments.put(record.id, record)]);
+        puts.push(paymentDocuments.put(record.id, record));
       }
-      await tx.appendAudit([
+      audit.push(
         auditEntry(actor, tx.nowNs, pending ? 'payments.reserve' : 'payments.create', request.id, {
           payer: payer.id,
           payee: payee.id,
@@ -207,9 +235,95 @@ export class PaymentService {
           legs: legs.length,
           ...(request.trade === undefined ? {} : { trade: request.trade }),
         }),
-      ]);
+      );
     }
-    return outcome;
+    if (puts.length > 0) await tx.putRecords(puts);
+    await tx.appendAudit(audit);
+  }
+
+  /**
+   * Many payments in one ledger transaction and one batch (see pay-batch.ts): each its own linked
+   * chain, or (`atomic`) all or nothing. One outcome per request, in order: the result `pay` would
+   * give, or the HubError `pay` would throw (a refused request fails only itself, except in an
+   * atomic batch, where the others get BatchRejectedError). `extra` writes the caller's own
+   * documents in the same transaction (it may run more than once: no other effects); when an
+   * atomic batch is refused after its transfers were staged, that transaction is rolled back and
+   * `extra` runs in one of its own. At most PAY_BATCH_MAX requests.
+   */
+  async payBatch(
+    requests: readonly PaymentRequest[],
+    actor: Actor,
+    options: BatchOptions<PaymentResult>,
+  ): Promise<readonly (PaymentResult | HubError)[]> {
+    const prepared = await this.prepareBatch(requests.map((request) => ({ request, actor })));
+    const { extra } = options;
+    try {
+      return await this.ledger.transact(async (tx) => {
+        const outcomes = await this.writeBatchIn(tx, prepared, options.atomic);
+        if (extra !== undefined) await extra(tx, outcomes);
+        return outcomes;
+      });
+    } catch (error) {
+      if (!(error instanceof AtomicBatchRefused)) throw error;
+      const outcomes = error.outcomes as readonly (PaymentResult | HubError)[];
+      if (extra !== undefined) await this.ledger.transact((tx) => extra(tx, outcomes));
+      return outcomes;
+    }
+  }
+
+  /**
+   * The first half of a batch, before any transaction: each request checked and its legs planned
+   * as its actor may (what `pay` checks), or the HubError `pay` would throw. Callers that write a
+   * batch inside a transaction of their own (several callers' payments grouped in one) use this
+   * and `writeBatchIn`.
+   */
+  async prepareBatch(
+    items: readonly { readonly request: PaymentRequest; readonly actor: Actor }[],
+  ): Promise<PreparedBatch> {
+    if (items.length > PAY_BATCH_MAX)
+      throw invalidField({
+        field: 'requests',
+        message: `a batch holds at most ${PAY_BATCH_MAX} payments, not ${items.length}`,
+      });
+    const prepared = await Promise.all(
+      items.map(({ request, actor }) =>
+        this.prepare(request, actor).then(
+          (payment): BatchItem => ({ ...payment, id: request.id, actor }),
+          (error: unknown) => {
+            if (error instanceof HubError) return error;
+            throw error;
+          },
+        ),
+      ),
+    );
+    return new PreparedBatch(prepared);
+  }
+
+  /**
+   * The second half: the prepared payments as the transaction's one ledger batch, with their
+   * documents and audit entries (see writePaymentBatch; an atomic batch refused after staging
+   * throws AtomicBatchRefused, which must end the transaction). Batches prepared separately may be
+   * concatenated.
+   */
+  async writeBatchIn(
+    tx: LedgerTransaction,
+    batch: PreparedBatch,
+    atomic: boolean,
+  ): Promise<(PaymentResult | HubError)[]> {
+    const items = PreparedBatch.items(batch) as readonly (BatchItem | HubError)[];
+    return writePaymentBatch(
+      tx,
+      items.map((item) => (item instanceof HubError ? '' : item.id)),
+      items,
+      atomic,
+      {
+        result: (payment, status) => this.result(payment, status),
+        written: async (inner, created) => {
+          for (const group of groupByActor(created))
+            await this.writeCreated(inner, group, (group[0] as BatchItem).actor);
+        },
+      },
+    );
   }
 
   private result(prepared: PreparedPayment, status: 'created' | 'exists'): PaymentResult {

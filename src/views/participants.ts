@@ -8,6 +8,11 @@ export function participantJson(record: ParticipantRecord) {
   return {
     ...record,
     currencies: [...record.currencies],
-    accounts: record.accounts.map((account) => ({ ...account })),
+    accounts: record.accounts.map(({ identifiers, ...account }) => ({
+      ...account,
+      ...(identifiers === undefined
+        ? {}
+        : { identifiers: identifiers.map((name) => ({ ...name })) }),
+    })),
   };
 }

@@ -8,6 +8,7 @@ import {
   AccountOpen,
   Participant,
   ParticipantAccount,
+  ParticipantChange,
   ParticipantCreate,
   ParticipantListQuery,
   ParticipantParams,
@@ -90,6 +91,35 @@ export function participantRoutes(context: ApiContext): FastifyPluginAsync {
         },
       },
       async (request) => participantJson(await requireParticipant(context, request.params.id)),
+    );
+
+    app.patch<{ Params: ParticipantParams; Body: ParticipantChange }>(
+      '/participants/:id',
+      {
+        config: { access: { roles: ['operator'] } },
+        schema: {
+          tags: ['participants'],
+          operationId: 'changeParticipant',
+          summary:
+            'Change a participant: give it a BIC, change it, or take it away (null); the same BIC again changes nothing',
+          params: ParticipantParams,
+          body: ParticipantChange,
+          response: {
+            200: Participant,
+            ...notFoundResponse,
+            409: problemResponse(
+              'the BIC is another participant’s (identifier_exists; its XXX branch form is the same institution)',
+            ),
+            ...commonErrors,
+          },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        return participantJson(
+          await inPath(id, registry.setBic(id, request.body.bic, actorOf(request))),
+        );
+      },
     );
 
     app.post<{ Params: ParticipantParams; Body: AccountOpen }>(

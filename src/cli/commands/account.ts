@@ -11,10 +11,13 @@ import {
   type AccountKindName,
 } from '../../ledger/model.js';
 import { ACCOUNT_RESULT_MESSAGES } from '../../ledger/results.js';
+import { CLI_ACTOR } from '../../domain/actor.js';
+import { ParticipantRegistry } from '../../participants/registry.js';
 import { currencyCode } from '../../views/amounts.js';
 import { accountJson, availableMinor, netPostedMinor } from '../../views/accounts.js';
 import { isoTime } from '../../views/time.js';
 import type { CliContext, RegisterCommand } from '../context.js';
+import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import {
@@ -32,6 +35,7 @@ import {
   parseTimestampOption,
 } from '../options.js';
 import { requireAccount } from '../shared/accounts.js';
+import { hubOperation } from '../shared/hub.js';
 import { humanAmount, humanAmountWithCode } from '../shared/human.js';
 import { printJson, renderTable } from '../shared/output.js';
 
@@ -45,6 +49,7 @@ export const registerAccount: RegisterCommand = (program, context) => {
   registerCreate(account, context);
   registerList(account, context);
   registerShow(account, context);
+  registerIdentify(account, context);
 };
 
 interface CreateOptions {
@@ -245,6 +250,72 @@ function registerShow(account: Command, context: CliContext): void {
         const account = await requireAccount(session, id, 'account');
         if (options.json === true) printJson(context.io, accountJson(account));
         else context.io.out(describeAccount(account));
+        return ExitCode.ok;
+      });
+    }),
+  );
+}
+
+interface IdentifyOptions {
+  readonly iban?: string;
+  readonly other?: string;
+  readonly remove?: boolean;
+  readonly json?: boolean;
+  readonly db?: string;
+}
+
+function registerIdentify(account: Command, context: CliContext): void {
+  addDbOption(
+    account
+      .command('identify')
+      .description(
+        'give a participant’s account an IBAN or another identifier (unique across the hub), by which ISO 20022 messages name it (`Acct/Id/IBAN`, `Acct/Id/Othr/Id`); every account also answers to its own id written as 32 hex digits',
+      )
+      .argument('<account-id>', 'the account id (UUID)')
+      .addOption(
+        new Option('--iban <iban>', 'an IBAN (ISO 13616; checked by its mod-97 digits)').conflicts(
+          'other',
+        ),
+      )
+      .option(
+        '--other <id>',
+        'another identifier: 1 to 34 characters, e.g. a domestic account number',
+      )
+      .option('--remove', 'take the identifier away instead')
+      .option('--json', 'print the account as JSON'),
+  ).action(
+    commandAction(context, async (idText: string, options: IdentifyOptions) => {
+      const id = parseAccountIdOption('<account-id>', idText);
+      const identifier =
+        options.iban !== undefined
+          ? { iban: options.iban }
+          : options.other !== undefined
+            ? { other: options.other }
+            : undefined;
+      if (identifier === undefined) throw new UsageError('give the identifier: --iban or --other');
+      await runLedgerCommand(context, { dbOption: options.db, create: false }, async (session) => {
+        const registry = new ParticipantRegistry(session.ledger);
+        const changed = await hubOperation(
+          () =>
+            options.remove === true
+              ? registry.removeAccountIdentifier(id, identifier, CLI_ACTOR)
+              : registry.addAccountIdentifier(id, identifier, CLI_ACTOR),
+          {
+            account: '<account-id>',
+            identifier: options.iban === undefined ? '--other' : '--iban',
+            'identifier/iban': '--iban',
+            'identifier/other': '--other',
+          },
+        );
+        if (options.json === true) printJson(context.io, changed);
+        else {
+          const names = (changed.identifiers ?? []).map((known) =>
+            'iban' in known ? `IBAN ${known.iban}` : `other ${known.other}`,
+          );
+          context.io.out(
+            `${changed.id} (${changed.currency} ${changed.role}) answers to: ${names.length === 0 ? 'its id only' : names.join(', ')}\n`,
+          );
+        }
         return ExitCode.ok;
       });
     }),

@@ -9,6 +9,7 @@ import { PARTICIPANT_KINDS, type ParticipantKind } from '../../participants/part
 import { ParticipantRegistry, type ParticipantRecord } from '../../participants/registry.js';
 import { participantJson } from '../../views/participants.js';
 import type { CliContext, RegisterCommand } from '../context.js';
+import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { ExitCode } from '../io.js';
 import {
@@ -37,6 +38,7 @@ export const registerParticipant: RegisterCommand = (program, context) => {
   registerList(participant, context);
   registerShow(participant, context);
   registerOpenAccount(participant, context);
+  registerSetBic(participant, context);
   for (const [action, status] of [
     ['suspend', 'suspended'],
     ['activate', 'active'],
@@ -51,6 +53,7 @@ interface CreateOptions {
   readonly country: string;
   readonly bank?: string;
   readonly currencies: string;
+  readonly bic?: string;
   readonly json?: boolean;
   readonly db?: string;
 }
@@ -73,6 +76,10 @@ function registerCreate(parent: Command, context: CliContext): void {
       .requiredOption('--country <code>', 'ISO 3166-1 alpha-2 code, e.g. IN or RU')
       .option('--bank <id>', 'for a corporate: the bank that keeps its accounts')
       .option(
+        '--bic <bic>',
+        'for a bank or FX provider: its BIC (ISO 9362, 8 or 11 characters, e.g. DEMOINBBXXX), which ISO 20022 messages name it by',
+      )
+      .option(
         '--currencies <codes>',
         'comma-separated ISO 4217 codes, e.g. INR,RUB (required but for a customs authority, which holds no accounts)',
         '',
@@ -86,6 +93,7 @@ function registerCreate(parent: Command, context: CliContext): void {
         kind: options.kind,
         country: options.country,
         ...(options.bank === undefined ? {} : { bank: options.bank }),
+        ...(options.bic === undefined ? {} : { bic: options.bic }),
         currencies: options.currencies
           .split(',')
           .map((code) => code.trim())
@@ -100,6 +108,7 @@ function registerCreate(parent: Command, context: CliContext): void {
             kind: '--kind',
             country: '--country',
             bank: '--bank',
+            bic: '--bic',
             currencies: '--currencies',
           },
         );
@@ -251,6 +260,57 @@ function registerOpenAccount(parent: Command, context: CliContext): void {
   );
 }
 
+function registerSetBic(parent: Command, context: CliContext): void {
+  addDbOption(
+    parent
+      .command('set-bic')
+      .description(
+        'give a bank or FX provider its BIC (ISO 9362), which ISO 20022 messages name it by, or take it away with --remove; a BIC is unique across the hub',
+      )
+      .argument('<id>', 'participant id')
+      .argument(
+        '[bic]',
+        '8 or 11 characters, e.g. DEMOINBBXXX (DEMOINBB and DEMOINBBXXX are one institution)',
+      )
+      .option('--remove', 'take its BIC away instead')
+      .option('--json', 'print the participant as JSON'),
+  ).action(
+    commandAction(
+      context,
+      async (
+        id: string,
+        bic: string | undefined,
+        options: { remove?: boolean; json?: boolean; db?: string },
+      ) => {
+        if ((bic === undefined) === (options.remove !== true))
+          throw new UsageError(
+            bic === undefined
+              ? '<bic>: give the BIC to set, or --remove to take it away'
+              : '<bic> and --remove ask for two different things; give one of them',
+          );
+        await runLedgerCommand(
+          context,
+          { dbOption: options.db, create: false },
+          async (session) => {
+            const record = await hubOperation(
+              () => new ParticipantRegistry(session.ledger).setBic(id, bic ?? null, CLI_ACTOR),
+              { participant: '<id>', id: '<id>', bic: '<bic>', kind: '<id>' },
+            );
+            if (options.json === true) printJson(context.io, participantJson(record));
+            else
+              context.io.out(
+                record.bic === undefined
+                  ? `${record.id} has no BIC\n`
+                  : `${record.id} is ${record.bic}\n`,
+              );
+            return ExitCode.ok;
+          },
+        );
+      },
+    ),
+  );
+}
+
 function registerStatus(
   parent: Command,
   context: CliContext,
@@ -299,6 +359,7 @@ function printParticipant(io: CliIo, record: ParticipantRecord, json: boolean): 
     ['kind', record.kind],
     ['country', record.country],
     ...(record.bank === undefined ? [] : [['bank', record.bank]]),
+    ...(record.bic === undefined ? [] : [['BIC', record.bic]]),
     ['currencies', record.currencies.join(', ')],
     ['status', record.status],
     ['created', record.createdAt],
@@ -310,6 +371,9 @@ function printParticipant(io: CliIo, record: ParticipantRecord, json: boolean): 
     account.role,
     ACCOUNT_ROLES[account.role].description,
     account.heldAt ?? '',
+    (account.identifiers ?? [])
+      .map((identifier) => ('iban' in identifier ? `IBAN ${identifier.iban}` : identifier.other))
+      .join(', '),
   ]);
-  io.out(renderTable(['account', 'currency', 'role', 'what', 'held at'], accounts));
+  io.out(renderTable(['account', 'currency', 'role', 'what', 'held at', 'identifiers'], accounts));
 }

@@ -196,6 +196,103 @@ describe('vostro serve', () => {
     }
   });
 
+  it('--webhook-allow-host (repeatable, else VOSTRO_WEBHOOK_ALLOWED_HOSTS) is the allow-list the API registers webhooks against', async () => {
+    const key = (
+      await vostroOk(['key', 'issue', '--db', db.path, '--role', 'operator'])
+    ).stdout.trim();
+    await vostroOk([
+      'participant',
+      'create',
+      '--db',
+      db.path,
+      '--id',
+      'sbi',
+      '--name',
+      'SBI',
+      '--kind',
+      'bank',
+      '--country',
+      'IN',
+      '--currencies',
+      'INR',
+    ]);
+    const serveWith = async (
+      flags: string[],
+      env: Record<string, string>,
+      urls: readonly (readonly [string, number])[],
+    ): Promise<void> => {
+      let signal: (name: string) => void = () => undefined;
+      const io = {
+        ...recordingIo(env),
+        waitForShutdown: () => new Promise<string>((resolve) => (signal = resolve)),
+      };
+      const exit = runCli(
+        ['serve', '--db', db.path, '--port', '0', '--log-level', 'warn', ...flags],
+        io,
+      );
+      let base: string | undefined;
+      for (let waited = 0; base === undefined && waited < 200; waited += 1) {
+        base = /http:\/\/127\.0\.0\.1:\d+/.exec(io.stdout.join(''))?.[0];
+        if (base === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(base !== undefined, io.stderr.join(''));
+      for (const [url, status] of urls) {
+        const response = await fetch(`${base}/v1/webhooks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ participant: 'sbi', url }),
+        });
+        assert.equal(
+          response.status,
+          status,
+          `${flags.join(' ')} ${url}: ${await response.text()}`,
+        );
+      }
+      signal('SIGTERM');
+      assert.equal(await exit, 0);
+    };
+    await serveWith([], {}, [
+      ['http://127.0.0.1:9/hook', 201],
+      ['https://hooks.example.com/hook', 400],
+    ]);
+    await serveWith(
+      ['--webhook-allow-host', 'hooks.example.com', '--webhook-allow-host', '*.bank.example'],
+      {},
+      [
+        ['https://hooks.example.com/hook', 201],
+        ['https://api.bank.example/hook', 201],
+        ['http://127.0.0.1:9/hook', 400],
+      ],
+    );
+    await serveWith([], { VOSTRO_WEBHOOK_ALLOWED_HOSTS: 'hooks.example.com' }, [
+      ['https://hooks.example.com/hook', 201],
+    ]);
+    for (const [flags, env, message] of [
+      [
+        ['--webhook-allow-host', 'https://hooks.example.com'],
+        {},
+        /--webhook-allow-host: "https:\/\/hooks\.example\.com" is a URL/,
+      ],
+      [
+        ['--webhook-allow-host', '127.0.0.1:8080'],
+        {},
+        /--webhook-allow-host: "127\.0\.0\.1:8080" has a port/,
+      ],
+      [
+        [],
+        { VOSTRO_WEBHOOK_ALLOWED_HOSTS: 'ok.example, not a host' },
+        /VOSTRO_WEBHOOK_ALLOWED_HOSTS: "not a host" is not a host name/,
+      ],
+    ] as const) {
+      const io = {
+        ...recordingIo({ ...env }),
+        waitForShutdown: () => new Promise<string>(() => undefined),
+      };
+      assert.equal(await runCli(['serve', '--db', db.path, '--port', '0', ...flags], io), 2);
+      assert.match(io.stderr.join(''), message);
+    }
+  });
+
   it('refuses a malformed port with a usage error', async () => {
     const io = { ...recordingIo(), waitForShutdown: () => new Promise<string>(() => undefined) };
     assert.equal(await runCli(['serve', '--db', db.path, '--port', 'http'], io), 2);

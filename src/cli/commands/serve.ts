@@ -10,6 +10,7 @@ import {
   runServe,
   type ConnectionFlags,
 } from '../shared/server.js';
+import { addWebhookHostOption, webhookAllowedHosts } from '../shared/webhook-hosts.js';
 
 const LOG_LEVELS: readonly LevelWithSilent[] = [
   'fatal',
@@ -28,6 +29,7 @@ interface ServeOptions extends ConnectionFlags {
   readonly logLevel: string;
   readonly windowSeconds?: string;
   readonly windowCurrencies: string;
+  readonly webhookAllowHost?: readonly string[];
   readonly db?: string;
 }
 
@@ -56,7 +58,7 @@ export const registerServe: RegisterCommand = (program, context) => {
         'INR,RUB',
       ),
   );
-  addConnectionOptions(command).action(
+  addWebhookHostOption(addConnectionOptions(command)).action(
     commandAction(context, async (options: ServeOptions) => {
       const port = parseIntegerOption('--port', options.port, { minimum: 0, maximum: 65_535 });
       const rateLimitPerSecond =
@@ -80,6 +82,7 @@ export const registerServe: RegisterCommand = (program, context) => {
         .split(',')
         .map((code) => parseCurrencyOption('--window-currencies', code.trim()).code);
       const connections = connectionLimits(options, context.io.env);
+      const allowedHosts = webhookAllowedHosts(options.webhookAllowHost, context.io.env);
       // Before the database is opened (or created): a busy port ends here, in one line.
       await checkListenable(options.host, port);
       await runLedgerCommand(context, { dbOption: options.db, create: true }, (session) =>
@@ -91,6 +94,7 @@ export const registerServe: RegisterCommand = (program, context) => {
             logLevel,
             rateLimitPerSecond,
             connections,
+            ...(allowedHosts === undefined ? {} : { webhookAllowedHosts: allowedHosts }),
             ...(windowSeconds === undefined
               ? {}
               : { windows: { seconds: windowSeconds, currencies: windowCurrencies } }),

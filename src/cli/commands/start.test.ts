@@ -74,7 +74,10 @@ describe('vostro start', () => {
 
   it('seeds the demo into an empty database and prints balances and usage', async () => {
     const run = await vostroOk(['start', '--db', db]);
-    assert.match(run.stdout, /seeded a demo with 9 participants, 44 accounts and 51 transfers/);
+    assert.match(
+      run.stdout,
+      /seeded a demo with 9 participants, 44 accounts, 53 transfers and \d+ events \(.*a payment that arrived as an ISO 20022 pacs\.008 message\)/,
+    );
     for (const owner of [
       'sbi',
       'bob',
@@ -113,7 +116,7 @@ describe('vostro start', () => {
   it('does not seed again, and the demo verifies with two payments still pending', async () => {
     const countsBefore = await storeCounts(db);
     const run = await vostroOk(['start', '--db', db]);
-    assert.match(run.stdout, /Existing database: 44 accounts, 51 transfers; no demo seeded/);
+    assert.match(run.stdout, /Existing database: 44 accounts, 53 transfers; no demo seeded/);
     assert.deepEqual(await storeCounts(db), countsBefore);
     const report = await vostroJson<{
       ok: boolean;
@@ -136,7 +139,18 @@ describe('vostro start', () => {
   it('--help lists every ledger command', async () => {
     const run = await vostro(['--help']);
     assert.equal(run.code, 0);
-    for (const command of ['start', 'init', 'account', 'transfer', 'balance', 'history', 'verify'])
+    for (const command of [
+      'start',
+      'init',
+      'account',
+      'transfer',
+      'balance',
+      'history',
+      'verify',
+      'iso20022',
+      'events',
+      'webhook',
+    ])
       assert.match(run.stdout, new RegExp(`^  ${command} `, 'm'));
   });
 });

@@ -136,6 +136,8 @@ export async function runServe(
     rateLimitPerSecond: number | undefined;
     connections?: ConnectionLimits;
     windows?: { seconds: number; currencies: readonly string[] };
+    /** `--webhook-allow-host`: the hosts webhook endpoints may be on (default 127.0.0.1 and localhost). */
+    webhookAllowedHosts?: readonly string[];
   },
   io: CliIo,
 ): Promise<number> {
@@ -164,6 +166,9 @@ export async function runServe(
     logger,
     committer,
     limits,
+    ...(options.webhookAllowedHosts === undefined
+      ? {}
+      : { webhookAllowedHosts: options.webhookAllowedHosts }),
   });
   const expiry = expireEverySecond(session, logger);
   let closed = false;
