@@ -172,6 +172,10 @@ function cases(store?: () => Promise<LedgerStore>): void {
       const outcome = await submit(hub, pacs008([{ ...tx, endToEndId: 'OTHER' }]), sbiKey);
       assert.equal(outcome.groupStatus, 'RJCT');
       assert.deepEqual(await reasons(hub.ledger.store, outcome.messageId), ['DUPL']);
+      // The very same transaction in another message: the ledger finds the payment as it was.
+      const again = await submit(hub, pacs008([tx]), sbiKey);
+      assert.deepEqual(await reasons(hub.ledger.store, again.messageId), ['DUPL']);
+      assert.match(again.statusReport, /was paid before/);
       assert.equal(await balance(hub, tata()), tataBefore);
     },
   );
