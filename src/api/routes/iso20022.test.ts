@@ -150,6 +150,21 @@ describe('ISO 20022 over HTTP', () => {
     }
   });
 
+  it('a MsgId of any characters is answered, and its id header is the path to its report', async () => {
+    const msgId = 'Ω/支付 %41?#';
+    const response = await submit(pacs008([{}], { msgId }), sbiKey);
+    assert.equal(response.statusCode, 200, response.body);
+    const id = String(response.headers['vostro-message-id']);
+    assert.equal(id, `SBININBB:${encodeURIComponent(msgId)}`);
+    const stored = await api.call({
+      method: 'GET',
+      url: `/v1/iso20022/messages/${id}`,
+      key: sbiKey,
+    });
+    assert.equal(stored.statusCode, 200, stored.body);
+    assert.equal(stored.body, response.body);
+  });
+
   it('answers every transaction: PART with the reason of each rejected one (AM02, AC01, AM04)', async () => {
     const response = await submit(
       pacs008([

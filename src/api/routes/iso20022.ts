@@ -84,7 +84,7 @@ function submitRoute(context: ApiContext): FastifyPluginAsync {
                 },
                 'vostro-message-id': {
                   description:
-                    'the stored message, for GET /v1/iso20022/messages/{id}; absent for a message refused whole (nothing of it is stored)',
+                    'the stored message, <instructing agent BIC>:<MsgId>, as the path segment of GET /v1/iso20022/messages/{id} (percent-encoded where the MsgId needs it); absent for a message refused whole (nothing of it is stored)',
                   type: 'string',
                 },
                 'vostro-replayed': {
@@ -105,7 +105,8 @@ function submitRoute(context: ApiContext): FastifyPluginAsync {
           .submit(request.body as Buffer, actorOf(request))
           .catch(isoProblem);
         // A message refused whole (schema errors, a bad header) is stored nowhere: no id.
-        if (outcome.messageId !== '') void reply.header('vostro-message-id', outcome.messageId);
+        if (outcome.messageId !== '')
+          void reply.header('vostro-message-id', pathSegment(outcome.messageId));
         return reply
           .header('vostro-group-status', outcome.groupStatus)
           .header('vostro-replayed', String(outcome.replayed))
@@ -220,6 +221,15 @@ function notifications(app: FastifyInstance, context: ApiContext): void {
         .send(xml);
     },
   );
+}
+
+/**
+ * A message id as a path segment of GET /v1/iso20022/messages/{id}: percent-encoded where its
+ * MsgId needs it (a MsgId may hold any character, and a header only printable ASCII), the colon
+ * after the BIC kept. `SBININBB:MSG-1` stays as it is.
+ */
+function pathSegment(id: string): string {
+  return encodeURIComponent(id).replaceAll('%3A', ':');
 }
 
 /**

@@ -410,6 +410,35 @@ describe('webhooks over HTTP', () => {
     assert.equal((await api.store.auditEntries({ limit: 100_000 })).length, auditAfter);
   });
 
+  it('the server delivers while it listens: not when only injected into, and no more once closed', async () => {
+    const local = await openTestApi({ rateLimitPerSecond: 0 }, { server: { dispatcher: FAST } });
+    const quiet = await Receiver.start();
+    try {
+      await local.participants.create(
+        { id: 'sbi', name: 'SBI', kind: 'bank', country: 'IN', currencies: ['INR'] },
+        CLI_ACTOR,
+      );
+      const created = await local.call({
+        method: 'POST',
+        url: '/v1/webhooks',
+        payload: { participant: 'sbi', url: quiet.url },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      await appendEvents(local.ledger, [{ type: 'payment.refused', participants: ['sbi'] }]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(quiet.requests.length, 0, 'not listening: nothing delivered');
+      await local.app.listen({ host: '127.0.0.1', port: 0 });
+      await until(() => quiet.requests.length === 1, 'the delivery once listening');
+      await local.app.close();
+      await appendEvents(local.ledger, [{ type: 'payment.refused', participants: ['sbi'] }]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(quiet.requests.length, 1, 'closed: nothing more');
+    } finally {
+      await local.close();
+      await quiet.close();
+    }
+  });
+
   it('the allow-list is the server’s option', async () => {
     const local = await openTestApi(
       { rateLimitPerSecond: 0 },
