@@ -424,7 +424,10 @@ export class Iso20022Service {
 
 /**
  * A `payment.refused` event per rejected transaction, for the instructing agent (whose payment it
- * was): the UETR, the ISO reason code and why, the accounts and amount when they were understood.
+ * was), shaped as every payment's (id, payer, payee, amount, currency, code, message): the UETR,
+ * the ISO reason code and why; the accounts and amount only when they were understood (a
+ * transaction rejected for an unknown account has none); and where it came from (the message
+ * kind and key, the EndToEndId).
  */
 function refusedPaymentEvents(
   item: Judged,
@@ -446,7 +449,7 @@ function refusedPaymentEvents(
           ? {}
           : { payer: request.payer, payee: request.payee, amount: request.amount.toString() }),
         currency: mapped.tx.amount.currency,
-        reason: rejection.code,
+        code: rejection.code,
         message: rejection.info,
         source: item.message.kind,
         messageId: item.key,
