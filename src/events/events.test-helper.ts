@@ -74,16 +74,25 @@ export class Receiver {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** The events received, in arrival order, each event id once (what a deduplicating receiver keeps). */
-  deduplicated(): EventView[] {
+  /** The status each request was answered with, by its index (none yet: still being answered, or hung). */
+  readonly statuses: number[] = [];
+
+  /**
+   * The events received, in arrival order, each event id once (what a deduplicating receiver
+   * keeps); with `acknowledged`, only those of requests answered 2xx (what the hub counts as delivered).
+   */
+  deduplicated(acknowledged = false): EventView[] {
     const seen = new Set<string>();
     const kept: EventView[] = [];
-    for (const request of this.requests)
+    for (const [index, request] of this.requests.entries()) {
+      const status = this.statuses[index];
+      if (acknowledged && (status === undefined || status < 200 || status > 299)) continue;
       for (const event of (JSON.parse(request.body) as { events: EventView[] }).events)
         if (!seen.has(event.id)) {
           seen.add(event.id);
           kept.push(event);
         }
+    }
     return kept;
   }
 
@@ -118,6 +127,7 @@ export class Receiver {
     if (delayMs !== undefined) await delay(delayMs);
     if (location !== undefined) response.setHeader('location', location);
     response.writeHead(status, { 'content-type': 'text/plain' }).end(`answer ${status}`);
+    this.statuses[index] = status;
     this.answered += 1;
   }
 }

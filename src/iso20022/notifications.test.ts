@@ -262,6 +262,44 @@ function cases(store?: () => Promise<LedgerStore>): void {
       assert.equal(await hub.iso20022.notificationForEvents([]), undefined);
     },
   );
+
+  clocked(
+    'camt.054: a reservation is PDNG, its posting BOOK; the hub’s own accounts for the operator',
+    async (hub) => {
+      const start = await hub.ledger.store.lastEventSeq();
+      const id = newTransferId();
+      await hub.payments.pay(
+        { id, payer: tata(), payee: infy(), amount: 5_00n, reference: 'two-phase', pending: true },
+        cli,
+      );
+      await hub.payments.resolve(id, 'post', cli);
+      const { xml } = await hub.iso20022.notifications(
+        { accountId: infy(), afterSeq: start, limit: 10 },
+        cli,
+      );
+      validateOutgoing('camt.054.001.08', xml);
+      assert.deepEqual(
+        entries(xml).map((entry) => [entry.status, entry.amount, entry.direction]),
+        [
+          ['PDNG', 'INR 5.00', 'CRDT'],
+          ['BOOK', 'INR 5.00', 'CRDT'],
+        ],
+      );
+      await hub.payments.fund(
+        { id: newTransferId(), account: tata(), amount: 7_00n, reference: 'top-up' },
+        cli,
+      );
+      const own = await hub.iso20022.notifications(
+        { accountId: account('hub', 'INR', 'hub_settlement'), afterSeq: start, limit: 10 },
+        auditor,
+      );
+      validateOutgoing('camt.054.001.08', own.xml);
+      assert.deepEqual(
+        entries(own.xml).map((entry) => [entry.amount, entry.direction, entry.remittance]),
+        [['INR 7.00', 'DBIT', ['top-up']]],
+      );
+    },
+  );
 }
 
 describe('camt.053 and camt.054 on SQLite', () => {

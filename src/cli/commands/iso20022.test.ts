@@ -273,6 +273,9 @@ describe('vostro iso20022', () => {
   it('prints an account’s camt.054 notifications after an event, and the cursor to go on from', async () => {
     const run = await vostroOk(['iso20022', 'notifications', '--account', srva, '--db', db]);
     assert.match(run.stdout, /camt\.054\.001\.08/);
+    // The tour's payment into Sberbank's vostro account, with its references back to the pacs.008.
+    assert.match(run.stdout, /<Ntry><Amt Ccy="INR">45000\.00<\/Amt><CdtDbtInd>CRDT<\/CdtDbtInd>/);
+    assert.match(run.stdout, /<UETR>8f4a3c2e-6b1d-4e5f-9a7b-3c2d1e0f4a5b<\/UETR>/);
     const next = /^next: --after (\d+)$/m.exec(run.stderr)?.[1];
     assert.ok(next !== undefined, run.stderr);
     const later = await vostroOk([
