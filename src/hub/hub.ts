@@ -53,6 +53,8 @@ export class Hub {
     options: { readonly webhookAllowedHosts?: readonly string[] } = {},
   ) {
     this.participants = participants ?? new ParticipantRegistry(ledger);
+    // A corporate's transfer events are also its bank's; a vostro account's, the keeping bank's.
+    ledger.setEventParties(this.participants.eventParties);
     this.payments = new PaymentService(ledger, this.participants);
     this.caps = new CapService(ledger, this.participants);
     this.windows = new WindowService(ledger, this.participants);

@@ -16,6 +16,7 @@ import {
 } from './create-transfers.js';
 import { expiryTransferId, ZERO_ID, type AccountId, type TransferId } from './ids.js';
 import { GENESIS_HASH, hashAccounts, hashTransfers, type JournalEntry } from './journal.js';
+import { appendTransferEvents, type EventPartiesHook } from './events.js';
 import { mapView } from './ledger-view.js';
 import {
   BATCH_MAX,
@@ -111,12 +112,21 @@ export interface LedgerTransaction {
  */
 export class Ledger {
   readonly clock: Clock;
+  private eventParties: EventPartiesHook | undefined;
 
   constructor(
     readonly store: LedgerStore,
     options: LedgerOptions = {},
   ) {
     this.clock = options.clock ?? systemClock();
+  }
+
+  /**
+   * Who else sees the transfer events of an account's owner (see events.ts); the Hub installs the
+   * participant registry's hook. Without one, an event names the two accounts' owners only.
+   */
+  setEventParties(hook: EventPartiesHook | undefined): void {
+    this.eventParties = hook;
   }
 
   async createAccounts(
@@ -373,7 +383,7 @@ export class Ledger {
       if (failedIds.length > 0 && (await transaction.loadTransfers(failedIds)).size > 0)
         throw new DuplicateTransferIdError();
     }
-    await this.persistTransfers(transaction, last, [expired, outcome]);
+    await this.persistTransfers(transaction, last, [expired, outcome], accounts);
     await this.tally(transaction, outcome.created, accounts);
     return { results: outcome.results, created: outcome.created };
   }
@@ -426,7 +436,7 @@ export class Ledger {
       first,
       expiryTransferId,
     );
-    await this.persistTransfers(transaction, last, [expired]);
+    await this.persistTransfers(transaction, last, [expired], accounts);
     return due.length;
   }
 
@@ -434,6 +444,7 @@ export class Ledger {
     transaction: WriteTransaction,
     last: JournalEntry | undefined,
     parts: readonly TransferEffects[],
+    accounts: ReadonlyMap<AccountId, Account>,
   ): Promise<void> {
     const created =
       parts.length === 1
@@ -459,6 +470,7 @@ export class Ledger {
       prevHash,
       hash: hashTransfers(prevHash, created),
     });
+    await appendTransferEvents(transaction, created, accounts, this.eventParties);
   }
 }
 

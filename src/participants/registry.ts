@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { currencyByCode } from '../ledger/currency.js';
 import { AccountFlags } from '../ledger/flags.js';
 import type { AccountId } from '../ledger/ids.js';
+import type { EventPartiesHook } from '../ledger/events.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import type { AccountInput } from '../ledger/model.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
@@ -26,6 +27,7 @@ import {
   parseBic,
   type AccountIdentifier,
 } from './identifiers.js';
+import { eventPartiesHook } from './event-parties.js';
 import { claimBic, claimIdentifier, releaseBic, releaseIdentifier } from './name-index.js';
 import {
   checkBicKind,
@@ -89,6 +91,15 @@ export class ParticipantRegistry {
   /** BIC key (see `bicKey`) → participant id, and identifier key → account id, of the participants in `known`. */
   private readonly bics = new Map<string, string>();
   private readonly identifiers = new Map<string, AccountId>();
+  /** Who else sees an owner's or a kept account's transfer events: the Hub installs it in the Ledger. */
+  readonly eventParties: EventPartiesHook = eventPartiesHook({
+    known: (id) => this.known.get(id),
+    keeper: (accountId) => {
+      const entry = this.directory.get(accountId);
+      return entry?.role === 'vostro' || entry?.role === 'nostro' ? entry.settlesWith : undefined;
+    },
+    read: (tx, ids) => participantDocuments.getMany(tx, ids),
+  });
 
   constructor(private readonly ledger: Ledger) {}
 

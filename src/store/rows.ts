@@ -168,10 +168,19 @@ export interface EventRow {
   type: string;
   subject: string;
   participants: string | string[];
-  data: string | JsonObject;
+  data: string | JsonObject | null;
 }
 
-export function eventFromRow(row: EventRow): StoredEvent {
+/**
+ * An event as stored. `body` renders the data of an event stored without (JSON null: a
+ * PostgreSQL transfer event, whose body is its transfer's; see TransferEvents in events.ts).
+ */
+export function eventFromRow<Row extends EventRow>(
+  row: Row,
+  body: (row: Row) => JsonObject = noBody,
+): StoredEvent {
+  const data =
+    typeof row.data === 'string' ? (JSON.parse(row.data) as JsonObject | null) : row.data;
   return {
     seq: row.seq,
     at: row.at,
@@ -181,6 +190,10 @@ export function eventFromRow(row: EventRow): StoredEvent {
       typeof row.participants === 'string'
         ? (JSON.parse(row.participants) as string[])
         : row.participants,
-    data: typeof row.data === 'string' ? (JSON.parse(row.data) as JsonObject) : row.data,
+    data: data ?? body(row),
   };
+}
+
+function noBody(row: EventRow): never {
+  throw new Error(`bug: event ${row.seq} has no data`);
 }

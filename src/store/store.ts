@@ -11,10 +11,16 @@ import type {
   StoredAuditEntry,
   StoredRecord,
 } from './records.js';
-import type { EventInput, EventQuery, StoredEvent } from './events.js';
+import type { EventInput, EventQuery, StoredEvent, TransferEvents } from './events.js';
 
 /** The events outbox's types, part of this interface (the ledger imports them from here). */
-export type { EventInput, EventQuery, StoredEvent } from './events.js';
+export type {
+  EventInput,
+  EventQuery,
+  StoredEvent,
+  TransferEvents,
+  TransferEventType,
+} from './events.js';
 
 /**
  * The narrow interface every store implements (SQLite embedded, PostgreSQL for servers). A store
@@ -179,6 +185,12 @@ export interface WriteTransaction {
   appendAudit(entries: readonly AuditEntry[]): Promise<void>;
   /** Appends to the events outbox, in the same transaction; the store numbers them in commit order. */
   appendEvents(events: readonly EventInput[]): Promise<void>;
+  /**
+   * Appends the transfer events of the batch this transaction inserts (once, after insertTransfers),
+   * numbered before the transaction's other events; a transfer event's body is rendered from the
+   * transfer when read (see TransferEvents), so none is built or serialised here.
+   */
+  appendTransferEvents(events: TransferEvents): Promise<void>;
   /** Adds each entry's amount and count to its pair's tally (creating it at zero), in the same transaction. */
   addTallies(tallies: readonly PairTally[]): Promise<void>;
 }

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { Batcher } from '../../domain/batcher.js';
 import type { EventInput, StoredEvent } from '../events.js';
 import type { LedgerStore } from '../store.js';
+import { TransferFlags } from '../../ledger/flags.js';
+import { AccountKind, type TransferInput } from '../../ledger/model.js';
 import { POISON, type Poison } from './contention.cases.js';
 import { LedgerFixture, transferInput, type StoreFactory } from './fixtures.js';
 
@@ -276,6 +278,116 @@ export function eventCases(
           all.map((_, index) => BigInt(index + 1)),
           'seqs have no gap where the refused item was',
         );
+      },
+    );
+
+    withFixture(
+      "transfer events and the services' events interleave in one order, whatever the page and filter",
+      async (fixture) => {
+        const { ledger, store } = fixture;
+        const [a, b, c, capA, capB] = await fixture.openAccounts(
+          { owner: 'sbi' },
+          { owner: 'vtb' },
+          { owner: 'hdfc' },
+          { owner: 'sbi', code: AccountKind.netDebitCap },
+          { owner: 'vtb', code: AccountKind.netDebitCap },
+        );
+        const pairs = [
+          [a, b],
+          [b, c],
+          [c, a],
+          [a, c],
+          [capA, capB],
+        ] as const;
+        // Some batches reserve (pending), the next ones post or void what was reserved: runs of
+        // one type only, which a filter on another type reads through without a match.
+        let reserved: TransferInput[] = [];
+        for (let round = 0; round < 16; round += 1) {
+          await ledger.transact(async (tx) => {
+            if (round % 4 === 1 && reserved.length > 0) {
+              const resolve = reserved.map((pending, index) =>
+                transferInput({
+                  pendingId: pending.id,
+                  amount: 0n,
+                  flags: index % 2 === 0 ? TransferFlags.postPending : TransferFlags.voidPending,
+                }),
+              );
+              reserved = [];
+              await tx.createTransfers(resolve);
+            } else if (round % 3 !== 2) {
+              const batch = Array.from(
+                { length: round % 4 === 0 ? 3 : 1 + (round % 4) * 3 },
+                (_, index) => {
+                  const [debit, credit] = pairs[(round + index) % pairs.length] ?? pairs[0];
+                  return transferInput({
+                    debitAccountId: debit,
+                    creditAccountId: credit,
+                    flags: round % 4 === 0 ? TransferFlags.pending : TransferFlags.none,
+                  });
+                },
+              );
+              if (round % 4 === 0) reserved = batch;
+              await tx.createTransfers(batch);
+            }
+            if (round % 2 === 0)
+              await tx.appendEvents([
+                event({ subject: `s${round}`, participants: [round % 4 === 0 ? 'sbi' : 'hdfc'] }),
+                event({ type: 'other.thing', subject: `o${round}`, participants: [] }),
+              ]);
+          });
+        }
+        const all = await store.events({ afterSeq: 0n, limit: 10_000 });
+        assert.deepEqual(
+          all.map((stored) => stored.seq),
+          all.map((_, index) => BigInt(index + 1)),
+        );
+        for (const type of ['transfer.created', 'transfer.posted', 'transfer.voided'])
+          assert.ok(all.some((stored) => stored.type === type));
+        const queries: { participant?: string; types?: string[] }[] = [
+          {},
+          { participant: 'sbi' },
+          { participant: 'vtb' },
+          { participant: 'hdfc' },
+          { participant: 'nobody' },
+          { types: ['transfer.created'] },
+          { types: ['test.happened', 'other.thing'] },
+          { types: ['transfer.posted', 'test.happened'] },
+          { types: ['transfer.voided', 'other.thing'] },
+          { participant: 'hdfc', types: ['transfer.created'] },
+          { participant: 'sbi', types: ['test.happened'] },
+          { participant: 'sbi', types: ['transfer.posted', 'test.happened'] },
+          { participant: 'vtb', types: ['transfer.voided', 'other.thing'] },
+        ];
+        for (const query of queries) {
+          const expected = all.filter(
+            (stored) =>
+              (query.participant === undefined ||
+                stored.participants.includes(query.participant)) &&
+              (query.types === undefined || query.types.includes(stored.type)),
+          );
+          for (const limit of [1, 2, 3, 5, 8, 100]) {
+            const paged: StoredEvent[] = [];
+            for (;;) {
+              const page = await store.events({
+                ...query,
+                afterSeq: paged.at(-1)?.seq ?? 0n,
+                limit,
+              });
+              paged.push(...page);
+              if (page.length < limit) break;
+            }
+            assert.deepEqual(paged, expected, `${JSON.stringify(query)} by ${limit}`);
+          }
+          // From every cursor, a page of three is the next three.
+          for (const from of all) {
+            const page = await store.events({ ...query, afterSeq: from.seq, limit: 3 });
+            assert.deepEqual(
+              page,
+              expected.filter((stored) => stored.seq > from.seq).slice(0, 3),
+              `${JSON.stringify(query)} after ${from.seq}`,
+            );
+          }
+        }
       },
     );
 

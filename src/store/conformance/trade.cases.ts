@@ -173,6 +173,7 @@ export function withFaultAfterPut(
         appendAudit: (entries) => transaction.appendAudit(entries),
         addTallies: (tallies) => transaction.addTallies(tallies),
         appendEvents: (events) => transaction.appendEvents(events),
+        appendTransferEvents: (events) => transaction.appendTransferEvents(events),
       };
       return work(hooked);
     });

@@ -2,7 +2,14 @@ import type { PendingResolution } from '../../ledger/create-transfers.js';
 import { ZERO_ID } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
-import { eventParties, type EventInput } from '../events.js';
+import {
+  eventParties,
+  TRANSFER_EVENT_DATA,
+  TRANSFER_EVENT_TYPES,
+  transferEventParticipants,
+  type EventInput,
+  type TransferEvents,
+} from '../events.js';
 import { numberArray, PENDING_STATUS_CODES, textArray, uuidArray } from './rows.js';
 
 /**
@@ -18,7 +25,9 @@ export class BatchWrite {
   private transfers: readonly StoredTransfer[] = [];
   private readonly balances = new Map<bigint, Account>();
   private readonly resolutions: PendingResolution[] = [];
-  private readonly events: EventInput[] = [];
+  /** The ledger's transfer events, then the service's own, as SQLite numbers them. */
+  private readonly transferEvents = new EventColumns();
+  private readonly events = new EventColumns();
   journal: JournalEntry | undefined;
 
   get empty(): boolean {
@@ -26,7 +35,8 @@ export class BatchWrite {
       this.transfers.length === 0 &&
       this.balances.size === 0 &&
       this.resolutions.length === 0 &&
-      this.events.length === 0 &&
+      this.events.count === 0 &&
+      this.transferEvents.count === 0 &&
       this.journal === undefined
     );
   }
@@ -44,7 +54,49 @@ export class BatchWrite {
   }
 
   addEvents(events: readonly EventInput[]): void {
-    for (const event of events) this.events.push(event);
+    for (const event of events) {
+      const parties = eventParties(event.participants);
+      this.events.add(
+        event.at,
+        event.type,
+        event.subject,
+        parties,
+        JSON.stringify(parties),
+        JSON.stringify(event.data),
+      );
+    }
+  }
+
+  /** The ledger's transfer events, a row each but no body (it is the transfer; see TransferEvents). */
+  addTransferEvents(events: TransferEvents): void {
+    if (events.transfers !== this.transfers)
+      throw new Error('bug: transfer events for transfers this transaction did not insert');
+    if (this.transferEvents.count > 0)
+      throw new Error('bug: transfer events appended twice in one transaction');
+    const { types, debitSides, creditSides, sides } = events;
+    // Transfers between the same two sides share one participants list.
+    const lists = new Map<number, { parties: readonly string[]; json: string }>();
+    events.transfers.forEach((transfer, index) => {
+      const type = TRANSFER_EVENT_TYPES[(types[index] as number) - 1];
+      if (type === undefined) return;
+      const debit = debitSides[index] as number;
+      const credit = creditSides[index] as number;
+      const key = debit * 0x10000 + credit;
+      let list = lists.get(key);
+      if (list === undefined) {
+        const parties = transferEventParticipants(sides[debit] ?? [], sides[credit] ?? []);
+        list = { parties, json: JSON.stringify(parties) };
+        lists.set(key, list);
+      }
+      this.transferEvents.add(
+        transfer.timestamp,
+        type,
+        transfer.id,
+        list.parties,
+        list.json,
+        TRANSFER_EVENT_DATA,
+      );
+    });
   }
 
   /** The statement and its parameters; its name identifies which parts it has, for the prepared-statement cache. */
@@ -68,7 +120,8 @@ export class BatchWrite {
     );
     if (stored.length > 0) parts.push(resolvePart(stored, parameter));
     if (this.journal !== undefined) parts.push(journalPart(this.journal, parameter));
-    const events = this.events.length > 0 ? eventsParts(this.events, parameter) : [];
+    const allEvents = this.transferEvents.concat(this.events);
+    const events = allEvents.count > 0 ? eventsParts(allEvents, parameter) : [];
     const name = `vostro_write_${this.transfers.length > 0 ? 't' : ''}${pending.length > 0 ? 'p' : ''}${this.balances.size > 0 ? 'b' : ''}${stored.length > 0 ? 'r' : ''}${this.journal === undefined ? '' : 'j'}${events.length > 0 ? 'e' : ''}`;
     parts.push(...events);
     const text = `WITH ${parts.map((part, index) => `w${index} AS (${part})`).join(',\n')} SELECT 1`;
@@ -150,37 +203,79 @@ function resolvePart(resolutions: readonly PendingResolution[], parameter: Param
     FROM unnest(${arrays.join(', ')}) AS u(timestamp, status, resolved_by) WHERE p.timestamp = u.timestamp`;
 }
 
+/** A batch's events as the columns the statement sends, and each participant's row. */
+class EventColumns {
+  readonly at: bigint[] = [];
+  readonly type: string[] = [];
+  readonly subject: string[] = [];
+  readonly participants: string[] = [];
+  readonly data: string[] = [];
+  readonly parties: string[] = [];
+  /** Per row of `parties`: the event's position, from 1. */
+  readonly partyEvents: number[] = [];
+
+  get count(): number {
+    return this.at.length;
+  }
+
+  /** These events, then `other`'s. */
+  concat(other: EventColumns): EventColumns {
+    if (other.count === 0) return this;
+    if (this.count === 0) return other;
+    const joined = new EventColumns();
+    for (const columns of [this, other]) {
+      const offset = joined.count;
+      joined.at.push(...columns.at);
+      joined.type.push(...columns.type);
+      joined.subject.push(...columns.subject);
+      joined.participants.push(...columns.participants);
+      joined.data.push(...columns.data);
+      joined.parties.push(...columns.parties);
+      joined.partyEvents.push(...columns.partyEvents.map((position) => position + offset));
+    }
+    return joined;
+  }
+
+  add(
+    at: bigint,
+    type: string,
+    subject: string,
+    participants: readonly string[],
+    participantsJson: string,
+    dataJson: string,
+  ): void {
+    const position = this.at.push(at);
+    this.type.push(type);
+    this.subject.push(subject);
+    this.participants.push(participantsJson);
+    this.data.push(dataJson);
+    for (const participant of participants) {
+      this.parties.push(participant);
+      this.partyEvents.push(position);
+    }
+  }
+}
+
 /**
  * The events, numbered after the newest stored one. The statement runs while the transaction holds
  * the ledger_head lock, and every part of it sees the database as it was before it, so `base` is
  * the seq of the last event committed before this batch: seqs follow commit order, without gaps.
  */
-function eventsParts(events: readonly EventInput[], parameter: Parameter): string[] {
-  const parties: string[] = [];
-  const partyIndexes: number[] = [];
-  const participants: string[] = [];
-  events.forEach((event, index) => {
-    const stored = eventParties(event);
-    participants.push(JSON.stringify(stored));
-    for (const participant of stored) {
-      parties.push(participant);
-      partyIndexes.push(index + 1);
-    }
-  });
+function eventsParts(events: EventColumns, parameter: Parameter): string[] {
   const base = '(SELECT coalesce(max(seq), 0) FROM events)';
   const arrays = [
-    parameter(numberArray(events.map((event) => event.at)), 'int8[]'),
-    parameter(textArray(events.map((event) => event.type)), 'text[]'),
-    parameter(textArray(events.map((event) => event.subject)), 'text[]'),
-    parameter(textArray(participants), 'text[]'),
-    parameter(textArray(events.map((event) => JSON.stringify(event.data))), 'text[]'),
+    parameter(numberArray(events.at), 'int8[]'),
+    parameter(textArray(events.type), 'text[]'),
+    parameter(textArray(events.subject), 'text[]'),
+    parameter(textArray(events.participants), 'text[]'),
+    parameter(textArray(events.data), 'text[]'),
   ];
   const insertEvents = `INSERT INTO events (seq, at, type, subject, participants, data)
     SELECT ${base} + u.n, u.at, u.type, u.subject, u.participants::json, u.data::json
     FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS u(at, type, subject, participants, data, n)`;
   const insertParties = `INSERT INTO event_parties (participant, seq)
     SELECT u.participant, ${base} + u.n
-    FROM unnest(${parameter(textArray(parties), 'text[]')}, ${parameter(numberArray(partyIndexes), 'int8[]')}) AS u(participant, n)`;
+    FROM unnest(${parameter(textArray(events.parties), 'text[]')}, ${parameter(numberArray(events.partyEvents), 'int8[]')}) AS u(participant, n)`;
   return [insertEvents, insertParties];
 }
 

@@ -67,6 +67,7 @@ function withHookAfterLoad(store: LedgerStore, hook: () => Promise<void>): Ledge
         appendAudit: (entries) => transaction.appendAudit(entries),
         addTallies: (tallies) => transaction.addTallies(tallies),
         appendEvents: (events) => transaction.appendEvents(events),
+        appendTransferEvents: (events) => transaction.appendTransferEvents(events),
       };
       return work(hooked);
     });

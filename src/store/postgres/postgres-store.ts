@@ -45,6 +45,8 @@ import {
   type RecordRow,
 } from '../rows.js';
 import { checkEventQuery, type EventQuery, type StoredEvent } from '../events.js';
+import { transferEventData } from '../../ledger/events.js';
+import type { JsonObject } from '../records.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database, optionally `?schema=name` (default `public`). */
@@ -58,7 +60,27 @@ export interface PostgresStoreOptions {
 }
 
 const NEWEST = (1n << 63n) - 1n;
-const EVENT_COLUMNS = 'e.seq, e.at, e.type, e.subject, e.participants, e.data';
+/**
+ * A page of events (the inner query) with, for a transfer event, the transfer it stands for and
+ * its accounts' owners, from which its body is rendered (see TransferEvents in ../events.ts).
+ */
+const eventPage = (page: string): string => `SELECT e.seq, e.at, e.type, e.subject, e.participants,
+    e.data, ${TRANSFER_COLUMNS}, d.owner AS debit_owner, c.owner AS credit_owner
+  FROM (${page}) e
+  LEFT JOIN transfers t ON json_typeof(e.data) = 'null' AND t.timestamp = e.at
+  LEFT JOIN pending_transfers p ON p.timestamp = t.timestamp
+  LEFT JOIN accounts d ON d.id = t.debit_account_id
+  LEFT JOIN accounts c ON c.id = t.credit_account_id
+  ORDER BY e.seq`;
+
+type TransferEventRow = EventRow &
+  TransferRow & { debit_owner: string | null; credit_owner: string | null };
+
+function transferEventBody(row: TransferEventRow): JsonObject {
+  if (row.debit_owner === null || row.credit_owner === null)
+    throw new Error(`bug: the transfer of event ${row.seq} (${row.subject}) is not stored`);
+  return transferEventData(transferFromRow(row), row.type, row.debit_owner, row.credit_owner);
+}
 
 /**
  * The server store: PostgreSQL through a bounded pool. Each batch is one database transaction
@@ -311,16 +333,18 @@ export class PostgresStore implements LedgerStore {
         : `AND e.type = ANY($${values.push(types.filter(isStorableText))}::text[])`;
     const rows =
       participant === undefined
-        ? await this.rows<EventRow>(
-            `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.seq > $1 ${typeFilter} ORDER BY e.seq LIMIT $2`,
+        ? await this.rows<TransferEventRow>(
+            eventPage(
+              `SELECT * FROM events e WHERE e.seq > $1 ${typeFilter} ORDER BY e.seq LIMIT $2`,
+            ),
             values,
           )
-        : await this.rows<EventRow>(
-            `SELECT ${EVENT_COLUMNS} FROM event_parties p JOIN events e ON e.seq = p.seq
-            WHERE p.participant = $${values.push(participant)} AND p.seq > $1 ${typeFilter} ORDER BY p.seq LIMIT $2`,
+        : await this.rows<TransferEventRow>(
+            eventPage(`SELECT e.* FROM event_parties p JOIN events e ON e.seq = p.seq
+            WHERE p.participant = $${values.push(participant)} AND p.seq > $1 ${typeFilter} ORDER BY p.seq LIMIT $2`),
             values,
           );
-    return rows.map(eventFromRow);
+    return rows.map((row) => eventFromRow(row, transferEventBody));
   }
 
   async lastEventSeq(): Promise<bigint> {

@@ -20,7 +20,12 @@ import {
   type StoredRecord,
 } from '../records.js';
 import { recordFromRow, type RecordRow } from '../rows.js';
-import { checkEventInput, type EventInput } from '../events.js';
+import {
+  checkEventInput,
+  checkTransferEvents,
+  type EventInput,
+  type TransferEvents,
+} from '../events.js';
 import {
   ACCOUNT_COLUMNS,
   accountFromRow,
@@ -226,6 +231,13 @@ export class PostgresTransaction implements WriteTransaction {
     for (const event of events) checkEventInput(event);
     this.batch.addEvents(events);
     this.eventCount += events.length;
+    return Promise.resolve();
+  }
+
+  appendTransferEvents(events: TransferEvents): Promise<void> {
+    checkTransferEvents(events);
+    this.batch.addTransferEvents(events);
+    this.eventCount += events.transfers.length;
     return Promise.resolve();
   }
 

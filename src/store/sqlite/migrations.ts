@@ -179,4 +179,27 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER event_parties_no_delete BEFORE DELETE ON event_parties BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     `,
   },
+  {
+    version: 6,
+    name: 'transfer event runs',
+    // The ledger's transfer events of one batch, as one row: the batch's events are numbered
+    // first_seq..last_seq, and \`events\` holds 7 bytes per event (type code; debit and credit side,
+    // indexes into \`sides\`; the transfer's timestamp less first_timestamp, all little-endian
+    // uint16 but the type), in seq order. \`sides\` is the JSON list of the batch's sides, each an
+    // account owner followed by who else sees its events (../events.ts, TransferEvents). A body is
+    // rendered from the transfer when read. \`event_parties\` holds (participant, last_seq) for every
+    // participant of a run's events. Rows per batch instead of per transfer: one row and one key
+    // per participant, where an event row and two keys per transfer doubled what a batch wrote.
+    sql: `
+      CREATE TABLE transfer_event_runs (
+        last_seq INTEGER PRIMARY KEY,
+        first_seq INTEGER NOT NULL CHECK (first_seq > 0 AND first_seq <= last_seq),
+        first_timestamp INTEGER NOT NULL,
+        events BLOB NOT NULL CHECK (length(events) = 7 * (last_seq - first_seq + 1)),
+        sides TEXT NOT NULL CHECK (json_valid(sides))
+      );
+      CREATE TRIGGER transfer_event_runs_no_update BEFORE UPDATE ON transfer_event_runs BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER transfer_event_runs_no_delete BEFORE DELETE ON transfer_event_runs BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    `,
+  },
 ];

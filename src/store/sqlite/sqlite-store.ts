@@ -15,15 +15,9 @@ import type {
   WriteTransaction,
 } from '../store.js';
 import { accountFromRow, transferFromRow, type AccountRow, type TransferRow } from './rows.js';
-import {
-  auditFromRow,
-  eventFromRow,
-  recordFromRow,
-  type AuditRow,
-  type EventRow,
-  type RecordRow,
-} from '../rows.js';
-import { checkEventQuery, type EventQuery, type StoredEvent } from '../events.js';
+import { auditFromRow, recordFromRow, type AuditRow, type RecordRow } from '../rows.js';
+import type { EventQuery, StoredEvent } from '../events.js';
+import { SqliteEventReader } from './event-reads.js';
 import type { AuditQuery, RecordQuery, StoredAuditEntry, StoredRecord } from '../records.js';
 import {
   journalFromRow,
@@ -83,6 +77,7 @@ export class SqliteStore implements LedgerStore {
   /** The writer lock on the file, held from open to close. */
   private readonly claim: DatabaseFileClaim;
   private readonly statements: Statements;
+  private readonly eventReader: SqliteEventReader;
   private readonly cache: AccountCache;
   private readonly staged: StagedState;
   private readonly writer: SqliteWriter;
@@ -109,6 +104,7 @@ export class SqliteStore implements LedgerStore {
       migrate(db);
       this.db = db;
       this.statements = prepareStatements(this.db);
+      this.eventReader = new SqliteEventReader(this.db, this.statements);
       this.cache = new AccountCache(this.db, this.statements, options.accountCacheMax ?? 200_000);
       this.cache.recover();
     } catch (error) {
@@ -266,30 +262,11 @@ export class SqliteStore implements LedgerStore {
    * committed, and the writer numbers events in commit order, so a page never has a gap.
    */
   async events(query: EventQuery): Promise<StoredEvent[]> {
-    checkEventQuery(query);
-    if (query.limit === 0) return [];
-    const { participant, types } = query;
-    if (participant !== undefined && !isStorableText(participant)) return [];
-    if (types?.length === 0) return [];
-    const typesJson = types === undefined ? undefined : JSON.stringify(types);
-    const rows =
-      participant === undefined
-        ? typesJson === undefined
-          ? this.statements.eventsAfter.all(query.afterSeq, query.limit)
-          : this.statements.eventsOfTypesAfter.all(query.afterSeq, typesJson, query.limit)
-        : typesJson === undefined
-          ? this.statements.eventsOfParticipantAfter.all(participant, query.afterSeq, query.limit)
-          : this.statements.eventsOfParticipantAndTypesAfter.all(
-              participant,
-              query.afterSeq,
-              typesJson,
-              query.limit,
-            );
-    return (rows as EventRow[]).map(eventFromRow);
+    return this.eventReader.read(query);
   }
 
   async lastEventSeq(): Promise<bigint> {
-    return this.statements.lastEventSeq.pluck().get() as bigint;
+    return this.eventReader.lastSeq();
   }
 
   /** Writes out every balance still only in memory, waits for the writer, and closes. */

@@ -14,7 +14,12 @@ import {
 } from '../records.js';
 import { recordFromRow, type RecordRow } from '../rows.js';
 import type { WriteTransaction } from '../store.js';
-import { checkEventInput, type EventInput } from '../events.js';
+import {
+  checkEventInput,
+  checkTransferEvents,
+  type EventInput,
+  type TransferEvents,
+} from '../events.js';
 import type { AccountCache } from './account-cache.js';
 import { transferFromRow, type TransferRow } from './rows.js';
 import { InFlight, type UnitBuilder } from './staging.js';
@@ -246,6 +251,11 @@ export class SqliteTransaction implements WriteTransaction {
     if (events.length === 0) return;
     for (const event of events) checkEventInput(event);
     this.unit.addEvents(events);
+  }
+
+  async appendTransferEvents(events: TransferEvents): Promise<void> {
+    checkTransferEvents(events);
+    this.unit.addTransferEvents(events);
   }
 
   async addTallies(tallies: readonly PairTally[]): Promise<void> {

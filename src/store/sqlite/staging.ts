@@ -4,7 +4,7 @@ import type { Account, PendingStatus, StoredTransfer } from '../../ledger/model.
 import type { PendingResolution } from '../../ledger/create-transfers.js';
 import type { PairTally } from '../../ledger/tallies.js';
 import { recordMapKey, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
-import { eventParties, type EventInput } from '../events.js';
+import { eventParties, type EventInput, type TransferEvents } from '../events.js';
 import { PENDING_STATUS_CODES } from './rows.js';
 import type { WriteUnit } from './writer-protocol.js';
 
@@ -73,6 +73,7 @@ export class UnitBuilder {
   private tallyRows: unknown[] | undefined;
   private eventRows: unknown[] | undefined;
   private eventPartyRows: unknown[] | undefined;
+  private transferEvents: WriteUnit['transferEvents'];
   private records: readonly StoredTransfer[] = [];
   private byId: Map<TransferId, StoredTransfer> | undefined;
   private accounts: unknown[] | undefined;
@@ -97,7 +98,8 @@ export class UnitBuilder {
       this.recordRows === undefined &&
       this.auditRows === undefined &&
       this.tallyRows === undefined &&
-      this.eventRows === undefined
+      this.eventRows === undefined &&
+      this.transferEvents === undefined
     );
   }
 
@@ -132,8 +134,8 @@ export class UnitBuilder {
     const rows = (this.eventRows ??= []);
     const parties = (this.eventPartyRows ??= []);
     for (const event of events) {
+      const participants = eventParties(event.participants);
       const index = rows.length / EVENT_COLUMNS;
-      const participants = eventParties(event);
       rows.push(
         event.at,
         event.type,
@@ -143,6 +145,24 @@ export class UnitBuilder {
       );
       for (const participant of participants) parties.push(index, participant);
     }
+  }
+
+  /**
+   * The ledger's transfer events, for the transfers this unit inserts. No row is built here: the
+   * unit carries each transfer's type code and sides as they are, and the sides once, as JSON; the
+   * writer thread, which decodes every transfer's timestamp anyway, stores them as one run.
+   */
+  addTransferEvents(events: TransferEvents): void {
+    if (events.transfers !== this.records)
+      throw new Error('bug: transfer events for transfers this transaction did not insert');
+    if (this.transferEvents !== undefined)
+      throw new Error('bug: transfer events appended twice in one transaction');
+    this.transferEvents = {
+      types: events.types,
+      debitSides: events.debitSides,
+      creditSides: events.creditSides,
+      sides: JSON.stringify(events.sides),
+    };
   }
 
   addTallies(tallies: readonly PairTally[]): void {
@@ -264,6 +284,7 @@ export class UnitBuilder {
       ...(this.recordRows === undefined ? {} : { records: this.recordRows }),
       ...(this.auditRows === undefined ? {} : { audit: this.auditRows }),
       ...(this.tallyRows === undefined ? {} : { tallies: this.tallyRows }),
+      ...(this.transferEvents === undefined ? {} : { transferEvents: this.transferEvents }),
       ...(this.eventRows === undefined
         ? {}
         : { events: this.eventRows, eventParties: this.eventPartyRows ?? [] }),

@@ -9,7 +9,6 @@ import type { TransferRow } from './rows.js';
 
 export const TRANSFER_COLUMNS = `t.timestamp, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id, t.ledger, t.code,
   t.flags, t.timeout, t.reference, t.user_data_64, t.user_data_32, t.debit_previous, t.credit_previous, p.status, p.expires_at`;
-const EVENT_COLUMNS = 'e.seq, e.at, e.type, e.subject, e.participants, e.data';
 const TRANSFER_FROM = 'transfers t LEFT JOIN pending_transfers p ON p.timestamp = t.timestamp';
 
 export interface JournalRow {
@@ -98,21 +97,6 @@ export function prepareStatements(db: SqliteDatabase) {
     auditAfter: prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?'),
     auditOfActorAfter: prepare(
       'SELECT * FROM audit_log WHERE actor = ? AND seq > ? ORDER BY seq LIMIT ?',
-    ),
-    lastEventSeq: prepare('SELECT coalesce(max(seq), 0) FROM events'),
-    eventsAfter: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`,
-    ),
-    eventsOfTypesAfter: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.seq > ? AND e.type IN (SELECT value FROM json_each(?)) ORDER BY e.seq LIMIT ?`,
-    ),
-    eventsOfParticipantAfter: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM event_parties p JOIN events e ON e.seq = p.seq
-      WHERE p.participant = ? AND p.seq > ? ORDER BY p.seq LIMIT ?`,
-    ),
-    eventsOfParticipantAndTypesAfter: prepare(
-      `SELECT ${EVENT_COLUMNS} FROM event_parties p JOIN events e ON e.seq = p.seq
-      WHERE p.participant = ? AND p.seq > ? AND e.type IN (SELECT value FROM json_each(?)) ORDER BY p.seq LIMIT ?`,
     ),
     balancesSeq: prepare('SELECT balances_seq FROM ledger_state WHERE id = 1'),
     earliestExpiry: prepare(

@@ -26,6 +26,17 @@ export interface WriteUnit {
   readonly audit?: unknown[];
   /** Pair tallies to add to: [ledger, period, code, debit, credit, amount, count] per pair. */
   readonly tallies?: unknown[];
+  /**
+   * The ledger's transfer events (see TransferEvents in ../events.ts), numbered first: per
+   * transfer of `transfers`, its type code (0: none) and its debit and credit sides, indexes into
+   * `sides` (the JSON list of the batch's sides). The writer stores them as one run (migration 6).
+   */
+  readonly transferEvents?: {
+    readonly types: Uint8Array;
+    readonly debitSides: Uint16Array;
+    readonly creditSides: Uint16Array;
+    readonly sides: string;
+  };
   /** Events in order, numbered by the writer: [at, type, subject, participantsJson, dataJson] per event. */
   readonly events?: unknown[];
   /** Per participant of an event: [index of the event in `events`, participant]. */

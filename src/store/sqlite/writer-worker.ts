@@ -8,6 +8,7 @@ import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ZERO_ID } from '../../ledger/ids.js';
 import { decodeTransfers } from '../../ledger/journal.js';
+import { HUB_PARTICIPANT } from '../events.js';
 import { ChunkedStatement, placeholders } from './chunked.js';
 import type {
   WriteFailure,
@@ -18,6 +19,9 @@ import type {
 } from './writer-protocol.js';
 
 const TRANSFER_COLUMNS = 15;
+/** The newest event's seq, of a service event or of a run of transfer events. */
+const LAST_EVENT_SEQ = `SELECT max(coalesce((SELECT max(seq) FROM events), 0),
+  coalesce((SELECT max(last_seq) FROM transfer_event_runs), 0))`;
 /**
  * Rows of one insert statement, reused for every statement: decoding a whole batch into one
  * parameter array first (8,190 rows of 15 values, then a slice per statement) made this thread's
@@ -193,6 +197,7 @@ function countWalBytes(units: readonly WriteUnit[]): void {
       8 * (unit.balances?.length ?? 0) * 4 +
       64 * ((unit.records?.length ?? 0) + (unit.audit?.length ?? 0)) +
       96 * ((unit.events?.length ?? 0) + (unit.eventParties?.length ?? 0)) +
+      8 * (unit.transferEvents?.types.length ?? 0) +
       16 * (unit.tallies?.length ?? 0);
   }
 }
@@ -221,7 +226,11 @@ function apply(unit: WriteUnit): void {
       statements.insertAccount.run(unit.accounts.slice(index, index + 9));
   }
   if (unit.transfers !== undefined)
-    insertTransfers(unit.transfers, unit.previous ?? new BigInt64Array(0));
+    insertTransfers(
+      unit.transfers,
+      unit.previous ?? new BigInt64Array(0),
+      unit.transferEvents !== undefined,
+    );
   if (unit.pending !== undefined && unit.pending.length > 0)
     statements.insertPending.run([...unit.pending]);
   const resolutions = unit.resolutions ?? new BigInt64Array(0);
@@ -251,7 +260,7 @@ function apply(unit: WriteUnit): void {
   for (let index = 0; index < audit.length; index += 8)
     statements.insertAudit.run(audit.slice(index, index + 8));
   if (unit.tallies !== undefined) statements.addTallies.run(unit.tallies);
-  if (unit.events !== undefined) insertEvents(unit.events, unit.eventParties ?? []);
+  if (unit.events !== undefined || unit.transferEvents !== undefined) insertEvents(unit);
   if (unit.journal !== undefined) {
     const [seq, kind, first, last, count, prevHash, hash] = unit.journal;
     statements.insertJournal.run(
@@ -266,8 +275,12 @@ function apply(unit: WriteUnit): void {
   }
 }
 
-function insertTransfers(encoded: Uint8Array, previous: BigInt64Array): void {
+/** The timestamps of the unit's transfers, kept by insertTransfers for their events. */
+const decodedTimestamps: bigint[] = [];
+
+function insertTransfers(encoded: Uint8Array, previous: BigInt64Array, keep: boolean): void {
   const params = transferParams;
+  decodedTimestamps.length = 0;
   let index = 0;
   let filled = 0;
   decodeTransfers(
@@ -302,6 +315,7 @@ function insertTransfers(encoded: Uint8Array, previous: BigInt64Array): void {
       params[filled + 12] = userData32;
       params[filled + 13] = previous[index * 2];
       params[filled + 14] = previous[index * 2 + 1];
+      if (keep) decodedTimestamps.push(timestamp);
       filled += TRANSFER_COLUMNS;
       index += 1;
       if (filled === params.length) {
@@ -316,25 +330,95 @@ function insertTransfers(encoded: Uint8Array, previous: BigInt64Array): void {
 /**
  * Numbers a unit's events after the newest one written, in this transaction: units are applied in
  * commit order, so seqs are too, and a rolled-back unit leaves no gap (its numbers are used again).
+ * The ledger's transfer events come first, as one run (migration 6), then the service's own.
+ *
+ * Seqs are bound as numbers (binding a bigint costs better-sqlite3 about a microsecond each; seqs
+ * stay far below 2^53). Participants' rows go in key order, grouped by participant: inserted in
+ * event order, each row landed on another leaf of the (participant, seq) key and cost about ten
+ * times as much.
  */
-function insertEvents(rows: readonly unknown[], parties: readonly unknown[]): void {
-  const base = (statements.lastEventSeq.get() as bigint) + 1n;
+function insertEvents(unit: WriteUnit): void {
+  const base = Number(statements.lastEventSeq.get()) + 1;
+  const byParticipant = new Map<string, number[]>();
+  const addParty = (participant: string, seq: number): void => {
+    let seqs = byParticipant.get(participant);
+    if (seqs === undefined) byParticipant.set(participant, (seqs = []));
+    seqs.push(seq);
+  };
+  let seq = base;
+  if (unit.transferEvents !== undefined)
+    seq = insertTransferRun(unit.transferEvents, base, addParty);
+  const rows = unit.events ?? [];
   const eventParams: unknown[] = [];
-  for (let index = 0; index < rows.length; index += 5)
+  const serviceBase = seq;
+  for (let index = 0; index < rows.length; index += 5) {
     eventParams.push(
-      base + BigInt(index / 5),
+      seq,
       rows[index],
       rows[index + 1],
       rows[index + 2],
       rows[index + 3],
       rows[index + 4],
     );
-  statements.insertEvents.run(eventParams);
-  if (parties.length === 0) return;
+    seq += 1;
+  }
+  const eventParties = unit.eventParties ?? [];
+  for (let index = 0; index < eventParties.length; index += 2)
+    addParty(eventParties[index + 1] as string, serviceBase + (eventParties[index] as number));
+  if (eventParams.length > 0) statements.insertEvents.run(eventParams);
+  if (byParticipant.size === 0) return;
   const partyParams: unknown[] = [];
-  for (let index = 0; index < parties.length; index += 2)
-    partyParams.push(parties[index + 1], base + BigInt(parties[index] as number));
+  for (const participant of [...byParticipant.keys()].sort()) {
+    for (const partySeq of byParticipant.get(participant) ?? [])
+      partyParams.push(participant, partySeq);
+  }
   statements.insertEventParties.run(partyParams);
+}
+
+/**
+ * A batch's transfer events as one run: 7 bytes per event (type, debit side, credit side, the
+ * transfer's timestamp less the batch's first), numbered from `base`; each participant of the
+ * run's events gets one key, at the run's last seq. Returns the next free seq.
+ */
+function insertTransferRun(
+  events: NonNullable<WriteUnit['transferEvents']>,
+  base: number,
+  addParty: (participant: string, seq: number) => void,
+): number {
+  const { types, debitSides, creditSides } = events;
+  if (decodedTimestamps.length !== types.length)
+    throw new Error('bug: transfer events do not match the transfers of their unit');
+  let count = 0;
+  for (const type of types) if (type !== 0) count += 1;
+  if (count === 0) return base;
+  const first = decodedTimestamps[0] as bigint;
+  const packed = Buffer.alloc(count * 7);
+  const used = new Set<number>();
+  let at = 0;
+  for (let index = 0; index < types.length; index += 1) {
+    const type = types[index] as number;
+    if (type === 0) continue;
+    const offset = Number((decodedTimestamps[index] as bigint) - first);
+    if (offset > 0xffff) throw new Error('bug: a batch spans more timestamps than a run holds');
+    const debit = debitSides[index] as number;
+    const credit = creditSides[index] as number;
+    packed.writeUInt8(type, at);
+    packed.writeUInt16LE(debit, at + 1);
+    packed.writeUInt16LE(credit, at + 3);
+    packed.writeUInt16LE(offset, at + 5);
+    used.add(debit);
+    used.add(credit);
+    at += 7;
+  }
+  const last = base + count - 1;
+  const sides = JSON.parse(events.sides) as string[][];
+  const participants = new Set<string>();
+  for (const side of used)
+    for (const participant of sides[side] ?? []) participants.add(participant);
+  participants.delete(HUB_PARTICIPANT);
+  for (const participant of participants) addParty(participant, last);
+  statements.insertTransferRun.run(last, base, first, packed, events.sides);
+  return last + 1;
 }
 
 function prepare(database: SqliteDatabase) {
@@ -384,7 +468,10 @@ function prepare(database: SqliteDatabase) {
     insertAudit: statement(
       'INSERT INTO audit_log (at, actor, role, key_id, request_id, action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    lastEventSeq: statement('SELECT coalesce(max(seq), 0) FROM events').pluck(),
+    lastEventSeq: statement(LAST_EVENT_SEQ).pluck(),
+    insertTransferRun: statement(
+      'INSERT INTO transfer_event_runs (last_seq, first_seq, first_timestamp, events, sides) VALUES (?, ?, ?, ?, ?)',
+    ),
     insertEvents: new ChunkedStatement(
       database,
       64,
