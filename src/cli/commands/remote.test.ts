@@ -223,6 +223,15 @@ describe('vostro iso20022 submit and events --url, through a running server', ()
     },
   );
 
+  it('--follow --url with a key the server refuses ends at once (exit 1)', async () => {
+    const followIo = {
+      ...recordingIo({ VOSTRO_KEY: 'vostro_0000000000000000_nope' }),
+      waitForShutdown: () => new Promise<string>(() => undefined),
+    };
+    assert.equal(await runCli(['events', '--follow', '--url', url], followIo), 1);
+    assert.match(followIo.stderr.join(''), /^error: the server answered 401/);
+  });
+
   it('refuses a confused command line (exit 2) and says when the server cannot be reached (exit 1)', async () => {
     // A port nothing listens on: one just freed.
     const probe = createServer();
@@ -262,6 +271,12 @@ describe('vostro iso20022 submit and events --url, through a running server', ()
         /--url: no credentials in the URL/,
       ],
       [['events', '--key-file', keyFile], {}, 2, /--key-file goes with --url/],
+      [
+        ['events', '--url', url],
+        { VOSTRO_KEY: 'vostro_0000000000000000_nope' },
+        1,
+        /the server answered 401/,
+      ],
       [['events', '--url', url, '--key-file', file('none.key')], {}, 2, /--key-file: cannot read /],
     ] as const) {
       const run = await vostro([...argv], { ...env });

@@ -76,7 +76,7 @@ describe('vostro start', () => {
     const run = await vostroOk(['start', '--db', db]);
     assert.match(
       run.stdout,
-      /seeded a demo with 9 participants, 44 accounts, 53 transfers and \d+ events \(.*a payment that arrived as an ISO 20022 pacs\.008 message\)/,
+      /seeded a demo with 9 participants, 44 accounts, 53 transfers and 43 events \(.*a payment that arrived as an ISO 20022 pacs\.008 message\)/,
     );
     for (const owner of [
       'sbi',

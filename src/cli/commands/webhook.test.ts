@@ -110,6 +110,13 @@ describe('vostro webhook', () => {
       bobs.data.map((endpoint) => endpoint.id),
       [json.endpoint.id],
     );
+    assert.match(
+      (await vostroOk(['webhook', 'list', '--participant', 'tata-steel', '--db', db])).stdout,
+      /^No webhook endpoints\./,
+    );
+    const table = await vostroOk(['webhook', 'show', json.endpoint.id, '--db', db]);
+    assert.match(table.stdout, /│ format +│ camt\.054/);
+    assert.match(table.stdout, /│ events per delivery +│ 10 /);
   });
 
   it('refuses a URL off the allow-list, with credentials or not http(s), a bad option or id; the allow-list comes from the flag or the environment', async () => {
@@ -301,6 +308,18 @@ describe('vostro webhook', () => {
         assert.match(table.stdout, /dlv_wh_[0-9a-f]{16}_\d+_\d+ .*delivered/);
         const attempts = await vostroOk(['webhook', 'attempts', id, delivery.id, '--db', db]);
         assert.match(attempts.stdout, /│ +1 │ \S+ +│ 204 /);
+        const attemptsJson = await vostroJson<{ attempt: number; status?: number }[]>([
+          'webhook',
+          'attempts',
+          id,
+          delivery.id,
+          '--db',
+          db,
+        ]);
+        assert.deepEqual(
+          attemptsJson.map((attempt) => [attempt.attempt, attempt.status]),
+          [[1, 204]],
+        );
         const page = await vostroJson<unknown[]>([
           'webhook',
           'deliveries',
