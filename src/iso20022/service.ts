@@ -360,7 +360,7 @@ export class Iso20022Service {
       report: {
         msgId: reportMsgId(),
         createdAt: dateOf(tx.nowNs).toISOString(),
-        ...(await this.agents(item.instructing.participant.bic)),
+        ...(await this.agents(tx, item.instructing.participant.bic)),
       },
     };
     const report = reportOf(record);
@@ -393,9 +393,13 @@ export class Iso20022Service {
     };
   }
 
-  /** The agents of a status report: from the hub (its BIC, if it has one) to `to`. */
-  private async agents(to: string | undefined): Promise<ReportAgents> {
-    const hub = (await this.registry.cached(HUB_ID))?.bic;
+  /**
+   * The agents of a status report: from the hub (its BIC, if it has one) to `to`. Read through the
+   * transaction: a read of the store from inside a write waits for that write (on SQLite), so a
+   * hub record not yet cached (a database whose hub was never opened) held every writer.
+   */
+  private async agents(tx: LedgerTransaction, to: string | undefined): Promise<ReportAgents> {
+    const hub = (await this.registry.findIn(tx, HUB_ID))?.bic;
     return {
       ...(hub === undefined ? {} : { instructingAgentBic: hub }),
       ...(to === undefined ? {} : { instructedAgentBic: to }),
