@@ -221,7 +221,7 @@ async function main(): Promise<void> {
         const payer = from.customerIds[index % from.customerIds.length] as string;
         const payee = to.customerIds[(index * 3) % to.customerIds.length] as string;
         return Buffer.from(
-          `{"id":"${randomUUID()}","payer":"${payer}","payee":"${payee}","amount":"${1 + (index % 900)}.00","currency":"INR","reference":"bench"}`,
+          `{"id":"${randomUUID()}","payer":"${payer}","payee":"${payee}","amount":"${1 + (index % 900)}.00","reference":"bench"}`,
         );
       });
       let next = 0;

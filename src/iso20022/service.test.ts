@@ -172,6 +172,10 @@ function cases(store?: () => Promise<LedgerStore>): void {
       const outcome = await submit(hub, pacs008([{ ...tx, endToEndId: 'OTHER' }]), sbiKey);
       assert.equal(outcome.groupStatus, 'RJCT');
       assert.deepEqual(await reasons(hub.ledger.store, outcome.messageId), ['DUPL']);
+      // The very same transaction in another message: the ledger finds the payment as it was.
+      const again = await submit(hub, pacs008([tx]), sbiKey);
+      assert.deepEqual(await reasons(hub.ledger.store, again.messageId), ['DUPL']);
+      assert.match(again.statusReport, /was paid before/);
       assert.equal(await balance(hub, tata()), tataBefore);
     },
   );
@@ -235,6 +239,34 @@ function cases(store?: () => Promise<LedgerStore>): void {
       'AM03',
     ]);
     assert.equal(await balance(hub, tata()), tataBefore - 11_00n);
+    const refused = await hub.ledger.store.events({
+      afterSeq: 0n,
+      types: ['payment.refused'],
+      limit: 100,
+    });
+    assert.deepEqual(
+      refused.map((event) => event.data.code),
+      [
+        'AC01',
+        'AC01',
+        'AC04',
+        'RC01',
+        'AM02',
+        'AM03',
+        'AM04',
+        'DUPL',
+        'DUPL',
+        'AC01',
+        'AM01',
+        'RC01',
+        'AC01',
+        'AM03',
+      ],
+    );
+    assert.ok(refused.every((event) => event.participants.join() === 'sbi'));
+    assert.equal(refused[6]?.data.amount, '9999999900', 'the amount when it was understood');
+    assert.equal(refused[0]?.data.amount, undefined, 'no amount for an unknown account');
+    assert.equal(refused[0]?.subject, refused[0]?.data.id);
   });
 
   hubTest('AM04 for a payment past the net debit cap', async (hub) => {

@@ -360,7 +360,7 @@ export class Iso20022Service {
       report: {
         msgId: reportMsgId(),
         createdAt: dateOf(tx.nowNs).toISOString(),
-        ...(await this.agents(item.instructing.participant.bic)),
+        ...(await this.agents(tx, item.instructing.participant.bic)),
       },
     };
     const report = reportOf(record);
@@ -393,9 +393,13 @@ export class Iso20022Service {
     };
   }
 
-  /** The agents of a status report: from the hub (its BIC, if it has one) to `to`. */
-  private async agents(to: string | undefined): Promise<ReportAgents> {
-    const hub = (await this.registry.cached(HUB_ID))?.bic;
+  /**
+   * The agents of a status report: from the hub (its BIC, if it has one) to `to`. Read through the
+   * transaction: a read of the store from inside a write waits for that write (on SQLite), so a
+   * hub record not yet cached (a database whose hub was never opened) held every writer.
+   */
+  private async agents(tx: LedgerTransaction, to: string | undefined): Promise<ReportAgents> {
+    const hub = (await this.registry.findIn(tx, HUB_ID))?.bic;
     return {
       ...(hub === undefined ? {} : { instructingAgentBic: hub }),
       ...(to === undefined ? {} : { instructedAgentBic: to }),
@@ -424,7 +428,10 @@ export class Iso20022Service {
 
 /**
  * A `payment.refused` event per rejected transaction, for the instructing agent (whose payment it
- * was): the UETR, the ISO reason code and why, the accounts and amount when they were understood.
+ * was), shaped as every payment's (id, payer, payee, amount, currency, code, message): the UETR,
+ * the ISO reason code and why; the accounts and amount only when they were understood (a
+ * transaction rejected for an unknown account has none); and where it came from (the message
+ * kind and key, the EndToEndId).
  */
 function refusedPaymentEvents(
   item: Judged,
@@ -446,7 +453,7 @@ function refusedPaymentEvents(
           ? {}
           : { payer: request.payer, payee: request.payee, amount: request.amount.toString() }),
         currency: mapped.tx.amount.currency,
-        reason: rejection.code,
+        code: rejection.code,
         message: rejection.info,
         source: item.message.kind,
         messageId: item.key,

@@ -534,6 +534,11 @@ export class ParticipantRegistry {
       }
   }
 
+  /** A participant as this transaction sees it, or undefined: a read inside a write never waits for the write itself. */
+  async findIn(tx: LedgerTransaction, id: string): Promise<ParticipantRecord | undefined> {
+    return readParticipant(tx, id);
+  }
+
   async require(tx: LedgerTransaction, id: string): Promise<ParticipantRecord> {
     const participant = await readParticipant(tx, id);
     if (participant === undefined)

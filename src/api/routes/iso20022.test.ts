@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CLI_ACTOR } from '../../domain/actor.js';
 import { Hub } from '../../hub/hub.js';
@@ -271,6 +273,47 @@ describe('ISO 20022 over HTTP', () => {
     // text/xml is XML too.
     const asText = await submit(pacs008(), sbiKey, { 'content-type': 'text/xml; charset=utf-8' });
     assert.equal(asText.statusCode, 200, asText.body);
+  });
+
+  it('a body sent without a length (chunked) is cut at 8 MiB: 413, nothing written', async () => {
+    const before = await written();
+    await api.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = api.app.server.address() as AddressInfo;
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/v1/iso20022/messages',
+          method: 'POST',
+          headers: { authorization: `Bearer ${sbiKey}`, 'content-type': 'application/xml' },
+        },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      request.on('error', reject);
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      const write = (): void => {
+        while (sent < 9 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!request.write(chunk)) {
+            request.once('drain', write);
+            return;
+          }
+        }
+        request.end();
+      };
+      request.on('error', () => undefined);
+      write();
+    });
+    assert.equal(answer.status, 413, answer.body);
+    assert.equal((JSON.parse(answer.body) as { code: string }).code, 'body_too_large');
+    assert.deepEqual(await written(), before);
   });
 
   it('a participant submits only as itself (403); an auditor never; other routes still take JSON only', async () => {
