@@ -22,29 +22,18 @@
  * under the same load, so two variants can be run alternately; `--profile` writes the server's
  * V8 CPU profiles (main thread and writer thread) to a folder.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { newAccountId, uuidV7 } from '../ledger/ids.js';
+import {
+  autocannon,
+  CLI_MAIN,
+  startServeChild,
+  type AutocannonRequest,
+  type AutocannonResult,
+} from './serve-child.js';
 import { benchOptions, choiceOption, integerOption, parseBenchArgs } from './options.js';
-
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-}
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
-  errors: number;
-  non2xx: number;
-  duration: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const USAGE = `
 usage: npm run bench:http -- [options]
@@ -90,11 +79,7 @@ const {
 } = options;
 const BATCH_SIZE = 1000;
 
-const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-const cliMain =
-  options.server === undefined
-    ? fileURLToPath(new URL(`../cli/main.${extension}`, import.meta.url))
-    : resolve(options.server);
+const cliMain = options.server === undefined ? CLI_MAIN : resolve(options.server);
 /** The operator key every request sends (each request pays for its verification, as a real client's would). */
 let KEY = '';
 
@@ -128,38 +113,15 @@ function issueOperatorKey(dbPath: string): string {
   ).key;
 }
 
-/** Starts `vostro serve` on port 0 and resolves with its base URL once it says it is listening. */
-async function startServer(dbPath: string): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const main = cliMain;
-  const profile =
-    options.profile === undefined
-      ? []
-      : ['--cpu-prof', `--cpu-prof-dir=${resolve(options.profile)}`];
-  const args = [
-    ...process.execArgv,
-    ...profile,
-    main,
-    'serve',
-    '--port',
-    '0',
-    '--rate-limit',
-    '0',
-    '--log-level',
-    'warn',
-    '--db',
-    dbPath,
-  ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`vostro serve exited with ${code}`)));
+/** Starts `vostro serve` (this checkout's or `--server`'s), with V8 CPU profiles under `--profile`. */
+function startServer(dbPath: string): Promise<{ child: ChildProcess; baseUrl: string }> {
+  return startServeChild(dbPath, {
+    main: cliMain,
+    nodeFlags:
+      options.profile === undefined
+        ? []
+        : ['--cpu-prof', `--cpu-prof-dir=${resolve(options.profile)}`],
   });
-  return { child, baseUrl };
 }
 
 /** CPU seconds (user + system, all threads) a process has used; undefined where /proc is missing. */

@@ -14,29 +14,11 @@
  *   npm run bench:iso20022-api -- [--seconds 10] [--connections 64] [--files 20] [--file-size 1000]
  *                             [--scenario all|messages|file] [--json]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { autocannon, startServeChild, type AutocannonRequest } from './serve-child.js';
 import { benchOptions, choiceOption, integerOption, parseBenchArgs } from './options.js';
 import { pacs008, seedIsoWorld, type IsoBank, type IsoWorld } from './iso-workload.js';
-
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-}
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
-  errors: number;
-  non2xx: number;
-  duration: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const USAGE = `
 usage: npm run bench:iso20022-api -- [options]
@@ -70,37 +52,6 @@ const options = benchOptions(USAGE, (argv) => {
     json: values.json,
   };
 });
-
-const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-const cliMain = fileURLToPath(new URL(`../cli/main.${extension}`, import.meta.url));
-
-/** Starts `vostro serve` on port 0 and resolves with its base URL once it says it is listening. */
-async function startServer(dbPath: string): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const args = [
-    ...process.execArgv,
-    cliMain,
-    'serve',
-    '--port',
-    '0',
-    '--rate-limit',
-    '0',
-    '--log-level',
-    'warn',
-    '--db',
-    dbPath,
-  ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`vostro serve exited with ${code}`)));
-  });
-  return { child, baseUrl };
-}
 
 const XML = 'application/xml';
 
@@ -218,7 +169,7 @@ async function main(): Promise<void> {
   const dbPath = join(directory, 'iso.db');
   try {
     const world = await seedIsoWorld(dbPath, { banks: options.banks, customersPerBank: 20 });
-    const { child, baseUrl } = await startServer(dbPath);
+    const { child, baseUrl } = await startServeChild(dbPath);
     try {
       const results = [];
       if (options.scenario !== 'file') results.push(await messagesRun(baseUrl, world));

@@ -10,37 +10,19 @@
  *
  *   npm run bench:webhooks -- [--seconds 10] [--rate 1000] [--endpoints 10] [--json]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CLI_ACTOR } from '../domain/actor.js';
 import { WebhookService } from '../events/webhooks.js';
 import { Hub } from '../hub/hub.js';
 import { Ledger } from '../ledger/ledger.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { autocannon, startServeChild, type AutocannonRequest } from './serve-child.js';
 import { benchOptions, integerOption, parseBenchArgs } from './options.js';
 import { seedIsoWorld, type IsoBank } from './iso-workload.js';
-
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-}
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  non2xx: number;
-  duration: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const USAGE = `
 usage: npm run bench:webhooks -- [options]
@@ -65,9 +47,6 @@ const options = benchOptions(USAGE, (argv) => {
     json: values.json,
   };
 });
-
-const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-const cliMain = fileURLToPath(new URL(`../cli/main.${extension}`, import.meta.url));
 
 interface Receiver {
   readonly server: Server;
@@ -148,33 +127,6 @@ async function startReceiver(): Promise<Receiver> {
   return Object.assign(receiver, { url: `http://127.0.0.1:${port}/hook` });
 }
 
-async function startServer(dbPath: string): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const args = [
-    ...process.execArgv,
-    cliMain,
-    'serve',
-    '--port',
-    '0',
-    '--rate-limit',
-    '0',
-    '--log-level',
-    'warn',
-    '--db',
-    dbPath,
-  ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`vostro serve exited with ${code}`)));
-  });
-  return { child, baseUrl };
-}
-
 async function registerEndpoints(
   dbPath: string,
   banks: readonly IsoBank[],
@@ -209,7 +161,7 @@ async function main(): Promise<void> {
   try {
     const world = await seedIsoWorld(dbPath, { banks: options.endpoints, customersPerBank: 10 });
     await registerEndpoints(dbPath, world.banks, receivers);
-    const { child, baseUrl } = await startServer(dbPath);
+    const { child, baseUrl } = await startServeChild(dbPath);
     try {
       const total = options.seconds * options.rate;
       // Payment bodies made before the run; payer and payee at different banks, round robin.
