@@ -3,33 +3,16 @@
  * result of the same pure, synchronous function the calling thread would have run, or with the
  * message of what it threw. It keeps no state between requests.
  */
-import { parentPort } from 'node:worker_threads';
+import { serveWorkerTasks } from '../domain/worker-pool.js';
 import { verifyDigest } from './signature.js';
 import { verifyDocument } from './verify.js';
-import type { PoolRequest, PoolResponse, PoolTask } from './verify-pool.js';
+import type { PoolTask } from './verify-pool.js';
 
-const port = parentPort;
-if (port === null) throw new Error('verify-pool-worker must run as a worker thread');
-
-function run(task: PoolTask): unknown {
+serveWorkerTasks((task: PoolTask): unknown => {
   switch (task.kind) {
     case 'document':
       return verifyDocument(task.input, task.context);
     case 'digest':
       return verifyDigest(task.digestHex, task.signature, task.publicKey);
   }
-}
-
-port.on('message', (request: PoolRequest) => {
-  let response: PoolResponse;
-  try {
-    response = { id: request.id, ok: true, result: run(request.task) };
-  } catch (error) {
-    response = {
-      id: request.id,
-      ok: false,
-      message: error instanceof Error ? error.message : String(error),
-    };
-  }
-  port.postMessage(response);
 });
