@@ -11,6 +11,8 @@ import type { AccountEntry, ParticipantRegistry } from '../participants/registry
 import { Batcher } from '../domain/batcher.js';
 import { REFERENCE_MAX_LENGTH, type TransferInput } from '../ledger/model.js';
 import type { AuditEntry, RecordPut } from '../store/records.js';
+import type { EventInput } from '../store/events.js';
+import { isoTime } from '../domain/time.js';
 import { TransferCode } from '../settlement/codes.js';
 import {
   chainInputs,
@@ -618,6 +620,7 @@ export class FxService {
           : await tx.createTransfers(chains.flatMap((chain) => chain.inputs));
       const puts: RecordPut[] = [];
       const audit: AuditEntry[] = [];
+      const events: EventInput[] = [];
       let offset = 0;
       for (const chain of chains) {
         const item = items[chain.index] as Execution;
@@ -643,6 +646,8 @@ export class FxService {
         };
         outcomes[chain.index] = executed;
         puts.push(quoteDocuments.put(executed.id, executed));
+        if (!pending)
+          events.push(quoteExecutedEvent(executed, item.payer, item.payee, tx.nowNs, false));
         audit.push(
           auditEntry(
             item.actor,
@@ -661,6 +666,7 @@ export class FxService {
       }
       if (puts.length > 0) await tx.putRecords(puts);
       if (audit.length > 0) await tx.appendAudit(audit);
+      if (events.length > 0) await tx.appendEvents(events);
       return outcomes;
     });
   }
@@ -708,6 +714,8 @@ export class FxService {
         await tx.appendAudit([
           auditEntry(actor, tx.nowNs, `fx.quotes.${action}`, quote.id, { legs: legs.length }),
         ]);
+        if (action === 'post')
+          await tx.appendEvents([quoteExecutedEvent(resolved, payer, payee, tx.nowNs, true)]);
         return { resolved };
       },
     );
@@ -769,6 +777,56 @@ function checkExecutable(
       field: 'payee',
       message: `the payee's account is in ${item.payee.currency}; the quote converts to ${quote.targetCurrency}`,
     });
+}
+
+/**
+ * The `quote.executed` event of a conversion that has just become final: executed at once, or a
+ * reservation whose legs were posted (`reserved`). Written in the transaction that posts the legs.
+ * Amounts are minor units as decimal strings, as in every event: the source side's (amount, fee,
+ * total debit) in the source currency. Its participants are the owners of the payer's and the
+ * payee's accounts, the banks they settle with (a corporate's bank, the bank that keeps a vostro
+ * account) and the FX provider: those who see the conversion's transfer events, and the provider.
+ */
+function quoteExecutedEvent(
+  quote: QuoteRecord,
+  payer: AccountEntry,
+  payee: AccountEntry,
+  nowNs: bigint,
+  reserved: boolean,
+): EventInput {
+  const parties = new Set<string>([payer.participant, payee.participant]);
+  if (payer.settlesWith !== undefined) parties.add(payer.settlesWith);
+  if (payee.settlesWith !== undefined) parties.add(payee.settlesWith);
+  parties.add(quote.providerId);
+  parties.delete(HUB_ID);
+  return {
+    type: 'quote.executed',
+    subject: quote.id,
+    participants: [...parties],
+    data: {
+      id: quote.id,
+      provider: quote.providerId,
+      pair: `${quote.sourceCurrency}${quote.targetCurrency}`,
+      sourceCurrency: quote.sourceCurrency,
+      targetCurrency: quote.targetCurrency,
+      fixed: quote.side,
+      sourceAmount: quote.sourceAmountMinor,
+      targetAmount: quote.targetAmountMinor,
+      fee: quote.feeMinor,
+      totalDebit: quote.totalDebitMinor,
+      rate: quote.rate,
+      referenceRate: quote.referenceRate,
+      spreadBps: quote.spreadBps,
+      payer: payer.id,
+      payee: payee.id,
+      payerOwner: payer.participant,
+      payeeOwner: payee.participant,
+      transferIds: [...(quote.transferIds ?? [])],
+      reserved,
+      executedAt: isoTime(nowNs),
+    },
+    at: nowNs,
+  };
 }
 
 /**

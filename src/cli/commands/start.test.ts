@@ -74,9 +74,10 @@ describe('vostro start', () => {
 
   it('seeds the demo into an empty database and prints balances and usage', async () => {
     const run = await vostroOk(['start', '--db', db]);
+    // 44 events: 43 of transfers and the conversion's quote.executed.
     assert.match(
       run.stdout,
-      /seeded a demo with 9 participants, 44 accounts, 53 transfers and 43 events \(.*a payment that arrived as an ISO 20022 pacs\.008 message\)/,
+      /seeded a demo with 9 participants, 44 accounts, 53 transfers and 44 events \(.*a payment that arrived as an ISO 20022 pacs\.008 message\)/,
     );
     for (const owner of [
       'sbi',
