@@ -1,10 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { isUuid } from '../ledger/ids.js';
+import { fitsLength, truncateText } from '../ledger/text.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
 import { documentKind, oneOf, strict, type DocumentReader } from '../domain/documents.js';
 import { HubError, invalidField } from '../domain/errors.js';
 import { isoOfNs } from '../domain/time.js';
+import type { EventInput } from '../store/events.js';
 import type { PaymentService } from '../settlement/payments.js';
 import {
   creditEndNs,
@@ -219,6 +221,7 @@ export class PresentationService {
           ...(record.payment === undefined ? {} : { payment: record.payment }),
         }),
       ]);
+      await tx.appendEvents([presentationEvent(record, current, tx.nowNs)]);
       return record;
     });
     return {
@@ -289,6 +292,7 @@ export class PresentationService {
         released: how,
       }),
     ]);
+    await tx.appendEvents([presentationEvent(record, trade, tx.nowNs)]);
     return record;
   }
 
@@ -363,6 +367,58 @@ export class PresentationService {
     ]);
     return inputsKey(trade, found, register, surrendered, hashes, presentedAtNs);
   }
+}
+
+/** A discrepancy's reason in an event: its first 200 characters (the presentation has it whole). */
+const EVENT_REASON_MAX = 200;
+
+/**
+ * The event of a recorded presentation, in the transaction that records it: `presentation.accepted`
+ * (the credit's payment posted: its id, amount and currency) or `presentation.refused` (discrepant,
+ * or refused because the credit ran out: the status says which, with the failed checks). A
+ * presentation rejected before anything is recorded (invalid input, a trade paid, expired or
+ * cancelled, a presenter not of the exporter's side) writes no event. Its participants are those
+ * who may read the trade: the exporter, the importer and the banks that keep them.
+ */
+function presentationEvent(
+  record: PresentationRecord,
+  trade: TradeRecord,
+  nowNs: bigint,
+): EventInput {
+  const accepted = record.status === 'accepted';
+  return {
+    type: accepted ? 'presentation.accepted' : 'presentation.refused',
+    subject: record.id,
+    participants: [trade.exporter, trade.exporterBank, trade.importer, trade.importerBank],
+    data: {
+      id: record.id,
+      trade: record.trade,
+      status: record.status,
+      documents: [...record.documents],
+      presentedBy: record.presentedBy,
+      presentedAt: record.presentedAt,
+      ...(accepted
+        ? {
+            ...(record.payment === undefined ? {} : { payment: record.payment }),
+            amount: trade.totalMinor,
+            currency: trade.currency,
+          }
+        : {
+            discrepancies: record.discrepancies.map((discrepancy) => ({
+              ...(discrepancy.document === undefined ? {} : { document: discrepancy.document }),
+              check: discrepancy.check,
+              reason: shortReason(discrepancy.reason),
+            })),
+          }),
+    },
+    at: nowNs,
+  };
+}
+
+function shortReason(reason: string): string {
+  return fitsLength(reason, EVENT_REASON_MAX)
+    ? reason
+    : `${truncateText(reason, EVENT_REASON_MAX - 1)}…`;
 }
 
 /**

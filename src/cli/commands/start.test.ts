@@ -74,10 +74,11 @@ describe('vostro start', () => {
 
   it('seeds the demo into an empty database and prints balances and usage', async () => {
     const run = await vostroOk(['start', '--db', db]);
-    // 44 events: 43 of transfers and the conversion's quote.executed.
+    // 46 events: 43 of transfers, the conversion's quote.executed and the two trades'
+    // presentations (presentation.accepted and, for the discrepant one, presentation.refused).
     assert.match(
       run.stdout,
-      /seeded a demo with 9 participants, 44 accounts, 53 transfers and 44 events \(.*a payment that arrived as an ISO 20022 pacs\.008 message\)/,
+      /seeded a demo with 9 participants, 44 accounts, 53 transfers and 46 events \(.*a payment that arrived as an ISO 20022 pacs\.008 message\)/,
     );
     for (const owner of [
       'sbi',
