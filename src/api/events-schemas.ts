@@ -37,7 +37,8 @@ export const EventView = Type.Object(
     }),
     at: IsoTime,
     subject: Type.String({
-      description: 'the main thing it is about: a transfer, payment, window or quote id',
+      description:
+        'the main thing it is about: a transfer, payment, window, quote or presentation id',
     }),
     participants: Type.Array(Type.String(), {
       description: 'the participants it concerns (who may see it besides staff)',
@@ -46,7 +47,8 @@ export const EventView = Type.Object(
       {},
       {
         additionalProperties: true,
-        description: 'what happened, by type: amounts as decimal strings, timestamps as strings',
+        description:
+          'what happened, by type (docs/events.md lists each type’s fields): amounts as decimal strings of minor units, timestamps as strings',
       },
     ),
   },

@@ -210,7 +210,8 @@ export interface QuoteRequestInput {
  * their execution as payment versus payment. Executing a quote writes one linked chain: the payer's
  * source-currency leg into the provider's liquidity account, the provider's target-currency leg
  * out of its liquidity account to the payee, the cap legs of both interbank movements and the fee
- * leg. Both currencies' legs post, or none does; a quote is used once, in that same transaction.
+ * leg. Both currencies' legs post, or none does; a quote is used once, in that same transaction,
+ * which also writes its `quote.executed` event (or, for a reservation, the transaction that posts it).
  */
 export class FxService {
   /** The currencies of quotes this process made, newest last (see quotePair). */

@@ -47,6 +47,9 @@ import {
  *   the second finds the trade paid inside its transaction and is refused; only one pays.
  * - Idempotent by presentation id: the same id, trade and documents again answer the stored
  *   presentation; the id with other documents is `presentation_exists`.
+ * - Every recorded outcome is an event in the same transaction (`presentation.accepted`, or
+ *   `presentation.refused` for discrepant and refused ones), for the trade's parties; a
+ *   presentation refused before anything is recorded (the cases above that throw) writes none.
  *
  * Where the verification runs. Checking a hybrid signature costs about 3 ms of CPU per document
  * (ML-DSA-65 and Ed25519), and a write transaction holds the ledger's write lock: every other
