@@ -17,6 +17,7 @@ import { TransferCode } from '../settlement/codes.js';
 import {
   chainInputs,
   chainOutcome,
+  legId,
   paymentLegs,
   resolveInputs,
   type Leg,
@@ -638,17 +639,20 @@ export class FxService {
           continue;
         }
         const pending = item.input.pending === true;
+        const legIds = chain.inputs.map((leg) => leg.id);
         const executed: QuoteRecord = {
           ...chain.quote,
           status: pending ? 'reserved' : 'executed',
           payer: item.payer.id,
           payee: item.payee.id,
-          transferIds: chain.inputs.map((leg) => leg.id),
+          transferIds: legIds,
         };
         outcomes[chain.index] = executed;
         puts.push(quoteDocuments.put(executed.id, executed));
         if (!pending)
-          events.push(quoteExecutedEvent(executed, item.payer, item.payee, tx.nowNs, false));
+          events.push(
+            quoteExecutedEvent(executed, item.payer, item.payee, tx.nowNs, false, legIds),
+          );
         audit.push(
           auditEntry(
             item.actor,
@@ -716,7 +720,16 @@ export class FxService {
           auditEntry(actor, tx.nowNs, `fx.quotes.${action}`, quote.id, { legs: legs.length }),
         ]);
         if (action === 'post')
-          await tx.appendEvents([quoteExecutedEvent(resolved, payer, payee, tx.nowNs, true)]);
+          await tx.appendEvents([
+            quoteExecutedEvent(
+              resolved,
+              payer,
+              payee,
+              tx.nowNs,
+              true,
+              legs.map((_, index) => legId(quote.id, index)),
+            ),
+          ]);
         return { resolved };
       },
     );
@@ -794,6 +807,8 @@ function quoteExecutedEvent(
   payee: AccountEntry,
   nowNs: bigint,
   reserved: boolean,
+  /** The legs' ids (for a reservation posted now, the reserved legs'). */
+  legIds: readonly string[],
 ): EventInput {
   const parties = new Set<string>([payer.participant, payee.participant]);
   if (payer.settlesWith !== undefined) parties.add(payer.settlesWith);
@@ -822,7 +837,7 @@ function quoteExecutedEvent(
       payee: payee.id,
       payerOwner: payer.participant,
       payeeOwner: payee.participant,
-      transferIds: [...(quote.transferIds ?? [])],
+      transferIds: [...legIds],
       reserved,
       executedAt: isoTime(nowNs),
     },

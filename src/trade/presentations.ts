@@ -400,12 +400,10 @@ function presentationEvent(
       documents: [...record.documents],
       presentedBy: record.presentedBy,
       presentedAt: record.presentedAt,
+      // Only an accepted presentation has one: the credit's payment it posted.
+      ...(record.payment === undefined ? {} : { payment: record.payment }),
       ...(accepted
-        ? {
-            ...(record.payment === undefined ? {} : { payment: record.payment }),
-            amount: trade.totalMinor,
-            currency: trade.currency,
-          }
+        ? { amount: trade.totalMinor, currency: trade.currency }
         : {
             discrepancies: record.discrepancies.map((discrepancy) => ({
               ...(discrepancy.document === undefined ? {} : { document: discrepancy.document }),
