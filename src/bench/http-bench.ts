@@ -23,12 +23,13 @@
  * V8 CPU profiles (main thread and writer thread) to a folder.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { newAccountId, uuidV7 } from '../ledger/ids.js';
 import {
   autocannon,
   CLI_MAIN,
+  cpuSeconds,
   startServeChild,
   type AutocannonRequest,
   type AutocannonResult,
@@ -122,17 +123,6 @@ function startServer(dbPath: string): Promise<{ child: ChildProcess; baseUrl: st
         ? []
         : ['--cpu-prof', `--cpu-prof-dir=${resolve(options.profile)}`],
   });
-}
-
-/** CPU seconds (user + system, all threads) a process has used; undefined where /proc is missing. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -12,11 +12,11 @@
  * any other answer is counted and printed. After the runs the ledger's transfer count is read back.
  *
  *   npm run bench:iso20022-api -- [--seconds 10] [--connections 64] [--files 20] [--file-size 1000]
- *                             [--scenario all|messages|file] [--json]
+ *                             [--scenario all|messages|file] [--json] [--profile DIR]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { autocannon, startServeChild, type AutocannonRequest } from './serve-child.js';
+import { join, resolve } from 'node:path';
+import { autocannon, cpuSeconds, startServeChild, type AutocannonRequest } from './serve-child.js';
 import { benchOptions, choiceOption, integerOption, parseBenchArgs } from './options.js';
 import { pacs008, seedIsoWorld, type IsoBank, type IsoWorld } from './iso-workload.js';
 
@@ -30,6 +30,7 @@ usage: npm run bench:iso20022-api -- [options]
   --banks <n>         banks, 2 to 50 (default 10)
   --scenario <name>   messages, file or all (default all)
   --json              print the results as JSON
+  --profile <dir>     write the server's V8 CPU profiles (every thread) into this folder
   -h, --help          this text
 `;
 const options = benchOptions(USAGE, (argv) => {
@@ -41,6 +42,7 @@ const options = benchOptions(USAGE, (argv) => {
     banks: { type: 'string', default: '10' },
     scenario: { type: 'string', default: 'all' },
     json: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   });
   return {
     seconds: integerOption('seconds', values.seconds, 1, 60),
@@ -50,6 +52,7 @@ const options = benchOptions(USAGE, (argv) => {
     banks: integerOption('banks', values.banks, 2, 50),
     scenario: choiceOption('scenario', values.scenario, ['all', 'messages', 'file']),
     json: values.json,
+    profile: values.profile,
   };
 });
 
@@ -78,7 +81,13 @@ function count(outcomes: Outcomes, status: number, groupStatus: string | undefin
   }
 }
 
-async function messagesRun(baseUrl: string, world: IsoWorld) {
+/** Milliseconds of the server's CPU (all its threads) per unit, between two readings. */
+function cpuMsPer(before: number | undefined, after: number | undefined, units: number) {
+  if (before === undefined || after === undefined || units === 0) return undefined;
+  return Math.round(((after - before) * 1000 * 100) / units) / 100;
+}
+
+async function messagesRun(baseUrl: string, world: IsoWorld, pid: number | undefined) {
   // Bodies made before the run, so that the load generator's CPU goes to sending and receiving.
   const pool = Array.from({ length: options.seconds * 4000 }, (_, index) => {
     const [from, to] = pair(world, index);
@@ -86,6 +95,7 @@ async function messagesRun(baseUrl: string, world: IsoWorld) {
   });
   let next = 0;
   const outcomes: Outcomes = { accepted: 0, other: new Map() };
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: `${baseUrl}/v1/iso20022/messages`,
     method: 'POST',
@@ -121,6 +131,7 @@ async function messagesRun(baseUrl: string, world: IsoWorld) {
     messagesPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+    serverCpuMsPerMessage: cpuMsPer(cpuBefore, cpuSeconds(pid), result.requests.total),
     sent: result.requests.total,
     accepted: outcomes.accepted,
     otherAnswers: Object.fromEntries(outcomes.other),
@@ -132,13 +143,14 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 }
 
-async function fileRun(baseUrl: string, world: IsoWorld) {
+async function fileRun(baseUrl: string, world: IsoWorld, pid: number | undefined) {
   const files = Array.from({ length: options.files }, (_, index) => {
     const [from, to] = pair(world, index);
     return { body: pacs008(from, to, options.fileSize), key: from.key };
   });
   const times: number[] = [];
   const outcomes: Outcomes = { accepted: 0, other: new Map() };
+  const cpuBefore = cpuSeconds(pid);
   for (const file of files) {
     const started = performance.now();
     const response = await fetch(`${baseUrl}/v1/iso20022/messages`, {
@@ -150,6 +162,7 @@ async function fileRun(baseUrl: string, world: IsoWorld) {
     times.push(performance.now() - started);
     count(outcomes, response.status, response.headers.get('vostro-group-status') ?? undefined);
   }
+  const serverCpuMsPerFile = cpuMsPer(cpuBefore, cpuSeconds(pid), files.length);
   const sorted = [...times].sort((a, b) => a - b);
   const total = times.reduce((sum, ms) => sum + ms, 0);
   return {
@@ -159,6 +172,7 @@ async function fileRun(baseUrl: string, world: IsoWorld) {
     medianTransactionsPerSecond: Math.round((options.fileSize * 1000) / percentile(sorted, 50)),
     p50Ms: Math.round(percentile(sorted, 50) * 10) / 10,
     p99Ms: Math.round(percentile(sorted, 99) * 10) / 10,
+    serverCpuMsPerFile,
     accepted: outcomes.accepted,
     otherAnswers: Object.fromEntries(outcomes.other),
   };
@@ -169,11 +183,16 @@ async function main(): Promise<void> {
   const dbPath = join(directory, 'iso.db');
   try {
     const world = await seedIsoWorld(dbPath, { banks: options.banks, customersPerBank: 20 });
-    const { child, baseUrl } = await startServeChild(dbPath);
+    const { child, baseUrl } = await startServeChild(dbPath, {
+      nodeFlags:
+        options.profile === undefined
+          ? []
+          : ['--cpu-prof', `--cpu-prof-dir=${resolve(options.profile)}`],
+    });
     try {
       const results = [];
-      if (options.scenario !== 'file') results.push(await messagesRun(baseUrl, world));
-      if (options.scenario !== 'messages') results.push(await fileRun(baseUrl, world));
+      if (options.scenario !== 'file') results.push(await messagesRun(baseUrl, world, child.pid));
+      if (options.scenario !== 'messages') results.push(await fileRun(baseUrl, world, child.pid));
       if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else for (const result of results) process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {

@@ -4,6 +4,7 @@
  * 127.0.0.1 (port 0, rate limit off, log level warn) on a given database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -61,4 +62,15 @@ export async function startServeChild(
     child.on('exit', (code) => reject(new Error(`vostro serve exited with ${code}`)));
   });
   return { child, baseUrl };
+}
+
+/** CPU seconds (user + system, all threads) a process has used; undefined where /proc is missing. */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
 }
