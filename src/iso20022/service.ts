@@ -312,11 +312,12 @@ export class Iso20022Service {
           joinBatches(active.map(({ item }) => item.batch)),
           atomic,
         );
+        const hubBic = await this.hubBic(tx);
         let offset = 0;
         for (const { index, item } of active) {
           const slice = results.slice(offset, offset + item.batch.length);
           offset += item.batch.length;
-          outcomes[index] = await this.record(tx, item, slice);
+          outcomes[index] = await this.record(tx, item, slice, hubBic);
         }
         return outcomes;
       });
@@ -329,7 +330,7 @@ export class Iso20022Service {
           const found = await messageDocuments.get(tx, item.key);
           if (found !== undefined)
             return answerStored(found, item.hash, item.message, dateOf(tx.nowNs));
-          return this.record(tx, item, results);
+          return this.record(tx, item, results, await this.hubBic(tx));
         }),
       ];
     }
@@ -340,6 +341,7 @@ export class Iso20022Service {
     tx: LedgerTransaction,
     item: Judged,
     results: readonly (PaymentResult | HubError)[],
+    hubBic: string | undefined,
   ): Promise<SubmitOutcome> {
     const statuses = transactionStatuses(item.mapped, results, item.batchCulprit);
     const groupStatus = groupStatusOf(statuses);
@@ -360,7 +362,7 @@ export class Iso20022Service {
       report: {
         msgId: reportMsgId(),
         createdAt: dateOf(tx.nowNs).toISOString(),
-        ...(await this.agents(tx, item.instructing.participant.bic)),
+        ...agents(hubBic, item.instructing.participant.bic),
       },
     };
     const report = reportOf(record);
@@ -394,16 +396,12 @@ export class Iso20022Service {
   }
 
   /**
-   * The agents of a status report: from the hub (its BIC, if it has one) to `to`. Read through the
-   * transaction: a read of the store from inside a write waits for that write (on SQLite), so a
-   * hub record not yet cached (a database whose hub was never opened) held every writer.
+   * The hub's BIC, if it has one, read once per group through the transaction: a read of the store
+   * from inside a write waits for that write (on SQLite), so a hub record not yet cached (a database
+   * whose hub was never opened) held every writer.
    */
-  private async agents(tx: LedgerTransaction, to: string | undefined): Promise<ReportAgents> {
-    const hub = (await this.registry.findIn(tx, HUB_ID))?.bic;
-    return {
-      ...(hub === undefined ? {} : { instructingAgentBic: hub }),
-      ...(to === undefined ? {} : { instructedAgentBic: to }),
-    };
+  private async hubBic(tx: LedgerTransaction): Promise<string | undefined> {
+    return (await this.registry.findIn(tx, HUB_ID))?.bic;
   }
 
   /** Waits for any message of the same key being judged in this process; the release function. */
@@ -463,6 +461,14 @@ function refusedPaymentEvents(
     });
   });
   return events;
+}
+
+/** The agents of a status report: from the hub (its BIC, if it has one) to `to`. */
+function agents(hub: string | undefined, to: string | undefined): ReportAgents {
+  return {
+    ...(hub === undefined ? {} : { instructingAgentBic: hub }),
+    ...(to === undefined ? {} : { instructedAgentBic: to }),
+  };
 }
 
 function dateOf(nowNs: bigint): Date {
