@@ -10,6 +10,7 @@ import { HubError } from '../domain/errors.js';
 import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { ParticipantRegistry } from '../participants/registry.js';
+import type { EventInput } from '../store/events.js';
 import type { PairTotal } from '../store/store.js';
 import { capDocuments, capKey, type CapRecord } from './caps.js';
 import { NETTED_CODES, TransferCode } from './codes.js';
@@ -31,6 +32,10 @@ const HEADS = 'window_heads';
  * Settling a closed window nets its interbank payments (netting.ts) and writes the instructions as
  * transfers through the hub's settlement account, all linked: each participant with a negative
  * net pays it from its settlement account in, each with a positive net is paid out.
+ *
+ * Each writes its event in its own transaction (docs/events.md): `window.closed` for every
+ * participant that settles in the currency, `window.settled` for every participant the netting
+ * names. A refused close or settlement writes neither.
  */
 export interface WindowRecord {
   readonly id: string;
@@ -231,6 +236,14 @@ export class WindowService {
         windowDocuments.put(windowKey(code, seq), closed),
         windowDocuments.put(windowKey(code, seq + 1), opened),
         headDocuments.put(code, { seq: seq + 1 }),
+      ]);
+      await tx.appendEvents([
+        windowClosedEvent(
+          closed,
+          opened,
+          settling.map((participant) => participant.id),
+          tx.nowNs,
+        ),
       ]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'windows.close', closed.id, {
@@ -436,6 +449,7 @@ export class WindowService {
         settlementTransfers: inputs.map((input) => input.id),
       };
       await tx.putRecords([windowDocuments.put(windowKey(window.currency, window.seq), settled)]);
+      await tx.appendEvents([windowSettledEvent(settled, netting, actor, tx.nowNs)]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'windows.settle', window.id, {
           instructions: legs.length,
@@ -491,6 +505,88 @@ export class WindowService {
     if (results.some((result) => result !== 'ok'))
       throw new Error(`bug: resetting cap headroom was refused: ${results.join(', ')}`);
   }
+}
+
+/**
+ * The window's own fields in its events, as the window view shows them (src/views/windows.ts):
+ * `closedAt` is the boundary (the ledger timestamp, ns, of the window's last possible transfer),
+ * the `…Iso` fields wall-clock times; the event's own `at` is the ns stamp of the close or settlement.
+ */
+function windowEventFields(window: WindowRecord) {
+  return {
+    id: window.id,
+    currency: window.currency,
+    seq: window.seq,
+    status: window.status,
+    openedAfter: window.openedAfter,
+    ...(window.closedAt === undefined ? {} : { closedAt: window.closedAt }),
+    openedAtIso: window.openedAtIso,
+    ...(window.closedAtIso === undefined ? {} : { closedAtIso: window.closedAtIso }),
+    ...(window.closedBy === undefined ? {} : { closedBy: window.closedBy }),
+  };
+}
+
+/**
+ * `window.closed`, written in the transaction that closes the window. Its participants are every
+ * participant that settles in the currency (a cap account in it: the close restores their cap
+ * headroom), which includes everyone with a position in the window. The netting is not in it: it
+ * reads the window's transfers, which the store cannot read from inside the write that closes
+ * it (on SQLite such a read waits for that very write); `window.settled` carries it.
+ */
+function windowClosedEvent(
+  closed: WindowRecord,
+  opened: WindowRecord,
+  settling: readonly string[],
+  nowNs: bigint,
+): EventInput {
+  return {
+    type: 'window.closed',
+    subject: closed.id,
+    participants: settling.filter((participant) => participant !== HUB_ID),
+    data: { ...windowEventFields(closed), next: opened.id },
+    at: nowNs,
+  };
+}
+
+/**
+ * `window.settled`, written in the transaction that writes the settlement instructions. Its
+ * participants are those the netting names: everyone with a position (every participant with an
+ * interbank payment in the window, which includes every bilateral position and instruction).
+ * Amounts are minor units as decimal strings; `instructionsTotal` is the sum of the instructions'
+ * amounts (pay-ins and pay-outs alike: twice `moved`).
+ */
+function windowSettledEvent(
+  settled: WindowRecord,
+  netting: CurrencyNetting | undefined,
+  actor: Actor,
+  nowNs: bigint,
+): EventInput {
+  const parties = new Set<string>();
+  for (const position of netting?.positions ?? []) parties.add(position.participant);
+  for (const instruction of netting?.instructions ?? []) parties.add(instruction.participant);
+  parties.delete(HUB_ID);
+  const instructions = netting?.instructions ?? [];
+  return {
+    type: 'window.settled',
+    subject: settled.id,
+    participants: [...parties],
+    data: {
+      ...windowEventFields(settled),
+      ...(settled.settledAtIso === undefined ? {} : { settledAtIso: settled.settledAtIso }),
+      settledBy: actor.id,
+      transfers: netting?.transferCount ?? 0,
+      onUs: netting?.onUsCount ?? 0,
+      gross: (netting?.grossMinor ?? 0n).toString(),
+      moved: (netting?.movedMinor ?? 0n).toString(),
+      efficiency: netting?.efficiency?.text ?? null,
+      instructions: instructions.length,
+      instructionsTotal: instructions
+        .reduce((sum, instruction) => sum + instruction.amountMinor, 0n)
+        .toString(),
+      settlementTransfers: [...(settled.settlementTransfers ?? [])],
+    },
+    at: nowNs,
+  };
 }
 
 export function windowId(currency: string, seq: number): string {
