@@ -74,11 +74,12 @@ describe('vostro start', () => {
 
   it('seeds the demo into an empty database and prints balances and usage', async () => {
     const run = await vostroOk(['start', '--db', db]);
-    // 46 events: 43 of transfers, the conversion's quote.executed and the two trades'
-    // presentations (presentation.accepted and, for the discrepant one, presentation.refused).
+    // 48 events: 43 of transfers, the conversion's quote.executed, the two trades' presentations
+    // (presentation.accepted and, for the discrepant one, presentation.refused), and the rupee
+    // window's window.closed and window.settled.
     assert.match(
       run.stdout,
-      /seeded a demo with 9 participants, 44 accounts, 53 transfers and 46 events \(.*a payment that arrived as an ISO 20022 pacs\.008 message\)/,
+      /seeded a demo with 9 participants, 44 accounts, 53 transfers and 48 events \(.*a payment that arrived as an ISO 20022 pacs\.008 message\)/,
     );
     for (const owner of [
       'sbi',
