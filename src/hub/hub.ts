@@ -2,6 +2,7 @@ import { WebhookService } from '../events/webhooks.js';
 import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from '../events/webhook-urls.js';
 import { FxService } from '../fx/service.js';
 import { Iso20022Service } from '../iso20022/service.js';
+import { IsoReaderPool } from '../iso20022/reader-pool.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Actor } from '../domain/actor.js';
 import { ParticipantRegistry } from '../participants/registry.js';
@@ -73,7 +74,9 @@ export class Hub {
       this.register,
       (input, context) => VerifierPool.shared().verify(input, context),
     );
-    this.iso20022 = new Iso20022Service(ledger, this.participants, this.payments);
+    this.iso20022 = new Iso20022Service(ledger, this.participants, this.payments, (xml) =>
+      IsoReaderPool.shared().read(xml),
+    );
     this.webhooks = new WebhookService(ledger, this.participants, {
       allowedHosts: options.webhookAllowedHosts ?? DEFAULT_WEBHOOK_ALLOWED_HOSTS,
     });

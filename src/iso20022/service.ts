@@ -33,6 +33,7 @@ import {
 } from './judge.js';
 import { mapTransactions, type MappedTransaction, type Rejection } from './mapping.js';
 import { IsoNotifications } from './notifications.js';
+import type { ReadMessage } from './reader-pool.js';
 import {
   messageDocuments,
   paymentDocuments,
@@ -90,10 +91,15 @@ export class Iso20022Service {
   private readonly singles: Batcher<Judged, SubmitOutcome>;
   private readonly out: IsoNotifications;
 
+  /**
+   * `read` validates and reads a message and hashes its bytes: by default on this thread
+   * (`readHere`); the hub gives its worker-thread pool (`IsoReaderPool`, reader-pool.ts).
+   */
   constructor(
     private readonly ledger: Ledger,
     private readonly registry: ParticipantRegistry,
     private readonly payments: PaymentService,
+    private readonly read: (xml: string | Uint8Array) => Promise<ReadMessage> = readHere,
   ) {
     this.singles = new Batcher((items) => this.writeGroup(items), {
       maxItems: 1024,
@@ -112,8 +118,9 @@ export class Iso20022Service {
    */
   async submit(xml: string | Uint8Array, actor: Actor): Promise<SubmitOutcome> {
     let message: InboundMessage;
+    let hash: string;
     try {
-      message = readInbound(xml);
+      ({ message, hash } = await this.read(xml));
     } catch (error) {
       if (error instanceof IsoFormatError && error.code === 'schema')
         return this.schemaRefusal(error, actor);
@@ -123,7 +130,6 @@ export class Iso20022Service {
     const now = (): Date => new Date(Number(this.ledger.clock.nowNs() / 1_000_000n));
     if (!('participant' in found)) return refused(message, found, now());
     const key = messageKey(found, message.msgId);
-    const hash = createHash('sha256').update(xml).digest('hex');
     const release = await this.lock(key);
     try {
       // Known here: a reused MsgId at once; a replay from the store (a read through the store waits
@@ -469,6 +475,13 @@ function agents(hub: string | undefined, to: string | undefined): ReportAgents {
     ...(hub === undefined ? {} : { instructingAgentBic: hub }),
     ...(to === undefined ? {} : { instructedAgentBic: to }),
   };
+}
+
+/** `readInbound` and the SHA-256 of the bytes, on this thread. */
+export async function readHere(xml: string | Uint8Array): Promise<ReadMessage> {
+  await Promise.resolve();
+  const message = readInbound(xml);
+  return { message, hash: createHash('sha256').update(xml).digest('hex') };
 }
 
 function dateOf(nowNs: bigint): Date {

@@ -1,0 +1,140 @@
+/**
+ * Reading inbound messages on worker threads. Parsing and validating a message against its XSD
+ * (libxml2 compiled to WebAssembly) and walking its tree is most of what a message costs the hub:
+ * about 0.2 ms for a one-transaction pacs.008 and 40 ms for one of 1,000 transactions, measured
+ * (docs/benchmarks.md). Done on the thread that serves requests, it holds every other request
+ * meanwhile and leaves the machine's other cores idle; here a `WorkerPool` of threads running
+ * reader-pool-worker.ts does it (`readInbound`, the same function, and the SHA-256 of the bytes),
+ * and the serving thread only maps and books what comes back.
+ */
+import { WorkerPool } from '../domain/worker-pool.js';
+import type { InboundMessage } from './inbound.js';
+import { IsoFormatError, type IsoFormatCode, type OriginalHeader } from './xml.js';
+
+/** A message read: its content and the SHA-256 (hex) of its bytes. */
+export interface ReadMessage {
+  readonly message: InboundMessage;
+  readonly hash: string;
+}
+
+/** What a thread answers: the message read, or the IsoFormatError it was refused with. */
+export type ReaderResult =
+  | { readonly read: ReadMessage }
+  | {
+      readonly refused: {
+        readonly code: IsoFormatCode;
+        readonly message: string;
+        readonly errors: readonly { path: string; message: string }[];
+        readonly original?: OriginalHeader;
+      };
+    };
+
+/** A failure of the pool itself (a thread that died, a closed pool), not of a message. */
+export class IsoReaderPoolError extends Error {
+  override readonly name = 'IsoReaderPoolError';
+}
+
+export class IsoReaderPool {
+  private static sharedPool: IsoReaderPool | undefined;
+
+  /** The process's pool, made on first use. */
+  static shared(): IsoReaderPool {
+    IsoReaderPool.sharedPool ??= new IsoReaderPool();
+    return IsoReaderPool.sharedPool;
+  }
+
+  private readonly pool: WorkerPool<readonly Uint8Array[], ReaderResult[]>;
+  /** Messages waiting for the next batch. */
+  private waiting: Waiting[] = [];
+  private waitingBytes = 0;
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(options: { size?: number } = {}) {
+    this.pool = new WorkerPool({
+      importMetaUrl: import.meta.url,
+      workerName: 'reader-pool-worker',
+      size: options.size ?? 1,
+      maxInFlight: 1,
+      what: 'ISO 20022 reader',
+      error: (message, errorOptions) => new IsoReaderPoolError(message, errorOptions),
+    });
+  }
+
+  /**
+   * `readInbound(xml)` and the bytes' SHA-256 on a worker thread: the same message, or the same
+   * IsoFormatError, as on this thread. A string is read as its UTF-8 bytes.
+   */
+  async read(xml: string | Uint8Array): Promise<ReadMessage> {
+    // A copy of exactly the message's bytes, moved to the thread (a Buffer may be a slice of a
+    // larger shared one, which would be copied whole).
+    const bytes = typeof xml === 'string' ? new TextEncoder().encode(xml) : new Uint8Array(xml);
+    const result = await new Promise<ReaderResult>((resolve, reject) => {
+      this.waiting.push({ bytes, resolve, reject });
+      this.waitingBytes += bytes.byteLength;
+      this.schedule();
+    });
+    if ('read' in result) return result.read;
+    const { code, message, errors, original } = result.refused;
+    throw new IsoFormatError(code, message, errors, original);
+  }
+
+  /** Terminates the threads; closing the shared pool lets `shared()` make a new one. */
+  async close(): Promise<void> {
+    if (IsoReaderPool.sharedPool === this) IsoReaderPool.sharedPool = undefined;
+    await this.pool.close();
+  }
+
+  /**
+   * Messages that arrive while every thread is busy wait and go together, as one batch, to the
+   * next thread free: one wake-up of a thread per batch, not per message.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.pool.size) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.send();
+    });
+  }
+
+  private send(): void {
+    while (this.waiting.length > 0 && this.inFlight < this.pool.size) {
+      let count = 0;
+      let bytes = 0;
+      while (
+        count < this.waiting.length &&
+        (count === 0 || (count < BATCH_MAX && bytes < BATCH_MAX_BYTES))
+      ) {
+        bytes += (this.waiting[count] as Waiting).bytes.byteLength;
+        count += 1;
+      }
+      const batch = this.waiting.splice(0, count);
+      this.waitingBytes -= bytes;
+      this.inFlight += 1;
+      this.pool
+        .run(
+          batch.map((item) => item.bytes),
+          batch.map((item) => item.bytes.buffer),
+        )
+        .then(
+          (results) => batch.forEach((item, index) => item.resolve(results[index] as ReaderResult)),
+          (error: unknown) => batch.forEach((item) => item.reject(error as Error)),
+        )
+        .finally(() => {
+          this.inFlight -= 1;
+          if (this.waiting.length > 0) this.schedule();
+        });
+    }
+  }
+}
+
+interface Waiting {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  resolve(result: ReaderResult): void;
+  reject(error: Error): void;
+}
+
+/** At most this many messages, or about this many bytes, go to a thread at once. */
+const BATCH_MAX = 256;
+const BATCH_MAX_BYTES = 1 << 20;
