@@ -11,6 +11,7 @@ import { participantAccountId } from '../participants/accounts.js';
 import { HUB_ID } from '../participants/participant.js';
 import type { ParticipantRegistry } from '../participants/registry.js';
 import type { EventInput } from '../store/events.js';
+import type { JsonObject } from '../store/records.js';
 import type { PairTotal } from '../store/store.js';
 import { capDocuments, capKey, type CapRecord } from './caps.js';
 import { NETTED_CODES, TransferCode } from './codes.js';
@@ -449,7 +450,15 @@ export class WindowService {
         settlementTransfers: inputs.map((input) => input.id),
       };
       await tx.putRecords([windowDocuments.put(windowKey(window.currency, window.seq), settled)]);
-      await tx.appendEvents([windowSettledEvent(settled, netting, actor, tx.nowNs)]);
+      await tx.appendEvents([
+        windowSettledEvent(
+          settled,
+          inputs.map((input) => input.id),
+          netting,
+          actor,
+          tx.nowNs,
+        ),
+      ]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'windows.settle', window.id, {
           instructions: legs.length,
@@ -512,18 +521,22 @@ export class WindowService {
  * `closedAt` is the boundary (the ledger timestamp, ns, of the window's last possible transfer),
  * the `…Iso` fields wall-clock times; the event's own `at` is the ns stamp of the close or settlement.
  */
-function windowEventFields(window: WindowRecord) {
-  return {
+function windowEventFields(window: WindowRecord): JsonObject {
+  const fields = {
     id: window.id,
     currency: window.currency,
     seq: window.seq,
     status: window.status,
     openedAfter: window.openedAfter,
-    ...(window.closedAt === undefined ? {} : { closedAt: window.closedAt }),
+    closedAt: window.closedAt,
     openedAtIso: window.openedAtIso,
-    ...(window.closedAtIso === undefined ? {} : { closedAtIso: window.closedAtIso }),
-    ...(window.closedBy === undefined ? {} : { closedBy: window.closedBy }),
+    closedAtIso: window.closedAtIso,
+    closedBy: window.closedBy,
+    settledAtIso: window.settledAtIso,
   };
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  ) as JsonObject;
 }
 
 /**
@@ -557,6 +570,7 @@ function windowClosedEvent(
  */
 function windowSettledEvent(
   settled: WindowRecord,
+  settlementTransfers: readonly string[],
   netting: CurrencyNetting | undefined,
   actor: Actor,
   nowNs: bigint,
@@ -572,7 +586,6 @@ function windowSettledEvent(
     participants: [...parties],
     data: {
       ...windowEventFields(settled),
-      ...(settled.settledAtIso === undefined ? {} : { settledAtIso: settled.settledAtIso }),
       settledBy: actor.id,
       transfers: netting?.transferCount ?? 0,
       onUs: netting?.onUsCount ?? 0,
@@ -583,7 +596,7 @@ function windowSettledEvent(
       instructionsTotal: instructions
         .reduce((sum, instruction) => sum + instruction.amountMinor, 0n)
         .toString(),
-      settlementTransfers: [...(settled.settlementTransfers ?? [])],
+      settlementTransfers: [...settlementTransfers],
     },
     at: nowNs,
   };
