@@ -47,6 +47,23 @@ const handler = addFunction((_data: number, error: number) => {
 }, 'vii');
 
 /**
+ * One validation context per compiled schema, made on first use and kept with it: libxml2 resets
+ * a context at the start of each validation (xmllint validates every file with one), and making
+ * one per message cost a fifth of a small message's validation.
+ */
+const contexts = new WeakMap<XsdValidator, number>();
+
+function contextOf(schema: XsdValidator): number {
+  let context = contexts.get(schema);
+  if (context === undefined) {
+    context = libxml2.xmlSchemaNewValidCtxt(pointerOf(schema));
+    libxml2.xmlSchemaSetValidStructuredErrors(context, handler, 0);
+    contexts.set(schema, context);
+  }
+  return context;
+}
+
+/**
  * Validates `document` against the compiled `schema`; undefined when valid, otherwise the error
  * count and the first `keep` errors. Throws if libxml2 fails internally.
  */
@@ -55,16 +72,10 @@ export function schemaErrors(
   document: XmlDocument,
   keep: number,
 ): SchemaErrors | undefined {
-  const context = libxml2.xmlSchemaNewValidCtxt(pointerOf(schema));
+  const context = contextOf(schema);
   const state: Collecting = { count: 0, keep, kept: [] };
   collecting = state;
-  let result: number;
-  try {
-    libxml2.xmlSchemaSetValidStructuredErrors(context, handler, 0);
-    result = libxml2.xmlSchemaValidateDoc(context, pointerOf(document));
-  } finally {
-    libxml2.xmlSchemaFreeValidCtxt(context);
-  }
+  const result = libxml2.xmlSchemaValidateDoc(context, pointerOf(document));
   if (result < 0) throw new Error(`libxml2 could not validate the document (${result})`);
   if (result === 0) return undefined;
   return {
