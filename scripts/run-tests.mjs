@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every `*.test.ts` under src/ with Node's own test runner, TypeScript loaded through tsx.
+// Runs every `*.test.ts` under src/ and web/ (the dashboard's own unit tests) with Node's own test runner, TypeScript loaded through tsx.
 // The files are listed here (not left to `--test`'s own discovery) so that arguments can pick them.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -17,7 +17,8 @@ function findTests(dir) {
 
 const filter = process.argv.slice(2);
 const root = new URL('..', import.meta.url).pathname;
-const files = findTests(join(root, 'src'))
+const files = ['src', 'web']
+  .flatMap((dir) => findTests(join(root, dir)))
   .map((file) => relative(root, file))
   .filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)))
   .sort();

@@ -36,9 +36,12 @@ const DOCS_PREFIX = '/v1/docs';
  * gives the Swagger UI's own routes the public policy. A route without a valid policy throws, so
  * `buildServer` fails rather than serve it.
  */
-export function checkRoutePolicies(app: FastifyInstance): void {
+export function checkRoutePolicies(app: FastifyInstance, dashboardRoot?: string): void {
   app.addHook('onRoute', (route) => {
-    if (route.config?.access === undefined && route.url.startsWith(DOCS_PREFIX))
+    if (
+      route.config?.access === undefined &&
+      (route.url.startsWith(DOCS_PREFIX) || servesDashboardFile(route.config, dashboardRoot))
+    )
       route.config = { ...route.config, access: { public: true } };
     const policy = route.config?.access;
     const problem = policyProblem(policy);
@@ -53,6 +56,19 @@ export function checkRoutePolicies(app: FastifyInstance): void {
       else schema.description ??= describePolicy(policy);
     }
   });
+}
+
+/**
+ * Whether a route is one @fastify/static registered for a file of the built dashboard (src/api/web.ts):
+ * it keeps the file's root in its config. Those files are public; the data they show is behind /v1.
+ */
+function servesDashboardFile(config: unknown, dashboardRoot: string | undefined): boolean {
+  if (dashboardRoot === undefined || typeof config !== 'object' || config === null) return false;
+  const rootPath = (config as { rootPath?: unknown }).rootPath;
+  return (
+    typeof rootPath === 'string' &&
+    rootPath.replace(/\/+$/, '') === dashboardRoot.replace(/\/+$/, '')
+  );
 }
 
 /** The access rule of a route in words, for its OpenAPI description. */

@@ -66,7 +66,7 @@ export async function openTestApi(
     onRoute?: (route: RouteOptions) => void;
     clock?: Clock;
     /** Webhook and event feed options of the server. */
-    server?: Pick<ServerOptions, 'webhookAllowedHosts' | 'dispatcher' | 'feed'>;
+    server?: Pick<ServerOptions, 'webhookAllowedHosts' | 'dispatcher' | 'feed' | 'dashboard'>;
   } = {},
 ): Promise<TestApi> {
   const directory = mkdtempSync(join(tmpdir(), 'vostro-api-'));

@@ -28,6 +28,7 @@ import { createMetrics } from './metrics.js';
 import { ApiProblem, PROBLEM_MEDIA_TYPE, problemType, statusTitle } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
 import { bodyTextProblem, installUrlTextCheck } from './text-fields.js';
+import { registerDashboard } from './web.js';
 import { accountIdentifierRoutes } from './routes/account-identifiers.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
@@ -57,6 +58,7 @@ import { windowRoutes } from './routes/windows.js';
 // What `vostro serve` and `vostro start` need beside buildServer: src/cli imports nothing else of src/api.
 export { apiLogger } from './logger.js';
 export { connectionLimitsProblem, DEFAULT_LIMITS, type ApiLimits } from './limits.js';
+export { DASHBOARD_ROOT, dashboardBuilt } from './web.js';
 
 export interface ServerOptions {
   readonly ledger: Ledger;
@@ -82,6 +84,11 @@ export interface ServerOptions {
   readonly dispatcher?: DispatcherOptions | false;
   /** The live event feed's timing (tests). */
   readonly feed?: EventFeedOptions;
+  /**
+   * The built web dashboard to serve under `/` (DASHBOARD_ROOT, dist/web, for `vostro serve`);
+   * none, or a directory without an index.html, serves no dashboard (most tests).
+   */
+  readonly dashboard?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -170,7 +177,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.removeContentTypeParser('text/plain');
   refuseOtherCharsets(app);
   // Before any route is registered: every route must declare who may call it.
-  checkRoutePolicies(app);
+  checkRoutePolicies(app, options.dashboard);
   coerceQueryNumbers(app);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
   app.decorateRequest('actor', null);
@@ -200,6 +207,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swagger, { openapi: openApiInfo() });
   await app.register(swaggerUi, { routePrefix: '/v1/docs', staticCSP: true });
   await app.register(healthRoutes(context));
+  if (options.dashboard !== undefined) await registerDashboard(app, options.dashboard);
   await app.register(
     async (v1) => {
       // API keys, roles and the per-key rate limit, once for every /v1 route (src/api/access.ts).

@@ -6,6 +6,8 @@ import {
   apiLogger,
   buildServer,
   connectionLimitsProblem,
+  DASHBOARD_ROOT,
+  dashboardBuilt,
   DEFAULT_LIMITS,
   type ApiLimits,
 } from '../../api/server.js';
@@ -166,6 +168,7 @@ export async function runServe(
     logger,
     committer,
     limits,
+    dashboard: DASHBOARD_ROOT,
     ...(options.webhookAllowedHosts === undefined
       ? {}
       : { webhookAllowedHosts: options.webhookAllowedHosts }),
@@ -195,6 +198,11 @@ export async function runServe(
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     io.out(
       `vostro serving http://${host}:${address.port} on ${session.dbPath} (reference: http://${host}:${address.port}/v1/docs)\n`,
+    );
+    io.out(
+      dashboardBuilt(DASHBOARD_ROOT)
+        ? `dashboard: http://${host}:${address.port}/ (sign in with an API key)\n`
+        : 'dashboard: not built (`npm run build` builds it into dist/web)\n',
     );
     const signal = await io.waitForShutdown();
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');

@@ -1,0 +1,69 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+
+export interface Series {
+  readonly label: string;
+  readonly values: readonly number[];
+  readonly colour: string;
+}
+
+/**
+ * A uPlot bar-like line chart of monthly values: x is the month (labels given), y a currency
+ * amount in major units; the axis labels go through `format` (exact money formatting).
+ */
+export function MonthlyChart(props: {
+  readonly title: string;
+  readonly months: readonly string[];
+  readonly series: readonly Series[];
+  readonly format: (value: number) => string;
+}) {
+  const holder = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = holder.current;
+    if (element === null) return;
+    const { months, series, format } = props;
+    const width = Math.max(320, element.clientWidth);
+    const plot = new uPlot(
+      {
+        title: props.title,
+        width,
+        height: 300,
+        scales: { x: { time: false } },
+        axes: [
+          {
+            values: (_plot, splits) => splits.map((split) => months[split] ?? ''),
+            stroke: 'currentColor',
+            grid: { stroke: 'rgba(128,128,128,0.2)' },
+          },
+          {
+            values: (_plot, splits) => splits.map(format),
+            size: 110,
+            stroke: 'currentColor',
+            grid: { stroke: 'rgba(128,128,128,0.2)' },
+          },
+        ],
+        series: [
+          { label: 'month', value: (_plot, index) => months[index] ?? '' },
+          ...series.map((line) => ({
+            label: line.label,
+            stroke: line.colour,
+            width: 2,
+            points: { show: true },
+            value: (_plot: uPlot, value: number | null) => (value === null ? '–' : format(value)),
+          })),
+        ],
+      },
+      [months.map((_month, index) => index), ...series.map((line) => [...line.values])],
+      element,
+    );
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(320, element.clientWidth), height: 300 }),
+    );
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [props.title, props.months, props.series, props.format]);
+  return <div class="chart" ref={holder} role="img" aria-label={props.title} />;
+}
