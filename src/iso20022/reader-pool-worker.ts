@@ -8,7 +8,7 @@ import { readInbound } from './inbound.js';
 import type { ReaderResult } from './reader-pool.js';
 import { IsoFormatError } from './xml.js';
 
-serveWorkerTasks((batch: readonly Uint8Array[]): ReaderResult[] => batch.map(readOne));
+serveWorkerTasks((batch: readonly Uint8Array[]): string => JSON.stringify(batch.map(readOne)));
 
 function readOne(bytes: Uint8Array): ReaderResult {
   try {

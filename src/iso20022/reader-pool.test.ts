@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { inboundMessage, manyTransactions } from './messages.test-helper.js';
-import { IsoReaderPool, IsoReaderPoolError } from './reader-pool.js';
-import { readHere } from './service.js';
+import { IsoReaderPool, IsoReaderPoolError, readHere } from './reader-pool.js';
 import { IsoFormatError } from './xml.js';
 
-/** What a read gives, or the IsoFormatError it throws, as plain data to compare. */
+/**
+ * What a read gives, or the IsoFormatError it throws, as plain data to compare (as JSON: a field
+ * whose value is undefined is a field that is absent).
+ */
 async function outcome(read: Promise<unknown>): Promise<unknown> {
   try {
-    return { ok: await read };
+    return JSON.parse(JSON.stringify({ ok: await read })) as unknown;
   } catch (error) {
     assert.ok(error instanceof IsoFormatError, String(error));
     const { code, message, errors, original } = error;
-    return { code, message, errors, original };
+    return JSON.parse(JSON.stringify({ code, message, errors, original })) as unknown;
   }
 }
 
@@ -46,6 +48,17 @@ describe('IsoReaderPool', () => {
     // The caller's buffer is untouched (a copy is moved to the thread, not the caller's memory).
     assert.equal(padded.subarray(0, 7).toString(), 'garbage');
     assert.equal(slice.toString(), valid);
+  });
+
+  test('a large message is read on the calling thread, with the same result', async () => {
+    const large = inboundMessage({ transactions: manyTransactions(500) });
+    assert.ok(Buffer.byteLength(large) >= 256 * 1024, String(Buffer.byteLength(large)));
+    const reading = pool.read(large);
+    assert.deepEqual(pool.pending, { waiting: 0, batches: 0 });
+    assert.deepEqual(await outcome(reading), await outcome(readHere(large)));
+    const small = pool.read(valid);
+    assert.deepEqual(pool.pending, { waiting: 1, batches: 0 });
+    await small;
   });
 
   test('many messages at once are read in batches, each answered with its own result', async () => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AccountId } from '../ledger/ids.js';
 import type { Ledger, LedgerTransaction } from '../ledger/ledger.js';
 import { auditEntry, type Actor } from '../domain/actor.js';
@@ -19,7 +18,7 @@ import {
   notYours,
   type Instructing,
 } from './group-checks.js';
-import { readInbound, type InboundMessage } from './inbound.js';
+import type { InboundMessage } from './inbound.js';
 import {
   groupStatusOf,
   originalOf,
@@ -33,7 +32,7 @@ import {
 } from './judge.js';
 import { mapTransactions, type MappedTransaction, type Rejection } from './mapping.js';
 import { IsoNotifications } from './notifications.js';
-import type { ReadMessage } from './reader-pool.js';
+import { readHere, type ReadMessage } from './reader-pool.js';
 import {
   messageDocuments,
   paymentDocuments,
@@ -475,13 +474,6 @@ function agents(hub: string | undefined, to: string | undefined): ReportAgents {
     ...(hub === undefined ? {} : { instructingAgentBic: hub }),
     ...(to === undefined ? {} : { instructedAgentBic: to }),
   };
-}
-
-/** `readInbound` and the SHA-256 of the bytes, on this thread. */
-export async function readHere(xml: string | Uint8Array): Promise<ReadMessage> {
-  await Promise.resolve();
-  const message = readInbound(xml);
-  return { message, hash: createHash('sha256').update(xml).digest('hex') };
 }
 
 function dateOf(nowNs: bigint): Date {
