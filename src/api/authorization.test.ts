@@ -343,6 +343,7 @@ const TABLE: Readonly<Record<string, Case>> = {
     request: get('/v1/participants/sbi/statement?from=2026-01-01&to=2030-01-01&format=csv'),
     notFound: 'participant_not_found',
   },
+  'GET /v1/analytics/trade': { expect: ANY_KEY, request: get('/v1/analytics/trade') },
   'GET /v1/surplus': { expect: STAFF_READ, request: get('/v1/surplus') },
   'POST /v1/surplus/sweep': {
     expect: operatorWrite(201),

@@ -45,6 +45,7 @@ import { keyRoutes } from './routes/keys.js';
 import { participantRoutes } from './routes/participants.js';
 import { paymentRoutes } from './routes/payments.js';
 import { reportRoutes } from './routes/reports.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { Hub } from '../hub/hub.js';
 import { tradeRoutes } from './routes/trades.js';
 import { transferRoutes } from './routes/transfers.js';
@@ -227,6 +228,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await v1.register(fxProviderRoutes(context));
       await v1.register(fxQuoteRoutes(context));
       await v1.register(reportRoutes(context));
+      await v1.register(analyticsRoutes(context));
       await v1.register(corridorRoutes(context));
       await v1.register(tradeRoutes(context));
       await v1.register(documentRoutes(context));

@@ -72,6 +72,14 @@ export interface LedgerStore {
    * range of timestamps, read from a few thousand rows instead of scanned from every transfer.
    */
   tallies(query: TalliesQuery): Promise<PairTotal[]>;
+  /**
+   * Per period, ledger and pair of countries (the countries of the debit and the credit account's
+   * owners, from `ownerCountries`; '' for an owner not in it), the sum and count of the transfers
+   * with first ≤ timestamp ≤ last whose code is `code` and none of whose flags is in `excludeFlags`,
+   * and, when `accounts` is given, that debit or credit one of those accounts. Aggregated by the
+   * database (GROUP BY): one primary-key range per period, a few rows out.
+   */
+  flowTotals(query: FlowTotalsQuery): Promise<FlowTotal[]>;
   /** Every account with its current balances, by timestamp, in pages. */
   accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]>;
   /**
@@ -140,6 +148,28 @@ export interface PairTotal {
   readonly ledger: number;
   readonly debitAccountId: string;
   readonly creditAccountId: string;
+  readonly amount: bigint;
+  readonly count: number;
+}
+
+export interface FlowTotalsQuery {
+  /** Ranges of timestamps (e.g. the UTC months), ascending and disjoint; answers name them by index. */
+  readonly periods: readonly { readonly firstTimestamp: bigint; readonly lastTimestamp: bigint }[];
+  readonly code: number;
+  readonly excludeFlags: number;
+  /** Account owner → ISO 3166-1 alpha-2 country. */
+  readonly ownerCountries: ReadonlyMap<string, string>;
+  /** Only transfers that debit or credit one of these accounts; every transfer when undefined. */
+  readonly accounts?: readonly string[];
+}
+
+export interface FlowTotal {
+  /** Index into the query's periods. */
+  readonly period: number;
+  readonly ledger: number;
+  /** The debit account owner's country; '' when the owner is not in `ownerCountries`. */
+  readonly debitCountry: string;
+  readonly creditCountry: string;
   readonly amount: bigint;
   readonly count: number;
 }

@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import type { PairTotal, PairTotalsQuery, TalliesQuery } from '../store.js';
+import type {
+  FlowTotal,
+  FlowTotalsQuery,
+  PairTotal,
+  PairTotalsQuery,
+  TalliesQuery,
+} from '../store.js';
 
 /**
  * Reads of many transfers at once, for netting and the verifier: sums per ledger and account pair.
@@ -75,6 +81,60 @@ export async function readTallies(run: RunQuery, query: TalliesQuery): Promise<P
     ledger: Number(row.ledger),
     debitAccountId: row.debit_account_id,
     creditAccountId: row.credit_account_id,
+    amount: BigInt(row.amount),
+    count: Number(row.count),
+  }));
+}
+
+/**
+ * Flows per period, ledger and pair of owners' countries (see LedgerStore.flowTotals): the
+ * transfers of each period (a range of the primary key) summed per account pair first, then only
+ * the pairs joined to their accounts and owners' countries. sum(int8) is numeric: exact.
+ */
+export async function flowTotals(run: RunQuery, query: FlowTotalsQuery): Promise<FlowTotal[]> {
+  if (query.periods.length === 0 || query.accounts?.length === 0) return [];
+  const values: unknown[] = [];
+  const parameter = (value: unknown): string => `$${values.push(value)}`;
+  const periods = `unnest(${parameter(query.periods.map((_, index) => index))}::int4[], ${parameter(
+    query.periods.map((period) => period.firstTimestamp.toString()),
+  )}::int8[], ${parameter(query.periods.map((period) => period.lastTimestamp.toString()))}::int8[])`;
+  let scope = '';
+  if (query.accounts !== undefined) {
+    const accounts = parameter(query.accounts);
+    scope = `AND (t.debit_account_id = ANY(${accounts}::uuid[]) OR t.credit_account_id = ANY(${accounts}::uuid[]))`;
+  }
+  const owners = [...query.ownerCountries.keys()];
+  const countries = owners.map((owner) => query.ownerCountries.get(owner) ?? '');
+  const rows = await run<{
+    period: number;
+    ledger: number;
+    debit_country: string;
+    credit_country: string;
+    amount: string;
+    count: string;
+  }>(
+    `WITH periods(period, first, last) AS (SELECT * FROM ${periods}),
+      pairs AS (
+        SELECT p.period, t.ledger, t.debit_account_id AS debit, t.credit_account_id AS credit,
+          sum(t.amount) AS amount, count(*) AS count
+        FROM periods p JOIN transfers t ON t.timestamp BETWEEN p.first AND p.last
+        WHERE t.code = ${parameter(query.code)} AND (t.flags & ${parameter(query.excludeFlags)}) = 0 ${scope}
+        GROUP BY p.period, t.ledger, t.debit_account_id, t.credit_account_id
+      ),
+      countries(owner, country) AS (SELECT * FROM unnest(${parameter(owners)}::text[], ${parameter(countries)}::text[]))
+      SELECT pairs.period, pairs.ledger, coalesce(dc.country, '') AS debit_country, coalesce(cc.country, '') AS credit_country,
+        sum(pairs.amount)::text AS amount, sum(pairs.count)::text AS count
+      FROM pairs
+        LEFT JOIN accounts da ON da.id = pairs.debit LEFT JOIN countries dc ON dc.owner = da.owner
+        LEFT JOIN accounts ca ON ca.id = pairs.credit LEFT JOIN countries cc ON cc.owner = ca.owner
+      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    values,
+  );
+  return rows.map((row) => ({
+    period: Number(row.period),
+    ledger: Number(row.ledger),
+    debitCountry: row.debit_country,
+    creditCountry: row.credit_country,
     amount: BigInt(row.amount),
     count: Number(row.count),
   }));

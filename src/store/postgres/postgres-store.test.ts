@@ -2,6 +2,7 @@ import pg from 'pg';
 import { contentionCases, POISON } from '../conformance/contention.cases.js';
 import { crashCases } from '../conformance/crash.cases.js';
 import { eventCases } from '../conformance/events.cases.js';
+import { flowCases } from '../conformance/flows.cases.js';
 import type { StoreFactory } from '../conformance/fixtures.js';
 import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
@@ -29,6 +30,7 @@ await postgresTests('postgres conformance', (schemas) => {
   modelCases(postgresFactory);
   recordCases(postgresFactory);
   tallyCases(postgresFactory, 10);
+  flowCases(postgresFactory);
   const poison = async (store: LedgerStore): Promise<void> => {
     const schema = (store as PostgresStore).schema;
     const client = new pg.Client({ connectionString: testDatabaseUrl(process.env) });

@@ -12,13 +12,15 @@ import type {
   AccountQuery,
   AccountTransfersQuery,
   LedgerStore,
+  FlowTotal,
+  FlowTotalsQuery,
   PairTotal,
   PairTotalsQuery,
   SnapshotSource,
   TalliesQuery,
   WriteTransaction,
 } from '../store.js';
-import { pairTotals, readTallies } from './aggregates.js';
+import { flowTotals, pairTotals, readTallies } from './aggregates.js';
 import { createPool, parsePostgresUrl, type PostgresTarget } from './connection.js';
 import { migrate } from './migrations.js';
 import {
@@ -224,6 +226,11 @@ export class PostgresStore implements LedgerStore {
       [firstTimestamp, lastTimestamp],
     );
     return rows.map(transferFromRow);
+  }
+
+  /** See aggregates.ts. */
+  async flowTotals(query: FlowTotalsQuery): Promise<FlowTotal[]> {
+    return flowTotals((text, values) => this.rows(text, values), query);
   }
 
   /** See aggregates.ts. */

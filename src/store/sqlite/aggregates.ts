@@ -1,5 +1,11 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import type { PairTotal, PairTotalsQuery, TalliesQuery } from '../store.js';
+import type {
+  FlowTotal,
+  FlowTotalsQuery,
+  PairTotal,
+  PairTotalsQuery,
+  TalliesQuery,
+} from '../store.js';
 
 /**
  * Reads of many transfers at once on the SQLite read connection, for netting: sums per ledger and
@@ -109,4 +115,61 @@ export function readTallies(db: SqliteDatabase, query: TalliesQuery): PairTotal[
     totals.push(...byPair.values());
   }
   return totals;
+}
+
+/**
+ * Flows per period, ledger and pair of owners' countries (see LedgerStore.flowTotals). The periods
+ * are the outer loop: each is a range of the transfers' primary key (the timestamp), so a period
+ * reads only its own rows. The transfers are first summed per account pair (a few thousand rows),
+ * and only those pairs are joined to their accounts and owners' countries.
+ */
+export function flowTotals(db: SqliteDatabase, query: FlowTotalsQuery): FlowTotal[] {
+  if (query.periods.length === 0 || query.accounts?.length === 0) return [];
+  const periods = query.periods.map((_, index) => `(${index}, ?, ?)`).join(', ');
+  const bounds = query.periods.flatMap((period) => [period.firstTimestamp, period.lastTimestamp]);
+  const scope =
+    query.accounts === undefined
+      ? ''
+      : 'AND (t.debit_account_id IN (SELECT value FROM json_each(?)) OR t.credit_account_id IN (SELECT value FROM json_each(?)))';
+  const scopeValues =
+    query.accounts === undefined
+      ? []
+      : [JSON.stringify(query.accounts), JSON.stringify(query.accounts)];
+  const rows = db
+    .prepare(
+      `WITH periods(period, first, last) AS (VALUES ${periods}),
+      pairs AS (
+        SELECT p.period AS period, t.ledger AS ledger, t.debit_account_id AS debit, t.credit_account_id AS credit,
+          sum(t.amount) AS amount, count(*) AS count
+        FROM periods p CROSS JOIN transfers t
+        WHERE t.timestamp BETWEEN p.first AND p.last AND t.code = ? AND (t.flags & ?) = 0 ${scope}
+        GROUP BY p.period, t.ledger, t.debit_account_id, t.credit_account_id
+      ),
+      countries(owner, country) AS (SELECT key, value FROM json_each(?))
+      SELECT pairs.period, pairs.ledger, coalesce(dc.country, '') AS debit_country, coalesce(cc.country, '') AS credit_country,
+        sum(pairs.amount) AS amount, sum(pairs.count) AS count
+      FROM pairs
+        LEFT JOIN accounts da ON da.id = pairs.debit LEFT JOIN countries dc ON dc.owner = da.owner
+        LEFT JOIN accounts ca ON ca.id = pairs.credit LEFT JOIN countries cc ON cc.owner = ca.owner
+      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    )
+    .raw()
+    .all(
+      ...bounds,
+      Math.trunc(query.code),
+      Math.trunc(query.excludeFlags),
+      ...scopeValues,
+      JSON.stringify(Object.fromEntries(query.ownerCountries)),
+    ) as [bigint, bigint, string, string, bigint | number, bigint][];
+  // sum() of integers stays an integer or fails ("integer overflow"); a float here would be a bug.
+  if (rows.some((row) => typeof row[4] !== 'bigint'))
+    throw new Error('bug: a flow total is not an integer');
+  return rows.map(([period, ledger, debitCountry, creditCountry, amount, count]) => ({
+    period: Number(period),
+    ledger: Number(ledger),
+    debitCountry,
+    creditCountry,
+    amount: amount as bigint,
+    count: Number(count),
+  }));
 }

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { contentionCases, POISON } from '../conformance/contention.cases.js';
 import { crashCases } from '../conformance/crash.cases.js';
 import { eventCases } from '../conformance/events.cases.js';
+import { flowCases } from '../conformance/flows.cases.js';
 import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
@@ -31,6 +32,7 @@ resultCodeCases(sqliteFactory);
 modelCases(sqliteFactory);
 recordCases(sqliteFactory);
 tallyCases(sqliteFactory);
+flowCases(sqliteFactory);
 const poison = async (store: LedgerStore): Promise<void> => {
   // A second connection adds the rule; the store's writer sees another connection wrote and starts over.
   const db = new Database(store.description.replace(/^sqlite:/, ''));

@@ -8,6 +8,8 @@ import type {
   AccountQuery,
   AccountTransfersQuery,
   LedgerStore,
+  FlowTotal,
+  FlowTotalsQuery,
   PairTotal,
   PairTotalsQuery,
   SnapshotSource,
@@ -32,7 +34,7 @@ import { BackgroundCheckpointer } from './checkpointer.js';
 import { StagedState } from './sqlite-transaction.js';
 import { WritePipeline } from './write-pipeline.js';
 import { SqliteWriter } from './writer.js';
-import { pairTotals, readTallies } from './aggregates.js';
+import { flowTotals, pairTotals, readTallies } from './aggregates.js';
 import { claimDatabaseFile, type DatabaseFileClaim } from './process-lock.js';
 
 export interface SqliteStoreOptions {
@@ -177,6 +179,11 @@ export class SqliteStore implements LedgerStore {
     return (
       this.statements.transfersInRange.all(firstTimestamp, lastTimestamp) as TransferRow[]
     ).map(transferFromRow);
+  }
+
+  /** See aggregates.ts. */
+  async flowTotals(query: FlowTotalsQuery): Promise<FlowTotal[]> {
+    return this.pipeline.consistentRead(() => flowTotals(this.db, query));
   }
 
   /** See aggregates.ts. */
