@@ -10,7 +10,7 @@ import {
   majorToMinor,
 } from '../money.ts';
 
-/** `GET /v1/analytics/trade` (issue 16's contract; served once that branch lands). */
+/** `GET /v1/analytics/trade` (docs/api.md). */
 interface Flow {
   readonly direction: 'IN-RU' | 'RU-IN' | 'other';
   readonly currency: string;
@@ -23,8 +23,10 @@ export interface TradeAnalytics {
   readonly months: readonly { readonly month: string; readonly flows: readonly Flow[] }[];
   readonly totals: readonly Flow[];
   readonly imbalance: readonly { readonly currency: string; readonly amount: string }[];
-  readonly nationalCurrencyShare: number;
-  readonly netting: { readonly windows: number; readonly savedPercent: number };
+  /** Null when nothing was settled in the range. */
+  readonly nationalCurrencyShare: number | null;
+  /** `savedPercent` is null when no window netted anything in the range. */
+  readonly netting: { readonly windows: number; readonly savedPercent: number | null };
   readonly target: {
     readonly goalUsd: number;
     readonly baselineUsd: number;
@@ -118,12 +120,20 @@ function Trade({ analytics }: { analytics: TradeAnalytics }) {
         ))}
         <Tile
           label="Netting saved"
-          value={`${analytics.netting.savedPercent.toFixed(1)} %`}
+          value={
+            analytics.netting.savedPercent === null
+              ? 'none yet'
+              : `${analytics.netting.savedPercent.toFixed(1)} %`
+          }
           note={`${analytics.netting.windows} windows`}
         />
         <Tile
           label="Settled in national currencies"
-          value={`${(analytics.nationalCurrencyShare * 100).toFixed(1)} %`}
+          value={
+            analytics.nationalCurrencyShare === null
+              ? 'none yet'
+              : `${(analytics.nationalCurrencyShare * 100).toFixed(1)} %`
+          }
         />
       </div>
       <section aria-labelledby="target-title" class="panel">
