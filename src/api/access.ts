@@ -247,7 +247,7 @@ function article(role: ActorRole): string {
   return role === 'operator' || role === 'auditor' ? 'an' : 'a';
 }
 
-function unauthenticated(code: string, detail: string): ApiProblem {
+export function unauthenticated(code: string, detail: string): ApiProblem {
   return new ApiProblem(401, code, detail, {
     wwwAuthenticate:
       code === 'missing_credentials'

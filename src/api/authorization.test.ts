@@ -193,6 +193,7 @@ const TABLE: Readonly<Record<string, Case>> = {
     request: () => post('/v1/keys', { role: 'auditor', label: 'matrix' }),
   },
   'GET /v1/keys': { expect: STAFF_READ, request: get('/v1/keys') },
+  'GET /v1/me': { expect: ANY_KEY, request: get('/v1/me') },
   'POST /v1/keys/:keyId/rotate': {
     expect: ownKeyWrite(201),
     request: async (f) => post(`/v1/keys/${await f.ownSpareKeyId()}/rotate`),

@@ -204,6 +204,29 @@ export const KeyInfo = Type.Object(
   { ...strict, description: 'an API key as listings show it: never the secret, salt or hash' },
 );
 
+/** Who the presented key is (GET /v1/me): what the dashboard shows and offers follows its role. */
+export const Caller = Type.Object(
+  {
+    actor: Type.String({
+      description:
+        'the actor the audit log names for this key: its participant id, or operator or auditor',
+    }),
+    role: RoleName,
+    participant: Type.Optional(
+      Type.String({ description: 'the participant a participant key acts for' }),
+    ),
+    keyId: KeyId,
+    label: Type.String(),
+    status: StringEnum(['active', 'rotating'] as const, {
+      description: 'rotating: replaced, and accepted until revokedAt',
+    }),
+    revokedAt: Type.Optional(
+      Type.String({ description: 'for a rotating key: when it stops working' }),
+    ),
+  },
+  { ...strict, description: 'the API key this request was made with, never its secret' },
+);
+
 const keyText = Type.String({
   description:
     'the whole API key, vostro_<keyId>_<secret>: shown in this response only, never again; send it as Authorization: Bearer <key>',

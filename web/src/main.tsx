@@ -2,23 +2,38 @@ import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { forgetKey, storedKey, storeKey } from './api.ts';
+import { ApiError, forgetKey, getJson, storedKey, storeKey } from './api.ts';
+import { CallerContext, describeCaller, isStaff, type Caller } from './caller.ts';
+import { Audit } from './pages/audit.tsx';
+import { Fx } from './pages/fx.tsx';
 import { Overview } from './pages/overview.tsx';
+import { Participants } from './pages/participants.tsx';
 import { Payments } from './pages/payments.tsx';
 import { Settlement } from './pages/settlement.tsx';
 
-/** The pages, in navigation order; those without a view yet say so. Each has its own URL (#/id). */
+/**
+ * The pages, in navigation order; those without a view yet say so. Each has its own URL (#/id).
+ * `staff`: only operator and auditor keys may read what it shows (the API refuses participant
+ * keys), so a participant key is not offered it.
+ */
 const PAGES = [
-  { id: 'overview', title: 'Overview' },
-  { id: 'payments', title: 'Payments' },
-  { id: 'settlement', title: 'Settlement' },
-  { id: 'fx', title: 'FX' },
-  { id: 'trades', title: 'Trades & documents' },
-  { id: 'corridors', title: 'Corridors' },
-  { id: 'participants', title: 'Participants & keys' },
-  { id: 'audit', title: 'Audit log' },
+  { id: 'overview', title: 'Overview', staff: false },
+  { id: 'payments', title: 'Payments', staff: false },
+  { id: 'settlement', title: 'Settlement', staff: false },
+  { id: 'fx', title: 'FX', staff: false },
+  { id: 'trades', title: 'Trades & documents', staff: false },
+  { id: 'corridors', title: 'Corridors', staff: false },
+  { id: 'participants', title: 'Participants & keys', staff: true },
+  { id: 'audit', title: 'Audit log', staff: true },
 ] as const;
-const READY = new Set<string>(['overview', 'payments', 'settlement']);
+const READY = new Set<string>([
+  'overview',
+  'payments',
+  'settlement',
+  'fx',
+  'participants',
+  'audit',
+]);
 
 /** The route in the URL's fragment: `#/payments/<id>` is page `payments` with argument `<id>`. */
 function currentRoute(): { page: string; arg: string | undefined } {
@@ -61,7 +76,7 @@ function useTheme(): [Theme, () => void] {
   return [theme, toggle];
 }
 
-function SignIn({ onSignIn }: { onSignIn: () => void }) {
+function SignIn({ onSignIn }: { onSignIn: (caller: Caller) => void }) {
   const [key, setKey] = useState('');
   const [problem, setProblem] = useState<string>();
   const submit = async (event: Event) => {
@@ -71,16 +86,20 @@ function SignIn({ onSignIn }: { onSignIn: () => void }) {
       setProblem('An API key looks like vostro_<key id>_<secret>.');
       return;
     }
-    // Any key may read its own events: a 401 there means the key itself is refused.
-    const response = await fetch('/v1/events?limit=1', {
-      headers: { authorization: `Bearer ${trimmed}` },
+    // Any valid key may ask who it is: a 401 there means the key itself is refused.
+    const response = await fetch('/v1/me', {
+      headers: { authorization: `Bearer ${trimmed}`, accept: 'application/json' },
     });
     if (response.status === 401) {
       setProblem('The hub refused this key (unknown, revoked or expired).');
       return;
     }
+    if (!response.ok) {
+      setProblem(`The hub answered ${response.status}: try again.`);
+      return;
+    }
     storeKey(trimmed);
-    onSignIn();
+    onSignIn((await response.json()) as Caller);
   };
   return (
     <main class="signin">
@@ -121,72 +140,120 @@ function ComesNext({ title }: { title: string }) {
   );
 }
 
+/** Said in place of a staff page to a participant key, which the API refuses its data. */
+function StaffOnly({ title, caller }: { title: string; caller: Caller }) {
+  return (
+    <section>
+      <h1>{title}</h1>
+      <p class="notice" role="alert" data-testid="staff-only">
+        {title} is for the hub’s operator and auditor keys only. You are signed in with a key of{' '}
+        {describeCaller(caller)}: the hub does not show this page’s data to participant keys.
+      </p>
+    </section>
+  );
+}
+
+/** The signed-in key, asked of `GET /v1/me` after a reload (the key is in the tab's session). */
+function useSignedInKey(): [Caller | undefined, boolean, (caller: Caller | undefined) => void] {
+  const [caller, setCaller] = useState<Caller>();
+  const [asking, setAsking] = useState(storedKey() !== undefined);
+  useEffect(() => {
+    if (!asking) return;
+    getJson<Caller>('/me').then(
+      (found) => {
+        setCaller(found);
+        setAsking(false);
+      },
+      (error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) forgetKey();
+        setAsking(false);
+      },
+    );
+  }, []);
+  return [caller, asking, setCaller];
+}
+
 function App() {
-  const [signedIn, setSignedIn] = useState(storedKey() !== undefined);
+  const [caller, asking, setCaller] = useSignedInKey();
   const [theme, toggleTheme] = useTheme();
   const route = useRoute();
-  if (!signedIn) return <SignIn onSignIn={() => setSignedIn(true)} />;
+  if (asking) return <p aria-busy="true">Signing in…</p>;
+  if (caller === undefined) return <SignIn onSignIn={setCaller} />;
+  const offered = PAGES.filter((candidate) => !candidate.staff || isStaff(caller));
   const page = PAGES.find((candidate) => candidate.id === route.page);
   const signOut = () => {
     forgetKey();
-    setSignedIn(false);
+    setCaller(undefined);
   };
   return (
-    <div class="layout">
-      <a
-        class="skip"
-        href="#content"
-        onClick={(event) => {
-          event.preventDefault();
-          document.getElementById('content')?.focus();
-        }}
-      >
-        Skip to content
-      </a>
-      <header>
-        <span class="brand">vostro</span>
-        <nav aria-label="Pages">
-          <ul>
-            {PAGES.map((item) => (
-              <li key={item.id}>
-                <a href={`#/${item.id}`} aria-current={item.id === page?.id ? 'page' : undefined}>
-                  {item.title}
-                  {READY.has(item.id) ? null : <span class="soon"> (comes next)</span>}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div class="tools">
-          <button
-            type="button"
-            onClick={toggleTheme}
-            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
-          >
-            {theme === 'dark' ? 'Light' : 'Dark'}
-          </button>
-          <button type="button" onClick={signOut}>
-            Sign out
-          </button>
-        </div>
-      </header>
-      <main id="content" tabIndex={-1}>
-        {page === undefined ? (
-          <section>
-            <h1>Not found</h1>
-            <p class="notice">No page called “{route.page}”.</p>
-          </section>
-        ) : page.id === 'overview' ? (
-          <Overview />
-        ) : page.id === 'payments' ? (
-          <Payments transferId={route.arg} />
-        ) : page.id === 'settlement' ? (
-          <Settlement />
-        ) : (
-          <ComesNext title={page.title} />
-        )}
-      </main>
-    </div>
+    <CallerContext.Provider value={caller}>
+      <div class="layout">
+        <a
+          class="skip"
+          href="#content"
+          onClick={(event) => {
+            event.preventDefault();
+            document.getElementById('content')?.focus();
+          }}
+        >
+          Skip to content
+        </a>
+        <header>
+          <span class="brand">vostro</span>
+          <nav aria-label="Pages">
+            <ul>
+              {offered.map((item) => (
+                <li key={item.id}>
+                  <a href={`#/${item.id}`} aria-current={item.id === page?.id ? 'page' : undefined}>
+                    {item.title}
+                    {READY.has(item.id) ? null : <span class="soon"> (comes next)</span>}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div class="tools">
+            <span class="who" data-testid="who" title={`key ${caller.keyId} (${caller.label})`}>
+              {describeCaller(caller)}
+            </span>
+            <button
+              type="button"
+              onClick={toggleTheme}
+              aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+            >
+              {theme === 'dark' ? 'Light' : 'Dark'}
+            </button>
+            <button type="button" onClick={signOut}>
+              Sign out
+            </button>
+          </div>
+        </header>
+        <main id="content" tabIndex={-1}>
+          {page?.staff === true && !isStaff(caller) ? (
+            <StaffOnly title={page.title} caller={caller} />
+          ) : page === undefined ? (
+            <section>
+              <h1>Not found</h1>
+              <p class="notice">No page called “{route.page}”.</p>
+            </section>
+          ) : page.id === 'overview' ? (
+            <Overview />
+          ) : page.id === 'payments' ? (
+            <Payments transferId={route.arg} />
+          ) : page.id === 'settlement' ? (
+            <Settlement />
+          ) : page.id === 'fx' ? (
+            <Fx quoteId={route.arg} />
+          ) : page.id === 'participants' ? (
+            <Participants />
+          ) : page.id === 'audit' ? (
+            <Audit />
+          ) : (
+            <ComesNext title={page.title} />
+          )}
+        </main>
+      </div>
+    </CallerContext.Provider>
   );
 }
 

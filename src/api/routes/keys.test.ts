@@ -145,4 +145,45 @@ describe('keys API', () => {
     assert.equal(after.statusCode, 401);
     assert.equal(after.json()['code'], 'key_revoked');
   });
+
+  it('GET /v1/me names the presented key: role, participant, key id, label; never a secret', async () => {
+    const me = async (key?: string) =>
+      api.call({ method: 'GET', url: '/v1/me', ...(key === undefined ? {} : { key }) });
+    const operator = await me();
+    assert.equal(operator.statusCode, 200, operator.body);
+    assert.deepEqual(operator.json(), {
+      actor: 'operator',
+      role: 'operator',
+      keyId: api.operatorKey.split('_')[1],
+      label: operator.json()['label'],
+      status: 'active',
+    });
+    const auditor = (await post('/v1/keys', { role: 'auditor', label: 'who am i' })).json();
+    assert.deepEqual(
+      [(await me(auditor['key'])).json()['role'], (await me(auditor['key'])).json()['label']],
+      ['auditor', 'who am i'],
+    );
+    const first = (await post('/v1/participants/sbi/keys', { label: 'desk' })).json();
+    const participant = await me(first['key']);
+    assert.deepEqual(participant.json(), {
+      actor: 'sbi',
+      role: 'participant',
+      participant: 'sbi',
+      keyId: first['keyId'],
+      label: 'desk',
+      status: 'active',
+    });
+    const secret = String(first['key']).slice(24);
+    assert.ok(!participant.body.includes(secret));
+    // A key in its grace period says so, and until when.
+    await post(`/v1/keys/${first['keyId']}/rotate`, { graceSeconds: 60 }, first['key']);
+    const rotating = (await me(first['key'])).json();
+    assert.equal(rotating['status'], 'rotating');
+    assert.match(rotating['revokedAt'], /^\d{4}-\d{2}-\d{2}T/);
+    await post(`/v1/keys/${first['keyId']}/revoke`);
+    assert.equal((await me(first['key'])).statusCode, 401);
+    const none = await api.call({ method: 'GET', url: '/v1/me', key: null });
+    assert.equal(none.statusCode, 401);
+    assert.equal(none.json()['code'], 'missing_credentials');
+  });
 });

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync, preValidationAsyncHookHandler } from 'fastify';
 import type { ApiKeyInfo } from '../../access/api-keys.js';
 import { HubError } from '../../domain/errors.js';
-import { actorOf, keyNotFound, participantNotFound } from '../access.js';
+import { actorOf, keyNotFound, participantNotFound, unauthenticated } from '../access.js';
 import type { ApiContext } from '../context.js';
 import {
+  Caller,
   IssuedKey,
   KeyInfo,
   KeyListQuery,
@@ -31,6 +32,40 @@ const keyNotFoundResponse = {
 export function keyRoutes(context: ApiContext): FastifyPluginAsync {
   const keys = context.keys;
   return async (app) => {
+    app.get(
+      '/me',
+      {
+        config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'none' } },
+        schema: {
+          tags: ['keys'],
+          operationId: 'getCaller',
+          summary:
+            'Who the presented API key is: its role, its participant (for a participant key), its key id and label',
+          response: { 200: Caller, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const actor = actorOf(request);
+        const keyId = actor.keyId;
+        const info = keyId === undefined ? undefined : await keys.find(keyId);
+        if (keyId === undefined) throw new Error('bug: an API key without a key id');
+        // Revoked through another server within the verifier's cache time: refused as it soon will be.
+        if (info === undefined || info.status === 'revoked')
+          throw unauthenticated('key_revoked', 'this API key has been revoked');
+        return {
+          actor: actor.id,
+          role: actor.role,
+          ...(actor.participant === undefined ? {} : { participant: actor.participant }),
+          keyId,
+          label: info.label,
+          status: info.status,
+          ...(info.status === 'rotating' && info.revokedAt !== undefined
+            ? { revokedAt: info.revokedAt }
+            : {}),
+        };
+      },
+    );
+
     app.post<{ Params: ParticipantParams; Body: ParticipantKeyIssue }>(
       '/participants/:id/keys',
       {

@@ -2,132 +2,38 @@
 // `vostro start` (the demo, seeded as `npm start` seeds it) on a temporary SQLite database. Every
 // page loads without a console error or a failed request, each role sees what the API lets it
 // see, an operator closes and settles a window from the Settlement page, and a screenshot of each
-// page at 1280×800 is written to the folder the test prints. Without /usr/bin/chromium the test
-// fails under CI=true and is skipped elsewhere (docs/dashboard.md says how to install it).
+// page at 1280×800 is written to the folder the test prints; axe-core finds no serious or critical
+// accessibility violation. Without /usr/bin/chromium the test fails under CI=true and is skipped
+// elsewhere (docs/dashboard.md says how to install it). Shared set-up: dashboard.test-helper.ts.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { recordingIo } from '../io.js';
-import { runCli } from '../program.js';
-import { tempDb } from './cli.test-helper.js';
+import {
+  accessibilityProblems,
+  PAGE_TITLES,
+  skip,
+  startDashboard,
+  type Dashboard,
+} from './dashboard.test-helper.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = !existsSync(CHROMIUM);
-if (missing && process.env['CI'] === 'true')
-  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium before npm test`);
-const skip = missing
-  ? `${CHROMIUM} is missing (apt-get install -y chromium); skipped outside CI`
-  : false;
-
-const PAGES = [
-  'overview',
-  'payments',
-  'settlement',
-  'fx',
-  'trades',
-  'corridors',
-  'participants',
-  'audit',
-];
+const PAGES = Object.keys(PAGE_TITLES);
 
 describe('the web dashboard in Chromium', { skip }, () => {
-  const db = tempDb();
-  const shots = join(tmpdir(), `vostro-dashboard-${process.pid}-${Date.now()}`);
+  let dashboard: Dashboard;
   let url = '';
   let operatorKey = '';
   let participantKey = '';
-  let stop: (signal: string) => void = () => undefined;
-  let exit: Promise<number> | undefined;
-  let browser: Browser | undefined;
-
-  const api = async (path: string, key: string, init: RequestInit = {}) =>
-    fetch(`${url}/v1${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    });
+  let shots = '';
+  const api = (path: string, key: string, init?: RequestInit) => dashboard.api(path, key, init);
+  const signedIn: Dashboard['signedIn'] = (key, expected, options) =>
+    dashboard.signedIn(key, expected, options);
 
   before(async () => {
-    const built = spawnSync(process.execPath, ['scripts/build-web.mjs'], { encoding: 'utf8' });
-    assert.equal(built.status, 0, built.stderr);
-    const io = {
-      ...recordingIo(),
-      waitForShutdown: () => new Promise<string>((resolve) => (stop = resolve)),
-    };
-    exit = runCli(['start', '--db', db.path, '--port', '0'], io);
-    for (let waited = 0; url === '' && waited < 400; waited += 1) {
-      url = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(io.stdout.join(''))?.[1] ?? '';
-      if (url === '') await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    assert.notEqual(
-      url,
-      '',
-      `no dashboard address printed: ${io.stdout.join('')}${io.stderr.join('')}`,
-    );
-    operatorKey = readFileSync(join(dirname(db.path), 'demo-operator.key'), 'utf8').trim();
-    const issued = await api('/participants/sbi/keys', operatorKey, {
-      method: 'POST',
-      body: JSON.stringify({ label: 'dashboard test' }),
-    });
-    assert.equal(issued.status, 201);
-    participantKey = ((await issued.json()) as { key: string }).key;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    mkdirSync(shots, { recursive: true });
-    console.log(`dashboard screenshots: ${shots}`);
+    dashboard = await startDashboard('dashboard');
+    ({ url, operatorKey, participantKey, shots } = dashboard);
   });
 
-  after(async () => {
-    await browser?.close();
-    stop('SIGTERM');
-    await exit;
-    db.cleanup();
-  });
-
-  /**
-   * A signed-in tab that records console errors and failed requests; an API refusal listed in
-   * `expected` (a path and its status) is what the page is meant to show, not a failure.
-   */
-  async function signedIn(key: string, expected: readonly [string, number][] = []) {
-    assert.ok(browser !== undefined);
-    const context: BrowserContext = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-    });
-    const page: Page = await context.newPage();
-    const problems: string[] = [];
-    const refusals = new Set<string>();
-    page.on('console', (message) => {
-      if (message.type() !== 'error') return;
-      // Chromium logs every 4xx answer as "Failed to load resource"; those are checked below.
-      if (message.text().startsWith('Failed to load resource')) return;
-      problems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('requestfailed', (request) => {
-      // Leaving a page aborts its event stream: that is the page letting go, not a failure.
-      if (request.url().includes('/v1/events/stream')) return;
-      problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
-    });
-    page.on('response', (response) => {
-      if (response.status() < 400) return;
-      const path = new URL(response.url()).pathname;
-      if (
-        expected.some(([prefix, status]) => path.startsWith(prefix) && status === response.status())
-      )
-        refusals.add(`${path} ${response.status()}`);
-      else problems.push(`HTTP ${response.status()} ${response.url()}`);
-    });
-    await page.goto(`${url}/`);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Pages' }).waitFor();
-    return { context, page, problems, refusals };
-  }
+  after(async () => dashboard.close());
 
   it('serves the page with a strict Content-Security-Policy and keeps the key out of URLs and cookies', async () => {
     const response = await fetch(`${url}/`);
@@ -144,7 +50,7 @@ describe('the web dashboard in Chromium', { skip }, () => {
   it('an operator sees every page with no console error and no failed request; screenshots of each', async () => {
     const { context, page, problems, refusals } = await signedIn(operatorKey);
     for (const name of PAGES) {
-      await page.getByRole('link', { name: new RegExp(`^${PAGES_TITLES[name]}`) }).click();
+      await page.getByRole('link', { name: new RegExp(`^${PAGE_TITLES[name] ?? name}`) }).click();
       assert.equal(new URL(page.url()).hash, `#/${name}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       if (name === 'overview') {
@@ -261,15 +167,23 @@ describe('the web dashboard in Chromium', { skip }, () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
-});
 
-const PAGES_TITLES: Record<string, string> = {
-  overview: 'Overview',
-  payments: 'Payments',
-  settlement: 'Settlement',
-  fx: 'FX',
-  trades: 'Trades & documents',
-  corridors: 'Corridors',
-  participants: 'Participants & keys',
-  audit: 'Audit log',
-};
+  it('axe-core finds no serious or critical accessibility violation on the overview, payments and settlement pages', async () => {
+    const { context, page, problems } = await signedIn(operatorKey, [], {
+      bypassCSP: true,
+    });
+    const found: string[] = [];
+    for (const [name, ready] of [
+      ['overview', /Rupee surplus of Russian banks/],
+      ['payments', /● live/],
+      ['settlement', /settlement windows, the open one last/],
+    ] as const) {
+      await page.goto(`${url}/#/${name}`);
+      await page.getByText(ready).first().waitFor();
+      found.push(...(await accessibilityProblems(page)).map((problem) => `${name}: ${problem}`));
+    }
+    assert.deepEqual(found, []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});

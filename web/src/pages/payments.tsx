@@ -1,62 +1,13 @@
-import { useEffect, useState } from 'preact/hooks';
-import { explain, followEvents, getJson, type HubEvent } from '../api.ts';
+import { useState } from 'preact/hooks';
+import type { HubEvent } from '../api.ts';
 import { formatMoney } from '../money.ts';
 import { useApi } from '../use-api.ts';
+import { text, useFeed } from '../use-feed.ts';
 
 /** The events that tell of payments and transfers (docs/events.md), newest first on the page. */
 const TYPES = 'transfer.created,transfer.posted,transfer.voided,transfer.expired,payment.refused';
 const SHOWN = 100;
-const PAGE = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface EventPage {
-  readonly data: readonly HubEvent[];
-  readonly next: string | null;
-  readonly lastId: string;
-}
-
-/** The feed the key may see: a participant key only its own events (the API filters them). */
-function useFeed(): { events: readonly HubEvent[]; live: boolean; problem: string | undefined } {
-  const [events, setEvents] = useState<readonly HubEvent[]>([]);
-  const [live, setLive] = useState(false);
-  const [problem, setProblem] = useState<string>();
-  useEffect(() => {
-    const abort = new AbortController();
-    const run = async () => {
-      let after = '0';
-      let kept: HubEvent[] = [];
-      // Up to 20 pages of history; then live from where they ended.
-      for (let pages = 0; pages < 20; pages += 1) {
-        const page = await getJson<EventPage>(
-          `/events?types=${TYPES}&limit=${PAGE}&after=${after}`,
-          abort.signal,
-        );
-        kept = [...page.data.slice().reverse(), ...kept].slice(0, SHOWN);
-        after = page.lastId;
-        if (page.next === null) break;
-      }
-      setEvents(kept);
-      setLive(true);
-      await followEvents(`types=${TYPES}&after=${after}`, abort.signal, (event) =>
-        setEvents((current) => [event, ...current].slice(0, SHOWN)),
-      );
-      setLive(false);
-    };
-    run().catch((error: unknown) => {
-      if (abort.signal.aborted) return;
-      setLive(false);
-      setProblem(explain(error, 'payments'));
-    });
-    return () => abort.abort();
-  }, []);
-  return { events, live, problem };
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-    ? String(value)
-    : '';
-}
 
 function EventRow({ event }: { event: HubEvent }) {
   const data = event.data;
@@ -124,7 +75,7 @@ function TransferDetail({ id }: { id: string }) {
 }
 
 export function Payments({ transferId }: { transferId: string | undefined }) {
-  const feed = useFeed();
+  const feed = useFeed(TYPES, SHOWN, 'payments');
   const [search, setSearch] = useState(transferId ?? '');
   const [searchProblem, setSearchProblem] = useState<string>();
   const submit = (event: Event) => {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { explain, postJson } from '../api.ts';
+import { mayOperate, useCaller } from '../caller.ts';
 import { formatMajor } from '../money.ts';
 import { useApi } from '../use-api.ts';
 
@@ -114,6 +115,8 @@ function WindowPositions({ window }: { window: Window }) {
 }
 
 export function Settlement() {
+  // Close and Settle are offered to operator keys only: the API refuses them to every other role.
+  const operate = mayOperate(useCaller());
   const [currency, setCurrency] = useState('INR');
   const [version, setVersion] = useState(0);
   const [action, setAction] = useState<Action>();
@@ -189,9 +192,13 @@ export function Settlement() {
                   <td>{time(window.settledAtIso)}</td>
                   <td>
                     {window.status === 'open' ? (
-                      <button type="button" onClick={() => setAction({ kind: 'close', window })}>
-                        Close {window.id}
-                      </button>
+                      !operate ? (
+                        '—'
+                      ) : (
+                        <button type="button" onClick={() => setAction({ kind: 'close', window })}>
+                          Close {window.id}
+                        </button>
+                      )
                     ) : (
                       <>
                         <button
@@ -201,7 +208,7 @@ export function Settlement() {
                         >
                           Positions
                         </button>
-                        {window.status === 'closed' ? (
+                        {window.status === 'closed' && operate ? (
                           <button
                             type="button"
                             onClick={() => setAction({ kind: 'settle', window })}

@@ -1,0 +1,428 @@
+import { useMemo, useState } from 'preact/hooks';
+import type { HubEvent } from '../api.ts';
+import { isStaff, useCaller } from '../caller.ts';
+import { TimeChart, type Series } from '../chart.tsx';
+import { formatMajor, formatMoney } from '../money.ts';
+import { useApi } from '../use-api.ts';
+import { text, useFeed } from '../use-feed.ts';
+
+/** The pairs the hub clears (a reference rate set one way answers the other as its inverse). */
+const PAIRS = [
+  ['INR', 'RUB'],
+  ['RUB', 'INR'],
+] as const;
+const SHOWN = 500;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Rate {
+  readonly source: string;
+  readonly target: string;
+  readonly rate: string;
+  readonly asOf: string;
+  readonly origin: string;
+}
+
+interface QuoteLifetime {
+  readonly provider: string;
+  readonly maxTtlSeconds: number;
+  readonly defaultTtlSeconds: number;
+}
+
+interface Quote {
+  readonly id: string;
+  readonly status: string;
+  readonly provider: string;
+  readonly sourceCurrency: string;
+  readonly targetCurrency: string;
+  readonly fixed: string;
+  readonly sourceAmount: string;
+  readonly targetAmount: string;
+  readonly fee: string;
+  readonly totalDebit: string;
+  readonly referenceRate: string;
+  readonly spreadBps: number;
+  readonly rate: string;
+  readonly expiresAt: string;
+  readonly reservedUntil?: string;
+}
+
+/** One `quote.executed` event's data (docs/events.md): amounts in minor units. */
+interface Execution {
+  readonly id: string;
+  readonly provider: string;
+  readonly pair: string;
+  readonly sourceCurrency: string;
+  readonly targetCurrency: string;
+  readonly sourceAmount: string;
+  readonly targetAmount: string;
+  readonly fee: string;
+  readonly rate: string;
+  readonly referenceRate: string;
+  readonly spreadBps: string;
+  readonly payerOwner: string;
+  readonly payeeOwner: string;
+  readonly reserved: boolean;
+  readonly executedAt: string;
+}
+
+function execution(event: HubEvent): Execution {
+  const data = event.data;
+  return {
+    id: text(data['id']),
+    provider: text(data['provider']),
+    pair: text(data['pair']),
+    sourceCurrency: text(data['sourceCurrency']),
+    targetCurrency: text(data['targetCurrency']),
+    sourceAmount: text(data['sourceAmount']),
+    targetAmount: text(data['targetAmount']),
+    fee: text(data['fee']),
+    rate: text(data['rate']),
+    referenceRate: text(data['referenceRate']),
+    spreadBps: text(data['spreadBps']),
+    payerOwner: text(data['payerOwner']),
+    payeeOwner: text(data['payeeOwner']),
+    reserved: data['reserved'] === true,
+    executedAt: text(data['executedAt']) || event.at,
+  };
+}
+
+const time = (iso: string): string => iso.slice(0, 19).replace('T', ' ');
+const minor = (amount: string, currency: string): string =>
+  /^-?[0-9]+$/.test(amount) && currency !== '' ? formatMoney(amount, currency) : amount;
+
+function ReferenceRate({ source, target }: { source: string; target: string }) {
+  const loaded = useApi<Rate>(
+    `/fx/rates/${source}/${target}`,
+    `the ${source} → ${target} reference rate`,
+  );
+  return (
+    <tr>
+      <th scope="row">
+        {source} → {target}
+      </th>
+      {loaded.state === 'loading' ? (
+        <td colSpan={3} aria-busy="true">
+          Loading…
+        </td>
+      ) : loaded.state === 'failed' ? (
+        <td colSpan={3}>{loaded.message}</td>
+      ) : (
+        <>
+          <td class="num">{loaded.value.rate}</td>
+          <td>{loaded.value.asOf}</td>
+          <td>{loaded.value.origin}</td>
+        </>
+      )}
+    </tr>
+  );
+}
+
+function Lifetime({ provider }: { provider: string }) {
+  const loaded = useApi<QuoteLifetime>(
+    `/fx/providers/${encodeURIComponent(provider)}/quote-lifetime`,
+    `${provider}'s quote lifetime`,
+  );
+  if (loaded.state === 'loading') return <span aria-busy="true">…</span>;
+  if (loaded.state === 'failed') return <span>{loaded.message}</span>;
+  return (
+    <span>
+      {loaded.value.defaultTtlSeconds} s by default, at most {loaded.value.maxTtlSeconds} s
+    </span>
+  );
+}
+
+/**
+ * The FX providers with the latest rate each gave per pair (from its executions) and how long its
+ * quotes hold. Staff keys list every FX provider; a participant key sees those of its executions.
+ */
+function Providers({ executions }: { executions: readonly Execution[] }) {
+  const staff = isStaff(useCaller());
+  const listed = useApi<{ data: readonly { id: string; name: string; kind: string }[] }>(
+    staff ? '/participants?limit=200' : undefined,
+    'the FX providers',
+  );
+  const names = new Map<string, string>();
+  if (staff && listed.state === 'ok')
+    for (const participant of listed.value.data)
+      if (participant.kind === 'fx_provider') names.set(participant.id, participant.name);
+  for (const done of executions) if (!names.has(done.provider)) names.set(done.provider, '');
+  const latest = new Map<string, Execution>();
+  for (const done of executions) {
+    const key = `${done.provider} ${done.pair}`;
+    if (!latest.has(key)) latest.set(key, done);
+  }
+  const rows = [...names].flatMap(
+    ([id, name]): { id: string; name: string; done?: Execution }[] => {
+      const pairs = [...latest.values()].filter((done) => done.provider === id);
+      return pairs.length === 0 ? [{ id, name }] : pairs.map((done) => ({ id, name, done }));
+    },
+  );
+  return (
+    <div class="scroll">
+      <table data-testid="providers">
+        <caption>FX providers: the rate of each one’s latest execution per pair</caption>
+        <thead>
+          <tr>
+            <th scope="col">Provider</th>
+            <th scope="col">Pair</th>
+            <th scope="col" class="num">
+              Rate given
+            </th>
+            <th scope="col" class="num">
+              Reference then
+            </th>
+            <th scope="col" class="num">
+              Spread
+            </th>
+            <th scope="col">When (UTC)</th>
+            <th scope="col">Quotes hold</th>
+          </tr>
+        </thead>
+        <tbody>
+          {staff && listed.state === 'failed' ? (
+            <tr>
+              <td colSpan={7}>{listed.message}</td>
+            </tr>
+          ) : null}
+          {rows.map(({ id, name, done }) => (
+            <tr key={`${id} ${done?.pair ?? ''}`}>
+              <td>{name === '' ? id : `${name} (${id})`}</td>
+              <td>
+                {done === undefined ? '—' : `${done.sourceCurrency} → ${done.targetCurrency}`}
+              </td>
+              <td class="num">{done?.rate ?? '—'}</td>
+              <td class="num">{done?.referenceRate ?? '—'}</td>
+              <td class="num">{done === undefined ? '—' : `${done.spreadBps} bp`}</td>
+              <td>{done === undefined ? 'no execution yet' : time(done.executedAt)}</td>
+              <td>
+                <Lifetime provider={id} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The executed rate and the reference rate of one pair over time, from its executions. */
+function RateChart({ executions }: { executions: readonly Execution[] }) {
+  const pairs = [...new Set(executions.map((done) => done.pair))].sort();
+  const [chosen, setChosen] = useState<string>();
+  const pair = chosen !== undefined && pairs.includes(chosen) ? chosen : pairs[0];
+  const chart = useMemo(() => {
+    const points = executions
+      .filter((done) => done.pair === pair)
+      .map((done) => ({ at: Date.parse(done.executedAt) / 1000, done }))
+      .filter((point) => Number.isFinite(point.at))
+      .sort((a, b) => a.at - b.at);
+    const series: Series[] = [
+      {
+        label: 'rate given',
+        colour: '#d9822b',
+        values: points.map((point) => Number(point.done.rate)),
+      },
+      {
+        label: 'reference rate',
+        colour: '#2b6cd9',
+        values: points.map((point) => Number(point.done.referenceRate)),
+      },
+    ];
+    return { times: points.map((point) => point.at), series };
+  }, [executions, pair]);
+  const format = useMemo(() => (value: number) => value.toFixed(4), []);
+  if (pair === undefined)
+    return (
+      <p class="notice" data-testid="rate-chart-message">
+        No executed conversion your key may see yet: the chart of rates over time draws the
+        executions (the API keeps the current reference rate only, not its history).
+      </p>
+    );
+  const [source, target] = [pair.slice(0, 3), pair.slice(3)];
+  return (
+    <div class="panel">
+      <label>
+        Pair{' '}
+        <select value={pair} onChange={(event) => setChosen(event.currentTarget.value)}>
+          {pairs.map((option) => (
+            <option key={option} value={option}>
+              {option.slice(0, 3)} → {option.slice(3)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <TimeChart
+        title={`${source} → ${target}: rate given and reference rate at each execution (${target} per ${source})`}
+        times={chart.times}
+        series={chart.series}
+        format={format}
+      />
+    </div>
+  );
+}
+
+function QuoteDetail({ id }: { id: string }) {
+  const loaded = useApi<Quote>(`/fx/quotes/${encodeURIComponent(id)}`, `quote ${id}`);
+  return (
+    <section class="panel" aria-labelledby="quote-title">
+      <h2 id="quote-title">Quote {id}</h2>
+      {loaded.state === 'loading' ? (
+        <p aria-busy="true">Loading…</p>
+      ) : loaded.state === 'failed' ? (
+        <p class="notice" data-testid="quote-message">
+          {loaded.message}
+        </p>
+      ) : (
+        <dl class="fields" data-testid="quote-detail">
+          {(
+            [
+              ['status', loaded.value.status],
+              ['provider', loaded.value.provider],
+              ['sells', formatMajor(loaded.value.sourceAmount, loaded.value.sourceCurrency)],
+              ['buys', formatMajor(loaded.value.targetAmount, loaded.value.targetCurrency)],
+              ['fixed side', loaded.value.fixed],
+              ['fee', formatMajor(loaded.value.fee, loaded.value.sourceCurrency)],
+              ['total debit', formatMajor(loaded.value.totalDebit, loaded.value.sourceCurrency)],
+              ['rate', loaded.value.rate],
+              ['reference rate', loaded.value.referenceRate],
+              ['spread', `${loaded.value.spreadBps} bp`],
+              ['expires (UTC)', time(loaded.value.expiresAt)],
+              ...(loaded.value.reservedUntil === undefined
+                ? []
+                : [['reserved until (UTC)', time(loaded.value.reservedUntil)]]),
+            ] as const
+          ).map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      <p>
+        <a href="#/fx">Close</a>
+      </p>
+    </section>
+  );
+}
+
+export function Fx({ quoteId }: { quoteId: string | undefined }) {
+  const feed = useFeed('quote.executed', SHOWN, 'FX executions');
+  const executions = useMemo(() => feed.events.map(execution), [feed.events]);
+  const [search, setSearch] = useState(quoteId ?? '');
+  const [searchProblem, setSearchProblem] = useState<string>();
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const id = search.trim().toLowerCase();
+    if (!UUID.test(id)) {
+      setSearchProblem('A quote id is a UUID, such as 01a25269-3c68-7314-82f9-49a5efcda637.');
+      return;
+    }
+    setSearchProblem(undefined);
+    location.hash = `#/fx/${id}`;
+  };
+  return (
+    <section aria-labelledby="fx-title">
+      <h1 id="fx-title">FX</h1>
+      <table data-testid="reference-rates">
+        <caption>Reference rates now</caption>
+        <thead>
+          <tr>
+            <th scope="col">Pair</th>
+            <th scope="col" class="num">
+              Rate
+            </th>
+            <th scope="col">As of</th>
+            <th scope="col">Origin</th>
+          </tr>
+        </thead>
+        <tbody>
+          {PAIRS.map(([source, target]) => (
+            <ReferenceRate key={`${source}${target}`} source={source} target={target} />
+          ))}
+        </tbody>
+      </table>
+      <h2>Rates over time</h2>
+      {feed.live || feed.events.length > 0 ? (
+        <RateChart executions={executions} />
+      ) : feed.problem === undefined ? (
+        <p aria-busy="true">Loading executions…</p>
+      ) : null}
+      <h2>Providers</h2>
+      <Providers executions={executions} />
+      <form class="search" onSubmit={submit} role="search">
+        <label for="quote-id">Find a quote by id</label>
+        <input
+          id="quote-id"
+          value={search}
+          onInput={(event) => setSearch(event.currentTarget.value)}
+          spellcheck={false}
+        />
+        <button type="submit">Find</button>
+        {searchProblem === undefined ? null : (
+          <p class="error" role="alert">
+            {searchProblem}
+          </p>
+        )}
+      </form>
+      {quoteId === undefined ? null : <QuoteDetail id={quoteId} />}
+      <h2>
+        Executions{' '}
+        <span class={feed.live ? 'live on' : 'live'} data-testid="fx-live">
+          {feed.live ? '● live' : '○ not live'}
+        </span>
+      </h2>
+      {feed.problem === undefined ? null : (
+        <p class="notice" role="alert">
+          {feed.problem}
+        </p>
+      )}
+      <div class="scroll">
+        <table data-testid="executions">
+          <caption>Executed conversions your key may see, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Executed (UTC)</th>
+              <th scope="col">Provider</th>
+              <th scope="col" class="num">
+                Sold
+              </th>
+              <th scope="col" class="num">
+                Bought
+              </th>
+              <th scope="col" class="num">
+                Rate
+              </th>
+              <th scope="col" class="num">
+                Fee
+              </th>
+              <th scope="col">Payer → payee</th>
+              <th scope="col">Quote</th>
+            </tr>
+          </thead>
+          <tbody>
+            {executions.map((done) => (
+              <tr key={done.id}>
+                <td>{time(done.executedAt)}</td>
+                <td>{done.provider}</td>
+                <td class="num">{minor(done.sourceAmount, done.sourceCurrency)}</td>
+                <td class="num">{minor(done.targetAmount, done.targetCurrency)}</td>
+                <td class="num">{done.rate}</td>
+                <td class="num">{minor(done.fee, done.sourceCurrency)}</td>
+                <td>
+                  {done.payerOwner} → {done.payeeOwner}
+                  {done.reserved ? ' (reserved, then posted)' : ''}
+                </td>
+                <td>
+                  <a href={`#/fx/${encodeURIComponent(done.id)}`}>
+                    <code>{done.id}</code>
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
