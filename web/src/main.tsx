@@ -3,6 +3,7 @@ import './styles.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { forgetKey, storedKey, storeKey } from './api.ts';
+import { Corridors } from './pages/corridors.tsx';
 import { Overview } from './pages/overview.tsx';
 import { Payments } from './pages/payments.tsx';
 import { Settlement } from './pages/settlement.tsx';
@@ -18,7 +19,7 @@ const PAGES = [
   { id: 'participants', title: 'Participants & keys' },
   { id: 'audit', title: 'Audit log' },
 ] as const;
-const READY = new Set<string>(['overview', 'payments', 'settlement']);
+const READY = new Set<string>(['overview', 'payments', 'settlement', 'corridors']);
 
 /** The route in the URL's fragment: `#/payments/<id>` is page `payments` with argument `<id>`. */
 function currentRoute(): { page: string; arg: string | undefined } {
@@ -182,6 +183,8 @@ function App() {
           <Payments transferId={route.arg} />
         ) : page.id === 'settlement' ? (
           <Settlement />
+        ) : page.id === 'corridors' ? (
+          <Corridors />
         ) : (
           <ComesNext title={page.title} />
         )}
