@@ -473,6 +473,10 @@ const TABLE: Readonly<Record<string, Case>> = {
     expect: ANY_KEY,
     request: get('/v1/corridors/compare?from=INNSA&to=Moscow&date=2026-12-01'),
   },
+  'GET /v1/corridors/network': {
+    expect: ANY_KEY,
+    request: get('/v1/corridors/network?date=2026-12-01'),
+  },
 };
 
 /** The row that checks a route: its own, or its GET's for a HEAD route. */

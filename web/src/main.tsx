@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, forgetKey, getJson, storedKey, storeKey } from './api.ts';
 import { CallerContext, describeCaller, isStaff, type Caller } from './caller.ts';
 import { Audit } from './pages/audit.tsx';
+import { Corridors } from './pages/corridors.tsx';
 import { Fx } from './pages/fx.tsx';
 import { Overview } from './pages/overview.tsx';
 import { Participants } from './pages/participants.tsx';
@@ -31,6 +32,7 @@ const READY = new Set<string>([
   'payments',
   'settlement',
   'fx',
+  'corridors',
   'participants',
   'audit',
 ]);
@@ -242,6 +244,8 @@ function App() {
             <Payments transferId={route.arg} />
           ) : page.id === 'settlement' ? (
             <Settlement />
+          ) : page.id === 'corridors' ? (
+            <Corridors />
           ) : page.id === 'fx' ? (
             <Fx quoteId={route.arg} />
           ) : page.id === 'participants' ? (

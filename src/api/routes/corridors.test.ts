@@ -49,6 +49,29 @@ describe('corridor routes', () => {
       assert.ok(text.includes(word), word);
   });
 
+  it('describes the network for a map, with the Northern Sea Route closed in December', async () => {
+    const response = await api.call({
+      method: 'GET',
+      url: '/v1/corridors/network?date=2026-12-01',
+    });
+    assert.equal(response.statusCode, 200);
+    const body = response.json();
+    assert.equal(body.date, '2026-12-01');
+    assert.ok(body.nodes.some((node: { id: string }) => node.id === 'INNSA'));
+    const nsr = body.links.find((link: { id: string }) => link.id === 'sea:RUVVO-RUMMK');
+    assert.equal(nsr.season.state, 'closed');
+    assert.ok(nsr.lines.length >= 1 && nsr.lines[0].length > 2, 'the lane is drawn');
+    const august = await api.call({ method: 'GET', url: '/v1/corridors/network?date=2026-08-01' });
+    assert.equal(
+      august.json().links.find((link: { id: string }) => link.id === 'sea:RUVVO-RUMMK').season
+        .state,
+      'ice-class',
+    );
+    const bad = await api.call({ method: 'GET', url: '/v1/corridors/network?date=2026-13-01' });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().code, 'invalid_date');
+  });
+
   it('gives precise problem documents for bad queries', async () => {
     const unknown = await api.call({ method: 'GET', url: '/v1/routes?from=ATLANTIS&to=Moscow' });
     assert.equal(unknown.statusCode, 400);

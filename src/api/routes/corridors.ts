@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import {
   compareCorridors,
+  describeNetwork,
   parseCompareQuery,
   parseRouteQuery,
   planRoutes,
@@ -45,6 +46,15 @@ const RouteQuery = Type.Composite(
   [CompareQuery, Type.Object({ alternatives: text('how many distinct routes, best first (1–5)') })],
   { additionalProperties: false },
 );
+const NetworkQuery = Type.Object(
+  {
+    date: text(
+      'YYYY-MM-DD (default today, UTC): the month for which each seasonal link says whether it is open',
+    ),
+  },
+  { additionalProperties: false },
+);
+type NetworkQuery = Static<typeof NetworkQuery>;
 type CompareQuery = Static<typeof CompareQuery>;
 type RouteQuery = Static<typeof RouteQuery>;
 
@@ -94,6 +104,28 @@ export function corridorRoutes(context: ApiContext): FastifyPluginAsync {
         const plan = planRoutes(parsed.value);
         if (!plan.ok) throw problem(plan.error);
         return plan.value;
+      },
+    );
+
+    app.get<{ Querystring: NetworkQuery }>(
+      '/corridors/network',
+      {
+        config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'none' } },
+        schema: {
+          tags: ['corridors'],
+          operationId: 'getCorridorNetwork',
+          summary:
+            'The freight network for a map: places, links by mode and status, seasonal links and how they stand on a date',
+          querystring: NetworkQuery,
+          response: { 200: PlannerResult, ...commonErrors },
+        },
+      },
+      async (request) => {
+        const view = describeNetwork(request.query, {
+          today: todayUtc(context.ledger.clock.nowNs()),
+        });
+        if (!view.ok) throw problem(view.error);
+        return view.value;
       },
     );
 

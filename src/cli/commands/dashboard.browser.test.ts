@@ -59,6 +59,7 @@ describe('the web dashboard in Chromium', { skip }, () => {
       }
       if (name === 'payments') await page.getByText('● live').waitFor();
       if (name === 'settlement') await page.getByTestId('windows').waitFor();
+      if (name === 'corridors') await page.getByTestId('comparison').waitFor();
       await page.screenshot({ path: join(shots, `${name}.png`) });
     }
     // The surplus is exact and grouped the Indian way: ₹14,78,39,850.00 for the demo.

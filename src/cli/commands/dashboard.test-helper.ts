@@ -44,7 +44,7 @@ export interface Tab {
   readonly problems: string[];
   /** The expected refusals seen, as `<path> <status>`. */
   readonly refusals: Set<string>;
-  /** Every /v1 path the page asked for (without its query). */
+  /** Every path the page asked for (without its query): API calls, scripts, chunks. */
   readonly requested: string[];
 }
 
@@ -127,10 +127,7 @@ export async function startDashboard(name: string): Promise<Dashboard> {
       problems.push(`console: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('request', (request) => {
-      const path = new URL(request.url()).pathname;
-      if (path.startsWith('/v1/')) requested.push(path);
-    });
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
     page.on('requestfailed', (request) => {
       // Leaving a page aborts its event stream and the calls still in flight (useApi aborts on
       // unmount): that is the page letting go, not a failure.
