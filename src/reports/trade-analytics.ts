@@ -6,13 +6,15 @@ import type { Hub } from '../hub/hub.js';
 import type { ParticipantRecord } from '../participants/registry.js';
 import { TransferCode } from '../settlement/codes.js';
 import type { FlowTotal } from '../store/store.js';
+import { cachedFlowTotals } from './flow-cache.js';
 
 /**
  * Bilateral trade as the hub sees it (GET /v1/analytics/trade, issue 16): payments per UTC month,
  * currency and direction, their totals and imbalance, the netting savings of the closed windows,
  * and where the hub's volume stands against the goal of US$100 billion of India–Russia trade by
  * 2030. The per-month sums are computed by the database (LedgerStore.flowTotals); only a few rows
- * per month come back.
+ * per month come back, and they are kept in memory (flow-cache.ts): a later call reads only what
+ * was written since.
  *
  * What counts as a payment: a posted transfer with code `payment` (1), that is the main leg of a
  * payment (PaymentService, ISO 20022 payments, a documentary credit's release) — or, for a
@@ -231,7 +233,7 @@ export async function tradeAnalytics(
       firstTimestamp: monthStartNs(month),
       lastTimestamp: monthStartNs(month + 1) - 1n,
     });
-  const flows = await hub.ledger.store.flowTotals({
+  const flows = await cachedFlowTotals(hub.ledger.store, {
     periods,
     code: TransferCode.payment,
     excludeFlags: TransferFlags.pending | TransferFlags.voidPending,

@@ -80,6 +80,12 @@ export interface LedgerStore {
    * database (GROUP BY): one primary-key range per period, a few rows out.
    */
   flowTotals(query: FlowTotalsQuery): Promise<FlowTotal[]>;
+  /**
+   * The timestamp of the newest committed ledger write (the last journal entry's), 0n for an empty
+   * ledger. Every transfer at or before it is committed and visible to later reads, and every
+   * later write gets a greater timestamp: the ranges of timestamps up to it never change again.
+   */
+  lastTimestamp(): Promise<bigint>;
   /** Every account with its current balances, by timestamp, in pages. */
   accountsAfter(afterTimestamp: bigint, limit: number): Promise<Account[]>;
   /**

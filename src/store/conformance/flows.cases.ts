@@ -36,6 +36,7 @@ export function flowCases(factory: StoreFactory): void {
       const store = await factory.open();
       try {
         const fixture = new LedgerFixture(store);
+        assert.equal(await store.lastTimestamp(), 0n);
         fixture.clock.set(JAN + 3600n * SECOND);
         const open = (owner: string, ledger: number): { owner: string; ledger: number } => ({
           owner,
@@ -121,6 +122,10 @@ export function flowCases(factory: StoreFactory): void {
         // March: outside both periods asked for below.
         fixture.clock.set(MAR + SECOND);
         await write(pay(uralInr, pharmaInr, 99_999n));
+
+        // The newest committed write's timestamp: March's payment, the last thing written.
+        assert.ok((await store.lastTimestamp()) >= MAR + SECOND);
+        assert.ok((await store.lastTimestamp()) < MAR + 2n * SECOND);
 
         const query: FlowTotalsQuery = {
           periods: [

@@ -233,6 +233,14 @@ export class PostgresStore implements LedgerStore {
     return flowTotals((text, values) => this.rows(text, values), query);
   }
 
+  async lastTimestamp(): Promise<bigint> {
+    const rows = await this.rows<{ last_timestamp: bigint }>(
+      'SELECT last_timestamp FROM journal ORDER BY seq DESC LIMIT 1',
+      [],
+    );
+    return rows[0]?.last_timestamp ?? 0n;
+  }
+
   /** See aggregates.ts. */
   async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
     return pairTotals((text, values) => this.rows(text, values), query);

@@ -145,7 +145,7 @@ export function flowTotals(db: SqliteDatabase, query: FlowTotalsQuery): FlowTota
         WHERE t.timestamp BETWEEN p.first AND p.last AND t.code = ? AND (t.flags & ?) = 0 ${scope}
         GROUP BY p.period, t.ledger, t.debit_account_id, t.credit_account_id
       ),
-      countries(owner, country) AS (SELECT key, value FROM json_each(?))
+      countries(owner, country) AS MATERIALIZED (SELECT key, value FROM json_each(?))
       SELECT pairs.period, pairs.ledger, coalesce(dc.country, '') AS debit_country, coalesce(cc.country, '') AS credit_country,
         sum(pairs.amount) AS amount, sum(pairs.count) AS count
       FROM pairs

@@ -186,6 +186,12 @@ export class SqliteStore implements LedgerStore {
     return this.pipeline.consistentRead(() => flowTotals(this.db, query));
   }
 
+  async lastTimestamp(): Promise<bigint> {
+    return this.pipeline.consistentRead(
+      () => (this.statements.lastJournal.get() as JournalRow | undefined)?.last_timestamp ?? 0n,
+    );
+  }
+
   /** See aggregates.ts. */
   async pairTotals(query: PairTotalsQuery): Promise<PairTotal[]> {
     return pairTotals(this.db, query);
