@@ -18,12 +18,12 @@ import { EventFeed, type EventFeedOptions } from '../events/feed.js';
 import { GroupCommitter } from '../ledger/group-commit.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { ParticipantRegistry } from '../participants/registry.js';
-import type { LedgerStore } from '../store/store.js';
+import { StoreUnavailableError, type LedgerStore } from '../store/store.js';
 import { checkRoutePolicies, installAuthentication } from './access.js';
 import type { ApiContext } from './context.js';
 import { handleError, sendProblem } from './errors.js';
 import { connectionLimitsProblem, DEFAULT_LIMITS, type ApiLimits } from './limits.js';
-import { looksSecret, redactUrl } from './logger.js';
+import { looksSecret, redactText, redactUrl } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { ApiProblem, PROBLEM_MEDIA_TYPE, problemType, statusTitle } from './problems.js';
 import { RateLimiter } from './rate-limit.js';
@@ -119,7 +119,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     keys: options.keys ?? new ApiKeys(options.ledger),
     feed: new EventFeed(options.store, {
       ...options.feed,
-      onError: (what, error) => app.log.error({ err: error }, `${what} failed`),
+      onError: (what, error) => logBackgroundFailure(app.log, what, error),
     }),
     state: { ready: true },
   };
@@ -277,7 +277,7 @@ function deliverWhileListening(
       },
       {
         ...options,
-        onError: (what, error) => app.log.error({ err: error }, `${what} failed`),
+        onError: (what, error) => logBackgroundFailure(app.log, what, error),
       },
     );
   });
@@ -593,4 +593,16 @@ function openApiInfo() {
       },
     ],
   };
+}
+
+/**
+ * A background task's failure (the event feed's poll, the webhook dispatcher's writes). The store
+ * being unavailable (a full disk, a lost database server) is said in one line with its reason, as
+ * for a request that meets it: it is the operator's to fix, not a bug, and a stack trace would hide
+ * the one line `vostro serve` ends with. Anything else is logged with its stack.
+ */
+function logBackgroundFailure(log: FastifyBaseLogger, what: string, error: unknown): void {
+  if (error instanceof StoreUnavailableError)
+    log.warn({ reason: redactText(error.message) }, `${what} failed: the store is unavailable`);
+  else log.error({ err: error }, `${what} failed`);
 }

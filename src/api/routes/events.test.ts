@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CLI_ACTOR } from '../../domain/actor.js';
 import { appendEvents, FAST } from '../../events/events.test-helper.js';
 import { openTestApi, type JsonBody, type TestApi } from '../api.test-helper.js';
+import { StoreUnavailableError } from '../../store/store.js';
 import { apiLogger } from '../logger.js';
 import { eventStreamBuffers } from './event-stream.js';
 
@@ -331,6 +332,42 @@ describe('events over HTTP: the feed and its live stream', () => {
         lines.some((line) => line.includes('webhook dispatcher failed')),
       'both failures logged',
     );
+    assert.ok(!open.ended, 'the stream stays open: the feed tries again');
+    await local.close();
+  });
+
+  it('a store that is unavailable (a full disk) under the feed is said in one line, without a stack trace', async () => {
+    const lines: string[] = [];
+    const local = await openTestApi(
+      { rateLimitPerSecond: 0 },
+      { logger: apiLogger('warn', (line) => lines.push(line)), server: { dispatcher: FAST } },
+    );
+    await local.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (local.app.server.address() as AddressInfo).port;
+    const open = await new Promise<SseReader>((resolve, reject) => {
+      const request = httpRequest(`http://127.0.0.1:${port}/v1/events/stream`, {
+        headers: { authorization: `Bearer ${local.operatorKey}` },
+      });
+      request.on('response', (response) => resolve(new SseReader(response)));
+      request.on('error', reject);
+      request.end();
+    });
+    await delay(200);
+    const full = new StoreUnavailableError('the SQLite database cannot be written: disk is full');
+    const store = local.store as { lastEventSeq: () => Promise<bigint> };
+    const lastEventSeq = store.lastEventSeq;
+    store.lastEventSeq = () => Promise.reject(full);
+    await open.until(
+      () => lines.some((line) => line.includes('event feed failed: the store is unavailable')),
+      'the failure logged',
+    );
+    const logged = lines.find((line) => line.includes('event feed failed')) ?? '';
+    const entry = JSON.parse(logged) as { level: number; reason: string; err?: unknown };
+    assert.equal(entry.level, 40, 'a warning');
+    assert.equal(entry.reason, full.message);
+    assert.equal(entry.err, undefined, 'no error object, so no stack trace');
+    assert.doesNotMatch(logged, /\bat |node:internal/);
+    store.lastEventSeq = lastEventSeq;
     assert.ok(!open.ended, 'the stream stays open: the feed tries again');
     await local.close();
   });
