@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { inboundMessage, manyTransactions } from './messages.test-helper.js';
-import { IsoReaderPool, IsoReaderPoolError, readHere } from './reader-pool.js';
+import { IsoReaderPool, IsoReaderPoolError, readHere, readOne } from './reader-pool.js';
 import { IsoFormatError } from './xml.js';
 
 /**
@@ -76,6 +76,22 @@ describe('IsoReaderPool', () => {
         assert.equal(message.transactions.length, 1 + (index % 3));
       }
     });
+  });
+
+  test('a message whose reading fails unexpectedly is answered alone: the others of its batch are read', () => {
+    const bytes = Buffer.from(valid);
+    assert.deepEqual(
+      readOne(bytes, () => {
+        throw new Error('libxml2 ran out of memory');
+      }),
+      { failed: 'libxml2 ran out of memory' },
+    );
+    const read = readOne(bytes);
+    assert.ok('read' in read && read.read.message.msgId === 'MSG-1');
+    assert.equal(
+      (readOne(Buffer.from(notXml)) as { refused: { code: string } }).refused.code,
+      'not_xml',
+    );
   });
 
   test('a closed pool refuses reads; shared() then makes a new one', async () => {

@@ -23,9 +23,14 @@ export interface ReadMessage {
   readonly hash: string;
 }
 
-/** What a thread answers: the message read, or the IsoFormatError it was refused with. */
+/**
+ * What a thread answers for one message: the message read, the IsoFormatError it was refused with,
+ * or what else the reader threw (a fault of that message's reading alone: the other messages of
+ * its batch are answered as usual).
+ */
 export type ReaderResult =
   | { readonly read: ReadMessage }
+  | { readonly failed: string }
   | {
       readonly refused: {
         readonly code: IsoFormatCode;
@@ -83,6 +88,8 @@ export class IsoReaderPool {
       this.schedule();
     });
     if ('read' in result) return result.read;
+    if ('failed' in result)
+      throw new IsoReaderPoolError(`the ISO 20022 reader failed: ${result.failed}`);
     const { code, message, errors, original } = result.refused;
     throw new IsoFormatError(code, message, errors, original);
   }
@@ -155,6 +162,27 @@ interface Waiting {
 
 /** Messages of this many bytes or more are read on the calling thread (see the file comment). */
 const READ_HERE_FROM_BYTES = 256 * 1024;
+
+/**
+ * One message of a batch, as a thread answers it (reader-pool-worker.ts): never throws, so that
+ * one message whose reading fails unexpectedly fails only itself, not the messages batched with it.
+ */
+export function readOne(
+  bytes: Uint8Array,
+  read: (bytes: Uint8Array) => InboundMessage = readInbound,
+): ReaderResult {
+  try {
+    const message = read(bytes);
+    return { read: { message, hash: createHash('sha256').update(bytes).digest('hex') } };
+  } catch (error) {
+    if (!(error instanceof IsoFormatError))
+      return { failed: error instanceof Error ? error.message : String(error) };
+    const { code, message, errors, original } = error;
+    return {
+      refused: { code, message, errors, ...(original === undefined ? {} : { original }) },
+    };
+  }
+}
 
 /** `readInbound` and the SHA-256 of the bytes, on this thread. */
 export async function readHere(xml: string | Uint8Array): Promise<ReadMessage> {
