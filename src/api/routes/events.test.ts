@@ -308,11 +308,12 @@ describe('events over HTTP: the feed and its live stream', () => {
     socket.destroy();
   });
 
-  it('a store that fails under the feed and the webhook dispatcher is logged, not thrown', async () => {
+  /** A server logging at `level` into `lines`, listening, with an operator's event stream open. */
+  async function loggedServerWithStream(level: 'error' | 'warn') {
     const lines: string[] = [];
     const local = await openTestApi(
       { rateLimitPerSecond: 0 },
-      { logger: apiLogger('error', (line) => lines.push(line)), server: { dispatcher: FAST } },
+      { logger: apiLogger(level, (line) => lines.push(line)), server: { dispatcher: FAST } },
     );
     await local.app.listen({ host: '127.0.0.1', port: 0 });
     const port = (local.app.server.address() as AddressInfo).port;
@@ -324,6 +325,11 @@ describe('events over HTTP: the feed and its live stream', () => {
       request.on('error', reject);
       request.end();
     });
+    return { lines, local, open };
+  }
+
+  it('a store that fails under the feed and the webhook dispatcher is logged, not thrown', async () => {
+    const { lines, local, open } = await loggedServerWithStream('error');
     await delay(200);
     await local.store.close();
     await open.until(
@@ -337,21 +343,7 @@ describe('events over HTTP: the feed and its live stream', () => {
   });
 
   it('a store that is unavailable (a full disk) under the feed is said in one line, without a stack trace', async () => {
-    const lines: string[] = [];
-    const local = await openTestApi(
-      { rateLimitPerSecond: 0 },
-      { logger: apiLogger('warn', (line) => lines.push(line)), server: { dispatcher: FAST } },
-    );
-    await local.app.listen({ host: '127.0.0.1', port: 0 });
-    const port = (local.app.server.address() as AddressInfo).port;
-    const open = await new Promise<SseReader>((resolve, reject) => {
-      const request = httpRequest(`http://127.0.0.1:${port}/v1/events/stream`, {
-        headers: { authorization: `Bearer ${local.operatorKey}` },
-      });
-      request.on('response', (response) => resolve(new SseReader(response)));
-      request.on('error', reject);
-      request.end();
-    });
+    const { lines, local, open } = await loggedServerWithStream('warn');
     await delay(200);
     const full = new StoreUnavailableError('the SQLite database cannot be written: disk is full');
     const store = local.store as { lastEventSeq: () => Promise<bigint> };
