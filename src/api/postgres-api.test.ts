@@ -104,7 +104,15 @@ await postgresTests('API on postgres', (schemas) => {
       const audit = await call('GET', '/v1/audit?actor=sbi');
       assert.deepEqual(
         audit.body['data'].map((entry: { action: string }) => entry.action),
-        ['payments.create'],
+        ['payments.create', 'payments.refuse'],
+      );
+      const events = await call('GET', '/v1/events?types=payment.refused');
+      assert.deepEqual(
+        events.body['data'].map((event: { data: { code: string; amount: string } }) => [
+          event.data.code,
+          event.data.amount,
+        ]),
+        [['liquidity_cap_exceeded', '10001']],
       );
       await app.close();
       assert.deepEqual((await verifyLedger(store)).problems, []);

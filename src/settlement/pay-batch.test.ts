@@ -106,6 +106,10 @@ function cases(store?: () => Promise<LedgerStore>): void {
         [
           ['payments.create', requests[0]?.id],
           ['payments.create', twice.id],
+          // pay, one by one, records the ledger's refusals (cap, funds) in a transaction of their
+          // own; the batch records none, and neither records a refusal of the request's form.
+          ['payments.refuse', requests[1]?.id],
+          ['payments.refuse', requests[6]?.id],
         ],
       );
     },

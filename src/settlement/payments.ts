@@ -149,8 +149,55 @@ export class PaymentService {
 
   async pay(request: PaymentRequest, actor: Actor): Promise<PaymentResult> {
     const prepared = await this.prepare(request, actor);
-    const outcome = await this.ledger.transact((tx) => this.writeIn(tx, prepared, actor));
+    let outcome: ChainOutcome;
+    try {
+      outcome = await this.ledger.transact((tx) => this.writeIn(tx, prepared, actor));
+    } catch (error) {
+      if (error instanceof HubError && isRecordedRefusal(error))
+        await this.recordRefusal(prepared, actor, error);
+      throw error;
+    }
     return this.result(prepared, outcome.status);
+  }
+
+  /**
+   * A payment the ledger refused (too little money, a net debit cap exceeded, a leg refused), told
+   * to the payer's side: a `payment.refused` event and a `payments.refuse` audit entry, in a
+   * transaction of their own after the payment's was rolled back (the refused payment itself
+   * wrote nothing). A refusal of the request's form, of an account the actor may not use, or of an
+   * id used before with different content is the client's answer only: it names no payment of
+   * the payer's to tell anyone about. If this write fails, its error is the answer (the client
+   * retries with the same id, is refused again, and the refusal is recorded then).
+   */
+  private async recordRefusal(
+    prepared: PreparedPayment,
+    actor: Actor,
+    refusal: HubError,
+  ): Promise<void> {
+    const { request, payer, payee } = prepared;
+    const participants = [payer.participant, payer.settlesWith, actor.participant].filter(
+      (id): id is string => id !== undefined && id !== HUB_ID,
+    );
+    const details = {
+      payer: payer.id,
+      payee: payee.id,
+      amount: request.amount.toString(),
+      currency: payer.currency,
+      code: refusal.code,
+      message: refusal.message,
+    };
+    await this.ledger.transact(async (tx) => {
+      await tx.appendEvents([
+        {
+          type: 'payment.refused',
+          subject: request.id,
+          participants: [...new Set(participants)],
+          data: { id: request.id, ...details, source: 'api' },
+          at: tx.nowNs,
+        },
+      ]);
+      await tx.appendAudit([auditEntry(actor, tx.nowNs, 'payments.refuse', request.id, details)]);
+    });
   }
 
   /**
@@ -593,4 +640,10 @@ function notPending(record: PaymentRecord): HubError {
     field: 'id',
     message: `payment ${record.id} is not pending: ${why}`,
   });
+}
+
+/** The ledger's refusals of a well-formed payment that `pay` records (see `recordRefusal`). */
+function isRecordedRefusal(error: HubError): boolean {
+  if (error.code === 'insufficient_funds' || error.code === 'liquidity_cap_exceeded') return true;
+  return error.code === 'payment_refused' && error.field !== 'id';
 }
