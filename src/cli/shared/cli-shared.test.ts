@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { JsonObject } from '../../store/records.js';
 import { UsageError } from '../errors.js';
 import { eventRow, parseEventTypes, parseSeqOption } from './events.js';
 import { remoteOf, remoteRefusal } from './remote.js';
 import { webhookAllowedHosts } from './webhook-hosts.js';
 
-const view = (type: string, data: Record<string, string>) => ({
+const view = (type: string, data: JsonObject) => ({
   id: '7',
   type,
   at: '2026-11-20T09:30:00.000000001Z',
@@ -54,6 +55,57 @@ describe('what the event, remote and webhook-host commands share', () => {
       '100 XYZ, a → b, refused: AM04',
     );
     assert.equal(eventRow(view('window.closed', {}))[5], '');
+  });
+
+  it('an event row says what a conversion, a window and a presentation did', () => {
+    assert.equal(
+      eventRow(
+        view('quote.executed', {
+          sourceAmount: '3000000000',
+          sourceCurrency: 'INR',
+          targetAmount: '3211276500',
+          targetCurrency: 'RUB',
+          rate: '1.0704',
+          provider: 'indorus-fx',
+          payer: 'acct-a',
+          payee: 'acct-b',
+        }),
+      )[5],
+      '30,000,000.00 INR → 32,112,765.00 RUB, rate 1.0704, by indorus-fx',
+    );
+    assert.equal(
+      eventRow(
+        view('window.settled', {
+          status: 'settled',
+          currency: 'INR',
+          gross: '90000',
+          moved: '50000',
+          next: 'INR-2',
+        }),
+      )[5],
+      'settled, moved 500.00 INR of 900.00 INR, next INR-2',
+    );
+    assert.equal(
+      eventRow(
+        view('presentation.refused', {
+          status: 'discrepant',
+          trade: 'T-1',
+          discrepancies: [{ check: 'signature', reason: 'bad' }],
+        }),
+      )[5],
+      'discrepant, trade T-1, 1 discrepancy',
+    );
+    assert.equal(
+      eventRow(
+        view('presentation.accepted', {
+          status: 'accepted',
+          trade: 'T-2',
+          amount: '1420000000',
+          currency: 'INR',
+        }),
+      )[5],
+      'accepted, trade T-2, 14,200,000.00 INR',
+    );
   });
 
   it('parses sequence numbers and event types, naming the option', () => {

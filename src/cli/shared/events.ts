@@ -25,20 +25,50 @@ function what(view: EventView): string {
   const data = view.data as Readonly<Record<string, unknown>>;
   const text = (key: string): string | undefined =>
     typeof data[key] === 'string' ? data[key] : undefined;
-  const parts: string[] = [];
-  const amount = text('amount');
-  const code = text('currency');
-  if (amount !== undefined && code !== undefined) {
+  const money = (amountKey: string, currencyKey: string): string | undefined => {
+    const amount = text(amountKey);
+    const code = text(currencyKey);
+    if (amount === undefined || code === undefined) return undefined;
     const currency = currencyByCode(code);
-    parts.push(
-      currency === undefined || !/^-?\d{1,40}$/.test(amount)
-        ? `${amount} ${code}`
-        : `${humanAmountIn(BigInt(amount), currency)} ${code}`,
-    );
+    return currency === undefined || !/^-?\d{1,40}$/.test(amount)
+      ? `${amount} ${code}`
+      : `${humanAmountIn(BigInt(amount), currency)} ${code}`;
+  };
+  const parts: string[] = [];
+  if (view.type === 'quote.executed') {
+    const sold = money('sourceAmount', 'sourceCurrency');
+    const bought = money('targetAmount', 'targetCurrency');
+    if (sold !== undefined && bought !== undefined) parts.push(`${sold} → ${bought}`);
+    const rate = text('rate');
+    if (rate !== undefined) parts.push(`rate ${rate}`);
+    const provider = text('provider');
+    if (provider !== undefined) parts.push(`by ${provider}`);
+  } else if (view.type.startsWith('window.')) {
+    const status = text('status');
+    if (status !== undefined) parts.push(status);
+    const moved = money('moved', 'currency');
+    const gross = money('gross', 'currency');
+    if (moved !== undefined && gross !== undefined) parts.push(`moved ${moved} of ${gross}`);
+    const next = text('next');
+    if (next !== undefined) parts.push(`next ${next}`);
+  } else if (view.type.startsWith('presentation.')) {
+    const status = text('status');
+    const trade = text('trade');
+    if (status !== undefined)
+      parts.push(trade === undefined ? status : `${status}, trade ${trade}`);
+    const amount = money('amount', 'currency');
+    if (amount !== undefined) parts.push(amount);
+    const discrepancies = data['discrepancies'];
+    if (Array.isArray(discrepancies) && discrepancies.length > 0)
+      parts.push(`${discrepancies.length} discrepanc${discrepancies.length === 1 ? 'y' : 'ies'}`);
+  } else {
+    const amount = money('amount', 'currency');
+    if (amount !== undefined) parts.push(amount);
   }
   const from = text('debitOwner') ?? text('payer');
   const to = text('creditOwner') ?? text('payee');
-  if (from !== undefined && to !== undefined) parts.push(`${from} → ${to}`);
+  if (view.type !== 'quote.executed' && from !== undefined && to !== undefined)
+    parts.push(`${from} → ${to}`);
   if (view.type === 'payment.refused') {
     const reason = text('code') ?? text('reason');
     if (reason !== undefined) parts.push(`refused: ${reason}`);
