@@ -153,7 +153,9 @@ describe('documents, titles, the register and presentations over HTTP', () => {
     });
     assert.deepEqual(entry.report, verified.json(), 'the report POST /v1/documents/verify gives');
     assert.ok(
-      entry.report.checks.some((check) => check.name === 'trade_parties' && check.status === 'pass'),
+      entry.report.checks.some(
+        (check) => check.name === 'trade_parties' && check.status === 'pass',
+      ),
     );
     const staff = await f.api.call({ method: 'GET', url, key: f.keys.auditor });
     assert.equal(staff.statusCode, 200, staff.body);

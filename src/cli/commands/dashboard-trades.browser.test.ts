@@ -303,11 +303,12 @@ describe('the Trades & documents page in Chromium', { skip }, () => {
     const at = file.indexOf('"number": "') + '"number": "'.length;
     const tampered = `${file.slice(0, at)}${file[at] === 'X' ? 'Y' : 'X'}${file.slice(at + 1)}`;
     assert.equal(Buffer.byteLength(tampered), Buffer.byteLength(file));
-    const drop = await page.evaluateHandle((text) => {
+    // A DataTransfer holding the file, made in the page (as a person's drag would bring it).
+    const drop = await page.evaluateHandle(`(() => {
       const transfer = new DataTransfer();
-      transfer.items.add(new File([text], 'tampered.json', { type: 'application/json' }));
+      transfer.items.add(new File([${JSON.stringify(tampered)}], 'tampered.json', { type: 'application/json' }));
       return transfer;
-    }, tampered);
+    })()`);
     await page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer: drop });
     await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: drop });
     await page.getByText('tampered.json').waitFor();
@@ -327,8 +328,10 @@ describe('the Trades & documents page in Chromium', { skip }, () => {
         .map(({ name, reason }) => ({ name, reason })),
       'the failure and its reason, as the hub words them',
     );
-    assert.equal(failed[0]?.name, 'canonical_hash');
-    assert.match(failed[0]?.reason ?? '', /the content was changed after it was hashed/);
+    const [first] = failed;
+    assert.ok(first !== undefined);
+    assert.equal(first.name, 'canonical_hash');
+    assert.match(first.reason, /the content was changed after it was hashed/);
     await page.screenshot({ path: join(shots, 'trade-offline-tampered.png') });
 
     // No request carried either file, or went to a documents route.

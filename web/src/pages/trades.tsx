@@ -87,6 +87,11 @@ function typeName(type: string): string {
   return type.replaceAll('_', ' ');
 }
 
+/** A string from the payment terms, or nothing. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 /** A list of document types from the payment terms, in words. */
 function listed(value: unknown): string {
   return Array.isArray(value) ? value.map((type) => typeName(String(type))).join(', ') : '';
@@ -389,7 +394,7 @@ function TradeDetail({
               ...(trade.value.paymentTerms.kind === 'documentary_credit'
                 ? [
                     ['Documents required', listed(trade.value.paymentTerms['requiredDocuments'])],
-                    ['Credit expires', String(trade.value.paymentTerms['expiryDate'] ?? '')],
+                    ['Credit expires', text(trade.value.paymentTerms['expiryDate'])],
                   ]
                 : []),
               ...(trade.value.corridor === undefined

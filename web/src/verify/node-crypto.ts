@@ -18,7 +18,7 @@ export function createHash(algorithm: string) {
       hash.update(typeof data === 'string' ? utf8.encode(data) : data);
       return self;
     },
-    digest(encoding: 'hex'): string {
+    digest(encoding: string): string {
       if (encoding !== 'hex') throw new Error(`only a hex digest is available here`);
       return bytesToHex(hash.digest());
     },
