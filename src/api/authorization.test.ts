@@ -398,6 +398,11 @@ const TABLE: Readonly<Record<string, Case>> = {
     request: async (f) => get(`/v1/trades/${(await f.ownCreditTrade()).id}/presentations`)(),
     notFound: 'trade_not_found',
   },
+  'GET /v1/trades/:id/documents': {
+    expect: OWN_READ,
+    request: async (f) => get(`/v1/trades/${(await f.ownCreditTrade()).id}/documents`)(),
+    notFound: 'trade_not_found',
+  },
 
   // Real signed documents of a trade sbi finances: vtb is no party to it.
   'POST /v1/documents': {

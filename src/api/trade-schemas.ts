@@ -374,6 +374,21 @@ export const StoredDocument = Type.Object(
   },
   strict,
 );
+export const TradeDocumentList = Type.Object(
+  {
+    data: Type.Array(
+      Type.Object(
+        { ...StoredDocument.properties, report: VerificationReport },
+        {
+          ...strict,
+          description:
+            'a stored document of the trade with the hub’s verification of it now: the register as it is, the document’s receipt time, the trade’s terms',
+        },
+      ),
+    ),
+  },
+  strict,
+);
 export const DocumentSubmitted = Type.Object(
   {
     status: StringEnum(['created', 'exists'] as const),

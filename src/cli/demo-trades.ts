@@ -146,6 +146,120 @@ export async function seedDemoTrades(
   }
 }
 
+/**
+ * The other direction of the demo's trade: Tata Steel sells seamless line pipe to Uralchem, for a
+ * plant's pipelines, in rupees on documents against payment (a documentary collection: no credit,
+ * so no money moves when the documents are submitted). Shipped from Nhava Sheva to Novorossiysk by
+ * FESCO, its invoice signed by Tata Steel, its certificate of Indian origin by the Federation of
+ * Indian Export Organisations, its bill of lading by FESCO; all three verify. Only Tata Steel,
+ * Uralchem and their banks (SBI, Sberbank) see it: the Chambal trades are not Tata Steel's.
+ * Adds issuers, a trade and documents: no participant, account, transfer or event.
+ */
+export async function seedDemoExportTrade(hub: Hub): Promise<void> {
+  const cli = CLI_ACTOR;
+  const today = Date.now();
+  const day = (offset: number): string =>
+    new Date(today + offset * 86_400_000).toISOString().slice(0, 10);
+  for (const issuer of EXPORT_ISSUERS) {
+    await hub.register.addIssuer(issuer, cli);
+    await hub.register.addKey(
+      issuer.id,
+      {
+        publicKey: demoKey(issuer.id).publicKey,
+        validFrom: `${day(-30)}T00:00:00Z`,
+        validTo: `${day(365)}T00:00:00Z`,
+      },
+      cli,
+    );
+  }
+  const line = {
+    hs: '730419',
+    description: 'Seamless line pipe, API 5L X52, 273 mm',
+    quantity: '800',
+    unit: 'TNE',
+    unitPrice: '92000.00',
+  };
+  const recorded = await hub.trades.create(
+    {
+      id: demoId('trade:TSL-EXP-2026-0117'),
+      exporter: 'tata-steel',
+      importer: 'uralchem',
+      currency: 'INR',
+      lines: [line],
+      incoterm: { rule: 'CIF', place: 'Novorossiysk' },
+      latestShipmentDate: day(15),
+      corridor: { summary: 'INNSA -sea (Suez)-> RUNVS', days: 26, distanceKm: 7600 },
+      paymentTerms: { kind: 'documentary_collection' },
+    },
+    cli,
+  );
+  await hub.trades.agree(recorded.id, cli);
+  await hub.trades.ship(recorded.id, cli);
+  const header = (issuer: string, number: string) => ({
+    version: 1 as const,
+    trade: recorded.id,
+    number,
+    issuer,
+    issuedAt: `${day(-1)}T09:30:00Z`,
+  });
+  const goods = [
+    { hs: line.hs, description: line.description, quantity: line.quantity, unit: line.unit },
+  ];
+  const documents: DocumentContent[] = [
+    {
+      ...header('tata-steel', 'TSL-EXP-2026-0117'),
+      type: 'commercial_invoice',
+      seller: 'tata-steel',
+      buyer: 'uralchem',
+      currency: 'INR',
+      lines: [{ ...goods[0]!, unitPrice: line.unitPrice, amount: '73600000.00' }],
+      total: '73600000.00',
+    },
+    {
+      ...header('fieo', 'FIEO-COO-2026-55812'),
+      type: 'certificate_of_origin',
+      originCountry: 'IN',
+      exporter: 'tata-steel',
+      consignee: 'uralchem',
+      lines: goods,
+    },
+    {
+      ...header('fesco', 'FESCO-NSA-2026-0117'),
+      type: 'bill_of_lading',
+      shipper: 'tata-steel',
+      consignee: 'uralchem',
+      toOrder: false,
+      carrier: 'fesco',
+      vessel: 'MV FESCO Dalnegorsk',
+      portOfLoading: 'Nhava Sheva (INNSA)',
+      portOfDischarge: 'Novorossiysk (RUNVS)',
+      shippedOnBoard: day(-1),
+      lines: goods,
+    },
+  ];
+  for (const content of documents)
+    await hub.documents.submit(signDocument(content, demoKey(content.issuer)), cli);
+}
+
+/** The Indian exporter and chamber of the export trade (FESCO, registered already, carries it). */
+const EXPORT_ISSUERS: readonly IssuerInput[] = [
+  {
+    id: 'tata-steel',
+    name: 'Tata Steel',
+    role: 'exporter',
+    country: 'IN',
+    documentTypes: ['commercial_invoice', 'packing_list'],
+    participant: 'tata-steel',
+  },
+  {
+    id: 'fieo',
+    name: 'Federation of Indian Export Organisations',
+    role: 'chamber_of_commerce',
+    country: 'IN',
+    documentTypes: ['certificate_of_origin'],
+  },
+];
+
 /** The demo's document issuers: a carrier, a chamber of commerce, an insurer and the exporter. */
 const ISSUERS: readonly IssuerInput[] = [
   {

@@ -8,7 +8,7 @@ import { derivedId, type AccountId } from '../ledger/ids.js';
 import { participantAccountId, type AccountRole } from '../participants/accounts.js';
 import type { ParticipantInput } from '../participants/participant.js';
 import { DEMO_BICS, demoPacs008 } from './demo-iso.js';
-import { seedDemoTrades } from './demo-trades.js';
+import { seedDemoExportTrade, seedDemoTrades } from './demo-trades.js';
 import { DEMO_WEBHOOK_PARTICIPANT } from './demo-webhook.js';
 
 /**
@@ -17,7 +17,8 @@ import { DEMO_WEBHOOK_PARTICIPANT } from './demo-webhook.js';
  * Rupee Vostro Accounts with Indian banks; prefunding, net debit caps, a month of trade payments
  * (some interbank, some on the books of one bank), a rouble–rupee conversion through the FX
  * provider (payment versus payment), a closed and settled rupee window, and a letter-of-credit
- * style payment still pending, and two trades under documentary credits with their signed documents
+ * style payment still pending, two trades under documentary credits with their signed documents
+ * and an Indian export the other way on documents against payment
  * (demo-trades.ts); the banks' (made-up, DEMO…) BICs, a payment that arrives as an ISO 20022
  * pacs.008 message (demo-iso.ts), and VTB's webhook endpoint (demo-webhook.ts). Everything goes through the same Hub services as the API and CLI.
  * Ids are derived from names, so the demo is the same in every database.
@@ -245,6 +246,8 @@ export async function seedDemo(
   );
   // Two documentary credits: one paid on presentation of its signed documents, one discrepant.
   await seedDemoTrades(hub, { payer: at(CHAMBAL), payee: at(SBER_SRVA) });
+  // And one the other way, India to Russia, on documents against payment.
+  await seedDemoExportTrade(hub);
   // A customer credit transfer that arrives as an ISO 20022 pacs.008 message from SBI.
   const outcome = await hub.iso20022.submit(
     demoPacs008(new Date(), { payer: at(CHAMBAL), payee: at(VTB_SRVA) }),

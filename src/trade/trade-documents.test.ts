@@ -345,6 +345,72 @@ function documentCases(open: OpenStore): void {
     });
   });
 
+  it("lists a trade's documents with the hub's verification of each at its receipt time: one valid, one discrepant, a key revoked later undoing neither", async () => {
+    await withTrade(open, async ({ documents, register, clock }) => {
+      assert.deepEqual(await documents.verifiedForTrade(TRADE_ID, operator), []);
+      const good = signed(invoice());
+      const dear = signed(
+        invoice({
+          number: 'TS/2026/0045',
+          lines: [
+            {
+              hs: '720851',
+              description: 'hot-rolled steel plate, over 10 mm',
+              quantity: '1500',
+              unit: 't',
+              unitPrice: '52500.00',
+              amount: '78750000.00',
+            },
+          ],
+          total: '78750000.00',
+        }),
+      );
+      await documents.submit(good, tata);
+      clock.advanceSeconds(60);
+      await documents.submit(dear, tata);
+      clock.advanceSeconds(3600);
+      await register.revokeKey('tata', KEYS.tata().keyId, 'key compromised', operator);
+      const listed = await documents.verifiedForTrade(TRADE_ID, participantActor('sbi'));
+      assert.deepEqual(
+        listed.map(({ document }) => document.hash),
+        [good.hash, dear.hash].sort(),
+        'in hash order',
+      );
+      const of = (hash: string) => {
+        const found = listed.find(({ document }) => document.hash === hash);
+        assert.ok(found !== undefined, hash);
+        return found;
+      };
+      assert.equal(of(good.hash).document.receivedAt, '2026-03-02T00:00:00.000Z');
+      assert.equal(of(good.hash).report.valid, true, JSON.stringify(of(good.hash).report));
+      assert.equal(of(good.hash).report.hash, good.hash);
+      const statuses = (report: VerificationReport) =>
+        Object.fromEntries(report.checks.map((check) => [check.name, check.status]));
+      assert.equal(statuses(of(good.hash).report)['trade_amounts'], 'pass');
+      assert.match(
+        of(good.hash).report.checks.find((c) => c.name === 'key_not_revoked')?.reason ?? '',
+        /revoked at 2026-03-02T01:01:00.000Z \(key compromised\), later/,
+      );
+      assert.equal(of(dear.hash).report.valid, false);
+      assert.deepEqual(failed(of(dear.hash).report), ['trade_amounts']);
+      assert.match(
+        of(dear.hash).report.checks.find((c) => c.name === 'trade_amounts')?.reason ?? '',
+        /unit price 52500\.00 INR differs from the trade's 52000\.00 INR/,
+      );
+      // The same reports as verifying each document alone.
+      for (const { document, report } of listed)
+        assert.deepEqual(report, await documents.verify(document.document, operator));
+      await assert.rejects(
+        documents.verifiedForTrade(TRADE_ID, participantActor('infosys')),
+        refusal('trade_not_found', 'trade'),
+      );
+      await assert.rejects(
+        documents.verifiedForTrade('0190f0a1-7c3e-7000-8000-00000000dead', operator),
+        refusal('trade_not_found', 'trade'),
+      );
+    });
+  });
+
   it('a key revoked after the verification outside the transaction and before it refuses the document', async () => {
     await withTrade(open, async ({ ledger, register, trades }) => {
       let revoked = false;

@@ -382,6 +382,42 @@ export class TradeDocumentService {
     });
   }
 
+  /**
+   * The documents of a trade, in hash order, each with the hub's verification of it as
+   * `POST /v1/documents/verify` would answer for it: against the register as it is now, at the
+   * document's own receipt time, against the trade's terms and, for a bill of lading, with whether
+   * its title was surrendered. To whoever may see the trade; `trade_not_found` to anyone else.
+   */
+  async verifiedForTrade(
+    tradeId: string,
+    actor: Actor,
+  ): Promise<{ document: StoredTradeDocument; report: VerificationReport }[]> {
+    const documents = await this.listForTrade(tradeId, actor);
+    if (documents.length === 0) return [];
+    const store = this.ledger.store;
+    const [register, trade] = await Promise.all([
+      this.register.snapshot(),
+      tradeIn(store, tradeId),
+    ]);
+    if (trade === undefined) throw tradeNotFound(tradeId, 'trade');
+    const terms = this.trades.termsOf(trade);
+    return Promise.all(
+      documents.map(async (document) => {
+        const title =
+          document.type === 'bill_of_lading'
+            ? await titleStatusIn(store, document.hash)
+            : undefined;
+        const report = await this.verifier(document.document, {
+          register,
+          receivedAt: document.receivedAt,
+          trade: terms,
+          ...(title === undefined ? {} : { titleSurrendered: title.surrendered }),
+        });
+        return { document, report };
+      }),
+    );
+  }
+
   private async mayRead(
     reader: DocumentReader,
     actor: Actor,

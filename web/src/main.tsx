@@ -11,9 +11,10 @@ import { Overview } from './pages/overview.tsx';
 import { Participants } from './pages/participants.tsx';
 import { Payments } from './pages/payments.tsx';
 import { Settlement } from './pages/settlement.tsx';
+import { Trades } from './pages/trades.tsx';
 
 /**
- * The pages, in navigation order; those without a view yet say so. Each has its own URL (#/id).
+ * The pages, in navigation order. Each has its own URL (#/id).
  * `staff`: only operator and auditor keys may read what it shows (the API refuses participant
  * keys), so a participant key is not offered it.
  */
@@ -27,15 +28,6 @@ const PAGES = [
   { id: 'participants', title: 'Participants & keys', staff: true },
   { id: 'audit', title: 'Audit log', staff: true },
 ] as const;
-const READY = new Set<string>([
-  'overview',
-  'payments',
-  'settlement',
-  'fx',
-  'corridors',
-  'participants',
-  'audit',
-]);
 
 /** The route in the URL's fragment: `#/payments/<id>` is page `payments` with argument `<id>`. */
 function currentRoute(): { page: string; arg: string | undefined } {
@@ -133,15 +125,6 @@ function SignIn({ onSignIn }: { onSignIn: (caller: Caller) => void }) {
   );
 }
 
-function ComesNext({ title }: { title: string }) {
-  return (
-    <section>
-      <h1>{title}</h1>
-      <p class="notice">This page comes next: issue 16 lists what it will show.</p>
-    </section>
-  );
-}
-
 /** Said in place of a staff page to a participant key, which the API refuses its data. */
 function StaffOnly({ title, caller }: { title: string; caller: Caller }) {
   return (
@@ -208,7 +191,6 @@ function App() {
                 <li key={item.id}>
                   <a href={`#/${item.id}`} aria-current={item.id === page?.id ? 'page' : undefined}>
                     {item.title}
-                    {READY.has(item.id) ? null : <span class="soon"> (comes next)</span>}
                   </a>
                 </li>
               ))}
@@ -246,14 +228,14 @@ function App() {
             <Settlement />
           ) : page.id === 'corridors' ? (
             <Corridors />
+          ) : page.id === 'trades' ? (
+            <Trades tradeId={route.arg} />
           ) : page.id === 'fx' ? (
             <Fx quoteId={route.arg} />
           ) : page.id === 'participants' ? (
             <Participants />
-          ) : page.id === 'audit' ? (
-            <Audit />
           ) : (
-            <ComesNext title={page.title} />
+            <Audit />
           )}
         </main>
       </div>

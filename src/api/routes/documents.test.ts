@@ -129,6 +129,51 @@ describe('documents, titles, the register and presentations over HTTP', () => {
     assert.match(amounts.reason, /900\.00/);
   });
 
+  it("a trade's documents, each with the hub's verification of it, to whoever may see the trade", async () => {
+    const document = f.ownDocument();
+    assert.equal((await submit(document, f.keys.owner)).statusCode < 300, true);
+    const url = `/v1/trades/${f.documentTrade}/documents`;
+    const listed = await f.api.call({ method: 'GET', url, key: f.keys.owner });
+    assert.equal(listed.statusCode, 200, listed.body);
+    const data = listed.json()['data'] as {
+      hash: string;
+      document: unknown;
+      receivedAt: string;
+      report: { valid: boolean; hash: string; checks: { name: string; status: string }[] };
+    }[];
+    const entry = data.find((found) => found.hash === document.hash);
+    assert.ok(entry !== undefined, listed.body);
+    assert.deepEqual(entry.document, document, 'exactly as signed');
+    assert.equal(entry.report.hash, document.hash);
+    const verified = await f.api.call({
+      method: 'POST',
+      url: '/v1/documents/verify',
+      payload: { ...document },
+      key: f.keys.owner,
+    });
+    assert.deepEqual(entry.report, verified.json(), 'the report POST /v1/documents/verify gives');
+    assert.ok(
+      entry.report.checks.some(
+        (check) => check.name === 'trade_parties' && check.status === 'pass',
+      ),
+    );
+    const staff = await f.api.call({ method: 'GET', url, key: f.keys.auditor });
+    assert.equal(staff.statusCode, 200, staff.body);
+    assert.deepEqual(staff.json(), listed.json());
+    refused(
+      await f.api.call({ method: 'GET', url, key: f.keys.foreign }),
+      404,
+      'trade_not_found',
+      'path.id',
+    );
+    refused(
+      await f.api.call({ method: 'GET', url: '/v1/trades/not-an-id/documents' }),
+      400,
+      'invalid_request',
+      'path.id',
+    );
+  });
+
   it('verify reports every check and stores nothing, whatever is sent', async () => {
     const document = f.ownDocument();
     await writesNothing(async () => {

@@ -6,7 +6,12 @@ import type { ApiContext } from '../context.js';
 import { accountIdOf } from '../from-json.js';
 import { pageLimit } from '../paging.js';
 import { commonErrors, Page, problemResponse } from '../schemas.js';
-import { presentationJson, tradeJson } from '../to-json.js';
+import {
+  presentationJson,
+  storedDocumentJson,
+  tradeJson,
+  verificationReportJson,
+} from '../to-json.js';
 import {
   Presentation,
   PresentationCreate,
@@ -14,6 +19,7 @@ import {
   Trade,
   TradeCancel,
   TradeCreate,
+  TradeDocumentList,
   TradeListQuery,
   TradeParams,
 } from '../trade-schemas.js';
@@ -45,6 +51,7 @@ export function tradeRoutes(context: ApiContext): FastifyPluginAsync {
     changeTrade(app, context);
     cancelTrade(app, context);
     presentations(app, context);
+    tradeDocuments(app, context);
   };
 }
 
@@ -236,6 +243,34 @@ function presentations(app: FastifyInstance, context: ApiContext): void {
         .list(request.params.id.toLowerCase(), actorOf(request))
         .catch(pathId);
       return { data: records.map(presentationJson) };
+    },
+  );
+}
+
+function tradeDocuments(app: FastifyInstance, context: ApiContext): void {
+  app.get<{ Params: TradeParams }>(
+    '/trades/:id/documents',
+    {
+      config: { access: { roles: ['operator', 'auditor', 'participant'], scope: 'handler' } },
+      schema: {
+        tags: ['trades'],
+        operationId: 'listTradeDocuments',
+        summary:
+          'The signed documents submitted under a trade, in hash order, each with every verification check (pass, fail or skipped, with its reason) as the hub verifies it now: at its receipt time, against the trade’s terms',
+        params: TradeParams,
+        response: { 200: TradeDocumentList, 404: refused[404], ...commonErrors },
+      },
+    },
+    async (request) => {
+      const found = await context.hub.documents
+        .verifiedForTrade(request.params.id.toLowerCase(), actorOf(request))
+        .catch(pathId);
+      return {
+        data: found.map(({ document, report }) => ({
+          ...storedDocumentJson(document),
+          report: verificationReportJson(report),
+        })),
+      };
     },
   );
 }
