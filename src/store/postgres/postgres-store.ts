@@ -367,7 +367,15 @@ export class PostgresStore implements LedgerStore {
 
   async auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]> {
     if (query.actor !== undefined && !isStorableText(query.actor)) return [];
+    if (query.target !== undefined && !isStorableText(query.target)) return [];
     const after = query.afterSeq ?? 0n;
+    if (query.target !== undefined)
+      return (
+        await this.rows<AuditRow>(
+          'SELECT * FROM audit_log WHERE target = $1 AND ($2::text IS NULL OR actor = $2) AND seq > $3 ORDER BY seq LIMIT $4',
+          [query.target, query.actor ?? null, after, query.limit],
+        )
+      ).map(auditFromRow);
     const rows =
       query.actor === undefined
         ? await this.rows<AuditRow>(

@@ -289,12 +289,16 @@ export class SqliteStore implements LedgerStore {
 
   async auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]> {
     if (query.actor !== undefined && !isStorableText(query.actor)) return [];
+    if (query.target !== undefined && !isStorableText(query.target)) return [];
     return this.pipeline.consistentRead(() => {
       const after = query.afterSeq ?? 0n;
+      const actor = query.actor ?? null;
       const rows =
-        query.actor === undefined
-          ? this.statements.auditAfter.all(after, query.limit)
-          : this.statements.auditOfActorAfter.all(query.actor, after, query.limit);
+        query.target !== undefined
+          ? this.statements.auditOfTargetAfter.all(query.target, actor, actor, after, query.limit)
+          : query.actor === undefined
+            ? this.statements.auditAfter.all(after, query.limit)
+            : this.statements.auditOfActorAfter.all(query.actor, after, query.limit);
       return (rows as AuditRow[]).map(auditFromRow);
     });
   }
