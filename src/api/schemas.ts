@@ -290,7 +290,7 @@ export const TransferSearchQuery = Type.Object(
       Type.String({
         pattern: '^[a-z][a-z0-9-]{1,39}$',
         description:
-          "only transfers debiting or crediting an account this participant owns (a participant key: only its own, the default)",
+          'only transfers debiting or crediting an account this participant owns (a participant key: only its own, the default)',
       }),
     ),
     currency: Type.Optional(CurrencyCode),

@@ -150,7 +150,8 @@ export function scanPage(
 
 /** Where a scan starts (exclusive): the cursor's `before`, or the `to` bound if earlier. */
 export function scanBefore(query: TransferSearchQuery): bigint {
-  const before = query.cursor === undefined ? TIMESTAMP_MAX : parseSearchCursor(query.cursor).before;
+  const before =
+    query.cursor === undefined ? TIMESTAMP_MAX : parseSearchCursor(query.cursor).before;
   const to = query.toTimestamp;
   return to !== undefined && to < before ? to : before;
 }

@@ -90,7 +90,8 @@ export function transferSearchRoutes(context: ApiContext): FastifyPluginAsync {
           scanMax: SCAN_MAX,
         };
         const page = await context.store.searchTransfers(storeQuery).catch((error: unknown) => {
-          if (error instanceof InvalidCursorError) throw invalidField('query.before', error.message);
+          if (error instanceof InvalidCursorError)
+            throw invalidField('query.before', error.message);
           throw error;
         });
         return {
@@ -160,7 +161,9 @@ async function accountsOf(
         422,
         'too_many_accounts',
         `participant ${participant} holds more than ${ACCOUNTS_MAX} accounts: search one account's transfers with GET /v1/accounts/{id}/transfers`,
-        { errors: [{ field: 'query.participant', reason: 'too many accounts to search together' }] },
+        {
+          errors: [{ field: 'query.participant', reason: 'too many accounts to search together' }],
+        },
       );
     const last = page.at(-1);
     if (last === undefined || page.length < 500) return accounts;
@@ -241,9 +244,7 @@ async function ownersOf(
 
 async function foundJson(context: ApiContext, transfers: readonly StoredTransfer[]) {
   const owners = await ownersOf(context, transfers);
-  return transfers.map((transfer) =>
-    transferFoundJson(transfer, owners, transferStatus(transfer)),
-  );
+  return transfers.map((transfer) => transferFoundJson(transfer, owners, transferStatus(transfer)));
 }
 
 /**

@@ -104,14 +104,14 @@ export function searchCases(factory: StoreFactory): void {
             debitAccountId: vtbInr,
             creditAccountId: sbiInr,
             amount: 0n,
-            pendingId: pending[1] as typeof pending[number],
+            pendingId: pending[1] as (typeof pending)[number],
             flags: TransferFlags.postPending,
           }),
           transferInput({
             debitAccountId: vtbInr,
             creditAccountId: sbiInr,
             amount: 0n,
-            pendingId: pending[2] as typeof pending[number],
+            pendingId: pending[2] as (typeof pending)[number],
             flags: TransferFlags.voidPending,
           }),
         ]),
@@ -127,7 +127,11 @@ export function searchCases(factory: StoreFactory): void {
       );
 
       const everything = (await store.transfersInRange(0n, await store.lastTimestamp())).reverse();
-      assert.equal(everything.length, 173, "165 plain, 4 pending, a post, a void, an expiry and a plain one");
+      assert.equal(
+        everything.length,
+        173,
+        '165 plain, 4 pending, a post, a void, an expiry and a plain one',
+      );
       const expect = (
         keep: (transfer: StoredTransfer) => boolean,
         accounts?: readonly AccountId[],
@@ -183,8 +187,7 @@ export function searchCases(factory: StoreFactory): void {
             'a time range, sbi',
             { accounts: sbi, fromTimestamp: middle - 80n, toTimestamp: middle + 3n },
             expect(
-              (transfer) =>
-                transfer.timestamp >= middle - 80n && transfer.timestamp < middle + 3n,
+              (transfer) => transfer.timestamp >= middle - 80n && transfer.timestamp < middle + 3n,
               sbi,
             ),
           ],
@@ -214,7 +217,12 @@ export function searchCases(factory: StoreFactory): void {
       // Statuses are what became of the pending transfers.
       const statuses = async (status: TransferStatus): Promise<string[]> =>
         (
-          await allPages(store, { statuses: [status], accounts: [vtbInr], limit: 100, scanMax: 1000 })
+          await allPages(store, {
+            statuses: [status],
+            accounts: [vtbInr],
+            limit: 100,
+            scanMax: 1000,
+          })
         ).transfers
           .filter((transfer) => transfer.flags & TransferFlags.pending)
           .map((transfer) => transfer.id);
