@@ -58,7 +58,7 @@ export class SqliteTransferSearch {
       query.limit,
     ) as (TransferRow & { scanned: bigint; lowest: bigint | null })[];
     const first = rows[0];
-    const matches = rows.filter((row) => row.timestamp !== null).map(transferFromRow);
+    const matches = rows.filter((row) => (row.timestamp as bigint | null) !== null).map(transferFromRow);
     return scanPage(query, Number(first?.scanned ?? 0), first?.lowest ?? undefined, matches);
   }
 
@@ -96,7 +96,7 @@ export class SqliteTransferSearch {
     const from = query.fromTimestamp ?? 0n;
     const found: StoredTransfer[] = [];
     let examined = 0;
-    let newest = 0n;
+    let newest: bigint;
     for (;;) {
       newest = 0n;
       for (const position of next.values()) if (position > newest) newest = position;
