@@ -224,7 +224,17 @@ export class PostgresStore implements LedgerStore {
     const accounts =
       query.accounts === undefined ? undefined : storableIds(query.accounts, parseAccountId);
     if (accounts?.length === 0 || query.limit <= 0) return { transfers: [] };
-    const params: unknown[] = [before, query.fromTimestamp ?? 0n, query.scanMax];
+    // Unfiltered, the first `limit` candidates are the page: no need to read further per account.
+    const filtered =
+      query.ledger !== undefined ||
+      query.amountMin !== undefined ||
+      query.amountMax !== undefined ||
+      query.statuses !== undefined;
+    const params: unknown[] = [
+      before,
+      query.fromTimestamp ?? 0n,
+      filtered ? query.scanMax : Math.min(query.limit, query.scanMax),
+    ];
     const side = (column: string): string =>
       `SELECT x.ts FROM unnest($4::uuid[]) a(id) CROSS JOIN LATERAL (SELECT timestamp AS ts FROM transfers
         WHERE ${column} = a.id AND timestamp < $1 AND timestamp >= $2 ORDER BY timestamp DESC LIMIT $3) x`;
