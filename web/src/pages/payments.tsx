@@ -39,12 +39,13 @@ function searchOfHash(): Search | undefined {
   const at = location.hash.indexOf('?');
   if (at < 0) return undefined;
   const params = new URLSearchParams(location.hash.slice(at + 1));
-  const value = (name: keyof Search) => params.get(name) ?? '';
+  const value = (name: keyof Search | 'amount') => params.get(name) ?? '';
+  const exact = value('amount');
   return {
     participant: value('participant'),
     currency: value('currency'),
-    amountMin: value('amountMin'),
-    amountMax: value('amountMax'),
+    amountMin: exact === '' ? value('amountMin') : exact,
+    amountMax: exact === '' ? value('amountMax') : exact,
     status: value('status'),
     from: value('from'),
     to: value('to'),
@@ -220,8 +221,10 @@ function SearchForm({ caller, initial }: { caller: Caller; initial: Search | und
   });
   const [problem, setProblem] = useState<string>();
   const field =
-    (name: keyof Search) => (event: { currentTarget: HTMLInputElement | HTMLSelectElement }) =>
-      setSearch({ ...search, [name]: event.currentTarget.value });
+    (name: keyof Search) => (event: { currentTarget: HTMLInputElement | HTMLSelectElement }) => {
+      const value = event.currentTarget.value;
+      setSearch((current) => ({ ...current, [name]: value }));
+    };
   const submit = (event: Event) => {
     event.preventDefault();
     const wanted = id.trim().toLowerCase();
