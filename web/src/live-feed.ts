@@ -78,6 +78,9 @@ export function rowOfTransfer(transfer: FoundTransfer): FeedRow {
   };
 }
 
+/** The feed is applied at most this often (ms), in the first animation frame after. */
+const FLUSH_MS = 200;
+
 export interface LiveFeed {
   /** Newest first, at most `shown`. */
   readonly rows: readonly FeedRow[];
@@ -109,7 +112,8 @@ function merge(newer: readonly FeedRow[], older: readonly FeedRow[], shown: numb
  * The stream (`GET /v1/events/stream`, from now on) is opened first; then the newest `shown`
  * transfers are read (`GET /v1/transfers`), so nothing committed in between is missed, and a
  * transfer seen both ways is one row. Events are collected as they come and applied to the page
- * once per animation frame, in one render, keeping at most `shown` rows: older ones are dropped
+ * in one render in an animation frame, at most five times a second (FLUSH_MS), keeping at most
+ * `shown` rows: older ones are dropped
  * before they are ever rendered, and a hidden tab renders nothing until it is shown. While paused,
  * events are still counted and the newest kept, and appear when the feed is resumed, so rows hold
  * still to be read or clicked.
@@ -129,9 +133,12 @@ export function useLiveFeed(shown: number): LiveFeed {
     let waiting: FeedRow[] = [];
     let count = 0;
     let frame: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let lastFlush = 0;
     let loaded = false;
     const flush = () => {
       frame = undefined;
+      lastFlush = performance.now();
       if (count > 0) {
         const added = count;
         count = 0;
@@ -147,7 +154,16 @@ export function useLiveFeed(shown: number): LiveFeed {
       waiting.push(rowOfEvent(event));
       if (waiting.length > 2 * shown) waiting = waiting.slice(-shown);
       count += 1;
-      frame ??= requestAnimationFrame(flush);
+      if (frame !== undefined || timer !== undefined) return;
+      // The next frame, but no sooner than FLUSH_MS after the last: a person reads a few
+      // updates a second, and every update lays the table out again.
+      const wait = lastFlush + FLUSH_MS - performance.now();
+      if (wait <= 0) frame = requestAnimationFrame(flush);
+      else
+        timer = setTimeout(() => {
+          timer = undefined;
+          frame = requestAnimationFrame(flush);
+        }, wait);
     };
     const stream = followEvents(`types=${PAYMENT_EVENT_TYPES}`, abort.signal, arrived);
     const history = getJson<{ data: readonly FoundTransfer[] }>(
@@ -170,6 +186,7 @@ export function useLiveFeed(shown: number): LiveFeed {
     return () => {
       abort.abort();
       if (frame !== undefined) cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
     };
   }, [shown]);
 

@@ -359,7 +359,7 @@ function LiveList() {
         </p>
       )}
       <div class="scroll">
-        <table data-testid="payments">
+        <table class="feed-table" data-testid="payments">
           <thead>
             <tr>
               <th scope="col">Time (UTC)</th>
