@@ -20,13 +20,6 @@ import { PENDING_STATUS_CODES } from './rows.js';
  */
 export type TransferStatus = PendingStatus;
 
-export const TRANSFER_STATUSES: readonly TransferStatus[] = [
-  'pending',
-  'posted',
-  'voided',
-  'expired',
-];
-
 export interface TransferSearchQuery {
   /** Only transfers that debit or credit one of these accounts; every transfer when undefined. */
   readonly accounts?: readonly AccountId[];

@@ -260,7 +260,9 @@ export class PostgresStore implements LedgerStore {
       params,
     );
     const first = rows[0];
-    const matches = rows.filter((row) => (row.timestamp as bigint | null) !== null).map(transferFromRow);
+    const matches = rows
+      .filter((row) => (row.timestamp as bigint | null) !== null)
+      .map(transferFromRow);
     return scanPage(query, Number(first?.scanned ?? 0), first?.lowest ?? undefined, matches);
   }
 
