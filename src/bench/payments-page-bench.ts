@@ -196,9 +196,10 @@ async function postPayments(
 async function clickWhile(page: Page, done: () => boolean): Promise<number> {
   let clicks = 0;
   while (!done()) {
-    const back = page.getByRole('link', { name: 'Back to the list' });
+    // CSS selectors only: a role query computes the page's accessibility tree, in the page.
+    const back = page.locator('[data-testid=story-back]');
     const target =
-      (await back.count()) > 0 ? back : page.getByTestId('payments').locator('tbody tr a').first();
+      (await back.count()) > 0 ? back : page.locator('[data-testid=payments] tbody tr a').first();
     await target.scrollIntoViewIfNeeded({ timeout: 5000 }).catch(() => undefined);
     const box = await target.boundingBox();
     if (box !== null) {

@@ -367,7 +367,9 @@ export function PaymentStory({ id }: { id: string }) {
         <ChainOf id={id} caller={caller} />
       )}
       <p>
-        <a href="#/payments">Back to the list</a>
+        <a href="#/payments" data-testid="story-back">
+          Back to the list
+        </a>
       </p>
     </section>
   );
