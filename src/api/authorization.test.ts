@@ -101,6 +101,15 @@ const TABLE: Readonly<Record<string, Case>> = {
     request: (f) => get(`/v1/transfers/${f.ownTransfer}`)(),
     notFound: 'transfer_not_found',
   },
+  'GET /v1/transfers': {
+    expect: { ...OWN_READ, foreign: 403 },
+    request: get('/v1/transfers?participant=sbi'),
+  },
+  'GET /v1/transfers/:id/chain': {
+    expect: OWN_READ,
+    request: (f) => get(`/v1/transfers/${f.ownTransfer}/chain`)(),
+    notFound: 'transfer_not_found',
+  },
   'POST /v1/transfers/:id/post': {
     expect: operatorWrite(201),
     request: async (f) => post(`/v1/transfers/${await f.pending()}/post`, { id: newTransferId() }),

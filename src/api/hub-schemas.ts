@@ -347,6 +347,14 @@ export const AuditQuery = Type.Object(
         description: 'only entries of this actor: a participant id, operator, auditor or cli',
       }),
     ),
+    target: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description:
+          'only entries about this: a payment, quote or transfer id, a participant id, … (the whole target, not a prefix)',
+      }),
+    ),
     limit: Type.Optional(PageLimit),
   },
   strict,

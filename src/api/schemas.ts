@@ -269,6 +269,100 @@ export const TransferListQuery = Type.Object(
 );
 export type TransferListQuery = Static<typeof TransferListQuery>;
 
+/** A transfer a search or a chain found: the transfer, its status and its accounts' owners. */
+export const TransferFound = Type.Object(
+  {
+    ...Transfer.properties,
+    status: StringEnum(['pending', 'posted', 'voided', 'expired'] as const, {
+      description:
+        'pending: a pending transfer not yet resolved; posted: a plain transfer, a post, or a pending one since posted; voided: a void, or a pending one since voided; expired: the expiry, or a pending one that expired',
+    }),
+    debitOwner: Type.String({ description: "the debit account's owner (a participant id)" }),
+    creditOwner: Type.String({ description: "the credit account's owner (a participant id)" }),
+  },
+  strict,
+);
+
+const STATUS_LIST = '(pending|posted|voided|expired)';
+export const TransferSearchQuery = Type.Object(
+  {
+    participant: Type.Optional(
+      Type.String({
+        pattern: '^[a-z][a-z0-9-]{1,39}$',
+        description:
+          'only transfers debiting or crediting an account this participant owns (a participant key: only its own, the default)',
+      }),
+    ),
+    currency: Type.Optional(CurrencyCode),
+    amount: Type.Optional(
+      Type.String({
+        pattern: DECIMAL_PATTERN,
+        maxLength: 40,
+        description: 'exactly this amount, in major units of `currency`',
+      }),
+    ),
+    amountMin: Type.Optional(
+      Type.String({
+        pattern: DECIMAL_PATTERN,
+        maxLength: 40,
+        description: 'at least this amount, in major units of `currency`',
+      }),
+    ),
+    amountMax: Type.Optional(
+      Type.String({
+        pattern: DECIMAL_PATTERN,
+        maxLength: 40,
+        description: 'at most this amount, in major units of `currency`',
+      }),
+    ),
+    status: Type.Optional(
+      Type.String({
+        pattern: `^${STATUS_LIST}(,${STATUS_LIST}){0,3}$`,
+        description: 'one or more of pending, posted, voided, expired, comma-separated',
+      }),
+    ),
+    from: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description: 'created at or after: an ISO 8601 date or date-time with a zone',
+      }),
+    ),
+    to: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description: 'created before: an ISO 8601 date or date-time with a zone',
+      }),
+    ),
+    before: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{1,19}(\\.[0-9]{1,19}){0,400}$',
+        maxLength: 8100,
+        description: 'the next of the previous page, as it came (opaque)',
+      }),
+    ),
+    limit: Type.Optional(PageLimit),
+  },
+  strict,
+);
+export type TransferSearchQuery = Static<typeof TransferSearchQuery>;
+
+export const TransferChain = Type.Object(
+  {
+    data: Type.Array(TransferFound, {
+      description:
+        'the linked chain the transfer belongs to, in order (a participant key: the legs on its own accounts only)',
+    }),
+    resolutions: Type.Array(TransferFound, {
+      description:
+        "the transfers that posted, voided or expired the chain's pending legs, where the hub gave them their ids (payments and FX quotes; the ledger's expiries)",
+    }),
+    complete: Type.Boolean({
+      description: 'false when the chain is longer than the route reads (64 legs each way)',
+    }),
+  },
+  strict,
+);
+
 export const AccountBalance = Type.Object(
   { accountId: Uuid, currency: Type.String(), balances: Balances, asOf: IsoTime },
   strict,

@@ -49,6 +49,7 @@ import { analyticsRoutes } from './routes/analytics.js';
 import { Hub } from '../hub/hub.js';
 import { tradeRoutes } from './routes/trades.js';
 import { transferRoutes } from './routes/transfers.js';
+import { transferSearchRoutes } from './routes/transfer-search.js';
 import { verifyRoutes } from './routes/verify.js';
 import { eventRoutes } from './routes/events.js';
 import { endEventStreams } from './routes/event-stream.js';
@@ -215,6 +216,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       installAuthentication(v1, context, limiters);
       await v1.register(accountRoutes(context));
       await v1.register(transferRoutes(context));
+      await v1.register(transferSearchRoutes(context));
       await v1.register(balanceRoutes(context));
       await v1.register(verifyRoutes(context));
       await v1.register(participantRoutes(context));

@@ -73,6 +73,8 @@ export interface StoredAuditEntry extends AuditEntry {
 export interface AuditQuery {
   readonly afterSeq?: bigint;
   readonly actor?: string;
+  /** Only entries about this (their target: a payment's, quote's or transfer's id, a participant…). */
+  readonly target?: string;
   readonly limit: number;
 }
 

@@ -12,6 +12,7 @@ import type {
   StoredRecord,
 } from './records.js';
 import type { EventInput, EventQuery, StoredEvent, TransferEvents } from './events.js';
+import type { TransferSearchPage, TransferSearchQuery } from './transfer-search.js';
 
 /** The events outbox's types, part of this interface (the ledger imports them from here). */
 export type {
@@ -54,6 +55,11 @@ export interface LedgerStore {
   listAccounts(query: AccountQuery): Promise<Account[]>;
   /** Transfers that debit or credit the account, newest first, older than `beforeTimestamp` when given. */
   listAccountTransfers(query: AccountTransfersQuery): Promise<StoredTransfer[]>;
+  /**
+   * Transfers newest first by accounts, currency, amount, status and time, a page at a time, each
+   * page doing bounded work (transfer-search.ts); throws InvalidCursorError for a cursor it did not give.
+   */
+  searchTransfers(query: TransferSearchQuery): Promise<TransferSearchPage>;
 
   /** The journal in order, `limit` entries after `afterSeq`. */
   journalEntries(afterSeq: bigint, limit: number): Promise<JournalEntry[]>;

@@ -50,3 +50,21 @@ export function transferJson(transfer: StoredTransfer) {
         : null,
   };
 }
+
+/**
+ * A transfer found by a search or in a chain (`GET /v1/transfers`, `GET /v1/transfers/{id}/chain`):
+ * the transfer, its status (what became of it: see src/store/transfer-search.ts) and the owners
+ * of its two accounts ('' for an account not found).
+ */
+export function transferFoundJson(
+  transfer: StoredTransfer,
+  owners: ReadonlyMap<string, string>,
+  status: 'pending' | 'posted' | 'voided' | 'expired',
+) {
+  return {
+    ...transferJson(transfer),
+    status,
+    debitOwner: owners.get(transfer.debitAccountId) ?? '',
+    creditOwner: owners.get(transfer.creditAccountId) ?? '',
+  };
+}

@@ -108,10 +108,13 @@ export async function followEvents(
     const { value, done } = await reader.read();
     if (done) return;
     buffer += value;
+    // Blocks are read in place and the rest cut off once per chunk: a chunk of a hundred events
+    // is not copied a hundred times.
+    let start = 0;
     let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
+    while ((end = buffer.indexOf('\n\n', start)) >= 0) {
+      const block = buffer.slice(start, end);
+      start = end + 2;
       const data = block
         .split('\n')
         .filter((line) => line.startsWith('data:'))
@@ -119,5 +122,6 @@ export async function followEvents(
         .join('\n');
       if (data !== '') onEvent(JSON.parse(data) as HubEvent);
     }
+    buffer = buffer.slice(start);
   }
 }

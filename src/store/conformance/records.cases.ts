@@ -189,6 +189,31 @@ export function recordCases(factory: StoreFactory): void {
   );
 
   withFixture(
+    'the audit log filters by target (with or without an actor), oldest first, a page at a time',
+    async ({ ledger, store }) => {
+      await ledger.transact(async (tx) =>
+        tx.appendAudit([
+          auditEntry({ target: 'pay-1', action: 'payments.reserve' }),
+          auditEntry({ target: 'pay-2', action: 'payments.create' }),
+          auditEntry({ target: undefined, action: 'no.target' }),
+          auditEntry({ target: 'pay-1', action: 'payments.post', actor: 'operator' }),
+          auditEntry({ target: 'pay-10', action: 'payments.create' }),
+        ]),
+      );
+      const about = async (query: { target: string; actor?: string; afterSeq?: bigint }) =>
+        (await store.auditEntries({ ...query, limit: 10 })).map((entry) => entry.action);
+      assert.deepEqual(await about({ target: 'pay-1' }), ['payments.reserve', 'payments.post']);
+      assert.deepEqual(await about({ target: 'pay-1', actor: 'operator' }), ['payments.post']);
+      assert.deepEqual(await about({ target: 'pay-1', actor: 'vtb' }), []);
+      assert.deepEqual(await about({ target: 'pay' }), [], 'the whole target, not a prefix');
+      assert.deepEqual(await about({ target: 'nothing' }), []);
+      assert.deepEqual(await about({ target: 'pay-\ud800' }), []);
+      const [first] = await store.auditEntries({ target: 'pay-1', limit: 1 });
+      assert.deepEqual(await about({ target: 'pay-1', afterSeq: first?.seq }), ['payments.post']);
+    },
+  );
+
+  withFixture(
     'a transaction sees documents of transactions queued before it, and a boundary between batches',
     async (fixture) => {
       const { ledger, store } = fixture;

@@ -179,6 +179,14 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION vostro_append_only();
     `,
   },
+  {
+    version: 5,
+    name: 'audit log by target',
+    // As SQLite's version 7: the audit entries about one thing (GET /v1/audit?target=), by index.
+    sql: `
+      CREATE INDEX audit_log_target ON audit_log (target, seq) WHERE target IS NOT NULL;
+    `,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

@@ -7,6 +7,7 @@ import type { StoreFactory } from '../conformance/fixtures.js';
 import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
+import { searchCases } from '../conformance/search.cases.js';
 import { tallyCases } from '../conformance/tallies.cases.js';
 import { textCases } from '../conformance/text.cases.js';
 import { tradeCases } from '../conformance/trade.cases.js';
@@ -29,6 +30,7 @@ await postgresTests('postgres conformance', (schemas) => {
   resultCodeCases(postgresFactory);
   modelCases(postgresFactory);
   recordCases(postgresFactory);
+  searchCases(postgresFactory);
   tallyCases(postgresFactory, 10);
   flowCases(postgresFactory);
   const poison = async (store: LedgerStore): Promise<void> => {

@@ -49,6 +49,13 @@ import {
 import { checkEventQuery, type EventQuery, type StoredEvent } from '../events.js';
 import { transferEventData } from '../../ledger/events.js';
 import type { JsonObject } from '../records.js';
+import {
+  scanBefore,
+  scanPage,
+  searchFilterSql,
+  type TransferSearchPage,
+  type TransferSearchQuery,
+} from '../transfer-search.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database, optionally `?schema=name` (default `public`). */
@@ -204,6 +211,61 @@ export class PostgresStore implements LedgerStore {
     return rows.map(transferFromRow);
   }
 
+  /**
+   * See ../transfer-search.ts. The newest `scanMax` candidates older than the cursor are chosen
+   * through indexes only: by primary key without accounts; with accounts, per account the newest
+   * `scanMax` of `transfers_debit_history` and of `transfers_credit_history` (a LATERAL index
+   * scan each, backwards), merged. The database then filters those candidates and returns at
+   * most `limit`, with how many it examined and the oldest of them (the cursor when the page is
+   * short). A page reads at most 2 × accounts × scanMax index entries, however large the table.
+   */
+  async searchTransfers(query: TransferSearchQuery): Promise<TransferSearchPage> {
+    const before = scanBefore(query);
+    const accounts =
+      query.accounts === undefined ? undefined : storableIds(query.accounts, parseAccountId);
+    if (accounts?.length === 0 || query.limit <= 0) return { transfers: [] };
+    // Unfiltered, the first `limit` candidates are the page: no need to read further per account.
+    const filtered =
+      query.ledger !== undefined ||
+      query.amountMin !== undefined ||
+      query.amountMax !== undefined ||
+      query.statuses !== undefined;
+    const params: unknown[] = [
+      before,
+      query.fromTimestamp ?? 0n,
+      filtered ? query.scanMax : Math.min(query.limit, query.scanMax),
+    ];
+    const side = (column: string): string =>
+      `SELECT x.ts FROM unnest($4::uuid[]) a(id) CROSS JOIN LATERAL (SELECT timestamp AS ts FROM transfers
+        WHERE ${column} = a.id AND timestamp < $1 AND timestamp >= $2 ORDER BY timestamp DESC LIMIT $3) x`;
+    let candidates: string;
+    if (accounts === undefined) {
+      candidates =
+        'SELECT timestamp AS ts FROM transfers WHERE timestamp < $1 AND timestamp >= $2 ORDER BY timestamp DESC LIMIT $3';
+    } else {
+      params.push(uuidArray(accounts));
+      candidates = `SELECT ts FROM (${side('debit_account_id')} UNION ${side('credit_account_id')}) u ORDER BY ts DESC LIMIT $3`;
+    }
+    const offset = params.length;
+    const filter = searchFilterSql(query, (index) => `$${offset + index + 1}`);
+    params.push(...filter.params, query.limit);
+    const rows = await this.rows<TransferRow & { scanned: bigint; lowest: bigint | null }>(
+      `WITH s AS MATERIALIZED (${candidates})
+      SELECT c.scanned, c.lowest, m.* FROM (SELECT count(*) AS scanned, min(ts) AS lowest FROM s) c
+      LEFT JOIN LATERAL (
+        SELECT ${TRANSFER_COLUMNS} FROM s JOIN transfers t ON t.timestamp = s.ts
+          LEFT JOIN pending_transfers p ON p.timestamp = t.timestamp
+        WHERE ${filter.sql} ORDER BY t.timestamp DESC LIMIT $${params.length}
+      ) m ON TRUE`,
+      params,
+    );
+    const first = rows[0];
+    const matches = rows
+      .filter((row) => (row.timestamp as bigint | null) !== null)
+      .map(transferFromRow);
+    return scanPage(query, Number(first?.scanned ?? 0), first?.lowest ?? undefined, matches);
+  }
+
   async journalEntries(afterSeq: bigint, limit: number): Promise<JournalEntry[]> {
     const rows = await this.rows<JournalRow>(
       'SELECT * FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2',
@@ -317,7 +379,15 @@ export class PostgresStore implements LedgerStore {
 
   async auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]> {
     if (query.actor !== undefined && !isStorableText(query.actor)) return [];
+    if (query.target !== undefined && !isStorableText(query.target)) return [];
     const after = query.afterSeq ?? 0n;
+    if (query.target !== undefined)
+      return (
+        await this.rows<AuditRow>(
+          'SELECT * FROM audit_log WHERE target = $1 AND ($2::text IS NULL OR actor = $2) AND seq > $3 ORDER BY seq LIMIT $4',
+          [query.target, query.actor ?? null, after, query.limit],
+        )
+      ).map(auditFromRow);
     const rows =
       query.actor === undefined
         ? await this.rows<AuditRow>(

@@ -11,6 +11,7 @@ import { flowCases } from '../conformance/flows.cases.js';
 import { modelCases } from '../conformance/model.cases.js';
 import { recordCases } from '../conformance/records.cases.js';
 import { resultCodeCases } from '../conformance/result-codes.cases.js';
+import { searchCases } from '../conformance/search.cases.js';
 import { tallyCases } from '../conformance/tallies.cases.js';
 import { textCases } from '../conformance/text.cases.js';
 import { tradeCases } from '../conformance/trade.cases.js';
@@ -31,6 +32,7 @@ export const sqliteFactory: StoreFactory = {
 resultCodeCases(sqliteFactory);
 modelCases(sqliteFactory);
 recordCases(sqliteFactory);
+searchCases(sqliteFactory);
 tallyCases(sqliteFactory);
 flowCases(sqliteFactory);
 const poison = async (store: LedgerStore): Promise<void> => {

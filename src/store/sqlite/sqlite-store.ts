@@ -30,6 +30,12 @@ import {
 } from './statements.js';
 import { AccountCache } from './account-cache.js';
 import { walkAccountHistory } from './account-history.js';
+import { SqliteTransferSearch } from './transfer-search.js';
+import {
+  parseSearchCursor,
+  type TransferSearchPage,
+  type TransferSearchQuery,
+} from '../transfer-search.js';
 import { BackgroundCheckpointer } from './checkpointer.js';
 import { StagedState } from './sqlite-transaction.js';
 import { WritePipeline } from './write-pipeline.js';
@@ -80,6 +86,7 @@ export class SqliteStore implements LedgerStore {
   private readonly claim: DatabaseFileClaim;
   private readonly statements: Statements;
   private readonly eventReader: SqliteEventReader;
+  private readonly search: SqliteTransferSearch;
   private readonly cache: AccountCache;
   private readonly staged: StagedState;
   private readonly writer: SqliteWriter;
@@ -107,6 +114,7 @@ export class SqliteStore implements LedgerStore {
       this.db = db;
       this.statements = prepareStatements(this.db);
       this.eventReader = new SqliteEventReader(this.db, this.statements);
+      this.search = new SqliteTransferSearch(this.db, this.statements);
       this.cache = new AccountCache(this.db, this.statements, options.accountCacheMax ?? 200_000);
       this.cache.recover();
     } catch (error) {
@@ -163,6 +171,27 @@ export class SqliteStore implements LedgerStore {
       return this.cache.historyHead(query.accountId) ?? row.last_transfer;
     });
     return head === undefined ? [] : walkAccountHistory(this.statements, query, head);
+  }
+
+  /**
+   * See transfer-search.ts. With accounts, the walk starts at their history heads as of the
+   * batches staged so far (as `listAccountTransfers`), or where the cursor left their chains.
+   */
+  async searchTransfers(query: TransferSearchQuery): Promise<TransferSearchPage> {
+    const accounts = query.accounts;
+    if (accounts === undefined) return this.search.scan(query);
+    const cursor = query.cursor === undefined ? undefined : parseSearchCursor(query.cursor);
+    if (cursor !== undefined && cursor.positions.length > 0)
+      return this.search.walk(query, accounts, cursor, undefined);
+    const heads = await this.pipeline.consistentRead(() => {
+      const found = new Map<AccountId, bigint>();
+      for (const id of accounts) {
+        const row = this.statements.accountById.get(id) as AccountRow | undefined;
+        if (row !== undefined) found.set(id, this.cache.historyHead(id) ?? row.last_transfer);
+      }
+      return found;
+    });
+    return this.search.walk(query, accounts, cursor, heads);
   }
 
   async journalEntries(afterSeq: bigint, limit: number): Promise<JournalEntry[]> {
@@ -260,12 +289,16 @@ export class SqliteStore implements LedgerStore {
 
   async auditEntries(query: AuditQuery): Promise<StoredAuditEntry[]> {
     if (query.actor !== undefined && !isStorableText(query.actor)) return [];
+    if (query.target !== undefined && !isStorableText(query.target)) return [];
     return this.pipeline.consistentRead(() => {
       const after = query.afterSeq ?? 0n;
+      const actor = query.actor ?? null;
       const rows =
-        query.actor === undefined
-          ? this.statements.auditAfter.all(after, query.limit)
-          : this.statements.auditOfActorAfter.all(query.actor, after, query.limit);
+        query.target !== undefined
+          ? this.statements.auditOfTargetAfter.all(query.target, actor, actor, after, query.limit)
+          : query.actor === undefined
+            ? this.statements.auditAfter.all(after, query.limit)
+            : this.statements.auditOfActorAfter.all(query.actor, after, query.limit);
       return (rows as AuditRow[]).map(auditFromRow);
     });
   }

@@ -98,6 +98,9 @@ export function prepareStatements(db: SqliteDatabase) {
     auditOfActorAfter: prepare(
       'SELECT * FROM audit_log WHERE actor = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
+    auditOfTargetAfter: prepare(
+      'SELECT * FROM audit_log WHERE target = ? AND (? IS NULL OR actor = ?) AND seq > ? ORDER BY seq LIMIT ?',
+    ),
     balancesSeq: prepare('SELECT balances_seq FROM ledger_state WHERE id = 1'),
     earliestExpiry: prepare(
       'SELECT min(expires_at) FROM pending_transfers WHERE status = 1 AND expires_at > 0',
