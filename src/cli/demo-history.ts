@@ -12,7 +12,7 @@ import { participantAccountId } from '../participants/accounts.js';
  * largest, then coal and coke, fertilisers, sunflower oil, precious stones and metals; India's
  * exports about US$4.9 billion — pharmaceuticals, machinery and electrical equipment, chemicals,
  * and food such as rice, tea and marine products), scaled down to what one hub would carry: eleven
- * invoices a month at realistic sizes per invoice (a crude cargo of some ₹400 crore, a tea
+ * invoices a month, sent in four weekly payment runs, at realistic sizes per invoice (a crude cargo of some ₹400 crore, a tea
  * consignment of ₹2 crore), about 13 rupees of imports to one of exports, as in FY2024-25. Each
  * payment's reference names the goods and their HS heading and chapter.
  *
@@ -76,12 +76,20 @@ const VTB_SRVA = participantAccountId('vtb', 'INR', 'vostro', 'bob');
 const TATA = participantAccountId('tata-steel', 'INR', 'customer');
 const CHAMBAL = participantAccountId('chambal', 'INR', 'customer');
 
-/** One kind of invoice: who pays whom, for what, on which day of the month, how much (₹ crore). */
+/**
+ * The days of the month (UTC) the banks send their payment runs on: each run is one batch of the
+ * week's invoices (`PaymentService.payBatch`), all or none, so that the history takes four ledger
+ * transactions a month rather than one per invoice and `vostro start` stays quick.
+ */
+const RUN_DAYS = [5, 12, 19, 26] as const;
+
+/** One kind of invoice: who pays whom, for what, in which of the month's runs, how much (₹ crore). */
 interface InvoiceKind {
   readonly code: string;
   readonly payer: AccountId;
   readonly payee: AccountId;
-  readonly day: number;
+  /** Index into RUN_DAYS. */
+  readonly run: number;
   readonly minCrore: number;
   readonly maxCrore: number;
   /** The goods, by month: a kind may rotate what it carries. */
@@ -101,7 +109,7 @@ const INVOICES: readonly InvoiceKind[] = [
     code: 'INV',
     payer: SBI,
     payee: SBER_SRVA,
-    day: 3,
+    run: 0,
     minCrore: 330,
     maxCrore: 450,
     goods: ['Urals crude oil, Novorossiysk-Sikka, HS 2709 ch 27'],
@@ -111,7 +119,7 @@ const INVOICES: readonly InvoiceKind[] = [
     code: 'INV',
     payer: BOB,
     payee: VTB_SRVA,
-    day: 4,
+    run: 0,
     minCrore: 330,
     maxCrore: 450,
     goods: ['ESPO crude oil, Kozmino-Paradip, HS 2709 ch 27'],
@@ -121,20 +129,16 @@ const INVOICES: readonly InvoiceKind[] = [
     code: 'INV',
     payer: SBI,
     payee: SBER_SRVA,
-    day: 18,
+    run: 2,
     minCrore: 40,
     maxCrore: 80,
-    goods: [
-      'fuel oil, HS 2710 ch 27',
-      'naphtha, HS 2710 ch 27',
-      'vacuum gasoil, HS 2710 ch 27',
-    ],
+    goods: ['fuel oil, HS 2710 ch 27', 'naphtha, HS 2710 ch 27', 'vacuum gasoil, HS 2710 ch 27'],
   },
   {
     code: 'INV',
     payer: TATA,
     payee: VTB_SRVA,
-    day: 6,
+    run: 1,
     minCrore: 20,
     maxCrore: 35,
     goods: [
@@ -147,7 +151,7 @@ const INVOICES: readonly InvoiceKind[] = [
     code: 'INV',
     payer: CHAMBAL,
     payee: VTB_SRVA,
-    day: 9,
+    run: 1,
     minCrore: 12,
     maxCrore: 24,
     goods: [
@@ -161,7 +165,7 @@ const INVOICES: readonly InvoiceKind[] = [
     code: 'INV',
     payer: BOB,
     payee: SBER_SRVA,
-    day: 11,
+    run: 1,
     minCrore: 10,
     maxCrore: 20,
     goods: ['crude sunflower oil, HS 1512 ch 15'],
@@ -170,7 +174,7 @@ const INVOICES: readonly InvoiceKind[] = [
     code: 'INV',
     payer: SBI,
     payee: VTB_SRVA,
-    day: 13,
+    run: 2,
     minCrore: 5,
     maxCrore: 10,
     goods: ['rough diamonds, Alrosa sight, HS 7102 ch 71'],
@@ -179,7 +183,7 @@ const INVOICES: readonly InvoiceKind[] = [
     code: 'INV',
     payer: BOB,
     payee: SBER_SRVA,
-    day: 16,
+    run: 2,
     minCrore: 6,
     maxCrore: 12,
     goods: [
@@ -193,21 +197,18 @@ const INVOICES: readonly InvoiceKind[] = [
     code: 'EXP',
     payer: SBER_SRVA,
     payee: BOB,
-    day: 14,
-    minCrore: 12,
-    maxCrore: 18,
-    goods: [
-      'pharmaceuticals, generics, HS 3004 ch 30',
-      'pharmaceuticals, vaccines, HS 3002 ch 30',
-    ],
+    run: 2,
+    minCrore: 14,
+    maxCrore: 22,
+    goods: ['pharmaceuticals, generics, HS 3004 ch 30', 'pharmaceuticals, vaccines, HS 3002 ch 30'],
   },
   {
     code: 'EXP',
     payer: VTB_SRVA,
     payee: SBI,
-    day: 20,
-    minCrore: 7,
-    maxCrore: 12,
+    run: 3,
+    minCrore: 8,
+    maxCrore: 14,
     goods: [
       'machinery, pumps and compressors, HS 8413 ch 84',
       'electrical equipment, transformers, HS 8504 ch 85',
@@ -218,18 +219,18 @@ const INVOICES: readonly InvoiceKind[] = [
     code: 'EXP',
     payer: VTB_SRVA,
     payee: SBI,
-    day: 22,
-    minCrore: 4,
-    maxCrore: 7,
+    run: 3,
+    minCrore: 5,
+    maxCrore: 8,
     goods: ['organic chemicals, HS 2933 ch 29', 'agrochemicals, HS 3808 ch 38'],
   },
   {
     code: 'EXP',
     payer: SBER_SRVA,
     payee: BOB,
-    day: 25,
-    minCrore: 3,
-    maxCrore: 5,
+    run: 3,
+    minCrore: 3.5,
+    maxCrore: 6,
     goods: [
       'basmati rice, HS 1006 ch 10',
       'black tea, Assam, HS 0902 ch 09',
@@ -317,21 +318,26 @@ export async function seedDemoHistory(
       CLI_ACTOR,
     );
     rates += 1;
-    const invoices = monthInvoices(month).filter((invoice) => at(invoice.day, 6) < today);
-    await fundPayers(hub, clock, month, invoices, at(1, 5, 30));
-    for (const [number, invoice] of invoices.entries()) {
-      clock.setBack(at(invoice.day, 6, number));
-      await hub.payments.pay(
-        {
-          id: historyId(`payment:${month.index}:${number}`),
+    const invoices = monthInvoices(month);
+    // Each quarter's importers and banks are funded at its start, for the quarter.
+    if (month.index % 3 === 0)
+      await fundPayers(hub, clock, month, quarterInvoices(month, months.length), at(1, 5, 30));
+    for (const [run, day] of RUN_DAYS.entries()) {
+      if (at(day, 6) >= today) break;
+      clock.setBack(at(day, 6));
+      const requests = invoices
+        .filter((invoice) => invoice.run === run)
+        .map((invoice, number) => ({
+          id: historyId(`payment:${month.index}:${run}:${number}`),
           payer: invoice.payer,
           payee: invoice.payee,
           amount: invoice.amountMinor,
           reference: invoice.reference,
-        },
-        CLI_ACTOR,
-      );
-      payments += 1;
+        }));
+      const outcomes = await hub.payments.payBatch(requests, CLI_ACTOR, { atomic: true });
+      const refused = outcomes.find((outcome) => outcome instanceof Error);
+      if (refused !== undefined) throw refused;
+      payments += requests.length;
     }
     const lastDay = new Date(Date.UTC(month.year, month.month + 1, 0)).getUTCDate();
     if (at(lastDay, 13) >= today) continue;
@@ -348,12 +354,12 @@ export async function seedDemoHistory(
 interface Invoice {
   readonly payer: AccountId;
   readonly payee: AccountId;
-  readonly day: number;
+  readonly run: number;
   readonly amountMinor: bigint;
   readonly reference: string;
 }
 
-/** The month's invoices, in the order of their days: sizes and goods vary from month to month. */
+/** The month's invoices, in the order of their runs: sizes and goods vary from month to month. */
 function monthInvoices(month: Month): Invoice[] {
   const random = mulberry32(2024_04 + month.index * 7919);
   const counts = new Map<string, number>();
@@ -371,19 +377,33 @@ function monthInvoices(month: Month): Invoice[] {
       return {
         payer: kind.payer,
         payee: kind.payee,
-        day: kind.day,
+        run: kind.run,
         // Whole lakhs of rupees, and a few thousand more, as an invoice would be.
         amountMinor: BigInt(lakhs) * 100_000_00n + BigInt(Math.floor(random() * 99_999)) * 100n,
         reference: `${kind.code}-${period}-${String(number).padStart(3, '0')} ${goods}`,
       };
     })
-    .sort((a, b) => a.day - b.day);
+    .sort((a, b) => a.run - b.run);
+}
+
+/** The invoices of the quarter that begins with `month`, up to the history's last month. */
+function quarterInvoices(month: Month, monthCount: number): Invoice[] {
+  return [0, 1, 2].flatMap((offset) => {
+    const index = month.index + offset;
+    if (index >= monthCount) return [];
+    return monthInvoices({
+      index,
+      year: 2024 + Math.floor((index + 3) / 12),
+      month: (index + 3) % 12,
+    });
+  });
 }
 
 /**
- * At the start of the month, each paying importer and bank gets the rupees it will pay (its
- * customers' receipts, which the hub does not see): funding transfers, not payments, so they do
- * not count in the trade figures. The banks get ₹60 crore more for the window's settlement.
+ * At the start of each quarter, each paying importer and bank gets the rupees it will pay in the
+ * quarter (its customers' receipts, which the hub does not see): funding transfers, not payments,
+ * so they do not count in the trade figures. The banks get ₹150 crore more for the windows'
+ * settlements.
  */
 async function fundPayers(
   hub: Hub,
@@ -393,8 +413,8 @@ async function fundPayers(
   atMs: number,
 ): Promise<void> {
   const needs = new Map<AccountId, bigint>([
-    [SBI, 60n * CRORE_PAISE],
-    [BOB, 60n * CRORE_PAISE],
+    [SBI, 150n * CRORE_PAISE],
+    [BOB, 150n * CRORE_PAISE],
   ]);
   for (const invoice of invoices) {
     if (invoice.payer === SBER_SRVA || invoice.payer === VTB_SRVA) continue;
@@ -409,7 +429,7 @@ async function fundPayers(
         id: historyId(`fund:${month.index}:${account}`),
         account,
         amount,
-        reference: `receipts for ${isoDate(atMs).slice(0, 7)} payments`,
+        reference: `receipts for the quarter from ${isoDate(atMs).slice(0, 7)}`,
       },
       CLI_ACTOR,
     );
