@@ -10,7 +10,7 @@ import { currencyCode } from '../../views/amounts.js';
 import { netPostedMinor } from '../../views/accounts.js';
 import type { RegisterCommand } from '../context.js';
 import { ensureDemoOperatorKey, seedDemo } from '../demo.js';
-import { demoClock } from '../demo-history.js';
+import { demoClock, type BookedHistory } from '../demo-history.js';
 import { DEMO_BICS, DEMO_ISO_PAYMENT } from '../demo-iso.js';
 import {
   DEMO_WEBHOOK_PARTICIPANT,
@@ -168,6 +168,7 @@ export async function runStart(
       io.out(
         `Empty database: seeded a demo with ${participants} participants, ${after.accounts} accounts, ${after.transfers} transfers and ${await session.store.lastEventSeq()} events (a rupee window settled, a letter-of-credit payment still pending, two trades under documentary credits: one paid on presentation of its signed documents, one discrepant with its money reserved, and a payment that arrived as an ISO 20022 pacs.008 message).\n`,
       );
+      io.out(historyLine(seeded.history));
     } else {
       io.out(
         `Existing database: ${counts.accounts} accounts, ${counts.transfers} transfers; no demo seeded.\n`,
@@ -182,6 +183,13 @@ export async function runStart(
     await receiver?.close();
     throw error;
   }
+}
+
+/** What the demo's history booked, or why there is none. */
+function historyLine(history: BookedHistory | undefined): string {
+  if (history === undefined)
+    return 'No trade history booked: the ledger already held entries from before April 2024, so the demo is today only.\n';
+  return `Trade history from April 2024 (booked with the ledger's clock set back, then handed over to the system clock): ${history.payments} payments over ${history.months} months, ${history.windows} monthly rupee windows closed and settled, ${history.rates} INR/RUB reference rates.\n`;
 }
 
 /** The balances, and how to go on: the API key, the command line, events and ISO 20022. */
