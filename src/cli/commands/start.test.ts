@@ -4,6 +4,13 @@ import { dirname, join } from 'node:path';
 import { ApiKeys } from '../../access/api-keys.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { buildServer } from '../../api/server.js';
+import { Hub } from '../../hub/hub.js';
+import { verifyLedger } from '../../ledger/verify.js';
+import { tradeAnalytics } from '../../reports/trade-analytics.js';
+import { PostgresStore } from '../../store/postgres/postgres-store.js';
+import { postgresTests } from '../../store/postgres/test-database.js';
+import { recordingIo } from '../io.js';
+import { runStart } from './start.js';
 import { CLI_ACTOR } from '../../domain/actor.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { after, describe, it } from 'node:test';
@@ -252,5 +259,31 @@ describe('vostro start', () => {
       'webhook',
     ])
       assert.match(run.stdout, new RegExp(`^  ${command} `, 'm'));
+  });
+});
+
+await postgresTests('the demo with its history on postgres', (schemas) => {
+  it('seeds the demo and its history on PostgreSQL: every month from April 2024, windows settled, the ledger verified', async () => {
+    const url = schemas.next();
+    const store = await PostgresStore.open({ url, poolMax: 2 });
+    try {
+      const ledger = new Ledger(store);
+      const io = recordingIo();
+      assert.equal((await runStart({ ledger, store, dbPath: url }, url, io, false)).code, 0);
+      assert.match(io.stdout.join(''), /Trade history from April 2024 /);
+      const months = monthsSinceApril2024();
+      const trade = await tradeAnalytics(new Hub(ledger), CLI_ACTOR, {
+        from: '2024-04',
+        to: months.at(-1) ?? '',
+      });
+      assert.deepEqual(
+        trade.months.filter((month) => month.flows.length >= 2).map((month) => month.month),
+        months,
+      );
+      assert.equal(trade.netting.windows, months.length);
+      assert.deepEqual((await verifyLedger(store)).problems, []);
+    } finally {
+      await store.close();
+    }
   });
 });
