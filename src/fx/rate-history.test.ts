@@ -81,7 +81,7 @@ function cases(store?: () => Promise<LedgerStore>): void {
       assert.equal(page.data[0]?.setAt, '2025-04-01T06:00:00.000000000Z');
       assert.equal(first, APRIL_1);
       assert.equal(page.data[1]?.keyId, 'key_0123456789abcdef');
-      assert.equal(page.data[1]?.setByRole, 'operator');
+      assert.equal(page.data[1].setByRole, 'operator');
       const opposite = await hub.fx.rateHistory({ source: 'RUB', target: 'INR', limit: 10 });
       assert.deepEqual(
         opposite.data.map((entry) => [entry.source, entry.target, entry.rate, entry.inverted]),

@@ -61,7 +61,7 @@ describe('GET /v1/fx/rates/{source}/{target}/history', () => {
         ],
       );
       assert.equal(page.data[0]?.['setBy'], 'operator');
-      assert.match(String(page.data[0]?.['keyId']), /^key_|^[0-9a-f]{16}$/);
+      assert.match(String(page.data[0]['keyId']), /^key_|^[0-9a-f]{16}$/);
       assert.ok(page.next !== null);
       const rest = (await history(`?limit=3&after=${encodeURIComponent(page.next)}`, key)).json<{
         data: JsonBody[];

@@ -175,7 +175,7 @@ describe('vostro start', () => {
       // One a month, and today's; each set when it was for (the history's clock), oldest first.
       assert.equal(history.length, months.length + (new Date().getUTCDate() === 1 ? 0 : 1));
       assert.equal(history[0]?.asOf, '2024-04-01');
-      assert.equal(history[0]?.setAt.slice(0, 10), '2024-04-01');
+      assert.equal(history[0].setAt.slice(0, 10), '2024-04-01');
       await app.close();
     } finally {
       await store.close();
