@@ -286,6 +286,10 @@ const TABLE: Readonly<Record<string, Case>> = {
       post('/v1/fx/rates/import', { csv: 'date,source,target,rate\n2026-11-19,INR,RUB,1.0701\n' }),
   },
   'GET /v1/fx/rates/:source/:target': { expect: ANY_KEY, request: get('/v1/fx/rates/INR/RUB') },
+  'GET /v1/fx/rates/:source/:target/history': {
+    expect: ANY_KEY,
+    request: get('/v1/fx/rates/INR/RUB/history'),
+  },
   'PUT /v1/fx/spreads': {
     expect: operatorWrite(200),
     request: () => ({

@@ -8,19 +8,29 @@ import { derivedId, type AccountId } from '../ledger/ids.js';
 import { participantAccountId, type AccountRole } from '../participants/accounts.js';
 import type { ParticipantInput } from '../participants/participant.js';
 import { DEMO_BICS, demoPacs008 } from './demo-iso.js';
+import {
+  DEMO_HISTORY_START_MS,
+  mayBookHistory,
+  seedDemoHistory,
+  type BookedHistory,
+  type DemoClock,
+} from './demo-history.js';
 import { seedDemoExportTrade, seedDemoTrades } from './demo-trades.js';
 import { DEMO_WEBHOOK_PARTICIPANT } from './demo-webhook.js';
 
 /**
  * A small, realistic demo for `vostro start` on an empty database: two Indian and two Russian
  * banks, an FX provider, an Indian importer and a Russian exporter; the Russian banks' Special
- * Rupee Vostro Accounts with Indian banks; prefunding, net debit caps, a month of trade payments
- * (some interbank, some on the books of one bank), a rouble–rupee conversion through the FX
- * provider (payment versus payment), a closed and settled rupee window, and a letter-of-credit
- * style payment still pending, two trades under documentary credits with their signed documents
- * and an Indian export the other way on documents against payment
- * (demo-trades.ts); the banks' (made-up, DEMO…) BICs, a payment that arrives as an ISO 20022
- * pacs.008 message (demo-iso.ts), and VTB's webhook endpoint (demo-webhook.ts). Everything goes through the same Hub services as the API and CLI.
+ * Rupee Vostro Accounts with Indian banks; prefunding, net debit caps, and a history of trade
+ * payments from April 2024 to yesterday with a rupee window closed and settled each month and a
+ * reference rate each month (demo-history.ts, booked with the ledger's clock set back). Then
+ * today: a dozen trade payments (some interbank, some on the books of one bank), a rouble–rupee
+ * conversion through the FX provider (payment versus payment), the month's rupee window closed
+ * and settled, and a letter-of-credit style payment still pending, and two trades under
+ * documentary credits with their signed documents and an Indian export the other way on
+ * documents against payment (demo-trades.ts); the banks' (made-up, DEMO…)
+ * BICs, a payment that arrives as an ISO 20022 pacs.008 message (demo-iso.ts), and VTB's webhook
+ * endpoint (demo-webhook.ts). Everything goes through the same Hub services as the API and CLI.
  * Ids are derived from names, so the demo is the same in every database.
  */
 const PARTICIPANTS: readonly ParticipantInput[] = [
@@ -120,9 +130,10 @@ const FUNDING: readonly (readonly [Named, string])[] = [
   [['indorus-fx', 'RUB', 'settlement'], '10000000.00'],
 ];
 
+/** Rupee caps sized for the history's monthly windows (demo-history.ts): up to ₹92 crore net a month. */
 const CAPS: readonly (readonly [string, string, string])[] = [
-  ['sbi', 'INR', '100000000.00'],
-  ['bob', 'INR', '75000000.00'],
+  ['sbi', 'INR', '1500000000.00'],
+  ['bob', 'INR', '1000000000.00'],
   ['sberbank', 'RUB', '120000000.00'],
   ['vtb', 'RUB', '90000000.00'],
   ['indorus-fx', 'INR', '60000000.00'],
@@ -151,30 +162,34 @@ export interface SeededDemo {
   readonly webhook?: { readonly endpoint: string; readonly secret: string };
   /** The pacs.008 message's outcome: its pacs.002 is stored under this id. */
   readonly isoMessage: string;
+  /** What the history booked before today (none when the ledger was not new: see demo-history.ts). */
+  readonly history?: BookedHistory;
+  /** The rupee window today's part closed and settled. */
+  readonly settledWindow: string;
 }
 
 /**
  * Seeds the demo; the caller checks first that the database has no participants yet. With a
- * `webhookUrl`, VTB's webhook endpoint is registered there before the first payment, so that
+ * `clock` (the ledger's, see demo-history.ts) and a new ledger, the participants, their opening
+ * funds and caps are booked at the start of April 2024 and the history from then to yesterday
+ * follows; the clock is then handed over to the system clock for today's part. With a
+ * `webhookUrl`, VTB's webhook endpoint is registered there before today's first payment, so that
  * every event of VTB's accounts from then on is delivered to it.
  */
 export async function seedDemo(
   hub: Hub,
-  options: { readonly webhookUrl?: string } = {},
+  options: { readonly webhookUrl?: string; readonly clock?: DemoClock } = {},
 ): Promise<SeededDemo> {
   const cli = CLI_ACTOR;
+  const clock = options.clock;
+  const withHistory = clock !== undefined && (await mayBookHistory(hub));
+  // The hub opens on the first day of FY2024-25, at 10:00 IST.
+  if (withHistory) clock.setBack(DEMO_HISTORY_START_MS + 4.5 * 3_600_000);
   await hub.open(
     currencies.map((currency) => currency.code),
     cli,
   );
   for (const participant of PARTICIPANTS) await hub.participants.create(participant, cli);
-  const webhook =
-    options.webhookUrl === undefined
-      ? undefined
-      : await hub.webhooks.register(
-          { participant: DEMO_WEBHOOK_PARTICIPANT, url: options.webhookUrl, format: 'json' },
-          cli,
-        );
   await hub.participants.openAccount('sberbank', 'vostro', 'INR', 'sbi', cli);
   await hub.participants.openAccount('vtb', 'vostro', 'INR', 'bob', cli);
   await hub.participants.openAccount('sberbank', 'investment', 'INR', undefined, cli);
@@ -190,6 +205,15 @@ export async function seedDemo(
     );
   for (const [participant, currency, amount] of CAPS)
     await hub.caps.set(participant, currency, minor(amount, currency), cli);
+  const history = withHistory ? await seedDemoHistory(hub, clock, Date.now()) : undefined;
+  clock?.handOver();
+  const webhook =
+    options.webhookUrl === undefined
+      ? undefined
+      : await hub.webhooks.register(
+          { participant: DEMO_WEBHOOK_PARTICIPANT, url: options.webhookUrl, format: 'json' },
+          cli,
+        );
   for (const [index, [from, to, amount, reference]] of PAYMENTS.entries()) {
     await hub.payments.pay(
       {
@@ -203,7 +227,8 @@ export async function seedDemo(
     );
   }
   // Sberbank sells rupees from its vostro account for roubles, through IndoRus FX.
-  await hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '1.0734', asOf: '2026-11-20' }, cli);
+  const today = new Date().toISOString().slice(0, 10);
+  await hub.fx.setRate({ source: 'INR', target: 'RUB', rate: '1.0734', asOf: today }, cli);
   await hub.fx.setSpread(
     { provider: 'indorus-fx', source: 'INR', target: 'RUB', spreadBps: 25, feeMinor: 150_00n },
     cli,
@@ -229,8 +254,8 @@ export async function seedDemo(
     cli,
   );
   // The rupee window of the month closes and settles; the next one opens.
-  await hub.windows.close('INR', cli);
-  await hub.windows.settle('INR-1', cli);
+  const { closed } = await hub.windows.close('INR', cli);
+  await hub.windows.settle(closed.id, cli);
   // A letter-of-credit style reservation awaiting shipping documents (it lapses after 72 hours).
   await hub.payments.pay(
     {
@@ -260,6 +285,8 @@ export async function seedDemo(
       ? {}
       : { webhook: { endpoint: webhook.endpoint.id, secret: webhook.secret } }),
     isoMessage: outcome.messageId,
+    ...(history === undefined ? {} : { history }),
+    settledWindow: closed.id,
   };
 }
 

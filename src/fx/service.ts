@@ -35,6 +35,12 @@ import {
   type QuoteSide,
 } from './quote.js';
 import { formatRate, invertRate, parseRate } from './rate.js';
+import {
+  rateHistoryPuts,
+  readRateHistory,
+  type RateHistoryPage,
+  type RateHistoryQuery,
+} from './rate-history.js';
 
 export const FX_RATES = 'fx_rates';
 export const FX_SPREADS = 'fx_spreads';
@@ -234,7 +240,7 @@ export class FxService {
   ): Promise<RateRecord> {
     const record = validateRate(input, origin);
     await this.ledger.transact(async (tx) => {
-      await tx.putRecords(ratePuts(record));
+      await tx.putRecords([...ratePuts(record), ...rateHistoryPuts([record], actor, tx.nowNs)]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'fx.rates.set', `${record.source}${record.target}`, {
           rate: record.rate,
@@ -287,7 +293,7 @@ export class FxService {
         if (existing === undefined || existing.asOf <= record.asOf)
           puts.push(rateDocuments.put(key, record));
       }
-      await tx.putRecords(puts);
+      await tx.putRecords([...puts, ...rateHistoryPuts(records, actor, tx.nowNs)]);
       await tx.appendAudit([
         auditEntry(actor, tx.nowNs, 'fx.rates.import', undefined, {
           lines: records.length,
@@ -296,6 +302,15 @@ export class FxService {
       ]);
     });
     return { imported: records.length };
+  }
+
+  /**
+   * A page of the pair's reference-rate history: every rate set for it (or for the opposite pair,
+   * shown as its inverse), oldest first by the date it is for, then by when it was set.
+   */
+  async rateHistory(query: RateHistoryQuery): Promise<RateHistoryPage> {
+    checkPair(query.source, query.target);
+    return readRateHistory(this.ledger.store, query);
   }
 
   /** The current rate of a pair; the inverse of the opposite pair when only that one is known. */

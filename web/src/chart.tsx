@@ -3,7 +3,8 @@ import uPlot from 'uplot';
 
 export interface Series {
   readonly label: string;
-  readonly values: readonly number[];
+  /** null: no value at that x (a TimeChart draws the line across it). */
+  readonly values: readonly (number | null)[];
   readonly colour: string;
 }
 
@@ -85,6 +86,8 @@ export function TimeChart(props: {
   readonly times: readonly number[];
   readonly series: readonly Series[];
   readonly format: (value: number) => string;
+  /** The y axis's label, with its unit. */
+  readonly yLabel?: string;
 }) {
   const holder = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -106,6 +109,7 @@ export function TimeChart(props: {
             size: 90,
             stroke: 'currentColor',
             grid: { stroke: 'rgba(128,128,128,0.2)' },
+            ...(props.yLabel === undefined ? {} : { label: props.yLabel }),
           },
         ],
         series: [
@@ -114,6 +118,7 @@ export function TimeChart(props: {
             label: line.label,
             stroke: line.colour,
             width: 2,
+            spanGaps: true,
             points: { show: true, size: 7 },
             value: (_plot: uPlot, value: number | null) => (value === null ? '–' : format(value)),
           })),
@@ -130,6 +135,6 @@ export function TimeChart(props: {
       resize.disconnect();
       plot.destroy();
     };
-  }, [props.title, props.times, props.series, props.format]);
+  }, [props.title, props.times, props.series, props.format, props.yLabel]);
   return <div class="chart" ref={holder} role="img" aria-label={props.title} />;
 }

@@ -46,6 +46,11 @@ describe('the dashboard’s FX, participants and audit pages in Chromium', { ski
     const executions = page.getByTestId('executions');
     await executions.getByText(SOLD).waitFor();
     assert.match((await executions.textContent()) ?? '', /indorus-fx/);
+    // The reference rate's history, from the demo's first month, drawn with the executions.
+    await page
+      .getByTestId('rate-history-summary')
+      .getByText(/^Reference rates from 2024-04-01 to /)
+      .waitFor();
     assert.equal(await page.locator('.chart canvas').count(), 1, 'the rate chart is drawn');
     await page.getByTestId('providers').getByText('IndoRus FX (indorus-fx)').waitFor();
     await page

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { ApiKeys } from '../../access/api-keys.js';
 import { Hub } from '../../hub/hub.js';
+import { Ledger } from '../../ledger/ledger.js';
 import { participantAccountId } from '../../participants/accounts.js';
 import type { Account } from '../../ledger/model.js';
 import { accountKindName } from '../../ledger/model.js';
@@ -9,6 +10,7 @@ import { currencyCode } from '../../views/amounts.js';
 import { netPostedMinor } from '../../views/accounts.js';
 import type { RegisterCommand } from '../context.js';
 import { ensureDemoOperatorKey, seedDemo } from '../demo.js';
+import { demoClock, type BookedHistory } from '../demo-history.js';
 import { DEMO_BICS, DEMO_ISO_PAYMENT } from '../demo-iso.js';
 import {
   DEMO_WEBHOOK_PARTICIPANT,
@@ -130,9 +132,9 @@ export async function runStart(
 ): Promise<{ code: number; webhook?: DemoWebhook }> {
   const counts = await session.store.counts();
   io.out(`vostro ledger at ${session.dbPath}\n`);
-  const hub = new Hub(session.ledger, undefined, {
-    ...(places?.allowedHosts === undefined ? {} : { webhookAllowedHosts: places.allowedHosts }),
-  });
+  const hubOptions =
+    places?.allowedHosts === undefined ? {} : { webhookAllowedHosts: places.allowedHosts };
+  const hub = new Hub(session.ledger, undefined, hubOptions);
   // A receiver started here is closed if anything below fails (else the process would not end).
   let receiver: WebhookReceiver | undefined;
   try {
@@ -148,7 +150,17 @@ export async function runStart(
           ? undefined
           : await prepareDemoWebhook(places.directory, serving);
       receiver = setup?.receiver;
-      const seeded = await seedDemo(hub, setup === undefined ? {} : { webhookUrl: setup.url });
+      // The demo's history is booked by a ledger whose clock the demo sets back to each of its
+      // instants, then hands over to the system clock (demo-history.ts); `serve` runs on the
+      // system clock alone.
+      const clock = demoClock();
+      const seeded = await seedDemo(
+        new Hub(new Ledger(session.store, { clock }), undefined, hubOptions),
+        {
+          clock,
+          ...(setup === undefined ? {} : { webhookUrl: setup.url }),
+        },
+      );
       if (setup !== undefined && seeded.webhook !== undefined)
         webhook = setup.registered(seeded.webhook.endpoint, seeded.webhook.secret);
       const after = await session.store.counts();
@@ -156,6 +168,7 @@ export async function runStart(
       io.out(
         `Empty database: seeded a demo with ${participants} participants, ${after.accounts} accounts, ${after.transfers} transfers and ${await session.store.lastEventSeq()} events (a rupee window settled, a letter-of-credit payment still pending, two trades under documentary credits: one paid on presentation of its signed documents, one discrepant with its money reserved, and a payment that arrived as an ISO 20022 pacs.008 message).\n`,
       );
+      io.out(historyLine(seeded.history));
     } else {
       io.out(
         `Existing database: ${counts.accounts} accounts, ${counts.transfers} transfers; no demo seeded.\n`,
@@ -170,6 +183,13 @@ export async function runStart(
     await receiver?.close();
     throw error;
   }
+}
+
+/** What the demo's history booked, or why there is none. */
+function historyLine(history: BookedHistory | undefined): string {
+  if (history === undefined)
+    return 'No trade history booked: the ledger already held entries from before April 2024, so the demo is today only.\n';
+  return `Trade history from April 2024 (booked with the ledger's clock set back, then handed over to the system clock): ${history.payments} payments over ${history.months} months, ${history.windows} monthly rupee windows closed and settled, ${history.rates} INR/RUB reference rates.\n`;
 }
 
 /** The balances, and how to go on: the API key, the command line, events and ISO 20022. */

@@ -1,9 +1,9 @@
-import { useMemo, useState } from 'preact/hooks';
-import type { HubEvent } from '../api.ts';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { explain, getJson, type HubEvent } from '../api.ts';
 import { isStaff, useCaller } from '../caller.ts';
 import { TimeChart, type Series } from '../chart.tsx';
 import { formatMajor, formatMoney } from '../money.ts';
-import { useApi } from '../use-api.ts';
+import { useApi, type Loaded } from '../use-api.ts';
 import { text, useFeed } from '../use-feed.ts';
 
 /** The pairs the hub clears (a reference rate set one way answers the other as its inverse). */
@@ -12,6 +12,8 @@ const PAIRS = [
   ['RUB', 'INR'],
 ] as const;
 const SHOWN = 500;
+/** Reference-rate history read per pair at most: pages of 1,000 (the API's largest). */
+const HISTORY_PAGES = 10;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Rate {
@@ -20,6 +22,12 @@ interface Rate {
   readonly rate: string;
   readonly asOf: string;
   readonly origin: string;
+}
+
+/** One entry of GET /v1/fx/rates/{source}/{target}/history. */
+interface RateSet extends Rate {
+  readonly setAt: string;
+  readonly inverted: boolean;
 }
 
 interface QuoteLifetime {
@@ -205,40 +213,98 @@ function Providers({ executions }: { executions: readonly Execution[] }) {
   );
 }
 
-/** The executed rate and the reference rate of one pair over time, from its executions. */
+/**
+ * Every reference rate set for the pair (GET /v1/fx/rates/{source}/{target}/history, oldest
+ * first), read a page of 1,000 at a time up to HISTORY_PAGES pages.
+ */
+function useRateHistory(source: string, target: string): Loaded<readonly RateSet[]> {
+  const [loaded, setLoaded] = useState<Loaded<readonly RateSet[]>>({ state: 'loading' });
+  useEffect(() => {
+    const abort = new AbortController();
+    setLoaded({ state: 'loading' });
+    (async () => {
+      const entries: RateSet[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < HISTORY_PAGES; page += 1) {
+        const query: string = after === null ? '' : `&after=${encodeURIComponent(after)}`;
+        const read: { data: RateSet[]; next: string | null } = await getJson(
+          `/fx/rates/${source}/${target}/history?limit=1000${query}`,
+          abort.signal,
+        );
+        entries.push(...read.data);
+        after = read.next;
+        if (after === null) break;
+      }
+      return entries;
+    })().then(
+      (value) => setLoaded({ state: 'ok', value }),
+      (error: unknown) => {
+        if (!abort.signal.aborted)
+          setLoaded({
+            state: 'failed',
+            message: explain(error, `the ${source} → ${target} rate history`),
+          });
+      },
+    );
+    return () => abort.abort();
+  }, [source, target]);
+  return loaded;
+}
+
+/**
+ * One pair over time: the reference rate as set for each date (its history, a line through the
+ * dates), and, beside it, the rate given and the reference rate at each execution the key may see.
+ */
 function RateChart({ executions }: { executions: readonly Execution[] }) {
-  const pairs = [...new Set(executions.map((done) => done.pair))].sort();
+  const pairs = [
+    ...new Set([
+      ...PAIRS.map(([source, target]) => `${source}${target}`),
+      ...executions.map((done) => done.pair),
+    ]),
+  ];
+  const withExecutions = executions[0]?.pair;
   const [chosen, setChosen] = useState<string>();
-  const pair = chosen !== undefined && pairs.includes(chosen) ? chosen : pairs[0];
+  const pair = chosen ?? withExecutions ?? pairs[0] ?? 'INRRUB';
+  const [source, target] = [pair.slice(0, 3), pair.slice(3)];
+  const history = useRateHistory(source, target);
+  const sets = history.state === 'ok' ? history.value : [];
   const chart = useMemo(() => {
-    const points = executions
-      .filter((done) => done.pair === pair)
-      .map((done) => ({ at: Date.parse(done.executedAt) / 1000, done }))
-      .filter((point) => Number.isFinite(point.at))
-      .sort((a, b) => a.at - b.at);
+    // x in seconds (UTC); a date's rate is the last one set for it.
+    const reference = new Map<number, number>();
+    for (const set of sets)
+      reference.set(Date.parse(`${set.asOf}T00:00:00Z`) / 1000, Number(set.rate));
+    const done = new Map<number, Execution>();
+    for (const execution of executions.filter((each) => each.pair === pair)) {
+      const at = Date.parse(execution.executedAt) / 1000;
+      if (Number.isFinite(at)) done.set(at, execution);
+    }
+    const times = [...new Set([...reference.keys(), ...done.keys()])].sort((a, b) => a - b);
     const series: Series[] = [
       {
-        label: 'rate given',
-        colour: '#d9822b',
-        values: points.map((point) => Number(point.done.rate)),
+        label: 'reference rate (as set for each date)',
+        colour: '#2b6cd9',
+        values: times.map((time) => reference.get(time) ?? null),
       },
       {
-        label: 'reference rate',
-        colour: '#2b6cd9',
-        values: points.map((point) => Number(point.done.referenceRate)),
+        label: 'rate given at an execution',
+        colour: '#d9822b',
+        values: times.map((time) => {
+          const execution = done.get(time);
+          return execution === undefined ? null : Number(execution.rate);
+        }),
+      },
+      {
+        label: 'reference rate at an execution',
+        colour: '#6b8e23',
+        values: times.map((time) => {
+          const execution = done.get(time);
+          return execution === undefined ? null : Number(execution.referenceRate);
+        }),
       },
     ];
-    return { times: points.map((point) => point.at), series };
-  }, [executions, pair]);
+    return { times, series, executions: done.size };
+  }, [sets, executions, pair]);
   const format = useMemo(() => (value: number) => value.toFixed(4), []);
-  if (pair === undefined)
-    return (
-      <p class="notice" data-testid="rate-chart-message">
-        No executed conversion your key may see yet: the chart of rates over time draws the
-        executions (the API keeps the current reference rate only, not its history).
-      </p>
-    );
-  const [source, target] = [pair.slice(0, 3), pair.slice(3)];
   return (
     <div class="panel">
       <label>
@@ -251,12 +317,33 @@ function RateChart({ executions }: { executions: readonly Execution[] }) {
           ))}
         </select>
       </label>
-      <TimeChart
-        title={`${source} → ${target}: rate given and reference rate at each execution (${target} per ${source})`}
-        times={chart.times}
-        series={chart.series}
-        format={format}
-      />
+      {history.state === 'loading' ? (
+        <p aria-busy="true">Loading the rate history…</p>
+      ) : history.state === 'failed' ? (
+        <p class="notice" role="alert">
+          {history.message}
+        </p>
+      ) : chart.times.length === 0 ? (
+        <p class="notice" data-testid="rate-chart-message">
+          No reference rate set for {source} → {target} yet, and no executed conversion your key may
+          see.
+        </p>
+      ) : (
+        <>
+          <TimeChart
+            title={`${source} → ${target}: the reference rate by date (${sets.length} set) and the rate given at each execution (${chart.executions})`}
+            times={chart.times}
+            series={chart.series}
+            format={format}
+            yLabel={`${target} per 1 ${source}`}
+          />
+          <p data-testid="rate-history-summary">
+            {sets.length === 0
+              ? 'No reference rate set for this pair yet.'
+              : `Reference rates from ${sets[0]?.asOf ?? ''} to ${sets.at(-1)?.asOf ?? ''}${sets.some((set) => set.inverted) ? ' (some set for the opposite pair, shown inverted)' : ''}; x: date (UTC).`}
+          </p>
+        </>
+      )}
     </div>
   );
 }
@@ -343,11 +430,7 @@ export function Fx({ quoteId }: { quoteId: string | undefined }) {
         </tbody>
       </table>
       <h2>Rates over time</h2>
-      {feed.live || feed.events.length > 0 ? (
-        <RateChart executions={executions} />
-      ) : feed.problem === undefined ? (
-        <p aria-busy="true">Loading executions…</p>
-      ) : null}
+      <RateChart executions={executions} />
       <h2>Providers</h2>
       <Providers executions={executions} />
       <form class="search" onSubmit={submit} role="search">
