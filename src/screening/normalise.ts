@@ -1,0 +1,192 @@
+/**
+ * Names into comparable tokens. One pipeline for list names (at load) and for screened names (at
+ * each query), so that both sides are prepared alike:
+ *
+ * 1. "SURNAME, Given Names" is read as "Given Names SURNAME" (persons only: a comma in a company
+ *    name is punctuation);
+ * 2. NFC and lower case; Russian legal-form phrases ("общество с ограниченной ответственностью")
+ *    become their abbreviation (ООО) so the next steps drop them;
+ * 3. Cyrillic is transliterated in each system of transliterate.ts (one form each), Greek in
+ *    ELOT 743;
+ * 4. NFD and combining marks dropped (é→e, ü→u), a few letters that do not decompose (ß, æ, ø, ł,
+ *    đ, ı) spelled out, apostrophes dropped inside words (O'Neil → oneil), hyphens and every other
+ *    punctuation mark become spaces;
+ * 5. legal-form words and phrases (LLC, OOO, AO, PJSC, ZAO, Ltd, Pvt, Private Limited, JSC, Inc,
+ *    Co, Corp, GmbH, S.A. …, in either script since Cyrillic ones are Latin by now) and a few
+ *    English stopwords (of, the, and) are dropped, unless nothing else would be left.
+ *
+ * The result is the set of distinct token lists: one for a Latin name, up to four for a Cyrillic one.
+ */
+import { hasCyrillic, hasGreek, SYSTEMS, transliterateCyrillic, transliterateGreek } from './transliterate.js';
+
+/** Whole Russian phrases of legal forms, replaced by their abbreviation before transliteration. */
+const RUSSIAN_LEGAL_PHRASES: readonly (readonly [RegExp, string])[] = [
+  [/общество\s+с\s+ограниченной\s+ответственностью/gu, ' ооо '],
+  [/публичное\s+акционерное\s+общество/gu, ' пао '],
+  [/закрытое\s+акционерное\s+общество/gu, ' зао '],
+  [/открытое\s+акционерное\s+общество/gu, ' оао '],
+  [/непубличное\s+акционерное\s+общество/gu, ' ао '],
+  [/акционерное\s+общество/gu, ' ао '],
+  [/индивидуальный\s+предприниматель/gu, ' ип '],
+];
+
+/** Single tokens that only say what legal form an organisation has. */
+const LEGAL_FORMS = new Set([
+  // Russian (already transliterated: ООО, АО, ПАО, ЗАО, ОАО, НАО, ИП, ТОО) and their English forms.
+  'ooo',
+  'ao',
+  'pao',
+  'zao',
+  'oao',
+  'nao',
+  'ip',
+  'too',
+  'jsc',
+  'pjsc',
+  'ojsc',
+  'cjsc',
+  'ojsc',
+  'llc',
+  'ltd',
+  'limited',
+  'pvt',
+  'inc',
+  'incorporated',
+  'co',
+  'corp',
+  'corporation',
+  'company',
+  'plc',
+  'llp',
+  'lp',
+  'gmbh',
+  'ag',
+  'kg',
+  'sa',
+  'sarl',
+  'sas',
+  'srl',
+  'spa',
+  'bv',
+  'nv',
+  'pte',
+  'bhd',
+  'sdn',
+  'fze',
+  'fzco',
+  'fzc',
+  'fzllc',
+  'tov',
+  'kft',
+]);
+
+/** Multi-token legal forms (after punctuation became spaces). Longest first. */
+const LEGAL_PHRASES: readonly (readonly string[])[] = [
+  ['public', 'joint', 'stock', 'company'],
+  ['closed', 'joint', 'stock', 'company'],
+  ['open', 'joint', 'stock', 'company'],
+  ['limited', 'liability', 'company'],
+  ['limited', 'liability', 'partnership'],
+  ['public', 'limited', 'company'],
+  ['joint', 'stock', 'company'],
+  ['private', 'limited'],
+  ['pvt', 'ltd'],
+  ['s', 'a', 'de', 'c', 'v'],
+  ['sa', 'de', 'cv'],
+  ['de', 'c', 'v'],
+  ['l', 'l', 'c'],
+  ['s', 'a', 'r', 'l'],
+  ['s', 'r', 'l'],
+  ['s', 'p', 'a'],
+  ['s', 'a'],
+  ['b', 'v'],
+  ['n', 'v'],
+];
+
+const STOPWORDS = new Set(['of', 'the', 'and']);
+
+const SPELLED: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
+
+/** "POPOV, Dimitri Igorevich" → "Dimitri Igorevich POPOV"; any other text unchanged. */
+export function reorderSurnameFirst(text: string): string {
+  const parts = text.split(',');
+  if (parts.length !== 2) return text;
+  const [surname, given] = parts.map((part) => part.trim()) as [string, string];
+  return surname === '' || given === '' ? text : `${given} ${surname}`;
+}
+
+/** Latin (or already transliterated) lower-case text → tokens, marks and punctuation removed. */
+function latinTokens(text: string): string[] {
+  const bare = text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[ßæœøłđðþı]/gu, (ch) => SPELLED[ch] ?? ch)
+    .replace(/(\p{L})['’ʼ`ʻ‘](?=\p{L})/gu, '$1')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+  return bare === '' ? [] : bare.split(' ');
+}
+
+function startsAt(tokens: readonly string[], at: number, phrase: readonly string[]): boolean {
+  for (let k = 0; k < phrase.length; k++) if (tokens[at + k] !== phrase[k]) return false;
+  return true;
+}
+
+/** Drops legal-form words and phrases and stopwords; keeps the tokens when nothing else is left. */
+export function dropLegalForms(tokens: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    const phrase = LEGAL_PHRASES.find((candidate) => startsAt(tokens, i, candidate));
+    if (phrase !== undefined) {
+      i += phrase.length;
+      continue;
+    }
+    const token = tokens[i] as string;
+    if (!LEGAL_FORMS.has(token) && !STOPWORDS.has(token)) kept.push(token);
+    i++;
+  }
+  return kept.length === 0 ? [...tokens] : kept;
+}
+
+/** Options of {@link nameForms}. */
+export interface NameFormOptions {
+  /** Read "SURNAME, Given" as "Given SURNAME" (for persons). */
+  readonly surnameFirst?: boolean;
+}
+
+/** The distinct token lists a name normalises to (see the file's comment); [] for a name of no letters. */
+export function nameForms(name: string, options: NameFormOptions = {}): string[][] {
+  let text = (options.surnameFirst === true ? reorderSurnameFirst(name) : name)
+    .normalize('NFC')
+    .toLowerCase();
+  const scripts: string[] = [];
+  if (hasCyrillic(text)) {
+    for (const [phrase, abbreviation] of RUSSIAN_LEGAL_PHRASES)
+      text = text.replace(phrase, abbreviation);
+    for (const system of SYSTEMS) scripts.push(transliterateCyrillic(text, system));
+  } else if (hasGreek(text)) {
+    scripts.push(transliterateGreek(text));
+  } else {
+    scripts.push(text);
+  }
+  const seen = new Set<string>();
+  const forms: string[][] = [];
+  for (const latin of scripts) {
+    const tokens = dropLegalForms(latinTokens(latin));
+    const key = tokens.join(' ');
+    if (tokens.length === 0 || seen.has(key)) continue;
+    seen.add(key);
+    forms.push(tokens);
+  }
+  return forms;
+}
