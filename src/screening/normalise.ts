@@ -15,7 +15,8 @@
  *    Co, Corp, GmbH, S.A. …, in either script since Cyrillic ones are Latin by now) and a few
  *    English stopwords (of, the, and) are dropped, unless nothing else would be left.
  *
- * The result is the set of distinct token lists: one for a Latin name, up to four for a Cyrillic one.
+ * The result is the set of distinct token lists: one for a Latin name, up to four for a Cyrillic one;
+ * at most MAX_TOKENS tokens each.
  */
 import { hasCyrillic, hasGreek, SYSTEMS, transliterateCyrillic, transliterateGreek } from './transliterate.js';
 
@@ -105,6 +106,9 @@ const LEGAL_PHRASES: readonly (readonly string[])[] = [
 
 const STOPWORDS = new Set(['of', 'the', 'and']);
 
+/** Tokens of a name beyond this many are ignored (no list name has as many). */
+export const MAX_TOKENS = 24;
+
 const SPELLED: Record<string, string> = {
   ß: 'ss',
   æ: 'ae',
@@ -182,7 +186,7 @@ export function nameForms(name: string, options: NameFormOptions = {}): string[]
   const seen = new Set<string>();
   const forms: string[][] = [];
   for (const latin of scripts) {
-    const tokens = dropLegalForms(latinTokens(latin));
+    const tokens = dropLegalForms(latinTokens(latin)).slice(0, MAX_TOKENS);
     const key = tokens.join(' ');
     if (tokens.length === 0 || seen.has(key)) continue;
     seen.add(key);
