@@ -43,7 +43,7 @@ export const DEFAULT_SCORING: ScoringParameters = {
   tokenThreshold: 0.8,
   firstLetterFactor: 0.85,
   lengthFactor: 0.9,
-  lengthRatio: 0.6,
+  lengthRatio: 0.75,
   initialSimilarity: 0.9,
   queryWeight: 0.8,
 };

@@ -7,8 +7,10 @@
  *   Е→YE word-initially and after a vowel, Ъ or Ь; Й→Y, Ю→YU, Я→YA. "Юрий" → "yuriy".
  * - `gost`: GOST 7.79-2000 System B: Ё→YO, Й→J, Х→X, Ц→CZ (C before i, e, y, j), Щ→SHH; the
  *   apostrophe-like marks (Ъ→``, Ы→Y`, Э→E`) lose their marks here. "Юрий Щукин" → "yurij shhukin".
- * - `common`: the spelling English-language press and trade documents most often use, not a
- *   standard: ИЙ/ЫЙ at a word's end → Y ("Dmitry"), КС → X ("Alexander"), Ё→YO, Ю→YU, Я→YA.
+ * - `common`: not a standard, but how names come back from Cyrillic in trade documents and the
+ *   English-language press, and how foreign names are written in Cyrillic: ИЙ/ЫЙ at a word's end
+ *   → Y ("Dmitry"), КС → X ("Alexander"), ДЖ → J ("Джон" → "jon"), Х → H ("Хассан" →
+ *   "hassan"; the standards' KH covers "Mikhail"), Ё→YO, Й→Y, Ю→YU, Я→YA.
  *
  * Every variant of a name is indexed, so a name written in any of these systems, or in Cyrillic,
  * meets the others. Input is lower case (the normaliser lowercases first); characters outside
@@ -58,7 +60,7 @@ const TABLES: Record<TransliterationSystem, Record<string, string>> = {
   icao: { ...SHARED, ё: 'e', й: 'i', х: 'kh', ц: 'ts', щ: 'shch', ъ: 'ie', ю: 'iu', я: 'ia' },
   bgn: { ...SHARED, ё: 'e', й: 'y', х: 'kh', ц: 'ts', щ: 'shch', ю: 'yu', я: 'ya' },
   gost: { ...SHARED, ё: 'yo', й: 'j', х: 'x', ц: 'cz', щ: 'shh', ю: 'yu', я: 'ya' },
-  common: { ...SHARED, ё: 'yo', й: 'y', х: 'kh', ц: 'ts', щ: 'shch', ю: 'yu', я: 'ya' },
+  common: { ...SHARED, ё: 'yo', й: 'y', х: 'h', ц: 'ts', щ: 'shch', ю: 'yu', я: 'ya' },
 };
 
 const VOWELS = new Set('аеёиоуыэюяіїє');
@@ -106,6 +108,11 @@ export function transliterateCyrillic(text: string, system: TransliterationSyste
       }
       if (ch === 'к' && after === 'с') {
         out += 'x';
+        i++;
+        continue;
+      }
+      if (ch === 'д' && after === 'ж') {
+        out += 'j';
         i++;
         continue;
       }
