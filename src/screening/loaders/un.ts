@@ -96,7 +96,7 @@ class Reader {
           const type = text(part, 'TYPE_OF_DOCUMENT').toLowerCase();
           const issuer = countryKey(text(part, 'ISSUING_COUNTRY') || text(part, 'COUNTRY_OF_ISSUE'));
           identifiers.push({
-            type: /pas+[ae]port/.test(type) ? 'passport' : 'national-id',
+            type: /pass?[ae]?port/.test(type) ? 'passport' : 'national-id',
             value: number,
             ...(issuer === undefined ? {} : { country: issuer }),
           });
