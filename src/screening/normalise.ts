@@ -10,7 +10,10 @@
  *    ELOT 743;
  * 4. NFD and combining marks dropped (é→e, ü→u), a few letters that do not decompose (ß, æ, ø, ł,
  *    đ, ı) spelled out, apostrophes dropped inside words (O'Neil → oneil), W written V and PH
- *    written F (Wagner/Vagner, Pheap/Feap: spellings of one sound, folded on both sides), hyphens
+ *    written F (Wagner/Vagner, Pheap/Feap), and the spellings in which the transliterations of
+ *    Russian names differ most folded to BGN/PCGN's: IU → YU, IA → YA, and a final II, IJ → IY,
+ *    YJ → YY ("Iurii", ICAO in Russian passports, and "Yurij", GOST, both become "yuriy", as the
+ *    US and UK lists write it); these folds apply to both sides, so equal names stay equal; hyphens
  *    and every other punctuation mark become spaces;
  * 5. legal-form words and phrases (LLC, OOO, AO, PJSC, ZAO, Ltd, Pvt, Private Limited, JSC, Inc,
  *    Co, Corp, GmbH, S.A. …, in either script since Cyrillic ones are Latin by now) and a few
@@ -181,6 +184,8 @@ function latinTokens(text: string): string[] {
     .replace(/(\p{L})['’ʼ`ʻ‘](?=\p{L})/gu, '$1')
     .replace(/w/g, 'v')
     .replace(/ph/g, 'f')
+    .replace(/i([ua])/g, 'y$1')
+    .replace(/[iy][ij]\b/g, (ending) => (ending[0] === 'i' ? 'iy' : 'yy'))
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
   return bare === '' ? [] : bare.split(' ');
