@@ -28,13 +28,18 @@ export interface PartyFeatures {
   readonly kind?: ListEntry['kind'];
 }
 
-/** Letters and digits only, upper case: "AK 051-7906" and "ak0517906" are one passport. */
-export function identifierKey(value: string): string {
-  return value.normalize('NFKD').replace(/[^\p{L}\p{N}]/gu, '').toUpperCase();
+/**
+ * Letters and digits only, upper case: "AK 051-7906" and "ak0517906" are one passport; an IMO
+ * number without its "IMO" prefix ("IMO 9187629" → "9187629").
+ */
+export function identifierKey(type: Identifier['type'], value: string): string {
+  const key = value.normalize('NFKD').replace(/[^\p{L}\p{N}]/gu, '').toUpperCase();
+  return type === 'imo' ? key.replace(/^IMO/, '') : key;
 }
 
 function sameIdentifier(a: Identifier, b: Identifier): boolean {
-  if (a.type !== b.type || identifierKey(a.value) !== identifierKey(b.value)) return false;
+  if (a.type !== b.type || identifierKey(a.type, a.value) !== identifierKey(b.type, b.value))
+    return false;
   return a.country === undefined || b.country === undefined || a.country === b.country;
 }
 

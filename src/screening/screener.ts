@@ -167,7 +167,7 @@ export function prepareParty(party: Party): PreparedParty {
         `identifiers[${index}].type`,
         `must be one of ${IDENTIFIER_TYPES.join(', ')}`,
       );
-    const key = identifierKey(identifier.value);
+    const key = identifierKey(identifier.type, identifier.value);
     if (key === '' || key.length > 64)
       throw new ScreeningInputError(
         `identifiers[${index}].value`,
@@ -242,7 +242,7 @@ export class Screener {
         const entryIndex = this.entries.length;
         this.entries.push({ snapshot, entry });
         for (const identifier of entry.identifiers) {
-          const key = `${identifier.type}:${identifierKey(identifier.value)}`;
+          const key = `${identifier.type}:${identifierKey(identifier.type, identifier.value)}`;
           const list = this.byIdentifier.get(key);
           if (list === undefined) this.byIdentifier.set(key, [entryIndex]);
           else if (list.at(-1) !== entryIndex) list.push(entryIndex);
@@ -447,7 +447,7 @@ export class Screener {
       if (hit !== undefined) hits.push(hit);
     }
     for (const identifier of prepared.features.identifiers) {
-      const key = `${identifier.type}:${identifierKey(identifier.value)}`;
+      const key = `${identifier.type}:${identifierKey(identifier.type, identifier.value)}`;
       for (const entryIndex of this.byIdentifier.get(key) ?? []) {
         if (scored.has(entryIndex)) continue;
         scored.add(entryIndex);
