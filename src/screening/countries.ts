@@ -49,7 +49,7 @@ const CODES: Record<string, string> = {
   CG: 'congo|congo republic of the|republic of the congo',
   CD: 'congo democratic republic of the|democratic republic of the congo',
   CR: 'costa rica',
-  CI: "cote d ivoire|cote divoire|ivory coast",
+  CI: 'cote d ivoire|cote divoire|ivory coast',
   HR: 'croatia',
   CU: 'cuba',
   CY: 'cyprus',

@@ -5,7 +5,8 @@ import { dropLegalForms, nameForms, reorderSurnameFirst } from './normalise.js';
 import { DEFAULT_SCORING, nameScore, tokenSimilarity } from './score.js';
 import { transliterateCyrillic, transliterateGreek } from './transliterate.js';
 
-const forms = (name: string, options = {}) => nameForms(name, options).map((tokens) => tokens.join(' '));
+const forms = (name: string, options = {}) =>
+  nameForms(name, options).map((tokens) => tokens.join(' '));
 
 describe('transliteration', () => {
   test('Юрий Щукин in ICAO 9303, BGN/PCGN, GOST 7.79 B and common usage', () => {

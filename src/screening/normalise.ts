@@ -23,7 +23,13 @@
  * at most MAX_TOKENS tokens each.
  */
 import { jaroWinkler } from './jaro-winkler.js';
-import { hasCyrillic, hasGreek, SYSTEMS, transliterateCyrillic, transliterateGreek } from './transliterate.js';
+import {
+  hasCyrillic,
+  hasGreek,
+  SYSTEMS,
+  transliterateCyrillic,
+  transliterateGreek,
+} from './transliterate.js';
 
 /** Whole Russian phrases of legal forms, replaced by their abbreviation before transliteration. */
 const RUSSIAN_LEGAL_PHRASES: readonly (readonly [RegExp, string])[] = [
@@ -194,7 +200,8 @@ function latinTokens(text: string): string[] {
 function alike(token: string | undefined, word: string, similarity: number): boolean {
   if (token === undefined) return false;
   if (token === word) return true;
-  return word.length >= 4 && token.length >= 4 && jaroWinkler(token, word) >= similarity;
+  const first = token[0] === word[0] || (token[0] === 'k' && word[0] === 'c');
+  return first && word.length >= 4 && token.length >= 4 && jaroWinkler(token, word) >= similarity;
 }
 
 function startsAt(tokens: readonly string[], at: number, phrase: readonly string[]): boolean {
@@ -213,7 +220,7 @@ function isLegalForm(token: string): boolean {
 /** Drops legal-form words and phrases and stopwords; keeps the tokens when nothing else is left. */
 export function dropLegalForms(tokens: readonly string[]): string[] {
   const kept: string[] = [];
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const phrase = LEGAL_PHRASES.find((candidate) => startsAt(tokens, i, candidate));
     if (phrase !== undefined) {
       i += phrase.length;
@@ -288,7 +295,12 @@ export function nameForms(name: string, options: NameFormOptions = {}): string[]
           ? [joinAcronyms(tokens)]
           : [tokens];
     const joined = tokens.join('');
-    if (options.acronyms !== false && options.acronyms !== undefined && tokens.length > 1 && joined.length <= SHORT_NAME)
+    if (
+      options.acronyms !== false &&
+      options.acronyms !== undefined &&
+      tokens.length > 1 &&
+      joined.length <= SHORT_NAME
+    )
       variants.push([joined]);
     for (const variant of variants) {
       const key = variant.join(' ');

@@ -56,9 +56,13 @@ function naive(): Map<string, { added: string[]; removed: string[]; changed: str
     const change = {
       added: [...now.keys()].filter((k) => !was.has(k)).sort(),
       removed: [...was.keys()].filter((k) => !now.has(k)).sort(),
-      changed: [...now].filter(([k, hit]) => was.has(k) && was.get(k)?.score !== hit.score).map(([k]) => k).sort(),
+      changed: [...now]
+        .filter(([k, hit]) => was.has(k) && was.get(k)?.score !== hit.score)
+        .map(([k]) => k)
+        .sort(),
     };
-    if (change.added.length + change.removed.length + change.changed.length > 0) result.set(id, change);
+    if (change.added.length + change.removed.length + change.changed.length > 0)
+      result.set(id, change);
   }
   return result;
 }
@@ -86,7 +90,10 @@ test('rescreening after a load reports what screening everything again would, an
   assert.equal(leontyev?.added[0]?.snapshot, ofac.id);
   const sidorov = result.changes.find((change) => change.partyId === 'sidorov');
   assert.equal(sidorov?.removed[0]?.snapshot, 'ofac@old');
-  assert.deepEqual(result.refused.map((refusal) => refusal.partyId), ['empty']);
+  assert.deepEqual(
+    result.refused.map((refusal) => refusal.partyId),
+    ['empty'],
+  );
 });
 
 test('the same lists again change nothing; a list withdrawn removes its hits', () => {
@@ -98,6 +105,7 @@ test('the same lists again change nothing; a list withdrawn removes its hits', (
   const withdrawn = rescreen(parties.slice(0, 5), [un, ofac], [ofac]);
   assert.equal(withdrawn.entries.removed, un.entryCount);
   const umarov = withdrawn.changes.find((change) => change.partyId === 'umarov');
-  assert.ok(umarov?.removed.some((hit) => hit.format === 'un' && hit.entryId === 'QDi.290'));
+  assert.ok(umarov);
+  assert.ok(umarov.removed.some((hit) => hit.format === 'un' && hit.entryId === 'QDi.290'));
   assert.deepEqual(umarov.added, []);
 });

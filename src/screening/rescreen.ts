@@ -11,7 +11,7 @@
  * `before` and all of `after` would give (rescreen.test.ts checks it), at a fraction of the cost.
  */
 import { ScreeningInputError } from './errors.js';
-import { Screener, type ScreenerOptions } from './screener.js';
+import { prepareParty, Screener, type ScreenerOptions } from './screener.js';
 import type { Hit, ListEntry, Party, Snapshot } from './types.js';
 
 export interface ScreenedParty {
@@ -39,11 +39,17 @@ export interface RescreenResult {
 
 const keyOf = (format: string, id: string) => `${format}:${id}`;
 
-function entriesOf(snapshots: readonly Snapshot[]): Map<string, { snapshot: Snapshot; entry: ListEntry; content: string }> {
+function entriesOf(
+  snapshots: readonly Snapshot[],
+): Map<string, { snapshot: Snapshot; entry: ListEntry; content: string }> {
   const entries = new Map<string, { snapshot: Snapshot; entry: ListEntry; content: string }>();
   for (const snapshot of snapshots)
     for (const entry of snapshot.entries)
-      entries.set(keyOf(snapshot.format, entry.id), { snapshot, entry, content: JSON.stringify(entry) });
+      entries.set(keyOf(snapshot.format, entry.id), {
+        snapshot,
+        entry,
+        content: JSON.stringify(entry),
+      });
   return entries;
 }
 
@@ -103,8 +109,9 @@ export function rescreen(
     let hitsBefore: Hit[];
     let hitsAfter: Hit[];
     try {
-      hitsBefore = gone.length === 0 ? [] : wasScreener.screen(party);
-      hitsAfter = come.length === 0 ? [] : nowScreener.screen(party);
+      const prepared = prepareParty(party);
+      hitsBefore = gone.length === 0 ? [] : wasScreener.screenPrepared(prepared);
+      hitsAfter = come.length === 0 ? [] : nowScreener.screenPrepared(prepared);
     } catch (error) {
       if (!(error instanceof ScreeningInputError)) throw error;
       refused.push({ partyId: id, reason: error.message });

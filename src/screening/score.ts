@@ -61,7 +61,9 @@ const FIRST_CLASS = new Uint8Array(128);
 function sameFirstClass(a: string, b: string): boolean {
   const x = a.charCodeAt(0);
   const y = b.charCodeAt(0);
-  return x === y || (x < 128 && y < 128 && FIRST_CLASS[x] !== 0 && FIRST_CLASS[x] === FIRST_CLASS[y]);
+  return (
+    x === y || (x < 128 && y < 128 && FIRST_CLASS[x] !== 0 && FIRST_CLASS[x] === FIRST_CLASS[y])
+  );
 }
 
 /** The similarity of two normalised tokens under the rules above (0 when they do not pair). */

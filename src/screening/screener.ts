@@ -10,7 +10,7 @@
  * Screening one name: each token of each of its forms is looked up in the vocabulary. Compared
  * with it (score.ts) are: the tokens within one edit (a deletion neighbourhood: a letter left
  * out, added, changed, two swapped), the tokens of its first two letters and a similar length,
- * for tokens of five letters or more those sharing half its bigrams, the initial it begins with,
+ * for tokens of five letters or more those sharing a third of its bigrams, the initial it begins with,
  * and, for a one-letter token, every token it is the initial of. When none of these is similar
  * enough, every token of the same first letter is compared (the recall-safe fallback: a typo
  * far from anything indexed). Look-ups are kept for the next screenings.
@@ -19,13 +19,15 @@
  * candidates whose bound can still reach the lowest threshold are scored in full (score.ts). An
  * entry's name score is that of its best name (a weak alias's scaled by `weakAliasFactor`); the
  * features (features.ts) give the final score; a hit is a score at or above the list's threshold.
+ * Candidates are read only from the postings of the query's rarest tokens that the bound allows
+ * (see candidates()).
  *
  * `exhaustive: true` scores every list name instead, for tests and the evaluation to check that the
  * index loses nothing.
  */
 import { countryKey } from './countries.js';
 import { ScreeningInputError } from './errors.js';
-import { applyFeatures, identifierKey, MAX_RAISE, type PartyFeatures } from './features.js';
+import { applyFeatures, identifierKey, maxRaise, type PartyFeatures } from './features.js';
 import { MAX_TOKENS, nameForms } from './normalise.js';
 import {
   bestPairsScore,
@@ -102,7 +104,8 @@ const QUALITY_FIELD: Record<NameQuality, MatchedField> = {
 };
 
 /** A party checked and prepared: its names' forms and its features. */
-interface PreparedParty {
+export interface PreparedParty {
+  readonly name: string;
   readonly forms: readonly { readonly tokens: readonly string[]; readonly text: string }[];
   readonly features: PartyFeatures;
 }
@@ -190,7 +193,7 @@ export function prepareParty(party: Party): PreparedParty {
     ...(party.dateOfBirth === undefined ? {} : { dateOfBirth: parseDate(party.dateOfBirth) }),
     ...(party.kind === undefined ? {} : { kind: party.kind }),
   };
-  return { forms, features };
+  return { name: party.name, forms, features };
 }
 
 export class Screener {
@@ -220,7 +223,9 @@ export class Screener {
   // Scratch space of one screening.
   private readonly tokenCounts: Int32Array;
   private readonly stamps: Int32Array;
-  private readonly bestOfToken: Float32Array;
+  private readonly pairScratch = new Float64Array(MAX_TOKENS * MAX_TOKENS);
+  private readonly columnScratch = new Float64Array(MAX_TOKENS);
+  private readonly denseSimilarity: Float64Array;
   private stamp = 0;
 
   constructor(snapshots: readonly Snapshot[], options: ScreenerOptions = {}) {
@@ -228,10 +233,7 @@ export class Screener {
     this.scoring = { ...DEFAULT_SCORING, ...options.scoring };
     this.thresholds = options.thresholds ?? {};
     this.defaultThreshold = options.threshold ?? DEFAULT_THRESHOLD;
-    this.lowestThreshold = Math.min(
-      this.defaultThreshold,
-      ...Object.values(this.thresholds).filter((value) => value !== undefined),
-    );
+    this.lowestThreshold = Math.min(this.defaultThreshold, ...Object.values(this.thresholds));
     this.limit = options.limit ?? 20;
     this.exhaustive = options.exhaustive ?? false;
     this.weakAliasFactor = options.weakAliasFactor ?? 0.8;
@@ -303,12 +305,16 @@ export class Screener {
     for (const [key, list] of prefixes) this.byPrefix.set(key, Int32Array.from(list));
     this.tokenCounts = new Int32Array(this.vocabulary.length);
     this.stamps = new Int32Array(this.names.length);
-    this.bestOfToken = new Float32Array(this.names.length * MAX_TOKENS);
+    this.denseSimilarity = new Float64Array(this.vocabulary.length * MAX_TOKENS);
   }
 
   /** Numbers of the index, for the benchmark and docs. */
   get size(): { entries: number; names: number; tokens: number } {
-    return { entries: this.entries.length, names: this.names.length, tokens: this.vocabulary.length };
+    return {
+      entries: this.entries.length,
+      names: this.names.length,
+      tokens: this.vocabulary.length,
+    };
   }
 
   thresholdOf(format: ListFormat): number {
@@ -342,7 +348,8 @@ export class Screener {
   private lookUp(token: string): Map<number, number> {
     const found = new Map<number, number>();
     if (token.length === 1) {
-      for (const id of this.byInitial.get(token.charCodeAt(0)) ?? []) this.consider(token, id, found);
+      for (const id of this.byInitial.get(token.charCodeAt(0)) ?? [])
+        this.consider(token, id, found);
       return found;
     }
     const marks = this.tokenCounts;
@@ -365,10 +372,10 @@ export class Screener {
       const length = (this.vocabulary[id] as string).length;
       if (length >= token.length - 2 && length <= token.length + 3) visit(id);
     }
-    // Longer tokens spelled differently (aleksandr, alexander): half their bigrams in common.
+    // Longer tokens spelled differently (aleksandr, alexander): a third of their bigrams in common.
     const distinct = [...new Set(grams)];
     if (distinct.length >= 4) {
-      const needed = Math.ceil(distinct.length / 2);
+      const needed = Math.ceil(distinct.length / 3);
       const counted: number[] = [];
       for (const bigram of distinct) {
         for (const id of this.byBigram.get(bigram) ?? []) {
@@ -392,16 +399,21 @@ export class Screener {
       // The recall-safe fallback: nothing near in the index, so every vocabulary token of a
       // first letter and length that can still reach the threshold is compared.
       this.fallbacks++;
-      for (const id of this.byInitial.get(token.charCodeAt(0)) ?? []) this.consider(token, id, found);
+      for (const id of this.byInitial.get(token.charCodeAt(0)) ?? [])
+        this.consider(token, id, found);
     }
     return found;
   }
 
   /** The hits of a party, best first: at most `limit`, each at or above its list's threshold. */
   screen(party: Party): Hit[] {
-    const prepared = prepareParty(party);
+    return this.screenPrepared(prepareParty(party));
+  }
+
+  /** screen() of a party already checked and prepared (rescreen prepares each party once). */
+  screenPrepared(prepared: PreparedParty): Hit[] {
     const best = new Map<number, Best>();
-    const floor = this.lowestThreshold - MAX_RAISE;
+    const floor = this.lowestThreshold - maxRaise(prepared.features);
     const keep = (entry: number, score: number, name: number, queryName: string) => {
       const current = best.get(entry);
       if (current === undefined) best.set(entry, { score, name, queryName });
@@ -412,8 +424,7 @@ export class Screener {
       }
     };
     for (const form of prepared.forms) {
-      const factorOf = (name: ListName) =>
-        name.quality === 'weak' ? this.weakAliasFactor : 1;
+      const factorOf = (name: ListName) => (name.quality === 'weak' ? this.weakAliasFactor : 1);
       if (this.exhaustive) {
         this.names.forEach((name, index) => {
           const score = nameScore(form.tokens, name.tokens, this.scoring) * factorOf(name);
@@ -423,7 +434,7 @@ export class Screener {
       }
       const tokens = form.tokens;
       const similar = tokens.map((token) => this.similarTokens(token));
-      this.candidates(tokens, similar, floor, (index, upper) => {
+      this.candidates(tokens, similar, floor, (index, upper, similarity) => {
         const name = this.names[index] as ListName;
         const factor = factorOf(name);
         if (upper * factor < floor) return;
@@ -433,7 +444,7 @@ export class Screener {
           ids.length,
           (i) => (tokens[i] as string).length,
           (j) => (this.vocabulary[ids[j] as number] as string).length,
-          (i, j) => (similar[i] as TokenMatches).get(ids[j] as number) ?? 0,
+          similarity,
           this.scoring.queryWeight,
         );
         keep(name.entry, score * factor, index, form.text);
@@ -451,7 +462,11 @@ export class Screener {
       for (const entryIndex of this.byIdentifier.get(key) ?? []) {
         if (scored.has(entryIndex)) continue;
         scored.add(entryIndex);
-        const hit = this.hit(entryIndex, { score: 0, name: -1, queryName: party.name }, prepared.features);
+        const hit = this.hit(
+          entryIndex,
+          { score: 0, name: -1, queryName: prepared.name },
+          prepared.features,
+        );
         if (hit !== undefined) hits.push(hit);
       }
     }
@@ -480,42 +495,89 @@ export class Screener {
   }
 
   /**
-   * Calls `visit(listName, upperBound)` for each list name sharing a similar token with `tokens`
-   * whose name score can reach `floor`, the lowest threshold less what features can add (the bound
-   * leaves out the list coverage's shortfall).
+   * Calls `visit(listName, upperBound, similarity)` for each list name sharing a similar token
+   * with `tokens` whose name score can reach `floor`, the lowest threshold less what the party's
+   * features can add. `similarity(i, j)` is that of query token i and the name's token j.
+   *
+   * The bound: the name score is at most queryWeight × Q + (1 − queryWeight) × L, Q the query
+   * coverage and L the list coverage (score.ts), each at most what the best similarity of each
+   * token gives. With L ≤ 1, a name must cover at least `needed` = (floor − 1 + queryWeight) / queryWeight of
+   * the query's length. A name that pairs with none of a set of query tokens weighing more than
+   * 1 − needed cannot; so the candidates are read from the postings of such a set only, the query
+   * tokens whose similar tokens have the fewest postings first (a rare surname, not "mohammad").
    */
   private candidates(
     tokens: readonly string[],
     similar: readonly TokenMatches[],
     floor: number,
-    visit: (name: number, upper: number) => void,
+    visit: (name: number, upper: number, similarity: (i: number, j: number) => number) => void,
   ): void {
-    const stamp = ++this.stamp;
-    const best = this.bestOfToken;
-    const touched: number[] = [];
+    const nq = tokens.length;
     let total = 0;
     for (const token of tokens) total += token.length;
-    similar.forEach((matches, position) => {
-      for (const [id, similarity] of matches) {
-        for (const name of this.postings[id] as Int32Array) {
-          const base = name * MAX_TOKENS;
-          if (this.stamps[name] !== stamp) {
+    const weight = this.scoring.queryWeight;
+    const needed = (floor - 1 + weight) / weight;
+    const volume = similar.map((matches) => {
+      let sum = 0;
+      for (const id of matches.keys()) sum += (this.postings[id] as Int32Array).length;
+      return sum;
+    });
+    const order = tokens
+      .map((_, position) => position)
+      .sort((a, b) => (volume[a] as number) - (volume[b] as number));
+    const read: number[] = [];
+    let readWeight = 0;
+    for (const position of order) {
+      if (needed > 0 && readWeight > (1 - needed) * total + 1e-9) break;
+      read.push(position);
+      readWeight += (tokens[position] as string).length;
+    }
+    // The similarities as a dense table (vocabulary id × query position) for the inner loop,
+    // cleared again before returning.
+    const dense = this.denseSimilarity;
+    similar.forEach((matches, i) => {
+      for (const [id, value] of matches) dense[id * MAX_TOKENS + i] = value;
+    });
+    const stamp = ++this.stamp;
+    const pairs = this.pairScratch;
+    const columns = this.columnScratch;
+    const similarity = (i: number, j: number) => pairs[i * MAX_TOKENS + j] as number;
+    try {
+      for (const position of read) {
+        for (const id of (similar[position] as TokenMatches).keys()) {
+          for (const name of this.postings[id] as Int32Array) {
+            if (this.stamps[name] === stamp) continue;
             this.stamps[name] = stamp;
-            touched.push(name);
-            best.fill(0, base, base + tokens.length);
+            const ids = (this.names[name] as ListName).ids;
+            let covered = 0;
+            columns.fill(0, 0, ids.length);
+            for (let i = 0; i < nq; i++) {
+              let best = 0;
+              for (let j = 0; j < ids.length; j++) {
+                const value = dense[(ids[j] as number) * MAX_TOKENS + i] as number;
+                pairs[i * MAX_TOKENS + j] = value;
+                if (value > best) best = value;
+                if (value > (columns[j] as number)) columns[j] = value;
+              }
+              covered += best * (tokens[i] as string).length;
+            }
+            // The list coverage is at most each list token's best similarity, by length.
+            let listed = 0;
+            let listedTotal = 0;
+            for (let j = 0; j < ids.length; j++) {
+              const length = (this.vocabulary[ids[j] as number] as string).length;
+              listed += (columns[j] as number) * length;
+              listedTotal += length;
+            }
+            const upper = (weight * covered) / total + ((1 - weight) * listed) / listedTotal;
+            if (upper >= floor) visit(name, upper, similarity);
           }
-          if (similarity > (best[base + position] as number)) best[base + position] = similarity;
         }
       }
-    });
-    const weight = this.scoring.queryWeight;
-    for (const name of touched) {
-      const base = name * MAX_TOKENS;
-      let covered = 0;
-      for (let position = 0; position < tokens.length; position++)
-        covered += (best[base + position] as number) * (tokens[position] as string).length;
-      const upper = (weight * covered) / total + (1 - weight);
-      if (upper >= floor) visit(name, upper);
+    } finally {
+      similar.forEach((matches, i) => {
+        for (const id of matches.keys()) dense[id * MAX_TOKENS + i] = 0;
+      });
     }
   }
 }

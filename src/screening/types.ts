@@ -63,7 +63,11 @@ export interface Snapshot {
   readonly publishedAt: string | null;
   /** SHA-256 (hex) of the file's bytes; of the files' hashes in order for a file set. */
   readonly sha256: string;
-  readonly files: readonly { readonly name: string; readonly sha256: string; readonly bytes: number }[];
+  readonly files: readonly {
+    readonly name: string;
+    readonly sha256: string;
+    readonly bytes: number;
+  }[];
   readonly entryCount: number;
   readonly entries: readonly ListEntry[];
 }

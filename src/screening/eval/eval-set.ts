@@ -19,9 +19,17 @@ export interface EvalRow {
 }
 
 export function readEvalSet(file = EVAL_SET): EvalRow[] {
-  const records = parse(readFileSync(file), { columns: true }) as Record<string, string>[];
+  const records = parse<Record<string, string>>(readFileSync(file), { columns: true });
   return records.map((record, index) => {
-    const { split, label, group, query, format, entry_id: entryId, listed_name: listedName } = record;
+    const {
+      split,
+      label,
+      group,
+      query,
+      format,
+      entry_id: entryId,
+      listed_name: listedName,
+    } = record;
     if (
       (split !== 'tune' && split !== 'test') ||
       (label !== 'match' && label !== 'non-match') ||
@@ -32,6 +40,14 @@ export function readEvalSet(file = EVAL_SET): EvalRow[] {
     if (label === 'non-match') return { split, label, group, query };
     if (format !== 'un' && format !== 'ofac')
       throw new Error(`${file}: row ${index + 2}: a true match names its list (un or ofac)`);
-    return { split, label, group, query, format, entryId: entryId ?? '', listedName: listedName ?? '' };
+    return {
+      split,
+      label,
+      group,
+      query,
+      format,
+      entryId: entryId ?? '',
+      listedName: listedName ?? '',
+    };
   });
 }

@@ -32,7 +32,10 @@ test('on the test half of the evaluation set: recall â‰¥ 0.98, false positives â
     }
   }
   assert.ok(found / matches >= 0.98, `recall ${found} / ${matches}`);
-  assert.ok(falsePositives / nonMatches <= 0.02, `false positives ${falsePositives} / ${nonMatches}`);
+  assert.ok(
+    falsePositives / nonMatches <= 0.02,
+    `false positives ${falsePositives} / ${nonMatches}`,
+  );
 });
 
 test('every Cyrillic/Latin pair of cross-script-pairs.csv matches at the threshold', () => {

@@ -27,7 +27,12 @@ import { pick, random, VARIATIONS } from './variations.js';
 
 const SEED = 20_261_208;
 const POSITIVES = 1000;
-const NEGATIVES = { 'indian-person': 350, 'russian-person': 350, 'indian-company': 150, 'russian-company': 150 };
+const NEGATIVES = {
+  'indian-person': 350,
+  'russian-person': 350,
+  'indian-company': 150,
+  'russian-company': 150,
+};
 
 const next = random(SEED);
 const { un, ofac } = loadFixtureLists();
@@ -52,18 +57,29 @@ function vary(name: string, entry: ListEntry): { query: string; variation: strin
       !(variation === 'initials' && entry.kind !== 'person') &&
       !(variation === 'drop-middle' && entry.kind !== 'person'),
   );
-  const bag = applicable.flatMap((variation) => Array<string>(WEIGHTS[variation] ?? 1).fill(variation));
+  const bag = applicable.flatMap((variation) =>
+    Array<string>(WEIGHTS[variation] ?? 1).fill(variation),
+  );
   for (let attempt = 0; attempt < 10; attempt++) {
     const variation = pick(next, bag);
-    const varied = (VARIATIONS[variation] as (n: string, r: () => number) => string | undefined)(name, next);
+    const varied = (VARIATIONS[variation] as (n: string, r: () => number) => string | undefined)(
+      name,
+      next,
+    );
     if (varied === undefined || varied === name) continue;
     if (next() < 1 / 6) {
       const second = pick(
         next,
-        entry.kind === 'person' ? ['typo', 'reorder', 'drop-middle', 'spelling'] : ['typo', 'reorder', 'spelling'],
+        entry.kind === 'person'
+          ? ['typo', 'reorder', 'drop-middle', 'spelling']
+          : ['typo', 'reorder', 'spelling'],
       );
-      const twice = (VARIATIONS[second] as (n: string, r: () => number) => string | undefined)(varied, next);
-      if (twice !== undefined && second !== variation) return { query: twice, variation: `${variation}+${second}` };
+      const twice = (VARIATIONS[second] as (n: string, r: () => number) => string | undefined)(
+        varied,
+        next,
+      );
+      if (twice !== undefined && second !== variation)
+        return { query: twice, variation: `${variation}+${second}` };
     }
     return { query: varied, variation };
   }
@@ -90,7 +106,9 @@ while (rows.length < POSITIVES) {
   if (used.has(index)) continue;
   used.add(index);
   const { snapshot, entry } = pool[index] as { snapshot: Snapshot; entry: ListEntry };
-  const usable = entry.names.filter((name) => name.quality === 'primary' || name.quality === 'strong');
+  const usable = entry.names.filter(
+    (name) => name.quality === 'primary' || name.quality === 'strong',
+  );
   const chosen = next() < 0.5 ? usable[0] : pick(next, usable);
   if (chosen === undefined) continue;
   const written = entry.kind === 'person' ? reorderSurnameFirst(chosen.name) : chosen.name;
@@ -145,7 +163,8 @@ function onAList(name: string): boolean {
   });
 }
 
-const capitalise = (text: string) => text.replace(/(^|[\s-])(\p{L})/gu, (_, s: string, l: string) => s + l.toUpperCase());
+const capitalise = (text: string) =>
+  text.replace(/(^|[\s-])(\p{L})/gu, (_, s: string, l: string) => s + l.toUpperCase());
 
 /** Cyrillic text as written (half the time) or in one of the Latin transliterations. */
 function written(cyrillic: string): string {
@@ -172,16 +191,22 @@ const makers: Record<keyof typeof NEGATIVES, () => string> = {
   'indian-person': () => {
     const given = pick(next, names.INDIAN_GIVEN);
     const surname = pick(next, names.INDIAN_SURNAMES);
-    return next() < 0.2 ? `${given} ${pick(next, names.INDIAN_GIVEN)} ${surname}` : `${given} ${surname}`;
+    return next() < 0.2
+      ? `${given} ${pick(next, names.INDIAN_GIVEN)} ${surname}`
+      : `${given} ${surname}`;
   },
   'russian-person': () => {
     const female = next() < 0.4;
-    const given = female ? pick(next, names.RUSSIAN_GIVEN_FEMALE) : pick(next, names.RUSSIAN_GIVEN_MALE);
+    const given = female
+      ? pick(next, names.RUSSIAN_GIVEN_FEMALE)
+      : pick(next, names.RUSSIAN_GIVEN_MALE);
     const surname = pick(next, names.RUSSIAN_SURNAMES);
     const father = patronymic(pick(next, names.RUSSIAN_GIVEN_MALE), female);
     const last = female ? femaleSurname(surname) : surname;
     const parts = next() < 0.5 && father !== undefined ? [given, father, last] : [given, last];
-    return written(next() < 0.5 ? [parts.at(-1), ...parts.slice(0, -1)].join(' ') : parts.join(' '));
+    return written(
+      next() < 0.5 ? [parts.at(-1), ...parts.slice(0, -1)].join(' ') : parts.join(' '),
+    );
   },
   'indian-company': () =>
     `${pick(next, names.INDIAN_COMPANY_FIRST)} ${pick(next, names.INDIAN_COMPANY_SECOND)} ${pick(next, names.INDIAN_LEGAL_FORMS)}`.trim(),
@@ -215,7 +240,11 @@ const quote = (field: string) => `"${field.replaceAll('"', '""')}"`;
 const lines = ['split,label,group,query,format,entry_id,listed_name'];
 for (const row of rows) {
   const split = next() < 0.5 ? 'tune' : 'test';
-  lines.push([split, row.label, row.group, row.query, row.format, row.entryId, row.listed].map(quote).join(','));
+  lines.push(
+    [split, row.label, row.group, row.query, row.format, row.entryId, row.listed]
+      .map(quote)
+      .join(','),
+  );
 }
 writeFileSync(EVAL_SET, `${lines.join('\n')}\n`);
 console.log(

@@ -108,7 +108,8 @@ const tuned = sweep
 
 const groups = new Map<string, { total: number; passed: number }>();
 for (const { row, score } of scored) {
-  const group = row.label === 'match' ? `match ${row.group.split('/')[1] ?? ''}` : `non-match ${row.group}`;
+  const group =
+    row.label === 'match' ? `match ${row.group.split('/')[1] ?? ''}` : `non-match ${row.group}`;
   const counts = groups.get(group) ?? { total: 0, passed: 0 };
   counts.total++;
   if (row.label === 'match' ? score >= threshold : score < threshold) counts.passed++;
@@ -145,20 +146,34 @@ const crossScript = readFileSync(CROSS_SCRIPT_FILE, 'utf8')
     return { query, expected, description, cyrillic, score, matches: score >= threshold };
   });
 
-let indexLoss: { rows: number; lostHits: number; rowsWithLoss: number } | undefined;
+let indexLoss: { rows: number; lostHits: number; rowsWithLoss: number; lost: string[] } | undefined;
 if (indexCheck > 0) {
   const exhaustive = new Screener([un, ofac], { threshold: LOWEST, limit: 1000, exhaustive: true });
   let lostHits = 0;
   let rowsWithLoss = 0;
+  const lostExamples: string[] = [];
   for (const { row, hits } of scored.slice(0, indexCheck)) {
     const indexed = new Map(hits.map((hit) => [`${hit.format}:${hit.entryId}`, hit.score]));
     const lost = exhaustive
       .screen({ name: row.query })
-      .filter((hit) => hit.score >= threshold && (indexed.get(`${hit.format}:${hit.entryId}`) ?? 0) < hit.score - 1e-9);
+      .filter(
+        (hit) =>
+          hit.score >= threshold &&
+          (indexed.get(`${hit.format}:${hit.entryId}`) ?? 0) < hit.score - 1e-9,
+      );
     lostHits += lost.length;
+    for (const hit of lost)
+      lostExamples.push(
+        `${JSON.stringify(row.query)} → ${hit.matchedName} (${hit.format} ${hit.entryId}, ${hit.score}; by the index ${indexed.get(`${hit.format}:${hit.entryId}`) ?? 'not found'})`,
+      );
     if (lost.length > 0) rowsWithLoss++;
   }
-  indexLoss = { rows: Math.min(indexCheck, scored.length), lostHits, rowsWithLoss };
+  indexLoss = {
+    rows: Math.min(indexCheck, scored.length),
+    lostHits,
+    rowsWithLoss,
+    lost: lostExamples,
+  };
 }
 
 const testMet =
@@ -168,13 +183,26 @@ const cyrillicMet = crossScript.filter((pair) => pair.cyrillic).every((pair) => 
 if (values.json) {
   console.log(
     JSON.stringify(
-      { threshold, tunedThreshold: tuned?.threshold ?? null, seconds, bySplit, sweep, groups: Object.fromEntries(groups), misses, falsePositives, crossScript, indexLoss },
+      {
+        threshold,
+        tunedThreshold: tuned?.threshold ?? null,
+        seconds,
+        bySplit,
+        sweep,
+        groups: Object.fromEntries(groups),
+        misses,
+        falsePositives,
+        crossScript,
+        indexLoss,
+      },
       null,
       2,
     ),
   );
 } else {
-  console.log(`evaluation set: ${rows.length} rows; screened in ${seconds.toFixed(1)} s; threshold ${threshold}`);
+  console.log(
+    `evaluation set: ${rows.length} rows; screened in ${seconds.toFixed(1)} s; threshold ${threshold}`,
+  );
   for (const [split, value] of Object.entries(bySplit))
     console.log(
       `  ${split.padEnd(5)} recall ${percent(value.recall)} of ${value.matches} true matches, ` +
@@ -193,16 +221,22 @@ if (values.json) {
     console.log(`  ${group.padEnd(40)} ${passed} / ${total}`);
   console.log(`\nmisses (${misses.length}):`);
   for (const miss of misses)
-    console.log(`  [${miss.split}] ${miss.group}: ${JSON.stringify(miss.query)} for ${JSON.stringify(miss.listed)}: ${miss.score.toFixed(3)}; best hit ${miss.best ?? 'none'}`);
+    console.log(
+      `  [${miss.split}] ${miss.group}: ${JSON.stringify(miss.query)} for ${JSON.stringify(miss.listed)}: ${miss.score.toFixed(3)}; best hit ${miss.best ?? 'none'}`,
+    );
   console.log(`\nfalse positives (${falsePositives.length}):`);
-  for (const hit of falsePositives) console.log(`  [${hit.split}] ${hit.group}: ${JSON.stringify(hit.query)} hit ${hit.hit}`);
+  for (const hit of falsePositives)
+    console.log(`  [${hit.split}] ${hit.group}: ${JSON.stringify(hit.query)} hit ${hit.hit}`);
   console.log('\ncross-script pairs (cross-script-pairs.csv), match at the threshold:');
   for (const pair of crossScript)
-    console.log(`  ${pair.matches ? 'match   ' : 'NO MATCH'} ${pair.score.toFixed(3)}  ${pair.query} → ${pair.expected}${pair.cyrillic ? '  (Cyrillic)' : ''}`);
+    console.log(
+      `  ${pair.matches ? 'match   ' : 'NO MATCH'} ${pair.score.toFixed(3)}  ${pair.query} → ${pair.expected}${pair.cyrillic ? '  (Cyrillic)' : ''}`,
+    );
   if (indexLoss !== undefined)
     console.log(
       `\nindex check: ${indexLoss.rows} rows screened exhaustively too; ${indexLoss.lostHits} hits at the threshold the index lost (${indexLoss.rowsWithLoss} rows)`,
     );
+  for (const lost of indexLoss?.lost ?? []) console.log(`  lost: ${lost}`);
   console.log(
     `\ntargets on the test half (recall ≥ ${RECALL_TARGET}, false positives ≤ ${percent(FALSE_POSITIVE_TARGET)}): ${testMet ? 'met' : 'NOT MET'}; Cyrillic/Latin pairs: ${cyrillicMet ? 'all match' : 'NOT ALL MATCH'}`,
   );

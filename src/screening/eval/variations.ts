@@ -72,15 +72,14 @@ export function toCyrillic(name: string): string {
     y: 'ы',
     z: 'з',
   };
-  let text = name
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/['’]/g, '');
+  let text = name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’]/g, '');
   for (const [pattern, replacement] of rules) text = text.replace(pattern, replacement);
   text = text.replace(/[a-z]/g, (letter) => single[letter] ?? letter);
   // Capitalised words, as written.
-  return text.replace(/(^|[\s-])(\p{L})/gu, (_, space: string, letter: string) => space + letter.toUpperCase());
+  return text.replace(
+    /(^|[\s-])(\p{L})/gu,
+    (_, space: string, letter: string) => space + letter.toUpperCase(),
+  );
 }
 
 /** Spelling variants two Latin transliterations of one name differ by. */
@@ -104,74 +103,87 @@ const SPELLINGS: readonly (readonly [RegExp, string])[] = [
   [/ei\b/gi, 'ey'],
 ];
 
-const LEGAL_WORDS = /\b(LLC|L\.L\.C\.|LTD\.?|LIMITED|INC\.?|CO\.|CORP\.?|COMPANY|S\.A\.|SA|GMBH|JSC|PJSC|OOO|AO|OJSC|CJSC|PVT)(?=\s|$|,)/gi;
+const LEGAL_WORDS =
+  /\b(LLC|L\.L\.C\.|LTD\.?|LIMITED|INC\.?|CO\.|CORP\.?|COMPANY|S\.A\.|SA|GMBH|JSC|PJSC|OOO|AO|OJSC|CJSC|PVT)(?=\s|$|,)/gi;
 
 /** The variations, by name. */
-export const VARIATIONS: Record<string, (name: string, next: () => number) => string | undefined> = {
-  /** As listed, in another case. */
-  'case': (name) => name.toLowerCase().replace(/(^|\s)(\p{L})/gu, (_, s: string, l: string) => s + l.toUpperCase()),
-  /** Tokens in another order. */
-  reorder: (name, next) => {
-    const parts = words(name);
-    if (parts.length < 2) return undefined;
-    const shift = 1 + Math.floor(next() * (parts.length - 1));
-    return [...parts.slice(shift), ...parts.slice(0, shift)].join(' ');
-  },
-  /** A middle name (or patronymic) left out. */
-  'drop-middle': (name, next) => {
-    const parts = words(name);
-    if (parts.length < 3) return undefined;
-    const drop = 1 + Math.floor(next() * (parts.length - 2));
-    return parts.filter((_, index) => index !== drop).join(' ');
-  },
-  /** One typing error in a word of five letters or more: a letter changed, dropped, doubled, or two swapped. */
-  typo: (name, next) => {
-    const parts = words(name);
-    const long = parts.map((part, index) => ({ part, index })).filter(({ part }) => part.length >= 5);
-    if (long.length === 0) return undefined;
-    const { part, index } = pick(next, long);
-    const at = 1 + Math.floor(next() * (part.length - 2));
-    const kind = Math.floor(next() * 4);
-    let typed: string;
-    if (kind === 0) typed = part.slice(0, at) + pick(next, [...'aeiourstnlkm']) + part.slice(at + 1);
-    else if (kind === 1) typed = part.slice(0, at) + part.slice(at + 1);
-    else if (kind === 2) typed = part.slice(0, at) + (part[at] as string) + part.slice(at);
-    else typed = part.slice(0, at) + (part[at + 1] ?? '') + (part[at] as string) + part.slice(at + 2);
-    if (typed === part) return undefined;
-    return parts.map((word, position) => (position === index ? typed : word)).join(' ');
-  },
-  /** The legal form left out, or one added. */
-  'legal-form': (name, next) => {
-    const without = name.replace(LEGAL_WORDS, '').replace(/\s*,\s*(?=,|$)/g, '').replace(/\s+/g, ' ').trim();
-    if (without !== name.trim() && without !== '') return without;
-    return `${name} ${pick(next, ['LLC', 'Ltd', 'Limited', 'JSC', 'Pvt Ltd', 'OOO'])}`;
-  },
-  /** The first given name as an initial. */
-  initials: (name, next) => {
-    const parts = words(name);
-    if (parts.length < 3) return undefined;
-    const at = next() < 0.5 ? 0 : 1;
-    return parts.map((part, index) => (index === at ? `${part[0] as string}.` : part)).join(' ');
-  },
-  /** Written in Cyrillic. */
-  cyrillic: (name) => (/[a-z]/i.test(name) ? toCyrillic(name) : undefined),
-  /** Another Latin spelling of the same sounds. */
-  spelling: (name, next) => {
-    const applicable = SPELLINGS.filter(([pattern]) => {
+export const VARIATIONS: Record<string, (name: string, next: () => number) => string | undefined> =
+  {
+    /** As listed, in another case. */
+    case: (name) =>
+      name
+        .toLowerCase()
+        .replace(/(^|\s)(\p{L})/gu, (_, s: string, l: string) => s + l.toUpperCase()),
+    /** Tokens in another order. */
+    reorder: (name, next) => {
+      const parts = words(name);
+      if (parts.length < 2) return undefined;
+      const shift = 1 + Math.floor(next() * (parts.length - 1));
+      return [...parts.slice(shift), ...parts.slice(0, shift)].join(' ');
+    },
+    /** A middle name (or patronymic) left out. */
+    'drop-middle': (name, next) => {
+      const parts = words(name);
+      if (parts.length < 3) return undefined;
+      const drop = 1 + Math.floor(next() * (parts.length - 2));
+      return parts.filter((_, index) => index !== drop).join(' ');
+    },
+    /** One typing error in a word of five letters or more: a letter changed, dropped, doubled, or two swapped. */
+    typo: (name, next) => {
+      const parts = words(name);
+      const long = parts
+        .map((part, index) => ({ part, index }))
+        .filter(({ part }) => part.length >= 5);
+      if (long.length === 0) return undefined;
+      const { part, index } = pick(next, long);
+      const at = 1 + Math.floor(next() * (part.length - 2));
+      const kind = Math.floor(next() * 4);
+      let typed: string;
+      if (kind === 0)
+        typed = part.slice(0, at) + pick(next, [...'aeiourstnlkm']) + part.slice(at + 1);
+      else if (kind === 1) typed = part.slice(0, at) + part.slice(at + 1);
+      else if (kind === 2) typed = part.slice(0, at) + (part[at] as string) + part.slice(at);
+      else
+        typed =
+          part.slice(0, at) + (part[at + 1] ?? '') + (part[at] as string) + part.slice(at + 2);
+      if (typed === part) return undefined;
+      return parts.map((word, position) => (position === index ? typed : word)).join(' ');
+    },
+    /** The legal form left out, or one added. */
+    'legal-form': (name, next) => {
+      const without = name
+        .replace(LEGAL_WORDS, '')
+        .replace(/\s*,\s*(?=,|$)/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+      if (without !== name.trim() && without !== '') return without;
+      return `${name} ${pick(next, ['LLC', 'Ltd', 'Limited', 'JSC', 'Pvt Ltd', 'OOO'])}`;
+    },
+    /** The first given name as an initial. */
+    initials: (name, next) => {
+      const parts = words(name);
+      if (parts.length < 3) return undefined;
+      const at = next() < 0.5 ? 0 : 1;
+      return parts.map((part, index) => (index === at ? `${part[0] as string}.` : part)).join(' ');
+    },
+    /** Written in Cyrillic. */
+    cyrillic: (name) => (/[a-z]/i.test(name) ? toCyrillic(name) : undefined),
+    /** Another Latin spelling of the same sounds. */
+    spelling: (name, next) => {
+      const applicable = SPELLINGS.filter(([pattern]) => {
+        pattern.lastIndex = 0;
+        return pattern.test(name);
+      });
+      if (applicable.length === 0) return undefined;
+      const [pattern, replacement] = pick(next, applicable);
       pattern.lastIndex = 0;
-      return pattern.test(name);
-    });
-    if (applicable.length === 0) return undefined;
-    const [pattern, replacement] = pick(next, applicable);
-    pattern.lastIndex = 0;
-    const varied = name.replace(pattern, replacement);
-    return varied === name ? undefined : varied;
-  },
-  /** Hyphens and apostrophes as spaces or left out. */
-  punctuation: (name) => {
-    if (!/[-'’.]/.test(name)) return undefined;
-    return name.replace(/-/g, ' ').replace(/['’.]/g, '');
-  },
-};
+      const varied = name.replace(pattern, replacement);
+      return varied === name ? undefined : varied;
+    },
+    /** Hyphens and apostrophes as spaces or left out. */
+    punctuation: (name) => {
+      if (!/[-'’.]/.test(name)) return undefined;
+      return name.replace(/-/g, ' ').replace(/['’.]/g, '');
+    },
+  };
 
-export const VARIATION_NAMES = Object.keys(VARIATIONS);

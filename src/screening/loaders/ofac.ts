@@ -72,7 +72,11 @@ function value(row: Row, index: number): string {
 function entityNumber(file: ListFile, row: Row): number {
   const text = value(row, 0);
   if (!/^\d+$/.test(text))
-    throw new ListFormatError(file.name, `line ${row.line}`, `ent_num ${JSON.stringify(text)} is not a number`);
+    throw new ListFormatError(
+      file.name,
+      `line ${row.line}`,
+      `ent_num ${JSON.stringify(text)} is not a number`,
+    );
   return Number(text);
 }
 
@@ -98,7 +102,9 @@ export function parseOfacDate(text: string): DateOfBirth | undefined {
   if (range.length === 2) {
     const from = one(range[0] as string);
     const to = one(range[1] as string);
-    return from === undefined || to === undefined ? undefined : { year: from.year, toYear: to.year };
+    return from === undefined || to === undefined
+      ? undefined
+      : { year: from.year, toYear: to.year };
   }
   return one(body);
 }
@@ -167,7 +173,11 @@ interface Building {
 
 export function loadOfac(files: readonly ListFile[]): LoadedList {
   if (files.length !== 3)
-    throw new ListFormatError('ofac', 'files', `expects sdn.csv, alt.csv and add.csv, got ${files.length} file(s)`);
+    throw new ListFormatError(
+      'ofac',
+      'files',
+      `expects sdn.csv, alt.csv and add.csv, got ${files.length} file(s)`,
+    );
   const [sdn, alt, add] = files as [ListFile, ListFile, ListFile];
   const entries = new Map<number, Building>();
   for (const row of rows(sdn, 12)) {
@@ -179,7 +189,11 @@ export function loadOfac(files: readonly ListFile[]): LoadedList {
     const type = value(row, 2).toLowerCase();
     const kind = KINDS[type];
     if (kind === undefined)
-      throw new ListFormatError(sdn.name, `line ${row.line}`, `SDN_Type ${JSON.stringify(type)} is not individual, vessel, aircraft or -0-`);
+      throw new ListFormatError(
+        sdn.name,
+        `line ${row.line}`,
+        `SDN_Type ${JSON.stringify(type)} is not individual, vessel, aircraft or -0-`,
+      );
     const remarks = readRemarks(value(row, 11));
     const flag = countryKey(value(row, 9));
     entries.set(number, {
@@ -202,7 +216,11 @@ export function loadOfac(files: readonly ListFile[]): LoadedList {
     const number = entityNumber(file, row);
     const entry = entries.get(number);
     if (entry === undefined)
-      throw new ListFormatError(file.name, `line ${row.line}`, `ent_num ${number} is not in ${sdn.name}`);
+      throw new ListFormatError(
+        file.name,
+        `line ${row.line}`,
+        `ent_num ${number} is not in ${sdn.name}`,
+      );
     return entry;
   };
   for (const row of rows(alt, 5)) {

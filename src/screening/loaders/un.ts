@@ -94,7 +94,9 @@ class Reader {
           const number = text(part, 'NUMBER');
           if (number === '') break;
           const type = text(part, 'TYPE_OF_DOCUMENT').toLowerCase();
-          const issuer = countryKey(text(part, 'ISSUING_COUNTRY') || text(part, 'COUNTRY_OF_ISSUE'));
+          const issuer = countryKey(
+            text(part, 'ISSUING_COUNTRY') || text(part, 'COUNTRY_OF_ISSUE'),
+          );
           identifiers.push({
             type: /pass?[ae]?port/.test(type) ? 'passport' : 'national-id',
             value: number,
@@ -120,7 +122,8 @@ class Reader {
   private year(element: XmlElement, name: string): number | undefined {
     const value = text(element, name);
     if (value === '') return undefined;
-    if (!/^\d{4}$/.test(value)) this.fail(element, `${name} ${JSON.stringify(value)} is not a year`);
+    if (!/^\d{4}$/.test(value))
+      this.fail(element, `${name} ${JSON.stringify(value)} is not a year`);
     return Number(value);
   }
 
