@@ -62,7 +62,7 @@ export interface ScreenerOptions {
 }
 
 /** The threshold chosen on the tuning half of the evaluation set (docs/compliance.md). */
-export const DEFAULT_THRESHOLD = 0.87;
+export const DEFAULT_THRESHOLD = 0.885;
 
 /** Longest name (or alias) accepted, in characters; most aliases a party may have. */
 export const MAX_NAME_LENGTH = 300;

@@ -5,6 +5,8 @@ import { parse } from 'csv-parse/sync';
 import type { ListFormat } from '../types.js';
 
 export const EVAL_SET = fileURLToPath(new URL('./eval-set.csv', import.meta.url));
+/** Generated with another seed after the matcher was settled; only ever reported. */
+export const HOLDOUT_SET = fileURLToPath(new URL('./eval-holdout.csv', import.meta.url));
 
 export interface EvalRow {
   readonly split: 'tune' | 'test';

@@ -1,6 +1,8 @@
 /**
  * Writes the labelled evaluation set src/screening/eval/eval-set.csv (run once; the file is
- * committed): `npm run eval:screening:generate`. Deterministic: seed SEED.
+ * committed): `npm run eval:screening:generate`. Deterministic: the same seed (--seed, default
+ * 20261208), the same file. `-- --seed 2 --out src/screening/eval/eval-holdout.csv` wrote the
+ * held-out set, made once after the matcher was settled and used for nothing but reporting.
  *
  * True matches: POSITIVES entries drawn from both fixture lists (persons, organisations, vessels,
  * aircraft), one of each entry's names (primary or strong alias; persons written "Given Surname" as
@@ -12,10 +14,12 @@
  * left out when some list name has, for every one of its tokens (in any transliteration), a token
  * spelled nearly alike (Jaro–Winkler ≥ 0.92), since such a name might be a listed person's.
  *
- * Every row is assigned to the tuning or the test half at random (seeded): thresholds and weights
- * are chosen on the tuning half; the test half is reported apart.
+ * Every row is assigned to the tuning or the test half by a hash of its content: thresholds and
+ * weights are chosen on the tuning half; the test half is reported apart.
  */
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { jaroWinkler } from '../jaro-winkler.js';
 import { nameForms, reorderSurnameFirst } from '../normalise.js';
 import { SYSTEMS, transliterateCyrillic } from '../transliterate.js';
@@ -25,7 +29,12 @@ import { loadFixtureLists } from './fixture-lists.js';
 import * as names from './names.js';
 import { pick, random, VARIATIONS } from './variations.js';
 
-const SEED = 20_261_208;
+const { values } = parseArgs({
+  options: { seed: { type: 'string', default: '20261208' }, out: { type: 'string' } },
+});
+const SEED = Number(values.seed);
+const OUT = values.out ?? EVAL_SET;
+if (!Number.isSafeInteger(SEED)) throw new Error('--seed must be a whole number');
 const POSITIVES = 1000;
 const NEGATIVES = {
   'indian-person': 350,
@@ -239,16 +248,21 @@ for (const [group, count] of Object.entries(NEGATIVES) as [keyof typeof NEGATIVE
 const quote = (field: string) => `"${field.replaceAll('"', '""')}"`;
 const lines = ['split,label,group,query,format,entry_id,listed_name'];
 for (const row of rows) {
-  const split = next() < 0.5 ? 'tune' : 'test';
+  // The half a row belongs to follows from its content alone, so that a change elsewhere in the
+  // generator does not move rows between halves.
+  const digest = createHash('sha256')
+    .update(`${row.label}|${row.query}|${row.format}|${row.entryId}`)
+    .digest();
+  const split = (digest[0] as number) < 128 ? 'tune' : 'test';
   lines.push(
     [split, row.label, row.group, row.query, row.format, row.entryId, row.listed]
       .map(quote)
       .join(','),
   );
 }
-writeFileSync(EVAL_SET, `${lines.join('\n')}\n`);
+writeFileSync(OUT, `${lines.join('\n')}\n`);
 console.log(
-  `${EVAL_SET}: ${rows.filter((row) => row.label === 'match').length} true matches, ` +
+  `${OUT}: ${rows.filter((row) => row.label === 'match').length} true matches, ` +
     `${rows.filter((row) => row.label === 'non-match').length} true non-matches ` +
     `(${excluded} generated non-matches left out as possibly on a list)`,
 );

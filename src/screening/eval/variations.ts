@@ -186,4 +186,3 @@ export const VARIATIONS: Record<string, (name: string, next: () => number) => st
       return name.replace(/-/g, ' ').replace(/['’.]/g, '');
     },
   };
-
