@@ -1,0 +1,53 @@
+import type { LonLat } from '../model.js';
+
+/**
+ * The Northern Sea Route, which the searoute-py network does not have: the project's curated lane
+ * from the Barents Sea to the Chukchi Sea (positions from nautical charts' well-known fairways;
+ * sources `crrel-nsr`, `liquisearch-nsr-ports`). Each stretch is one named passage of
+ * `passages.ts`; the ends are joined to the nearest node of the sea network when it is built.
+ */
+export const arcticLane: readonly {
+  readonly passage: string;
+  readonly points: readonly LonLat[];
+}[] = [
+  {
+    passage: 'nsr-kara-gate',
+    points: [
+      [45.0, 70.2],
+      [58.0, 70.45],
+      [66.0, 71.7],
+    ],
+  },
+  {
+    passage: 'nsr-vilkitsky',
+    points: [
+      [66.0, 71.7],
+      [80.0, 75.3],
+      [93.0, 77.0],
+      [104.5, 77.95],
+      [115.0, 76.6],
+    ],
+  },
+  {
+    passage: 'nsr-laptev-straits',
+    points: [
+      [115.0, 76.6],
+      [128.0, 74.8],
+      [141.0, 73.15],
+      [150.0, 72.3],
+    ],
+  },
+  {
+    passage: 'nsr-long-strait',
+    points: [
+      [150.0, 72.3],
+      [163.0, 71.2],
+      [179.5, 70.2],
+      [-172.0, 67.8],
+    ],
+  },
+];
+
+/** NSR season (sources `gcaptain-nsr-season`, `crrel-nsr`). */
+export const nsrSeasonNote =
+  'Northern Sea Route: open about July–November, only for ice-class ships or with icebreaker escort';
