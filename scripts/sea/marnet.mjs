@@ -41,12 +41,10 @@ const passageIds = {
 
 /**
  * Passages the network does not name, recognised by where the segment lies: the Danish straits
- * (Skagerrak mouth at Skagen, Kattegat, the Belts and the Sound) and the Kiel Canal.
+ * (Skagerrak mouth at Skagen, Kattegat, the Belts and the Sound; not the Fehmarn Belt and Kiel Bay,
+ * which ships from the Kiel Canal use). The network has no Kiel Canal; the planner adds it.
  */
-const boxPassages = [
-  { id: 'danish-straits', lon: [9.6, 13.2], lat: [54.3, 57.9] },
-  { id: 'kiel-canal', lon: [9.0, 10.2], lat: [53.8, 54.42] },
-];
+const boxPassages = [{ id: 'danish-straits', lon: [9.6, 13.2], lat: [54.75, 57.9] }];
 const inBox = (box, [lon, lat]) =>
   lon >= box.lon[0] && lon <= box.lon[1] && lat >= box.lat[0] && lat <= box.lat[1];
 

@@ -259,6 +259,7 @@ function compileVoyage(
     sourceIds: [
       ...new Set([...(service?.sourceIds ?? []), ...(rule?.sourceIds ?? [])]),
       ...(voyage.arctic !== undefined ? nsrSourceIds : (portSeason?.sourceIds ?? [])),
+      ...(voyage.passageIds.includes('kiel-canal') ? ['kiel-canal'] : []),
       'searoute-marnet',
       'vostro-cost-model',
     ],

@@ -1,4 +1,4 @@
-import { arcticLane } from './data/arctic.js';
+import { arcticLane, canals } from './data/arctic.js';
 import marnet from './data/marnet.json' with { type: 'json' };
 import { passageGroups, passages } from './data/passages.js';
 import { haversineKm, polylineKm } from './geo.js';
@@ -132,7 +132,10 @@ function loadGraph(): SeaGraph {
       previous = node;
     });
   }
-  edges.push(seaEdge(points, previous, nearestNode(points[previous]!, marnetCount), -1));
+  // The Chukchi Sea end reaches the Pacific through the Bering Strait.
+  edges.push(
+    seaEdge(points, previous, nearestNode(points[previous]!, marnetCount), mustPassage('bering')),
+  );
   return {
     points,
     edges,
@@ -224,6 +227,18 @@ function splitAt(graph: SeaGraph, snap: Snap): number {
     line: tail,
   });
   return node;
+}
+
+/** A canal: its own edge of its published length, its ends joined to the nearest lane points. */
+function addCanal(graph: SeaGraph, canal: (typeof canals)[number]): void {
+  const first = canal.points[0]!;
+  const last = canal.points[canal.points.length - 1]!;
+  const a = splitAt(graph, nearestPoint(graph, first));
+  const b = splitAt(graph, nearestPoint(graph, last));
+  const passage = mustPassage(canal.passage);
+  const line = [graph.points[a]!, ...canal.points, graph.points[b]!];
+  const joins = haversineKm(graph.points[a]!, first) + haversineKm(graph.points[b]!, last);
+  graph.edges.push({ a, b, km: canal.km + joins, passage, line });
 }
 
 function buildArcs(graph: SeaGraph): void {
@@ -381,7 +396,7 @@ const avoidDepth = 2;
 /** Most voyages kept between two ports. */
 const voyagesPerPair = 6;
 /** Most avoid-sets tried between two ports (the searches are shared by all pairs from a port). */
-const searchesPerPair = 10;
+const searchesPerPair = 12;
 const labelOrder = ['cape-of-good-hope', 'nsr', 'suez', 'kiel-canal', 'sunda', 'malacca'];
 
 export interface SeaNetwork {
@@ -396,6 +411,7 @@ export interface SeaNetwork {
  */
 export function buildSeaNetwork(ports: readonly NodeSpec[]): SeaNetwork {
   const graph = loadGraph();
+  for (const canal of canals) addCanal(graph, canal);
   buildArcs(graph);
   const components = componentsOf(graph);
   // The Caspian is the part of the network that holds a point in its middle.
@@ -441,7 +457,7 @@ export function buildSeaNetwork(ports: readonly NodeSpec[]): SeaNetwork {
       const found: RawVoyage[] = [];
       const queue: { avoid: number; depth: number }[] = [{ avoid: 0, depth: 0 }];
       const tried = new Set<number>([0]);
-      while (queue.length > 0 && tried.size <= searchesPerPair) {
+      for (let searches = 0; queue.length > 0 && searches < searchesPerPair; searches++) {
         const { avoid, depth } = queue.shift()!;
         const voyage = trace(graph, tree(from, avoid), nodes[to]!);
         if (voyage === undefined) continue;
@@ -506,8 +522,8 @@ function labelFor(extraBits: number, bits: number, used: ReadonlySet<string>): s
       : (candidate & (1 << passageIndex.get(id)!)) !== 0;
   const base =
     labelOrder.find((id) => has(extraBits, id)) ??
-    labelOrder.find((id) => has(bits, id)) ??
     passages.find((_, i) => (extraBits & (1 << i)) !== 0)?.id ??
+    labelOrder.find((id) => has(bits, id)) ??
     'alt';
   const short = base === 'cape-of-good-hope' ? 'cape' : base === 'kiel-canal' ? 'kiel' : base;
   let label = short;
@@ -556,7 +572,8 @@ function describeVoyage(
     km,
     passageIds: [...new Set(passageIds)],
     ...(arcticStart < 0 ? {} : { arctic: { startKm: arcticStart, km: arcticKm } }),
-    line: roundLine(line),
+    // The ports' own positions stay exact: a route's line starts and ends at its stops.
+    line: [fromPort.at, ...roundLine(line.slice(1, -1)), toPort.at],
     rank,
     label,
   };

@@ -51,3 +51,25 @@ export const arcticLane: readonly {
 /** NSR season (sources `gcaptain-nsr-season`, `crrel-nsr`). */
 export const nsrSeasonNote =
   'Northern Sea Route: open about July–November, only for ice-class ships or with icebreaker escort';
+
+/**
+ * Canals the searoute-py network lacks, each one passage, joined at both ends to the nearest lane:
+ * the Kiel Canal (Nord-Ostsee-Kanal), Brunsbüttel on the Elbe to Kiel-Holtenau, 98 km (source
+ * `kiel-canal`), which the Hamburg–Baltic feeders use.
+ */
+export const canals: readonly {
+  readonly passage: string;
+  readonly km: number;
+  readonly points: readonly LonLat[];
+}[] = [
+  {
+    passage: 'kiel-canal',
+    km: 98,
+    points: [
+      [9.14, 53.89],
+      [9.42, 54.03],
+      [9.69, 54.31],
+      [10.15, 54.37],
+    ],
+  },
+];

@@ -20,6 +20,11 @@ export const sources = {
     backs:
       'sea and Caspian voyage distances and lines: Dijkstra over the network, ports snapped to the nearest lane point; named passages',
   },
+  'kiel-canal': {
+    title: 'Kiel Canal (Nord-Ostsee-Kanal): 98 km from Brunsbüttel to Kiel-Holtenau',
+    url: 'https://en.wikipedia.org/wiki/Kiel_Canal',
+    backs: 'the length of the Kiel Canal, which the sea network lacks and the planner adds',
+  },
   'vostro-estimate': {
     title:
       'vostro estimate: great-circle distance between the node coordinates times the mode circuity factor',
