@@ -105,7 +105,7 @@ describe('the Corridors page in Chromium', { skip }, () => {
         headers: { authorization: `Bearer ${operatorKey}` },
       })
     ).json()) as { nodes: unknown[]; links: unknown[] };
-    assert.equal(await page.getByTestId('map-nodes').locator('[data-node]').count(), 37);
+    assert.equal(await page.getByTestId('map-nodes').locator('[data-node]').count(), 45);
     assert.equal(
       await page.getByTestId('map-nodes').locator('[data-node]').count(),
       network.nodes.length,
