@@ -9,7 +9,7 @@ import { compareCorridors, planRoutes } from './planner.js';
 import { corridorNetwork } from './network.js';
 import { describeNetwork } from './network-view.js';
 
-// The sea network against the reference: distances computed by scripts/sea/reference.mjs on the
+// The sea network against the reference: distances computed by scripts/sea-reference.mjs on the
 // full searoute-py network in ../shared/reference (not on the planner's compact copy), and the
 // wrong answers of issue 18, each as a test.
 
@@ -59,7 +59,7 @@ test('the reference table spans India, Russia (Baltic, Black Sea, Arctic, Pacifi
     assert.ok(ends.has(port), port);
 });
 
-test('the committed reference is what scripts/sea/reference.mjs computes from ../shared/reference', (t) => {
+test('the committed reference is what scripts/sea-reference.mjs computes from ../shared/reference', (t) => {
   if (
     !existsSync('/work/shared/reference/searoute-py-marnet.geojson') &&
     !process.env['VOSTRO_SEA_REFERENCE']
@@ -67,7 +67,7 @@ test('the committed reference is what scripts/sea/reference.mjs computes from ..
     t.skip('the shared reference is not on this machine');
     return;
   }
-  const script = new URL('../../scripts/sea/reference.mjs', import.meta.url).pathname;
+  const script = new URL('../../scripts/sea-reference.mjs', import.meta.url).pathname;
   const computed = JSON.parse(
     execFileSync(process.execPath, [script, '--json'], { encoding: 'utf8' }),
   );

@@ -6,7 +6,7 @@ import type { LonLat, NodeSpec, Passage } from './model.js';
 
 /**
  * The sea network the planner sails on: the searoute-py marine network (a compact copy in
- * `data/marnet.json`, built by scripts/sea/build-network.mjs) plus the curated Northern Sea Route.
+ * `data/marnet.json`, built by scripts/sea-build-network.mjs) plus the curated Northern Sea Route.
  * Every seaport is snapped to the nearest point of a lane; between every two ports in the same sea
  * the shortest voyage is found by Dijkstra, and so are the shortest voyages that avoid the named
  * passages the first one uses (and, in turn, theirs), so that avoiding Suez, a closed Red Sea or an
@@ -105,7 +105,7 @@ function loadGraph(): SeaGraph {
       b: to,
       km: Number(km),
       passage: passage === '-' ? -1 : mustPassage(passage),
-      line: [points[from]!, ...decodePolyline(encoded ?? ''), points[to]!],
+      line: [points[from]!, ...decodePolyline(encoded), points[to]!],
     };
   });
   // The Northern Sea Route: a chain of curated points joined at both ends to the nearest node.

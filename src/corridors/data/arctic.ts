@@ -48,10 +48,6 @@ export const arcticLane: readonly {
   },
 ];
 
-/** NSR season (sources `gcaptain-nsr-season`, `crrel-nsr`). */
-export const nsrSeasonNote =
-  'Northern Sea Route: open about July–November, only for ice-class ships or with icebreaker escort';
-
 /**
  * Canals the searoute-py network lacks, each one passage, joined at both ends to the nearest lane:
  * the Kiel Canal (Nord-Ostsee-Kanal), Brunsbüttel on the Elbe to Kiel-Holtenau, 98 km (source

@@ -4,7 +4,7 @@ import type { Passage } from '../model.js';
  * The named passages of the sea network: straits, canals and capes a route can be asked to avoid,
  * and that a season or the Red Sea switch can close. The searoute-py network names most of them on
  * its own edges (`marnet.json`); the Danish straits and the Kiel Canal are recognised by where the
- * edge lies (scripts/sea/marnet.mjs), and the Northern Sea Route's four segments are the project's
+ * edge lies (scripts/sea-marnet.mjs), and the Northern Sea Route's four segments are the project's
  * curated Arctic lane (`arctic.ts`). `countries` lists only the states whose own waters the passage
  * is, so that avoiding a country avoids them too. `at` places the name on a map.
  */
