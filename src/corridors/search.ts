@@ -1,4 +1,4 @@
-import type { Mode } from './model.js';
+import type { Mode, NodeSpec } from './model.js';
 import type { Network } from './network.js';
 
 /**
@@ -166,6 +166,45 @@ export function takeStep(
   };
 }
 
+/** Where `stepCost` leaves the arrival time of the step it priced (the search is single-threaded). */
+let scratchArriveAt = 0;
+
+/**
+ * `takeStep` for the search's inner loop: the step's weight, or −1 when its season forbids it, with
+ * the arrival time left in `scratchArriveAt`; the same arithmetic, without allocating.
+ */
+function stepCost(
+  context: SearchContext,
+  spec: NodeSpec,
+  arrivedBy: number,
+  elapsedDays: number,
+  arc: number,
+): number {
+  const edge = context.network.edges[context.network.arcEdge[arc]!]!;
+  const mode = edge.spec.mode;
+  const continues =
+    arrivedBy === modeSlot[mode] && (mode === 'rail' || mode === 'road') && spec.kind !== 'border';
+  const dwells = arrivedBy !== 0 && !continues;
+  const dwellDays = dwells ? spec.dwell.days : 0;
+  let travelDays = edge.baseDays;
+  if (edge.spec.season !== undefined && !context.ignoreSeason) {
+    const traversal = traverseArc(context, arc, elapsedDays + dwellDays);
+    if (traversal === undefined) return -1;
+    travelDays = traversal.days;
+  }
+  const dwellUsd = (dwells ? spec.dwell.costUsdPerTeu : 0) * context.costFactor;
+  const fixedUsd = (continues ? 0 : edge.fixedCostUsdPerTeu) * context.costFactor;
+  const runningUsd = edge.runningCostUsdPerTeu * context.costFactor;
+  const co2eKg = edge.co2eKgPerTonne * context.co2eTonnes;
+  const days = dwellDays + travelDays;
+  scratchArriveAt = elapsedDays + days;
+  return (
+    context.weightPerDay * days +
+    context.weightPerUsd * (dwellUsd + fixedUsd + runningUsd) +
+    context.weightPerKgCo2e * co2eKg
+  );
+}
+
 export interface SearchStart {
   readonly node: number;
   readonly elapsedDays: number;
@@ -231,13 +270,14 @@ export function shortestPath(
     // Paths may not pass through the target and come back: it is only ever an end.
     if (node === target) continue;
     const { allowedStart, allowedArcs } = context;
+    const nodeSpec = network.nodes[node]!.spec;
     for (let k = allowedStart[node]!; k < allowedStart[node + 1]!; k++) {
       const arc = allowedArcs[k]!;
       if (blocks.arcs?.has(arc) === true) continue;
       const next = network.arcTo[arc]!;
       if (blocks.nodes !== undefined && blocks.nodes[next] === 1) continue;
-      const step = takeStep(context, node, state % modeSlots, elapsed[state]!, arc);
-      if (step === undefined) continue;
+      const step = stepCost(context, nodeSpec, state % modeSlots, elapsed[state]!, arc);
+      if (step < 0) continue;
       const nextLayer =
         context.arcRequired !== undefined
           ? layer === 1 || context.arcRequired[arc] === 1
@@ -250,10 +290,10 @@ export function shortestPath(
         next * perNode +
         nextLayer * modeSlots +
         modeSlot[network.edges[network.arcEdge[arc]!]!.spec.mode];
-      const weight = best[state]! + step.weight;
+      const weight = best[state]! + step;
       if (weight < best[nextState]!) {
         best[nextState] = weight;
-        elapsed[nextState] = step.arriveAt;
+        elapsed[nextState] = scratchArriveAt;
         previousArc[nextState] = arc;
         previousState[nextState] = state;
         heap.push(weight, nextState);
