@@ -5,24 +5,34 @@ import { availableParallelism, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
   compareCorridors,
+  corridorNetwork,
   parseCompareQuery,
   parseRouteQuery,
   planRoutes,
 } from '../corridors/index.js';
-import { benchOptions, parseBenchArgs } from './options.js';
+import { benchOptions, integerOption, parseBenchArgs } from './options.js';
 
 const USAGE = `
 usage: npm run bench:routes
 
-Times route queries (parse + plan, K = 1 and K = 3) and corridor comparisons (7 corridors) over a
-fixed mix of origin and destination pairs, after a warm-up, and prints p50 and p99 per operation.
+Times route queries (parse + plan, K = 1 and K = 3, and with a via place) and corridor comparisons
+(8 corridors) over a fixed mix of origin and destination pairs, after a warm-up, and prints p50 and
+p99 per operation, and the time to build the network (the sea network's voyages) once.
 
+  --runs-percent <P>   run P % of the default number of operations (default 100; 10 for a short run)
   -h, --help           this text
 `;
-benchOptions(USAGE, (argv) => parseBenchArgs(argv, {}));
+const options = benchOptions(USAGE, (argv) => {
+  const values = parseBenchArgs(argv, { 'runs-percent': { type: 'string', default: '100' } });
+  return { runsPercent: integerOption('runs-percent', values['runs-percent'], 1, 100) };
+});
+const runs = (count: number) => Math.max(100, Math.round((count * options.runsPercent) / 100));
 
 const pairs: readonly [string, string][] = [
   ['INNSA', 'RUMOW'],
+  ['INCCU', 'RUVYP'],
+  ['RUMMK', 'JPYOK'],
+  ['RULED', 'RUVVO'],
   ['INMAA', 'RUMOW'],
   ['INMUN', 'RUASF'],
   ['INNSA', 'RULED'],
@@ -61,15 +71,17 @@ function measure(
   return result;
 }
 
-function routeQuery(i: number, alternatives: number) {
+function routeQuery(i: number, alternatives: number, via?: string) {
   const [from, to] = pairs[i % pairs.length]!;
   const parsed = parseRouteQuery(
     {
       from,
       to,
+      ...(via === undefined || via === from || via === to ? {} : { via }),
       by: objectives[i % objectives.length],
       date: dates[i % dates.length],
       iceClass: i % 2 === 0,
+      redSea: i % 3 === 0 ? 'open' : 'closed',
       alternatives,
     },
     { today },
@@ -88,6 +100,7 @@ function comparison(i: number) {
       by: objectives[i % objectives.length],
       date: dates[i % dates.length],
       iceClass: i % 2 === 0,
+      redSea: i % 3 === 0 ? 'open' : 'closed',
     },
     { today },
   );
@@ -98,6 +111,12 @@ function comparison(i: number) {
 console.log(
   `node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'})`,
 );
-measure('route query (parse + plan, K = 1)', 20_000, (i) => routeQuery(i, 1));
-measure('route query with 3 alternatives (Yen)', 5_000, (i) => routeQuery(i, 3));
-measure('corridor comparison (7 corridors)', 5_000, comparison);
+const buildStart = performance.now();
+corridorNetwork();
+console.log(
+  `${'network build (sea voyages), once'.padEnd(44)} ${(performance.now() - buildStart).toFixed(0)} ms`,
+);
+measure('route query (parse + plan, K = 1)', runs(20_000), (i) => routeQuery(i, 1));
+measure('route query with 3 alternatives (Yen)', runs(5_000), (i) => routeQuery(i, 3));
+measure('route query via Jebel Ali (K = 1)', runs(5_000), (i) => routeQuery(i, 1, 'AEJEA'));
+measure('corridor comparison (8 corridors)', runs(5_000), comparison);

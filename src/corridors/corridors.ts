@@ -30,6 +30,14 @@ export const corridors: readonly CorridorDefinition[] = [
     excludes: any(hasTag('black-sea'), hasTag('instc'), hasTag('nsr')),
   },
   {
+    id: 'cape',
+    name: 'Cape of Good Hope (Baltic / Barents)',
+    description:
+      'deep sea round the Cape of Good Hope and through Gibraltar to the Baltic or Murmansk, clear of the Red Sea',
+    requires: passes('cape-of-good-hope'),
+    excludes: any(hasTag('black-sea'), hasTag('instc'), hasTag('nsr'), passes('suez')),
+  },
+  {
     id: 'instc-west',
     name: 'INSTC west (Azerbaijan)',
     description: 'sea to Bandar Abbas, Iranian rail, road Rasht–Astara, Azerbaijani rail to Russia',

@@ -6,6 +6,8 @@ export const limits = {
   expansionsMax: 50_000,
   /** Entries in `avoid`. */
   avoidMax: 32,
+  /** Places in `via`. */
+  viaMax: 4,
   /** Length of any string field, before it is looked up. */
   textLengthMax: 100,
   /** Departure dates accepted: far enough for planning, near enough to be meaningful. */

@@ -18,6 +18,21 @@ export type LonLat = readonly [number, number];
 
 export type NodeKind = 'port' | 'hub' | 'border' | 'inland-terminal';
 
+/** The sea a port lies on, as far as the corridors care (tags such as `cvmc` and `black-sea` use it). */
+export type Water =
+  | 'arabian-sea'
+  | 'bay-of-bengal'
+  | 'gulf'
+  | 'red-sea'
+  | 'baltic'
+  | 'north-sea'
+  | 'barents'
+  | 'black-sea'
+  | 'mediterranean'
+  | 'east-asia'
+  | 'russian-pacific'
+  | 'caspian';
+
 /** Track gauges met on these corridors: Iran's standard gauge and the former Soviet broad gauge. */
 export type GaugeMm = 1435 | 1520 | 1676;
 
@@ -38,6 +53,11 @@ export interface NodeSpec {
   readonly countries: readonly string[];
   readonly at: LonLat;
   readonly aliases?: readonly string[];
+  /**
+   * Ports only: the sea the port lies on. Every port is snapped to the sea network; a Caspian port
+   * only to the Caspian's lanes, the others only to the oceans'.
+   */
+  readonly water?: Water;
   readonly dwell: NodeDwell;
   readonly gaugeBreak?: {
     readonly fromMm: GaugeMm;
@@ -66,10 +86,8 @@ export interface EdgeSpec {
   readonly from: string;
   readonly to: string;
   readonly mode: Mode;
-  /** Published distance. Sea edges leave it out: their distance is measured along `lane`. */
+  /** Published distance; sea and Caspian voyages carry the length measured on the sea network. */
   readonly distanceKm?: number;
-  /** Sea and Caspian edges: the waypoint ids the ship passes, in order from `from` to `to`. */
-  readonly lane?: readonly string[];
   /** Land edges: intermediate points, only to draw the line on a map. */
   readonly drawVia?: readonly LonLat[];
   /** Overrides the mode's default speed where the line is known to be faster or slower. */
@@ -85,18 +103,43 @@ export interface EdgeSpec {
   readonly sourceIds: readonly string[];
 }
 
-export interface Waypoint {
+/**
+ * A named passage of the sea network (a strait, a canal, a cape): it can be avoided by name, and a
+ * season or the Red Sea switch can close it. `countries` lists only the states whose own waters the
+ * passage is (a canal, a strait inside territorial seas), so that avoiding a country avoids them too.
+ */
+export interface Passage {
   readonly id: string;
   readonly name: string;
   readonly at: LonLat;
-  /**
-   * Named chokepoints can be avoided by name. `countries` lists only the states whose own waters the
-   * passage is (a canal, a strait inside territorial seas), so that avoiding a country avoids them too.
-   */
-  readonly chokepoint?: {
-    readonly countries: readonly string[];
-    readonly aliases?: readonly string[];
-  };
+  readonly countries: readonly string[];
+  readonly aliases?: readonly string[];
+  /** Passages that are avoided together by the group's name (the NSR's segments: `nsr`). */
+  readonly group?: string;
+}
+
+/**
+ * A sea service between two ports, laid over the voyages the sea network computes: corridor tags
+ * and sources. Every pair listed is drawn on the network map.
+ */
+export interface SeaService {
+  readonly from: string;
+  readonly to: string;
+  readonly tags?: readonly string[];
+  readonly sourceIds?: readonly string[];
+}
+
+/**
+ * What every voyage between a port on one side's waters and a port on the other's takes besides
+ * sailing: calls or a transshipment on the way (`extraDays`), with a note and sources.
+ */
+export interface SeaServiceRule {
+  readonly between: readonly [readonly Water[], readonly Water[]];
+  readonly extraDays: number;
+  /** Where the service transships on the way, named in the route's headline. */
+  readonly transshipsAt?: string;
+  readonly note: string;
+  readonly sourceIds?: readonly string[];
 }
 
 export interface SourceRef {

@@ -38,7 +38,7 @@ export interface NetworkViewLink {
   readonly baseDays: number;
   /** Present on seasonal links only: when they can be used, and how they stand on `date`. */
   readonly season?: Season & { readonly state: SeasonState };
-  /** Chokepoints the lane passes, by name. */
+  /** Named passages the voyage uses, by name. */
   readonly via: readonly string[];
   readonly tags: readonly string[];
   readonly note?: string;
@@ -90,28 +90,30 @@ export function describeNetwork(
     at: spec.at,
     aliases: spec.aliases ?? [],
   }));
-  const links = network.edges.map((edge): NetworkViewLink => {
-    const spec = edge.spec;
-    const waterborne = spec.mode === 'sea' || spec.mode === 'caspian';
-    return {
-      id: spec.id,
-      from: network.nodes[edge.fromIndex]!.spec.id,
-      to: network.nodes[edge.toIndex]!.spec.id,
-      mode: spec.mode,
-      status: spec.status,
-      distanceKm: round(edge.distanceKm, 0),
-      ...(waterborne ? { distanceNm: round(kmToNauticalMiles(edge.distanceKm), 0) } : {}),
-      distanceEstimated: edge.distanceEstimated,
-      baseDays: round(edge.baseDays, 1),
-      ...(spec.season === undefined
-        ? {}
-        : { season: { ...spec.season, state: seasonState(spec.season, month) } }),
-      via: edge.chokepointIds.map((id) => network.waypointsById.get(id)!.name),
-      tags: spec.tags ?? [],
-      ...(spec.note === undefined ? {} : { note: spec.note }),
-      lines: splitAtAntimeridian(edge.line),
-    };
-  });
+  const links = network.edges
+    .filter((edge) => edge.display)
+    .map((edge): NetworkViewLink => {
+      const spec = edge.spec;
+      const waterborne = spec.mode === 'sea' || spec.mode === 'caspian';
+      return {
+        id: spec.id,
+        from: network.nodes[edge.fromIndex]!.spec.id,
+        to: network.nodes[edge.toIndex]!.spec.id,
+        mode: spec.mode,
+        status: spec.status,
+        distanceKm: round(edge.distanceKm, 0),
+        ...(waterborne ? { distanceNm: round(kmToNauticalMiles(edge.distanceKm), 0) } : {}),
+        distanceEstimated: edge.distanceEstimated,
+        baseDays: round(edge.baseDays, 1),
+        ...(spec.season === undefined
+          ? {}
+          : { season: { ...spec.season, state: seasonState(spec.season, month) } }),
+        via: edge.chokepointIds.map((id) => network.passagesById.get(id)!.name),
+        tags: spec.tags ?? [],
+        ...(spec.note === undefined ? {} : { note: spec.note }),
+        lines: splitAtAntimeridian(edge.line),
+      };
+    });
   return ok({
     date: date.value,
     nodes,

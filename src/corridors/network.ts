@@ -1,9 +1,26 @@
-import { polylineKm } from './geo.js';
-import type { EdgeSpec, LonLat, NodeSpec, Waypoint } from './model.js';
-import { edges as edgeData } from './data/edges.js';
+import {
+  edges as edgeData,
+  nsrSeason,
+  nsrSourceIds,
+  portSeasons,
+  seaServiceRules,
+  seaServices,
+} from './data/edges.js';
 import { modeModels } from './data/mode-models.js';
 import { nodes as nodeData } from './data/nodes.js';
-import { waypoints as waypointData } from './data/waypoints.js';
+import { passages } from './data/passages.js';
+import { polylineKm } from './geo.js';
+import type {
+  EdgeSpec,
+  LonLat,
+  NodeSpec,
+  Passage,
+  Season,
+  SeaService,
+  SeaServiceRule,
+} from './model.js';
+import type { SeaVoyage } from './sea.js';
+import { buildSeaNetwork, passageLookup } from './sea.js';
 
 /** An edge with its derived figures, computed once when the network is built. */
 export interface CompiledEdge {
@@ -12,7 +29,7 @@ export interface CompiledEdge {
   readonly fromIndex: number;
   readonly toIndex: number;
   readonly distanceKm: number;
-  /** Whether `distanceKm` was published (or measured along a lane) rather than estimated. */
+  /** Whether `distanceKm` was published (or measured on the sea network) rather than estimated. */
   readonly distanceEstimated: boolean;
   /** Transit days outside any seasonal delay. */
   readonly baseDays: number;
@@ -21,12 +38,30 @@ export interface CompiledEdge {
   /** The per-km part, charged on every edge. */
   readonly runningCostUsdPerTeu: number;
   readonly co2eKgPerTonne: number;
-  /** Points from `from` to `to`, for the map. */
+  /** Points from `from` to `to`, for the map (sea voyages follow the sea network). */
   readonly line: readonly LonLat[];
-  /** Chokepoint waypoint ids the lane passes. */
+  /** Named passages the voyage uses, in order from `from`. */
   readonly chokepointIds: readonly string[];
-  /** Countries whose territory or waters the edge touches (its ends and its chokepoints). */
+  /** Countries whose territory or waters the edge touches (its ends and its passages). */
   readonly countries: readonly string[];
+  /**
+   * Where on the edge its season applies, in days from `from` (absent: the whole edge). The NSR is
+   * a stretch of a longer voyage; it is checked when the ship is there, not when it leaves port.
+   */
+  readonly seasonSpan?: {
+    readonly startDays: number;
+    /** The same, sailing from `to` to `from`. */
+    readonly startDaysReversed: number;
+    readonly days: number;
+  };
+  /** Sea voyages: which of the voyages between the two ports this is (0 the shortest) and its label. */
+  readonly voyage?: {
+    readonly rank: number;
+    readonly label: string;
+    readonly transshipsAt?: string;
+  };
+  /** Drawn on the network map (every land and Caspian link, the listed sea services). */
+  readonly display: boolean;
 }
 
 export interface CompiledNode {
@@ -46,17 +81,30 @@ export interface Network {
   readonly arcTo: Int32Array;
   /** 1 where the arc runs against the edge's own direction (from `to` to `from`). */
   readonly arcReversed: Uint8Array;
+  /**
+   * Parallel sea voyages between the same two ports, shortest first: group g is
+   * `parallelArcs[parallelStart[g]..parallelStart[g+1]]`. A query keeps only the ones that can win.
+   */
+  readonly parallelStart: Int32Array;
+  readonly parallelArcs: Int32Array;
   readonly nodeIndexByKey: ReadonlyMap<string, number>;
-  readonly waypointsById: ReadonlyMap<string, Waypoint>;
-  /** Chokepoints by lower-case id and name. */
-  readonly chokepointsByKey: ReadonlyMap<string, Waypoint>;
+  readonly passagesById: ReadonlyMap<string, Passage>;
+  /** Passages by lower-case id, name or alias; a group name ("nsr") gives all its passages. */
+  readonly passagesByKey: ReadonlyMap<string, readonly Passage[]>;
   readonly countries: ReadonlySet<string>;
+  /** Where each port meets the sea network, and how far off it lies (km), by node id. */
+  readonly seaSnaps: ReadonlyMap<string, { readonly at: LonLat; readonly km: number }>;
 }
 
 export interface NetworkData {
   readonly nodes: readonly NodeSpec[];
+  /** Land edges (rail, road); sea and Caspian voyages come from the sea network. */
   readonly edges: readonly EdgeSpec[];
-  readonly waypoints: readonly Waypoint[];
+  readonly seaServices: readonly SeaService[];
+  readonly seaServiceRules: readonly SeaServiceRule[];
+  readonly portSeasons: Readonly<
+    Record<string, { readonly season: Season; readonly sourceIds: readonly string[] }>
+  >;
 }
 
 /** Normalises a name for lookup: case-insensitive, and dots, dashes and spaces are equal. */
@@ -70,28 +118,36 @@ export function lookupKey(text: string): string {
 /** Builds the network from data that `validateNetworkData` accepts; a bad reference is a bug and throws. */
 export function buildNetwork(data: NetworkData): Network {
   const nodeIndexByKey = indexNodes(data.nodes);
-  const waypointsById = new Map(data.waypoints.map((waypoint) => [waypoint.id, waypoint]));
   const nodes = data.nodes.map((spec, index) => ({ index, spec }));
-  const edges = data.edges.map((spec, index) =>
-    compileEdge(spec, index, data.nodes, nodeIndexByKey, waypointsById),
+  const passagesById = new Map(passages.map((passage) => [passage.id, passage]));
+  const land = data.edges.map((spec, index) =>
+    compileEdge(spec, index, data.nodes, nodeIndexByKey),
   );
-  const chokepointsByKey = new Map<string, Waypoint>();
-  for (const waypoint of data.waypoints) {
-    if (waypoint.chokepoint === undefined) continue;
-    for (const key of [waypoint.id, waypoint.name, ...(waypoint.chokepoint.aliases ?? [])])
-      chokepointsByKey.set(lookupKey(key), waypoint);
-  }
+  const ports = data.nodes.filter((node) => node.kind === 'port' && node.water !== undefined);
+  const sea = buildSeaNetwork(ports);
+  const voyages = sea.voyages.map((voyage, i) =>
+    compileVoyage(voyage, land.length + i, ports, data, nodeIndexByKey, passagesById),
+  );
+  const edges = [...land, ...voyages];
   const countries = new Set<string>();
   for (const node of data.nodes) for (const country of node.countries) countries.add(country);
   for (const edge of edges) for (const country of edge.countries) countries.add(country);
+  const seaSnaps = new Map<string, { at: LonLat; km: number }>();
+  ports.forEach((port, i) => {
+    const snap = sea.snaps[i];
+    if (snap !== undefined) seaSnaps.set(port.id, snap);
+  });
+  const arcs = buildArcs(nodes.length, edges);
   return {
     nodes,
     edges,
-    ...buildArcs(nodes.length, edges),
+    ...arcs,
+    ...parallelGroups(arcs, edges),
     nodeIndexByKey,
-    waypointsById,
-    chokepointsByKey,
+    passagesById,
+    passagesByKey: passageLookup(lookupKey),
     countries,
+    seaSnaps,
   };
 }
 
@@ -113,44 +169,136 @@ function compileEdge(
   index: number,
   nodes: readonly NodeSpec[],
   nodeIndexByKey: ReadonlyMap<string, number>,
-  waypointsById: ReadonlyMap<string, Waypoint>,
 ): CompiledEdge {
   const fromIndex = mustIndex(nodeIndexByKey, spec.from, spec.id);
   const toIndex = mustIndex(nodeIndexByKey, spec.to, spec.id);
   const from = nodes[fromIndex]!;
   const to = nodes[toIndex]!;
-  const lanePoints = (spec.lane ?? []).map((id) => {
-    const waypoint = waypointsById.get(id);
-    if (waypoint === undefined) throw new Error(`edge ${spec.id}: unknown waypoint ${id}`);
-    return waypoint;
-  });
-  const line: LonLat[] = [
-    from.at,
-    ...lanePoints.map((waypoint) => waypoint.at),
-    ...(spec.drawVia ?? []),
-    to.at,
-  ];
+  const line: LonLat[] = [from.at, ...(spec.drawVia ?? []), to.at];
   const model = modeModels[spec.mode];
-  const measuredKm = spec.lane === undefined ? undefined : polylineKm(line);
-  const distanceKm = spec.distanceKm ?? measuredKm ?? polylineKm(line) * model.circuityFactor;
-  const chokepoints = lanePoints.filter((waypoint) => waypoint.chokepoint !== undefined);
-  const countries = new Set([...from.countries, ...to.countries]);
-  for (const waypoint of chokepoints)
-    for (const country of waypoint.chokepoint!.countries) countries.add(country);
+  const distanceKm = spec.distanceKm ?? polylineKm(line) * model.circuityFactor;
   return {
+    ...figures(spec, distanceKm),
     index,
     spec,
     fromIndex,
     toIndex,
+    distanceEstimated: spec.distanceKm === undefined,
+    line,
+    chokepointIds: [],
+    countries: [...new Set([...from.countries, ...to.countries])],
+    display: true,
+  };
+}
+
+function figures(spec: EdgeSpec, distanceKm: number) {
+  const model = modeModels[spec.mode];
+  return {
     distanceKm,
-    distanceEstimated: spec.distanceKm === undefined && spec.lane === undefined,
     baseDays: distanceKm / (spec.speedKmPerDay ?? model.speedKmPerDay) + (spec.extraDays ?? 0),
     fixedCostUsdPerTeu: model.fixedUsdPerTeu,
     runningCostUsdPerTeu: model.usdPerTeuKm * distanceKm,
     co2eKgPerTonne: (model.co2eGramsPerTonneKm * distanceKm) / 1000,
+  };
+}
+
+/** Which corridor tags a voyage carries, from the seas of its ends and the passages it uses. */
+function voyageTags(a: NodeSpec, b: NodeSpec, voyage: SeaVoyage): string[] {
+  const tags = new Set<string>();
+  const ends = [a, b];
+  const india = ends.find((end) => end.countries.includes('IN'));
+  const other = ends.find((end) => end !== india);
+  if (voyage.arctic !== undefined) tags.add('nsr');
+  if (ends.some((end) => end.water === 'black-sea')) tags.add('black-sea');
+  if (india !== undefined && other !== undefined) {
+    if (other.countries.includes('IR')) tags.add('instc');
+    if (other.water === 'russian-pacific' && voyage.arctic === undefined) tags.add('cvmc');
+  }
+  return [...tags];
+}
+
+function compileVoyage(
+  voyage: SeaVoyage,
+  index: number,
+  ports: readonly NodeSpec[],
+  data: NetworkData,
+  nodeIndexByKey: ReadonlyMap<string, number>,
+  passagesById: ReadonlyMap<string, Passage>,
+): CompiledEdge {
+  const from = ports[voyage.fromPort]!;
+  const to = ports[voyage.toPort]!;
+  const service = data.seaServices.find(
+    (candidate) =>
+      (candidate.from === from.id && candidate.to === to.id) ||
+      (candidate.from === to.id && candidate.to === from.id),
+  );
+  const rule = data.seaServiceRules.find((candidate) => {
+    const [left, right] = candidate.between;
+    const on = (side: readonly string[], port: NodeSpec) => side.includes(port.water ?? '');
+    return (on(left, from) && on(right, to)) || (on(left, to) && on(right, from));
+  });
+  // A listed service keeps its own direction; other voyages run in the order of the node list.
+  const reversed = service !== undefined && service.from === to.id;
+  const [a, b] = reversed ? [to, from] : [from, to];
+  const mode = from.water === 'caspian' ? 'caspian' : 'sea';
+  const portSeason = data.portSeasons[a.id] ?? data.portSeasons[b.id];
+  const season = voyage.arctic !== undefined ? nsrSeason : portSeason?.season;
+  const tags = [...new Set([...voyageTags(a, b, voyage), ...(service?.tags ?? [])])];
+  const id = `${mode}:${a.id}-${b.id}${voyage.rank === 0 ? '' : `/${voyage.label}`}`;
+  const spec: EdgeSpec = {
+    id,
+    from: a.id,
+    to: b.id,
+    mode,
+    distanceKm: voyage.km,
+    ...(rule === undefined ? {} : { extraDays: rule.extraDays }),
+    status: 'operational',
+    ...(season === undefined ? {} : { season }),
+    ...(tags.length === 0 ? {} : { tags }),
+    ...(rule === undefined ? {} : { note: rule.note }),
+    sourceIds: [
+      ...new Set([...(service?.sourceIds ?? []), ...(rule?.sourceIds ?? [])]),
+      ...(voyage.arctic !== undefined ? nsrSourceIds : (portSeason?.sourceIds ?? [])),
+      ...(voyage.passageIds.includes('kiel-canal') ? ['kiel-canal'] : []),
+      'searoute-marnet',
+      'vostro-cost-model',
+    ],
+  };
+  const line = reversed ? [...voyage.line].reverse() : voyage.line;
+  const chokepointIds = reversed ? [...voyage.passageIds].reverse() : voyage.passageIds;
+  const base = figures(spec, voyage.km);
+  const speed = modeModels[mode].speedKmPerDay;
+  const arctic = voyage.arctic;
+  const startKm =
+    arctic === undefined ? 0 : reversed ? voyage.km - arctic.startKm - arctic.km : arctic.startKm;
+  const countries = new Set([...from.countries, ...to.countries]);
+  for (const id of chokepointIds)
+    for (const country of passagesById.get(id)?.countries ?? []) countries.add(country);
+  return {
+    ...base,
+    index,
+    spec,
+    fromIndex: mustIndex(nodeIndexByKey, a.id, id),
+    toIndex: mustIndex(nodeIndexByKey, b.id, id),
+    distanceEstimated: false,
     line,
-    chokepointIds: chokepoints.map((waypoint) => waypoint.id),
+    chokepointIds,
     countries: [...countries],
+    ...(arctic === undefined
+      ? {}
+      : {
+          seasonSpan: {
+            startDays: startKm / speed,
+            startDaysReversed: (voyage.km - startKm - arctic.km) / speed,
+            days: arctic.km / speed,
+          },
+        }),
+    voyage: {
+      rank: voyage.rank,
+      label: voyage.label,
+      ...(rule?.transshipsAt === undefined ? {} : { transshipsAt: rule.transshipsAt }),
+    },
+    display: service !== undefined && (voyage.rank === 0 || voyage.label === 'cape'),
   };
 }
 
@@ -186,10 +334,41 @@ function buildArcs(nodeCount: number, edges: readonly CompiledEdge[]) {
   return { arcStart, arcEdge, arcTo, arcReversed };
 }
 
+function parallelGroups(
+  arcs: ReturnType<typeof buildArcs>,
+  edges: readonly CompiledEdge[],
+): { parallelStart: Int32Array; parallelArcs: Int32Array } {
+  const groups = new Map<string, number[]>();
+  for (let arc = 0; arc < arcs.arcEdge.length; arc++) {
+    const edge = edges[arcs.arcEdge[arc]!]!;
+    if (edge.voyage === undefined) continue;
+    const tail = arcs.arcReversed[arc] === 1 ? edge.toIndex : edge.fromIndex;
+    const key = `${tail}>${arcs.arcTo[arc]}`;
+    const group = groups.get(key) ?? [];
+    group.push(arc);
+    groups.set(key, group);
+  }
+  const start = [0];
+  const flat: number[] = [];
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    group.sort((a, b) => edges[arcs.arcEdge[a]!]!.distanceKm - edges[arcs.arcEdge[b]!]!.distanceKm);
+    flat.push(...group);
+    start.push(flat.length);
+  }
+  return { parallelStart: Int32Array.from(start), parallelArcs: Int32Array.from(flat) };
+}
+
 let shared: Network | undefined;
 
 /** The project's network, built on first use and shared: it is immutable. */
 export function corridorNetwork(): Network {
-  shared ??= buildNetwork({ nodes: nodeData, edges: edgeData, waypoints: waypointData });
+  shared ??= buildNetwork({
+    nodes: nodeData,
+    edges: edgeData,
+    seaServices,
+    seaServiceRules,
+    portSeasons,
+  });
   return shared;
 }

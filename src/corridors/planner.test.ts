@@ -131,13 +131,19 @@ test('the road carries the Rasht–Astara gap on the INSTC west corridor', () =>
 
 test('the corridor comparison returns every named corridor, each route satisfying its corridor', () => {
   const comparison = compareCorridors(
-    compareQuery({ from: 'INNSA', to: 'Moscow', date: '2026-08-01', iceClass: true }),
+    compareQuery({
+      from: 'INNSA',
+      to: 'Moscow',
+      date: '2026-08-01',
+      iceClass: true,
+      redSea: 'open',
+    }),
   );
   assert.ok(comparison.ok);
   const byId = new Map(comparison.value.options.map((option) => [option.corridorId, option]));
   assert.deepEqual(
     [...byId.keys()],
-    ['suez', 'instc-west', 'instc-caspian', 'instc-east', 'cvmc', 'nsr', 'black-sea'],
+    ['suez', 'cape', 'instc-west', 'instc-caspian', 'instc-east', 'cvmc', 'nsr', 'black-sea'],
   );
   const edgeIds = (id: string) => {
     const option = byId.get(id);
@@ -149,8 +155,15 @@ test('the corridor comparison returns every named corridor, each route satisfyin
   assert.ok(edgeIds('instc-caspian').some((id) => id.startsWith('caspian:')));
   assert.ok(edgeIds('instc-east').some((id) => id.includes('bereket')));
   assert.ok(edgeIds('cvmc').includes('rail:RUVVO-RUMOW'));
-  assert.ok(edgeIds('nsr').includes('sea:RUVVO-RUMMK'));
-  assert.ok(edgeIds('black-sea').includes('sea:INNSA-RUNVS'));
+  const legs = (id: string) => {
+    const option = byId.get(id);
+    assert.ok(option?.available);
+    return option.route.legs;
+  };
+  assert.ok(legs('nsr').some((leg) => leg.via.some((via) => via.startsWith('Northern Sea Route'))));
+  assert.ok(legs('cape').some((leg) => leg.via.includes('Cape of Good Hope')));
+  assert.ok(!legs('cape').some((leg) => leg.via.includes('Suez Canal')));
+  assert.ok(edgeIds('black-sea').some((id) => /^sea:INNSA-RUNVS/.test(id)));
   for (const option of comparison.value.options) {
     if (!option.available) continue;
     assert.equal(option.route.stops[0]!.id, 'INNSA');
@@ -206,7 +219,7 @@ test('avoiding Suez, a country or a node keeps routes clear of them', () => {
     date: '2026-06-01',
     alternatives: 3,
   })) {
-    assert.ok(!route.legs.some((leg) => leg.via.includes('Suez Canal (Suez)')));
+    assert.ok(!route.legs.some((leg) => leg.via.includes('Suez Canal')));
   }
   for (const route of routes({
     from: 'INNSA',
@@ -243,8 +256,14 @@ test('allowed modes restrict the route, and an impossible combination says which
   );
   assert.ok(!roadOnly.ok);
   assert.deepEqual([roadOnly.error.code, roadOnly.error.field], ['no_route', 'modes']);
+  // With the Cape route (which the old hand-drawn lanes lacked) Suez alone no longer shuts the sea.
   const avoidAll = planRoutes(
-    routeQuery({ from: 'INNSA', to: 'Moscow', avoid: 'EG,IR,RUVVO,hormuz', date: '2026-06-01' }),
+    routeQuery({
+      from: 'INNSA',
+      to: 'Moscow',
+      avoid: 'EG,IR,RUVVO,RUNJK,RUVYP,cape,nsr',
+      date: '2026-06-01',
+    }),
   );
   assert.ok(!avoidAll.ok);
   assert.deepEqual([avoidAll.error.code, avoidAll.error.field], ['no_route', 'avoid']);

@@ -7,10 +7,11 @@ import { limits } from './limits.js';
 import type { Network } from './network.js';
 import { corridorNetwork, lookupKey } from './network.js';
 import type { CompareQuery, RouteQuery } from './query.js';
+import { redSeaPassageIds } from './query.js';
 import type { PlannedRoute } from './route.js';
 import { describeRoute } from './route.js';
 import type { SearchContext } from './search.js';
-import { shortestPath } from './search.js';
+import { allowedAdjacency, shortestPath } from './search.js';
 import type { Walk } from './yen.js';
 import { kShortestPaths, walkPath } from './yen.js';
 
@@ -57,6 +58,10 @@ interface ContextOptions {
   readonly includeUnderConstruction?: boolean;
   readonly ignoreModesAndAvoid?: 'modes' | 'all';
   readonly allowIceClass?: boolean;
+  /** Diagnosis only: let voyages pass the Red Sea although the query closes it. */
+  readonly openRedSea?: boolean;
+  /** Diagnosis only: drop the query's `via`. */
+  readonly ignoreVia?: boolean;
 }
 
 const msPerDay = 86_400_000;
@@ -69,33 +74,52 @@ export function searchContext(
   options: ContextOptions = {},
 ): SearchContext {
   const container = containerModels[query.container];
+  const facts = edgeFacts(network);
   const arcAllowed = new Uint8Array(network.arcEdge.length);
-  const arcRequired =
-    options.corridor === undefined ? undefined : new Uint8Array(network.arcEdge.length);
-  const edgeAllowed = network.edges.map((edge) => {
-    if (edge.spec.status !== 'operational' && options.includeUnderConstruction !== true)
-      return false;
-    if (options.corridor?.excludes(edge) === true) return false;
-    if (options.ignoreModesAndAvoid === undefined || options.ignoreModesAndAvoid === 'modes') {
-      if (options.ignoreModesAndAvoid === undefined && !query.modes.includes(edge.spec.mode))
-        return false;
-      if (edge.countries.some((country) => query.avoid.countries.includes(country))) return false;
-      if (edge.chokepointIds.some((id) => query.avoid.chokepointIds.includes(id))) return false;
+  const corridorIndex = options.corridor === undefined ? -1 : corridors.indexOf(options.corridor);
+  const requires = corridorIndex < 0 ? undefined : facts.requires[corridorIndex]!;
+  const excludes = corridorIndex < 0 ? undefined : facts.excludes[corridorIndex]!;
+  const arcRequired = requires === undefined ? undefined : new Uint8Array(network.arcEdge.length);
+  const checkAvoid =
+    options.ignoreModesAndAvoid === undefined || options.ignoreModesAndAvoid === 'modes';
+  const avoid = query.avoid;
+  const avoiding =
+    checkAvoid &&
+    (avoid.countries.length > 0 || avoid.chokepointIds.length > 0 || avoid.nodeIds.length > 0);
+  const closeRedSea = query.redSea === 'closed' && options.openRedSea !== true;
+  const edgeAllowed = new Uint8Array(network.edges.length);
+  for (const edge of network.edges) {
+    const i = edge.index;
+    if (edge.spec.status !== 'operational' && options.includeUnderConstruction !== true) continue;
+    if (excludes !== undefined && excludes[i] === 1) continue;
+    if (closeRedSea && facts.redSea[i] === 1) continue;
+    if (options.ignoreModesAndAvoid === undefined && !query.modes.includes(edge.spec.mode))
+      continue;
+    if (avoiding) {
+      if (edge.countries.some((country) => avoid.countries.includes(country))) continue;
+      if (edge.chokepointIds.some((id) => avoid.chokepointIds.includes(id))) continue;
       const ends = [network.nodes[edge.fromIndex]!.spec.id, network.nodes[edge.toIndex]!.spec.id];
-      if (ends.some((id) => query.avoid.nodeIds.includes(id))) return false;
+      if (ends.some((id) => avoid.nodeIds.includes(id))) continue;
     }
-    return true;
-  });
-  for (let arc = 0; arc < network.arcEdge.length; arc++) {
-    const edge = network.edges[network.arcEdge[arc]!]!;
-    arcAllowed[arc] = edgeAllowed[edge.index] ? 1 : 0;
-    if (arcRequired !== undefined) arcRequired[arc] = options.corridor!.requires(edge) ? 1 : 0;
+    edgeAllowed[i] = 1;
   }
+  for (let arc = 0; arc < network.arcEdge.length; arc++) {
+    const edge = network.arcEdge[arc]!;
+    arcAllowed[arc] = edgeAllowed[edge]!;
+    if (arcRequired !== undefined) arcRequired[arc] = requires![edge]!;
+  }
+  pruneParallelVoyages(network, arcAllowed, arcRequired);
   const [y, m, d] = query.departureDate.split('-').map(Number) as [number, number, number];
+  const via =
+    'via' in query && options.ignoreVia !== true && options.corridor === undefined
+      ? (query as RouteQuery).via
+      : [];
   return {
     network,
     arcAllowed,
+    ...allowedAdjacency(network, arcAllowed),
     ...(arcRequired === undefined ? {} : { arcRequired }),
+    ...(via.length === 0 ? {} : { via: Int32Array.from(via, (id) => nodeIndex(network, id)) }),
     ...objectiveWeights(query, container.teu),
     departureDay: Date.UTC(y, m - 1, d) / msPerDay,
     iceClass: query.iceClass || options.allowIceClass === true,
@@ -104,6 +128,67 @@ export function searchContext(
     co2eTonnes: container.cargoTonnes * container.co2eFactor,
     budget,
   };
+}
+
+interface EdgeFacts {
+  /** Per corridor (in `corridors` order), 1 where the edge satisfies or breaks it. */
+  readonly requires: readonly Uint8Array[];
+  readonly excludes: readonly Uint8Array[];
+  /** 1 where the edge passes the Red Sea. */
+  readonly redSea: Uint8Array;
+}
+
+const factsByNetwork = new WeakMap<Network, EdgeFacts>();
+
+/** What every query asks of each edge, worked out once per network. */
+function edgeFacts(network: Network): EdgeFacts {
+  let facts = factsByNetwork.get(network);
+  if (facts === undefined) {
+    const flags = (test: (edge: Network['edges'][number]) => boolean) =>
+      Uint8Array.from(network.edges, (edge) => (test(edge) ? 1 : 0));
+    facts = {
+      requires: corridors.map((corridor) => flags(corridor.requires)),
+      excludes: corridors.map((corridor) => flags(corridor.excludes)),
+      redSea: flags((edge) => edge.chokepointIds.some((id) => redSeaPassageIds.includes(id))),
+    };
+    factsByNetwork.set(network, facts);
+  }
+  return facts;
+}
+
+/**
+ * Between two ports, a longer voyage costs more of everything than a shorter one (same calls, same
+ * charges, more km), so of the allowed voyages only the shortest can win — and a longer one that
+ * satisfies the corridor when the shorter does not, and a shorter seasonal one, which may be closed.
+ */
+function pruneParallelVoyages(
+  network: Network,
+  arcAllowed: Uint8Array,
+  arcRequired: Uint8Array | undefined,
+): void {
+  const { parallelStart, parallelArcs } = network;
+  for (let g = 0; g + 1 < parallelStart.length; g++) {
+    let keptPlain = false;
+    let keptRequired = arcRequired === undefined;
+    for (let i = parallelStart[g]!; i < parallelStart[g + 1]!; i++) {
+      const arc = parallelArcs[i]!;
+      if (arcAllowed[arc] === 0) continue;
+      if (keptPlain && keptRequired) {
+        arcAllowed[arc] = 0;
+        continue;
+      }
+      if (network.edges[network.arcEdge[arc]!]!.spec.season !== undefined) continue;
+      const required = arcRequired !== undefined && arcRequired[arc] === 1;
+      if (required) {
+        if (keptRequired) arcAllowed[arc] = 0;
+        keptRequired = true;
+        keptPlain = true;
+      } else {
+        if (keptPlain) arcAllowed[arc] = 0;
+        keptPlain = true;
+      }
+    }
+  }
 }
 
 /** Weights per day, USD and kg CO2e; the small ones only break ties between equal routes. */
@@ -281,6 +366,16 @@ export function diagnose(
       reason: `depends on links still under construction: ${links.join('; ')}`,
     };
   }
+  if (
+    query.redSea === 'closed' &&
+    attempt({ openRedSea: true, ignoreSeason: true, allowIceClass: true }) !== undefined
+  ) {
+    return {
+      field: 'redSea',
+      reason:
+        'only through the Red Sea (Bab-el-Mandeb and Suez), which is closed (redSea=closed; set redSea=open to allow it)',
+    };
+  }
   if (attempt({ ignoreModesAndAvoid: 'modes', ignoreSeason: true }) !== undefined) {
     return { field: 'modes', reason: `not reachable using only ${query.modes.join(', ')}` };
   }
@@ -289,6 +384,13 @@ export function diagnose(
       field: 'avoid',
       reason: 'not reachable while avoiding the requested nodes, countries or chokepoints',
     };
+  }
+  if (
+    'via' in query &&
+    (query as RouteQuery).via.length > 0 &&
+    attempt({ ignoreVia: true, ignoreModesAndAvoid: 'all', ignoreSeason: true }) !== undefined
+  ) {
+    return { field: 'via', reason: 'no route passes the requested via places in that order' };
   }
   return {
     field: 'to',

@@ -12,6 +12,18 @@ import { corridorNetwork, lookupKey } from './network.js';
 export type Objective = 'time' | 'cost' | 'co2' | 'mix';
 export const objectives: readonly Objective[] = ['time', 'cost', 'co2', 'mix'];
 
+/**
+ * Whether ships may pass the Red Sea (Bab-el-Mandeb and Suez). `closed` routes Asia–Europe voyages
+ * round the Cape of Good Hope, as most container services have sailed since the attacks on shipping
+ * of 2024; see docs/corridors.md ("The Red Sea switch") for the default and its date.
+ */
+export type RedSea = 'open' | 'closed';
+export const redSeaStates: readonly RedSea[] = ['open', 'closed'];
+/** The default, as of 2026-12-08 (docs/corridors.md says why). */
+export const redSeaDefault: RedSea = 'closed';
+/** The passages the Red Sea switch closes. */
+export const redSeaPassageIds: readonly string[] = ['bab-el-mandeb', 'suez'];
+
 export interface Avoidances {
   readonly nodeIds: readonly string[];
   readonly countries: readonly string[];
@@ -29,6 +41,8 @@ export interface CompareQuery {
   readonly avoid: Avoidances;
   /** An ice-class ship, or icebreaker escort, may be used where the season demands it. */
   readonly iceClass: boolean;
+  /** Whether voyages may pass the Red Sea (Suez and Bab-el-Mandeb). */
+  readonly redSea: RedSea;
   readonly container: ContainerType;
   /** For `mix`: what a day in transit costs the shipper, per TEU. */
   readonly valueOfTimeUsdPerTeuDay: number;
@@ -39,6 +53,8 @@ export interface CompareQuery {
 export interface RouteQuery extends CompareQuery {
   /** How many distinct routes to return, best first (1 = only the best). */
   readonly alternatives: number;
+  /** Node ids the route must pass, in this order. */
+  readonly via: readonly string[];
 }
 
 export interface ParseContext {
@@ -67,7 +83,9 @@ export function parseRouteQuery(input: unknown, context: ParseContext): Result<R
     fallback: queryDefaults.alternatives,
   });
   if (!alternatives.ok) return alternatives;
-  return ok({ ...base.value, alternatives: alternatives.value });
+  const via = parseVia(record['via'], context.network ?? corridorNetwork(), base.value);
+  if (!via.ok) return via;
+  return ok({ ...base.value, alternatives: alternatives.value, via: via.value });
 }
 
 /** Parses a `/v1/corridors/compare` query or CLI options into a `CompareQuery`. */
@@ -101,6 +119,8 @@ export function parseCompareQuery(input: unknown, context: ParseContext): Result
   if (!avoid.ok) return avoid;
   const iceClass = parseBoolean(record['iceClass'], 'iceClass');
   if (!iceClass.ok) return iceClass;
+  const redSea = parseChoice(record['redSea'], 'redSea', redSeaStates, redSeaDefault);
+  if (!redSea.ok) return redSea;
   const container = parseChoice(
     record['container'],
     'container',
@@ -130,6 +150,7 @@ export function parseCompareQuery(input: unknown, context: ParseContext): Result
     modes: modes.value,
     avoid: avoid.value,
     iceClass: iceClass.value,
+    redSea: redSea.value,
     container: container.value,
     valueOfTimeUsdPerTeuDay: valueOfTime.value,
     carbonPriceUsdPerTonne: carbonPrice.value,
@@ -280,17 +301,17 @@ function parseAvoid(
   const countries = new Set<string>();
   const chokepointIds = new Set<string>();
   for (const item of list.value) {
-    const chokepoint = network.chokepointsByKey.get(lookupKey(item));
-    const nodeId = chokepoint === undefined ? resolveNode(network, item) : undefined;
+    const passages = network.passagesByKey.get(lookupKey(item));
+    const nodeId = passages === undefined ? resolveNode(network, item) : undefined;
     const country = item.toUpperCase();
-    if (chokepoint !== undefined) chokepointIds.add(chokepoint.id);
+    if (passages !== undefined) for (const passage of passages) chokepointIds.add(passage.id);
     else if (nodeId !== undefined) nodeIds.add(nodeId);
     else if (/^[A-Za-z]{2}$/.test(item) && network.countries.has(country)) countries.add(country);
     else
       return fail(
         'unknown_avoid',
         'avoid',
-        `"${item}" in "avoid" is not a node, a two-letter country code in the network, or a chokepoint (suez, bab-el-mandeb, hormuz, bosporus, malacca...)`,
+        `"${item}" in "avoid" is not a node, a two-letter country code in the network, or a passage (suez, bab-el-mandeb, hormuz, bosporus, malacca, cape, danish-straits, bering, nsr...)`,
       );
   }
   for (const endpointId of endpointIds) {
@@ -309,6 +330,41 @@ function parseAvoid(
     countries: [...countries],
     chokepointIds: [...chokepointIds],
   });
+}
+
+/** `via`: places the route must pass, in order; neither an end nor avoided, none twice. */
+function parseVia(
+  value: unknown,
+  network: Network,
+  query: CompareQuery,
+): Result<readonly string[]> {
+  const list = parseList(value, 'via', limits.viaMax);
+  if (!list.ok) return list;
+  const ids: string[] = [];
+  for (const item of list.value) {
+    const id = parseNode(item, 'via', network);
+    if (!id.ok) return id;
+    const spec = network.nodes[network.nodeIndexByKey.get(lookupKey(id.value))!]!.spec;
+    if (id.value === query.from || id.value === query.to)
+      return fail(
+        'invalid_value',
+        'via',
+        `"via" names ${spec.id} (${spec.name}), which is the origin or the destination`,
+      );
+    if (ids.includes(id.value))
+      return fail('invalid_value', 'via', `"via" names ${spec.id} (${spec.name}) twice`);
+    if (
+      query.avoid.nodeIds.includes(id.value) ||
+      spec.countries.some((country) => query.avoid.countries.includes(country))
+    )
+      return fail(
+        'invalid_value',
+        'via',
+        `"via" names ${spec.id} (${spec.name}), which "avoid" excludes`,
+      );
+    ids.push(id.value);
+  }
+  return ok(ids);
 }
 
 function parseBoolean(value: unknown, field: string): Result<boolean> {

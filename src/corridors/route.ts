@@ -59,9 +59,16 @@ export interface GeoJsonFeature {
 }
 
 export interface PlannedRoute {
-  /** Every stop by id with the mode between: "INNSA -sea-> IRBND -road-> IRTHR …". */
+  /**
+   * Every stop by id with the mode between, and the voyage when it is not the shortest between its
+   * ports: "INNSA -sea/cape-> RULED -rail-> RUMOW".
+   */
   readonly summary: string;
-  /** For people: only where the mode changes, by name: "Nhava Sheva –sea→ Bandar Abbas –rail→ Moscow". */
+  /**
+   * For people, by name: every place the cargo is handled (each transshipment, each change of mode,
+   * each border where it is inspected), and a hub a sea service transships at on the way, but not a
+   * station a train or truck runs through: "Nhava Sheva –sea→ Bandar Abbas –rail→ Moscow".
+   */
   readonly headline: string;
   readonly stops: readonly NodeRef[];
   readonly legs: readonly RouteLeg[];
@@ -111,12 +118,18 @@ export function describeRoute(context: SearchContext, walk: Walk): PlannedRoute 
   };
   const stops = walk.nodes.map((node) => nodeRef(network, node));
   const summary = stops
-    .map((stop, i) => (i === 0 ? stop.id : `-${legs[i - 1]!.mode}-> ${stop.id}`))
+    .map((stop, i) => {
+      if (i === 0) return stop.id;
+      const edge = network.edges[network.arcEdge[walk.arcs[i - 1]!]!]!;
+      const label =
+        edge.voyage === undefined || edge.voyage.rank === 0 ? '' : `/${edge.voyage.label}`;
+      return `-${legs[i - 1]!.mode}${label}-> ${stop.id}`;
+    })
     .join(' ');
   const notes = [...new Set([...legs.flatMap((leg) => leg.notes), ...gaugeNotes(network, walk)])];
   return {
     summary,
-    headline: headline(legs),
+    headline: headline(network, walk, legs),
     stops,
     legs,
     totals,
@@ -130,11 +143,16 @@ function shortName(stop: NodeRef): string {
   return stop.name.replace(/ \(.*\)$/, '');
 }
 
-function headline(legs: readonly RouteLeg[]): string {
+function headline(network: Network, walk: Walk, legs: readonly RouteLeg[]): string {
   let text = shortName(legs[0]!.from);
   legs.forEach((leg, i) => {
+    const edge = network.edges[network.arcEdge[walk.arcs[i]!]!]!;
+    const hub = edge.voyage?.transshipsAt;
+    if (hub !== undefined) text += ` –${leg.mode}→ (${hub})`;
     const next = legs[i + 1];
-    if (next === undefined || next.mode !== leg.mode) text += ` –${leg.mode}→ ${shortName(leg.to)}`;
+    // The cargo stays aboard only where the next leg runs on without a dwell (a through train).
+    const handled = next === undefined || next.mode !== leg.mode || next.dwellDaysBefore > 0;
+    if (handled) text += ` –${leg.mode}→ ${shortName(leg.to)}`;
   });
   return text;
 }
@@ -167,7 +185,7 @@ function describeLeg(context: SearchContext, walk: Walk, arc: number, i: number)
     arrivesDay: round(walk.arriveAt[i + 1]!, 1),
     costUsd: round(step.dwellUsd + step.fixedUsd + step.runningUsd, 0),
     co2eKg: round(step.co2eKg, 1),
-    via: edge.chokepointIds.map((id) => network.waypointsById.get(id)!.name),
+    via: edge.chokepointIds.map((id) => network.passagesById.get(id)!.name),
     notes,
     sourceIds: edge.spec.sourceIds,
   };
@@ -202,6 +220,7 @@ function routeGeometry(
       properties: {
         leg: i + 1,
         edgeId: leg.edgeId,
+        ...(leg.via.length === 0 ? {} : { via: leg.via.join(', ') }),
         mode: leg.mode,
         from: leg.from.id,
         to: leg.to.id,

@@ -5,8 +5,9 @@ import { lookupKey } from './network.js';
 
 /**
  * Checks the network data for the mistakes a hand-edited table invites: duplicate ids, references to
- * nodes, waypoints or sources that do not exist, edges without a source, sea legs without a lane,
- * months out of range, and rail gauges that change at a node that is not marked as a gauge break.
+ * nodes or sources that do not exist, edges without a source, sea services between places that are
+ * not ports of one sea, ports without their water, months out of range, and rail gauges that change
+ * at a node that is not marked as a gauge break.
  * Returns one message per problem; an empty list means the data is sound.
  */
 export function validateNetworkData(
@@ -25,7 +26,6 @@ export function validateNetworkData(
     if (node.countries.length === 0) problems.push(`node ${node.id}: no country`);
     problems.push(...checkSources(`node ${node.id}`, node.sourceIds, knownSourceIds));
   }
-  const waypointIds = new Set(data.waypoints.map((waypoint) => waypoint.id));
   const edgeIds = new Set<string>();
   for (const edge of data.edges) {
     const label = `edge ${edge.id}`;
@@ -34,13 +34,10 @@ export function validateNetworkData(
     for (const end of [edge.from, edge.to])
       if (!nodeIds.has(lookupKey(end))) problems.push(`${label}: unknown node ${end}`);
     if (lookupKey(edge.from) === lookupKey(edge.to)) problems.push(`${label}: a loop`);
-    const waterborne = edge.mode === 'sea' || edge.mode === 'caspian';
-    if (waterborne && edge.lane === undefined)
-      problems.push(`${label}: a ${edge.mode} edge needs a lane of waypoints`);
-    if (!waterborne && edge.lane !== undefined)
-      problems.push(`${label}: only sea and Caspian edges have lanes`);
-    for (const id of edge.lane ?? [])
-      if (!waypointIds.has(id)) problems.push(`${label}: unknown waypoint ${id}`);
+    if (edge.mode === 'sea' || edge.mode === 'caspian')
+      problems.push(
+        `${label}: sea and Caspian voyages come from the sea network, not the edge list`,
+      );
     if (edge.distanceKm !== undefined && !(edge.distanceKm > 0))
       problems.push(`${label}: distance must be positive`);
     if (edge.sourceIds.filter((id) => id !== 'vostro-cost-model').length === 0)
@@ -53,6 +50,29 @@ export function validateNetworkData(
     ];
     if (months.some((month) => !Number.isInteger(month) || month < 1 || month > 12))
       problems.push(`${label}: season month out of range`);
+  }
+  const ports = new Map(
+    data.nodes.filter((node) => node.kind === 'port').map((node) => [node.id, node]),
+  );
+  for (const node of ports.values())
+    if (node.water === undefined) problems.push(`node ${node.id}: a port needs its water`);
+  const pairs = new Set<string>();
+  for (const service of data.seaServices) {
+    const label = `sea service ${service.from}-${service.to}`;
+    const ends = [ports.get(service.from), ports.get(service.to)];
+    for (const [i, end] of ends.entries())
+      if (end === undefined)
+        problems.push(`${label}: ${[service.from, service.to][i]} is not a port`);
+    if (ends[0] !== undefined && ends[1] !== undefined) {
+      if ((ends[0].water === 'caspian') !== (ends[1].water === 'caspian'))
+        problems.push(`${label}: the ports are not on the same sea`);
+    }
+    const pair = [service.from, service.to].sort().join('-');
+    if (pairs.has(pair)) problems.push(`${label}: listed twice`);
+    pairs.add(pair);
+    problems.push(
+      ...checkSources(label, [...(service.sourceIds ?? []), 'searoute-marnet'], knownSourceIds),
+    );
   }
   problems.push(...checkGauges(data));
   return problems;

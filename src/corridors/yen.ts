@@ -1,5 +1,5 @@
 import type { SearchContext, Step } from './search.js';
-import { modeSlot, shortestPath, takeStep } from './search.js';
+import { modeSlot, shortestPath, takeStep, viaPassed } from './search.js';
 
 /** A path with the figures the planner needs at each stop: arrival day and the step taken. */
 export interface Walk {
@@ -99,6 +99,7 @@ function addSpurCandidates(
       node: last.nodes[i]!,
       elapsedDays: last.arriveAt[i]!,
       arrivedBy: arrivalSlot(context, last.arcs, i),
+      viaPassed: viaPassed(context, last.nodes.slice(0, i + 1)),
     };
     const spur = shortestPath(context, start, target, { arcs: blockedArcs, nodes: blockedNodes });
     if (spur === 'budget') return 'budget';

@@ -72,6 +72,48 @@ describe('corridor routes', () => {
     assert.equal(bad.json().code, 'invalid_date');
   });
 
+  it('routes round the Cape with the Red Sea closed, through a via place, with geometry along the lanes', async () => {
+    const response = await api.call({
+      method: 'GET',
+      url: '/v1/routes?from=INNSA&to=RULED&modes=sea&date=2026-06-01&via=Jebel%20Ali&redSea=closed',
+    });
+    assert.equal(response.statusCode, 200);
+    const route = response.json().routes[0];
+    assert.deepEqual(
+      route.stops.slice(0, 2).map((stop: { id: string }) => stop.id),
+      ['INNSA', 'AEJEA'],
+    );
+    assert.match(route.headline, /^Nhava Sheva –sea→ Jebel Ali –sea→ /);
+    assert.ok(
+      route.legs.some((leg: { via: string[] }) => leg.via.includes('Cape of Good Hope')),
+      route.summary,
+    );
+    const lat = route.geometry.features
+      .filter((feature: { geometry: { type: string } }) => feature.geometry.type === 'LineString')
+      .flatMap((feature: { geometry: { coordinates: number[][] } }) => feature.geometry.coordinates)
+      .map(([, y]: number[]) => y);
+    assert.ok(Math.min(...lat) < -34, 'the line goes round the Cape');
+    const open = await api.call({
+      method: 'GET',
+      url: '/v1/routes?from=INNSA&to=RULED&modes=sea&date=2026-06-01&redSea=open',
+    });
+    assert.ok(
+      open.json().routes[0].legs.some((leg: { via: string[] }) => leg.via.includes('Suez Canal')),
+    );
+    const badVia = await api.call({
+      method: 'GET',
+      url: '/v1/routes?from=INNSA&to=RULED&via=INNSA',
+    });
+    assert.equal(badVia.statusCode, 400);
+    assert.equal(badVia.json().errors[0].field, '/via');
+    const badRedSea = await api.call({
+      method: 'GET',
+      url: '/v1/corridors/compare?from=INNSA&to=Moscow&redSea=maybe',
+    });
+    assert.equal(badRedSea.statusCode, 400);
+    assert.equal(badRedSea.json().errors[0].field, '/redSea');
+  });
+
   it('gives precise problem documents for bad queries', async () => {
     const unknown = await api.call({ method: 'GET', url: '/v1/routes?from=ATLANTIS&to=Moscow' });
     assert.equal(unknown.statusCode, 400);

@@ -32,9 +32,14 @@ const CompareQuery = Type.Object(
       'departure date, YYYY-MM-DD (default today, UTC): decides seasonal links such as the Northern Sea Route',
     ),
     modes: text('comma-separated modes allowed: sea, caspian, rail, road (default all)'),
-    avoid: text('comma-separated nodes, ISO country codes or straits (e.g. suez) to avoid'),
+    avoid: text(
+      'comma-separated nodes, ISO country codes or named passages to avoid (suez, bab-el-mandeb, hormuz, malacca, cape, danish-straits, kiel-canal, bosporus, bering, nsr…)',
+    ),
     iceClass: text(
       'true if the vessel is ice-class or escorted (needed for the Northern Sea Route)',
+    ),
+    redSea: text(
+      'open | closed: whether voyages may pass the Red Sea (Bab-el-Mandeb and Suez); default closed, as of 2026-12-08 (docs/corridors.md)',
     ),
     container: text('container type, e.g. 20dv, 40hc, 40rf (default 20dv)'),
     valueOfTime: text('US$ per TEU per day, for --by mix'),
@@ -43,7 +48,13 @@ const CompareQuery = Type.Object(
   { additionalProperties: false },
 );
 const RouteQuery = Type.Composite(
-  [CompareQuery, Type.Object({ alternatives: text('how many distinct routes, best first (1–5)') })],
+  [
+    CompareQuery,
+    Type.Object({
+      alternatives: text('how many distinct routes, best first (1–5)'),
+      via: text('comma-separated places the route must pass, in order (at most 4)'),
+    }),
+  ],
   { additionalProperties: false },
 );
 const NetworkQuery = Type.Object(

@@ -21,6 +21,8 @@ test('vostro corridors compare INNSA Moscow prints a table an exporter can act o
   assert.equal(code, 0);
   for (const text of [
     'Suez',
+    'Cape of Good Hope',
+    'redSea=closed',
     'INSTC west',
     'INSTC Caspian crossing',
     'INSTC east',
@@ -54,7 +56,7 @@ test('corridors compare --json gives the comparison as data', async () => {
   const parsed = JSON.parse(out) as {
     options: { corridorId: string; available: boolean; route?: { totals: { days: number } } }[];
   };
-  assert.equal(parsed.options.length, 7);
+  assert.equal(parsed.options.length, 8);
   assert.equal(parsed.options.find((option) => option.corridorId === 'nsr')?.available, true);
   assert.ok(parsed.options.every((option) => !option.available || option.route!.totals.days > 0));
 });
@@ -117,6 +119,44 @@ test('bad input exits 2 with a message naming the field; no route exits 1', asyn
   assert.equal((JSON.parse(none.out) as { error: { code: string } }).error.code, 'no_route');
   const missing = await run('route', 'INNSA');
   assert.equal(missing.code, 2);
+});
+
+test('vostro route --via and --red-sea: the route passes the places named, round the Cape or through Suez', async () => {
+  const cape = await run(
+    'route',
+    'Nhava Sheva',
+    'St Petersburg',
+    '--modes',
+    'sea',
+    '--date',
+    '2026-06-01',
+    '--via',
+    'Jebel Ali',
+  );
+  assert.equal(cape.code, 0, cape.err);
+  assert.match(cape.out, /INNSA to RULED via AEJEA, .*Red Sea closed/);
+  assert.match(cape.out, /Route 1 of 1.*: Nhava Sheva –sea→ Jebel Ali –sea→ /);
+  const suez = await run(
+    'route',
+    'INNSA',
+    'RULED',
+    '--modes',
+    'sea',
+    '--date',
+    '2026-06-01',
+    '--red-sea',
+    'open',
+    '--json',
+  );
+  assert.equal(suez.code, 0, suez.err);
+  const plan = JSON.parse(suez.out) as { routes: { legs: { via: string[] }[] }[] };
+  assert.ok(plan.routes[0]!.legs.some((leg) => leg.via.includes('Suez Canal')));
+  const badVia = await run('route', 'INNSA', 'RULED', '--via', 'Atlantis');
+  assert.equal(badVia.code, 2);
+  assert.match(badVia.err, /via: unknown node "Atlantis"/);
+  const badRedSea = await run('route', 'INNSA', 'RULED', '--red-sea', 'ajar');
+  assert.equal(badRedSea.code, 2);
+  assert.match(badRedSea.err, /redSea: .*open, closed/);
 });
 
 test('vostro corridors nodes lists the places and their aliases', async () => {

@@ -25,7 +25,7 @@ export const registerCorridors: RegisterCommand = (program, context) => {
     corridorsCommand
       .command('compare')
       .description(
-        'the best route through each named corridor (Suez, INSTC west/Caspian/east, Chennai–Vladivostok, NSR, Black Sea)',
+        'the best route through each named corridor (Suez, Cape, INSTC west/Caspian/east, Chennai–Vladivostok, NSR, Black Sea)',
       )
       .argument('<from>', 'origin: UN/LOCODE (INNSA) or name')
       .argument('<to>', 'destination: UN/LOCODE (RUMOW) or name (Moscow)'),
@@ -88,7 +88,7 @@ function renderComparison(comparison: CorridorComparison): string {
     comparison.lowestCo2e === undefined ? undefined : `lowest CO2e: ${comparison.lowestCo2e}`,
   ].filter((text) => text !== undefined);
   return [
-    `Corridors from ${query.from} to ${query.to}, departing ${query.departureDate}, best route per corridor by ${query.by}${query.iceClass ? ', ice class allowed' : ''}`,
+    `Corridors from ${query.from} to ${query.to}, departing ${query.departureDate}, best route per corridor by ${query.by}${query.iceClass ? ', ice class allowed' : ''}, Red Sea ${query.redSea}`,
     `Days door to door, US$ and kg CO2e per ${container} container.`,
     table.toString(),
     best.length > 0

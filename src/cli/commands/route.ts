@@ -21,25 +21,41 @@ export const registerRoute: RegisterCommand = (program, context) => {
       .argument('<to>', 'destination: UN/LOCODE (RUMOW) or name (Moscow)'),
   )
     .option('--alternatives <K>', 'how many distinct routes to show, best first (1-5)', '1')
-    .action((from: string, to: string, options: RouteCliOptions & { alternatives?: string }) => {
-      const parsed = parseRouteQuery(
-        { ...queryInput(from, to, options), alternatives: options.alternatives },
-        { today: todayUtc() },
-      );
-      if (!parsed.ok) return reportRoutingError(context, parsed.error, options.json === true);
-      const plan = planRoutes(parsed.value);
-      if (!plan.ok) return reportRoutingError(context, plan.error, options.json === true);
-      if (options.json === true) context.io.out(`${JSON.stringify(plan.value, null, 2)}\n`);
-      else context.io.out(renderPlan(plan.value));
-      context.setExitCode(ExitCode.ok);
-    });
+    .option(
+      '--via <place>',
+      'a place the route must pass (repeat for several, in order; or comma-separated)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action(
+      (
+        from: string,
+        to: string,
+        options: RouteCliOptions & { alternatives?: string; via?: string[] },
+      ) => {
+        const parsed = parseRouteQuery(
+          {
+            ...queryInput(from, to, options),
+            alternatives: options.alternatives,
+            via: options.via?.join(','),
+          },
+          { today: todayUtc() },
+        );
+        if (!parsed.ok) return reportRoutingError(context, parsed.error, options.json === true);
+        const plan = planRoutes(parsed.value);
+        if (!plan.ok) return reportRoutingError(context, plan.error, options.json === true);
+        if (options.json === true) context.io.out(`${JSON.stringify(plan.value, null, 2)}\n`);
+        else context.io.out(renderPlan(plan.value));
+        context.setExitCode(ExitCode.ok);
+      },
+    );
 };
 
 function renderPlan(plan: RoutePlan): string {
   const query = plan.query;
   const container = containerModels[query.container].label;
+  const via = query.via.length > 0 ? ` via ${query.via.join(', ')}` : '';
   const lines = [
-    `${query.from} to ${query.to}, shortest by ${query.by}, departing ${query.departureDate}, per ${container} container${query.iceClass ? ', ice class allowed' : ''}`,
+    `${query.from} to ${query.to}${via}, shortest by ${query.by}, departing ${query.departureDate}, per ${container} container${query.iceClass ? ', ice class allowed' : ''}, Red Sea ${query.redSea}`,
     '',
   ];
   plan.routes.forEach((route, i) =>

@@ -10,6 +10,7 @@ export interface RouteCliOptions {
   readonly modes?: string;
   readonly avoid?: string;
   readonly iceClass?: boolean;
+  readonly redSea?: string;
   readonly container?: string;
   readonly valueOfTime?: string;
   readonly carbonPrice?: string;
@@ -34,6 +35,7 @@ export function queryInput(
     modes: options.modes,
     avoid: options.avoid,
     iceClass: options.iceClass === true,
+    redSea: options.redSea,
     container: options.container,
     valueOfTime: options.valueOfTime,
     carbonPrice: options.carbonPrice,
@@ -57,11 +59,15 @@ export function addPlanningOptions(command: Command): Command {
     .option('--modes <list>', 'allowed modes, comma-separated: sea,caspian,rail,road')
     .option(
       '--avoid <list>',
-      'nodes, two-letter country codes or chokepoints (suez, hormuz, bosporus...) to avoid',
+      'nodes, two-letter country codes or passages (suez, hormuz, cape, danish-straits, nsr...) to avoid',
     )
     .option(
       '--ice-class',
       'an ice-class ship or icebreaker escort may be used (Northern Sea Route)',
+    )
+    .option(
+      '--red-sea <state>',
+      'open or closed: may voyages pass the Red Sea (Suez)? (default: closed, as of 2026-12-08)',
     )
     .option('--container <type>', '20dv, 40dv, 40hc, 20rf or 40rf', '20dv')
     .option('--value-of-time <usd>', 'for --by mix: US$ per TEU per day in transit')

@@ -1,18 +1,15 @@
-import type { EdgeSpec, LonLat, Mode, Season } from '../model.js';
+import type { EdgeSpec, LonLat, Mode, Season, SeaService, SeaServiceRule } from '../model.js';
 
 type EdgeOptions = Omit<EdgeSpec, 'id' | 'from' | 'to' | 'mode' | 'status' | 'sourceIds'> & {
   readonly status?: EdgeSpec['status'];
   readonly sourceIds?: readonly string[];
 };
 
-/** Builds an edge whose id says its mode and ends; land edges without a distance are estimates. */
+/** Builds a land edge whose id says its mode and ends; one without a distance is an estimate. */
 function edge(mode: Mode, from: string, to: string, options: EdgeOptions = {}): EdgeSpec {
-  const estimated = options.distanceKm === undefined && options.lane === undefined;
-  const laneSources =
-    options.lane === undefined ? [] : ['vostro-sea-lanes', 'searoute-py-reference'];
+  const estimated = options.distanceKm === undefined;
   const sourceIds = [
     ...(options.sourceIds ?? []),
-    ...laneSources,
     ...(estimated ? ['vostro-estimate'] : []),
     'vostro-cost-model',
   ];
@@ -26,115 +23,21 @@ function edge(mode: Mode, from: string, to: string, options: EdgeOptions = {}): 
     sourceIds,
   };
 }
-const sea = (from: string, to: string, options: EdgeOptions) => edge('sea', from, to, options);
-const caspian = (from: string, to: string, options: EdgeOptions) =>
-  edge('caspian', from, to, options);
 const rail = (from: string, to: string, options: EdgeOptions = {}) =>
   edge('rail', from, to, options);
 const road = (from: string, to: string, options: EdgeOptions = {}) =>
   edge('road', from, to, options);
 
-// Reusable stretches of sea lane (waypoint ids, in the direction India → Russia).
-const arabianSeaToSuez = [
-  'socotra-north',
-  'gulf-of-aden',
-  'bab-el-mandeb',
-  'red-sea-south',
-  'red-sea-central',
-  'red-sea-north',
-  'gulf-of-suez',
-  'suez',
-  'ismailia',
-  'port-said',
-];
-const mediterraneanToDover = [
-  'crete-south',
-  'malta-channel',
-  'cape-bon',
-  'algeria-offshore',
-  'cabo-de-gata',
-  'gibraltar',
-  'cape-st-vincent',
-  'finisterre',
-  'ushant',
-  'english-channel',
-  'dover',
-];
-const northSeaToBaltic = [
-  'jutland-offshore',
-  'hanstholm',
-  'skagen',
-  'kattegat',
-  'great-belt',
-  'fehmarn-belt',
-  'kadet-channel',
-  'bornholmsgat',
-  'gotland-east',
-  'hiiumaa-north',
-  'gulf-of-finland-west',
-  'gulf-of-finland-central',
-  'gulf-of-finland-east',
-  'kronstadt',
-];
-const norwayToKola = [
-  'north-sea-north',
-  'stad',
-  'norwegian-sea',
-  'lofoten-west',
-  'andoya-north',
-  'north-cape',
-  'kola-approach',
-];
-const aegeanToBlackSea = [
-  'kasos-strait',
-  'mykonos-ikaria',
-  'lesbos-west',
-  'dardanelles',
-  'marmara',
-  'bosporus',
-  'bosporus-north',
-];
-const gulfOfOman = ['gulf-of-oman', 'hormuz', 'bandar-abbas-roads'];
-const malaccaToKorea = [
-  'great-channel',
-  'malacca-north',
-  'malacca-central',
-  'singapore-strait',
-  'south-china-sea-south',
-  'vietnam-offshore',
-  'south-china-sea-north',
-  'taiwan-strait',
-  'east-china-sea',
-];
-const northernSeaRoute = [
-  'tsugaru-strait',
-  'kuril-offshore',
-  'kamchatka-south',
-  'kamchatka-east',
-  'cape-navarin',
-  'bering-strait',
-  'chukchi-sea',
-  'long-strait',
-  'east-siberian-sea',
-  'east-siberian-sea-west',
-  'laptev-strait',
-  'laptev-sea',
-  'laptev-sea-west',
-  'vilkitsky-strait',
-  'kara-sea-east',
-  'kara-sea',
-  'kara-sea-west',
-  'kara-gate',
-  'barents-sea',
-  'kola-approach',
-];
-const anzaliToAbsheron = ['caspian-south', 'absheron-east'];
-
-const nsrSeason: Season = {
+/**
+ * Seasons of the waters a port lies on. The NSR's season belongs to its passages (`nsrSeason`); the
+ * Volga–Caspian ship channel's to the Volga delta ports, so every voyage to or from them has it.
+ */
+export const nsrSeason: Season = {
   openMonths: [7, 8, 9, 10, 11],
   iceClassMonths: [7, 8, 9, 10, 11],
   note: 'Northern Sea Route: open about July–November, only for ice-class ships or with icebreaker escort',
 };
+export const nsrSourceIds = ['crrel-nsr', 'gcaptain-nsr-season', 'liquisearch-nsr-ports'];
 const volgaCaspianIce: Season = {
   openMonths: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
   iceClassMonths: [],
@@ -142,13 +45,107 @@ const volgaCaspianIce: Season = {
   convoyExtraDays: 3,
   note: 'Volga–Caspian channel freezes mid-December to early March: icebreaker convoys, about 3 extra days',
 };
-const caspianIceSources = [
-  'rosmorport-caspian-ice',
-  'seanews-caspian-ice-end',
-  'portnews-volga-caspian-channel',
+export const portSeasons: Readonly<
+  Record<string, { readonly season: Season; readonly sourceIds: readonly string[] }>
+> = {
+  RUASF: {
+    season: volgaCaspianIce,
+    sourceIds: [
+      'rosmorport-caspian-ice',
+      'seanews-caspian-ice-end',
+      'portnews-volga-caspian-channel',
+    ],
+  },
+  RUOLY: {
+    season: volgaCaspianIce,
+    sourceIds: [
+      'rosmorport-caspian-ice',
+      'seanews-caspian-ice-end',
+      'portnews-volga-caspian-channel',
+    ],
+  },
+};
+
+/**
+ * What the sea network cannot know about services between two seas: no direct service (a week's
+ * transshipment at a hub on the way) or calls at ports on the way. Every voyage between a port of
+ * one side and a port of the other gets it, so no port of a sea is favoured over its neighbour.
+ */
+export const seaServiceRules: readonly SeaServiceRule[] = [
+  {
+    between: [
+      ['arabian-sea', 'bay-of-bengal', 'gulf'],
+      ['baltic', 'barents'],
+    ],
+    extraDays: 7,
+    transshipsAt: 'a Gulf or North European hub',
+    note: 'no direct service: about a week extra for transshipment at a Gulf or North European hub',
+    sourceIds: ['liquisearch-nsr-ports'],
+  },
+  {
+    between: [['arabian-sea', 'bay-of-bengal', 'gulf'], ['black-sea']],
+    extraDays: 5,
+    transshipsAt: 'an eastern Mediterranean or Turkish hub',
+    note: 'transshipment in the eastern Mediterranean or Turkey',
+  },
+  {
+    between: [['arabian-sea', 'bay-of-bengal'], ['russian-pacific']],
+    extraDays: 5,
+    note: 'calls at intermediate ports',
+    sourceIds: ['portnews-cvmc'],
+  },
+  {
+    between: [['north-sea'], ['baltic']],
+    extraDays: 1,
+    note: 'Baltic feeder',
+  },
 ];
-const suezTransshipment =
-  'no direct service: about a week extra for transshipment at a Gulf or North European hub';
+
+/**
+ * The sea services the corridors are made of, drawn as the sea links of the network map. The
+ * planner can sail between any two seaports of the same sea; these pairs add corridor tags and
+ * sources, and say which voyages the map shows.
+ */
+export const seaServices: readonly SeaService[] = [
+  // India to the Baltic, the Barents Sea and the Black Sea, and the hubs on the way.
+  { from: 'INNSA', to: 'RULED' },
+  { from: 'INMAA', to: 'RULED' },
+  { from: 'INNSA', to: 'RUULU' },
+  { from: 'INNSA', to: 'NLRTM' },
+  { from: 'NLRTM', to: 'RULED' },
+  { from: 'AEJEA', to: 'RULED' },
+  { from: 'INNSA', to: 'AEJEA' },
+  { from: 'DEHAM', to: 'RUULU' },
+  { from: 'INNSA', to: 'RUMMK', sourceIds: ['liquisearch-nsr-ports'] },
+  { from: 'INNSA', to: 'RUNVS' },
+  { from: 'INMUN', to: 'RUNVS' },
+  // India to Iran (INSTC).
+  { from: 'INNSA', to: 'IRBND', tags: ['instc'] },
+  { from: 'INBOM', to: 'IRBND', tags: ['instc'] },
+  { from: 'INMUN', to: 'IRBND', tags: ['instc'] },
+  { from: 'INIXY', to: 'IRBND', tags: ['instc'] },
+  { from: 'INNSA', to: 'IRZBR', tags: ['instc'] },
+  { from: 'INMUN', to: 'IRZBR', tags: ['instc'] },
+  // The Chennai–Vladivostok corridor, the Far East and the Northern Sea Route.
+  { from: 'INMAA', to: 'RUVVO', sourceIds: ['portnews-cvmc'] },
+  { from: 'INNSA', to: 'RUVVO', sourceIds: ['portnews-cvmc'] },
+  { from: 'INCCU', to: 'RUVVO', sourceIds: ['portnews-cvmc'] },
+  { from: 'INVTZ', to: 'RUVYP', sourceIds: ['portnews-cvmc'] },
+  { from: 'INMAA', to: 'RUNJK', sourceIds: ['portnews-cvmc'] },
+  { from: 'INMAA', to: 'CNSHA' },
+  { from: 'CNSHA', to: 'RUVVO' },
+  { from: 'CNSHA', to: 'JPYOK' },
+  { from: 'CNSHA', to: 'NLRTM' },
+  { from: 'RUVVO', to: 'RUMMK', sourceIds: ['liquisearch-nsr-ports'] },
+  // Caspian crossings.
+  { from: 'IRBAZ', to: 'RUASF', tags: ['instc'], sourceIds: ['defencejournal-instc'] },
+  { from: 'IRBAZ', to: 'RUOLY', tags: ['instc'], sourceIds: ['defencejournal-instc'] },
+  { from: 'IRBAZ', to: 'RUMCX', tags: ['instc'], sourceIds: ['defencejournal-instc'] },
+  { from: 'IRBAZ', to: 'aktau', tags: ['instc'] },
+  { from: 'AZBAK', to: 'aktau' },
+  { from: 'AZBAK', to: 'TMKRW' },
+];
+
 const iranRailKmPerDay = 350;
 const centralAsiaRailKmPerDay = 450;
 const transSiberianVia: readonly LonLat[] = [
@@ -168,115 +165,9 @@ export const edges: readonly EdgeSpec[] = [
   rail('INTKD', 'INNSA', { speedKmPerDay: 450, sourceIds: ['wdfc-length'] }),
   rail('INTKD', 'INMUN', { speedKmPerDay: 450, sourceIds: ['wdfc-length'] }),
   rail('INNSA', 'INMAA', { speedKmPerDay: 450 }),
-  // Deep sea: Suez to the Baltic, the Barents Sea and the Black Sea.
-  sea('INNSA', 'RULED', {
-    lane: [...arabianSeaToSuez, ...mediterraneanToDover, 'dutch-offshore', ...northSeaToBaltic],
-    extraDays: 7,
-    note: suezTransshipment,
-  }),
-  sea('INMAA', 'RULED', {
-    lane: [
-      'sri-lanka-east',
-      'dondra-head',
-      ...arabianSeaToSuez,
-      ...mediterraneanToDover,
-      'dutch-offshore',
-      ...northSeaToBaltic,
-    ],
-    extraDays: 7,
-    note: suezTransshipment,
-  }),
-  sea('INNSA', 'NLRTM', { lane: [...arabianSeaToSuez, ...mediterraneanToDover, 'maas-approach'] }),
-  sea('NLRTM', 'RULED', {
-    lane: ['maas-approach', 'dutch-offshore', ...northSeaToBaltic],
-    extraDays: 1,
-    note: 'Baltic feeder from Rotterdam',
-  }),
-  sea('INNSA', 'RUMMK', {
-    lane: [...arabianSeaToSuez, ...mediterraneanToDover, ...norwayToKola],
-    extraDays: 7,
-    note: suezTransshipment,
-    sourceIds: ['liquisearch-nsr-ports'],
-  }),
-  sea('INNSA', 'RUNVS', {
-    lane: [...arabianSeaToSuez, ...aegeanToBlackSea],
-    extraDays: 5,
-    tags: ['black-sea'],
-    note: 'transshipment in the eastern Mediterranean or Turkey',
-  }),
-  // Deep sea: India to Iran.
-  sea('INNSA', 'IRBND', { lane: ['ras-al-hadd', ...gulfOfOman], tags: ['instc'] }),
-  sea('INBOM', 'IRBND', { lane: ['ras-al-hadd', ...gulfOfOman], tags: ['instc'] }),
-  sea('INMUN', 'IRBND', {
-    lane: ['kutch-mouth', 'gulf-of-oman-entrance', 'hormuz', 'bandar-abbas-roads'],
-    tags: ['instc'],
-  }),
-  sea('INIXY', 'IRBND', {
-    lane: ['kutch-mouth', 'gulf-of-oman-entrance', 'hormuz', 'bandar-abbas-roads'],
-    tags: ['instc'],
-  }),
-  sea('INNSA', 'IRZBR', { lane: ['arabian-sea-north'], tags: ['instc'] }),
-  sea('INMUN', 'IRZBR', { lane: ['kutch-mouth'], tags: ['instc'] }),
-  // Deep sea: the Chennai–Vladivostok corridor, the Far East cross-checks and the Northern Sea Route.
-  sea('INMAA', 'RUVVO', {
-    lane: [...malaccaToKorea, 'korea-strait', 'sea-of-japan'],
-    extraDays: 5,
-    tags: ['cvmc'],
-    note: 'calls at intermediate ports',
-    sourceIds: ['portnews-cvmc'],
-  }),
-  sea('INNSA', 'RUVVO', {
-    lane: ['lakshadweep-sea', 'dondra-head', ...malaccaToKorea, 'korea-strait', 'sea-of-japan'],
-    extraDays: 5,
-    tags: ['cvmc'],
-    note: 'calls at intermediate ports',
-    sourceIds: ['portnews-cvmc'],
-  }),
-  sea('INMAA', 'CNSHA', { lane: [...malaccaToKorea, 'yangtze-approach'] }),
-  sea('CNSHA', 'RUVVO', { lane: ['yangtze-approach', 'korea-strait', 'sea-of-japan'] }),
-  sea('CNSHA', 'JPYOK', {
-    lane: ['yangtze-approach', 'osumi-strait', 'shikoku-south', 'uraga-approach'],
-  }),
-  sea('CNSHA', 'NLRTM', {
-    lane: [
-      'yangtze-approach',
-      ...[...malaccaToKorea].reverse(),
-      'dondra-head',
-      ...arabianSeaToSuez,
-      ...mediterraneanToDover,
-      'maas-approach',
-    ],
-  }),
-  sea('RUVVO', 'RUMMK', {
-    lane: northernSeaRoute,
-    season: nsrSeason,
-    tags: ['nsr'],
-    sourceIds: ['crrel-nsr', 'gcaptain-nsr-season', 'liquisearch-nsr-ports'],
-  }),
-  // Caspian crossings.
-  caspian('IRBAZ', 'RUASF', {
-    lane: [
-      ...anzaliToAbsheron,
-      'caspian-central-west',
-      'caspian-north',
-      'volga-caspian-channel',
-      'volga-delta',
-    ],
-    season: volgaCaspianIce,
-    tags: ['instc'],
-    sourceIds: ['defencejournal-instc', ...caspianIceSources],
-  }),
-  caspian('IRBAZ', 'RUMCX', {
-    lane: [...anzaliToAbsheron, 'makhachkala-roads'],
-    tags: ['instc'],
-    sourceIds: ['defencejournal-instc'],
-  }),
-  caspian('IRBAZ', 'aktau', {
-    lane: [...anzaliToAbsheron, 'caspian-central-east'],
-    tags: ['instc'],
-  }),
-  caspian('AZBAK', 'aktau', { lane: ['baku-bay', 'absheron-east', 'caspian-central-east'] }),
-  caspian('AZBAK', 'TMKRW', { lane: ['baku-bay'] }),
+  rail('INCCU', 'INTKD'),
+  rail('INVTZ', 'INMAA'),
+  rail('INVTZ', 'INCCU'),
   // Iran: the railway from the Gulf to the Caspian, and the road that carries the Rasht–Astara gap.
   rail('IRBND', 'IRTHR', { speedKmPerDay: iranRailKmPerDay, gaugeMm: 1435, tags: ['instc'] }),
   road('IRBND', 'IRTHR', { tags: ['instc'] }),
@@ -399,4 +290,10 @@ export const edges: readonly EdgeSpec[] = [
     note: 'Trans-Siberian Railway',
     sourceIds: ['transsib-length'],
   }),
+  rail('RUNJK', 'RUVVO', { gaugeMm: 1520 }),
+  rail('RUVYP', 'RUNJK', { gaugeMm: 1520 }),
+  rail('RUULU', 'RULED', { gaugeMm: 1520 }),
+  rail('RUULU', 'RUMOW', { gaugeMm: 1520 }),
+  road('RUOLY', 'RUASF'),
+  rail('RUOLY', 'RUASF', { gaugeMm: 1520 }),
 ];

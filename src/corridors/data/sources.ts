@@ -13,9 +13,17 @@ export const sources = {
     backs:
       'port coordinates; check distances for the sea lanes (Dijkstra over the network, R = 6371.0088 km)',
   },
-  'vostro-sea-lanes': {
-    title: 'vostro curated sea-lane waypoints (src/corridors/data/waypoints.ts)',
-    backs: 'sea and Caspian leg distances: the sum of great-circle segments through the waypoints',
+  'searoute-marnet': {
+    title:
+      'searoute-py marine network (genthalili/searoute-py, searoute/data/marnet_searoute.geojson, Apache-2.0; after the Eurostat marnet network), compact copy in src/corridors/data/marnet.json',
+    url: 'https://github.com/genthalili/searoute-py',
+    backs:
+      'sea and Caspian voyage distances and lines: Dijkstra over the network, ports snapped to the nearest lane point; named passages',
+  },
+  'kiel-canal': {
+    title: 'Kiel Canal (Nord-Ostsee-Kanal): 98 km from Brunsbüttel to Kiel-Holtenau',
+    url: 'https://en.wikipedia.org/wiki/Kiel_Canal',
+    backs: 'the length of the Kiel Canal, which the sea network lacks and the planner adds',
   },
   'vostro-estimate': {
     title:
