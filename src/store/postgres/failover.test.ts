@@ -75,6 +75,8 @@ if (reason !== undefined) {
             batch.map(() => 'ok'),
             'answered as written, not failed',
           );
+          await cluster.start(cluster.standby);
+          await cluster.waitForSync();
           assert.deepEqual(
             await fixture.transfers(batch),
             batch.map(() => 'exists'),
