@@ -17,7 +17,7 @@ import {
   clusterUnavailableReason,
   PostgresCluster,
 } from '../store/postgres/cluster.test-helper.js';
-import { failoverRun, type FailoverRun } from '../store/postgres/failover.test-helper.js';
+import { failoverRun, type FailoverRun } from '../api/failover.test-helper.js';
 import { benchOptions, integerOption, parseBenchArgs } from './options.js';
 import {
   runPostgresWorkload,

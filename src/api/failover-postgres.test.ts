@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { verifyLedger } from '../../ledger/verify.js';
-import { LedgerFixture, transferInput } from '../conformance/fixtures.js';
-import { clusterUnavailableReason, PostgresCluster } from './cluster.test-helper.js';
+import { verifyLedger } from '../ledger/verify.js';
+import { LedgerFixture, transferInput } from '../store/conformance/fixtures.js';
+import {
+  clusterUnavailableReason,
+  PostgresCluster,
+} from '../store/postgres/cluster.test-helper.js';
 import { failoverRun } from './failover.test-helper.js';
-import { PostgresStore } from './postgres-store.js';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
 
 /**
  * A primary with a synchronous standby, made here (cluster.test-helper.ts), behind vostro's
@@ -26,7 +29,35 @@ if (reason !== undefined) {
     before(async () => {
       cluster = await PostgresCluster.create();
     });
-    after(() => cluster?.remove());
+    after(() => cluster.remove());
+
+    it('a URL that lists the standby first writes to the primary; one naming only the standby is refused', async () => {
+      const standbyFirst = `postgres://postgres@127.0.0.1:${cluster.standby.port},127.0.0.1:${cluster.primary.port}/postgres?target_session_attrs=read-write&schema=standby_first`;
+      const store = await PostgresStore.open({ url: standbyFirst, connectTimeoutMs: 2000 });
+      try {
+        const fixture = new LedgerFixture(store);
+        const [a, b] = await fixture.openAccounts({}, {});
+        assert.deepEqual(
+          await fixture.transfers([transferInput({ debitAccountId: a, creditAccountId: b })]),
+          ['ok'],
+        );
+        assert.equal(store.snapshotSource().kind, 'postgres');
+        assert.match(
+          JSON.stringify(store.snapshotSource()),
+          new RegExp(`127\\.0\\.0\\.1:${cluster.primary.port}/`),
+          'the verifier reads the primary',
+        );
+      } finally {
+        await store.close();
+      }
+      await assert.rejects(
+        PostgresStore.open({
+          url: `postgres://postgres@127.0.0.1:${cluster.standby.port}/postgres?target_session_attrs=read-write`,
+          connectTimeoutMs: 2000,
+        }),
+        /cannot reach PostgreSQL at .*is read-only \(a standby in recovery/,
+      );
+    });
 
     /*
      * The injection: the standby is stopped, so the primary's COMMIT waits for it (SyncRep) with
@@ -102,7 +133,7 @@ if (reason !== undefined) {
       before(async () => {
         cluster = await PostgresCluster.create();
       });
-      after(() => cluster?.remove());
+      after(() => cluster.remove());
 
       it(
         'loses no acknowledged transfer, writes none twice, and the hub goes on on the new primary',
