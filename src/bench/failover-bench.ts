@@ -4,18 +4,19 @@
  *
  * 1. Throughput: the ledger's batched (batches of 8,190) and group-commit (64 callers) workloads
  *    on the primary while every COMMIT waits for the synchronous standby, then on the same primary
- *    alone (standby stopped, `synchronous_standby_names` cleared), in the same run; the ratio is
- *    sync / alone.
+ *    alone (standby stopped, `synchronous_standby_names` cleared), in turn, in the same run; the
+ *    ratio is sync / alone of the medians.
  * 2. Failover: `--kills` times, a fresh primary + standby, honest clients streaming transfers
  *    through the API, the primary SIGKILLed at a random moment, the standby promoted; the
  *    unavailability window (kill to first acknowledged write) and the checks of the failover test
  *    (every acknowledged transfer on the new primary, the verifier passes).
  *
- *   npm run bench:failover -- [--kills 10] [--transfers 81900] [--single 10000] [--json]
+ *   npm run bench:failover -- [--kills 10] [--rounds 2] [--transfers 81900] [--single 10000] [--json]
  */
 import {
   clusterUnavailableReason,
   PostgresCluster,
+  STANDBY_NAME,
 } from '../store/postgres/cluster.test-helper.js';
 import { failoverRun, type FailoverRun } from '../api/failover.test-helper.js';
 import { benchOptions, integerOption, parseBenchArgs } from './options.js';
@@ -29,6 +30,7 @@ const USAGE = `
 usage: npm run bench:failover -- [options]
 
   --kills <n>        failovers (SIGKILL of the primary, promotion of the standby), 1 to 100 (default 10)
+  --rounds <n>       throughput rounds, each with the standby synchronous then alone, 1 to 20 (default 2)
   --accounts <n>     accounts for the throughput runs, 2 to 1,000,000 (default 10,000)
   --transfers <n>    transfers in batches of 8,190 per throughput run, 1 to 10,000,000 (default 81,900)
   --single <n>       single transfers through group commit per throughput run, 1 to 1,000,000 (default 10,000)
@@ -41,6 +43,7 @@ the servers run as the postgres user. Everything listens on 127.0.0.1 only.
 const options = benchOptions(USAGE, (argv) => {
   const values = parseBenchArgs(argv, {
     kills: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '2' },
     accounts: { type: 'string', default: '10000' },
     transfers: { type: 'string', default: '81900' },
     single: { type: 'string', default: '10000' },
@@ -48,6 +51,7 @@ const options = benchOptions(USAGE, (argv) => {
   });
   return {
     kills: integerOption('kills', values.kills, 1, 100),
+    rounds: integerOption('rounds', values.rounds, 1, 20),
     accounts: integerOption('accounts', values.accounts, 2, 1_000_000),
     transfers: integerOption('transfers', values.transfers, 1, 10_000_000),
     single: integerOption('single', values.single, 1, 1_000_000),
@@ -77,27 +81,54 @@ interface Throughput {
   readonly groupCommit: PostgresWorkloadResult;
 }
 
-async function throughput(): Promise<{ sync: Throughput; alone: Throughput }> {
+/**
+ * The same primary with the standby synchronous, then alone (the standby stopped,
+ * `synchronous_standby_names` cleared), `--rounds` times in turn (A B A B ...), so that a change in
+ * the machine's load falls on both alike; each run in a schema of its own.
+ */
+async function throughput(): Promise<{ sync: Throughput[]; alone: Throughput[] }> {
   const cluster = await PostgresCluster.create();
-  try {
-    log('throughput with the synchronous standby:');
-    const sync = {
-      batched: await workload(cluster, 'batch-8190', options.transfers, 'bench_sync_batch'),
-      groupCommit: await workload(cluster, 'group-commit-64', options.single, 'bench_sync_single'),
-    };
-    const [state] = await cluster.query<{ sync_state: string }>(
-      cluster.primary,
-      'SELECT sync_state FROM pg_stat_replication',
-    );
-    if (state?.sync_state !== 'sync') throw new Error('the standby was not synchronous throughout');
-    await cluster.stop(cluster.standby);
-    await cluster.query(cluster.primary, "ALTER SYSTEM SET synchronous_standby_names = ''");
+  const sync: Throughput[] = [];
+  const alone: Throughput[] = [];
+  const setSyncNames = async (names: string): Promise<void> => {
+    await cluster.query(cluster.primary, `ALTER SYSTEM SET synchronous_standby_names = '${names}'`);
     await cluster.query(cluster.primary, 'SELECT pg_reload_conf()');
-    log('throughput on the same primary alone:');
-    const alone = {
-      batched: await workload(cluster, 'batch-8190', options.transfers, 'bench_alone_batch'),
-      groupCommit: await workload(cluster, 'group-commit-64', options.single, 'bench_alone_single'),
-    };
+  };
+  try {
+    for (let round = 1; round <= options.rounds; round += 1) {
+      log(`round ${round}/${options.rounds}, with the synchronous standby:`);
+      const [state] = await cluster.query<{ sync_state: string }>(
+        cluster.primary,
+        'SELECT sync_state FROM pg_stat_replication',
+      );
+      if (state?.sync_state !== 'sync') throw new Error('the standby is not synchronous');
+      sync.push({
+        batched: await workload(cluster, 'batch-8190', options.transfers, `bench_sync_b${round}`),
+        groupCommit: await workload(
+          cluster,
+          'group-commit-64',
+          options.single,
+          `bench_sync_g${round}`,
+        ),
+      });
+      await cluster.stop(cluster.standby);
+      await setSyncNames('');
+      log(`round ${round}/${options.rounds}, the same primary alone:`);
+      alone.push({
+        batched: await workload(cluster, 'batch-8190', options.transfers, `bench_alone_b${round}`),
+        groupCommit: await workload(
+          cluster,
+          'group-commit-64',
+          options.single,
+          `bench_alone_g${round}`,
+        ),
+      });
+      if (round < options.rounds) {
+        await setSyncNames(STANDBY_NAME);
+        await cluster.start(cluster.standby);
+        await cluster.waitForSync();
+      }
+    }
     return { sync, alone };
   } finally {
     await cluster.remove();
@@ -121,9 +152,13 @@ async function failovers(): Promise<FailoverRun[]> {
   return runs;
 }
 
-function percentile(values: readonly number[], fraction: number): number {
+/** The middle value, or the mean of the two middle values. */
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const reason = clusterUnavailableReason();
@@ -134,25 +169,35 @@ if (reason !== undefined) {
 const { sync, alone } = await throughput();
 const runs = await failovers();
 const windows = runs.map((run) => run.unavailableMs);
+const rate = (runs: readonly Throughput[], pick: (run: Throughput) => PostgresWorkloadResult) =>
+  median(runs.map((run) => pick(run).transfersPerSecond));
+const batchedSync = rate(sync, (run) => run.batched);
+const batchedAlone = rate(alone, (run) => run.batched);
+const groupSync = rate(sync, (run) => run.groupCommit);
+const groupAlone = rate(alone, (run) => run.groupCommit);
 const result = {
   throughput: {
-    batchedSync: Math.round(sync.batched.transfersPerSecond),
-    batchedAlone: Math.round(alone.batched.transfersPerSecond),
-    batchedRatio: sync.batched.transfersPerSecond / alone.batched.transfersPerSecond,
-    groupCommitSync: Math.round(sync.groupCommit.transfersPerSecond),
-    groupCommitAlone: Math.round(alone.groupCommit.transfersPerSecond),
-    groupCommitRatio: sync.groupCommit.transfersPerSecond / alone.groupCommit.transfersPerSecond,
-    groupCommitP50MsSync: sync.groupCommit.p50Ms,
-    groupCommitP50MsAlone: alone.groupCommit.p50Ms,
+    rounds: options.rounds,
+    batchedSync: Math.round(batchedSync),
+    batchedAlone: Math.round(batchedAlone),
+    batchedRatio: batchedSync / batchedAlone,
+    groupCommitSync: Math.round(groupSync),
+    groupCommitAlone: Math.round(groupAlone),
+    groupCommitRatio: groupSync / groupAlone,
+    groupCommitP50MsSync: median(sync.map((run) => run.groupCommit.p50Ms)),
+    groupCommitP50MsAlone: median(alone.map((run) => run.groupCommit.p50Ms)),
+    each: {
+      batchedSync: sync.map((run) => Math.round(run.batched.transfersPerSecond)),
+      batchedAlone: alone.map((run) => Math.round(run.batched.transfersPerSecond)),
+      groupCommitSync: sync.map((run) => Math.round(run.groupCommit.transfersPerSecond)),
+      groupCommitAlone: alone.map((run) => Math.round(run.groupCommit.transfersPerSecond)),
+    },
   },
   failover: {
     kills: runs.length,
-    unavailableMsP50: percentile(windows, 0.5),
+    unavailableMsP50: median(windows),
     unavailableMsMax: Math.max(...windows),
-    promoteMsP50: percentile(
-      runs.map((run) => run.promoteMs),
-      0.5,
-    ),
+    promoteMsP50: median(runs.map((run) => run.promoteMs)),
     acknowledged: runs.reduce((sum, run) => sum + run.acknowledged, 0),
     lost: 0,
   },
