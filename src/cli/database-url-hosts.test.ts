@@ -14,6 +14,21 @@ describe('--db with a bad multi-host URL', () => {
     );
   });
 
+  it('vostro serve too: nothing is started', async () => {
+    const io = recordingIo();
+    assert.equal(
+      await runCli(
+        ['serve', '--db', 'postgres://h1:5433,h2:5434/db?target_session_attrs=standby'],
+        io,
+      ),
+      1,
+    );
+    assert.match(
+      io.stderr.join(''),
+      /^error: --db: target_session_attrs=standby in the database URL: vostro writes, so use read-write/,
+    );
+  });
+
   it('names VOSTRO_DATABASE_URL when the URL came from there', async () => {
     const io = recordingIo({ VOSTRO_DATABASE_URL: 'postgres://h1:5433,,h2:5434/db' });
     assert.equal(await runCli(['verify'], io), 1);

@@ -107,9 +107,17 @@ function alive(pid: number): boolean {
 
 /** Every cluster not yet removed, for the exit hook. */
 const live = new Set<PostgresCluster>();
-process.once('exit', () => {
+const removeLive = (): void => {
   for (const cluster of live) cluster.removeNow();
-});
+};
+process.once('exit', removeLive);
+// Ended by a signal (the test runner's timeout, Ctrl-C): clean up, then end as the signal would.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    removeLive();
+    process.kill(process.pid, signal);
+  });
+}
 
 export class PostgresCluster {
   private removed = false;
