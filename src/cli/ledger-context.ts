@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Ledger } from '../ledger/ledger.js';
 import { isPostgresUrl, openStore as openStoreTarget } from '../store/open-store.js';
-import { maskPassword } from '../store/postgres/connection.js';
+import { maskPassword, PostgresUrlError } from '../store/postgres/connection.js';
 import { PostgresConnectionError } from '../store/postgres/write-transaction.js';
 import { DatabaseInUseError, NotADatabaseFileError } from '../store/sqlite/process-lock.js';
 import { SchemaTooNewError, type LedgerStore } from '../store/store.js';
@@ -75,7 +75,7 @@ export async function runLedgerCommand(
         `no database at ${dbPath}; create one with \`vostro init --db ${dbPath}\` or point --db / VOSTRO_DB at an existing one`,
       );
     }
-    const store = await openStore(dbPath);
+    const store = await openStore(dbPath, dbSource(options.dbOption, context.io.env));
     try {
       const ledger = new Ledger(store);
       await ledger.expireDue();
@@ -92,11 +92,18 @@ export async function runLedgerCommand(
   }
 }
 
-async function openStore(dbPath: string): Promise<LedgerStore> {
+/** Which setting named the database, for messages about a URL that cannot be used. */
+function dbSource(option: string | undefined, env: CliIo['env']): string {
+  if (option !== undefined) return '--db';
+  return env['VOSTRO_DATABASE_URL'] !== undefined ? 'VOSTRO_DATABASE_URL' : 'VOSTRO_DB';
+}
+
+async function openStore(dbPath: string, source: string): Promise<LedgerStore> {
   try {
     return await openStoreTarget(dbPath);
   } catch (error) {
     if (error instanceof DatabaseInUseError) throw new UnavailableError(error.message);
+    if (error instanceof PostgresUrlError) throw new RefusedError(`${source}: ${error.message}`);
     if (
       error instanceof SchemaTooNewError ||
       error instanceof PostgresConnectionError ||

@@ -21,7 +21,12 @@ import type {
   WriteTransaction,
 } from '../store.js';
 import { flowTotals, pairTotals, readTallies } from './aggregates.js';
-import { createPool, parsePostgresUrl, type PostgresTarget } from './connection.js';
+import {
+  createPool,
+  parsePostgresUrl,
+  type PostgresPool,
+  type PostgresTarget,
+} from './connection.js';
 import { migrate } from './migrations.js';
 import {
   ACCOUNT_COLUMNS,
@@ -66,6 +71,11 @@ export interface PostgresStoreOptions {
   readonly connectTimeoutMs?: number;
   /** The server ends a session idle inside a transaction after this long, freeing the write lock (default 60,000 ms). */
   readonly idleInTransactionTimeoutMs?: number;
+  /**
+   * How long a batch whose connection broke during COMMIT keeps asking the (possibly new) primary
+   * whether it committed, before it is answered as unknown (default 30,000 ms; see commit-outcome.ts).
+   */
+  readonly commitCheckTimeoutMs?: number;
 }
 
 const NEWEST = (1n << 63n) - 1n;
@@ -107,13 +117,15 @@ export class PostgresStore implements LedgerStore {
   readonly lookUpIdsFirst = false;
   readonly description: string;
   private readonly target: PostgresTarget;
-  private readonly pool: pg.Pool;
+  private readonly pool: PostgresPool;
+  private readonly commitCheckTimeoutMs: number;
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  private constructor(target: PostgresTarget, pool: pg.Pool) {
+  private constructor(target: PostgresTarget, pool: PostgresPool, commitCheckTimeoutMs: number) {
     this.target = target;
     this.pool = pool;
+    this.commitCheckTimeoutMs = commitCheckTimeoutMs;
     this.description = target.description;
   }
 
@@ -142,7 +154,7 @@ export class PostgresStore implements LedgerStore {
       await pool.end().catch(() => undefined);
       throw error;
     }
-    return new PostgresStore(target, pool);
+    return new PostgresStore(target, pool, options.commitCheckTimeoutMs ?? 30_000);
   }
 
   get schema(): string {
@@ -151,7 +163,9 @@ export class PostgresStore implements LedgerStore {
 
   write<T>(work: (transaction: WriteTransaction) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
-    const run = this.writes.then(() => runWriteTransaction(this.pool, work));
+    const run = this.writes.then(() =>
+      runWriteTransaction(this.pool, work, this.commitCheckTimeoutMs),
+    );
     this.writes = run.catch(() => undefined);
     return run;
   }
@@ -346,11 +360,14 @@ export class PostgresStore implements LedgerStore {
     };
   }
 
-  /** The same server and schema: a REPEATABLE READ transaction there sees one consistent snapshot. */
+  /**
+   * The server the store writes to now (of a multi-host URL, the current primary) and the same
+   * schema: a REPEATABLE READ transaction there sees one consistent snapshot.
+   */
   snapshotSource(): SnapshotSource {
     return {
       kind: 'postgres',
-      connectionString: this.target.connectionString,
+      connectionString: this.pool.currentConnectionString,
       schema: this.target.schema,
     };
   }

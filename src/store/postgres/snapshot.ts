@@ -39,14 +39,11 @@ export class PostgresSnapshot {
     target: Pick<PostgresTarget, 'connectionString' | 'schema'>,
     options: { connectTimeoutMs?: number } = {},
   ): Promise<PostgresSnapshot> {
-    const client = createClient(
-      { ...target, description: '' },
-      {
-        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-        idleInTransactionTimeoutMs: 60_000,
-        applicationName: 'vostro verify',
-      },
-    );
+    const client = createClient(target, {
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      idleInTransactionTimeoutMs: 60_000,
+      applicationName: 'vostro verify',
+    });
     await client.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { CommitOutcomeUnknownError, wasBatchCommitted } from './commit-outcome.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import {
   DuplicateTransferIdError,
@@ -6,7 +7,7 @@ import {
   StoreUnavailableError,
   type WriteTransaction,
 } from '../store.js';
-import { constraintOf, isConnectionError, sqlState } from './connection.js';
+import { constraintOf, isConnectionError, sqlState, type PostgresPool } from './connection.js';
 import { PostgresTransaction } from './postgres-transaction.js';
 import { journalFromRow, type JournalRow } from './rows.js';
 
@@ -38,8 +39,10 @@ const BEGIN_AND_LOCK = `BEGIN ISOLATION LEVEL READ COMMITTED;
 
 /** Runs `work` as one database transaction on a pooled connection; commits, or leaves nothing behind. */
 export async function runWriteTransaction<T>(
-  pool: pg.Pool,
+  pool: PostgresPool,
   work: (transaction: WriteTransaction) => Promise<T>,
+  /** How long to keep asking whether a batch whose COMMIT was cut off committed (see commit-outcome.ts). */
+  commitCheckTimeoutMs = 30_000,
 ): Promise<T> {
   const client = await connect(pool);
   // A connection that breaks between two statements reports it as an event; without a listener
@@ -71,6 +74,7 @@ export async function runWriteTransaction<T>(
       await rollback(client, onError);
       throw translate(error);
     }
+    pool.failed(client);
     release(client, onError, true);
     // Broken during COMMIT: the batch is written exactly when its journal entry is there. A batch
     // that appended none wrote nothing, and its results (all refusals) stand either way. Broken
@@ -85,14 +89,14 @@ export async function runWriteTransaction<T>(
     }
     if (
       done !== undefined &&
-      (appended === undefined || (await wasCommitted(pool, appended, error)))
+      (appended === undefined || (await wasCommitted(pool, appended, error, commitCheckTimeoutMs)))
     )
       return done.result;
     throw lostBeforeCommit(error);
   }
 }
 
-async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
+async function connect(pool: PostgresPool): Promise<pg.PoolClient> {
   try {
     return await pool.connect();
   } catch (error) {
@@ -148,19 +152,17 @@ function lostBeforeCommit(error: unknown): PostgresConnectionError {
  * batch's journal entry says which: it is there, with this hash, exactly when the batch committed.
  */
 async function wasCommitted(
-  pool: pg.Pool,
+  pool: PostgresPool,
   appended: JournalEntry,
   cause: unknown,
+  timeoutMs: number,
 ): Promise<boolean> {
   try {
-    const { rows } = await pool.query<JournalRow>('SELECT * FROM journal WHERE seq = $1', [
-      appended.seq,
-    ]);
-    const row = rows[0];
-    return row !== undefined && row.hash.equals(appended.hash);
+    return await wasBatchCommitted(pool, appended, timeoutMs);
   } catch (error) {
+    const why = error instanceof CommitOutcomeUnknownError ? error.message : describe(error);
     throw new PostgresConnectionError(
-      `lost the connection to PostgreSQL while committing journal entry ${appended.seq} (${describe(cause)}), and could not read the journal afterwards (${describe(error)}): whether the batch was written is unknown; look for journal entry ${appended.seq}`,
+      `lost the connection to PostgreSQL while committing journal entry ${appended.seq} (${describe(cause)}), and could not read the journal afterwards (${why}): whether the batch was written is unknown; look for journal entry ${appended.seq}`,
       'unknown',
       { cause },
     );
