@@ -103,7 +103,12 @@ export class FlowSums {
   ): void {
     if (debit === undefined && credit === undefined) {
       const last = this.last;
-      if (last !== undefined && last.code === code && last.month === month && last.ledger === ledger) {
+      if (
+        last !== undefined &&
+        last.code === code &&
+        last.month === month &&
+        last.ledger === ledger
+      ) {
         last.amount += amount;
         last.count += count;
         return;
@@ -186,7 +191,6 @@ export function flowDeltas(
   }
   return sums.toRows();
 }
-
 
 /** Adds rows with the same key together (the deltas of several batches written in one commit). */
 export function mergeFlowDeltas(parts: readonly (readonly FlowDelta[])[]): FlowDelta[] {
