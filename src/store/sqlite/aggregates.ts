@@ -221,11 +221,14 @@ export function flowPairs(
       GROUP BY ledger, code, debit_account_id, credit_account_id`,
     )
     .raw()
-    .all(
-      firstTimestamp,
-      lastTimestamp,
-      TransferFlags.pending | TransferFlags.voidPending,
-    ) as [bigint, bigint, AccountId, AccountId, bigint | number, bigint][];
+    .all(firstTimestamp, lastTimestamp, TransferFlags.pending | TransferFlags.voidPending) as [
+    bigint,
+    bigint,
+    AccountId,
+    AccountId,
+    bigint | number,
+    bigint,
+  ][];
   // A pair's sum stays within its debit account's debits_posted (< 2^63): an integer.
   if (rows.some((row) => typeof row[4] !== 'bigint'))
     throw new Error('bug: a pair total is not an integer');
