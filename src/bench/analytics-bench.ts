@@ -18,9 +18,10 @@
  * the same through HTTP (`app.inject` on the API server, with the route's validation and
  * serialisation), `--http-runs` times each. The first call of each is reported apart (cold). The
  * timing stops after `--seconds` whatever the number of runs done. Then the store is closed and
- * `--cold-runs` new processes, one after another, each open the database (a new store, ledger and
- * hub, nothing in memory) and time their first call for the operator and then for the bank: the
- * figure of a process that has just started. `--scan-runs` times the scan the totals replace
+ * `--cold-runs` new processes, one after another, each open the database as `vostro serve` does
+ * (a new store and API server, nothing in memory) and time their first call of the route's
+ * handler in the process (operator), then their first requests (HTTP, inject) for the operator and
+ * the bank: the figures of a server that has just started. `--scan-runs` times the scan the totals replace
  * (`store.flowTotals` over every transfer of the 24 months), for comparison.
  *
  *   npm run bench:analytics -- [--store sqlite|postgres] [--db postgres://…] [--transfers 1000000]
@@ -45,6 +46,7 @@ import { newTransferId, ZERO_TRANSFER_ID, type AccountId } from '../ledger/ids.j
 import { Ledger } from '../ledger/ledger.js';
 import { BATCH_MAX, type TransferInput } from '../ledger/model.js';
 import { participantAccountId } from '../participants/accounts.js';
+import { ParticipantRegistry } from '../participants/registry.js';
 import { tradeAnalytics } from '../reports/trade-analytics.js';
 import { TransferCode } from '../settlement/codes.js';
 import { parsePostgresUrl } from '../store/postgres/connection.js';
@@ -72,7 +74,7 @@ usage: npm run bench:analytics -- [options]
   --corporates <n>     corporate customers per bank, 1 to 100 (default 10)
   --runs <n>           timed in-process queries per actor (operator, participant), 1 to 1,000 (default 30)
   --http-runs <n>      timed HTTP requests per actor, 0 to 1,000 (default 10)
-  --cold-runs <n>      new processes that each time their first call, 0 to 100 (default 5)
+  --cold-runs <n>      new processes that each time their first request, 0 to 100 (default 5)
   --scan-runs <n>      timed scans of every transfer (store.flowTotals, what the totals
                        replace), 0 to 100 (default 1)
   --seconds <n>        time limit of the timed queries, 1 to 600 (default 120)
@@ -591,19 +593,23 @@ async function main(): Promise<void> {
     await store.close();
     closed = true;
     const cold = {
-      operator: { name: 'new process, first call, operator', times: [] } as Series,
+      open: { name: 'new process: open the store and the API server', times: [] } as Series,
+      handler: { name: 'new process: first call (in process), operator', times: [] } as Series,
+      operator: { name: 'new process: first request (HTTP), operator', times: [] } as Series,
       participant: {
-        name: `new process, first call, participant ${participant}`,
+        name: `new process: first request (HTTP), participant ${participant}`,
         times: [],
       } as Series,
     };
     if (options.coldRuns > 0) say(`timing: ${options.coldRuns} new processes, one at a time`);
     for (let run = 0; run < options.coldRuns; run += 1) {
       const timings = await coldProcess(database.target, participant);
+      cold.open.times.push(timings.openMs);
+      cold.handler.times.push(timings.handlerMs);
       cold.operator.times.push(timings.operatorMs);
       cold.participant.times.push(timings.participantMs);
     }
-    for (const series of [cold.operator, cold.participant])
+    for (const series of [cold.open, cold.handler, cold.operator, cold.participant])
       if (series.times.length > 0) series.coldMs = series.times[0];
     const results = {
       environment,
@@ -621,6 +627,8 @@ async function main(): Promise<void> {
         inProcess.participant,
         http.operator,
         http.participant,
+        cold.open,
+        cold.handler,
         cold.operator,
         cold.participant,
       ]
@@ -644,14 +652,14 @@ async function main(): Promise<void> {
 }
 
 /**
- * One new process (this script with --cold-child) on the database at `target`: it opens a store,
- * ledger and hub as `vostro serve` would, and times its first call for the operator, then for the
- * participant. Not timed: starting Node.js and opening the store.
+ * One new process (this script with --cold-child) on the database at `target`: it opens the store
+ * and the API server as `vostro serve` would (timed apart), then times its first request for the
+ * operator, then for the participant. Not timed: starting Node.js.
  */
 async function coldProcess(
   target: string,
   participant: string,
-): Promise<{ operatorMs: number; participantMs: number }> {
+): Promise<{ openMs: number; handlerMs: number; operatorMs: number; participantMs: number }> {
   const script = fileURLToPath(import.meta.url);
   const child = spawn(
     process.execPath,
@@ -669,24 +677,65 @@ async function coldProcess(
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`bench: the cold process exited with ${code}`);
-  return JSON.parse(output) as { operatorMs: number; participantMs: number };
+  return JSON.parse(output) as {
+    openMs: number;
+    handlerMs: number;
+    operatorMs: number;
+    participantMs: number;
+  };
 }
 
 async function coldChild(argument: string): Promise<void> {
   const { target, participant } = JSON.parse(argument) as { target: string; participant: string };
+  const opening = performance.now();
   const store = await openTarget(target);
   try {
-    const hub = new Hub(new Ledger(store));
-    const time = async (actor: Actor): Promise<number> => {
-      const begin = performance.now();
-      const answer = await tradeAnalytics(hub, actor);
-      const ms = performance.now() - begin;
+    // As `vostro serve` starts: the API server on the store (it prepares the windows and makes
+    // sure of the flow totals before it would listen), and a key for each actor.
+    const ledger = new Ledger(store);
+    const keys = new ApiKeys(ledger);
+    const participants = new ParticipantRegistry(ledger);
+    const app = await buildServer({
+      ledger,
+      store,
+      keys,
+      participants,
+      limits: { rateLimitPerSecond: 0, verifyIntervalMs: 0 },
+      dispatcher: false,
+    });
+    try {
+      const operatorKey = (await keys.issue({ role: 'operator', label: 'bench' }, CLI_ACTOR)).key;
+      const bankKey = (
+        await keys.issue({ role: 'participant', participant, label: 'bench' }, CLI_ACTOR)
+      ).key;
+      const openMs = performance.now() - opening;
+      const time = async (key: string): Promise<number> => {
+        const begin = performance.now();
+        const response = await app.inject({
+          method: 'GET',
+          url: '/v1/analytics/trade',
+          headers: { authorization: `Bearer ${key}` },
+        });
+        const ms = performance.now() - begin;
+        if (response.statusCode !== 200)
+          throw new Error(`bench: ${response.statusCode} ${response.body}`);
+        if (response.json<{ months: unknown[] }>().months.length !== MONTHS)
+          throw new Error('bench: not 24 months in the answer');
+        return ms;
+      };
+      // The route's handler first, in the process (the analytics code and the store's read, cold),
+      // then the first HTTP requests (which add the server's own first-request work).
+      const hub = new Hub(ledger, participants);
+      const handlerBegin = performance.now();
+      const answer = await tradeAnalytics(hub, { id: 'operator', role: 'operator' });
+      const handlerMs = performance.now() - handlerBegin;
       if (answer.months.length !== MONTHS) throw new Error('bench: not 24 months in the answer');
-      return ms;
-    };
-    const operatorMs = await time({ id: 'operator', role: 'operator' });
-    const participantMs = await time({ id: participant, role: 'participant', participant });
-    process.stdout.write(JSON.stringify({ operatorMs, participantMs }));
+      const operatorMs = await time(operatorKey);
+      const participantMs = await time(bankKey);
+      process.stdout.write(JSON.stringify({ openMs, handlerMs, operatorMs, participantMs }));
+    } finally {
+      await app.close();
+    }
   } finally {
     await store.close();
   }
