@@ -224,13 +224,18 @@ export async function tradeAnalytics(
   const rates = options.usdRates ?? DEFAULT_USD_RATES;
   const participant = actor.role === 'participant' ? actor.participant : undefined;
   // The totals are kept by the ledger (src/ledger/flows.ts): a few rows per month, no transfer read.
-  await hub.ledger.ensureFlowTotals();
-  const flows = await hub.ledger.store.monthlyFlows({
-    scope: participant ?? ALL_SCOPE,
-    code: TransferCode.payment,
-    firstMonth: first,
-    lastMonth: last,
-  });
+  // Read beside the windows (on PostgreSQL each is a round trip of its own).
+  const [flows, netting] = await Promise.all([
+    hub.ledger.ensureFlowTotals().then(() =>
+      hub.ledger.store.monthlyFlows({
+        scope: participant ?? ALL_SCOPE,
+        code: TransferCode.payment,
+        firstMonth: first,
+        lastMonth: last,
+      }),
+    ),
+    windowNetting(hub, participant, first, last, rates),
+  ]);
 
   // Rows come per (month, ledger, debit country, credit country): fold them into directions.
   const monthFlows = new Map<
@@ -295,7 +300,6 @@ export async function tradeAnalytics(
     if (flow.flow.direction !== 'other' && !imbalance.has(flow.flow.currency))
       imbalance.set(flow.flow.currency, 0n);
 
-  const netting = await windowNetting(hub, participant, first, last, rates);
   const years = TRADE_TARGET.goalYear - TRADE_TARGET.baselineEndYear;
   return {
     from: monthText(first),
@@ -337,8 +341,11 @@ async function windowNetting(
   const gross = new Map<string, bigint>();
   const net = new Map<string, bigint>();
   let windows = 0;
-  for (const currency of currencies) {
-    for (const window of await hub.windows.list(currency.code, WINDOWS_READ)) {
+  const lists = await Promise.all(
+    currencies.map((currency) => hub.windows.list(currency.code, WINDOWS_READ)),
+  );
+  for (const [index, currency] of currencies.entries()) {
+    for (const window of lists[index] ?? []) {
       if (window.status === 'open' || window.closedAtIso === undefined) continue;
       if (window.closedAtIso < firstIso || window.closedAtIso >= afterIso) continue;
       const { netting } = await hub.windows.net(window.id);
