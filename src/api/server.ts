@@ -109,6 +109,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   // Netting reads the pair tallies of the codes it nets: make sure the database keeps them.
   await hub.windows.prepare();
+  // A database written before the monthly flow totals existed gets them once, before serving.
+  await hub.ledger.ensureFlowTotals();
   const context: ApiContext = {
     ledger: options.ledger,
     store: options.store,

@@ -17,15 +17,23 @@
  * for the operator and for one bank's participant key, alternately, `--runs` times each, and then
  * the same through HTTP (`app.inject` on the API server, with the route's validation and
  * serialisation), `--http-runs` times each. The first call of each is reported apart (cold). The
- * timing stops after `--seconds` whatever the number of runs done.
+ * timing stops after `--seconds` whatever the number of runs done. Then the store is closed and
+ * `--cold-runs` new processes, one after another, each open the database as `vostro serve` does
+ * (a new store and API server, nothing in memory) and time their first call of the route's
+ * handler in the process (operator), then their first requests (HTTP, inject) for the operator and
+ * the bank: the figures of a server that has just started. `--scan-runs` times the scan the totals replace
+ * (`store.flowTotals` over every transfer of the 24 months), for comparison.
  *
  *   npm run bench:analytics -- [--store sqlite|postgres] [--db postgres://…] [--transfers 1000000]
- *     [--banks 10] [--corporates 10] [--runs 30] [--http-runs 10] [--seconds 120] [--json]
+ *     [--banks 10] [--corporates 10] [--runs 30] [--http-runs 10] [--cold-runs 5] [--scan-runs 1]
+ *     [--seconds 120] [--json]
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ApiKeys } from '../access/api-keys.js';
 import { buildServer } from '../api/server.js';
@@ -38,6 +46,7 @@ import { newTransferId, ZERO_TRANSFER_ID, type AccountId } from '../ledger/ids.j
 import { Ledger } from '../ledger/ledger.js';
 import { BATCH_MAX, type TransferInput } from '../ledger/model.js';
 import { participantAccountId } from '../participants/accounts.js';
+import { ParticipantRegistry } from '../participants/registry.js';
 import { tradeAnalytics } from '../reports/trade-analytics.js';
 import { TransferCode } from '../settlement/codes.js';
 import { parsePostgresUrl } from '../store/postgres/connection.js';
@@ -65,6 +74,9 @@ usage: npm run bench:analytics -- [options]
   --corporates <n>     corporate customers per bank, 1 to 100 (default 10)
   --runs <n>           timed in-process queries per actor (operator, participant), 1 to 1,000 (default 30)
   --http-runs <n>      timed HTTP requests per actor, 0 to 1,000 (default 10)
+  --cold-runs <n>      new processes that each time their first request, 0 to 100 (default 5)
+  --scan-runs <n>      timed scans of every transfer (store.flowTotals, what the totals
+                       replace), 0 to 100 (default 1)
   --seconds <n>        time limit of the timed queries, 1 to 600 (default 120)
   --json               print the results as JSON
   -h, --help           this text
@@ -81,6 +93,10 @@ const options = benchOptions(USAGE, (argv) => {
     corporates: { type: 'string', default: '10' },
     runs: { type: 'string', default: '30' },
     'http-runs': { type: 'string', default: '10' },
+    'cold-runs': { type: 'string', default: '5' },
+    'scan-runs': { type: 'string', default: '1' },
+    /** Internal: run as one cold process on the database this JSON names, print its timings, exit. */
+    'cold-child': { type: 'string' },
     seconds: { type: 'string', default: '120' },
     json: { type: 'boolean', default: false },
   });
@@ -97,6 +113,9 @@ const options = benchOptions(USAGE, (argv) => {
     corporates: integerOption('corporates', values.corporates, 1, 100),
     runs: integerOption('runs', values.runs, 1, 1000),
     httpRuns: integerOption('http-runs', values['http-runs'], 0, 1000),
+    coldRuns: integerOption('cold-runs', values['cold-runs'], 0, 100),
+    scanRuns: integerOption('scan-runs', values['scan-runs'], 0, 100),
+    coldChild: values['cold-child'],
     seconds: integerOption('seconds', values.seconds, 1, 600),
     json: values.json,
   };
@@ -158,27 +177,35 @@ function transfer(
   };
 }
 
-async function openStore(): Promise<{ store: LedgerStore; cleanUp: () => Promise<void> }> {
+/** The database a run writes: where it is (for the cold processes) and how to remove it. */
+interface BenchDatabase {
+  /** A SQLite file's path, or a postgres:// URL naming the run's schema. */
+  readonly target: string;
+  /** Removes the file or drops the schema; the store must be closed first. */
+  readonly remove: () => Promise<void>;
+}
+
+async function openTarget(target: string): Promise<LedgerStore> {
+  return options.store === 'sqlite'
+    ? new SqliteStore({ path: target })
+    : PostgresStore.open({ url: target });
+}
+
+async function createDatabase(): Promise<{ store: LedgerStore; database: BenchDatabase }> {
   if (options.store === 'sqlite') {
     const directory = mkdtempSync(join(process.cwd(), '.bench-analytics-'));
-    let store: SqliteStore;
+    const remove = async (): Promise<void> => rmSync(directory, { recursive: true, force: true });
+    const target = join(directory, 'analytics.db');
     try {
-      store = new SqliteStore({ path: join(directory, 'analytics.db') });
+      return { store: await openTarget(target), database: { target, remove } };
     } catch (error) {
-      rmSync(directory, { recursive: true, force: true });
+      await remove();
       throw error;
     }
-    return {
-      store,
-      cleanUp: async () => {
-        await store.close();
-        rmSync(directory, { recursive: true, force: true });
-      },
-    };
   }
   const schema = `vostro_bench_${randomBytes(4).toString('hex')}`;
   say(`PostgreSQL schema ${schema}`);
-  const drop = async (): Promise<void> => {
+  const remove = async (): Promise<void> => {
     const client = new pg.Client({
       connectionString: parsePostgresUrl(options.db).connectionString,
     });
@@ -189,20 +216,13 @@ async function openStore(): Promise<{ store: LedgerStore; cleanUp: () => Promise
       await client.end();
     }
   };
-  let store: PostgresStore;
+  const target = urlWithSchema(options.db, schema);
   try {
-    store = await PostgresStore.open({ url: urlWithSchema(options.db, schema) });
+    return { store: await openTarget(target), database: { target, remove } };
   } catch (error) {
-    await drop();
+    await remove();
     throw error;
   }
-  return {
-    store,
-    cleanUp: async () => {
-      await store.close();
-      await drop();
-    },
-  };
 }
 
 interface World {
@@ -436,7 +456,8 @@ async function alternate(
 async function main(): Promise<void> {
   const environment = `node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'})`;
   say(environment);
-  const { store, cleanUp } = await openStore();
+  const { store, database } = await createDatabase();
+  let closed = false;
   try {
     const clock = new SettableClock();
     const ledger = new Ledger(store, { clock });
@@ -471,11 +492,10 @@ async function main(): Promise<void> {
       if (answer.months.length !== MONTHS) throw new Error('bench: not 24 months in the answer');
     };
     // Sanity: the operator's answer counts every posted payment once.
-    // The first call of the process reads every month from the store (nothing is in memory yet).
     const firstBegin = performance.now();
     const first = await tradeAnalytics(hub, operator);
     const firstCallMs = performance.now() - firstBegin;
-    say(`first call (operator, nothing in memory): ${round(firstCallMs)} ms`);
+    say(`first call after the setup (operator): ${round(firstCallMs)} ms`);
     const counted = first.totals.reduce((sum, flow) => sum + flow.count, 0);
     if (counted !== options.transfers)
       throw new Error(`bench: the analytics count ${counted} payments, not ${options.transfers}`);
@@ -496,12 +516,16 @@ async function main(): Promise<void> {
       excludeFlags: TransferFlags.pending | TransferFlags.voidPending,
       ownerCountries: new Map(registry.map((record) => [record.id, record.country])),
     };
-    const storeQuery: Series = { name: 'store.flowTotals alone, every account', times: [] };
-    await alternate(
-      [{ series: storeQuery, call: async () => void (await store.flowTotals(query)) }],
-      Math.min(options.runs, 5),
-      deadline,
-    );
+    const storeQuery: Series = {
+      name: 'scan: store.flowTotals, every transfer (what the totals replace)',
+      times: [],
+    };
+    if (options.scanRuns > 0)
+      await alternate(
+        [{ series: storeQuery, call: async () => void (await store.flowTotals(query)) }],
+        options.scanRuns - 1,
+        deadline,
+      );
     const inProcess = {
       operator: { name: 'in-process, operator', times: [] } as Series,
       participant: { name: `in-process, participant ${participant}`, times: [] } as Series,
@@ -565,6 +589,28 @@ async function main(): Promise<void> {
         await app.close();
       }
     }
+    // Cold processes: each opens the database afresh and times its first calls.
+    await store.close();
+    closed = true;
+    const cold = {
+      open: { name: 'new process: open the store and the API server', times: [] } as Series,
+      handler: { name: 'new process: first call (in process), operator', times: [] } as Series,
+      operator: { name: 'new process: first request (HTTP), operator', times: [] } as Series,
+      participant: {
+        name: `new process: first request (HTTP), participant ${participant}`,
+        times: [],
+      } as Series,
+    };
+    if (options.coldRuns > 0) say(`timing: ${options.coldRuns} new processes, one at a time`);
+    for (let run = 0; run < options.coldRuns; run += 1) {
+      const timings = await coldProcess(database.target, participant);
+      cold.open.times.push(timings.openMs);
+      cold.handler.times.push(timings.handlerMs);
+      cold.operator.times.push(timings.operatorMs);
+      cold.participant.times.push(timings.participantMs);
+    }
+    for (const series of [cold.open, cold.handler, cold.operator, cold.participant])
+      if (series.times.length > 0) series.coldMs = series.times[0];
     const results = {
       environment,
       store: options.store,
@@ -581,6 +627,10 @@ async function main(): Promise<void> {
         inProcess.participant,
         http.operator,
         http.participant,
+        cold.open,
+        cold.handler,
+        cold.operator,
+        cold.participant,
       ]
         .filter((series) => series.coldMs !== undefined)
         .map(summary),
@@ -596,7 +646,98 @@ async function main(): Promise<void> {
         );
     }
   } finally {
-    await cleanUp();
+    if (!closed) await store.close();
+    await database.remove();
+  }
+}
+
+/**
+ * One new process (this script with --cold-child) on the database at `target`: it opens the store
+ * and the API server as `vostro serve` would (timed apart), then times its first request for the
+ * operator, then for the participant. Not timed: starting Node.js.
+ */
+async function coldProcess(
+  target: string,
+  participant: string,
+): Promise<{ openMs: number; handlerMs: number; operatorMs: number; participantMs: number }> {
+  const script = fileURLToPath(import.meta.url);
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      script,
+      '--store',
+      options.store,
+      '--cold-child',
+      JSON.stringify({ target, participant }),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`bench: the cold process exited with ${code}`);
+  return JSON.parse(output) as {
+    openMs: number;
+    handlerMs: number;
+    operatorMs: number;
+    participantMs: number;
+  };
+}
+
+async function coldChild(argument: string): Promise<void> {
+  const { target, participant } = JSON.parse(argument) as { target: string; participant: string };
+  const opening = performance.now();
+  const store = await openTarget(target);
+  try {
+    // As `vostro serve` starts: the API server on the store (it prepares the windows and makes
+    // sure of the flow totals before it would listen), and a key for each actor.
+    const ledger = new Ledger(store);
+    const keys = new ApiKeys(ledger);
+    const participants = new ParticipantRegistry(ledger);
+    const app = await buildServer({
+      ledger,
+      store,
+      keys,
+      participants,
+      limits: { rateLimitPerSecond: 0, verifyIntervalMs: 0 },
+      dispatcher: false,
+    });
+    try {
+      const operatorKey = (await keys.issue({ role: 'operator', label: 'bench' }, CLI_ACTOR)).key;
+      const bankKey = (
+        await keys.issue({ role: 'participant', participant, label: 'bench' }, CLI_ACTOR)
+      ).key;
+      const openMs = performance.now() - opening;
+      const time = async (key: string): Promise<number> => {
+        const begin = performance.now();
+        const response = await app.inject({
+          method: 'GET',
+          url: '/v1/analytics/trade',
+          headers: { authorization: `Bearer ${key}` },
+        });
+        const ms = performance.now() - begin;
+        if (response.statusCode !== 200)
+          throw new Error(`bench: ${response.statusCode} ${response.body}`);
+        if (response.json<{ months: unknown[] }>().months.length !== MONTHS)
+          throw new Error('bench: not 24 months in the answer');
+        return ms;
+      };
+      // The route's handler first, in the process (the analytics code and the store's read, cold),
+      // then the first HTTP requests (which add the server's own first-request work).
+      const hub = new Hub(ledger, participants);
+      const handlerBegin = performance.now();
+      const answer = await tradeAnalytics(hub, { id: 'operator', role: 'operator' });
+      const handlerMs = performance.now() - handlerBegin;
+      if (answer.months.length !== MONTHS) throw new Error('bench: not 24 months in the answer');
+      const operatorMs = await time(operatorKey);
+      const participantMs = await time(bankKey);
+      process.stdout.write(JSON.stringify({ openMs, handlerMs, operatorMs, participantMs }));
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await store.close();
   }
 }
 
@@ -604,4 +745,5 @@ function loadAverage(): number[] {
   return loadavg().map((load) => Math.round(load * 100) / 100);
 }
 
-await main();
+if (options.coldChild === undefined) await main();
+else await coldChild(options.coldChild);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Ledger } from '../ledger/ledger.js';
+import { ParticipantRegistry } from '../participants/registry.js';
 import { isPostgresUrl, openStore as openStoreTarget } from '../store/open-store.js';
 import { maskPassword, PostgresUrlError } from '../store/postgres/connection.js';
 import { PostgresConnectionError } from '../store/postgres/write-transaction.js';
@@ -78,6 +79,8 @@ export async function runLedgerCommand(
     const store = await openStore(dbPath, dbSource(options.dbOption, context.io.env));
     try {
       const ledger = new Ledger(store);
+      // Transfers written here count in the monthly flow totals as the hub counts them.
+      ledger.setFlowAccounts(new ParticipantRegistry(ledger).flowAccounts);
       await ledger.expireDue();
       context.setExitCode(await work({ ledger, store, dbPath: printable(dbPath) }));
     } finally {

@@ -56,6 +56,8 @@ export class Hub {
     this.participants = participants ?? new ParticipantRegistry(ledger);
     // A corporate's transfer events are also its bank's; a vostro account's, the keeping bank's.
     ledger.setEventParties(this.participants.eventParties);
+    // The monthly flow totals count each account under its owner's country and its viewers.
+    ledger.setFlowAccounts(this.participants.flowAccounts);
     this.payments = new PaymentService(ledger, this.participants);
     this.caps = new CapService(ledger, this.participants);
     this.windows = new WindowService(ledger, this.participants);
@@ -86,5 +88,6 @@ export class Hub {
   async open(currencies: readonly string[], actor: Actor): Promise<void> {
     await this.participants.ensureHub(currencies, actor);
     await this.windows.prepare();
+    await this.ledger.ensureFlowTotals();
   }
 }

@@ -18,6 +18,15 @@ import { expiryTransferId, ZERO_ID, type AccountId, type TransferId } from './id
 import { GENESIS_HASH, hashAccounts, hashTransfers, type JournalEntry } from './journal.js';
 import { appendTransferEvents, type EventPartiesHook } from './events.js';
 import { mapView } from './ledger-view.js';
+import { buildFlowTotals } from './flow-build.js';
+import {
+  countsAsFlow,
+  FLOW_BUILT_KEY,
+  FLOW_COLLECTION,
+  flowDeltas,
+  type FlowAccount,
+  type FlowAccountsHook,
+} from './flows.js';
 import {
   BATCH_MAX,
   type Account,
@@ -113,6 +122,9 @@ export interface LedgerTransaction {
 export class Ledger {
   readonly clock: Clock;
   private eventParties: EventPartiesHook | undefined;
+  private flowAccounts: FlowAccountsHook | undefined;
+  /** The monthly flow totals are known to cover every stored transfer (see ensureFlowTotals). */
+  private flowsBuilt = false;
 
   constructor(
     readonly store: LedgerStore,
@@ -127,6 +139,39 @@ export class Ledger {
    */
   setEventParties(hook: EventPartiesHook | undefined): void {
     this.eventParties = hook;
+  }
+
+  /**
+   * The countries and parties of accounts for the monthly flow totals (flows.ts); the Hub installs
+   * the participant registry's hook. Without one, every transfer counts under scope '' with no
+   * country.
+   */
+  setFlowAccounts(hook: FlowAccountsHook | undefined): void {
+    this.flowAccounts = hook;
+  }
+
+  /**
+   * Makes sure the monthly flow totals count every transfer stored: the first call on a database
+   * whose totals were never built (one written before they existed) builds them from the transfers
+   * (flow-build.ts); later calls cost one read, then nothing. Returns whether it built them.
+   */
+  async ensureFlowTotals(): Promise<boolean> {
+    if (this.flowsBuilt) return false;
+    const found = await this.store.getRecords(FLOW_COLLECTION, [FLOW_BUILT_KEY]);
+    const built = !found.has(FLOW_BUILT_KEY);
+    if (built) await this.rebuildFlowTotals();
+    this.flowsBuilt = true;
+    return built;
+  }
+
+  /** Builds the monthly flow totals again from the transfers stored, replacing them (see flow-build.ts). */
+  async rebuildFlowTotals(): Promise<void> {
+    await buildFlowTotals(
+      this.store,
+      (work) => this.exclusive(work),
+      this.flowAccounts,
+      () => this.clock.nowNs(),
+    );
   }
 
   async createAccounts(
@@ -471,6 +516,30 @@ export class Ledger {
       hash: hashTransfers(prevHash, created),
     });
     await appendTransferEvents(transaction, created, accounts, this.eventParties);
+    await this.addFlows(transaction, created, accounts);
+  }
+
+  /** Adds a batch's posted transfers to the monthly flow totals (flows.ts), in its transaction. */
+  private async addFlows(
+    transaction: WriteTransaction,
+    created: readonly StoredTransfer[],
+    accounts: ReadonlyMap<AccountId, Account>,
+  ): Promise<void> {
+    let known: ReadonlyMap<AccountId, FlowAccount> | undefined;
+    if (this.flowAccounts !== undefined) {
+      const involved = new Set<Account>();
+      for (const transfer of created) {
+        if (!countsAsFlow(transfer)) continue;
+        const debit = accounts.get(transfer.debitAccountId);
+        const credit = accounts.get(transfer.creditAccountId);
+        if (debit !== undefined) involved.add(debit);
+        if (credit !== undefined) involved.add(credit);
+      }
+      if (involved.size === 0) return;
+      known = await this.flowAccounts(transaction, [...involved]);
+    }
+    const rows = flowDeltas(created, known);
+    if (rows.length > 0) await transaction.addFlows(rows);
   }
 }
 

@@ -28,6 +28,8 @@ import {
   type AccountIdentifier,
 } from './identifiers.js';
 import { eventPartiesHook } from './event-parties.js';
+import { flowAccountsHook } from './flow-accounts.js';
+import type { FlowAccountsHook } from '../ledger/flows.js';
 import { claimBic, claimIdentifier, releaseBic, releaseIdentifier } from './name-index.js';
 import {
   checkBicKind,
@@ -98,6 +100,11 @@ export class ParticipantRegistry {
       const entry = this.directory.get(accountId);
       return entry?.role === 'vostro' || entry?.role === 'nostro' ? entry.settlesWith : undefined;
     },
+    read: (tx, ids) => participantDocuments.getMany(tx, ids),
+  });
+  /** Accounts' countries and parties for the ledger's monthly flow totals: the Hub installs it in the Ledger. */
+  readonly flowAccounts: FlowAccountsHook = flowAccountsHook({
+    known: (id) => this.known.get(id),
     read: (tx, ids) => participantDocuments.getMany(tx, ids),
   });
 

@@ -1,20 +1,21 @@
 import { currencies, currencyByCode, currencyByLedger } from '../ledger/currency.js';
-import { TransferFlags } from '../ledger/flags.js';
 import type { Actor } from '../domain/actor.js';
 import { invalidField } from '../domain/errors.js';
 import type { Hub } from '../hub/hub.js';
 import type { ParticipantRecord } from '../participants/registry.js';
 import { TransferCode } from '../settlement/codes.js';
-import type { FlowTotal } from '../store/store.js';
-import { cachedFlowTotals } from './flow-cache.js';
+import { ALL_SCOPE } from '../ledger/flows.js';
+import type { FlowDelta } from '../store/store.js';
 
 /**
  * Bilateral trade as the hub sees it (GET /v1/analytics/trade, issue 16): payments per UTC month,
  * currency and direction, their totals and imbalance, the netting savings of the closed windows,
  * and where the hub's volume stands against the goal of US$100 billion of India–Russia trade by
- * 2030. The per-month sums are computed by the database (LedgerStore.flowTotals); only a few rows
- * per month come back, and they are kept in memory (flow-cache.ts): a later call reads only what
- * was written since.
+ * 2030. The per-month sums are the ledger's monthly flow totals (src/ledger/flows.ts), kept by the
+ * database in the same transaction as the transfers they count: a few rows per month are read
+ * (LedgerStore.monthlyFlows), never a transfer, so a process's first call is as fast as its last.
+ * A participant's rows are those of the payments on the accounts it sees (visibleAccounts), kept
+ * under its own scope.
  *
  * What counts as a payment: a posted transfer with code `payment` (1), that is the main leg of a
  * payment (PaymentService, ISO 20022 payments, a documentary credit's release) — or, for a
@@ -119,9 +120,6 @@ function parseMonth(value: string, field: string): number {
 const monthText = (month: number): string =>
   `${String(Math.floor(month / 12)).padStart(4, '0')}-${String((month % 12) + 1).padStart(2, '0')}`;
 
-const monthStartNs = (month: number): bigint =>
-  BigInt(Date.UTC(Math.floor(month / 12), month % 12, 1)) * 1_000_000n;
-
 /** The months asked for, checked: `from` and `to` as YYYY-MM, from ≤ to, at most 120 months. */
 export function analyticsRange(
   query: { readonly from?: string; readonly to?: string },
@@ -146,7 +144,7 @@ export function analyticsRange(
   return { first: from, last: to };
 }
 
-function direction(flow: FlowTotal): Direction {
+function direction(flow: FlowDelta): Direction {
   if (flow.debitCountry === 'IN' && flow.creditCountry === 'RU') return 'IN-RU';
   if (flow.debitCountry === 'RU' && flow.creditCountry === 'IN') return 'RU-IN';
   return 'other';
@@ -224,22 +222,20 @@ export async function tradeAnalytics(
 ): Promise<TradeAnalytics> {
   const { first, last } = analyticsRange(options, options.nowMs ?? Date.now());
   const rates = options.usdRates ?? DEFAULT_USD_RATES;
-  const registry = await hub.participants.all();
-  const ownerCountries = new Map(registry.map((record) => [record.id, record.country]));
   const participant = actor.role === 'participant' ? actor.participant : undefined;
-  const periods = [];
-  for (let month = first; month <= last; month += 1)
-    periods.push({
-      firstTimestamp: monthStartNs(month),
-      lastTimestamp: monthStartNs(month + 1) - 1n,
-    });
-  const flows = await cachedFlowTotals(hub.ledger.store, {
-    periods,
-    code: TransferCode.payment,
-    excludeFlags: TransferFlags.pending | TransferFlags.voidPending,
-    ownerCountries,
-    ...(participant === undefined ? {} : { accounts: visibleAccounts(participant, registry) }),
-  });
+  // The totals are kept by the ledger (src/ledger/flows.ts): a few rows per month, no transfer read.
+  // Read beside the windows (on PostgreSQL each is a round trip of its own).
+  const [flows, netting] = await Promise.all([
+    hub.ledger.ensureFlowTotals().then(() =>
+      hub.ledger.store.monthlyFlows({
+        scope: participant ?? ALL_SCOPE,
+        code: TransferCode.payment,
+        firstMonth: first,
+        lastMonth: last,
+      }),
+    ),
+    windowNetting(hub, participant, first, last, rates),
+  ]);
 
   // Rows come per (month, ledger, debit country, credit country): fold them into directions.
   const monthFlows = new Map<
@@ -254,8 +250,8 @@ export async function tradeAnalytics(
     const currency = currencyByLedger(row.ledger)?.code ?? String(row.ledger);
     const flow = { direction: direction(row), currency };
     const key = `${flow.direction} ${currency}`;
-    let month = monthFlows.get(row.period);
-    if (month === undefined) monthFlows.set(row.period, (month = new Map<string, never>()));
+    let month = monthFlows.get(row.month);
+    if (month === undefined) monthFlows.set(row.month, (month = new Map<string, never>()));
     for (const into of [month, totals]) {
       const found = into.get(key);
       if (found === undefined) into.set(key, { count: row.count, amount: row.amount, flow });
@@ -281,10 +277,9 @@ export async function tradeAnalytics(
       .sort(order)
       .map(({ count, amount, flow }) => ({ ...flow, count, amount: amount.toString() }));
 
-  const months = periods.map((_, index) => ({
-    month: monthText(first + index),
-    flows: listed(monthFlows.get(index) ?? new Map()),
-  }));
+  const months = [];
+  for (let month = first; month <= last; month += 1)
+    months.push({ month: monthText(month), flows: listed(monthFlows.get(month) ?? new Map()) });
 
   const imbalance = new Map<string, bigint>();
   let value = 0n;
@@ -305,7 +300,6 @@ export async function tradeAnalytics(
     if (flow.flow.direction !== 'other' && !imbalance.has(flow.flow.currency))
       imbalance.set(flow.flow.currency, 0n);
 
-  const netting = await windowNetting(hub, participant, first, last, rates);
   const years = TRADE_TARGET.goalYear - TRADE_TARGET.baselineEndYear;
   return {
     from: monthText(first),
@@ -347,8 +341,11 @@ async function windowNetting(
   const gross = new Map<string, bigint>();
   const net = new Map<string, bigint>();
   let windows = 0;
-  for (const currency of currencies) {
-    for (const window of await hub.windows.list(currency.code, WINDOWS_READ)) {
+  const lists = await Promise.all(
+    currencies.map((currency) => hub.windows.list(currency.code, WINDOWS_READ)),
+  );
+  for (const [index, currency] of currencies.entries()) {
+    for (const window of lists[index] ?? []) {
       if (window.status === 'open' || window.closedAtIso === undefined) continue;
       if (window.closedAtIso < firstIso || window.closedAtIso >= afterIso) continue;
       const { netting } = await hub.windows.net(window.id);

@@ -87,6 +87,18 @@ export interface LedgerStore {
    */
   flowTotals(query: FlowTotalsQuery): Promise<FlowTotal[]>;
   /**
+   * The monthly flow totals (see ../ledger/flows.ts) of one scope and code, months first to last,
+   * as stored: a primary-key range of a few rows per month, ordered by month, ledger, debit
+   * country, credit country. Reads no transfer.
+   */
+  monthlyFlows(query: MonthlyFlowsQuery): Promise<FlowDelta[]>;
+  /**
+   * Per (ledger, code, debit account, credit account), the sum and count of the transfers with
+   * first ≤ timestamp ≤ last that post (neither pending nor void_pending): what the monthly flow
+   * totals count, for building them from the transfers already stored (Ledger.ensureFlowTotals).
+   */
+  flowPairs(firstTimestamp: bigint, lastTimestamp: bigint): Promise<FlowPair[]>;
+  /**
    * The timestamp of the newest committed ledger write (the last journal entry's), 0n for an empty
    * ledger. Every transfer at or before it is committed and visible to later reads, and every
    * later write gets a greater timestamp: the ranges of timestamps up to it never change again.
@@ -186,6 +198,37 @@ export interface FlowTotal {
   readonly count: number;
 }
 
+/** One row of the monthly flow totals (../ledger/flows.ts), or what a batch adds to one. */
+export interface FlowDelta {
+  readonly scope: string;
+  readonly code: number;
+  /** Months since the start of year 0, UTC: year × 12 + month − 1. */
+  readonly month: number;
+  readonly ledger: number;
+  readonly debitCountry: string;
+  readonly creditCountry: string;
+  readonly amount: bigint;
+  readonly count: number;
+}
+
+export interface MonthlyFlowsQuery {
+  /** ALL_SCOPE ('') for every transfer, or a participant's id. */
+  readonly scope: string;
+  readonly code: number;
+  /** Months as in ../ledger/flows.ts (year × 12 + month − 1), inclusive. */
+  readonly firstMonth: number;
+  readonly lastMonth: number;
+}
+
+export interface FlowPair {
+  readonly ledger: number;
+  readonly code: number;
+  readonly debitAccountId: AccountId;
+  readonly creditAccountId: AccountId;
+  readonly amount: bigint;
+  readonly count: number;
+}
+
 export interface AccountQuery {
   readonly owner?: string;
   readonly afterTimestamp?: bigint;
@@ -235,6 +278,11 @@ export interface WriteTransaction {
   appendTransferEvents(events: TransferEvents): Promise<void>;
   /** Adds each entry's amount and count to its pair's tally (creating it at zero), in the same transaction. */
   addTallies(tallies: readonly PairTally[]): Promise<void>;
+  /**
+   * Adds each row's amount and count to the monthly flow totals (creating the row at zero), in the
+   * same transaction; with `replace`, the totals are first emptied (a rebuild from the transfers).
+   */
+  addFlows(rows: readonly FlowDelta[], replace?: boolean): Promise<void>;
 }
 
 /**

@@ -4,7 +4,11 @@ import { CLI_ACTOR } from '../../domain/actor.js';
 import { Hub } from '../../hub/hub.js';
 import { manualClock } from '../../ledger/clock.js';
 import { newTransferId, type AccountId } from '../../ledger/ids.js';
+import { TransferFlags } from '../../ledger/flags.js';
+import { ALL_SCOPE, monthStartNs } from '../../ledger/flows.js';
 import { participantAccountId } from '../../participants/accounts.js';
+import { visibleAccounts } from '../../reports/trade-analytics.js';
+import { TransferCode } from '../../settlement/codes.js';
 import { openTestApi, type JsonBody, type TestApi } from '../api.test-helper.js';
 
 /** 2026-01-15T00:00:00Z and 2026-02-10T00:00:00Z, in nanoseconds. */
@@ -180,6 +184,58 @@ describe('GET /v1/analytics/trade', () => {
       (await trade(keys.operator ?? '', '?from=2025-01&to=2025-12')).json().netting.windows,
       0,
     );
+  });
+
+  it('answers from the monthly flow totals, which equal a scan of the transfers for staff and every participant', async () => {
+    // A payment into vtb's rupee vostro account kept by sbi: sbi sees it (it keeps the account).
+    const vostro = await api.participants.openAccount('vtb', 'vostro', 'INR', 'sbi', CLI_ACTOR);
+    await pay(customer('indo-pharma', 'INR'), vostro.id, 25_00n);
+    const sbi = (await trade(keys.sbi ?? '')).json();
+    assert.deepEqual(sbi.months[1], {
+      month: '2026-02',
+      flows: [{ direction: 'IN-RU', currency: 'INR', count: 1, amount: '2500' }],
+    });
+    const registry = await hub.participants.all();
+    const ownerCountries = new Map(registry.map((record) => [record.id, record.country]));
+    const first = 2026 * 12;
+    const periods = [0, 1].map((index) => ({
+      firstTimestamp: monthStartNs(first + index),
+      lastTimestamp: monthStartNs(first + index + 1) - 1n,
+    }));
+    for (const scope of [ALL_SCOPE, ...registry.map((record) => record.id)]) {
+      const kept = await api.ledger.store.monthlyFlows({
+        scope,
+        code: TransferCode.payment,
+        firstMonth: first,
+        lastMonth: first + 1,
+      });
+      const scanned = await api.ledger.store.flowTotals({
+        periods,
+        code: TransferCode.payment,
+        excludeFlags: TransferFlags.pending | TransferFlags.voidPending,
+        ownerCountries,
+        ...(scope === ALL_SCOPE ? {} : { accounts: visibleAccounts(scope, registry) }),
+      });
+      assert.deepEqual(
+        kept.map((row) => [
+          row.month - first,
+          row.ledger,
+          row.debitCountry,
+          row.creditCountry,
+          row.amount,
+          row.count,
+        ]),
+        scanned.map((row) => [
+          row.period,
+          row.ledger,
+          row.debitCountry,
+          row.creditCountry,
+          row.amount,
+          row.count,
+        ]),
+        `scope '${scope}'`,
+      );
+    }
   });
 
   it('defaults to the last 24 months and refuses bad ranges, naming the field', async () => {

@@ -5,6 +5,7 @@ import { newTransferId, type AccountId } from '../../ledger/ids.js';
 import type { TransferInput } from '../../ledger/model.js';
 import type { FlowTotal, FlowTotalsQuery } from '../store.js';
 import { INR, LedgerFixture, RUB, transferInput, type StoreFactory } from './fixtures.js';
+import { flowTotalCases } from './flow-totals.cases.js';
 
 /**
  * `LedgerStore.flowTotals` (the analytics of GET /v1/analytics/trade) on a real store: the same
@@ -30,6 +31,7 @@ const COUNTRIES = new Map([
 
 export function flowCases(factory: StoreFactory): void {
   describe(`flow totals (${factory.name})`, () => {
+    flowTotalCases(factory);
     it('sums posted payments per month, ledger and pair of owners’ countries, in SQL', async (t) => {
       const reason = await factory.unavailableReason?.();
       if (reason !== undefined) return t.skip(reason);

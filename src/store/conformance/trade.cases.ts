@@ -172,6 +172,7 @@ export function withFaultAfterPut(
         },
         appendAudit: (entries) => transaction.appendAudit(entries),
         addTallies: (tallies) => transaction.addTallies(tallies),
+        addFlows: (rows, replace) => transaction.addFlows(rows, replace),
         appendEvents: (events) => transaction.appendEvents(events),
         appendTransferEvents: (events) => transaction.appendTransferEvents(events),
       };

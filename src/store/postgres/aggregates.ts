@@ -1,7 +1,12 @@
 import type pg from 'pg';
+import { joinAmount, type FlowDelta } from '../../ledger/flows.js';
+import { TransferFlags } from '../../ledger/flags.js';
+import type { AccountId } from '../../ledger/ids.js';
 import type {
+  FlowPair,
   FlowTotal,
   FlowTotalsQuery,
+  MonthlyFlowsQuery,
   PairTotal,
   PairTotalsQuery,
   TalliesQuery,
@@ -135,6 +140,63 @@ export async function flowTotals(run: RunQuery, query: FlowTotalsQuery): Promise
     ledger: Number(row.ledger),
     debitCountry: row.debit_country,
     creditCountry: row.credit_country,
+    amount: BigInt(row.amount),
+    count: Number(row.count),
+  }));
+}
+
+/** The stored monthly flow totals of one scope and code (see LedgerStore.monthlyFlows): a primary-key range. */
+export async function monthlyFlows(run: RunQuery, query: MonthlyFlowsQuery): Promise<FlowDelta[]> {
+  const rows = await run<{
+    month: number;
+    ledger: number;
+    debit_country: string;
+    credit_country: string;
+    amount_high: bigint;
+    amount_low: bigint;
+    count: bigint;
+  }>(
+    `SELECT month, ledger, debit_country, credit_country, amount_high, amount_low, count FROM flow_totals
+      WHERE scope = $1 AND code = $2 AND month BETWEEN $3 AND $4
+      ORDER BY month, ledger, debit_country COLLATE "C", credit_country COLLATE "C"`,
+    [query.scope, query.code, query.firstMonth, query.lastMonth],
+  );
+  return rows.map((row) => ({
+    scope: query.scope,
+    code: query.code,
+    month: Number(row.month),
+    ledger: Number(row.ledger),
+    debitCountry: row.debit_country,
+    creditCountry: row.credit_country,
+    amount: joinAmount(BigInt(row.amount_high), BigInt(row.amount_low)),
+    count: Number(row.count),
+  }));
+}
+
+/** Posted transfers of a range per (ledger, code, debit, credit) (see LedgerStore.flowPairs); sum(int8) is numeric: exact. */
+export async function flowPairs(
+  run: RunQuery,
+  firstTimestamp: bigint,
+  lastTimestamp: bigint,
+): Promise<FlowPair[]> {
+  const rows = await run<{
+    ledger: number;
+    code: number;
+    debit_account_id: AccountId;
+    credit_account_id: AccountId;
+    amount: string;
+    count: string;
+  }>(
+    `SELECT ledger, code, debit_account_id, credit_account_id, sum(amount)::text AS amount, count(*)::text AS count
+      FROM transfers WHERE timestamp BETWEEN $1 AND $2 AND (flags & $3) = 0
+      GROUP BY ledger, code, debit_account_id, credit_account_id`,
+    [firstTimestamp, lastTimestamp, TransferFlags.pending | TransferFlags.voidPending],
+  );
+  return rows.map((row) => ({
+    ledger: Number(row.ledger),
+    code: Number(row.code),
+    debitAccountId: row.debit_account_id,
+    creditAccountId: row.credit_account_id,
     amount: BigInt(row.amount),
     count: Number(row.count),
   }));

@@ -187,6 +187,26 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_target ON audit_log (target, seq) WHERE target IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'monthly flow totals',
+    // As in SQLite's version 8 (../../ledger/flows.ts): added to in the same transaction as the
+    // transfers they count; amount = amount_high × 2^32 + amount_low, so adding never overflows.
+    sql: `
+      CREATE TABLE flow_totals (
+        scope text NOT NULL,
+        code int4 NOT NULL,
+        month int4 NOT NULL,
+        ledger int4 NOT NULL,
+        debit_country text NOT NULL,
+        credit_country text NOT NULL,
+        amount_high int8 NOT NULL CHECK (amount_high >= 0),
+        amount_low int8 NOT NULL CHECK (amount_low >= 0),
+        count int8 NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (scope, code, month, ledger, debit_country, credit_country)
+      );
+    `,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

@@ -66,6 +66,7 @@ function withHookAfterLoad(store: LedgerStore, hook: () => Promise<void>): Ledge
         putRecords: (puts, updatedAt) => transaction.putRecords(puts, updatedAt),
         appendAudit: (entries) => transaction.appendAudit(entries),
         addTallies: (tallies) => transaction.addTallies(tallies),
+        addFlows: (rows, replace) => transaction.addFlows(rows, replace),
         appendEvents: (events) => transaction.appendEvents(events),
         appendTransferEvents: (events) => transaction.appendTransferEvents(events),
       };

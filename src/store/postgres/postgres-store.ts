@@ -7,20 +7,23 @@ import {
 } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
+import type { FlowDelta } from '../../ledger/flows.js';
 import { isStorableText } from '../../ledger/text.js';
 import type {
   AccountQuery,
   AccountTransfersQuery,
   LedgerStore,
+  FlowPair,
   FlowTotal,
   FlowTotalsQuery,
+  MonthlyFlowsQuery,
   PairTotal,
   PairTotalsQuery,
   SnapshotSource,
   TalliesQuery,
   WriteTransaction,
 } from '../store.js';
-import { flowTotals, pairTotals, readTallies } from './aggregates.js';
+import { flowPairs, flowTotals, monthlyFlows, pairTotals, readTallies } from './aggregates.js';
 import {
   createPool,
   parsePostgresUrl,
@@ -307,6 +310,14 @@ export class PostgresStore implements LedgerStore {
   /** See aggregates.ts. */
   async flowTotals(query: FlowTotalsQuery): Promise<FlowTotal[]> {
     return flowTotals((text, values) => this.rows(text, values), query);
+  }
+
+  async monthlyFlows(query: MonthlyFlowsQuery): Promise<FlowDelta[]> {
+    return monthlyFlows((text, values) => this.rows(text, values), query);
+  }
+
+  async flowPairs(firstTimestamp: bigint, lastTimestamp: bigint): Promise<FlowPair[]> {
+    return flowPairs((text, values) => this.rows(text, values), firstTimestamp, lastTimestamp);
   }
 
   async lastTimestamp(): Promise<bigint> {

@@ -11,6 +11,7 @@ import type { Account, StoredTransfer } from '../../ledger/model.js';
 import { BatchWrite } from './batch-write.js';
 import type { WriteTransaction } from '../store.js';
 import type { PairTally } from '../../ledger/tallies.js';
+import { mergeFlowDeltas, splitAmount, type FlowDelta } from '../../ledger/flows.js';
 import { isStorableText } from '../../ledger/text.js';
 import {
   checkAuditEntry,
@@ -76,6 +77,8 @@ export class PostgresTransaction implements WriteTransaction {
   private readonly records = new Map<string, Map<string, StoredRecord>>();
   private readonly audit: AuditEntry[] = [];
   private readonly tallies: PairTally[] = [];
+  private readonly flows: FlowDelta[][] = [];
+  private flowsReplace = false;
   private readonly loaded = new Map<AccountId, Account>();
   private eventCount = 0;
 
@@ -246,6 +249,15 @@ export class PostgresTransaction implements WriteTransaction {
     return Promise.resolve();
   }
 
+  addFlows(rows: readonly FlowDelta[], replace = false): Promise<void> {
+    if (replace) {
+      this.flows.length = 0;
+      this.flowsReplace = true;
+    }
+    if (rows.length > 0) this.flows.push([...rows]);
+    return Promise.resolve();
+  }
+
   /** True when the transaction writes documents, audit entries or events, which have no journal entry to check a lost COMMIT by. */
   get writesRecords(): boolean {
     return this.records.size > 0 || this.audit.length > 0 || this.eventCount > 0;
@@ -294,6 +306,31 @@ export class PostgresTransaction implements WriteTransaction {
           column((t) => t.creditAccountId),
           column((t) => t.amount.toString()),
           column((t) => t.count),
+        ],
+      });
+    }
+    if (this.flowsReplace) await this.client.query('DELETE FROM flow_totals');
+    if (this.flows.length > 0) {
+      // One row per key: the transaction's batches (one, nearly always) summed first.
+      const rows = mergeFlowDeltas(this.flows);
+      const column = <Value>(pick: (row: FlowDelta) => Value): Value[] => rows.map(pick);
+      await this.client.query({
+        name: 'vostro_add_flows',
+        text: `INSERT INTO flow_totals (scope, code, month, ledger, debit_country, credit_country, amount_high, amount_low, count)
+          SELECT * FROM unnest($1::text[], $2::int4[], $3::int4[], $4::int4[], $5::text[], $6::text[], $7::int8[], $8::int8[], $9::int8[])
+          ON CONFLICT (scope, code, month, ledger, debit_country, credit_country) DO UPDATE SET
+          amount_high = flow_totals.amount_high + excluded.amount_high,
+          amount_low = flow_totals.amount_low + excluded.amount_low, count = flow_totals.count + excluded.count`,
+        values: [
+          column((row) => row.scope),
+          column((row) => row.code),
+          column((row) => row.month),
+          column((row) => row.ledger),
+          column((row) => row.debitCountry),
+          column((row) => row.creditCountry),
+          column((row) => splitAmount(row.amount).high.toString()),
+          column((row) => splitAmount(row.amount).low.toString()),
+          column((row) => row.count),
         ],
       });
     }

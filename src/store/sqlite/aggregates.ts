@@ -1,7 +1,12 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { joinAmount, type FlowDelta } from '../../ledger/flows.js';
+import { TransferFlags } from '../../ledger/flags.js';
+import type { AccountId } from '../../ledger/ids.js';
 import type {
+  FlowPair,
   FlowTotal,
   FlowTotalsQuery,
+  MonthlyFlowsQuery,
   PairTotal,
   PairTotalsQuery,
   TalliesQuery,
@@ -169,6 +174,69 @@ export function flowTotals(db: SqliteDatabase, query: FlowTotalsQuery): FlowTota
     ledger: Number(ledger),
     debitCountry,
     creditCountry,
+    amount: amount as bigint,
+    count: Number(count),
+  }));
+}
+
+/** The stored monthly flow totals of one scope and code (see LedgerStore.monthlyFlows): a primary-key range. */
+export function monthlyFlows(db: SqliteDatabase, query: MonthlyFlowsQuery): FlowDelta[] {
+  const rows = db
+    .prepare(
+      `SELECT month, ledger, debit_country, credit_country, amount_high, amount_low, count FROM flow_totals
+      WHERE scope = ? AND code = ? AND month BETWEEN ? AND ? ORDER BY month, ledger, debit_country, credit_country`,
+    )
+    .raw()
+    .all(
+      query.scope,
+      Math.trunc(query.code),
+      Math.trunc(query.firstMonth),
+      Math.trunc(query.lastMonth),
+    ) as [bigint, bigint, string, string, bigint, bigint, bigint][];
+  return rows.map(([month, ledger, debitCountry, creditCountry, high, low, count]) => ({
+    scope: query.scope,
+    code: query.code,
+    month: Number(month),
+    ledger: Number(ledger),
+    debitCountry,
+    creditCountry,
+    amount: joinAmount(high, low),
+    count: Number(count),
+  }));
+}
+
+/**
+ * Posted transfers of a range of timestamps per (ledger, code, debit, credit), for building the
+ * flow totals from the transfers already stored (LedgerStore.flowPairs): one primary-key range.
+ */
+export function flowPairs(
+  db: SqliteDatabase,
+  firstTimestamp: bigint,
+  lastTimestamp: bigint,
+): FlowPair[] {
+  const rows = db
+    .prepare(
+      `SELECT ledger, code, debit_account_id, credit_account_id, sum(amount), count(*) FROM transfers
+      WHERE timestamp BETWEEN ? AND ? AND (flags & ?) = 0
+      GROUP BY ledger, code, debit_account_id, credit_account_id`,
+    )
+    .raw()
+    .all(firstTimestamp, lastTimestamp, TransferFlags.pending | TransferFlags.voidPending) as [
+    bigint,
+    bigint,
+    AccountId,
+    AccountId,
+    bigint | number,
+    bigint,
+  ][];
+  // A pair's sum stays within its debit account's debits_posted (< 2^63): an integer.
+  if (rows.some((row) => typeof row[4] !== 'bigint'))
+    throw new Error('bug: a pair total is not an integer');
+  return rows.map(([ledger, code, debitAccountId, creditAccountId, amount, count]) => ({
+    ledger: Number(ledger),
+    code: Number(code),
+    debitAccountId,
+    creditAccountId,
     amount: amount as bigint,
     count: Number(count),
   }));

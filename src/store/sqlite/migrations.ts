@@ -211,4 +211,27 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_target ON audit_log (target, seq) WHERE target IS NOT NULL;
     `,
   },
+  {
+    version: 8,
+    name: 'monthly flow totals',
+    // Posted amounts and counts per scope, code, UTC month, ledger and pair of owners' countries
+    // (../../ledger/flows.ts), added to by the writer thread in the same transaction as the
+    // transfers they count, one row per key per commit. The amount is high × 2^32 + low, so that
+    // adding to it never overflows. A database that already holds transfers is filled from them
+    // once by the ledger (Ledger.ensureFlowTotals), which needs the hub's participants' countries.
+    sql: `
+      CREATE TABLE flow_totals (
+        scope TEXT NOT NULL,
+        code INTEGER NOT NULL,
+        month INTEGER NOT NULL,
+        ledger INTEGER NOT NULL,
+        debit_country TEXT NOT NULL,
+        credit_country TEXT NOT NULL,
+        amount_high INTEGER NOT NULL CHECK (amount_high >= 0),
+        amount_low INTEGER NOT NULL CHECK (amount_low >= 0),
+        count INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (scope, code, month, ledger, debit_country, credit_country)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -3,13 +3,16 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
+import type { FlowDelta } from '../../ledger/flows.js';
 import { isStorableText } from '../../ledger/text.js';
 import type {
   AccountQuery,
   AccountTransfersQuery,
   LedgerStore,
+  FlowPair,
   FlowTotal,
   FlowTotalsQuery,
+  MonthlyFlowsQuery,
   PairTotal,
   PairTotalsQuery,
   SnapshotSource,
@@ -40,7 +43,7 @@ import { BackgroundCheckpointer } from './checkpointer.js';
 import { StagedState } from './sqlite-transaction.js';
 import { WritePipeline } from './write-pipeline.js';
 import { SqliteWriter } from './writer.js';
-import { flowTotals, pairTotals, readTallies } from './aggregates.js';
+import { flowPairs, flowTotals, monthlyFlows, pairTotals, readTallies } from './aggregates.js';
 import { claimDatabaseFile, type DatabaseFileClaim } from './process-lock.js';
 
 export interface SqliteStoreOptions {
@@ -213,6 +216,14 @@ export class SqliteStore implements LedgerStore {
   /** See aggregates.ts. */
   async flowTotals(query: FlowTotalsQuery): Promise<FlowTotal[]> {
     return this.pipeline.consistentRead(() => flowTotals(this.db, query));
+  }
+
+  async monthlyFlows(query: MonthlyFlowsQuery): Promise<FlowDelta[]> {
+    return this.pipeline.consistentRead(() => monthlyFlows(this.db, query));
+  }
+
+  async flowPairs(firstTimestamp: bigint, lastTimestamp: bigint): Promise<FlowPair[]> {
+    return this.pipeline.consistentRead(() => flowPairs(this.db, firstTimestamp, lastTimestamp));
   }
 
   async lastTimestamp(): Promise<bigint> {

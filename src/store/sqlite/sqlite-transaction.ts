@@ -3,6 +3,7 @@ import type { AccountId, TransferId } from '../../ledger/ids.js';
 import type { JournalEntry } from '../../ledger/journal.js';
 import type { Account, StoredTransfer } from '../../ledger/model.js';
 import type { PairTally } from '../../ledger/tallies.js';
+import type { FlowDelta } from '../../ledger/flows.js';
 import { isStorableText } from '../../ledger/text.js';
 import {
   checkAuditEntry,
@@ -260,6 +261,10 @@ export class SqliteTransaction implements WriteTransaction {
 
   async addTallies(tallies: readonly PairTally[]): Promise<void> {
     if (tallies.length > 0) this.unit.addTallies(tallies);
+  }
+
+  async addFlows(rows: readonly FlowDelta[], replace = false): Promise<void> {
+    if (rows.length > 0 || replace) this.unit.addFlows(rows, replace);
   }
 }
 

@@ -3,6 +3,7 @@ import { encodeTransfers, type JournalEntry } from '../../ledger/journal.js';
 import type { Account, PendingStatus, StoredTransfer } from '../../ledger/model.js';
 import type { PendingResolution } from '../../ledger/create-transfers.js';
 import type { PairTally } from '../../ledger/tallies.js';
+import type { FlowDelta } from '../../ledger/flows.js';
 import { recordMapKey, type AuditEntry, type RecordPut, type StoredRecord } from '../records.js';
 import { eventParties, type EventInput, type TransferEvents } from '../events.js';
 import { PENDING_STATUS_CODES } from './rows.js';
@@ -71,6 +72,8 @@ export class UnitBuilder {
   private recordRows: unknown[] | undefined;
   private auditRows: unknown[] | undefined;
   private tallyRows: unknown[] | undefined;
+  private flowRows: unknown[] | undefined;
+  private flowsReplace = false;
   private eventRows: unknown[] | undefined;
   private eventPartyRows: unknown[] | undefined;
   private transferEvents: WriteUnit['transferEvents'];
@@ -98,6 +101,7 @@ export class UnitBuilder {
       this.recordRows === undefined &&
       this.auditRows === undefined &&
       this.tallyRows === undefined &&
+      this.flowRows === undefined &&
       this.eventRows === undefined &&
       this.transferEvents === undefined
     );
@@ -178,6 +182,25 @@ export class UnitBuilder {
         tally.count,
       );
     }
+  }
+
+  addFlows(rows: readonly FlowDelta[], replace: boolean): void {
+    this.flowRows ??= [];
+    if (replace) {
+      this.flowRows.length = 0;
+      this.flowsReplace = true;
+    }
+    for (const row of rows)
+      this.flowRows.push(
+        row.scope,
+        row.code,
+        row.month,
+        row.ledger,
+        row.debitCountry,
+        row.creditCountry,
+        row.amount,
+        row.count,
+      );
   }
 
   addAccounts(accounts: readonly Account[]): void {
@@ -284,6 +307,8 @@ export class UnitBuilder {
       ...(this.recordRows === undefined ? {} : { records: this.recordRows }),
       ...(this.auditRows === undefined ? {} : { audit: this.auditRows }),
       ...(this.tallyRows === undefined ? {} : { tallies: this.tallyRows }),
+      ...(this.flowRows === undefined ? {} : { flows: this.flowRows }),
+      ...(this.flowsReplace ? { flowsReplace: true } : {}),
       ...(this.transferEvents === undefined ? {} : { transferEvents: this.transferEvents }),
       ...(this.eventRows === undefined
         ? {}

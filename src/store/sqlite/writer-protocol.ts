@@ -26,6 +26,10 @@ export interface WriteUnit {
   readonly audit?: unknown[];
   /** Pair tallies to add to: [ledger, period, code, debit, credit, amount, count] per pair. */
   readonly tallies?: unknown[];
+  /** Monthly flow totals to add to: [scope, code, month, ledger, debitCountry, creditCountry, amount, count] per row. */
+  readonly flows?: unknown[];
+  /** The flow totals are emptied before this unit's rows are added (a rebuild). */
+  readonly flowsReplace?: boolean;
   /**
    * The ledger's transfer events (see TransferEvents in ../events.ts), numbered first: per
    * transfer of `transfers`, its type code (0: none) and its debit and credit sides, indexes into

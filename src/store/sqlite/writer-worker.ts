@@ -115,6 +115,7 @@ function writeTogether(units: readonly WriteUnit[]): void {
       apply(units[index] as WriteUnit);
     }
     failedAt = -1;
+    writeFlows(units);
     commitStatement.run();
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
@@ -149,6 +150,7 @@ function commitPrefix(units: readonly WriteUnit[]): number {
   try {
     beginStatement.run();
     for (const unit of units) apply(unit);
+    writeFlows(units);
     commitStatement.run();
   } catch {
     if (db.inTransaction) db.exec('ROLLBACK');
@@ -198,7 +200,8 @@ function countWalBytes(units: readonly WriteUnit[]): void {
       64 * ((unit.records?.length ?? 0) + (unit.audit?.length ?? 0)) +
       96 * ((unit.events?.length ?? 0) + (unit.eventParties?.length ?? 0)) +
       8 * (unit.transferEvents?.types.length ?? 0) +
-      16 * (unit.tallies?.length ?? 0);
+      16 * (unit.tallies?.length ?? 0) +
+      8 * (unit.flows?.length ?? 0);
   }
 }
 
@@ -272,6 +275,70 @@ function apply(unit: WriteUnit): void {
       Buffer.from(prevHash),
       Buffer.from(hash),
     );
+  }
+}
+
+const FLOW_COLUMNS = 8;
+
+/**
+ * The monthly flow totals of the units written in one commit (../../ledger/flows.ts), summed per
+ * row first: one upsert per (scope, code, month, ledger, countries) per commit, however many
+ * batches it carries. A unit that rebuilds the totals empties them first; the units before it in
+ * the same commit are counted in its rows (the ledger rebuilds only with nothing in flight).
+ */
+function writeFlows(units: readonly WriteUnit[]): void {
+  let replace = false;
+  let only: unknown[] | undefined;
+  let merged: Map<string, unknown[]> | undefined;
+  for (const unit of units) {
+    if (unit.flowsReplace === true) {
+      replace = true;
+      only = undefined;
+      merged = undefined;
+    }
+    const rows = unit.flows;
+    if (rows === undefined || rows.length === 0) continue;
+    if (only === undefined && merged === undefined) {
+      only = rows; // each unit's rows have distinct keys: one unit needs no merging
+      continue;
+    }
+    if (merged === undefined) {
+      merged = new Map();
+      mergeFlowRows(merged, only ?? []);
+      only = undefined;
+    }
+    mergeFlowRows(merged, rows);
+  }
+  if (replace) statements.clearFlows.run();
+  const rows = merged === undefined ? (only ?? []) : [...merged.values()].flat();
+  if (rows.length === 0) return;
+  const params: unknown[] = [];
+  for (let index = 0; index < rows.length; index += FLOW_COLUMNS) {
+    const amount = rows[index + 6] as bigint;
+    params.push(
+      rows[index],
+      rows[index + 1],
+      rows[index + 2],
+      rows[index + 3],
+      rows[index + 4],
+      rows[index + 5],
+      amount >> 32n,
+      amount & 0xffff_ffffn,
+      rows[index + 7],
+    );
+  }
+  statements.addFlows.run(params);
+}
+
+function mergeFlowRows(into: Map<string, unknown[]>, rows: readonly unknown[]): void {
+  for (let index = 0; index < rows.length; index += FLOW_COLUMNS) {
+    const key = `${rows[index] as string}\u0000${rows[index + 1] as number}\u0000${rows[index + 2] as number}\u0000${rows[index + 3] as number}\u0000${rows[index + 4] as string}\u0000${rows[index + 5] as string}`;
+    const found = into.get(key);
+    if (found === undefined) into.set(key, rows.slice(index, index + FLOW_COLUMNS));
+    else {
+      found[6] = (found[6] as bigint) + (rows[index + 6] as bigint);
+      found[7] = Number(found[7]) + Number(rows[index + 7]);
+    }
   }
 }
 
@@ -465,6 +532,18 @@ function prepare(database: SqliteDatabase) {
       amount, count) VALUES ${placeholders(rows, 7)}
       ON CONFLICT (ledger, period, code, debit_account_id, credit_account_id) DO UPDATE SET amount = amount + excluded.amount, count = count + excluded.count`,
     ),
+    // One row per key (writeFlows sums the commit's units first); see ../../ledger/flows.ts.
+    addFlows: new ChunkedStatement(
+      database,
+      64,
+      9,
+      (rows) => `INSERT INTO flow_totals (scope, code, month, ledger, debit_country, credit_country,
+      amount_high, amount_low, count) VALUES ${placeholders(rows, 9)}
+      ON CONFLICT (scope, code, month, ledger, debit_country, credit_country) DO UPDATE SET
+      amount_high = amount_high + excluded.amount_high, amount_low = amount_low + excluded.amount_low,
+      count = count + excluded.count`,
+    ),
+    clearFlows: statement('DELETE FROM flow_totals'),
     insertAudit: statement(
       'INSERT INTO audit_log (at, actor, role, key_id, request_id, action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
