@@ -149,7 +149,29 @@ describe('the web dashboard in Chromium', { skip }, () => {
     await dialog.getByRole('button', { name: 'Settle window' }).click();
     await page.getByText(`${open.id} settled.`).waitFor();
     assert.equal((await windows()).find((window) => window.id === open.id)?.status, 'settled');
-    await page.screenshot({ path: join(shots, 'settlement-settled.png') });
+    // The settled window's positions: the netting as the API computed it, and what the banks
+    // would have paid each other without the hub.
+    const positions = (await (await api(`/windows/${open.id}/positions`, operatorKey)).json()) as {
+      transfers: number;
+      bilateralInstructions: unknown[];
+    };
+    await page.getByRole('button', { name: 'Positions' }).last().click();
+    const summary = page.getByTestId('netting-summary');
+    await summary.waitFor();
+    assert.match(
+      (await summary.textContent()) ?? '',
+      new RegExp(`^${positions.transfers} interbank payments? of ₹`),
+    );
+    if (positions.bilateralInstructions.length > 0)
+      assert.equal(
+        await page.getByTestId('bilateral').locator('tbody tr').count(),
+        positions.bilateralInstructions.length,
+      );
+    // The caps of the banks that settle rupees, as bars.
+    const caps = page.getByTestId('settlement-caps');
+    await caps.locator('meter').first().waitFor();
+    assert.ok((await caps.locator('meter').count()) >= 2, 'SBI and Bank of Baroda at least');
+    await page.screenshot({ path: join(shots, 'settlement-settled.png'), fullPage: true });
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -48,7 +48,7 @@ const LIMIT = 1000;
  * A settling participant's net debit cap and how much of it is used (the cap less the headroom
  * left: payments in the open window, reservations included), as a bar.
  */
-function CapBar({ participant, currency }: { participant: string; currency: string }) {
+export function CapBar({ participant, currency }: { participant: string; currency: string }) {
   const loaded = useApi<CapStatus>(
     `/participants/${encodeURIComponent(participant)}/caps/${currency}`,
     `${participant}'s ${currency} cap`,

@@ -3,6 +3,7 @@ import { explain, postJson } from '../api.ts';
 import { mayOperate, useCaller } from '../caller.ts';
 import { formatMajor } from '../money.ts';
 import { useApi } from '../use-api.ts';
+import { CapBar } from './participants.tsx';
 
 interface Window {
   readonly id: string;
@@ -15,6 +16,12 @@ interface Window {
 }
 
 interface Positions {
+  /** Interbank transfers netted, what they add up to, what moved, and 1 − moved / gross. */
+  readonly transfers: number;
+  readonly gross: string;
+  readonly moved: string;
+  readonly efficiency: string | null;
+  readonly bilateralInstructions: readonly { payer: string; payee: string; amount: string }[];
   readonly positions: readonly {
     participant: string;
     debits: string;
@@ -70,6 +77,49 @@ function WindowPositions({ window }: { window: Window }) {
   );
   if (loaded.state === 'loading') return <p aria-busy="true">Loading positions…</p>;
   if (loaded.state === 'failed') return <p class="notice">{loaded.message}</p>;
+  const { transfers, gross, moved, efficiency, bilateralInstructions } = loaded.value;
+  return (
+    <>
+      <p data-testid="netting-summary">
+        {transfers} interbank payment{transfers === 1 ? '' : 's'} of{' '}
+        {formatMajor(gross, window.currency)} in all;{' '}
+        {efficiency === null
+          ? 'nothing to move.'
+          : `the hub moves ${formatMajor(moved, window.currency)}: netting saves ${(Number(efficiency) * 100).toFixed(2)} %.`}
+      </p>
+      <WindowPositionsTable window={window} positions={loaded.value} />
+      {bilateralInstructions.length === 0 ? null : (
+        <div class="scroll">
+          <table data-testid="bilateral">
+            <caption>
+              Without the hub: what each pair of banks would pay each other (bilateral netting)
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Payer</th>
+                <th scope="col">Payee</th>
+                <th scope="col" class="num">
+                  Amount
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {bilateralInstructions.map((entry) => (
+                <tr key={`${entry.payer}>${entry.payee}`}>
+                  <td>{entry.payer}</td>
+                  <td>{entry.payee}</td>
+                  <td class="num">{formatMajor(entry.amount, window.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+function WindowPositionsTable({ window, positions }: { window: Window; positions: Positions }) {
   return (
     <table>
       <caption>
@@ -91,8 +141,8 @@ function WindowPositions({ window }: { window: Window }) {
         </tr>
       </thead>
       <tbody>
-        {loaded.value.positions.map((position) => {
-          const instruction = loaded.value.instructions.find(
+        {positions.positions.map((position) => {
+          const instruction = positions.instructions.find(
             (entry) => entry.participant === position.participant,
           );
           return (
@@ -230,6 +280,7 @@ export function Settlement() {
             .filter((window) => window.id === shown)
             .map((window) => <WindowPositions key={`${window.id}-${version}`} window={window} />)
         : null}
+      {operate || windows.state === 'ok' ? <Caps currency={currency} /> : null}
       {action === undefined ? null : (
         <Confirm
           action={action}
@@ -237,6 +288,33 @@ export function Settlement() {
           onCancel={() => setAction(undefined)}
         />
       )}
+    </section>
+  );
+}
+
+/** The net debit caps of the participants that settle in `currency`, and their use in the open window. */
+function Caps({ currency }: { currency: string }) {
+  const participants = useApi<{
+    data: readonly {
+      id: string;
+      accounts: readonly { readonly role: string; readonly currency: string }[];
+    }[];
+  }>('/participants?limit=1000', 'the participants');
+  if (participants.state !== 'ok') return null;
+  const capped = participants.value.data.filter((participant) =>
+    participant.accounts.some((account) => account.role === 'cap' && account.currency === currency),
+  );
+  return (
+    <section aria-labelledby="caps-title" data-testid="settlement-caps">
+      <h2 id="caps-title">{currency} net debit caps in the open window</h2>
+      <ul class="plain">
+        {capped.map((participant) => (
+          <li key={participant.id}>
+            <strong>{participant.id}</strong>{' '}
+            <CapBar participant={participant.id} currency={currency} />
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
