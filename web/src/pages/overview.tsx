@@ -211,9 +211,15 @@ function RupeeSurplus({ surplus }: { surplus: Surplus }) {
   );
 }
 
+/**
+ * The months the overview shows: from April 2024, the start of FY2024-25 (the baseline year of the
+ * US$100 billion goal), to the current month. The API's own default is the last 24 months.
+ */
+const FROM_BASELINE = '2024-04';
+
 export function Overview() {
   const analytics = useApi<TradeAnalytics>(
-    '/analytics/trade',
+    `/analytics/trade?from=${FROM_BASELINE}`,
     'trade analytics',
     'Trade analytics are not available on this hub.',
   );
