@@ -51,11 +51,18 @@ export interface ClusterNode {
 
 const isRoot = (): boolean => process.getuid?.() === 0;
 
+/**
+ * runuser by its path: it lives in /usr/sbin (Debian), which a minimal PATH (CI's, `env -i`) leaves
+ * out, so the bare name is only the last resort.
+ */
+const RUNUSER =
+  ['/usr/sbin/runuser', '/sbin/runuser'].find((path) => existsSync(path)) ?? 'runuser';
+
 /** Runs a PostgreSQL tool, as the postgres user when this process is root. */
 async function run(tool: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
   const path = join(POSTGRES_BIN, tool);
   const [command, argv] = isRoot()
-    ? ['runuser', ['-u', 'postgres', '--', path, ...args]]
+    ? [RUNUSER, ['-u', 'postgres', '--', path, ...args]]
     : [path, [...args]];
   try {
     const { stdout } = await execFileAsync(command, argv, { timeout: timeoutMs });
