@@ -29,6 +29,9 @@ import {
 const USAGE = `
 usage: npm run bench:failover -- [options]
 
+Needs PostgreSQL's binaries (VOSTRO_POSTGRES_BIN, default /usr/lib/postgresql/15/bin); as root,
+the servers run as the postgres user. Everything listens on 127.0.0.1 only.
+
   --kills <n>        failovers (SIGKILL of the primary, promotion of the standby), 1 to 100 (default 10)
   --rounds <n>       throughput rounds, each with the standby synchronous then alone, 1 to 20 (default 2)
   --accounts <n>     accounts for the throughput runs, 2 to 1,000,000 (default 10,000)
@@ -36,9 +39,6 @@ usage: npm run bench:failover -- [options]
   --single <n>       single transfers through group commit per throughput run, 1 to 1,000,000 (default 10,000)
   --json             print the results as JSON
   -h, --help         this text
-
-Needs PostgreSQL's binaries (VOSTRO_POSTGRES_BIN, default /usr/lib/postgresql/15/bin); as root,
-the servers run as the postgres user. Everything listens on 127.0.0.1 only.
 `;
 const options = benchOptions(USAGE, (argv) => {
   const values = parseBenchArgs(argv, {
