@@ -673,7 +673,9 @@ export function Trades({ tradeId }: { tradeId: string | undefined }) {
       )}
       <h2>Trades by state</h2>
       <StateCounts all={all} status={status} choose={setStatus} />
-      <TradeTable status={status} />
+      {/* Keyed by the state, so that a new choice starts from "loading", never showing the last
+          state's rows under the new caption. */}
+      <TradeTable key={status} status={status} />
       <OfflineVerifier trades={trades} documents={tradeId === undefined ? [] : documents} />
     </section>
   );
