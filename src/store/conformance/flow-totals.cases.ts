@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import fc from 'fast-check';
+import { eventInputs, type EventSpec } from './tallies.cases.js';
 import { TransferFlags } from '../../ledger/flags.js';
 import {
   ALL_SCOPE,
@@ -9,7 +10,7 @@ import {
   type FlowAccount,
   type FlowAccountsHook,
 } from '../../ledger/flows.js';
-import { newTransferId, ZERO_ACCOUNT_ID, type AccountId } from '../../ledger/ids.js';
+import type { AccountId } from '../../ledger/ids.js';
 import { Ledger } from '../../ledger/ledger.js';
 import type { TransferInput } from '../../ledger/model.js';
 import { verifyLedger } from '../../ledger/verify.js';
@@ -49,17 +50,6 @@ type Step =
   | { readonly kind: 'together'; readonly batches: readonly (readonly EventSpec[])[] }
   | { readonly kind: 'advance'; readonly seconds: number }
   | { readonly kind: 'rebuild' };
-
-interface EventSpec {
-  readonly ledger: number;
-  readonly from: number;
-  readonly to: number;
-  readonly amount: bigint;
-  readonly code: number;
-  readonly phase: 'posted' | 'pending' | 'post' | 'post_partial' | 'void' | 'failing_chain';
-  readonly timeoutSeconds: number;
-  readonly target: number;
-}
 
 const eventArbitrary: fc.Arbitrary<EventSpec> = fc.record({
   ledger: fc.constantFrom(INR, RUB),
@@ -311,66 +301,4 @@ export function flowTotalCases(factory: StoreFactory, runs = 12): void {
       await store.close();
     }
   });
-}
-
-/** The inputs of one event: a post or void resolves an earlier pending transfer (or a missing one, and is refused). */
-function eventInputs(
-  event: EventSpec,
-  accounts: Record<number, AccountId[]>,
-  pendings: TransferInput[],
-): TransferInput[] {
-  const pool = accounts[event.ledger] ?? [];
-  const account = (index: number): AccountId => {
-    const id = pool[index];
-    if (id === undefined) throw new Error(`no account ${index} in ledger ${event.ledger}`);
-    return id;
-  };
-  const from = account(event.from);
-  const to = account(event.to === event.from ? (event.to + 1) % pool.length : event.to);
-  const base = transferInput({
-    id: newTransferId(),
-    debitAccountId: from,
-    creditAccountId: to,
-    amount: event.amount,
-    ledger: event.ledger,
-    code: event.code,
-  });
-  switch (event.phase) {
-    case 'posted':
-      return [base];
-    case 'pending': {
-      const pending = {
-        ...base,
-        flags: TransferFlags.pending,
-        timeoutSeconds: event.timeoutSeconds,
-      };
-      pendings.push(pending);
-      return [pending];
-    }
-    case 'post':
-    case 'post_partial':
-    case 'void': {
-      const target = pendings[event.target % Math.max(pendings.length, 1)];
-      const amount =
-        event.phase === 'post_partial' && target !== undefined ? (target.amount + 1n) / 2n : 0n;
-      return [
-        {
-          ...base,
-          debitAccountId: ZERO_ACCOUNT_ID,
-          creditAccountId: ZERO_ACCOUNT_ID,
-          ledger: 0,
-          code: 0,
-          amount,
-          pendingId: target?.id ?? newTransferId(),
-          flags: event.phase === 'void' ? TransferFlags.voidPending : TransferFlags.postPending,
-        },
-      ];
-    }
-    case 'failing_chain':
-      // The second event repeats the first one's id with other content: the whole chain fails.
-      return [
-        { ...base, flags: TransferFlags.linked },
-        { ...base, amount: base.amount + 1n },
-      ];
-  }
 }

@@ -16,7 +16,7 @@ type Step =
   | { readonly kind: 'configure'; readonly codes: readonly number[] };
 
 /** A transfer described by small numbers, turned into an input against the run's accounts and earlier pending transfers. */
-interface EventSpec {
+export interface EventSpec {
   readonly ledger: number;
   readonly from: number;
   readonly to: number;
@@ -274,7 +274,7 @@ export function tallyCases(factory: StoreFactory, runs = 25): void {
 }
 
 /** The inputs of one event: a post or void resolves an earlier pending transfer (or a missing one, and is refused). */
-function eventInputs(
+export function eventInputs(
   event: EventSpec,
   accounts: Record<number, AccountId[]>,
   pendings: TransferInput[],
